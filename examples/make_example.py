@@ -1,0 +1,259 @@
+"""Build the example register from the reference council documents.
+
+Run: uv run python examples/make_example.py
+
+The texts in examples/bronnen/ are extractions of the real annexes. This script reads
+their pilot cards and action tables and writes:
+- templates/pilot_register.xlsx: the empty register template;
+- examples/voorbeeld_register.xlsx: the bundled example (gaps filled with
+  "Nog niet bekend", rows split over a page break merged), which validates;
+- tests/data/register_met_gaten.xlsx: the same data with the original gaps and split
+  rows kept, for the validation tests.
+Text is carried over exactly, HTML fragments and all.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit import schema  # noqa: E402
+from toolkit.workbook import write_register  # noqa: E402
+
+SOURCES = ROOT / "examples" / "bronnen"
+PILOTS_TXT = SOURCES / "000_8ab1aa7bced9a356.txt"
+ACTIONS_TXT = SOURCES / "003_afd4022e2fc85249.txt"
+
+SECTIONS = {
+    "naam pilot": "naam",
+    "korte omschrijving": "omschrijving",
+    "programma/portefeuillehouder": "programma",
+    "doel/beoogd resultaat": "doel",
+    "data": "data",
+    "uitkomst evaluatie": "uitkomst",
+}
+LABELS = {
+    "naam pilot": "naam",
+    "programma": "programma",
+    "portefeuille": "portefeuille",
+    "doel, beoogd resultaat": "doel",
+    "startdatum": "startdatum",
+    "einddatum": "einddatum",
+    "evaluatiemoment": "evaluatiemoment",
+    "pilot succesvol? zijn de vooraf gestelde doelen/resultaten gehaald?": "succesvol",
+    "geven de resultaten van de pilot aanleiding om het bestaande beleid aan te passen?": "beleid",
+    "leidt aanpassing van het beleid tot een financieel gevolg?": "financieel",
+    "hoe bestuurlijk gerapporteerd?": "gerapporteerd",
+}
+_SEPARATOR = re.compile(r"^[-\t ]+$")
+
+
+@dataclass
+class PilotCard:
+    heading: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def parse_pilots(text: str) -> list[PilotCard]:
+    """The twelve cards of the pilot annex, each field exactly as printed."""
+    lines = text.splitlines()
+    cards: list[PilotCard] = []
+    section = None
+    paragraphs: list[str] = []
+
+    def flush() -> None:
+        nonlocal paragraphs
+        if cards and section in ("omschrijving", "doel") and paragraphs:
+            cards[-1].values.setdefault(section, "\n".join(paragraphs))
+        paragraphs = []
+
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        nxt = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
+        if stripped and nxt.lower() == "naam pilot" and "\t" not in line:
+            flush()
+            cards.append(PilotCard(stripped))
+            section = None
+            continue
+        if not cards or not stripped or _SEPARATOR.match(line):
+            continue
+        if stripped.lower() in SECTIONS:
+            flush()
+            section = SECTIONS[stripped.lower()]
+            continue
+        if "\t" in line:
+            label, _, value = line.partition("\t")
+            key = LABELS.get(label.strip().lower())
+            if key:
+                cards[-1].values[key] = value.strip()
+                continue
+        if section in ("omschrijving", "doel"):
+            paragraphs.append(stripped)
+    flush()
+    return cards
+
+
+@dataclass
+class ActionRow:
+    annex: str
+    opgave: str
+    doel: str
+    activiteit: str
+    resultaat: str
+    status: str
+    continued: bool = False
+
+
+def parse_actions(text: str) -> list[ActionRow]:
+    """Every row of Bijlage 2, 3 and 4; a row with an empty Activiteit is a continuation."""
+    start = text.index("## Bijlage 2")
+    end = text.index("### Ondermijning")
+    rows: list[ActionRow] = []
+    annex = opgave = doel = ""
+    for line in text[start:end].splitlines():
+        if line.startswith("## Bijlage"):
+            annex = line[3:].strip()
+            opgave = re.sub(r"^Bijlage \d+ [Uu]itvoeringsplan ", "", annex)
+            continue
+        if not line.strip() or _SEPARATOR.match(line):
+            continue
+        cells = line.split("\t")
+        first = re.sub(r"</?b>", "", cells[0]).strip()
+        if first.startswith("Doel:") or (len(cells) >= 2 and not any(c.strip() for c in cells[1:])
+                                         and first):
+            doel = first.removeprefix("Doel:").strip()
+            continue
+        if first == "Activiteit":
+            continue
+        while len(cells) < 3:
+            cells.append("")
+        activiteit, resultaat, status = cells[0].strip(), cells[1].strip(), cells[2].strip()
+        rows.append(ActionRow(annex, opgave, doel, activiteit, resultaat, status,
+                              continued=not activiteit))
+    return rows
+
+
+STATUS_MAP = {
+    "Wordt voortgezet binnen LEA": "Overgedragen aan de lijn",
+    "Loopt, effect wordt gemonitord en meegenomen in de LEA": "In uitvoering",
+    "Wordt uitgebreid met andere projecten die ouderbetrokkenheid vragen": "Wordt uitgebreid",
+    "Wordt opgepakt in de lijn (OAB)": "Overgedragen aan de lijn",
+    "Dit wordt verder opgepakt in werkgroep 2 van de LEA": "Overgedragen aan de lijn",
+    "Dit wordt verder opgepakt in de lijn (GALA)": "Overgedragen aan de lijn",
+    "Wordt doorontwikkeld": "In uitvoering",
+    "<p>Wordt in de lijn verder ontwikkeld</p>": "Overgedragen aan de lijn",
+    "Zeer succesvol en verlengen.": "Wordt uitgebreid",
+    "Succesvol afgerond.": "Afgerond",
+    "Succesvol afgerond": "Afgerond",
+    "Binnenkort in uitvoering": "Nog niet gestart",
+}
+
+
+def split_status(original: str) -> tuple[str, str]:
+    """(controlled status, toelichting) such that the original text is kept."""
+    if not original:
+        return "", ""
+    if original in STATUS_MAP:
+        return STATUS_MAP[original], original
+    plain = re.sub(r"</?p>", " ", original).strip()
+    for status in schema.vocabulary("status").values:
+        if plain.lower() == status.lower() or plain.lower() == status.lower() + ".":
+            return status, ""
+        if plain.lower().startswith(status.lower()):
+            rest = plain[len(status):]
+            if rest.startswith((".", "  ", " <", "\n")) or original.startswith("<p>"):
+                remainder = rest.lstrip(". ").strip()
+                if original.startswith("<p>"):
+                    remainder = original[original.index("</p>") + 4:].strip()
+                return status, remainder
+    return "In uitvoering", original
+
+
+def _join(previous: str, continuation: str) -> str:
+    if not continuation:
+        return previous
+    if not previous:
+        return continuation
+    separator = " " if re.search(r"[\w,]$", previous) and not continuation.startswith("<") else "\n"
+    return previous + separator + continuation
+
+
+def build_rows(keep_gaps: bool) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    cards = parse_pilots(PILOTS_TXT.read_text(encoding="utf-8"))
+    pilots = []
+    last_time = ("Stedenbouwkundige buurtvisie", "Positieve gezondheid en het huishouden")
+    for n, card in enumerate(cards, start=1):
+        row: dict[str, object] = {"id": f"P-{n:03d}", **card.values}
+        row["opnemen"] = "Laatste keer" if card.values.get("naam") in last_time else "Ja"
+        row["eigenaar"] = "Coördinator pilots"
+        row["bijgewerkt_op"] = date(2024, 3, 25)
+        if not keep_gaps:
+            for col in schema.PILOTS.required:
+                if not str(row.get(col.key) or "").strip():
+                    row[col.key] = schema.UNKNOWN_ANSWER
+        pilots.append(row)
+
+    actions: list[dict[str, object]] = []
+    for item in parse_actions(ACTIONS_TXT.read_text(encoding="utf-8")):
+        if item.continued and not keep_gaps and actions:
+            prev = actions[-1]
+            prev["resultaat"] = _join(str(prev.get("resultaat") or ""), item.resultaat)
+            if item.status:
+                prev["toelichting_status"] = _join(str(prev.get("toelichting_status") or ""),
+                                                   item.status)
+            continue
+        status, note = split_status(item.status)
+        if not status and not keep_gaps and not item.continued:
+            status = schema.UNKNOWN_ANSWER
+        actions.append({
+            "id": f"A-{len(actions) + 1:03d}",
+            "opgave": item.opgave,
+            "doel": item.doel,
+            "activiteit": item.activiteit,
+            "resultaat": item.resultaat,
+            "status": status,
+            "toelichting_status": note,
+            "trekker": "Sterk voor Noord",
+            "bijgewerkt_op": date(2024, 9, 1),
+        })
+    return pilots, actions
+
+
+SETTINGS = {
+    "gemeente": "Zoetermeer",
+    "editie": "Perspectiefnota 2025",
+    "peildatum": date(2024, 4, 1),
+    "bijlage_pilots_nummer": "5",
+    "bijlage_pilots_titel": "Monitoring evaluatie pilots",
+    "inleiding": (
+        "Deze bijlage geeft een overzicht van alle recent afgeronde en lopende pilots die bij "
+        "de gemeente lopen. De nadruk ligt op de evaluatie van deze pilots en, indien van "
+        "toepassing, de gevolgen van deze evaluatie.\n"
+        "Deze bijlage is een uitvloeisel van raadsmotie 21-0642, Oogst van de pilots en wordt "
+        "twee keer per jaar geactualiseerd (en opgenomen in perspectiefnota en "
+        "programmabegroting)."
+    ),
+    "actieprogramma": "Sterk voor Noord",
+    "bijlage_acties_eerste_nummer": "2",
+    "bijlage_acties_titel": "Uitvoeringsplan",
+}
+
+
+def main() -> None:
+    write_register(ROOT / "templates" / "pilot_register.xlsx")
+    pilots, actions = build_rows(keep_gaps=False)
+    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS)
+    pilots, actions = build_rows(keep_gaps=True)
+    write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
+                   SETTINGS)
+    print(f"{len(pilots)} pilots en {len(actions)} acties geschreven.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLE = ROOT / "examples" / "voorbeeld_register.xlsx"
+GAPS = DATA / "register_met_gaten.xlsx"
+TEMPLATE = ROOT / "templates" / "pilot_register.xlsx"
+
+
+def _load_example_module():
+    spec = importlib.util.spec_from_file_location("make_example", ROOT / "examples" / "make_example.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_example"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def make_example():
+    return _load_example_module()
+
+
+@pytest.fixture(scope="session")
+def reference_cards(make_example):
+    return make_example.parse_pilots(make_example.PILOTS_TXT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def reference_actions(make_example):
+    return make_example.parse_actions(make_example.ACTIONS_TXT.read_text(encoding="utf-8"))
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice ontbreekt")
+
+
+def convert(path: Path, fmt: str, outdir: Path) -> Path:
+    """Convert with LibreOffice headless in its own profile (parallel-safe)."""
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         fmt, "--outdir", str(outdir), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )
+    out = outdir / (path.stem + "." + fmt.split(":")[0])
+    assert out.exists(), f"LibreOffice produced no {out.name}"
+    return out

@@ -1,0 +1,51 @@
+"""The command line as a coordinator meets it: Dutch help, versions, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from toolkit import __version__
+from toolkit.cli import cli
+
+
+def test_help_is_dutch_with_an_example():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "Register van pilots en acties" in result.output
+    assert "Voorbeeld:" in result.output
+    assert "Toon deze hulp en stop." in result.output
+
+
+def test_every_command_has_dutch_help_with_an_example():
+    for name in cli.commands:
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Voorbeeld:" in result.output, name
+        assert f"toolkit {name}" in result.output, name
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"toolkit {__version__}"
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys; from toolkit.cli import cli; "
+            "heavy = [m for m in ('pandas', 'pandera', 'openpyxl', 'docx', 'docxtpl') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_command_is_in_the_readme():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"toolkit {name}" in readme, name
+    assert "uv run toolkit build" in readme
+    assert "uv run pytest" in readme

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.richtext import parse_rich, visible_chars
+
+
+def _reference_cells(cards, actions):
+    for card in cards:
+        yield from card.values.values()
+    for row in actions:
+        yield from (row.activiteit, row.resultaat, row.status)
+
+
+def test_no_visible_text_lost_in_any_reference_cell(reference_cards, reference_actions):
+    cells = [c for c in _reference_cells(reference_cards, reference_actions) if c]
+    assert len(cells) > 200
+    for cell in cells:
+        doc = parse_rich(cell)
+        plain = visible_chars(doc.plain)
+        # <ol> items get their numbers spelled out; nothing else may change
+        assert plain == visible_chars(cell) or plain.replace("1.", "", 1) == visible_chars(cell)
+
+
+def test_reference_html_becomes_paragraphs_and_lists(reference_cards):
+    jeugdhonk = next(c for c in reference_cards if c.heading == "Jeugdhonk").values["succesvol"]
+    doc = parse_rich(jeugdhonk)
+    assert len(doc.paragraphs) == 4
+    assert doc.paragraphs[0].text.startswith("Evaluaties hebben plaatsgevonden")
+    vindplaats = next(c for c in reference_cards if c.heading.startswith("Vindplaats"))
+    doc = parse_rich(vindplaats.values["succesvol"])
+    assert [p.list_kind for p in doc.paragraphs] == ["bullet", "bullet"]
+    dealbreakers = next(c for c in reference_cards if c.heading == "Dealbreakers")
+    doc = parse_rich(dealbreakers.values["doel"])
+    assert [p.text[:2] for p in doc.paragraphs[1:]] == ["1)", "2)", "3)"]
+    assert not doc.issues
+
+
+def test_lines_bullets_and_numbers():
+    doc = parse_rich("Inleiding\n• eerste\n- tweede\n1) genummerd\n\nSlot")
+    assert [(p.list_kind, p.text) for p in doc.paragraphs] == [
+        (None, "Inleiding"), ("bullet", "eerste"), ("bullet", "tweede"),
+        ("number", "1) genummerd"), (None, "Slot"),
+    ]
+
+
+def test_html_styles_entities_and_breaks():
+    doc = parse_rich("<p>A &amp; B <b>vet</b> <i>schuin</i> <u>onder</u><br>regel 2</p>"
+                     "<ol><li>een</li><li>twee</li></ol>")
+    first = doc.paragraphs[0]
+    assert first.text == "A & B vet schuin onder\nregel 2"
+    assert any(r.bold and r.text == "vet" for r in first.runs)
+    assert any(r.italic and r.text == "schuin" for r in first.runs)
+    assert any(r.underline and r.text == "onder" for r in first.runs)
+    assert [p.text for p in doc.paragraphs[1:]] == ["1. een", "2. twee"]
+    assert not doc.issues
+
+
+def test_unknown_tags_keep_text_and_are_reported():
+    doc = parse_rich("<p>zie <a href='x'>de site</a></p><table><tr><td>cel</td></tr></table>")
+    assert "de site" in doc.plain and "cel" in doc.plain
+    assert {i.detail for i in doc.issues} >= {"<a>", "<table>"}
+
+
+def test_excel_escapes_and_illegal_characters():
+    doc = parse_rich("regel een_x000D_\nregel twee\x0b\x00")
+    assert [p.text for p in doc.paragraphs] == ["regel een", "regel twee"]
+    assert doc.issues[0].code == "teken-ongeldig"
+
+
+def test_plain_text_with_angle_brackets_is_not_html():
+    doc = parse_rich("kosten < 5000 en > 100 & meer")
+    assert doc.plain == "kosten < 5000 en > 100 & meer"
+
+
+@given(st.text())
+def test_never_crashes_and_never_loses_plain_text(text):
+    doc = parse_rich(text)
+    for p in doc.paragraphs:
+        assert p.text.strip()
+    if "<" not in text and "&" not in text and "_x" not in text:
+        assert visible_chars(doc.plain).replace("•", "") == visible_chars(text).replace("•", "")
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+                        min_size=1).filter(lambda s: s.strip() and "<" not in s and "&" not in s),
+                min_size=1, max_size=5))
+def test_html_list_items_round_trip(items):
+    html = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    doc = parse_rich(html)
+    assert [p.text for p in doc.paragraphs] == [" ".join(i.split()) for i in items]
+    assert all(p.list_kind == "bullet" for p in doc.paragraphs)

@@ -1,0 +1,106 @@
+"""The register template: generated from the schema, and what Excel users get."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import TEMPLATE
+
+from toolkit import schema
+from toolkit.cli import cli
+from toolkit.workbook import write_register
+
+
+def _structure(path):
+    wb = openpyxl.load_workbook(path)
+    out = {"sheets": wb.sheetnames, "names": sorted(wb.defined_names.keys())}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "headers": [c.value for c in ws[1]],
+            "validations": sorted(
+                (str(dv.sqref), dv.type, dv.formula1, dv.promptTitle, dv.prompt)
+                for dv in ws.data_validations.dataValidation
+            ),
+            "tables": sorted((t.name, t.ref) for t in ws.tables.values()),
+            "conditional": sorted(str(r.sqref) for r in ws.conditional_formatting),
+            "freeze": ws.freeze_panes,
+            "values": [[c.value for c in row] for row in ws.iter_rows(max_row=40)],
+        }
+    return out
+
+
+def test_committed_template_matches_schema(tmp_path):
+    fresh = write_register(tmp_path / "fresh.xlsx")
+    assert _structure(TEMPLATE) == _structure(fresh)
+
+
+def test_template_has_what_officers_need():
+    wb = openpyxl.load_workbook(TEMPLATE)
+    assert wb.sheetnames == list(schema.SHEET_ORDER)
+    for sheet in schema.TABLE_SHEETS:
+        ws = wb[sheet.name]
+        assert [c.value for c in ws[1]] == [c.label for c in sheet.columns]
+        assert list(ws.tables.keys()) == [sheet.table_name]
+        assert ws.freeze_panes == "B2"
+        prompts = {str(dv.sqref).split(":")[0][:-1]: dv for dv in ws.data_validations.dataValidation}
+        assert len(prompts) == len(sheet.columns), "an input message on every column"
+        for index, col in enumerate(sheet.columns):
+            dv = prompts[openpyxl.utils.get_column_letter(index + 1)]
+            assert dv.prompt == col.help
+            if col.vocabulary:
+                assert dv.type == "list"
+                assert dv.formula1 == f"Lijst_{col.vocabulary}"
+            width = next(d.width for d in ws.column_dimensions.values()
+                         if d.min <= index + 1 <= d.max)
+            assert width and width >= col.width
+        required_letters = {openpyxl.utils.get_column_letter(sheet.columns.index(c) + 1)
+                            for c in sheet.required}
+        marked = {str(r.sqref)[0] for r in ws.conditional_formatting}
+        assert required_letters == marked
+    lists = wb[schema.LISTS_SHEET]
+    assert [c.value for c in lists[1]][: len(schema.VOCABULARIES)] == [
+        v.label for v in schema.VOCABULARIES]
+    assert wb.defined_names["Lijst_status"].attr_text.startswith("Lijsten!$")
+    settings = wb[schema.SETTINGS_SHEET]
+    assert [settings.cell(r + 2, 1).value for r in range(len(schema.SETTINGS))] == [
+        s.label for s in schema.SETTINGS]
+    text = "\n".join(str(c.value) for c in wb[schema.INSTRUCTIONS_SHEET]["A"] if c.value)
+    for col in schema.PILOTS.columns:
+        assert col.label in text
+    assert "4de kwartaal 2024" in text and "Nog niet bekend" in text
+
+
+def test_help_texts_fit_excel_limits():
+    for sheet in schema.TABLE_SHEETS:
+        for col in sheet.columns:
+            assert len(col.help) <= 255, col.key
+    for s in schema.SETTINGS:
+        assert len(s.help) <= 255
+
+
+def test_user_text_is_never_a_formula(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", pilots=[{"id": "P-1", "naam": "=1+1",
+                                                       "omschrijving": "@SOM(A1)"}])
+    ws = openpyxl.load_workbook(path)["Pilots"]
+    assert ws["B2"].value == "=1+1" and ws["B2"].data_type == "s"
+    assert ws["C2"].data_type == "s"
+
+
+def test_init_writes_a_fresh_register_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert _structure(target) == _structure(TEMPLATE)
+    before = target.read_bytes()
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 2
+    assert "bestaat al" in result.output
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["nieuw.xls", "nieuw.csv"])
+def test_init_wants_xlsx(tmp_path, name):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert ".xlsx" in result.output

@@ -1,0 +1,80 @@
+"""The `toolkit` command: parses options, calls the library, prints, sets the exit code.
+
+Heavy libraries (pandas, pandera, openpyxl, docx) are imported inside the commands so
+that `toolkit --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_REGISTER = ROOT / "examples" / "voorbeeld_register.xlsx"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(exc: Exception, debug: bool) -> None:
+    """A ToolkitError becomes its Dutch message and exit code 2; never a traceback."""
+    from .errors import ToolkitError
+
+    if debug:
+        raise exc
+    if isinstance(exc, ToolkitError):
+        click.secho(f"Fout: {exc}", fg="red", err=True)
+        sys.exit(exc.exit_code)
+    click.secho(
+        f"Onverwachte fout ({type(exc).__name__}: {exc}). Uw bestanden zijn niet gewijzigd. "
+        f"Draai het commando opnieuw met --debug en stuur de uitvoer naar de beheerder.",
+        fg="red", err=True,
+    )
+    sys.exit(2)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", message="toolkit %(version)s",
+                      help="Toon het versienummer en stop.")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.option("--debug", is_flag=True, help="Toon bij een fout de volledige technische melding.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Register van pilots en acties: controleren en raadsbijlagen maken.
+
+    \b
+    Voorbeeld:
+      toolkit init mijn_register.xlsx
+      toolkit validate mijn_register.xlsx
+      toolkit build mijn_register.xlsx --out bijlagen
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def init(ctx: click.Context, pad: Path) -> None:
+    """Maak een nieuw, leeg register op PAD (overschrijft nooit een bestaand bestand).
+
+    \b
+    Voorbeeld:
+      toolkit init register_2025.xlsx
+    """
+    from .workbook import create_register
+
+    try:
+        created = create_register(pad)
+    except Exception as exc:  # noqa: BLE001 - every error becomes a Dutch message
+        _fail(exc, ctx.obj["debug"])
+        return
+    click.echo(f"Nieuw register geschreven: {created}")
+    click.echo("Open het in Excel; het tabblad Instructies legt uit hoe u het invult.")
+
+
+def main() -> None:  # pragma: no cover
+    cli(obj={})

@@ -1,0 +1,258 @@
+"""Cell text as a small document: paragraphs, lists, bold/italic and line breaks.
+
+Officers write Alt+Enter lines and "•", "-", "1)" bullets, and paste HTML fragments
+from the CMS. The Word build needs real paragraphs and lists for all of these, and the
+validator needs to know what could not be understood, so both read this one model.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Literal
+
+ListKind = Literal["bullet", "number"] | None
+
+#: Tags whose meaning is kept; any other tag keeps its text and is reported.
+SUPPORTED_TAGS = frozenset(
+    {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span"}
+)
+_HTML_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
+_NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
+_INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    vertical: Literal["superscript", "subscript"] | None = None
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run] = field(default_factory=list)
+    list_kind: ListKind = None
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class TextIssue:
+    """Something in the cell the reader could not fully honour."""
+
+    code: str  # "html-onbekend" or "teken-ongeldig"
+    detail: str
+
+
+@dataclass
+class RichText:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    issues: list[TextIssue] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        """The visible text, one line per paragraph; what a reader of the cell sees."""
+        lines = []
+        for p in self.paragraphs:
+            prefix = "• " if p.list_kind == "bullet" else ""
+            lines.append(prefix + p.text)
+        return "\n".join(lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(p.text.strip() for p in self.paragraphs)
+
+
+def clean_text(text: str) -> tuple[str, list[TextIssue]]:
+    """Undo Excel's _xHHHH_ escapes and drop characters that would corrupt a document."""
+    issues: list[TextIssue] = []
+    text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _ILLEGAL.findall(text)
+    if bad:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        issues.append(TextIssue("teken-ongeldig", codes))
+        text = _ILLEGAL.sub("", text)
+    return text, issues
+
+
+def looks_like_html(text: str) -> bool:
+    return any(m.group(1).lower() in SUPPORTED_TAGS for m in _HTML_HINT.finditer(text))
+
+
+def parse_rich(value: object) -> RichText:
+    """Read a cell into paragraphs; never raises, never drops visible text."""
+    if value is None:
+        return RichText()
+    text, issues = clean_text(str(value))
+    doc = _parse_html(text) if looks_like_html(text) else _parse_lines(text)
+    doc.issues[:0] = issues
+    doc.paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    return doc
+
+
+def _parse_lines(text: str) -> RichText:
+    doc = RichText()
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        bullet = _BULLET_LINE.match(line)
+        number = _NUMBER_LINE.match(line)
+        if bullet:
+            doc.paragraphs.append(Paragraph([Run(bullet.group(2).strip())], "bullet"))
+        elif number and len(line) > 4:
+            doc.paragraphs.append(Paragraph([Run(line.strip())], "number"))
+        else:
+            doc.paragraphs.append(Paragraph([Run(line.strip())]))
+    return doc
+
+
+class _Builder(HTMLParser):
+    """Turns the CMS's HTML fragments into paragraphs; stdlib parser, no network."""
+
+    _STYLE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc = RichText()
+        self.current: Paragraph | None = None
+        self.styles: list[str] = []
+        self.lists: list[dict[str, object]] = []  # kind, saw_li, start index
+
+    def _paragraph(self) -> Paragraph:
+        if self.current is None:
+            kind: ListKind = None
+            level = 0
+            if self.lists:
+                kind = "number" if self.lists[-1]["kind"] == "ol" else "bullet"
+                level = len(self.lists) - 1
+            self.current = Paragraph(list_kind=kind, level=level)
+            self.doc.paragraphs.append(self.current)
+        return self.current
+
+    def _close(self) -> None:
+        self.current = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in SUPPORTED_TAGS:
+            self.doc.issues.append(TextIssue("html-onbekend", f"<{tag}>"))
+            return
+        if tag in ("p", "div"):
+            self._close()
+        elif tag == "br":
+            if self.current is not None:
+                self.current.runs.append(Run("\n"))
+        elif tag in ("ul", "ol"):
+            self._close()
+            self.lists.append({"kind": tag, "saw_li": False, "start": len(self.doc.paragraphs)})
+        elif tag == "li":
+            self._close()
+            if self.lists:
+                self.lists[-1]["saw_li"] = True
+            self._paragraph()
+        elif tag in self._STYLE or tag in ("sup", "sub"):
+            self.styles.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in SUPPORTED_TAGS:
+            return
+        if tag in ("p", "div", "li"):
+            self._close()
+        elif tag in ("ul", "ol") and self.lists:
+            info = self.lists.pop()
+            self._close()
+            if not info["saw_li"]:
+                self._split_inline_items(int(info["start"]), str(info["kind"]))
+            elif info["kind"] == "ol":
+                self._number_items(int(info["start"]), len(self.lists))
+        elif tag in self.styles:
+            # close the innermost matching style
+            index = len(self.styles) - 1 - self.styles[::-1].index(tag)
+            del self.styles[index]
+
+    def _split_inline_items(self, start: int, kind: str) -> None:
+        """A list without <li> that spells its items as "• …" or "1) …" in one line."""
+        paragraphs = self.doc.paragraphs[start:]
+        pieces = _INLINE_ITEM.split("".join(p.text for p in paragraphs))
+        if len(pieces) < 3:
+            for p in paragraphs:
+                p.list_kind = None
+            return
+        items = [Paragraph([Run(pieces[0].strip())])] if pieces[0].strip() else []
+        for marker, body in zip(pieces[1::2], pieces[2::2], strict=True):
+            if marker == "•":
+                items.append(Paragraph([Run(body.strip())], "bullet"))
+            else:
+                items.append(Paragraph([Run(f"{marker} {body.strip()}")], "number"))
+        self.doc.paragraphs[start:] = items
+
+    def _number_items(self, start: int, level: int) -> None:
+        """Spell out <ol> numbers in the text, so every output shows the same numbers."""
+        n = 0
+        for p in self.doc.paragraphs[start:]:
+            if p.list_kind == "number" and p.level == level and p.runs:
+                n += 1
+                p.runs.insert(0, Run(f"{n}. "))
+
+    def handle_data(self, data: str) -> None:
+        text = re.sub(r"\s+", " ", data)
+        if not text.strip() and self.current is None:
+            return
+        paragraph = self._paragraph()
+        if not paragraph.runs or paragraph.runs[-1].text.endswith("\n"):
+            text = text.lstrip()
+        styles = set(self.styles)
+        vertical = "superscript" if "sup" in styles else "subscript" if "sub" in styles else None
+        paragraph.runs.append(
+            Run(
+                text,
+                bold=bool(styles & {"b", "strong"}),
+                italic=bool(styles & {"i", "em"}),
+                underline="u" in styles,
+                vertical=vertical,  # type: ignore[arg-type]
+            )
+        )
+
+
+def _parse_html(text: str) -> RichText:
+    builder = _Builder()
+    builder.feed(text)
+    builder.close()
+    while builder.lists:  # CMS fragments often leave </ul> out
+        builder.handle_endtag(str(builder.lists[-1]["kind"]))
+    doc = builder.doc
+    for p in doc.paragraphs:
+        # trim the paragraph's outer whitespace but keep inner spacing between runs
+        if p.runs:
+            p.runs[0] = Run(p.runs[0].text.lstrip(), p.runs[0].bold, p.runs[0].italic,
+                            p.runs[0].underline, p.runs[0].vertical)
+            p.runs[-1] = Run(p.runs[-1].text.rstrip(), p.runs[-1].bold, p.runs[-1].italic,
+                             p.runs[-1].underline, p.runs[-1].vertical)
+            p.runs = [r for r in p.runs if r.text]
+    return doc
+
+
+def visible_chars(text: str) -> str:
+    """The characters a reader sees in a cell, spacing and bullets aside.
+
+    Used to prove that reading rich text lost nothing: compare with
+    ``visible_chars(parse_rich(text).plain)``.
+    """
+    text, _ = clean_text(text)
+    if looks_like_html(text):
+        text = html.unescape(_HTML_HINT.sub(" ", text))
+    return re.sub(r"[\s•]+", "", text)

@@ -1,0 +1,307 @@
+"""The register's columns, declared once.
+
+Every label, help text, vocabulary and rule that the workbook template, the reader,
+the validators, the reports and the documentation use comes from here, so that a
+renamed column or a new status is changed in one place only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a cell's content is interpreted."""
+
+    ID = "id"
+    TEXT = "tekst"
+    RICH = "rijke tekst"
+    DATE = "datum of omschrijving"
+    CHOICE = "keuze uit lijst"
+
+
+UNKNOWN_ANSWER = "Nog niet bekend"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind
+    help: str
+    width: int = 20
+    required: bool = False
+    vocabulary: str | None = None
+    published: bool = True
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def internal(self) -> bool:
+        return not self.published
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    key: str
+    label: str
+    help: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    help: str
+    default: str = ""
+    required: bool = True
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    name: str
+    table_name: str
+    purpose: str
+    columns: tuple[Column, ...]
+    key_column: str = "id"
+    name_column: str = "naam"
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
+
+PILOTS = TableSheet(
+    name="Pilots",
+    table_name="Pilots",
+    purpose="Eén rij per pilot. Deze rijen vullen de Bijlage Monitoring evaluatie pilots.",
+    columns=(
+        Column("id", "ID", Kind.ID, "Unieke code van de pilot, bijvoorbeeld P-013. Nooit hergebruiken.",
+               width=9, required=True),
+        Column("naam", "Naam pilot", Kind.TEXT, "De naam van de pilot zoals die in de bijlage komt.",
+               width=30, required=True, aliases=("Naam", "Pilot")),
+        Column("omschrijving", "Korte omschrijving", Kind.RICH,
+               "Waar gaat de pilot over? Een paar zinnen; opsommingen met • of - mogen "
+               "(Alt+Enter voor een nieuwe regel).", width=60, required=True,
+               aliases=("Omschrijving",)),
+        Column("programma", "Programma", Kind.CHOICE,
+               "Kies het programma uit de lijst (tabblad Lijsten).", width=28, required=True,
+               vocabulary="programma"),
+        Column("portefeuille", "Portefeuille", Kind.CHOICE,
+               "Kies de portefeuille uit de lijst (tabblad Lijsten).", width=28, required=True,
+               vocabulary="portefeuille", aliases=("Portefeulle", "Portefeuillehouder")),
+        Column("doel", "Doel / beoogd resultaat", Kind.RICH,
+               "Wat moet de pilot opleveren? Schrijf het beoogde resultaat zo concreet mogelijk.",
+               width=60, required=True,
+               aliases=("Doel, beoogd resultaat", "Doel/Beoogd resultaat", "Doel")),
+        Column("startdatum", "Startdatum", Kind.DATE,
+               "Een datum (1-9-2022) of een omschrijving: 'september 2022', "
+               "'4de kwartaal 2024', '1ste helft 2025', '2018', 'Nog niet bekend'.",
+               width=18, required=True),
+        Column("einddatum", "Einddatum", Kind.DATE,
+               "Een datum of een omschrijving, zoals bij Startdatum. Onbekend? Schrijf "
+               "'Nog niet bekend'.", width=18, required=True),
+        Column("evaluatiemoment", "Evaluatiemoment", Kind.DATE,
+               "Wanneer wordt geëvalueerd? Een datum, 'Q1-2025', 'jaarlijks', "
+               "'december 2023, februari 2024' of 'Nog niet bekend'.", width=22, required=True),
+        Column("succesvol",
+               "Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?",
+               Kind.RICH, "Is de pilot succesvol? Zijn de vooraf gestelde doelen/resultaten "
+               "gehaald? Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=45,
+               required=True, aliases=("Pilot succesvol?",)),
+        Column("beleid",
+               "Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te passen?",
+               Kind.RICH, "Geven de resultaten aanleiding om het bestaande beleid aan te "
+               "passen? Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=45,
+               required=True,
+               aliases=("Geven de resultaten aanleiding om het bestaande beleid aan te passen?",)),
+        Column("financieel", "Leidt aanpassing van het beleid tot een financieel gevolg?",
+               Kind.RICH, "Leidt aanpassing van het beleid tot een financieel gevolg? "
+               "Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=40, required=True),
+        Column("gerapporteerd", "Hoe bestuurlijk gerapporteerd?", Kind.RICH,
+               "Hoe is of wordt het bestuur geïnformeerd (raadsvoorstel, memo, "
+               "voortgangsrapportage)? Nog geen antwoord? Schrijf 'Nog niet bekend'.",
+               width=40, required=True),
+        Column("opnemen", "Opnemen in bijlage", Kind.CHOICE,
+               "Ja: komt in de bijlage. Laatste keer: komt er nog één keer in, met die "
+               "vermelding. Nee: komt er niet in.", width=16, required=True,
+               vocabulary="opnemen"),
+        Column("eigenaar", "Eigenaar (intern)", Kind.TEXT,
+               "Wie houdt deze rij bij? Wordt nooit gepubliceerd.", width=20, published=False),
+        Column("bijgewerkt_op", "Bijgewerkt op (intern)", Kind.DATE,
+               "Datum van de laatste wijziging van deze rij. Wordt nooit gepubliceerd.",
+               width=16, published=False),
+        Column("opmerking", "Interne opmerking", Kind.TEXT,
+               "Opmerkingen voor collega's en de coördinator. Wordt nooit gepubliceerd.",
+               width=30, published=False),
+    ),
+)
+
+ACTIONS = TableSheet(
+    name="Acties",
+    table_name="Acties",
+    purpose="Eén rij per actie van het actieprogramma (bijvoorbeeld Sterk voor Noord). "
+    "Deze rijen vullen de statusbijlagen per opgave.",
+    name_column="activiteit",
+    columns=(
+        Column("id", "ID", Kind.ID, "Unieke code van de actie, bijvoorbeeld A-101.",
+               width=9, required=True),
+        Column("opgave", "Opgave (uitvoeringsplan)", Kind.CHOICE,
+               "Kies het uitvoeringsplan waar de actie onder valt (tabblad Lijsten).",
+               width=26, required=True, vocabulary="opgave", aliases=("Opgave",)),
+        Column("doel", "Doel", Kind.TEXT,
+               "Het doel uit het uitvoeringsplan. Acties met precies dezelfde tekst komen in "
+               "één tabel.", width=35, required=True),
+        Column("activiteit", "Activiteit", Kind.RICH, "Wat wordt er gedaan?", width=50,
+               required=True),
+        Column("resultaat", "Resultaat", Kind.RICH,
+               "Wat is er tot nu toe bereikt? Opsommingen met • of - mogen.", width=60),
+        Column("status", "Status", Kind.CHOICE,
+               "Kies de status uit de lijst. Licht toe in de volgende kolom.", width=22,
+               required=True, vocabulary="status"),
+        Column("toelichting_status", "Toelichting status", Kind.RICH,
+               "Korte toelichting bij de status, bijvoorbeeld 'Wordt voortgezet binnen LEA'.",
+               width=35),
+        Column("trekker", "Trekker/partners", Kind.TEXT,
+               "Wie trekt de actie en met welke partners? Wordt niet gepubliceerd.", width=25,
+               published=False, aliases=("Trekker", "Trekker / partners")),
+        Column("bijgewerkt_op", "Bijgewerkt op (intern)", Kind.DATE,
+               "Datum van de laatste wijziging van deze rij. Wordt nooit gepubliceerd.",
+               width=16, published=False, aliases=("Bijgewerkt op",)),
+    ),
+)
+
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    Vocabulary("programma", "Programma's", "De programma's van de begroting.", (
+        "1. Onderwijs, economie en arbeidsparticipatie",
+        "2. Samen leven en ondersteunen",
+        "3. Sport en cultuur",
+        "4. Vrije tijd",
+        "5. Veiligheid",
+        "6. Duurzaamheid en mobiliteit",
+        "7. Inrichting van de stad",
+        "8. Bestuur en dienstverlening",
+    )),
+    Vocabulary("portefeuille", "Portefeuilles", "De portefeuilles van het college.", (
+        "Armoedebeleid",
+        "Dienstverlening, vastgoed en ICT",
+        "Openbare orde en Veiligheid",
+        "Ruimtelijke ordening",
+        "Wijkgericht werken",
+        "Wonen",
+        "Zorg en Welzijn",
+    )),
+    Vocabulary("opgave", "Opgaven", "De uitvoeringsplannen van het actieprogramma.", (
+        "Jeugd en onderwijs",
+        "Financiële zelfredzaamheid",
+        "Fijn en veilig wonen",
+    )),
+    Vocabulary("status", "Statussen", "De statussen van acties; de volgorde is die van "
+               "het overzicht in de bijlage.", (
+        "Afgerond",
+        "In uitvoering",
+        "Doorlopend",
+        "Wordt uitgebreid",
+        "Overgedragen aan de lijn",
+        "Nog niet gestart",
+        "Gestopt",
+        "Nog niet bekend",
+    )),
+    Vocabulary("opnemen", "Opnemen in bijlage", "Of een pilot in de bijlage komt.", (
+        "Ja",
+        "Laatste keer",
+        "Nee",
+    )),
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
+            "Zoetermeer"),
+    Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
+            "'Programmabegroting 2025'.", "Programmabegroting 2025"),
+    Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
+            "(bijvoorbeeld 1-4-2024).", "", kind=Kind.DATE),
+    Setting("bijlage_pilots_nummer", "Nummer bijlage pilots", "Het bijlagenummer van de "
+            "pilotbijlage, bijvoorbeeld 5.", "5"),
+    Setting("bijlage_pilots_titel", "Titel bijlage pilots", "De titel van de pilotbijlage.",
+            "Monitoring evaluatie pilots"),
+    Setting("inleiding", "Inleiding", "De inleidende tekst van de pilotbijlage. Alinea's "
+            "scheiden met Alt+Enter.", "", kind=Kind.RICH),
+    Setting("actieprogramma", "Naam actieprogramma", "De naam van het actieprogramma, "
+            "bijvoorbeeld 'Sterk voor Noord'.", "Sterk voor Noord"),
+    Setting("bijlage_acties_eerste_nummer", "Eerste nummer statusbijlagen", "Het nummer van "
+            "de eerste statusbijlage; elke volgende opgave krijgt het volgende nummer.", "2"),
+    Setting("bijlage_acties_titel", "Titel statusbijlagen", "Staat vóór de naam van de opgave, "
+            "bijvoorbeeld 'Uitvoeringsplan'.", "Uitvoeringsplan"),
+)
+
+SETTINGS_SHEET = "Instellingen"
+LISTS_SHEET = "Lijsten"
+INSTRUCTIONS_SHEET = "Instructies"
+TABLE_SHEETS = (PILOTS, ACTIONS)
+SHEET_ORDER = (INSTRUCTIONS_SHEET, PILOTS.name, ACTIONS.name, LISTS_SHEET, SETTINGS_SHEET)
+
+
+def vocabulary(key: str) -> Vocabulary:
+    for voc in VOCABULARIES:
+        if voc.key == key:
+            return voc
+    raise KeyError(key)
+
+
+def setting(key: str) -> Setting:
+    for s in SETTINGS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def normalise(text: str) -> str:
+    """Fold what officers cannot see (case, non-breaking and zero-width spaces) away."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.replace("\u00a0", " ")
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class HeaderMatch:
+    """Which spreadsheet column holds each schema column."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    missing: list[Column] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
+    """Find each declared column among headers, tolerant of case, spacing and order."""
+    wanted: dict[str, str] = {}
+    for col in sheet.columns:
+        for name in (col.label, *col.aliases):
+            wanted.setdefault(normalise(name), col.key)
+    result = HeaderMatch()
+    for index, header in enumerate(headers):
+        if header is None or str(header).strip() == "":
+            continue
+        key = wanted.get(normalise(str(header)))
+        if key is None:
+            result.unknown.append(str(header))
+        elif key not in result.positions:
+            result.positions[key] = index
+    result.missing = [c for c in sheet.columns if c.key not in result.positions]
+    return result

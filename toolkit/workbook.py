@@ -1,0 +1,253 @@
+"""Write a register workbook (the template, or one with rows) from the schema.
+
+Officers never run Python, so everything they need to fill the register in well has
+to be inside the workbook: instructions, drop-downs, input messages on every column,
+and a colour on a required cell that is still empty.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from . import dates, schema
+from .schema import Kind, TableSheet
+
+FIXED_CREATED = datetime(2024, 1, 1)
+LIST_ROWS = 200
+MIN_ROWS = 500
+HEADER_COLOUR = "#1F4E79"
+REQUIRED_EMPTY_COLOUR = "#F8CBAD"
+INTERNAL_HEADER_COLOUR = "#7F7F7F"
+
+
+def list_name(vocabulary_key: str) -> str:
+    return f"Lijst_{vocabulary_key}"
+
+
+def instructions() -> list[tuple[str, str]]:
+    """The Instructies sheet as (kind, text) lines, all generated from the schema."""
+    lines: list[tuple[str, str]] = [
+        ("title", "Register pilots en acties"),
+        ("text", "Dit register is de bron voor de raadsbijlage 'Monitoring evaluatie pilots' "
+                 "en voor de statusbijlagen van het actieprogramma. Vul per pilot en per actie "
+                 "één rij in. De coördinator maakt er twee keer per jaar (perspectiefnota en "
+                 "programmabegroting) met 'toolkit build' de Word-bijlagen van; vooraf "
+                 "controleert 'toolkit validate' het register en maakt een rapport voor de "
+                 "controleurs."),
+        ("heading", "Zo vult u het register"),
+        ("text", "• Typ in de tabellen op de tabbladen Pilots en Acties; een nieuwe rij direct "
+                 "onder de tabel wordt vanzelf deel van de tabel."),
+        ("text", "• Klik op een cel: een berichtje vertelt wat erin hoort."),
+        ("text", "• Kolommen met een keuzelijst vullen uit het tabblad Lijsten. Ontbreekt een "
+                 "waarde? Vraag de coördinator de lijst aan te vullen."),
+        ("text", "• Meerdere alinea's: Alt+Enter. Opsommingen: begin de regel met • of - . "
+                 "Genummerd: 1) of 1. . Tekst uit het CMS met <p>, <ul>, <ol>, <li>, <br>, <b> "
+                 "of <i> mag ook."),
+        ("text", "• Kolommen met '(intern)' en 'Interne opmerking' worden nooit gepubliceerd."),
+        ("heading", "Wat de kleuren betekenen"),
+        ("text", "• Oranje-rood gevulde cel: een verplicht veld in een rij die in gebruik is, "
+                 "is nog leeg."),
+        ("text", "• Donkerblauwe kolomkop: komt in de bijlage. Grijze kolomkop: alleen intern."),
+        ("heading", "Datums"),
+        ("text", "Schrijf een echte datum (1-9-2022; dag eerst) of een omschrijving. Deze "
+                 "omschrijvingen worden begrepen: "
+                 + "; ".join(f"'{e}'" for e in dates.ACCEPTED_EXAMPLES) + "."),
+        ("text", "Een evaluatievraag die nog niet te beantwoorden is: schrijf "
+                 f"'{schema.UNKNOWN_ANSWER}'. Laat hem niet leeg."),
+    ]
+    for sheet in schema.TABLE_SHEETS:
+        lines.append(("heading", f"Tabblad {sheet.name}"))
+        lines.append(("text", sheet.purpose))
+        for col in sheet.columns:
+            flag = " (verplicht)" if col.required else ""
+            lines.append(("column", f"{col.label}{flag}: {col.help}"))
+    lines.append(("heading", f"Tabblad {schema.LISTS_SHEET}"))
+    lines.append(("text", "De keuzelijsten. De coördinator beheert ze; elke kolom voedt een "
+                          "keuzelijst in Pilots of Acties."))
+    for voc in schema.VOCABULARIES:
+        lines.append(("column", f"{voc.label}: {voc.help}"))
+    lines.append(("heading", f"Tabblad {schema.SETTINGS_SHEET}"))
+    for s in schema.SETTINGS:
+        lines.append(("column", f"{s.label}: {s.help}"))
+    lines.append(("heading", "Wie maakt de bijlagen?"))
+    lines.append(("text", "De rapportagecoördinator draait 'toolkit validate' en 'toolkit "
+                          "build'. Het register zelf wordt daarbij nooit gewijzigd."))
+    return lines
+
+
+def _prompt_title(text: str) -> str:
+    return text if len(text) <= 32 else text[:31] + "…"
+
+
+def _write_table(
+    wb, ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]], fmt: dict  # type: ignore[no-untyped-def]
+) -> None:
+    n_cols = len(sheet.columns)
+    n_rows = max(len(rows), 1)
+    extent = max(len(rows) + LIST_ROWS, MIN_ROWS)
+    ws.add_table(
+        0, 0, n_rows, n_cols - 1,
+        {
+            "name": sheet.table_name,
+            "style": "Table Style Light 9",
+            "columns": [
+                {"header": c.label,
+                 "header_format": fmt["header"] if c.published else fmt["header_internal"]}
+                for c in sheet.columns
+            ],
+        },
+    )
+    ws.set_row(0, 48)
+    ws.freeze_panes(1, 1)
+    for index, col in enumerate(sheet.columns):
+        cell_format = fmt["date"] if col.kind is Kind.DATE else fmt["wrap"]
+        ws.set_column(index, index, col.width, cell_format)
+        validation: dict[str, object] = {
+            "validate": "any",
+            "input_title": _prompt_title(col.label),
+            "input_message": col.help,
+        }
+        if col.vocabulary:
+            validation = {
+                **validation,
+                "validate": "list",
+                "source": f"={list_name(col.vocabulary)}",
+                "error_type": "stop",
+                "error_title": "Kies uit de lijst",
+                "error_message": f"Kies een waarde uit de keuzelijst. De lijst staat op het "
+                                 f"tabblad {schema.LISTS_SHEET}; vraag de coördinator een "
+                                 f"ontbrekende waarde toe te voegen.",
+            }
+        ws.data_validation(1, index, extent, index, validation)
+        if col.required:
+            letter = _letter(index)
+            last = _letter(n_cols - 1)
+            ws.conditional_format(
+                1, index, extent, index,
+                {
+                    "type": "formula",
+                    "criteria": f'=AND(COUNTA($A2:${last}2)>0,LEN(TRIM({letter}2))=0)',
+                    "format": fmt["required_empty"],
+                },
+            )
+    for r, row in enumerate(rows, start=1):
+        for index, col in enumerate(sheet.columns):
+            _write_value(ws, r, index, row.get(col.key), fmt)
+
+
+def _letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(index)
+
+
+def _write_value(ws, row: int, col: int, value: object, fmt: dict) -> None:  # type: ignore[no-untyped-def]
+    """Write user text always as text: '=1+1' must never become a formula."""
+    if value is None or value == "":
+        return
+    if isinstance(value, datetime | date):
+        ws.write_datetime(row, col, value if isinstance(value, datetime) else
+                          datetime(value.year, value.month, value.day), fmt["date"])
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        ws.write_number(row, col, value)
+    else:
+        ws.write_string(row, col, str(value), fmt["wrap"])
+
+
+def write_register(
+    path: str | Path,
+    pilots: Sequence[Mapping[str, object]] = (),
+    actions: Sequence[Mapping[str, object]] = (),
+    settings: Mapping[str, object] | None = None,
+    lists: Mapping[str, Sequence[str]] | None = None,
+) -> Path:
+    """Write a complete register; with no rows this is the empty template."""
+    import xlsxwriter
+
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"title": "Register pilots en acties", "created": FIXED_CREATED,
+                       "author": "toolkit", "comments": "Gemaakt met 'toolkit init'."})
+    fmt = {
+        "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOUR,
+                                 "text_wrap": True, "valign": "top", "border": 1}),
+        "header_internal": wb.add_format({"bold": True, "font_color": "#FFFFFF",
+                                          "bg_color": INTERNAL_HEADER_COLOUR, "text_wrap": True,
+                                          "valign": "top", "border": 1}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "date": wb.add_format({"num_format": "d mmmm yyyy", "valign": "top",
+                               "align": "left", "text_wrap": True}),
+        "required_empty": wb.add_format({"bg_color": REQUIRED_EMPTY_COLOUR}),
+        "title": wb.add_format({"bold": True, "font_size": 16}),
+        "heading": wb.add_format({"bold": True, "font_size": 12, "font_color": HEADER_COLOUR}),
+        "bold": wb.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+    }
+
+    ws = wb.add_worksheet(schema.INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 120, fmt["wrap"])
+    for r, (kind, text) in enumerate(instructions()):
+        style = fmt.get(kind, fmt["wrap"])
+        ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
+
+    for sheet, rows in ((schema.PILOTS, pilots), (schema.ACTIONS, actions)):
+        _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt)
+
+    ws = wb.add_worksheet(schema.LISTS_SHEET)
+    for index, voc in enumerate(schema.VOCABULARIES):
+        values = list(lists.get(voc.key, voc.values)) if lists else list(voc.values)
+        ws.write_string(0, index, voc.label, fmt["header"])
+        ws.set_column(index, index, 40, fmt["wrap"])
+        for r, value in enumerate(values, start=1):
+            ws.write_string(r, index, value)
+        letter = _letter(index)
+        wb.define_name(list_name(voc.key),
+                       f"={schema.LISTS_SHEET}!${letter}$2:${letter}${LIST_ROWS + 1}")
+    ws.freeze_panes(1, 0)
+
+    ws = wb.add_worksheet(schema.SETTINGS_SHEET)
+    ws.set_column(0, 0, 32, fmt["bold"])
+    ws.set_column(1, 1, 70, fmt["wrap"])
+    ws.set_column(2, 2, 60, fmt["wrap"])
+    for index, label in enumerate(("Instelling", "Waarde", "Toelichting")):
+        ws.write_string(0, index, label, fmt["header"])
+    values = dict(settings or {})
+    for r, s in enumerate(schema.SETTINGS, start=1):
+        ws.write_string(r, 0, s.label, fmt["bold"])
+        _write_value(ws, r, 1, values.get(s.key, s.default), fmt)
+        ws.write_string(r, 2, s.help, fmt["wrap"])
+        ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": _prompt_title(s.label),
+                                        "input_message": s.help})
+    ws.freeze_panes(1, 0)
+    wb.close()
+    return path
+
+
+def create_register(path: str | Path) -> Path:
+    """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
+    from .errors import OutputError
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"Geef een bestandsnaam die eindigt op .xlsx (niet '{path.name}').")
+    if path.exists():
+        raise OutputError(
+            f"'{path}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
+            f"andere naam of verplaats het bestaande bestand."
+        )
+    if not path.parent.exists():
+        raise OutputError(f"De map '{path.parent}' bestaat niet.")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write_register(tmp)
+        os.link(tmp, path)  # fails rather than overwrite, even if a file appeared meanwhile
+    except FileExistsError as exc:
+        raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
+            from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
