@@ -76,5 +76,59 @@ def init(ctx: click.Context, pad: Path) -> None:
     click.echo("Open het in Excel; het tabblad Instructies legt uit hoe u het invult.")
 
 
+class PeildatumType(click.ParamType):
+    """--peildatum accepts a day as officers write it: 1-4-2024, 2024-04-01, 1 april 2024."""
+
+    name = "DATUM"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from .dates import parse_peildatum
+
+        parsed = parse_peildatum(str(value))
+        if parsed is None:
+            self.fail(f"'{value}' is geen dag. Schrijf bijvoorbeeld 1-4-2024 of 1 april 2024.",
+                      param, ctx)
+        return parsed
+
+
+PEILDATUM = click.option(
+    "--peildatum", type=PeildatumType(), default=None,
+    help="Datum waartegen de datumregels worden getoetst (standaard: tabblad Instellingen).")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("register", type=click.Path(dir_okay=True, path_type=Path))
+@PEILDATUM
+@click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("rapport"), show_default=True,
+              help="Map voor de rapporten (Excel, HTML en JSON).")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Controleer REGISTER en schrijf rapporten voor de controleurs.
+
+    Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
+    Bevindingen), een HTML-pagina en JSON. Het register zelf wordt nooit gewijzigd.
+    Exitcode 0: geen fouten (waarschuwingen mogen); 1: fouten; 2: onleesbaar bestand.
+
+    \b
+    Voorbeeld:
+      toolkit validate register.xlsx --peildatum 1-4-2024 --report-dir rapport
+    """
+    from .report import write_reports
+    from .report.terminal import print_summary
+    from .validate import validate_file
+
+    try:
+        result = validate_file(register, peildatum)
+        print_summary(result)
+        paths = write_reports(result, report_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    click.echo(f"Rapporten: {paths.html}, {paths.excel}, {paths.json}")
+    sys.exit(result.exit_code)
+
+
 def main() -> None:  # pragma: no cover
     cli(obj={})

@@ -208,6 +208,12 @@ def parse_date(value: object) -> DateValue:
     return DateValue(text, DateKind.LIST, tuple(periods))
 
 
+def is_unknown_phrase(text: str) -> bool:
+    """An empty answer or one that says it is not known yet ("Nog niet bekend.")."""
+    folded = " ".join(text.split()).casefold()
+    return not folded or any(folded.startswith(p) for p in UNKNOWN_PHRASES)
+
+
 def parse_peildatum(text: str) -> date | None:
     """A peildatum must name one day; anything vaguer is refused by the caller."""
     value = parse_date(text)

@@ -1,0 +1,158 @@
+"""Findings: what is wrong, where, and how to fix it, as data.
+
+Each rule is declared once here (code, severity, message, hint); the validators only
+say which rule failed on which cell, and every report (Excel, HTML, JSON, terminal,
+docs/regels.md) reads the same catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "fout"
+    WARNING = "waarschuwing"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    message: str  # may use {label}, {value}, {detail}
+    hint: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("verplicht-leeg", Severity.ERROR, "Verplicht veld is leeg",
+         "'{label}' is leeg.",
+         "Vul dit veld in. Is het antwoord nog niet bekend? Schrijf dan 'Nog niet bekend'."),
+    Rule("niet-in-lijst", Severity.ERROR, "Waarde staat niet in de keuzelijst",
+         "'{value}' staat niet in de keuzelijst voor '{label}'.",
+         "Kies een waarde uit de keuzelijst (tabblad Lijsten), of vraag de coördinator de "
+         "lijst aan te vullen."),
+    Rule("schrijfwijze-lijst", Severity.WARNING, "Andere schrijfwijze dan in de keuzelijst",
+         "'{value}' wijkt in hoofdletters of spaties af van '{detail}' in de keuzelijst.",
+         "Kies '{detail}' uit de keuzelijst, zodat de bijlage overal dezelfde schrijfwijze "
+         "heeft."),
+    Rule("id-dubbel", Severity.ERROR, "ID komt vaker voor",
+         "Het ID '{value}' komt vaker voor in '{label}'.",
+         "Geef elke rij een eigen ID; hergebruik nooit het ID van een andere rij."),
+    Rule("naam-dubbel", Severity.ERROR, "Naam komt vaker voor",
+         "De naam '{value}' komt vaker voor (hoofdletters en spaties niet meegeteld).",
+         "Staat dezelfde pilot twee keer in het register? Voeg de rijen samen of maak de "
+         "namen onderscheidend."),
+    Rule("datum-onleesbaar", Severity.WARNING, "Datum niet te lezen",
+         "'{value}' in '{label}' is geen datum of datumomschrijving die de toolkit begrijpt.",
+         "De bijlage toont de tekst zoals hij is, maar de datumcontroles slaan dit veld over. "
+         "Begrepen worden o.a.: {detail}."),
+    Rule("start-na-eind", Severity.ERROR, "Startdatum ligt na de einddatum",
+         "De startdatum ({value}) ligt na de einddatum ({detail}).",
+         "Controleer beide datums; is er een dag en maand omgewisseld (dag eerst: 1-9-2022)?"),
+    Rule("evaluatie-voor-start", Severity.ERROR, "Evaluatie ligt vóór de start",
+         "Het evaluatiemoment ({value}) ligt vóór de startdatum ({detail}).",
+         "Een pilot kan pas na de start worden geëvalueerd. Controleer beide datums."),
+    Rule("uitkomst-verlopen", Severity.WARNING, "Uitkomst nog onbekend na afloop",
+         "De pilot is voorbij {detail}, maar 'Pilot succesvol?' is nog '{value}'.",
+         "Vul de uitkomst van de evaluatie in, of pas einddatum of evaluatiemoment aan."),
+    Rule("oude-pilot", Severity.WARNING, "Pilot lang geleden afgelopen",
+         "De pilot is afgelopen op {value}, meer dan een jaar vóór de peildatum, en staat "
+         "nog in de bijlage.",
+         "Moet de pilot uit de bijlage? Zet 'Opnemen in bijlage' op 'Laatste keer' of 'Nee'."),
+    Rule("html-onbekend", Severity.WARNING, "Onbekende HTML",
+         "'{label}' bevat HTML die de toolkit niet opmaakt: {detail}.",
+         "De tekst blijft staan, maar zonder opmaak. Gebruik alleen <p>, <ul>, <ol>, <li>, "
+         "<br>, <b>, <i> en <u>, of gewone regels met • of -."),
+    Rule("teken-ongeldig", Severity.WARNING, "Onzichtbare stuurtekens",
+         "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
+         "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
+         "platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+    Rule("te-lang", Severity.ERROR, "Tekst te lang voor Excel",
+         "'{label}' is {detail} tekens lang; Excel bewaart er hoogstens 32.767.",
+         "Kort de tekst in; Excel kapt langere tekst stilzwijgend af."),
+    Rule("vervolgrij", Severity.WARNING, "Rij lijkt een vervolg van de vorige",
+         "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij {detail} voort te "
+         "zetten (een overblijfsel van een paginagrens).",
+         "Plak de tekst achter het Resultaat van rij {detail} en verwijder deze rij."),
+    Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
+         "De instelling '{label}' is leeg.",
+         "Vul op het tabblad Instellingen de waarde in."),
+    Rule("peildatum-ontbreekt", Severity.WARNING, "Geen peildatum",
+         "Er is geen bruikbare peildatum ('{value}'); de controles ten opzichte van de "
+         "peildatum zijn overgeslagen.",
+         "Vul op het tabblad Instellingen een peildatum in (bijvoorbeeld 1-4-2024), of geef "
+         "--peildatum mee."),
+)
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    sheet: str
+    row: int | None
+    column: str
+    label: str
+    value: str
+    message: str
+    hint: str
+    record: str = ""  # "P-004 Dealbreakers": which pilot or action it concerns
+
+    @property
+    def cell(self) -> str:
+        return f"{self.column}{self.row}" if self.row and self.column else ""
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        data["cell"] = self.cell
+        return data
+
+
+def make_finding(
+    code: str, sheet: str, row: int | None, column: str, label: str, value: object,
+    detail: str = "", record: str = "",
+) -> Finding:
+    rule = RULES_BY_CODE[code]
+    text = "" if value is None else str(value)
+    shown = text if len(text) <= 120 else text[:117] + "…"
+    fields = {"label": label, "value": shown, "detail": detail}
+    return Finding(code, rule.severity, sheet, row, column, label, text,
+                   rule.message.format(**fields), rule.hint.format(**fields), record)
+
+
+def sort_key(finding: Finding) -> tuple[object, ...]:
+    order = {"Instellingen": 0, "Pilots": 1, "Acties": 2}
+    return (order.get(finding.sheet, 9), finding.row or 0, len(finding.column), finding.column,
+            finding.code)
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {
+        "fout": sum(1 for f in findings if f.severity is Severity.ERROR),
+        "waarschuwing": sum(1 for f in findings if f.severity is Severity.WARNING),
+    }
+
+
+def rules_markdown() -> str:
+    """docs/regels.md, generated so the catalogue and its documentation never drift."""
+    lines = [
+        "# Regelcatalogus",
+        "",
+        "Elke bevinding van `toolkit validate` heeft een vaste code. Deze pagina wordt "
+        "gemaakt uit `toolkit/findings.py` (`uv run python -m toolkit.findings`).",
+        "",
+        "| code | ernst | wat | hoe op te lossen |",
+        "|---|---|---|---|",
+    ]
+    for rule in RULES:
+        hint = rule.hint.replace("{detail}", "…").replace("|", "\\|")
+        lines.append(f"| `{rule.code}` | {rule.severity} | {rule.title} | {hint} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(rules_markdown(), end="")

@@ -1,0 +1,36 @@
+"""The reviewers' reports, all written from the same findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..output import ensure_dir
+from ..validate import ValidationResult
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    excel: Path
+    html: Path
+    json: Path
+
+
+def report_paths(register: Path, report_dir: Path) -> ReportPaths:
+    stem = f"{register.stem}_validatie"
+    return ReportPaths(report_dir / f"{stem}.xlsx", report_dir / f"{stem}.html",
+                       report_dir / f"{stem}.json")
+
+
+def write_reports(result: ValidationResult, report_dir: Path) -> ReportPaths:
+    """Excel copy with annotations, HTML page and JSON; each written atomically."""
+    from .excel import write_excel_report
+    from .html import write_html_report
+    from .json import write_json_report
+
+    ensure_dir(report_dir)
+    paths = report_paths(result.register.path, report_dir)
+    write_json_report(result, paths.json)
+    write_html_report(result, paths.html)
+    write_excel_report(result, paths.excel)
+    return paths

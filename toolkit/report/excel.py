@@ -1,0 +1,120 @@
+"""An annotated copy of the register: problem cells coloured, with a comment each.
+
+The copy is made by reading the register's bytes and saving elsewhere; the original is
+never opened for writing. A first sheet Bevindingen lists every finding in a filterable
+table with a link to its cell.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..findings import RULES_BY_CODE, Finding, Severity
+from ..output import atomic_write
+from ..validate import ValidationResult
+
+FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+SHEET = "Bevindingen"
+HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "Waarde",
+           "Melding", "Hoe op te lossen")
+WIDTHS = (6, 13, 20, 12, 8, 34, 30, 40, 60, 60)
+
+
+def set_text(cell, value: object) -> None:  # type: ignore[no-untyped-def]
+    """Write as text, always: '=SOM(…)' or '@x' from a register must not become a formula."""
+    cell.value = "" if value is None else str(value)
+    cell.data_type = "s"
+
+
+def _annotate(workbook, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.cell and f.sheet in workbook.sheetnames:
+            by_cell[(f.sheet, f.cell)].append(f)
+    for (sheet, ref), found in by_cell.items():
+        cell = workbook[sheet][ref]
+        worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in found) \
+            else Severity.WARNING
+        cell.fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
+        text = "\n\n".join(f"{f.severity.upper()}: {f.message}\n{f.hint}" for f in found)
+        comment = Comment(text, "toolkit validate")
+        comment.width, comment.height = 320, 160
+        cell.comment = comment
+
+
+def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    ws = workbook.create_sheet(SHEET, 0)
+    workbook.active = 0
+    ws["A1"] = f"Bevindingen bij {result.register.path.name}"
+    ws["A1"].font = Font(bold=True, size=14)
+    peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
+    c = result.counts
+    set_text(ws["A2"], f"Peildatum {peil}: {c['fout']} fouten, {c['waarschuwing']} "
+                       f"waarschuwingen. Klik op een cel in kolom Cel om naar de plek te gaan.")
+    row = 4
+    for col, header in enumerate(("Code", "Ernst", "Aantal", "Wat"), start=1):
+        ws.cell(row, col, header).font = Font(bold=True)
+    per_code = Counter((f.code, str(f.severity)) for f in result.findings)
+    for (code, severity), number in sorted(per_code.items()):
+        row += 1
+        ws.cell(row, 1, code)
+        ws.cell(row, 2, severity)
+        ws.cell(row, 3, number)
+        ws.cell(row, 4, RULES_BY_CODE[code].title)
+    row += 2
+    first = row
+    for col, header in enumerate(HEADERS, start=1):
+        cell = ws.cell(row, col, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, f in enumerate(result.findings, start=1):
+        row += 1
+        values = (number, str(f.severity), f.code, f.sheet, f.cell, f.record, f.label,
+                  f.value, f.message, f.hint)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col)
+            if isinstance(value, int):
+                cell.value = value
+            else:
+                set_text(cell, value)
+            cell.alignment = wrap
+        if f.cell:
+            link = ws.cell(row, 5)
+            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.font = Font(color="0563C1", underline="single")
+        ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity],
+                                           end_color=FILL[f.severity])
+    last = max(row, first + 1)
+    if row == first:
+        set_text(ws.cell(first + 1, 9), "Geen bevindingen.")
+    table = Table(displayName="Bevindingen", ref=f"A{first}:J{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + index)].width = width
+    ws.freeze_panes = ws.cell(first + 1, 1)
+
+
+def write_excel_report(result: ValidationResult, path: Path) -> Path:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    source = BytesIO(result.register.path.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(source)
+    if SHEET in workbook.sheetnames:
+        del workbook[SHEET]
+    _annotate(workbook, result.findings)
+    _findings_sheet(workbook, result)
+    return atomic_write(path, lambda tmp: workbook.save(tmp), protect=(result.register.path,))

@@ -1,0 +1,36 @@
+"""A short summary in the terminal: counts, then the errors first."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..findings import RULES_BY_CODE, Severity
+from ..validate import ValidationResult
+
+MAX_LINES = 25
+
+
+def print_summary(result: ValidationResult, console=None) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = console or Console()
+    c = result.counts
+    colour = "red" if c["fout"] else "yellow" if c["waarschuwing"] else "green"
+    console.print(f"[bold {colour}]{result.register.path.name}: {c['fout']} fouten, "
+                  f"{c['waarschuwing']} waarschuwingen[/]")
+    if not result.findings:
+        return
+    table = Table("Code", "Ernst", "Aantal", "Wat", show_edge=False)
+    for (code, sev), n in sorted(Counter((f.code, str(f.severity))
+                                         for f in result.findings).items()):
+        table.add_row(code, sev, str(n), RULES_BY_CODE[code].title)
+    console.print(table)
+    ordered = sorted(result.findings, key=lambda f: f.severity is not Severity.ERROR)
+    for f in ordered[:MAX_LINES]:
+        where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+        console.print(f"  [{'red' if f.severity is Severity.ERROR else 'yellow'}]"
+                      f"{f.severity}[/] {escape(where)} {escape(f.message)}", highlight=False)
+    if len(ordered) > MAX_LINES:
+        console.print(f"  … en nog {len(ordered) - MAX_LINES} meer; zie de rapporten.")

@@ -1,0 +1,174 @@
+"""Run the pandera schemas on a register and turn their failures into findings.
+
+pandera decides which cells break which rule; this module adds what a reviewer needs
+on top (the value, a detail for the message, which pilot it concerns) and collapses a
+cross-field failure, which pandera repeats for every column, into one finding per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from . import dates, schema
+from .findings import Finding, counts, make_finding, sort_key
+from .register import Record, Register, read_register
+from .richtext import parse_rich
+from .schema import TableSheet
+
+
+@dataclass
+class ValidationResult:
+    register: Register
+    peildatum: date | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "fout"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return counts(self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def record_label(record: Record) -> str:
+    """'P-004 Dealbreakers': how a reviewer recognises the row."""
+    name_key = record.sheet.name_column
+    name = parse_rich(record.values.get(name_key)).plain.split("\n")[0]
+    if len(name) > 70:
+        name = name[:67] + "…"
+    return " ".join(part for part in (record.text("id"), name) if part) or f"rij {record.row}"
+
+
+def resolve_peildatum(register: Register, override: date | None) -> tuple[date | None, str]:
+    """The peildatum from --peildatum, else from Instellingen; and the text it came from."""
+    if override is not None:
+        return override, dates.format_dutch(override)
+    raw = register.settings.get("peildatum")
+    if isinstance(raw, datetime | date):
+        d = raw.date() if isinstance(raw, datetime) else raw
+        return d, dates.format_dutch(d)
+    text = register.setting_text("peildatum")
+    return dates.parse_peildatum(text), text
+
+
+def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
+            frame_row: dict[str, object], previous_row: int | None) -> tuple[str, str]:
+    """(value, detail) for a rule's message, looked up from the record."""
+    value = record.text(key)
+    if code == "schrijfwijze-lijst":
+        vocab = schema.TABLE_SHEETS[0].column(key).vocabulary if record.sheet is schema.PILOTS \
+            else record.sheet.column(key).vocabulary
+        folded = schema.normalise(value)
+        match = next((v for v in lists.get(vocab or "", []) if schema.normalise(v) == folded), "")
+        return value, match
+    if code == "datum-onleesbaar":
+        return value, ", ".join(f"'{e}'" for e in dates.ACCEPTED_EXAMPLES[:9])
+    if code == "start-na-eind":
+        return record.text("startdatum"), record.text("einddatum")
+    if code == "evaluatie-voor-start":
+        return record.text("evaluatiemoment"), record.text("startdatum")
+    if code == "uitkomst-verlopen":
+        end = dates.parse_date(record.values.get("einddatum")).latest
+        what = (f"de einddatum ({record.text('einddatum')})" if end and frame_row.get("_peil")
+                and end < frame_row["_peil"] else
+                f"het evaluatiemoment ({record.text('evaluatiemoment')})")
+        return value or "leeg", what
+    if code == "oude-pilot":
+        return record.text("einddatum"), ""
+    if code == "html-onbekend":
+        return value, str(frame_row.get(key + "__html", ""))
+    if code == "teken-ongeldig":
+        return value, str(frame_row.get(key + "__tekens", ""))
+    if code == "te-lang":
+        return value, f"{len(value):,}".replace(",", ".")
+    if code == "vervolgrij":
+        return record.text("resultaat"), str(previous_row or "")
+    return value, ""
+
+
+def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | None) -> list[Finding]:
+    import pandera.pandas as pa
+
+    from validators import actions_schema, pilots_schema, sheet_frame
+    from validators.schemas import ANCHORS
+
+    records = register.records(sheet)
+    if not records:
+        return []
+    by_row = {r.row: r for r in records}
+    rows = [r.row for r in records]
+    previous = {row: rows[i - 1] if i else None for i, row in enumerate(rows)}
+    frame = sheet_frame(records, sheet)
+    lists = {k: list(v) for k, v in register.lists.items()}
+    checker = pilots_schema(lists, peildatum) if sheet is schema.PILOTS else actions_schema(lists)
+    try:
+        checker.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    seen: set[tuple[str, int, str]] = set()
+    findings: list[Finding] = []
+    for case in failures.itertuples(index=False):
+        code = str(case.check)
+        if code not in ANCHORS and code not in _COLUMN_RULES:
+            continue  # a dtype or other internal pandera check: not the officer's concern
+        if case.index is None:
+            continue
+        row = int(case.index)
+        key = ANCHORS.get(code) or str(case.column).split("__")[0]
+        if (code, row, key) in seen:
+            continue  # pandera repeats a wide check's failure for every column
+        seen.add((code, row, key))
+        record = by_row[row]
+        frame_row = {c: frame.at[row, c] for c in frame.columns if c.startswith(key + "__")}
+        frame_row["_peil"] = peildatum
+        value, detail = _detail(code, record, key, lists, frame_row, previous[row])
+        loc = record.location(key)
+        findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
+                                     detail, record_label(record)))
+    continuation = {f.row for f in findings if f.code == "vervolgrij"}
+    return [f for f in findings
+            if not (f.row in continuation and f.code == "verplicht-leeg"
+                    and f.label in (schema.ACTIONS.column("activiteit").label,
+                                    schema.ACTIONS.column("status").label))]
+
+
+_COLUMN_RULES = {"verplicht-leeg", "niet-in-lijst", "schrijfwijze-lijst", "id-dubbel",
+                 "naam-dubbel", "datum-onleesbaar", "html-onbekend", "teken-ongeldig", "te-lang"}
+
+
+def _settings_findings(register: Register, peildatum: date | None, peil_text: str) -> list[Finding]:
+    findings = []
+    for s in schema.SETTINGS:
+        if s.required and s.key != "peildatum" and s.key != "inleiding" \
+                and not register.setting_text(s.key).strip():
+            row = register.setting_rows.get(s.key)
+            findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
+                                         "B" if row else "", s.label, ""))
+    if peildatum is None:
+        row = register.setting_rows.get("peildatum")
+        findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,
+                                     "B" if row else "", schema.setting("peildatum").label,
+                                     peil_text or "leeg"))
+    return findings
+
+
+def validate_register(register: Register, peildatum: date | None = None) -> ValidationResult:
+    """Every finding for an already-read register; never raises for bad data."""
+    peil, peil_text = resolve_peildatum(register, peildatum)
+    findings = _settings_findings(register, peil, peil_text)
+    for sheet in schema.TABLE_SHEETS:
+        findings.extend(_sheet_findings(register, sheet, peil))
+    findings.sort(key=sort_key)
+    return ValidationResult(register, peil, findings)
+
+
+def validate_file(path: str | Path, peildatum: date | None = None) -> ValidationResult:
+    return validate_register(read_register(path), peildatum)

@@ -1,0 +1,109 @@
+"""The pandera schemas. Check names are the rule codes of `toolkit.findings`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import pandas as pd
+import pandera.pandas as pa
+
+from toolkit.dates import is_unknown_phrase
+from toolkit.schema import ACTIONS, PILOTS, Kind, TableSheet, normalise
+
+from .frames import CHARS, DATE_KIND, EARLIEST, HTML, LATEST
+
+EXCEL_MAX_CHARS = 32_767
+
+#: wide (cross-field) rules and the column a finding about them points at
+ANCHORS = {
+    "start-na-eind": "startdatum",
+    "evaluatie-voor-start": "evaluatiemoment",
+    "uitkomst-verlopen": "succesvol",
+    "oude-pilot": "opnemen",
+    "vervolgrij": "activiteit",
+}
+
+
+def _filled(s: pd.Series) -> pd.Series:
+    return s.str.strip() != ""
+
+
+def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
+    columns: dict[str, pa.Column] = {}
+    for col in sheet.columns:
+        checks = []
+        if col.required:
+            checks.append(pa.Check(_filled, name="verplicht-leeg"))
+        if col.vocabulary:
+            allowed = list(lists.get(col.vocabulary, ()))
+            folded = {normalise(v) for v in allowed}
+            checks.append(pa.Check(
+                lambda s, a=allowed, f=folded: ~_filled(s) | s.isin(a) | s.map(normalise).isin(f),
+                name="niet-in-lijst"))
+            checks.append(pa.Check(
+                lambda s, a=allowed, f=folded: ~_filled(s) | s.isin(a) | ~s.map(normalise).isin(f),
+                name="schrijfwijze-lijst"))
+        if col.key == "id":
+            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.duplicated(keep=False),
+                                   name="id-dubbel"))
+        if sheet is PILOTS and col.key == sheet.name_column:
+            checks.append(pa.Check(
+                lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
+                name="naam-dubbel"))
+        checks.append(pa.Check(lambda s: s.str.len() <= EXCEL_MAX_CHARS, name="te-lang"))
+        columns[col.key] = pa.Column(str, checks=checks, nullable=False)
+        if col.kind is Kind.DATE:
+            columns[col.key + DATE_KIND] = pa.Column(
+                str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
+        if col.kind in (Kind.RICH, Kind.TEXT):
+            columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
+                                                              name="html-onbekend"))
+            columns[col.key + CHARS] = pa.Column(str, pa.Check(lambda s: s == "",
+                                                               name="teken-ongeldig"))
+    return columns
+
+
+def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None) -> pa.DataFrameSchema:
+    """Every rule for the Pilots sheet; the peildatum rules only when there is one."""
+
+    def start_after_end(df: pd.DataFrame) -> pd.Series:
+        return ~(df["startdatum" + EARLIEST] > df["einddatum" + LATEST])
+
+    def evaluation_before_start(df: pd.DataFrame) -> pd.Series:
+        return ~(df["evaluatiemoment" + LATEST] < df["startdatum" + EARLIEST])
+
+    checks = [pa.Check(start_after_end, name="start-na-eind"),
+              pa.Check(evaluation_before_start, name="evaluatie-voor-start")]
+    if peildatum is not None:
+        peil = pd.Timestamp(peildatum)
+
+        def outcome_overdue(df: pd.DataFrame) -> pd.Series:
+            passed = (df["einddatum" + LATEST] < peil) | (df["evaluatiemoment" + LATEST] < peil)
+            return ~(passed & df["succesvol"].map(is_unknown_phrase))
+
+        def long_ago(df: pd.DataFrame) -> pd.Series:
+            published = df["opnemen"].map(normalise).isin({"ja", "laatste keer"})
+            return ~(published & (df["einddatum" + LATEST] < peil - timedelta(days=365)))
+
+        checks += [pa.Check(outcome_overdue, name="uitkomst-verlopen"),
+                   pa.Check(long_ago, name="oude-pilot")]
+    return pa.DataFrameSchema(_column_checks(PILOTS, lists), checks=checks, strict=False,
+                              name=PILOTS.name)
+
+
+def continuation_rows(df: pd.DataFrame) -> pd.Series:
+    """True where a row only continues the previous row's Resultaat (page-break leftover)."""
+    empty = ~_filled(df["activiteit"]) & ~_filled(df["status"]) & ~_filled(df["toelichting_status"])
+    first = pd.Series(False, index=df.index)
+    if len(df):
+        first.iloc[0] = True
+    return empty & _filled(df["resultaat"]) & ~first
+
+
+def actions_schema(lists: dict[str, Sequence[str]]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        _column_checks(ACTIONS, lists),
+        checks=[pa.Check(lambda df: ~continuation_rows(df), name="vervolgrij")],
+        strict=False, name=ACTIONS.name,
+    )
