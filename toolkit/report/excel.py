@@ -49,6 +49,7 @@ def _annotate(workbook, findings: list[Finding]) -> None:  # type: ignore[no-unt
 
 def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     ws = workbook.create_sheet(SHEET, 0)
@@ -89,7 +90,8 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
             cell.alignment = wrap
         if f.cell:
             link = ws.cell(row, 5)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}",
+                                       tooltip="Ga naar de cel")
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity],
                                            end_color=FILL[f.severity])

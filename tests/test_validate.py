@@ -1,0 +1,181 @@
+"""Validation: the reference flaws are found, each rule fires where it should."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE, GAPS, ROOT
+
+from toolkit.cli import cli
+from toolkit.findings import RULES, rules_markdown
+from toolkit.validate import validate_file
+from toolkit.workbook import write_register
+
+
+def flat(result):
+    return [(f.code, f.sheet, f.cell) for f in result.findings]
+
+
+def test_reference_gaps_golden():
+    assert flat(validate_file(GAPS)) == [
+        ("uitkomst-verlopen", "Pilots", "J3"),
+        ("verplicht-leeg", "Pilots", "L5"),   # Dealbreakers: financieel gevolg
+        ("verplicht-leeg", "Pilots", "L6"),   # IPTA: financieel gevolg
+        ("verplicht-leeg", "Pilots", "C11"),  # Stille studieruimtes: Korte omschrijving
+        ("verplicht-leeg", "Pilots", "K11"),
+        ("verplicht-leeg", "Pilots", "L11"),
+        ("verplicht-leeg", "Pilots", "M11"),
+        ("verplicht-leeg", "Pilots", "M12"),  # Jeugdhonk: hoe gerapporteerd
+        ("schrijfwijze-lijst", "Pilots", "E13"),
+        ("verplicht-leeg", "Acties", "F16"),  # "Meer vroegsignalering": empty status
+        ("vervolgrij", "Acties", "D22"),
+        ("vervolgrij", "Acties", "D23"),
+        ("vervolgrij", "Acties", "D33"),
+        ("vervolgrij", "Acties", "D47"),
+        ("vervolgrij", "Acties", "D51"),
+        ("vervolgrij", "Acties", "D63"),
+    ]
+
+
+def test_example_has_no_errors():
+    result = validate_file(EXAMPLE)
+    assert result.exit_code == 0
+    assert {f.code for f in result.findings} == {"uitkomst-verlopen", "schrijfwijze-lijst"}
+
+
+GOOD = {
+    "id": "P-1", "naam": "Goede pilot", "omschrijving": "Tekst", "programma": "5. Veiligheid",
+    "portefeuille": "Wonen", "doel": "Doel", "startdatum": "januari 2023",
+    "einddatum": "december 2024", "evaluatiemoment": "juni 2024", "succesvol": "Ja",
+    "beleid": "Nee", "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja",
+}
+GOOD_ACTION = {"id": "A-1", "opgave": "Jeugd en onderwijs", "doel": "Doel", "activiteit": "Iets",
+               "resultaat": "Iets bereikt", "status": "Afgerond"}
+
+# one small register per rule: (pilots changes, actions, expected flat findings)
+CASES = {
+    "verplicht-leeg": ([{"beleid": ""}], [], [("verplicht-leeg", "Pilots", "K2")]),
+    "niet-in-lijst": ([{"programma": "9. Onbekend"}], [], [("niet-in-lijst", "Pilots", "D2")]),
+    "schrijfwijze-lijst": ([{"portefeuille": " wonen"}], [],
+                           [("schrijfwijze-lijst", "Pilots", "E2")]),
+    "id-dubbel": ([{}, {"naam": "Andere pilot"}], [],
+                  [("id-dubbel", "Pilots", "A2"), ("id-dubbel", "Pilots", "A3")]),
+    "naam-dubbel": ([{}, {"id": "P-2", "naam": "goede\u00a0PILOT\u200b"}], [],
+                    [("naam-dubbel", "Pilots", "B2"), ("naam-dubbel", "Pilots", "B3")]),
+    "datum-onleesbaar": ([{"startdatum": "na de zomer"}], [],
+                         [("datum-onleesbaar", "Pilots", "G2")]),
+    "start-na-eind": ([{"startdatum": "1-5-2025", "evaluatiemoment": "Nog niet bekend"}], [],
+                      [("start-na-eind", "Pilots", "G2")]),
+    "evaluatie-voor-start": ([{"evaluatiemoment": "2022"}], [],
+                             [("evaluatie-voor-start", "Pilots", "I2")]),
+    "uitkomst-verlopen": ([{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024",
+                            "succesvol": "Nog niet bekend"}], [],
+                          [("uitkomst-verlopen", "Pilots", "J2")]),
+    "oude-pilot": ([{"startdatum": "2020", "einddatum": "2022", "evaluatiemoment": "2022"}], [],
+                   [("oude-pilot", "Pilots", "N2")]),
+    "html-onbekend": ([{"doel": "<p>Zie <a href='x'>site</a></p>"}], [],
+                      [("html-onbekend", "Pilots", "F2")]),
+    "teken-ongeldig": ([{"omschrijving": "Tekst\x07met bel"}], [],
+                       [("teken-ongeldig", "Pilots", "C2")]),
+    "te-lang": ([{}], [], [("te-lang", "Pilots", "C2")]),  # written by openpyxl, see below
+    "vervolgrij": ([{}], [GOOD_ACTION, {"id": "A-2", "opgave": "Jeugd en onderwijs",
+                                        "doel": "Doel", "resultaat": "vervolg van de tekst"}],
+                   [("vervolgrij", "Acties", "D3")]),
+    "instelling-leeg": ([{}], [], [("instelling-leeg", "Instellingen", "B2")]),
+    "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
+}
+
+
+def _register(tmp_path, code, pilots, actions):
+    settings = {"peildatum": date(2024, 4, 1)}
+    if code == "instelling-leeg":
+        settings["gemeente"] = ""
+    if code == "peildatum-ontbreekt":
+        settings["peildatum"] = "binnenkort"
+    path = tmp_path / f"{code}.xlsx"
+    write_register(path, [{**GOOD, **changes} for changes in pilots],
+                   actions or [GOOD_ACTION], settings)
+    if code == "te-lang":  # Excel and its libraries truncate; LibreOffice and scripts do not
+        _replace_in_zip(path, b"Tekst", b"x" * 32_768)
+    return path
+
+
+def _replace_in_zip(path, old, new):
+    import zipfile
+
+    data = {}
+    with zipfile.ZipFile(path) as z:
+        for item in z.infolist():
+            data[item.filename] = z.read(item).replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+def test_every_rule_has_a_case():
+    assert set(CASES) == {r.code for r in RULES}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_rule_fires_exactly_where_expected(tmp_path, code):
+    pilots, actions, expected = CASES[code]
+    result = validate_file(_register(tmp_path, code, pilots, actions))
+    assert flat(result) == expected
+    for f in result.findings:
+        assert f.message and f.hint and f.label and f.record or f.sheet == "Instellingen"
+
+
+def test_peildatum_option_overrides_settings(tmp_path):
+    path = _register(tmp_path, "x", [{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024",
+                                      "succesvol": "Nog niet bekend"}], [])
+    assert flat(validate_file(path, date(2024, 1, 1))) == []
+
+
+def test_blank_rows_keep_excel_row_numbers(tmp_path):
+    path = _register(tmp_path, "rijen", [{}, {"id": "P-2", "naam": "Twee", "beleid": ""}], [])
+    wb = openpyxl.load_workbook(path)
+    wb["Pilots"].insert_rows(3, 3)
+    wb["Pilots"].row_dimensions[4].hidden = True
+    wb.save(path)
+    assert flat(validate_file(path)) == [("verplicht-leeg", "Pilots", "K6")]
+
+
+def test_rules_catalogue_docs_are_current():
+    assert (ROOT / "docs" / "regels.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+def test_cli_validate_writes_reports_and_exit_codes(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "rapport"
+    before = GAPS.read_bytes()
+    result = runner.invoke(cli, ["validate", str(GAPS), "--report-dir", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "8 fouten" in result.output
+    assert GAPS.read_bytes() == before
+    data = json.loads((out / "register_met_gaten_validatie.json").read_text(encoding="utf-8"))
+    assert data["aantallen"] == {"fout": 8, "waarschuwing": 8}
+    assert data["bevindingen"][1]["cell"] == "L5"
+    assert {"code", "severity", "sheet", "row", "column", "label", "value", "message",
+            "hint"} <= set(data["bevindingen"][0])
+    result = runner.invoke(cli, ["validate", str(EXAMPLE), "--report-dir", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_validate_bad_file_exit_2(tmp_path):
+    bad = tmp_path / "register.xlsx"
+    bad.write_text("ID;Naam\n1;x\n")
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--report-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "geen Excel-werkmap" in result.output
+    assert "Traceback" not in result.output
+    assert bad.read_text() == "ID;Naam\n1;x\n"
+
+
+def test_cli_rejects_a_vague_peildatum(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE), "--peildatum", "april 2024"])
+    assert result.exit_code == 2
+    assert "geen dag" in result.output
