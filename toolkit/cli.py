@@ -130,5 +130,54 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
     sys.exit(result.exit_code)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("register", type=click.Path(dir_okay=True, path_type=Path), required=False)
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("uitvoer"), show_default=True,
+              help="Map voor de bijlagen, het manifest en de validatierapporten.")
+@PEILDATUM
+@click.option("--pdf", is_flag=True, help="Maak ook PDF's (via LibreOffice).")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool) -> None:  # type: ignore[no-untyped-def]
+    """Controleer REGISTER en maak de Word-bijlagen.
+
+    Zonder REGISTER wordt het meegeleverde voorbeeldregister gebruikt. Eerst wordt
+    gecontroleerd: bij fouten stopt de bouw (exitcode 1) en staan de rapporten in
+    OUT/validatie. Daarna komen in OUT de Bijlage Monitoring evaluatie pilots, de
+    statusbijlagen van het actieprogramma en manifest.json. Het register wordt nooit
+    gewijzigd.
+
+    \b
+    Voorbeeld:
+      toolkit build
+      toolkit build register.xlsx --out bijlagen --peildatum 1-10-2024 --pdf
+    """
+    from .build import build_documents, convert_to_pdf
+    from .register import read_register
+    from .report.terminal import print_summary
+
+    path = register or EXAMPLE_REGISTER
+    try:
+        click.echo(f"Register lezen: {path}")
+        reg = read_register(path)
+        click.echo(f"Gelezen: {len(reg.pilots)} pilots, {len(reg.actions)} acties.")
+        result = build_documents(reg, out, peildatum, progress=click.echo)
+        print_summary(result.validation)
+        if result.validation.errors:
+            click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
+                        f"{out / 'validatie'}", fg="red", err=True)
+            sys.exit(1)
+        if pdf:
+            for made in convert_to_pdf(result.documents, out):
+                click.echo(f"PDF: {made}")
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    click.secho(f"Klaar. De bijlagen staan in {out}.", fg="green")
+
+
 def main() -> None:  # pragma: no cover
     cli(obj={})

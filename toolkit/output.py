@@ -45,6 +45,9 @@ def atomic_write(target: Path, write: Callable[[Path], object],
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
         os.replace(tmp, target)
     except PermissionError as exc:
         raise OutputError(

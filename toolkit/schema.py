@@ -305,3 +305,41 @@ def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
             result.positions[key] = index
     result.missing = [c for c in sheet.columns if c.key not in result.positions]
     return result
+
+
+#: fill colour per status (shown beside the status text, never instead of it)
+STATUS_COLOURS = {
+    "Afgerond": "C6EFCE",
+    "In uitvoering": "DDEBF7",
+    "Doorlopend": "E2EFDA",
+    "Wordt uitgebreid": "FFF2CC",
+    "Overgedragen aan de lijn": "EDE7F6",
+    "Nog niet gestart": "FCE4D6",
+    "Gestopt": "F8CBAD",
+    "Nog niet bekend": "EDEDED",
+}
+UNLISTED_STATUS_COLOUR = "FFFFFF"
+
+#: Word styles the build uses, by the name a coordinator sees in Word
+STYLE_NAMES = {
+    "heading1": "Heading 1",
+    "heading2": "Heading 2",
+    "heading3": "Heading 3",
+    "bullet": "List Bullet",
+    "number": "List Continue",
+    "table": "Table Grid",
+    "label": "Kaartlabel",
+    "note": "Kaartnotitie",
+}
+
+#: the pilot card as printed in the annex: (section heading, [(label, column key)])
+CARD_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Naam pilot", (("Naam pilot", "naam"),)),
+    ("Korte omschrijving", ()),
+    ("Programma/Portefeuillehouder", (("Programma", "programma"),
+                                      ("Portefeuille", "portefeuille"))),
+    ("Doel/Beoogd resultaat", (("Doel, beoogd resultaat", "doel"),)),
+    ("Data", (("Startdatum", "startdatum"), ("Einddatum", "einddatum"),
+              ("Evaluatiemoment", "evaluatiemoment"))),
+    ("Uitkomst evaluatie", tuple((PILOTS.column(k).label, k) for k in EVALUATION_QUESTIONS)),
+)

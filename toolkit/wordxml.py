@@ -1,0 +1,104 @@
+"""Small, named builders for the WordprocessingML the annexes repeat per pilot and action.
+
+Adding thousands of paragraphs and tables one by one through python-docx is quadratic,
+and docxtpl's final body replacement is too; writing the repeated body as XML text and
+parsing it once keeps a 10,000-pilot build linear. Styles are referred to by the ids
+the template defines, so the look stays in the template.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from .richtext import Paragraph, RichText
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text_xml(text: str) -> str:
+    return escape(_ILLEGAL.sub("", text))
+
+
+def run(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
+        vertical: str | None = None) -> str:
+    props = []
+    if bold:
+        props.append("<w:b/>")
+    if italic:
+        props.append("<w:i/>")
+    if underline:
+        props.append('<w:u w:val="single"/>')
+    if vertical:
+        props.append(f'<w:vertAlign w:val="{vertical}"/>')
+    rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
+    parts = text.split("\n")
+    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{text_xml(p)}</w:t>' for p in parts)
+    return f"<w:r>{rpr}{body}</w:r>"
+
+
+def paragraph(content: str, style: str | None = None, keep_next: bool = False,
+              page_break: bool = False) -> str:
+    props = []
+    if style:
+        props.append(f'<w:pStyle w:val="{style}"/>')
+    if keep_next:
+        props.append("<w:keepNext/>")
+    if page_break:
+        props.append("<w:pageBreakBefore/>")
+    ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
+    return f"<w:p>{ppr}{content}</w:p>"
+
+
+def text_paragraph(text: str, style: str | None = None, **kwargs: bool) -> str:
+    return paragraph(run(text) if text else "", style, **kwargs)
+
+
+def _runs(p: Paragraph) -> str:
+    return "".join(run(r.text, r.bold, r.italic, r.underline, r.vertical) for r in p.runs)
+
+
+def rich_paragraphs(doc: RichText, styles: dict[str, str], style: str | None = None) -> str:
+    """Rich text as Word paragraphs: bullets in the list style, numbers spelled out."""
+    out = []
+    for p in doc.paragraphs:
+        if p.list_kind == "bullet":
+            out.append(paragraph(_runs(p), styles["bullet"]))
+        elif p.list_kind == "number":
+            out.append(paragraph(_runs(p), styles["number"]))
+        else:
+            out.append(paragraph(_runs(p), style))
+    return "".join(out) or paragraph("", style)
+
+
+def cell(content: str, width: int, fill: str | None = None) -> str:
+    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+            f"{content}</w:tc>")
+
+
+def row(cells: list[str], header: bool = False) -> str:
+    """A table row; a header row repeats on every page and is marked as such."""
+    trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+    return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
+
+
+def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> str:
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    caption_xml = f'<w:tblCaption w:val="{text_xml(caption)}"/>' if caption else ""
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
+        f'w:type="dxa"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>{caption_xml}'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
+def parse_body(xml: str):  # type: ignore[no-untyped-def]
+    """Parse generated body XML once into elements to insert into a document."""
+    from lxml import etree
+
+    wrapper = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'.encode(),
+                               parser=etree.XMLParser(huge_tree=True))
+    return list(wrapper)
