@@ -279,7 +279,7 @@ def render_template(
     document = tpl.docx
     styles = _styles(document)
     body = document.element.body
-    for paragraph in list(body.iterchildren("{%s}p" % wordxml.W_NS)):
+    for paragraph in list(body.iterchildren(f"{{{wordxml.W_NS}}}p")):
         text = "".join(t.text or "" for t in paragraph.iter(f"{{{wordxml.W_NS}}}t")).strip()
         name = text.removeprefix("TOOLKITBLOK").removesuffix("TOOLKITBLOK")
         if text.startswith("TOOLKITBLOK") and name in blocks:

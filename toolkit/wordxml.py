@@ -21,6 +21,10 @@ def text_xml(text: str) -> str:
     return escape(_ILLEGAL.sub("", text))
 
 
+def attr_xml(text: str) -> str:
+    return escape(_ILLEGAL.sub("", text), {'"': "&quot;", "\n": " "})
+
+
 def run(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
         vertical: str | None = None) -> str:
     props = []
@@ -86,7 +90,7 @@ def row(cells: list[str], header: bool = False) -> str:
 
 def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    caption_xml = f'<w:tblCaption w:val="{text_xml(caption)}"/>' if caption else ""
+    caption_xml = f'<w:tblCaption w:val="{attr_xml(caption)}"/>' if caption else ""
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
         f'w:type="dxa"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
