@@ -35,8 +35,7 @@ def built(tmp_path_factory):
 def _paragraphs(doc):
     """Every paragraph in body order, tables included."""
     body = doc.element.body
-    for p in body.iter(qn("w:p")):
-        yield p
+    yield from body.iter(qn("w:p"))
 
 
 def _doc_chars(path):
