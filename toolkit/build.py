@@ -363,7 +363,7 @@ def build_documents(
     validation = validate_register(register, peildatum)
     result = BuildResult(validation)
     ensure_dir(out_dir)
-    write_reports(validation, out_dir / "validatie")
+    write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
     progress(f"Validatie: {validation.counts['fout']} fouten, "
              f"{validation.counts['waarschuwing']} waarschuwingen.")
     if validation.errors:

@@ -87,6 +87,13 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
     return text, issues
 
 
+def text_issues(text: str) -> list[TextIssue]:
+    """What parse_rich would report, without building the document when nothing can be."""
+    if "<" not in text and not _ILLEGAL.search(text) and "_x" not in text:
+        return []
+    return parse_rich(text).issues
+
+
 def looks_like_html(text: str) -> bool:
     return any(m.group(1).lower() in SUPPORTED_TAGS for m in _HTML_HINT.finditer(text))
 

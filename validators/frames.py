@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.dates import parse_date
 from toolkit.register import Record
-from toolkit.richtext import parse_rich
+from toolkit.richtext import text_issues
 from toolkit.schema import Kind, TableSheet
 
 #: suffixes of the derived columns; the part before "__" names the register column
@@ -32,7 +32,7 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                                       for p in parsed]
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         if col.kind in (Kind.RICH, Kind.TEXT):
-            issues = [parse_rich(t).issues if t else [] for t in texts]
+            issues = [text_issues(t) if t else [] for t in texts]
             data[col.key + HTML] = [", ".join(sorted({i.detail for i in found
                                                       if i.code == "html-onbekend"}))
                                     for found in issues]

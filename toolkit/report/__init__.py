@@ -22,8 +22,12 @@ def report_paths(register: Path, report_dir: Path) -> ReportPaths:
                        report_dir / f"{stem}.json")
 
 
-def write_reports(result: ValidationResult, report_dir: Path) -> ReportPaths:
-    """Excel copy with annotations, HTML page and JSON; each written atomically."""
+def write_reports(result: ValidationResult, report_dir: Path, excel: bool = True) -> ReportPaths:
+    """Excel copy with annotations, HTML page and JSON; each written atomically.
+
+    The annotated Excel copy is the slow one (the whole register is loaded and saved);
+    a successful build leaves it out and `toolkit validate` always writes it.
+    """
     from .excel import write_excel_report
     from .html import write_html_report
     from .json import write_json_report
@@ -32,5 +36,8 @@ def write_reports(result: ValidationResult, report_dir: Path) -> ReportPaths:
     paths = report_paths(result.register.path, report_dir)
     write_json_report(result, paths.json)
     write_html_report(result, paths.html)
-    write_excel_report(result, paths.excel)
+    if excel:
+        write_excel_report(result, paths.excel)
+    else:
+        paths.excel.unlink(missing_ok=True)  # never leave a stale copy beside new reports
     return paths
