@@ -49,3 +49,11 @@ def test_every_command_is_in_the_readme():
         assert f"toolkit {name}" in readme, name
     assert "uv run toolkit build" in readme
     assert "uv run pytest" in readme
+
+
+def test_template_docs_are_current():
+    from conftest import ROOT
+
+    from toolkit.build import tags_markdown
+
+    assert (ROOT / "docs" / "sjablonen.md").read_text(encoding="utf-8") == tags_markdown()

@@ -97,12 +97,3 @@ def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> 
         f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>{caption_xml}'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-
-
-def parse_body(xml: str):  # type: ignore[no-untyped-def]
-    """Parse generated body XML once into elements to insert into a document."""
-    from lxml import etree
-
-    wrapper = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'.encode(),
-                               parser=etree.XMLParser(huge_tree=True))
-    return list(wrapper)
