@@ -91,3 +91,16 @@ def test_html_list_items_round_trip(items):
     doc = parse_rich(html)
     assert [p.text for p in doc.paragraphs] == [" ".join(i.split()) for i in items]
     assert all(p.list_kind == "bullet" for p in doc.paragraphs)
+
+
+@given(st.lists(
+    st.sampled_from(["a", " ", "<", ">", "&amp;", "\n", "•", "1)", "<p>", "</p>", "<ul>", "<li>",
+                     "<a href='x'>", "</a>", "<br>", "<table>", "\x07", "_x000D_", "<b>", "</i>"]),
+    max_size=30).map("".join))
+def test_text_issues_agree_with_parse_rich(text):
+    from toolkit.richtext import text_issues
+
+    assert text_issues(text) == parse_rich(text).issues
+    doc = parse_rich(text)
+    if not doc.issues:
+        assert all("\x07" not in p.text for p in doc.paragraphs)

@@ -88,10 +88,16 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
 
 
 def text_issues(text: str) -> list[TextIssue]:
-    """What parse_rich would report, without building the document when nothing can be."""
-    if "<" not in text and not _ILLEGAL.search(text) and "_x" not in text:
-        return []
-    return parse_rich(text).issues
+    """What is wrong with a cell's text, found without building its document.
+
+    The validator asks this for every cell; parse_rich reports the same list.
+    """
+    cleaned, issues = clean_text(text)
+    if "<" in cleaned and looks_like_html(cleaned):
+        unknown = dict.fromkeys(m.group(1).lower() for m in _HTML_HINT.finditer(cleaned)
+                                if m.group(1).lower() not in SUPPORTED_TAGS)
+        issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
+    return issues
 
 
 def looks_like_html(text: str) -> bool:
@@ -102,9 +108,10 @@ def parse_rich(value: object) -> RichText:
     """Read a cell into paragraphs; never raises, never drops visible text."""
     if value is None:
         return RichText()
-    text, issues = clean_text(str(value))
+    raw = str(value)
+    text, _ = clean_text(raw)
     doc = _parse_html(text) if looks_like_html(text) else _parse_lines(text)
-    doc.issues[:0] = issues
+    doc.issues = text_issues(raw)
     doc.paragraphs = [p for p in doc.paragraphs if p.text.strip()]
     return doc
 
@@ -153,8 +160,7 @@ class _Builder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in SUPPORTED_TAGS:
-            self.doc.issues.append(TextIssue("html-onbekend", f"<{tag}>"))
-            return
+            return  # its text is kept; text_issues reports the tag
         if tag in ("p", "div"):
             self._close()
         elif tag == "br":
