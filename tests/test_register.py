@@ -200,3 +200,25 @@ def test_gaps_fixture_keeps_the_reference_gaps():
     assert stille["omschrijving"] is None
     assert stille["beleid"] is None
     assert any(a["activiteit"] is None for a in reg.actions)
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_both_readers_give_the_same_records(careful):
+    fast = read_register(EXAMPLE)
+    other = read_register(EXAMPLE, careful=careful)
+    assert [p.values for p in other.pilots] == [p.values for p in fast.pilots]
+    assert [a.values for a in other.actions] == [a.values for a in fast.actions]
+    assert other.settings == fast.settings and other.lists == fast.lists
+    assert [p.row for p in other.pilots] == [p.row for p in fast.pilots]
+
+
+def test_a_far_away_cell_never_reaches_the_fast_reader(tmp_path):
+    from toolkit.register import _fast_reader_is_safe
+
+    def mutate(wb):
+        wb["Pilots"]["XFD1048576"] = "ver weg"
+
+    path = _rewrite(tmp_path, mutate)
+    assert not _fast_reader_is_safe(path)
+    assert len(read_register(path).pilots) == 12
+    assert _fast_reader_is_safe(EXAMPLE)

@@ -8,10 +8,12 @@ The register is opened read-only and never written.
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -108,6 +110,10 @@ def _require_defusedxml() -> None:
 
 
 def _cell_value(value: object) -> object:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, timedelta):
+        return str(value)
     if isinstance(value, str):
         return value if value.strip() else None
     if isinstance(value, time):
@@ -126,16 +132,14 @@ def _find_sheet(workbook, wanted: str):  # type: ignore[no-untyped-def]
     return None
 
 
-def _rows(ws) -> Iterator[tuple[int, tuple[object, ...]]]:  # type: ignore[no-untyped-def]
-    yield from enumerate(ws.iter_rows(values_only=True), start=1)
+Rows = Iterator[tuple[int, Sequence[object]]]
 
 
-def _read_table(ws, sheet: TableSheet, register_name: str) -> list[Record]:  # type: ignore[no-untyped-def]
-    rows = _rows(ws)
+def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Record]:
     header_row = 0
     match = None
     best = -1
-    buffered: list[tuple[int, tuple[object, ...]]] = []
+    buffered: list[tuple[int, Sequence[object]]] = []
     for number, values in rows:
         buffered.append((number, values))
         candidate = schema.match_headers(sheet, list(values))
@@ -161,7 +165,7 @@ def _read_table(ws, sheet: TableSheet, register_name: str) -> list[Record]:  # t
     letters = {key: get_column_letter(index + 1) for key, index in match.positions.items()}
     records: list[Record] = []
 
-    def consume(number: int, values: tuple[object, ...]) -> None:
+    def consume(number: int, values: Sequence[object]) -> None:
         if number <= header_row:
             return
         row_values: dict[str, object] = {}
@@ -179,14 +183,14 @@ def _read_table(ws, sheet: TableSheet, register_name: str) -> list[Record]:  # t
     return records
 
 
-def _read_lists(ws) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _read_lists(rows: Rows) -> dict[str, list[str]]:
     by_label = {}
     for voc in schema.VOCABULARIES:
         by_label[schema.normalise(voc.label)] = voc.key
         by_label[schema.normalise(voc.key)] = voc.key
     columns: dict[int, str] = {}
     lists: dict[str, list[str]] = {}
-    for number, values in _rows(ws):
+    for number, values in rows:
         if number == 1:
             for index, header in enumerate(values):
                 key = by_label.get(schema.normalise(str(header))) if header else None
@@ -205,37 +209,107 @@ def _read_lists(ws) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return lists
 
 
-def _read_settings(ws) -> tuple[dict[str, object], dict[str, int]]:  # type: ignore[no-untyped-def]
+def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
     by_label = {schema.normalise(s.label): s.key for s in schema.SETTINGS}
     settings: dict[str, object] = {}
-    rows: dict[str, int] = {}
-    for number, values in _rows(ws):
+    numbers: dict[str, int] = {}
+    for number, values in rows:
         if not values or values[0] is None:
             continue
         key = by_label.get(schema.normalise(str(values[0])))
         if key and key not in settings:
             settings[key] = _cell_value(values[1]) if len(values) > 1 else None
-            rows[key] = number
-    return settings, rows
+            numbers[key] = number
+    return settings, numbers
 
 
-def read_register(path: str | Path) -> Register:
-    """Open the register read-only and return its records; raises only ToolkitError."""
-    path = Path(path)
-    check_register_file(path)
-    _require_defusedxml()
-    import zipfile
+SHEETS_NEEDED = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
+                 schema.SETTINGS_SHEET)
+MAX_FAST_CELLS = 20_000_000
+_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{7})')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
+_DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
+
+def _fast_reader_is_safe(path: Path) -> bool:
+    """calamine is fast but aborts on a sheet that claims a far-away cell; look first."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                xml = archive.read(name)
+                dimension = _DIMENSION.search(xml, 0, 4096)
+                if dimension:
+                    from openpyxl.utils import column_index_from_string
+
+                    cols = column_index_from_string(dimension.group(1).decode())
+                    if cols * int(dimension.group(2)) > MAX_FAST_CELLS:
+                        return False
+                if _FAR_CELL.search(xml):
+                    return False
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return False
+    return True
+
+
+def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStructureError:
+    names = ", ".join(f"'{t}'" for t in present)
+    return RegisterStructureError(
+        f"Het tabblad '{wanted}' ontbreekt in '{path.name}' (wel aanwezig: {names}). Is het "
+        f"hernoemd? Geef het de naam '{wanted}' terug."
+    )
+
+
+def _match_sheets(path: Path, titles: list[str]) -> dict[str, str]:
+    found = {}
+    for wanted in SHEETS_NEEDED:
+        title = next((t for t in titles if schema.normalise(t) == schema.normalise(wanted)), None)
+        if title is None:
+            raise _missing_sheet(path, wanted, titles)
+        found[wanted] = title
+    return found
+
+
+def _fill(register: Register, rows: dict[str, Rows]) -> None:
+    name = register.path.name
+    register.pilots = _read_table(rows[schema.PILOTS.name], schema.PILOTS, name)
+    register.actions = _read_table(rows[schema.ACTIONS.name], schema.ACTIONS, name)
+    register.lists = _read_lists(rows[schema.LISTS_SHEET])
+    register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET])
+
+
+def _read_fast(register: Register) -> bool:
+    """Read with calamine; False when it cannot, so the careful reader takes over."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(register.path))
+    except Exception:  # noqa: BLE001 - any trouble: let openpyxl give the message
+        return False
+    try:
+        titles = _match_sheets(register.path, list(workbook.sheet_names))
+        rows: dict[str, Rows] = {}
+        for wanted, title in titles.items():
+            data = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            rows[wanted] = iter(enumerate(data, start=1))
+        _fill(register, rows)
+        with zipfile.ZipFile(register.path) as archive:
+            register.date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
+    except RegisterStructureError:
+        raise
+    except Exception:  # noqa: BLE001
+        return False
+    finally:
+        workbook.close()
+    return True
+
+
+def _read_careful(register: Register) -> None:
+    """openpyxl read-only (with defusedxml): slower, but copes with any odd file."""
     from openpyxl import load_workbook
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RegisterUnreadable(
-            f"'{path.name}' kan niet worden gelezen: {exc.strerror}. Sluit het bestand "
-            f"en probeer opnieuw."
-        ) from exc
-    register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
+    path = register.path
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -251,29 +325,16 @@ def read_register(path: str | Path) -> Register:
             f"({type(exc).__name__}). Sla het register opnieuw op in Excel."
         ) from exc
     try:
-        register.date1904 = bool(getattr(workbook, "epoch", None) and workbook.epoch.year == 1904)
-        found = {}
-        for wanted in (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
-                       schema.SETTINGS_SHEET):
-            ws = _find_sheet(workbook, wanted)
-            if ws is None:
-                present = ", ".join(f"'{t}'" for t in workbook.sheetnames)
-                raise RegisterStructureError(
-                    f"Het tabblad '{wanted}' ontbreekt in '{path.name}' (wel aanwezig: "
-                    f"{present}). Is het hernoemd? Geef het de naam '{wanted}' terug."
-                )
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            found[wanted] = ws
+        register.date1904 = workbook.epoch.year == 1904
+        titles = _match_sheets(path, list(workbook.sheetnames))
+        rows: dict[str, Rows] = {}
+        for wanted, title in titles.items():
+            ws = workbook[title]
+            ws.reset_dimensions()
+            rows[wanted] = enumerate(ws.iter_rows(values_only=True), start=1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            register.pilots = _read_table(found[schema.PILOTS.name], schema.PILOTS, path.name)
-            register.actions = _read_table(found[schema.ACTIONS.name], schema.ACTIONS,
-                                           path.name)
-            register.lists = _read_lists(found[schema.LISTS_SHEET])
-            register.settings, register.setting_rows = _read_settings(
-                found[schema.SETTINGS_SHEET]
-            )
+            _fill(register, rows)
     except (RegisterStructureError, RegisterUnreadable):
         raise
     except Exception as exc:
@@ -283,6 +344,28 @@ def read_register(path: str | Path) -> Register:
         ) from exc
     finally:
         workbook.close()
+
+
+def read_register(path: str | Path, careful: bool = False) -> Register:
+    """Open the register read-only and return its records; raises only ToolkitError.
+
+    After the file checks, calamine reads it when a scan shows nothing that could make
+    it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
+    """
+    path = Path(path)
+    check_register_file(path)
+    _require_defusedxml()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RegisterUnreadable(
+            f"'{path.name}' kan niet worden gelezen: {exc.strerror}. Sluit het bestand "
+            f"en probeer opnieuw."
+        ) from exc
+    register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
+    if careful or not _fast_reader_is_safe(path) or not _read_fast(register):
+        register.pilots, register.actions = [], []
+        _read_careful(register)
     return register
 
 
