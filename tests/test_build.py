@@ -223,3 +223,13 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
         assert words in actions.replace("•", "") or words.replace("-", "") in actions
     assert 8 <= pages[PILOT_DOC.removesuffix(".docx")] <= 40
     assert 8 <= pages[ACTIONS_DOC.removesuffix(".docx")] <= 60
+
+
+def test_control_characters_and_lone_surrogates_never_break_a_document(tmp_path):
+    from toolkit import wordxml
+    from toolkit.richtext import parse_rich
+
+    xml = wordxml.rich_paragraphs(parse_rich("a\x07b\ud800c <p>d\x0be</p>"), {
+        "bullet": "ListBullet", "number": "ListContinue"}) + wordxml.text_paragraph("x\ud800y")
+    xml.encode("utf-8")
+    assert "\x07" not in xml and "\ud800" not in xml

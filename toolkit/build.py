@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
 ACTIONS_TEMPLATE = ROOT / "templates" / "acties.docx"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+COMPRESS_LEVEL = 3  # level 6 costs twice the time for a few percent smaller files
 HEADER_FILL = "D9E2F3"
 LAST_TIME_NOTE = ("Deze pilot wordt voor het laatst in deze bijlage opgenomen; daarna wordt er "
                   "niet meer over gerapporteerd.")
@@ -169,9 +170,14 @@ def action_sections_xml(register: Register, styles: dict[str, str]) -> str:
                        register.lists.get("opgave", []))
     statuses = register.lists.get("status", list(schema.vocabulary("status").values))
     parts: list[str] = []
+    by_opgave: dict[str, list[Record]] = {}
+    for action in register.actions:
+        by_opgave.setdefault(action.text("opgave"), []).append(action)
     for index, opgave in enumerate(opgaven):
-        actions = [a for a in register.actions if a.text("opgave") == opgave]
-        merged = _merge_continuations(actions)
+        merged = _merge_continuations(by_opgave[opgave])
+        by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
+        for action, results in merged:
+            by_doel.setdefault(action.text("doel"), []).append((action, results))
         heading = f"Bijlage {first + index} {title} {opgave}"
         parts.append(wordxml.text_paragraph(heading, styles["heading1"], page_break=index > 0))
         counts = Counter(a.text("status") or "Geen status" for a, _ in merged)
@@ -196,13 +202,11 @@ def action_sections_xml(register: Register, styles: dict[str, str]) -> str:
         ]))
         parts.append(wordxml.table(rows, [4000, 1800, 3200], styles["table"],
                                    f"Overzicht statussen {opgave}"))
-        for doel in dict.fromkeys(a.text("doel") for a, _ in merged):
+        for doel, items in by_doel.items():
             label = doel if doel.lower().startswith("doel") or not doel else f"Doel: {doel}"
             parts.append(wordxml.text_paragraph(label, styles["heading2"], keep_next=True))
             rows = [_header([("Activiteit", 3000), ("Resultaat", 4200), ("Status", 2000)])]
-            for action, results in merged:
-                if action.text("doel") != doel:
-                    continue
+            for action, results in items:
                 result_xml = "".join(_rich(r, styles) for r in results if r) or \
                     wordxml.paragraph("")
                 rows.append(wordxml.row([
@@ -286,9 +290,6 @@ def render_template(
                               {"word/document.xml": lambda xml: _fill_blocks(xml, generated)})
 
 
-_PARAGRAPH_START = re.compile(rb"<w:p[ >]")
-
-
 def _fill_blocks(xml: bytes, generated: dict[str, str]) -> bytes:
     """Put each block's body XML where its tag's paragraph stands.
 
@@ -300,7 +301,7 @@ def _fill_blocks(xml: bytes, generated: dict[str, str]) -> bytes:
         at = xml.find(marker)
         if at < 0:
             continue
-        start = max(m.start() for m in _PARAGRAPH_START.finditer(xml, 0, at))
+        start = max(xml.rfind(b"<w:p>", 0, at), xml.rfind(b"<w:p ", 0, at))
         end = xml.index(b"</w:p>", at) + len(b"</w:p>")
         xml = xml[:start] + body.encode("utf-8") + xml[end:]
     return xml
@@ -353,7 +354,7 @@ def _deterministic_zip(data: bytes,
             content = source.read(item.filename)
             if item.filename in transforms:
                 content = transforms[item.filename](content)
-            target.writestr(info, content)
+            target.writestr(info, content, compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
 
 

@@ -53,9 +53,11 @@ class Record:
 
     def text(self, key: str) -> str:
         value = self.values.get(key)
+        if value.__class__ is str:  # the common case first: this runs for every cell
+            return value  # type: ignore[return-value]
         if value is None:
             return ""
-        if isinstance(value, datetime | date):
+        if isinstance(value, date):
             from .dates import format_dutch
 
             return format_dutch(value)

@@ -20,8 +20,10 @@ SUPPORTED_TAGS = frozenset(
     {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span"}
 )
 _HTML_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>")
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
+ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
@@ -58,7 +60,12 @@ class TextIssue:
 @dataclass
 class RichText:
     paragraphs: list[Paragraph] = field(default_factory=list)
-    issues: list[TextIssue] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def issues(self) -> list[TextIssue]:
+        """Looked up only when asked: the build reads thousands of cells and never asks."""
+        return text_issues(self.source)
 
     @property
     def plain(self) -> str:
@@ -90,13 +97,22 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
 def text_issues(text: str) -> list[TextIssue]:
     """What is wrong with a cell's text, found without building its document.
 
-    The validator asks this for every cell; parse_rich reports the same list.
+    The validator asks this for every cell; RichText.issues gives the same answer.
     """
-    cleaned, issues = clean_text(text)
-    if "<" in cleaned and looks_like_html(cleaned):
-        unknown = dict.fromkeys(m.group(1).lower() for m in _HTML_HINT.finditer(cleaned)
-                                if m.group(1).lower() not in SUPPORTED_TAGS)
-        issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
+    if not _WORTH_A_LOOK.search(text):
+        return []
+    if "_x" in text:
+        text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    issues = []
+    bad = _ILLEGAL.findall(text)
+    if bad:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        issues.append(TextIssue("teken-ongeldig", codes))
+    if "<" in text:
+        tags = [t.lower() for t in _TAG_NAME.findall(_ILLEGAL.sub("", text))]
+        if any(t in SUPPORTED_TAGS for t in tags):
+            unknown = dict.fromkeys(t for t in tags if t not in SUPPORTED_TAGS)
+            issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
     return issues
 
 
@@ -111,7 +127,7 @@ def parse_rich(value: object) -> RichText:
     raw = str(value)
     text, _ = clean_text(raw)
     doc = _parse_html(text) if looks_like_html(text) else _parse_lines(text)
-    doc.issues = text_issues(raw)
+    doc.source = raw
     doc.paragraphs = [p for p in doc.paragraphs if p.text.strip()]
     return doc
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from .richtext import ILLEGAL_CHARS as _ILLEGAL
 from .richtext import Paragraph, RichText
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def text_xml(text: str) -> str:
-    return escape(_ILLEGAL.sub("", text))
+    if _NEEDS_ESCAPE.search(text):
+        return escape(_ILLEGAL.sub("", text))
+    return text
 
 
 def attr_xml(text: str) -> str:
