@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit import schema  # noqa: E402
+from toolkit.status import split_status as status_parts  # noqa: E402
 from toolkit.workbook import write_register  # noqa: E402
 
 SOURCES = ROOT / "examples" / "bronnen"
@@ -157,22 +158,10 @@ STATUS_MAP = {
 
 def split_status(original: str) -> tuple[str, str]:
     """(controlled status, toelichting) such that the original text is kept."""
-    if not original:
-        return "", ""
     if original in STATUS_MAP:
         return STATUS_MAP[original], original
-    plain = re.sub(r"</?p>", " ", original).strip()
-    for status in schema.vocabulary("status").values:
-        if plain.lower() == status.lower() or plain.lower() == status.lower() + ".":
-            return status, ""
-        if plain.lower().startswith(status.lower()):
-            rest = plain[len(status):]
-            if rest.startswith((".", "  ", " <", "\n")) or original.startswith("<p>"):
-                remainder = rest.lstrip(". ").strip()
-                if original.startswith("<p>"):
-                    remainder = original[original.index("</p>") + 4:].strip()
-                return status, remainder
-    return "In uitvoering", original
+    status, note = status_parts(original)
+    return (status, note) if status or not original else ("In uitvoering", original)
 
 
 def _join(previous: str, continuation: str) -> str:

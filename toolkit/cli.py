@@ -179,5 +179,38 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     click.secho(f"Klaar. De bijlagen staan in {out}.", fg="green")
 
 
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("bijlagen", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Het nieuwe register (.xlsx); een bestaand bestand wordt nooit overschreven.")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path) -> None:
+    """Lees de Word-bijlagen van de vorige editie in een nieuw register.
+
+    BIJLAGEN zijn de pilotbijlage en/of de statusbijlagen (.docx), gemaakt met
+    'toolkit build' of met de hand in dezelfde opmaak. Naast het register komt een
+    importverslag met elke gevonden pilot en actie en alles wat is overgeslagen.
+
+    \b
+    Voorbeeld:
+      toolkit import "Bijlage 5 Monitoring evaluatie pilots.docx" --out register.xlsx
+    """
+    from .annex_import import import_annexes, write_imported
+
+    try:
+        imported = import_annexes(list(bijlagen))
+        register, report = write_imported(imported, out)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    click.echo(f"{len(imported.pilots)} pilots en {len(imported.actions)} acties ingelezen.")
+    for note in imported.report.notes:
+        click.echo(f"  let op: {note}")
+    click.echo(f"Register: {register}")
+    click.echo(f"Importverslag: {report}")
+
+
 def main() -> None:  # pragma: no cover
     cli(obj={})

@@ -26,6 +26,7 @@ _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
+_LEADING_BULLET = re.compile(r"^[•·▪◦●\-–*]\s+")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
 
 
@@ -272,6 +273,13 @@ def _parse_html(text: str) -> RichText:
             p.runs[-1] = Run(p.runs[-1].text.rstrip(), p.runs[-1].bold, p.runs[-1].italic,
                              p.runs[-1].underline, p.runs[-1].vertical)
             p.runs = [r for r in p.runs if r.text]
+            if p.list_kind == "bullet" and p.runs:  # "<li>• tekst</li>": one bullet, not two
+                head = p.runs[0]
+                stripped = _LEADING_BULLET.sub("", head.text, count=1)
+                if stripped != head.text:
+                    p.runs[0] = Run(stripped, head.bold, head.italic, head.underline,
+                                    head.vertical)
+                    p.runs = [r for r in p.runs if r.text]
     return doc
 
 
@@ -283,5 +291,6 @@ def visible_chars(text: str) -> str:
     """
     text, _ = clean_text(text)
     if looks_like_html(text):
+        text = re.sub(r"(<li\b[^>]*>)\s*[•·▪◦●\-–*]\s+", r"\1", text)  # a typed bullet in a list
         text = html.unescape(_HTML_HINT.sub(" ", text))
     return re.sub(r"[\s•]+", "", text)
