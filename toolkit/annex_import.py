@@ -234,7 +234,7 @@ class _PilotReader:
         if self.card is None:
             self.out.report.skipped.append("Tabel vóór de eerste pilotkaart")
             return
-        for number, row in enumerate(table.rows, start=1):
+        for row in table.rows:
             cells = _row_cells(row)
             texts = [cell_text(c) for c in cells]
             if not any(texts):
