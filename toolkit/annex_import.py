@@ -21,6 +21,7 @@ from .status import split_status
 
 LAST_TIME_MARK = "voor het laatst"
 NEW_MARK = "Nieuw in deze editie"
+CHANGES_HEADING = "wijzigingen sinds de vorige editie"
 
 
 def _key(text: str) -> str:
@@ -166,6 +167,7 @@ class _PilotReader:
         self.loose: list[tuple[str, bool]] = []  # paragraphs since the last table/section
         self.in_intro = False
         self.expect_gemeente = False
+        self.skipping_changes = False
 
     def paragraph(self, paragraph) -> None:  # type: ignore[no-untyped-def]
         text = paragraph.text.strip()
@@ -174,12 +176,19 @@ class _PilotReader:
         section = SECTIONS.get(_key(text)) or (
             _match(text, {k: v for k, v in SECTIONS.items()}, 0.88) if len(text) < 40 else None)
         if section == "Naam pilot":
+            if self.skipping_changes:  # the overview's lines are not the first card's
+                headings = [item for item in self.loose if item[1]]
+                self.loose = headings[-1:]
+                self.skipping_changes = False
             self._start_card()
             self.section = section
             return
         if section:
             self.section = section
             self.loose = []
+            return
+        if _key(text) == _key(CHANGES_HEADING):
+            self.intro_done()
             return
         if _key(text) == "inleiding":
             self.in_intro = True
@@ -210,6 +219,15 @@ class _PilotReader:
                     text = "• " + text
                 previous = str(self.card.get(key) or "")
                 self.card[key] = f"{previous}\n{text}" if previous else text
+
+    def intro_done(self) -> None:
+        """The overview of changes follows the introduction; it is not imported."""
+        intro = [t for t, h in self.loose if not h] if self.in_intro else []
+        if intro:
+            self.out.settings.setdefault("inleiding", "\n".join(intro))
+        self.in_intro = False
+        self.skipping_changes = True
+        self.loose = []
 
     def _start_card(self) -> None:
         headings = [t for t, heading in self.loose if heading]

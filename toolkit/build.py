@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, schema, wordxml
 from .errors import OutputError, TemplateError
@@ -33,12 +34,17 @@ from .register import Record, Register
 from .richtext import parse_rich
 from .validate import ValidationResult, validate_register
 
+if TYPE_CHECKING:
+    from .diff import DiffResult
+
 ROOT = Path(__file__).resolve().parent.parent
 PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
 ACTIONS_TEMPLATE = ROOT / "templates" / "acties.docx"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 3  # level 6 costs twice the time for a few percent smaller files
 HEADER_FILL = "D9E2F3"
+NEW_NOTE = "Nieuw in deze editie."
+CHANGES_HEADING = "Wijzigingen sinds de vorige editie"
 LAST_TIME_NOTE = ("Deze pilot wordt voor het laatst in deze bijlage opgenomen; daarna wordt er "
                   "niet meer over gerapporteerd.")
 
@@ -60,13 +66,16 @@ TAGS: tuple[Tag, ...] = (
     Tag("aantal_pilots", "Aantal pilots in de bijlage."),
     Tag("aantal_acties", "Aantal acties in de statusbijlagen."),
     Tag("inleiding", "De inleiding (Instellingen) als alinea's.", block=True),
+    Tag("wijzigingen", "Overzicht van nieuwe, vervallen en gewijzigde pilots sinds de vorige "
+        "editie; alleen met 'toolkit build --previous', anders leeg.", block=True),
     Tag("pilotkaarten", "Alle pilotkaarten, in de volgorde van het register.", block=True),
     Tag("opgaven", "Per opgave een bijlage met statusoverzicht en tabellen per doel.",
         block=True),
 )
 TEMPLATE_TAGS = {
     "bijlage": {t.name for t in TAGS if t.name != "opgaven"},
-    "acties": {t.name for t in TAGS if t.name not in ("pilotkaarten", "inleiding")},
+    "acties": {t.name for t in TAGS if t.name not in ("pilotkaarten", "inleiding",
+                                                        "wijzigingen")},
 }
 
 
@@ -118,13 +127,37 @@ def _header(cells: list[tuple[str, int]]) -> str:
                                      HEADER_FILL) for text, width in cells], header=True)
 
 
-def pilot_cards_xml(pilots: list[Record], styles: dict[str, str]) -> str:
+def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
+    """The short overview of what changed in the pilots since the previous edition."""
+    if changes is None:
+        return ""
+    parts = [wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True)]
+    groups = (
+        ("Nieuw", changes.of("nieuw", schema.PILOTS.name), None),
+        ("Niet meer opgenomen", changes.of("vervallen", schema.PILOTS.name), None),
+        ("Gewijzigd", changes.of("gewijzigd", schema.PILOTS.name), "fields"),
+    )
+    for title, items, with_fields in groups:
+        parts.append(wordxml.text_paragraph(f"{title} ({len(items)})", styles["label"],
+                                            keep_next=bool(items)))
+        for change in items:
+            text = change.name
+            if with_fields:
+                text += ": " + ", ".join(f.label for f in change.fields)
+            parts.append(wordxml.text_paragraph(text, styles["bullet"]))
+    return "".join(parts)
+
+
+def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
+                    new_rows: frozenset[int] = frozenset()) -> str:
     parts: list[str] = []
     for pilot in pilots:
         name = pilot.text("naam")
         parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True))
         if schema.normalise(pilot.text("opnemen")) == "laatste keer":
             parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"]))
+        if pilot.row in new_rows:
+            parts.append(wordxml.text_paragraph(NEW_NOTE, styles["note"]))
         for section, fields in schema.CARD_SECTIONS:
             if not fields:
                 if pilot.text("omschrijving").strip():
@@ -379,9 +412,13 @@ def document_names(register: Register) -> tuple[str, str]:
 
 def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
 ) -> BuildResult:
-    """Validate, and without errors write both annexes and a manifest into out_dir."""
+    """Validate, and without errors write both annexes and a manifest into out_dir.
+
+    With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
+    tag gets an overview of what changed.
+    """
     from .report import write_reports
 
     ahead = _ActionsAhead(register)
@@ -404,11 +441,19 @@ def build_documents(
     author = f"Gemeente {context['gemeente']}".strip()
     pilot_name, actions_name = document_names(register)
     pilots = published_pilots(register)
+    changes = None
+    if previous is not None:
+        from .diff import compare
+
+        changes = compare(previous, register)
+    new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
+                                             if changes else []) if c.new)
 
     pilot_doc = render_template(
         PILOT_TEMPLATE, "bijlage", context,
         {"inleiding": lambda st: _rich(register.settings.get("inleiding"), st),
-         "pilotkaarten": lambda st: pilot_cards_xml(pilots, st)},
+         "wijzigingen": lambda st: changes_xml(changes, st),
+         "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows)},
         {"title": f"Bijlage {context['bijlage_nummer']}. {context['titel']}",
          "subject": f"{context['gemeente']} · {context['editie']}", "author": author},
         stamp,

@@ -137,9 +137,13 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
               help="Map voor de bijlagen, het manifest en de validatierapporten.")
 @PEILDATUM
 @click.option("--pdf", is_flag=True, help="Maak ook PDF's (via LibreOffice).")
+@click.option("--previous", "previous", type=click.Path(dir_okay=True, path_type=Path),
+              default=None, help="Register van de vorige editie: markeer nieuwe pilots en "
+              "voeg een overzicht van de wijzigingen toe.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool) -> None:  # type: ignore[no-untyped-def]
+def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool,  # type: ignore[no-untyped-def]
+          previous: Path | None) -> None:
     """Controleer REGISTER en maak de Word-bijlagen.
 
     Zonder REGISTER wordt het meegeleverde voorbeeldregister gebruikt. Eerst wordt
@@ -152,6 +156,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     Voorbeeld:
       toolkit build
       toolkit build register.xlsx --out bijlagen --peildatum 1-10-2024 --pdf
+      toolkit build register_najaar.xlsx --previous register_voorjaar.xlsx
     """
     from .build import build_documents, convert_to_pdf
     from .register import read_register
@@ -162,7 +167,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
         click.echo(f"Register lezen: {path}")
         reg = read_register(path)
         click.echo(f"Gelezen: {len(reg.pilots)} pilots, {len(reg.actions)} acties.")
-        result = build_documents(reg, out, peildatum, progress=click.echo)
+        before = read_register(previous) if previous else None
+        result = build_documents(reg, out, peildatum, progress=click.echo, previous=before)
         print_summary(result.validation)
         if result.validation.errors:
             click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
@@ -210,6 +216,78 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path) -> None:
         click.echo(f"  let op: {note}")
     click.echo(f"Register: {register}")
     click.echo(f"Importverslag: {report}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("oud", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("nieuw", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("rapport"), show_default=True,
+              help="Map voor het verschillenrapport (Excel, HTML en JSON).")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
+    """Vergelijk twee edities van het register: nieuw, vervallen en gewijzigd.
+
+    Pilots en acties worden gekoppeld op ID, dan op naam, dan op een gelijkende naam.
+    Per gewijzigd veld toont het rapport de verschillen per woord. Een pilot die
+    verdwijnt zonder 'Laatste keer', of waarvan bijna alles tegelijk veranderde, krijgt
+    een waarschuwing. Beide registers worden alleen gelezen.
+
+    \b
+    Voorbeeld:
+      toolkit diff register_voorjaar.xlsx register_najaar.xlsx --report-dir verschillen
+    """
+    from .diff import compare
+    from .register import read_register
+    from .report.diff import write_diff_reports
+
+    try:
+        result = compare(read_register(oud), read_register(nieuw))
+        paths = write_diff_reports(result, report_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    for sheet in ("Pilots", "Acties"):
+        c = result.counts(sheet)
+        click.echo(f"{sheet}: {c['nieuw']} nieuw, {c['vervallen']} vervallen, "
+                   f"{c['gewijzigd']} gewijzigd, {c['ongewijzigd']} ongewijzigd.")
+    for change in result.warnings:
+        click.secho(f"  waarschuwing: {change.ident} {change.name}: {change.warning}",
+                    fg="yellow")
+    click.echo(f"Rapporten: {paths.html}, {paths.excel}, {paths.json}")
+
+
+@cli.command("new-edition", context_settings=CONTEXT)
+@click.argument("oud", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("nieuw", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--editie", required=True, help="De nieuwe editie, bijvoorbeeld "
+              "'Programmabegroting 2026'.")
+@PEILDATUM
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildatum) -> None:  # type: ignore[no-untyped-def]
+    """Maak het register voor de volgende editie uit OUD; OUD blijft ongewijzigd.
+
+    Pilots op 'Laatste keer' en afgeronde of gestopte acties gaan eruit (ze worden
+    genoemd); de rest gaat mee. Editie en peildatum op Instellingen worden bijgewerkt.
+
+    \b
+    Voorbeeld:
+      toolkit new-edition register_2025.xlsx register_2026.xlsx \\
+          --editie "Perspectiefnota 2026" --peildatum 1-4-2025
+    """
+    from .edition import next_edition
+
+    try:
+        result = next_edition(oud, nieuw, editie, peildatum)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    click.echo(f"Nieuw register: {result.path}")
+    click.echo(f"Meegenomen: {result.kept_pilots} pilots en {result.kept_actions} acties.")
+    for line in result.removed:
+        click.echo(f"  verwijderd: {line}")
 
 
 def main() -> None:  # pragma: no cover

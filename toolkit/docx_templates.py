@@ -70,6 +70,7 @@ def make_pilot_template(path: Path) -> Path:
     _field(toc, 'TOC \\o "1-1" \\h \\z \\u', "Inhoudsopgave: wordt bijgewerkt bij het openen.")
     doc.add_paragraph("Inleiding", style="Heading 1")
     doc.add_paragraph("{{ inleiding }}")
+    doc.add_paragraph("{{ wijzigingen }}")
     doc.add_paragraph("{{ pilotkaarten }}")
     doc.core_properties.title = "Bijlage Monitoring evaluatie pilots"
     doc.save(path)
