@@ -57,3 +57,14 @@ def test_template_docs_are_current():
     from toolkit.build import tags_markdown
 
     assert (ROOT / "docs" / "sjablonen.md").read_text(encoding="utf-8") == tags_markdown()
+
+
+def test_click_speaks_dutch_too():
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 2
+    assert "validate [OPTIES] REGISTER" in result.output and "Gebruik:" in result.output
+    assert "Fout: Argument ontbreekt 'REGISTER'." in result.output
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "Commando's:" in result.output and "Opties:" in result.output
+    for word in ("Usage", "Options", "Commands", "Show this message", "[default"):
+        assert word not in result.output

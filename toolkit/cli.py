@@ -11,7 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, clitext
+
+clitext.install()
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_REGISTER = ROOT / "examples" / "voorbeeld_register.xlsx"
@@ -261,7 +263,7 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
 @cli.command("new-edition", context_settings=CONTEXT)
 @click.argument("oud", type=click.Path(dir_okay=True, path_type=Path))
 @click.argument("nieuw", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--editie", required=True, help="De nieuwe editie, bijvoorbeeld "
+@click.option("--editie", required=True, metavar="TEKST", help="De nieuwe editie, bijvoorbeeld "
               "'Programmabegroting 2026'.")
 @PEILDATUM
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
@@ -288,6 +290,14 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
     click.echo(f"Meegenomen: {result.kept_pilots} pilots en {result.kept_actions} acties.")
     for line in result.removed:
         click.echo(f"  verwijderd: {line}")
+
+
+
+
+cli.options_metavar = "[OPTIES]"
+cli.subcommand_metavar = "COMMANDO [ARGUMENTEN]..."
+for _command in cli.commands.values():
+    _command.options_metavar = "[OPTIES]"
 
 
 def main() -> None:  # pragma: no cover
