@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, schema, wordxml
 from .errors import OutputError, TemplateError
+from .findings import summary
 from .output import atomic_write, ensure_dir
 from .register import Record, Register
 from .richtext import parse_rich
@@ -430,8 +431,7 @@ def build_documents(
     result = BuildResult(validation)
     ensure_dir(out_dir)
     write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
-    progress(f"Validatie: {validation.counts['fout']} fouten, "
-             f"{validation.counts['waarschuwing']} waarschuwingen.")
+    progress(f"Validatie: {summary(validation.counts)}.")
     if validation.errors:
         ahead.cancel()
         return result

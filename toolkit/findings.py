@@ -137,6 +137,16 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     }
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def summary(totals: dict[str, int]) -> str:
+    """'1 fout, 3 waarschuwingen': how every report says it."""
+    return (f"{plural(totals['fout'], 'fout', 'fouten')}, "
+            f"{plural(totals['waarschuwing'], 'waarschuwing', 'waarschuwingen')}")
+
+
 def rules_markdown() -> str:
     """docs/regels.md, generated so the catalogue and its documentation never drift."""
     lines = [

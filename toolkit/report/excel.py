@@ -11,7 +11,7 @@ import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..findings import RULES_BY_CODE, Finding, Severity
+from ..findings import RULES_BY_CODE, Finding, Severity, summary
 from ..output import atomic_write
 from ..validate import ValidationResult
 
@@ -58,8 +58,8 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     ws["A1"].font = Font(bold=True, size=14)
     peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
     c = result.counts
-    set_text(ws["A2"], f"Peildatum {peil}: {c['fout']} fouten, {c['waarschuwing']} "
-                       f"waarschuwingen. Klik op een cel in kolom Cel om naar de plek te gaan.")
+    set_text(ws["A2"], f"Peildatum {peil}: {summary(c)}. Klik op een cel in kolom Cel om "
+                       f"naar de plek te gaan.")
     row = 4
     for col, header in enumerate(("Code", "Ernst", "Aantal", "Wat"), start=1):
         ws.cell(row, col, header).font = Font(bold=True)

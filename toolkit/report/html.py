@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import groupby
 from pathlib import Path
 
-from ..findings import RULES_BY_CODE
+from ..findings import RULES_BY_CODE, plural
 from ..output import atomic_write_text
 from ..validate import ValidationResult
 
@@ -16,6 +16,7 @@ def render_html(result: ValidationResult) -> str:
 
     env = Environment(loader=PackageLoader("toolkit.report", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["aantal"] = plural
     groups = []
     for (sheet, record), items in groupby(result.findings, key=lambda f: (f.sheet, f.record)):
         found = list(items)

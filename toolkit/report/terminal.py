@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..findings import RULES_BY_CODE, Severity
+from ..findings import RULES_BY_CODE, Severity, summary
 from ..validate import ValidationResult
 
 MAX_LINES = 25
@@ -18,8 +18,7 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
     console = console or Console()
     c = result.counts
     colour = "red" if c["fout"] else "yellow" if c["waarschuwing"] else "green"
-    console.print(f"[bold {colour}]{result.register.path.name}: {c['fout']} fouten, "
-                  f"{c['waarschuwing']} waarschuwingen[/]")
+    console.print(f"[bold {colour}]{escape(result.register.path.name)}: {summary(c)}[/]")
     if not result.findings:
         return
     table = Table("Code", "Ernst", "Aantal", "Wat", show_edge=False)
