@@ -6,6 +6,7 @@ from collections import Counter
 from itertools import groupby
 from pathlib import Path
 
+from .. import __version__
 from ..findings import RULES_BY_CODE, plural
 from ..output import atomic_write_text
 from ..validate import ValidationResult
@@ -27,7 +28,7 @@ def render_html(result: ValidationResult) -> str:
         })
     per_code = sorted(Counter((f.code, str(f.severity)) for f in result.findings).items())
     return env.get_template("validatie.html").render(
-        result=result, groups=groups, counts=result.counts,
+        result=result, groups=groups, counts=result.counts, version=__version__,
         per_code=[(code, sev, n, RULES_BY_CODE[code].title) for (code, sev), n in per_code],
         peildatum=result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen",
     )
