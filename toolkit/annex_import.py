@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .errors import OutputError, RegisterUnreadable
+from .errors import RegisterUnreadable
 from .status import split_status
 
 LAST_TIME_MARK = "voor het laatst"
@@ -446,16 +446,10 @@ def _lists(imported: Imported) -> dict[str, list[str]]:
 
 def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     """Write the new register and its import report; never over an existing file."""
-    from .output import atomic_write, atomic_write_text
+    from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{out.name}').")
-    if out.exists():
-        raise OutputError(
-            f"'{out}' bestaat al; de toolkit overschrijft nooit een register. Kies een andere "
-            f"naam."
-        )
+    check_new_register(out)
     settings = {s.key: s.default for s in schema.SETTINGS}
     settings.update(imported.settings)
     lists = _lists(imported)

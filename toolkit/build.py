@@ -449,30 +449,24 @@ def build_documents(
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
 
-    pilot_doc = render_template(
-        PILOT_TEMPLATE, "bijlage", context,
-        {"inleiding": lambda st: _rich(register.settings.get("inleiding"), st),
-         "wijzigingen": lambda st: changes_xml(changes, st),
-         "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows)},
-        {"title": f"Bijlage {context['bijlage_nummer']}. {context['titel']}",
-         "subject": f"{context['gemeente']} · {context['editie']}", "author": author},
-        stamp,
-    )
-    target = atomic_write(out_dir / pilot_name, lambda tmp: tmp.write_bytes(pilot_doc),
-                          protect=(register.path,))
-    result.documents.append(target)
-    progress(f"Geschreven: {target} ({len(pilots)} pilots)")
-    if register.actions:
-        actions_doc = render_template(
-            ACTIONS_TEMPLATE, "acties", context,
-            {"opgaven": ahead.actions},
-            {"title": f"{context['actieprogramma']}: statusbijlagen",
-             "subject": f"{context['gemeente']} · {context['editie']}", "author": author},
-            stamp,
-        )
-        target = atomic_write(out_dir / actions_name, lambda tmp: tmp.write_bytes(actions_doc),
+    def write(template: Path, kind: str, name: str, blocks: dict, title: str) -> Path:  # type: ignore[type-arg]
+        document = render_template(template, kind, context, blocks, {
+            "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
+            "author": author}, stamp)
+        target = atomic_write(out_dir / name, lambda tmp: tmp.write_bytes(document),
                               protect=(register.path,))
         result.documents.append(target)
+        return target
+
+    target = write(PILOT_TEMPLATE, "bijlage", pilot_name, {
+        "inleiding": lambda st: _rich(register.settings.get("inleiding"), st),
+        "wijzigingen": lambda st: changes_xml(changes, st),
+        "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
+    }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}")
+    progress(f"Geschreven: {target} ({len(pilots)} pilots)")
+    if register.actions:
+        target = write(ACTIONS_TEMPLATE, "acties", actions_name, {"opgaven": ahead.actions},
+                       f"{context['actieprogramma']}: statusbijlagen")
         progress(f"Geschreven: {target} ({len(register.actions)} acties)")
     result.manifest = _write_manifest(register, validation, result.documents, out_dir)
     return result

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from . import schema
-from .errors import OutputError
 from .register import read_register
 
 #: actions with these statuses are done and leave the next edition
@@ -27,13 +26,10 @@ class EditionResult:
 
 
 def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> EditionResult:
-    from .output import atomic_write
+    from .output import atomic_write, check_new_register
     from .workbook import write_register
 
-    if new.suffix.lower() != ".xlsx":
-        raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{new.name}').")
-    if new.exists():
-        raise OutputError(f"'{new}' bestaat al; de toolkit overschrijft nooit een register.")
+    check_new_register(new)
     register = read_register(old)
     result = EditionResult(new)
     pilots = []

@@ -24,6 +24,24 @@ def ensure_dir(folder: Path) -> Path:
     return folder
 
 
+def check_new_register(path: Path) -> Path:
+    """A register the toolkit is asked to create: .xlsx, in an existing folder, not there yet.
+
+    An existing file is never overwritten: it may be an officer's work.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{path.name}').")
+    if path.exists():
+        raise OutputError(
+            f"'{path}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
+            f"andere naam of verplaats het bestaande bestand."
+        )
+    if not path.parent.exists():
+        raise OutputError(f"De map '{path.parent}' bestaat niet.")
+    return path
+
+
 def atomic_write(target: Path, write: Callable[[Path], object],
                  protect: tuple[Path, ...] = ()) -> Path:
     """Call write(tmp) and move tmp over target only when it succeeded."""

@@ -230,17 +230,9 @@ def write_register(
 def create_register(path: str | Path) -> Path:
     """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
     from .errors import OutputError
+    from .output import check_new_register
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"Geef een bestandsnaam die eindigt op .xlsx (niet '{path.name}').")
-    if path.exists():
-        raise OutputError(
-            f"'{path}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
-            f"andere naam of verplaats het bestaande bestand."
-        )
-    if not path.parent.exists():
-        raise OutputError(f"De map '{path.parent}' bestaat niet.")
+    path = check_new_register(Path(path))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write_register(tmp)
