@@ -86,6 +86,9 @@ CASES = {
                                         "doel": "Doel", "resultaat": "vervolg van de tekst"}],
                    [("vervolgrij", "Acties", "D3")]),
     "instelling-leeg": ([{}], [], [("instelling-leeg", "Instellingen", "B2")]),
+    "cellen-samengevoegd": ([{}, {"id": "P-2", "naam": "Twee", "omschrijving": None}], [],
+                            [("cellen-samengevoegd", "Pilots", "C2"),
+                             ("verplicht-leeg", "Pilots", "C3")]),
     "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
 }
 
@@ -99,6 +102,10 @@ def _register(tmp_path, code, pilots, actions):
     path = tmp_path / f"{code}.xlsx"
     write_register(path, [{**GOOD, **changes} for changes in pilots],
                    actions or [GOOD_ACTION], settings)
+    if code == "cellen-samengevoegd":
+        wb = openpyxl.load_workbook(path)
+        wb["Pilots"].merge_cells("C2:C3")
+        wb.save(path)
     if code == "te-lang":  # Excel and its libraries truncate; LibreOffice and scripts do not
         _replace_in_zip(path, b"Tekst", b"x" * 32_768)
     return path

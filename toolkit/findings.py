@@ -76,6 +76,11 @@ RULES: tuple[Rule, ...] = (
          "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij {detail} voort te "
          "zetten (een overblijfsel van een paginagrens).",
          "Plak de tekst achter het Resultaat van rij {detail} en verwijder deze rij."),
+    Rule("cellen-samengevoegd", Severity.WARNING, "Samengevoegde cellen",
+         "De cellen {value} zijn samengevoegd; de toolkit leest alleen de eerste cel, de "
+         "andere rijen lijken leeg.",
+         "Maak de samenvoeging ongedaan (Start > Samenvoegen en centreren) en vul elke rij "
+         "zelf in."),
     Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
          "De instelling '{label}' is leeg.",
          "Vul op het tabblad Instellingen de waarde in."),

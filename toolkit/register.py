@@ -77,6 +77,8 @@ class Register:
     settings: dict[str, object] = field(default_factory=dict)
     setting_rows: dict[str, int] = field(default_factory=dict)
     date1904: bool = False
+    #: merged ranges per sheet ("C5:C7"), as far as the reader could see them
+    merged: dict[str, list[str]] = field(default_factory=dict)
 
     def records(self, sheet: TableSheet) -> list[Record]:
         return self.pilots if sheet is schema.PILOTS else self.actions
@@ -293,8 +295,13 @@ def _read_fast(register: Register) -> bool:
         titles = _match_sheets(register.path, list(workbook.sheet_names))
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
-            data = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(title)
+            data = sheet.to_python(skip_empty_area=False)
             rows[wanted] = iter(enumerate(data, start=1))
+            ranges = getattr(sheet, "merged_cell_ranges", None) or []
+            register.merged[wanted] = [
+                f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+                for (r0, c0), (r1, c1) in ranges]
         _fill(register, rows)
         with zipfile.ZipFile(register.path) as archive:
             register.date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))

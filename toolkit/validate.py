@@ -160,10 +160,25 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
     return findings
 
 
+def _merged_findings(register: Register) -> list[Finding]:
+    findings = []
+    for sheet in schema.TABLE_SHEETS:
+        records = register.records(sheet)
+        letters = records[0].letters if records else {}
+        labels = {letter: sheet.column(key).label for key, letter in letters.items()}
+        for ref in register.merged.get(sheet.name, []):
+            first = ref.split(":")[0]
+            column = first.rstrip("0123456789")
+            row = int(first[len(column):])
+            findings.append(make_finding("cellen-samengevoegd", sheet.name, row, column,
+                                         labels.get(column, column), ref))
+    return findings
+
+
 def validate_register(register: Register, peildatum: date | None = None) -> ValidationResult:
     """Every finding for an already-read register; never raises for bad data."""
     peil, peil_text = resolve_peildatum(register, peildatum)
-    findings = _settings_findings(register, peil, peil_text)
+    findings = _settings_findings(register, peil, peil_text) + _merged_findings(register)
     for sheet in schema.TABLE_SHEETS:
         findings.extend(_sheet_findings(register, sheet, peil))
     findings.sort(key=sort_key)
