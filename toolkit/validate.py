@@ -166,12 +166,16 @@ def _merged_findings(register: Register) -> list[Finding]:
         records = register.records(sheet)
         letters = records[0].letters if records else {}
         labels = {letter: sheet.column(key).label for key, letter in letters.items()}
+        by_row = {r.row: r for r in records}
         for ref in register.merged.get(sheet.name, []):
             first = ref.split(":")[0]
             column = first.rstrip("0123456789")
             row = int(first[len(column):])
+            record = by_row.get(row)
             findings.append(make_finding("cellen-samengevoegd", sheet.name, row, column,
-                                         labels.get(column, column), ref))
+                                         labels.get(column, column), ref,
+                                         record=record_label(record) if record else
+                                         f"rij {row}"))
     return findings
 
 
