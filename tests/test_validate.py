@@ -186,3 +186,14 @@ def test_cli_rejects_a_vague_peildatum(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLE), "--peildatum", "april 2024"])
     assert result.exit_code == 2
     assert "geen dag" in result.output
+
+
+def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
+    import shutil
+
+    reg = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE, reg)
+    (tmp_path / "~$register.xlsx").write_bytes(b"\x00" * 165)
+    result = CliRunner().invoke(cli, ["validate", str(reg), "--report-dir", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "geopend in Excel" in result.output

@@ -20,6 +20,10 @@ EXAMPLE_REGISTER = ROOT / "examples" / "voorbeeld_register.xlsx"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+OPEN_NOTE = ("Let op: het register is nu geopend in Excel of LibreOffice. Wijzigingen die nog "
+             "niet zijn opgeslagen, komen niet mee.")
+
+
 def _fail(exc: Exception, debug: bool) -> None:
     """A ToolkitError becomes its Dutch message and exit code 2; never a traceback."""
     from .errors import ToolkitError
@@ -123,6 +127,8 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
 
     try:
         result = validate_file(register, peildatum)
+        if result.register.open_in_excel:
+            click.secho(OPEN_NOTE, fg="yellow")
         print_summary(result)
         paths = write_reports(result, report_dir)
     except Exception as exc:  # noqa: BLE001
@@ -169,6 +175,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
         click.echo(f"Register lezen: {path}")
         reg = read_register(path)
         click.echo(f"Gelezen: {len(reg.pilots)} pilots, {len(reg.actions)} acties.")
+        if reg.open_in_excel:
+            click.secho(OPEN_NOTE, fg="yellow")
         before = read_register(previous) if previous else None
         result = build_documents(reg, out, peildatum, progress=click.echo, previous=before)
         print_summary(result.validation)

@@ -80,6 +80,12 @@ class Register:
     #: merged ranges per sheet ("C5:C7"), as far as the reader could see them
     merged: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def open_in_excel(self) -> bool:
+        """Excel (and LibreOffice) leave a lock file beside a workbook that is open."""
+        folder, name = self.path.parent, self.path.name
+        return (folder / f"~${name}").exists() or (folder / f".~lock.{name}#").exists()
+
     def records(self, sheet: TableSheet) -> list[Record]:
         return self.pilots if sheet is schema.PILOTS else self.actions
 
