@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -271,6 +272,7 @@ def setting(key: str) -> Setting:
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
 
+@lru_cache(maxsize=65_536)  # controlled values repeat on every row
 def normalise(text: str) -> str:
     """Fold what officers cannot see (case, non-breaking and zero-width spaces) away."""
     text = unicodedata.normalize("NFKC", text)
