@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing as mp
-import os
 import re
 import shutil
 import subprocess
@@ -20,8 +18,6 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -422,18 +418,12 @@ def build_documents(
     """
     from .report import write_reports
 
-    ahead = _ActionsAhead(register)
-    try:
-        validation = validate_register(register, peildatum)
-    except BaseException:
-        ahead.cancel()
-        raise
+    validation = validate_register(register, peildatum)
     result = BuildResult(validation)
     ensure_dir(out_dir)
     write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
     progress(f"Validatie: {summary(validation.counts)}.")
     if validation.errors:
-        ahead.cancel()
         return result
     peil = validation.peildatum
     stamp = datetime(peil.year, peil.month, peil.day) if peil else datetime(2000, 1, 1)
@@ -465,54 +455,12 @@ def build_documents(
     }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}")
     progress(f"Geschreven: {target} ({len(pilots)} pilots)")
     if register.actions:
-        target = write(ACTIONS_TEMPLATE, "acties", actions_name, {"opgaven": ahead.actions},
+        target = write(ACTIONS_TEMPLATE, "acties", actions_name,
+                       {"opgaven": lambda st: action_sections_xml(register, st)},
                        f"{context['actieprogramma']}: statusbijlagen")
         progress(f"Geschreven: {target} ({len(register.actions)} acties)")
     result.manifest = _write_manifest(register, validation, result.documents, out_dir)
     return result
-
-
-class _ActionsAhead:
-    """Generate the action tables on the second core while the main one validates.
-
-    Only where processes can be forked (Linux, macOS) and there is a second core;
-    elsewhere they are made when needed. The output is identical either way. (Doing
-    the pilot cards there too was measured slower: the main core would sit idle.)
-    """
-
-    def __init__(self, register: Register) -> None:
-        self.register = register
-        self.future = None
-        self.pool = None
-        self.styles: dict[str, str] | None = None
-        if not register.actions or (os.cpu_count() or 1) < 2 \
-                or "fork" not in mp.get_all_start_methods():
-            return
-        try:
-            from docx import Document
-
-            self.styles = _styles(Document(str(ACTIONS_TEMPLATE)))
-        except Exception:  # noqa: BLE001 - render_template reports template problems
-            return
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-        self.future = self.pool.submit(action_sections_xml, register, self.styles)
-
-    def actions(self, styles: dict[str, str]) -> str:
-        try:
-            if self.future is not None and styles == self.styles:
-                return self.future.result()
-        except BrokenProcessPool:
-            pass
-        finally:
-            self.cancel()
-        return action_sections_xml(self.register, styles)
-
-    def cancel(self) -> None:
-        if self.pool is not None:
-            if self.future is not None:
-                self.future.cancel()
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
 
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ListKind = Literal["bullet", "number"] | None
 
@@ -29,12 +29,14 @@ _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
+_WHITESPACE = re.compile(r"\s+")
 _LEADING_BULLET = re.compile(r"^[•·▪◦●\-–*]\s+")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
+    """A piece of text with one formatting (a tuple: cells hold thousands of these)."""
+
     text: str
     bold: bool = False
     italic: bool = False
@@ -88,11 +90,12 @@ class RichText:
 def clean_text(text: str) -> tuple[str, list[TextIssue]]:
     """Undo Excel's _xHHHH_ escapes and drop characters that would corrupt a document."""
     issues: list[TextIssue] = []
-    text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _ILLEGAL.findall(text)
-    if bad:
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+    if "_x" in text:
+        text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ILLEGAL.search(text):
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
         issues.append(TextIssue("teken-ongeldig", codes))
         text = _ILLEGAL.sub("", text)
     return text, issues
@@ -242,12 +245,15 @@ class _Builder(HTMLParser):
                 p.runs.insert(0, Run(f"{n}. "))
 
     def handle_data(self, data: str) -> None:
-        text = re.sub(r"\s+", " ", data)
+        text = _WHITESPACE.sub(" ", data)
         if not text.strip() and self.current is None:
             return
         paragraph = self._paragraph()
         if not paragraph.runs or paragraph.runs[-1].text.endswith("\n"):
             text = text.lstrip()
+        if not self.styles:
+            paragraph.runs.append(Run(text))
+            return
         styles = set(self.styles)
         vertical = "superscript" if "sup" in styles else "subscript" if "sub" in styles else None
         paragraph.runs.append(
@@ -271,17 +277,14 @@ def _parse_html(text: str) -> RichText:
     for p in doc.paragraphs:
         # trim the paragraph's outer whitespace but keep inner spacing between runs
         if p.runs:
-            p.runs[0] = Run(p.runs[0].text.lstrip(), p.runs[0].bold, p.runs[0].italic,
-                            p.runs[0].underline, p.runs[0].vertical)
-            p.runs[-1] = Run(p.runs[-1].text.rstrip(), p.runs[-1].bold, p.runs[-1].italic,
-                             p.runs[-1].underline, p.runs[-1].vertical)
+            p.runs[0] = p.runs[0]._replace(text=p.runs[0].text.lstrip())
+            p.runs[-1] = p.runs[-1]._replace(text=p.runs[-1].text.rstrip())
             p.runs = [r for r in p.runs if r.text]
             if p.list_kind == "bullet" and p.runs:  # "<li>• tekst</li>": one bullet, not two
                 head = p.runs[0]
                 stripped = _LEADING_BULLET.sub("", head.text, count=1)
                 if stripped != head.text:
-                    p.runs[0] = Run(stripped, head.bold, head.italic, head.underline,
-                                    head.vertical)
+                    p.runs[0] = head._replace(text=stripped)
                     p.runs = [r for r in p.runs if r.text]
     return doc
 
