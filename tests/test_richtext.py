@@ -114,3 +114,18 @@ def test_text_issues_agree_with_a_plain_reading(text):
     assert text_issues(text) == parse_rich(text).issues
     bell = "\x07" in text or "_x0007_" in text
     assert bell == any(i.code == "teken-ongeldig" for i in text_issues(text))
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                                blacklist_characters="<&"), max_size=20),
+                min_size=1, max_size=5),
+       st.sampled_from(["", " ", "\n", "  \n "]))
+def test_paragraph_fast_path_equals_the_html_parser(bodies, gap):
+    from toolkit.richtext import _parse_html, clean_text
+
+    text = gap.join(f"<p>{b}</p>" for b in bodies)
+    cleaned, _ = clean_text(text)
+    slow = _parse_html(cleaned)
+    slow.paragraphs = [p for p in slow.paragraphs if p.text.strip()]
+    assert [(p.text, p.list_kind) for p in parse_rich(text).paragraphs] == [
+        (p.text, p.list_kind) for p in slow.paragraphs]
