@@ -194,7 +194,7 @@ def test_missing_style_is_named(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr("toolkit.build.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.pdf.shutil.which", lambda name: None)
     result = CliRunner().invoke(cli, ["build", "--out", str(tmp_path), "--pdf"])
     assert result.exit_code == 2
     assert "LibreOffice" in result.output

@@ -13,7 +13,8 @@ from conftest import EXAMPLE
 from docx import Document
 
 from toolkit import schema
-from toolkit.build import CHANGES_HEADING, NEW_NOTE, build_documents
+from toolkit.build import build_documents
+from toolkit.cards import CHANGES_HEADING, NEW_NOTE
 from toolkit.cli import cli
 from toolkit.diff import compare, word_diff
 from toolkit.register import read_register

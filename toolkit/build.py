@@ -12,38 +12,35 @@ import hashlib
 import io
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, schema, wordxml
-from .errors import OutputError, TemplateError
+from . import __version__, schema
+from .cards import (
+    action_sections_xml,
+    changes_xml,
+    pilot_cards_xml,
+    published_pilots,
+    rich_xml,
+)
+from .errors import TemplateError
 from .findings import summary
 from .output import atomic_write, ensure_dir
-from .register import Record, Register
-from .richtext import parse_rich
+from .register import Register
 from .validate import ValidationResult, validate_register
 
 if TYPE_CHECKING:
-    from .diff import DiffResult
+    pass
 
 ROOT = Path(__file__).resolve().parent.parent
 PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
 ACTIONS_TEMPLATE = ROOT / "templates" / "acties.docx"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 3  # level 6 costs twice the time for a few percent smaller files
-HEADER_FILL = "D9E2F3"
-NEW_NOTE = "Nieuw in deze editie."
-CHANGES_HEADING = "Wijzigingen sinds de vorige editie"
-LAST_TIME_NOTE = ("Deze pilot wordt voor het laatst in deze bijlage opgenomen; daarna wordt er "
-                  "niet meer over gerapporteerd.")
 
 
 @dataclass(frozen=True)
@@ -96,173 +93,6 @@ def _styles(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
                 f"(Start > Stijlen) of gebruik het standaardsjabloon uit templates/."
             ) from exc
     return ids
-
-
-def _rich(value: object, styles: dict[str, str], style: str | None = None) -> str:
-    return wordxml.rich_paragraphs(parse_rich(value), styles, style)
-
-
-def _label_table(rows: list[tuple[str, str]], styles: dict[str, str], caption: str) -> str:
-    out = []
-    for label, content in rows:
-        out.append(wordxml.row([
-            wordxml.cell(wordxml.text_paragraph(label, styles["label"]), 3000),
-            wordxml.cell(content, 6000),
-        ]))
-    return wordxml.table(out, [3000, 6000], styles["table"], caption)
-
-
-def _value_xml(record: Record, key: str, styles: dict[str, str]) -> str:
-    """Rich columns become paragraphs and lists; names, choices and dates print as written."""
-    if record.sheet.column(key).kind is schema.Kind.RICH:
-        return _rich(record.values.get(key), styles)
-    return wordxml.text_paragraph(record.text(key))
-
-
-def _header(cells: list[tuple[str, int]]) -> str:
-    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text, bold=True)), width,
-                                     HEADER_FILL) for text, width in cells], header=True)
-
-
-def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
-    """The short overview of what changed in the pilots since the previous edition."""
-    if changes is None:
-        return ""
-    parts = [wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True)]
-    groups = (
-        ("Nieuw", changes.of("nieuw", schema.PILOTS.name), None),
-        ("Niet meer opgenomen", changes.of("vervallen", schema.PILOTS.name), None),
-        ("Gewijzigd", changes.of("gewijzigd", schema.PILOTS.name), "fields"),
-    )
-    for title, items, with_fields in groups:
-        parts.append(wordxml.text_paragraph(f"{title} ({len(items)})", styles["label"],
-                                            keep_next=bool(items)))
-        for change in items:
-            text = change.name
-            if with_fields:
-                text += ": " + ", ".join(f.label for f in change.fields)
-            parts.append(wordxml.text_paragraph(text, styles["bullet"]))
-    return "".join(parts)
-
-
-def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
-                    new_rows: frozenset[int] = frozenset()) -> str:
-    parts: list[str] = []
-    for pilot in pilots:
-        name = pilot.text("naam")
-        parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True))
-        if schema.normalise(pilot.text("opnemen")) == "laatste keer":
-            parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"]))
-        if pilot.row in new_rows:
-            parts.append(wordxml.text_paragraph(NEW_NOTE, styles["note"]))
-        for section, fields in schema.CARD_SECTIONS:
-            if not fields:
-                if pilot.text("omschrijving").strip():
-                    parts.append(wordxml.text_paragraph(section, styles["heading2"], keep_next=True))
-                    parts.append(_rich(pilot.values.get("omschrijving"), styles))
-                continue
-            rows = [(label, _value_xml(pilot, key, styles))
-                    for label, key in fields if pilot.text(key).strip()]
-            if rows:
-                parts.append(wordxml.text_paragraph(section, styles["heading2"], keep_next=True))
-                parts.append(_label_table(rows, styles, f"{section}: {name}"))
-    return "".join(parts)
-
-
-def _merge_continuations(actions: list[Record]) -> list[tuple[Record, list[object]]]:
-    """Rows that only continue the previous Resultaat are printed as part of it."""
-    merged: list[tuple[Record, list[object]]] = []
-    for action in actions:
-        continues = not action.text("activiteit").strip() and not action.text("status").strip() \
-            and not action.text("toelichting_status").strip()
-        if continues and merged:
-            merged[-1][1].append(action.values.get("resultaat"))
-        else:
-            merged.append((action, [action.values.get("resultaat")]))
-    return merged
-
-
-def _status_cell(action: Record, styles: dict[str, str]) -> str:
-    status = action.text("status")
-    fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
-    content = wordxml.paragraph(wordxml.run(status, bold=True)) if status else ""
-    note = action.values.get("toelichting_status")
-    if note:
-        content += _rich(note, styles)
-    return wordxml.cell(content or wordxml.paragraph(""), 2000, fill)
-
-
-def _ordered(values: list[str], preferred: list[str]) -> list[str]:
-    known = [v for v in preferred if v in values]
-    return known + [v for v in dict.fromkeys(values) if v not in known]
-
-
-def action_sections_xml(register: Register, styles: dict[str, str]) -> str:
-    first = _int(register.setting_text("bijlage_acties_eerste_nummer"), 2)
-    title = register.setting_text("bijlage_acties_titel") or "Uitvoeringsplan"
-    opgaven = _ordered([a.text("opgave") for a in register.actions],
-                       register.lists.get("opgave", []))
-    statuses = register.lists.get("status", list(schema.vocabulary("status").values))
-    parts: list[str] = []
-    by_opgave: dict[str, list[Record]] = {}
-    for action in register.actions:
-        by_opgave.setdefault(action.text("opgave"), []).append(action)
-    for index, opgave in enumerate(opgaven):
-        merged = _merge_continuations(by_opgave[opgave])
-        by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
-        for action, results in merged:
-            by_doel.setdefault(action.text("doel"), []).append((action, results))
-        heading = f"Bijlage {first + index} {title} {opgave}"
-        parts.append(wordxml.text_paragraph(heading, styles["heading1"], page_break=index > 0))
-        counts = Counter(a.text("status") or "Geen status" for a, _ in merged)
-        parts.append(wordxml.text_paragraph("Overzicht statussen", styles["heading2"],
-                                            keep_next=True))
-        rows = [_header([("Status", 4000), ("Aantal acties", 1800), ("Aandeel", 3200)])]
-        total = sum(counts.values())
-        for status in _ordered(list(counts), statuses):
-            n = counts[status]
-            share = round(100 * n / total)
-            rows.append(wordxml.row([
-                wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True)), 4000,
-                             schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)),
-                wordxml.cell(wordxml.text_paragraph(str(n)), 1800),
-                wordxml.cell(wordxml.text_paragraph(f"{'█' * max(1, share // 5)} {share}%"),
-                             3200),
-            ]))
-        rows.append(wordxml.row([
-            wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), 4000),
-            wordxml.cell(wordxml.paragraph(wordxml.run(str(total), bold=True)), 1800),
-            wordxml.cell(wordxml.text_paragraph(""), 3200),
-        ]))
-        parts.append(wordxml.table(rows, [4000, 1800, 3200], styles["table"],
-                                   f"Overzicht statussen {opgave}"))
-        for doel, items in by_doel.items():
-            label = doel if doel.lower().startswith("doel") or not doel else f"Doel: {doel}"
-            parts.append(wordxml.text_paragraph(label, styles["heading2"], keep_next=True))
-            rows = [_header([("Activiteit", 3000), ("Resultaat", 4200), ("Status", 2000)])]
-            for action, results in items:
-                result_xml = "".join(_rich(r, styles) for r in results if r) or \
-                    wordxml.paragraph("")
-                rows.append(wordxml.row([
-                    wordxml.cell(_rich(action.values.get("activiteit"), styles), 3000),
-                    wordxml.cell(result_xml, 4200),
-                    _status_cell(action, styles),
-                ]))
-            parts.append(wordxml.table(rows, [3000, 4200, 2000], styles["table"], label))
-    return "".join(parts)
-
-
-def _int(text: str, default: int) -> int:
-    try:
-        return int(float(text))
-    except ValueError:
-        return default
-
-
-def published_pilots(register: Register) -> list[Record]:
-    """Pilots marked Ja or Laatste keer, in register order (a stable order)."""
-    return [p for p in register.pilots
-            if schema.normalise(p.text("opnemen")) in ("ja", "laatste keer")]
 
 
 def _context(register: Register, peildatum: date | None) -> dict[str, str]:
@@ -449,7 +279,7 @@ def build_documents(
         return target
 
     target = write(PILOT_TEMPLATE, "bijlage", pilot_name, {
-        "inleiding": lambda st: _rich(register.settings.get("inleiding"), st),
+        "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
         "wijzigingen": lambda st: changes_xml(changes, st),
         "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
     }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}")
@@ -476,40 +306,6 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(out_dir / "manifest.json",
                         lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
-    """PDFs through LibreOffice headless; a clear message when it is not installed."""
-    office = soffice_path()
-    if office is None:
-        raise OutputError(
-            "Voor --pdf is LibreOffice nodig, maar het is niet gevonden. Installeer "
-            "LibreOffice (bijvoorbeeld 'apt-get install libreoffice-writer-nogui') of maak "
-            "de PDF in Word (Opslaan als > PDF). De Word-bestanden zijn wel gemaakt."
-        )
-    pdfs = []
-    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:
-        for document in documents:
-            try:
-                subprocess.run(
-                    [office, f"-env:UserInstallation=file://{profile}", "--headless",
-                     "--convert-to", "pdf", "--outdir", work, str(document)],
-                    check=True, capture_output=True, timeout=600,
-                )
-            except (subprocess.SubprocessError, OSError) as exc:
-                raise OutputError(
-                    f"LibreOffice kon '{document.name}' niet naar PDF omzetten ({exc})."
-                ) from exc
-            produced = Path(work) / (document.stem + ".pdf")
-            if not produced.exists():
-                raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
-            pdfs.append(atomic_write(out_dir / produced.name,
-                                     lambda tmp, src=produced: tmp.write_bytes(src.read_bytes())))
-    return pdfs
 
 
 def tags_markdown() -> str:

@@ -166,7 +166,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register.xlsx --out bijlagen --peildatum 1-10-2024 --pdf
       toolkit build register_najaar.xlsx --previous register_voorjaar.xlsx
     """
-    from .build import build_documents, convert_to_pdf
+    from .build import build_documents
+    from .pdf import convert_to_pdf
     from .register import read_register
     from .report.terminal import print_summary
 
