@@ -222,3 +222,11 @@ def test_a_far_away_cell_never_reaches_the_fast_reader(tmp_path):
     assert not _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
     assert _fast_reader_is_safe(EXAMPLE)
+
+
+def test_reader_refuses_to_run_without_defusedxml(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "defusedxml", None)  # makes "import defusedxml" fail
+    with pytest.raises(RegisterUnreadable, match="defusedxml"):
+        read_register(EXAMPLE)
