@@ -93,10 +93,6 @@ class DateValue:
     def precision(self) -> Precision | None:
         return self.periods[0].precision if len(self.periods) == 1 else None
 
-    @property
-    def is_known(self) -> bool:
-        return bool(self.periods)
-
 
 def format_dutch(value: date | datetime) -> str:
     """A real date as a Dutch reader expects it: "1 september 2022"."""

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from . import schema
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
-from .schema import Column, TableSheet
+from .schema import TableSheet
 
 HEADER_SEARCH_ROWS = 10
 
@@ -383,7 +383,3 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
         _read_careful(register)
     return register
 
-
-def column_letter(sheet: TableSheet, column: Column) -> str:
-    """The letter a column has in the template (for reports on files we generated)."""
-    return get_column_letter(sheet.columns.index(column) + 1)

@@ -84,10 +84,6 @@ class RichText:
             lines.append(prefix + p.text)
         return "\n".join(lines)
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(p.text.strip() for p in self.paragraphs)
-
 
 def clean_text(text: str) -> tuple[str, list[TextIssue]]:
     """Undo Excel's _xHHHH_ escapes and drop characters that would corrupt a document."""

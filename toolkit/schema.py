@@ -287,7 +287,6 @@ class HeaderMatch:
 
     positions: dict[str, int] = field(default_factory=dict)
     missing: list[Column] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
 
 
 def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
@@ -301,9 +300,7 @@ def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
         if header is None or str(header).strip() == "":
             continue
         key = wanted.get(normalise(str(header)))
-        if key is None:
-            result.unknown.append(str(header))
-        elif key not in result.positions:
+        if key is not None and key not in result.positions:
             result.positions[key] = index
     result.missing = [c for c in sheet.columns if c.key not in result.positions]
     return result

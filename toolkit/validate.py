@@ -14,7 +14,7 @@ from pathlib import Path
 from . import dates, schema
 from .findings import Finding, counts, make_finding, sort_key
 from .register import Record, Register, read_register
-from .richtext import parse_rich
+from .richtext import parse_rich, text_issues
 from .schema import TableSheet
 
 
@@ -59,12 +59,11 @@ def resolve_peildatum(register: Register, override: date | None) -> tuple[date |
 
 
 def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
-            frame_row: dict[str, object], previous_row: int | None) -> tuple[str, str]:
+            peildatum: date | None, previous_row: int | None) -> tuple[str, str]:
     """(value, detail) for a rule's message, looked up from the record."""
     value = record.text(key)
     if code == "schrijfwijze-lijst":
-        vocab = schema.TABLE_SHEETS[0].column(key).vocabulary if record.sheet is schema.PILOTS \
-            else record.sheet.column(key).vocabulary
+        vocab = record.sheet.column(key).vocabulary
         folded = schema.normalise(value)
         match = next((v for v in lists.get(vocab or "", []) if schema.normalise(v) == folded), "")
         return value, match
@@ -76,16 +75,14 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return record.text("evaluatiemoment"), record.text("startdatum")
     if code == "uitkomst-verlopen":
         end = dates.parse_date(record.values.get("einddatum")).latest
-        what = (f"de einddatum ({record.text('einddatum')})" if end and frame_row.get("_peil")
-                and end < frame_row["_peil"] else
+        what = (f"de einddatum ({record.text('einddatum')})" if end and peildatum
+                and end < peildatum else
                 f"het evaluatiemoment ({record.text('evaluatiemoment')})")
         return value or "leeg", what
     if code == "oude-pilot":
         return record.text("einddatum"), ""
-    if code == "html-onbekend":
-        return value, str(frame_row.get(key + "__html", ""))
-    if code == "teken-ongeldig":
-        return value, str(frame_row.get(key + "__tekens", ""))
+    if code in ("html-onbekend", "teken-ongeldig"):
+        return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
     if code == "te-lang":
         return value, f"{len(value):,}".replace(",", ".")
     if code == "vervolgrij":
@@ -127,9 +124,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
             continue  # pandera repeats a wide check's failure for every column
         seen.add((code, row, key))
         record = by_row[row]
-        frame_row = {c: frame.at[row, c] for c in frame.columns if c.startswith(key + "__")}
-        frame_row["_peil"] = peildatum
-        value, detail = _detail(code, record, key, lists, frame_row, previous[row])
+        value, detail = _detail(code, record, key, lists, peildatum, previous[row])
         loc = record.location(key)
         findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
                                      detail, record_label(record)))
