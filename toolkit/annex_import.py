@@ -173,8 +173,7 @@ class _PilotReader:
         text = paragraph.text.strip()
         if not text:
             return
-        section = SECTIONS.get(_key(text)) or (
-            _match(text, {k: v for k, v in SECTIONS.items()}, 0.88) if len(text) < 40 else None)
+        section = _match(text, SECTIONS, 0.88) if len(text) < 40 else None
         if section == "Naam pilot":
             if self.skipping_changes:  # the overview's lines are not the first card's
                 headings = [item for item in self.loose if item[1]]
@@ -207,10 +206,9 @@ class _PilotReader:
             return
         if text.startswith(NEW_MARK):
             return
-        if self.card is None:
-            self.loose.append((text, _is_heading(paragraph)))
-            return
         self.loose.append((text, _is_heading(paragraph)))
+        if self.card is None:
+            return
         if self.section in ("Korte omschrijving", "Doel/Beoogd resultaat") \
                 and not _is_heading(paragraph):
             key = "omschrijving" if self.section == "Korte omschrijving" else "doel"
