@@ -102,3 +102,18 @@ def test_import_of_a_non_word_file_is_a_dutch_message(tmp_path):
     assert result.exit_code == 2
     assert "Word-document" in result.output
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_sentence_that_starts_like_a_section_stays_text(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Proef", style="Heading 1")
+    doc.add_paragraph("Naam Pilot")
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Naam pilot", "Proef"
+    doc.add_paragraph("Korte omschrijving")
+    doc.add_paragraph("Uitkomst evaluatie volgt later.")
+    path = tmp_path / "b.docx"
+    doc.save(path)
+    assert import_annexes([path]).pilots[0]["omschrijving"] == "Uitkomst evaluatie volgt later."

@@ -42,7 +42,8 @@ ACTION_HEADERS = {"activiteit": "activiteit", "activiteiten": "activiteit",
                   "resultaat": "resultaat", "resultaten": "resultaat", "status": "status"}
 
 
-def _match(text: str, known: dict[str, str], cutoff: float = 0.8) -> str | None:
+def _match(text: str, known: dict[str, str], cutoff: float = 0.8,
+           prefix: bool = True) -> str | None:
     key = _key(text)
     if not key:
         return None
@@ -51,6 +52,8 @@ def _match(text: str, known: dict[str, str], cutoff: float = 0.8) -> str | None:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=cutoff)
     if close:
         return known[close[0]]
+    if not prefix:
+        return None
     for candidate, value in known.items():  # a question cut short or run on
         if len(key) > 20 and (candidate.startswith(key[:30]) or key.startswith(candidate)):
             return value
@@ -173,7 +176,7 @@ class _PilotReader:
         text = paragraph.text.strip()
         if not text:
             return
-        section = _match(text, SECTIONS, 0.88) if len(text) < 40 else None
+        section = _match(text, SECTIONS, 0.88, prefix=False) if len(text) < 40 else None
         if section == "Naam pilot":
             if self.skipping_changes:  # the overview's lines are not the first card's
                 headings = [item for item in self.loose if item[1]]
