@@ -117,3 +117,14 @@ def test_a_sentence_that_starts_like_a_section_stays_text(tmp_path):
     path = tmp_path / "b.docx"
     doc.save(path)
     assert import_annexes([path]).pilots[0]["omschrijving"] == "Uitkomst evaluatie volgt later."
+
+
+def test_a_zip_bomb_docx_is_refused_before_opening(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bijlage.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (60 * 1024 * 1024))
+    result = CliRunner().invoke(cli, ["import", str(bomb), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert "onredelijk groot" in result.output

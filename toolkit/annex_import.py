@@ -132,8 +132,9 @@ def _is_heading(paragraph) -> bool:  # type: ignore[no-untyped-def]
 def _open(path: Path):  # type: ignore[no-untyped-def]
     from docx import Document
 
-    if not path.exists():
-        raise RegisterUnreadable(f"Het bestand '{path}' bestaat niet.")
+    from .filecheck import check_word_file
+
+    check_word_file(path)
     try:
         return Document(str(path))
     except Exception as exc:  # noqa: BLE001

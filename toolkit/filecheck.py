@@ -71,6 +71,46 @@ def check_register_file(path: Path) -> None:
     _check_zip(path)
 
 
+def check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive whose declared sizes are absurd (a zip bomb), before unpacking."""
+    if len(infos) > MAX_MEMBERS:
+        raise RegisterUnreadable(
+            f"'{name}' bevat {len(infos)} onderdelen; dat is geen gewoon bestand. "
+            f"Het wordt uit voorzorg niet geopend."
+        )
+    total = sum(info.file_size for info in infos)
+    suspicious = any(
+        info.file_size > 10 * 1024 * 1024
+        and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if total > MAX_UNCOMPRESSED or suspicious:
+        raise RegisterUnreadable(
+            f"'{name}' zou uitgepakt onredelijk groot worden ({total // (1024 * 1024)} MB). "
+            f"Het wordt uit voorzorg niet geopend. Sla het opnieuw op of gebruik een eerdere "
+            f"versie."
+        )
+
+
+def check_word_file(path: Path) -> None:
+    """The same care for a .docx the coordinator hands to `toolkit import`."""
+    if not path.exists():
+        raise RegisterUnreadable(f"Het bestand '{path}' bestaat niet.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RegisterUnreadable(
+            f"'{path.name}' kan niet als Word-document (.docx) worden geopend. Sla het in Word "
+            f"op als Word-document en probeer opnieuw."
+        ) from exc
+    check_sizes(path.name, infos)
+    if "word/document.xml" not in {info.filename for info in infos}:
+        raise RegisterUnreadable(
+            f"'{path.name}' is een zip-bestand, maar geen Word-document (.docx)."
+        )
+
+
 def _check_zip(path: Path) -> None:
     name = path.name
     try:
@@ -89,23 +129,7 @@ def _check_zip(path: Path) -> None:
             f"'{name}' is beschadigd of onvolledig opgeslagen (geen geldige werkmap). "
             f"Gebruik een eerdere versie van het bestand of sla het opnieuw op in Excel."
         ) from exc
-    if len(infos) > MAX_MEMBERS:
-        raise RegisterUnreadable(
-            f"'{name}' bevat {len(infos)} onderdelen; dat is geen gewoon register. "
-            f"Het bestand wordt uit voorzorg niet geopend."
-        )
-    total = sum(info.file_size for info in infos)
-    suspicious = any(
-        info.file_size > 10 * 1024 * 1024
-        and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        for info in infos
-    )
-    if total > MAX_UNCOMPRESSED or suspicious:
-        raise RegisterUnreadable(
-            f"'{name}' zou uitgepakt onredelijk groot worden ({total // (1024 * 1024)} MB). "
-            f"Het bestand wordt uit voorzorg niet geopend. Sla het register opnieuw op "
-            f"in Excel of gebruik een eerdere versie."
-        )
+    check_sizes(name, infos)
     if "xl/workbook.xml" not in names:
         raise RegisterUnreadable(
             f"'{name}' is een zip-bestand, maar geen Excel-werkmap. {_SAVE_AS}"
