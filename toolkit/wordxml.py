@@ -30,6 +30,8 @@ def attr_xml(text: str) -> str:
 
 def run(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
         vertical: str | None = None) -> str:
+    if not (bold or italic or underline or vertical) and "\n" not in text:
+        return f'<w:r><w:t xml:space="preserve">{text_xml(text)}</w:t></w:r>'  # most runs
     props = []
     if bold:
         props.append("<w:b/>")
