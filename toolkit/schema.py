@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 class Kind(StrEnum):
@@ -71,11 +71,12 @@ class TableSheet:
     key_column: str = "id"
     name_column: str = "naam"
 
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {col.key: col for col in self.columns}
+
     def column(self, key: str) -> Column:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(key)
+        return self._by_key[key]
 
     @property
     def required(self) -> tuple[Column, ...]:
