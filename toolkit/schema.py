@@ -233,14 +233,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Zoetermeer"),
     Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
             "'Programmabegroting 2025'.", "Programmabegroting 2025"),
+    # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
     Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
-            "(bijvoorbeeld 1-4-2024).", "", kind=Kind.DATE),
+            "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
     Setting("bijlage_pilots_nummer", "Nummer bijlage pilots", "Het bijlagenummer van de "
             "pilotbijlage, bijvoorbeeld 5.", "5"),
     Setting("bijlage_pilots_titel", "Titel bijlage pilots", "De titel van de pilotbijlage.",
             "Monitoring evaluatie pilots"),
     Setting("inleiding", "Inleiding", "De inleidende tekst van de pilotbijlage. Alinea's "
-            "scheiden met Alt+Enter.", "", kind=Kind.RICH),
+            "scheiden met Alt+Enter.", "", required=False, kind=Kind.RICH),
     Setting("actieprogramma", "Naam actieprogramma", "De naam van het actieprogramma, "
             "bijvoorbeeld 'Sterk voor Noord'.", "Sterk voor Noord"),
     Setting("bijlage_acties_eerste_nummer", "Eerste nummer statusbijlagen", "Het nummer van "

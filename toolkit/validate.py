@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import dates, schema
-from .findings import Finding, counts, make_finding, sort_key
+from .findings import RULES_BY_CODE, Finding, counts, make_finding, sort_key
 from .register import Record, Register, read_register
 from .richtext import parse_rich, text_issues
 from .schema import TableSheet
@@ -114,7 +114,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
     findings: list[Finding] = []
     for case in failures.itertuples(index=False):
         code = str(case.check)
-        if code not in ANCHORS and code not in _COLUMN_RULES:
+        if code not in RULES_BY_CODE:
             continue  # a dtype or other internal pandera check: not the officer's concern
         if case.index is None:
             continue
@@ -135,15 +135,10 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
                                     schema.ACTIONS.column("status").label))]
 
 
-_COLUMN_RULES = {"verplicht-leeg", "niet-in-lijst", "schrijfwijze-lijst", "id-dubbel",
-                 "naam-dubbel", "datum-onleesbaar", "html-onbekend", "teken-ongeldig", "te-lang"}
-
-
 def _settings_findings(register: Register, peildatum: date | None, peil_text: str) -> list[Finding]:
     findings = []
     for s in schema.SETTINGS:
-        if s.required and s.key != "peildatum" and s.key != "inleiding" \
-                and not register.setting_text(s.key).strip():
+        if s.required and not register.setting_text(s.key).strip():
             row = register.setting_rows.get(s.key)
             findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, ""))
