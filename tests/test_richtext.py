@@ -129,3 +129,66 @@ def test_paragraph_fast_path_equals_the_html_parser(bodies, gap):
     slow.paragraphs = [p for p in slow.paragraphs if p.text.strip()]
     assert [(p.text, p.list_kind) for p in parse_rich(text).paragraphs] == [
         (p.text, p.list_kind) for p in slow.paragraphs]
+
+
+HTML_PIECES = ["a", " ", "  ", "\n", "•", "1)", "&amp;", "&nbsp;", "&#233;", "&bogus;", "&", "<",
+               ">", "<p>", "</p>", "<P>", "<p class='x'>", '<p style="a>b">', "<ul>", "</ul>",
+               "<ol>", "</ol>", "<li>", "</li>", "<b>", "</b>", "<strong>", "</i>", "<em>",
+               "<u>", "</u>", "<sup>", "</sub>", "<br>", "<br/>", "<br />", "<span>", "</span>",
+               "<div>", "</div >", "<a href='x'>", "</a>", "<table>", "<td>", "<!-- c -->",
+               "<script>", "</script>", "<style>", "<p:x>", "</ p>", "</>", "- ", "2. "]
+
+
+def _general(text):
+    """What parse_rich gives without its fast paths: html.parser or the line reader."""
+    from toolkit.richtext import _parse_lines, clean_text, looks_like_html
+
+    cleaned, _ = clean_text(text)
+    if looks_like_html(cleaned):
+        from toolkit import richtext
+
+        original = richtext._feed_simple
+        richtext._feed_simple = lambda b, t: (b.feed(t), b.close())  # type: ignore[func-returns-value]
+        try:
+            doc = richtext._parse_html(cleaned)
+        finally:
+            richtext._feed_simple = original
+    else:
+        doc = _parse_lines(cleaned)
+    return [(p.runs, p.list_kind, p.level) for p in doc.paragraphs if p.text.strip()]
+
+
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=25).map("".join))
+def test_html_tokenizer_equals_the_html_parser(text):
+    """The regex tokenizer, where it is used, feeds the builder exactly what html.parser does."""
+    doc = parse_rich(text)
+    assert [(p.runs, p.list_kind, p.level) for p in doc.paragraphs] == _general(text)
+
+
+def test_the_cms_fragments_of_the_example_take_the_fast_paths():
+    """Every rich cell of the example is either plain or HTML the tokenizer reads."""
+    from conftest import EXAMPLE
+
+    from toolkit import schema
+    from toolkit.register import read_register
+    from toolkit.richtext import _SIMPLE_HTML, clean_text, simple_paragraphs
+
+    example = read_register(EXAMPLE)
+    for record in example.pilots + example.actions:
+        for col in record.sheet.columns:
+            value = record.values.get(col.key)
+            if col.kind is schema.Kind.RICH and value and simple_paragraphs(value) is None:
+                cleaned, _ = clean_text(str(value))
+                assert "<" not in cleaned or _SIMPLE_HTML.fullmatch(cleaned), value
+
+
+@given(st.one_of(st.text(), st.lists(st.sampled_from(HTML_PIECES + ["\r", "\x07", "_x000D_",
+                                                                     "\xa0", "é"]),
+                                      max_size=20).map("".join)))
+def test_simple_paragraphs_equal_the_general_readers(text):
+    """The build's shortcut for plain cells prints exactly what the full reading prints."""
+    from toolkit.richtext import Run, simple_paragraphs
+
+    lines = simple_paragraphs(text)
+    if lines is not None:
+        assert [([Run(line)], None, 0) for line in lines] == _general(text)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import schema, wordxml
 from .register import Record, Register
-from .richtext import parse_rich
+from .richtext import parse_rich, simple_paragraphs
 
 if TYPE_CHECKING:
     from .diff import DiffResult
@@ -24,6 +24,10 @@ LAST_TIME_NOTE = ("Deze pilot wordt voor het laatst in deze bijlage opgenomen; d
 
 
 def rich_xml(value: object, styles: dict[str, str], style: str | None = None) -> str:
+    lines = simple_paragraphs(value)
+    if lines is not None:  # most cells: no RichText needed
+        return "".join([wordxml.text_paragraph(line, style) for line in lines]) or \
+            wordxml.paragraph("", style)
     return wordxml.rich_paragraphs(parse_rich(value), styles, style)
 
 
