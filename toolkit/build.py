@@ -13,11 +13,11 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from . import __version__, schema
 from .cards import (
@@ -31,7 +31,7 @@ from .errors import TemplateError
 from .findings import summary
 from .output import atomic_write, ensure_dir
 from .register import Register
-from .validate import ValidationResult, validate_register
+from .validate import ValidationResult, resolve_peildatum, validate_register
 
 if TYPE_CHECKING:
     pass
@@ -115,10 +115,15 @@ def _marker(name: str) -> str:
 
 
 def render_template(
-    template: Path, kind: str, context: dict[str, str], blocks: dict[str, Callable[[dict], str]],
-    properties: dict[str, str], stamp: datetime,
+    template: Path, kind: str, context: dict[str, str],
+    blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
+    stamp: datetime,
 ) -> bytes:
-    """Fill one template; blocks get the template's style ids and return body XML."""
+    """Fill one template; blocks get the template's style ids and give body XML in pieces.
+
+    The pieces are compressed into the .docx as they come, so a 10,000-pilot body is
+    never held as one string.
+    """
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -150,25 +155,40 @@ def render_template(
     _publishing_properties(document, properties, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _deterministic_zip(buffer.getvalue(),
-                              {"word/document.xml": lambda xml: _fill_blocks(xml, generated)})
+    return _deterministic_zip(buffer.getvalue(), {
+        "word/document.xml": lambda xml, out: _fill_blocks(xml, generated, out)})
 
 
-def _fill_blocks(xml: bytes, generated: dict[str, str]) -> bytes:
-    """Put each block's body XML where its tag's paragraph stands.
+def _fill_blocks(xml: bytes, generated: dict[str, Iterable[str]], out: IO[bytes]) -> None:
+    """Write document.xml with each block's body XML where its tag's paragraph stands.
 
     Done on the serialised document.xml: inserting thousands of elements into the
-    parsed tree one by one is quadratic in lxml, a text splice is linear.
+    parsed tree one by one is quadratic in lxml, streaming text around the tags is
+    linear and needs no copy of the body.
     """
+    places = []
     for name, body in generated.items():
-        marker = _marker(name).encode()
-        at = xml.find(marker)
-        if at < 0:
-            continue
-        start = max(xml.rfind(b"<w:p>", 0, at), xml.rfind(b"<w:p ", 0, at))
-        end = xml.index(b"</w:p>", at) + len(b"</w:p>")
-        xml = xml[:start] + body.encode("utf-8") + xml[end:]
-    return xml
+        at = xml.find(_marker(name).encode())
+        if at >= 0:
+            start = max(xml.rfind(b"<w:p>", 0, at), xml.rfind(b"<w:p ", 0, at))
+            end = xml.index(b"</w:p>", at) + len(b"</w:p>")
+            places.append((start, end, body))
+    done = 0
+    for start, end, body in sorted(places, key=lambda place: place[0]):
+        out.write(xml[done:start])
+        if isinstance(body, str):
+            body = (body,)
+        batch: list[str] = []
+        size = 0
+        for piece in body:
+            batch.append(piece)
+            size += len(piece)
+            if size > 1 << 20:  # a megabyte at a time: few, large writes to the compressor
+                out.write("".join(batch).encode("utf-8"))
+                batch, size = [], 0
+        out.write("".join(batch).encode("utf-8"))
+        done = end
+    out.write(xml[done:])
 
 
 def _publishing_properties(document, properties: dict[str, str], stamp: datetime) -> None:  # type: ignore[no-untyped-def]
@@ -204,21 +224,30 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
         settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
 
 
-def _deterministic_zip(data: bytes,
-                       transforms: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
-    """Same entries, fixed timestamps: the same input gives byte-identical files."""
+def _deterministic_zip(
+    data: bytes, writers: dict[str, Callable[[bytes, IO[bytes]], None]] | None = None,
+) -> bytes:
+    """Same entries, fixed timestamps: the same input gives byte-identical files.
+
+    A writer gets an entry's original content and writes the new content to a stream.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    transforms = transforms or {}
+    writers = writers or {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             info = zipfile.ZipInfo(item.filename, FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            # the level of a streamed entry travels on its ZipInfo (renamed in Python 3.13)
+            setattr(info, "compress_level" if hasattr(info, "compress_level")
+                    else "_compresslevel", COMPRESS_LEVEL)
             content = source.read(item.filename)
-            if item.filename in transforms:
-                content = transforms[item.filename](content)
-            target.writestr(info, content, compresslevel=COMPRESS_LEVEL)
+            with target.open(info, "w") as stream:
+                if item.filename in writers:
+                    writers[item.filename](content, stream)
+                else:
+                    stream.write(content)
     return out.getvalue()
 
 
@@ -240,26 +269,28 @@ def document_names(register: Register) -> tuple[str, str]:
 def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
+    parallel: bool = True,
 ) -> BuildResult:
     """Validate, and without errors write both annexes and a manifest into out_dir.
 
     With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
-    tag gets an overview of what changed.
+    tag gets an overview of what changed. With parallel (where the OS can fork), the
+    action annex is made on the second core while this process validates and makes the
+    pilot annex; nothing is written before validation has passed.
     """
+    from .parallel import Background
     from .report import write_reports
 
-    validation = validate_register(register, peildatum)
-    result = BuildResult(validation)
-    ensure_dir(out_dir)
-    write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
-    progress(f"Validatie: {summary(validation.counts)}.")
-    if validation.errors:
-        return result
-    peil = validation.peildatum
+    peil, _ = resolve_peildatum(register, peildatum)
     stamp = datetime(peil.year, peil.month, peil.day) if peil else datetime(2000, 1, 1)
     context = _context(register, peil)
     author = f"Gemeente {context['gemeente']}".strip()
-    pilot_name, actions_name = document_names(register)
+
+    def render(template: Path, kind: str, blocks: dict, title: str) -> bytes:  # type: ignore[type-arg]
+        return render_template(template, kind, context, blocks, {
+            "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
+            "author": author}, stamp)
+
     pilots = published_pilots(register)
     changes = None
     if previous is not None:
@@ -268,27 +299,38 @@ def build_documents(
         changes = compare(previous, register)
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
-
-    def write(template: Path, kind: str, name: str, blocks: dict, title: str) -> Path:  # type: ignore[type-arg]
-        document = render_template(template, kind, context, blocks, {
-            "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
-            "author": author}, stamp)
-        target = atomic_write(out_dir / name, lambda tmp: tmp.write_bytes(document),
-                              protect=(register.path,))
-        result.documents.append(target)
-        return target
-
-    target = write(PILOT_TEMPLATE, "bijlage", pilot_name, {
-        "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
-        "wijzigingen": lambda st: changes_xml(changes, st),
-        "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
-    }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}")
-    progress(f"Geschreven: {target} ({len(pilots)} pilots)")
+    # Both annexes are made on their own cores while this process validates; they are
+    # written only once validation has passed.
+    documents = [
+        Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
+            "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
+            "wijzigingen": lambda st: changes_xml(changes, st),
+            "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
+        }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}"), enabled=parallel),
+    ]
     if register.actions:
-        target = write(ACTIONS_TEMPLATE, "acties", actions_name,
-                       {"opgaven": lambda st: action_sections_xml(register, st)},
-                       f"{context['actieprogramma']}: statusbijlagen")
-        progress(f"Geschreven: {target} ({len(register.actions)} acties)")
+        documents.append(Background(lambda: render(
+            ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
+            f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
+    try:
+        validation = validate_register(register, peildatum)
+        result = BuildResult(validation)
+        ensure_dir(out_dir)
+        write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
+        progress(f"Validatie: {summary(validation.counts)}.")
+        if validation.errors:
+            return result
+        names = document_names(register)
+        counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
+        for name, document, count in zip(names, documents, counts, strict=False):
+            content = document.result()
+            target = atomic_write(out_dir / name, lambda tmp, c=content: tmp.write_bytes(c),
+                                  protect=(register.path,))
+            result.documents.append(target)
+            progress(f"Geschreven: {target} ({count})")
+    finally:
+        for document in documents:
+            document.cancel()  # a no-op once its result was taken
     result.manifest = _write_manifest(register, validation, result.documents, out_dir)
     return result
 

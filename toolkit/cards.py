@@ -7,6 +7,8 @@ coordinator's restyling in Word carries over to every card and table.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import schema, wordxml
@@ -31,19 +33,24 @@ def rich_xml(value: object, styles: dict[str, str], style: str | None = None) ->
     return wordxml.rich_paragraphs(parse_rich(value), styles, style)
 
 
+@lru_cache(maxsize=256)
+def _label_cell(label: str, style: str) -> str:
+    return wordxml.cell(wordxml.text_paragraph(label, style), 3000)
+
+
 def _label_table(rows: list[tuple[str, str]], styles: dict[str, str], caption: str) -> str:
-    out = []
-    for label, content in rows:
-        out.append(wordxml.row([
-            wordxml.cell(wordxml.text_paragraph(label, styles["label"]), 3000),
-            wordxml.cell(content, 6000),
-        ]))
+    style = styles["label"]
+    out = [wordxml.row([_label_cell(label, style), wordxml.cell(content, 6000)])
+           for label, content in rows]
     return wordxml.table(out, [3000, 6000], styles["table"], caption)
+
+
+_PILOT_RICH_KEYS = frozenset(c.key for c in schema.PILOTS.columns if c.kind is schema.Kind.RICH)
 
 
 def _value_xml(record: Record, key: str, styles: dict[str, str]) -> str:
     """Rich columns become paragraphs and lists; names, choices and dates print as written."""
-    if record.sheet.column(key).kind is schema.Kind.RICH:
+    if key in _PILOT_RICH_KEYS:
         return rich_xml(record.values.get(key), styles)
     return wordxml.text_paragraph(record.text(key))
 
@@ -75,9 +82,10 @@ def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
 
 
 def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
-                    new_rows: frozenset[int] = frozenset()) -> str:
-    parts: list[str] = []
+                    new_rows: frozenset[int] = frozenset()) -> Iterator[str]:
+    """The cards, one piece of XML per pilot: the build streams them into the document."""
     for pilot in pilots:
+        parts: list[str] = []
         name = pilot.text("naam")
         parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True))
         if schema.normalise(pilot.text("opnemen")) == "laatste keer":
@@ -95,7 +103,7 @@ def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
             if rows:
                 parts.append(wordxml.text_paragraph(section, styles["heading2"], keep_next=True))
                 parts.append(_label_table(rows, styles, f"{section}: {name}"))
-    return "".join(parts)
+        yield "".join(parts)
 
 
 def _merge_continuations(actions: list[Record]) -> list[tuple[Record, list[object]]]:
@@ -126,7 +134,8 @@ def _ordered(values: list[str], preferred: list[str]) -> list[str]:
     return known + [v for v in dict.fromkeys(values) if v not in known]
 
 
-def action_sections_xml(register: Register, styles: dict[str, str]) -> str:
+def action_sections_xml(register: Register, styles: dict[str, str]) -> Iterator[str]:
+    """Per opgave its heading, status overview and tables, in pieces for streaming."""
     first = setting_number(register.setting_text("bijlage_acties_eerste_nummer"), 2)
     title = register.setting_text("bijlage_acties_titel") or "Uitvoeringsplan"
     opgaven = _ordered([a.text("opgave") for a in register.actions],
@@ -178,7 +187,8 @@ def action_sections_xml(register: Register, styles: dict[str, str]) -> str:
                     _status_cell(action, styles),
                 ]))
             parts.append(wordxml.table(rows, [3000, 4200, 2000], styles["table"], label))
-    return "".join(parts)
+        yield "".join(parts)
+        parts = []
 
 
 def setting_number(text: str, default: int) -> int:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3,
@@ -166,7 +167,18 @@ def _period_from(match: re.Match[str]) -> Period | None:
 
 
 def parse_date(value: object) -> DateValue:
-    """Read a date cell (a real date or the officer's words); never raises."""
+    """Read a date cell (a real date or the officer's words); never raises.
+
+    Registers repeat the same dates and phrases ("Nog niet bekend", "2025") many times,
+    so answers are remembered; a DateValue is frozen and safe to share.
+    """
+    try:
+        return _parse_remembered(value)
+    except TypeError:  # an unhashable value: read it afresh
+        return _parse_date(value)
+
+
+def _parse_date(value: object) -> DateValue:
     if value is None:
         return DateValue("", DateKind.EMPTY)
     if isinstance(value, datetime | date):
@@ -202,6 +214,9 @@ def parse_date(value: object) -> DateValue:
     if len(periods) == 2 and _RANGE_SEPARATOR.search(gaps[1]):
         return DateValue(text, DateKind.RANGE, tuple(periods))
     return DateValue(text, DateKind.LIST, tuple(periods))
+
+
+_parse_remembered = lru_cache(maxsize=16384, typed=True)(_parse_date)
 
 
 def is_unknown_phrase(text: str) -> bool:

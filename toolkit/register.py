@@ -175,16 +175,25 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
     letters = {key: get_column_letter(index + 1) for key, index in match.positions.items()}
     records: list[Record] = []
 
+    positions = list(match.positions.items())
+
     def consume(number: int, values: Sequence[object]) -> None:
         if number <= header_row:
             return
         row_values: dict[str, object] = {}
-        for key, index in match.positions.items():
-            raw = values[index] if index < len(values) else None
-            row_values[key] = _cell_value(raw)
-        if all(v is None for v in row_values.values()):
-            return
-        records.append(Record(sheet, number, row_values, letters))
+        width = len(values)
+        empty = True
+        for key, index in positions:
+            raw = values[index] if index < width else None
+            if raw.__class__ is str:  # most cells: skip the type checks of _cell_value
+                value = raw if raw.strip() else None  # type: ignore[attr-defined]
+            else:
+                value = _cell_value(raw)
+            row_values[key] = value
+            if value is not None:
+                empty = False
+        if not empty:
+            records.append(Record(sheet, number, row_values, letters))
 
     for number, values in buffered:
         consume(number, values)

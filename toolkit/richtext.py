@@ -36,14 +36,15 @@ _LEADING_BULLET = re.compile(r"^[•·▪◦●\-–*]\s+")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
 # HTML that html.parser and a plain regex tokenizer read alike: simple tag names,
 # attributes whose quotes hold no "<" or ">", complete entities, no comments, no stray
-# "<" and no script/style (whose content html.parser treats as raw text).
+# "<" and no script/style (whose content html.parser treats as raw text). Anything else
+# is a "rest" token, and html.parser reads the cell instead.
 _ATTRS = r"""(?:[ \t\n\r\f](?:[^<>"']|"[^<>"]*"|'[^<>']*')*)?"""
-_SIMPLE_HTML = re.compile(
-    r"(?:[^<&]+"
-    r"|<(?!(?:script|style)(?![a-zA-Z0-9]))[a-zA-Z][a-zA-Z0-9]*" + _ATTRS + r"/?>"
-    r"|</[a-zA-Z][a-zA-Z0-9]*[ \t\n\r\f]*>"
-    r"|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)*", re.IGNORECASE)
-_HTML_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)" + _ATTRS + r"(/?)>|[^<]+")
+_HTML_TOKEN = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9]*)" + _ATTRS + r"(/?)>"  # start tag, self-closing
+    r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"  # end tag
+    r"|((?:[^<&]+|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)+)"  # text
+    r"|(.)", re.DOTALL)  # the rest
+_RAW_TEXT_TAGS = frozenset({"script", "style"})
 
 
 class Run(NamedTuple):
@@ -318,9 +319,7 @@ class _Builder(HTMLParser):
 
 def _parse_html(text: str) -> RichText:
     builder = _Builder()
-    if _SIMPLE_HTML.fullmatch(text):
-        _feed_simple(builder, text)
-    else:
+    if not _feed_simple(builder, text):
         builder.feed(text)
         builder.close()
     while builder.lists:  # CMS fragments often leave </ul> out
@@ -341,23 +340,26 @@ def _parse_html(text: str) -> RichText:
     return doc
 
 
-def _feed_simple(builder: _Builder, text: str) -> None:
+def _feed_simple(builder: _Builder, text: str) -> bool:
     """Drive the builder from a regex tokenizer: html.parser is the slow part of a build.
 
-    Only for text _SIMPLE_HTML accepts, where both give the builder the same calls (a
-    property test compares them).
+    Returns False, before calling the builder, for anything beyond simple HTML; there
+    both give the builder the same calls (a property test compares them).
     """
-    for token in _HTML_TOKEN.finditer(text):
-        name = token.group(2)
-        if name is None:
-            data = token.group()
+    tokens = _HTML_TOKEN.findall(text)
+    for start, _, _, _, rest in tokens:
+        if rest or start.lower() in _RAW_TEXT_TAGS:
+            return False
+    for start, closed, end, data, _ in tokens:
+        if data:
             builder.handle_data(html.unescape(data) if "&" in data else data)
-        elif token.group(1):
-            builder.handle_endtag(name.lower())
-        elif token.group(3):
-            builder.handle_startendtag(name.lower(), [])
+        elif end:
+            builder.handle_endtag(end.lower())
+        elif closed:
+            builder.handle_startendtag(start.lower(), [])
         else:
-            builder.handle_starttag(name.lower(), [])
+            builder.handle_starttag(start.lower(), [])
+    return True
 
 
 def visible_chars(text: str) -> str:

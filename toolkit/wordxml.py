@@ -9,6 +9,7 @@ the template defines, so the look stays in the template.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from .richtext import ILLEGAL_CHARS as _ILLEGAL
@@ -93,12 +94,19 @@ def row(cells: list[str], header: bool = False) -> str:
     return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
 
-def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> str:
+@lru_cache(maxsize=64)
+def _table_parts(widths: tuple[int, ...], style: str) -> tuple[str, str]:
+    """The fixed XML around a table's caption; every card repeats the same few tables."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    caption_xml = f'<w:tblCaption w:val="{attr_xml(caption)}"/>' if caption else ""
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
         f'w:type="dxa"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
-        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>{caption_xml}'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>',
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>",
     )
+
+
+def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> str:
+    head, grid = _table_parts(tuple(widths), style)
+    caption_xml = f'<w:tblCaption w:val="{attr_xml(caption)}"/>' if caption else ""
+    return f"{head}{caption_xml}{grid}{''.join(rows)}</w:tbl>"

@@ -19,24 +19,31 @@ HTML, CHARS = "__html", "__tekens"
 
 
 def _details(found: list[TextIssue], code: str) -> str:
-    return ", ".join(dict.fromkeys(i.detail for i in found if i.code == code)) if found else ""
+    return ", ".join(dict.fromkeys(i.detail for i in found if i.code == code))
 
 
 def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
     """One row per record, indexed by the Excel row number the officer sees."""
     data: dict[str, object] = {}
     for col in sheet.columns:
-        texts = [r.text(col.key) for r in records]
-        data[col.key] = texts
+        key = col.key
+        values = [r.values.get(key) for r in records]
+        texts = [v if v.__class__ is str else r.text(key)
+                 for v, r in zip(values, records, strict=True)]
+        data[key] = texts
         if col.kind is Kind.DATE:
-            parsed = [parse_date(r.values.get(col.key)) for r in records]
+            parsed = [parse_date(v) for v in values]
             spans = [(p.periods[0].earliest, p.periods[-1].latest) if len(p.periods) == 1
                      else (p.earliest, p.latest) for p in parsed]
             data[col.key + EARLIEST] = pd.to_datetime([e for e, _ in spans])
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         if col.kind in (Kind.RICH, Kind.TEXT):
-            issues = [text_issues(t) if t else [] for t in texts]
-            data[col.key + HTML] = [_details(found, "html-onbekend") for found in issues]
-            data[col.key + CHARS] = [_details(found, "teken-ongeldig") for found in issues]
+            html, chars = [""] * len(texts), [""] * len(texts)
+            for i, text in enumerate(texts):
+                found = text_issues(text) if text else None
+                if found:
+                    html[i] = _details(found, "html-onbekend")
+                    chars[i] = _details(found, "teken-ongeldig")
+            data[col.key + HTML], data[col.key + CHARS] = html, chars
     return pd.DataFrame(data, index=pd.Index([r.row for r in records], name="rij"))

@@ -1,0 +1,83 @@
+"""The build's second core: same documents, same errors, never a lost result."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import EXAMPLE
+from docx import Document
+
+from toolkit import build
+from toolkit.build import build_documents
+from toolkit.errors import TemplateError
+from toolkit.parallel import Background, can_fork
+from toolkit.register import read_register
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="fork is er alleen op Linux")
+
+
+def test_parallel_and_ordered_builds_give_the_same_bytes(tmp_path):
+    register = read_register(EXAMPLE)
+    together = build_documents(register, tmp_path / "samen", parallel=True)
+    ordered = build_documents(register, tmp_path / "na_elkaar", parallel=False)
+    assert [p.name for p in together.documents] == [p.name for p in ordered.documents]
+    for a, b in zip(together.documents, ordered.documents, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_template_error_in_the_action_annex_reaches_the_user(tmp_path, monkeypatch, parallel):
+    doc = Document(build.ACTIONS_TEMPLATE)
+    doc.add_paragraph("{{ wethouder }}")
+    template = tmp_path / "acties.docx"
+    doc.save(template)
+    monkeypatch.setattr(build, "ACTIONS_TEMPLATE", template)
+    with pytest.raises(TemplateError, match="wethouder"):
+        build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=parallel)
+    assert not list((tmp_path / "uit").glob("Bijlagen*.docx"))
+
+
+@needs_fork
+def test_background_work_runs_in_another_process():
+    assert Background(os.getpid).result() != os.getpid()
+
+
+def test_without_fork_the_work_waits_until_asked():
+    calls = []
+    work = Background(lambda: calls.append(1) or len(calls), enabled=False)
+    assert calls == []
+    assert work.result() == 1
+
+
+@needs_fork
+def test_an_unexpected_error_is_raised_here_with_its_traceback():
+    parent = os.getpid()
+
+    def fail():
+        raise ValueError(f"fout in {'helper' if os.getpid() != parent else 'hoofdproces'}")
+
+    with pytest.raises(ValueError, match="hoofdproces"):
+        Background(fail).result()
+
+
+@needs_fork
+def test_a_helper_that_dies_is_replaced_by_doing_the_work_here():
+    parent = os.getpid()
+
+    def work():
+        if os.getpid() != parent:
+            os._exit(9)  # as if the operating system killed it
+        return "gedaan"
+
+    assert Background(work).result() == "gedaan"
+
+
+@needs_fork
+def test_cancel_stops_the_helper():
+    import time
+
+    work = Background(lambda: time.sleep(30))
+    process = work._process
+    work.cancel()
+    assert process is not None and not process.is_alive()

@@ -1,0 +1,83 @@
+"""Make one document on the second processor core while this process makes the other.
+
+A build is pure Python, so threads would take turns; a forked process starts with the
+register already in memory (nothing to copy or pickle) and hands back only the finished
+.docx bytes, which are compressed and small. Where fork is not available (Windows) or
+anything goes wrong in the helper, the work is simply done here, in order: the result
+is the same, only slower.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from .errors import ToolkitError
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """fork is safe on Linux; macOS and Windows get the ordered path."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Background(Generic[T]):
+    """fn() running in a forked process; result() waits for it (or runs fn here)."""
+
+    def __init__(self, fn: Callable[[], T], enabled: bool = True) -> None:
+        self._fn = fn
+        self._process = None
+        self._receiver = None
+        if not (enabled and can_fork()):
+            return
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_run, args=(fn, sender), daemon=True)
+        try:
+            process.start()
+        except OSError:  # no processes left, no memory to fork: do it here later
+            return
+        sender.close()
+        self._process, self._receiver = process, receiver
+
+    def result(self) -> T:
+        if self._process is None or self._receiver is None:
+            return self._fn()
+        try:
+            kind, value = self._receiver.recv()
+        except (EOFError, OSError):  # the helper died (out of memory, killed)
+            kind, value = "crash", None
+        finally:
+            self._receiver.close()
+            self._process.join()
+            self._process = self._receiver = None
+        if kind == "ok":
+            return value  # type: ignore[no-any-return]
+        if kind == "error":
+            raise value  # a ToolkitError with its Dutch message
+        return self._fn()  # anything unexpected: do it here, with a real traceback
+
+    def cancel(self) -> None:
+        """Not needed after all (validation found errors): stop the helper."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            if self._receiver is not None:
+                self._receiver.close()
+            self._process = self._receiver = None
+
+
+def _run(fn: Callable[[], object], sender) -> None:  # type: ignore[no-untyped-def]
+    try:
+        sender.send(("ok", fn()))
+    except ToolkitError as exc:
+        sender.send(("error", exc))
+    except BaseException:  # noqa: BLE001 - the parent redoes the work and shows the error
+        sender.send(("crash", None))
+    finally:
+        sender.close()
+        os._exit(0)  # skip the parent's atexit handlers and buffered output
