@@ -192,3 +192,12 @@ def test_simple_paragraphs_equal_the_general_readers(text):
     lines = simple_paragraphs(text)
     if lines is not None:
         assert [([Run(line)], None, 0) for line in lines] == _general(text)
+
+
+@given(st.lists(st.one_of(st.text(max_size=30), st.sampled_from(HTML_PIECES + ["_x0007_", "\x07"])),
+                max_size=8))
+def test_column_text_issues_equal_text_issues_per_cell(texts):
+    from toolkit.richtext import column_text_issues, text_issues
+
+    expected = {i: text_issues(t) for i, t in enumerate(texts) if t and text_issues(t)}
+    assert column_text_issues(texts) == expected

@@ -134,6 +134,21 @@ def text_issues(text: str) -> list[TextIssue]:
     return issues
 
 
+def column_text_issues(texts: list[str]) -> dict[int, list[TextIssue]]:
+    """text_issues for a whole column: the positions of the cells with something to report.
+
+    The validator's loop over hundreds of thousands of cells; the quick proof of
+    text_issues is made here inline, so the usual clean cell costs no call.
+    """
+    found = {}
+    for index, text in enumerate(texts):
+        if text and ("<" in text or "_x" in text or not text.isprintable()):
+            issues = text_issues(text)
+            if issues:
+                found[index] = issues
+    return found
+
+
 def looks_like_html(text: str) -> bool:
     return any(m.group(1).lower() in SUPPORTED_TAGS for m in _HTML_HINT.finditer(text))
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.dates import parse_date
 from toolkit.register import Record
-from toolkit.richtext import TextIssue, text_issues
+from toolkit.richtext import TextIssue, column_text_issues
 from toolkit.schema import Kind, TableSheet
 
 #: suffixes of the derived columns; the part before "__" names the register column
@@ -28,8 +28,9 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
     for col in sheet.columns:
         key = col.key
         values = [r.values.get(key) for r in records]
-        texts = [v if v.__class__ is str else r.text(key)
+        texts = [v if v.__class__ is str else "" if v is None else r.text(key)
                  for v, r in zip(values, records, strict=True)]
+        texts = [t if t.strip() else "" for t in texts]  # blank is "": checks compare, not strip
         data[key] = texts
         if col.kind is Kind.DATE:
             parsed = [parse_date(v) for v in values]
@@ -40,10 +41,8 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         if col.kind in (Kind.RICH, Kind.TEXT):
             html, chars = [""] * len(texts), [""] * len(texts)
-            for i, text in enumerate(texts):
-                found = text_issues(text) if text else None
-                if found:
-                    html[i] = _details(found, "html-onbekend")
-                    chars[i] = _details(found, "teken-ongeldig")
+            for i, found in column_text_issues(texts).items():
+                html[i] = _details(found, "html-onbekend")
+                chars[i] = _details(found, "teken-ongeldig")
             data[col.key + HTML], data[col.key + CHARS] = html, chars
     return pd.DataFrame(data, index=pd.Index([r.row for r in records], name="rij"))

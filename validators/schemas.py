@@ -26,7 +26,24 @@ ANCHORS = {
 
 
 def _filled(s: pd.Series) -> pd.Series:
-    return s.str.strip() != ""
+    return s != ""  # sheet_frame holds "" for every blank cell
+
+
+def _list_check(allowed: list[str], folded: set[str], spelling: bool):  # type: ignore[no-untyped-def]
+    """niet-in-lijst (spelling=False) or schrijfwijze-lijst (spelling=True) for a column.
+
+    Only values not exactly in the list are folded: in a real register that is a few.
+    """
+
+    def check(s: pd.Series) -> pd.Series:
+        ok = (~_filled(s) | s.isin(allowed)).to_numpy().copy()
+        if not ok.all():
+            rest = ~ok
+            matches = s[rest].map(normalise).isin(folded).to_numpy()
+            ok[rest] = ~matches if spelling else matches
+        return pd.Series(ok, index=s.index)
+
+    return check
 
 
 def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
@@ -38,12 +55,9 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         if col.vocabulary:
             allowed = list(lists.get(col.vocabulary, ()))
             folded = {normalise(v) for v in allowed}
-            checks.append(pa.Check(
-                lambda s, a=allowed, f=folded: ~_filled(s) | s.isin(a) | s.map(normalise).isin(f),
-                name="niet-in-lijst"))
-            checks.append(pa.Check(
-                lambda s, a=allowed, f=folded: ~_filled(s) | s.isin(a) | ~s.map(normalise).isin(f),
-                name="schrijfwijze-lijst"))
+            checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))
+            checks.append(pa.Check(_list_check(allowed, folded, True),
+                                   name="schrijfwijze-lijst"))
         if col.key == "id":
             checks.append(pa.Check(lambda s: ~_filled(s) | ~s.duplicated(keep=False),
                                    name="id-dubbel"))
