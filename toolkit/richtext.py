@@ -343,8 +343,12 @@ def _parse_html(text: str) -> RichText:
     for p in doc.paragraphs:
         # trim the paragraph's outer whitespace but keep inner spacing between runs
         if p.runs:
-            p.runs[0] = p.runs[0]._replace(text=p.runs[0].text.lstrip())
-            p.runs[-1] = p.runs[-1]._replace(text=p.runs[-1].text.rstrip())
+            first = p.runs[0]
+            if first.text[:1].isspace():
+                p.runs[0] = first._replace(text=first.text.lstrip())
+            last = p.runs[-1]  # the same run as first when there is one
+            if last.text[-1:].isspace():
+                p.runs[-1] = last._replace(text=last.text.rstrip())
             p.runs = [r for r in p.runs if r.text]
             if p.list_kind == "bullet" and p.runs:  # "<li>• tekst</li>": one bullet, not two
                 head = p.runs[0]
