@@ -81,3 +81,17 @@ def test_cancel_stops_the_helper():
     process = work._process
     work.cancel()
     assert process is not None and not process.is_alive()
+
+
+def test_a_program_with_threads_gets_the_ordered_path():
+    import threading
+
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    try:
+        assert not can_fork()
+        assert Background(os.getpid).result() == os.getpid()
+    finally:
+        release.set()
+        helper.join()

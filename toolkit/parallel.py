@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -21,8 +22,13 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
-    """fork is safe on Linux; macOS and Windows get the ordered path."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    """fork is safe on Linux in a process with one thread; elsewhere the ordered path.
+
+    A thread holding a lock (logging, a GUI's) at the moment of fork would leave that
+    lock held forever in the helper, so a program with threads gets the ordered path.
+    """
+    return (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 class Background(Generic[T]):
