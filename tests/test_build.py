@@ -233,3 +233,18 @@ def test_control_characters_and_lone_surrogates_never_break_a_document(tmp_path)
         "bullet": "ListBullet", "number": "ListContinue"}) + wordxml.text_paragraph("x\ud800y")
     xml.encode("utf-8")
     assert "\x07" not in xml and "\ud800" not in xml
+
+
+def test_document_xml_is_compressed_at_the_chosen_level(built):
+    """The body is streamed into the zip; the level must still be the build's own."""
+    import zipfile
+    import zlib
+
+    from toolkit.build import COMPRESS_LEVEL
+
+    _, result = built
+    with zipfile.ZipFile(result.documents[0]) as docx:
+        info = docx.getinfo("word/document.xml")
+        xml = docx.read(info)
+    deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_size == len(deflate.compress(xml) + deflate.flush())

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from . import __version__, schema
 from .cards import (
@@ -32,9 +32,6 @@ from .findings import summary
 from .output import atomic_write, ensure_dir
 from .register import Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
-
-if TYPE_CHECKING:
-    pass
 
 ROOT = Path(__file__).resolve().parent.parent
 PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
@@ -274,9 +271,9 @@ def build_documents(
     """Validate, and without errors write both annexes and a manifest into out_dir.
 
     With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
-    tag gets an overview of what changed. With parallel (where the OS can fork), the
-    action annex is made on the second core while this process validates and makes the
-    pilot annex; nothing is written before validation has passed.
+    tag gets an overview of what changed. With parallel (where the OS can fork), both
+    annexes are made by helper processes while this process validates, so a build uses
+    both cores; nothing is written before validation has passed.
     """
     from .parallel import Background
     from .report import write_reports
