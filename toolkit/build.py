@@ -310,6 +310,7 @@ def build_documents(
             ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
             f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
     try:
+        progress("Controleren en de bijlagen maken …")
         validation = validate_register(register, peildatum)
         result = BuildResult(validation)
         ensure_dir(out_dir)
