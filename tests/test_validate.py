@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, GAPS, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.cli import cli
 from toolkit.findings import RULES, rules_markdown
@@ -197,3 +199,22 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(reg), "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     assert "geopend in Excel" in result.output
+
+
+@given(st.lists(st.fixed_dictionaries({
+    key: st.sampled_from([None, "x", "tekst"])
+    for key in ("activiteit", "resultaat", "status", "toelichting_status")}),
+    min_size=1, max_size=6))
+def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
+    """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
+    from toolkit.cards import _merge_continuations
+    from toolkit.register import Record
+    from toolkit.schema import ACTIONS, continues_previous
+    from validators import sheet_frame
+    from validators.schemas import continuation_rows
+
+    records = [Record(ACTIONS, i + 2, dict(row), {}) for i, row in enumerate(rows)]
+    flagged = list(continuation_rows(sheet_frame(records, ACTIONS)))
+    assert flagged == [i > 0 and continues_previous(row) for i, row in enumerate(rows)]
+    printed = _merge_continuations(records)
+    assert len(printed) == len(rows) - sum(flagged)

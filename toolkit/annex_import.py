@@ -391,7 +391,8 @@ def read_action_annex(document, imported: Imported) -> None:  # type: ignore[no-
             activiteit = texts[columns["activiteit"]] if columns["activiteit"] < len(texts) else ""
             resultaat = texts[columns["resultaat"]] if columns["resultaat"] < len(texts) else ""
             status_text = texts[columns["status"]] if columns["status"] < len(texts) else ""
-            if not activiteit and not status_text and imported.actions:
+            row = {"activiteit": activiteit, "resultaat": resultaat, "status": status_text}
+            if imported.actions and schema.continues_previous(row):
                 previous = imported.actions[-1]
                 joined = "\n".join(p for p in (str(previous.get("resultaat") or ""), resultaat) if p)
                 previous["resultaat"] = joined

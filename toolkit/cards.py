@@ -110,9 +110,7 @@ def _merge_continuations(actions: list[Record]) -> list[tuple[Record, list[objec
     """Rows that only continue the previous Resultaat are printed as part of it."""
     merged: list[tuple[Record, list[object]]] = []
     for action in actions:
-        continues = not action.text("activiteit").strip() and not action.text("status").strip() \
-            and not action.text("toelichting_status").strip()
-        if continues and merged:
+        if merged and schema.continues_previous(action.values):
             merged[-1][1].append(action.values.get("resultaat"))
         else:
             merged.append((action, [action.values.get("resultaat")]))

@@ -308,6 +308,20 @@ def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
     return result
 
 
+#: An Acties row with all of these empty but a Resultaat only continues the previous
+#: row's Resultaat: a page break in the Word annex split the cell. One rule for the
+#: warning (validators), the printing (cards) and reading annexes back (annex_import).
+CONTINUATION_BLANK = ("activiteit", "status", "toelichting_status")
+
+
+def continues_previous(values: dict[str, object]) -> bool:
+    """Whether an Acties row (values by column key) only continues the previous one."""
+    def blank(key: str) -> bool:
+        return not str(values.get(key) or "").strip()
+
+    return all(blank(key) for key in CONTINUATION_BLANK) and not blank("resultaat")
+
+
 #: fill colour per status (shown beside the status text, never instead of it)
 STATUS_COLOURS = {
     "Afgerond": "C6EFCE",

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from toolkit.dates import is_unknown_phrase
-from toolkit.schema import ACTIONS, PILOTS, Kind, TableSheet, normalise
+from toolkit.schema import ACTIONS, CONTINUATION_BLANK, PILOTS, Kind, TableSheet, normalise
 
 from .frames import CHARS, DATE_KIND, EARLIEST, HTML, LATEST
 
@@ -107,12 +107,14 @@ def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None) -> pa
 
 
 def continuation_rows(df: pd.DataFrame) -> pd.Series:
-    """True where a row only continues the previous row's Resultaat (page-break leftover)."""
-    empty = ~_filled(df["activiteit"]) & ~_filled(df["status"]) & ~_filled(df["toelichting_status"])
+    """toolkit.schema.continues_previous for a whole sheet; the first row continues nothing."""
+    continues = _filled(df["resultaat"])
+    for key in CONTINUATION_BLANK:
+        continues &= ~_filled(df[key])
     first = pd.Series(False, index=df.index)
     if len(df):
         first.iloc[0] = True
-    return empty & _filled(df["resultaat"]) & ~first
+    return continues & ~first
 
 
 def actions_schema(lists: dict[str, Sequence[str]]) -> pa.DataFrameSchema:
