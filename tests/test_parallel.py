@@ -95,3 +95,14 @@ def test_a_program_with_threads_gets_the_ordered_path():
     finally:
         release.set()
         helper.join()
+
+
+@needs_fork
+def test_when_fork_fails_the_work_is_done_here(monkeypatch):
+    import multiprocessing
+
+    def refuse(self):
+        raise OSError("geen processen meer")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    assert Background(os.getpid).result() == os.getpid()

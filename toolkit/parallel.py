@@ -46,6 +46,8 @@ class Background(Generic[T]):
         try:
             process.start()
         except OSError:  # no processes left, no memory to fork: do it here later
+            receiver.close()
+            sender.close()
             return
         sender.close()
         self._process, self._receiver = process, receiver
