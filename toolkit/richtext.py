@@ -30,7 +30,6 @@ _WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
 _PLAIN_PARAGRAPHS = re.compile(r"^\s*(?:<p>[^<&]*</p>\s*)+$")
-_NOTHING_TO_CLEAN = re.compile("[^\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]*")
 _P_BODY = re.compile(r"<p>([^<&]*)</p>")
 _LEADING_BULLET = re.compile(r"^[•·▪◦●\-–*]\s+")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
@@ -116,8 +115,6 @@ def text_issues(text: str) -> list[TextIssue]:
     The validator asks this for every cell, so the usual answer (nothing) is reached
     with a few regular-expression searches; RichText.issues gives the same answer.
     """
-    if "<" not in text and "_x" not in text and text.isprintable():
-        return []  # the quick proof that there is nothing to report
     if not _WORTH_A_LOOK.search(text):
         return []
     if "_x" in text:
@@ -178,8 +175,8 @@ def simple_paragraphs(value: object) -> list[str] | None:
     if value is None:
         return []
     text = value if value.__class__ is str else str(value)
-    if "_x" in text or not (text.isprintable() or _NOTHING_TO_CLEAN.fullmatch(text)):
-        return None  # isprintable() is the quick proof that there is nothing to clean
+    if "_x" in text or "\r" in text or (not text.isprintable() and _ILLEGAL.search(text)):
+        return None  # clean_text would change it (isprintable() is the quick proof it won't)
     if "<" not in text:
         if "\n" in text or _BULLET_LINE.match(text) or _NUMBER_LINE.match(text):
             return None
@@ -360,7 +357,7 @@ def _parse_html(text: str) -> RichText:
 
 
 def _feed_simple(builder: _Builder, text: str) -> bool:
-    """Drive the builder from a regex tokenizer: html.parser is the slow part of a build.
+    """Drive the builder from one regex pass instead of html.parser's scanner.
 
     Returns False, before calling the builder, for anything beyond simple HTML; there
     both give the builder the same calls (a property test compares them).

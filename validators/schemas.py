@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -29,7 +29,8 @@ def _filled(s: pd.Series) -> pd.Series:
     return s != ""  # sheet_frame holds "" for every blank cell
 
 
-def _list_check(allowed: list[str], folded: set[str], spelling: bool):  # type: ignore[no-untyped-def]
+def _list_check(allowed: list[str], folded: set[str],
+                spelling: bool) -> Callable[[pd.Series], pd.Series]:
     """niet-in-lijst (spelling=False) or schrijfwijze-lijst (spelling=True) for a column.
 
     Only values not exactly in the list are folded: in a real register that is a few.
