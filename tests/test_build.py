@@ -219,10 +219,38 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
     for pilot in reg.pilots:
         assert re.sub(r"\s+", "", pilot["naam"]) in pilots
     for action in reg.actions:
-        words = re.sub(r"\s+", "", parse_rich(action["activiteit"]).plain)[:40].replace("•", "")
+        # the first words only: a row may break across pages, and then the page footer
+        # and the repeated header row stand between its lines in the PDF text
+        words = "".join(parse_rich(action["activiteit"]).plain.replace("•", "").split()[:3])
         assert words in actions.replace("•", "") or words.replace("-", "") in actions
     assert 8 <= pages[PILOT_DOC.removesuffix(".docx")] <= 40
     assert 8 <= pages[ACTIONS_DOC.removesuffix(".docx")] <= 60
+    # the table of contents is filled in, with page numbers, not left as a placeholder
+    for stem, text in texts.items():
+        assert "bijgewerktbijhetopenen" not in text, stem
+    first_page = subprocess.run(["pdftotext", "-l", "2", "-layout",
+                                 str(tmp_path / (PILOT_DOC.removesuffix(".docx") + ".pdf")), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    published = [p["naam"] for p in reg.pilots if p["opnemen"] != "Nee"]
+    listed = re.findall(r"^\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", first_page, re.MULTILINE)
+    assert [name for name, _ in listed][1:] == [" ".join(n.split()) for n in published]
+    numbers = [int(page) for _, page in listed]
+    assert numbers == sorted(numbers) and numbers[-1] > 1
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext ontbreekt")
+def test_pdf_without_the_macro_falls_back_to_plain_conversion(built, tmp_path, monkeypatch):
+    """A LibreOffice that cannot run the macro still gives a PDF (with Word's placeholder)."""
+    from toolkit import pdf
+
+    monkeypatch.setattr(pdf, "_MACRO", pdf._MACRO.replace("doc.storeToURL", "REM"))
+    _, result = built
+    (made,) = pdf.convert_to_pdf(result.documents[:1], tmp_path)
+    assert made.name == PILOT_DOC.removesuffix(".docx") + ".pdf"
+    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Dealbreakers" in text and "bijgewerkt bij het openen" in text
 
 
 def test_control_characters_and_lone_surrogates_never_break_a_document(tmp_path):

@@ -1,4 +1,11 @@
-"""PDFs of the annexes through LibreOffice headless (`toolkit build --pdf`)."""
+"""PDFs of the annexes through LibreOffice headless (`toolkit build --pdf`).
+
+Word fills the table of contents when it opens a document; LibreOffice's plain
+`--convert-to pdf` does not, and would publish the placeholder text. So a small Basic
+macro, placed in a throw-away LibreOffice profile, opens each document, updates its
+indexes (twice: the filled table can move headings to another page) and exports the
+PDF. Where the macro cannot run, the plain conversion is the fallback.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,37 @@ from pathlib import Path
 
 from .errors import OutputError
 from .output import atomic_write
+
+TIMEOUT = 600
+
+_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub ToPdf(source As String, target As String)
+    Dim doc As Object
+    On Error GoTo Failed
+    Dim load(0) As New com.sun.star.beans.PropertyValue
+    load(0).Name = &quot;Hidden&quot;
+    load(0).Value = True
+    doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+    indexes = doc.getDocumentIndexes()
+    For pass = 1 To 2
+        For i = 0 To indexes.getCount() - 1
+            indexes.getByIndex(i).update()
+        Next i
+        doc.refresh()
+    Next pass
+    Dim store(0) As New com.sun.star.beans.PropertyValue
+    store(0).Name = &quot;FilterName&quot;
+    store(0).Value = &quot;writer_pdf_Export&quot;
+    doc.storeToURL(ConvertToURL(target), store())
+Failed:
+    On Error Resume Next
+    If Not IsNull(doc) Then doc.close(True)
+End Sub
+</script:module>
+"""
 
 
 def soffice_path() -> str | None:
@@ -26,20 +64,43 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
         )
     pdfs = []
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:
-        for document in documents:
-            try:
-                subprocess.run(
-                    [office, f"-env:UserInstallation=file://{profile}", "--headless",
-                     "--convert-to", "pdf", "--outdir", work, str(document)],
-                    check=True, capture_output=True, timeout=600,
-                )
-            except (subprocess.SubprocessError, OSError) as exc:
-                raise OutputError(
-                    f"LibreOffice kon '{document.name}' niet naar PDF omzetten ({exc})."
-                ) from exc
-            produced = Path(work) / (document.stem + ".pdf")
+        base = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless"]
+        macro_ready = _install_macro(base, Path(profile))
+        for number, document in enumerate(documents, start=1):
+            # a plain name in the work folder: nothing in a path can break the macro call
+            source = Path(work) / f"bijlage-{number}.docx"
+            shutil.copyfile(document, source)
+            produced = source.with_suffix(".pdf")
+            if macro_ready:
+                _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'],
+                     document)
+            if not produced.exists():
+                _run(base + ["--convert-to", "pdf", "--outdir", work, str(source)], document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
-            pdfs.append(atomic_write(out_dir / produced.name,
+            target = out_dir / (document.stem + ".pdf")
+            pdfs.append(atomic_write(target,
                                      lambda tmp, src=produced: tmp.write_bytes(src.read_bytes())))
     return pdfs
+
+
+def _install_macro(base: list[str], profile: Path) -> bool:
+    """Let LibreOffice make its profile, then put the macro in the profile's own library."""
+    try:
+        subprocess.run(base + ["--terminate_after_init"], capture_output=True, timeout=TIMEOUT)
+    except (subprocess.SubprocessError, OSError):
+        return False
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    if not module.exists():
+        return False
+    module.write_text(_MACRO, encoding="utf-8")
+    return True
+
+
+def _run(command: list[str], document: Path) -> None:
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise OutputError(
+            f"LibreOffice kon '{document.name}' niet naar PDF omzetten ({exc})."
+        ) from exc
