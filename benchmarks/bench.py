@@ -161,7 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=1,
-                        help="run every step this many times and keep the fastest")
+                        help="run all steps this many rounds and keep each step's fastest")
     parser.add_argument("--step")
     parser.add_argument("--register", type=Path)
     parser.add_argument("--out", type=Path)
@@ -176,24 +176,33 @@ def main() -> None:
             started = time.perf_counter()
             make_register(register, n)
             print(f"{n:>7} {'(aanmaken)':<16} {time.perf_counter() - started:>9.2f}")
-            totals = {}
-            for name in STEPS:
-                runs = []
-                for _ in range(max(1, args.repeat)):
+            # rounds of all steps, not each step n times in a row: a slow spell of the
+            # shared machine then weighs on the build and on the floor alike
+            rounds: list[dict[str, dict[str, float]]] = []
+            for _ in range(max(1, args.repeat)):
+                measured = {}
+                for name in STEPS:
                     out, peak = run_measured(
                         [sys.executable, __file__, "--step", name, "--register", str(register),
                          "--out", str(Path(tmp) / "uit")])
                     run = json.loads(out.strip().splitlines()[-1])
                     run["peak_mib"] = max(run["peak_mib"], peak)
-                    runs.append(run)
-                data = min(runs, key=lambda run: run["seconds"])
+                    measured[name] = run
+                rounds.append(measured)
+            totals = {}
+            for name in STEPS:
+                data = min((r[name] for r in rounds), key=lambda run: run["seconds"])
                 totals[name] = data["seconds"]
                 print(f"{n:>7} {name:<16} {data['seconds']:>9.2f} {data['peak_mib']:>9.0f}")
             floor = totals["vloer-lezen"] + totals["vloer-schrijven"]
             for name in ("bouwen", "toolkit-build"):
                 ratio = totals[name] / floor if floor else float("nan")
-                print(f"{n:>7} {name + ' / vloer':<26} {ratio:>5.1f}x")
-
+                per_round = sorted(r[name]["seconds"] / (r["vloer-lezen"]["seconds"]
+                                                         + r["vloer-schrijven"]["seconds"])
+                                   for r in rounds)
+                spread = f"  (per ronde {per_round[0]:.1f}x tot {per_round[-1]:.1f}x)" \
+                    if len(rounds) > 1 else ""
+                print(f"{n:>7} {name + ' / vloer':<26} {ratio:>5.1f}x{spread}")
 
 if __name__ == "__main__":
     main()
