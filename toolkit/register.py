@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from . import schema
 from .errors import RegisterStructureError, RegisterUnreadable
@@ -103,15 +103,21 @@ class Register:
 
 
 def _require_defusedxml() -> None:
+    """No defusedxml, no reading: the careful reader relies on it against hostile files."""
     try:
         import defusedxml  # noqa: F401
-        from openpyxl.xml import DEFUSEDXML
     except ImportError as exc:  # pragma: no cover - guarded by the dependency list
         raise RegisterUnreadable(
             "Het pakket defusedxml ontbreekt; zonder dat pakket leest de toolkit geen "
             "Excel-bestanden (bescherming tegen kwaadaardige bestanden). Installeer het "
             "opnieuw met 'uv sync'."
         ) from exc
+
+
+def _require_defused_openpyxl() -> None:
+    """Asked only where openpyxl reads: importing it costs a fifth of a second."""
+    from openpyxl.xml import DEFUSEDXML
+
     if not DEFUSEDXML:  # pragma: no cover
         raise RegisterUnreadable(
             "openpyxl gebruikt defusedxml niet; de toolkit leest uit voorzorg geen "
@@ -172,7 +178,7 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
             f"{labels}. Is een kolom hernoemd of verwijderd? Zet de kolomkop terug zoals in "
             f"het sjabloon (templates/pilot_register.xlsx)."
         )
-    letters = {key: get_column_letter(index + 1) for key, index in match.positions.items()}
+    letters = {key: xl_col_to_name(index) for key, index in match.positions.items()}
     records: list[Record] = []
 
     positions = list(match.positions.items())
@@ -260,9 +266,7 @@ def _fast_reader_is_safe(path: Path) -> bool:
                 xml = archive.read(name)
                 dimension = _DIMENSION.search(xml, 0, 4096)
                 if dimension:
-                    from openpyxl.utils import column_index_from_string
-
-                    cols = column_index_from_string(dimension.group(1).decode())
+                    cols = xl_cell_to_rowcol(dimension.group(1).decode() + "1")[1] + 1
                     if cols * int(dimension.group(2)) > MAX_FAST_CELLS:
                         return False
                 if _FAR_CELL.search(xml):
@@ -315,7 +319,7 @@ def _read_fast(register: Register) -> bool:
             rows[wanted] = iter(enumerate(data, start=1))
             ranges = getattr(sheet, "merged_cell_ranges", None) or []
             register.merged[wanted] = [
-                f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+                f"{xl_col_to_name(c0)}{r0 + 1}:{xl_col_to_name(c1)}{r1 + 1}"
                 for (r0, c0), (r1, c1) in ranges]
         _fill(register, rows)
         with zipfile.ZipFile(register.path) as archive:
@@ -333,6 +337,7 @@ def _read_careful(register: Register) -> None:
     """openpyxl read-only (with defusedxml): slower, but copes with any odd file."""
     from openpyxl import load_workbook
 
+    _require_defused_openpyxl()
     path = register.path
     try:
         with warnings.catch_warnings():
