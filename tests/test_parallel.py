@@ -106,3 +106,19 @@ def test_when_fork_fails_the_work_is_done_here(monkeypatch):
 
     monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
     assert Background(os.getpid).result() == os.getpid()
+
+
+def test_the_collector_is_left_as_it_was(tmp_path):
+    """Reading pauses cycle collection and the build freezes the heap; both undo it."""
+    import gc
+
+    register = read_register(EXAMPLE)
+    assert gc.isenabled()
+    build_documents(register, tmp_path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        read_register(EXAMPLE)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

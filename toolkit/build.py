@@ -275,7 +275,7 @@ def build_documents(
     annexes are made by helper processes while this process validates, so a build uses
     both cores; nothing is written before validation has passed.
     """
-    from .parallel import Background
+    from .parallel import Background, frozen_heap
     from .report import write_reports
 
     peil, _ = resolve_peildatum(register, peildatum)
@@ -296,39 +296,40 @@ def build_documents(
         changes = compare(previous, register)
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
-    # Both annexes are made on their own cores while this process validates; they are
-    # written only once validation has passed.
-    documents = [
-        Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
-            "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
-            "wijzigingen": lambda st: changes_xml(changes, st),
-            "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
-        }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}"), enabled=parallel),
-    ]
-    if register.actions:
-        documents.append(Background(lambda: render(
-            ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
-            f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
-    try:
-        progress("Controleren en de bijlagen maken …")
-        validation = validate_register(register, peildatum)
-        result = BuildResult(validation)
-        ensure_dir(out_dir)
-        write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
-        progress(f"Validatie: {summary(validation.counts)}.")
-        if validation.errors:
-            return result
-        names = document_names(register)
-        counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
-        for name, document, count in zip(names, documents, counts, strict=False):
-            content = document.result()
-            target = atomic_write(out_dir / name, lambda tmp, c=content: tmp.write_bytes(c),
-                                  protect=(register.path,))
-            result.documents.append(target)
-            progress(f"Geschreven: {target} ({count})")
-    finally:
-        for document in documents:
-            document.cancel()  # a no-op once its result was taken
+    with frozen_heap():
+        # Both annexes are made on their own cores while this process validates; they are
+        # written only once validation has passed.
+        documents = [
+            Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
+                "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
+                "wijzigingen": lambda st: changes_xml(changes, st),
+                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
+            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}"), enabled=parallel),
+        ]
+        if register.actions:
+            documents.append(Background(lambda: render(
+                ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
+                f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
+        try:
+            progress("Controleren en de bijlagen maken …")
+            validation = validate_register(register, peildatum)
+            result = BuildResult(validation)
+            ensure_dir(out_dir)
+            write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
+            progress(f"Validatie: {summary(validation.counts)}.")
+            if validation.errors:
+                return result
+            names = document_names(register)
+            counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
+            for name, document, count in zip(names, documents, counts, strict=False):
+                content = document.result()
+                target = atomic_write(out_dir / name, lambda tmp, c=content: tmp.write_bytes(c),
+                                      protect=(register.path,))
+                result.documents.append(target)
+                progress(f"Geschreven: {target} ({count})")
+        finally:
+            for document in documents:
+                document.cancel()  # a no-op once its result was taken
     result.manifest = _write_manifest(register, validation, result.documents, out_dir)
     return result
 

@@ -9,16 +9,32 @@ is the same, only slower.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from .errors import ToolkitError
 
 T = TypeVar("T")
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Everything made so far (the register) kept out of cycle collection meanwhile.
+
+    Collections in this process and in forked helpers then skip the register: less
+    time, and no copy-on-write of its memory pages in the helpers (see gc.freeze).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def can_fork() -> bool:

@@ -7,11 +7,13 @@ The register is opened read-only and never written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -392,8 +394,23 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
             f"en probeer opnieuw."
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
-    if careful or not _fast_reader_is_safe(path) or not _read_fast(register):
-        register.pilots, register.actions = [], []
-        _read_careful(register)
+    with _collector_paused():
+        if careful or not _fast_reader_is_safe(path) or not _read_fast(register):
+            register.pilots, register.actions = [], []
+            _read_careful(register)
     return register
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while the records are made: they hold no cycles, and the
+    collector would otherwise walk the growing register over and over (a fifth of the
+    reading time for 60,000 rows)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
