@@ -126,7 +126,7 @@ def _run_step(name: str, register: Path, out: Path) -> float:
         from toolkit.build import build_documents
         from toolkit.register import read_register
 
-        build_documents(read_register(register), out, parallel=name == "bouwen")
+        build_documents(read_register(register), out, parallel=None if name == "bouwen" else False)
     elif name == "toolkit-build":
         subprocess.run([sys.executable, "-m", "toolkit", "build", str(register), "--out",
                         str(out)], check=True, capture_output=True)

@@ -122,3 +122,23 @@ def test_the_collector_is_left_as_it_was(tmp_path):
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(("parallel", "rows_needed", "helpers"),
+                         [(None, 10_000, False), (None, 10, True), (True, 10_000, True),
+                          (False, 10, False)])
+def test_helpers_only_pay_off_for_large_registers(tmp_path, monkeypatch, parallel, rows_needed,
+                                                   helpers):
+    import toolkit.parallel
+
+    asked = []
+    original = toolkit.parallel.Background
+
+    def recording(fn, enabled=True):
+        asked.append(enabled)
+        return original(fn, enabled=False)
+
+    monkeypatch.setattr(toolkit.parallel, "Background", recording)
+    monkeypatch.setattr(build, "PARALLEL_FROM_ROWS", rows_needed)
+    build_documents(read_register(EXAMPLE), tmp_path, parallel=parallel)
+    assert asked == [helpers, helpers]

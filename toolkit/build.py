@@ -38,6 +38,9 @@ PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
 ACTIONS_TEMPLATE = ROOT / "templates" / "acties.docx"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 3  # level 6 costs twice the time for a few percent smaller files
+#: From this many rows (pilots + actions) a build makes the annexes in helper processes;
+#: below it, starting them costs more than it saves (benchmarks/bench.py, 100 pilots).
+PARALLEL_FROM_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -266,14 +269,15 @@ def document_names(register: Register) -> tuple[str, str]:
 def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
-    parallel: bool = True,
+    parallel: bool | None = None,
 ) -> BuildResult:
     """Validate, and without errors write both annexes and a manifest into out_dir.
 
     With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
-    tag gets an overview of what changed. With parallel (where the OS can fork), both
+    tag gets an overview of what changed. In parallel (where the OS can fork), both
     annexes are made by helper processes while this process validates, so a build uses
-    both cores; nothing is written before validation has passed.
+    both cores; nothing is written before validation has passed. parallel=None decides
+    by size (PARALLEL_FROM_ROWS), True and False force it.
     """
     from .parallel import Background, frozen_heap
     from .report import write_reports
@@ -296,6 +300,8 @@ def build_documents(
         changes = compare(previous, register)
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
+    if parallel is None:
+        parallel = len(register.pilots) + len(register.actions) >= PARALLEL_FROM_ROWS
     with frozen_heap():
         # Both annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
