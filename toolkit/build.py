@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from . import __version__, schema
+from .bundled import bundled
 from .cards import (
     action_sections_xml,
     changes_xml,
@@ -33,9 +34,8 @@ from .output import atomic_write, ensure_dir
 from .register import Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
 
-ROOT = Path(__file__).resolve().parent.parent
-PILOT_TEMPLATE = ROOT / "templates" / "bijlage.docx"
-ACTIONS_TEMPLATE = ROOT / "templates" / "acties.docx"
+PILOT_TEMPLATE = bundled("templates", "bijlage.docx")
+ACTIONS_TEMPLATE = bundled("templates", "acties.docx")
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 3  # level 6 costs twice the time for a few percent smaller files
 #: From this many rows (pilots + actions) a build makes the annexes in helper processes;

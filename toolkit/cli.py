@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from . import __version__, clitext
+from .bundled import bundled
 
 clitext.install()
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_REGISTER = ROOT / "examples" / "voorbeeld_register.xlsx"
+EXAMPLE_REGISTER = bundled("examples", "voorbeeld_register.xlsx")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
