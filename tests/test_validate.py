@@ -138,6 +138,17 @@ def test_each_rule_fires_exactly_where_expected(tmp_path, code):
         assert f.message and f.hint and f.label and f.record or f.sheet == "Instellingen"
 
 
+def test_the_careful_reader_reports_merged_cells_too(tmp_path):
+    """openpyxl's read-only mode cannot see merged cells; the reader finds them itself."""
+    from toolkit.register import read_register
+    from toolkit.validate import validate_register
+
+    pilots, actions, expected = CASES["cellen-samengevoegd"]
+    path = _register(tmp_path, "cellen-samengevoegd", pilots, actions)
+    careful = validate_register(read_register(path, careful=True))
+    assert flat(careful) == flat(validate_register(read_register(path))) == expected
+
+
 def test_peildatum_option_overrides_settings(tmp_path):
     path = _register(tmp_path, "x", [{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024",
                                       "succesvol": "Nog niet bekend"}], [])

@@ -363,6 +363,7 @@ def _read_careful(register: Register) -> None:
             ws = workbook[title]
             ws.reset_dimensions()
             rows[wanted] = enumerate(ws.iter_rows(values_only=True), start=1)
+            register.merged[wanted] = _merged_ranges(path, getattr(ws, "_worksheet_path", ""))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _fill(register, rows)
@@ -375,6 +376,22 @@ def _read_careful(register: Register) -> None:
         ) from exc
     finally:
         workbook.close()
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(path: Path, member: str) -> list[str]:
+    """Merged ranges of one sheet, read from its XML: openpyxl's read-only mode skips them.
+
+    A plain search of the bytes, so nothing in the file is expanded or resolved.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(member.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [ref.decode() for ref in _MERGE_CELL.findall(xml)]
 
 
 def read_register(path: str | Path, careful: bool = False) -> Register:
