@@ -90,7 +90,7 @@ def _styles(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
         except KeyError as exc:
             raise TemplateError(
                 f"Het Word-sjabloon mist de stijl '{name}'. Voeg die stijl weer toe in Word "
-                f"(Start > Stijlen) of gebruik het standaardsjabloon uit templates/."
+                f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
             ) from exc
     return ids
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from . import schema
+from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
 from .schema import TableSheet
@@ -178,7 +179,8 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
         raise RegisterStructureError(
             f"Op tabblad '{sheet.name}' van '{register_name}' ontbreken de kolommen "
             f"{labels}. Is een kolom hernoemd of verwijderd? Zet de kolomkop terug zoals in "
-            f"het sjabloon (templates/pilot_register.xlsx)."
+            f"het sjabloon ({bundled('templates', 'pilot_register.xlsx')}) of in een nieuw "
+            f"register van 'toolkit init'."
         )
     letters = {key: xl_col_to_name(index) for key, index in match.positions.items()}
     records: list[Record] = []
