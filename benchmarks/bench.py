@@ -90,18 +90,20 @@ def run_measured(command: list[str]) -> tuple[str, float]:
     Sampled from outside every 20 ms, so the step itself stays single-threaded (the build
     only forks helpers in a process without threads).
     """
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
     peak = 0
     can_sample = Path("/proc/self/smaps_rollup").exists()
-    while process.poll() is None:
-        if can_sample:
-            peak = max(peak, sum(_pss_kib(pid) for pid in _family(process.pid)))
-        time.sleep(0.02)
-    out, err = process.communicate()
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} mislukte:\n{err}")
-    return out, peak / 1024
+    # output into files, not pipes: a full pipe would stall the step while we only sample
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        while process.poll() is None:
+            if can_sample:
+                peak = max(peak, sum(_pss_kib(pid) for pid in _family(process.pid)))
+            time.sleep(0.02)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            raise SystemExit(f"{' '.join(command)} mislukte:\n{err.read()}")
+        return out.read(), peak / 1024
 
 
 def step(name: str, register: Path, out: Path) -> dict[str, float]:
