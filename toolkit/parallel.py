@@ -1,4 +1,6 @@
-"""Make one document on the second processor core while this process makes the other.
+"""Work in forked helper processes, so a build uses both processor cores.
+
+The build hands each annex to a helper while this process validates.
 
 A build is pure Python, so threads would take turns; a forked process starts with the
 register already in memory (nothing to copy or pickle) and hands back only the finished
