@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name
 
 from . import schema
 from .bundled import bundled
@@ -254,30 +254,19 @@ def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
 
 SHEETS_NEEDED = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
                  schema.SETTINGS_SHEET)
-MAX_FAST_CELLS = 20_000_000
-_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{7})')
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
 def _fast_reader_is_safe(path: Path) -> bool:
-    """calamine is fast but aborts on a sheet that claims a far-away cell; look first."""
+    """calamine is fast but aborts on a sheet that claims a far-away cell; look first.
+
+    The scan (toolkit.sheetscan, run by the file check) reads every XML part; a register
+    beyond the toolkit's limits is refused there, before any reader sees it.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                    continue
-                xml = archive.read(name)
-                dimension = _DIMENSION.search(xml, 0, 4096)
-                if dimension:
-                    cols = xl_cell_to_rowcol(dimension.group(1).decode() + "1")[1] + 1
-                    if cols * int(dimension.group(2)) > MAX_FAST_CELLS:
-                        return False
-                if _FAR_CELL.search(xml):
-                    return False
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return bool(check_register_file(path).fast_reader_safe)
+    except RegisterUnreadable:
         return False
-    return True
 
 
 def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStructureError:
@@ -403,7 +392,7 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
     it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
     """
     path = Path(path)
-    check_register_file(path)
+    scan = check_register_file(path)
     _require_defusedxml()
     try:
         data = path.read_bytes()
@@ -414,7 +403,7 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
     with _collector_paused():
-        if careful or not _fast_reader_is_safe(path) or not _read_fast(register):
+        if careful or not scan.fast_reader_safe or not _read_fast(register):
             register.pilots, register.actions = [], []
             _read_careful(register)
     return register

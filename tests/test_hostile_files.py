@@ -1,0 +1,193 @@
+"""Hostile and huge files: refused with one Dutch message and exit code 2, never a crash.
+
+Every case starts from a good file and changes one member (tests/hostile_files.py), so
+each test shows that exactly that change is caught: DTDs in any part and encoding,
+sheets beyond the limits however their cells are spelled, merged ranges down to the
+last row, zip bombs. Templates and Word files for import have their own cases in
+test_build.py and test_import.py as well.
+"""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE
+from hostile_files import (
+    add_to_sheet,
+    after_sheet_data,
+    many_rows,
+    members,
+    rewrite,
+    wide_row,
+    with_dtd,
+)
+
+from toolkit import filecheck, sheetscan
+from toolkit.cli import cli
+from toolkit.errors import RegisterUnreadable
+from toolkit.register import _fast_reader_is_safe, read_register
+
+PILOTS = "xl/worksheets/sheet2.xml"
+FAR_ROW = b'<row r="14"><c r="A14" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+def _refused(path, match):
+    """The command line refuses with exit 2 and a Dutch message; the file is untouched."""
+    before = path.read_bytes()
+    with pytest.raises(RegisterUnreadable, match=match):
+        read_register(path)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir",
+                                      str(path.parent / "rapport")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+    return result.output
+
+
+@pytest.mark.parametrize("member", members(EXAMPLE))
+def test_a_dtd_is_refused_in_every_part(tmp_path, member):
+    path = rewrite(EXAMPLE, tmp_path / "dtd.xlsx", {member: with_dtd()})
+    output = _refused(path, "DTD of entiteitsdeclaratie")
+    assert member in output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("member", ["xl/styles.xml", "[Content_Types].xml", PILOTS])
+def test_a_dtd_is_refused_in_any_encoding(tmp_path, member, encoding):
+    path = rewrite(EXAMPLE, tmp_path / "dtd16.xlsx", {member: with_dtd(encoding)})
+    _refused(path, "DTD")
+
+
+def test_a_dtd_after_a_long_comment_is_still_found(tmp_path):
+    import random
+
+    comment = b"<!--" + random.Random(9).randbytes(3 << 19).hex().encode() + b"-->"
+    path = rewrite(EXAMPLE, tmp_path / "lang.xlsx", {
+        "xl/workbook.xml": lambda d: d.replace(b"?>", b"?>" + comment
+                                               + b'<!DOCTYPE x [<!ENTITY a "b">]>', 1)})
+    _refused(path, "DTD")
+
+
+def test_too_many_rows_are_refused_naming_the_limit(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "rijen.xlsx",
+                   {PILOTS: many_rows(sheetscan.MAX_ROWS - 12)})
+    output = _refused(path, "meer dan 250.000 rijen")
+    assert "Pilots" in output
+
+
+def test_rows_just_under_the_limit_are_read(tmp_path):
+    rows = b"".join(b'<row r="%d"/>' % n for n in range(14, sheetscan.MAX_ROWS + 1))
+    path = rewrite(EXAMPLE, tmp_path / "net.xlsx", {PILOTS: add_to_sheet(rows)})
+    assert len(read_register(path).pilots) == 12
+
+
+def test_too_many_columns_are_refused_naming_the_limit(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "kolommen.xlsx", {PILOTS: wide_row(5000)})
+    output = _refused(path, "200 kolommen")
+    assert "GS14" in output
+
+
+def test_a_large_register_is_refused_from_its_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(filecheck, "REGISTER_LIMITS", filecheck.Limits(total=100_000))
+    path = rewrite(EXAMPLE, tmp_path / "groot.xlsx", {})
+    _refused(path, "onredelijk groot")
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_a_repeated_member_name_is_refused(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "dubbel.xlsx", {},
+                   extra={PILOTS: b"<worksheet><sheetData/></worksheet>"})
+    _refused(path, "dezelfde naam")
+
+
+# A far-away cell, spelled every way the format allows. calamine would abort the process
+# on most of these; the scan finds them all, with the message each deserves.
+FAR = "buiten wat de toolkit leest"
+BAD_REF = "ongeldige celverwijzing"
+BROKEN = "geen geldige XML"
+FAR_SPELLINGS = {
+    "upper": (b'<row r="14"><c r="XFD1048576"><v>1</v></c></row>', FAR),
+    "lower": (b'<row r="14"><c r="xfd1048576"><v>1</v></c></row>', FAR),
+    "order": (b'<row r="14"><c t="n" r="XFD1048576"><v>1</v></c></row>', FAR),
+    "quotes": (b"<row r='14'><c r='XFD1048576'><v>1</v></c></row>", FAR),
+    "spaces": (b'<row r="14"><c  r = "XFD1048576" ><v>1</v></c></row>', FAR),
+    "newline": (b'<row r="14"><c\nr="XFD1048576"><v>1</v></c></row>', FAR),
+    "reference": (b'<row r="14"><c r="&#88;FD1048576"><v>1</v></c></row>', FAR),
+    "implicit row": (b'<row r="1048576"><c><v>1</v></c></row>', FAR),
+    "implicit column": (b'<row r="14">' + b"<c><v>1</v></c>" * 300 + b"</row>", FAR),
+    "self-closing": (b'<row r="14"><c r="XFD1048576"/></row>', FAR),
+    "prefixed": (b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                 b'r="14"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>', FAR),
+    "second row": (b'<row r="14"><c r="A14"><v>1</v></c></row><row r="15">'
+                   b'<c r="XFD1048576"><v>1</v></c></row>', FAR),
+    "wide and long": (b'<row r="30000"><c r="A30000" t="inlineStr"><is><t>P-99</t></is></c>'
+                      b'<c r="GR30000"><v>1</v></c></row>', None),
+    "zero row": (b'<row r="14"><c r="A0"><v>1</v></c></row>', BAD_REF),
+    "no row digits": (b'<row r="14"><c r="B"><v>1</v></c></row>', BAD_REF),
+    "repeated r": (b'<row r="14"><c r="A14" s="0" r="XFD1048576"><v>1</v></c></row>', BROKEN),
+    "no space": (b'<row r="14"><c r="A14"r="XFD1048576"><v>1</v></c></row>', BROKEN),
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(FAR_SPELLINGS))
+def test_a_far_cell_is_found_however_it_is_spelled(tmp_path, spelling):
+    xml, expected = FAR_SPELLINGS[spelling]
+    path = rewrite(EXAMPLE, tmp_path / "ver.xlsx", {PILOTS: add_to_sheet(xml)})
+    assert not _fast_reader_is_safe(path)
+    if expected is None:  # within the limits, too large for the fast reader: careful one
+        assert len(read_register(path).pilots) == 13
+    else:
+        _refused(path, expected)
+
+
+def test_a_lying_dimension_goes_to_the_careful_reader(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "maat.xlsx", {PILOTS: lambda d: d.replace(
+        b'<dimension ref="A1:Q13"/>', b'<dimension ref="A1:XFD1048576"/>')})
+    assert not _fast_reader_is_safe(path)
+    assert len(read_register(path).pilots) == 12
+
+
+@pytest.mark.parametrize("xml", [
+    b'<row r="14"><c t="inlineStr"><is><t>zonder r</t></is></c></row>',
+    b"<row r='14'><c r='A14' t='inlineStr'><is><t>andere quotes</t></is></c></row>",
+], ids=["without r", "single quotes"])
+def test_odd_but_near_cells_go_to_the_careful_reader(tmp_path, xml):
+    path = rewrite(EXAMPLE, tmp_path / "vreemd.xlsx", {PILOTS: add_to_sheet(xml)})
+    assert not _fast_reader_is_safe(path)
+    register = read_register(path)
+    assert register.pilots[-1].row == 14
+    assert register.pilots[-1]["id"] in ("zonder r", "andere quotes")
+
+
+def test_the_example_and_a_plain_register_take_the_fast_reader():
+    assert _fast_reader_is_safe(EXAMPLE)
+
+
+def test_a_merged_range_down_to_the_last_row_is_refused(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "samen.xlsx", {PILOTS: after_sheet_data(
+        b'<mergeCells count="1"><mergeCell ref="A20:Q1048576"/></mergeCells>')})
+    output = _refused(path, "samengevoegde cellen A20:Q1048576")
+    assert "Samenvoegen en centreren" in output
+
+
+def test_a_merged_range_too_large_in_area_is_refused(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "vlak.xlsx", {PILOTS: after_sheet_data(
+        b"<mergeCells count='1'><mergeCell ref='A20:GR2000'/></mergeCells>")})
+    _refused(path, "100.000 cellen")
+
+
+def test_a_small_merged_range_is_still_a_finding(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "klein.xlsx", {PILOTS: after_sheet_data(
+        b'<mergeCells count="1"><mergeCell ref="C5:C6"/></mergeCells>')})
+    assert read_register(path).merged["Pilots"] == ["C5:C6"]
+
+
+def test_sheets_outside_xl_worksheets_are_scanned_too(tmp_path):
+    """A sheet can live anywhere the relationships say; every XML part is scanned."""
+    rels = "xl/_rels/workbook.xml.rels"
+    path = rewrite(EXAMPLE, tmp_path / "elders.xlsx", {
+        rels: lambda d: d.replace(b"worksheets/sheet2.xml", b"media/blad.png"),
+        PILOTS: b"",
+    }, extra={"xl/media/blad.png": b'<worksheet><sheetData><row r="1">'
+                                   b'<c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'})
+    _refused(path, "buiten wat de toolkit leest")
