@@ -110,8 +110,76 @@ def _context(register: Register, peildatum: date | None) -> dict[str, str]:
     }
 
 
-def _marker(name: str) -> str:
-    return f"TOOLKITBLOK{name}TOOLKITBLOK"
+def _marker(name: str, nonce: str = "") -> str:
+    """What a block tag renders to until its body replaces it; the nonce (new for every
+    rendering) keeps a value typed in the register from posing as one."""
+    return f"TOOLKITBLOK{nonce}{name}TOOLKITBLOK"
+
+
+#: What a template may use besides plain tags: simple conditions and these filters.
+#: Output then grows only with the template and the register, never with an expression.
+SAFE_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "e", "escape",
+                          "default", "d"})
+SAFE_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne"})
+
+
+def _template_nodes_allowed():  # type: ignore[no-untyped-def]
+    from jinja2 import nodes
+
+    return (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
+            nodes.If, nodes.CondExpr, nodes.Not, nodes.And, nodes.Or, nodes.Compare,
+            nodes.Operand, nodes.Concat, nodes.Filter, nodes.Test)
+
+
+def _describe(node) -> str:  # type: ignore[no-untyped-def]
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.For):
+        return "een lus ({% for %})"
+    if isinstance(node, nodes.Call):
+        return "een functieaanroep (zoals range(…))"
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr):
+        return f"een berekening ('{getattr(node, 'operator', '')}')"
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        return "het opvragen van een onderdeel (zoals tag.iets of tag[0])"
+    if isinstance(node, nodes.Filter):
+        return f"het filter |{node.name}"
+    if isinstance(node, nodes.Test):
+        return f"de test 'is {node.name}'"
+    if isinstance(node, nodes.Assign | nodes.AssignBlock | nodes.Macro | nodes.Block
+                  | nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+        return "een Jinja-opdracht (zoals {% set %}, {% macro %} of {% include %})"
+    return f"'{type(node).__name__}'"
+
+
+def _sandbox():  # type: ignore[no-untyped-def]
+    """The Jinja environment docxtpl fills the tags in: sandboxed, autoescaping, and
+    refusing (TemplateError, in Dutch) every construct that is not a tag, a simple
+    {% if %} or a safe filter, in every part docxtpl renders (body, headers, footers,
+    footnotes, properties). So no template can loop, repeat a string or call anything:
+    the time and memory of filling it are bounded by its size."""
+    from jinja2 import nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    allowed = _template_nodes_allowed()
+
+    class TemplateSandbox(SandboxedEnvironment):
+        def _parse(self, source, name, filename):  # type: ignore[no-untyped-def]
+            tree = super()._parse(source, name, filename)
+            for node in tree.find_all(nodes.Node):
+                if (not isinstance(node, allowed)
+                        or (isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS)
+                        or (isinstance(node, nodes.Test) and node.name not in SAFE_TESTS)):
+                    raise TemplateError(
+                        f"Het Word-sjabloon gebruikt {_describe(node)}. In een sjabloon "
+                        f"staan alleen tags als {{{{ gemeente }}}}, eventueel met een "
+                        f"eenvoudige {{% if %}} of een filter als |upper (zie "
+                        f"docs/sjablonen.md); lussen, berekeningen en functies niet. Haal "
+                        f"het weg in Word."
+                    )
+            return tree
+
+    return TemplateSandbox(autoescape=True)
 
 
 def render_template(
@@ -124,14 +192,18 @@ def render_template(
     The pieces are compressed into the .docx as they come, so a 10,000-pilot body is
     never held as one string.
     """
+    import secrets
+
     from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from .filecheck import check_template_file
 
     if not template.exists():
         raise TemplateError(f"Het Word-sjabloon '{template}' ontbreekt.")
+    check_template_file(template)
     try:
         tpl = DocxTemplate(str(template))
-        env = SandboxedEnvironment(autoescape=True)
+        env = _sandbox()
         used = tpl.get_undeclared_template_variables(env)
     except TemplateError:
         raise
@@ -147,31 +219,87 @@ def render_template(
             f"Het Word-sjabloon '{template.name}' gebruikt onbekende tags: {names}. "
             f"Toegestaan zijn: {', '.join(sorted(TEMPLATE_TAGS[kind]))} (zie docs/sjablonen.md)."
         )
-    values = {**context, **{name: _marker(name) for name in blocks}}
-    tpl.render(values, env, autoescape=True)
+    nonce = secrets.token_hex(8)
+    markers = {name: _marker(name, nonce) for name in blocks}
+    values = {**context, **markers}
+    try:
+        tpl.render(values, env, autoescape=True)
+    except TemplateError:
+        raise
+    except Exception as exc:  # the sandbox's SecurityError, an undefined filter, ...
+        raise TemplateError(
+            f"Het Word-sjabloon '{template.name}' kan niet worden gevuld: een tag doet iets "
+            f"wat niet mag of niet kan ({type(exc).__name__}). Gebruik alleen de tags uit "
+            f"docs/sjablonen.md, zonder berekeningen of functies."
+        ) from exc
     document = tpl.docx
     styles = _styles(document)
     generated = {name: make(styles) for name, make in blocks.items()}
     _publishing_properties(document, properties, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _deterministic_zip(buffer.getvalue(), {
-        "word/document.xml": lambda xml, out: _fill_blocks(xml, generated, out)})
+    data = buffer.getvalue()
+    _check_block_places(template.name, data, markers)
+    return _deterministic_zip(data, {
+        "word/document.xml": lambda xml, out: _fill_blocks(
+            xml, {markers[name]: body for name, body in generated.items()}, out)})
+
+
+def _check_block_places(template: str, data: bytes, markers: dict[str, str]) -> None:
+    """A block tag stands once, in the body, alone in its paragraph; else say which."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            if not member.endswith(".xml"):
+                continue
+            xml = archive.read(member)
+            for name, marker in markers.items():
+                count = xml.count(marker.encode())
+                tag = f"{{{{ {name} }}}}"
+                if count and member != "word/document.xml":
+                    raise TemplateError(
+                        f"De bloktag {tag} staat in de kop- of voettekst (of een ander "
+                        f"onderdeel dan de hoofdtekst) van het Word-sjabloon '{template}'. "
+                        f"Een bloktag hoort in een eigen alinea in de hoofdtekst; zet hem daar."
+                    )
+                if count > 1:
+                    raise TemplateError(
+                        f"De bloktag {tag} staat {count} keer in het Word-sjabloon "
+                        f"'{template}'. Een bloktag mag één keer voorkomen; haal de andere weg."
+                    )
+                if count:
+                    start, end = _paragraph_around(xml, xml.find(marker.encode()))
+                    text = "".join(t.decode("utf-8", "replace") for t in
+                                   _TEXT.findall(xml[start:end])).replace(marker, "").strip()
+                    if text:
+                        raise TemplateError(
+                            f"Naast de bloktag {tag} staat andere tekst in dezelfde alinea "
+                            f"van het Word-sjabloon '{template}' ('{text[:60]}'). Die tekst "
+                            f"zou verdwijnen: zet de bloktag in een eigen alinea (Enter "
+                            f"ervoor en erna)."
+                        )
+
+
+_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+
+
+def _paragraph_around(xml: bytes, at: int) -> tuple[int, int]:
+    start = max(xml.rfind(b"<w:p>", 0, at), xml.rfind(b"<w:p ", 0, at))
+    end = xml.index(b"</w:p>", at) + len(b"</w:p>")
+    return start, end
 
 
 def _fill_blocks(xml: bytes, generated: dict[str, Iterable[str]], out: IO[bytes]) -> None:
-    """Write document.xml with each block's body XML where its tag's paragraph stands.
+    """Write document.xml with each block's body XML where its marker's paragraph stands.
 
     Done on the serialised document.xml: inserting thousands of elements into the
     parsed tree one by one is quadratic in lxml, streaming text around the tags is
     linear and needs no copy of the body.
     """
     places = []
-    for name, body in generated.items():
-        at = xml.find(_marker(name).encode())
+    for marker, body in generated.items():
+        at = xml.find(marker.encode())
         if at >= 0:
-            start = max(xml.rfind(b"<w:p>", 0, at), xml.rfind(b"<w:p ", 0, at))
-            end = xml.index(b"</w:p>", at) + len(b"</w:p>")
+            start, end = _paragraph_around(xml, at)
             places.append((start, end, body))
     done = 0
     for start, end, body in sorted(places, key=lambda place: place[0]):
