@@ -76,3 +76,19 @@ def wide_row(columns: int, row: int = 14) -> Callable[[bytes], bytes]:
     cells = b"".join(b'<c r="%s%d"><v>1</v></c>' % (xl_col_to_name(i).encode(), row)
                      for i in range(columns))
     return add_to_sheet(b'<row r="%d">%s</row>' % (row, cells))
+
+
+def understate_size(path: Path, member: str, size: int = 100) -> Path:
+    """Make the zip directory claim a member unpacks to `size` bytes (a lying directory)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + length]) == name:
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    return path

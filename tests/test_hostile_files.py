@@ -191,3 +191,56 @@ def test_sheets_outside_xl_worksheets_are_scanned_too(tmp_path):
     }, extra={"xl/media/blad.png": b'<worksheet><sheetData><row r="1">'
                                    b'<c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'})
     _refused(path, "buiten wat de toolkit leest")
+
+
+# Word files given to `toolkit import`: the same care as registers.
+
+@pytest.fixture(scope="module")
+def annex(tmp_path_factory):
+    from toolkit.build import build_documents
+
+    out = tmp_path_factory.mktemp("bijlage")
+    result = build_documents(read_register(EXAMPLE), out, parallel=False)
+    return result.documents[0]
+
+
+def _import_refused(tmp_path, path, match):
+    before = path.read_bytes()
+    target = tmp_path / "register.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(target)])
+    assert result.exit_code == 2, result.output
+    assert match in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("member", ["word/document.xml", "word/styles.xml",
+                                    "[Content_Types].xml", "word/_rels/document.xml.rels",
+                                    "docProps/core.xml", "word/settings.xml"])
+def test_a_dtd_in_any_part_of_a_word_file_is_refused_by_import(tmp_path, annex, member):
+    path = rewrite(annex, tmp_path / "dtd.docx", {member: with_dtd()})
+    _import_refused(tmp_path, path, "DTD of entiteitsdeclaratie")
+
+
+def test_a_dtd_in_utf16_is_refused_by_import(tmp_path, annex):
+    path = rewrite(annex, tmp_path / "dtd16.docx", {"word/styles.xml": with_dtd("utf-16")})
+    _import_refused(tmp_path, path, "DTD")
+
+
+def test_a_word_file_that_unpacks_too_large_is_refused_by_import(tmp_path, annex, monkeypatch):
+    """The limit counts what really comes out, member by member (128 MiB in all)."""
+    monkeypatch.setattr(filecheck, "WORD_LIMITS", filecheck.Limits(total=200_000))
+    _import_refused(tmp_path, annex, "onredelijk groot")
+
+
+def test_word_files_have_a_lower_limit_than_the_old_one():
+    assert filecheck.WORD_LIMITS.total <= 128 * 1024 * 1024
+    assert filecheck.REGISTER_LIMITS.total <= 256 * 1024 * 1024
+
+
+def test_a_zip_directory_that_understates_a_size_is_caught_while_unpacking(tmp_path):
+    from hostile_files import understate_size
+
+    path = understate_size(rewrite(EXAMPLE, tmp_path / "liegt.xlsx", {}), PILOTS)
+    _refused(path, "beschadigd|onredelijk groot")

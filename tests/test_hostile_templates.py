@@ -1,0 +1,162 @@
+"""Word templates a coordinator (or an attacker) could hand the build: every one is
+refused with a Dutch message naming what is wrong, or filled as documented."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE
+from docx import Document
+from hostile_files import rewrite, with_dtd
+
+from toolkit import build
+from toolkit.build import PILOT_TEMPLATE, build_documents, render_template
+from toolkit.cli import cli
+from toolkit.errors import TemplateError
+from toolkit.register import read_register
+
+STAMP = datetime(2024, 4, 1)
+PROPS = {"title": "t", "subject": "s", "author": "a"}
+EXTERNAL_IMAGE = (b'<Relationship Id="rIdExtern" Type="http://schemas.openxmlformats.org/'
+                  b'officeDocument/2006/relationships/image" '
+                  b'Target="http://voorbeeld.invalid/logo.png" TargetMode="External"/>')
+EXTERNAL_LINK = (b'<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/'
+                 b'officeDocument/2006/relationships/hyperlink" '
+                 b'Target="https://www.zoetermeer.nl/" TargetMode="External"/>')
+
+
+def _template(tmp_path, change, name="sjabloon.docx"):
+    doc = Document(PILOT_TEMPLATE)
+    change(doc)
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+def _render(template):
+    return render_template(template, "bijlage", {"gemeente": "Zoetermeer"},
+                           {"pilotkaarten": lambda st: "<w:p/>"}, PROPS, STAMP)
+
+
+def _build_refuses(tmp_path, monkeypatch, template, match):
+    """The command line says it in Dutch, exits 2 and writes no annex."""
+    monkeypatch.setattr(build, "PILOT_TEMPLATE", template)
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "SecurityError" not in result.output
+    assert match in result.output
+    assert not list(out.glob("*.docx"))
+
+
+@pytest.mark.parametrize("text, what", [
+    ("{{ 'a' * 10**9 }}", "berekening"),
+    ("{% for a in range(10**6) %}{% for b in range(10**6) %}x{% endfor %}{% endfor %}", "lus"),
+    ("{{ gemeente.__class__.__mro__ }}", "onderdeel"),
+    ("{{ gemeente|center(1000000000) }}", "filter |center"),
+    ("{% set x = gemeente %}{{ x }}", "Jinja-opdracht"),
+    ("{{ range(99) }}", "functieaanroep"),
+])
+def test_expressions_that_could_exhaust_memory_or_time_are_refused(tmp_path, text, what):
+    template = _template(tmp_path, lambda doc: doc.add_paragraph(text))
+    with pytest.raises(TemplateError, match=what):
+        _render(template)
+
+
+def test_a_loop_in_the_footer_is_refused_too(tmp_path, monkeypatch):
+    def change(doc):
+        doc.sections[0].footer.paragraphs[0].add_run("{% for i in range(9) %}x{% endfor %}")
+
+    _build_refuses(tmp_path, monkeypatch, _template(tmp_path, change), "lus")
+
+
+def test_simple_conditions_and_filters_still_work(tmp_path):
+    template = _template(tmp_path, lambda doc: doc.add_paragraph(
+        "{% if gemeente %}Gemeente {{ gemeente|upper }}{% endif %}"))
+    data = _render(template)
+    path = tmp_path / "uit.docx"
+    path.write_bytes(data)
+    assert "Gemeente ZOETERMEER" in [p.text for p in Document(path).paragraphs]
+
+
+def test_a_block_tag_twice_is_refused(tmp_path, monkeypatch):
+    template = _template(tmp_path, lambda doc: doc.add_paragraph("{{ pilotkaarten }}"))
+    with pytest.raises(TemplateError, match=r"\{\{ pilotkaarten \}\} staat 2 keer"):
+        _render(template)
+    _build_refuses(tmp_path, monkeypatch, template, "2 keer")
+
+
+def test_a_block_tag_in_the_header_is_refused(tmp_path):
+    template = _template(tmp_path, lambda doc: doc.sections[0].header.paragraphs[0]
+                         .add_run(" {{ pilotkaarten }}"))
+    with pytest.raises(TemplateError, match="kop- of voettekst"):
+        _render(template)
+
+
+def test_text_beside_a_block_tag_is_refused_naming_the_tag(tmp_path):
+    def change(doc):
+        for paragraph in doc.paragraphs:
+            if paragraph.text == "{{ pilotkaarten }}":
+                paragraph.add_run(" Zie ook de website.")
+
+    with pytest.raises(TemplateError, match=r"\{\{ pilotkaarten \}\}.*Zie ook de website"):
+        _render(_template(tmp_path, change))
+
+
+def test_a_register_value_cannot_pose_as_a_block(tmp_path):
+    """A setting that spells the old internal marker is printed as typed."""
+    register = read_register(EXAMPLE)
+    register.settings["gemeente"] = "TOOLKITBLOKpilotkaartenTOOLKITBLOK"
+    result = build_documents(register, tmp_path / "uit", parallel=False)
+    doc = Document(result.documents[0])
+    texts = [p.text for p in doc.paragraphs]
+    assert any("TOOLKITBLOKpilotkaartenTOOLKITBLOK" in t for t in texts)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == len(set(headings))
+
+
+def test_an_external_image_in_the_template_is_refused(tmp_path, monkeypatch):
+    rels = "word/_rels/document.xml.rels"
+    template = rewrite(PILOT_TEMPLATE, tmp_path / "extern.docx", {
+        rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_IMAGE + b"</Relationships>")})
+    with pytest.raises(TemplateError, match="voorbeeld.invalid/logo.png.*relatie image"):
+        _render(template)
+    _build_refuses(tmp_path, monkeypatch, template, "van het netwerk")
+
+
+def test_an_external_hyperlink_in_the_template_may_stay(tmp_path):
+    rels = "word/_rels/document.xml.rels"
+    template = rewrite(PILOT_TEMPLATE, tmp_path / "link.docx", {
+        rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_LINK + b"</Relationships>")})
+    assert _render(template)
+
+
+def test_a_fetching_field_in_the_template_is_refused(tmp_path):
+    def change(doc):
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        doc.add_paragraph()._p.append(parse_xml(
+            f'<w:r {nsdecls("w")}><w:instrText> INCLUDEPICTURE "http://x.invalid/a.png" '
+            f"</w:instrText></w:r>"))
+
+    with pytest.raises(TemplateError, match="INCLUDEPICTURE"):
+        _render(_template(tmp_path, change))
+
+
+@pytest.mark.parametrize("member", ["word/styles.xml", "[Content_Types].xml",
+                                    "word/_rels/document.xml.rels", "docProps/core.xml"])
+def test_a_dtd_in_any_part_of_the_template_is_refused(tmp_path, member):
+    template = rewrite(PILOT_TEMPLATE, tmp_path / "dtd.docx", {member: with_dtd()})
+    with pytest.raises(TemplateError, match="DTD"):
+        _render(template)
+
+
+def test_a_template_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    from toolkit import filecheck
+
+    monkeypatch.setattr(filecheck, "WORD_LIMITS", filecheck.Limits(total=10_000))
+    with pytest.raises(TemplateError, match="onredelijk groot"):
+        _render(PILOT_TEMPLATE)
