@@ -485,6 +485,8 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
 
 def tags_markdown() -> str:
     """docs/sjablonen.md, generated from TAGS so the docs name every tag there is."""
+    from .filecheck import WORD_LIMITS
+
     lines = [
         "# Word-sjablonen",
         "",
@@ -533,6 +535,35 @@ def tags_markdown() -> str:
     lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen):", ""]
     for status, colour in schema.STATUS_COLOURS.items():
         lines.append(f"- {status}: #{colour}")
+    lines += [
+        "",
+        "## Wat in een sjabloon mag",
+        "",
+        "De toolkit controleert een sjabloon voordat hij het vult, en weigert het met een "
+        "melding die zegt wat er mis is:",
+        "",
+        "- **Alleen tags.** Naast `{{ tag }}` mogen een eenvoudige voorwaarde "
+        "(`{% if gemeente %}…{% endif %}`) en de filters "
+        + ", ".join(f"`|{name}`" for name in sorted(SAFE_FILTERS)) + ". Lussen "
+        "(`{% for %}`), berekeningen (`*`, `+`, `**`), functies (`range(…)`), "
+        "`{% set %}`, `{% include %}` en het opvragen van onderdelen (`tag.iets`) worden "
+        "geweigerd, in de hoofdtekst, kop- en voetteksten, voetnoten en eigenschappen. Zo "
+        "kan een sjabloon de bouw niet laten vastlopen of het geheugen vullen.",
+        "- **Een bloktag staat één keer, alleen in een eigen alinea, in de hoofdtekst.** "
+        "Twee keer dezelfde bloktag, een bloktag in de kop- of voettekst, of tekst naast "
+        "een bloktag in dezelfde alinea (die zou verdwijnen) wordt geweigerd met de naam "
+        "van de tag.",
+        "- **Niets van buiten het bestand.** Een gekoppelde afbeelding, een gekoppeld object, "
+        "frame of subdocument of een gekoppelde Word-sjabloon (een relatie met "
+        "`TargetMode=\"External\"`) en velden die iets ophalen (`INCLUDEPICTURE`, "
+        "`INCLUDETEXT`, `LINK`, `DDE`) worden geweigerd: Word of LibreOffice (bij `--pdf`) "
+        "zou ze van het netwerk halen en de koppeling zou in elke bijlage meegaan. Voeg een "
+        "logo in met Invoegen > Afbeeldingen > Dit apparaat, zonder 'Koppelen'. "
+        "Hyperlinks (een link waarop de lezer klikt) mogen blijven: die haalt niemand op.",
+        "- **Een gewoon Word-bestand.** Dezelfde controles als voor elk Word-bestand: geen "
+        "DTD of entiteitsdeclaratie in welk onderdeel ook, uitgepakt hoogstens "
+        f"{WORD_LIMITS.total // 2**20} MB en geen onderdeel dat verdacht sterk is ingepakt.",
+    ]
     return "\n".join(lines) + "\n"
 
 
