@@ -244,3 +244,77 @@ def test_a_zip_directory_that_understates_a_size_is_caught_while_unpacking(tmp_p
 
     path = understate_size(rewrite(EXAMPLE, tmp_path / "liegt.xlsx", {}), PILOTS)
     _refused(path, "beschadigd|onredelijk groot")
+
+
+# A property: whatever the spelling, the fast reader is only allowed when every cell, as
+# an XML parser sees it, has an r attribute inside the fast reader's area.
+
+_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _cell_tag(st):
+    """A <c> start tag in one of the many spellings XML allows."""
+    from hypothesis import strategies as hs
+
+    column = hs.sampled_from(["A", "B", "Q", "Z", "AA", "GR", "GS", "XFD", "a", "xfd", ""])
+    row = hs.sampled_from(["1", "14", "25000", "25001", "250000", "250001", "1048576", "0",
+                           "007", ""])
+    quote = hs.sampled_from(['"', "'"])
+    space = hs.sampled_from([" ", "  ", "\n", "\t"])
+    extra = hs.sampled_from(["", ' s="1"', ' t="n"', ' s="1" t="n"', ' t="n" s="1"',
+                             ' cm="1"', ' foo="r"'])
+
+    @hs.composite
+    def tag(draw):
+        prefix = draw(hs.sampled_from(["", "x:"]))
+        q = draw(quote)
+        ref = draw(column) + draw(row)
+        r_attr = f"{draw(space)}r{draw(hs.sampled_from(['=', ' = ']))}{q}{ref}{q}"
+        parts = [r_attr, draw(extra)] if draw(hs.booleans()) else [draw(extra), r_attr]
+        if draw(hs.integers(0, 5)) == 0:
+            parts = [draw(extra)]  # no r at all: the position follows the previous cell
+        return f"<{prefix}c{''.join(parts)}><{prefix}v>1</{prefix}v></{prefix}c>"
+
+    return tag()
+
+
+def _oracle(xml: bytes) -> bool:
+    """Safe for the fast reader: every cell has an r, canonical and inside its area."""
+    import re
+
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError:
+        return False
+    for cell in root.iter(f"{{{_SPREADSHEET}}}c"):
+        ref = cell.get("r")
+        match = re.fullmatch(r"([A-Z]{1,3})([1-9][0-9]*)", ref or "")
+        if not match:
+            return False
+        column = sheetscan._column(match.group(1))
+        if not sheetscan._fits_fast(column, int(match.group(2))):
+            return False
+    return True
+
+
+def test_the_scan_never_lets_an_unsafe_sheet_through(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as hs
+
+    @settings(max_examples=150, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(hs.lists(_cell_tag(hs), min_size=1, max_size=4))
+    def check(tags):
+        row = ('<row r="14" xmlns:x="' + _SPREADSHEET + '">' + "".join(tags) + "</row>").encode()
+        path = rewrite(EXAMPLE, tmp_path / "eigenschap.xlsx", {PILOTS: add_to_sheet(row)})
+        sheet = add_to_sheet(row)(__import__("zipfile").ZipFile(EXAMPLE).read(PILOTS))
+        try:
+            safe = filecheck.check_register_file(path).fast_reader_safe
+        except RegisterUnreadable:
+            return  # refused: nothing reaches a reader
+        if safe:
+            assert _oracle(sheet), tags
+
+    check()
