@@ -318,3 +318,31 @@ def test_the_scan_never_lets_an_unsafe_sheet_through(tmp_path):
             assert _oracle(sheet), tags
 
     check()
+
+
+@pytest.mark.parametrize("shift", [-12, -7, -3, -1, 0, 1, 5])
+def test_a_far_cell_across_a_chunk_boundary_is_found(tmp_path, shift):
+    """The scan streams in chunks of a MiB; a tag cut in two is still seen whole."""
+    import random
+    import zipfile
+
+    sheet = zipfile.ZipFile(EXAMPLE).read(PILOTS)
+    at = sheet.index(b"</sheetData>")
+    filler = random.Random(shift).randbytes(1 << 20).hex().encode()
+    prefix = b'<row r="14"><c r="A14" t="inlineStr"><is><t>'
+    far = b'</t></is></c></row><row r="15"><c r="XFD1048576"><v>1</v></c></row>'
+    # the far cell's tag starts `shift` bytes before the end of the first MiB
+    room = (1 << 20) - at - len(prefix) - len(b"</t></is></c></row><row r=\"15\">") + shift
+    xml = sheet[:at] + prefix + filler[:room] + far + sheet[at:]
+    path = rewrite(EXAMPLE, tmp_path / "grens.xlsx", {PILOTS: xml})
+    _refused(path, "XFD1048576")
+
+
+def test_a_tag_longer_than_a_chunk_goes_to_the_exact_pass(tmp_path):
+    import random
+
+    value = random.Random(3).randbytes(3 << 19).hex()
+    row = f'<row r="14"><c r="A14" t="inlineStr" x="{value}"><is><t>lang</t></is></c></row>'
+    path = rewrite(EXAMPLE, tmp_path / "lang.xlsx", {PILOTS: add_to_sheet(row.encode())})
+    assert not _fast_reader_is_safe(path)
+    assert read_register(path).pilots[-1]["id"] == "lang"

@@ -92,6 +92,7 @@ _ROW_ODD = re.compile(rb'<row(?=[\s/>])(?! r="' + _ROWS.encode() + rb'")')
 _PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData)[\s/>]")
 _PREFIXED = re.compile(rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData)[\s/>]")
 _REF = rb"([A-Z]{1,3})([1-9][0-9]{0,6})"
+_LONGEST_TAG = 1 << 20
 _MERGE = re.compile(rb'<mergeCell ref="' + _REF + rb":" + _REF + rb'"\s*/>')
 _DIMENSION = re.compile(rb'<dimension ref="' + _REF + rb"(?::" + _REF + rb')?"\s*/>')
 _DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
@@ -144,10 +145,15 @@ class SheetScan:
                 return
             data = part.carry + chunk if part.carry else chunk
             cut = data.rfind(b"<")
-            if cut < 0:  # no tag starts here: text only
+            if cut < 0 or data.find(b">", cut) >= 0:  # every tag in it is complete
+                part.carry = b""
+                self._quick(part, data)
+                return
+            if len(data) - cut > _LONGEST_TAG:  # a tag longer than Excel ever writes
+                part.odd = True
                 part.carry = b""
                 return
-            part.carry = data[cut:]
+            part.carry = data[cut:]  # the unfinished tag waits for the next chunk
             self._quick(part, data[:cut])
 
         return feed
