@@ -346,3 +346,10 @@ def test_a_tag_longer_than_a_chunk_goes_to_the_exact_pass(tmp_path):
     path = rewrite(EXAMPLE, tmp_path / "lang.xlsx", {PILOTS: add_to_sheet(row.encode())})
     assert not _fast_reader_is_safe(path)
     assert read_register(path).pilots[-1]["id"] == "lang"
+
+
+def test_a_merged_range_spelled_oddly_is_still_a_finding(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "samen2.xlsx", {PILOTS: after_sheet_data(
+        b"<mergeCells count='1'><mergeCell  ref = 'c5:c6'/></mergeCells>")})
+    assert not _fast_reader_is_safe(path)
+    assert read_register(path).merged["Pilots"] == ["C5:C6"]

@@ -369,20 +369,27 @@ def _read_careful(register: Register) -> None:
         workbook.close()
 
 
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_MERGE_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s(?:[^>]*?\s)?ref\s*=\s*["']"""
+    rb"""\$?([A-Za-z]{1,3})\$?([0-9]+)(?::\$?([A-Za-z]{1,3})\$?([0-9]+))?["']""")
 
 
 def _merged_ranges(path: Path, member: str) -> list[str]:
     """Merged ranges of one sheet, read from its XML: openpyxl's read-only mode skips them.
 
-    A plain search of the bytes, so nothing in the file is expanded or resolved.
+    A plain search of the bytes, so nothing in the file is expanded or resolved; any
+    spelling of the tag counts (the file check has bounded every range already).
     """
     try:
         with zipfile.ZipFile(path) as archive:
             xml = archive.read(member.lstrip("/"))
     except (KeyError, OSError, zipfile.BadZipFile):
         return []
-    return [ref.decode() for ref in _MERGE_CELL.findall(xml)]
+    ranges = []
+    for c0, r0, c1, r1 in _MERGE_CELL.findall(xml):
+        first = f"{c0.decode().upper()}{int(r0)}"
+        ranges.append(f"{first}:{c1.decode().upper()}{int(r1)}" if c1 else f"{first}:{first}")
+    return ranges
 
 
 def read_register(path: str | Path, careful: bool = False) -> Register:
