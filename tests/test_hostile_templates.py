@@ -160,3 +160,21 @@ def test_a_template_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(filecheck, "WORD_LIMITS", filecheck.Limits(total=10_000))
     with pytest.raises(TemplateError, match="onredelijk groot"):
         _render(PILOT_TEMPLATE)
+
+
+@pytest.mark.parametrize("text", ["{{ pilotkaarten|upper }}", "{{ pilotkaarten ~ '' }}",
+                                  "{{ pilotkaarten|default('') }}"])
+def test_a_block_tag_inside_an_expression_is_refused(tmp_path, text):
+    def change(doc):
+        for paragraph in doc.paragraphs:
+            if paragraph.text == "{{ pilotkaarten }}":
+                paragraph.runs[0].text = text
+
+    with pytest.raises(TemplateError, match=r"bloktag \{\{ pilotkaarten \}\}.*uitdrukking"):
+        _render(_template(tmp_path, change))
+
+
+def test_a_block_tag_as_a_condition_is_fine(tmp_path):
+    template = _template(tmp_path, lambda doc: doc.add_paragraph(
+        "{% if wijzigingen %}Zie de wijzigingen.{% endif %}"))
+    assert _render(template)

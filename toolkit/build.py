@@ -152,6 +152,26 @@ def _describe(node) -> str:  # type: ignore[no-untyped-def]
     return f"'{type(node).__name__}'"
 
 
+def _check_block_names(tree) -> None:  # type: ignore[no-untyped-def]
+    """A block tag stands alone ({{ pilotkaarten }}), or as an if's condition: a filter or
+    an expression around it would change the marker the body replaces."""
+    from jinja2 import nodes
+
+    blocks = {tag.name for tag in TAGS if tag.block}
+    fine = {id(node) for output in tree.find_all(nodes.Output) for node in output.nodes
+            if isinstance(node, nodes.Name)}
+    for condition in tree.find_all((nodes.If, nodes.CondExpr)):
+        fine.add(id(condition.test))
+        fine.update(id(node) for node in condition.test.find_all(nodes.Name))
+    for name in tree.find_all(nodes.Name):
+        if name.name in blocks and id(name) not in fine:
+            raise TemplateError(
+                f"De bloktag {{{{ {name.name} }}}} staat in het Word-sjabloon in een "
+                f"uitdrukking of met een filter. Een bloktag staat alleen, als "
+                f"{{{{ {name.name} }}}}, in een eigen alinea."
+            )
+
+
 def _sandbox():  # type: ignore[no-untyped-def]
     """The Jinja environment docxtpl fills the tags in: sandboxed, autoescaping, and
     refusing (TemplateError, in Dutch) every construct that is not a tag, a simple
@@ -177,6 +197,7 @@ def _sandbox():  # type: ignore[no-untyped-def]
                         f"docs/sjablonen.md); lussen, berekeningen en functies niet. Haal "
                         f"het weg in Word."
                     )
+            _check_block_names(tree)
             return tree
 
     return TemplateSandbox(autoescape=True)
@@ -550,9 +571,10 @@ def tags_markdown() -> str:
         "geweigerd, in de hoofdtekst, kop- en voetteksten, voetnoten en eigenschappen. Zo "
         "kan een sjabloon de bouw niet laten vastlopen of het geheugen vullen.",
         "- **Een bloktag staat één keer, alleen in een eigen alinea, in de hoofdtekst.** "
-        "Twee keer dezelfde bloktag, een bloktag in de kop- of voettekst, of tekst naast "
-        "een bloktag in dezelfde alinea (die zou verdwijnen) wordt geweigerd met de naam "
-        "van de tag.",
+        "Twee keer dezelfde bloktag, een bloktag met een filter of in een uitdrukking, een "
+        "bloktag in de kop- of voettekst, of tekst naast een bloktag in dezelfde alinea "
+        "(die zou verdwijnen) wordt geweigerd met de naam van de tag. Als voorwaarde mag "
+        "een bloktag wel: `{% if wijzigingen %}…{% endif %}`.",
         "- **Niets van buiten het bestand.** Een gekoppelde afbeelding, een gekoppeld object, "
         "frame of subdocument of een gekoppelde Word-sjabloon (een relatie met "
         "`TargetMode=\"External\"`) en velden die iets ophalen (`INCLUDEPICTURE`, "
