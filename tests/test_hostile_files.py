@@ -39,8 +39,9 @@ def _refused(path, match):
     result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir",
                                       str(path.parent / "rapport")])
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
+    assert result.output.startswith("Fout: ") and "Traceback" not in result.output
     assert path.read_bytes() == before
+    assert not (path.parent / "rapport").exists() or not any((path.parent / "rapport").iterdir())
     return result.output
 
 
