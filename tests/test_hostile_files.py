@@ -354,3 +354,18 @@ def test_a_merged_range_spelled_oddly_is_still_a_finding(tmp_path):
         b"<mergeCells count='1'><mergeCell  ref = 'c5:c6'/></mergeCells>")})
     assert not _fast_reader_is_safe(path)
     assert read_register(path).merged["Pilots"] == ["C5:C6"]
+
+
+def test_a_reversed_dimension_goes_to_the_careful_reader(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "omgekeerd.xlsx", {PILOTS: lambda d: d.replace(
+        b'<dimension ref="A1:Q13"/>', b'<dimension ref="Q13:A1"/>')})
+    assert not _fast_reader_is_safe(path)
+    assert len(read_register(path).pilots) == 12
+
+
+def test_binary_parts_such_as_printer_settings_do_not_matter(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "printer.xlsx", {}, extra={
+        "xl/printerSettings/printerSettings1.bin": b"\x00\x00\x00\x00" + bytes(range(256)) * 8,
+        "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40})
+    assert _fast_reader_is_safe(path)
+    assert len(read_register(path).pilots) == 12

@@ -188,8 +188,10 @@ class SheetScan:
             if len(found) != dimensions:
                 part.odd = True
                 return
-            for _, _, c1, r1 in found:
-                if c1 and not _fits_fast(_column(c1.decode()), int(r1)):
+            for c0, r0, c1, r1 in found:
+                first, top = _column(c0.decode()), int(r0)
+                last, bottom = (_column(c1.decode()), int(r1)) if c1 else (first, top)
+                if (first > last or top > bottom or not _fits_fast(last, bottom)):
                     part.odd = True  # a dimension calamine would reserve room for
 
     # -- the exact pass -------------------------------------------------------------
@@ -336,8 +338,7 @@ class SheetScan:
         return {p.name: [m[0] for m in p.merges] for p in self.parts if p.merges}
 
 
-_XML_LIKE = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"<", b"\x00<", b"\x00\x00",
-             b"\x4c\x6f\xa7\x94")
+_XML_LIKE = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"<", b"\x00<", b"<\x00")
 
 
 def _utf8(head: bytes) -> bool:
