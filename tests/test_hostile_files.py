@@ -369,3 +369,13 @@ def test_binary_parts_such_as_printer_settings_do_not_matter(tmp_path):
         "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40})
     assert _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_far_cell_in_a_utf16_sheet_is_found(tmp_path, encoding):
+    def change(data):
+        xml = add_to_sheet(FAR_SPELLINGS["upper"][0])(data).decode("utf-8")
+        return xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(encoding)
+
+    path = rewrite(EXAMPLE, tmp_path / "utf16.xlsx", {PILOTS: change})
+    _refused(path, "XFD1048576")
