@@ -379,3 +379,20 @@ def test_a_far_cell_in_a_utf16_sheet_is_found(tmp_path, encoding):
 
     path = rewrite(EXAMPLE, tmp_path / "utf16.xlsx", {PILOTS: change})
     _refused(path, "XFD1048576")
+
+
+@pytest.mark.parametrize("xml", [
+    b'<hyperlinks><hyperlink ref="A1:XFD1048576" location="Pilots!A1"/></hyperlinks>',
+    b"<hyperlinks><hyperlink location='Pilots!A1' ref='A1:GR1000'/></hyperlinks>",
+], ids=["far", "large area"])
+def test_a_hyperlink_over_a_huge_range_is_refused(tmp_path, xml):
+    """openpyxl's full load (the Excel report) copies it into every cell of the range."""
+    path = rewrite(EXAMPLE, tmp_path / "link.xlsx", {PILOTS: after_sheet_data(xml)})
+    _refused(path, "hyperlink")
+
+
+def test_an_ordinary_hyperlink_is_fine(tmp_path):
+    path = rewrite(EXAMPLE, tmp_path / "link.xlsx", {PILOTS: after_sheet_data(
+        b'<hyperlinks><hyperlink ref="B2" location="Pilots!A1" display="x"/></hyperlinks>')})
+    assert _fast_reader_is_safe(path)
+    assert len(read_register(path).pilots) == 12

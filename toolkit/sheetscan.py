@@ -32,6 +32,9 @@ MAX_ROWS = 250_000  # per sheet; the benchmark's largest register has 150,000 ac
 MAX_COLUMNS = 200  # up to column GR
 MAX_CELLS = 3_000_000  # per sheet
 MAX_MERGED_CELLS = 100_000  # all merged ranges of the workbook together
+#: all cells under hyperlinks together: openpyxl (the Excel report) copies a range's
+#: hyperlink into every cell of it
+MAX_LINKED_CELLS = 100_000
 #: the fast reader takes sheets up to column Z and MAX_ROWS rows, or up to MAX_COLUMNS
 #: columns and this many rows (so at most 6.5 million cells); larger goes to openpyxl
 FAST_WIDE_ROWS = 25_000
@@ -89,11 +92,13 @@ _NEAR = f"(?:[A-Z]{_ROWS}|{_COLUMNS}{_WIDE_ROWS})".encode()
 _CELL_ODD = re.compile(rb'<c(?=[\s/>])(?! r="' + _NEAR
                        + rb'"(?: s="[0-9]{1,6}")?+(?: t="[a-zA-Z]{1,9}")?+/?>)')
 _ROW_ODD = re.compile(rb'<row(?=[\s/>])(?! r="' + _ROWS.encode() + rb'")')
-_PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData)[\s/>]")
-_PREFIXED = re.compile(rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData)[\s/>]")
+_PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
+_PREFIXED = re.compile(
+    rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
 _REF = rb"([A-Z]{1,3})([1-9][0-9]{0,6})"
 _LONGEST_TAG = 1 << 20
 _MERGE = re.compile(rb'<mergeCell ref="' + _REF + rb":" + _REF + rb'"\s*/>')
+_LINK = re.compile(rb'<hyperlink ref="' + _REF + rb"(?::" + _REF + rb')?"')
 _DIMENSION = re.compile(rb'<dimension ref="' + _REF + rb"(?::" + _REF + rb')?"\s*/>')
 _DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 #: openpyxl's own pattern for a cell reference (openpyxl.utils.cell.COORD_RE)
@@ -110,6 +115,7 @@ class _Part:
     odd: bool = False  # needs the exact pass
     sheetlike: bool = False  # has cells, rows, merged ranges or a dimension
     merges: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    linked: int = 0  # cells under hyperlinks
     carry: bytes = b""
     head: bytes | None = None  # the first bytes, once seen
     encoded: bool = False  # not plain UTF-8: the byte searches cannot see its markup
@@ -124,6 +130,7 @@ class SheetScan:
         self.parts: list[_Part] = []
         self._titles: dict[str, str] | None = None
         self._merged_area = 0
+        self._linked_area = 0
         #: False when some part needs the careful reader
         self.fast_reader_safe = True
 
@@ -165,10 +172,11 @@ class SheetScan:
         cells = data.count(b'<c r="')
         rows = data.count(b'<row r="')
         merges = data.count(b"<mergeCell")
+        links = data.count(b"<hyperlink")
         dimensions = data.count(b"<dimension")
         part.cells += cells
         part.rows += rows
-        if cells or rows or merges or dimensions:
+        if cells or rows or merges or dimensions or links:
             part.sheetlike = True
         self._check_counts(part)
         if (_CELL_ODD.search(data) or _ROW_ODD.search(data)
@@ -183,6 +191,14 @@ class SheetScan:
                 return
             for c0, r0, c1, r1 in found:
                 self._merge(part, c0.decode(), int(r0), c1.decode(), int(r1))
+        if links:
+            links -= data.count(b"<hyperlinks")
+            found = _LINK.findall(data)
+            if len(found) != links:
+                part.odd = True
+                return
+            for c0, r0, c1, r1 in found:
+                self._link(part, c0.decode(), int(r0), (c1 or c0).decode(), int(r1 or r0))
         if dimensions:
             found = _DIMENSION.findall(data)
             if len(found) != dimensions:
@@ -234,14 +250,14 @@ class SheetScan:
                 if state["row"] > MAX_ROWS:
                     self._refuse_far(part, f"een rij {_number(state['row'])}")
                 self._check_counts(part)
-            elif local == "mergeCell":
+            elif local in ("mergeCell", "hyperlink"):
                 ref = attrs.get("ref", "")
                 ends = [_COORD.match(end) for end in ref.split(":")]
                 if len(ends) not in (1, 2) or not all(ends):
                     self._refuse_ref(part, ref)
                 (c0, r0), (c1, r1) = ((m.group(1), int(m.group(2)))  # type: ignore[union-attr]
                                       for m in (ends[0], ends[-1]))
-                self._merge(part, c0, r0, c1, r1)
+                (self._merge if local == "mergeCell" else self._link)(part, c0, r0, c1, r1)
             elif local not in ("dimension", "sheetData"):
                 return
             part.sheetlike = True
@@ -312,9 +328,24 @@ class SheetScan:
     def _refuse_merge(self, part: _Part, ref: str, why: str) -> None:
         raise RegisterUnreadable(
             f"Tabblad '{self._title(part)}' van '{self.path.name}' heeft samengevoegde "
-            f"cellen {ref}; die {why}. Selecteer ze en heffen de samenvoeging op (Start > "
+            f"cellen {ref}; die {why}. Selecteer ze, hef de samenvoeging op (Start > "
             f"Samenvoegen en centreren) en sla het register op."
         )
+
+    def _link(self, part: _Part, c0: str, r0: int, c1: str, r1: int) -> None:
+        first, last = _column(c0), _column(c1)
+        area = (abs(last - first) + 1) * (abs(r1 - r0) + 1)
+        part.linked += area
+        self._linked_area += area
+        if (max(r0, r1) > MAX_ROWS or max(first, last) > MAX_COLUMNS or min(r0, r1) < 1
+                or self._linked_area > MAX_LINKED_CELLS):
+            raise RegisterUnreadable(
+                f"Tabblad '{self._title(part)}' van '{self.path.name}' heeft een hyperlink op "
+                f"{c0.upper()}{r0}:{c1.upper()}{r1}; die reikt verder dan de toolkit leest "
+                f"({_number(MAX_ROWS)} rijen, {MAX_COLUMNS} kolommen, samen hoogstens "
+                f"{_number(MAX_LINKED_CELLS)} cellen met een hyperlink). Verwijder de "
+                f"hyperlink (rechtermuisknop > Hyperlink verwijderen) en sla het register op."
+            )
 
     def _title(self, part: _Part) -> str:
         if self._titles is None:
@@ -327,6 +358,8 @@ class SheetScan:
             if part.odd:
                 self._merged_area -= sum((abs(m[3] - m[1]) + 1) * (abs(m[4] - m[2]) + 1)
                                          for m in part.merges)
+                self._linked_area -= part.linked
+                part.linked = 0
                 self._exact(part)
                 if part.sheetlike:
                     self.fast_reader_safe = False
