@@ -396,3 +396,17 @@ def test_an_ordinary_hyperlink_is_fine(tmp_path):
         b'<hyperlinks><hyperlink ref="B2" location="Pilots!A1" display="x"/></hyperlinks>')})
     assert _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
+
+
+def test_damaged_compressed_data_is_a_dutch_message(tmp_path):
+    import zipfile
+
+    path = rewrite(EXAMPLE, tmp_path / "kapot.xlsx", {})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(PILOTS)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 10, start + 60):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    _refused(path, "beschadigd")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,8 +233,8 @@ def scan_package(path: Path, archive: zipfile.ZipFile, limits: Limits, what: str
                         feed(chunk)
                     if not chunk:
                         break
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError,
-                ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                RuntimeError, ValueError) as exc:
             raise error(
                 f"'{name}' is beschadigd of onvolledig opgeslagen: onderdeel "
                 f"'{info.filename}' kan niet worden uitgepakt. Gebruik een eerdere versie "
