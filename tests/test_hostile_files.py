@@ -410,3 +410,10 @@ def test_damaged_compressed_data_is_a_dutch_message(tmp_path):
         data[i] ^= 0x5A
     path.write_bytes(bytes(data))
     _refused(path, "beschadigd")
+
+
+def test_a_huge_oddly_spelled_sheet_is_refused_by_its_row_count(tmp_path):
+    rows = b"".join(b"<row><c><v>%d</v></c></row>" % (n * 7919 % 100003)
+                    for n in range(sheetscan.MAX_ROWS + 10))
+    path = rewrite(EXAMPLE, tmp_path / "rijen2.xlsx", {PILOTS: add_to_sheet(rows)})
+    _refused(path, "250.000 rijen")

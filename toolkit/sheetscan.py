@@ -92,6 +92,7 @@ _NEAR = f"(?:[A-Z]{_ROWS}|{_COLUMNS}{_WIDE_ROWS})".encode()
 _CELL_ODD = re.compile(rb'<c(?=[\s/>])(?! r="' + _NEAR
                        + rb'"(?: s="[0-9]{1,6}")?+(?: t="[a-zA-Z]{1,9}")?+/?>)')
 _ROW_ODD = re.compile(rb'<row(?=[\s/>])(?! r="' + _ROWS.encode() + rb'")')
+_ROW_START = re.compile(rb"<(?:[^\s<>/!?:]+:)?row[\s/>]")
 _PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
 _PREFIXED = re.compile(
     rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
@@ -145,7 +146,10 @@ class SheetScan:
                 if not _utf8(chunk):
                     part.encoded = part.odd = True
             if part.odd and not part.encoded:
-                return  # the exact pass will count
+                # the exact pass will count; a rough count refuses a huge sheet at once
+                part.rows += len(_ROW_START.findall(chunk))
+                self._check_counts(part)
+                return
             if not chunk:
                 self._quick(part, part.carry)
                 part.carry = b""
