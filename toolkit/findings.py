@@ -7,8 +7,11 @@ docs/regels.md) reads the same catalogue.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from .richtext import BIDI_CONTROLS, ILLEGAL_CHARS
 
 
 class Severity(StrEnum):
@@ -117,16 +120,27 @@ class Finding:
         return data
 
 
+_UNSHOWABLE = re.compile(f"{ILLEGAL_CHARS.pattern}|{BIDI_CONTROLS.pattern}")
+
+
+def visible(text: str) -> str:
+    """Text a report can hold and a reviewer can see: a control or direction character
+    becomes its code ("[U+0007]"), so it can neither break a report nor reverse it."""
+    if text.isprintable() and not BIDI_CONTROLS.search(text):
+        return text
+    return _UNSHOWABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def make_finding(
     code: str, sheet: str, row: int | None, column: str, label: str, value: object,
     detail: str = "", record: str = "",
 ) -> Finding:
     rule = RULES_BY_CODE[code]
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     shown = text if len(text) <= 120 else text[:117] + "…"
-    fields = {"label": label, "value": shown, "detail": detail}
+    fields = {"label": label, "value": shown, "detail": visible(detail)}
     return Finding(code, rule.severity, sheet, row, column, label, text,
-                   rule.message.format(**fields), rule.hint.format(**fields), record)
+                   rule.message.format(**fields), rule.hint.format(**fields), visible(record))
 
 
 def sort_key(finding: Finding) -> tuple[object, ...]:

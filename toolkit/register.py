@@ -134,7 +134,7 @@ def _cell_value(value: object) -> object:
     if isinstance(value, timedelta):
         return str(value)
     if isinstance(value, str):
-        return value if value.strip() else None
+        return _text(value)
     if isinstance(value, time):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -142,6 +142,17 @@ def _cell_value(value: object) -> object:
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
     return value
+
+
+def _text(value: str) -> str | None:
+    """A text cell as the toolkit reads it: blank is None, a soft line break a new line.
+
+    Shift+Enter text pasted from Word arrives as U+000B (stored as _x000B_); it means a
+    line break, just like Alt+Enter.
+    """
+    if "\x0b" in value:
+        value = value.replace("\x0b", "\n")
+    return value if value.strip() else None
 
 
 def _find_sheet(workbook, wanted: str):  # type: ignore[no-untyped-def]
@@ -197,6 +208,8 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
             raw = values[index] if index < width else None
             if raw.__class__ is str:  # most cells: skip the type checks of _cell_value
                 value = raw if raw.strip() else None  # type: ignore[attr-defined]
+                if value is not None and "\x0b" in value:  # a soft line break: see _text
+                    value = _text(value)  # type: ignore[arg-type]
             else:
                 value = _cell_value(raw)
             row_values[key] = value
@@ -364,7 +377,7 @@ def _read_careful(register: Register) -> None:
         for wanted, title in titles.items():
             ws = workbook[title]
             ws.reset_dimensions()
-            rows[wanted] = enumerate(ws.iter_rows(values_only=True), start=1)
+            rows[wanted] = _unescaped(enumerate(ws.iter_rows(values_only=True), start=1))
             register.merged[wanted] = _merged_ranges(path, getattr(ws, "_worksheet_path", ""))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -378,6 +391,19 @@ def _read_careful(register: Register) -> None:
         ) from exc
     finally:
         workbook.close()
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(rows: Rows) -> Rows:
+    """Excel's _xHHHH_ escapes decoded, as calamine does: openpyxl's read-only mode keeps
+    them, so '_x000B_' (a soft line break) would otherwise reach the annex as text."""
+    for number, values in rows:
+        if any(v.__class__ is str and "_x" in v for v in values):  # type: ignore[operator]
+            values = tuple(_EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v)
+                           if v.__class__ is str else v for v in values)  # type: ignore[arg-type]
+        yield number, values
 
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')

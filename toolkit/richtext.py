@@ -25,6 +25,9 @@ _UNKNOWN_TAG = re.compile(
     r"[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+#: bidirectional overrides and isolates: they can show a council annex's text reversed
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+SOFT_BREAK = "\x0b"  # vertical tab: how Word's Shift+Enter arrives in a cell
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
@@ -102,6 +105,8 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
         text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if SOFT_BREAK in text:  # Shift+Enter pasted from Word: a line break like Alt+Enter
+        text = text.replace(SOFT_BREAK, "\n")
     if _ILLEGAL.search(text):
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
         issues.append(TextIssue("teken-ongeldig", codes))
@@ -119,6 +124,8 @@ def text_issues(text: str) -> list[TextIssue]:
         return []
     if "_x" in text:
         text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if SOFT_BREAK in text:
+        text = text.replace(SOFT_BREAK, "\n")
     issues = []
     if _ILLEGAL.search(text):
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))

@@ -1,0 +1,116 @@
+"""What officers type or paste into cells: soft line breaks, control and direction
+characters, hidden rows, HTML in plain fields, formulas, odd numbers and IDs.
+
+Registers are made with write_register and, where Excel writes something openpyxl
+cannot, by editing the sheet XML in the zip.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from test_validate import GOOD, GOOD_ACTION, flat
+
+from toolkit.cli import cli
+from toolkit.errors import RegisterUnreadable
+from toolkit.register import read_register
+from toolkit.validate import validate_file
+from toolkit.workbook import write_register
+
+BOTH_READERS = pytest.mark.parametrize("careful", [False, True], ids=["calamine", "openpyxl"])
+
+
+def make(tmp_path: Path, pilots: list[dict], actions: list[dict] | None = None,
+         name: str = "register.xlsx") -> Path:
+    path = tmp_path / name
+    write_register(path, [{**GOOD, **p} for p in pilots], actions or [GOOD_ACTION],
+                   {"peildatum": date(2024, 4, 1)})
+    return path
+
+
+def edit_xml(path: Path, member: str, edit) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite one part of the workbook, as another program than openpyxl would write it."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts[member] = edit(parts[member].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def replace_text(path: Path, old: str, new: str) -> None:
+    """Put Excel's own escapes (_x000B_) in the shared strings, as Excel stores them."""
+    edit_xml(path, "xl/sharedStrings.xml", lambda xml: xml.replace(old, new))
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+# --- soft line breaks and control characters -------------------------------------------
+
+
+@BOTH_READERS
+def test_a_soft_line_break_from_word_reads_as_a_new_line(tmp_path, careful):
+    path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Naam MARK twee"}])
+    replace_text(path, " MARK ", "_x000B_")
+    pilot = read_register(path, careful=careful).pilots[0]
+    assert pilot["omschrijving"] == "regeleinde\nuit"
+    assert pilot["naam"] == "Naam\ntwee"
+    assert flat(validate_file(path)) == []
+
+
+def test_a_soft_line_break_becomes_a_line_break_in_the_annex(tmp_path):
+    path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Naam MARK twee"}])
+    replace_text(path, " MARK ", "_x000B_")
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    annex = next(out.glob("Bijlage*pilots*.docx"))
+    text = docx_text(annex)
+    assert "regeleindeuit" not in text and "Naamtwee" not in text
+    assert "regeleinde\nuit" in text  # two paragraphs of the description
+    assert "Naam\ntwee" in text  # a <w:br/> in the heading
+    with zipfile.ZipFile(annex) as z:
+        assert "Naam</w:t><w:br/><w:t" in z.read("word/document.xml").decode()
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_control_characters_never_stop_the_reports(tmp_path, command):
+    """A bell character (_x0007_) is a finding, and every report is still written."""
+    path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Pilot MARK bel",
+                            "beleid": ""}])  # "beleid" empty: an error, so build reports
+    replace_text(path, " MARK ", "_x0007_")
+    before = path.read_bytes()
+    out = tmp_path / "uit"
+    args = (["validate", str(path), "--report-dir", str(out)] if command == "validate"
+            else ["build", str(path), "--out", str(out)])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "Onverwachte fout" not in result.output
+    assert path.read_bytes() == before
+    folder = out if command == "validate" else out / "validatie"
+    data = json.loads((folder / "register_validatie.json").read_text(encoding="utf-8"))
+    codes = [(f["code"], f["cell"]) for f in data["bevindingen"]]
+    assert ("teken-ongeldig", "C2") in codes and ("teken-ongeldig", "B2") in codes
+    shown = next(f for f in data["bevindingen"] if f["cell"] == "C2")
+    assert shown["value"] == "regeleinde[U+0007]uit"
+    assert shown["record"] == "P-1 Pilotbel"  # as the annex prints the name
+    html = (folder / "register_validatie.html").read_text(encoding="utf-8")
+    assert "\x07" not in html and "regeleinde[U+0007]uit" in html
+    copy = openpyxl.load_workbook(folder / "register_validatie.xlsx")
+    values = [c.value for row in copy["Bevindingen"].iter_rows() for c in row]
+    assert "regeleinde[U+0007]uit" in values
