@@ -114,3 +114,77 @@ def test_control_characters_never_stop_the_reports(tmp_path, command):
     copy = openpyxl.load_workbook(folder / "register_validatie.xlsx")
     values = [c.value for row in copy["Bevindingen"].iter_rows() for c in row]
     assert "regeleinde[U+0007]uit" in values
+
+
+# --- what only the sheet XML tells: shared-string references, hidden rows, formulas ------
+
+
+def _set_cell_xml(path: Path, ref: str, xml: str) -> None:
+    """Replace cell `ref` of the Pilots sheet (sheet2.xml in write_register's files)."""
+    edit_xml(path, "xl/worksheets/sheet2.xml",
+             lambda s: re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, s, count=1))
+
+
+@pytest.mark.parametrize("index", ["-1", "-3", "1.5", "abc", "99999", "4294967296"])
+@BOTH_READERS
+def test_a_shared_string_reference_outside_the_table_is_refused(tmp_path, index, careful):
+    """calamine reads '-1' as the first text and openpyxl as the last: never silently."""
+    path = make(tmp_path, [{}])
+    _set_cell_xml(path, "B2", f'<c r="B2" t="s"><v>{index}</v></c>')
+    with pytest.raises(RegisterUnreadable, match="beschadigd"):
+        read_register(path, careful=careful)
+
+
+def test_cli_refuses_a_broken_shared_string_reference_with_exit_2(tmp_path):
+    path = make(tmp_path, [{}])
+    _set_cell_xml(path, "B2", '<c r="B2" t="s"><v>-1</v></c>')
+    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Pilots!B2" in result.output and "beschadigd" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_numbers_with_signs_and_decimals_are_still_numbers(tmp_path):
+    """The closer look only refuses shared-string cells; '-1.5' as a number is fine."""
+    path = make(tmp_path, [{}])
+    _set_cell_xml(path, "L2", '<c r="L2"><v>-1.5</v></c>')
+    assert read_register(path).pilots[0]["financieel"] == -1.5
+
+
+def test_hidden_rows_and_columns_are_named_in_the_report(tmp_path):
+    path = make(tmp_path, [{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"},
+                           {"id": "P-4", "naam": "Vier"}])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Pilots"]
+    ws.auto_filter.ref = "A1:Q5"
+    for row in (3, 4, 5):
+        ws.row_dimensions[row].hidden = True
+    ws.column_dimensions["F"].hidden = True
+    wb.save(path)
+    for careful in (False, True):
+        from toolkit.validate import validate_register
+
+        result = validate_register(read_register(path, careful=careful))
+        messages = {f.code: f.message for f in result.findings}
+        assert "De rijen 3-5 zijn in Excel verborgen" in messages["rijen-verborgen"]
+        assert "komt in de bijlage" in messages["rijen-verborgen"]
+        assert "F (Doel / beoogd resultaat)" in messages["kolommen-verborgen"]
+        assert result.exit_code == 0  # published as they are, with a warning
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "rijen-verborgen" in result.output
+    text = docx_text(next(out.glob("Bijlage*pilots*.docx")))
+    assert "Vier" in text  # hidden rows are published
+
+
+def test_an_uncalculated_formula_is_not_called_empty(tmp_path):
+    path = make(tmp_path, [{}])
+    _set_cell_xml(path, "C2", '<c r="C2"><f>B2&amp;"!"</f></c>')
+    result = validate_file(path)
+    assert flat(result) == [("formule-niet-berekend", "Pilots", "C2")]
+    assert "formule die Excel nog niet heeft berekend" in result.findings[0].message
+    assert "sla het op" in result.findings[0].hint
+    # the same formula with its value, as Excel saves it: nothing to report
+    _set_cell_xml(path, "C2", '<c r="C2" t="str"><f>B2&amp;"!"</f><v>Goede pilot!</v></c>')
+    assert flat(validate_file(path)) == []

@@ -84,6 +84,21 @@ RULES: tuple[Rule, ...] = (
          "andere rijen lijken leeg.",
          "Maak de samenvoeging ongedaan (Start > Samenvoegen en centreren) en vul elke rij "
          "zelf in."),
+    Rule("rijen-verborgen", Severity.WARNING, "Verborgen rijen worden gepubliceerd",
+         "De rijen {value} zijn in Excel verborgen (een filter of verborgen rijen), maar "
+         "tellen gewoon mee: wat erin staat, komt in de bijlage.",
+         "Wis het filter (Gegevens > Wissen) of maak de rijen zichtbaar en kijk ze na. Hoort "
+         "een pilot niet in de bijlage, zet dan 'Opnemen in bijlage' op 'Nee'; een actie "
+         "die er niet in hoort, haalt u uit het register."),
+    Rule("kolommen-verborgen", Severity.WARNING, "Verborgen kolommen worden gepubliceerd",
+         "De kolommen {value} zijn in Excel verborgen, maar worden gewoon gepubliceerd.",
+         "Maak de kolommen zichtbaar (rechtsklik op de kolomletters > Zichtbaar maken) en "
+         "kijk na wat erin staat."),
+    Rule("formule-niet-berekend", Severity.ERROR, "Formule zonder berekende waarde",
+         "'{label}' bevat een formule die Excel nog niet heeft berekend; er is geen waarde "
+         "om te controleren of te publiceren.",
+         "Open het register in Excel en sla het op: Excel berekent de formule dan. Of "
+         "vervang de formule door de waarde zelf."),
     Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
          "De instelling '{label}' is leeg.",
          "Vul op het tabblad Instellingen de waarde in."),

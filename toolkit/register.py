@@ -25,6 +25,7 @@ from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
 from .schema import TableSheet
+from .sheetxml import SheetFacts, scan_register
 
 HEADER_SEARCH_ROWS = 10
 
@@ -82,6 +83,8 @@ class Register:
     date1904: bool = False
     #: merged ranges per sheet ("C5:C7"), as far as the reader could see them
     merged: dict[str, list[str]] = field(default_factory=dict)
+    #: hidden rows and columns and uncalculated formulas per sheet, from the sheet XML
+    facts: dict[str, SheetFacts] = field(default_factory=dict)
 
     @property
     def open_in_excel(self) -> bool:
@@ -384,6 +387,12 @@ def _read_careful(register: Register) -> None:
             _fill(register, rows)
     except (RegisterStructureError, RegisterUnreadable):
         raise
+    except IndexError as exc:  # a reference to a shared text or style beyond the table
+        raise RegisterUnreadable(
+            f"'{path.name}' is beschadigd: een cel verwijst naar tekst of opmaak die niet "
+            f"in het bestand staat. Open het register in Excel, sla het opnieuw op en "
+            f"probeer opnieuw."
+        ) from exc
     except Exception as exc:
         raise RegisterUnreadable(
             f"'{path.name}' kon niet volledig worden gelezen ({type(exc).__name__}). "
@@ -439,6 +448,7 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
             f"en probeer opnieuw."
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
+    register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
     with _collector_paused():
         if careful or not _fast_reader_is_safe(path) or not _read_fast(register):
             register.pilots, register.actions = [], []

@@ -169,12 +169,66 @@ def _merged_findings(register: Register) -> list[Finding]:
     return findings
 
 
+def _ranges(numbers: list[int]) -> str:
+    """'5-9, 12': rows as a reviewer reads them."""
+    spans: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _sheet_xml_findings(register: Register) -> list[Finding]:
+    """Hidden rows and columns that are published anyway, and uncalculated formulas."""
+    findings = []
+    for sheet in schema.TABLE_SHEETS:
+        facts = register.facts.get(sheet.name)
+        records = register.records(sheet)
+        if facts is None or not records:
+            continue
+        by_row = {r.row: r for r in records}
+        letters = records[0].letters
+        key_of = {letter: key for key, letter in letters.items()}
+        hidden = [row for row in facts.hidden_rows if row in by_row]
+        if hidden:
+            first = by_row[hidden[0]]
+            loc = first.location(sheet.key_column)
+            findings.append(make_finding("rijen-verborgen", sheet.name, first.row, loc.column,
+                                         loc.label, _ranges(hidden), record=record_label(first)))
+        published = [letter for letter in facts.hidden_columns
+                     if letter in key_of and sheet.column(key_of[letter]).published]
+        if published:
+            names = ", ".join(f"{letter} ({sheet.column(key_of[letter]).label})"
+                              for letter in published)
+            findings.append(make_finding("kolommen-verborgen", sheet.name, None, published[0],
+                                         sheet.column(key_of[published[0]]).label, names,
+                                         record=sheet.name))
+        for ref in sorted(facts.uncalculated, key=lambda r: (len(r), r)):
+            column = ref.rstrip("0123456789")
+            row = int(ref[len(column):] or 0)
+            record = by_row.get(row)
+            if record is None or column not in key_of:
+                continue
+            findings.append(make_finding("formule-niet-berekend", sheet.name, row, column,
+                                         sheet.column(key_of[column]).label, "",
+                                         record=record_label(record)))
+    return findings
+
+
 def validate_register(register: Register, peildatum: date | None = None) -> ValidationResult:
     """Every finding for an already-read register; never raises for bad data."""
     peil, peil_text = resolve_peildatum(register, peildatum)
     findings = _settings_findings(register, peil, peil_text) + _merged_findings(register)
     for sheet in schema.TABLE_SHEETS:
         findings.extend(_sheet_findings(register, sheet, peil))
+    xml_findings = _sheet_xml_findings(register)
+    if xml_findings:  # an uncalculated formula is not an empty cell: say it once, rightly
+        formulas = {(f.sheet, f.cell) for f in xml_findings if f.code == "formule-niet-berekend"}
+        findings = [f for f in findings
+                    if not (f.code == "verplicht-leeg" and (f.sheet, f.cell) in formulas)]
+        findings.extend(xml_findings)
     findings.sort(key=sort_key)
     return ValidationResult(register, peil, findings)
 

@@ -1,0 +1,146 @@
+"""What the cell values alone do not tell, read from the sheets' XML.
+
+Both readers give values only: not that a row or column is hidden (a filter left on),
+not that a formula was never calculated (a script wrote it; the value is missing, not
+empty), and calamine reads a shared-string reference that is not a number as the first
+string. This module looks at the bytes: plain searches first, which find nothing in an
+ordinary register, and a closer look at one kind of element only where they do. Every
+pattern stops at the next "<", so the cost stays linear in the size of the sheet.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsxwriter.utility import xl_col_to_name
+
+from . import schema
+from .errors import RegisterUnreadable
+
+
+@dataclass
+class SheetFacts:
+    """One sheet's hidden rows and columns and its formula cells without a value."""
+
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)  # letters, left to right
+    uncalculated: set[str] = field(default_factory=set)  # cell references, "B2"
+
+
+def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
+    p = prefix
+    return {
+        "odd_value": re.compile(rb"<" + p + rb"v>(?![0-9]+</)"),
+        "formula": re.compile(rb"<" + p + rb"f[\s/>]"),
+        # a cell's content ends at its </c> and never runs into the next cell
+        "cell": re.compile(rb"<" + p + rb"c\s([^<>]*?)(?:/>|>((?:[^<]|<(?!" + p +
+                           rb"c[\s/>]|/" + p + rb"c>))*)</" + p + rb"c>)"),
+        "value": re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
+        "row": re.compile(rb"<" + p + rb"row\s([^<>]*)>"),
+        "col": re.compile(rb"<" + p + rb"col\s([^<>]*)>"),
+    }
+
+
+_PLAIN = _patterns(b"")
+_PREFIXED = _patterns(rb"(?:[A-Za-z_][\w.-]*:)?")
+_ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)\s*=\s*"([^"]*)"')
+_TRUE = (b"1", b"true")
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {name.split(b":")[-1]: value for name, value in _ATTR.findall(text)}
+
+
+def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
+    """Hidden rows and columns and uncalculated formulas of one sheet.
+
+    Raises RegisterUnreadable for a shared-string reference that is not a plain number:
+    a reader would show another cell's text instead.
+    """
+    patterns = _PLAIN if b"<sheetData" in xml else _PREFIXED
+    facts = SheetFacts()
+    if patterns["odd_value"].search(xml):  # only numbers with a sign, decimals, exponents
+        for match in patterns["cell"].finditer(xml):
+            attrs = _attrs(match.group(1))
+            if attrs.get(b"t") != b"s" or not match.group(2):
+                continue
+            value = patterns["value"].search(match.group(2))
+            if value and not value.group(1).strip().isdigit():
+                where = attrs.get(b"r", b"?").decode("ascii", "replace")
+                shown = value.group(1)[:20].decode("utf-8", "replace")
+                raise RegisterUnreadable(
+                    f"'{register_name}' is beschadigd: cel {sheet}!{where} verwijst naar "
+                    f"tekst nummer '{shown}', die niet bestaat. Open het register in Excel, "
+                    f"controleer die cel, sla het op en probeer opnieuw."
+                )
+    if patterns["formula"].search(xml):
+        for match in patterns["cell"].finditer(xml):
+            content = match.group(2)
+            if not content or not patterns["formula"].search(content):
+                continue
+            value = patterns["value"].search(content)
+            if value is None or not value.group(1):
+                ref = _attrs(match.group(1)).get(b"r")
+                if ref:  # a cell without a reference cannot be pointed at; it reads as empty
+                    facts.uncalculated.add(ref.decode("ascii", "replace").upper())
+    if b"hidden" in xml:
+        for match in patterns["row"].finditer(xml):
+            attrs = _attrs(match.group(1))
+            if attrs.get(b"hidden") in _TRUE and attrs.get(b"r", b"").isdigit():
+                facts.hidden_rows.append(int(attrs[b"r"]))
+        for match in patterns["col"].finditer(xml):
+            attrs = _attrs(match.group(1))
+            first, last = attrs.get(b"min", b""), attrs.get(b"max", b"")
+            if attrs.get(b"hidden") in _TRUE and first.isdigit() and last.isdigit():
+                low, high = int(first), min(int(last), 16_384)
+                facts.hidden_columns += [xl_col_to_name(i - 1) for i in range(low, high + 1)]
+    return facts
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title to the zip member holding its XML, from the workbook and its relations."""
+    from defusedxml.ElementTree import fromstring
+
+    workbook = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    members = {}
+    for element in workbook.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid, "")
+        if target:
+            member = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+            members[element.get("name", "")] = member
+    return members
+
+
+def scan_register(path: Path) -> dict[str, SheetFacts]:
+    """SheetFacts of Pilots, Acties, Lijsten and Instellingen, keyed by the schema's names.
+
+    Raises RegisterUnreadable only for a reference that would be read wrongly; a file
+    this scan cannot follow gives no facts, and the readers give the message.
+    """
+    wanted = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
+              schema.SETTINGS_SHEET)
+    facts: dict[str, SheetFacts] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _sheet_members(archive)
+            for name in wanted:
+                title = next((t for t in members
+                              if schema.normalise(t) == schema.normalise(name)), None)
+                if title is not None:
+                    xml = archive.read(members[title])
+                    facts[name] = scan_sheet(xml, name, path.name)
+    except RegisterUnreadable:
+        raise
+    except Exception:  # noqa: BLE001 - the readers say what is wrong with the file
+        return facts
+    return facts
