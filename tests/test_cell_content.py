@@ -188,3 +188,52 @@ def test_an_uncalculated_formula_is_not_called_empty(tmp_path):
     # the same formula with its value, as Excel saves it: nothing to report
     _set_cell_xml(path, "C2", '<c r="C2" t="str"><f>B2&amp;"!"</f><v>Goede pilot!</v></c>')
     assert flat(validate_file(path)) == []
+
+
+# --- IDs and names that differ only invisibly; direction characters ----------------------
+
+
+@pytest.mark.parametrize("other", ["P-1 ", "P-1\u00a0", "P\u200b-1", "\uff30-1", "p-1", "P-1\ufeff"])
+def test_ids_that_differ_only_invisibly_are_duplicates(tmp_path, other):
+    path = make(tmp_path, [{}, {"id": other, "naam": "Andere pilot"}])
+    found = flat(validate_file(path))
+    assert ("id-dubbel", "Pilots", "A2") in found and ("id-dubbel", "Pilots", "A3") in found
+    if other != "p-1":  # a lower-case letter is visible; the rest is not
+        assert ("id-onzichtbaar", "Pilots", "A3") in found
+
+
+def test_an_invisible_character_in_an_id_is_named(tmp_path):
+    path = make(tmp_path, [{"id": "P-1\u200b"}], [{**GOOD_ACTION, "id": "\uff21-1"}])
+    result = validate_file(path)
+    messages = {(f.sheet, f.cell): f.message for f in result.findings
+                if f.code == "id-onzichtbaar"}
+    assert "onzichtbare tekens (U+200B)" in messages[("Pilots", "A2")]
+    assert "volle breedte" in messages[("Acties", "A2")]
+    assert [f.sheet for f in result.findings if f.code == "id-onzichtbaar"] == ["Pilots",
+                                                                               "Acties"]
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                  "\u2067", "\u2068", "\u2069"])
+def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, char):
+    path = make(tmp_path, [{"doel": f"Minder {char}afval"}],
+                [{**GOOD_ACTION, "resultaat": f"Gehaald{char}"}])
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert not list(out.glob("*.docx"))
+    data = json.loads((out / "validatie" / "register_validatie.json").read_text("utf-8"))
+    found = [(f["code"], f["sheet"], f["cell"]) for f in data["bevindingen"]]
+    assert found == [("teken-richting", "Pilots", "F2"), ("teken-richting", "Acties", "E2")]
+    code = f"U+{ord(char):04X}"
+    assert code in data["bevindingen"][0]["message"]
+    assert data["bevindingen"][0]["value"] == f"Minder [{code}]afval"  # visible in reports
+
+
+def test_direction_characters_in_a_setting_are_an_error(tmp_path):
+    path = tmp_path / "r.xlsx"
+    write_register(path, [GOOD], [GOOD_ACTION],
+                   {"peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer"})
+    assert [(c, s) for c, s, _ in flat(validate_file(path))] == [
+        ("teken-richting", "Instellingen")]

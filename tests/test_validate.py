@@ -92,6 +92,9 @@ CASES = {
                             [("cellen-samengevoegd", "Pilots", "C2"),
                              ("verplicht-leeg", "Pilots", "C3")]),
     "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
+    "id-onzichtbaar": ([{"id": "P-1\u200b"}], [], [("id-onzichtbaar", "Pilots", "A2")]),
+    "teken-richting": ([{"naam": "Goede \u202epilot"}], [],
+                       [("teken-richting", "Pilots", "B2")]),
     "rijen-verborgen": ([{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}], [],
                         [("rijen-verborgen", "Pilots", "A3")]),  # rows 3 and 4, one finding
     "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),

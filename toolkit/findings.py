@@ -41,8 +41,13 @@ RULES: tuple[Rule, ...] = (
          "Kies '{detail}' uit de keuzelijst, zodat de bijlage overal dezelfde schrijfwijze "
          "heeft."),
     Rule("id-dubbel", Severity.ERROR, "ID komt vaker voor",
-         "Het ID '{value}' komt vaker voor in '{label}'.",
+         "Het ID '{value}' komt vaker voor in '{label}' (hoofdletters, spaties en "
+         "onzichtbare tekens niet meegeteld).",
          "Geef elke rij een eigen ID; hergebruik nooit het ID van een andere rij."),
+    Rule("id-onzichtbaar", Severity.WARNING, "ID met onzichtbare of afwijkende tekens",
+         "Het ID '{value}' bevat {detail}; het lijkt op een gewoon ID, maar is het niet.",
+         "Typ het ID opnieuw met gewone letters, cijfers en streepjes, zonder spaties "
+         "eromheen."),
     Rule("naam-dubbel", Severity.ERROR, "Naam komt vaker voor",
          "De naam '{value}' komt vaker voor (hoofdletters en spaties niet meegeteld).",
          "Staat dezelfde pilot twee keer in het register? Voeg de rijen samen of maak de "
@@ -72,6 +77,11 @@ RULES: tuple[Rule, ...] = (
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
          "platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+    Rule("teken-richting", Severity.ERROR, "Tekens die de leesrichting omdraaien",
+         "'{label}' bevat tekens die de leesrichting van de tekst omdraaien ({detail}); "
+         "in de bijlage kan de tekst dan achterstevoren staan.",
+         "Typ de tekst opnieuw of plak hem als platte tekst (Ctrl+Shift+V). Zolang ze erin "
+         "staan, maakt de toolkit geen bijlage."),
     Rule("te-lang", Severity.ERROR, "Tekst te lang voor Excel",
          "'{label}' is {detail} tekens lang; Excel bewaart er hoogstens 32.767.",
          "Kort de tekst in; Excel kapt langere tekst stilzwijgend af."),

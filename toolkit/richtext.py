@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal, NamedTuple
@@ -136,6 +137,36 @@ def text_issues(text: str) -> list[TextIssue]:
                                 if t.lower() not in SUPPORTED_TAGS)
         issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
     return issues
+
+
+def direction_chars(text: str) -> str:
+    """'U+202E' for each kind of direction override or isolate in the text, else ''."""
+    if not BIDI_CONTROLS.search(text):
+        return ""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in BIDI_CONTROLS.findall(text)}))
+
+
+_ID_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # any space but a single plain one (tabs, nbsp, …)
+
+
+def id_oddities(text: str) -> str:
+    """What makes an ID look like another one while it is not: invisible characters,
+    odd or surrounding spaces, and letters that fold to others (full-width 'Ｐ')."""
+    if text.isascii() and text == text.strip() and not _ODD_SPACE.search(text):
+        return ""  # nearly every ID
+    found = []
+    if _ID_INVISIBLE.search(text):
+        found.append("onzichtbare tekens (" + ", ".join(
+            sorted({f"U+{ord(c):04X}" for c in _ID_INVISIBLE.findall(text)})) + ")")
+    if _ODD_SPACE.search(text.strip()):
+        found.append("bijzondere spaties of regeleinden")
+    if text != text.strip():
+        found.append("een spatie aan het begin of eind")
+    compact = "".join(text.split())  # spaces are named above
+    if unicodedata.normalize("NFKC", compact) != compact:
+        found.append("tekens in een andere vorm (zoals volle breedte)")
+    return ", ".join(found)
 
 
 def column_text_issues(texts: list[str]) -> dict[int, list[TextIssue]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import dates, schema
 from .findings import RULES_BY_CODE, Finding, counts, make_finding, sort_key
 from .register import Record, Register, read_register
-from .richtext import parse_rich, text_issues
+from .richtext import direction_chars, id_oddities, parse_rich, text_issues
 from .schema import TableSheet
 
 
@@ -83,6 +83,10 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return record.text("einddatum"), ""
     if code in ("html-onbekend", "teken-ongeldig"):
         return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
+    if code == "teken-richting":
+        return value, direction_chars(value)
+    if code == "id-onzichtbaar":
+        return value, id_oddities(value)
     if code == "te-lang":
         return value, f"{len(value):,}".replace(",", ".")
     if code == "vervolgrij":
@@ -142,6 +146,12 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
             row = register.setting_rows.get(s.key)
             findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, ""))
+        text = register.setting_text(s.key)
+        if direction_chars(text):  # the settings are printed in the annexes too
+            row = register.setting_rows.get(s.key)
+            findings.append(make_finding("teken-richting", schema.SETTINGS_SHEET, row,
+                                         "B" if row else "", s.label, text,
+                                         direction_chars(text)))
     if peildatum is None:
         row = register.setting_rows.get("peildatum")
         findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,

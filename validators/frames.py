@@ -10,12 +10,18 @@ import pandas as pd
 
 from toolkit.dates import parse_date
 from toolkit.register import Record
-from toolkit.richtext import TextIssue, column_text_issues
+from toolkit.richtext import TextIssue, column_text_issues, direction_chars, id_oddities
 from toolkit.schema import Kind, TableSheet
 
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
 HTML, CHARS = "__html", "__tekens"
+DIRECTION, INVISIBLE = "__richting", "__onzichtbaar"
+
+
+def _per_cell(texts: list[str], detail) -> list[str]:  # type: ignore[no-untyped-def]
+    """detail(text) for each cell, after one search of the whole column found something."""
+    return [detail(t) if t else "" for t in texts]
 
 
 def _details(found: list[TextIssue], code: str) -> str:
@@ -32,6 +38,13 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                  for v, r in zip(values, records, strict=True)]
         texts = [t if t.strip() else "" for t in texts]  # blank is "": checks compare, not strip
         data[key] = texts
+        whole = "\n".join(texts)  # one search per column: the usual answer is "nothing"
+        data[key + DIRECTION] = (_per_cell(texts, direction_chars) if direction_chars(whole)
+                                 else [""] * len(texts))
+        if col.kind is Kind.ID:
+            odd = (not whole.isascii() or "\t" in whole or "  " in whole
+                   or whole.count("\n") >= len(texts) or any(t != t.strip() for t in texts))
+            data[key + INVISIBLE] = _per_cell(texts, id_oddities) if odd else [""] * len(texts)
         if col.kind is Kind.DATE:
             parsed = [parse_date(v) for v in values]
             spans = [(p.periods[0].earliest, p.periods[-1].latest) if len(p.periods) == 1

@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from toolkit.dates import is_unknown_phrase
 from toolkit.schema import ACTIONS, CONTINUATION_BLANK, PILOTS, Kind, TableSheet, normalise
 
-from .frames import CHARS, DATE_KIND, EARLIEST, HTML, LATEST
+from .frames import CHARS, DATE_KIND, DIRECTION, EARLIEST, HTML, INVISIBLE, LATEST
 
 EXCEL_MAX_CHARS = 32_767
 
@@ -59,8 +59,8 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
             checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))
             checks.append(pa.Check(_list_check(allowed, folded, True),
                                    name="schrijfwijze-lijst"))
-        if col.key == "id":
-            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.duplicated(keep=False),
+        if col.key == "id":  # P-1, p-1 and "P-1 " (or with a zero-width space) are one ID
+            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
                                    name="id-dubbel"))
         if sheet is PILOTS and col.key == sheet.name_column:
             checks.append(pa.Check(
@@ -71,6 +71,11 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         if col.kind is Kind.DATE:
             columns[col.key + DATE_KIND] = pa.Column(
                 str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
+        columns[col.key + DIRECTION] = pa.Column(str, pa.Check(lambda s: s == "",
+                                                               name="teken-richting"))
+        if col.kind is Kind.ID:
+            columns[col.key + INVISIBLE] = pa.Column(str, pa.Check(lambda s: s == "",
+                                                                   name="id-onzichtbaar"))
         if col.kind in (Kind.RICH, Kind.TEXT):
             columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
                                                               name="html-onbekend"))
