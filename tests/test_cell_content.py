@@ -237,3 +237,33 @@ def test_direction_characters_in_a_setting_are_an_error(tmp_path):
                    {"peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer"})
     assert [(c, s) for c, s, _ in flat(validate_file(path))] == [
         ("teken-richting", "Instellingen")]
+
+
+# --- HTML in a field that is published without markup ----------------------------------
+
+
+def test_html_in_a_plain_field_is_a_warning_and_published_as_text(tmp_path):
+    path = make(tmp_path, [{"naam": "Jeugdhonk <span>Buytenwegh</span>",
+                            "opmerking": "intern <b>mag</b>"}],  # internal: never published
+                [{**GOOD_ACTION, "doel": "Minder <b>schooluitval</b> &amp; meer"}])
+    result = validate_file(path)
+    assert flat(result) == [("html-in-tekstveld", "Pilots", "B2"),
+                            ("html-in-tekstveld", "Acties", "C2")]
+    message = result.findings[0].message
+    assert "<span>" in message and "'Jeugdhonk Buytenwegh'" in message
+    assert "Ctrl+Shift+V" in result.findings[0].hint
+    out = tmp_path / "uit"
+    run = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    pilots = Document(str(next(out.glob("Bijlage*pilots*.docx"))))
+    headings = [p.text for p in pilots.paragraphs if p.style.name.startswith("Heading")
+                or p.style.name.startswith("Kop")]
+    assert "Jeugdhonk Buytenwegh" in headings
+    assert "<span>" not in docx_text(next(out.glob("Bijlage*pilots*.docx")))
+    actions = docx_text(next(out.glob("Bijlagen*.docx")))
+    assert "Doel: Minder schooluitval & meer" in actions and "<b>" not in actions
+
+
+def test_text_that_only_looks_a_little_like_html_is_left_alone(tmp_path):
+    path = make(tmp_path, [{"naam": "Kosten < baten & meer"}])
+    assert flat(validate_file(path)) == []

@@ -81,6 +81,8 @@ CASES = {
                    [("oude-pilot", "Pilots", "N2")]),
     "html-onbekend": ([{"doel": "<p>Zie <a href='x'>site</a></p>"}], [],
                       [("html-onbekend", "Pilots", "F2")]),
+    "html-in-tekstveld": ([{"naam": "Jeugdhonk <span>Buytenwegh</span>"}], [],
+                          [("html-in-tekstveld", "Pilots", "B2")]),
     "teken-ongeldig": ([{"omschrijving": "Tekst\x07met bel"}], [],
                        [("teken-ongeldig", "Pilots", "C2")]),
     "te-lang": ([{}], [], [("te-lang", "Pilots", "C2")]),  # written by openpyxl, see below

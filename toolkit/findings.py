@@ -73,6 +73,10 @@ RULES: tuple[Rule, ...] = (
          "'{label}' bevat HTML die de toolkit niet opmaakt: {detail}.",
          "De tekst blijft staan, maar zonder opmaak. Gebruik alleen <p>, <ul>, <ol>, <li>, "
          "<br>, <b>, <i> en <u>, of gewone regels met • of -."),
+    Rule("html-in-tekstveld", Severity.WARNING, "HTML in een veld zonder opmaak",
+         "'{label}' wordt zonder opmaak gepubliceerd, maar bevat HTML ({detail}).",
+         "De toolkit laat de tags weg en publiceert alleen de tekst. Haal de HTML uit de "
+         "cel (plak als platte tekst met Ctrl+Shift+V); opmaak kan in dit veld niet."),
     Rule("teken-ongeldig", Severity.WARNING, "Onzichtbare stuurtekens",
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "

@@ -139,6 +139,24 @@ def text_issues(text: str) -> list[TextIssue]:
     return issues
 
 
+def tags_in(text: str) -> str:
+    """'<span>, <b>': the HTML tags in a field that holds plain text, else ''."""
+    if "<" not in text or not _HTML_HINT.search(text):
+        return ""
+    return ", ".join(dict.fromkeys(f"<{t.lower()}>" for t in _TAG_NAME.findall(text)))
+
+
+def plain_line(text: str) -> str:
+    """A plain-text field (a name, a goal) as it is published: HTML tags are left out and
+    their text kept, as in rich text; "&amp;" becomes "&". Text without tags is unchanged."""
+    if "<" not in text or not _HTML_HINT.search(text):
+        return text
+    cleaned, _ = clean_text(text)
+    doc = _parse_html(cleaned)
+    lines = (" ".join(line.split()) for p in doc.paragraphs for line in p.text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def direction_chars(text: str) -> str:
     """'U+202E' for each kind of direction override or isolate in the text, else ''."""
     if not BIDI_CONTROLS.search(text):

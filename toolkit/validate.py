@@ -14,7 +14,14 @@ from pathlib import Path
 from . import dates, schema
 from .findings import RULES_BY_CODE, Finding, counts, make_finding, sort_key
 from .register import Record, Register, read_register
-from .richtext import direction_chars, id_oddities, parse_rich, text_issues
+from .richtext import (
+    direction_chars,
+    id_oddities,
+    parse_rich,
+    plain_line,
+    tags_in,
+    text_issues,
+)
 from .schema import TableSheet
 
 
@@ -83,6 +90,8 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return record.text("einddatum"), ""
     if code in ("html-onbekend", "teken-ongeldig"):
         return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
+    if code == "html-in-tekstveld":
+        return value, f"{tags_in(value)}; in de bijlage komt: '{plain_line(value)}'"
     if code == "teken-richting":
         return value, direction_chars(value)
     if code == "id-onzichtbaar":

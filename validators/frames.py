@@ -10,12 +10,18 @@ import pandas as pd
 
 from toolkit.dates import parse_date
 from toolkit.register import Record
-from toolkit.richtext import TextIssue, column_text_issues, direction_chars, id_oddities
+from toolkit.richtext import (
+    TextIssue,
+    column_text_issues,
+    direction_chars,
+    id_oddities,
+    tags_in,
+)
 from toolkit.schema import Kind, TableSheet
 
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
-HTML, CHARS = "__html", "__tekens"
+HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
 DIRECTION, INVISIBLE = "__richting", "__onzichtbaar"
 
 
@@ -52,10 +58,15 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + EARLIEST] = pd.to_datetime([e for e, _ in spans])
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
+        plain = col.published and col.kind in (Kind.TEXT, Kind.ID)
+        if plain:  # published without markup: any tag is worth a word
+            data[key + PLAIN_HTML] = (_per_cell(texts, tags_in) if "<" in whole
+                                      else [""] * len(texts))
         if col.kind in (Kind.RICH, Kind.TEXT):
             html, chars = [""] * len(texts), [""] * len(texts)
             for i, found in column_text_issues(texts).items():
-                html[i] = _details(found, "html-onbekend")
+                if not plain:  # html-in-tekstveld names every tag there
+                    html[i] = _details(found, "html-onbekend")
                 chars[i] = _details(found, "teken-ongeldig")
             data[col.key + HTML], data[col.key + CHARS] = html, chars
     return pd.DataFrame(data, index=pd.Index([r.row for r in records], name="rij"))
