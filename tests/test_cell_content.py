@@ -267,3 +267,31 @@ def test_html_in_a_plain_field_is_a_warning_and_published_as_text(tmp_path):
 def test_text_that_only_looks_a_little_like_html_is_left_alone(tmp_path):
     path = make(tmp_path, [{"naam": "Kosten < baten & meer"}])
     assert flat(validate_file(path)) == []
+
+
+# --- numbers in text columns ------------------------------------------------------------
+
+
+@BOTH_READERS
+def test_numbers_in_text_columns_read_as_excel_shows_them(tmp_path, careful):
+    path = make(tmp_path, [{"doel": 1.5e300, "naam": 2024, "omschrijving": 12.0,
+                            "succesvol": 12.5, "beleid": 0.1 + 0.2}])
+    pilot = read_register(path, careful=careful).pilots[0]
+    assert [pilot.text(k) for k in ("doel", "naam", "omschrijving", "succesvol", "beleid")] \
+        == ["1,5E+300", "2024", "12", "12,5", "0,3"]
+
+
+def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
+    path = make(tmp_path, [{"doel": 1.5e300, "naam": 2024}])
+    edit_xml(path, "xl/worksheets/sheet2.xml",  # as many digits as a script may write
+             lambda s: re.sub(r'(<c r="C2"[^>]*?)(?: t="\w+")?>.*?</c>', r"\1><v>" + "9" * 400
+                              + "</v></c>", s, count=1))
+    result = validate_file(path)
+    assert flat(result) == [("getal-onleesbaar", "Pilots", "C2"),
+                            ("getal-onleesbaar", "Pilots", "F2")]
+    assert "1,5E+300" in result.findings[1].message
+    out = tmp_path / "uit"
+    run = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    text = docx_text(next(out.glob("Bijlage*pilots*.docx")))
+    assert "1,5E+300" in text and "000000" not in text and "999999" not in text

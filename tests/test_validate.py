@@ -95,6 +95,7 @@ CASES = {
                              ("verplicht-leeg", "Pilots", "C3")]),
     "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
     "id-onzichtbaar": ([{"id": "P-1\u200b"}], [], [("id-onzichtbaar", "Pilots", "A2")]),
+    "getal-onleesbaar": ([{"doel": 1.5e300}], [], [("getal-onleesbaar", "Pilots", "F2")]),
     "teken-richting": ([{"naam": "Goede \u202epilot"}], [],
                        [("teken-richting", "Pilots", "B2")]),
     "rijen-verborgen": ([{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}], [],

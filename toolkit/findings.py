@@ -81,6 +81,11 @@ RULES: tuple[Rule, ...] = (
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
          "platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+    Rule("getal-onleesbaar", Severity.WARNING, "Onleesbaar groot getal in een tekstveld",
+         "'{label}' bevat het getal {value}, groter dan Excel precies kan bewaren; zo komt "
+         "het ook in de bijlage.",
+         "Is het per ongeluk ingevoerd of geplakt? Typ de bedoelde tekst. Een lang nummer "
+         "bewaart u als tekst door er een ' (apostrof) voor te typen."),
     Rule("teken-richting", Severity.ERROR, "Tekens die de leesrichting omdraaien",
          "'{label}' bevat tekens die de leesrichting van de tekst omdraaien ({detail}); "
          "in de bijlage kan de tekst dan achterstevoren staan.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import math
 import re
 import warnings
 import zipfile
@@ -24,6 +25,7 @@ from . import schema
 from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
+from .richtext import EXACT_LIMIT, excel_general
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
 
@@ -65,6 +67,8 @@ class Record:
             from .dates import format_dutch
 
             return format_dutch(value)
+        if value.__class__ is float:
+            return excel_general(value)  # type: ignore[arg-type]
         return str(value)
 
     def __getitem__(self, key: str) -> object:
@@ -103,8 +107,8 @@ class Register:
             from .dates import format_dutch
 
             return format_dutch(value)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
+        if isinstance(value, float):
+            return excel_general(value)
         return str(value)
 
 
@@ -131,6 +135,20 @@ def _require_defused_openpyxl() -> None:
         )
 
 
+def _number(value: int | float) -> int | float:
+    """Whole numbers as int (12, 2024), but only where Excel holds them exactly."""
+    if value.__class__ is int:
+        if abs(value) < EXACT_LIMIT:
+            return value
+        try:
+            return float(value)
+        except OverflowError:  # digits no spreadsheet can hold: written by a script
+            return math.inf if value > 0 else -math.inf
+    if value.is_integer() and abs(value) < EXACT_LIMIT:  # type: ignore[union-attr]
+        return int(value)
+    return value
+
+
 def _cell_value(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
@@ -140,10 +158,10 @@ def _cell_value(value: object) -> object:
         return _text(value)
     if isinstance(value, time):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
+    if isinstance(value, int | float):
+        return _number(value)
     return value
 
 

@@ -8,6 +8,7 @@ validator needs to know what could not be understood, so both read this one mode
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -48,6 +49,30 @@ _HTML_TOKEN = re.compile(
     r"|((?:[^<&]+|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)+)"  # text
     r"|(.)", re.DOTALL)  # the rest
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
+
+
+#: Excel keeps 15 significant digits; a whole number beyond this is not a count or a year
+EXACT_LIMIT = 1e15
+
+
+def excel_general(value: float) -> str:
+    """A number as Excel's General format shows it in a Dutch Excel: '12,5', '2024',
+    '1,5E+300' (never 301 digits), up to ten significant digits."""
+    if not math.isfinite(value):
+        return "#GETAL!"  # what Excel shows for a number it cannot hold
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size >= 1e11 or size < 1e-4:
+        mantissa, exponent = f"{value:.5E}".split("E")
+        mantissa = mantissa.rstrip("0").rstrip(".").replace(".", ",")
+        power = int(exponent)
+        return f"{mantissa}E{'+' if power >= 0 else '-'}{abs(power):02d}"
+    decimals = max(0, 9 - math.floor(math.log10(size)))
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 class Run(NamedTuple):
@@ -210,7 +235,7 @@ def parse_rich(value: object) -> RichText:
     """Read a cell into paragraphs; never raises, never drops visible text."""
     if value is None:
         return RichText()
-    raw = str(value)
+    raw = excel_general(value) if value.__class__ is float else str(value)  # type: ignore[arg-type]
     lines = simple_paragraphs(raw)
     if lines is not None:
         return RichText([Paragraph([Run(line)]) for line in lines], raw)
@@ -230,7 +255,8 @@ def simple_paragraphs(value: object) -> list[str] | None:
     """
     if value is None:
         return []
-    text = value if value.__class__ is str else str(value)
+    text = value if value.__class__ is str else \
+        excel_general(value) if value.__class__ is float else str(value)  # type: ignore[arg-type]
     if "_x" in text or "\r" in text or (not text.isprintable() and _ILLEGAL.search(text)):
         return None  # clean_text would change it (isprintable() is the quick proof it won't)
     if "<" not in text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.dates import parse_date
-from toolkit.register import Record
+from toolkit.register import EXACT_LIMIT, Record
 from toolkit.richtext import (
     TextIssue,
     column_text_issues,
@@ -22,7 +22,7 @@ from toolkit.schema import Kind, TableSheet
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
 HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
-DIRECTION, INVISIBLE = "__richting", "__onzichtbaar"
+DIRECTION, INVISIBLE, HUGE = "__richting", "__onzichtbaar", "__getal"
 
 
 def _per_cell(texts: list[str], detail) -> list[str]:  # type: ignore[no-untyped-def]
@@ -58,6 +58,12 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + EARLIEST] = pd.to_datetime([e for e, _ in spans])
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
+        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):  # a number where text belongs
+            huge = [""] * len(texts)
+            if float in set(map(type, values)):  # whole numbers Excel holds exactly are int
+                huge = [t if v.__class__ is float and not abs(v) < EXACT_LIMIT else ""
+                        for v, t in zip(values, texts, strict=True)]
+            data[key + HUGE] = huge
         plain = col.published and col.kind in (Kind.TEXT, Kind.ID)
         if plain:  # published without markup: any tag is worth a word
             data[key + PLAIN_HTML] = (_per_cell(texts, tags_in) if "<" in whole

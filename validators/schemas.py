@@ -11,7 +11,17 @@ import pandera.pandas as pa
 from toolkit.dates import is_unknown_phrase
 from toolkit.schema import ACTIONS, CONTINUATION_BLANK, PILOTS, Kind, TableSheet, normalise
 
-from .frames import CHARS, DATE_KIND, DIRECTION, EARLIEST, HTML, INVISIBLE, LATEST, PLAIN_HTML
+from .frames import (
+    CHARS,
+    DATE_KIND,
+    DIRECTION,
+    EARLIEST,
+    HTML,
+    HUGE,
+    INVISIBLE,
+    LATEST,
+    PLAIN_HTML,
+)
 
 EXCEL_MAX_CHARS = 32_767
 
@@ -76,6 +86,9 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         if col.kind is Kind.ID:
             columns[col.key + INVISIBLE] = pa.Column(str, pa.Check(lambda s: s == "",
                                                                    name="id-onzichtbaar"))
+        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):
+            columns[col.key + HUGE] = pa.Column(str, pa.Check(lambda s: s == "",
+                                                              name="getal-onleesbaar"))
         if col.published and col.kind in (Kind.TEXT, Kind.ID):
             columns[col.key + PLAIN_HTML] = pa.Column(str, pa.Check(lambda s: s == "",
                                                                     name="html-in-tekstveld"))
