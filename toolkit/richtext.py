@@ -29,9 +29,11 @@ _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 #: bidirectional overrides and isolates: they can show a council annex's text reversed
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SUSPECT_CHAR = re.compile(f"{ILLEGAL_CHARS.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
 SOFT_BREAK = "\x0b"  # vertical tab: how Word's Shift+Enter arrives in a cell
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
+_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+                           "\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
 _PLAIN_PARAGRAPHS = re.compile(r"^\s*(?:<p>[^<&]*</p>\s*)+$")
@@ -153,10 +155,13 @@ def text_issues(text: str) -> list[TextIssue]:
     if SOFT_BREAK in text:
         text = text.replace(SOFT_BREAK, "\n")
     issues = []
-    if _ILLEGAL.search(text):
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
-        issues.append(TextIssue("teken-ongeldig", codes))
-        text = _ILLEGAL.sub("", text)
+    if _SUSPECT_CHAR.search(text):  # one search for both kinds: most cells have neither
+        if _ILLEGAL.search(text):
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
+            issues.append(TextIssue("teken-ongeldig", codes))
+            text = _ILLEGAL.sub("", text)
+        if BIDI_CONTROLS.search(text):
+            issues.append(TextIssue("teken-richting", direction_chars(text)))
     if "<" in text and _UNKNOWN_TAG.search(text) and looks_like_html(text):
         unknown = dict.fromkeys(t.lower() for t in _TAG_NAME.findall(text)
                                 if t.lower() not in SUPPORTED_TAGS)

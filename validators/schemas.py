@@ -57,6 +57,11 @@ def _list_check(allowed: list[str], folded: set[str],
     return check
 
 
+def _optional(code: str) -> pa.Column:
+    """A derived column sheet_frame adds only where its rule has something to say."""
+    return pa.Column(str, pa.Check(lambda s: s == "", name=code), required=False)
+
+
 def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {}
     for col in sheet.columns:
@@ -81,17 +86,13 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         if col.kind is Kind.DATE:
             columns[col.key + DATE_KIND] = pa.Column(
                 str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
-        columns[col.key + DIRECTION] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                               name="teken-richting"))
+        columns[col.key + DIRECTION] = _optional("teken-richting")
         if col.kind is Kind.ID:
-            columns[col.key + INVISIBLE] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                                   name="id-onzichtbaar"))
+            columns[col.key + INVISIBLE] = _optional("id-onzichtbaar")
         if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):
-            columns[col.key + HUGE] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                              name="getal-onleesbaar"))
+            columns[col.key + HUGE] = _optional("getal-onleesbaar")
         if col.published and col.kind in (Kind.TEXT, Kind.ID):
-            columns[col.key + PLAIN_HTML] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                                    name="html-in-tekstveld"))
+            columns[col.key + PLAIN_HTML] = _optional("html-in-tekstveld")
         if col.kind in (Kind.RICH, Kind.TEXT):
             columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
                                                               name="html-onbekend"))
