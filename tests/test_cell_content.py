@@ -295,3 +295,56 @@ def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
     assert run.exit_code == 0, run.output
     text = docx_text(next(out.glob("Bijlage*pilots*.docx")))
     assert "1,5E+300" in text and "000000" not in text and "999999" not in text
+
+
+# --- properties: whatever is in a cell, nothing crashes ---------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text())
+def test_any_cell_text_can_be_written_to_the_excel_report(text):
+    from openpyxl import Workbook
+
+    from toolkit.findings import make_finding
+    from toolkit.report.excel import set_text
+
+    finding = make_finding("teken-ongeldig", "Pilots", 2, "C", "Korte omschrijving", text,
+                           "U+0007", text)
+    cell = Workbook().active["A1"]
+    for value in (finding.value, finding.message, finding.record):
+        set_text(cell, value)  # openpyxl refuses control characters: never reached
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", cell.value)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_excel_general_is_short_and_means_the_same_number(value):
+    from toolkit.richtext import excel_general
+
+    shown = excel_general(value)
+    assert len(shown) <= 16 and "e" not in shown
+    if shown != "#GETAL!":
+        back = float(shown.replace(",", "."))
+        assert back == pytest.approx(value, rel=1e-5, abs=1e-9)
+
+
+_XML_BITS = st.sampled_from([
+    "<sheetData>", "</sheetData>", '<row r="2" hidden="1">', "<row ", "</row>", '<c r="B2"',
+    ' t="s"', ">", "/>", "<v>", "</v>", "-1", "12", "abc", "<f>", "</f>", "</c>", "<x:c ",
+    '<col min="1" max="3" hidden="true"/>', '<col min="0" max="99999999" hidden="1">',
+    "hidden", "<", '"', " ", "<x:v>", "</x:v>", "<is><t>x</t></is>",
+])
+
+
+@settings(max_examples=300)
+@given(st.lists(_XML_BITS, max_size=40))
+def test_the_sheet_scan_never_crashes(bits):
+    from toolkit.sheetxml import scan_sheet
+
+    try:
+        facts = scan_sheet("".join(bits).encode(), "Pilots", "r.xlsx")
+    except RegisterUnreadable as exc:
+        assert "beschadigd" in str(exc)
+    else:
+        assert len(facts.hidden_columns) <= 16_384

@@ -49,6 +49,7 @@ _PLAIN = _patterns(b"")
 _PREFIXED = _patterns(rb"(?:[A-Za-z_][\w.-]*:)?")
 _ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)\s*=\s*"([^"]*)"')
 _TRUE = (b"1", b"true")
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 
 def _attrs(text: bytes) -> dict[bytes, bytes]:
@@ -92,12 +93,15 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
             attrs = _attrs(match.group(1))
             if attrs.get(b"hidden") in _TRUE and attrs.get(b"r", b"").isdigit():
                 facts.hidden_rows.append(int(attrs[b"r"]))
+        columns: set[int] = set()  # repeated or overlapping <col> elements count once
         for match in patterns["col"].finditer(xml):
             attrs = _attrs(match.group(1))
             first, last = attrs.get(b"min", b""), attrs.get(b"max", b"")
             if attrs.get(b"hidden") in _TRUE and first.isdigit() and last.isdigit():
-                low, high = int(first), min(int(last), 16_384)
-                facts.hidden_columns += [xl_col_to_name(i - 1) for i in range(low, high + 1)]
+                low, high = max(int(first), 1), min(int(last), MAX_COLUMNS)
+                if len(columns) < MAX_COLUMNS:
+                    columns.update(range(low, high + 1))
+        facts.hidden_columns = [xl_col_to_name(i - 1) for i in sorted(columns)]
     return facts
 
 
