@@ -348,3 +348,10 @@ def test_the_sheet_scan_never_crashes(bits):
         assert "beschadigd" in str(exc)
     else:
         assert len(facts.hidden_columns) <= 16_384
+
+
+def test_a_tag_that_is_not_html_is_printed_as_typed_with_a_warning(tmp_path):
+    path = make(tmp_path, [{"naam": "Zie <a href='x'>site</a> en <c>"}])
+    result = validate_file(path)
+    assert flat(result) == [("html-in-tekstveld", "Pilots", "B2")]
+    assert "in de bijlage komt: 'Zie <a href='x'>site</a> en <c>'" in result.findings[0].message

@@ -177,12 +177,12 @@ def tags_in(text: str) -> str:
 
 
 def plain_line(text: str) -> str:
-    """A plain-text field (a name, a goal) as it is published: HTML tags are left out and
-    their text kept, as in rich text; "&amp;" becomes "&". Text without tags is unchanged."""
-    if "<" not in text or not _HTML_HINT.search(text):
+    """A plain-text field (a name, a goal) as it is published: in text that holds HTML
+    (a tag rich text knows, like <span> or <b>) the tags are left out and their text
+    kept, and "&amp;" becomes "&". Anything else, "<c>" too, is printed as typed."""
+    if "<" not in text or not looks_like_html(text):
         return text
-    cleaned, _ = clean_text(text)
-    doc = _parse_html(cleaned)
+    doc = _parse_html(text)
     lines = (" ".join(line.split()) for p in doc.paragraphs for line in p.text.split("\n"))
     return "\n".join(line for line in lines if line)
 
