@@ -295,6 +295,11 @@ def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
     assert run.exit_code == 0, run.output
     text = docx_text(next(out.glob("Bijlage*pilots*.docx")))
     assert "1,5E+300" in text and "000000" not in text and "999999" not in text
+    assert "#GETAL!" in text  # the 400 digits: what Excel shows for a number it cannot hold
+    nieuw = tmp_path / "nieuw.xlsx"
+    run = CliRunner().invoke(cli, ["new-edition", str(path), str(nieuw), "--editie", "Najaar"])
+    assert run.exit_code == 0, run.output
+    assert read_register(nieuw).pilots[0].text("doel") == "1,5E+300"
 
 
 # --- properties: whatever is in a cell, nothing crashes ---------------------------------

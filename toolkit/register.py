@@ -25,7 +25,7 @@ from . import schema
 from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
-from .richtext import EXACT_LIMIT, excel_general
+from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
 
@@ -135,15 +135,19 @@ def _require_defused_openpyxl() -> None:
         )
 
 
-def _number(value: int | float) -> int | float:
-    """Whole numbers as int (12, 2024), but only where Excel holds them exactly."""
+def _number(value: int | float) -> int | float | str:
+    """Whole numbers as int (12, 2024), but only where Excel holds them exactly; a number
+    no spreadsheet can hold (infinite, or hundreds of digits from a script) reads as
+    Excel's own error text, so no later step has to cope with it."""
     if value.__class__ is int:
         if abs(value) < EXACT_LIMIT:
             return value
         try:
-            return float(value)
-        except OverflowError:  # digits no spreadsheet can hold: written by a script
-            return math.inf if value > 0 else -math.inf
+            value = float(value)
+        except OverflowError:
+            return NOT_A_NUMBER
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
     if value.is_integer() and abs(value) < EXACT_LIMIT:  # type: ignore[union-attr]
         return int(value)
     return value

@@ -55,13 +55,14 @@ _RAW_TEXT_TAGS = frozenset({"script", "style"})
 
 #: Excel keeps 15 significant digits; a whole number beyond this is not a count or a year
 EXACT_LIMIT = 1e15
+NOT_A_NUMBER = "#GETAL!"  # what a Dutch Excel shows for a number it cannot hold
 
 
 def excel_general(value: float) -> str:
     """A number as Excel's General format shows it in a Dutch Excel: '12,5', '2024',
     '1,5E+300' (never 301 digits), up to ten significant digits."""
     if not math.isfinite(value):
-        return "#GETAL!"  # what Excel shows for a number it cannot hold
+        return NOT_A_NUMBER
     size = abs(value)
     if size == 0:
         return "0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.dates import parse_date
-from toolkit.register import EXACT_LIMIT, Record
+from toolkit.register import EXACT_LIMIT, NOT_A_NUMBER, Record
 from toolkit.richtext import (
     TextIssue,
     column_text_issues,
@@ -62,8 +62,10 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         # a number where text belongs; whole numbers Excel holds exactly are int, not float
-        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID) and float in set(map(type, values)):
-            data[key + HUGE] = [t if v.__class__ is float and not abs(v) < EXACT_LIMIT else ""
+        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID) and (
+                float in set(map(type, values)) or NOT_A_NUMBER in texts):
+            data[key + HUGE] = [t if (v.__class__ is float and not abs(v) < EXACT_LIMIT)
+                                or t == NOT_A_NUMBER else ""
                                 for v, t in zip(values, texts, strict=True)]
         plain = col.published and col.kind in (Kind.TEXT, Kind.ID)
         if plain and "<" in whole:  # published without markup: any tag is worth a word
