@@ -135,6 +135,31 @@ def test_a_shared_string_reference_outside_the_table_is_refused(tmp_path, index,
         read_register(path, careful=careful)
 
 
+@pytest.mark.parametrize("cell", [
+    """<c r="B2" t='s'><v>-1</v></c>""",
+    '<c r="B2" t="s"><v >-1</v ></c >',
+    '<c r="B2" t="s"><v>&#45;1</v></c>',
+    '<c r="B2" t="&#115;"><v>-1</v></c>',
+    '<c r="B2" t="s"><v><![CDATA[-1]]></v></c>',
+    '<c t="s" r="B2"><v>-1</v></c>',
+    '<c r="B2" t="s"><v/></c>',
+])
+def test_every_spelling_of_a_broken_reference_is_refused(tmp_path, cell):
+    path = make(tmp_path, [{}])
+    _set_cell_xml(path, "B2", cell)
+    for careful in (False, True):
+        with pytest.raises(RegisterUnreadable, match="beschadigd"):
+            read_register(path, careful=careful)
+
+
+def test_a_broken_reference_in_a_sheet_the_toolkit_does_not_use_is_refused_too(tmp_path):
+    path = make(tmp_path, [{}])
+    edit_xml(path, "xl/worksheets/sheet1.xml",  # Instructies
+             lambda s: re.sub(r'(<c r="A1"[^>]*?)>.*?</c>', r'\1><v>-1</v></c>', s, count=1))
+    with pytest.raises(RegisterUnreadable, match="Instructies!A1"):
+        read_register(path)
+
+
 def test_cli_refuses_a_broken_shared_string_reference_with_exit_2(tmp_path):
     path = make(tmp_path, [{}])
     _set_cell_xml(path, "B2", '<c r="B2" t="s"><v>-1</v></c>')

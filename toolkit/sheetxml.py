@@ -10,6 +10,7 @@ pattern stops at the next "<", so the cost stays linear in the size of the sheet
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -33,13 +34,14 @@ class SheetFacts:
 
 def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
     p = prefix
+    end_c = rb"/" + p + rb"c\s*>"
     return {
-        "odd_value": re.compile(rb"<" + p + rb"v>(?![0-9]+</)"),
+        "odd_value": re.compile(rb"<" + p + rb"v\s*(?:/>|>(?![0-9]+</))"),
         "formula": re.compile(rb"<" + p + rb"f[\s/>]"),
         # a cell's content ends at its </c> and never runs into the next cell
-        "cell": re.compile(rb"<" + p + rb"c\s([^<>]*?)(?:/>|>((?:[^<]|<(?!" + p +
-                           rb"c[\s/>]|/" + p + rb"c>))*)</" + p + rb"c>)"),
-        "value": re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
+        "cell": re.compile(rb"<" + p + rb"c(?:\s([^<>]*?))?(?:/>|>((?:[^<]|<(?!" + p +
+                           rb"c[\s/>]|" + end_c + rb"))*)<" + end_c + rb")"),
+        "value": re.compile(rb"<" + p + rb"v\s*(?:/>|>(.*?)</" + p + rb"v\s*>)", re.DOTALL),
         "row": re.compile(rb"<" + p + rb"row\s([^<>]*)>"),
         "col": re.compile(rb"<" + p + rb"col\s([^<>]*)>"),
     }
@@ -47,13 +49,27 @@ def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
 
 _PLAIN = _patterns(b"")
 _PREFIXED = _patterns(rb"(?:[A-Za-z_][\w.-]*:)?")
-_ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)\s*=\s*"([^"]*)"')
-_TRUE = (b"1", b"true")
+_ATTR = re.compile(rb"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TRUE = ("1", "true")
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 
-def _attrs(text: bytes) -> dict[bytes, bytes]:
-    return {name.split(b":")[-1]: value for name, value in _ATTR.findall(text)}
+def _attrs(text: bytes | None) -> dict[str, str]:
+    """Attributes as an XML parser reads them: either quote, character references decoded."""
+    if not text:
+        return {}
+    return {name.decode("ascii", "replace").split(":")[-1]:
+            html.unescape((double or single).decode("utf-8", "replace"))
+            for name, double, single in _ATTR.findall(text)}
+
+
+def _text(raw: bytes | None) -> str:
+    """An element's text as an XML parser reads it (CDATA and references decoded)."""
+    text = (raw or b"").decode("utf-8", "replace")
+    if "<![CDATA[" in text:
+        text = re.sub(r"<!\[CDATA\[(.*?)\]\]>", lambda m: html.escape(m.group(1)), text,
+                      flags=re.DOTALL)
+    return html.unescape(text)
 
 
 def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
@@ -67,16 +83,17 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
     if patterns["odd_value"].search(xml):  # only numbers with a sign, decimals, exponents
         for match in patterns["cell"].finditer(xml):
             attrs = _attrs(match.group(1))
-            if attrs.get(b"t") != b"s" or not match.group(2):
+            if attrs.get("t", "").strip() != "s" or not match.group(2):
                 continue
             value = patterns["value"].search(match.group(2))
-            if value and not value.group(1).strip().isdigit():
-                where = attrs.get(b"r", b"?").decode("ascii", "replace")
-                shown = value.group(1)[:20].decode("utf-8", "replace")
+            if value is None:
+                continue  # no reference: an empty cell
+            index = _text(value.group(1)).strip()
+            if not (index.isascii() and index.isdigit()):
                 raise RegisterUnreadable(
-                    f"'{register_name}' is beschadigd: cel {sheet}!{where} verwijst naar "
-                    f"tekst nummer '{shown}', die niet bestaat. Open het register in Excel, "
-                    f"controleer die cel, sla het op en probeer opnieuw."
+                    f"'{register_name}' is beschadigd: cel {sheet}!{attrs.get('r', '?')} "
+                    f"verwijst naar tekst nummer '{index[:20]}', die niet bestaat. Open het "
+                    f"register in Excel, controleer die cel, sla het op en probeer opnieuw."
                 )
     if patterns["formula"].search(xml):
         for match in patterns["cell"].finditer(xml):
@@ -85,19 +102,23 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
                 continue
             value = patterns["value"].search(content)
             if value is None or not value.group(1):
-                ref = _attrs(match.group(1)).get(b"r")
+                ref = _attrs(match.group(1)).get("r", "").strip()
                 if ref:  # a cell without a reference cannot be pointed at; it reads as empty
-                    facts.uncalculated.add(ref.decode("ascii", "replace").upper())
+                    facts.uncalculated.add(ref.upper())
     if b"hidden" in xml:
         for match in patterns["row"].finditer(xml):
             attrs = _attrs(match.group(1))
-            if attrs.get(b"hidden") in _TRUE and attrs.get(b"r", b"").isdigit():
-                facts.hidden_rows.append(int(attrs[b"r"]))
+            row = attrs.get("r", "").strip()
+            if (attrs.get("hidden", "").strip() in _TRUE and row.isascii() and row.isdigit()
+                    and len(row) <= 7):  # Excel's last row is 1,048,576
+                facts.hidden_rows.append(int(row))
         columns: set[int] = set()  # repeated or overlapping <col> elements count once
         for match in patterns["col"].finditer(xml):
             attrs = _attrs(match.group(1))
-            first, last = attrs.get(b"min", b""), attrs.get(b"max", b"")
-            if attrs.get(b"hidden") in _TRUE and first.isdigit() and last.isdigit():
+            first, last = attrs.get("min", "").strip(), attrs.get("max", "").strip()
+            if (attrs.get("hidden", "").strip() in _TRUE and first.isascii() and first.isdigit()
+                    and last.isascii() and last.isdigit() and len(first) <= 6):
+                last = last if len(last) <= 6 else str(MAX_COLUMNS)
                 low, high = max(int(first), 1), min(int(last), MAX_COLUMNS)
                 if len(columns) < MAX_COLUMNS:
                     columns.update(range(low, high + 1))
@@ -128,23 +149,36 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 def scan_register(path: Path) -> dict[str, SheetFacts]:
     """SheetFacts of Pilots, Acties, Lijsten and Instellingen, keyed by the schema's names.
 
-    Raises RegisterUnreadable only for a reference that would be read wrongly; a file
-    this scan cannot follow gives no facts, and the readers give the message.
+    Every worksheet is looked at for references that would be read wrongly (the only
+    thing this raises RegisterUnreadable for), also when the workbook's list of sheets
+    cannot be followed; a file this scan cannot open gives no facts, and the readers
+    give the message.
     """
     wanted = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
               schema.SETTINGS_SHEET)
     facts: dict[str, SheetFacts] = {}
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = _sheet_members(archive)
-            for name in wanted:
-                title = next((t for t in members
-                              if schema.normalise(t) == schema.normalise(name)), None)
-                if title is not None:
-                    xml = archive.read(members[title])
-                    facts[name] = scan_sheet(xml, name, path.name)
-    except RegisterUnreadable:
-        raise
-    except Exception:  # noqa: BLE001 - the readers say what is wrong with the file
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
         return facts
+    with archive:
+        try:
+            members = _sheet_members(archive)
+        except Exception:  # noqa: BLE001 - the readers say what is wrong with the workbook
+            members = {}
+        names = {member: title for title, member in members.items()}
+        for info in archive.infolist():
+            member = info.filename
+            if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                continue
+            title = names.get(member, member)
+            try:
+                xml = archive.read(info)
+            except Exception:  # noqa: BLE001
+                continue
+            sheet = next((w for w in wanted if schema.normalise(w) == schema.normalise(title)),
+                         None)
+            found = scan_sheet(xml, sheet or title, path.name)
+            if sheet is not None and sheet not in facts:
+                facts[sheet] = found
     return facts
