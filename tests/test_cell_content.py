@@ -385,3 +385,11 @@ def test_a_tag_that_is_not_html_is_printed_as_typed_with_a_warning(tmp_path):
     result = validate_file(path)
     assert flat(result) == [("html-in-tekstveld", "Pilots", "B2")]
     assert "in de bijlage komt: 'Zie <a href='x'>site</a> en <c>'" in result.findings[0].message
+
+
+def test_an_uncalculated_formula_in_a_setting_is_named_too(tmp_path):
+    path = make(tmp_path, [{}])
+    wb = openpyxl.load_workbook(path)
+    wb["Instellingen"]["B2"] = '="Zoeter"&"meer"'  # openpyxl stores no calculated value
+    wb.save(path)
+    assert flat(validate_file(path)) == [("formule-niet-berekend", "Instellingen", "B2")]

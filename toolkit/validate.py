@@ -150,9 +150,14 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
 
 def _settings_findings(register: Register, peildatum: date | None, peil_text: str) -> list[Finding]:
     findings = []
+    facts = register.facts.get(schema.SETTINGS_SHEET)
+    uncalculated = facts.uncalculated if facts else set()
     for s in schema.SETTINGS:
-        if s.required and not register.setting_text(s.key).strip():
-            row = register.setting_rows.get(s.key)
+        row = register.setting_rows.get(s.key)
+        if row and f"B{row}" in uncalculated:  # a formula, not an empty setting
+            findings.append(make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row,
+                                         "B", s.label, ""))
+        elif s.required and not register.setting_text(s.key).strip():
             findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, ""))
         text = register.setting_text(s.key)
