@@ -67,7 +67,7 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[key + HUGE] = [t if (v.__class__ is float and not abs(v) < EXACT_LIMIT)
                                 or t == NOT_A_NUMBER else ""
                                 for v, t in zip(values, texts, strict=True)]
-        plain = col.published and col.kind in (Kind.TEXT, Kind.ID)
+        plain = col.published and col.kind is Kind.TEXT
         if plain and "<" in whole:  # published without markup: any tag is worth a word
             data[key + PLAIN_HTML] = _per_cell(texts, tags_in)
         if col.kind in (Kind.RICH, Kind.TEXT):

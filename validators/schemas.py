@@ -91,7 +91,7 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
             columns[col.key + INVISIBLE] = _optional("id-onzichtbaar")
         if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):
             columns[col.key + HUGE] = _optional("getal-onleesbaar")
-        if col.published and col.kind in (Kind.TEXT, Kind.ID):
+        if col.published and col.kind is Kind.TEXT:
             columns[col.key + PLAIN_HTML] = _optional("html-in-tekstveld")
         if col.kind in (Kind.RICH, Kind.TEXT):
             columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
