@@ -394,3 +394,13 @@ def test_an_uncalculated_formula_in_a_setting_is_named_too(tmp_path):
     wb["Instellingen"]["B2"] = '="Zoeter"&"meer"'  # openpyxl stores no calculated value
     wb.save(path)
     assert flat(validate_file(path)) == [("formule-niet-berekend", "Instellingen", "B2")]
+
+
+def test_a_row_made_zero_high_counts_as_hidden(tmp_path):
+    path = make(tmp_path, [{}, {"id": "P-2", "naam": "Twee"}])
+    edit_xml(path, "xl/worksheets/sheet2.xml",  # as LibreOffice and scripts may write it
+             lambda s: s.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1)
+             .replace('<col min="2" max="2" width="30.7109375"', '<col min="2" max="2" width="0"'))
+    result = validate_file(path)
+    assert [(f.code, f.value) for f in result.findings] == [
+        ("kolommen-verborgen", "B (Naam pilot)"), ("rijen-verborgen", "3")]

@@ -63,6 +63,19 @@ def _attrs(text: bytes | None) -> dict[str, str]:
             for name, double, single in _ATTR.findall(text)}
 
 
+_ZERO_SIZE = re.compile(rb"""(?:ht|width)\s*=\s*["']0*(?:\.0*)?["']""")
+
+
+def _hidden(attrs: dict[str, str], size: str) -> bool:
+    """Hidden, or made as small as nothing (a row 0 high, a column 0 wide)."""
+    if attrs.get("hidden", "").strip() in _TRUE:
+        return True
+    try:
+        return float(attrs.get(size, "") or "nan") == 0
+    except ValueError:
+        return False
+
+
 def _text(raw: bytes | None) -> str:
     """An element's text as an XML parser reads it (CDATA and references decoded)."""
     text = (raw or b"").decode("utf-8", "replace")
@@ -105,18 +118,17 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
                 ref = _attrs(match.group(1)).get("r", "").strip()
                 if ref:  # a cell without a reference cannot be pointed at; it reads as empty
                     facts.uncalculated.add(ref.upper())
-    if b"hidden" in xml:
+    if b"hidden" in xml or _ZERO_SIZE.search(xml):
         for match in patterns["row"].finditer(xml):
             attrs = _attrs(match.group(1))
             row = attrs.get("r", "").strip()
-            if (attrs.get("hidden", "").strip() in _TRUE and row.isascii() and row.isdigit()
-                    and len(row) <= 7):  # Excel's last row is 1,048,576
+            if _hidden(attrs, "ht") and row.isascii() and row.isdigit() and len(row) <= 7:
                 facts.hidden_rows.append(int(row))
         columns: set[int] = set()  # repeated or overlapping <col> elements count once
         for match in patterns["col"].finditer(xml):
             attrs = _attrs(match.group(1))
             first, last = attrs.get("min", "").strip(), attrs.get("max", "").strip()
-            if (attrs.get("hidden", "").strip() in _TRUE and first.isascii() and first.isdigit()
+            if (_hidden(attrs, "width") and first.isascii() and first.isdigit()
                     and last.isascii() and last.isdigit() and len(first) <= 6):
                 last = last if len(last) <= 6 else str(MAX_COLUMNS)
                 low, high = max(int(first), 1), min(int(last), MAX_COLUMNS)
