@@ -404,3 +404,22 @@ def test_a_row_made_zero_high_counts_as_hidden(tmp_path):
     result = validate_file(path)
     assert [(f.code, f.value) for f in result.findings] == [
         ("kolommen-verborgen", "B (Naam pilot)"), ("rijen-verborgen", "3")]
+
+
+_NASTY = st.lists(st.sampled_from(
+    list("ab <>/&;\n") + ["\x07", "\x0b", "\x1f", "\u202e", "\u2066", "\u200b", "\u00a0",
+                          "_x000B_", "_x0007_", "<span>", "</p>", "<a href='x'>", "&amp;",
+                          "\uff30", "{{", "=1+1"]), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=10, deadline=None)
+@given(name=_NASTY, text=_NASTY, ident=_NASTY)
+def test_whatever_is_typed_validate_writes_every_report(tmp_path_factory, name, text, ident):
+    """No crash and every report, for any mix of what officers paste into cells."""
+    folder = tmp_path_factory.mktemp("nasty")
+    path = make(folder, [{"naam": name, "omschrijving": text, "id": ident}])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir", str(folder / "r")])
+    assert result.exit_code in (0, 1), result.output
+    assert "Onverwachte fout" not in result.output
+    for suffix in ("xlsx", "html", "json"):
+        assert (folder / "r" / f"register_validatie.{suffix}").exists()
