@@ -75,8 +75,9 @@ RULES: tuple[Rule, ...] = (
          "<br>, <b>, <i> en <u>, of gewone regels met • of -."),
     Rule("html-in-tekstveld", Severity.WARNING, "HTML in een veld zonder opmaak",
          "'{label}' wordt zonder opmaak gepubliceerd, maar bevat HTML ({detail}).",
-         "De toolkit laat de tags weg en publiceert alleen de tekst. Haal de HTML uit de "
-         "cel (plak als platte tekst met Ctrl+Shift+V); opmaak kan in dit veld niet."),
+         "De melding zegt wat er in de bijlage komt: bekende tags (zoals <span> en <b>) laat "
+         "de toolkit weg, andere tekst tussen < en > blijft staan. Haal de HTML uit de cel "
+         "(plak als platte tekst met Ctrl+Shift+V); opmaak kan in dit veld niet."),
     Rule("teken-ongeldig", Severity.WARNING, "Onzichtbare stuurtekens",
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
