@@ -81,6 +81,8 @@ CASES = {
                    [("oude-pilot", "Pilots", "N2")]),
     "html-onbekend": ([{"doel": "<p>Zie <a href='x'>site</a></p>"}], [],
                       [("html-onbekend", "Pilots", "F2")]),
+    "html-in-tekstveld": ([{"naam": "Jeugdhonk <span>Buytenwegh</span>"}], [],
+                          [("html-in-tekstveld", "Pilots", "B2")]),
     "teken-ongeldig": ([{"omschrijving": "Tekst\x07met bel"}], [],
                        [("teken-ongeldig", "Pilots", "C2")]),
     "te-lang": ([{}], [], [("te-lang", "Pilots", "C2")]),  # written by openpyxl, see below
@@ -92,6 +94,14 @@ CASES = {
                             [("cellen-samengevoegd", "Pilots", "C2"),
                              ("verplicht-leeg", "Pilots", "C3")]),
     "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
+    "id-onzichtbaar": ([{"id": "P-1\u200b"}], [], [("id-onzichtbaar", "Pilots", "A2")]),
+    "getal-onleesbaar": ([{"doel": 1.5e300}], [], [("getal-onleesbaar", "Pilots", "F2")]),
+    "teken-richting": ([{"naam": "Goede \u202epilot"}], [],
+                       [("teken-richting", "Pilots", "B2")]),
+    "rijen-verborgen": ([{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}], [],
+                        [("rijen-verborgen", "Pilots", "A3")]),  # rows 3 and 4, one finding
+    "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),
+    "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
 }
 
 
@@ -107,6 +117,18 @@ def _register(tmp_path, code, pilots, actions):
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")
+        wb.save(path)
+    if code in ("rijen-verborgen", "kolommen-verborgen", "formule-niet-berekend"):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Pilots"]
+        if code == "rijen-verborgen":  # a filter left on hides rows the same way
+            ws.row_dimensions[3].hidden = ws.row_dimensions[4].hidden = True
+            ws.row_dimensions[9].hidden = True  # an empty row: nothing published, no finding
+        elif code == "kolommen-verborgen":
+            ws.column_dimensions["C"].hidden = True
+            ws.column_dimensions["O"].hidden = True  # internal: never published, no finding
+        else:
+            ws["K2"] = "=A2&\"\""  # openpyxl writes the formula without a calculated value
         wb.save(path)
     if code == "te-lang":  # Excel and its libraries truncate; LibreOffice and scripts do not
         _replace_in_zip(path, b"Tekst", b"x" * 32_768)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import schema, wordxml
 from .register import Record, Register
-from .richtext import parse_rich, simple_paragraphs
+from .richtext import parse_rich, plain_line, simple_paragraphs
 
 if TYPE_CHECKING:
     from .diff import DiffResult
@@ -52,7 +52,7 @@ def _value_xml(record: Record, key: str, styles: dict[str, str]) -> str:
     """Rich columns become paragraphs and lists; names, choices and dates print as written."""
     if key in _PILOT_RICH_KEYS:
         return rich_xml(record.values.get(key), styles)
-    return wordxml.text_paragraph(record.text(key))
+    return wordxml.text_paragraph(plain_line(record.text(key)))
 
 
 def _header(cells: list[tuple[str, int]]) -> str:
@@ -86,7 +86,7 @@ def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
     """The cards, one piece of XML per pilot: the build streams them into the document."""
     for pilot in pilots:
         parts: list[str] = []
-        name = pilot.text("naam")
+        name = plain_line(pilot.text("naam"))  # tags left out: html-in-tekstveld says so
         parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True))
         if schema.normalise(pilot.text("opnemen")) == "laatste keer":
             parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"]))
@@ -147,7 +147,7 @@ def action_sections_xml(register: Register, styles: dict[str, str]) -> Iterator[
         merged = _merge_continuations(by_opgave[opgave])
         by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
         for action, results in merged:
-            by_doel.setdefault(action.text("doel"), []).append((action, results))
+            by_doel.setdefault(plain_line(action.text("doel")), []).append((action, results))
         heading = f"Bijlage {first + index} {title} {opgave}"
         parts.append(wordxml.text_paragraph(heading, styles["heading1"], page_break=index > 0))
         counts = Counter(a.text("status") or "Geen status" for a, _ in merged)

@@ -7,8 +7,11 @@ docs/regels.md) reads the same catalogue.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from .richtext import BIDI_CONTROLS, ILLEGAL_CHARS
 
 
 class Severity(StrEnum):
@@ -38,8 +41,13 @@ RULES: tuple[Rule, ...] = (
          "Kies '{detail}' uit de keuzelijst, zodat de bijlage overal dezelfde schrijfwijze "
          "heeft."),
     Rule("id-dubbel", Severity.ERROR, "ID komt vaker voor",
-         "Het ID '{value}' komt vaker voor in '{label}'.",
+         "Het ID '{value}' komt vaker voor in '{label}' (hoofdletters, spaties en "
+         "onzichtbare tekens niet meegeteld).",
          "Geef elke rij een eigen ID; hergebruik nooit het ID van een andere rij."),
+    Rule("id-onzichtbaar", Severity.WARNING, "ID met onzichtbare of afwijkende tekens",
+         "Het ID '{value}' bevat {detail}; het lijkt op een gewoon ID, maar is het niet.",
+         "Typ het ID opnieuw met gewone letters, cijfers en streepjes, zonder spaties "
+         "eromheen."),
     Rule("naam-dubbel", Severity.ERROR, "Naam komt vaker voor",
          "De naam '{value}' komt vaker voor (hoofdletters en spaties niet meegeteld).",
          "Staat dezelfde pilot twee keer in het register? Voeg de rijen samen of maak de "
@@ -65,10 +73,25 @@ RULES: tuple[Rule, ...] = (
          "'{label}' bevat HTML die de toolkit niet opmaakt: {detail}.",
          "De tekst blijft staan, maar zonder opmaak. Gebruik alleen <p>, <ul>, <ol>, <li>, "
          "<br>, <b>, <i> en <u>, of gewone regels met • of -."),
+    Rule("html-in-tekstveld", Severity.WARNING, "HTML in een veld zonder opmaak",
+         "'{label}' wordt zonder opmaak gepubliceerd, maar bevat HTML ({detail}).",
+         "De melding zegt wat er in de bijlage komt: bekende tags (zoals <span> en <b>) laat "
+         "de toolkit weg, andere tekst tussen < en > blijft staan. Haal de HTML uit de cel "
+         "(plak als platte tekst met Ctrl+Shift+V); opmaak kan in dit veld niet."),
     Rule("teken-ongeldig", Severity.WARNING, "Onzichtbare stuurtekens",
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
          "platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+    Rule("getal-onleesbaar", Severity.WARNING, "Onleesbaar groot getal in een tekstveld",
+         "'{label}' bevat het getal {value}, groter dan Excel precies kan bewaren; zo komt "
+         "het ook in de bijlage.",
+         "Is het per ongeluk ingevoerd of geplakt? Typ de bedoelde tekst. Een lang nummer "
+         "bewaart u als tekst door er een ' (apostrof) voor te typen."),
+    Rule("teken-richting", Severity.ERROR, "Tekens die de leesrichting omdraaien",
+         "'{label}' bevat tekens die de leesrichting van de tekst omdraaien ({detail}); "
+         "in de bijlage kan de tekst dan achterstevoren staan.",
+         "Typ de tekst opnieuw of plak hem als platte tekst (Ctrl+Shift+V). Zolang ze erin "
+         "staan, maakt de toolkit geen bijlage."),
     Rule("te-lang", Severity.ERROR, "Tekst te lang voor Excel",
          "'{label}' is {detail} tekens lang; Excel bewaart er hoogstens 32.767.",
          "Kort de tekst in; Excel kapt langere tekst stilzwijgend af."),
@@ -81,6 +104,21 @@ RULES: tuple[Rule, ...] = (
          "andere rijen lijken leeg.",
          "Maak de samenvoeging ongedaan (Start > Samenvoegen en centreren) en vul elke rij "
          "zelf in."),
+    Rule("rijen-verborgen", Severity.WARNING, "Verborgen rijen worden gepubliceerd",
+         "De rijen {value} zijn in Excel verborgen (een filter of verborgen rijen), maar "
+         "tellen gewoon mee: wat erin staat, komt in de bijlage.",
+         "Wis het filter (Gegevens > Wissen) of maak de rijen zichtbaar en kijk ze na. Hoort "
+         "een pilot niet in de bijlage, zet dan 'Opnemen in bijlage' op 'Nee'; een actie "
+         "die er niet in hoort, haalt u uit het register."),
+    Rule("kolommen-verborgen", Severity.WARNING, "Verborgen kolommen worden gepubliceerd",
+         "De kolommen {value} zijn in Excel verborgen, maar worden gewoon gepubliceerd.",
+         "Maak de kolommen zichtbaar (rechtsklik op de kolomletters > Zichtbaar maken) en "
+         "kijk na wat erin staat."),
+    Rule("formule-niet-berekend", Severity.ERROR, "Formule zonder berekende waarde",
+         "'{label}' bevat een formule die Excel nog niet heeft berekend; er is geen waarde "
+         "om te controleren of te publiceren.",
+         "Open het register in Excel en sla het op: Excel berekent de formule dan. Of "
+         "vervang de formule door de waarde zelf."),
     Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
          "De instelling '{label}' is leeg.",
          "Vul op het tabblad Instellingen de waarde in."),
@@ -117,16 +155,27 @@ class Finding:
         return data
 
 
+_UNSHOWABLE = re.compile(f"{ILLEGAL_CHARS.pattern}|{BIDI_CONTROLS.pattern}")
+
+
+def visible(text: str) -> str:
+    """Text a report can hold and a reviewer can see: a control or direction character
+    becomes its code ("[U+0007]"), so it can neither break a report nor reverse it."""
+    if text.isprintable() and not BIDI_CONTROLS.search(text):
+        return text
+    return _UNSHOWABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def make_finding(
     code: str, sheet: str, row: int | None, column: str, label: str, value: object,
     detail: str = "", record: str = "",
 ) -> Finding:
     rule = RULES_BY_CODE[code]
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     shown = text if len(text) <= 120 else text[:117] + "…"
-    fields = {"label": label, "value": shown, "detail": detail}
+    fields = {"label": label, "value": shown, "detail": visible(detail)}
     return Finding(code, rule.severity, sheet, row, column, label, text,
-                   rule.message.format(**fields), rule.hint.format(**fields), record)
+                   rule.message.format(**fields), rule.hint.format(**fields), visible(record))
 
 
 def sort_key(finding: Finding) -> tuple[object, ...]:

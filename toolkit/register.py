@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import math
 import re
 import warnings
 import zipfile
@@ -24,7 +25,9 @@ from . import schema
 from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
+from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
 from .schema import TableSheet
+from .sheetxml import SheetFacts, scan_register
 
 HEADER_SEARCH_ROWS = 10
 
@@ -64,6 +67,8 @@ class Record:
             from .dates import format_dutch
 
             return format_dutch(value)
+        if value.__class__ is float:
+            return excel_general(value)  # type: ignore[arg-type]
         return str(value)
 
     def __getitem__(self, key: str) -> object:
@@ -82,6 +87,8 @@ class Register:
     date1904: bool = False
     #: merged ranges per sheet ("C5:C7"), as far as the reader could see them
     merged: dict[str, list[str]] = field(default_factory=dict)
+    #: hidden rows and columns and uncalculated formulas per sheet, from the sheet XML
+    facts: dict[str, SheetFacts] = field(default_factory=dict)
 
     @property
     def open_in_excel(self) -> bool:
@@ -100,8 +107,8 @@ class Register:
             from .dates import format_dutch
 
             return format_dutch(value)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
+        if isinstance(value, float):
+            return excel_general(value)
         return str(value)
 
 
@@ -128,20 +135,49 @@ def _require_defused_openpyxl() -> None:
         )
 
 
+def _number(value: int | float) -> int | float | str:
+    """Whole numbers as int (12, 2024), but only where Excel holds them exactly; a number
+    no spreadsheet can hold (infinite, or hundreds of digits from a script) reads as
+    Excel's own error text, so no later step has to cope with it."""
+    if value.__class__ is int:
+        if abs(value) < EXACT_LIMIT:
+            return value
+        try:
+            value = float(value)
+        except OverflowError:
+            return NOT_A_NUMBER
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    if value.is_integer() and abs(value) < EXACT_LIMIT:  # type: ignore[union-attr]
+        return int(value)
+    return value
+
+
 def _cell_value(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, timedelta):
         return str(value)
     if isinstance(value, str):
-        return value if value.strip() else None
+        return _text(value)
     if isinstance(value, time):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
+    if isinstance(value, int | float):
+        return _number(value)
     return value
+
+
+def _text(value: str) -> str | None:
+    """A text cell as the toolkit reads it: blank is None, a soft line break a new line.
+
+    Shift+Enter text pasted from Word arrives as U+000B (stored as _x000B_); it means a
+    line break, just like Alt+Enter.
+    """
+    if "\x0b" in value:
+        value = value.replace("\x0b", "\n")
+    return value if value.strip() else None
 
 
 def _find_sheet(workbook, wanted: str):  # type: ignore[no-untyped-def]
@@ -197,6 +233,8 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
             raw = values[index] if index < width else None
             if raw.__class__ is str:  # most cells: skip the type checks of _cell_value
                 value = raw if raw.strip() else None  # type: ignore[attr-defined]
+                if value is not None and "\x0b" in value:  # a soft line break: see _text
+                    value = _text(value)  # type: ignore[arg-type]
             else:
                 value = _cell_value(raw)
             row_values[key] = value
@@ -353,13 +391,19 @@ def _read_careful(register: Register) -> None:
         for wanted, title in titles.items():
             ws = workbook[title]
             ws.reset_dimensions()
-            rows[wanted] = enumerate(ws.iter_rows(values_only=True), start=1)
+            rows[wanted] = _unescaped(enumerate(ws.iter_rows(values_only=True), start=1))
             register.merged[wanted] = _merged_ranges(path, getattr(ws, "_worksheet_path", ""))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _fill(register, rows)
     except (RegisterStructureError, RegisterUnreadable):
         raise
+    except IndexError as exc:  # a reference to a shared text or style beyond the table
+        raise RegisterUnreadable(
+            f"'{path.name}' is beschadigd: een cel verwijst naar tekst of opmaak die niet "
+            f"in het bestand staat. Open het register in Excel, sla het opnieuw op en "
+            f"probeer opnieuw."
+        ) from exc
     except Exception as exc:
         raise RegisterUnreadable(
             f"'{path.name}' kon niet volledig worden gelezen ({type(exc).__name__}). "
@@ -367,6 +411,19 @@ def _read_careful(register: Register) -> None:
         ) from exc
     finally:
         workbook.close()
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(rows: Rows) -> Rows:
+    """Excel's _xHHHH_ escapes decoded, as calamine does: openpyxl's read-only mode keeps
+    them, so '_x000B_' (a soft line break) would otherwise reach the annex as text."""
+    for number, values in rows:
+        if any(v.__class__ is str and "_x" in v for v in values):  # type: ignore[operator]
+            values = tuple(_EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v)
+                           if v.__class__ is str else v for v in values)  # type: ignore[arg-type]
+        yield number, values
 
 
 _MERGE_CELL = re.compile(
@@ -409,6 +466,7 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
             f"en probeer opnieuw."
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
+    register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
     with _collector_paused():
         if careful or not scan.fast_reader_safe or not _read_fast(register):
             register.pilots, register.actions = [], []

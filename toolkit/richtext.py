@@ -8,7 +8,9 @@ validator needs to know what could not be understood, so both read this one mode
 from __future__ import annotations
 
 import html
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal, NamedTuple
@@ -25,8 +27,13 @@ _UNKNOWN_TAG = re.compile(
     r"[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+#: bidirectional overrides and isolates: they can show a council annex's text reversed
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SUSPECT_CHAR = re.compile(f"{ILLEGAL_CHARS.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
+SOFT_BREAK = "\x0b"  # vertical tab: how Word's Shift+Enter arrives in a cell
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
+_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+                           "\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
 _BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
 _PLAIN_PARAGRAPHS = re.compile(r"^\s*(?:<p>[^<&]*</p>\s*)+$")
@@ -44,6 +51,31 @@ _HTML_TOKEN = re.compile(
     r"|((?:[^<&]+|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)+)"  # text
     r"|(.)", re.DOTALL)  # the rest
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
+
+
+#: Excel keeps 15 significant digits; a whole number beyond this is not a count or a year
+EXACT_LIMIT = 1e15
+NOT_A_NUMBER = "#GETAL!"  # what a Dutch Excel shows for a number it cannot hold
+
+
+def excel_general(value: float) -> str:
+    """A number as Excel's General format shows it in a Dutch Excel: '12,5', '2024',
+    '1,5E+300' (never 301 digits), up to ten significant digits."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size >= 1e11 or size < 1e-4:
+        mantissa, exponent = f"{value:.5E}".split("E")
+        mantissa = mantissa.rstrip("0").rstrip(".").replace(".", ",")
+        power = int(exponent)
+        return f"{mantissa}E{'+' if power >= 0 else '-'}{abs(power):02d}"
+    decimals = max(0, 9 - math.floor(math.log10(size)))
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 class Run(NamedTuple):
@@ -102,6 +134,8 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
         text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if SOFT_BREAK in text:  # Shift+Enter pasted from Word: a line break like Alt+Enter
+        text = text.replace(SOFT_BREAK, "\n")
     if _ILLEGAL.search(text):
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
         issues.append(TextIssue("teken-ongeldig", codes))
@@ -119,16 +153,69 @@ def text_issues(text: str) -> list[TextIssue]:
         return []
     if "_x" in text:
         text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if SOFT_BREAK in text:
+        text = text.replace(SOFT_BREAK, "\n")
     issues = []
-    if _ILLEGAL.search(text):
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
-        issues.append(TextIssue("teken-ongeldig", codes))
-        text = _ILLEGAL.sub("", text)
+    if _SUSPECT_CHAR.search(text):  # one search for both kinds: most cells have neither
+        if _ILLEGAL.search(text):
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
+            issues.append(TextIssue("teken-ongeldig", codes))
+            text = _ILLEGAL.sub("", text)
+        if BIDI_CONTROLS.search(text):
+            issues.append(TextIssue("teken-richting", direction_chars(text)))
     if "<" in text and _UNKNOWN_TAG.search(text) and looks_like_html(text):
         unknown = dict.fromkeys(t.lower() for t in _TAG_NAME.findall(text)
                                 if t.lower() not in SUPPORTED_TAGS)
         issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
     return issues
+
+
+def tags_in(text: str) -> str:
+    """'<span>, <b>': the HTML tags in a field that holds plain text, else ''."""
+    if "<" not in text or not _HTML_HINT.search(text):
+        return ""
+    return ", ".join(dict.fromkeys(f"<{t.lower()}>" for t in _TAG_NAME.findall(text)))
+
+
+def plain_line(text: str) -> str:
+    """A plain-text field (a name, a goal) as it is published: in text that holds HTML
+    (a tag rich text knows, like <span> or <b>) the tags are left out and their text
+    kept, and "&amp;" becomes "&". Anything else, "<c>" too, is printed as typed."""
+    if "<" not in text or not looks_like_html(text):
+        return text
+    doc = _parse_html(text)
+    lines = (" ".join(line.split()) for p in doc.paragraphs for line in p.text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def direction_chars(text: str) -> str:
+    """'U+202E' for each kind of direction override or isolate in the text, else ''."""
+    if not BIDI_CONTROLS.search(text):
+        return ""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in BIDI_CONTROLS.findall(text)}))
+
+
+_ID_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # any space but a single plain one (tabs, nbsp, …)
+
+
+def id_oddities(text: str) -> str:
+    """What makes an ID look like another one while it is not: invisible characters,
+    odd or surrounding spaces, and letters that fold to others (full-width 'Ｐ')."""
+    if text.isascii() and text == text.strip() and not _ODD_SPACE.search(text):
+        return ""  # nearly every ID
+    found = []
+    if _ID_INVISIBLE.search(text):
+        found.append("onzichtbare tekens (" + ", ".join(
+            sorted({f"U+{ord(c):04X}" for c in _ID_INVISIBLE.findall(text)})) + ")")
+    if _ODD_SPACE.search(text.strip()):
+        found.append("bijzondere spaties of regeleinden")
+    if text != text.strip():
+        found.append("een spatie aan het begin of eind")
+    compact = "".join(text.split())  # spaces are named above
+    if unicodedata.normalize("NFKC", compact) != compact:
+        found.append("tekens in een andere vorm (zoals volle breedte)")
+    return ", ".join(found)
 
 
 def column_text_issues(texts: list[str]) -> dict[int, list[TextIssue]]:
@@ -154,7 +241,7 @@ def parse_rich(value: object) -> RichText:
     """Read a cell into paragraphs; never raises, never drops visible text."""
     if value is None:
         return RichText()
-    raw = str(value)
+    raw = excel_general(value) if value.__class__ is float else str(value)  # type: ignore[arg-type]
     lines = simple_paragraphs(raw)
     if lines is not None:
         return RichText([Paragraph([Run(line)]) for line in lines], raw)
@@ -174,7 +261,8 @@ def simple_paragraphs(value: object) -> list[str] | None:
     """
     if value is None:
         return []
-    text = value if value.__class__ is str else str(value)
+    text = value if value.__class__ is str else \
+        excel_general(value) if value.__class__ is float else str(value)  # type: ignore[arg-type]
     if "_x" in text or "\r" in text or (not text.isprintable() and _ILLEGAL.search(text)):
         return None  # clean_text would change it (isprintable() is the quick proof it won't)
     if "<" not in text:

@@ -271,7 +271,7 @@ def setting(key: str) -> Setting:
     raise KeyError(key)
 
 
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 @lru_cache(maxsize=65_536)  # controlled values repeat on every row

@@ -14,7 +14,14 @@ from pathlib import Path
 from . import dates, schema
 from .findings import RULES_BY_CODE, Finding, counts, make_finding, sort_key
 from .register import Record, Register, read_register
-from .richtext import parse_rich, text_issues
+from .richtext import (
+    direction_chars,
+    id_oddities,
+    parse_rich,
+    plain_line,
+    tags_in,
+    text_issues,
+)
 from .schema import TableSheet
 
 
@@ -83,6 +90,12 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return record.text("einddatum"), ""
     if code in ("html-onbekend", "teken-ongeldig"):
         return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
+    if code == "html-in-tekstveld":
+        return value, f"{tags_in(value)}; in de bijlage komt: '{plain_line(value)}'"
+    if code == "teken-richting":
+        return value, direction_chars(value)
+    if code == "id-onzichtbaar":
+        return value, id_oddities(value)
     if code == "te-lang":
         return value, f"{len(value):,}".replace(",", ".")
     if code == "vervolgrij":
@@ -137,11 +150,22 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
 
 def _settings_findings(register: Register, peildatum: date | None, peil_text: str) -> list[Finding]:
     findings = []
+    facts = register.facts.get(schema.SETTINGS_SHEET)
+    uncalculated = facts.uncalculated if facts else set()
     for s in schema.SETTINGS:
-        if s.required and not register.setting_text(s.key).strip():
-            row = register.setting_rows.get(s.key)
+        row = register.setting_rows.get(s.key)
+        if row and f"B{row}" in uncalculated:  # a formula, not an empty setting
+            findings.append(make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row,
+                                         "B", s.label, ""))
+        elif s.required and not register.setting_text(s.key).strip():
             findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, ""))
+        text = register.setting_text(s.key)
+        if direction_chars(text):  # the settings are printed in the annexes too
+            row = register.setting_rows.get(s.key)
+            findings.append(make_finding("teken-richting", schema.SETTINGS_SHEET, row,
+                                         "B" if row else "", s.label, text,
+                                         direction_chars(text)))
     if peildatum is None:
         row = register.setting_rows.get("peildatum")
         findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,
@@ -169,12 +193,66 @@ def _merged_findings(register: Register) -> list[Finding]:
     return findings
 
 
+def _ranges(numbers: list[int]) -> str:
+    """'5-9, 12': rows as a reviewer reads them."""
+    spans: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _sheet_xml_findings(register: Register) -> list[Finding]:
+    """Hidden rows and columns that are published anyway, and uncalculated formulas."""
+    findings = []
+    for sheet in schema.TABLE_SHEETS:
+        facts = register.facts.get(sheet.name)
+        records = register.records(sheet)
+        if facts is None or not records:
+            continue
+        by_row = {r.row: r for r in records}
+        letters = records[0].letters
+        key_of = {letter: key for key, letter in letters.items()}
+        hidden = [row for row in facts.hidden_rows if row in by_row]
+        if hidden:
+            first = by_row[hidden[0]]
+            loc = first.location(sheet.key_column)
+            findings.append(make_finding("rijen-verborgen", sheet.name, first.row, loc.column,
+                                         loc.label, _ranges(hidden), record=record_label(first)))
+        published = [letter for letter in facts.hidden_columns
+                     if letter in key_of and sheet.column(key_of[letter]).published]
+        if published:
+            names = ", ".join(f"{letter} ({sheet.column(key_of[letter]).label})"
+                              for letter in published)
+            findings.append(make_finding("kolommen-verborgen", sheet.name, None, published[0],
+                                         sheet.column(key_of[published[0]]).label, names,
+                                         record=sheet.name))
+        for ref in sorted(facts.uncalculated, key=lambda r: (len(r), r)):
+            column = ref.rstrip("0123456789")
+            row = int(ref[len(column):] or 0)
+            record = by_row.get(row)
+            if record is None or column not in key_of:
+                continue
+            findings.append(make_finding("formule-niet-berekend", sheet.name, row, column,
+                                         sheet.column(key_of[column]).label, "",
+                                         record=record_label(record)))
+    return findings
+
+
 def validate_register(register: Register, peildatum: date | None = None) -> ValidationResult:
     """Every finding for an already-read register; never raises for bad data."""
     peil, peil_text = resolve_peildatum(register, peildatum)
     findings = _settings_findings(register, peil, peil_text) + _merged_findings(register)
     for sheet in schema.TABLE_SHEETS:
         findings.extend(_sheet_findings(register, sheet, peil))
+    xml_findings = _sheet_xml_findings(register)
+    if xml_findings:  # an uncalculated formula is not an empty cell: say it once, rightly
+        formulas = {(f.sheet, f.cell) for f in xml_findings if f.code == "formule-niet-berekend"}
+        findings = [f for f in findings
+                    if not (f.code == "verplicht-leeg" and (f.sheet, f.cell) in formulas)]
+        findings.extend(xml_findings)
     findings.sort(key=sort_key)
     return ValidationResult(register, peil, findings)
 

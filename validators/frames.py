@@ -9,13 +9,25 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.dates import parse_date
-from toolkit.register import Record
-from toolkit.richtext import TextIssue, column_text_issues
+from toolkit.register import EXACT_LIMIT, NOT_A_NUMBER, Record
+from toolkit.richtext import (
+    TextIssue,
+    column_text_issues,
+    direction_chars,
+    id_oddities,
+    tags_in,
+)
 from toolkit.schema import Kind, TableSheet
 
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
-HTML, CHARS = "__html", "__tekens"
+HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
+DIRECTION, INVISIBLE, HUGE = "__richting", "__onzichtbaar", "__getal"
+
+
+def _per_cell(texts: list[str], detail) -> list[str]:  # type: ignore[no-untyped-def]
+    """detail(text) for each cell, after one search of the whole column found something."""
+    return [detail(t) if t else "" for t in texts]
 
 
 def _details(found: list[TextIssue], code: str) -> str:
@@ -32,6 +44,16 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                  for v, r in zip(values, records, strict=True)]
         texts = [t if t.strip() else "" for t in texts]  # blank is "": checks compare, not strip
         data[key] = texts
+        # the rarer rules get their column only where a search of the whole column finds
+        # something (the schema declares them optional): a clean register pays one search
+        rich = col.kind is Kind.RICH  # long texts: text_issues below looks at them
+        whole = "" if rich else "\n".join(texts)
+        if not rich and col.kind is not Kind.TEXT and direction_chars(whole):
+            data[key + DIRECTION] = _per_cell(texts, direction_chars)  # rich: text_issues
+        if col.kind is Kind.ID and (not whole.isascii() or "\t" in whole or "  " in whole
+                                    or whole.count("\n") >= len(texts)
+                                    or any(t != t.strip() for t in texts)):
+            data[key + INVISIBLE] = _per_cell(texts, id_oddities)
         if col.kind is Kind.DATE:
             parsed = [parse_date(v) for v in values]
             spans = [(p.periods[0].earliest, p.periods[-1].latest) if len(p.periods) == 1
@@ -39,10 +61,26 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + EARLIEST] = pd.to_datetime([e for e, _ in spans])
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
+        # a number where text belongs; whole numbers Excel holds exactly are int, not float
+        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID) and (
+                float in set(map(type, values)) or NOT_A_NUMBER in texts):
+            data[key + HUGE] = [t if (v.__class__ is float and not abs(v) < EXACT_LIMIT)
+                                or t == NOT_A_NUMBER else ""
+                                for v, t in zip(values, texts, strict=True)]
+        plain = col.published and col.kind is Kind.TEXT
+        if plain and "<" in whole:  # published without markup: any tag is worth a word
+            data[key + PLAIN_HTML] = _per_cell(texts, tags_in)
         if col.kind in (Kind.RICH, Kind.TEXT):
             html, chars = [""] * len(texts), [""] * len(texts)
+            direction: list[str] | None = None
             for i, found in column_text_issues(texts).items():
-                html[i] = _details(found, "html-onbekend")
+                if not plain:  # html-in-tekstveld names every tag there
+                    html[i] = _details(found, "html-onbekend")
                 chars[i] = _details(found, "teken-ongeldig")
+                if any(issue.code == "teken-richting" for issue in found):
+                    direction = direction or [""] * len(texts)
+                    direction[i] = _details(found, "teken-richting")
             data[col.key + HTML], data[col.key + CHARS] = html, chars
+            if direction:
+                data[key + DIRECTION] = direction
     return pd.DataFrame(data, index=pd.Index([r.row for r in records], name="rij"))

@@ -11,7 +11,17 @@ import pandera.pandas as pa
 from toolkit.dates import is_unknown_phrase
 from toolkit.schema import ACTIONS, CONTINUATION_BLANK, PILOTS, Kind, TableSheet, normalise
 
-from .frames import CHARS, DATE_KIND, EARLIEST, HTML, LATEST
+from .frames import (
+    CHARS,
+    DATE_KIND,
+    DIRECTION,
+    EARLIEST,
+    HTML,
+    HUGE,
+    INVISIBLE,
+    LATEST,
+    PLAIN_HTML,
+)
 
 EXCEL_MAX_CHARS = 32_767
 
@@ -47,6 +57,11 @@ def _list_check(allowed: list[str], folded: set[str],
     return check
 
 
+def _optional(code: str) -> pa.Column:
+    """A derived column sheet_frame adds only where its rule has something to say."""
+    return pa.Column(str, pa.Check(lambda s: s == "", name=code), required=False)
+
+
 def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {}
     for col in sheet.columns:
@@ -59,8 +74,8 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
             checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))
             checks.append(pa.Check(_list_check(allowed, folded, True),
                                    name="schrijfwijze-lijst"))
-        if col.key == "id":
-            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.duplicated(keep=False),
+        if col.key == "id":  # P-1, p-1 and "P-1 " (or with a zero-width space) are one ID
+            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
                                    name="id-dubbel"))
         if sheet is PILOTS and col.key == sheet.name_column:
             checks.append(pa.Check(
@@ -71,6 +86,13 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         if col.kind is Kind.DATE:
             columns[col.key + DATE_KIND] = pa.Column(
                 str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
+        columns[col.key + DIRECTION] = _optional("teken-richting")
+        if col.kind is Kind.ID:
+            columns[col.key + INVISIBLE] = _optional("id-onzichtbaar")
+        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):
+            columns[col.key + HUGE] = _optional("getal-onleesbaar")
+        if col.published and col.kind is Kind.TEXT:
+            columns[col.key + PLAIN_HTML] = _optional("html-in-tekstveld")
         if col.kind in (Kind.RICH, Kind.TEXT):
             columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
                                                               name="html-onbekend"))

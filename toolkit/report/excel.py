@@ -11,7 +11,7 @@ import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..findings import RULES_BY_CODE, Finding, Severity, summary
+from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
 from ..output import atomic_write
 from ..validate import ValidationResult
 
@@ -23,8 +23,9 @@ WIDTHS = (6, 13, 20, 12, 8, 34, 30, 40, 60, 60)
 
 
 def set_text(cell, value: object) -> None:  # type: ignore[no-untyped-def]
-    """Write as text, always: '=SOM(…)' or '@x' from a register must not become a formula."""
-    cell.value = "" if value is None else str(value)
+    """Write as text, always: '=SOM(…)' or '@x' from a register must not become a formula,
+    and a control character shows as its code instead of making openpyxl refuse the cell."""
+    cell.value = "" if value is None else visible(str(value))
     cell.data_type = "s"
 
 
@@ -42,7 +43,7 @@ def _annotate(workbook, findings: list[Finding]) -> None:  # type: ignore[no-unt
             else Severity.WARNING
         cell.fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
         text = "\n\n".join(f"{f.severity.upper()}: {f.message}\n{f.hint}" for f in found)
-        comment = Comment(text, "toolkit validate")
+        comment = Comment(visible(text), "toolkit validate")
         comment.width, comment.height = 320, 160
         cell.comment = comment
 
@@ -54,7 +55,7 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
 
     ws = workbook.create_sheet(SHEET, 0)
     workbook.active = 0
-    ws["A1"] = f"Bevindingen bij {result.register.path.name}"
+    set_text(ws["A1"], f"Bevindingen bij {result.register.path.name}")
     ws["A1"].font = Font(bold=True, size=14)
     peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
     c = result.counts
