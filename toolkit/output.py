@@ -32,8 +32,8 @@ STALE_AFTER_SECONDS = 24 * 3600
 LOCK_NAME = ".toolkit-bouw.lock"
 
 _REASONS = {
-    errno.EACCES: "geen schrijfrechten",
-    errno.EPERM: "geen schrijfrechten",
+    errno.EACCES: "geen toegang (de rechten ontbreken)",
+    errno.EPERM: "geen toegang (de rechten ontbreken)",
     errno.EROFS: "de schijf of map is alleen-lezen",
     errno.ENOSPC: "de schijf is vol",
     errno.EDQUOT: "de schijfruimte (quotum) is op",
