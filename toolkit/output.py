@@ -45,10 +45,10 @@ _REASONS = {
     errno.ELOOP: "het pad bevat een snelkoppeling (symlink) die naar zichzelf wijst",
 }
 _ADVICE = {
-    errno.ENOSPC: "Maak ruimte vrij of kies met --out/--report-dir een andere schijf.",
-    errno.EDQUOT: "Maak ruimte vrij of kies met --out/--report-dir een andere schijf.",
-    errno.ENAMETOOLONG: "Kies een kortere map (bijvoorbeeld direct onder C:\\ of uw "
-                        "thuismap) of een kortere editie en titel.",
+    errno.ENOSPC: "Maak ruimte vrij of kies een map op een andere schijf.",
+    errno.EDQUOT: "Maak ruimte vrij of kies een map op een andere schijf.",
+    errno.ENAMETOOLONG: "Kies een map met een korter pad (bijvoorbeeld direct onder C:\\ of "
+                        "in uw thuismap) of een kortere naam.",
 }
 
 
@@ -69,8 +69,7 @@ def reason(exc: OSError) -> str:
 
 
 def write_error(target: Path, exc: OSError) -> OutputError:
-    advice = _ADVICE.get(exc.errno or 0, "Kies met --out of --report-dir een map waarin u "
-                                         "mag schrijven.")
+    advice = _ADVICE.get(exc.errno or 0, "Kies een map waarin u mag schrijven.")
     return OutputError(
         f"'{shown(target)}' kan niet worden geschreven: {reason(exc)}. {advice} Er is geen "
         f"half bestand achtergebleven; een vorige versie is ongewijzigd."
@@ -257,7 +256,15 @@ def _acquire(path: Path, folder: Path) -> int:
         try:
             fd = os.open(path, flags, 0o666)
         except OSError as exc:
-            raise write_error(path, exc) from exc
+            if exc.errno == errno.ELOOP:  # a link planted where the lock file goes
+                raise OutputError(
+                    f"'{shown(path)}' is een snelkoppeling (symlink); de toolkit volgt die niet. "
+                    f"Verwijder het bestand en probeer opnieuw."
+                ) from exc
+            raise OutputError(
+                f"In de map '{shown(folder)}' kan niet worden geschreven: {reason(exc)}. "
+                f"{_ADVICE.get(exc.errno or 0, 'Kies een map waarin u mag schrijven.')}"
+            ) from exc
         try:
             if not _try_lock(fd):
                 raise _busy(folder, fd)
