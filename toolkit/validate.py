@@ -194,7 +194,9 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
     if not register.setting_text("inleiding").strip():
         add("inleiding-leeg", "inleiding", "")
     if not published_pilots(register) and not register.actions:
-        findings.append(make_finding("register-leeg", schema.PILOTS.name, None, "", "", ""))
+        findings.append(make_finding("register-leeg", schema.PILOTS.name, None, "",
+                                     schema.PILOTS.column("opnemen").label, "",
+                                     record="het hele register"))
     return findings
 
 
