@@ -276,3 +276,30 @@ def test_a_symlink_among_the_temporaries_is_never_followed(tmp_path):
     link.symlink_to(target)
     remove_stale_temporaries(folder)
     assert link.is_symlink() and target.read_text() == "blijft"
+
+
+def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_later_run_removes(
+        tmp_path):
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    before = (out / PILOT_DOC).read_bytes()
+    writing = tmp_path / "bezig"
+    script = textwrap.dedent(f"""
+        import pathlib, time
+        from toolkit import output
+        def half(tmp):
+            tmp.write_bytes(b"half")
+            pathlib.Path({str(writing)!r}).write_text("")
+            time.sleep(120)
+        output.atomic_write(pathlib.Path({str(out / PILOT_DOC)!r}), half)
+    """)
+    killed = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        _wait_for(writing.exists, "het schrijven")
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    assert (out / PILOT_DOC).read_bytes() == before  # never half replaced
+    assert len(_stray(out)) == 1  # what kill -9 leaves: the temporary, with the toolkit's name
+    assert _build(out).exit_code == 0
+    assert _stray(out) == []
