@@ -167,7 +167,8 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
 
     Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
     Bevindingen), een HTML-pagina en JSON. Het register zelf wordt nooit gewijzigd.
-    Exitcode 0: geen fouten (waarschuwingen mogen); 1: fouten; 2: onleesbaar bestand.
+    Exitcode 0: geen fouten (waarschuwingen mogen); 1: fouten; 2: een bestand of map
+    kan niet worden gelezen of geschreven; 130: afgebroken (Ctrl+C).
 
     \b
     Voorbeeld:
@@ -210,7 +211,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     gecontroleerd: bij fouten stopt de bouw (exitcode 1) en staan de rapporten in
     OUT/validatie. Daarna komen in OUT de Bijlage Monitoring evaluatie pilots, de
     statusbijlagen van het actieprogramma en manifest.json. Het register wordt nooit
-    gewijzigd.
+    gewijzigd. Een bijlage die na de vorige bouw is aangepast (in Word), blijft bewaard
+    als '... (bewerkt DATUM TIJD).docx'. Eén bouw per map tegelijk.
 
     \b
     Voorbeeld:
