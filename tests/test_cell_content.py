@@ -34,7 +34,7 @@ def make(tmp_path: Path, pilots: list[dict], actions: list[dict] | None = None,
          name: str = "register.xlsx") -> Path:
     path = tmp_path / name
     write_register(path, [{**GOOD, **p} for p in pilots], actions or [GOOD_ACTION],
-                   {"peildatum": date(2024, 4, 1)})
+                   {"peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."})
     return path
 
 
@@ -264,7 +264,8 @@ def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, c
 def test_direction_characters_in_a_setting_are_an_error(tmp_path):
     path = tmp_path / "r.xlsx"
     write_register(path, [GOOD], [GOOD_ACTION],
-                   {"peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer"})
+                   {"peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer",
+                    "inleiding": "Over deze bijlage."})
     assert [(c, s) for c, s, _ in flat(validate_file(path))] == [
         ("teken-richting", "Instellingen")]
 

@@ -102,18 +102,34 @@ CASES = {
                         [("rijen-verborgen", "Pilots", "A3")]),  # rows 3 and 4, one finding
     "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
+    "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
+    "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
+    "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B9")]),
+    "gemeente-voorvoegsel": ([{}], [], [("gemeente-voorvoegsel", "Instellingen", "B2")]),
+    "inleiding-leeg": ([{}], [], [("inleiding-leeg", "Instellingen", "B7")]),
+    "register-leeg": ([{"opnemen": "Nee"}], [], [("register-leeg", "Pilots", "")]),
+}
+#: settings per rule (on top of a peildatum and an inleiding)
+SETTING_CASES = {
+    "instelling-te-lang": {"editie": "x" * 101},
+    "bijlagenummer-ongeldig": {"bijlage_pilots_nummer": "0"},
+    "bijlagenummer-dubbel": {"bijlage_pilots_nummer": "2", "bijlage_acties_eerste_nummer": "2"},
+    "gemeente-voorvoegsel": {"gemeente": "Gemeente Zoetermeer"},
+    "inleiding-leeg": {"inleiding": ""},
 }
 
 
 def _register(tmp_path, code, pilots, actions):
-    settings = {"peildatum": date(2024, 4, 1)}
+    settings = {"peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
+                **SETTING_CASES.get(code, {})}
     if code == "instelling-leeg":
         settings["gemeente"] = ""
     if code == "peildatum-ontbreekt":
         settings["peildatum"] = "binnenkort"
     path = tmp_path / f"{code}.xlsx"
-    write_register(path, [{**GOOD, **changes} for changes in pilots],
-                   actions or [GOOD_ACTION], settings)
+    if code != "register-leeg":
+        actions = actions or [GOOD_ACTION]
+    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings)
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")

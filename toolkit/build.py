@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -24,13 +25,14 @@ from .bundled import bundled
 from .cards import (
     action_sections_xml,
     changes_xml,
+    municipality,
     pilot_cards_xml,
     published_pilots,
     rich_xml,
 )
-from .errors import TemplateError
+from .errors import OutputError, TemplateError
 from .findings import summary
-from .output import atomic_write, ensure_dir
+from .output import atomic_write, folder_lock, reason, shown
 from .register import Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
 
@@ -79,6 +81,8 @@ class BuildResult:
     documents: list[Path] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     manifest: Path | None = None
+    #: Annexes changed after the last build (in Word), kept under a new name.
+    kept: list[Path] = field(default_factory=list)
 
 
 def _styles(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -99,7 +103,7 @@ def _context(register: Register, peildatum: date | None) -> dict[str, str]:
     from .dates import format_dutch
 
     return {
-        "gemeente": register.setting_text("gemeente"),
+        "gemeente": municipality(register.setting_text("gemeente")),
         "editie": register.setting_text("editie"),
         "peildatum": format_dutch(peildatum) if peildatum else "",
         "titel": register.setting_text("bijlage_pilots_titel") or "Monitoring evaluatie pilots",
@@ -400,9 +404,17 @@ def _deterministic_zip(
     return out.getvalue()
 
 
+#: A document's file name stays under this many bytes (most file systems allow 255, and
+#: a kept copy adds " (bewerkt 2026-11-22 1430)").
+MAX_NAME_BYTES = 180
+
+
 def _safe_name(text: str) -> str:
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "", text)
-    return " ".join(cleaned.split()).strip(" .") or "bijlage"
+    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]', "", text)
+    name = " ".join(cleaned.split()).strip(" .") or "bijlage"
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1].rstrip(" .")
+    return name
 
 
 def document_names(register: Register) -> tuple[str, str]:
@@ -451,7 +463,7 @@ def build_documents(
                                              if changes else []) if c.new)
     if parallel is None:
         parallel = len(register.pilots) + len(register.actions) >= PARALLEL_FROM_ROWS
-    with frozen_heap():
+    with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # Both annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
         documents = [
@@ -469,31 +481,92 @@ def build_documents(
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
             result = BuildResult(validation)
-            ensure_dir(out_dir)
-            write_reports(validation, out_dir / "validatie", excel=bool(validation.errors))
+            write_reports(validation, _subfolder(out_dir, "validatie"),
+                          excel=bool(validation.errors))
             progress(f"Validatie: {summary(validation.counts)}.")
             if validation.errors:
                 return result
             names = document_names(register)
             counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
+            recorded = _recorded_hashes(out_dir)
             for name, document, count in zip(names, documents, counts, strict=False):
                 content = document.result()
+                kept = _keep_edited(out_dir / name, recorded, content)
+                if kept is not None:
+                    result.kept.append(kept)
+                    progress(f"Let op: '{shown(name)}' is na de vorige bouw gewijzigd (in Word?). "
+                             f"Die versie is bewaard als '{shown(kept.name)}'; neem de "
+                             f"wijzigingen over in het register als ze in de bijlage horen.")
                 target = atomic_write(out_dir / name, lambda tmp, c=content: tmp.write_bytes(c),
                                       protect=(register.path,))
                 result.documents.append(target)
-                progress(f"Geschreven: {target} ({count})")
+                progress(f"Geschreven: {shown(target)} ({count})")
+            result.manifest = _write_manifest(register, validation, result.documents, out_dir)
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
-    result.manifest = _write_manifest(register, validation, result.documents, out_dir)
     return result
+
+
+def _subfolder(out_dir: Path, name: str) -> Path:
+    """A folder inside out_dir; a symbolic link there would lead the writing elsewhere."""
+    folder = out_dir / name
+    if folder.is_symlink():
+        raise OutputError(
+            f"'{shown(folder)}' is een snelkoppeling (symlink) naar een andere map; de toolkit "
+            f"schrijft niet buiten de uitvoermap. Verwijder de snelkoppeling of kies met --out "
+            f"een andere map."
+        )
+    return folder
+
+
+def _recorded_hashes(out_dir: Path) -> dict[str, str]:
+    """The documents' hashes in the previous build's manifest ({} without a usable one)."""
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        files = data["bestanden"]
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _keep_edited(target: Path, recorded: dict[str, str], content: bytes) -> Path | None:
+    """An annex changed since the toolkit wrote it is renamed, never overwritten.
+
+    Unchanged means: the hash the previous manifest recorded for it, or the bytes about
+    to be written. A document without a record (no manifest) counts as changed: it may
+    be someone's work. The kept copy is named after the time it was last saved.
+    """
+    if target.is_symlink() or not target.is_file():
+        return None
+    try:
+        current = hashlib.sha256(target.read_bytes()).hexdigest()
+        saved = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y-%m-%d %H%M")
+    except OSError:
+        return None  # unreadable: atomic_write says what is wrong
+    if current in (recorded.get(target.name), hashlib.sha256(content).hexdigest()):
+        return None
+    for n in range(1, 1000):
+        kept = target.with_name(f"{target.stem} (bewerkt {saved}{'' if n == 1 else f' {n}'})"
+                                f"{target.suffix}")
+        if not os.path.lexists(kept):
+            break
+    try:
+        os.rename(target, kept)
+    except OSError as exc:
+        raise OutputError(
+            f"'{shown(target.name)}' is na de vorige bouw gewijzigd en blijft daarom bewaard, "
+            f"maar het hernoemen lukt niet ({reason(exc)}). Is het geopend in Word? Sluit het "
+            f"en probeer opnieuw; er is niets overschreven."
+        ) from exc
+    return kept
 
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
                     out_dir: Path) -> Path:
     data = {
         "toolkit": __version__,
-        "register": register.path.name,
+        "register": shown(register.path.name),
         "register_sha256": register.sha256,
         "peildatum": validation.peildatum.isoformat() if validation.peildatum else None,
         "editie": register.setting_text("editie"),

@@ -24,15 +24,29 @@ OPEN_NOTE = ("Let op: het register is nu geopend in Excel of LibreOffice. Wijzig
              "niet zijn opgeslagen, komen niet mee.")
 
 
+#: Exit codes besides 0, 1 (validation errors) and 2 (cannot read or write); README "Exitcodes".
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a process stopped by SIGINT
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away (`| head`), as for SIGPIPE
+
+
 def _fail(exc: Exception, debug: bool) -> None:
     """A ToolkitError becomes its Dutch message and exit code 2; never a traceback."""
     from .errors import ToolkitError
+    from .output import reason, shown
 
+    if isinstance(exc, BrokenPipeError):
+        raise exc  # the group ends quietly (ToolkitGroup.invoke)
     if debug:
         raise exc
     if isinstance(exc, ToolkitError):
-        click.secho(f"Fout: {exc}", fg="red", err=True)
+        click.secho(f"Fout: {shown(exc)}", fg="red", err=True)
         sys.exit(exc.exit_code)
+    if isinstance(exc, OSError):
+        where = f"'{shown(exc.filename)}'" if exc.filename else "Een bestand"
+        click.secho(f"Fout: {where} kan niet worden gelezen of geschreven: {reason(exc)}. "
+                    f"Controleer de naam, de map en de rechten en probeer opnieuw.",
+                    fg="red", err=True)
+        sys.exit(2)
     click.secho(
         f"Onverwachte fout ({type(exc).__name__}: {exc}). Uw bestanden zijn niet gewijzigd. "
         f"Draai het commando opnieuw met --debug en stuur de uitvoer naar de beheerder.",
@@ -41,7 +55,44 @@ def _fail(exc: Exception, debug: bool) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings=CONTEXT)
+def _printable_output() -> None:
+    """A file name that is not UTF-8 (SMB shares) must print, not crash the message."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        try:
+            stream.reconfigure(errors="surrogateescape" if encoding == "utf8"  # type: ignore[union-attr]
+                               else "backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: nothing more to stdout, not even Python's flush at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's runner)
+        pass
+
+
+class ToolkitGroup(click.Group):
+    """Ctrl+C and a closed pipe end a command with a short Dutch line, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.secho("\nAfgebroken (Ctrl+C). Bestanden die nog niet klaar waren, zijn niet "
+                        "geschreven; het register is ongewijzigd.", fg="yellow", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+
+
+@click.group(cls=ToolkitGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", message="toolkit %(version)s",
                       help="Toon het versienummer en stop.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
@@ -58,6 +109,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _printable_output()
 
 
 @cli.command(context_settings=CONTEXT)
@@ -115,7 +167,8 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
 
     Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
     Bevindingen), een HTML-pagina en JSON. Het register zelf wordt nooit gewijzigd.
-    Exitcode 0: geen fouten (waarschuwingen mogen); 1: fouten; 2: onleesbaar bestand.
+    Exitcode 0: geen fouten (waarschuwingen mogen); 1: fouten; 2: een bestand of map
+    kan niet worden gelezen of geschreven; 130: afgebroken (Ctrl+C).
 
     \b
     Voorbeeld:
@@ -158,7 +211,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     gecontroleerd: bij fouten stopt de bouw (exitcode 1) en staan de rapporten in
     OUT/validatie. Daarna komen in OUT de Bijlage Monitoring evaluatie pilots, de
     statusbijlagen van het actieprogramma en manifest.json. Het register wordt nooit
-    gewijzigd.
+    gewijzigd. Een bijlage die na de vorige bouw is aangepast (in Word), blijft bewaard
+    als '... (bewerkt DATUM TIJD).docx'. Eén bouw per map tegelijk.
 
     \b
     Voorbeeld:
@@ -167,33 +221,37 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register_najaar.xlsx --previous register_voorjaar.xlsx
     """
     from .build import build_documents
+    from .output import folder_lock, shown
     from .pdf import convert_to_pdf
     from .register import read_register
     from .report.terminal import print_summary
 
     path = register or EXAMPLE_REGISTER
     try:
-        click.echo(f"Register lezen: {path}")
+        click.echo(f"Register lezen: {shown(path)}")
         reg = read_register(path)
         click.echo(f"Gelezen: {len(reg.pilots)} pilots, {len(reg.actions)} acties.")
         if reg.open_in_excel:
             click.secho(OPEN_NOTE, fg="yellow")
         before = read_register(previous) if previous else None
-        result = build_documents(reg, out, peildatum, progress=click.echo, previous=before)
-        print_summary(result.validation)
-        if result.validation.errors:
-            click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
-                        f"{out / 'validatie'}", fg="red", err=True)
-            sys.exit(1)
-        if pdf:
-            for made in convert_to_pdf(result.documents, out):
-                click.echo(f"PDF: {made}")
+        with folder_lock(out):  # the PDFs too: one build per output folder at a time
+            result = build_documents(reg, out, peildatum, progress=click.echo, previous=before)
+            print_summary(result.validation)
+            if result.validation.errors:
+                click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
+                            f"{shown(out / 'validatie')}", fg="red", err=True)
+                sys.exit(1)
+            for kept in result.kept:
+                click.secho(f"Bewaard (na de vorige bouw gewijzigd): {shown(kept)}", fg="yellow")
+            if pdf:
+                for made in convert_to_pdf(result.documents, out):
+                    click.echo(f"PDF: {shown(made)}")
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
-    click.secho(f"Klaar. De bijlagen staan in {out}.", fg="green")
+    click.secho(f"Klaar. De bijlagen staan in {shown(out)}.", fg="green")
 
 
 @cli.command("import", context_settings=CONTEXT)

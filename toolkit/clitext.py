@@ -38,6 +38,15 @@ DUTCH = {
     "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} is een map.",
     "{name} {filename!r} is a file.": "{name} {filename!r} is een bestand.",
+    "{name} {filename!r} is not readable.":
+        "{name} {filename!r} kan niet worden gelezen (geen leesrechten). Vraag toegang of "
+        "kopieer het bestand naar een eigen map.",
+    "{name} {filename!r} is not writable.":
+        "{name} {filename!r} is niet beschrijfbaar (geen schrijfrechten). Kies een andere map.",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} kan niet worden uitgevoerd.",
+    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
+    "integer": "geheel getal",
+    "float": "getal",
     "file": "bestand",
     "directory": "map",
     "path": "pad",

@@ -122,6 +122,32 @@ RULES: tuple[Rule, ...] = (
     Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
          "De instelling '{label}' is leeg.",
          "Vul op het tabblad Instellingen de waarde in."),
+    Rule("instelling-te-lang", Severity.ERROR, "Instelling te lang",
+         "'{label}' is {detail} tekens lang; hoogstens {value} passen in de titel, de "
+         "documenteigenschappen en de bestandsnaam van de bijlage.",
+         "Kort de tekst in op het tabblad Instellingen; een lange toelichting hoort in de "
+         "Inleiding."),
+    Rule("bijlagenummer-ongeldig", Severity.ERROR, "Bijlagenummer ongeldig",
+         "'{value}' is geen bruikbaar nummer voor '{label}'.",
+         "Vul een heel getal van 1 tot en met 999 in, bijvoorbeeld 5{detail}."),
+    Rule("bijlagenummer-dubbel", Severity.WARNING, "Twee bijlagen met hetzelfde nummer",
+         "De pilotbijlage heeft nummer {value}, maar de statusbijlagen zijn genummerd "
+         "{detail}: twee bijlagen krijgen hetzelfde nummer.",
+         "Pas 'Nummer bijlage pilots' of 'Eerste nummer statusbijlagen' aan, zodat elke "
+         "bijlage een eigen nummer heeft."),
+    Rule("gemeente-voorvoegsel", Severity.WARNING, "'Gemeente' staat al in de naam",
+         "'{value}' begint met 'Gemeente'; de bijlagen zetten dat woord er zelf voor.",
+         "De toolkit laat het dubbele woord weg ('Gemeente {detail}'). Schrijf op het "
+         "tabblad Instellingen alleen de naam: {detail}."),
+    Rule("inleiding-leeg", Severity.WARNING, "Geen inleiding",
+         "De instelling '{label}' is leeg; de pilotbijlage krijgt geen inleidende tekst.",
+         "Schrijf op het tabblad Instellingen een inleiding (alinea's scheiden met "
+         "Alt+Enter), of laat hem bewust leeg."),
+    Rule("register-leeg", Severity.WARNING, "Niets om te publiceren",
+         "Het register heeft geen pilots die in de bijlage komen ('Opnemen in bijlage' op "
+         "'Ja' of 'Laatste keer') en geen acties; de pilotbijlage blijft leeg.",
+         "Is dit het goede register? Vul de tabbladen Pilots en Acties, of zet "
+         "'Opnemen in bijlage' op 'Ja' bij de pilots die in de bijlage horen."),
     Rule("peildatum-ontbreekt", Severity.WARNING, "Geen peildatum",
          "Er is geen bruikbare peildatum ('{value}'); de controles ten opzichte van de "
          "peildatum zijn overgeslagen.",

@@ -2,24 +2,90 @@
 
 A report or annex that is open in Excel or Word cannot be replaced on Windows shares;
 then the previous file stays intact and the user is told, in Dutch, to close it.
+
+Every temporary file is named `.toolkit-tmp-<machine>-<process>-…`, so a later run can
+recognise one left behind by a killed run and remove it; any other file is never
+touched. One build per output folder at a time: `folder_lock` holds a lock file there.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import socket
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
 
+#: Every temporary file the toolkit makes starts with this; nothing else is ever removed.
+TEMP_PREFIX = ".toolkit-tmp-"
+_TEMP_NAME = re.compile(r"^\.toolkit-tmp-([A-Za-z0-9]*)-(\d+)-")
+#: A temporary file this old is stale even when its process cannot be checked (another
+#: machine on a shared folder, or Windows).
+STALE_AFTER_SECONDS = 24 * 3600
+LOCK_NAME = ".toolkit-bouw.lock"
+
+_REASONS = {
+    errno.EACCES: "geen toegang (de rechten ontbreken)",
+    errno.EPERM: "geen toegang (de rechten ontbreken)",
+    errno.EROFS: "de schijf of map is alleen-lezen",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.ENAMETOOLONG: "het pad of de bestandsnaam is te lang",
+    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+    errno.EEXIST: "er staat al een bestand met die naam",
+    errno.EISDIR: "er staat een map met die naam",
+    errno.ENOENT: "de map bestaat niet (meer)",
+    errno.ELOOP: "het pad bevat een snelkoppeling (symlink) die naar zichzelf wijst",
+}
+_ADVICE = {
+    errno.ENOSPC: "Maak ruimte vrij of kies een map op een andere schijf.",
+    errno.EDQUOT: "Maak ruimte vrij of kies een map op een andere schijf.",
+    errno.ENAMETOOLONG: "Kies een map met een korter pad (bijvoorbeeld direct onder C:\\ of "
+                        "in uw thuismap) of een kortere naam.",
+}
+
+
+def shown(path: object) -> str:
+    """A path as text that can always be printed and written as UTF-8.
+
+    A file name that is not UTF-8 (from an SMB share) arrives with surrogate escapes;
+    the unreadable byte becomes '�' instead of crashing the message.
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def reason(exc: OSError) -> str:
+    """What went wrong, in Dutch, for an operating-system error."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or type(exc).__name__
+
+
+def write_error(target: Path, exc: OSError) -> OutputError:
+    advice = _ADVICE.get(exc.errno or 0, "Kies een map waarin u mag schrijven.")
+    return OutputError(
+        f"'{shown(target)}' kan niet worden geschreven: {reason(exc)}. {advice} Er is geen "
+        f"half bestand achtergebleven; een vorige versie is ongewijzigd."
+    )
+
 
 def ensure_dir(folder: Path) -> Path:
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        why = reason(exc)
+        if isinstance(exc, FileExistsError) or exc.errno == errno.ENOTDIR:
+            why = "er staat een bestand waar een map moet staan"
         raise OutputError(
-            f"De map '{folder}' kan niet worden gemaakt ({exc.strerror}). Kies een andere map."
+            f"De map '{shown(folder)}' kan niet worden gemaakt ({why}). Kies een andere map."
         ) from exc
     return folder
 
@@ -31,34 +97,93 @@ def check_new_register(path: Path) -> Path:
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{path.name}').")
+        raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{shown(path.name)}').")
     if path.exists():
         raise OutputError(
-            f"'{path}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
+            f"'{shown(path)}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
             f"andere naam of verplaats het bestaande bestand."
         )
     if not path.parent.exists():
-        raise OutputError(f"De map '{path.parent}' bestaat niet.")
+        raise OutputError(f"De map '{shown(path.parent)}' bestaat niet.")
     return path
+
+
+def _machine() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16]
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove temporary files a killed toolkit run left in folder; return them.
+
+    Only files named by atomic_write qualify, and only when their process (on this
+    machine) is gone, or when they are older than STALE_AFTER_SECONDS.
+    """
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    machine, now = _machine(), time.time()
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if not match:
+            continue
+        path = Path(folder) / name
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if not os.path.isfile(path) or path.is_symlink():
+            continue
+        dead = (sys.platform != "win32" and match.group(1) == machine
+                and not _pid_alive(int(match.group(2))))
+        if dead or now - info.st_mtime > STALE_AFTER_SECONDS:
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
 
 
 def atomic_write(target: Path, write: Callable[[Path], object],
                  protect: tuple[Path, ...] = ()) -> Path:
-    """Call write(tmp) and move tmp over target only when it succeeded."""
+    """Call write(tmp) and move tmp over target only when it succeeded.
+
+    A symbolic link at target is replaced by the new file; nothing is written through it.
+    """
     target = Path(target)
     for path in protect:
         if path.exists() and target.exists() and os.path.samefile(path, target):
             raise OutputError(
-                f"'{target}' is het register zelf; de toolkit schrijft nooit over het register. "
-                f"Kies een andere uitvoermap."
+                f"'{shown(target)}' is het register zelf; de toolkit schrijft nooit over het "
+                f"register. Kies een andere uitvoermap."
             )
         if path.resolve() == target.resolve():
             raise OutputError(
-                f"'{target}' is het register zelf; de toolkit schrijft nooit over het register."
+                f"'{shown(target)}' is het register zelf; de toolkit schrijft nooit over het "
+                f"register."
             )
     ensure_dir(target.parent)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,
-                                        dir=target.parent)
+    remove_stale_temporaries(target.parent)
+    prefix = f"{TEMP_PREFIX}{_machine()}-{os.getpid()}-{target.stem[:24]}-"
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix[:16],
+                                            dir=target.parent)
+    except OSError as exc:
+        raise write_error(target, exc) from exc
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -68,14 +193,120 @@ def atomic_write(target: Path, write: Callable[[Path], object],
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
         os.replace(tmp, target)
     except PermissionError as exc:
+        if target.is_dir():
+            raise write_error(target, IsADirectoryError(errno.EISDIR, "")) from exc
         raise OutputError(
-            f"'{target.name}' kan niet worden overschreven: is het geopend in Excel of Word? "
-            f"Sluit het bestand en probeer opnieuw. De vorige versie is ongewijzigd."
+            f"'{shown(target.name)}' kan niet worden overschreven: is het geopend in Excel of "
+            f"Word? Sluit het bestand en probeer opnieuw. De vorige versie is ongewijzigd."
         ) from exc
+    except OSError as exc:
+        raise write_error(target, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target
 
 
 def atomic_write_text(target: Path, text: str) -> Path:
+    text = shown(text)  # a non-UTF-8 file name in the text must not stop the writing
     return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+_held: dict[str, int] = {}
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[Path]:
+    """Hold the folder for one build; a second build there is refused with a Dutch message.
+
+    The lock is the operating system's (flock on a lock file): it ends with the process,
+    so a build that was killed never blocks the next one. Re-entrant within a process.
+    """
+    folder = ensure_dir(folder)
+    key = os.path.realpath(folder)
+    if key in _held:
+        yield folder
+        return
+    path = folder / LOCK_NAME
+    fd = _acquire(path, folder)
+    _held[key] = fd
+    try:
+        yield folder
+    finally:
+        del _held[key]
+        _release(path, fd)
+
+
+def _busy(folder: Path, fd: int) -> OutputError:
+    try:
+        other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") \
+            else ""
+    except OSError:
+        other = ""
+    who = f" (proces {other})" if other.isdigit() else ""
+    return OutputError(
+        f"In de map '{shown(folder)}' maakt een andere toolkit-bouw{who} nu de bijlagen. Wacht "
+        f"tot die klaar is, of kies met --out een andere map. (Twee bouwen tegelijk in één "
+        f"map zouden bijlagen van verschillende registers door elkaar zetten.)"
+    )
+
+
+def _acquire(path: Path, folder: Path) -> int:
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(20):
+        try:
+            fd = os.open(path, flags, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a link planted where the lock file goes
+                raise OutputError(
+                    f"'{shown(path)}' is een snelkoppeling (symlink); de toolkit volgt die niet. "
+                    f"Verwijder het bestand en probeer opnieuw."
+                ) from exc
+            raise OutputError(
+                f"In de map '{shown(folder)}' kan niet worden geschreven: {reason(exc)}. "
+                f"{_ADVICE.get(exc.errno or 0, 'Kies een map waarin u mag schrijven.')}"
+            ) from exc
+        try:
+            if not _try_lock(fd):
+                raise _busy(folder, fd)
+            if sys.platform != "win32" and os.fstat(fd).st_ino != os.stat(path).st_ino:
+                os.close(fd)  # the previous holder removed the file meanwhile: again
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    raise _busy(folder, -1)
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system without locks: go on unprotected rather than refuse
+        return True
+    return True
+
+
+def _release(path: Path, fd: int) -> None:
+    if sys.platform != "win32":
+        try:
+            path.unlink()  # while still holding it, so no one locks a removed file
+        except OSError:
+            pass
+    os.close(fd)

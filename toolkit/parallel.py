@@ -7,13 +7,18 @@ register already in memory (nothing to copy or pickle) and hands back only the f
 .docx bytes, which are compressed and small. Where fork is not available (Windows) or
 anything goes wrong in the helper, the work is simply done here, in order: the result
 is the same, only slower.
+
+A helper dies with this process (Linux: PR_SET_PDEATHSIG), so a build that is killed
+leaves no helpers behind, blocked on a pipe nobody reads.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -60,7 +65,7 @@ class Background(Generic[T]):
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_run, args=(fn, sender), daemon=True)
+        process = context.Process(target=_run, args=(fn, sender, os.getpid()), daemon=True)
         try:
             process.start()
         except OSError:  # no processes left, no memory to fork: do it here later
@@ -97,7 +102,22 @@ class Background(Generic[T]):
             self._process = self._receiver = None
 
 
-def _run(fn: Callable[[], object], sender) -> None:  # type: ignore[no-untyped-def]
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked helper: be killed when the parent dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux or no prctl: the getppid check remains
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _run(fn: Callable[[], object], sender, parent: int) -> None:  # type: ignore[no-untyped-def]
+    die_with_parent(parent)
     try:
         sender.send(("ok", fn()))
     except ToolkitError as exc:

@@ -166,11 +166,61 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
             findings.append(make_finding("teken-richting", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, text,
                                          direction_chars(text)))
+    findings.extend(_publishing_settings_findings(register))
     if peildatum is None:
         row = register.setting_rows.get("peildatum")
         findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,
                                      "B" if row else "", schema.setting("peildatum").label,
                                      peil_text or "leeg"))
+    return findings
+
+
+#: The longest single-line setting (gemeente, editie, titles): it goes into the annex's
+#: title, its document properties (at most 255 characters) and its file name.
+MAX_SETTING_LENGTH = 100
+_NUMBER_SETTINGS = ("bijlage_pilots_nummer", "bijlage_acties_eerste_nummer")
+
+
+def _publishing_settings_findings(register: Register) -> list[Finding]:
+    """Settings that would give a wrong or broken annex: numbers, lengths, 'Gemeente'."""
+    from .cards import annex_number, municipality, published_pilots
+
+    findings = []
+
+    def add(code: str, key: str, value: object, detail: str = "") -> None:
+        row = register.setting_rows.get(key)
+        findings.append(make_finding(code, schema.SETTINGS_SHEET, row, "B" if row else "",
+                                     schema.setting(key).label, value, detail))
+
+    for s in schema.SETTINGS:
+        text = register.setting_text(s.key).strip()
+        if s.kind is schema.Kind.TEXT and s.key not in _NUMBER_SETTINGS \
+                and len(text) > MAX_SETTING_LENGTH:
+            add("instelling-te-lang", s.key, MAX_SETTING_LENGTH, f"{len(text):,}".replace(",", "."))
+    numbers = {}
+    for key in _NUMBER_SETTINGS:
+        text = register.setting_text(key).strip()
+        letter_ok = key == "bijlage_pilots_nummer"
+        numbers[key] = annex_number(text, letter_ok)
+        if text and numbers[key] is None:
+            add("bijlagenummer-ongeldig", key, text, " (of 5a)" if letter_ok else "")
+    pilot_number, first = numbers["bijlage_pilots_nummer"], numbers["bijlage_acties_eerste_nummer"]
+    opgaven = len({a.text("opgave") for a in register.actions})
+    if pilot_number is not None and first is not None and opgaven:
+        last = first + opgaven - 1
+        if first <= pilot_number <= last:
+            span = str(first) if last == first else f"{first} tot en met {last}"
+            add("bijlagenummer-dubbel", "bijlage_acties_eerste_nummer",
+                register.setting_text("bijlage_pilots_nummer").strip(), span)
+    gemeente = register.setting_text("gemeente").strip()
+    if gemeente and municipality(gemeente) != gemeente:
+        add("gemeente-voorvoegsel", "gemeente", gemeente, municipality(gemeente))
+    if not register.setting_text("inleiding").strip():
+        add("inleiding-leeg", "inleiding", "")
+    if not published_pilots(register) and not register.actions:
+        findings.append(make_finding("register-leeg", schema.PILOTS.name, None, "",
+                                     schema.PILOTS.column("opnemen").label, "",
+                                     record="het hele register"))
     return findings
 
 

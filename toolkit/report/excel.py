@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
-from ..output import atomic_write
+from ..output import atomic_write, shown
 from ..validate import ValidationResult
 
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
@@ -55,7 +55,7 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
 
     ws = workbook.create_sheet(SHEET, 0)
     workbook.active = 0
-    set_text(ws["A1"], f"Bevindingen bij {result.register.path.name}")
+    set_text(ws["A1"], f"Bevindingen bij {shown(result.register.path.name)}")
     ws["A1"].font = Font(bold=True, size=14)
     peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
     c = result.counts

@@ -15,7 +15,11 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console()
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # the CLI ends quietly with its own exit code (`| head`)
+
+    console = console or QuietConsole()
     c = result.counts
     colour = "red" if c["fout"] else "yellow" if c["waarschuwing"] else "green"
     console.print(f"[bold {colour}]{escape(result.register.path.name)}: {summary(c)}[/]")

@@ -1,0 +1,305 @@
+"""What a build leaves in its output folder: nothing lost, nothing mixed, nothing stray.
+
+Edited annexes are kept, one build per folder at a time, helpers and temporary files
+do not outlive a killed build, and every write failure is a Dutch message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE, ROOT
+from docx import Document
+
+from toolkit import output
+from toolkit.cli import cli
+from toolkit.output import TEMP_PREFIX, atomic_write, folder_lock, remove_stale_temporaries
+from toolkit.parallel import can_fork
+from toolkit.register import read_register
+
+PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
+ACTIONS_DOC = "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"
+TOOLKIT = [sys.executable, "-m", "toolkit"]
+needs_fork = pytest.mark.skipif(not can_fork(), reason="hulpprocessen met fork alleen op Linux")
+
+
+def _build(out: Path, *extra: str, register: Path = EXAMPLE):
+    return CliRunner().invoke(cli, ["build", str(register), "--out", str(out), *extra])
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stray(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(f"{TEMP_PREFIX}*"))
+
+
+def _wait_for(predicate, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"wachten op {what} duurde te lang")
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+# 1. An annex edited in Word since the last build is kept ---------------------------------
+
+
+def test_an_annex_edited_after_the_build_is_kept_under_a_new_name(tmp_path):
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    edited = Document(out / PILOT_DOC)
+    edited.add_paragraph("Aanvulling van de coördinator")
+    edited.save(out / PILOT_DOC)
+
+    result = _build(out)
+
+    assert result.exit_code == 0, result.output
+    kept = list(out.glob("Bijlage 5 * (bewerkt *).docx"))
+    assert len(kept) == 1
+    assert "Aanvulling van de coördinator" in [p.text for p in Document(kept[0]).paragraphs]
+    assert "Aanvulling van de coördinator" not in [p.text for p in
+                                                   Document(out / PILOT_DOC).paragraphs]
+    assert "na de vorige bouw gewijzigd" in result.output
+    assert kept[0].name in result.output
+    # the untouched action annex is simply replaced, and the manifest names the new files
+    assert not list(out.glob("Bijlagen * (bewerkt *).docx"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["bestanden"][PILOT_DOC] == _sha(out / PILOT_DOC)
+    assert kept[0].name not in manifest["bestanden"]
+
+
+def test_rebuilding_without_edits_keeps_no_copies(tmp_path):
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    assert _build(out, "--peildatum", "1-5-2024").exit_code == 0  # different content
+    assert not list(out.glob("*bewerkt*"))
+
+
+def test_an_annex_without_a_manifest_record_is_someones_work_and_kept(tmp_path):
+    out = tmp_path / "uitvoer"
+    out.mkdir()
+    (out / PILOT_DOC).write_bytes(b"met de hand gemaakt")
+    result = _build(out)
+    assert result.exit_code == 0
+    kept = list(out.glob("*(bewerkt *).docx"))
+    assert [p.read_bytes() for p in kept] == [b"met de hand gemaakt"]
+
+
+def test_two_kept_copies_of_the_same_minute_do_not_overwrite_each_other(tmp_path):
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    for text in (b"eerste", b"tweede"):
+        (out / PILOT_DOC).write_bytes(text)
+        os.utime(out / PILOT_DOC, (1_700_000_000, 1_700_000_000))
+        assert _build(out).exit_code == 0
+    assert sorted(p.read_bytes() for p in out.glob("*(bewerkt *).docx")) == [b"eerste",
+                                                                              b"tweede"]
+
+
+# 2. One build per output folder -----------------------------------------------------------
+
+
+def _hold_lock(folder: Path, ready: Path) -> subprocess.Popen:
+    script = textwrap.dedent(f"""
+        import pathlib, time
+        from toolkit.output import folder_lock
+        with folder_lock(pathlib.Path({str(folder)!r})):
+            pathlib.Path({str(ready)!r}).write_text("klaar")
+            time.sleep(120)
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+
+
+def test_a_second_build_into_a_busy_folder_is_refused_in_dutch(tmp_path):
+    out, ready = tmp_path / "uitvoer", tmp_path / "klaar"
+    holder = _hold_lock(out, ready)
+    try:
+        _wait_for(ready.exists, "het eerste proces")
+        result = subprocess.run([*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert result.returncode == 2
+        assert "maakt een andere toolkit-bouw" in result.stderr
+        assert f"proces {holder.pid}" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not list(out.glob("*.docx"))
+    finally:
+        holder.kill()
+        holder.wait()
+    # a lock left by a killed process does not block the next build
+    result = subprocess.run([*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not (out / output.LOCK_NAME).exists()
+
+
+def test_two_builds_at_once_leave_one_registers_complete_set(tmp_path, make_example):
+    other = tmp_path / "ander.xlsx"
+    register = read_register(EXAMPLE)
+    settings = dict(register.settings)
+    settings["inleiding"] = "Een ander register."
+    from toolkit.workbook import write_register
+
+    write_register(other, [p.values for p in register.pilots],
+                   [a.values for a in register.actions], settings, register.lists)
+    out = tmp_path / "uitvoer"
+    runs = [subprocess.Popen([*TOOLKIT, "build", str(reg), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            for reg in (EXAMPLE, other)]
+    outcomes = [(run.wait(timeout=180), run.stderr.read()) for run in runs]
+    for run in runs:
+        run.stdout.close()
+        run.stderr.close()
+    assert {code for code, _ in outcomes} <= {0, 2}
+    assert 0 in {code for code, _ in outcomes}
+    for code, err in outcomes:
+        assert "Traceback" not in err
+        if code == 2:
+            assert "maakt een andere toolkit-bouw" in err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for name, digest in manifest["bestanden"].items():
+        assert _sha(out / name) == digest  # every annex from the register the manifest names
+    source = EXAMPLE if manifest["register"] == EXAMPLE.name else other
+    assert manifest["register_sha256"] == read_register(source).sha256
+
+
+def test_the_lock_is_reentrant_within_a_process(tmp_path):
+    with folder_lock(tmp_path), folder_lock(tmp_path):
+        assert (tmp_path / output.LOCK_NAME).exists()
+    assert not (tmp_path / output.LOCK_NAME).exists()
+
+
+# 3. A killed build leaves no helpers and no temporaries behind ----------------------------
+
+
+def _bench_register(path: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.make_register(path, 400)  # 400 pilots and 2,000 actions: the helpers start
+    return path
+
+
+@needs_fork
+def test_helpers_die_with_a_build_that_is_killed(tmp_path):
+    register = _bench_register(tmp_path / "groot.xlsx")
+    pids = tmp_path / "helpers"
+    pids.mkdir()
+    # the real build; each helper notes its pid and then takes its time over the annex
+    script = textwrap.dedent(f"""
+        import os, pathlib, time
+        from toolkit import build
+        from toolkit.register import read_register
+        real = build.render_template
+        def slow(*args, **kwargs):
+            pathlib.Path({str(pids)!r}, str(os.getpid())).write_text("")
+            time.sleep(120)
+            return real(*args, **kwargs)
+        build.render_template = slow
+        build.build_documents(read_register({str(register)!r}),
+                              pathlib.Path({str(tmp_path / "uit")!r}))
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        _wait_for(lambda: len(list(pids.iterdir())) == 2, "twee hulpprocessen")
+        helpers = [int(p.name) for p in pids.iterdir()]
+        assert parent.pid not in helpers and all(_alive(pid) for pid in helpers)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    _wait_for(lambda: not any(_alive(pid) for pid in helpers), "het einde van de helpers", 20)
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_later_run_removes_temporaries_of_a_killed_run_and_nothing_else(tmp_path):
+    out = tmp_path / "uitvoer"
+    out.mkdir()
+    machine = output._machine()
+    stale = out / f"{TEMP_PREFIX}{machine}-{_dead_pid()}-Bijlage-abcd1234.docx"
+    old = out / f"{TEMP_PREFIX}elders-12345-manifest-abcd1234.json"  # another machine, a day old
+    alive = out / f"{TEMP_PREFIX}{machine}-{os.getppid()}-Bijlage-live.docx"
+    foreign = [out / ".Bijlage 5-abc123.docx", out / ".toolkit-tmp-zelfgemaakt.docx",
+               out / "notities.txt"]
+    for path in (stale, old, alive, *foreign):
+        path.write_bytes(b"x")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    validatie = out / "validatie"
+    validatie.mkdir()
+    stale_report = validatie / f"{TEMP_PREFIX}{machine}-{_dead_pid()}-rapport-x.html"
+    stale_report.write_bytes(b"x")
+
+    assert _build(out).exit_code == 0
+
+    assert not stale.exists() and not old.exists() and not stale_report.exists()
+    assert alive.exists()
+    assert all(path.exists() for path in foreign)
+
+
+def test_temporaries_carry_the_toolkit_prefix_and_vanish(tmp_path):
+    seen = []
+    atomic_write(tmp_path / "x.docx", lambda tmp: seen.append(tmp.name) or tmp.write_bytes(b"1"))
+    assert seen[0].startswith(f"{TEMP_PREFIX}{output._machine()}-{os.getpid()}-x-")
+    assert _stray(tmp_path) == []
+
+
+def test_a_symlink_among_the_temporaries_is_never_followed(tmp_path):
+    target = tmp_path / "elders.txt"
+    target.write_text("blijft")
+    folder = tmp_path / "uit"
+    folder.mkdir()
+    link = folder / f"{TEMP_PREFIX}{output._machine()}-{_dead_pid()}-x-y.docx"
+    link.symlink_to(target)
+    remove_stale_temporaries(folder)
+    assert link.is_symlink() and target.read_text() == "blijft"
+
+
+def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_later_run_removes(
+        tmp_path):
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    before = (out / PILOT_DOC).read_bytes()
+    writing = tmp_path / "bezig"
+    script = textwrap.dedent(f"""
+        import pathlib, time
+        from toolkit import output
+        def half(tmp):
+            tmp.write_bytes(b"half")
+            pathlib.Path({str(writing)!r}).write_text("")
+            time.sleep(120)
+        output.atomic_write(pathlib.Path({str(out / PILOT_DOC)!r}), half)
+    """)
+    killed = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        _wait_for(writing.exists, "het schrijven")
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    assert (out / PILOT_DOC).read_bytes() == before  # never half replaced
+    assert len(_stray(out)) == 1  # what kill -9 leaves: the temporary, with the toolkit's name
+    assert _build(out).exit_code == 0
+    assert _stray(out) == []
