@@ -11,6 +11,7 @@ that is skipped is reported.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,15 +59,26 @@ def _match(text: str, known: dict[str, str], cutoff: float = 0.8,
         return None
     if key in known:
         return known[key]
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=cutoff)
-    if close:
-        return known[close[0]]
+    if len(key) <= _LONGEST_LABEL:  # longer text cannot reach the cutoff: skip the costly part
+        close = _close_match(key, tuple(known), cutoff)
+        if close:
+            return known[close]
     if not prefix:
         return None
     for candidate, value in known.items():  # a question cut short or run on
         if len(key) > 20 and (candidate.startswith(key[:30]) or key.startswith(candidate)):
             return value
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_match(key: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+#: a text this long is no label (ratio 0.8 needs lengths within a factor 1.5)
+_LONGEST_LABEL = int(1.5 * max(len(k) for k in (*PILOT_LABELS, *SECTIONS))) + 1
 
 
 @dataclass
@@ -136,8 +148,9 @@ def _blocks(document, name: str) -> list[Block]:  # type: ignore[no-untyped-def]
 def is_pilot_annex(blocks: list[Block]) -> bool:
     for block in blocks:
         if isinstance(block, Table):
-            for cells in block.rows:
-                if cells and _match(cells[0].text, PILOT_LABELS) == "naam":
+            for cells in block.rows[:3]:  # a card's name is at the top of its table
+                if cells and len(cells[0].text) < 200 and \
+                        _match(cells[0].text, PILOT_LABELS) == "naam":
                     return True
         elif _key(block.text) == "naam pilot":
             return True
