@@ -20,6 +20,7 @@ from . import schema, wordread
 from .errors import RegisterUnreadable
 from .status import split_status
 from .wordread import Block, Paragraph, Table
+from .workbook import CutValue
 
 NEW_MARK = "Nieuw in deze editie"
 CHANGES_HEADING = "wijzigingen sinds de vorige editie"
@@ -88,6 +89,8 @@ class ImportReport:
     actions: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: texts longer than an Excel cell: cut in the register, whole in this report
+    cuts: list[CutValue] = field(default_factory=list)
 
     def text(self) -> str:
         lines = ["Importverslag", "=============", ""]
@@ -100,6 +103,12 @@ class ImportReport:
         lines += [f"  - {n}" for n in self.notes]
         lines += ["", f"Overgeslagen ({len(self.skipped)}):"]
         lines += [f"  - {s}" for s in self.skipped]
+        if self.cuts:
+            lines += ["", f"Afgekapt ({len(self.cuts)}):"]
+            lines += [f"  - {cut.describe()} De hele tekst staat hieronder." for cut in self.cuts]
+            for cut in self.cuts:
+                lines += ["", f"Volledige tekst van {cut.sheet}!{cut.cell} ({cut.name}, "
+                              f"{cut.label}):", cut.text]
         return "\n".join(lines) + "\n"
 
 
@@ -553,8 +562,15 @@ def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     settings = {s.key: s.default for s in schema.SETTINGS}
     settings.update(imported.settings)
     lists = _lists(imported)
+    cuts: list[CutValue] = []
     register = atomic_write(out, lambda tmp: write_register(tmp, imported.pilots,
-                                                            imported.actions, settings, lists))
-    report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),
-                               imported.report.text())
+                                                            imported.actions, settings, lists,
+                                                            cuts=cuts))
+    imported.report.cuts = cuts
+    try:
+        report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),
+                                   imported.report.text())
+    except BaseException:
+        register.unlink(missing_ok=True)  # no register without the report that explains it
+        raise
     return register, report
