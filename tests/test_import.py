@@ -128,3 +128,168 @@ def test_a_zip_bomb_docx_is_refused_before_opening(tmp_path):
     result = CliRunner().invoke(cli, ["import", str(bomb), "--out", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2
     assert "onredelijk groot" in result.output
+
+
+# --- the edition cycle keeps text where it belongs (issue 9) ---------------------------
+
+def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "uit")])
+    assert built.exit_code == 0, built.output
+    annexes = sorted((tmp_path / "uit").glob("*.docx"))
+    result = runner.invoke(cli, ["import", *map(str, annexes), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    original, back = read_register(EXAMPLE), read_register(tmp_path / "r.xlsx")
+    assert back.settings["inleiding"] == original.settings["inleiding"]
+    last = [p["naam"] for p in original.pilots if p["opnemen"] == "Laatste keer"]
+    assert [p["naam"] for p in back.pilots if p["opnemen"] == "Laatste keer"] == last
+    report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
+    assert f"Opmerkingen ({len(last)}):" in report
+    for name in last:
+        assert f"{name}: de vermelding 'Deze pilot wordt voor het laatst" in report
+    assert "De inhoudsopgave" in report
+    # the next edition prints the introduction as it was, nothing more
+    again = build_documents(back, tmp_path / "opnieuw")
+    from docx import Document
+
+    texts = [p.text for p in Document(again.documents[0]).paragraphs]
+    intro = texts[texts.index("Inleiding") + 1: texts.index(last[0])]
+    assert intro == original.settings["inleiding"].split("\n")
+
+
+def _doc(tmp_path, build, name="b.docx"):
+    from docx import Document
+
+    doc = Document()
+    build(doc)
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+def _card(doc, name, rows, heading_style="Heading 1"):
+    doc.add_paragraph(name, style=heading_style)
+    doc.add_paragraph("Naam pilot")
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in [("Naam pilot", name), *rows]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+
+
+def test_labels_in_another_order_and_a_filled_table_of_contents(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(doc):
+        toc = doc.styles.add_style("toc 2", WD_STYLE_TYPE.PARAGRAPH)
+        doc.add_paragraph("Inhoud")
+        doc.add_paragraph("Naam pilot\t3", style=toc)  # a contents line Word filled in
+        doc.add_paragraph("Korte omschrijving\t3", style=toc)
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("Alleen de echte inleiding.")
+        _card(doc, "Proef", [("Einddatum", "2025"), ("Portefeuille", "Wonen"),
+                             ("Startdatum", "2023"), ("Programma", "5. Veiligheid")])
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    (pilot,) = imported.pilots
+    assert (pilot["startdatum"], pilot["einddatum"], pilot["portefeuille"]) == (
+        "2023", "2025", "Wonen")
+    assert imported.settings["inleiding"] == "Alleen de echte inleiding."
+
+
+def test_a_heading_is_recognised_by_its_outline_level(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    def build(doc):
+        style = doc.styles.add_style("Pilotkop", WD_STYLE_TYPE.PARAGRAPH)
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(level)
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("Tekst van de inleiding.")
+        _card(doc, "Eerste", [], heading_style="Pilotkop")
+        doc.add_paragraph("Korte omschrijving")
+        doc.add_paragraph("Over de eerste.")
+        _card(doc, "Tweede", [], heading_style="Pilotkop")
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [p["naam"] for p in imported.pilots] == ["Eerste", "Tweede"]
+    assert imported.pilots[0]["omschrijving"] == "Over de eerste."  # not "…\nTweede"
+
+
+def test_extra_columns_in_an_action_table_are_named(tmp_path):
+    def build(doc):
+        doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
+        table = doc.add_table(rows=0, cols=4)
+        for values in (("Activiteit", "Resultaat", "Status", "Budget"),
+                       ("Ouderkamer", "Open", "Afgerond", "€ 10.000")):
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
+        ("Ouderkamer", "Afgerond")]
+    assert any("'Budget'" in s and "1 gevulde" in s for s in imported.report.skipped)
+
+
+def test_a_vertically_merged_cell_counts_for_every_row_it_spans(tmp_path):
+    def build(doc):
+        doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
+        table = doc.add_table(rows=3, cols=3)
+        for cell, value in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"),
+                               strict=True):
+            cell.text = value
+        table.rows[1].cells[0].text, table.rows[2].cells[0].text = "Een", "Twee"
+        table.rows[1].cells[1].text, table.rows[2].cells[1].text = "R1", "R2"
+        table.cell(1, 2).merge(table.cell(2, 2)).text = "Doorlopend"
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
+        ("Een", "Doorlopend"), ("Twee", "Doorlopend")]
+
+
+@pytest.mark.parametrize("kind", ["leeg", "geen bijlage"])
+def test_an_empty_document_or_no_annex_is_refused_and_nothing_written(tmp_path, kind):
+    def build(doc):
+        if kind == "geen bijlage":
+            doc.add_paragraph("Notulen van de vergadering")
+            table = doc.add_table(rows=1, cols=2)
+            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Aanwezig", "Jan"
+
+    path = _doc(tmp_path, build)
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert ("is leeg" if kind == "leeg" else "geen pilotkaarten") in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx"]
+
+
+def test_too_many_paragraphs_is_refused(tmp_path, monkeypatch):
+    from toolkit import annex_import
+
+    monkeypatch.setattr(annex_import, "MAX_PARAGRAPHS", 5)
+    path = _doc(tmp_path, lambda doc: [doc.add_paragraph(f"regel {i}") for i in range(10)])
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert "meer dan 5 alinea's" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_text_longer_than_a_cell_is_cut_with_a_warning_and_kept_in_the_report(tmp_path):
+    long_text = " ".join(f"woord{i}" for i in range(6000))  # about 47,000 characters
+
+    def build(doc):
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+        doc.add_paragraph("Korte omschrijving")
+        doc.add_paragraph(long_text)
+
+    path = _doc(tmp_path, build)
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "waarschuwing: Pilots!C2 (P-001 Proef, Korte omschrijving)" in result.output
+    assert f"de tekst heeft {len(long_text):,} tekens".replace(",", ".") in result.output
+    (pilot,) = read_register(tmp_path / "r.xlsx").pilots
+    assert pilot["omschrijving"] == long_text[:32767]
+    report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
+    assert "Afgekapt (1):" in report and long_text in report
