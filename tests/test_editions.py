@@ -209,6 +209,8 @@ def _hand_edited(src, dst, long_cell):
             ws.cell(row, col, f"contact {ws.cell(row, 1).value}")
     ws["C3"] = long_cell
     wb.create_sheet("Notities")["A1"] = "eigen aantekeningen"
+    settings = wb["Instellingen"]
+    settings.cell(settings.max_row + 1, 1, "Eigen instelling")
     wb.save(dst)
     return dst
 
@@ -221,6 +223,7 @@ def test_new_edition_keeps_added_columns_and_long_texts_whole(tmp_path):
     assert result.exit_code == 0, result.output
     assert "meegenomen: Pilots: toegevoegde kolom(men) 'Contactpersoon'" in result.output
     assert "tabblad 'Notities' gaat niet mee" in result.output
+    assert "Instellingen: regel 'Eigen instelling' gaat niet mee" in result.output
     ws = openpyxl.load_workbook(target)["Pilots"]
     header = [c.value for c in ws[1]]
     assert header[-1] == "Contactpersoon" and header[:-1] == [

@@ -82,9 +82,37 @@ def _added_columns(path: Path) -> tuple[dict[str, _Added], list[str]]:
             ws = workbook[title]
             ws.reset_dimensions()
             added[sheet.name] = _sheet_added(ws, sheet)
+        others += _unknown_entries(workbook)
     finally:
         workbook.close()
     return added, others
+
+
+def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
+    """Settings rows and list columns the schema does not declare: the new register has
+    only the declared ones, so each is named."""
+    found: list[str] = []
+    titles = {schema.normalise(t): t for t in workbook.sheetnames}
+    settings = titles.get(schema.normalise(schema.SETTINGS_SHEET))
+    if settings:
+        known = {schema.normalise(s.label) for s in schema.SETTINGS} | {"instelling"}
+        ws = workbook[settings]
+        ws.reset_dimensions()
+        for row in ws.iter_rows(max_col=2, values_only=True):
+            label = row[0] if row else None
+            if label is not None and str(label).strip() and \
+                    schema.normalise(str(label)) not in known:
+                found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
+    lists = titles.get(schema.normalise(schema.LISTS_SHEET))
+    if lists:
+        known = {schema.normalise(n) for v in schema.VOCABULARIES for n in (v.label, v.key)}
+        ws = workbook[lists]
+        ws.reset_dimensions()
+        for row in ws.iter_rows(max_row=1, values_only=True):
+            found += [f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'" for h in row
+                      if h is not None and str(h).strip()
+                      and schema.normalise(str(h)) not in known]
+    return found
 
 
 def _sheet_added(ws, sheet: schema.TableSheet) -> _Added:  # type: ignore[no-untyped-def]
@@ -138,9 +166,9 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
         added, other_sheets = {}, []
     result = EditionResult(new)
     for title in other_sheets:
-        result.warnings.append(f"tabblad '{title}' gaat niet mee: het nieuwe register heeft "
-                               f"alleen de tabbladen van het sjabloon. Kopieer het zo nodig "
-                               f"met de hand.")
+        what = title if ":" in title else f"tabblad '{title}'"
+        result.warnings.append(f"{what} gaat niet mee: het nieuwe register heeft alleen wat "
+                               f"het sjabloon kent. Neem het zo nodig met de hand over.")
     record_rows: dict[str, set[int]] = {}
     pilots = []
     pilot_extra = added.get(schema.PILOTS.name, _Added())
