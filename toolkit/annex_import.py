@@ -472,7 +472,8 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
             activiteit = texts[columns["activiteit"]] if columns["activiteit"] < len(texts) else ""
             resultaat = texts[columns["resultaat"]] if columns["resultaat"] < len(texts) else ""
             status_text = texts[columns["status"]] if columns["status"] < len(texts) else ""
-            row = {"activiteit": activiteit, "resultaat": resultaat, "status": status_text}
+            row: dict[str, object] = {"activiteit": activiteit, "resultaat": resultaat,
+                                      "status": status_text}
             if imported.actions and schema.continues_previous(row):
                 index = len(imported.actions) - 1
                 previous = imported.actions[index]
@@ -487,7 +488,7 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
             if status_text and not status:
                 report.notes.append(
                     f"Status '{status_text[:40]}' niet herkend; staat in Toelichting status.")
-            action = {
+            action: dict[str, object] = {
                 "id": f"A-{len(imported.actions) + 1:03d}", "opgave": opgave, "doel": doel,
                 "activiteit": activiteit, "resultaat": resultaat, "status": status,
                 "toelichting_status": note,
@@ -559,7 +560,7 @@ def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     from .workbook import write_register
 
     check_new_register(out)
-    settings = {s.key: s.default for s in schema.SETTINGS}
+    settings: dict[str, object] = {s.key: s.default for s in schema.SETTINGS}
     settings.update(imported.settings)
     lists = _lists(imported)
     cuts: list[CutValue] = []

@@ -117,13 +117,15 @@ def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _sheet_added(ws, sheet: schema.TableSheet) -> _Added:  # type: ignore[no-untyped-def]
     rows = ws.iter_rows(values_only=True)
-    header_row, header, used, best = 0, (), set(), -1
+    header_row, best = 0, -1
+    header: tuple[object, ...] = ()
+    used: set[int] = set()
     buffered = []
     for number, values in enumerate(rows, start=1):
         buffered.append((number, values))
         positions = schema.match_headers(sheet, list(values)).positions
         if len(positions) > best:
-            best, header_row, header, used = len(positions), number, values, set(
+            best, header_row, header, used = len(positions), number, tuple(values), set(
                 positions.values())
         if number >= HEADER_SEARCH_ROWS:
             break

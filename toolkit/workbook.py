@@ -285,13 +285,13 @@ def write_register(
     ws.set_column(2, 2, 60, fmt["wrap"])
     for index, label in enumerate(("Instelling", "Waarde", "Toelichting")):
         ws.write_string(0, index, label, fmt["header"])
-    values = dict(settings or {})
+    setting_values = dict(settings or {})
     for r, s in enumerate(schema.SETTINGS, start=1):
         ws.write_string(r, 0, s.label, fmt["bold"])
-        value = values.get(s.key, s.default)
-        if _write_value(ws, r, 1, value, fmt) and cuts is not None:
+        setting = setting_values.get(s.key, s.default)
+        if _write_value(ws, r, 1, setting, fmt) and cuts is not None:
             cuts.append(CutValue(schema.SETTINGS_SHEET, f"B{r + 1}", s.label, s.label,
-                                 str(value)))
+                                 str(setting)))
         ws.write_string(r, 2, s.help, fmt["wrap"])
         ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": _prompt_title(s.label),
                                         "input_message": s.help})
