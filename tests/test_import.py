@@ -293,3 +293,40 @@ def test_a_text_longer_than_a_cell_is_cut_with_a_warning_and_kept_in_the_report(
     assert pilot["omschrijving"] == long_text[:32767]
     report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
     assert "Afgekapt (1):" in report and long_text in report
+
+
+def _docx_blocks(path):
+    """What python-docx sees (the import's former reader): texts of paragraphs and cells."""
+    from docx import Document
+    from docx.table import Table as DocxTable
+
+    out = []
+    for block in Document(str(path)).iter_inner_content():
+        if isinstance(block, DocxTable):
+            rows = []
+            for row in block.rows:
+                seen, cells = set(), []
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append([p.text for p in cell.paragraphs])
+                rows.append(cells)
+            out.append(rows)
+        else:
+            out.append(block.text)
+    return out
+
+
+def test_the_linear_reader_sees_what_python_docx_sees(round_trip):
+    from docx import Document
+
+    from toolkit import wordread
+
+    _, folder = round_trip
+    files = [DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx",
+             *sorted((folder / "uit").glob("*.docx"))]
+    for path in files:
+        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+                if isinstance(b, wordread.Table) else b.text
+                for b in wordread.blocks(Document(str(path)))]
+        assert ours == _docx_blocks(path), path.name
