@@ -330,3 +330,25 @@ def test_the_linear_reader_sees_what_python_docx_sees(round_trip):
                 if isinstance(b, wordread.Table) else b.text
                 for b in wordread.blocks(Document(str(path)))]
         assert ours == _docx_blocks(path), path.name
+
+
+def test_text_inside_content_controls_and_tracked_insertions_is_read(tmp_path):
+    from docx.oxml.parser import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def build(doc):
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+        doc.add_paragraph("Korte omschrijving")
+        body = doc.element.body
+        body.insert(len(body) - 1, parse_xml(
+            f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>In een besturingselement.</w:t></w:r>'
+            f'</w:p></w:sdtContent></w:sdt>'))
+        body.insert(len(body) - 1, parse_xml(
+            f'<w:p {w}><w:r><w:t xml:space="preserve">Met </w:t></w:r><w:ins w:id="1" '
+            f'w:author="a"><w:r><w:t>ingevoegde</w:t></w:r></w:ins><w:del w:id="2" '
+            f'w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
+            f'<w:r><w:t xml:space="preserve"> tekst.</w:t></w:r></w:p>'))
+
+    (pilot,) = import_annexes([_doc(tmp_path, build)]).pilots
+    assert pilot["omschrijving"] == "In een besturingselement.\nMet ingevoegde tekst."

@@ -18,6 +18,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "sdt"
 _T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr",
                                    W + "noBreakHyphen")
+_CUSTOM_XML = W + "customXml"
 _FLDCHAR, _INSTR = W + "fldChar", W + "instrText"
 _VAL, _TYPE = W + "val", W + "type"
 #: containers of runs inside a paragraph whose text is part of the paragraph
@@ -252,7 +253,7 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
             cell = above.get(offset) if continues else None
             if cell is None:
                 paragraphs = []
-                for child in tc.iterchildren(_P, _TBL):
+                for child in _blocks_in(tc):
                     if child.tag == _P:
                         paragraphs.append(paragraph(child, styles, fields))
                     else:
@@ -268,24 +269,34 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
 
 
 def blocks(document) -> Iterator[Block]:  # type: ignore[no-untyped-def]
-    """The body's paragraphs and tables in order (content controls at body level are
-    opened: their paragraphs and tables count as the body's)."""
+    """The body's paragraphs and tables in order (content controls are opened: their
+    paragraphs and tables count as the body's)."""
     styles = _Styles(_styles_element(document))
     fields = _Fields()
     yield from _body(document.element.body, styles, fields)
 
 
 def _body(element, styles: _Styles, fields: _Fields) -> Iterator[Block]:  # type: ignore[no-untyped-def]
+    for child in _blocks_in(element):
+        if child.tag == _P:
+            yield paragraph(child, styles, fields)
+        else:
+            yield table(child, styles, fields)
+
+
+def _blocks_in(element):  # type: ignore[no-untyped-def]
+    """The w:p and w:tbl children of a body or cell, with those inside content controls
+    and custom XML (Word wraps a contents list or a form field in them)."""
     for child in element.iterchildren():
         tag = child.tag
-        if tag == _P:
-            yield paragraph(child, styles, fields)
-        elif tag == _TBL:
-            yield table(child, styles, fields)
+        if tag == _P or tag == _TBL:
+            yield child
         elif tag == _SDT:
             content = child.find(W + "sdtContent")
             if content is not None:
-                yield from _body(content, styles, fields)
+                yield from _blocks_in(content)
+        elif tag == _CUSTOM_XML:
+            yield from _blocks_in(child)
 
 
 def _styles_element(document):  # type: ignore[no-untyped-def]
