@@ -255,3 +255,26 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
            "tekens" in result.output
     assert len(read_register(target).pilots[0]["omschrijving"]) == 32_767
     assert long_text in (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
+
+
+def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path):
+    old = tmp_path / "oud.xlsx"
+    write_register(old, [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
+                   settings={"peildatum": "1-4-2024"})
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Pilots"]
+    ws.insert_cols(3)  # as an officer does in Excel: a column between Naam and Omschrijving
+    ws["C1"] = "Wijk"
+    ws["C2"], ws["C4"] = "Noord", "Zuid"
+    ws.cell(5, 3, "alleen een wijk")  # a row with nothing else
+    wb.save(old)
+    target = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
+    assert result.exit_code == 0, result.output
+    assert "toegevoegde kolom(men) 'Wijk'" in result.output
+    assert "Pilots: rij(en) 5 hebben alleen waarden in toegevoegde kolommen" in result.output
+    rows = list(openpyxl.load_workbook(target)["Pilots"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Wijk"
+    assert [(r[1], r[-1]) for r in rows[1:4]] == [
+        ("Pilot 1", "Noord"), ("Pilot 2", None), ("Pilot 3", "Zuid")]
+    assert [p["omschrijving"] for p in read_register(target).pilots] == ["Tekst"] * 3
