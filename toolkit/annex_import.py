@@ -142,6 +142,7 @@ def _blocks(document, name: str) -> list[Block]:  # type: ignore[no-untyped-def]
     for block in wordread.blocks(document):
         if isinstance(block, Table):
             rows += len(block.rows)
+            paragraphs += block.paragraphs
         else:
             paragraphs += 1
         if paragraphs > MAX_PARAGRAPHS or rows > MAX_TABLE_ROWS:

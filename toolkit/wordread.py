@@ -66,6 +66,7 @@ class Cell:
 class Table:
     rows: list[list[Cell]] = field(default_factory=list)  # distinct cells per row
     nested: int = 0  # tables inside cells (not read)
+    paragraphs: int = 0  # in all its cells
 
 
 Block = Paragraph | Table
@@ -259,6 +260,7 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
                     else:
                         result.nested += 1
                 cell = Cell(paragraphs)
+                result.paragraphs += len(paragraphs)
             if not row or row[-1] is not cell:
                 row.append(cell)
             current[offset] = cell
