@@ -5,7 +5,10 @@ or by hand. The layout is the reference's: a heading per pilot, section headings
 two-column tables (label | text); for actions, per opgave and per Doel a table
 Activiteit | Resultaat | Status. People vary it (merged cells, empty rows, misspelt
 labels, a question over two lines), so labels are matched tolerantly and everything
-that is skipped is reported.
+that is skipped is reported. What the toolkit itself printed (the last-time and new
+notes, the overview of changes, the contents) is recognised as such and named in the
+report, never taken for an officer's text. The document is read in one linear pass
+(`wordread`).
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema, wordread
+from .cards import CHANGES_HEADING, NEW_NOTE
 from .errors import RegisterUnreadable
 from .status import split_status
 from .wordread import Block, Paragraph, Table
 from .workbook import CutValue
 
-NEW_MARK = "Nieuw in deze editie"
-CHANGES_HEADING = "wijzigingen sinds de vorige editie"
+NEW_MARK = NEW_NOTE.rstrip(".")
 LAST_TIME_FOUND = ("de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
                    "'Opnemen in bijlage' staat op 'Laatste keer'.")
 NEW_FOUND = ("de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
@@ -270,7 +273,7 @@ class _PilotReader:
     def _changes_skipped(self) -> None:
         if self.skipping_changes:
             self.report.skipped.append(
-                f"Het overzicht '{CHANGES_HEADING.capitalize()}' ({max(self.changes_lines, 0)} "
+                f"Het overzicht '{CHANGES_HEADING}' ({max(self.changes_lines, 0)} "
                 f"regels): de toolkit maakt het bij elke build opnieuw.")
         self.skipping_changes = False
 
