@@ -352,3 +352,33 @@ def test_text_inside_content_controls_and_tracked_insertions_is_read(tmp_path):
 
     (pilot,) = import_annexes([_doc(tmp_path, build)]).pilots
     assert pilot["omschrijving"] == "In een besturingselement.\nMet ingevoegde tekst."
+
+
+def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
+    from docx.oxml.parser import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def field_char(kind):
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    def build(doc):
+        body = doc.element.body
+        entries = [
+            field_char("begin") + '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h '
+            '</w:instrText></w:r>' + field_char("separate") + "<w:r><w:t>Inleiding</w:t></w:r>",
+            field_char("begin") + '<w:r><w:instrText> PAGEREF _Toc1 </w:instrText></w:r>'
+            + field_char("separate") + "<w:r><w:t>Naam pilot 3</w:t></w:r>" + field_char("end"),
+            "<w:r><w:t>Korte omschrijving 3</w:t></w:r>" + field_char("end"),
+        ]
+        for runs in entries:
+            body.insert(len(body) - 1, parse_xml(f"<w:p {w}>{runs}</w:p>"))
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("De echte inleiding.")
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [p["naam"] for p in imported.pilots] == ["Proef"]
+    assert imported.settings["inleiding"] == "De echte inleiding."
+    assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in \
+        imported.report.skipped
