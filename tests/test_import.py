@@ -382,3 +382,61 @@ def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
     assert imported.settings["inleiding"] == "De echte inleiding."
     assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in \
         imported.report.skipped
+
+
+_WORDS = ["Naam pilot", "Status", "Activiteit", "• punt", "", "tekst", "Doel: x", "a\tb"]
+
+
+def _random_document(data):
+    """A document of paragraphs and tables with random merged rectangles, built as
+    people do in Word (python-docx's own merge)."""
+    from docx import Document
+
+    doc = Document()
+    st_ = __import__("hypothesis").strategies
+    for _ in range(data.draw(st_.integers(1, 4))):
+        if data.draw(st_.booleans()):
+            style = data.draw(st_.sampled_from(["Normal", "Heading 1", "List Bullet", "Title"]))
+            doc.add_paragraph(data.draw(st_.sampled_from(_WORDS)), style=style)
+            continue
+        rows, cols = data.draw(st_.integers(1, 4)), data.draw(st_.integers(1, 4))
+        table = doc.add_table(rows=rows, cols=cols)
+        for r in range(rows):
+            for c in range(cols):
+                table.cell(r, c).text = f"{r}.{c} {data.draw(st_.sampled_from(_WORDS))}"
+        for _ in range(data.draw(st_.integers(0, 2))):
+            r0, c0 = data.draw(st_.integers(0, rows - 1)), data.draw(st_.integers(0, cols - 1))
+            r1, c1 = data.draw(st_.integers(r0, rows - 1)), data.draw(st_.integers(c0, cols - 1))
+            try:
+                table.cell(r0, c0).merge(table.cell(r1, c1))
+            except Exception:  # noqa: BLE001 - an overlapping merge Word would refuse too
+                pass
+    return doc
+
+
+def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import wordread
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.data())
+    def check(data):
+        doc = _random_document(data)
+        path = tmp_path / "r.docx"
+        doc.save(path)
+        from docx import Document
+
+        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+                if isinstance(b, wordread.Table) else b.text
+                for b in wordread.blocks(Document(str(path)))]
+        assert ours == _docx_blocks(path)
+        flags = [(b.text, b.heading, b.listed) for b in wordread.blocks(Document(str(path)))
+                 if isinstance(b, wordread.Paragraph)]
+        assert flags == [(p.text, p.style.name.startswith(("Heading", "Title")),
+                          p.style.name.startswith("List Bullet"))
+                         for p in Document(str(path)).paragraphs]
+
+    check()
