@@ -177,3 +177,104 @@ def test_diff_on_missing_files_is_a_dutch_message(tmp_path, args):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "bestaat niet" in result.output
+
+
+def test_build_previous_then_import_lists_the_toolkits_own_notes(tmp_path):
+    old = _register(tmp_path / "oud.xlsx", [{"id": "P-1", "naam": "Woonoverlast"}])
+    new = _register(tmp_path / "nieuw.xlsx", [
+        {"id": "P-1", "naam": "Woonoverlast"},
+        {"id": "P-3", "naam": "RIO", "opnemen": "Laatste keer"}])
+    result = build_documents(new, tmp_path / "uit", previous=old)
+    from toolkit.annex_import import import_annexes
+
+    imported = import_annexes(result.documents)
+    assert [(p["naam"], p["opnemen"]) for p in imported.pilots] == [
+        ("Woonoverlast", "Ja"), ("RIO", "Laatste keer")]
+    text = imported.report.text()
+    assert "Opmerkingen (2):" in text
+    assert "RIO: de vermelding 'Nieuw in deze editie.' is weggelaten" in text
+    assert "RIO: de vermelding 'Deze pilot wordt voor het laatst" in text
+    assert "Het overzicht 'Wijzigingen sinds de vorige editie' (4 regels)" in text
+
+
+def _hand_edited(src, dst, long_cell):
+    """A coordinator's register: an added column with values, a long text, an extra tab."""
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    ws = wb["Pilots"]
+    col = ws.max_column + 1
+    ws.cell(1, col, "Contactpersoon")
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row, 2).value:
+            ws.cell(row, col, f"contact {ws.cell(row, 1).value}")
+    ws["C3"] = long_cell
+    wb.create_sheet("Notities")["A1"] = "eigen aantekeningen"
+    settings = wb["Instellingen"]
+    settings.cell(settings.max_row + 1, 1, "Eigen instelling")
+    wb.save(dst)
+    return dst
+
+
+def test_new_edition_keeps_added_columns_and_long_texts_whole(tmp_path):
+    long_cell = ("Een lange omschrijving. " * 1300)[:30_000]
+    old = _hand_edited(EXAMPLE, tmp_path / "oud.xlsx", long_cell)
+    target = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
+    assert result.exit_code == 0, result.output
+    assert "meegenomen: Pilots: toegevoegde kolom(men) 'Contactpersoon'" in result.output
+    assert "tabblad 'Notities' gaat niet mee" in result.output
+    assert "Instellingen: regel 'Eigen instelling' gaat niet mee" in result.output
+    ws = openpyxl.load_workbook(target)["Pilots"]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == "Contactpersoon" and header[:-1] == [
+        c.label for c in schema.PILOTS.columns]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert all(r[-1] == f"contact {ident}" for ident, r in rows.items())
+    assert rows["P-002"][2] == long_cell  # Flexwonen, whole
+    assert len(read_register(target).pilots) == 10
+
+
+def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
+    import zipfile
+
+    marker = "LANGE-TEKST-MARKER"
+    old = tmp_path / "oud.xlsx"
+    write_register(tmp_path / "basis.xlsx", [{**BASE, "id": "P-1", "naam": "Lang",
+                                              "omschrijving": marker}],
+                   settings={"peildatum": "1-4-2024"})
+    long_text = "x" * 40_300  # no real Excel writes this; a crafted or foreign file can
+    with zipfile.ZipFile(tmp_path / "basis.xlsx") as src, zipfile.ZipFile(old, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data.replace(marker.encode(), long_text.encode()))
+    assert len(read_register(old).pilots[0]["omschrijving"]) == 40_300
+    target = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
+    assert result.exit_code == 0, result.output
+    assert "waarschuwing: Pilots!C2 (P-1 Lang, Korte omschrijving): de tekst heeft 40.300 " \
+           "tekens" in result.output
+    assert len(read_register(target).pilots[0]["omschrijving"]) == 32_767
+    assert long_text in (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
+
+
+def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path):
+    old = tmp_path / "oud.xlsx"
+    write_register(old, [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
+                   settings={"peildatum": "1-4-2024"})
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Pilots"]
+    ws.insert_cols(3)  # as an officer does in Excel: a column between Naam and Omschrijving
+    ws["C1"] = "Wijk"
+    ws["C2"], ws["C4"] = "Noord", "Zuid"
+    ws.cell(5, 3, "alleen een wijk")  # a row with nothing else
+    wb.save(old)
+    target = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
+    assert result.exit_code == 0, result.output
+    assert "toegevoegde kolom(men) 'Wijk'" in result.output
+    assert "Pilots: rij(en) 5 hebben alleen waarden in toegevoegde kolommen" in result.output
+    rows = list(openpyxl.load_workbook(target)["Pilots"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Wijk"
+    assert [(r[1], r[-1]) for r in rows[1:4]] == [
+        ("Pilot 1", "Noord"), ("Pilot 2", None), ("Pilot 3", "Zuid")]
+    assert [p["omschrijving"] for p in read_register(target).pilots] == ["Tekst"] * 3

@@ -128,3 +128,315 @@ def test_a_zip_bomb_docx_is_refused_before_opening(tmp_path):
     result = CliRunner().invoke(cli, ["import", str(bomb), "--out", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2
     assert "onredelijk groot" in result.output
+
+
+# --- the edition cycle keeps text where it belongs (issue 9) ---------------------------
+
+def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "uit")])
+    assert built.exit_code == 0, built.output
+    annexes = sorted((tmp_path / "uit").glob("*.docx"))
+    result = runner.invoke(cli, ["import", *map(str, annexes), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    original, back = read_register(EXAMPLE), read_register(tmp_path / "r.xlsx")
+    assert back.settings["inleiding"] == original.settings["inleiding"]
+    last = [p["naam"] for p in original.pilots if p["opnemen"] == "Laatste keer"]
+    assert [p["naam"] for p in back.pilots if p["opnemen"] == "Laatste keer"] == last
+    report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
+    assert f"Opmerkingen ({len(last)}):" in report
+    for name in last:
+        assert f"{name}: de vermelding 'Deze pilot wordt voor het laatst" in report
+    assert "De inhoudsopgave" in report
+    # the next edition prints the introduction as it was, nothing more
+    again = build_documents(back, tmp_path / "opnieuw")
+    from docx import Document
+
+    texts = [p.text for p in Document(again.documents[0]).paragraphs]
+    intro = texts[texts.index("Inleiding") + 1: texts.index(last[0])]
+    assert intro == original.settings["inleiding"].split("\n")
+
+
+def _doc(tmp_path, build, name="b.docx"):
+    from docx import Document
+
+    doc = Document()
+    build(doc)
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+def _card(doc, name, rows, heading_style="Heading 1"):
+    doc.add_paragraph(name, style=heading_style)
+    doc.add_paragraph("Naam pilot")
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in [("Naam pilot", name), *rows]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+
+
+def test_labels_in_another_order_and_a_filled_table_of_contents(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(doc):
+        toc = doc.styles.add_style("toc 2", WD_STYLE_TYPE.PARAGRAPH)
+        doc.add_paragraph("Inhoud")
+        doc.add_paragraph("Naam pilot\t3", style=toc)  # a contents line Word filled in
+        doc.add_paragraph("Korte omschrijving\t3", style=toc)
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("Alleen de echte inleiding.")
+        _card(doc, "Proef", [("Einddatum", "2025"), ("Portefeuille", "Wonen"),
+                             ("Startdatum", "2023"), ("Programma", "5. Veiligheid")])
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    (pilot,) = imported.pilots
+    assert (pilot["startdatum"], pilot["einddatum"], pilot["portefeuille"]) == (
+        "2023", "2025", "Wonen")
+    assert imported.settings["inleiding"] == "Alleen de echte inleiding."
+
+
+def test_a_heading_is_recognised_by_its_outline_level(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    def build(doc):
+        style = doc.styles.add_style("Pilotkop", WD_STYLE_TYPE.PARAGRAPH)
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(level)
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("Tekst van de inleiding.")
+        _card(doc, "Eerste", [], heading_style="Pilotkop")
+        doc.add_paragraph("Korte omschrijving")
+        doc.add_paragraph("Over de eerste.")
+        _card(doc, "Tweede", [], heading_style="Pilotkop")
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [p["naam"] for p in imported.pilots] == ["Eerste", "Tweede"]
+    assert imported.pilots[0]["omschrijving"] == "Over de eerste."  # not "…\nTweede"
+
+
+def test_extra_columns_in_an_action_table_are_named(tmp_path):
+    def build(doc):
+        doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
+        table = doc.add_table(rows=0, cols=4)
+        for values in (("Activiteit", "Resultaat", "Status", "Budget"),
+                       ("Ouderkamer", "Open", "Afgerond", "€ 10.000")):
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
+        ("Ouderkamer", "Afgerond")]
+    assert any("'Budget'" in s and "1 gevulde" in s for s in imported.report.skipped)
+
+
+def test_a_vertically_merged_cell_counts_for_every_row_it_spans(tmp_path):
+    def build(doc):
+        doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
+        table = doc.add_table(rows=3, cols=3)
+        for cell, value in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"),
+                               strict=True):
+            cell.text = value
+        table.rows[1].cells[0].text, table.rows[2].cells[0].text = "Een", "Twee"
+        table.rows[1].cells[1].text, table.rows[2].cells[1].text = "R1", "R2"
+        table.cell(1, 2).merge(table.cell(2, 2)).text = "Doorlopend"
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
+        ("Een", "Doorlopend"), ("Twee", "Doorlopend")]
+
+
+@pytest.mark.parametrize("kind", ["leeg", "geen bijlage"])
+def test_an_empty_document_or_no_annex_is_refused_and_nothing_written(tmp_path, kind):
+    def build(doc):
+        if kind == "geen bijlage":
+            doc.add_paragraph("Notulen van de vergadering")
+            table = doc.add_table(rows=1, cols=2)
+            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Aanwezig", "Jan"
+
+    path = _doc(tmp_path, build)
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert ("is leeg" if kind == "leeg" else "geen pilotkaarten") in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx"]
+
+
+def test_too_many_paragraphs_is_refused(tmp_path, monkeypatch):
+    from toolkit import annex_import
+
+    monkeypatch.setattr(annex_import, "MAX_PARAGRAPHS", 5)
+    path = _doc(tmp_path, lambda doc: [doc.add_paragraph(f"regel {i}") for i in range(10)])
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert "meer dan 5 alinea's" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_text_longer_than_a_cell_is_cut_with_a_warning_and_kept_in_the_report(tmp_path):
+    long_text = " ".join(f"woord{i}" for i in range(6000))  # about 47,000 characters
+
+    def build(doc):
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+        doc.add_paragraph("Korte omschrijving")
+        doc.add_paragraph(long_text)
+
+    path = _doc(tmp_path, build)
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "waarschuwing: Pilots!C2 (P-001 Proef, Korte omschrijving)" in result.output
+    assert f"de tekst heeft {len(long_text):,} tekens".replace(",", ".") in result.output
+    (pilot,) = read_register(tmp_path / "r.xlsx").pilots
+    assert pilot["omschrijving"] == long_text[:32767]
+    report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
+    assert "Afgekapt (1):" in report and long_text in report
+
+
+def _docx_blocks(path):
+    """What python-docx sees (the import's former reader): texts of paragraphs and cells."""
+    from docx import Document
+    from docx.table import Table as DocxTable
+
+    out = []
+    for block in Document(str(path)).iter_inner_content():
+        if isinstance(block, DocxTable):
+            rows = []
+            for row in block.rows:
+                seen, cells = set(), []
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append([p.text for p in cell.paragraphs])
+                rows.append(cells)
+            out.append(rows)
+        else:
+            out.append(block.text)
+    return out
+
+
+def test_the_linear_reader_sees_what_python_docx_sees(round_trip):
+    from docx import Document
+
+    from toolkit import wordread
+
+    _, folder = round_trip
+    files = [DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx",
+             *sorted((folder / "uit").glob("*.docx"))]
+    for path in files:
+        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+                if isinstance(b, wordread.Table) else b.text
+                for b in wordread.blocks(Document(str(path)))]
+        assert ours == _docx_blocks(path), path.name
+
+
+def test_text_inside_content_controls_and_tracked_insertions_is_read(tmp_path):
+    from docx.oxml.parser import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def build(doc):
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+        doc.add_paragraph("Korte omschrijving")
+        body = doc.element.body
+        body.insert(len(body) - 1, parse_xml(
+            f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>In een besturingselement.</w:t></w:r>'
+            f'</w:p></w:sdtContent></w:sdt>'))
+        body.insert(len(body) - 1, parse_xml(
+            f'<w:p {w}><w:r><w:t xml:space="preserve">Met </w:t></w:r><w:ins w:id="1" '
+            f'w:author="a"><w:r><w:t>ingevoegde</w:t></w:r></w:ins><w:del w:id="2" '
+            f'w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
+            f'<w:r><w:t xml:space="preserve"> tekst.</w:t></w:r></w:p>'))
+
+    (pilot,) = import_annexes([_doc(tmp_path, build)]).pilots
+    assert pilot["omschrijving"] == "In een besturingselement.\nMet ingevoegde tekst."
+
+
+def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
+    from docx.oxml.parser import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def field_char(kind):
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    def build(doc):
+        body = doc.element.body
+        entries = [
+            field_char("begin") + '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h '
+            '</w:instrText></w:r>' + field_char("separate") + "<w:r><w:t>Inleiding</w:t></w:r>",
+            field_char("begin") + '<w:r><w:instrText> PAGEREF _Toc1 </w:instrText></w:r>'
+            + field_char("separate") + "<w:r><w:t>Naam pilot 3</w:t></w:r>" + field_char("end"),
+            "<w:r><w:t>Korte omschrijving 3</w:t></w:r>" + field_char("end"),
+        ]
+        for runs in entries:
+            body.insert(len(body) - 1, parse_xml(f"<w:p {w}>{runs}</w:p>"))
+        doc.add_paragraph("Inleiding")
+        doc.add_paragraph("De echte inleiding.")
+        _card(doc, "Proef", [("Programma", "5. Veiligheid")])
+
+    imported = import_annexes([_doc(tmp_path, build)])
+    assert [p["naam"] for p in imported.pilots] == ["Proef"]
+    assert imported.settings["inleiding"] == "De echte inleiding."
+    assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in \
+        imported.report.skipped
+
+
+_WORDS = ["Naam pilot", "Status", "Activiteit", "• punt", "", "tekst", "Doel: x", "a\tb"]
+
+
+def _random_document(data):
+    """A document of paragraphs and tables with random merged rectangles, built as
+    people do in Word (python-docx's own merge)."""
+    from docx import Document
+
+    doc = Document()
+    st_ = __import__("hypothesis").strategies
+    for _ in range(data.draw(st_.integers(1, 4))):
+        if data.draw(st_.booleans()):
+            style = data.draw(st_.sampled_from(["Normal", "Heading 1", "List Bullet", "Title"]))
+            doc.add_paragraph(data.draw(st_.sampled_from(_WORDS)), style=style)
+            continue
+        rows, cols = data.draw(st_.integers(1, 4)), data.draw(st_.integers(1, 4))
+        table = doc.add_table(rows=rows, cols=cols)
+        for r in range(rows):
+            for c in range(cols):
+                table.cell(r, c).text = f"{r}.{c} {data.draw(st_.sampled_from(_WORDS))}"
+        for _ in range(data.draw(st_.integers(0, 2))):
+            r0, c0 = data.draw(st_.integers(0, rows - 1)), data.draw(st_.integers(0, cols - 1))
+            r1, c1 = data.draw(st_.integers(r0, rows - 1)), data.draw(st_.integers(c0, cols - 1))
+            try:
+                table.cell(r0, c0).merge(table.cell(r1, c1))
+            except Exception:  # noqa: BLE001 - an overlapping merge Word would refuse too
+                pass
+    return doc
+
+
+def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import wordread
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.data())
+    def check(data):
+        doc = _random_document(data)
+        path = tmp_path / "r.docx"
+        doc.save(path)
+        from docx import Document
+
+        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+                if isinstance(b, wordread.Table) else b.text
+                for b in wordread.blocks(Document(str(path)))]
+        assert ours == _docx_blocks(path)
+        flags = [(b.text, b.heading, b.listed) for b in wordread.blocks(Document(str(path)))
+                 if isinstance(b, wordread.Paragraph)]
+        assert flags == [(p.text, p.style.name.startswith(("Heading", "Title")),
+                          p.style.name.startswith("List Bullet"))
+                         for p in Document(str(path)).paragraphs]
+
+    check()

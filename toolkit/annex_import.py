@@ -5,23 +5,37 @@ or by hand. The layout is the reference's: a heading per pilot, section headings
 two-column tables (label | text); for actions, per opgave and per Doel a table
 Activiteit | Resultaat | Status. People vary it (merged cells, empty rows, misspelt
 labels, a question over two lines), so labels are matched tolerantly and everything
-that is skipped is reported.
+that is skipped is reported. What the toolkit itself printed (the last-time and new
+notes, the overview of changes, the contents) is recognised as such and named in the
+report, never taken for an officer's text. The document is read in one linear pass
+(`wordread`).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import schema, wordread
+from .cards import CHANGES_HEADING, NEW_NOTE
 from .errors import RegisterUnreadable
 from .status import split_status
+from .wordread import Block, Paragraph, Table
+from .workbook import CutValue
 
-LAST_TIME_MARK = "voor het laatst"
-NEW_MARK = "Nieuw in deze editie"
-CHANGES_HEADING = "wijzigingen sinds de vorige editie"
+NEW_MARK = NEW_NOTE.rstrip(".")
+LAST_TIME_FOUND = ("de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
+                   "'Opnemen in bijlage' staat op 'Laatste keer'.")
+NEW_FOUND = ("de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
+             "een build met --previous opnieuw).")
+TOC_SKIPPED = "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw."
+#: far beyond any council annex (the 10,000-pilot benchmark has about 200,000 of each),
+#: but a bound, as for registers
+MAX_PARAGRAPHS = 1_000_000
+MAX_TABLE_ROWS = 500_000
 
 
 def _key(text: str) -> str:
@@ -49,15 +63,26 @@ def _match(text: str, known: dict[str, str], cutoff: float = 0.8,
         return None
     if key in known:
         return known[key]
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=cutoff)
-    if close:
-        return known[close[0]]
+    if len(key) <= _LONGEST_LABEL:  # longer text cannot reach the cutoff: skip the costly part
+        close = _close_match(key, tuple(known), cutoff)
+        if close:
+            return known[close]
     if not prefix:
         return None
     for candidate, value in known.items():  # a question cut short or run on
         if len(key) > 20 and (candidate.startswith(key[:30]) or key.startswith(candidate)):
             return value
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_match(key: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+#: a text this long is no label (ratio 0.8 needs lengths within a factor 1.5)
+_LONGEST_LABEL = int(1.5 * max(len(k) for k in (*PILOT_LABELS, *SECTIONS))) + 1
 
 
 @dataclass
@@ -67,6 +92,8 @@ class ImportReport:
     actions: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: texts longer than an Excel cell: cut in the register, whole in this report
+    cuts: list[CutValue] = field(default_factory=list)
 
     def text(self) -> str:
         lines = ["Importverslag", "=============", ""]
@@ -79,6 +106,12 @@ class ImportReport:
         lines += [f"  - {n}" for n in self.notes]
         lines += ["", f"Overgeslagen ({len(self.skipped)}):"]
         lines += [f"  - {s}" for s in self.skipped]
+        if self.cuts:
+            lines += ["", f"Afgekapt ({len(self.cuts)}):"]
+            lines += [f"  - {cut.describe()} De hele tekst staat hieronder." for cut in self.cuts]
+            for cut in self.cuts:
+                lines += ["", f"Volledige tekst van {cut.sheet}!{cut.cell} ({cut.name}, "
+                              f"{cut.label}):", cut.text]
         return "\n".join(lines) + "\n"
 
 
@@ -88,45 +121,6 @@ class Imported:
     actions: list[dict[str, object]] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     report: ImportReport = field(default_factory=ImportReport)
-
-
-def _is_list_paragraph(paragraph) -> bool:  # type: ignore[no-untyped-def]
-    from docx.oxml.ns import qn
-
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    ppr = paragraph._p.pPr
-    numbered = ppr is not None and ppr.find(qn("w:numPr")) is not None
-    return style.startswith(("List Bullet", "Lijstopsommingsteken")) or numbered
-
-
-def cell_text(cell) -> str:  # type: ignore[no-untyped-def]
-    """A cell's paragraphs as register text: one line each, bullets as "• "."""
-    lines = []
-    for paragraph in cell.paragraphs:
-        text = paragraph.text.strip()
-        if not text:
-            continue
-        if _is_list_paragraph(paragraph) and not text.startswith("•"):
-            text = "• " + text
-        lines.append(text)
-    return "\n".join(lines)
-
-
-def _row_cells(row) -> list:  # type: ignore[no-untyped-def]
-    """Distinct cells of a row: a merged cell appears once."""
-    seen: set[int] = set()
-    cells = []
-    for cell in row.cells:
-        if id(cell._tc) in seen:
-            continue
-        seen.add(id(cell._tc))
-        cells.append(cell)
-    return cells
-
-
-def _is_heading(paragraph) -> bool:  # type: ignore[no-untyped-def]
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.startswith(("Heading", "Kop", "Title", "Titel"))
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -144,58 +138,108 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def _blocks(document):  # type: ignore[no-untyped-def]
-    return list(document.iter_inner_content())
-
-
-def is_pilot_annex(document) -> bool:  # type: ignore[no-untyped-def]
-    from docx.table import Table
-
-    for block in _blocks(document):
+def _blocks(document, name: str) -> list[Block]:  # type: ignore[no-untyped-def]
+    """The body as plain blocks, refused beyond the import limits (a register's scale)."""
+    result: list[Block] = []
+    paragraphs = rows = 0
+    for block in wordread.blocks(document):
         if isinstance(block, Table):
-            for row in block.rows:
-                cells = _row_cells(row)
-                if cells and _match(cells[0].text, PILOT_LABELS) == "naam":
+            rows += len(block.rows)
+            paragraphs += block.paragraphs
+        else:
+            paragraphs += 1
+        if paragraphs > MAX_PARAGRAPHS or rows > MAX_TABLE_ROWS:
+            what = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if paragraphs > MAX_PARAGRAPHS
+                    else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
+            raise RegisterUnreadable(
+                f"'{name}' heeft {what}; dat is geen raadsbijlage maar een veel groter "
+                f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
+        result.append(block)
+    return result
+
+
+def is_pilot_annex(blocks: list[Block]) -> bool:
+    for block in blocks:
+        if isinstance(block, Table):
+            for cells in block.rows[:3]:  # a card's name is at the top of its table
+                if cells and len(cells[0].text) < 200 and \
+                        _match(cells[0].text, PILOT_LABELS) == "naam":
                     return True
         elif _key(block.text) == "naam pilot":
             return True
     return False
 
 
+_LAST_TIME_NOTE = re.compile(r"\bpilot\b.*\bvoor het laatst\b.*\bopgenomen\b")
+_FIELD_KEYS = {"Korte omschrijving": "omschrijving", "Doel/Beoogd resultaat": "doel"}
+
+
+def is_last_time_note(text: str) -> bool:
+    """The remark a card gets when it is reported for the last time (ours or hand-made)."""
+    return len(text) < 300 and bool(_LAST_TIME_NOTE.search(text.casefold()))
+
+
 class _PilotReader:
     def __init__(self, imported: Imported) -> None:
         self.out = imported
+        self.report = imported.report
         self.card: dict[str, object] | None = None
+        self.lines: dict[str, list[str]] = {}  # omschrijving/doel of the card, line by line
+        self.marks: list[str] = []  # notes of the toolkit's own found on this card
         self.heading = ""
         self.section: str | None = None
         self.loose: list[tuple[str, bool]] = []  # paragraphs since the last table/section
+        self.loose_heading = False
+        self.pending_last = False  # a last-time note seen before the next card's name
+        self.pending_new = False
         self.in_intro = False
         self.expect_gemeente = False
         self.skipping_changes = False
+        self.changes_lines = 0
+        self.toc_lines = 0
 
-    def paragraph(self, paragraph) -> None:  # type: ignore[no-untyped-def]
+    def _clear_loose(self) -> None:
+        self.loose = []
+        self.loose_heading = False
+        self.pending_last = self.pending_new = False
+
+    def _add_loose(self, text: str, heading: bool) -> None:
+        self.loose.append((text, heading))
+        self.loose_heading = self.loose_heading or heading
+
+    def paragraph(self, paragraph: Paragraph) -> None:
         text = paragraph.text.strip()
         if not text:
+            return
+        if paragraph.toc:
+            self.toc_lines += 1  # a filled table of contents: made again by the build
             return
         section = _match(text, SECTIONS, 0.88, prefix=False) if len(text) < 40 else None
         if section == "Naam pilot":
             if self.skipping_changes:  # the overview's lines are not the first card's
                 headings = [item for item in self.loose if item[1]]
-                self.loose = headings[-1:]
-                self.skipping_changes = False
+                pending = self.pending_last, self.pending_new
+                self.changes_lines -= len(headings[-1:])
+                self._clear_loose()
+                for item in headings[-1:]:
+                    self._add_loose(*item)
+                self.pending_last, self.pending_new = pending
+                self._changes_skipped()
             self._start_card()
             self.section = section
             return
         if section:
             self.section = section
-            self.loose = []
+            self._clear_loose()
             return
         if _key(text) == _key(CHANGES_HEADING):
             self.intro_done()
             return
+        if self.skipping_changes:
+            self.changes_lines += 1
         if _key(text) == "inleiding":
             self.in_intro = True
-            self.loose = []
+            self._clear_loose()
             return
         if self.card is None and not self.in_intro and _key(text) == "gemeente":
             self.expect_gemeente = True
@@ -204,23 +248,34 @@ class _PilotReader:
             self.expect_gemeente = False
             self.out.settings.setdefault("gemeente", text)
             return
-        if LAST_TIME_MARK in text.casefold() and self.card is not None \
-                and not any(heading for _, heading in self.loose):
-            self.card["opnemen"] = "Laatste keer"  # a remark below the card it is about
+        if is_last_time_note(text):
+            if self.card is not None and not self.loose_heading:
+                self.card["opnemen"] = "Laatste keer"  # a remark below the card it is about
+                self.marks.append(LAST_TIME_FOUND)
+            else:
+                self.pending_last = True  # above the card: between its heading and its name
             return
         if text.startswith(NEW_MARK):
+            if self.card is not None and not self.loose_heading:
+                self.marks.append(NEW_FOUND)
+            else:
+                self.pending_new = True
             return
-        self.loose.append((text, _is_heading(paragraph)))
+        self._add_loose(text, paragraph.heading)
         if self.card is None:
             return
-        if self.section in ("Korte omschrijving", "Doel/Beoogd resultaat") \
-                and not _is_heading(paragraph):
-            key = "omschrijving" if self.section == "Korte omschrijving" else "doel"
-            if LAST_TIME_MARK not in text.casefold():
-                if _is_list_paragraph(paragraph) and not text.startswith("•"):
-                    text = "• " + text
-                previous = str(self.card.get(key) or "")
-                self.card[key] = f"{previous}\n{text}" if previous else text
+        key = _FIELD_KEYS.get(self.section or "")
+        if key and not paragraph.heading:
+            if paragraph.listed and not text.startswith("•"):
+                text = "• " + text
+            self.lines.setdefault(key, []).append(text)
+
+    def _changes_skipped(self) -> None:
+        if self.skipping_changes:
+            self.report.skipped.append(
+                f"Het overzicht '{CHANGES_HEADING}' ({max(self.changes_lines, 0)} "
+                f"regels): de toolkit maakt het bij elke build opnieuw.")
+        self.skipping_changes = False
 
     def intro_done(self) -> None:
         """The overview of changes follows the introduction; it is not imported."""
@@ -229,92 +284,111 @@ class _PilotReader:
             self.out.settings.setdefault("inleiding", "\n".join(intro))
         self.in_intro = False
         self.skipping_changes = True
-        self.loose = []
+        self.changes_lines = 0
+        self._clear_loose()
 
     def _start_card(self) -> None:
         headings = [t for t, heading in self.loose if heading]
-        plain = [t for t, heading in self.loose if not heading and LAST_TIME_MARK not in t.casefold()]
+        plain = [t for t, heading in self.loose if not heading]
         heading = headings[-1] if headings else (plain[-1] if plain else "")
-        last_time = any(LAST_TIME_MARK in t.casefold() for t, _ in self.loose)
+        last_time, new = self.pending_last, self.pending_new
         if self.card is None:
             intro = [t for t, h in self.loose if t != heading and not h] if self.in_intro else []
             if intro:
                 self.out.settings.setdefault("inleiding", "\n".join(intro))
         else:
             for key in ("omschrijving", "doel"):  # the heading is not part of the last field
-                value = str(self.card.get(key) or "")
+                value = "\n".join(self.lines.get(key, ()))
                 if value.endswith(heading) and heading:
-                    self.card[key] = value[: -len(heading)].rstrip("\n") or None
+                    value = value[: -len(heading)].rstrip("\n")
+                self.lines[key] = [value] if value else []
             self._finish()
         self.card = {"opnemen": "Laatste keer" if last_time else "Ja"}
+        self.lines = {}
+        self.marks = ([LAST_TIME_FOUND] if last_time else []) + ([NEW_FOUND] if new else [])
         self.heading = heading
-        self.loose = []
+        self._clear_loose()
 
-    def table(self, table) -> None:  # type: ignore[no-untyped-def]
+    def table(self, table: Table) -> None:
         if self.card is None:
-            self.out.report.skipped.append("Tabel vóór de eerste pilotkaart")
+            self.report.skipped.append("Tabel vóór de eerste pilotkaart")
             return
-        for row in table.rows:
-            cells = _row_cells(row)
-            texts = [cell_text(c) for c in cells]
+        if table.nested:
+            self.report.skipped.append(
+                f"{self.heading}: {table.nested} tabel(len) binnen een tabelcel niet ingelezen")
+        for cells in table.rows:
+            texts = [c.lines for c in cells]
             if not any(texts):
                 continue  # an empty row people leave in
             if len(cells) == 1:
-                key = {"Korte omschrijving": "omschrijving",
-                       "Doel/Beoogd resultaat": "doel"}.get(self.section or "")
+                key = _FIELD_KEYS.get(self.section or "")
                 if key:
-                    self.card[key] = texts[0]
+                    self.lines[key] = [texts[0]]
                 else:
-                    self.out.report.skipped.append(
+                    self.report.skipped.append(
                         f"{self.heading}: rij zonder label in '{self.section}': {texts[0][:60]}")
                 continue
+            label = cells[0].text.strip()
             key = _match(cells[0].text, PILOT_LABELS)
-            value = next((t for t in reversed(texts[1:]) if t), "")
+            values = [t for t in texts[1:] if t]
+            value = values[-1] if values else ""
             if key is None:
-                self.out.report.skipped.append(
-                    f"{self.heading}: onbekend label '{cells[0].text.strip()[:60]}'")
+                self.report.skipped.append(f"{self.heading}: onbekend label '{label[:60]}'")
                 continue
-            self.card[key] = value
-        self.loose = []
+            for other in values[:-1]:
+                self.report.skipped.append(
+                    f"{self.heading}: bij '{label[:60]}' staat nog een kolom; alleen de laatste "
+                    f"is overgenomen. Overgeslagen: {other[:60]}")
+            if key in ("omschrijving", "doel"):
+                self.lines[key] = [value]
+            else:
+                self.card[key] = value
+        self._clear_loose()
 
     def _finish(self) -> None:
         card = self.card
         if card is None:
             return
+        for key, lines in self.lines.items():
+            card[key] = "\n".join(lines) or None
         name = str(card.get("naam") or self.heading)
         card.setdefault("naam", name)
         number = len(self.out.pilots) + 1
         card["id"] = f"P-{number:03d}"
+        for mark in dict.fromkeys(self.marks):
+            self.report.notes.append(f"{name}: {mark}")
         answers = " ".join(str(card.get(k) or "") for k in schema.EVALUATION_QUESTIONS).casefold()
         if card.get("opnemen") == "Ja" and re.search(r"niet meer\b.*\bgerapporteerd", answers):
             card["opnemen"] = "Laatste keer"
-            self.out.report.notes.append(
+            self.report.notes.append(
                 f"{name}: de uitkomst zegt dat er niet meer wordt gerapporteerd; 'Opnemen in "
                 f"bijlage' staat op 'Laatste keer'.")
         if self.heading and schema.normalise(self.heading) != schema.normalise(name):
-            self.out.report.notes.append(
+            self.report.notes.append(
                 f"Kop '{self.heading}' en Naam pilot '{name}' verschillen; '{name}' is "
                 f"overgenomen.")
         self.out.pilots.append(card)
         extra = " (laatste keer)" if card.get("opnemen") == "Laatste keer" else ""
-        self.out.report.pilots.append(f"{card['id']} {name}{extra}")
+        self.report.pilots.append(f"{card['id']} {name}{extra}")
 
     def close(self) -> None:
+        self._changes_skipped()
         self._finish()
         self.card = None
+        if self.toc_lines:
+            self.report.skipped.append(TOC_SKIPPED)
 
 
-def read_pilot_annex(document, imported: Imported) -> None:  # type: ignore[no-untyped-def]
-    from docx.table import Table
-
+def read_pilot_annex(document, blocks: list[Block], imported: Imported) -> None:  # type: ignore[no-untyped-def]
     reader = _PilotReader(imported)
-    for block in _blocks(document):
+    for block in blocks:
         if isinstance(block, Table):
             reader.table(block)
         else:
             text = block.text.strip()
             title = re.match(r"^Bijlage\s+(\d+)\.?\s+(.+)$", text)
-            if title and reader.card is None and "bijlage_pilots_nummer" not in imported.settings:
+            if title and reader.card is None and "bijlage_pilots_nummer" not in imported.settings \
+                    and not block.toc:
                 imported.settings["bijlage_pilots_nummer"] = title.group(1)
                 imported.settings["bijlage_pilots_titel"] = title.group(2).strip()
                 continue
@@ -338,15 +412,19 @@ def _settings_from_header(document, imported: Imported) -> None:  # type: ignore
 _ANNEX_HEADING = re.compile(r"^Bijlage\s+(\d+)\.?\s+(.+)$", re.IGNORECASE)
 
 
-def read_action_annex(document, imported: Imported) -> None:  # type: ignore[no-untyped-def]
-    from docx.table import Table
-
+def read_action_annex(blocks: list[Block], imported: Imported) -> None:
     title_word = "uitvoeringsplan"
     opgave = ""
     doel = ""
     statuses = list(schema.vocabulary("status").values)
-    for block in _blocks(document):
+    report = imported.report
+    continued: dict[int, list[str]] = {}  # action index -> Resultaat parts (page breaks)
+    toc_lines = 0
+    for block in blocks:
         if not isinstance(block, Table):
+            if block.toc:
+                toc_lines += bool(block.text.strip())
+                continue
             text = block.text.strip()
             annex = _ANNEX_HEADING.match(text)
             if annex:
@@ -362,14 +440,18 @@ def read_action_annex(document, imported: Imported) -> None:  # type: ignore[no-
                 day = parse_peildatum(text.casefold().split("peildatum", 1)[1])
                 if day:
                     imported.settings.setdefault("peildatum", day)
-            elif ":" in text and _is_heading(block) and "actieprogramma" not in imported.settings \
+            elif ":" in text and block.heading and "actieprogramma" not in imported.settings \
                     and not opgave:
                 imported.settings["actieprogramma"] = text.split(":")[0].strip()
             continue
+        if block.nested:
+            report.skipped.append(f"{block.nested} tabel(len) binnen een tabelcel bij "
+                                  f"'{opgave}' niet ingelezen")
         columns: dict[str, int] | None = None
-        for row in block.rows:
-            cells = _row_cells(row)
-            texts = [cell_text(c) for c in cells]
+        extra: dict[int, str] = {}
+        extra_values = 0
+        for cells in block.rows:
+            texts = [c.lines for c in cells]
             if not any(texts):
                 continue
             if columns is None:
@@ -377,58 +459,87 @@ def read_action_annex(document, imported: Imported) -> None:  # type: ignore[no-
                 found.pop(None, None)
                 if {"activiteit", "resultaat", "status"} <= set(found):
                     columns = found  # type: ignore[assignment]
+                    used = set(found.values())
+                    extra = {i: t for i, t in enumerate(texts) if i not in used}
                     continue
                 if len([t for t in texts if t]) == 1:  # a "Doel: …" row above the header
                     doel = re.sub(r"^doel:\s*", "", texts[0].strip(), flags=re.IGNORECASE)
                     continue
                 if _key(texts[0]) == "status":
-                    imported.report.skipped.append(f"Statusoverzicht van '{opgave}' (wordt "
-                                                   f"opnieuw berekend)")
+                    report.skipped.append(f"Statusoverzicht van '{opgave}' (wordt "
+                                          f"opnieuw berekend)")
                     break
-                imported.report.skipped.append(f"Tabel zonder kop Activiteit/Resultaat/Status "
-                                               f"bij '{opgave}': {texts[0][:50]}")
+                report.skipped.append(f"Tabel zonder kop Activiteit/Resultaat/Status "
+                                      f"bij '{opgave}': {texts[0][:50]}")
                 break
+            extra_values += sum(1 for i in extra if i < len(texts) and texts[i])
             activiteit = texts[columns["activiteit"]] if columns["activiteit"] < len(texts) else ""
             resultaat = texts[columns["resultaat"]] if columns["resultaat"] < len(texts) else ""
             status_text = texts[columns["status"]] if columns["status"] < len(texts) else ""
-            row = {"activiteit": activiteit, "resultaat": resultaat, "status": status_text}
+            row: dict[str, object] = {"activiteit": activiteit, "resultaat": resultaat,
+                                      "status": status_text}
             if imported.actions and schema.continues_previous(row):
-                previous = imported.actions[-1]
-                joined = "\n".join(p for p in (str(previous.get("resultaat") or ""), resultaat) if p)
-                previous["resultaat"] = joined
-                imported.report.notes.append(
+                index = len(imported.actions) - 1
+                previous = imported.actions[index]
+                parts = continued.setdefault(
+                    index, [p for p in (str(previous.get("resultaat") or ""),) if p])
+                parts.append(resultaat)
+                report.notes.append(
                     f"{previous['id']}: rij zonder activiteit samengevoegd met de vorige "
                     f"(paginagrens).")
                 continue
             status, note = split_status(status_text, statuses)
             if status_text and not status:
-                imported.report.notes.append(
+                report.notes.append(
                     f"Status '{status_text[:40]}' niet herkend; staat in Toelichting status.")
-            action = {
+            action: dict[str, object] = {
                 "id": f"A-{len(imported.actions) + 1:03d}", "opgave": opgave, "doel": doel,
                 "activiteit": activiteit, "resultaat": resultaat, "status": status,
                 "toelichting_status": note,
             }
             imported.actions.append(action)
-            imported.report.actions.append(
+            report.actions.append(
                 f"{action['id']} {opgave} · {activiteit.splitlines()[0][:60] if activiteit else ''}")
+        if columns is not None and (extra_values or any(extra.values())):
+            names = ", ".join(f"'{t[:40]}'" if t else "(zonder kop)" for t in extra.values())
+            report.skipped.append(
+                f"Tabel bij '{opgave}'{f' (doel {doel[:40]})' if doel else ''}: extra kolom(men) "
+                f"{names} niet ingelezen ({extra_values} gevulde cellen); het register heeft "
+                f"alleen Activiteit, Resultaat en Status.")
+    for index, parts in continued.items():
+        imported.actions[index]["resultaat"] = "\n".join(p for p in parts if p)
+    if toc_lines:
+        report.skipped.append(TOC_SKIPPED)
 
 
 def import_annexes(paths: list[Path]) -> Imported:
-    """Read pilot and action annexes (any order) into rows for a new register."""
+    """Read pilot and action annexes (any order) into rows for a new register.
+
+    A file in which nothing of an annex is found is refused (exit 2, nothing written):
+    a register made from it would be empty or partial without anyone noticing.
+    """
     imported = Imported()
     for path in paths:
         document = _open(path)
+        blocks = _blocks(document, path.name)
         imported.report.source.append(path.name)
-        if is_pilot_annex(document):
-            read_pilot_annex(document, imported)
+        before = len(imported.pilots), len(imported.actions)
+        if is_pilot_annex(blocks):
+            read_pilot_annex(document, blocks, imported)
         else:
-            before = len(imported.actions)
-            read_action_annex(document, imported)
-            if len(imported.actions) == before:
-                imported.report.skipped.append(
-                    f"{path.name}: geen pilotkaarten en geen actietabellen gevonden")
+            read_action_annex(blocks, imported)
+        if (len(imported.pilots), len(imported.actions)) == before:
+            raise RegisterUnreadable(_nothing_found(path.name, blocks))
     return imported
+
+
+def _nothing_found(name: str, blocks: list[Block]) -> str:
+    if not any(b.rows if isinstance(b, Table) else b.text.strip() for b in blocks):
+        return (f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
+                f"editie; er is geen register gemaakt.")
+    return (f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot') en geen "
+            f"actietabellen (met de kolommen Activiteit, Resultaat en Status). Is dit de "
+            f"raadsbijlage van de vorige editie? Er is geen register gemaakt.")
 
 
 def _lists(imported: Imported) -> dict[str, list[str]]:
@@ -453,11 +564,18 @@ def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     from .workbook import write_register
 
     check_new_register(out)
-    settings = {s.key: s.default for s in schema.SETTINGS}
+    settings: dict[str, object] = {s.key: s.default for s in schema.SETTINGS}
     settings.update(imported.settings)
     lists = _lists(imported)
+    cuts: list[CutValue] = []
     register = atomic_write(out, lambda tmp: write_register(tmp, imported.pilots,
-                                                            imported.actions, settings, lists))
-    report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),
-                               imported.report.text())
+                                                            imported.actions, settings, lists,
+                                                            cuts=cuts))
+    imported.report.cuts = cuts
+    try:
+        report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),
+                                   imported.report.text())
+    except BaseException:
+        register.unlink(missing_ok=True)  # no register without the report that explains it
+        raise
     return register, report

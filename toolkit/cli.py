@@ -283,6 +283,9 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path) -> None:
     click.echo(f"{len(imported.pilots)} pilots en {len(imported.actions)} acties ingelezen.")
     for note in imported.report.notes:
         click.echo(f"  let op: {note}")
+    for cut in imported.report.cuts:
+        click.secho(f"  waarschuwing: {cut.describe()} De hele tekst staat in het "
+                    f"importverslag.", fg="yellow")
     click.echo(f"Register: {register}")
     click.echo(f"Importverslag: {report}")
 
@@ -357,6 +360,10 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
     click.echo(f"Meegenomen: {result.kept_pilots} pilots en {result.kept_actions} acties.")
     for line in result.removed:
         click.echo(f"  verwijderd: {line}")
+    for line in result.copied:
+        click.echo(f"  meegenomen: {line}")
+    for line in result.warnings:
+        click.secho(f"  waarschuwing: {line}", fg="yellow")
 
 
 

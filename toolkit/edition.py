@@ -1,20 +1,27 @@
 """Start the next edition's register from the last one (`toolkit new-edition`).
 
 After an annex went to the council, pilots reported for the last time and finished
-actions leave the register; everything else goes on. The old register is only read.
+actions leave the register; everything else goes on, whole: columns a coordinator added
+to a table come along (after the declared columns, with their header and values), and
+nothing is dropped or cut without a line that names it. The old register is only read.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from . import schema
-from .register import read_register
+from .register import HEADER_SEARCH_ROWS, read_register
+from .workbook import CutValue, extra_key
 
 #: actions with these statuses are done and leave the next edition
 DONE_STATUSES = ("Afgerond", "Gestopt")
+_KNOWN_SHEETS = {schema.normalise(name) for name in (
+    schema.INSTRUCTIONS_SHEET, schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
+    schema.SETTINGS_SHEET)}
 
 
 @dataclass
@@ -23,24 +30,160 @@ class EditionResult:
     kept_pilots: int = 0
     kept_actions: int = 0
     removed: list[str] = field(default_factory=list)
+    #: columns a coordinator added, copied along (one line per sheet)
+    copied: list[str] = field(default_factory=list)
+    #: what could not come along: cut texts, sheets, rows with only added columns
+    warnings: list[str] = field(default_factory=list)
+    #: the whole texts of cut cells, written beside the new register
+    cut_file: Path | None = None
+
+
+@dataclass
+class _Added:
+    """Columns beyond the schema on one table sheet, and their values per Excel row."""
+
+    headers: list[str] = field(default_factory=list)
+    values: dict[int, dict[str, object]] = field(default_factory=dict)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return str(value)
+
+
+def _added_columns(path: Path) -> tuple[dict[str, _Added], list[str]]:
+    """Columns the schema does not declare on Pilots and Acties, and sheets it does not know.
+
+    Read separately (openpyxl, read-only, as the careful reader does) because the
+    register reader keeps only declared columns.
+    """
+    from openpyxl import load_workbook
+
+    added: dict[str, _Added] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        others = [t for t in workbook.sheetnames if schema.normalise(t) not in _KNOWN_SHEETS]
+        for sheet in schema.TABLE_SHEETS:
+            title = next((t for t in workbook.sheetnames
+                          if schema.normalise(t) == schema.normalise(sheet.name)), None)
+            if title is None:
+                continue
+            ws = workbook[title]
+            ws.reset_dimensions()
+            added[sheet.name] = _sheet_added(ws, sheet)
+        others += _unknown_entries(workbook)
+    finally:
+        workbook.close()
+    return added, others
+
+
+def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
+    """Settings rows and list columns the schema does not declare: the new register has
+    only the declared ones, so each is named."""
+    found: list[str] = []
+    titles = {schema.normalise(t): t for t in workbook.sheetnames}
+    settings = titles.get(schema.normalise(schema.SETTINGS_SHEET))
+    if settings:
+        known = {schema.normalise(s.label) for s in schema.SETTINGS} | {"instelling"}
+        ws = workbook[settings]
+        ws.reset_dimensions()
+        for row in ws.iter_rows(max_col=2, values_only=True):
+            label = row[0] if row else None
+            if label is not None and str(label).strip() and \
+                    schema.normalise(str(label)) not in known:
+                found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
+    lists = titles.get(schema.normalise(schema.LISTS_SHEET))
+    if lists:
+        known = {schema.normalise(n) for v in schema.VOCABULARIES for n in (v.label, v.key)}
+        ws = workbook[lists]
+        ws.reset_dimensions()
+        for row in ws.iter_rows(max_row=1, values_only=True):
+            found += [f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'" for h in row
+                      if h is not None and str(h).strip()
+                      and schema.normalise(str(h)) not in known]
+    return found
+
+
+def _sheet_added(ws, sheet: schema.TableSheet) -> _Added:  # type: ignore[no-untyped-def]
+    rows = ws.iter_rows(values_only=True)
+    header_row, best = 0, -1
+    header: tuple[object, ...] = ()
+    used: set[int] = set()
+    buffered = []
+    for number, values in enumerate(rows, start=1):
+        buffered.append((number, values))
+        positions = schema.match_headers(sheet, list(values)).positions
+        if len(positions) > best:
+            best, header_row, header, used = len(positions), number, tuple(values), set(
+                positions.values())
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    columns: dict[int, dict[int, object]] = {}  # column index -> row -> value
+
+    def consume(number: int, values) -> None:  # type: ignore[no-untyped-def]
+        if number <= header_row:
+            return
+        for index, raw in enumerate(values):
+            if index in used or raw is None:
+                continue
+            value = _plain(raw)
+            if value is not None:
+                columns.setdefault(index, {})[number] = value
+
+    for number, values in buffered:
+        consume(number, values)
+    for number, values in enumerate(rows, start=len(buffered) + 1):
+        consume(number, values)
+    indices = sorted({i for i, h in enumerate(header) if i not in used and h is not None
+                      and str(h).strip()} | set(columns))
+    result = _Added()
+    for position, index in enumerate(indices):
+        label = header[index] if index < len(header) else None
+        result.headers.append(str(label).strip() if label is not None else "")
+        for number, value in columns.get(index, {}).items():
+            result.values.setdefault(number, {})[extra_key(position)] = value
+    return result
 
 
 def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> EditionResult:
-    from .output import atomic_write, check_new_register
+    from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
     check_new_register(new)
     register = read_register(old)
+    try:
+        added, other_sheets = _added_columns(old)
+    except Exception:  # noqa: BLE001 - the register reader already judged the file
+        added, other_sheets = {}, []
     result = EditionResult(new)
+    for title in other_sheets:
+        what = title if ":" in title else f"tabblad '{title}'"
+        result.warnings.append(f"{what} gaat niet mee: het nieuwe register heeft alleen wat "
+                               f"het sjabloon kent. Neem het zo nodig met de hand over.")
+    record_rows: dict[str, set[int]] = {}
     pilots = []
+    pilot_extra = added.get(schema.PILOTS.name, _Added())
     for pilot in register.pilots:
         if schema.normalise(pilot.text("opnemen")) == "laatste keer":
             result.removed.append(f"pilot {pilot.text('id')} {pilot.text('naam')} "
                                   f"(laatste keer gerapporteerd)")
         else:
-            pilots.append(dict(pilot.values))
+            pilots.append({**pilot.values, **pilot_extra.values.get(pilot.row, {})})
+        record_rows.setdefault(schema.PILOTS.name, set()).add(pilot.row)
     done = {schema.normalise(s) for s in DONE_STATUSES}
     actions = []
+    action_extra = added.get(schema.ACTIONS.name, _Added())
     for action in register.actions:
         if schema.normalise(action.text("status")) in done:
             first_line = action.text("activiteit").splitlines()[0][:60] if \
@@ -48,12 +191,40 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
             result.removed.append(f"actie {action.text('id')} {first_line} "
                                   f"({action.text('status')})")
         else:
-            actions.append(dict(action.values))
+            actions.append({**action.values, **action_extra.values.get(action.row, {})})
+        record_rows.setdefault(schema.ACTIONS.name, set()).add(action.row)
+    for sheet_name, extra in added.items():
+        if extra.headers:
+            names = ", ".join(f"'{h}'" if h else "(zonder kop)" for h in extra.headers)
+            result.copied.append(f"{sheet_name}: toegevoegde kolom(men) {names} met hun "
+                                 f"waarden meegenomen, achter de vaste kolommen.")
+        orphans = sorted(set(extra.values) - record_rows.get(sheet_name, set()))
+        if orphans:
+            rows = ", ".join(str(r) for r in orphans[:10]) + (" …" if len(orphans) > 10 else "")
+            result.warnings.append(
+                f"{sheet_name}: rij(en) {rows} hebben alleen waarden in toegevoegde kolommen "
+                f"en gaan niet mee.")
     settings = dict(register.settings)
     settings["editie"] = editie
     if peildatum is not None:
         settings["peildatum"] = peildatum
     result.kept_pilots, result.kept_actions = len(pilots), len(actions)
-    atomic_write(new, lambda tmp: write_register(tmp, pilots, actions, settings, register.lists),
-                 protect=(old,))
+    columns = {name: extra.headers for name, extra in added.items() if extra.headers}
+    cuts: list[CutValue] = []
+    atomic_write(new, lambda tmp: write_register(tmp, pilots, actions, settings, register.lists,
+                                                 columns, cuts), protect=(old,))
+    if cuts:
+        result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
+                                            cut_report(cuts))
+        result.warnings += [f"{cut.describe()} De hele tekst staat in "
+                            f"{result.cut_file.name}." for cut in cuts]
     return result
+
+
+def cut_report(cuts: list[CutValue]) -> str:
+    """The whole texts that did not fit in a cell, so nothing is lost."""
+    lines = ["Teksten die niet helemaal in een Excel-cel passen",
+             "=================================================", ""]
+    for cut in cuts:
+        lines += [cut.describe(), "", "Volledige tekst:", cut.text, "", "-" * 40, ""]
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +22,33 @@ MIN_ROWS = 500
 HEADER_COLOUR = "#1F4E79"
 REQUIRED_EMPTY_COLOUR = "#F8CBAD"
 INTERNAL_HEADER_COLOUR = "#7F7F7F"
+#: the most characters an Excel cell holds
+CELL_LIMIT = 32_767
+
+
+def extra_key(index: int) -> str:
+    """The row key of a column a coordinator added (not in the schema), by its position."""
+    return f"extra:{index}"
+
+
+@dataclass(frozen=True)
+class CutValue:
+    """A text longer than an Excel cell holds: only its first CELL_LIMIT characters fit."""
+
+    sheet: str
+    cell: str
+    label: str
+    name: str  # the pilot, action or setting it belongs to
+    text: str  # the whole text
+
+    def describe(self) -> str:
+        def n(number: int) -> str:
+            return f"{number:,}".replace(",", ".")
+
+        return (f"{self.sheet}!{self.cell} ({self.name}, {self.label}): de tekst heeft "
+                f"{n(len(self.text))} tekens; een Excel-cel bevat er hoogstens "
+                f"{n(CELL_LIMIT)}. De rest ({n(len(self.text) - CELL_LIMIT)} tekens) staat "
+                f"niet in het register.")
 
 
 def list_name(vocabulary_key: str) -> str:
@@ -82,14 +110,30 @@ def _prompt_title(text: str) -> str:
     return text if len(text) <= 32 else text[:31] + "…"
 
 
+def _unique_headers(sheet: TableSheet, extra: Sequence[str]) -> list[str]:
+    """Headers for added columns, unique in the table (Excel requires it), never empty."""
+    taken = {c.label.casefold() for c in sheet.columns}
+    headers = []
+    for index, label in enumerate(extra):
+        base = str(label).strip() or f"Kolom {index + 1} (zonder kop)"
+        header, n = base, 2
+        while header.casefold() in taken:
+            header, n = f"{base} ({n})", n + 1
+        taken.add(header.casefold())
+        headers.append(header)
+    return headers
+
+
 def _write_table(
-    wb, ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]], fmt: dict  # type: ignore[no-untyped-def]
+    wb, ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]], fmt: dict,  # type: ignore[no-untyped-def]
+    extra: Sequence[str] = (), cuts: list[CutValue] | None = None,
 ) -> None:
     n_cols = len(sheet.columns)
+    extra_headers = _unique_headers(sheet, extra)
     n_rows = max(len(rows), 1)
     extent = max(len(rows) + LIST_ROWS, MIN_ROWS)
     ws.add_table(
-        0, 0, n_rows, n_cols - 1,
+        0, 0, n_rows, n_cols + len(extra_headers) - 1,
         {
             "name": sheet.table_name,
             "style": "Table Style Light 9",
@@ -97,7 +141,7 @@ def _write_table(
                 {"header": c.label,
                  "header_format": fmt["header"] if c.published else fmt["header_internal"]}
                 for c in sheet.columns
-            ],
+            ] + [{"header": h, "header_format": fmt["header_internal"]} for h in extra_headers],
         },
     )
     ws.set_row(0, 48)
@@ -133,9 +177,18 @@ def _write_table(
                     "format": fmt["required_empty"],
                 },
             )
+    for index in range(len(extra_headers)):
+        ws.set_column(n_cols + index, n_cols + index, 30, fmt["wrap"])
+    labels = [c.label for c in sheet.columns] + extra_headers
+    keys = [c.key for c in sheet.columns] + [extra_key(i) for i in range(len(extra_headers))]
+    name_key = sheet.columns[1].key if len(sheet.columns) > 1 else sheet.columns[0].key
     for r, row in enumerate(rows, start=1):
-        for index, col in enumerate(sheet.columns):
-            _write_value(ws, r, index, row.get(col.key), fmt)
+        for index, key in enumerate(keys):
+            value = row.get(key)
+            if _write_value(ws, r, index, value, fmt) and cuts is not None:
+                name = " ".join(str(row.get(k) or "") for k in (sheet.columns[0].key, name_key))
+                cuts.append(CutValue(sheet.name, f"{_letter(index)}{r + 1}", labels[index],
+                                     name.strip()[:80], str(value)))
 
 
 def _letter(index: int) -> str:
@@ -144,17 +197,23 @@ def _letter(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _write_value(ws, row: int, col: int, value: object, fmt: dict) -> None:  # type: ignore[no-untyped-def]
-    """Write user text always as text: '=1+1' must never become a formula."""
+def _write_value(ws, row: int, col: int, value: object, fmt: dict) -> bool:  # type: ignore[no-untyped-def]
+    """Write user text always as text: '=1+1' must never become a formula.
+
+    True when the text was longer than a cell holds and only its start was written.
+    """
     if value is None or value == "":
-        return
+        return False
     if isinstance(value, datetime | date):
         ws.write_datetime(row, col, value if isinstance(value, datetime) else
                           datetime(value.year, value.month, value.day), fmt["date"])
     elif isinstance(value, int | float) and not isinstance(value, bool):
         ws.write_number(row, col, value)
     else:
-        ws.write_string(row, col, str(value), fmt["wrap"])
+        text = str(value)
+        ws.write_string(row, col, text[:CELL_LIMIT], fmt["wrap"])
+        return len(text) > CELL_LIMIT
+    return False
 
 
 def write_register(
@@ -163,8 +222,15 @@ def write_register(
     actions: Sequence[Mapping[str, object]] = (),
     settings: Mapping[str, object] | None = None,
     lists: Mapping[str, Sequence[str]] | None = None,
+    extra_columns: Mapping[str, Sequence[str]] | None = None,
+    cuts: list[CutValue] | None = None,
 ) -> Path:
-    """Write a complete register; with no rows this is the empty template."""
+    """Write a complete register; with no rows this is the empty template.
+
+    extra_columns: per sheet name, headers of columns a coordinator added; their values
+    are in the rows under extra_key(i). Texts longer than a cell holds are cut to
+    CELL_LIMIT characters and, when `cuts` is given, listed there with their whole text.
+    """
     import xlsxwriter
 
     path = Path(path)
@@ -195,7 +261,8 @@ def write_register(
         ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
 
     for sheet, rows in ((schema.PILOTS, pilots), (schema.ACTIONS, actions)):
-        _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt)
+        _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt,
+                     (extra_columns or {}).get(sheet.name, ()), cuts)
 
     ws = wb.add_worksheet(schema.LISTS_SHEET)
     for index, voc in enumerate(schema.VOCABULARIES):
@@ -203,7 +270,10 @@ def write_register(
         ws.write_string(0, index, voc.label, fmt["header"])
         ws.set_column(index, index, 40, fmt["wrap"])
         for r, value in enumerate(values, start=1):
-            ws.write_string(r, index, value)
+            ws.write_string(r, index, value[:CELL_LIMIT])
+            if len(value) > CELL_LIMIT and cuts is not None:
+                cuts.append(CutValue(schema.LISTS_SHEET, f"{_letter(index)}{r + 1}", voc.label,
+                                     voc.label, value))
         letter = _letter(index)
         wb.define_name(list_name(voc.key),
                        f"={schema.LISTS_SHEET}!${letter}$2:${letter}${LIST_ROWS + 1}")
@@ -215,10 +285,13 @@ def write_register(
     ws.set_column(2, 2, 60, fmt["wrap"])
     for index, label in enumerate(("Instelling", "Waarde", "Toelichting")):
         ws.write_string(0, index, label, fmt["header"])
-    values = dict(settings or {})
+    setting_values = dict(settings or {})
     for r, s in enumerate(schema.SETTINGS, start=1):
         ws.write_string(r, 0, s.label, fmt["bold"])
-        _write_value(ws, r, 1, values.get(s.key, s.default), fmt)
+        setting = setting_values.get(s.key, s.default)
+        if _write_value(ws, r, 1, setting, fmt) and cuts is not None:
+            cuts.append(CutValue(schema.SETTINGS_SHEET, f"B{r + 1}", s.label, s.label,
+                                 str(setting)))
         ws.write_string(r, 2, s.help, fmt["wrap"])
         ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": _prompt_title(s.label),
                                         "input_message": s.help})
