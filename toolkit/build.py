@@ -22,9 +22,12 @@ from typing import IO
 from . import __version__, schema
 from .bundled import bundled
 from .cards import (
+    action_contents,
     action_sections_xml,
+    changes_contents,
     changes_xml,
     pilot_cards_xml,
+    pilot_contents,
     published_pilots,
     rich_xml,
 )
@@ -117,15 +120,19 @@ def _marker(name: str) -> str:
 def render_template(
     template: Path, kind: str, context: dict[str, str],
     blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
-    stamp: datetime,
+    stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
     The pieces are compressed into the .docx as they come, so a 10,000-pilot body is
-    never held as one string.
+    never held as one string. contents gives per block the headings it writes, for the
+    table of contents; each block also learns the text width of its section
+    (publishing.BlockContext).
     """
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
+
+    from .publishing import prepare
 
     if not template.exists():
         raise TemplateError(f"Het Word-sjabloon '{template}' ontbreekt.")
@@ -151,7 +158,8 @@ def render_template(
     tpl.render(values, env, autoescape=True)
     document = tpl.docx
     styles = _styles(document)
-    generated = {name: make(styles) for name, make in blocks.items()}
+    places = prepare(document, styles, {name: _marker(name) for name in blocks}, contents)
+    generated = {name: make(places[name]) for name, make in blocks.items()}
     _publishing_properties(document, properties, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -196,8 +204,12 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
+    from .docx_templates import app_properties
+    from .publishing import clean_settings, visible_title
+
     core = document.core_properties
-    core.title = properties["title"]
+    core.title = visible_title(document) or properties["title"]  # the title a reader sees
+    core.comments = core.keywords = ""
     core.subject = properties["subject"]
     core.author = properties["author"]
     core.last_modified_by = properties["author"]
@@ -219,9 +231,8 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
         rpr.remove(old)
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="nl-NL" w:eastAsia="nl-NL" '
                          f'w:bidi="ar-SA"/>'))
-    settings = document.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    clean_settings(document.settings.element)  # the contents are filled: no update prompt
+    app_properties(document)
 
 
 def _deterministic_zip(
@@ -287,10 +298,11 @@ def build_documents(
     context = _context(register, peil)
     author = f"Gemeente {context['gemeente']}".strip()
 
-    def render(template: Path, kind: str, blocks: dict, title: str) -> bytes:  # type: ignore[type-arg]
+    def render(template: Path, kind: str, blocks: dict, title: str,  # type: ignore[type-arg]
+               contents: dict) -> bytes:  # type: ignore[type-arg]
         return render_template(template, kind, context, blocks, {
             "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
-            "author": author}, stamp)
+            "author": author}, stamp, contents)
 
     pilots = published_pilots(register)
     changes = None
@@ -300,6 +312,7 @@ def build_documents(
         changes = compare(previous, register)
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
+    new_page = schema.normalise(register.setting_text("pilot_nieuwe_pagina")) in schema.YES
     if parallel is None:
         parallel = len(register.pilots) + len(register.actions) >= PARALLEL_FROM_ROWS
     with frozen_heap():
@@ -309,13 +322,17 @@ def build_documents(
             Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
-                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
-            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}"), enabled=parallel),
+                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page),
+            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}", {
+                "wijzigingen": lambda: changes_contents(changes),
+                "pilotkaarten": lambda: pilot_contents(pilots),
+            }), enabled=parallel),
         ]
         if register.actions:
             documents.append(Background(lambda: render(
                 ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
-                f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
+                f"{context['actieprogramma']}: statusbijlagen",
+                {"opgaven": lambda: action_contents(register)}), enabled=parallel))
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)

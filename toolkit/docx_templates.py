@@ -12,8 +12,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .schema import STYLE_NAMES
@@ -79,7 +78,7 @@ def app_properties(doc) -> None:  # type: ignore[no-untyped-def]
                 "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
                 "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
                 "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-            ).encode("utf-8")
+            ).encode()
 
 
 def _a4(doc) -> None:  # type: ignore[no-untyped-def]

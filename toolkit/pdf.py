@@ -5,6 +5,10 @@ Word fills the table of contents when it opens a document; LibreOffice's plain
 macro, placed in a throw-away LibreOffice profile, opens each document, updates its
 indexes (twice: the filled table can move headings to another page) and exports the
 PDF. Where the macro cannot run, the plain conversion is the fallback.
+
+Both export a tagged PDF in PDF/UA mode (structure tree with headings, lists and table
+header cells, document language, the title shown in the window): Dutch public bodies must
+publish accessible PDFs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from .errors import OutputError
 from .output import atomic_write
 
 TIMEOUT = 600
+#: writer_pdf_Export's options for the plain conversion (LibreOffice 7.4 reads them as JSON)
+PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"},'
+              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -37,9 +45,18 @@ Sub ToPdf(source As String, target As String)
         Next i
         doc.refresh()
     Next pass
-    Dim store(0) As New com.sun.star.beans.PropertyValue
+    Dim options(2) As New com.sun.star.beans.PropertyValue
+    options(0).Name = &quot;UseTaggedPDF&quot;
+    options(0).Value = True
+    options(1).Name = &quot;PDFUACompliance&quot;
+    options(1).Value = True
+    options(2).Name = &quot;ExportBookmarks&quot;
+    options(2).Value = True
+    Dim store(1) As New com.sun.star.beans.PropertyValue
     store(0).Name = &quot;FilterName&quot;
     store(0).Value = &quot;writer_pdf_Export&quot;
+    store(1).Name = &quot;FilterData&quot;
+    store(1).Value = options()
     doc.storeToURL(ConvertToURL(target), store())
 Failed:
     On Error Resume Next
@@ -75,7 +92,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
                 _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'],
                      document)
             if not produced.exists():
-                _run(base + ["--convert-to", "pdf", "--outdir", work, str(source)], document)
+                _run(base + ["--convert-to", PDF_FILTER, "--outdir", work, str(source)], document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
             target = out_dir / (document.stem + ".pdf")
