@@ -43,7 +43,7 @@ OVERVIEW_DESCRIPTION = ("Aantal acties per status, met het aandeel als getal en 
                         "laatste rij geeft het totaal.")
 #: estimated size of a line of 10-point text, for deciding which rows may not split
 _CHAR_TWIPS = 95
-_LINE_TWIPS = 270
+_LINE_TWIPS = 260
 _CELL_MARGINS = 230
 _PARAGRAPH = re.compile(r"<w:p>.*?</w:p>|<w:p/>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -56,12 +56,12 @@ def _area(styles: dict[str, str]) -> tuple[int, int]:
 
 
 def _lines(xml: str, width: int) -> int:
-    """About how many lines a cell's paragraphs take at this width (one blank per paragraph)."""
+    """About how many lines a cell's paragraphs take at this width."""
     per_line = max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
     total = 0
     for paragraph in _PARAGRAPH.findall(xml):
         chars = len(_TAG.sub("", paragraph))
-        total += 1 + -(-chars // per_line) + paragraph.count("<w:br/>")
+        total += max(1, -(-chars // per_line)) + paragraph.count("<w:br/>")
     return total
 
 
