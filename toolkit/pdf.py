@@ -1,10 +1,10 @@
 """PDFs of the annexes through LibreOffice headless (`toolkit build --pdf`).
 
 Word fills the table of contents when it opens a document; LibreOffice's plain
-`--convert-to pdf` does not, and would publish the placeholder text. So a small Basic
-macro, placed in a throw-away LibreOffice profile, opens each document, updates its
-indexes (twice: the filled table can move headings to another page) and exports the
-PDF. Where the macro cannot run, the plain conversion is the fallback.
+`--convert-to pdf` does not add page numbers to it. So a small Basic macro, placed in a
+throw-away LibreOffice profile, opens each document, keeps tables with what follows
+where Word would, updates its indexes (twice: the filled table can move headings to
+another page) and exports the PDF. Where the macro cannot run, the plain conversion is the fallback.
 
 Both export a tagged PDF in PDF/UA mode (structure tree with headings, lists and table
 header cells, document language, the title shown in the window): Dutch public bodies must
@@ -38,6 +38,7 @@ Sub ToPdf(source As String, target As String)
     load(0).Name = &quot;Hidden&quot;
     load(0).Value = True
     doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+    KeepTables(doc)
     indexes = doc.getDocumentIndexes()
     For pass = 1 To 2
         For i = 0 To indexes.getCount() - 1
@@ -61,6 +62,33 @@ Sub ToPdf(source As String, target As String)
 Failed:
     On Error Resume Next
     If Not IsNull(doc) Then doc.close(True)
+End Sub
+
+Sub KeepTables(doc As Object)
+    REM Word keeps a table with the next paragraph when every paragraph in it has
+    REM keep-with-next; LibreOffice has a table property for that. Set it likewise.
+    On Error Resume Next
+    Dim tables As Object, table As Object, cells As Object, paragraphs As Object
+    tables = doc.getTextTables()
+    For t = 0 To tables.getCount() - 1
+        table = tables.getByIndex(t)
+        keep = True
+        names = table.getCellNames()
+        For c = 0 To UBound(names)
+            paragraphs = table.getCellByName(names(c)).getText().createEnumeration()
+            Do While paragraphs.hasMoreElements()
+                paragraph = paragraphs.nextElement()
+                If paragraph.supportsService(&quot;com.sun.star.text.Paragraph&quot;) Then
+                    If Not paragraph.ParaKeepTogether Then keep = False
+                End If
+            Loop
+            If Not keep Then Exit For
+        Next c
+        If keep Then
+            table.KeepTogether = True
+            table.Split = False
+        End If
+    Next t
 End Sub
 </script:module>
 """
