@@ -410,18 +410,42 @@ def tags_markdown() -> str:
     uses = {
         "heading1": "naam van de pilot; kop van elke statusbijlage",
         "heading2": "onderdelen van de pilotkaart; 'Overzicht statussen' en elk doel",
-        "heading3": "(gereserveerd)",
+        "heading3": "(gereserveerd; met Heading 1 en 2 de niveaus van de inhoudsopgave)",
         "bullet": "opsommingen (•, -, <ul>)",
         "number": "genummerde regels (1), <ol>); het nummer staat in de tekst",
-        "table": "alle tabellen (kopregel herhaalt op elke pagina)",
+        "table": "alle tabellen (kopregel herhaalt op elke pagina; breedte volgt de tekstbreedte)",
         "label": "de linkerkolom van de pilotkaart",
         "note": "de vermelding 'voor het laatst opgenomen'",
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
-    lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen):", ""]
+    lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
+              "elke kleur heeft een contrast van minstens 4,5:1):", ""]
     for status, colour in schema.STATUS_COLOURS.items():
         lines.append(f"- {status}: #{colour}")
+    lines += [
+        "",
+        "## Pagina en publiceren",
+        "",
+        "- **Papier en marges** komen uit het sjabloon (standaard A4 staand, marges 2,5 cm). "
+        "Zet u in Word een andere marge of liggend papier (Indeling > Marges / Afdrukstand), "
+        "dan worden alle tabellen zo breed als de tekst van die sectie.",
+        "- **Inhoudsopgave**: het sjabloon heeft de kop 'Inhoud' (stijl TOC Heading) en een "
+        "inhoudsopgave-veld; de toolkit schrijft de koppen er bij het bouwen in, met links. "
+        "Word vraagt bij het openen niets; paginanummers zet Word erbij met F9, en de PDF van "
+        "`--pdf` heeft ze al. Welke kopniveaus erin komen, staat in het veld "
+        "(`TOC \\o \"1-2\"`: Heading 1 en 2).",
+        "- **Paginagrenzen**: koppen blijven bij wat volgt; een rij die korter is dan een "
+        "pagina wordt niet gesplitst; de kopregel van een actietabel komt op elke pagina "
+        "terug; elke statusbijlage begint op een nieuwe pagina. Elke pilotkaart op een "
+        "nieuwe pagina: zet op het tabblad Instellingen 'Elke pilot op een nieuwe pagina' "
+        "op Ja.",
+        "- **Toegankelijk**: elke tabel heeft een titel en een beschrijving (Tabeleigenschappen "
+        "> Alternatieve tekst), de kopregel of de labelkolom is als kop gemarkeerd, het "
+        "statusoverzicht heeft per status een balk met een tekstalternatief (status, aantal, "
+        "percentage), en documenttaal, titel en onderwerp staan in de eigenschappen. "
+        "Kies bij eigen kleuren in het sjabloon een contrast van minstens 4,5:1.",
+    ]
     return "\n".join(lines) + "\n"
 
 
