@@ -123,7 +123,8 @@ def changes_contents(changes: DiffResult | None) -> list[Heading]:
 
 
 def _pilot_bookmark(index: int) -> tuple[int, str]:
-    return index + 1, f"_TocPilot{index + 1}"
+    """(id, name); ids far above those Word gives a coordinator's own bookmarks."""
+    return 3_000_000 + index, f"_TocPilot{index + 1}"
 
 
 def pilot_contents(pilots: list[Record]) -> list[Heading]:
