@@ -45,7 +45,6 @@ OVERVIEW_DESCRIPTION = ("Aantal acties per status, met het aandeel als getal en 
 _CHAR_TWIPS = 95
 _LINE_TWIPS = 260
 _CELL_MARGINS = 230
-_PARAGRAPH = re.compile(r"<w:p>.*?</w:p>|<w:p/>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -55,18 +54,26 @@ def _area(styles: dict[str, str]) -> tuple[int, int]:
             getattr(styles, "text_height", DEFAULT_TEXT_HEIGHT))
 
 
-def _lines(xml: str, width: int) -> int:
-    """About how many lines a cell's paragraphs take at this width."""
-    per_line = max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
-    total = 0
-    for paragraph in _PARAGRAPH.findall(xml):
-        chars = len(_TAG.sub("", paragraph))
-        total += max(1, -(-chars // per_line)) + paragraph.count("<w:br/>")
-    return total
+def _per_line(width: int) -> int:
+    return max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
+
+
+def _lines(xml: str, width: int, exact: bool = True) -> int:
+    """About how many lines a cell's paragraphs take at this width (half a line lost at
+    the end of each paragraph). Not exact: from the XML's length, an upper bound that
+    costs nothing (the XML is longer than its text)."""
+    per_line = _per_line(width)
+    paragraphs = xml.count("<w:p>") + xml.count("<w:br/>")
+    if not exact:
+        return len(xml) // per_line + paragraphs + 1
+    chars = len(_TAG.sub("", xml))
+    return max(1, paragraphs, -(-chars // per_line) + paragraphs // 2)
 
 
 def _fits_on_a_page(cells: list[tuple[str, int]], height: int) -> bool:
     """Whether a row (cell XML, width) is shorter than a page: then it must not split."""
+    if max(_lines(xml, width, exact=False) for xml, width in cells) * _LINE_TWIPS < height:
+        return True  # most rows: even the upper bound fits
     return max(_lines(xml, width) for xml, width in cells) * _LINE_TWIPS < height
 
 
@@ -85,7 +92,10 @@ def _label_table(rows: list[tuple[str, str]], styles: dict[str, str], caption: s
     style = styles["label"]
     text_width, height = _area(styles)
     widths = wordxml.scaled((1, 2), text_width)
-    sizes = [max(_lines(content, widths[1]), 1) * _LINE_TWIPS for _, content in rows]
+    per_line = _per_line(widths[1])
+    sizes = [(len(content) // per_line + 2) * _LINE_TWIPS for _, content in rows]  # at most
+    if sum(sizes) >= height // 3 or max(sizes) >= height:
+        sizes = [_lines(content, widths[1]) * _LINE_TWIPS for _, content in rows]
     together = sum(sizes) < height // 3  # a short table is never split
     out = []
     for index, ((label, content), size) in enumerate(zip(rows, sizes, strict=True)):

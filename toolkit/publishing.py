@@ -181,8 +181,9 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
         node = following
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     entries = []
+    styles = {level: _toc_style(document, level) for level in {h.level for h in headings}}
     for heading in headings:
-        style = _toc_style(document, heading.level)
+        style = styles[heading.level]
         ppr = (f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else
                f'<w:pPr><w:ind w:left="{(heading.level - 1) * 284}"/></w:pPr>')
         entries.append(
