@@ -332,11 +332,19 @@ def _structure_types(node, found: set[str], depth: int = 0) -> None:
             _structure_types(child, found, depth + 1)
 
 
-@needs_libreoffice
-def test_pdf_is_tagged_with_title_language_headings_and_table_headers(tmp_path):
-    pypdf = pytest.importorskip("pypdf")
-    result = CliRunner().invoke(cli, ["build", "--out", str(tmp_path), "--pdf"])
+@pytest.fixture(scope="module")
+def with_pdf(tmp_path_factory):
+    """The example built with --pdf (once for the PDF tests)."""
+    out = tmp_path_factory.mktemp("pdf")
+    result = CliRunner().invoke(cli, ["build", "--out", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
+    return out
+
+
+@needs_libreoffice
+def test_pdf_is_tagged_with_title_language_headings_and_table_headers(with_pdf):
+    pypdf = pytest.importorskip("pypdf")
+    tmp_path = with_pdf
     pdfs = sorted(tmp_path.glob("*.pdf"))
     assert len(pdfs) == 2
     for pdf in pdfs:
@@ -361,13 +369,37 @@ def test_pdf_is_tagged_with_title_language_headings_and_table_headers(tmp_path):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext ontbreekt")
 @needs_libreoffice
-def test_pdf_contents_has_heading_and_page_numbers(tmp_path):
+def test_pdf_contents_has_heading_and_page_numbers(with_pdf):
     import subprocess
 
-    result = CliRunner().invoke(cli, ["build", "--out", str(tmp_path), "--pdf"])
-    assert result.exit_code == 0, result.output
-    pdf = tmp_path / ACTIONS_DOC.replace(".docx", ".pdf")
+    pdf = with_pdf / ACTIONS_DOC.replace(".docx", ".pdf")
     first = subprocess.run(["pdftotext", "-l", "1", "-layout", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert re.search(r"^\s*Inhoud\s*$", first, re.MULTILINE)
     assert re.search(r"Bijlage 2 Uitvoeringsplan Jeugd en onderwijs\s*\.+\s*2", first)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext ontbreekt")
+@needs_libreoffice
+def test_no_page_ends_with_a_heading_or_a_lone_card_start(with_pdf):
+    """What a clerk checks first: no page ends with a heading, a section label, a card's
+    name row or a bare header row."""
+    import subprocess
+
+    pypdf = pytest.importorskip("pypdf")
+    register = read_register(EXAMPLE)
+    names = {" ".join(p["naam"].split()) for p in register.pilots}
+    doelen = {" ".join(a["doel"].split()) for a in register.actions}
+    headings = names | doelen | {f"Doel: {d}" for d in doelen} | \
+        {s for s, _ in schema.CARD_SECTIONS} | {"Overzicht statussen", "Inhoud"}
+    for pdf in with_pdf.glob("*.pdf"):
+        for number in range(1, len(pypdf.PdfReader(pdf).pages) + 1):
+            text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number),
+                                   "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+            body = [line for line in lines if not line.endswith(f"pagina {number}")]
+            last = body[-1]
+            assert last not in headings, (pdf.name, number, last)
+            assert not last.startswith("Naam pilot"), (pdf.name, number, last)
+            assert last != "Activiteit Resultaat Status", (pdf.name, number)
