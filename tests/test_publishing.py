@@ -403,3 +403,45 @@ def test_no_page_ends_with_a_heading_or_a_lone_card_start(with_pdf):
             assert last not in headings, (pdf.name, number, last)
             assert not last.startswith("Naam pilot"), (pdf.name, number, last)
             assert last != "Activiteit Resultaat Status", (pdf.name, number)
+
+
+def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, monkeypatch):
+    """A template saved by Word keeps last time's entries (over several paragraphs, with
+    page-number fields inside): the build replaces them all."""
+    from copy import deepcopy
+
+    doc = Document(build.PILOT_TEMPLATE)
+    body = doc.element.body
+    toc = next(p for p in body.iter(qn("w:p"))
+               if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText"))))
+    end = next(r for r in toc.iter(qn("w:r")) if r.find(qn("w:fldChar")) is not None
+               and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "end")
+    toc.remove(end)
+    last = toc
+    for old in ("Oude pilot A", "Oude pilot B"):
+        entry = deepcopy(toc)
+        for child in list(entry):
+            if child.tag != qn("w:pPr"):
+                entry.remove(child)
+        run = deepcopy(end)  # a nested PAGEREF field: begin … end inside the entry
+        run.find(qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
+        entry.append(run)
+        entry.append(deepcopy(end))
+        text = deepcopy(end)
+        text.remove(text.find(qn("w:fldChar")))
+        text.append(deepcopy(toc.find(f".//{qn('w:t')}")))
+        text.find(qn("w:t")).text = old
+        entry.append(text)
+        last.addnext(entry)
+        last = entry
+    last.append(end)
+    template = tmp_path / "bijlage.docx"
+    doc.save(template)
+    monkeypatch.setattr(build, "PILOT_TEMPLATE", template)
+    result = build_documents(read_register(EXAMPLE), tmp_path / "uit")
+    built_doc = Document(result.documents[0])
+    text = "\n".join(p.text for p in built_doc.paragraphs)
+    assert "Oude pilot" not in text and "Inhoud wordt gemaakt" not in text
+    assert "Dealbreakers" in text.split("Inleiding")[1]  # the new entries are there
+    fields = [f.get(qn("w:fldCharType")) for f in built_doc.element.body.iter(qn("w:fldChar"))]
+    assert fields == ["begin", "separate", "end"]

@@ -40,13 +40,11 @@ class BlockContext(dict):  # type: ignore[type-arg]
 
     def __init__(self, styles: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH,
                  text_height: int = DEFAULT_TEXT_HEIGHT,
-                 picture: Callable[[bytes], str] | None = None,
-                 settings: dict[str, str] | None = None) -> None:
+                 picture: Callable[[bytes], str] | None = None) -> None:
         super().__init__(styles)
         self.text_width = text_width
         self.text_height = text_height
         self.picture = picture
-        self.settings = settings or {}
         self._shared = {"ids": 0}
 
     def drawing_id(self) -> int:
@@ -160,25 +158,59 @@ def _toc_style(document, level: int) -> str | None:  # type: ignore[no-untyped-d
     return None
 
 
+def _field_char(run) -> str | None:  # type: ignore[no-untyped-def]
+    char = run.find(W + "fldChar")
+    return char.get(W + "fldCharType") if char is not None else None
+
+
+def _collapse_field(paragraph) -> tuple[object, object] | None:  # type: ignore[no-untyped-def]
+    """Empty the TOC field's result, wherever it ends (a template saved by Word keeps its
+    old entries over many paragraphs): afterwards the paragraph holds begin, instruction,
+    separate and end as its own runs. (separate run, end run), or None for a field of
+    another shape (then the template's result stays as it is)."""
+    def paragraphs():  # type: ignore[no-untyped-def]
+        node = paragraph
+        while node is not None and node.tag == W + "p":
+            yield node
+            node = node.getnext()
+
+    depth, started, separate = 0, False, None
+    for index, current in enumerate(paragraphs()):
+        for run in current.iter(W + "r"):
+            kind = _field_char(run)
+            if not started:
+                if kind != "begin":
+                    continue
+                started = True
+            if kind == "begin":
+                depth += 1
+            elif kind == "separate" and depth == 1:
+                separate = run
+            elif kind == "end":
+                depth -= 1
+                if depth > 0:
+                    continue
+                if separate is None or separate.getparent() is not paragraph:
+                    return None
+                later = list(paragraph.itersiblings())[:index]
+                run.getparent().remove(run)
+                for extra in list(separate.itersiblings()):
+                    paragraph.remove(extra)
+                for extra in later:
+                    extra.getparent().remove(extra)
+                paragraph.append(run)
+                return separate, run
+    return None
+
+
 def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: ignore[no-untyped-def]
-    """Replace the field's placeholder with one paragraph per heading (field spans them)."""
+    """Write one paragraph per heading as the field's result (the field spans them)."""
     from lxml import etree
 
-    runs = list(paragraph.iter(W + "r"))
-    begin = [r for r in runs if r.find(W + "fldChar") is not None
-             and r.find(W + "fldChar").get(W + "fldCharType") == "begin"]
-    separate = [r for r in runs if r.find(W + "fldChar") is not None
-                and r.find(W + "fldChar").get(W + "fldCharType") == "separate"]
-    end = [r for r in runs if r.find(W + "fldChar") is not None
-           and r.find(W + "fldChar").get(W + "fldCharType") == "end"]
-    if not (begin and separate and end) or not headings:
+    collapsed = _collapse_field(paragraph)
+    if collapsed is None or not headings:
         return
-    # drop the placeholder between separate and end
-    node = separate[0].getnext()
-    while node is not None and node is not end[0]:
-        following = node.getnext()
-        node.getparent().remove(node)
-        node = following
+    separate, end_run = collapsed
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     entries = []
     styles = {level: _toc_style(document, level) for level in {h.level for h in headings}}
@@ -198,11 +230,10 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
     if old_ppr is not None:
         paragraph.remove(old_ppr)
     paragraph.insert(0, first_ppr)
-    at = paragraph.index(separate[0]) + 1
+    at = paragraph.index(separate) + 1
     for child in [c for c in first if c.tag != W + "pPr"]:
         paragraph.insert(at, child)
         at += 1
-    end_run = end[0]
     paragraph.remove(end_run)
     last = paragraph
     for entry in parsed[1:]:
@@ -213,7 +244,7 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
 
 def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: ignore[no-untyped-def]
             contents: dict[str, Callable[[], Iterable[Heading]]] | None = None,
-            settings: dict[str, str] | None = None) -> dict[str, BlockContext]:
+            ) -> dict[str, BlockContext]:
     """Per block its context (the text area of its section, pictures); the contents filled.
 
     markers maps a block name to the text that stands in its paragraph.
@@ -230,7 +261,7 @@ def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: 
     result = {}
     for name in markers:
         width, height = areas.get(name, (DEFAULT_TEXT_WIDTH, DEFAULT_TEXT_HEIGHT))
-        block = BlockContext(styles, width, height, add, settings)
+        block = BlockContext(styles, width, height, add)
         block._shared = shared  # picture ids unique across the blocks of one document
         result[name] = block
     if contents:
