@@ -301,8 +301,8 @@ def _overview(opgave: _Opgave, styles: dict[str, str], pictures: dict[str, str])
     rows.append(wordxml.row([
         wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), widths[0]),
         wordxml.cell(wordxml.paragraph(wordxml.run(str(opgave.total), bold=True)), widths[1]),
-        wordxml.cell(wordxml.text_paragraph(""), widths[2]),
-    ], cant_split=True))
+        wordxml.cell(wordxml.paragraph(wordxml.run("100%", bold=True)), widths[2]),
+    ], cant_split=True))  # no blank cell: a screen reader would say "leeg"
     caption = f"{OVERVIEW_HEADING} {opgave.heading}"
     return wordxml.table(rows, widths, styles["table"], caption, OVERVIEW_DESCRIPTION)
 
