@@ -274,7 +274,8 @@ def action_contents(register: Register) -> list[Heading]:
     return [entry for opgave in _opgaven(register) for entry in opgave.contents()]
 
 
-_BAR_EMU = (1_440_000, 115_200)  # 4 cm by 0.32 cm
+_BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm
+_PERCENT_TAB = 680  # the bars start at 1.2 cm, after "100%", so their lengths compare
 
 
 def _overview(opgave: _Opgave, styles: dict[str, str], pictures: dict[str, str]) -> str:
@@ -289,14 +290,15 @@ def _overview(opgave: _Opgave, styles: dict[str, str], pictures: dict[str, str])
         picture = pictures.get(f"{share}:{fill}")
         if picture:
             drawing = getattr(styles, "drawing_id", lambda: 0)()
-            bar = inline_picture(picture, drawing, f"{status}: {n} van {opgave.total} acties, "
-                                 f"{share} procent", *_BAR_EMU) + wordxml.run(" ")
+            bar = '<w:r><w:tab/></w:r>' + inline_picture(
+                picture, drawing, f"{status}: {n} van {opgave.total} acties, {share} procent",
+                *_BAR_EMU)
         rows.append(wordxml.row([
             wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True), keep_next=True),
                          widths[0], fill),
             wordxml.cell(wordxml.text_paragraph(str(n), keep_next=True), widths[1]),
-            wordxml.cell(wordxml.paragraph(bar + wordxml.run(f"{share}%"), keep_next=True),
-                         widths[2]),
+            wordxml.cell(wordxml.paragraph(wordxml.run(f"{share}%") + bar, keep_next=True,
+                                           tab=_PERCENT_TAB), widths[2]),
         ], cant_split=True))
     rows.append(wordxml.row([
         wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), widths[0]),

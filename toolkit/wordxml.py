@@ -50,8 +50,9 @@ def run(text: str, bold: bool = False, italic: bool = False, underline: bool = F
 
 def paragraph(content: str, style: str | None = None, keep_next: bool = False,
               page_break: bool = False, bookmark: tuple[int, str] | None = None,
-              fill: str | None = None) -> str:
-    """A paragraph; a bookmark (id, name) makes it a target of the table of contents."""
+              fill: str | None = None, tab: int | None = None) -> str:
+    """A paragraph; a bookmark (id, name) makes it a target of the table of contents;
+    tab sets a left tab stop (twips) for a run of <w:tab/>."""
     props = []
     if style:
         props.append(f'<w:pStyle w:val="{style}"/>')
@@ -61,6 +62,8 @@ def paragraph(content: str, style: str | None = None, keep_next: bool = False,
         props.append("<w:pageBreakBefore/>")
     if fill:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    if tab:
+        props.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
     ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
     if bookmark:
         number, name = bookmark
