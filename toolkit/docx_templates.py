@@ -50,6 +50,9 @@ def _clean_package(doc) -> None:  # type: ignore[no-untyped-def]
     for name in ("updateFields", "attachedTemplate"):
         for old in settings.findall(qn(f"w:{name}")):
             settings.remove(old)
+    for compat in settings.iter(qn("w:compatSetting")):  # Word 2013 and later: no
+        if compat.get(qn("w:name")) == "compatibilityMode":  # "compatibility mode"
+            compat.set(qn("w:val"), "15")
     zoom = settings.find(qn("w:zoom"))
     if zoom is not None:
         zoom.set(qn("w:percent"), "100")
@@ -119,6 +122,11 @@ def _base(header: str, footer: str) -> Document:
     note.base_style = normal
     note.font.italic = True
     note.font.color.rgb = RGBColor(0x7F, 0x3F, 0x00)
+    for level in (1, 2, 3):  # Word's own names: its contents update uses them too
+        entry = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        entry.base_style = normal
+        entry.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        entry.paragraph_format.space_after = Pt(3)
     section = doc.sections[0]
     section.header.paragraphs[0].text = header
     footer_p = section.footer.paragraphs[0]
