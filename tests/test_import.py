@@ -152,7 +152,8 @@ def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
     again = build_documents(back, tmp_path / "opnieuw")
     from docx import Document
 
-    texts = [p.text for p in Document(again.documents[0]).paragraphs]
+    texts = [p.text for p in Document(again.documents[0]).paragraphs
+             if not p.style.name.lower().startswith("toc")]  # the contents list repeats heads
     intro = texts[texts.index("Inleiding") + 1: texts.index(last[0])]
     assert intro == original.settings["inleiding"].split("\n")
 

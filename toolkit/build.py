@@ -23,10 +23,13 @@ from typing import IO
 from . import __version__, schema
 from .bundled import bundled
 from .cards import (
+    action_contents,
     action_sections_xml,
+    changes_contents,
     changes_xml,
     municipality,
     pilot_cards_xml,
+    pilot_contents,
     published_pilots,
     rich_xml,
 )
@@ -210,18 +213,21 @@ def _sandbox():  # type: ignore[no-untyped-def]
 def render_template(
     template: Path, kind: str, context: dict[str, str],
     blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
-    stamp: datetime,
+    stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
     The pieces are compressed into the .docx as they come, so a 10,000-pilot body is
-    never held as one string.
+    never held as one string. contents gives per block the headings it writes, for the
+    table of contents; each block also learns the text width of its section
+    (publishing.BlockContext).
     """
     import secrets
 
     from docxtpl import DocxTemplate
 
     from .filecheck import check_template_file
+    from .publishing import prepare
 
     if not template.exists():
         raise TemplateError(f"Het Word-sjabloon '{template}' ontbreekt.")
@@ -259,7 +265,8 @@ def render_template(
         ) from exc
     document = tpl.docx
     styles = _styles(document)
-    generated = {name: make(styles) for name, make in blocks.items()}
+    places = prepare(document, styles, markers, contents)
+    generated = {name: make(places[name]) for name, make in blocks.items()}
     _publishing_properties(document, properties, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -349,8 +356,12 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
+    from .docx_templates import app_properties
+    from .publishing import clean_settings, visible_title
+
     core = document.core_properties
-    core.title = properties["title"]
+    core.title = visible_title(document) or properties["title"]  # the title a reader sees
+    core.comments = core.keywords = ""
     core.subject = properties["subject"]
     core.author = properties["author"]
     core.last_modified_by = properties["author"]
@@ -372,9 +383,8 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
         rpr.remove(old)
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="nl-NL" w:eastAsia="nl-NL" '
                          f'w:bidi="ar-SA"/>'))
-    settings = document.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    clean_settings(document.settings.element)  # the contents are filled: no update prompt
+    app_properties(document)
 
 
 def _deterministic_zip(
@@ -448,10 +458,11 @@ def build_documents(
     context = _context(register, peil)
     author = f"Gemeente {context['gemeente']}".strip()
 
-    def render(template: Path, kind: str, blocks: dict, title: str) -> bytes:  # type: ignore[type-arg]
+    def render(template: Path, kind: str, blocks: dict, title: str,  # type: ignore[type-arg]
+               contents: dict) -> bytes:  # type: ignore[type-arg]
         return render_template(template, kind, context, blocks, {
             "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
-            "author": author}, stamp)
+            "author": author}, stamp, contents)
 
     pilots = published_pilots(register)
     changes = None
@@ -461,6 +472,7 @@ def build_documents(
         changes = compare(previous, register)
     new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
                                              if changes else []) if c.new)
+    new_page = schema.normalise(register.setting_text("pilot_nieuwe_pagina")) in schema.YES
     if parallel is None:
         parallel = len(register.pilots) + len(register.actions) >= PARALLEL_FROM_ROWS
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
@@ -470,13 +482,17 @@ def build_documents(
             Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
-                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows),
-            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}"), enabled=parallel),
+                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page),
+            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}", {
+                "wijzigingen": lambda: changes_contents(changes),
+                "pilotkaarten": lambda: pilot_contents(pilots),
+            }), enabled=parallel),
         ]
         if register.actions:
             documents.append(Background(lambda: render(
                 ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
-                f"{context['actieprogramma']}: statusbijlagen"), enabled=parallel))
+                f"{context['actieprogramma']}: statusbijlagen",
+                {"opgaven": lambda: action_contents(register)}), enabled=parallel))
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
@@ -617,16 +633,17 @@ def tags_markdown() -> str:
     uses = {
         "heading1": "naam van de pilot; kop van elke statusbijlage",
         "heading2": "onderdelen van de pilotkaart; 'Overzicht statussen' en elk doel",
-        "heading3": "(gereserveerd)",
+        "heading3": "(gereserveerd; met Heading 1 en 2 de niveaus van de inhoudsopgave)",
         "bullet": "opsommingen (•, -, <ul>)",
         "number": "genummerde regels (1), <ol>); het nummer staat in de tekst",
-        "table": "alle tabellen (kopregel herhaalt op elke pagina)",
+        "table": "alle tabellen (kopregel herhaalt op elke pagina; breedte volgt de tekstbreedte)",
         "label": "de linkerkolom van de pilotkaart",
         "note": "de vermelding 'voor het laatst opgenomen'",
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
-    lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen):", ""]
+    lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
+              "elke kleur heeft een contrast van minstens 4,5:1):", ""]
     for status, colour in schema.STATUS_COLOURS.items():
         lines.append(f"- {status}: #{colour}")
     lines += [
@@ -658,6 +675,27 @@ def tags_markdown() -> str:
         "- **Een gewoon Word-bestand.** Dezelfde controles als voor elk Word-bestand: geen "
         "DTD of entiteitsdeclaratie in welk onderdeel ook, uitgepakt hoogstens "
         f"{WORD_LIMITS.total // 2**20} MB en geen onderdeel dat verdacht sterk is ingepakt.",
+        "",
+        "## Pagina en publiceren",
+        "",
+        "- **Papier en marges** komen uit het sjabloon (standaard A4 staand, marges 2,5 cm). "
+        "Zet u in Word een andere marge of liggend papier (Indeling > Marges / Afdrukstand), "
+        "dan worden alle tabellen zo breed als de tekst van die sectie.",
+        "- **Inhoudsopgave**: het sjabloon heeft de kop 'Inhoud' (stijl TOC Heading) en een "
+        "inhoudsopgave-veld; de toolkit schrijft de koppen er bij het bouwen in, met links. "
+        "Word vraagt bij het openen niets; paginanummers zet Word erbij met F9, en de PDF van "
+        "`--pdf` heeft ze al. Welke kopniveaus erin komen, staat in het veld "
+        "(`TOC \\o \"1-2\"`: Heading 1 en 2).",
+        "- **Paginagrenzen**: koppen blijven bij wat volgt; een rij die korter is dan een "
+        "pagina wordt niet gesplitst; de kopregel van een actietabel komt op elke pagina "
+        "terug; elke statusbijlage begint op een nieuwe pagina. Elke pilotkaart op een "
+        "nieuwe pagina: zet op het tabblad Instellingen 'Elke pilot op een nieuwe pagina' "
+        "op Ja.",
+        "- **Toegankelijk**: elke tabel heeft een titel en een beschrijving (Tabeleigenschappen "
+        "> Alternatieve tekst), de kopregel of de labelkolom is als kop gemarkeerd, het "
+        "statusoverzicht heeft per status een balk met een tekstalternatief (status, aantal, "
+        "percentage), en documenttaal, titel en onderwerp staan in de eigenschappen. "
+        "Kies bij eigen kleuren in het sjabloon een contrast van minstens 4,5:1.",
     ]
     return "\n".join(lines) + "\n"
 

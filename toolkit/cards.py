@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import schema, wordxml
+from .publishing import DEFAULT_TEXT_HEIGHT, DEFAULT_TEXT_WIDTH, Heading, bar_png, inline_picture
 from .register import Record, Register
 from .richtext import parse_rich, plain_line, simple_paragraphs
 
@@ -34,16 +35,77 @@ def rich_xml(value: object, styles: dict[str, str], style: str | None = None) ->
     return wordxml.rich_paragraphs(parse_rich(value), styles, style)
 
 
+CARD_TABLE_DESCRIPTION = ("Gegevens van de pilot: de eerste kolom noemt het onderdeel, de "
+                          "tweede kolom geeft de tekst.")
+ACTION_TABLE_DESCRIPTION = ("Acties bij dit doel: per activiteit het resultaat en de status; "
+                            "de status staat als tekst in de derde kolom.")
+OVERVIEW_DESCRIPTION = ("Aantal acties per status, met het aandeel als getal en als balk; de "
+                        "laatste rij geeft het totaal.")
+#: estimated size of a line of 10-point text, for deciding which rows may not split
+_CHAR_TWIPS = 95
+_LINE_TWIPS = 260
+_CELL_MARGINS = 230
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _area(styles: dict[str, str]) -> tuple[int, int]:
+    """The text width and height of the section a block stands in (twips)."""
+    return (getattr(styles, "text_width", DEFAULT_TEXT_WIDTH),
+            getattr(styles, "text_height", DEFAULT_TEXT_HEIGHT))
+
+
+def _per_line(width: int) -> int:
+    return max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
+
+
+def _lines(xml: str, width: int, exact: bool = True) -> int:
+    """About how many lines a cell's paragraphs take at this width (half a line lost at
+    the end of each paragraph). Not exact: from the XML's length, an upper bound that
+    costs nothing (the XML is longer than its text)."""
+    per_line = _per_line(width)
+    paragraphs = xml.count("<w:p>") + xml.count("<w:br/>")
+    if not exact:
+        return len(xml) // per_line + paragraphs + 1
+    chars = len(_TAG.sub("", xml))
+    return max(1, paragraphs, -(-chars // per_line) + paragraphs // 2)
+
+
+def _fits_on_a_page(cells: list[tuple[str, int]], height: int) -> bool:
+    """Whether a row (cell XML, width) is shorter than a page: then it must not split."""
+    if max(_lines(xml, width, exact=False) for xml, width in cells) * _LINE_TWIPS < height:
+        return True  # most rows: even the upper bound fits
+    return max(_lines(xml, width) for xml, width in cells) * _LINE_TWIPS < height
+
+
 @lru_cache(maxsize=256)
-def _label_cell(label: str, style: str) -> str:
-    return wordxml.cell(wordxml.text_paragraph(label, style), 3000)
+def _label_cell(label: str, style: str, width: int, keep: bool) -> str:
+    paragraph = wordxml.text_paragraph(label, style, keep_next=keep)
+    return wordxml.cell(paragraph, width)
 
 
-def _label_table(rows: list[tuple[str, str]], styles: dict[str, str], caption: str) -> str:
+def _label_table(rows: list[tuple[str, str]], styles: dict[str, str], caption: str,
+                 keep_after: bool = False) -> str:
+    """A card's label | text table: short rows never split, a short table stays together.
+
+    keep_after keeps the whole table with what follows (the start of a card).
+    """
     style = styles["label"]
-    out = [wordxml.row([_label_cell(label, style), wordxml.cell(content, 6000)])
-           for label, content in rows]
-    return wordxml.table(out, [3000, 6000], styles["table"], caption)
+    text_width, height = _area(styles)
+    widths = wordxml.scaled((1, 2), text_width)
+    per_line = _per_line(widths[1])
+    sizes = [(len(content) // per_line + 2) * _LINE_TWIPS for _, content in rows]  # at most
+    if sum(sizes) >= height // 3 or max(sizes) >= height:
+        sizes = [_lines(content, widths[1]) * _LINE_TWIPS for _, content in rows]
+    together = sum(sizes) < height // 3  # a short table is never split
+    out = []
+    for index, ((label, content), size) in enumerate(zip(rows, sizes, strict=True)):
+        keep = ((together or index == 0) and index < len(rows) - 1) or keep_after
+        if keep:
+            content = wordxml.keep_with_next(content)
+        out.append(wordxml.row([_label_cell(label, style, widths[0], keep),
+                                wordxml.cell(content, widths[1])], cant_split=size < height))
+    return wordxml.table(out, widths, styles["table"], caption, CARD_TABLE_DESCRIPTION,
+                         first_row=False, first_column=True)
 
 
 _PILOT_RICH_KEYS = frozenset(c.key for c in schema.PILOTS.columns if c.kind is schema.Kind.RICH)
@@ -57,15 +119,35 @@ def _value_xml(record: Record, key: str, styles: dict[str, str]) -> str:
 
 
 def _header(cells: list[tuple[str, int]]) -> str:
-    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text, bold=True)), width,
-                                     HEADER_FILL) for text, width in cells], header=True)
+    """A header row: repeated on every page, and kept with the first row under it."""
+    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text, bold=True),
+                                                       keep_next=True), width, HEADER_FILL)
+                        for text, width in cells], header=True)
+
+
+CHANGES_BOOKMARK = (800_000, "_TocWijzigingen")
+
+
+def changes_contents(changes: DiffResult | None) -> list[Heading]:
+    return [Heading(1, CHANGES_HEADING, CHANGES_BOOKMARK)] if changes is not None else []
+
+
+def _pilot_bookmark(index: int) -> tuple[int, str]:
+    """(id, name); ids far above those Word gives a coordinator's own bookmarks."""
+    return 3_000_000 + index, f"_TocPilot{index + 1}"
+
+
+def pilot_contents(pilots: list[Record]) -> list[Heading]:
+    """The contents entries of the pilot cards: one per pilot, as pilot_cards_xml heads them."""
+    return [Heading(1, plain_line(pilot.text("naam")), _pilot_bookmark(i)) for i, pilot in enumerate(pilots)]
 
 
 def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
     """The short overview of what changed in the pilots since the previous edition."""
     if changes is None:
         return ""
-    parts = [wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True)]
+    parts = [wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True,
+                                    bookmark=CHANGES_BOOKMARK)]
     groups = (
         ("Nieuw", changes.of("nieuw", schema.PILOTS.name), None),
         ("Niet meer opgenomen", changes.of("vervallen", schema.PILOTS.name), None),
@@ -83,16 +165,22 @@ def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
 
 
 def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
-                    new_rows: frozenset[int] = frozenset()) -> Iterator[str]:
-    """The cards, one piece of XML per pilot: the build streams them into the document."""
-    for pilot in pilots:
+                    new_rows: frozenset[int] = frozenset(), new_page: bool = False,
+                    ) -> Iterator[str]:
+    """The cards, one piece of XML per pilot: the build streams them into the document.
+
+    new_page starts every card on a new page (the setting 'Elke pilot op een nieuwe pagina').
+    """
+    for index, pilot in enumerate(pilots):
         parts: list[str] = []
         name = plain_line(pilot.text("naam"))  # tags left out: html-in-tekstveld says so
-        parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True))
+        parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True,
+                                            page_break=new_page,
+                                            bookmark=_pilot_bookmark(index)))
         if schema.normalise(pilot.text("opnemen")) == "laatste keer":
-            parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"]))
+            parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"], keep_next=True))
         if pilot.row in new_rows:
-            parts.append(wordxml.text_paragraph(NEW_NOTE, styles["note"]))
+            parts.append(wordxml.text_paragraph(NEW_NOTE, styles["note"], keep_next=True))
         for section, fields in schema.CARD_SECTIONS:
             if not fields:
                 if pilot.text("omschrijving").strip():
@@ -103,7 +191,8 @@ def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
                     for label, key in fields if pilot.text(key).strip()]
             if rows:
                 parts.append(wordxml.text_paragraph(section, styles["heading2"], keep_next=True))
-                parts.append(_label_table(rows, styles, f"{section}: {name}"))
+                parts.append(_label_table(rows, styles, f"{section}: {name}",
+                                          keep_after=section == schema.CARD_SECTIONS[0][0]))
         yield "".join(parts)
 
 
@@ -118,14 +207,16 @@ def _merge_continuations(actions: list[Record]) -> list[tuple[Record, list[objec
     return merged
 
 
-def _status_cell(action: Record, styles: dict[str, str]) -> str:
+def _status_cell(action: Record, styles: dict[str, str], width: int) -> str:
+    """The status as bold text on its colour; the colour sits on the status paragraph, not
+    the cell, so a row that continues on the next page never leaves a coloured empty cell."""
     status = action.text("status")
     fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
-    content = wordxml.paragraph(wordxml.run(status, bold=True)) if status else ""
+    content = wordxml.paragraph(wordxml.run(status, bold=True), fill=fill) if status else ""
     note = action.values.get("toelichting_status")
     if note:
         content += rich_xml(note, styles)
-    return wordxml.cell(content or wordxml.paragraph(""), 2000, fill)
+    return wordxml.cell(content or wordxml.paragraph(""), width)
 
 
 def _ordered(values: list[str], preferred: list[str]) -> list[str]:
@@ -133,61 +224,146 @@ def _ordered(values: list[str], preferred: list[str]) -> list[str]:
     return known + [v for v in dict.fromkeys(values) if v not in known]
 
 
-def action_sections_xml(register: Register, styles: dict[str, str]) -> Iterator[str]:
-    """Per opgave its heading, status overview and tables, in pieces for streaming."""
+class _Opgave:
+    """One status annex: its heading, its actions by doel and the counts per status."""
+
+    def __init__(self, number: int, heading: str, actions: list[Record],
+                 statuses: list[str]) -> None:
+        self.number = number
+        self.heading = heading
+        merged = _merge_continuations(actions)
+        self.by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
+        for action, results in merged:
+            self.by_doel.setdefault(plain_line(action.text("doel")), []).append((action, results))
+        counts = Counter(a.text("status") or "Geen status" for a, _ in merged)
+        self.counts = [(status, counts[status]) for status in _ordered(list(counts), statuses)]
+        self.total = sum(counts.values())
+
+    def bookmark(self, part: int) -> tuple[int, str]:
+        return 1_000_000 + 100_000 * self.number + part, f"_TocBijlage{self.number}_{part}"
+
+    def doel_label(self, doel: str) -> str:
+        return doel if doel.lower().startswith("doel") or not doel else f"Doel: {doel}"
+
+    def contents(self) -> list[Heading]:
+        entries = [Heading(1, self.heading, self.bookmark(0)),
+                   Heading(2, OVERVIEW_HEADING, self.bookmark(1))]
+        for k, doel in enumerate(self.by_doel, start=2):
+            entries.append(Heading(2, self.doel_label(doel), self.bookmark(k)))
+        return entries
+
+
+OVERVIEW_HEADING = "Overzicht statussen"
+
+
+def _opgaven(register: Register) -> list[_Opgave]:
     first = setting_number(register.setting_text("bijlage_acties_eerste_nummer"), 2)
     title = register.setting_text("bijlage_acties_titel") or "Uitvoeringsplan"
     opgaven = _ordered([a.text("opgave") for a in register.actions],
                        register.lists.get("opgave", []))
     statuses = register.lists.get("status", list(schema.vocabulary("status").values))
-    parts: list[str] = []
     by_opgave: dict[str, list[Record]] = {}
     for action in register.actions:
         by_opgave.setdefault(action.text("opgave"), []).append(action)
-    for index, opgave in enumerate(opgaven):
-        merged = _merge_continuations(by_opgave[opgave])
-        by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
-        for action, results in merged:
-            by_doel.setdefault(plain_line(action.text("doel")), []).append((action, results))
-        heading = f"Bijlage {first + index} {title} {opgave}"
-        parts.append(wordxml.text_paragraph(heading, styles["heading1"], page_break=index > 0))
-        counts = Counter(a.text("status") or "Geen status" for a, _ in merged)
-        parts.append(wordxml.text_paragraph("Overzicht statussen", styles["heading2"],
-                                            keep_next=True))
-        rows = [_header([("Status", 4000), ("Aantal acties", 1800), ("Aandeel", 3200)])]
-        total = sum(counts.values())
-        for status in _ordered(list(counts), statuses):
-            n = counts[status]
-            share = round(100 * n / total)
-            rows.append(wordxml.row([
-                wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True)), 4000,
-                             schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)),
-                wordxml.cell(wordxml.text_paragraph(str(n)), 1800),
-                wordxml.cell(wordxml.text_paragraph(f"{'█' * max(1, share // 5)} {share}%"),
-                             3200),
-            ]))
+    return [_Opgave(first + index, f"Bijlage {first + index} {title} {opgave}",
+                    by_opgave[opgave], statuses) for index, opgave in enumerate(opgaven)]
+
+
+def action_contents(register: Register) -> list[Heading]:
+    """The contents entries of the status annexes, as action_sections_xml heads them."""
+    return [entry for opgave in _opgaven(register) for entry in opgave.contents()]
+
+
+_BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm
+_PERCENT_TAB = 680  # the bars start at 1.2 cm, after "100%", so their lengths compare
+
+
+def _overview(opgave: _Opgave, styles: dict[str, str], pictures: dict[str, str]) -> str:
+    """Aantal acties per status: status (text on its colour), number, share as text and bar."""
+    widths = wordxml.scaled((4000, 1800, 3200), _area(styles)[0])
+    rows = [_header([("Status", widths[0]), ("Aantal acties", widths[1]),
+                     ("Aandeel", widths[2])])]
+    for status, n in opgave.counts:
+        share = round(100 * n / opgave.total)
+        fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
+        bar = ""
+        picture = pictures.get(f"{share}:{fill}")
+        if picture:
+            drawing = getattr(styles, "drawing_id", lambda: 0)()
+            bar = '<w:r><w:tab/></w:r>' + inline_picture(
+                picture, drawing, f"{status}: {n} van {opgave.total} acties, {share} procent",
+                *_BAR_EMU)
         rows.append(wordxml.row([
-            wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), 4000),
-            wordxml.cell(wordxml.paragraph(wordxml.run(str(total), bold=True)), 1800),
-            wordxml.cell(wordxml.text_paragraph(""), 3200),
-        ]))
-        parts.append(wordxml.table(rows, [4000, 1800, 3200], styles["table"],
-                                   f"Overzicht statussen {opgave}"))
-        for doel, items in by_doel.items():
-            label = doel if doel.lower().startswith("doel") or not doel else f"Doel: {doel}"
-            parts.append(wordxml.text_paragraph(label, styles["heading2"], keep_next=True))
-            rows = [_header([("Activiteit", 3000), ("Resultaat", 4200), ("Status", 2000)])]
+            wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True), keep_next=True),
+                         widths[0], fill),
+            wordxml.cell(wordxml.text_paragraph(str(n), keep_next=True), widths[1]),
+            wordxml.cell(wordxml.paragraph(wordxml.run(f"{share}%") + bar, keep_next=True,
+                                           tab=_PERCENT_TAB), widths[2]),
+        ], cant_split=True))
+    rows.append(wordxml.row([
+        wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), widths[0]),
+        wordxml.cell(wordxml.paragraph(wordxml.run(str(opgave.total), bold=True)), widths[1]),
+        wordxml.cell(wordxml.paragraph(wordxml.run("100%", bold=True)), widths[2]),
+    ], cant_split=True))  # no blank cell: a screen reader would say "leeg"
+    caption = f"{OVERVIEW_HEADING} {opgave.heading}"
+    return wordxml.table(rows, widths, styles["table"], caption, OVERVIEW_DESCRIPTION)
+
+
+def _bar_pictures(opgaven: Iterable[_Opgave], styles: dict[str, str]) -> dict[str, str]:
+    """The bars' pictures, added to the document before its body is streamed."""
+    add = getattr(styles, "picture", None)
+    if add is None:
+        return {}
+    pictures = {}
+    for opgave in opgaven:
+        for status, n in opgave.counts:
+            share = round(100 * n / opgave.total)
+            fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
+            key = f"{share}:{fill}"
+            if key not in pictures:
+                pictures[key] = add(bar_png(share / 100, fill))
+    return pictures
+
+
+def action_sections_xml(register: Register, styles: dict[str, str]) -> Iterator[str]:
+    """Per opgave its heading, status overview and tables, in pieces for streaming.
+
+    Not a generator itself: the bars' pictures are added to the document at once, before
+    the document is saved; the XML comes piece by piece.
+    """
+    opgaven = _opgaven(register)
+    pictures = _bar_pictures(opgaven, styles)
+    return _action_pieces(opgaven, styles, pictures)
+
+
+def _action_pieces(opgaven: list[_Opgave], styles: dict[str, str],
+                   pictures: dict[str, str]) -> Iterator[str]:
+    text_width, height = _area(styles)
+    widths = wordxml.scaled((3000, 4200, 2000), text_width)
+    for opgave in opgaven:
+        parts = [wordxml.text_paragraph(opgave.heading, styles["heading1"], keep_next=True,
+                                        page_break=True, bookmark=opgave.bookmark(0)),
+                 wordxml.text_paragraph(OVERVIEW_HEADING, styles["heading2"], keep_next=True,
+                                        bookmark=opgave.bookmark(1)),
+                 _overview(opgave, styles, pictures)]
+        for k, (doel, items) in enumerate(opgave.by_doel.items(), start=2):
+            label = opgave.doel_label(doel)
+            parts.append(wordxml.text_paragraph(label, styles["heading2"], keep_next=True,
+                                                bookmark=opgave.bookmark(k)))
+            rows = [_header([("Activiteit", widths[0]), ("Resultaat", widths[1]),
+                             ("Status", widths[2])])]
             for action, results in items:
                 result_xml = "".join(rich_xml(r, styles) for r in results if r) or \
                     wordxml.paragraph("")
-                rows.append(wordxml.row([
-                    wordxml.cell(rich_xml(action.values.get("activiteit"), styles), 3000),
-                    wordxml.cell(result_xml, 4200),
-                    _status_cell(action, styles),
-                ]))
-            parts.append(wordxml.table(rows, [3000, 4200, 2000], styles["table"], label))
+                cells = [(rich_xml(action.values.get("activiteit"), styles), widths[0]),
+                         (result_xml, widths[1])]
+                status = _status_cell(action, styles, widths[2])
+                rows.append(wordxml.row([wordxml.cell(xml, w) for xml, w in cells] + [status],
+                                        cant_split=_fits_on_a_page(
+                                            cells + [(status, widths[2])], height)))
+            parts.append(wordxml.table(rows, widths, styles["table"], label,
+                                       ACTION_TABLE_DESCRIPTION))
         yield "".join(parts)
-        parts = []
 
 
 #: The highest annex number the toolkit accepts: a council document has dozens, not

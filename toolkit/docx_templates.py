@@ -12,20 +12,27 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Pt, RGBColor
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
 
 from .schema import STYLE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)  # 8.9:1 on white (WCAG AA asks 4.5:1)
+#: A4 portrait with the 2.5 cm margins of a council document
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
+MARGIN = Cm(2.5)
+#: the heading above the table of contents (a paragraph of its own, not in the contents)
+CONTENTS_HEADING = "Inhoud"
+#: parts of python-docx's default template that a published document should not carry
+_STALE_RELATIONS = ("stylesWithEffects", "customXml", "thumbnail")
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:  # type: ignore[no-untyped-def]
     """A Word field (PAGE, TOC) that Word and LibreOffice fill in."""
     p = paragraph._p
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" '
-                       f'w:dirty="true"/></w:r>'))
+    # no w:dirty: Word would ask to update the fields on every opening
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} '
                        f"</w:instrText></w:r>"))
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
@@ -33,15 +40,79 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:  # type: igno
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
+def _clean_package(doc) -> None:  # type: ignore[no-untyped-def]
+    """Drop the default template's stale parts; Dutch language and number settings."""
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _STALE_RELATIONS:
+                rels.pop(rid)
+    settings = doc.settings.element
+    for name in ("updateFields", "attachedTemplate"):
+        for old in settings.findall(qn(f"w:{name}")):
+            settings.remove(old)
+    for compat in settings.iter(qn("w:compatSetting")):  # Word 2013 and later: no
+        if compat.get(qn("w:name")) == "compatibilityMode":  # "compatibility mode"
+            compat.set(qn("w:val"), "15")
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.set(qn("w:percent"), "100")
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "nl-NL")
+    for name, value in (("decimalSymbol", ","), ("listSeparator", ";")):
+        element = settings.find(qn(f"w:{name}"))
+        if element is not None:
+            element.set(qn("w:val"), value)
+    core = doc.core_properties
+    core.author = core.last_modified_by = core.comments = core.keywords = ""
+
+
+def app_properties(doc) -> None:  # type: ignore[no-untyped-def]
+    """docProps/app.xml naming the toolkit, not the default template's "Microsoft Macintosh Word"."""
+    from . import __version__
+
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'extended-properties"><Template>Normal.dotm</Template>'
+                f"<Application>Gemeente-toolkit {__version__}</Application>"
+                "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+                "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+                "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+            ).encode()
+
+
+def _a4(doc) -> None:  # type: ignore[no-untyped-def]
+    for section in doc.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+        section.header_distance = section.footer_distance = Cm(1.25)
+
+
+def _contents(doc, levels: str) -> None:  # type: ignore[no-untyped-def]
+    """The heading "Inhoud" and a TOC field; the build writes its entries in."""
+    heading = doc.add_paragraph(CONTENTS_HEADING, style="TOC Heading")
+    heading.paragraph_format.keep_with_next = True
+    toc = doc.add_paragraph()
+    _field(toc, f'TOC \\o "{levels}" \\h \\z \\u', "Inhoud wordt gemaakt bij het bouwen.")
+
+
 def _base(header: str, footer: str) -> Document:
     doc = Document()
+    _clean_package(doc)
+    app_properties(doc)
+    _a4(doc)
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
-    for level, size in ((1, 16), (2, 13), (3, 11)):
-        heading = styles[f"Heading {level}"]
-        heading.font.color.rgb = ACCENT
+    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
+                       ("TOC Heading", 16), ("Title", 24), ("Subtitle", 12)):
+        heading = styles[name]
+        heading.font.color.rgb = ACCENT  # the default Subtitle (#4F81BD) has 4.0:1 only
         heading.font.size = Pt(size)
         heading.font.name = "Calibri"
     label = styles.add_style(STYLE_NAMES["label"], WD_STYLE_TYPE.PARAGRAPH)
@@ -51,13 +122,17 @@ def _base(header: str, footer: str) -> Document:
     note.base_style = normal
     note.font.italic = True
     note.font.color.rgb = RGBColor(0x7F, 0x3F, 0x00)
+    for level in (1, 2, 3):  # Word's own names: its contents update uses them too
+        entry = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        entry.base_style = normal
+        entry.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        entry.paragraph_format.space_after = Pt(3)
     section = doc.sections[0]
     section.header.paragraphs[0].text = header
     footer_p = section.footer.paragraphs[0]
     footer_p.text = footer
     _field(footer_p, "PAGE", "1")
     doc.core_properties.language = "nl-NL"
-    doc.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
     return doc
 
 
@@ -66,8 +141,7 @@ def make_pilot_template(path: Path) -> Path:
                 "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ")
     doc.add_paragraph("Bijlage {{ bijlage_nummer }}. {{ titel }}", style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }}", style="Subtitle")
-    toc = doc.add_paragraph()
-    _field(toc, 'TOC \\o "1-1" \\h \\z \\u', "Inhoudsopgave: wordt bijgewerkt bij het openen.")
+    _contents(doc, "1-1")
     doc.add_paragraph("Inleiding", style="Heading 1")
     doc.add_paragraph("{{ inleiding }}")
     doc.add_paragraph("{{ wijzigingen }}")
@@ -83,8 +157,7 @@ def make_actions_template(path: Path) -> Path:
     doc.add_paragraph("{{ actieprogramma }}: stand van de uitvoeringsplannen", style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
                       style="Subtitle")
-    toc = doc.add_paragraph()
-    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', "Inhoudsopgave: wordt bijgewerkt bij het openen.")
+    _contents(doc, "1-2")
     doc.add_paragraph("{{ opgaven }}")
     doc.core_properties.title = "Statusbijlagen actieprogramma"
     doc.save(path)

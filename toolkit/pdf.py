@@ -1,10 +1,14 @@
 """PDFs of the annexes through LibreOffice headless (`toolkit build --pdf`).
 
 Word fills the table of contents when it opens a document; LibreOffice's plain
-`--convert-to pdf` does not, and would publish the placeholder text. So a small Basic
-macro, placed in a throw-away LibreOffice profile, opens each document, updates its
-indexes (twice: the filled table can move headings to another page) and exports the
-PDF. Where the macro cannot run, the plain conversion is the fallback.
+`--convert-to pdf` does not add page numbers to it. So a small Basic macro, placed in a
+throw-away LibreOffice profile, opens each document, keeps tables with what follows
+where Word would, updates its indexes (twice: the filled table can move headings to
+another page) and exports the PDF. Where the macro cannot run, the plain conversion is the fallback.
+
+Both export a tagged PDF in PDF/UA mode (structure tree with headings, lists and table
+header cells, document language, the title shown in the window): Dutch public bodies must
+publish accessible PDFs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from .errors import OutputError
 from .output import atomic_write
 
 TIMEOUT = 600
+#: writer_pdf_Export's options for the plain conversion (LibreOffice 7.4 reads them as JSON)
+PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"},'
+              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -30,6 +38,7 @@ Sub ToPdf(source As String, target As String)
     load(0).Name = &quot;Hidden&quot;
     load(0).Value = True
     doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+    KeepTables(doc)
     indexes = doc.getDocumentIndexes()
     For pass = 1 To 2
         For i = 0 To indexes.getCount() - 1
@@ -37,13 +46,49 @@ Sub ToPdf(source As String, target As String)
         Next i
         doc.refresh()
     Next pass
-    Dim store(0) As New com.sun.star.beans.PropertyValue
+    Dim options(2) As New com.sun.star.beans.PropertyValue
+    options(0).Name = &quot;UseTaggedPDF&quot;
+    options(0).Value = True
+    options(1).Name = &quot;PDFUACompliance&quot;
+    options(1).Value = True
+    options(2).Name = &quot;ExportBookmarks&quot;
+    options(2).Value = True
+    Dim store(1) As New com.sun.star.beans.PropertyValue
     store(0).Name = &quot;FilterName&quot;
     store(0).Value = &quot;writer_pdf_Export&quot;
+    store(1).Name = &quot;FilterData&quot;
+    store(1).Value = options()
     doc.storeToURL(ConvertToURL(target), store())
 Failed:
     On Error Resume Next
     If Not IsNull(doc) Then doc.close(True)
+End Sub
+
+Sub KeepTables(doc As Object)
+    REM Word keeps a table with the next paragraph when every paragraph in it has
+    REM keep-with-next; LibreOffice has a table property for that. Set it likewise.
+    On Error Resume Next
+    Dim tables As Object, table As Object, cells As Object, paragraphs As Object
+    tables = doc.getTextTables()
+    For t = 0 To tables.getCount() - 1
+        table = tables.getByIndex(t)
+        keep = True
+        names = table.getCellNames()
+        For c = 0 To UBound(names)
+            paragraphs = table.getCellByName(names(c)).getText().createEnumeration()
+            Do While paragraphs.hasMoreElements()
+                paragraph = paragraphs.nextElement()
+                If paragraph.supportsService(&quot;com.sun.star.text.Paragraph&quot;) Then
+                    If Not paragraph.ParaKeepTogether Then keep = False
+                End If
+            Loop
+            If Not keep Then Exit For
+        Next c
+        If keep Then
+            table.KeepTogether = True
+            table.Split = False
+        End If
+    Next t
 End Sub
 </script:module>
 """
@@ -75,7 +120,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
                 _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'],
                      document)
             if not produced.exists():
-                _run(base + ["--convert-to", "pdf", "--outdir", work, str(source)], document)
+                _run(base + ["--convert-to", PDF_FILTER, "--outdir", work, str(source)], document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
             target = out_dir / (document.stem + ".pdf")

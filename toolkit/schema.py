@@ -248,7 +248,12 @@ SETTINGS: tuple[Setting, ...] = (
             "de eerste statusbijlage; elke volgende opgave krijgt het volgende nummer.", "2"),
     Setting("bijlage_acties_titel", "Titel statusbijlagen", "Staat vóór de naam van de opgave, "
             "bijvoorbeeld 'Uitvoeringsplan'.", "Uitvoeringsplan"),
+    Setting("pilot_nieuwe_pagina", "Elke pilot op een nieuwe pagina", "Ja: elke pilotkaart "
+            "begint op een nieuwe pagina. Nee (of leeg): de kaarten lopen door.", "Nee",
+            required=False),
 )
+#: how a yes/no setting says yes (after normalise)
+YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 
 SETTINGS_SHEET = "Instellingen"
 LISTS_SHEET = "Lijsten"

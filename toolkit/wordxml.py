@@ -49,7 +49,10 @@ def run(text: str, bold: bool = False, italic: bool = False, underline: bool = F
 
 
 def paragraph(content: str, style: str | None = None, keep_next: bool = False,
-              page_break: bool = False) -> str:
+              page_break: bool = False, bookmark: tuple[int, str] | None = None,
+              fill: str | None = None, tab: int | None = None) -> str:
+    """A paragraph; a bookmark (id, name) makes it a target of the table of contents;
+    tab sets a left tab stop (twips) for a run of <w:tab/>."""
     props = []
     if style:
         props.append(f'<w:pStyle w:val="{style}"/>')
@@ -57,8 +60,31 @@ def paragraph(content: str, style: str | None = None, keep_next: bool = False,
         props.append("<w:keepNext/>")
     if page_break:
         props.append("<w:pageBreakBefore/>")
+    if fill:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    if tab:
+        props.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
     ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
+    if bookmark:
+        number, name = bookmark
+        content = (f'<w:bookmarkStart w:id="{number}" w:name="{attr_xml(name)}"/>{content}'
+                   f'<w:bookmarkEnd w:id="{number}"/>')
     return f"<w:p>{ppr}{content}</w:p>"
+
+
+_PARAGRAPH_START = re.compile(r'<w:p>(<w:pPr>(<w:pStyle w:val="[^"]*"/>)?(<w:keepNext/>)?)?')
+
+
+def keep_with_next(xml: str) -> str:
+    """Every paragraph of xml kept with the next one (keeps a table row with the next row)."""
+    def add(match: re.Match[str]) -> str:
+        if match.group(3):  # already kept
+            return match.group(0)
+        if match.group(1):
+            return f"<w:p><w:pPr>{match.group(2) or ''}<w:keepNext/>"
+        return "<w:p><w:pPr><w:keepNext/></w:pPr>"
+
+    return _PARAGRAPH_START.sub(add, xml)
 
 
 def text_paragraph(text: str, style: str | None = None, **kwargs: bool) -> str:
@@ -88,25 +114,54 @@ def cell(content: str, width: int, fill: str | None = None) -> str:
             f"{content}</w:tc>")
 
 
-def row(cells: list[str], header: bool = False) -> str:
-    """A table row; a header row repeats on every page and is marked as such."""
-    trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+def row(cells: list[str], header: bool = False, cant_split: bool = False) -> str:
+    """A table row; a header row repeats on every page and is marked as such.
+
+    cant_split keeps a row on one page (for rows shorter than a page: Word and LibreOffice
+    would otherwise leave a label or a coloured cell alone at the foot of a page).
+    """
+    if header:
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+    elif cant_split:
+        trpr = "<w:trPr><w:cantSplit/></w:trPr>"
+    else:
+        trpr = ""
     return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
 
 @lru_cache(maxsize=64)
-def _table_parts(widths: tuple[int, ...], style: str) -> tuple[str, str]:
+def _table_parts(widths: tuple[int, ...], style: str, first_row: bool,
+                 first_column: bool) -> tuple[str, str]:
     """The fixed XML around a table's caption; every card repeats the same few tables."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    look = ("0" if not first_row else "1", "0" if not first_column else "1")
+    value = f"{0x0400 | (0x20 if first_row else 0) | (0x80 if first_column else 0):04X}"
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
-        f'w:type="dxa"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
-        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>',
+        f'w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="{value}" '
+        f'w:firstRow="{look[0]}" w:lastRow="0" w:firstColumn="{look[1]}" w:lastColumn="0" '
+        f'w:noHBand="0" w:noVBand="1"/>',
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>",
     )
 
 
-def table(rows: list[str], widths: list[int], style: str, caption: str = "") -> str:
-    head, grid = _table_parts(tuple(widths), style)
+def table(rows: list[str], widths: list[int], style: str, caption: str = "",
+          description: str = "", first_row: bool = True, first_column: bool = False) -> str:
+    """A table with its accessible name (caption) and description, in the schema's order.
+
+    first_row / first_column say where the header information is (tblLook): the header
+    row of a list, or the label column of a card.
+    """
+    head, grid = _table_parts(tuple(widths), style, first_row, first_column)
     caption_xml = f'<w:tblCaption w:val="{attr_xml(caption)}"/>' if caption else ""
+    if description:
+        caption_xml += f'<w:tblDescription w:val="{attr_xml(description)}"/>'
     return f"{head}{caption_xml}{grid}{''.join(rows)}</w:tbl>"
+
+
+def scaled(widths: tuple[int, ...], total: int) -> list[int]:
+    """Column widths in the same proportions, summing to the text width (twips)."""
+    whole = sum(widths)
+    out = [w * total // whole for w in widths]
+    out[-1] += total - sum(out)
+    return out

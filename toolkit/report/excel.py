@@ -7,7 +7,10 @@ table with a link to its cell.
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -107,6 +110,38 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     ws.freeze_panes = ws.cell(first + 1, 1)
 
 
+_VML = re.compile(r"xl/drawings/commentsDrawing(\d+)\.vml")
+_IDMAP = re.compile(rb'(<\w+:idmap\b[^>]*?\bdata=")[^"]*(")')
+_SHAPE_ID = re.compile(rb"_x0000_s\d+")
+
+
+def unique_vml_ids(data: bytes) -> bytes:
+    """Give each sheet's comment drawing its own VML id block.
+
+    openpyxl writes every comment drawing with block 1 (o:idmap data="1", shapes
+    _x0000_s1026 …); with comments on two sheets Excel then offers to repair the file.
+    Block n holds shape ids n×1024 … n×1024+1023.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    drawings = sorted((int(m.group(1)), name) for name in source.namelist()
+                      if (m := _VML.fullmatch(name)))
+    if len(drawings) < 2:
+        return data
+    blocks = {name: index for index, (_, name) in enumerate(drawings, start=1)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            block = blocks.get(item.filename)
+            if block is not None:
+                content = _IDMAP.sub(lambda m, b=block: m.group(1) + str(b).encode() + m.group(2),
+                                     content)
+                numbers = iter(range(block * 1024 + 1, block * 1024 + 1024))
+                content = _SHAPE_ID.sub(lambda _m, n=numbers: b"_x0000_s%d" % next(n), content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
 def write_excel_report(result: ValidationResult, path: Path) -> Path:
     from io import BytesIO
 
@@ -120,4 +155,8 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
         del workbook[SHEET]
     _annotate(workbook, result.findings)
     _findings_sheet(workbook, result)
-    return atomic_write(path, lambda tmp: workbook.save(tmp), protect=(result.register.path,))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = unique_vml_ids(buffer.getvalue())
+    return atomic_write(path, lambda tmp: tmp.write_bytes(content),
+                        protect=(result.register.path,))
