@@ -196,11 +196,7 @@ class App:
     async def _read_form(self, request: Request, files: int) -> FormData:
         """The multipart form, refused once the body passes the upload limit."""
         limit = self.settings.max_upload * files + 1024 * 1024
-        too_large = UploadTooLarge(
-            f"Het bestand is te groot: de webapplicatie neemt registers tot "
-            f"{self.settings.max_upload / (1024 * 1024):.0f} MB aan. Een register is meestal "
-            f"kleiner dan 1 MB; staan er afbeeldingen of andere tabbladen in? Gebruik anders "
-            f"'toolkit validate' op uw eigen computer.", status=413)
+        too_large = self._too_large("Het bestand")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit * DRAIN_FACTOR:
             raise too_large
@@ -236,16 +232,20 @@ class App:
                 raise Refused(f"Kies eerst {what} (een .xlsx-bestand).")
             return None
         if (upload.size or 0) > self.settings.max_upload:
-            raise UploadTooLarge(
-                f"'{safe_upload_name(upload.filename)}' is te groot: de webapplicatie neemt "
-                f"registers tot {self.settings.max_upload / (1024 * 1024):.0f} MB aan.",
-                status=413)
+            raise self._too_large(f"Het bestand '{safe_upload_name(upload.filename)}'")
         target = folder / field / safe_upload_name(upload.filename)
         target.parent.mkdir()
         upload.file.seek(0)
         with target.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
         return target
+
+    def _too_large(self, what: str) -> UploadTooLarge:
+        return UploadTooLarge(
+            f"{what} is te groot: de webapplicatie neemt registers tot "
+            f"{self.settings.max_upload / (1024 * 1024):.0f} MB aan. Een register is meestal "
+            f"kleiner dan 1 MB; staan er afbeeldingen of andere tabbladen in? Gebruik anders "
+            f"'toolkit validate' op uw eigen computer.", status=413)
 
     @staticmethod
     def _peildatum(form: FormData) -> date | None:
