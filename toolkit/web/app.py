@@ -347,10 +347,19 @@ class App:
         self.pdf_available = soffice_path() is not None
         if not self.settings.warm:
             return
+        from ..report.html import findings_context
+
         register = read_register(bundled("examples", "voorbeeld_register.xlsx"))
         with tempfile.TemporaryDirectory(prefix="toolkit-web-") as folder:
-            write_reports(validate_register(register), Path(folder) / "rapport")
+            result = validate_register(register)
+            write_reports(result, Path(folder) / "rapport")
             build_documents(register, Path(folder) / "uitvoer", parallel=False)
+        # compile the page templates (and the report parts they include) now
+        context = {"pages": PAGES, "max_upload": self.settings.max_upload, "downloads": [],
+                   **findings_context(result)}
+        for name in ("controleren.html", "bijlagen.html", "vergelijken.html", "fout.html"):
+            self.env.get_template(name).render(context)
+        self.env.get_template("controleren.html").render(context, checked="x")
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette):  # type: ignore[no-untyped-def]
