@@ -217,6 +217,39 @@ def test_unexpected_error_logs_no_content_and_leaves_nothing(client, owners_regi
     assert list(temp_root.iterdir()) == []
 
 
+def test_work_is_bounded_to_the_worker_pool(monkeypatch):
+    import threading
+    import time
+
+    from toolkit import validate
+
+    running, most = 0, 0
+    lock = threading.Lock()
+    real = validate.validate_file
+
+    def counted(path, peildatum=None):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+        return real(path, peildatum)
+
+    monkeypatch.setattr(validate, "validate_file", counted)
+    with TestClient(create_app(Settings(workers=2, warm=False))) as pooled:
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(upload(pooled, EXAMPLE)))
+                   for _ in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [a.status_code for a in answers] == [200] * 5
+    assert most == 2
+
+
 def test_build_gives_one_zip_with_the_annexes(client, temp_root):
     response = upload(client, EXAMPLE, url="/bijlagen")
     assert response.status_code == 200
