@@ -15,7 +15,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS
+from conftest import EXAMPLE, GAPS, needs_libreoffice
 from hypothesis import given
 from hypothesis import strategies as st
 from owners import OWNERS, TREKKER, register_with_owners, zip_bomb
@@ -266,6 +266,25 @@ def test_build_gives_one_zip_with_the_annexes(client, temp_root):
     manifest = json.loads(archive.read("manifest.json"))
     assert set(manifest["bestanden"]) == {n for n in documents}
     assert list(temp_root.iterdir()) == []
+
+
+@needs_libreoffice
+def test_build_with_pdf_when_libreoffice_is_there(temp_root):
+    with TestClient(create_app(Settings(warm=False))) as pdf_client:
+        page = Page(pdf_client.get("/bijlagen").text)
+        assert not page.having("input", id="pdf")[0].get("disabled")
+        response = upload(pdf_client, EXAMPLE, url="/bijlagen", data={"pdf": "ja"})
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert len([n for n in names if n.endswith(".pdf")]) == 2
+    assert list(temp_root.iterdir()) == []
+
+
+def test_pdf_option_is_explained_without_libreoffice(monkeypatch):
+    monkeypatch.setattr("toolkit.pdf.soffice_path", lambda: None)
+    with TestClient(create_app(Settings(warm=False))) as plain:
+        page = Page(plain.get("/bijlagen").text)
+    assert "disabled" in page.having("input", id="pdf")[0]
+    assert "LibreOffice is niet geïnstalleerd" in page.text
 
 
 def test_build_with_errors_stops_and_shows_the_findings(client, temp_root):

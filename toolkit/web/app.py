@@ -307,8 +307,10 @@ class App:
         if want_pdf:
             convert_to_pdf(result.documents, out)
         name = f"bijlagen_{Path(path.name).stem}.zip"
+        plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
         return Response(zip_folder(out), media_type="application/zip", headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
+            "Content-Disposition": f"attachment; filename=\"{plain}\"; "
+                                   f"filename*=UTF-8''{_quote(name)}"})
 
     def _compare(self, form: FormData, folder: Path) -> dict[str, Any]:
         from ..diff import compare
