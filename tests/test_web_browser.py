@@ -224,3 +224,30 @@ def test_readable_on_a_phone(server, browser, owners_register):
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_pages_pass_axe_wcag_21_aa(server, browser, owners_register, width):
+    """axe-core (shipped in the axe-playwright-python wheel) finds no WCAG 2.1 A/AA
+    violation on any page, the result page and an error page included, on a desktop and a
+    phone. axe needs JavaScript; the pages themselves use none."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    options = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+
+    def violations() -> list[str]:
+        found = axe.run(tab, options=options).response["violations"]
+        return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
+
+    try:
+        for url in ("/", "/bijlagen", "/vergelijken", "/bestaat-niet"):
+            tab.goto(server + url)
+            assert violations() == [], url
+        for register, what in ((owners_register, "bevindingen"), (Path(__file__), "fout")):
+            tab.goto(server + "/")
+            tab.get_by_label("Register", exact=True).set_input_files(register)
+            submit(tab, "Controleren")
+            assert violations() == [], what
+    finally:
+        context.close()
