@@ -15,7 +15,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS, needs_libreoffice
+from conftest import EXAMPLE, GAPS, ROOT, needs_libreoffice
 from hypothesis import given
 from hypothesis import strategies as st
 from owners import OWNERS, TREKKER, register_with_owners, zip_bomb
@@ -384,3 +384,12 @@ def test_serve_help_and_a_taken_port(tmp_path):
         run = runner.invoke(cli, ["serve", "--port", str(port)], obj={})
     assert run.exit_code == 2
     assert f"Poort {port} op 127.0.0.1 is niet beschikbaar" in run.output
+
+
+def test_container_runs_the_readmes_own_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install uv" in readme and "RUN pip install --no-cache-dir uv" in dockerfile
+    assert "uv run toolkit serve --host 0.0.0.0 --port 8000" in readme
+    assert 'CMD ["uv", "run", "toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+    assert "/status" in dockerfile and "/status" in readme

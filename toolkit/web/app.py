@@ -281,6 +281,8 @@ class App:
             "downloads": [
                 (paths.excel.name, data_link(paths.excel.read_bytes(), XLSX),
                  "Excel-kopie met gekleurde cellen en opmerkingen"),
+                (paths.html.name, data_link(paths.html.read_bytes(), "text/html"),
+                 "HTML-rapport (deze bevindingen) om te bewaren of door te sturen"),
                 (paths.json.name, data_link(paths.json.read_bytes(), "application/json"),
                  "JSON, voor scripts"),
             ],
