@@ -160,9 +160,13 @@ PEILDATUM = click.option(
 @click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("rapport"), show_default=True,
               help="Map voor de rapporten (Excel, HTML en JSON).")
+@click.option("--per-eigenaar", "per_owner", is_flag=True,
+              help="Schrijf ook per eigenaar of trekker een klein HTML-rapport (in "
+              "REPORT_DIR/per-eigenaar) om door te sturen.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  # type: ignore[no-untyped-def]
+             per_owner: bool) -> None:
     """Controleer REGISTER en schrijf rapporten voor de controleurs.
 
     Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
@@ -173,8 +177,10 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
     \b
     Voorbeeld:
       toolkit validate register.xlsx --peildatum 1-4-2024 --report-dir rapport
+      toolkit validate register.xlsx --per-eigenaar
     """
     from .report import write_reports
+    from .report.html import write_owner_reports
     from .report.terminal import print_summary
     from .validate import validate_file
 
@@ -184,10 +190,14 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path) ->
             click.secho(OPEN_NOTE, fg="yellow")
         print_summary(result)
         paths = write_reports(result, report_dir)
+        owners = write_owner_reports(result, report_dir / "per-eigenaar") if per_owner else []
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"Rapporten: {paths.html}, {paths.excel}, {paths.json}")
+    if per_owner:
+        click.echo(f"Per eigenaar of trekker: {len(owners)} rapporten in "
+                   f"{report_dir / 'per-eigenaar'}")
     sys.exit(result.exit_code)
 
 
@@ -366,6 +376,32 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
         click.secho(f"  waarschuwing: {line}", fg="yellow")
 
 
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Poort van de webapplicatie.")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Start de webapplicatie: register controleren, bijlagen maken, edities vergelijken.
+
+    Luistert standaard alleen op deze computer (127.0.0.1). Er wordt niets van een
+    register bewaard; zet de applicatie op een server achter de eigen inlog van de
+    gemeente (zie de README). Stoppen met Ctrl+C.
+
+    \b
+    Voorbeeld:
+      toolkit serve
+      toolkit serve --host 0.0.0.0 --port 8080
+    """
+    from .web.server import run
+
+    try:
+        run(host, port, echo=click.echo)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
 
 
 cli.options_metavar = "[OPTIES]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from .. import schema
@@ -42,8 +43,14 @@ def render_diff_html(result: DiffResult) -> str:
 
     env = Environment(loader=PackageLoader("toolkit.report", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.get_template("verschillen.html").render(
-        result=result, sheets=[s.name for s in schema.TABLE_SHEETS], labels=MATCH_LABELS)
+    css = files("toolkit.report").joinpath("templates", "verschillen.css").read_text(encoding="utf-8")
+    return env.get_template("verschillen.html").render(css=css, **diff_context(result))
+
+
+def diff_context(result: DiffResult) -> dict[str, object]:
+    """What `_verschillen.html` needs (the report and the web application share it)."""
+    return {"result": result, "sheets": [s.name for s in schema.TABLE_SHEETS],
+            "labels": MATCH_LABELS}
 
 
 def _rich(ws, row: int, col: int, words: list[WordChange], fmt: dict) -> None:  # type: ignore[no-untyped-def]

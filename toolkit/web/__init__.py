@@ -1,0 +1,1 @@
+"""`toolkit serve`: the web application for officers and coordinators (see app.py)."""
