@@ -173,6 +173,28 @@ def test_symlinks_in_output_folder_never_write_elsewhere(built_annexes: list[Pat
     assert _tree(outside) == before
 
 
+@pytest.mark.parametrize("lock", ["word", "word-kort", "libreoffice"])
+def test_an_annex_open_in_word_is_not_replaced(built_annexes: list[Path], tmp_path: Path,
+                                               lock: str) -> None:
+    out = tmp_path / "uit"
+    out.mkdir()
+    for annex in built_annexes:
+        shutil.copy(annex, out / annex.name)
+    name = built_annexes[0].name
+    lock_name = {"word": f"~${name}", "word-kort": f"~${name[2:]}",
+                 "libreoffice": f".~lock.{name}#"}[lock]
+    (out / lock_name).write_bytes(b"\x0cgemeente\\medewerker")  # as Word writes its owner file
+    shutil.copy(EXAMPLE, tmp_path / "register.xlsx")
+    before = _tree(tmp_path)
+    run = toolkit(["build", "register.xlsx", "--out", "uit"], tmp_path)
+    assert_contract(run, {2}, before, tmp_path, ("uit",))
+    assert "geopend in Word" in run.stderr and lock_name in run.stderr
+    assert _tree(out) == {k.split(os.sep, 1)[1]: v for k, v in before.items()
+                          if k.startswith("uit" + os.sep)} | {
+        k.split(os.sep, 1)[1]: v for k, v in _tree(tmp_path).items()
+        if k.startswith("uit" + os.sep + "validatie")}  # only the reports are new
+
+
 def test_concurrent_builds_leave_one_whole_set(tmp_path: Path) -> None:
     """Two builds into one folder at once: the manifest describes what is in the folder."""
     shutil.copy(EXAMPLE, tmp_path / "a.xlsx")

@@ -35,7 +35,7 @@ from .cards import (
 )
 from .errors import OutputError, TemplateError
 from .findings import summary
-from .output import atomic_write, folder_lock, reason, shown
+from .output import atomic_write, folder_lock, reason, refuse_open_documents, shown
 from .register import Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
 
@@ -503,6 +503,7 @@ def build_documents(
             if validation.errors:
                 return result
             names = document_names(register)
+            refuse_open_documents([out_dir / name for name in names[:len(documents)]])
             counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
             recorded = _recorded_hashes(out_dir)
             for name, document, count in zip(names, documents, counts, strict=False):

@@ -108,6 +108,34 @@ def check_new_register(path: Path) -> Path:
     return path
 
 
+def office_lock(path: Path) -> Path | None:
+    """The lock file Word, Excel or LibreOffice keeps beside a document that is open.
+
+    Word and Excel write '~$' plus the name, or for longer names '~$' in place of its
+    first two characters; LibreOffice writes '.~lock.<name>#'.
+    """
+    folder, name = path.parent, path.name
+    for candidate in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+        lock = folder / candidate
+        if candidate != "~$" and os.path.lexists(lock):
+            return lock
+    return None
+
+
+def refuse_open_documents(targets: list[Path]) -> None:
+    """Stop before writing when a document to replace is open: saving it later in Word
+    would overwrite the new annex, or the edits would be lost."""
+    for target in targets:
+        lock = office_lock(target)
+        if lock is not None and target.exists():
+            raise OutputError(
+                f"'{shown(target.name)}' is geopend in Word of LibreOffice (het "
+                f"vergrendelingsbestand '{shown(lock.name)}' staat ernaast). Sluit het document "
+                f"en bouw opnieuw; er is geen bijlage geschreven. Is het niet geopend, verwijder "
+                f"dan het vergrendelingsbestand."
+            )
+
+
 def _machine() -> str:
     return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16]
 

@@ -25,6 +25,7 @@ from . import schema
 from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable
 from .filecheck import check_register_file
+from .output import office_lock
 from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
@@ -93,8 +94,7 @@ class Register:
     @property
     def open_in_excel(self) -> bool:
         """Excel (and LibreOffice) leave a lock file beside a workbook that is open."""
-        folder, name = self.path.parent, self.path.name
-        return (folder / f"~${name}").exists() or (folder / f".~lock.{name}#").exists()
+        return office_lock(self.path) is not None
 
     def records(self, sheet: TableSheet) -> list[Record]:
         return self.pilots if sheet is schema.PILOTS else self.actions
