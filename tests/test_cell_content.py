@@ -110,7 +110,7 @@ def test_control_characters_never_stop_the_reports(tmp_path, command):
     assert ("teken-ongeldig", "C2") in codes and ("teken-ongeldig", "B2") in codes
     shown = next(f for f in data["bevindingen"] if f["cell"] == "C2")
     assert shown["value"] == "regeleinde[U+0007]uit"
-    assert shown["record"] == "P-1 Pilotbel"  # as the annex prints the name
+    assert shown["record"] == "P-1 Pilot bel"  # as the annex prints the name: no glued words
     html = (folder / "register_validatie.html").read_text(encoding="utf-8")
     assert "\x07" not in html and "regeleinde[U+0007]uit" in html
     copy = openpyxl.load_workbook(folder / "register_validatie.xlsx")
@@ -424,3 +424,24 @@ def test_whatever_is_typed_validate_writes_every_report(tmp_path_factory, name, 
     assert "Onverwachte fout" not in result.output
     for suffix in ("xlsx", "html", "json"):
         assert (folder / "r" / f"register_validatie.{suffix}").exists()
+
+
+@given(st.text(alphabet=st.sampled_from("ab \x07\x00\x1f\ufffe"), max_size=30))
+def test_control_characters_never_glue_words(text):
+    """Dropping a control character between two words leaves a space, never 'regeluit'."""
+    from toolkit.richtext import ILLEGAL_CHARS, without_controls
+
+    out = without_controls(text)
+    assert not ILLEGAL_CHARS.search(out)
+    words = [w for w in ILLEGAL_CHARS.sub(" ", text).split()]
+    assert out.split() == words
+
+
+def test_a_bell_between_words_becomes_a_space_in_the_annex(tmp_path):
+    path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit"}])
+    replace_text(path, " MARK ", "_x0007_")
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = docx_text(next(out.glob("Bijlage*.docx")))
+    assert "regeleinde uit" in text and "regeleindeuit" not in text

@@ -80,8 +80,8 @@ RULES: tuple[Rule, ...] = (
          "(plak als platte tekst met Ctrl+Shift+V); opmaak kan in dit veld niet."),
     Rule("teken-ongeldig", Severity.WARNING, "Onzichtbare stuurtekens",
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
-         "De toolkit laat ze weg in de bijlage. Typ de tekst opnieuw of plak hem als "
-         "platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+         "De toolkit laat ze weg in de bijlage (tussen twee woorden komt een spatie). Typ de "
+         "tekst opnieuw of plak hem als platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
     Rule("getal-onleesbaar", Severity.WARNING, "Onleesbaar groot getal in een tekstveld",
          "'{label}' bevat het getal {value}, groter dan Excel precies kan bewaren; zo komt "
          "het ook in de bijlage.",

@@ -27,6 +27,15 @@ _UNKNOWN_TAG = re.compile(
     r"[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_ILLEGAL_BETWEEN_WORDS = re.compile(f"(?<=\\S){ILLEGAL_CHARS.pattern}+(?=\\S)")
+
+
+def without_controls(text: str) -> str:
+    """Control characters left out; between two words a space, so 'regel\x07uit' does
+    not become the one word 'regeluit' in the annex."""
+    return _ILLEGAL.sub("", _ILLEGAL_BETWEEN_WORDS.sub(" ", text))
+
+
 #: bidirectional overrides and isolates: they can show a council annex's text reversed
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SUSPECT_CHAR = re.compile(f"{ILLEGAL_CHARS.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
@@ -139,7 +148,7 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
     if _ILLEGAL.search(text):
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
         issues.append(TextIssue("teken-ongeldig", codes))
-        text = _ILLEGAL.sub("", text)
+        text = without_controls(text)
     return text, issues
 
 
@@ -160,7 +169,7 @@ def text_issues(text: str) -> list[TextIssue]:
         if _ILLEGAL.search(text):
             codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL.findall(text)}))
             issues.append(TextIssue("teken-ongeldig", codes))
-            text = _ILLEGAL.sub("", text)
+            text = without_controls(text)
         if BIDI_CONTROLS.search(text):
             issues.append(TextIssue("teken-richting", direction_chars(text)))
     if "<" in text and _UNKNOWN_TAG.search(text) and looks_like_html(text):

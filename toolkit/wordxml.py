@@ -12,8 +12,7 @@ import re
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from .richtext import ILLEGAL_CHARS as _ILLEGAL
-from .richtext import Paragraph, RichText
+from .richtext import Paragraph, RichText, without_controls
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NEEDS_ESCAPE = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -21,12 +20,12 @@ _NEEDS_ESCAPE = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud8
 
 def text_xml(text: str) -> str:
     if _NEEDS_ESCAPE.search(text):
-        return escape(_ILLEGAL.sub("", text))
+        return escape(without_controls(text))
     return text
 
 
 def attr_xml(text: str) -> str:
-    return escape(_ILLEGAL.sub("", text), {'"': "&quot;", "\n": " "})
+    return escape(without_controls(text), {'"': "&quot;", "\n": " "})
 
 
 def run(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
