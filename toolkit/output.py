@@ -187,10 +187,12 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 
 def atomic_write(target: Path, write: Callable[[Path], object],
-                 protect: tuple[Path, ...] = ()) -> Path:
+                 protect: tuple[Path, ...] = (), replace: bool = True) -> Path:
     """Call write(tmp) and move tmp over target only when it succeeded.
 
     A symbolic link at target is replaced by the new file; nothing is written through it.
+    With replace=False an existing target is never touched: FileExistsError is raised,
+    even when the file appeared while tmp was being written.
     """
     target = Path(target)
     for path in protect:
@@ -219,7 +221,14 @@ def atomic_write(target: Path, write: Callable[[Path], object],
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)  # fails rather than overwrite
+    except FileExistsError as exc:
+        if not replace:
+            raise  # the caller says what exists
+        raise write_error(target, exc) from exc
     except PermissionError as exc:
         if target.is_dir():
             raise write_error(target, IsADirectoryError(errno.EISDIR, "")) from exc

@@ -7,7 +7,6 @@ and a colour on a required cell that is still empty.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -303,16 +302,12 @@ def write_register(
 def create_register(path: str | Path) -> Path:
     """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
     from .errors import OutputError
-    from .output import check_new_register
+    from .output import atomic_write, check_new_register
 
     path = check_new_register(Path(path))
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write_register(tmp)
-        os.link(tmp, path)  # fails rather than overwrite, even if a file appeared meanwhile
+    try:  # a temporary of the toolkit's own naming: a later run cleans it up if killed
+        atomic_write(path, write_register, replace=False)
     except FileExistsError as exc:
         raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
             from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
