@@ -101,6 +101,7 @@ CASES = {
     "rijen-verborgen": ([{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}], [],
                         [("rijen-verborgen", "Pilots", "A3")]),  # rows 3 and 4, one finding
     "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),
+    "tabblad-verborgen": ([{}], [], [("tabblad-verborgen", "Pilots", "")]),
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
     "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
     "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
@@ -134,12 +135,15 @@ def _register(tmp_path, code, pilots, actions):
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")
         wb.save(path)
-    if code in ("rijen-verborgen", "kolommen-verborgen", "formule-niet-berekend"):
+    if code in ("rijen-verborgen", "kolommen-verborgen", "formule-niet-berekend",
+                "tabblad-verborgen"):
         wb = openpyxl.load_workbook(path)
         ws = wb["Pilots"]
         if code == "rijen-verborgen":  # a filter left on hides rows the same way
             ws.row_dimensions[3].hidden = ws.row_dimensions[4].hidden = True
             ws.row_dimensions[9].hidden = True  # an empty row: nothing published, no finding
+        elif code == "tabblad-verborgen":  # Blad verbergen: the pilots are published anyway
+            ws.sheet_state = "hidden"
         elif code == "kolommen-verborgen":
             ws.column_dimensions["C"].hidden = True
             ws.column_dimensions["O"].hidden = True  # internal: never published, no finding

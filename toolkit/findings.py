@@ -110,6 +110,11 @@ RULES: tuple[Rule, ...] = (
          "Wis het filter (Gegevens > Wissen) of maak de rijen zichtbaar en kijk ze na. Hoort "
          "een pilot niet in de bijlage, zet dan 'Opnemen in bijlage' op 'Nee'; een actie "
          "die er niet in hoort, haalt u uit het register."),
+    Rule("tabblad-verborgen", Severity.WARNING, "Verborgen tabblad wordt gepubliceerd",
+         "Het tabblad {value} is in Excel verborgen, maar de rijen erop worden gewoon "
+         "gepubliceerd.",
+         "Maak het tabblad zichtbaar (rechtsklik op een tabblad > Zichtbaar maken) en kijk "
+         "na wat erop staat."),
     Rule("kolommen-verborgen", Severity.WARNING, "Verborgen kolommen worden gepubliceerd",
          "De kolommen {value} zijn in Excel verborgen, maar worden gewoon gepubliceerd.",
          "Maak de kolommen zichtbaar (rechtsklik op de kolomletters > Zichtbaar maken) en "

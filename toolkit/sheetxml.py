@@ -30,6 +30,7 @@ class SheetFacts:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[str] = field(default_factory=list)  # letters, left to right
     uncalculated: set[str] = field(default_factory=set)  # cell references, "B2"
+    hidden_sheet: bool = False  # the whole tab hidden (Blad verbergen)
 
 
 def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
@@ -138,8 +139,11 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
     return facts
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title to the zip member holding its XML, from the workbook and its relations."""
+def _sheet_members(archive: zipfile.ZipFile, hidden: set[str] | None = None) -> dict[str, str]:
+    """Sheet title to the zip member holding its XML, from the workbook and its relations.
+
+    The titles of hidden sheets (state hidden or veryHidden) are added to hidden.
+    """
     from defusedxml.ElementTree import fromstring
 
     workbook = fromstring(archive.read("xl/workbook.xml"))
@@ -155,6 +159,8 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
             member = target.lstrip("/") if target.startswith("/") else \
                 posixpath.normpath(posixpath.join("xl", target))
             members[element.get("name", "")] = member
+        if hidden is not None and element.get("state", "visible") in ("hidden", "veryHidden"):
+            hidden.add(element.get("name", ""))
     return members
 
 
@@ -174,8 +180,9 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
     except (OSError, zipfile.BadZipFile):
         return facts
     with archive:
+        hidden: set[str] = set()
         try:
-            members = _sheet_members(archive)
+            members = _sheet_members(archive, hidden)
         except Exception:  # noqa: BLE001 - the readers say what is wrong with the workbook
             members = {}
         names = {member: title for title, member in members.items()}
@@ -191,6 +198,7 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
             sheet = next((w for w in wanted if schema.normalise(w) == schema.normalise(title)),
                          None)
             found = scan_sheet(xml, sheet or title, path.name)
+            found.hidden_sheet = title in hidden
             if sheet is not None and sheet not in facts:
                 facts[sheet] = found
     return facts

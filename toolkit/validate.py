@@ -263,6 +263,9 @@ def _sheet_xml_findings(register: Register) -> list[Finding]:
         if facts is None or not records:
             continue
         by_row = {r.row: r for r in records}
+        if facts.hidden_sheet:
+            findings.append(make_finding("tabblad-verborgen", sheet.name, None, "", sheet.name,
+                                         sheet.name, record=sheet.name))
         letters = records[0].letters
         key_of = {letter: key for key, letter in letters.items()}
         hidden = [row for row in facts.hidden_rows if row in by_row]
