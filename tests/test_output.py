@@ -106,6 +106,26 @@ def test_an_annex_without_a_manifest_record_is_someones_work_and_kept(tmp_path):
     assert [p.read_bytes() for p in kept] == [b"met de hand gemaakt"]
 
 
+@pytest.mark.parametrize("noted", [True, False], ids=["genoteerd", "zonder-notitie"])
+def test_an_annex_of_a_build_killed_before_its_manifest_is_not_an_edit(tmp_path, noted):
+    """Killed after writing an annex but before the manifest: the next build knows, from
+    what the killed build noted in the lock file, that the annex is its own work."""
+    out, other = tmp_path / "uitvoer", tmp_path / "ander"
+    assert _build(out).exit_code == 0  # the manifest records this build's annexes
+    assert _build(other, "--peildatum", "1-5-2024").exit_code == 0
+    # the killed build had written its action annex, and noted it first
+    (out / ACTIONS_DOC).write_bytes((other / ACTIONS_DOC).read_bytes())
+    note = f"4242\ndocument {_sha(other / ACTIONS_DOC)} {ACTIONS_DOC}\n" if noted else "4242\n"
+    (out / output.LOCK_NAME).write_text(note, encoding="utf-8")
+
+    result = _build(out, "--peildatum", "1-6-2024")
+
+    assert result.exit_code == 0, result.output
+    kept = list(out.glob("*(bewerkt *).docx"))
+    assert kept == [] if noted else len(kept) == 1  # without the note it must look edited
+    assert not (out / output.LOCK_NAME).exists()
+
+
 def test_two_kept_copies_of_the_same_minute_do_not_overwrite_each_other(tmp_path):
     out = tmp_path / "uitvoer"
     assert _build(out).exit_code == 0

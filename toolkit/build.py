@@ -35,7 +35,15 @@ from .cards import (
 )
 from .errors import OutputError, TemplateError
 from .findings import summary
-from .output import atomic_write, folder_lock, reason, refuse_open_documents, shown
+from .output import (
+    atomic_write,
+    folder_lock,
+    note_pending,
+    pending_from_killed_build,
+    reason,
+    refuse_open_documents,
+    shown,
+)
 from .register import Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
 
@@ -506,8 +514,12 @@ def build_documents(
             refuse_open_documents([out_dir / name for name in names[:len(documents)]])
             counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
             recorded = _recorded_hashes(out_dir)
-            for name, document, count in zip(names, documents, counts, strict=False):
-                content = document.result()
+            for name, digests in pending_from_killed_build(out_dir).items():
+                recorded.setdefault(name, set()).update(digests)
+            contents = [document.result() for document in documents]
+            note_pending(out_dir, {name: hashlib.sha256(content).hexdigest()
+                                   for name, content in zip(names, contents, strict=False)})
+            for name, content, count in zip(names, contents, counts, strict=False):
                 kept = _keep_edited(out_dir / name, recorded, content)
                 if kept is not None:
                     result.kept.append(kept)
@@ -537,17 +549,17 @@ def _subfolder(out_dir: Path, name: str) -> Path:
     return folder
 
 
-def _recorded_hashes(out_dir: Path) -> dict[str, str]:
+def _recorded_hashes(out_dir: Path) -> dict[str, set[str]]:
     """The documents' hashes in the previous build's manifest ({} without a usable one)."""
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         files = data["bestanden"]
-        return {str(k): str(v) for k, v in files.items()}
+        return {str(k): {str(v)} for k, v in files.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
-def _keep_edited(target: Path, recorded: dict[str, str], content: bytes) -> Path | None:
+def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) -> Path | None:
     """An annex changed since the toolkit wrote it is renamed, never overwritten.
 
     Unchanged means: the hash the previous manifest recorded for it, or the bytes about
@@ -561,7 +573,8 @@ def _keep_edited(target: Path, recorded: dict[str, str], content: bytes) -> Path
         saved = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y-%m-%d %H%M")
     except OSError:
         return None  # unreadable: atomic_write says what is wrong
-    if current in (recorded.get(target.name), hashlib.sha256(content).hexdigest()):
+    if current in recorded.get(target.name, set()) or \
+            current == hashlib.sha256(content).hexdigest():
         return None
     for n in range(1, 1000):
         kept = target.with_name(f"{target.stem} (bewerkt {saved}{'' if n == 1 else f' {n}'})"

@@ -249,6 +249,8 @@ def atomic_write_text(target: Path, text: str) -> Path:
 
 
 _held: dict[str, int] = {}
+#: per locked folder, what a killed build left in the lock file (see note_pending)
+_left_behind: dict[str, str] = {}
 
 
 @contextmanager
@@ -264,13 +266,42 @@ def folder_lock(folder: Path) -> Iterator[Path]:
         yield folder
         return
     path = folder / LOCK_NAME
-    fd = _acquire(path, folder)
+    fd = _acquire(path, folder, key)
     _held[key] = fd
     try:
         yield folder
     finally:
         del _held[key]
+        _left_behind.pop(key, None)
         _release(path, fd)
+
+
+def note_pending(folder: Path, documents: dict[str, str]) -> None:
+    """Write in the held lock file which documents (name: sha256) are about to be written.
+
+    A build killed after writing an annex but before its manifest leaves this behind, so
+    the next build knows that annex is the toolkit's own work, not an edit in Word.
+    """
+    fd = _held.get(os.path.realpath(folder))
+    if fd is None:
+        return
+    lines = "".join(f"document {digest} {name}\n" for name, digest in documents.items())
+    try:
+        os.write(fd, lines.encode("utf-8", "surrogateescape"))
+        os.fsync(fd)
+    except OSError:
+        pass  # without the note an unfinished build's annex is kept as edited: safe
+
+
+def pending_from_killed_build(folder: Path) -> dict[str, set[str]]:
+    """The documents (name: sha256s) a killed build in folder was writing, if any."""
+    found: dict[str, set[str]] = {}
+    for line in _left_behind.get(os.path.realpath(folder), "").splitlines():
+        kind, _, rest = line.partition(" ")
+        digest, _, name = rest.partition(" ")
+        if kind == "document" and len(digest) == 64 and name:
+            found.setdefault(name, set()).add(digest)
+    return found
 
 
 def _busy(folder: Path, fd: int) -> OutputError:
@@ -287,7 +318,7 @@ def _busy(folder: Path, fd: int) -> OutputError:
     )
 
 
-def _acquire(path: Path, folder: Path) -> int:
+def _acquire(path: Path, folder: Path, key: str) -> int:
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(20):
         try:
@@ -308,6 +339,9 @@ def _acquire(path: Path, folder: Path) -> int:
             if sys.platform != "win32" and os.fstat(fd).st_ino != os.stat(path).st_ino:
                 os.close(fd)  # the previous holder removed the file meanwhile: again
                 continue
+            if hasattr(os, "pread"):  # what a killed build left behind, before it goes
+                left = os.pread(fd, 1 << 16, 0)
+                _left_behind[key] = left.decode("utf-8", "surrogateescape")
             os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         except FileNotFoundError:
