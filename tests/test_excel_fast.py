@@ -125,7 +125,7 @@ def test_fast_copy_opens_in_libreoffice(tmp_path):
     assert shot["sheets"][0] == "Bevindingen"
     original = snapshot(path.read_bytes())
     for sheet in ("Pilots", "Acties"):
-        for cell, (value, fill, comment, *_rest) in original[sheet]["cells"].items():
+        for cell, (_value, fill, comment, *_rest) in original[sheet]["cells"].items():
             if comment:
                 seen = shot[sheet]["cells"][cell]
                 assert seen[1] == fill and seen[2], (sheet, cell)
