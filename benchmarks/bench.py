@@ -67,7 +67,7 @@ def make_register(path: Path, n: int, changed: float = 0.0) -> None:
         base["id"] = f"A-{i + 1:06d}"
         base["bijgewerkt_op"] = shifted(base.get("bijgewerkt_op"), i % 400)
         if changed and i % round(1 / changed) == 0:
-            base["trekker"] = f"{base.get('trekker') or ''} (gewijzigd)"
+            base["activiteit"] = f"{base.get('activiteit') or ''} (gewijzigd)"
         actions.append(base)
     settings = dict(example.settings)
     write_register(path, pilots, actions, settings, example.lists)
