@@ -149,13 +149,15 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     it refuses registers it cannot patch safely (an existing sheet, table or name
     Bevindingen, comments already on a sheet with findings, Strict OOXML, sheets in another
     namespace prefix, rows or cells without a position) and then the openpyxl load and
-    save below makes the copy as before.
+    save below makes the copy as before. So does XML the byte scan did not expect.
     """
     from .excel_fast import Unsupported, excel_report_bytes
 
     try:
         content = excel_report_bytes(result)
-    except Unsupported:
+    except (Unsupported, ValueError, KeyError, IndexError, SyntaxError):
+        # Unsupported: a register the patching does not handle; the others: XML the byte
+        # scan did not expect (lxml's parse errors are SyntaxErrors). openpyxl reads both.
         content = openpyxl_report_bytes(result)
     return atomic_write(path, lambda tmp: tmp.write_bytes(content),
                         protect=(result.register.path,))
