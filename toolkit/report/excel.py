@@ -3,6 +3,10 @@
 The copy is made by reading the register's bytes and saving elsewhere; the original is
 never opened for writing. A first sheet Bevindingen lists every finding in a filterable
 table with a link to its cell.
+
+`write_excel_report` patches the register's zip part by part (excel_fast.py); the
+openpyxl load and save here is the fallback for registers that path refuses, and the
+reference the tests compare it with, cell by cell.
 """
 
 from __future__ import annotations
