@@ -47,6 +47,11 @@ from bench import _family, _pss_kib, make_register  # noqa: E402 - after the pat
 COMMANDS = ("validate", "build", "import", "diff", "new-edition", "init")
 
 
+class Refused(Exception):
+    """The command stopped with exit code 2: a limit of the toolkit (say, a Word file over
+    the import's 128 MB), reported instead of timed."""
+
+
 def run_tree(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
     """Seconds, peak MiB of the process tree, and stdout of one command."""
     peak = 0
@@ -65,6 +70,8 @@ def run_tree(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, flo
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         out.seek(0)
         err.seek(0)
+        if process.returncode == 2 and 2 not in ok:
+            raise Refused(err.read().strip().splitlines()[-1][:160])
         if process.returncode not in ok:
             raise SystemExit(f"{' '.join(command)} mislukte ({process.returncode}):\n"
                              f"{err.read()}")
@@ -153,13 +160,20 @@ def main() -> None:
                                check=False, capture_output=True)
             print(f"{n:>7} (aanmaken {time.perf_counter() - started:.1f} s)", flush=True)
             rounds: dict[str, list[tuple[float, float, float]]] = {c: [] for c in args.commands}
+            refused: dict[str, str] = {}
             for _ in range(max(1, args.repeat)):
                 for command in args.commands:
                     out = tmp / f"uit-{command}"
                     shutil.rmtree(out, ignore_errors=True)
                     out.mkdir()
                     line, inputs, ok = command_line(command, tmp, out)
-                    seconds, peak, _ = run_tree(line, ok)
+                    if command in refused:
+                        continue
+                    try:
+                        seconds, peak, _ = run_tree(line, ok)
+                    except Refused as exc:
+                        refused[command] = str(exc)
+                        continue
                     outputs = sorted(p for p in out.rglob("*") if p.is_file())
                     _, _, printed = run_tree([sys.executable, __file__, "--floor",
                                               json.dumps([str(p) for p in inputs]),
@@ -167,7 +181,12 @@ def main() -> None:
                                               str(tmp)])
                     rounds[command].append((seconds, float(printed.strip()), peak))
             results[str(n)] = {}
+            for command, why in refused.items():
+                print(f"{n:>7} {command:<12} geweigerd: {why}")
+                results[str(n)][command] = {"refused": why}
             for command, runs in rounds.items():
+                if not runs:
+                    continue
                 best = min(r[0] for r in runs)
                 floor = min(r[1] for r in runs)
                 ratios = sorted(r[0] / r[1] for r in runs if r[1] > 0)
@@ -185,6 +204,9 @@ def main() -> None:
         small, large = str(min(args.sizes)), str(max(args.sizes))
         factor = math.log(int(large) / int(small))
         for command in args.commands:
+            if "best" not in results[large].get(command, {}) \
+                    or "best" not in results[small].get(command, {}):
+                continue
             growth = math.log(results[large][command]["best"]
                               / results[small][command]["best"]) / factor
             print(f"groei {command:<12} {small}→{large}: exponent {growth:.2f}")
