@@ -31,7 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def make_register(path: Path, n: int) -> None:
+def make_register(path: Path, n: int, changed: float = 0.0) -> None:
+    """Write a register of n pilots and 5n actions.
+
+    With `changed` (a fraction) every 1/changed-th pilot and action gets another text, so
+    two registers of the same size differ in that share of their rows: what `toolkit diff`
+    compares.
+    """
     from toolkit.dates import DateKind, Precision, format_dutch, parse_date
     from toolkit.register import read_register
     from toolkit.workbook import write_register
@@ -53,11 +59,15 @@ def make_register(path: Path, n: int) -> None:
         base["naam"] = f"{base['naam']} {i + 1}"
         for key in ("startdatum", "einddatum", "evaluatiemoment", "bijgewerkt_op"):
             base[key] = shifted(base.get(key), i % 400)
+        if changed and i % round(1 / changed) == 0:
+            base["naam"] = f"{base['naam']} (gewijzigd)"
         pilots.append(base)
     for i in range(5 * n):
         base = dict(example.actions[i % len(example.actions)].values)
         base["id"] = f"A-{i + 1:06d}"
         base["bijgewerkt_op"] = shifted(base.get("bijgewerkt_op"), i % 400)
+        if changed and i % round(1 / changed) == 0:
+            base["activiteit"] = f"{base.get('activiteit') or ''} (gewijzigd)"
         actions.append(base)
     settings = dict(example.settings)
     write_register(path, pilots, actions, settings, example.lists)

@@ -164,6 +164,8 @@ def _published_keys(sheet: TableSheet) -> list[str]:
 def compare_records(old: Record, new: Record) -> list[FieldChange]:
     changes = []
     for key in _published_keys(old.sheet):
+        if old.text(key) == new.text(key):  # the same text: no need to parse it (issue 12)
+            continue
         a, b = plain(old, key), plain(new, key)
         if " ".join(a.split()) != " ".join(b.split()):
             changes.append(FieldChange(key, old.sheet.column(key).label, a, b, word_diff(a, b)))

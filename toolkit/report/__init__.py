@@ -25,8 +25,9 @@ def report_paths(register: Path, report_dir: Path) -> ReportPaths:
 def write_reports(result: ValidationResult, report_dir: Path, excel: bool = True) -> ReportPaths:
     """Excel copy with annotations, HTML page and JSON; each written atomically.
 
-    The annotated Excel copy is the slow one (the whole register is loaded and saved);
-    a successful build leaves it out and `toolkit validate` always writes it.
+    The annotated Excel copy is the biggest one (a copy of the whole register, patched
+    part by part, see excel_fast.py); a successful build leaves it out and `toolkit
+    validate` always writes it.
     """
     from .excel import write_excel_report
     from .html import write_html_report

@@ -3,6 +3,10 @@
 The copy is made by reading the register's bytes and saving elsewhere; the original is
 never opened for writing. A first sheet Bevindingen lists every finding in a filterable
 table with a link to its cell.
+
+`write_excel_report` patches the register's zip part by part (excel_fast.py); the
+openpyxl load and save here is the fallback for registers that path refuses, and the
+reference the tests compare it with, cell by cell.
 """
 
 from __future__ import annotations
@@ -143,6 +147,28 @@ def unique_vml_ids(data: bytes) -> bytes:
 
 
 def write_excel_report(result: ValidationResult, path: Path) -> Path:
+    """The annotated copy: patched part by part (fast), else through openpyxl.
+
+    The fast path (excel_fast.py) copies the register's zip and patches only what changes;
+    it refuses registers it cannot patch safely (an existing sheet, table or name
+    Bevindingen, comments already on a sheet with findings, Strict OOXML, sheets in another
+    namespace prefix, rows or cells without a position) and then the openpyxl load and
+    save below makes the copy as before. So does XML the byte scan did not expect.
+    """
+    from .excel_fast import Unsupported, excel_report_bytes
+
+    try:
+        content = excel_report_bytes(result)
+    except (Unsupported, ValueError, KeyError, IndexError, SyntaxError):
+        # Unsupported: a register the patching does not handle; the others: XML the byte
+        # scan did not expect (lxml's parse errors are SyntaxErrors). openpyxl reads both.
+        content = openpyxl_report_bytes(result)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(content),
+                        protect=(result.register.path,))
+
+
+def openpyxl_report_bytes(result: ValidationResult) -> bytes:
+    """The annotated copy through a full openpyxl load and save of the register (slow)."""
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -157,6 +183,4 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     _findings_sheet(workbook, result)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    content = unique_vml_ids(buffer.getvalue())
-    return atomic_write(path, lambda tmp: tmp.write_bytes(content),
-                        protect=(result.register.path,))
+    return unique_vml_ids(buffer.getvalue())
