@@ -234,3 +234,13 @@ def test_a_register_without_the_heading_column_still_reads(tmp_path):
     register = read_register(path)
     assert register.pilots[0].text("kop") == ""
     assert not [f for f in validate_file(path).findings if f.severity == "fout"]
+
+
+def test_list_findings_go_to_the_coordinator(tmp_path):
+    from toolkit.report.owners import COORDINATOR, owner_of
+
+    renamed = _rename(EXAMPLE, tmp_path / "vergeten.xlsx", "status", "Afgerond", "Klaar",
+                      with_meaning=False)
+    result = validate_file(renamed)
+    found = [f for f in result.findings if f.sheet == schema.LISTS_SHEET]
+    assert found and all(owner_of(result, f) == COORDINATOR for f in found)

@@ -110,7 +110,7 @@ CASES = {
     "register-leeg": ([{"opnemen": "Nee"}], [], [("register-leeg", "Pilots", "")]),
     # Lijsten: F is 'Opnemen in bijlage', G its 'betekenis' column
     "betekenis-onbekend": ([{}], [], [("betekenis-onbekend", "Lijsten", "F5")]),
-    "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "")]),
+    "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "F1")]),
 }
 #: the Lijsten sheet per rule: (lists, meanings)
 LIST_CASES = {

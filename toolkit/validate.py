@@ -245,7 +245,7 @@ def _list_role_findings(register: Register) -> list[Finding]:
         column = next(iter(cells.values())).rstrip("0123456789")
         for role in voc.roles:
             if role.required and role not in present:
-                findings.append(make_finding("betekenis-ontbreekt", schema.LISTS_SHEET, None,
+                findings.append(make_finding("betekenis-ontbreekt", schema.LISTS_SHEET, 1,
                                              column, voc.label, role.label, record=record))
     return findings
 

@@ -98,7 +98,7 @@ def instructions() -> list[tuple[str, str]]:
     for voc in schema.VOCABULARIES:
         lines.append(("column", f"{voc.label}: {voc.help}"))
         if voc.roles:
-            lines.append(("column", f"{voc.role_label}: {ROLE_HELP} Standaard: "
+            lines.append(("column", f"{voc.role_label}: {ROLE_HELP} De standaardwaarden: "
                           + "; ".join(f"{r.label} ({r.help[0].lower()}{r.help[1:-1]})"
                                       for r in voc.roles) + "."))
     lines.append(("heading", f"Tabblad {schema.SETTINGS_SHEET}"))
