@@ -81,6 +81,18 @@ def test_the_template_has_a_meaning_column_beside_each_list_with_roles(tmp_path)
             assert pairs == [(r.label, r.label) for r in voc.roles]
         else:
             assert f"{voc.label}: betekenis" not in headers
+    # the meaning column offers the standard wordings as a drop-down
+    sources = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert sources["E2"] == '"' + ",".join(schema.vocabulary("status").values) + '"'
+    assert sources["G2"] == '"Ja,Laatste keer,Nee"'
+
+
+def test_an_unknown_meaning_is_kept_and_still_named(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", lists={"status": ["Klaar", "Bezig"]},
+                          meanings={"status": {"Klaar": "Afgerond", "Bezig": "Druk"}})
+    register = read_register(path)
+    assert register.meanings["status"] == {"Klaar": "Afgerond", "Bezig": "Druk"}
+    assert _codes(path) == [("betekenis-onbekend", "Lijsten", "Bezig")]
 
 
 def test_renamed_last_time_still_publishes_with_the_note(tmp_path):

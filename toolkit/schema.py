@@ -2,7 +2,10 @@
 
 Every label, help text, vocabulary and rule that the workbook template, the reader,
 the validators, the reports and the documentation use comes from here, so that a
-renamed column or a new status is changed in one place only.
+renamed column or a new status is changed in one place only. The same holds for what
+list values mean (Role): code asks "is this published / last time / finished, which
+colour?" through ListRoles, never by comparing with a wording such as "Laatste keer",
+because a coordinator may rename the values on the Lijsten sheet.
 """
 
 from __future__ import annotations

@@ -298,9 +298,11 @@ def write_register(
             ws.write_string(0, index, voc.role_label, fmt["header"])
             ws.set_column(index, index, 26, fmt["wrap"])
             for r, value in enumerate(values, start=1):
-                role = schema.role_by_label(voc.key, said.get(value, "") or value)
-                if role is not None:
-                    ws.write_string(r, index, role.label)
+                given = str(said.get(value, "") or "").strip()
+                role = schema.role_by_label(voc.key, given or value)
+                if role is not None or given:  # an unknown meaning stays, for validate to name
+                    ws.write_string(r, index, role.label if role is not None
+                                    else given[:CELL_LIMIT])
             ws.data_validation(1, index, LIST_ROWS, index, {
                 "validate": "list", "source": [role.label for role in voc.roles],
                 "input_title": _prompt_title(voc.role_label), "input_message": ROLE_HELP[:255],
