@@ -179,7 +179,9 @@ def build_rows(keep_gaps: bool) -> tuple[list[dict[str, object]], list[dict[str,
     last_time = ("Stedenbouwkundige buurtvisie", "Positieve gezondheid en het huishouden")
     for n, card in enumerate(cards, start=1):
         row: dict[str, object] = {"id": f"P-{n:03d}", **card.values}
-        row["opnemen"] = "Laatste keer" if card.values.get("naam") in last_time else "Ja"
+        row["opnemen"] = schema.standard_value("opnemen", last_time=True) \
+            if card.values.get("naam") in last_time else \
+            schema.standard_value("opnemen", published=True, last_time=False)
         row["eigenaar"] = "Coördinator pilots"
         row["bijgewerkt_op"] = date(2024, 3, 25)
         if not keep_gaps:

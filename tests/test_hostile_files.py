@@ -143,7 +143,7 @@ def test_a_far_cell_is_found_however_it_is_spelled(tmp_path, spelling):
 
 def test_a_lying_dimension_goes_to_the_careful_reader(tmp_path):
     path = rewrite(EXAMPLE, tmp_path / "maat.xlsx", {PILOTS: lambda d: d.replace(
-        b'<dimension ref="A1:Q13"/>', b'<dimension ref="A1:XFD1048576"/>')})
+        b'<dimension ref="A1:R13"/>', b'<dimension ref="A1:XFD1048576"/>')})
     assert not _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 
@@ -358,7 +358,7 @@ def test_a_merged_range_spelled_oddly_is_still_a_finding(tmp_path):
 
 def test_a_reversed_dimension_goes_to_the_careful_reader(tmp_path):
     path = rewrite(EXAMPLE, tmp_path / "omgekeerd.xlsx", {PILOTS: lambda d: d.replace(
-        b'<dimension ref="A1:Q13"/>', b'<dimension ref="Q13:A1"/>')})
+        b'<dimension ref="A1:R13"/>', b'<dimension ref="R13:A1"/>')})
     assert not _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 

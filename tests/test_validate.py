@@ -109,6 +109,14 @@ CASES = {
     "gemeente-voorvoegsel": ([{}], [], [("gemeente-voorvoegsel", "Instellingen", "B2")]),
     "inleiding-leeg": ([{}], [], [("inleiding-leeg", "Instellingen", "B7")]),
     "register-leeg": ([{"opnemen": "Nee"}], [], [("register-leeg", "Pilots", "")]),
+    # Lijsten: F is 'Opnemen in bijlage', G its 'betekenis' column
+    "betekenis-onbekend": ([{}], [], [("betekenis-onbekend", "Lijsten", "F5")]),
+    "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "F1")]),
+}
+#: the Lijsten sheet per rule: (lists, meanings)
+LIST_CASES = {
+    "betekenis-onbekend": ({"opnemen": ["Ja", "Laatste keer", "Nee", "Misschien"]}, {}),
+    "betekenis-ontbreekt": ({"opnemen": ["Ja", "Nee"]}, {}),
 }
 #: settings per rule (on top of a peildatum and an inleiding)
 SETTING_CASES = {
@@ -130,7 +138,9 @@ def _register(tmp_path, code, pilots, actions):
     path = tmp_path / f"{code}.xlsx"
     if code != "register-leeg":
         actions = actions or [GOOD_ACTION]
-    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings)
+    lists, meanings = LIST_CASES.get(code, (None, None))
+    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings, lists,
+                   meanings=meanings)
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")
@@ -146,7 +156,7 @@ def _register(tmp_path, code, pilots, actions):
             ws.sheet_state = "hidden"
         elif code == "kolommen-verborgen":
             ws.column_dimensions["C"].hidden = True
-            ws.column_dimensions["O"].hidden = True  # internal: never published, no finding
+            ws.column_dimensions["P"].hidden = True  # internal: never published, no finding
         else:
             ws["K2"] = "=A2&\"\""  # openpyxl writes the formula without a calculated value
         wb.save(path)

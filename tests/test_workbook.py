@@ -59,8 +59,10 @@ def test_template_has_what_officers_need():
         marked = {str(r.sqref)[0] for r in ws.conditional_formatting}
         assert required_letters == marked
     lists = wb[schema.LISTS_SHEET]
-    assert [c.value for c in lists[1]][: len(schema.VOCABULARIES)] == [
-        v.label for v in schema.VOCABULARIES]
+    # each list, and beside a list whose values have roles the column that says which
+    assert [c.value for c in lists[1]] == [
+        label for v in schema.VOCABULARIES
+        for label in (v.label, *([v.role_label] if v.roles else []))]
     assert wb.defined_names["Lijst_status"].attr_text.startswith("Lijsten!$")
     settings = wb[schema.SETTINGS_SHEET]
     assert [settings.cell(r + 2, 1).value for r in range(len(schema.SETTINGS))] == [

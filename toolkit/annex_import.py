@@ -27,6 +27,9 @@ from .wordread import Block, Paragraph, Table
 from .workbook import CutValue
 
 NEW_MARK = NEW_NOTE.rstrip(".")
+#: the standard wordings an imported card gets for 'Opnemen in bijlage', by role
+PUBLISHED = schema.standard_value("opnemen", published=True, last_time=False)
+LAST_TIME = schema.standard_value("opnemen", last_time=True)
 LAST_TIME_FOUND = ("de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
                    "'Opnemen in bijlage' staat op 'Laatste keer'.")
 NEW_FOUND = ("de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
@@ -250,7 +253,7 @@ class _PilotReader:
             return
         if is_last_time_note(text):
             if self.card is not None and not self.loose_heading:
-                self.card["opnemen"] = "Laatste keer"  # a remark below the card it is about
+                self.card["opnemen"] = LAST_TIME  # a remark below the card it is about
                 self.marks.append(LAST_TIME_FOUND)
             else:
                 self.pending_last = True  # above the card: between its heading and its name
@@ -303,7 +306,7 @@ class _PilotReader:
                     value = value[: -len(heading)].rstrip("\n")
                 self.lines[key] = [value] if value else []
             self._finish()
-        self.card = {"opnemen": "Laatste keer" if last_time else "Ja"}
+        self.card = {"opnemen": LAST_TIME if last_time else PUBLISHED}
         self.lines = {}
         self.marks = ([LAST_TIME_FOUND] if last_time else []) + ([NEW_FOUND] if new else [])
         self.heading = heading
@@ -358,17 +361,19 @@ class _PilotReader:
         for mark in dict.fromkeys(self.marks):
             self.report.notes.append(f"{name}: {mark}")
         answers = " ".join(str(card.get(k) or "") for k in schema.EVALUATION_QUESTIONS).casefold()
-        if card.get("opnemen") == "Ja" and re.search(r"niet meer\b.*\bgerapporteerd", answers):
-            card["opnemen"] = "Laatste keer"
+        if card.get("opnemen") == PUBLISHED and \
+                re.search(r"niet meer\b.*\bgerapporteerd", answers):
+            card["opnemen"] = LAST_TIME
             self.report.notes.append(
                 f"{name}: de uitkomst zegt dat er niet meer wordt gerapporteerd; 'Opnemen in "
                 f"bijlage' staat op 'Laatste keer'.")
         if self.heading and schema.normalise(self.heading) != schema.normalise(name):
+            card["kop"] = self.heading  # the card keeps its heading in the next build
             self.report.notes.append(
-                f"Kop '{self.heading}' en Naam pilot '{name}' verschillen; '{name}' is "
-                f"overgenomen.")
+                f"Kop '{self.heading}' en Naam pilot '{name}' verschillen; de kop staat in "
+                f"'{schema.PILOTS.column('kop').label}'.")
         self.out.pilots.append(card)
-        extra = " (laatste keer)" if card.get("opnemen") == "Laatste keer" else ""
+        extra = " (laatste keer)" if card.get("opnemen") == LAST_TIME else ""
         self.report.pilots.append(f"{card['id']} {name}{extra}")
 
     def close(self) -> None:

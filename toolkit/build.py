@@ -490,7 +490,8 @@ def build_documents(
             Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
-                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page),
+                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page,
+                                                          register.roles),
             }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}", {
                 "wijzigingen": lambda: changes_contents(changes),
                 "pilotkaarten": lambda: pilot_contents(pilots),

@@ -137,9 +137,15 @@ def _pilot_bookmark(index: int) -> tuple[int, str]:
     return 3_000_000 + index, f"_TocPilot{index + 1}"
 
 
+def card_heading(pilot: Record) -> str:
+    """The card's heading: 'Kop in bijlage' when filled (an annex may head the card
+    "Pilot schoolontbijt" for the pilot "Schoolontbijt"), else the pilot's name."""
+    return plain_line(pilot.text("kop")) or plain_line(pilot.text("naam"))
+
+
 def pilot_contents(pilots: list[Record]) -> list[Heading]:
     """The contents entries of the pilot cards: one per pilot, as pilot_cards_xml heads them."""
-    return [Heading(1, plain_line(pilot.text("naam")), _pilot_bookmark(i)) for i, pilot in enumerate(pilots)]
+    return [Heading(1, card_heading(pilot), _pilot_bookmark(i)) for i, pilot in enumerate(pilots)]
 
 
 def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
@@ -166,7 +172,7 @@ def changes_xml(changes: DiffResult | None, styles: dict[str, str]) -> str:
 
 def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
                     new_rows: frozenset[int] = frozenset(), new_page: bool = False,
-                    ) -> Iterator[str]:
+                    roles: schema.ListRoles = schema.DEFAULT_ROLES) -> Iterator[str]:
     """The cards, one piece of XML per pilot: the build streams them into the document.
 
     new_page starts every card on a new page (the setting 'Elke pilot op een nieuwe pagina').
@@ -174,10 +180,11 @@ def pilot_cards_xml(pilots: list[Record], styles: dict[str, str],
     for index, pilot in enumerate(pilots):
         parts: list[str] = []
         name = plain_line(pilot.text("naam"))  # tags left out: html-in-tekstveld says so
-        parts.append(wordxml.text_paragraph(name, styles["heading1"], keep_next=True,
+        parts.append(wordxml.text_paragraph(card_heading(pilot), styles["heading1"],
+                                            keep_next=True,
                                             page_break=new_page,
                                             bookmark=_pilot_bookmark(index)))
-        if schema.normalise(pilot.text("opnemen")) == "laatste keer":
+        if roles.last_time(pilot.text("opnemen")):
             parts.append(wordxml.text_paragraph(LAST_TIME_NOTE, styles["note"], keep_next=True))
         if pilot.row in new_rows:
             parts.append(wordxml.text_paragraph(NEW_NOTE, styles["note"], keep_next=True))
@@ -207,11 +214,12 @@ def _merge_continuations(actions: list[Record]) -> list[tuple[Record, list[objec
     return merged
 
 
-def _status_cell(action: Record, styles: dict[str, str], width: int) -> str:
+def _status_cell(action: Record, roles: schema.ListRoles, styles: dict[str, str],
+                 width: int) -> str:
     """The status as bold text on its colour; the colour sits on the status paragraph, not
     the cell, so a row that continues on the next page never leaves a coloured empty cell."""
     status = action.text("status")
-    fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
+    fill = roles.colour(status)
     content = wordxml.paragraph(wordxml.run(status, bold=True), fill=fill) if status else ""
     note = action.values.get("toelichting_status")
     if note:
@@ -228,8 +236,9 @@ class _Opgave:
     """One status annex: its heading, its actions by doel and the counts per status."""
 
     def __init__(self, number: int, heading: str, actions: list[Record],
-                 statuses: list[str]) -> None:
+                 statuses: list[str], roles: schema.ListRoles) -> None:
         self.number = number
+        self.roles = roles
         self.heading = heading
         merged = _merge_continuations(actions)
         self.by_doel: dict[str, list[tuple[Record, list[object]]]] = {}
@@ -266,7 +275,7 @@ def _opgaven(register: Register) -> list[_Opgave]:
     for action in register.actions:
         by_opgave.setdefault(action.text("opgave"), []).append(action)
     return [_Opgave(first + index, f"Bijlage {first + index} {title} {opgave}",
-                    by_opgave[opgave], statuses) for index, opgave in enumerate(opgaven)]
+                    by_opgave[opgave], statuses, register.roles) for index, opgave in enumerate(opgaven)]
 
 
 def action_contents(register: Register) -> list[Heading]:
@@ -285,7 +294,7 @@ def _overview(opgave: _Opgave, styles: dict[str, str], pictures: dict[str, str])
                      ("Aandeel", widths[2])])]
     for status, n in opgave.counts:
         share = round(100 * n / opgave.total)
-        fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
+        fill = opgave.roles.colour(status)
         bar = ""
         picture = pictures.get(f"{share}:{fill}")
         if picture:
@@ -318,7 +327,7 @@ def _bar_pictures(opgaven: Iterable[_Opgave], styles: dict[str, str]) -> dict[st
     for opgave in opgaven:
         for status, n in opgave.counts:
             share = round(100 * n / opgave.total)
-            fill = schema.STATUS_COLOURS.get(status, schema.UNLISTED_STATUS_COLOUR)
+            fill = opgave.roles.colour(status)
             key = f"{share}:{fill}"
             if key not in pictures:
                 pictures[key] = add(bar_png(share / 100, fill))
@@ -357,7 +366,7 @@ def _action_pieces(opgaven: list[_Opgave], styles: dict[str, str],
                     wordxml.paragraph("")
                 cells = [(rich_xml(action.values.get("activiteit"), styles), widths[0]),
                          (result_xml, widths[1])]
-                status = _status_cell(action, styles, widths[2])
+                status = _status_cell(action, opgave.roles, styles, widths[2])
                 rows.append(wordxml.row([wordxml.cell(xml, w) for xml, w in cells] + [status],
                                         cant_split=_fits_on_a_page(
                                             cells + [(status, widths[2])], height)))
@@ -403,6 +412,7 @@ def municipality(text: str) -> str:
 
 
 def published_pilots(register: Register) -> list[Record]:
-    """Pilots marked Ja or Laatste keer, in register order (a stable order)."""
-    return [p for p in register.pilots
-            if schema.normalise(p.text("opnemen")) in ("ja", "laatste keer")]
+    """Pilots whose 'Opnemen in bijlage' means published (Ja, Laatste keer or the
+    coordinator's own wording for them), in register order (a stable order)."""
+    roles = register.roles
+    return [p for p in register.pilots if roles.published(p.text("opnemen"))]

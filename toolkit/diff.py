@@ -182,7 +182,7 @@ def compare(old: Register, new: Register) -> DiffResult:
             elif after is None:
                 change = Change("vervallen", sheet.name, before, None)
                 if sheet is schema.PILOTS and \
-                        schema.normalise(before.text("opnemen")) != "laatste keer":
+                        not old.roles.last_time(before.text("opnemen")):
                     change.warning = ("Vervallen zonder dat de pilot in de vorige editie op "
                                       "'Laatste keer' stond.")
                 result.changes.append(change)

@@ -17,8 +17,6 @@ from . import schema
 from .register import HEADER_SEARCH_ROWS, read_register
 from .workbook import CutValue, extra_key
 
-#: actions with these statuses are done and leave the next edition
-DONE_STATUSES = ("Afgerond", "Gestopt")
 _KNOWN_SHEETS = {schema.normalise(name) for name in (
     schema.INSTRUCTIONS_SHEET, schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
     schema.SETTINGS_SHEET)}
@@ -105,7 +103,8 @@ def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
                 found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
     lists = titles.get(schema.normalise(schema.LISTS_SHEET))
     if lists:
-        known = {schema.normalise(n) for v in schema.VOCABULARIES for n in (v.label, v.key)}
+        known = {schema.normalise(n) for v in schema.VOCABULARIES
+                 for n in (v.label, v.key, *([v.role_label] if v.roles else []))}
         ws = workbook[lists]
         ws.reset_dimensions()
         for row in ws.iter_rows(max_row=1, values_only=True):
@@ -200,18 +199,18 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
     record_rows: dict[str, set[int]] = {}
     pilots = []
     pilot_extra = added.get(schema.PILOTS.name, _Added())
+    roles = register.roles  # the coordinator's own wording keeps its meaning
     for pilot in register.pilots:
-        if schema.normalise(pilot.text("opnemen")) == "laatste keer":
+        if roles.last_time(pilot.text("opnemen")):
             result.removed.append(f"pilot {pilot.text('id')} {pilot.text('naam')} "
                                   f"(laatste keer gerapporteerd)")
         else:
             pilots.append({**pilot.values, **pilot_extra.values.get(pilot.row, {})})
         record_rows.setdefault(schema.PILOTS.name, set()).add(pilot.row)
-    done = {schema.normalise(s) for s in DONE_STATUSES}
     actions = []
     action_extra = added.get(schema.ACTIONS.name, _Added())
     for action in register.actions:
-        if schema.normalise(action.text("status")) in done:
+        if roles.finished(action.text("status")):
             first_line = action.text("activiteit").splitlines()[0][:60] if \
                 action.text("activiteit") else ""
             result.removed.append(f"actie {action.text('id')} {first_line} "
@@ -238,7 +237,8 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
     columns = {name: extra.headers for name, extra in added.items() if extra.headers}
     cuts: list[CutValue] = []
     atomic_write(new, lambda tmp: write_register(tmp, pilots, actions, settings, register.lists,
-                                                 columns, cuts), protect=(old,))
+                                                 columns, cuts, register.meanings),
+                 protect=(old,))
     if cuts:
         result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
                                             cut_report(cuts))

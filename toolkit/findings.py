@@ -124,6 +124,16 @@ RULES: tuple[Rule, ...] = (
          "om te controleren of te publiceren.",
          "Open het register in Excel en sla het op: Excel berekent de formule dan. Of "
          "vervang de formule door de waarde zelf."),
+    Rule("betekenis-onbekend", Severity.ERROR, "Lijstwaarde zonder bekende betekenis",
+         "'{value}' in de lijst '{label}' heeft geen betekenis die de toolkit kent.",
+         "Kies in de kolom '{label}: betekenis' ernaast welke standaardwaarde '{value}' "
+         "vervangt ({detail}). Zonder betekenis weet de toolkit niet of een pilot in de "
+         "bijlage komt of een actie is afgerond, en welke kleur een status krijgt."),
+    Rule("betekenis-ontbreekt", Severity.ERROR, "Geen waarde met een verplichte betekenis",
+         "Geen enkele waarde in de lijst '{label}' betekent '{value}'.",
+         "Zet '{value}' terug in de lijst, of kies '{value}' in de kolom '{label}: "
+         "betekenis' naast de waarde die het vervangt (bijvoorbeeld 'Laatste editie' "
+         "betekent 'Laatste keer')."),
     Rule("instelling-leeg", Severity.ERROR, "Instelling ontbreekt",
          "De instelling '{label}' is leeg.",
          "Vul op het tabblad Instellingen de waarde in."),
@@ -210,7 +220,7 @@ def make_finding(
 
 
 def sort_key(finding: Finding) -> tuple[object, ...]:
-    order = {"Instellingen": 0, "Pilots": 1, "Acties": 2}
+    order = {"Instellingen": 0, "Lijsten": 1, "Pilots": 2, "Acties": 3}
     return (order.get(finding.sheet, 9), finding.row or 0, len(finding.column), finding.column,
             finding.code)
 

@@ -83,6 +83,10 @@ class Register:
     pilots: list[Record] = field(default_factory=list)
     actions: list[Record] = field(default_factory=list)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    #: per list, value -> what its 'betekenis' cell says (the standard wording it stands for)
+    meanings: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: per list, value -> its cell on the Lijsten sheet ("C4"), for findings
+    list_cells: dict[str, dict[str, str]] = field(default_factory=dict)
     settings: dict[str, object] = field(default_factory=dict)
     setting_rows: dict[str, int] = field(default_factory=dict)
     date1904: bool = False
@@ -98,6 +102,14 @@ class Register:
 
     def records(self, sheet: TableSheet) -> list[Record]:
         return self.pilots if sheet is schema.PILOTS else self.actions
+
+    @property
+    def roles(self) -> schema.ListRoles:
+        """What each list value means (published, last time, finished, colour)."""
+        cached = self.__dict__.get("_roles")
+        if cached is None:
+            cached = self.__dict__["_roles"] = schema.list_roles(self.lists, self.meanings)
+        return cached
 
     def setting_text(self, key: str) -> str:
         value = self.settings.get(key)
@@ -250,30 +262,51 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
     return records
 
 
-def _read_lists(rows: Rows) -> dict[str, list[str]]:
+def _read_lists(rows: Rows) -> tuple[dict[str, list[str]], dict[str, dict[str, str]],
+                                      dict[str, dict[str, str]]]:
+    """The lists, what each value means (the 'betekenis' column beside a list) and the
+    cell of each value; an empty or missing list falls back to the standard values."""
     by_label = {}
     for voc in schema.VOCABULARIES:
-        by_label[schema.normalise(voc.label)] = voc.key
-        by_label[schema.normalise(voc.key)] = voc.key
-    columns: dict[int, str] = {}
+        by_label[schema.normalise(voc.label)] = (voc.key, False)
+        by_label[schema.normalise(voc.key)] = (voc.key, False)
+        if voc.roles:
+            by_label[schema.normalise(voc.role_label)] = (voc.key, True)
+    columns: dict[int, tuple[str, bool]] = {}
     lists: dict[str, list[str]] = {}
+    cells: dict[str, dict[str, str]] = {}
+    said: dict[str, dict[int, str]] = {}  # per list: row -> betekenis
+    rows_of: dict[str, dict[str, int]] = {}  # per list: value -> row
     for number, values in rows:
         if number == 1:
             for index, header in enumerate(values):
-                key = by_label.get(schema.normalise(str(header))) if header else None
-                if key:
-                    columns[index] = key
-                    lists[key] = []
+                found = by_label.get(schema.normalise(str(header))) if header else None
+                if found and found not in columns.values():
+                    columns[index] = found
+                    key, is_meaning = found
+                    if not is_meaning:
+                        lists[key], cells[key], rows_of[key] = [], {}, {}
             continue
-        for index, key in columns.items():
+        for index, (key, is_meaning) in columns.items():
             value = values[index] if index < len(values) else None
             value = _cell_value(value)
-            if value is not None:
-                lists[key].append(str(value).strip())
+            if value is None or not str(value).strip():
+                continue
+            if is_meaning:
+                said.setdefault(key, {})[number] = str(value).strip()
+            else:
+                text = str(value).strip()
+                lists[key].append(text)
+                cells[key].setdefault(text, f"{xl_col_to_name(index)}{number}")
+                rows_of[key].setdefault(text, number)
+    meanings = {key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
+                for key, rows in rows_of.items()}
     for voc in schema.VOCABULARIES:
         if not lists.get(voc.key):
             lists[voc.key] = list(voc.values)
-    return lists
+            cells.pop(voc.key, None)
+            meanings.pop(voc.key, None)
+    return lists, meanings, cells
 
 
 def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
@@ -329,7 +362,8 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
     name = register.path.name
     register.pilots = _read_table(rows[schema.PILOTS.name], schema.PILOTS, name)
     register.actions = _read_table(rows[schema.ACTIONS.name], schema.ACTIONS, name)
-    register.lists = _read_lists(rows[schema.LISTS_SHEET])
+    register.lists, register.meanings, register.list_cells = _read_lists(
+        rows[schema.LISTS_SHEET])
     register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET])
 
 

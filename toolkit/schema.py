@@ -2,7 +2,10 @@
 
 Every label, help text, vocabulary and rule that the workbook template, the reader,
 the validators, the reports and the documentation use comes from here, so that a
-renamed column or a new status is changed in one place only.
+renamed column or a new status is changed in one place only. The same holds for what
+list values mean (Role): code asks "is this published / last time / finished, which
+colour?" through ListRoles, never by comparing with a wording such as "Laatste keer",
+because a coordinator may rename the values on the Lijsten sheet.
 """
 
 from __future__ import annotations
@@ -45,11 +48,42 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Role:
+    """What a list value means to the toolkit, whatever the coordinator calls it.
+
+    The label is the standard wording (also the default value); a Lijsten sheet that
+    uses its own wording says per value, in the column beside the list, which standard
+    wording it stands for. Code asks by these flags, never by the wording itself, so a
+    renamed value keeps its meaning.
+    """
+
+    key: str
+    label: str
+    help: str
+    required: bool = False  # a list without a value for this role is a finding
+    published: bool = False  # opnemen: the pilot goes into the annex
+    last_time: bool = False  # opnemen: ... for the last time, with a note
+    finished: bool = False  # status: the action is done and leaves the next edition
+    colour: str = ""  # status: fill beside the status text
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     key: str
     label: str
     help: str
     values: tuple[str, ...]
+    roles: tuple[Role, ...] = ()
+
+    @property
+    def role_label(self) -> str:
+        """Header of the column beside the list that says what each value means."""
+        return f"{self.label}: betekenis"
+
+
+def _roled(key: str, label: str, help: str, roles: tuple[Role, ...]) -> Vocabulary:
+    """A vocabulary whose default values are its roles' standard wordings."""
+    return Vocabulary(key, label, help, tuple(r.label for r in roles), roles)
 
 
 @dataclass(frozen=True)
@@ -140,6 +174,11 @@ PILOTS = TableSheet(
                "Ja: komt in de bijlage. Laatste keer: komt er nog één keer in, met die "
                "vermelding. Nee: komt er niet in.", width=16, required=True,
                vocabulary="opnemen"),
+        Column("kop", "Kop in bijlage", Kind.TEXT,
+               "Alleen invullen als de kop van de pilotkaart (en de inhoudsopgave) anders "
+               "moet zijn dan de naam, bijvoorbeeld 'Pilot schoolontbijt' bij de naam "
+               "'Schoolontbijt'. Leeg: de naam is de kop.", width=30,
+               aliases=("Kop", "Kop pilotkaart")),
         Column("eigenaar", "Eigenaar (intern)", Kind.TEXT,
                "Wie houdt deze rij bij? Wordt nooit gepubliceerd.", width=20, published=False),
         Column("bijgewerkt_op", "Bijgewerkt op (intern)", Kind.DATE,
@@ -210,21 +249,28 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Financiële zelfredzaamheid",
         "Fijn en veilig wonen",
     )),
-    Vocabulary("status", "Statussen", "De statussen van acties; de volgorde is die van "
-               "het overzicht in de bijlage.", (
-        "Afgerond",
-        "In uitvoering",
-        "Doorlopend",
-        "Wordt uitgebreid",
-        "Overgedragen aan de lijn",
-        "Nog niet gestart",
-        "Gestopt",
-        "Nog niet bekend",
+    _roled("status", "Statussen", "De statussen van acties; de volgorde is die van "
+           "het overzicht in de bijlage.", (
+        Role("afgerond", "Afgerond", "De actie is klaar en gaat niet mee naar de volgende "
+             "editie.", required=True, finished=True, colour="C6EFCE"),
+        Role("in_uitvoering", "In uitvoering", "De actie loopt.", colour="DDEBF7"),
+        Role("doorlopend", "Doorlopend", "De actie loopt door zonder einddatum.",
+             colour="E2EFDA"),
+        Role("uitgebreid", "Wordt uitgebreid", "De actie loopt en wordt groter.",
+             colour="FFF2CC"),
+        Role("overgedragen", "Overgedragen aan de lijn", "De actie loopt verder in de "
+             "gewone organisatie.", colour="EDE7F6"),
+        Role("niet_gestart", "Nog niet gestart", "De actie is nog niet begonnen.",
+             colour="FCE4D6"),
+        Role("gestopt", "Gestopt", "De actie is beëindigd en gaat niet mee naar de volgende "
+             "editie.", finished=True, colour="F8CBAD"),
+        Role("onbekend", "Nog niet bekend", "De status is nog niet bekend.", colour="EDEDED"),
     )),
-    Vocabulary("opnemen", "Opnemen in bijlage", "Of een pilot in de bijlage komt.", (
-        "Ja",
-        "Laatste keer",
-        "Nee",
+    _roled("opnemen", "Opnemen in bijlage", "Of een pilot in de bijlage komt.", (
+        Role("opnemen", "Ja", "De pilot komt in de bijlage.", required=True, published=True),
+        Role("laatste_keer", "Laatste keer", "De pilot komt er nog één keer in, met die "
+             "vermelding.", required=True, published=True, last_time=True),
+        Role("niet_opnemen", "Nee", "De pilot komt niet in de bijlage.", required=True),
     )),
 )
 
@@ -327,18 +373,92 @@ def continues_previous(values: dict[str, object]) -> bool:
     return all(blank(key) for key in CONTINUATION_BLANK) and not blank("resultaat")
 
 
-#: fill colour per status (shown beside the status text, never instead of it)
-STATUS_COLOURS = {
-    "Afgerond": "C6EFCE",
-    "In uitvoering": "DDEBF7",
-    "Doorlopend": "E2EFDA",
-    "Wordt uitgebreid": "FFF2CC",
-    "Overgedragen aan de lijn": "EDE7F6",
-    "Nog niet gestart": "FCE4D6",
-    "Gestopt": "F8CBAD",
-    "Nog niet bekend": "EDEDED",
-}
+#: fill colour per standard status (shown beside the status text, never instead of it)
+STATUS_COLOURS = {r.label: r.colour for r in vocabulary("status").roles}
 UNLISTED_STATUS_COLOUR = "FFFFFF"
+
+
+@dataclass(frozen=True)
+class ListRoles:
+    """Which role each value of a register's lists plays.
+
+    Built from the Lijsten sheet (the values and the 'betekenis' column beside them), so
+    that a coordinator's own wording ("Laatste editie") keeps the standard meaning
+    ("Laatste keer"). Values are looked up after normalise; an unknown value has no role.
+    """
+
+    by_value: dict[str, dict[str, Role]] = field(default_factory=dict)
+
+    def role(self, vocabulary_key: str, value: str) -> Role | None:
+        return self.by_value.get(vocabulary_key, {}).get(normalise(value))
+
+    def published(self, value: str) -> bool:
+        """Whether a pilot with this 'Opnemen in bijlage' goes into the annex."""
+        role = self.role("opnemen", value)
+        return role is not None and role.published
+
+    def last_time(self, value: str) -> bool:
+        role = self.role("opnemen", value)
+        return role is not None and role.last_time
+
+    def finished(self, status: str) -> bool:
+        """Whether an action with this status is done (it leaves the next edition)."""
+        role = self.role("status", status)
+        return role is not None and role.finished
+
+    def colour(self, status: str) -> str:
+        role = self.role("status", status)
+        return role.colour if role is not None and role.colour else UNLISTED_STATUS_COLOUR
+
+    def values_with(self, vocabulary_key: str, **flags: bool) -> set[str]:
+        """The normalised values whose role has all these flags, e.g. published=True."""
+        return {value for value, role in self.by_value.get(vocabulary_key, {}).items()
+                if all(getattr(role, flag) == want for flag, want in flags.items())}
+
+
+def role_by_label(vocabulary_key: str, text: str) -> Role | None:
+    """The declared role whose standard wording (or key) is text, after normalise."""
+    folded = normalise(text)
+    for role in vocabulary(vocabulary_key).roles:
+        if folded in (normalise(role.label), normalise(role.key)):
+            return role
+    return None
+
+
+def list_roles(lists: dict[str, list[str]] | None = None,
+               meanings: dict[str, dict[str, str]] | None = None) -> ListRoles:
+    """The roles of a register's list values.
+
+    A value's role is the one its 'betekenis' cell names; with that cell empty (or no
+    such column, as in older registers) a value that is itself a standard wording has
+    that role. Anything else has no role: validate says so (betekenis-onbekend).
+    """
+    by_value: dict[str, dict[str, Role]] = {}
+    for voc in VOCABULARIES:
+        if not voc.roles:
+            continue
+        given = (meanings or {}).get(voc.key, {})
+        values = (lists or {}).get(voc.key) or list(voc.values)
+        found: dict[str, Role] = {}
+        for value in values:
+            said = given.get(value, "").strip()
+            role = role_by_label(voc.key, said or value)
+            if role is not None:
+                found.setdefault(normalise(value), role)
+        by_value[voc.key] = found
+    return ListRoles(by_value)
+
+
+#: the roles of the standard lists, for code that has no register (an imported annex)
+DEFAULT_ROLES = list_roles()
+
+
+def standard_value(vocabulary_key: str, **flags: bool) -> str:
+    """The standard wording of the first role with these flags (e.g. last_time=True)."""
+    for role in vocabulary(vocabulary_key).roles:
+        if all(getattr(role, flag) == want for flag, want in flags.items()):
+            return role.label
+    raise KeyError(flags)
 
 #: Word styles the build uses, by the name a coordinator sees in Word
 STYLE_NAMES = {

@@ -117,7 +117,8 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
     previous = {row: rows[i - 1] if i else None for i, row in enumerate(rows)}
     frame = sheet_frame(records, sheet)
     lists = {k: list(v) for k, v in register.lists.items()}
-    checker = pilots_schema(lists, peildatum) if sheet is schema.PILOTS else actions_schema(lists)
+    checker = pilots_schema(lists, peildatum, register.roles) if sheet is schema.PILOTS \
+        else actions_schema(lists)
     try:
         checker.validate(frame, lazy=True)
         return []
@@ -224,6 +225,31 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
     return findings
 
 
+def _list_role_findings(register: Register) -> list[Finding]:
+    """Lijsten: values whose meaning the toolkit cannot tell, and required meanings that no
+    value has; without them a pilot would silently drop out of the annex."""
+    findings = []
+    for voc in schema.VOCABULARIES:
+        cells = register.list_cells.get(voc.key)
+        if not voc.roles or not cells:
+            continue  # the standard list (nothing on the sheet) has every role
+        choices = ", ".join(f"'{r.label}'" for r in voc.roles)
+        record = f"lijst '{voc.label}'"
+        for value, cell in cells.items():
+            if register.roles.role(voc.key, value) is None:
+                column = cell.rstrip("0123456789")
+                findings.append(make_finding("betekenis-onbekend", schema.LISTS_SHEET,
+                                             int(cell[len(column):]), column, voc.label,
+                                             value, choices, record))
+        present = set(register.roles.by_value.get(voc.key, {}).values())
+        column = next(iter(cells.values())).rstrip("0123456789")
+        for role in voc.roles:
+            if role.required and role not in present:
+                findings.append(make_finding("betekenis-ontbreekt", schema.LISTS_SHEET, 1,
+                                             column, voc.label, role.label, record=record))
+    return findings
+
+
 def _merged_findings(register: Register) -> list[Finding]:
     findings = []
     for sheet in schema.TABLE_SHEETS:
@@ -298,6 +324,7 @@ def validate_register(register: Register, peildatum: date | None = None) -> Vali
     """Every finding for an already-read register; never raises for bad data."""
     peil, peil_text = resolve_peildatum(register, peildatum)
     findings = _settings_findings(register, peil, peil_text) + _merged_findings(register)
+    findings.extend(_list_role_findings(register))
     for sheet in schema.TABLE_SHEETS:
         findings.extend(_sheet_findings(register, sheet, peil))
     xml_findings = _sheet_xml_findings(register)

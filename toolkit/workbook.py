@@ -96,6 +96,10 @@ def instructions() -> list[tuple[str, str]]:
                           "keuzelijst in Pilots of Acties."))
     for voc in schema.VOCABULARIES:
         lines.append(("column", f"{voc.label}: {voc.help}"))
+        if voc.roles:
+            lines.append(("column", f"{voc.role_label}: {ROLE_HELP} De standaardwaarden: "
+                          + "; ".join(f"{r.label} ({r.help[0].lower()}{r.help[1:-1]})"
+                                      for r in voc.roles) + "."))
     lines.append(("heading", f"Tabblad {schema.SETTINGS_SHEET}"))
     for s in schema.SETTINGS:
         lines.append(("column", f"{s.label}: {s.help}"))
@@ -103,6 +107,12 @@ def instructions() -> list[tuple[str, str]]:
     lines.append(("text", "De rapportagecoördinator draait 'toolkit validate' en 'toolkit "
                           "build'. Het register zelf wordt daarbij nooit gewijzigd."))
     return lines
+
+
+#: what the 'betekenis' column beside a list is for, in the prompt and the instructions
+ROLE_HELP = ("Heeft een waarde in de lijst een eigen naam? Kies hier welke standaardwaarde "
+             "hij vervangt (bijvoorbeeld 'Laatste editie' betekent 'Laatste keer'); de "
+             "toolkit leest de betekenis hieruit. Leeg: de waarde is zelf een standaardwaarde.")
 
 
 def _prompt_title(text: str) -> str:
@@ -223,8 +233,12 @@ def write_register(
     lists: Mapping[str, Sequence[str]] | None = None,
     extra_columns: Mapping[str, Sequence[str]] | None = None,
     cuts: list[CutValue] | None = None,
+    meanings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Write a complete register; with no rows this is the empty template.
+
+    meanings: per list, value -> the standard wording it stands for, written in the
+    'betekenis' column beside that list (a standard value needs none).
 
     extra_columns: per sheet name, headers of columns a coordinator added; their values
     are in the rows under extra_key(i). Texts longer than a cell holds are cut to
@@ -264,7 +278,8 @@ def write_register(
                      (extra_columns or {}).get(sheet.name, ()), cuts)
 
     ws = wb.add_worksheet(schema.LISTS_SHEET)
-    for index, voc in enumerate(schema.VOCABULARIES):
+    index = 0
+    for voc in schema.VOCABULARIES:
         values = list(lists.get(voc.key, voc.values)) if lists else list(voc.values)
         ws.write_string(0, index, voc.label, fmt["header"])
         ws.set_column(index, index, 40, fmt["wrap"])
@@ -276,6 +291,24 @@ def write_register(
         letter = _letter(index)
         wb.define_name(list_name(voc.key),
                        f"={schema.LISTS_SHEET}!${letter}$2:${letter}${LIST_ROWS + 1}")
+        index += 1
+        if voc.roles:  # the column that says what each value means
+            said = (meanings or {}).get(voc.key, {})
+            ws.write_string(0, index, voc.role_label, fmt["header"])
+            ws.set_column(index, index, 26, fmt["wrap"])
+            for r, value in enumerate(values, start=1):
+                given = str(said.get(value, "") or "").strip()
+                role = schema.role_by_label(voc.key, given or value)
+                if role is not None or given:  # an unknown meaning stays, for validate to name
+                    ws.write_string(r, index, role.label if role is not None
+                                    else given[:CELL_LIMIT])
+            ws.data_validation(1, index, LIST_ROWS, index, {
+                "validate": "list", "source": [role.label for role in voc.roles],
+                "input_title": _prompt_title(voc.role_label), "input_message": ROLE_HELP[:255],
+                "error_title": "Onbekende betekenis",
+                "error_message": "Kies een standaardwaarde uit de lijst.",
+            })
+            index += 1
     ws.freeze_panes(1, 0)
 
     ws = wb.add_worksheet(schema.SETTINGS_SHEET)

@@ -9,7 +9,16 @@ import pandas as pd
 import pandera.pandas as pa
 
 from toolkit.dates import is_unknown_phrase
-from toolkit.schema import ACTIONS, CONTINUATION_BLANK, PILOTS, Kind, TableSheet, normalise
+from toolkit.schema import (
+    ACTIONS,
+    CONTINUATION_BLANK,
+    PILOTS,
+    Kind,
+    ListRoles,
+    TableSheet,
+    list_roles,
+    normalise,
+)
 
 from .frames import (
     CHARS,
@@ -101,8 +110,16 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
     return columns
 
 
-def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None) -> pa.DataFrameSchema:
-    """Every rule for the Pilots sheet; the peildatum rules only when there is one."""
+def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None,
+                  roles: ListRoles | None = None) -> pa.DataFrameSchema:
+    """Every rule for the Pilots sheet; the peildatum rules only when there is one.
+
+    roles: what the register's list values mean (the Lijsten sheet may rename them);
+    by default the roles of the lists given.
+    """
+    if roles is None:
+        roles = list_roles({k: list(v) for k, v in lists.items()})
+    published_values = roles.values_with("opnemen", published=True)
 
     def start_after_end(df: pd.DataFrame) -> pd.Series:
         return ~(df["startdatum" + EARLIEST] > df["einddatum" + LATEST])
@@ -120,7 +137,7 @@ def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None) -> pa
             return ~(passed & df["succesvol"].map(is_unknown_phrase))
 
         def long_ago(df: pd.DataFrame) -> pd.Series:
-            published = df["opnemen"].map(normalise).isin({"ja", "laatste keer"})
+            published = df["opnemen"].map(normalise).isin(published_values)
             return ~(published & (df["einddatum" + LATEST] < peil - timedelta(days=365)))
 
         checks += [pa.Check(outcome_overdue, name="uitkomst-verlopen"),

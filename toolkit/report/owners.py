@@ -3,7 +3,7 @@
 The HTML report (command line and web) groups findings per owner, and
 `toolkit validate --per-eigenaar` writes one small report per owner that a coordinator
 can mail on. The owner is read from the register's own internal column, declared in
-toolkit/schema.py; findings on Instellingen belong to the coordinator.
+toolkit/schema.py; findings on Instellingen and Lijsten belong to the coordinator.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ OWNER_COLUMNS = {
     schema.PILOTS.name: schema.PILOTS.column("eigenaar"),
     schema.ACTIONS.name: schema.ACTIONS.column("trekker"),
 }
-COORDINATOR = "Coördinator (tabblad Instellingen)"
+COORDINATOR = "Coördinator (tabbladen Instellingen en Lijsten)"
 NO_OWNER = "Geen eigenaar of trekker ingevuld"
 #: Names Windows will not accept as a file name, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -69,7 +69,7 @@ class OwnerGroup:
 
 def owner_of(result: ValidationResult, finding: Finding) -> str:
     """The owner's name as written in the register (spaces tidied), or a stand-in."""
-    if finding.sheet == schema.SETTINGS_SHEET:
+    if finding.sheet in (schema.SETTINGS_SHEET, schema.LISTS_SHEET):  # the coordinator's sheets
         return COORDINATOR
     column = OWNER_COLUMNS.get(finding.sheet)
     sheet = next((s for s in schema.TABLE_SHEETS if s.name == finding.sheet), None)
