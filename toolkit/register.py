@@ -271,6 +271,8 @@ def _read_lists(rows: Rows) -> dict[str, list[str]]:
             if value is not None:
                 lists[key].append(str(value).strip())
     for voc in schema.VOCABULARIES:
+        if voc.key in schema.MUNICIPAL_VOCABULARIES and voc.key in lists:
+            continue  # an empty list of the municipality's own stays empty (lijst-leeg)
         if not lists.get(voc.key):
             lists[voc.key] = list(voc.values)
     return lists

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import dates, schema
 from .schema import Kind, TableSheet
@@ -300,7 +301,24 @@ def write_register(
     return path
 
 
-def create_register(path: str | Path) -> Path:
+def neutral_start(gemeente: str = "") -> dict[str, Any]:
+    """What a new register holds (the committed template and `toolkit init`): no
+    municipality's values. The municipality's own lists start empty, the toolkit's own
+    (status, opnemen) filled; the settings have their neutral defaults, plus the
+    gemeente when one is given."""
+    return {
+        "settings": {"gemeente": gemeente.strip()} if gemeente.strip() else {},
+        "lists": {voc.key: () if voc.key in schema.MUNICIPAL_VOCABULARIES else voc.values
+                  for voc in schema.VOCABULARIES},
+    }
+
+
+def write_template(path: str | Path) -> Path:
+    """templates/pilot_register.xlsx: the neutral start without a gemeente."""
+    return write_register(path, **neutral_start())
+
+
+def create_register(path: str | Path, gemeente: str = "") -> Path:
     """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
     from .errors import OutputError
     from .output import check_new_register
@@ -308,7 +326,7 @@ def create_register(path: str | Path) -> Path:
     path = check_new_register(Path(path))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        write_register(tmp)
+        write_register(tmp, **neutral_start(gemeente))
         os.link(tmp, path)  # fails rather than overwrite, even if a file appeared meanwhile
     except FileExistsError as exc:
         raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
