@@ -70,12 +70,14 @@ def choose_templates(defaults: dict[str, Path], register_path: Path | None,
         return TemplateChoice(dict(defaults), "meegeleverd")
     where = ("opgegeven met --sjablonen" if source == "--sjablonen" else
              "genoemd bij 'Map met Word-sjablonen' op het tabblad Instellingen")
+    default = ("Zonder --sjablonen gebruikt de toolkit de instelling of de meegeleverde "
+               "sjablonen." if source == "--sjablonen" else
+               "Maakt u de instelling leeg, dan gebruikt de toolkit de meegeleverde sjablonen.")
     if not folder.is_dir():
         what = "is geen map" if folder.exists() else "bestaat niet"
         raise TemplateError(
             f"De map met Word-sjablonen '{shown(folder)}' ({where}) {what}. Maak de map met "
-            f"'toolkit sjablonen {shown(folder)}', of pas de map aan. Leeg laten (zonder "
-            f"--sjablonen) gebruikt de meegeleverde sjablonen."
+            f"'toolkit sjablonen {shown(folder)}', of pas de map aan. {default}"
         )
     paths = {kind: folder / TEMPLATE_FILES[kind] for kind in defaults}
     missing = [TEMPLATE_FILES[kind] for kind in needed if not paths[kind].is_file()]
@@ -125,3 +127,17 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
         data = source.read_bytes()
         copied.append(atomic_write(target, lambda tmp, d=data: tmp.write_bytes(d)))
     return CopyResult(folder, copied, kept)
+
+
+def next_steps(folder: Path) -> list[str]:
+    """After copying: how the build finds the templates, both ways."""
+    return [
+        f"Pas de sjablonen in {shown(folder)} aan in Word (lettertype, kleuren, logo, kop- en "
+        f"voettekst); docs/sjablonen.md zegt welke tags erin mogen.",
+        "Laat de toolkit ze daarna gebruiken, op een van twee manieren:",
+        f"  - vul op het tabblad Instellingen van het register bij 'Map met Word-sjablonen' "
+        f"de map in (ten opzichte van de map van het register, of een volledig pad: "
+        f"{shown(folder.resolve())});",
+        f"  - of geef bij het bouwen de map op: toolkit build register.xlsx --sjablonen "
+        f"{shown(folder)}",
+    ]

@@ -334,3 +334,25 @@ def create_register(path: str | Path, gemeente: str = "") -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def init_next_steps(gemeente: str = "") -> list[str]:
+    """What `toolkit init` tells a new user to fill in first, in the order that works:
+    the lists feed the drop-downs of the rows, the settings go into every annex."""
+    lists = ", ".join(schema.vocabulary(key).label for key in
+                      [v.key for v in schema.VOCABULARIES if v.key in schema.MUNICIPAL_VOCABULARIES])
+    first = ([] if gemeente.strip() else
+             ["Vul eerst op het tabblad Instellingen de naam van uw gemeente in (of maak het "
+              "register opnieuw met --gemeente NAAM)."])
+    return [
+        "Open het in Excel en vul het in deze volgorde in:",
+        *(f"  {line}" for line in first),
+        f"  1. Tabblad {schema.LISTS_SHEET}: de lijsten van uw gemeente ({lists}) zijn leeg. "
+        f"Zet er uw eigen waarden onder de kop, één per regel; de keuzelijsten in de rijen "
+        f"komen hieruit. De statussen en 'Opnemen in bijlage' staan er al.",
+        f"  2. Tabblad {schema.SETTINGS_SHEET}: editie, peildatum, bijlagenummers en titels "
+        f"(de kolom Toelichting zegt per instelling wat er hoort).",
+        f"  3. Tabbladen {schema.PILOTS.name} en {schema.ACTIONS.name}: één rij per pilot of "
+        f"actie. Het tabblad {schema.INSTRUCTIONS_SHEET} legt elke kolom uit.",
+        "Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'.",
+    ]
