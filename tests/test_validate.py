@@ -8,7 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS, ROOT
+from conftest import EXAMPLE, GAPS, MUNICIPALITY, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,7 +120,7 @@ SETTING_CASES = {
 
 
 def _register(tmp_path, code, pilots, actions):
-    settings = {"peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
+    settings = {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
                 **SETTING_CASES.get(code, {})}
     if code == "instelling-leeg":
         settings["gemeente"] = ""
