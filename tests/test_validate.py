@@ -108,6 +108,8 @@ CASES = {
     "gemeente-voorvoegsel": ([{}], [], [("gemeente-voorvoegsel", "Instellingen", "B2")]),
     "inleiding-leeg": ([{}], [], [("inleiding-leeg", "Instellingen", "B7")]),
     "register-leeg": ([{"opnemen": "Nee"}], [], [("register-leeg", "Pilots", "")]),
+    # an empty list of the municipality's own: one finding, not an error on every row
+    "lijst-leeg": ([{}, {"id": "P-2", "naam": "Twee"}], [], [("lijst-leeg", "Lijsten", "")]),
 }
 #: settings per rule (on top of a peildatum and an inleiding)
 SETTING_CASES = {
@@ -129,7 +131,9 @@ def _register(tmp_path, code, pilots, actions):
     path = tmp_path / f"{code}.xlsx"
     if code != "register-leeg":
         actions = actions or [GOOD_ACTION]
-    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings)
+    lists = {"programma": ()} if code == "lijst-leeg" else None
+    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings,
+                   lists=lists)
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")

@@ -37,8 +37,8 @@ RULES: tuple[Rule, ...] = (
          "Kies een waarde uit de keuzelijst (tabblad Lijsten), of vraag de coördinator de "
          "lijst aan te vullen."),
     Rule("lijst-leeg", Severity.ERROR, "Keuzelijst is leeg",
-         "De keuzelijst '{label}' op het tabblad Lijsten is leeg, maar {detail} heeft de "
-         "kolom '{value}'; die waarden kunnen niet worden gecontroleerd.",
+         "De keuzelijst '{label}' op het tabblad Lijsten is leeg, maar de kolom '{value}' "
+         "wordt gebruikt ({detail}); die waarden kunnen niet worden gecontroleerd.",
          "Vul op het tabblad Lijsten de lijst '{label}' met de waarden van uw gemeente (één "
          "per regel, onder de kop). Daarna zijn ze in Excel te kiezen en controleert de "
          "toolkit elke rij ertegen."),

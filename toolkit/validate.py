@@ -159,7 +159,7 @@ def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> li
             voc = schema.vocabulary(col.vocabulary)
             where = f"{rows} {'rij' if rows == 1 else 'rijen'} op het tabblad {sheet.name}"
             findings.append(make_finding("lijst-leeg", schema.LISTS_SHEET, None, "", voc.label,
-                                         col.label, where))
+                                         col.label, where, f"{sheet.name}: {col.label}"))
     return findings
 
 
