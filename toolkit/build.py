@@ -621,6 +621,19 @@ def tags_markdown() -> str:
         "daar instelt. Deze pagina wordt gemaakt uit `toolkit/build.py` "
         "(`uv run python -m toolkit.build`).",
         "",
+        "## Eigen sjablonen",
+        "",
+        "`toolkit sjablonen MAP` zet `bijlage.docx` en `acties.docx` in MAP om ze aan te "
+        "passen (een bestaand sjabloon blijft staan, tenzij `--overschrijven`). Daarna "
+        "gebruikt de bouw ze via de instelling *Map met Word-sjablonen* op het tabblad "
+        "Instellingen (ten opzichte van de map van het register, of een volledig pad) of "
+        "via `toolkit build --sjablonen MAP`, dat vóór de instelling gaat. Zonder beide "
+        "gelden de meegeleverde sjablonen. Een gekozen map moet elk sjabloon bevatten dat "
+        "de bouw gebruikt (`acties.docx` alleen als het register acties heeft); anders "
+        "stopt de bouw met een melding die het ontbrekende bestand noemt. Eigen sjablonen "
+        "krijgen dezelfde controles als hieronder; `manifest.json` noemt per sjabloon het "
+        "pad en de sha256.",
+        "",
         "## Tags",
         "",
         "Een tag staat tussen `{{` en `}}`, bijvoorbeeld `{{ gemeente }}`. Een bloktag moet "
