@@ -404,8 +404,8 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
     \b
     Voorbeeld:
-      toolkit sjablonen sjablonen
-      toolkit build register.xlsx --sjablonen sjablonen
+      toolkit sjablonen huisstijl
+      toolkit build register.xlsx --sjablonen huisstijl
     """
     from . import build as build_module
     from .output import shown
