@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from toolkit import schema  # noqa: E402
 from toolkit.status import split_status as status_parts  # noqa: E402
-from toolkit.workbook import write_register  # noqa: E402
+from toolkit.workbook import write_register, write_template  # noqa: E402
 
 SOURCES = ROOT / "examples" / "bronnen"
 PILOTS_TXT = SOURCES / "000_8ab1aa7bced9a356.txt"
@@ -237,7 +237,7 @@ SETTINGS = {
 
 
 def main() -> None:
-    write_register(ROOT / "templates" / "pilot_register.xlsx")
+    write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
     write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS)
     pilots, actions = build_rows(keep_gaps=True)

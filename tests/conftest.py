@@ -13,6 +13,10 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE = ROOT / "examples" / "voorbeeld_register.xlsx"
 GAPS = DATA / "register_met_gaten.xlsx"
 TEMPLATE = ROOT / "templates" / "pilot_register.xlsx"
+#: A new register starts neutral (toolkit init); tests that need a complete register
+#: name their municipality, as the example does.
+MUNICIPALITY = {"gemeente": "Zoetermeer", "editie": "Programmabegroting 2025",
+                "actieprogramma": "Sterk voor Noord"}
 
 
 def _load_example_module():

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS, needs_libreoffice
+from conftest import EXAMPLE, GAPS, MUNICIPALITY, needs_libreoffice
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -170,7 +170,8 @@ def test_text_comes_out_verbatim(tmp_path):
         "id": "P-1", "naam": nasty, "omschrijving": "Tekst", "programma": "5. Veiligheid",
         "portefeuille": "Wonen", "doel": "Doel", "startdatum": "2023", "einddatum": "2025",
         "evaluatiemoment": "2024", "succesvol": "Ja", "beleid": "Nee", "financieel": "Nee",
-        "gerapporteerd": "Memo", "opnemen": "Ja"}], settings={"peildatum": "1-4-2024"})
+        "gerapporteerd": "Memo", "opnemen": "Ja"}], settings={**MUNICIPALITY,
+                                                             "peildatum": "1-4-2024"})
     result = build_documents(read_register(reg), tmp_path / "uit")
     doc = Document(result.documents[0])
     assert nasty in [p.text for p in doc.paragraphs]

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import MUNICIPALITY
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,7 +35,8 @@ def make(tmp_path: Path, pilots: list[dict], actions: list[dict] | None = None,
          name: str = "register.xlsx") -> Path:
     path = tmp_path / name
     write_register(path, [{**GOOD, **p} for p in pilots], actions or [GOOD_ACTION],
-                   {"peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."})
+                   {**MUNICIPALITY, "peildatum": date(2024, 4, 1),
+                    "inleiding": "Over deze bijlage."})
     return path
 
 
@@ -264,7 +266,7 @@ def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, c
 def test_direction_characters_in_a_setting_are_an_error(tmp_path):
     path = tmp_path / "r.xlsx"
     write_register(path, [GOOD], [GOOD_ACTION],
-                   {"peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer",
+                   {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer",
                     "inleiding": "Over deze bijlage."})
     assert [(c, s) for c, s, _ in flat(validate_file(path))] == [
         ("teken-richting", "Instellingen")]

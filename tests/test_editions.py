@@ -9,7 +9,7 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE
+from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 
 from toolkit import schema
@@ -76,7 +76,7 @@ BASE = {"programma": "5. Veiligheid", "portefeuille": "Wonen", "omschrijving": "
 
 
 def _register(path, pilots):
-    write_register(path, [{**BASE, **p} for p in pilots], settings={"peildatum": "1-4-2024"})
+    write_register(path, [{**BASE, **p} for p in pilots], settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
     return read_register(path)
 
 
@@ -241,7 +241,7 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
     old = tmp_path / "oud.xlsx"
     write_register(tmp_path / "basis.xlsx", [{**BASE, "id": "P-1", "naam": "Lang",
                                               "omschrijving": marker}],
-                   settings={"peildatum": "1-4-2024"})
+                   settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
     long_text = "x" * 40_300  # no real Excel writes this; a crafted or foreign file can
     with zipfile.ZipFile(tmp_path / "basis.xlsx") as src, zipfile.ZipFile(old, "w") as dst:
         for info in src.infolist():
@@ -260,7 +260,7 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
 def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path):
     old = tmp_path / "oud.xlsx"
     write_register(old, [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
-                   settings={"peildatum": "1-4-2024"})
+                   settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
     wb = openpyxl.load_workbook(old)
     ws = wb["Pilots"]
     ws.insert_cols(3)  # as an officer does in Excel: a column between Naam and Omschrijving

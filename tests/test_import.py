@@ -416,7 +416,7 @@ def _random_document(data):
 
 
 def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, given, reject, settings
     from hypothesis import strategies as st
 
     from toolkit import wordread
@@ -430,10 +430,14 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
         doc.save(path)
         from docx import Document
 
+        try:
+            expected = _docx_blocks(path)
+        except ValueError:  # "no tc at grid_offset": a merge python-docx itself cannot read
+            reject()
         ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
                 if isinstance(b, wordread.Table) else b.text
                 for b in wordread.blocks(Document(str(path)))]
-        assert ours == _docx_blocks(path)
+        assert ours == expected
         flags = [(b.text, b.heading, b.listed) for b in wordread.blocks(Document(str(path)))
                  if isinstance(b, wordread.Paragraph)]
         assert flags == [(p.text, p.style.name.startswith(("Heading", "Title")),

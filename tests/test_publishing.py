@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, needs_libreoffice
+from conftest import EXAMPLE, MUNICIPALITY, needs_libreoffice
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -144,7 +144,7 @@ def _actions_register(tmp_path, resultaat: str, settings: dict | None = None):
          "resultaat": resultaat, "status": "In uitvoering"},
     ]
     write_register(path, [pilot, {**pilot, "id": "P-2", "naam": "Tweede"}], actions,
-                   settings={"peildatum": "1-4-2024", **(settings or {})})
+                   settings={**MUNICIPALITY, "peildatum": "1-4-2024", **(settings or {})})
     return read_register(path)
 
 

@@ -12,7 +12,7 @@ import shutil
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE
+from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -191,7 +191,7 @@ def headed(tmp_path):
     path = write_register(tmp_path / "kop.xlsx", [
         {**GOOD, "kop": "Pilot schoolontbijt"},
         {**GOOD, "id": "P-2", "naam": "Buurtkamer"},
-    ], settings={"inleiding": "Over deze bijlage.", "peildatum": "1-4-2024"})
+    ], settings={**MUNICIPALITY, "inleiding": "Over deze bijlage.", "peildatum": "1-4-2024"})
     result = build_documents(read_register(path), tmp_path / "uit")
     assert not result.validation.errors
     return path, result
@@ -237,7 +237,7 @@ def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
 
 
 def test_a_register_without_the_heading_column_still_reads(tmp_path):
-    path = write_register(tmp_path / "oud.xlsx", [GOOD])
+    path = write_register(tmp_path / "oud.xlsx", [GOOD], settings=MUNICIPALITY)
     wb = openpyxl.load_workbook(path)
     ws = wb[schema.PILOTS.name]
     col = next(c.column for c in ws[1] if c.value == schema.PILOTS.column("kop").label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE
+from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,7 +29,7 @@ BASE = {"peildatum": "1-4-2024", "inleiding": "Over deze bijlage."}
 
 def _register(tmp_path, pilots=(PILOT,), actions=(ACTION,), **changes):
     path = tmp_path / "r.xlsx"
-    write_register(path, list(pilots), list(actions), {**BASE, **changes})
+    write_register(path, list(pilots), list(actions), {**MUNICIPALITY, **BASE, **changes})
     return read_register(path)
 
 

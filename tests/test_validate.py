@@ -8,7 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS, ROOT
+from conftest import EXAMPLE, GAPS, MUNICIPALITY, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,11 +112,14 @@ CASES = {
     # Lijsten: F is 'Opnemen in bijlage', G its 'betekenis' column
     "betekenis-onbekend": ([{}], [], [("betekenis-onbekend", "Lijsten", "F5")]),
     "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "F1")]),
+    # an empty list of the municipality's own: one finding, not an error on every row
+    "lijst-leeg": ([{}, {"id": "P-2", "naam": "Twee"}], [], [("lijst-leeg", "Lijsten", "")]),
 }
 #: the Lijsten sheet per rule: (lists, meanings)
 LIST_CASES = {
     "betekenis-onbekend": ({"opnemen": ["Ja", "Laatste keer", "Nee", "Misschien"]}, {}),
     "betekenis-ontbreekt": ({"opnemen": ["Ja", "Nee"]}, {}),
+    "lijst-leeg": ({"programma": ()}, None),
 }
 #: settings per rule (on top of a peildatum and an inleiding)
 SETTING_CASES = {
@@ -129,7 +132,7 @@ SETTING_CASES = {
 
 
 def _register(tmp_path, code, pilots, actions):
-    settings = {"peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
+    settings = {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
                 **SETTING_CASES.get(code, {})}
     if code == "instelling-leeg":
         settings["gemeente"] = ""

@@ -393,3 +393,20 @@ def test_container_runs_the_readmes_own_commands():
     assert "uv run toolkit serve --host 0.0.0.0 --port 8000" in readme
     assert 'CMD ["uv", "run", "toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
     assert "/status" in dockerfile and "/status" in readme
+
+
+def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp_root, tmp_path):
+    """The upload is the register alone; a template folder beside it on the officer's
+    machine is not on the server, so the setting cannot apply (README, Word-sjablonen)."""
+    from conftest import MUNICIPALITY
+    from test_validate import GOOD, GOOD_ACTION
+
+    from toolkit.workbook import write_register
+
+    path = write_register(tmp_path / "eigen.xlsx", [GOOD], [GOOD_ACTION],
+                          {**MUNICIPALITY, "peildatum": "1-4-2024", "inleiding": "Tekst.",
+                           "sjablonen": "huisstijl"})
+    response = upload(client, path, url="/bijlagen")
+    assert response.status_code == 200, response.text
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("manifest.json"))
+    assert manifest["sjablonen"]["bijlage.docx"]["bron"] == "meegeleverd"

@@ -9,7 +9,7 @@ from conftest import TEMPLATE
 
 from toolkit import schema
 from toolkit.cli import cli
-from toolkit.workbook import write_register
+from toolkit.workbook import write_register, write_template
 
 
 def _structure(path):
@@ -31,7 +31,7 @@ def _structure(path):
 
 
 def test_committed_template_matches_schema(tmp_path):
-    fresh = write_register(tmp_path / "fresh.xlsx")
+    fresh = write_template(tmp_path / "fresh.xlsx")
     assert _structure(TEMPLATE) == _structure(fresh)
 
 

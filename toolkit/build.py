@@ -448,9 +448,13 @@ def document_names(register: Register) -> tuple[str, str]:
 def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
-    parallel: bool | None = None,
+    parallel: bool | None = None, templates: Path | None = None, use_setting: bool = True,
 ) -> BuildResult:
     """Validate, and without errors write both annexes and a manifest into out_dir.
+
+    templates (--sjablonen) is a folder with the Word templates; without it the
+    register's setting 'Map met Word-sjablonen' (unless use_setting is False: the web
+    app has the register without its folder), else the bundled ones (sjablonen.py).
 
     With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
     tag gets an overview of what changed. In parallel (where the OS can fork), both
@@ -460,7 +464,15 @@ def build_documents(
     """
     from .parallel import Background, frozen_heap
     from .report import write_reports
+    from .sjablonen import TEMPLATE_FILES, choose_templates
 
+    needed = ("bijlage", "acties") if register.actions else ("bijlage",)
+    choice = choose_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE},
+                              register.path,
+                              register.setting_text("sjablonen") if use_setting else "",
+                              templates, needed)
+    if choice.folder is not None:
+        progress(f"Sjablonen: {choice.describe()}.")
     peil, _ = resolve_peildatum(register, peildatum)
     stamp = datetime(peil.year, peil.month, peil.day) if peil else datetime(2000, 1, 1)
     context = _context(register, peil)
@@ -487,7 +499,7 @@ def build_documents(
         # Both annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
         documents = [
-            Background(lambda: render(PILOT_TEMPLATE, "bijlage", {
+            Background(lambda: render(choice.paths["bijlage"], "bijlage", {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
                 "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page,
@@ -499,7 +511,7 @@ def build_documents(
         ]
         if register.actions:
             documents.append(Background(lambda: render(
-                ACTIONS_TEMPLATE, "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
+                choice.paths["acties"], "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
                 f"{context['actieprogramma']}: statusbijlagen",
                 {"opgaven": lambda: action_contents(register)}), enabled=parallel))
         try:
@@ -531,7 +543,9 @@ def build_documents(
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
-            result.manifest = _write_manifest(register, validation, result.documents, out_dir)
+            used = {TEMPLATE_FILES[kind]: choice.paths[kind] for kind in needed}
+            result.manifest = _write_manifest(register, validation, result.documents, out_dir,
+                                              choice.manifest(used))
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -594,7 +608,7 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
 
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
-                    out_dir: Path) -> Path:
+                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None) -> Path:
     data = {
         "toolkit": __version__,
         "register": shown(register.path.name),
@@ -602,6 +616,7 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
         "peildatum": validation.peildatum.isoformat() if validation.peildatum else None,
         "editie": register.setting_text("editie"),
         "bestanden": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in documents},
+        "sjablonen": templates or {},
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(out_dir / "manifest.json",
@@ -620,6 +635,19 @@ def tags_markdown() -> str:
         "pas lettertype, kleuren, logo, kop- en voettekst aan; de toolkit gebruikt wat u "
         "daar instelt. Deze pagina wordt gemaakt uit `toolkit/build.py` "
         "(`uv run python -m toolkit.build`).",
+        "",
+        "## Eigen sjablonen",
+        "",
+        "`toolkit sjablonen MAP` zet `bijlage.docx` en `acties.docx` in MAP om ze aan te "
+        "passen (een bestaand sjabloon blijft staan, tenzij `--overschrijven`). Daarna "
+        "gebruikt de bouw ze via de instelling *Map met Word-sjablonen* op het tabblad "
+        "Instellingen (ten opzichte van de map van het register, of een volledig pad) of "
+        "via `toolkit build --sjablonen MAP`, dat vóór de instelling gaat. Zonder beide "
+        "gelden de meegeleverde sjablonen. Een gekozen map moet elk sjabloon bevatten dat "
+        "de bouw gebruikt (`acties.docx` alleen als het register acties heeft); anders "
+        "stopt de bouw met een melding die het ontbrekende bestand noemt. Eigen sjablonen "
+        "krijgen dezelfde controles als hieronder; `manifest.json` noemt per sjabloon het "
+        "pad en de sha256.",
         "",
         "## Tags",
         "",

@@ -114,24 +114,32 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--gemeente", default="", metavar="NAAM",
+              help="Naam van uw gemeente, zoals die in de bijlagen komt (zonder 'Gemeente').")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def init(ctx: click.Context, pad: Path) -> None:
+def init(ctx: click.Context, pad: Path, gemeente: str) -> None:
     """Maak een nieuw, leeg register op PAD (overschrijft nooit een bestaand bestand).
+
+    Het register begint neutraal: de lijsten van uw gemeente (programma's,
+    portefeuilles, opgaven) zijn leeg en de instellingen hebben geen waarden van een
+    andere gemeente. Zonder --gemeente blijft de gemeente leeg; de controle vraagt er
+    dan om.
 
     \b
     Voorbeeld:
-      toolkit init register_2025.xlsx
+      toolkit init register_2025.xlsx --gemeente Delft
     """
-    from .workbook import create_register
+    from .workbook import create_register, init_next_steps
 
     try:
-        created = create_register(pad)
+        created = create_register(pad, gemeente)
     except Exception as exc:  # noqa: BLE001 - every error becomes a Dutch message
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"Nieuw register geschreven: {created}")
-    click.echo("Open het in Excel; het tabblad Instructies legt uit hoe u het invult.")
+    for line in init_next_steps(gemeente):
+        click.echo(line)
 
 
 class PeildatumType(click.ParamType):
@@ -211,10 +219,13 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
 @click.option("--previous", "previous", type=click.Path(dir_okay=True, path_type=Path),
               default=None, help="Register van de vorige editie: markeer nieuwe pilots en "
               "voeg een overzicht van de wijzigingen toe.")
+@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
+              metavar="MAP", help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx); "
+              "gaat vóór de instelling 'Map met Word-sjablonen'. Standaard: de meegeleverde.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
 def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool,  # type: ignore[no-untyped-def]
-          previous: Path | None) -> None:
+          previous: Path | None, sjablonen: Path | None) -> None:
     """Controleer REGISTER en maak de Word-bijlagen.
 
     Zonder REGISTER wordt het meegeleverde voorbeeldregister gebruikt. Eerst wordt
@@ -229,6 +240,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build
       toolkit build register.xlsx --out bijlagen --peildatum 1-10-2024 --pdf
       toolkit build register_najaar.xlsx --previous register_voorjaar.xlsx
+      toolkit build register.xlsx --sjablonen mijn_sjablonen
     """
     from .build import build_documents
     from .output import folder_lock, shown
@@ -245,7 +257,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
             click.secho(OPEN_NOTE, fg="yellow")
         before = read_register(previous) if previous else None
         with folder_lock(out):  # the PDFs too: one build per output folder at a time
-            result = build_documents(reg, out, peildatum, progress=click.echo, previous=before)
+            result = build_documents(reg, out, peildatum, progress=click.echo, previous=before,
+                                     templates=sjablonen)
             print_summary(result.validation)
             if result.validation.errors:
                 click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
@@ -375,6 +388,42 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
     for line in result.warnings:
         click.secho(f"  waarschuwing: {line}", fg="yellow")
 
+
+
+@cli.command("sjablonen", context_settings=CONTEXT)
+@click.argument("map_", metavar="MAP", type=click.Path(path_type=Path))
+@click.option("--overschrijven", is_flag=True,
+              help="Vervang sjablonen die al in MAP staan (anders blijven die ongewijzigd).")
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+@click.pass_context
+def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
+    """Zet de standaard Word-sjablonen in MAP, om ze in Word aan te passen.
+
+    Kopieert bijlage.docx (de pilotbijlage) en acties.docx (de statusbijlagen). Een
+    sjabloon dat al in MAP staat, blijft ongewijzigd, tenzij --overschrijven.
+
+    \b
+    Voorbeeld:
+      toolkit sjablonen huisstijl
+      toolkit build register.xlsx --sjablonen huisstijl
+    """
+    from . import build as build_module
+    from .output import shown
+    from .sjablonen import copy_templates, next_steps
+
+    try:
+        done = copy_templates({"bijlage": build_module.PILOT_TEMPLATE,
+                               "acties": build_module.ACTIONS_TEMPLATE}, map_, overschrijven)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, ctx.obj["debug"])
+        return
+    for path in done.copied:
+        click.echo(f"Gekopieerd: {shown(path)}")
+    for path in done.kept:
+        click.secho(f"Bestaat al, niet overschreven: {shown(path)} (vervangen: voeg "
+                    f"--overschrijven toe)", fg="yellow")
+    for line in next_steps(done.folder):
+        click.echo(line)
 
 
 @cli.command(context_settings=CONTEXT)

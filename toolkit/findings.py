@@ -36,6 +36,12 @@ RULES: tuple[Rule, ...] = (
          "'{value}' staat niet in de keuzelijst voor '{label}'.",
          "Kies een waarde uit de keuzelijst (tabblad Lijsten), of vraag de coördinator de "
          "lijst aan te vullen."),
+    Rule("lijst-leeg", Severity.ERROR, "Keuzelijst is leeg",
+         "De keuzelijst '{label}' op het tabblad Lijsten is leeg, maar de kolom '{value}' "
+         "wordt gebruikt ({detail}); die waarden kunnen niet worden gecontroleerd.",
+         "Vul op het tabblad Lijsten de lijst '{label}' met de waarden van uw gemeente (één "
+         "per regel, onder de kop). Daarna zijn ze in Excel te kiezen en controleert de "
+         "toolkit elke rij ertegen."),
     Rule("schrijfwijze-lijst", Severity.WARNING, "Andere schrijfwijze dan in de keuzelijst",
          "'{value}' wijkt in hoofdletters of spaties af van '{detail}' in de keuzelijst.",
          "Kies '{detail}' uit de keuzelijst, zodat de bijlage overal dezelfde schrijfwijze "

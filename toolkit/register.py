@@ -302,6 +302,8 @@ def _read_lists(rows: Rows) -> tuple[dict[str, list[str]], dict[str, dict[str, s
     meanings = {key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
                 for key, rows in rows_of.items()}
     for voc in schema.VOCABULARIES:
+        if voc.key in schema.MUNICIPAL_VOCABULARIES and voc.key in lists:
+            continue  # an empty list of the municipality's own stays empty (lijst-leeg)
         if not lists.get(voc.key):
             lists[voc.key] = list(voc.values)
             cells.pop(voc.key, None)

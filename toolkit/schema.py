@@ -275,10 +275,11 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 
 SETTINGS: tuple[Setting, ...] = (
+    # neutral defaults: a new register carries no municipality's values (toolkit init)
     Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
-            "Zoetermeer"),
+            ""),
     Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
-            "'Programmabegroting 2025'.", "Programmabegroting 2025"),
+            "'Programmabegroting 2025'.", ""),
     # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
     Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
             "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
@@ -289,7 +290,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inleiding", "Inleiding", "De inleidende tekst van de pilotbijlage. Alinea's "
             "scheiden met Alt+Enter.", "", required=False, kind=Kind.RICH),
     Setting("actieprogramma", "Naam actieprogramma", "De naam van het actieprogramma, "
-            "bijvoorbeeld 'Sterk voor Noord'.", "Sterk voor Noord"),
+            "bijvoorbeeld 'Sterk voor Noord'.", "Actieprogramma"),
     Setting("bijlage_acties_eerste_nummer", "Eerste nummer statusbijlagen", "Het nummer van "
             "de eerste statusbijlage; elke volgende opgave krijgt het volgende nummer.", "2"),
     Setting("bijlage_acties_titel", "Titel statusbijlagen", "Staat vóór de naam van de opgave, "
@@ -297,9 +298,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("pilot_nieuwe_pagina", "Elke pilot op een nieuwe pagina", "Ja: elke pilotkaart "
             "begint op een nieuwe pagina. Nee (of leeg): de kaarten lopen door.", "Nee",
             required=False),
+    Setting("sjablonen", "Map met Word-sjablonen", "Leeg: de meegeleverde sjablonen. Anders "
+            "een map met bijlage.docx en acties.docx, ten opzichte van de map van dit register "
+            "(of een volledig pad). Maak die map met 'toolkit sjablonen MAP'.", "",
+            required=False),
 )
 #: how a yes/no setting says yes (after normalise)
 YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
+
+#: Lists whose values differ per municipality: a new register (toolkit init) leaves them
+#: empty, and an empty one never falls back to the values above (those are the example's).
+#: The other lists carry meaning the toolkit relies on and start filled.
+MUNICIPAL_VOCABULARIES = frozenset({"programma", "portefeuille", "opgave"})
 
 SETTINGS_SHEET = "Instellingen"
 LISTS_SHEET = "Lijsten"

@@ -112,6 +112,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
     records = register.records(sheet)
     if not records:
         return []
+    empty_lists = _empty_list_findings(register, sheet, len(records))
     by_row = {r.row: r for r in records}
     rows = [r.row for r in records]
     previous = {row: rows[i - 1] if i else None for i, row in enumerate(rows)}
@@ -121,7 +122,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
         else actions_schema(lists)
     try:
         checker.validate(frame, lazy=True)
-        return []
+        return empty_lists
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
     seen: set[tuple[str, int, str]] = set()
@@ -143,10 +144,24 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
         findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
                                      detail, record_label(record)))
     continuation = {f.row for f in findings if f.code == "vervolgrij"}
-    return [f for f in findings
+    return empty_lists + [f for f in findings
             if not (f.row in continuation and f.code == "verplicht-leeg"
                     and f.label in (schema.ACTIONS.column("activiteit").label,
                                     schema.ACTIONS.column("status").label))]
+
+
+def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> list[Finding]:
+    """One finding per empty keuzelijst a sheet with rows uses, instead of an error on
+    every row: a new municipality's register (toolkit init) starts with empty lists, and
+    filling the list is the one thing to do."""
+    findings = []
+    for col in sheet.columns:
+        if col.vocabulary and not register.lists.get(col.vocabulary):
+            voc = schema.vocabulary(col.vocabulary)
+            where = f"{rows} {'rij' if rows == 1 else 'rijen'} op het tabblad {sheet.name}"
+            findings.append(make_finding("lijst-leeg", schema.LISTS_SHEET, None, "", voc.label,
+                                         col.label, where, f"{sheet.name}: {col.label}"))
+    return findings
 
 
 def _settings_findings(register: Register, peildatum: date | None, peil_text: str) -> list[Finding]:

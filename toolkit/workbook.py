@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import dates, schema
 from .schema import Kind, TableSheet
@@ -332,15 +333,55 @@ def write_register(
     return path
 
 
-def create_register(path: str | Path) -> Path:
+def neutral_start(gemeente: str = "") -> dict[str, Any]:
+    """What a new register holds (the committed template and `toolkit init`): no
+    municipality's values. The municipality's own lists start empty, the toolkit's own
+    (status, opnemen) filled; the settings have their neutral defaults, plus the
+    gemeente when one is given."""
+    return {
+        "settings": {"gemeente": gemeente.strip()} if gemeente.strip() else {},
+        "lists": {voc.key: () if voc.key in schema.MUNICIPAL_VOCABULARIES else voc.values
+                  for voc in schema.VOCABULARIES},
+    }
+
+
+def write_template(path: str | Path) -> Path:
+    """templates/pilot_register.xlsx: the neutral start without a gemeente."""
+    return write_register(path, **neutral_start())
+
+
+def create_register(path: str | Path, gemeente: str = "") -> Path:
     """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
     from .errors import OutputError
     from .output import atomic_write, check_new_register
 
     path = check_new_register(Path(path))
     try:  # a temporary of the toolkit's own naming: a later run cleans it up if killed
-        atomic_write(path, write_register, replace=False)
+        atomic_write(path, lambda tmp: write_register(tmp, **neutral_start(gemeente)),
+                     replace=False)
     except FileExistsError as exc:
         raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
             from exc
     return path
+
+
+def init_next_steps(gemeente: str = "") -> list[str]:
+    """What `toolkit init` tells a new user to fill in first, in the order that works:
+    the lists feed the drop-downs of the rows, the settings go into every annex."""
+    lists = ", ".join(schema.vocabulary(key).label for key in
+                      [v.key for v in schema.VOCABULARIES if v.key in schema.MUNICIPAL_VOCABULARIES])
+    first = ([] if gemeente.strip() else
+             ["Vul eerst op het tabblad Instellingen de naam van uw gemeente in (of maak het "
+              "register opnieuw met --gemeente NAAM)."])
+    return [
+        "Open het in Excel en vul het in deze volgorde in:",
+        *(f"  {line}" for line in first),
+        f"  1. Tabblad {schema.LISTS_SHEET}: de lijsten van uw gemeente ({lists}) zijn leeg. "
+        f"Zet er uw eigen waarden onder de kop, één per regel; de keuzelijsten in de rijen "
+        f"komen hieruit. De statussen en 'Opnemen in bijlage' staan er al.",
+        f"  2. Tabblad {schema.SETTINGS_SHEET}: editie, peildatum, bijlagenummers en titels "
+        f"(de kolom Toelichting zegt per instelling wat er hoort).",
+        f"  3. Tabbladen {schema.PILOTS.name} en {schema.ACTIONS.name}: één rij per pilot of "
+        f"actie. Het tabblad {schema.INSTRUCTIONS_SHEET} legt elke kolom uit.",
+        "Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'.",
+    ]

@@ -77,7 +77,7 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
         checks = []
         if col.required:
             checks.append(pa.Check(_filled, name="verplicht-leeg"))
-        if col.vocabulary:
+        if col.vocabulary and lists.get(col.vocabulary):  # an empty list: one lijst-leeg
             allowed = list(lists.get(col.vocabulary, ()))
             folded = {normalise(v) for v in allowed}
             checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))

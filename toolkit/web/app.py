@@ -301,7 +301,9 @@ class App:
         register = read_register(path)
         before = read_register(previous) if previous else None
         out = folder / "uitvoer"
-        result = build_documents(register, out, peildatum, previous=before, parallel=False)
+        # the register arrives without its folder: its own template folder is not here
+        result = build_documents(register, out, peildatum, previous=before, parallel=False,
+                                 use_setting=False)
         if result.validation.errors:
             return {**self._findings(result.validation), "status": 422, "refused": path.name,
                     "peildatum": (result.validation.peildatum.strftime("%d-%m-%Y")
