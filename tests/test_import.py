@@ -445,3 +445,32 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
                          for p in Document(str(path)).paragraphs]
 
     check()
+
+
+def test_import_lists_only_the_municipality_s_own_values(tmp_path):
+    """Another municipality's annex: its register gets its own programmes and portfolios,
+    never the example municipality's (Zoetermeer's) lists."""
+    from toolkit.workbook import write_register
+
+    pilot = {"id": "P-1", "naam": "Deelfietsen", "omschrijving": "Fietsen delen.",
+             "programma": "Mobiliteit en wonen", "portefeuille": "Wethouder Verkeer",
+             "doel": "Minder auto's.", "startdatum": "januari 2023", "einddatum": "2025",
+             "evaluatiemoment": "jaarlijks", "succesvol": "Ja", "beleid": "Nee",
+             "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja"}
+    source = write_register(
+        tmp_path / "delft.xlsx", [pilot],
+        settings={"gemeente": "Delft", "editie": "Voorjaarsnota 2026", "peildatum": "1-3-2026",
+                  "inleiding": "Over deze bijlage."},
+        lists={"programma": ["Mobiliteit en wonen"], "portefeuille": ["Wethouder Verkeer"],
+               "opgave": []})
+    built = build_documents(read_register(source), tmp_path / "uit")
+    assert not built.validation.errors
+    out = tmp_path / "terug.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(built.documents[0]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    back = read_register(out)
+    assert back.settings["gemeente"] == "Delft"
+    assert back.lists["programma"] == ["Mobiliteit en wonen"]
+    assert back.lists["portefeuille"] == ["Wethouder Verkeer"]
+    assert not back.lists.get("opgave")
+    assert validate_register(back).exit_code == 0

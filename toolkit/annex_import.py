@@ -548,8 +548,11 @@ def _nothing_found(name: str, blocks: list[Block]) -> str:
 
 
 def _lists(imported: Imported) -> dict[str, list[str]]:
-    """Default lists plus every value the annexes use, so the new register validates."""
-    lists = {voc.key: list(voc.values) for voc in schema.VOCABULARIES}
+    """The toolkit's own lists (statuses, opnemen) plus every value the annexes use, so the
+    new register validates. The municipality's lists (programma, portefeuille, opgave) hold
+    only what this municipality's annex says: never the example municipality's values."""
+    lists = {voc.key: [] if voc.key in schema.MUNICIPAL_VOCABULARIES else list(voc.values)
+             for voc in schema.VOCABULARIES}
     for rows, sheet in ((imported.pilots, schema.PILOTS), (imported.actions, schema.ACTIONS)):
         for col in sheet.columns:
             if not col.vocabulary or col.vocabulary == "status":
