@@ -365,7 +365,9 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
     """Maak het register voor de volgende editie uit OUD; OUD blijft ongewijzigd.
 
     Pilots op 'Laatste keer' en afgeronde of gestopte acties gaan eruit (ze worden
-    genoemd); de rest gaat mee. Editie en peildatum op Instellingen worden bijgewerkt.
+    genoemd); de rest gaat mee. Heet een waarde op het tabblad Lijsten anders, dan telt
+    wat de kolom 'betekenis' ernaast zegt (bijvoorbeeld 'Laatste editie' = Laatste keer).
+    Editie en peildatum op Instellingen worden bijgewerkt.
 
     \b
     Voorbeeld:
