@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -282,3 +283,26 @@ def test_document_xml_is_compressed_at_the_chosen_level(built):
         xml = docx.read(info)
     deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
     assert info.compress_size == len(deflate.compress(xml) + deflate.flush())
+
+
+@pytest.mark.parametrize("dropped, kept", [("Acties", "Bijlage 5"), ("Pilots", "Bijlagen Sterk")])
+def test_a_register_with_one_annex_sheet_builds_only_that_annex(tmp_path, dropped, kept):
+    """A municipality with only pilots (or only actions) keeps only that sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    del wb[dropped]
+    if dropped == "Pilots":  # the introduction belongs to the pilot annex only
+        settings = wb["Instellingen"]
+        for row in settings.iter_rows(min_row=2):
+            if row[0].value == schema.setting("inleiding").label:
+                row[1].value = None
+    path = tmp_path / "een.xlsx"
+    wb.save(path)
+    result = CliRunner().invoke(cli, ["build", str(path), "--out", str(tmp_path / "uit")])
+    assert result.exit_code in (0, 1), result.output  # warnings of the example may remain
+    built = sorted(p.name for p in (tmp_path / "uit").glob("*.docx"))
+    assert len(built) == 1 and built[0].startswith(kept), built
+    codes = {f["code"] for f in json.loads(
+        (tmp_path / "uit" / "validatie" / "een_validatie.json").read_text())["bevindingen"]}
+    assert "inleiding-leeg" not in codes

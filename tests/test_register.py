@@ -88,6 +88,39 @@ def test_missing_sheet(tmp_path):
         read_register(path)
 
 
+def test_renamed_sheet_is_reported_by_both_readers(tmp_path):
+    """A renamed Pilots sheet is recognised by its header row, never silently left out."""
+    path = _rewrite(tmp_path, lambda wb: setattr(wb["Pilots"], "title", "Onze pilots"))
+    for careful in (False, True):
+        with pytest.raises(RegisterStructureError, match="tabblad 'Pilots' ontbreekt"):
+            read_register(path, careful=careful)
+
+
+def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
+    def drop(*names):
+        def mutate(wb):
+            for name in names:
+                del wb[name]
+        return mutate
+
+    for careful in (False, True):
+        only_pilots = read_register(_rewrite(tmp_path, drop("Acties")), careful=careful)
+        assert only_pilots.sheets == {"Pilots"}
+        assert len(only_pilots.pilots) == 12 and only_pilots.actions == []
+        only_actions = read_register(_rewrite(tmp_path, drop("Pilots")), careful=careful)
+        assert only_actions.sheets == {"Acties"} and only_actions.pilots == []
+        with pytest.raises(RegisterStructureError, match="geen tabblad 'Pilots' of 'Acties'"):
+            read_register(_rewrite(tmp_path, drop("Pilots", "Acties")), careful=careful)
+
+
+def test_records_of_an_unknown_sheet_is_an_error_not_another_sheet_s_rows():
+    from toolkit.schema import TableSheet
+
+    other = TableSheet("Projecten", "Projecten", "", schema.PILOTS.columns)
+    with pytest.raises(KeyError, match="Projecten"):
+        read_register(EXAMPLE).records(other)
+
+
 def test_renamed_sheet_case_only_is_fine(tmp_path):
     def mutate(wb):
         wb["Pilots"].title = "tijdelijk"

@@ -466,7 +466,9 @@ def build_documents(
     from .report import write_reports
     from .sjablonen import TEMPLATE_FILES, choose_templates
 
-    needed = ("bijlage", "acties") if register.actions else ("bijlage",)
+    # an annex whose sheet the register lacks (or an empty Acties sheet) is not built
+    needed = tuple(kind for kind, wanted in (("bijlage", schema.PILOTS.name in register.sheets),
+                                             ("acties", bool(register.actions))) if wanted)
     choice = choose_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE},
                               register.path,
                               register.setting_text("sjablonen") if use_setting else "",
@@ -498,8 +500,9 @@ def build_documents(
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # Both annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
-        documents = [
-            Background(lambda: render(choice.paths["bijlage"], "bijlage", {
+        documents = []
+        if "bijlage" in needed:
+            documents.append(Background(lambda: render(choice.paths["bijlage"], "bijlage", {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
                 "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page,
@@ -507,9 +510,8 @@ def build_documents(
             }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}", {
                 "wijzigingen": lambda: changes_contents(changes),
                 "pilotkaarten": lambda: pilot_contents(pilots),
-            }), enabled=parallel),
-        ]
-        if register.actions:
+            }), enabled=parallel))
+        if "acties" in needed:
             documents.append(Background(lambda: render(
                 choice.paths["acties"], "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
                 f"{context['actieprogramma']}: statusbijlagen",
@@ -523,9 +525,11 @@ def build_documents(
             progress(f"Validatie: {summary(validation.counts)}.")
             if validation.errors:
                 return result
-            names = document_names(register)
-            refuse_open_documents([out_dir / name for name in names[:len(documents)]])
-            counts = (f"{len(pilots)} pilots", f"{len(register.actions)} acties")
+            names = [dict(zip(("bijlage", "acties"), document_names(register),
+                              strict=True))[kind] for kind in needed]
+            refuse_open_documents([out_dir / name for name in names])
+            counts = [{"bijlage": f"{len(pilots)} pilots",
+                       "acties": f"{len(register.actions)} acties"}[kind] for kind in needed]
             recorded = _recorded_hashes(out_dir)
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)

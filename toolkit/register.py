@@ -13,7 +13,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,6 +29,8 @@ from .output import office_lock
 from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
+
+TABLE_SHEET_NAMES = tuple(sheet.name for sheet in schema.TABLE_SHEETS)
 
 HEADER_SEARCH_ROWS = 10
 
@@ -94,6 +96,9 @@ class Register:
     merged: dict[str, list[str]] = field(default_factory=dict)
     #: hidden rows and columns and uncalculated formulas per sheet, from the sheet XML
     facts: dict[str, SheetFacts] = field(default_factory=dict)
+    #: the table sheets (Pilots, Acties) the workbook has; an annex whose sheet is absent
+    #: is simply not built
+    sheets: frozenset[str] = frozenset(TABLE_SHEET_NAMES)
 
     @property
     def open_in_excel(self) -> bool:
@@ -101,7 +106,12 @@ class Register:
         return office_lock(self.path) is not None
 
     def records(self, sheet: TableSheet) -> list[Record]:
-        return self.pilots if sheet is schema.PILOTS else self.actions
+        """The rows of one table sheet; another sheet's rows are never handed out instead."""
+        if sheet is schema.PILOTS:
+            return self.pilots
+        if sheet is schema.ACTIONS:
+            return self.actions
+        raise KeyError(f"Het register kent geen tabblad '{sheet.name}'.")
 
     @property
     def roles(self) -> schema.ListRoles:
@@ -325,8 +335,11 @@ def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
     return settings, numbers
 
 
-SHEETS_NEEDED = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
-                 schema.SETTINGS_SHEET)
+SHEETS_NEEDED = (schema.LISTS_SHEET, schema.SETTINGS_SHEET)
+#: sheets a register may do without (that annex is not built), as long as it has one
+OPTIONAL_SHEETS = TABLE_SHEET_NAMES
+_KNOWN_SHEETS = {schema.normalise(name) for name in (
+    *TABLE_SHEET_NAMES, *SHEETS_NEEDED, schema.INSTRUCTIONS_SHEET, "Bevindingen")}
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
@@ -350,20 +363,46 @@ def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStruc
     )
 
 
-def _match_sheets(path: Path, titles: list[str]) -> dict[str, str]:
+def _match_sheets(path: Path, titles: list[str],
+                  header: Callable[[str], Sequence[object]]) -> dict[str, str]:
+    """The workbook's title per sheet the toolkit reads.
+
+    A Pilots or Acties sheet may be absent (a municipality with only one of the annexes),
+    but not renamed: a sheet of another name whose header row has that sheet's required
+    columns is taken for a renamed one and reported, never silently left out.
+    """
     found = {}
-    for wanted in SHEETS_NEEDED:
+    for wanted in (*OPTIONAL_SHEETS, *SHEETS_NEEDED):
         title = next((t for t in titles if schema.normalise(t) == schema.normalise(wanted)), None)
-        if title is None:
+        if title is not None:
+            found[wanted] = title
+        elif wanted in SHEETS_NEEDED:
             raise _missing_sheet(path, wanted, titles)
-        found[wanted] = title
+    unknown = [t for t in titles if schema.normalise(t) not in _KNOWN_SHEETS]
+    for sheet in schema.TABLE_SHEETS:
+        if sheet.name in found or not unknown:
+            continue
+        required = {c.key for c in sheet.required}
+        for title in unknown:
+            if required <= set(schema.match_headers(sheet, list(header(title))).positions):
+                raise _missing_sheet(path, sheet.name, titles)
+    if not any(name in found for name in OPTIONAL_SHEETS):
+        names = " of ".join(f"'{n}'" for n in OPTIONAL_SHEETS)
+        present = ", ".join(f"'{t}'" for t in titles)
+        raise RegisterStructureError(
+            f"'{path.name}' heeft geen tabblad {names} (wel aanwezig: {present}). Een register "
+            f"heeft minstens een van die tabbladen; maak een nieuw register met 'toolkit init'."
+        )
     return found
 
 
 def _fill(register: Register, rows: dict[str, Rows]) -> None:
     name = register.path.name
-    register.pilots = _read_table(rows[schema.PILOTS.name], schema.PILOTS, name)
-    register.actions = _read_table(rows[schema.ACTIONS.name], schema.ACTIONS, name)
+    register.sheets = frozenset(n for n in TABLE_SHEET_NAMES if n in rows)
+    if schema.PILOTS.name in rows:
+        register.pilots = _read_table(rows[schema.PILOTS.name], schema.PILOTS, name)
+    if schema.ACTIONS.name in rows:
+        register.actions = _read_table(rows[schema.ACTIONS.name], schema.ACTIONS, name)
     register.lists, register.meanings, register.list_cells = _read_lists(
         rows[schema.LISTS_SHEET])
     register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET])
@@ -378,7 +417,9 @@ def _read_fast(register: Register) -> bool:
     except Exception:  # noqa: BLE001 - any trouble: let openpyxl give the message
         return False
     try:
-        titles = _match_sheets(register.path, list(workbook.sheet_names))
+        titles = _match_sheets(register.path, list(workbook.sheet_names),
+                               lambda t: (workbook.get_sheet_by_name(t).to_python(nrows=1)
+                                          or [[]])[0])
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
@@ -422,7 +463,9 @@ def _read_careful(register: Register) -> None:
         ) from exc
     try:
         register.date1904 = workbook.epoch.year == 1904
-        titles = _match_sheets(path, list(workbook.sheetnames))
+        titles = _match_sheets(path, list(workbook.sheetnames),
+                               lambda t: next(workbook[t].iter_rows(max_row=1, values_only=True),
+                                              ()))
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             ws = workbook[title]

@@ -231,8 +231,8 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
     gemeente = register.setting_text("gemeente").strip()
     if gemeente and municipality(gemeente) != gemeente:
         add("gemeente-voorvoegsel", "gemeente", gemeente, municipality(gemeente))
-    if not register.setting_text("inleiding").strip():
-        add("inleiding-leeg", "inleiding", "")
+    if schema.PILOTS.name in register.sheets and not register.setting_text("inleiding").strip():
+        add("inleiding-leeg", "inleiding", "")  # only the pilot annex has an introduction
     if not published_pilots(register) and not register.actions:
         findings.append(make_finding("register-leeg", schema.PILOTS.name, None, "",
                                      schema.PILOTS.column("opnemen").label, "",
