@@ -8,7 +8,10 @@ their pilot cards and action tables and writes:
 - examples/voorbeeld_register.xlsx: the bundled example (gaps filled with
   "Nog niet bekend", rows split over a page break merged), which validates;
 - tests/data/register_met_gaten.xlsx: the same data with the original gaps and split
-  rows kept, for the validation tests.
+  rows kept, for the validation tests;
+- examples/zoetermeer/ and examples/leidschendam-voorburg/: one register per
+  municipality (Zoetermeer's pilots only, Leidschendam-Voorburg's Sterk voor Noord actions
+  only), each with its own settings, lists and house-style templates in sjablonen/.
 Text is carried over exactly, HTML fragments and all.
 """
 
@@ -20,10 +23,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from docx.shared import RGBColor
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit import schema  # noqa: E402
+from toolkit.docx_templates import (  # noqa: E402
+    HouseStyle,
+    make_actions_template,
+    make_pilot_template,
+)
 from toolkit.status import split_status as status_parts  # noqa: E402
 from toolkit.workbook import write_register, write_template  # noqa: E402
 
@@ -236,10 +246,48 @@ SETTINGS = {
 }
 
 
+#: Leidschendam-Voorburg's register: the Sterk voor Noord actions of 003 (autumn 2024)
+LV_SETTINGS = {
+    "gemeente": "Leidschendam-Voorburg",
+    "editie": "Evaluatie uitvoeringsplannen najaar 2024",
+    "peildatum": date(2024, 10, 1),
+    "actieprogramma": "Sterk voor Noord",
+    "bijlage_acties_eerste_nummer": "2",
+    "bijlage_acties_titel": "Uitvoeringsplan",
+    "sjablonen": "sjablonen",
+}
+#: house styles (title and heading colour at least 4.5:1 on white)
+ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E))  # 7.9:1
+LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B))  # 9.6:1
+
+
+def _municipal_lists(*keys: str) -> dict[str, list[str]]:
+    """The example's own values for these lists; the other municipal lists stay empty."""
+    return {key: list(schema.vocabulary(key).values) if key in keys else []
+            for key in schema.MUNICIPAL_VOCABULARIES}
+
+
+def write_municipal_examples(pilots: list[dict[str, object]],
+                             actions: list[dict[str, object]]) -> None:
+    zoetermeer = ROOT / "examples" / "zoetermeer"
+    (zoetermeer / "sjablonen").mkdir(parents=True, exist_ok=True)
+    make_pilot_template(zoetermeer / "sjablonen" / "bijlage.docx", ZOETERMEER_HOUSE)
+    write_register(zoetermeer / "pilots_zoetermeer.xlsx", pilots, (),
+                   {k: v for k, v in SETTINGS.items() if "acties" not in k
+                    and k != "actieprogramma"} | {"sjablonen": "sjablonen"},
+                   _municipal_lists("programma", "portefeuille"), sheets=(schema.PILOTS.name,))
+    lv = ROOT / "examples" / "leidschendam-voorburg"
+    (lv / "sjablonen").mkdir(parents=True, exist_ok=True)
+    make_actions_template(lv / "sjablonen" / "acties.docx", LV_HOUSE)
+    write_register(lv / "acties_sterk_voor_noord.xlsx", (), actions, LV_SETTINGS,
+                   _municipal_lists("opgave"), sheets=(schema.ACTIONS.name,))
+
+
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
     write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS)
+    write_municipal_examples(pilots, actions)
     pilots, actions = build_rows(keep_gaps=True)
     write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
                    SETTINGS)

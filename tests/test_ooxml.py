@@ -58,6 +58,9 @@ def written(tmp_path_factory) -> dict[str, Path]:
     for template in ("bijlage.docx", "acties.docx", "pilot_register.xlsx"):
         files[f"sjabloon {template}"] = ROOT / "templates" / template
     files["voorbeeldregister"] = EXAMPLE
+    for example in ("zoetermeer", "leidschendam-voorburg"):  # house styles and registers
+        for path in sorted((ROOT / "examples" / example).rglob("*.*[xm]")):
+            files[f"{example} {path.name}"] = path
     for path in files.values():
         assert path.exists(), path
     return files
@@ -67,7 +70,9 @@ NAMES = ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
          "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx", "toolkit init",
          "validatierapport", "diff-rapport", "ingelezen register", "new-edition",
          "sjabloon bijlage.docx", "sjabloon acties.docx", "sjabloon pilot_register.xlsx",
-         "voorbeeldregister"]
+         "voorbeeldregister", "zoetermeer pilots_zoetermeer.xlsx", "zoetermeer bijlage.docx",
+         "leidschendam-voorburg acties_sterk_voor_noord.xlsx",
+         "leidschendam-voorburg acties.docx"]
 
 
 @pytest.mark.parametrize("name", NAMES)

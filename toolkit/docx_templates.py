@@ -7,6 +7,7 @@ are right from the start. Run: uv run python -m toolkit.docx_templates
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -100,21 +101,33 @@ def _contents(doc, levels: str) -> None:  # type: ignore[no-untyped-def]
     _field(toc, f'TOC \\o "{levels}" \\h \\z \\u', "Inhoud wordt gemaakt bij het bouwen.")
 
 
-def _base(header: str, footer: str) -> Document:
+@dataclass(frozen=True)
+class HouseStyle:
+    """A municipality's look: the font and the colour of titles and headings (at least
+    4.5:1 on white). The default is the bundled templates' look."""
+
+    font: str = "Calibri"
+    accent: RGBColor = ACCENT
+
+
+DEFAULT_HOUSE = HouseStyle()
+
+
+def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> Document:
     doc = Document()
     _clean_package(doc)
     app_properties(doc)
     _a4(doc)
     styles = doc.styles
     normal = styles["Normal"]
-    normal.font.name = "Calibri"
+    normal.font.name = house.font
     normal.font.size = Pt(10)
     for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
                        ("TOC Heading", 16), ("Title", 24), ("Subtitle", 12)):
         heading = styles[name]
-        heading.font.color.rgb = ACCENT  # the default Subtitle (#4F81BD) has 4.0:1 only
+        heading.font.color.rgb = house.accent  # the default Subtitle (#4F81BD): 4.0:1 only
         heading.font.size = Pt(size)
-        heading.font.name = "Calibri"
+        heading.font.name = house.font
     label = styles.add_style(STYLE_NAMES["label"], WD_STYLE_TYPE.PARAGRAPH)
     label.base_style = normal
     label.font.bold = True
@@ -136,9 +149,9 @@ def _base(header: str, footer: str) -> Document:
     return doc
 
 
-def make_pilot_template(path: Path) -> Path:
+def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     doc = _base("Gemeente {{ gemeente }} · {{ editie }}",
-                "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ")
+                "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ", house)
     doc.add_paragraph("Bijlage {{ bijlage_nummer }}. {{ titel }}", style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }}", style="Subtitle")
     _contents(doc, "1-1")
@@ -151,9 +164,9 @@ def make_pilot_template(path: Path) -> Path:
     return path
 
 
-def make_actions_template(path: Path) -> Path:
+def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     doc = _base("Gemeente {{ gemeente }} · {{ actieprogramma }} · {{ editie }}",
-                "{{ actieprogramma }} · pagina ")
+                "{{ actieprogramma }} · pagina ", house)
     doc.add_paragraph("{{ actieprogramma }}: stand van de uitvoeringsplannen", style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
                       style="Subtitle")

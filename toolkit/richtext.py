@@ -292,7 +292,7 @@ def _parse_lines(text: str) -> RichText:
             continue
         bullet = _BULLET_LINE.match(line)
         number = _NUMBER_LINE.match(line)
-        if bullet:
+        if bullet and bullet.group(2).strip():
             doc.paragraphs.append(Paragraph([Run(bullet.group(2).strip())], "bullet"))
         elif number and len(line) > 4:
             doc.paragraphs.append(Paragraph([Run(line.strip())], "number"))

@@ -7,7 +7,7 @@ and a colour on a required cell that is still empty.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -235,8 +235,12 @@ def write_register(
     extra_columns: Mapping[str, Sequence[str]] | None = None,
     cuts: list[CutValue] | None = None,
     meanings: Mapping[str, Mapping[str, str]] | None = None,
+    sheets: Collection[str] | None = None,
 ) -> Path:
     """Write a complete register; with no rows this is the empty template.
+
+    sheets: the table sheets to write (by name), for a municipality that makes only one
+    of the annexes; default both.
 
     meanings: per list, value -> the standard wording it stands for, written in the
     'betekenis' column beside that list (a standard value needs none).
@@ -275,6 +279,8 @@ def write_register(
         ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
 
     for sheet, rows in ((schema.PILOTS, pilots), (schema.ACTIONS, actions)):
+        if sheets is not None and sheet.name not in sheets:
+            continue
         _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt,
                      (extra_columns or {}).get(sheet.name, ()), cuts)
 
