@@ -264,3 +264,14 @@ def test_reader_refuses_to_run_without_defusedxml(monkeypatch):
     monkeypatch.setitem(sys.modules, "defusedxml", None)  # makes "import defusedxml" fail
     with pytest.raises(RegisterUnreadable, match="defusedxml"):
         read_register(EXAMPLE)
+
+
+def test_an_own_sheet_is_not_taken_for_a_renamed_one(tmp_path):
+    def mutate(wb):
+        del wb["Acties"]
+        wb.create_sheet("Notities")["A1"] = "Onze aantekeningen"
+
+    path = _rewrite(tmp_path, mutate)
+    for careful in (False, True):
+        register = read_register(path, careful=careful)
+        assert register.sheets == {"Pilots"} and len(register.pilots) == 12

@@ -384,7 +384,11 @@ def _match_sheets(path: Path, titles: list[str],
             continue
         required = {c.key for c in sheet.required}
         for title in unknown:
-            if required <= set(schema.match_headers(sheet, list(header(title))).positions):
+            try:
+                first = list(header(title))
+            except Exception:  # noqa: BLE001 - a chart sheet or the like: no header row
+                continue
+            if required <= set(schema.match_headers(sheet, first).positions):
                 raise _missing_sheet(path, sheet.name, titles)
     if not any(name in found for name in OPTIONAL_SHEETS):
         names = " of ".join(f"'{n}'" for n in OPTIONAL_SHEETS)
