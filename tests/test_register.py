@@ -96,6 +96,20 @@ def test_renamed_sheet_is_reported_by_both_readers(tmp_path):
             read_register(path, careful=careful)
 
 
+def test_a_renamed_sheet_with_a_title_above_its_header_is_reported_too(tmp_path):
+    """The header row is searched as the reader searches it, not only in row 1."""
+    def mutate(wb):
+        ws = wb["Acties"]
+        ws.title = "Actiepunten 2025"
+        ws.insert_rows(1, 2)
+        ws["A1"] = "Acties van het actieprogramma"
+
+    path = _rewrite(tmp_path, mutate)
+    for careful in (False, True):
+        with pytest.raises(RegisterStructureError, match="tabblad 'Acties' ontbreekt"):
+            read_register(path, careful=careful)
+
+
 def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
     def drop(*names):
         def mutate(wb):

@@ -525,11 +525,12 @@ def build_documents(
             progress(f"Validatie: {summary(validation.counts)}.")
             if validation.errors:
                 return result
-            names = [dict(zip(("bijlage", "acties"), document_names(register),
-                              strict=True))[kind] for kind in needed]
+            name_of = dict(zip(("bijlage", "acties"), document_names(register), strict=True))
+            count_of = {"bijlage": f"{len(pilots)} pilots",
+                        "acties": f"{len(register.actions)} acties"}
+            names = [name_of[kind] for kind in needed]
+            counts = [count_of[kind] for kind in needed]
             refuse_open_documents([out_dir / name for name in names])
-            counts = [{"bijlage": f"{len(pilots)} pilots",
-                       "acties": f"{len(register.actions)} acties"}[kind] for kind in needed]
             recorded = _recorded_hashes(out_dir)
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)

@@ -17,9 +17,7 @@ from . import schema
 from .register import HEADER_SEARCH_ROWS, read_register
 from .workbook import CutValue, extra_key
 
-_KNOWN_SHEETS = {schema.normalise(name) for name in (
-    schema.INSTRUCTIONS_SHEET, schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
-    schema.SETTINGS_SHEET)}
+_KNOWN_SHEETS = {schema.normalise(name) for name in schema.SHEET_ORDER}
 
 
 @dataclass

@@ -13,7 +13,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -335,11 +335,10 @@ def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
     return settings, numbers
 
 
+#: a register may do without one of the table sheets (that annex is not built), never these
 SHEETS_NEEDED = (schema.LISTS_SHEET, schema.SETTINGS_SHEET)
-#: sheets a register may do without (that annex is not built), as long as it has one
-OPTIONAL_SHEETS = TABLE_SHEET_NAMES
-_KNOWN_SHEETS = {schema.normalise(name) for name in (
-    *TABLE_SHEET_NAMES, *SHEETS_NEEDED, schema.INSTRUCTIONS_SHEET, "Bevindingen")}
+#: the register's own sheets, and the one `validate` adds to its annotated copy
+_KNOWN_SHEETS = {schema.normalise(name) for name in (*schema.SHEET_ORDER, "Bevindingen")}
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
@@ -364,15 +363,16 @@ def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStruc
 
 
 def _match_sheets(path: Path, titles: list[str],
-                  header: Callable[[str], Sequence[object]]) -> dict[str, str]:
+                  top: Callable[[str], Iterable[Sequence[object]]]) -> dict[str, str]:
     """The workbook's title per sheet the toolkit reads.
 
     A Pilots or Acties sheet may be absent (a municipality with only one of the annexes),
-    but not renamed: a sheet of another name whose header row has that sheet's required
-    columns is taken for a renamed one and reported, never silently left out.
+    but not renamed: a sheet of another name with a header row (searched in its top rows,
+    as _read_table does) holding that sheet's required columns is taken for a renamed one
+    and reported, never silently left out.
     """
     found = {}
-    for wanted in (*OPTIONAL_SHEETS, *SHEETS_NEEDED):
+    for wanted in (*TABLE_SHEET_NAMES, *SHEETS_NEEDED):
         title = next((t for t in titles if schema.normalise(t) == schema.normalise(wanted)), None)
         if title is not None:
             found[wanted] = title
@@ -385,13 +385,14 @@ def _match_sheets(path: Path, titles: list[str],
         required = {c.key for c in sheet.required}
         for title in unknown:
             try:
-                first = list(header(title))
+                rows = [list(values) for values in top(title)]
             except Exception:  # noqa: BLE001 - a chart sheet or the like: no header row
                 continue
-            if required <= set(schema.match_headers(sheet, first).positions):
+            if any(required <= set(schema.match_headers(sheet, row).positions)
+                   for row in rows):
                 raise _missing_sheet(path, sheet.name, titles)
-    if not any(name in found for name in OPTIONAL_SHEETS):
-        names = " of ".join(f"'{n}'" for n in OPTIONAL_SHEETS)
+    if not any(name in found for name in TABLE_SHEET_NAMES):
+        names = " of ".join(f"'{n}'" for n in TABLE_SHEET_NAMES)
         present = ", ".join(f"'{t}'" for t in titles)
         raise RegisterStructureError(
             f"'{path.name}' heeft geen tabblad {names} (wel aanwezig: {present}). Een register "
@@ -422,8 +423,8 @@ def _read_fast(register: Register) -> bool:
         return False
     try:
         titles = _match_sheets(register.path, list(workbook.sheet_names),
-                               lambda t: (workbook.get_sheet_by_name(t).to_python(nrows=1)
-                                          or [[]])[0])
+                               lambda t: workbook.get_sheet_by_name(t).to_python(
+                                   nrows=HEADER_SEARCH_ROWS))
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
@@ -468,8 +469,8 @@ def _read_careful(register: Register) -> None:
     try:
         register.date1904 = workbook.epoch.year == 1904
         titles = _match_sheets(path, list(workbook.sheetnames),
-                               lambda t: next(workbook[t].iter_rows(max_row=1, values_only=True),
-                                              ()))
+                               lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS,
+                                                               values_only=True))
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             ws = workbook[title]
