@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, MUNICIPALITY
@@ -83,8 +84,12 @@ def test_the_template_has_a_meaning_column_beside_each_list_with_roles(tmp_path)
             assert f"{voc.label}: betekenis" not in headers
     # the meaning column offers the standard wordings as a drop-down
     sources = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert sources["E2"] == '"' + ",".join(schema.vocabulary("status").values) + '"'
-    assert sources["G2"] == '"Ja,Laatste keer,Nee"'
+
+    def meaning_cell(key: str) -> str:
+        return get_column_letter(headers.index(schema.vocabulary(key).role_label) + 1) + "2"
+
+    assert sources[meaning_cell("status")] == '"' + ",".join(schema.vocabulary("status").values) + '"'
+    assert sources[meaning_cell("opnemen")] == '"Ja,Laatste keer,Nee"'
 
 
 def test_an_unknown_meaning_is_kept_and_still_named(tmp_path):
@@ -120,7 +125,7 @@ def test_renamed_value_without_meaning_is_a_finding_not_a_silent_drop(tmp_path):
                                ("betekenis-onbekend", "Lijsten", "Laatste editie")]
     finding = next(f for f in validate_file(renamed).findings
                    if f.code == "betekenis-onbekend")
-    assert finding.cell == "F3" and "Opnemen in bijlage: betekenis" in finding.hint
+    assert finding.cell == "C3" and "Opnemen in bijlage: betekenis" in finding.hint
     assert validate_file(renamed).exit_code == 1
 
 

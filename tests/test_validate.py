@@ -105,13 +105,13 @@ CASES = {
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
     "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
     "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
-    "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B9")]),
+    "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B10")]),
     "gemeente-voorvoegsel": ([{}], [], [("gemeente-voorvoegsel", "Instellingen", "B2")]),
     "inleiding-leeg": ([{}], [], [("inleiding-leeg", "Instellingen", "B7")]),
     "register-leeg": ([{"opnemen": "Nee"}], [], [("register-leeg", "Pilots", "")]),
-    # Lijsten: F is 'Opnemen in bijlage', G its 'betekenis' column
-    "betekenis-onbekend": ([{}], [], [("betekenis-onbekend", "Lijsten", "F5")]),
-    "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "F1")]),
+    # Lijsten: C is 'Opnemen in bijlage', D its 'betekenis' column
+    "betekenis-onbekend": ([{}], [], [("betekenis-onbekend", "Lijsten", "C5")]),
+    "betekenis-ontbreekt": ([{}], [], [("betekenis-ontbreekt", "Lijsten", "C1")]),
     # an empty list of the municipality's own: one finding, not an error on every row
     "lijst-leeg": ([{}, {"id": "P-2", "naam": "Twee"}], [], [("lijst-leeg", "Lijsten", "")]),
 }

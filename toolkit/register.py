@@ -23,10 +23,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import schema
 from .bundled import bundled
-from .errors import RegisterStructureError, RegisterUnreadable
+from .errors import RegisterStructureError, RegisterUnreadable, TemplateError
 from .filecheck import check_register_file
 from .output import office_lock
 from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
+from .annextypes import BUILTIN, AnnexTypes
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
 
@@ -82,8 +83,11 @@ class Record:
 class Register:
     path: Path
     sha256: str
-    pilots: list[Record] = field(default_factory=list)
-    actions: list[Record] = field(default_factory=list)
+    #: the rows of each table sheet the register has, by sheet name
+    tables: dict[str, list[Record]] = field(default_factory=dict)
+    #: the annex types this register knows: the bundled ones plus the declarations in its
+    #: folder of Word templates
+    types: AnnexTypes = BUILTIN
     lists: dict[str, list[str]] = field(default_factory=dict)
     #: per list, value -> what its 'betekenis' cell says (the standard wording it stands for)
     meanings: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -96,9 +100,30 @@ class Register:
     merged: dict[str, list[str]] = field(default_factory=dict)
     #: hidden rows and columns and uncalculated formulas per sheet, from the sheet XML
     facts: dict[str, SheetFacts] = field(default_factory=dict)
-    #: the table sheets (Pilots, Acties) the workbook has; an annex whose sheet is absent
+    #: the table sheets (Pilots, Acties, …) the workbook has; an annex whose sheet is absent
     #: is simply not built
     sheets: frozenset[str] = frozenset(TABLE_SHEET_NAMES)
+
+    @property
+    def pilots(self) -> list[Record]:
+        return self.tables.setdefault(schema.PILOTS.name, [])
+
+    @pilots.setter
+    def pilots(self, records: list[Record]) -> None:
+        self.tables[schema.PILOTS.name] = records
+
+    @property
+    def actions(self) -> list[Record]:
+        return self.tables.setdefault(schema.ACTIONS.name, [])
+
+    @actions.setter
+    def actions(self, records: list[Record]) -> None:
+        self.tables[schema.ACTIONS.name] = records
+
+    @property
+    def table_sheets(self) -> tuple[TableSheet, ...]:
+        """The declared table sheets this register has, in the declarations' order."""
+        return tuple(s for s in self.types.sheets if s.name in self.sheets)
 
     @property
     def open_in_excel(self) -> bool:
@@ -107,18 +132,17 @@ class Register:
 
     def records(self, sheet: TableSheet) -> list[Record]:
         """The rows of one table sheet; another sheet's rows are never handed out instead."""
-        if sheet is schema.PILOTS:
-            return self.pilots
-        if sheet is schema.ACTIONS:
-            return self.actions
-        raise KeyError(f"Het register kent geen tabblad '{sheet.name}'.")
+        if sheet not in self.types.sheets:
+            raise KeyError(f"Het register kent geen tabblad '{sheet.name}'.")
+        return self.tables.setdefault(sheet.name, [])
 
     @property
     def roles(self) -> schema.ListRoles:
         """What each list value means (published, last time, finished, colour)."""
         cached = self.__dict__.get("_roles")
         if cached is None:
-            cached = self.__dict__["_roles"] = schema.list_roles(self.lists, self.meanings)
+            cached = self.__dict__["_roles"] = schema.list_roles(self.lists, self.meanings,
+                                                                 self.types.vocabularies)
         return cached
 
     def setting_text(self, key: str) -> str:
@@ -272,12 +296,12 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
     return records
 
 
-def _read_lists(rows: Rows) -> tuple[dict[str, list[str]], dict[str, dict[str, str]],
-                                      dict[str, dict[str, str]]]:
+def _read_lists(rows: Rows, types: AnnexTypes = BUILTIN
+                ) -> tuple[dict[str, list[str]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """The lists, what each value means (the 'betekenis' column beside a list) and the
     cell of each value; an empty or missing list falls back to the standard values."""
     by_label = {}
-    for voc in schema.VOCABULARIES:
+    for voc in types.vocabularies:
         by_label[schema.normalise(voc.label)] = (voc.key, False)
         by_label[schema.normalise(voc.key)] = (voc.key, False)
         if voc.roles:
@@ -311,8 +335,8 @@ def _read_lists(rows: Rows) -> tuple[dict[str, list[str]], dict[str, dict[str, s
                 rows_of[key].setdefault(text, number)
     meanings = {key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
                 for key, rows in rows_of.items()}
-    for voc in schema.VOCABULARIES:
-        if voc.key in schema.MUNICIPAL_VOCABULARIES and voc.key in lists:
+    for voc in types.vocabularies:
+        if voc.key in types.municipal and voc.key in lists:
             continue  # an empty list of the municipality's own stays empty (lijst-leeg)
         if not lists.get(voc.key):
             lists[voc.key] = list(voc.values)
@@ -321,8 +345,9 @@ def _read_lists(rows: Rows) -> tuple[dict[str, list[str]], dict[str, dict[str, s
     return lists, meanings, cells
 
 
-def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
-    by_label = {schema.normalise(s.label): s.key for s in schema.SETTINGS}
+def _read_settings(rows: Rows, types: AnnexTypes = BUILTIN
+                   ) -> tuple[dict[str, object], dict[str, int]]:
+    by_label = {schema.normalise(s.label): s.key for s in types.settings}
     settings: dict[str, object] = {}
     numbers: dict[str, int] = {}
     for number, values in rows:
@@ -337,8 +362,9 @@ def _read_settings(rows: Rows) -> tuple[dict[str, object], dict[str, int]]:
 
 #: a register may do without one of the table sheets (that annex is not built), never these
 SHEETS_NEEDED = (schema.LISTS_SHEET, schema.SETTINGS_SHEET)
-#: the register's own sheets, and the one `validate` adds to its annotated copy
-_KNOWN_SHEETS = {schema.normalise(name) for name in (*schema.SHEET_ORDER, "Bevindingen")}
+#: the register's own sheets besides the table sheets, and the one `validate` adds to its
+#: annotated copy
+_OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, *SHEETS_NEEDED, "Bevindingen")
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
@@ -363,7 +389,8 @@ def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStruc
 
 
 def _match_sheets(path: Path, titles: list[str],
-                  top: Callable[[str], Iterable[Sequence[object]]]) -> dict[str, str]:
+                  top: Callable[[str], Iterable[Sequence[object]]],
+                  types: AnnexTypes = BUILTIN) -> dict[str, str]:
     """The workbook's title per sheet the toolkit reads.
 
     A Pilots or Acties sheet may be absent (a municipality with only one of the annexes),
@@ -372,14 +399,16 @@ def _match_sheets(path: Path, titles: list[str],
     and reported, never silently left out.
     """
     found = {}
-    for wanted in (*TABLE_SHEET_NAMES, *SHEETS_NEEDED):
+    table_names = tuple(sheet.name for sheet in types.sheets)
+    known = {schema.normalise(name) for name in (*table_names, *_OTHER_SHEETS)}
+    for wanted in (*table_names, *SHEETS_NEEDED):
         title = next((t for t in titles if schema.normalise(t) == schema.normalise(wanted)), None)
         if title is not None:
             found[wanted] = title
         elif wanted in SHEETS_NEEDED:
             raise _missing_sheet(path, wanted, titles)
-    unknown = [t for t in titles if schema.normalise(t) not in _KNOWN_SHEETS]
-    for sheet in schema.TABLE_SHEETS:
+    unknown = [t for t in titles if schema.normalise(t) not in known]
+    for sheet in types.sheets:
         if sheet.name in found or not unknown:
             continue
         required = {c.key for c in sheet.required}
@@ -391,8 +420,8 @@ def _match_sheets(path: Path, titles: list[str],
             if any(required <= set(schema.match_headers(sheet, row).positions)
                    for row in rows):
                 raise _missing_sheet(path, sheet.name, titles)
-    if not any(name in found for name in TABLE_SHEET_NAMES):
-        names = " of ".join(f"'{n}'" for n in TABLE_SHEET_NAMES)
+    if not any(name in found for name in table_names):
+        names = " of ".join(f"'{n}'" for n in table_names)
         present = ", ".join(f"'{t}'" for t in titles)
         raise RegisterStructureError(
             f"'{path.name}' heeft geen tabblad {names} (wel aanwezig: {present}). Een register "
@@ -403,17 +432,33 @@ def _match_sheets(path: Path, titles: list[str],
 
 def _fill(register: Register, rows: dict[str, Rows]) -> None:
     name = register.path.name
-    register.sheets = frozenset(n for n in TABLE_SHEET_NAMES if n in rows)
-    if schema.PILOTS.name in rows:
-        register.pilots = _read_table(rows[schema.PILOTS.name], schema.PILOTS, name)
-    if schema.ACTIONS.name in rows:
-        register.actions = _read_table(rows[schema.ACTIONS.name], schema.ACTIONS, name)
+    types = register.types
+    register.sheets = frozenset(s.name for s in types.sheets if s.name in rows)
+    register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name)
+                       for sheet in types.sheets if sheet.name in rows}
     register.lists, register.meanings, register.list_cells = _read_lists(
-        rows[schema.LISTS_SHEET])
-    register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET])
+        rows[schema.LISTS_SHEET], types)
+    register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET], types)
 
 
-def _read_fast(register: Register) -> bool:
+def _types_for(register: Register, titles: list[str],
+               rows_of: Callable[[str], Iterable[Sequence[object]]],
+               templates: Path | None) -> AnnexTypes:
+    """The bundled annex types plus those declared in the register's folder of Word
+    templates (--sjablonen, else the setting on its Instellingen sheet)."""
+    from .sjablonen import template_folder
+
+    setting = ""
+    if templates is None:
+        title = next((t for t in titles
+                      if schema.normalise(t) == schema.normalise(schema.SETTINGS_SHEET)), None)
+        if title is not None:
+            settings, _ = _read_settings(enumerate(rows_of(title), start=1))
+            setting = str(settings.get("sjablonen") or "")
+    return BUILTIN.with_folder(template_folder(register.path, setting, templates))
+
+
+def _read_fast(register: Register, templates: Path | None = None) -> bool:
     """Read with calamine; False when it cannot, so the careful reader takes over."""
     try:
         from python_calamine import CalamineWorkbook
@@ -422,9 +467,12 @@ def _read_fast(register: Register) -> bool:
     except Exception:  # noqa: BLE001 - any trouble: let openpyxl give the message
         return False
     try:
-        titles = _match_sheets(register.path, list(workbook.sheet_names),
+        names = list(workbook.sheet_names)
+        register.types = _types_for(register, names, lambda t: workbook.get_sheet_by_name(
+            t).to_python(), templates)
+        titles = _match_sheets(register.path, names,
                                lambda t: workbook.get_sheet_by_name(t).to_python(
-                                   nrows=HEADER_SEARCH_ROWS))
+                                   nrows=HEADER_SEARCH_ROWS), register.types)
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
@@ -437,7 +485,7 @@ def _read_fast(register: Register) -> bool:
         _fill(register, rows)
         with zipfile.ZipFile(register.path) as archive:
             register.date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
-    except RegisterStructureError:
+    except (RegisterStructureError, TemplateError):
         raise
     except Exception:  # noqa: BLE001
         return False
@@ -446,7 +494,7 @@ def _read_fast(register: Register) -> bool:
     return True
 
 
-def _read_careful(register: Register) -> None:
+def _read_careful(register: Register, templates: Path | None = None) -> None:
     """openpyxl read-only (with defusedxml): slower, but copes with any odd file."""
     from openpyxl import load_workbook
 
@@ -468,9 +516,12 @@ def _read_careful(register: Register) -> None:
         ) from exc
     try:
         register.date1904 = workbook.epoch.year == 1904
-        titles = _match_sheets(path, list(workbook.sheetnames),
+        names = list(workbook.sheetnames)
+        register.types = _types_for(register, names,
+                                    lambda t: workbook[t].iter_rows(values_only=True), templates)
+        titles = _match_sheets(path, names,
                                lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS,
-                                                               values_only=True))
+                                                               values_only=True), register.types)
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             ws = workbook[title]
@@ -480,7 +531,7 @@ def _read_careful(register: Register) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _fill(register, rows)
-    except (RegisterStructureError, RegisterUnreadable):
+    except (RegisterStructureError, RegisterUnreadable, TemplateError):
         raise
     except IndexError as exc:  # a reference to a shared text or style beyond the table
         raise RegisterUnreadable(
@@ -533,8 +584,12 @@ def _merged_ranges(path: Path, member: str) -> list[str]:
     return ranges
 
 
-def read_register(path: str | Path, careful: bool = False) -> Register:
+def read_register(path: str | Path, careful: bool = False,
+                  templates: str | Path | None = None) -> Register:
     """Open the register read-only and return its records; raises only ToolkitError.
+
+    templates (--sjablonen) is a folder of Word templates that may also declare annex
+    types (*.toml); without it the register's setting 'Map met Word-sjablonen' is used.
 
     After the file checks, calamine reads it when a scan shows nothing that could make
     it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
@@ -552,9 +607,10 @@ def read_register(path: str | Path, careful: bool = False) -> Register:
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
     register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
     with _collector_paused():
-        if careful or not scan.fast_reader_safe or not _read_fast(register):
-            register.pilots, register.actions = [], []
-            _read_careful(register)
+        folder = Path(templates) if templates is not None else None
+        if careful or not scan.fast_reader_safe or not _read_fast(register, folder):
+            register.tables = {}
+            _read_careful(register, folder)
     return register
 
 

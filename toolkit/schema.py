@@ -119,162 +119,9 @@ class TableSheet:
 
 EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
 
-PILOTS = TableSheet(
-    name="Pilots",
-    table_name="Pilots",
-    purpose="Eén rij per pilot. Deze rijen vullen de Bijlage Monitoring evaluatie pilots.",
-    columns=(
-        Column("id", "ID", Kind.ID, "Unieke code van de pilot, bijvoorbeeld P-013. Nooit hergebruiken.",
-               width=9, required=True),
-        Column("naam", "Naam pilot", Kind.TEXT, "De naam van de pilot zoals die in de bijlage komt.",
-               width=30, required=True, aliases=("Naam", "Pilot")),
-        Column("omschrijving", "Korte omschrijving", Kind.RICH,
-               "Waar gaat de pilot over? Een paar zinnen; opsommingen met • of - mogen "
-               "(Alt+Enter voor een nieuwe regel).", width=60, required=True,
-               aliases=("Omschrijving",)),
-        Column("programma", "Programma", Kind.CHOICE,
-               "Kies het programma uit de lijst (tabblad Lijsten).", width=28, required=True,
-               vocabulary="programma"),
-        Column("portefeuille", "Portefeuille", Kind.CHOICE,
-               "Kies de portefeuille uit de lijst (tabblad Lijsten).", width=28, required=True,
-               vocabulary="portefeuille", aliases=("Portefeulle", "Portefeuillehouder")),
-        Column("doel", "Doel / beoogd resultaat", Kind.RICH,
-               "Wat moet de pilot opleveren? Schrijf het beoogde resultaat zo concreet mogelijk.",
-               width=60, required=True,
-               aliases=("Doel, beoogd resultaat", "Doel/Beoogd resultaat", "Doel")),
-        Column("startdatum", "Startdatum", Kind.DATE,
-               "Een datum (1-9-2022) of een omschrijving: 'september 2022', "
-               "'4de kwartaal 2024', '1ste helft 2025', '2018', 'Nog niet bekend'.",
-               width=18, required=True),
-        Column("einddatum", "Einddatum", Kind.DATE,
-               "Een datum of een omschrijving, zoals bij Startdatum. Onbekend? Schrijf "
-               "'Nog niet bekend'.", width=18, required=True),
-        Column("evaluatiemoment", "Evaluatiemoment", Kind.DATE,
-               "Wanneer wordt geëvalueerd? Een datum, 'Q1-2025', 'jaarlijks', "
-               "'december 2023, februari 2024' of 'Nog niet bekend'.", width=22, required=True),
-        Column("succesvol",
-               "Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?",
-               Kind.RICH, "Is de pilot succesvol? Zijn de vooraf gestelde doelen/resultaten "
-               "gehaald? Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=45,
-               required=True, aliases=("Pilot succesvol?",)),
-        Column("beleid",
-               "Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te passen?",
-               Kind.RICH, "Geven de resultaten aanleiding om het bestaande beleid aan te "
-               "passen? Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=45,
-               required=True,
-               aliases=("Geven de resultaten aanleiding om het bestaande beleid aan te passen?",)),
-        Column("financieel", "Leidt aanpassing van het beleid tot een financieel gevolg?",
-               Kind.RICH, "Leidt aanpassing van het beleid tot een financieel gevolg? "
-               "Nog geen antwoord? Schrijf 'Nog niet bekend'.", width=40, required=True),
-        Column("gerapporteerd", "Hoe bestuurlijk gerapporteerd?", Kind.RICH,
-               "Hoe is of wordt het bestuur geïnformeerd (raadsvoorstel, memo, "
-               "voortgangsrapportage)? Nog geen antwoord? Schrijf 'Nog niet bekend'.",
-               width=40, required=True),
-        Column("opnemen", "Opnemen in bijlage", Kind.CHOICE,
-               "Ja: komt in de bijlage. Laatste keer: komt er nog één keer in, met die "
-               "vermelding. Nee: komt er niet in.", width=16, required=True,
-               vocabulary="opnemen"),
-        Column("kop", "Kop in bijlage", Kind.TEXT,
-               "Alleen invullen als de kop van de pilotkaart (en de inhoudsopgave) anders "
-               "moet zijn dan de naam, bijvoorbeeld 'Pilot schoolontbijt' bij de naam "
-               "'Schoolontbijt'. Leeg: de naam is de kop.", width=30,
-               aliases=("Kop", "Kop pilotkaart")),
-        Column("eigenaar", "Eigenaar (intern)", Kind.TEXT,
-               "Wie houdt deze rij bij? Wordt nooit gepubliceerd.", width=20, published=False),
-        Column("bijgewerkt_op", "Bijgewerkt op (intern)", Kind.DATE,
-               "Datum van de laatste wijziging van deze rij. Wordt nooit gepubliceerd.",
-               width=16, published=False),
-        Column("opmerking", "Interne opmerking", Kind.TEXT,
-               "Opmerkingen voor collega's en de coördinator. Wordt nooit gepubliceerd.",
-               width=30, published=False),
-    ),
-)
-
-ACTIONS = TableSheet(
-    name="Acties",
-    table_name="Acties",
-    purpose="Eén rij per actie van het actieprogramma (bijvoorbeeld Sterk voor Noord). "
-    "Deze rijen vullen de statusbijlagen per opgave.",
-    name_column="activiteit",
-    columns=(
-        Column("id", "ID", Kind.ID, "Unieke code van de actie, bijvoorbeeld A-101.",
-               width=9, required=True),
-        Column("opgave", "Opgave (uitvoeringsplan)", Kind.CHOICE,
-               "Kies het uitvoeringsplan waar de actie onder valt (tabblad Lijsten).",
-               width=26, required=True, vocabulary="opgave", aliases=("Opgave",)),
-        Column("doel", "Doel", Kind.TEXT,
-               "Het doel uit het uitvoeringsplan. Acties met precies dezelfde tekst komen in "
-               "één tabel.", width=35, required=True),
-        Column("activiteit", "Activiteit", Kind.RICH, "Wat wordt er gedaan?", width=50,
-               required=True),
-        Column("resultaat", "Resultaat", Kind.RICH,
-               "Wat is er tot nu toe bereikt? Opsommingen met • of - mogen.", width=60),
-        Column("status", "Status", Kind.CHOICE,
-               "Kies de status uit de lijst. Licht toe in de volgende kolom.", width=22,
-               required=True, vocabulary="status"),
-        Column("toelichting_status", "Toelichting status", Kind.RICH,
-               "Korte toelichting bij de status, bijvoorbeeld 'Wordt voortgezet binnen LEA'.",
-               width=35),
-        Column("trekker", "Trekker/partners", Kind.TEXT,
-               "Wie trekt de actie en met welke partners? Wordt niet gepubliceerd.", width=25,
-               published=False, aliases=("Trekker", "Trekker / partners")),
-        Column("bijgewerkt_op", "Bijgewerkt op (intern)", Kind.DATE,
-               "Datum van de laatste wijziging van deze rij. Wordt nooit gepubliceerd.",
-               width=16, published=False, aliases=("Bijgewerkt op",)),
-    ),
-)
-
-VOCABULARIES: tuple[Vocabulary, ...] = (
-    Vocabulary("programma", "Programma's", "De programma's van de begroting.", (
-        "1. Onderwijs, economie en arbeidsparticipatie",
-        "2. Samen leven en ondersteunen",
-        "3. Sport en cultuur",
-        "4. Vrije tijd",
-        "5. Veiligheid",
-        "6. Duurzaamheid en mobiliteit",
-        "7. Inrichting van de stad",
-        "8. Bestuur en dienstverlening",
-    )),
-    Vocabulary("portefeuille", "Portefeuilles", "De portefeuilles van het college.", (
-        "Armoedebeleid",
-        "Dienstverlening, vastgoed en ICT",
-        "Openbare orde en Veiligheid",
-        "Ruimtelijke ordening",
-        "Wijkgericht werken",
-        "Wonen",
-        "Zorg en Welzijn",
-    )),
-    Vocabulary("opgave", "Opgaven", "De uitvoeringsplannen van het actieprogramma.", (
-        "Jeugd en onderwijs",
-        "Financiële zelfredzaamheid",
-        "Fijn en veilig wonen",
-    )),
-    _roled("status", "Statussen", "De statussen van acties; de volgorde is die van "
-           "het overzicht in de bijlage.", (
-        Role("afgerond", "Afgerond", "De actie is klaar en gaat niet mee naar de volgende "
-             "editie.", required=True, finished=True, colour="C6EFCE"),
-        Role("in_uitvoering", "In uitvoering", "De actie loopt.", colour="DDEBF7"),
-        Role("doorlopend", "Doorlopend", "De actie loopt door zonder einddatum.",
-             colour="E2EFDA"),
-        Role("uitgebreid", "Wordt uitgebreid", "De actie loopt en wordt groter.",
-             colour="FFF2CC"),
-        Role("overgedragen", "Overgedragen aan de lijn", "De actie loopt verder in de "
-             "gewone organisatie.", colour="EDE7F6"),
-        Role("niet_gestart", "Nog niet gestart", "De actie is nog niet begonnen.",
-             colour="FCE4D6"),
-        Role("gestopt", "Gestopt", "De actie is beëindigd en gaat niet mee naar de volgende "
-             "editie.", finished=True, colour="F8CBAD"),
-        Role("onbekend", "Nog niet bekend", "De status is nog niet bekend.", colour="EDEDED"),
-    )),
-    _roled("opnemen", "Opnemen in bijlage", "Of een pilot in de bijlage komt.", (
-        Role("opnemen", "Ja", "De pilot komt in de bijlage.", required=True, published=True),
-        Role("laatste_keer", "Laatste keer", "De pilot komt er nog één keer in, met die "
-             "vermelding.", required=True, published=True, last_time=True),
-        Role("niet_opnemen", "Nee", "De pilot komt niet in de bijlage.", required=True),
-    )),
-)
-
-SETTINGS: tuple[Setting, ...] = (
+#: Settings of every register, whatever its annex types; each type declares its own
+#: settings (toolkit/bijlagetypen/*.toml), which come between these and LAST_SETTINGS.
+COMMON_SETTINGS: tuple[Setting, ...] = (
     # neutral defaults: a new register carries no municipality's values (toolkit init)
     Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
             ""),
@@ -283,39 +130,35 @@ SETTINGS: tuple[Setting, ...] = (
     # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
     Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
             "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
-    Setting("bijlage_pilots_nummer", "Nummer bijlage pilots", "Het bijlagenummer van de "
-            "pilotbijlage, bijvoorbeeld 5.", "5"),
-    Setting("bijlage_pilots_titel", "Titel bijlage pilots", "De titel van de pilotbijlage.",
-            "Monitoring evaluatie pilots"),
-    Setting("inleiding", "Inleiding", "De inleidende tekst van de pilotbijlage. Alinea's "
-            "scheiden met Alt+Enter.", "", required=False, kind=Kind.RICH),
-    Setting("actieprogramma", "Naam actieprogramma", "De naam van het actieprogramma, "
-            "bijvoorbeeld 'Sterk voor Noord'.", "Actieprogramma"),
-    Setting("bijlage_acties_eerste_nummer", "Eerste nummer statusbijlagen", "Het nummer van "
-            "de eerste statusbijlage; elke volgende opgave krijgt het volgende nummer.", "2"),
-    Setting("bijlage_acties_titel", "Titel statusbijlagen", "Staat vóór de naam van de opgave, "
-            "bijvoorbeeld 'Uitvoeringsplan'.", "Uitvoeringsplan"),
-    Setting("pilot_nieuwe_pagina", "Elke pilot op een nieuwe pagina", "Ja: elke pilotkaart "
-            "begint op een nieuwe pagina. Nee (of leeg): de kaarten lopen door.", "Nee",
-            required=False),
+)
+LAST_SETTINGS: tuple[Setting, ...] = (
     Setting("sjablonen", "Map met Word-sjablonen", "Leeg: de meegeleverde sjablonen. Anders "
-            "een map met bijlage.docx en acties.docx, ten opzichte van de map van dit register "
-            "(of een volledig pad). Maak die map met 'toolkit sjablonen MAP'.", "",
-            required=False),
+            "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
+            "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
+            "pad). Maak die map met 'toolkit sjablonen MAP'.", "", required=False),
 )
 #: how a yes/no setting says yes (after normalise)
 YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 
-#: Lists whose values differ per municipality: a new register (toolkit init) leaves them
-#: empty, and an empty one never falls back to the values above (those are the example's).
-#: The other lists carry meaning the toolkit relies on and start filled.
-MUNICIPAL_VOCABULARIES = frozenset({"programma", "portefeuille", "opgave"})
 
 SETTINGS_SHEET = "Instellingen"
 LISTS_SHEET = "Lijsten"
 INSTRUCTIONS_SHEET = "Instructies"
-TABLE_SHEETS = (PILOTS, ACTIONS)
-SHEET_ORDER = (INSTRUCTIONS_SHEET, PILOTS.name, ACTIONS.name, LISTS_SHEET, SETTINGS_SHEET)
+
+from .annextypes import BUILTIN  # noqa: E402 - the declarations use the classes above
+
+#: The bundled annex types' sheets, lists and settings: the defaults for code without a
+#: register (a register's own types are register.types).
+PILOTS = BUILTIN.get("pilots").sheet
+ACTIONS = BUILTIN.get("acties").sheet
+TABLE_SHEETS = BUILTIN.sheets
+VOCABULARIES = BUILTIN.vocabularies
+SETTINGS = BUILTIN.settings
+#: Lists whose values differ per municipality ('gemeentelijk = true' in a declaration): a
+#: new register (toolkit init) leaves them empty, and an empty one never falls back to the
+#: declared values (those are the example's). The other lists carry meaning and start filled.
+MUNICIPAL_VOCABULARIES = BUILTIN.municipal
+SHEET_ORDER = (INSTRUCTIONS_SHEET, *(s.name for s in TABLE_SHEETS), LISTS_SHEET, SETTINGS_SHEET)
 
 
 def vocabulary(key: str) -> Vocabulary:
@@ -402,22 +245,22 @@ class ListRoles:
     def role(self, vocabulary_key: str, value: str) -> Role | None:
         return self.by_value.get(vocabulary_key, {}).get(normalise(value))
 
-    def published(self, value: str) -> bool:
-        """Whether a pilot with this 'Opnemen in bijlage' goes into the annex."""
-        role = self.role("opnemen", value)
+    def published(self, value: str, vocabulary: str = "opnemen") -> bool:
+        """Whether a record with this value (e.g. 'Opnemen in bijlage') goes into the annex."""
+        role = self.role(vocabulary, value)
         return role is not None and role.published
 
-    def last_time(self, value: str) -> bool:
-        role = self.role("opnemen", value)
+    def last_time(self, value: str, vocabulary: str = "opnemen") -> bool:
+        role = self.role(vocabulary, value)
         return role is not None and role.last_time
 
-    def finished(self, status: str) -> bool:
-        """Whether an action with this status is done (it leaves the next edition)."""
-        role = self.role("status", status)
+    def finished(self, status: str, vocabulary: str = "status") -> bool:
+        """Whether a record with this status is done (it leaves the next edition)."""
+        role = self.role(vocabulary, status)
         return role is not None and role.finished
 
-    def colour(self, status: str) -> str:
-        role = self.role("status", status)
+    def colour(self, status: str, vocabulary: str = "status") -> str:
+        role = self.role(vocabulary, status)
         return role.colour if role is not None and role.colour else UNLISTED_STATUS_COLOUR
 
     def values_with(self, vocabulary_key: str, **flags: bool) -> set[str]:
@@ -426,17 +269,21 @@ class ListRoles:
                 if all(getattr(role, flag) == want for flag, want in flags.items())}
 
 
-def role_by_label(vocabulary_key: str, text: str) -> Role | None:
+def role_by_label(vocabulary_key: str, text: str,
+                  vocabularies: tuple[Vocabulary, ...] | None = None) -> Role | None:
     """The declared role whose standard wording (or key) is text, after normalise."""
     folded = normalise(text)
-    for role in vocabulary(vocabulary_key).roles:
+    voc = next((v for v in vocabularies if v.key == vocabulary_key), None) \
+        if vocabularies is not None else vocabulary(vocabulary_key)
+    for role in voc.roles if voc is not None else ():
         if folded in (normalise(role.label), normalise(role.key)):
             return role
     return None
 
 
 def list_roles(lists: dict[str, list[str]] | None = None,
-               meanings: dict[str, dict[str, str]] | None = None) -> ListRoles:
+               meanings: dict[str, dict[str, str]] | None = None,
+               vocabularies: tuple[Vocabulary, ...] | None = None) -> ListRoles:
     """The roles of a register's list values.
 
     A value's role is the one its 'betekenis' cell names; with that cell empty (or no
@@ -444,7 +291,8 @@ def list_roles(lists: dict[str, list[str]] | None = None,
     that role. Anything else has no role: validate says so (betekenis-onbekend).
     """
     by_value: dict[str, dict[str, Role]] = {}
-    for voc in VOCABULARIES:
+    vocabularies = VOCABULARIES if vocabularies is None else vocabularies
+    for voc in vocabularies:
         if not voc.roles:
             continue
         given = (meanings or {}).get(voc.key, {})
@@ -452,7 +300,7 @@ def list_roles(lists: dict[str, list[str]] | None = None,
         found: dict[str, Role] = {}
         for value in values:
             said = given.get(value, "").strip()
-            role = role_by_label(voc.key, said or value)
+            role = role_by_label(voc.key, said or value, vocabularies)
             if role is not None:
                 found.setdefault(normalise(value), role)
         by_value[voc.key] = found

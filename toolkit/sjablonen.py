@@ -50,6 +50,20 @@ class TemplateChoice:
         return recorded
 
 
+def template_folder(register_path: Path | None, setting: str = "",
+                    override: Path | None = None) -> Path | None:
+    """The chosen folder of Word templates, if any: --sjablonen, else the register's
+    setting (relative to the register's folder). Whether it exists is checked later."""
+    if override is not None:
+        return Path(override)
+    if setting.strip():
+        folder = Path(setting.strip()).expanduser()
+        if not folder.is_absolute() and register_path is not None:
+            folder = register_path.parent / folder
+        return folder
+    return None
+
+
 def choose_templates(defaults: dict[str, Path], register_path: Path | None,
                      setting: str = "", override: Path | None = None,
                      needed: tuple[str, ...] = tuple(TEMPLATE_FILES)) -> TemplateChoice:
@@ -59,15 +73,10 @@ def choose_templates(defaults: dict[str, Path], register_path: Path | None,
     option to the current folder, like every path on the command line. Every kind in
     `needed` must be in a chosen folder, else TemplateError names the folder and file.
     """
-    if override is not None:
-        folder, source = Path(override), "--sjablonen"
-    elif setting.strip():
-        folder = Path(setting.strip()).expanduser()
-        if not folder.is_absolute() and register_path is not None:
-            folder = register_path.parent / folder
-        source = "instelling"
-    else:
+    folder = template_folder(register_path, setting, override)
+    if folder is None:
         return TemplateChoice(dict(defaults), "meegeleverd")
+    source = "--sjablonen" if override is not None else "instelling"
     where = ("opgegeven met --sjablonen" if source == "--sjablonen" else
              "genoemd bij 'Map met Word-sjablonen' op het tabblad Instellingen")
     default = ("Zonder --sjablonen gebruikt de toolkit de instelling of de meegeleverde "

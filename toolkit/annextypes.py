@@ -1,0 +1,352 @@
+"""Annex types as declarations: one TOML file per kind of annex.
+
+A municipality's annex is a register sheet (its columns, with labels, help texts,
+vocabularies and required-ness), lists whose values carry a meaning (published, last
+time, finished, a colour), settings, a Word template and a document name. All of that
+is declared in a file, not in Python, so that a coordinator adds an annex type (the
+Projectenrapportage, say) by writing a declaration and a template: the reader, the
+workbook, the validators, the reports, build, import, diff and new-edition loop over
+the declared types.
+
+The bundled types are the files in toolkit/bijlagetypen/. A register adds its own:
+every *.toml in its folder of Word templates (setting 'Map met Word-sjablonen' or
+--sjablonen). The keys are Dutch because coordinators write them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import TemplateError
+from .schema import Column, Kind, Role, Setting, TableSheet, Vocabulary
+
+#: how a declaration names a column's kind (the long forms are Kind's own values)
+KINDS = {"id": Kind.ID, "tekst": Kind.TEXT, "rijke tekst": Kind.RICH, "rijk": Kind.RICH,
+         "datum": Kind.DATE, "keuze": Kind.CHOICE, **{k.value: k for k in Kind}}
+#: built-in layouts in Python; any other type is laid out by the sample card in its
+#: template ({{ kaarten }} … {{ einde }}), which also overrides a built-in layout
+LAYOUTS = ("pilotkaarten", "opgaven", "kaarten")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class AnnexType:
+    """One declared kind of annex (see the module docstring)."""
+
+    key: str
+    name: str  # as users read it: "pilotbijlage"
+    plural: str  # what a count is of: "12 pilots"
+    sheet: TableSheet
+    vocabularies: tuple[Vocabulary, ...]
+    settings: tuple[Setting, ...]
+    template: str  # file name of its Word template ("bijlage.docx")
+    document: str  # the document's name, with {setting} placeholders
+    title: str  # the document's title property, with {setting} placeholders
+    layout: str
+    source: Path
+    order: int = 100
+    bundled: bool = True
+
+    @property
+    def kind(self) -> str:
+        """The template's name without .docx: how templates and tags are keyed."""
+        return Path(self.template).stem
+
+    def fill(self, pattern: str, setting: callable) -> str:  # type: ignore[valid-type]
+        """A pattern with each {setting} replaced by that setting's text (or default)."""
+        return _PLACEHOLDER.sub(lambda m: setting(m.group(1)), pattern)
+
+    def role_column(self, *flags: str) -> Column | None:
+        """The first choice column whose list has a role with one of these flags
+        (published/last_time: it decides inclusion; finished/colour: it is the status)."""
+        by_key = {v.key: v for v in self.vocabularies}
+        for col in self.sheet.columns:
+            voc = by_key.get(col.vocabulary or "")
+            if voc is not None and any(getattr(r, f) for r in voc.roles for f in flags):
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class AnnexTypes:
+    """The annex types one register (or the toolkit, by default) knows about."""
+
+    types: tuple[AnnexType, ...]
+
+    @cached_property
+    def sheets(self) -> tuple[TableSheet, ...]:
+        return tuple(t.sheet for t in self.types)
+
+    @cached_property
+    def vocabularies(self) -> tuple[Vocabulary, ...]:
+        seen: dict[str, Vocabulary] = {}
+        for t in self.types:
+            for voc in t.vocabularies:
+                seen.setdefault(voc.key, voc)
+        return tuple(seen.values())
+
+    @cached_property
+    def settings(self) -> tuple[Setting, ...]:
+        from .schema import COMMON_SETTINGS, LAST_SETTINGS
+
+        seen: dict[str, Setting] = {s.key: s for s in COMMON_SETTINGS}
+        for t in self.types:
+            for s in t.settings:
+                seen.setdefault(s.key, s)
+        for s in LAST_SETTINGS:
+            seen.setdefault(s.key, s)
+        return tuple(seen.values())
+
+    @cached_property
+    def municipal(self) -> frozenset[str]:
+        return frozenset(key for t in self.types for key in _municipal(t))
+
+    def vocabulary(self, key: str) -> Vocabulary:
+        for voc in self.vocabularies:
+            if voc.key == key:
+                return voc
+        raise KeyError(key)
+
+    def setting(self, key: str) -> Setting:
+        for s in self.settings:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def of_sheet(self, name: str) -> AnnexType:
+        for t in self.types:
+            if t.sheet.name == name:
+                return t
+        raise KeyError(name)
+
+    def get(self, key: str) -> AnnexType:
+        for t in self.types:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def with_folder(self, folder: Path | None) -> AnnexTypes:
+        """These types plus the declarations (*.toml) in a folder of Word templates."""
+        if folder is None or not folder.is_dir():
+            return self
+        extra = [load(path, bundled=False) for path in sorted(folder.glob("*.toml"))]
+        return self.plus(extra)
+
+    def plus(self, extra: list[AnnexType]) -> AnnexTypes:
+        types = list(self.types)
+        for new in extra:
+            clash = next((t for t in types if t.key == new.key
+                          or t.sheet.name.casefold() == new.sheet.name.casefold()), None)
+            if clash is not None and clash.bundled:
+                what = "sleutel" if clash.key == new.key else "tabblad"
+                raise TemplateError(
+                    f"Het bijlagetype in '{new.source.name}' heeft dezelfde {what} als het "
+                    f"meegeleverde bijlagetype '{clash.key}' ('{clash.sheet.name}'). Kies in "
+                    f"[bijlagetype] een andere sleutel en in [tabblad] een andere naam."
+                )
+            if clash is not None:
+                raise TemplateError(
+                    f"De bijlagetypen in '{clash.source.name}' en '{new.source.name}' hebben "
+                    f"dezelfde sleutel of hetzelfde tabblad. Geef elk een eigen sleutel en "
+                    f"tabblad."
+                )
+            types.append(new)
+        for t in types:
+            for voc in t.vocabularies:
+                other = next((o for o in self.vocabularies if o.key == voc.key), None)
+                if other is not None and other != voc and not t.bundled:
+                    raise TemplateError(
+                        f"Het bijlagetype in '{t.source.name}' verklaart de lijst "
+                        f"'{voc.key}' opnieuw, anders dan '{other.label}'. Geef de lijst een "
+                        f"eigen sleutel, of laat de verklaring weg en gebruik de bestaande."
+                    )
+        return AnnexTypes(tuple(sorted(types, key=lambda t: t.order)))
+
+
+def _municipal(t: AnnexType) -> set[str]:
+    return {v.key for v in t.vocabularies if v.key in _MUNICIPAL.get(t.source, ())}
+
+
+_MUNICIPAL: dict[Path, frozenset[str]] = {}
+
+
+class _Reader:
+    """Turns one parsed declaration into an AnnexType, with Dutch messages that name the
+    file and the entry, because a coordinator wrote it by hand."""
+
+    def __init__(self, path: Path, data: dict) -> None:  # type: ignore[type-arg]
+        self.path = path
+        self.data = data
+
+    def fail(self, where: str, what: str) -> TemplateError:
+        return TemplateError(f"In de verklaring '{self.path.name}' ({where}): {what}")
+
+    def table(self, name: str) -> dict:  # type: ignore[type-arg]
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}]", f"het onderdeel [{name}] ontbreekt.")
+        return value
+
+    def text(self, entry: dict, key: str, where: str, default: str | None = None) -> str:  # type: ignore[type-arg]
+        value = entry.get(key, default)
+        if value is None:
+            raise self.fail(where, f"'{key}' ontbreekt.")
+        if not isinstance(value, str):
+            raise self.fail(where, f"'{key}' moet tekst zijn (tussen aanhalingstekens).")
+        return value
+
+    def flag(self, entry: dict, key: str, where: str, default: bool = False) -> bool:  # type: ignore[type-arg]
+        value = entry.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(where, f"'{key}' moet true of false zijn.")
+        return value
+
+    def key(self, entry: dict, where: str) -> str:  # type: ignore[type-arg]
+        key = self.text(entry, "sleutel", where)
+        if not _KEY.match(key):
+            raise self.fail(where, f"de sleutel '{key}' mag alleen kleine letters, cijfers en _ "
+                            f"bevatten en begint met een letter.")
+        return key
+
+    def entries(self, name: str) -> list[dict]:  # type: ignore[type-arg]
+        value = self.data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(f"[[{name}]]", f"schrijf elk onderdeel als [[{name}]].")
+        return value
+
+    def column(self, entry: dict, index: int) -> Column:  # type: ignore[type-arg]
+        where = f"[[kolom]] nummer {index}"
+        key = self.key(entry, where)
+        where = f"[[kolom]] '{key}'"
+        kind_text = self.text(entry, "soort", where, "tekst")
+        kind = KINDS.get(kind_text.strip().casefold())
+        if kind is None:
+            raise self.fail(where, f"de soort '{kind_text}' bestaat niet; kies uit "
+                            f"{', '.join(repr(k) for k in ('id', 'tekst', 'rijke tekst', 'datum', 'keuze'))}.")
+        width = entry.get("breedte", 20)
+        if not isinstance(width, int) or not 3 <= width <= 120:
+            raise self.fail(where, "'breedte' moet een geheel getal tussen 3 en 120 zijn.")
+        aliases = entry.get("aliassen", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise self.fail(where, "'aliassen' moet een lijst met teksten zijn.")
+        vocabulary = entry.get("lijst")
+        if (kind is Kind.CHOICE) != (vocabulary is not None):
+            raise self.fail(where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); "
+                            "een andere soort niet.")
+        return Column(key, self.text(entry, "kop", where), kind,
+                      self.text(entry, "uitleg", where, ""), width,
+                      self.flag(entry, "verplicht", where),
+                      vocabulary, self.flag(entry, "gepubliceerd", where, True), tuple(aliases))
+
+    def role(self, entry: dict, where: str) -> Role:  # type: ignore[type-arg]
+        key = self.key(entry, where)
+        colour = self.text(entry, "kleur", where, "").lstrip("#").upper()
+        if colour and not re.fullmatch(r"[0-9A-F]{6}", colour):
+            raise self.fail(where, f"de kleur '{colour}' is geen kleurcode als 'C6EFCE'.")
+        return Role(key, self.text(entry, "waarde", where), self.text(entry, "uitleg", where, ""),
+                    required=self.flag(entry, "verplicht", where),
+                    published=self.flag(entry, "gepubliceerd", where),
+                    last_time=self.flag(entry, "laatste_keer", where),
+                    finished=self.flag(entry, "afgerond", where), colour=colour)
+
+    def vocabulary(self, entry: dict, index: int) -> tuple[Vocabulary, bool]:  # type: ignore[type-arg]
+        key = self.key(entry, f"[[lijst]] nummer {index}")
+        where = f"[[lijst]] '{key}'"
+        roles = tuple(self.role(r, f"{where}, betekenis {i}")
+                      for i, r in enumerate(entry.get("betekenis", []), start=1))
+        values = entry.get("waarden", [r.label for r in roles])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise self.fail(where, "'waarden' moet een lijst met teksten zijn.")
+        return (Vocabulary(key, self.text(entry, "naam", where), self.text(entry, "uitleg", where, ""),
+                           tuple(values), roles),
+                self.flag(entry, "gemeentelijk", where))
+
+    def setting(self, entry: dict, index: int) -> Setting:  # type: ignore[type-arg]
+        key = self.key(entry, f"[[instelling]] nummer {index}")
+        where = f"[[instelling]] '{key}'"
+        kind = KINDS.get(self.text(entry, "soort", where, "tekst").strip().casefold(), Kind.TEXT)
+        return Setting(key, self.text(entry, "naam", where), self.text(entry, "uitleg", where, ""),
+                       self.text(entry, "standaard", where, ""),
+                       self.flag(entry, "verplicht", where, True), kind)
+
+    def annex_type(self, bundled: bool) -> AnnexType:
+        head = self.table("bijlagetype")
+        key = self.key(head, "[bijlagetype]")
+        tab = self.table("tabblad")
+        columns = tuple(self.column(c, i) for i, c in enumerate(self.entries("kolom"), start=1))
+        keys = [c.key for c in columns]
+        double = sorted({k for k in keys if keys.count(k) > 1})
+        if double:
+            raise self.fail("[[kolom]]", f"de sleutel '{double[0]}' staat er twee keer.")
+        key_column = self.text(tab, "sleutelkolom", "[tabblad]", "id")
+        name_column = self.text(tab, "naamkolom", "[tabblad]", "naam")
+        for what, wanted in (("sleutelkolom", key_column), ("naamkolom", name_column)):
+            if wanted not in keys:
+                raise self.fail("[tabblad]", f"de {what} '{wanted}' is geen kolom; verklaar een "
+                                f"[[kolom]] met sleutel = \"{wanted}\".")
+        pairs = [self.vocabulary(v, i) for i, v in enumerate(self.entries("lijst"), start=1)]
+        vocabularies = tuple(v for v, _ in pairs)
+        declared = {v.key for v in vocabularies}
+        borrowed = {v.key: v for v in _builtin_vocabularies()}
+        for col in columns:  # a list of a bundled type may be used without declaring it
+            if col.vocabulary and col.vocabulary not in declared:
+                if col.vocabulary not in borrowed:
+                    raise self.fail(f"[[kolom]] '{col.key}'", f"de lijst '{col.vocabulary}' is "
+                                    f"niet verklaard; voeg een [[lijst]] met sleutel = "
+                                    f"\"{col.vocabulary}\" toe.")
+                vocabularies += (borrowed[col.vocabulary],)
+                declared.add(col.vocabulary)
+        sheet_name = self.text(tab, "naam", "[tabblad]")
+        layout = self.text(head, "indeling", "[bijlagetype]", "kaarten")
+        if layout not in LAYOUTS:
+            raise self.fail("[bijlagetype]", f"de indeling '{layout}' bestaat niet; kies "
+                            f"'kaarten' (de voorbeeldkaart in het Word-sjabloon).")
+        template = self.text(head, "sjabloon", "[bijlagetype]", f"{key}.docx")
+        if not template.endswith(".docx") or "/" in template or "\\" in template:
+            raise self.fail("[bijlagetype]", f"'sjabloon' is de naam van een .docx-bestand in "
+                            f"dezelfde map, niet '{template}'.")
+        order = head.get("volgorde", 100)
+        annex = AnnexType(
+            key=key, name=self.text(head, "naam", "[bijlagetype]", key),
+            plural=self.text(head, "meervoud", "[bijlagetype]", "rijen"),
+            sheet=TableSheet(sheet_name, self.text(tab, "tabel", "[tabblad]",
+                                                   re.sub(r"\W", "_", sheet_name)),
+                             self.text(tab, "uitleg", "[tabblad]", ""), columns,
+                             key_column, name_column),
+            vocabularies=vocabularies,
+            settings=tuple(self.setting(s, i)
+                           for i, s in enumerate(self.entries("instelling"), start=1)),
+            template=template,
+            document=self.text(head, "document", "[bijlagetype]", sheet_name),
+            title=self.text(head, "titel", "[bijlagetype]", sheet_name),
+            layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
+            bundled=bundled)
+        _MUNICIPAL[self.path] = frozenset(v.key for v, municipal in pairs if municipal)
+        return annex
+
+
+def _builtin_vocabularies() -> tuple[Vocabulary, ...]:
+    return BUILTIN.vocabularies if "BUILTIN" in globals() else ()
+
+
+def load(path: Path, bundled: bool = True) -> AnnexType:
+    """One declaration file; TemplateError (Dutch, naming the file) when it is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"De verklaring '{path.name}' is geen geldige TOML: {exc}. "
+                            f"Controleer aanhalingstekens en [kopjes].") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen "
+                            f"({type(exc).__name__}).") from exc
+    return _Reader(path, data).annex_type(bundled)
+
+
+BUNDLED_FOLDER = Path(__file__).resolve().parent / "bijlagetypen"
+BUILTIN = AnnexTypes(tuple(sorted((load(p) for p in sorted(BUNDLED_FOLDER.glob("*.toml"))),
+                                  key=lambda t: t.order)))
