@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +42,7 @@ class AnnexType:
     key: str
     name: str  # as users read it: "pilotbijlage"
     plural: str  # what a count is of: "12 pilots"
+    singular: str  # one row, in messages: "pilot P-7 Woonoverlast"
     sheet: TableSheet
     vocabularies: tuple[Vocabulary, ...]
     settings: tuple[Setting, ...]
@@ -51,6 +53,8 @@ class AnnexType:
     source: Path
     order: int = 100
     bundled: bool = True
+    #: the rules over several columns this type switches on (validators.SHEET_RULES)
+    rules: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -102,6 +106,16 @@ class AnnexTypes:
             seen.setdefault(s.key, s)
         return tuple(seen.values())
 
+    def settings_for(self, sheets: Collection[str] | None) -> tuple[Setting, ...]:
+        """The common settings and those of the types whose sheet is in sheets (all types
+        for None): a register with only Pilots has no Acties settings to fill in."""
+        if sheets is None:
+            return self.settings
+        present = [t for t in self.types if t.sheet.name in sheets]
+        own = {s.key for t in self.types if t not in present for s in t.settings} - \
+            {s.key for t in present for s in t.settings}
+        return tuple(s for s in self.settings if s.key not in own)
+
     @cached_property
     def municipal(self) -> frozenset[str]:
         return frozenset(key for t in self.types for key in _municipal(t))
@@ -135,6 +149,8 @@ class AnnexTypes:
         if folder is None or not folder.is_dir():
             return self
         extra = [load(path, bundled=False) for path in sorted(folder.glob("*.toml"))]
+        for annex in extra:
+            check_rules(annex)
         return self.plus(extra)
 
     def plus(self, extra: list[AnnexType]) -> AnnexTypes:
@@ -166,6 +182,26 @@ class AnnexTypes:
                         f"eigen sleutel, of laat de verklaring weg en gebruik de bestaande."
                     )
         return AnnexTypes(tuple(sorted(types, key=lambda t: t.order)))
+
+
+def check_rules(annex: AnnexType) -> None:
+    """Every rule a declaration switches on exists and finds the columns it needs."""
+    from validators import SHEET_RULES
+
+    where = f"In de verklaring '{annex.source.name}' ([bijlagetype] regels)"
+    for code in annex.rules:
+        rule = SHEET_RULES.get(code)
+        if rule is None:
+            known = ", ".join(f"'{c}'" for c in SHEET_RULES)
+            raise TemplateError(f"{where}: de regel '{code}' bestaat niet. Bekende regels: "
+                                f"{known} (zie docs/regels.md).")
+        for key, kind in rule.columns:
+            col = next((c for c in annex.sheet.columns if c.key == key), None)
+            fits = col is not None and (col.kind is kind or {col.kind, kind} <= {Kind.TEXT, Kind.RICH})
+            if not fits:
+                raise TemplateError(f"{where}: de regel '{code}' heeft een kolom '{key}' van "
+                                    f"soort '{kind.value}' nodig. Verklaar die kolom of haal "
+                                    f"de regel weg.")
 
 
 def _municipal(t: AnnexType) -> set[str]:
@@ -311,9 +347,14 @@ class _Reader:
             raise self.fail("[bijlagetype]", f"'sjabloon' is de naam van een .docx-bestand in "
                             f"dezelfde map, niet '{template}'.")
         order = head.get("volgorde", 100)
+        rules = head.get("regels", [])
+        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise self.fail("[bijlagetype]", "'regels' moet een lijst met regelcodes zijn, "
+                            "zoals [\"start-na-eind\"].")
         annex = AnnexType(
             key=key, name=self.text(head, "naam", "[bijlagetype]", key),
             plural=self.text(head, "meervoud", "[bijlagetype]", "rijen"),
+            singular=self.text(head, "enkelvoud", "[bijlagetype]", "rij"),
             sheet=TableSheet(sheet_name, self.text(tab, "tabel", "[tabblad]",
                                                    re.sub(r"\W", "_", sheet_name)),
                              self.text(tab, "uitleg", "[tabblad]", ""), columns,
@@ -325,7 +366,7 @@ class _Reader:
             document=self.text(head, "document", "[bijlagetype]", sheet_name),
             title=self.text(head, "titel", "[bijlagetype]", sheet_name),
             layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
-            bundled=bundled)
+            bundled=bundled, rules=tuple(rules))
         _MUNICIPAL[self.path] = frozenset(v.key for v, municipal in pairs if municipal)
         return annex
 

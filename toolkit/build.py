@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from . import __version__, schema
+from .annextypes import AnnexType
 from .bundled import bundled
 from .cards import (
     action_contents,
@@ -44,8 +45,12 @@ from .output import (
     refuse_open_documents,
     shown,
 )
-from .register import Register
+from .publishing import Heading
+from .register import Record, Register
 from .validate import ValidationResult, resolve_peildatum, validate_register
+
+if TYPE_CHECKING:
+    from .sample import Sample
 
 PILOT_TEMPLATE = bundled("templates", "bijlage.docx")
 ACTIONS_TEMPLATE = bundled("templates", "acties.docx")
@@ -78,12 +83,26 @@ TAGS: tuple[Tag, ...] = (
     Tag("pilotkaarten", "Alle pilotkaarten, in de volgorde van het register.", block=True),
     Tag("opgaven", "Per opgave een bijlage met statusoverzicht en tabellen per doel.",
         block=True),
+    Tag("kaarten", "Staat niet zelf in het sjabloon: de voorbeeldkaart tussen {{ kaarten }} "
+        "en {{ einde }} (of de voorbeeldrij tussen {{ rijen }} en {{ einde }}) wordt per rij "
+        "van het tabblad herhaald; zie 'Een eigen kaart'.", block=True),
+    Tag("aantal", "Aantal rijen in de bijlage (eigen bijlagetypen)."),
 )
+#: the tags of the bundled types' templates; an annex type of a coordinator's own gets
+#: the common tags, a tag per setting it declares, {{ aantal }} and its block (template_tags)
 TEMPLATE_TAGS = {
-    "bijlage": {t.name for t in TAGS if t.name != "opgaven"},
+    "bijlage": {t.name for t in TAGS if t.name not in ("opgaven", "aantal")},
     "acties": {t.name for t in TAGS if t.name not in ("pilotkaarten", "inleiding",
-                                                        "wijzigingen")},
+                                                        "wijzigingen", "aantal")},
 }
+COMMON_TAGS = ("gemeente", "editie", "peildatum")
+
+
+def template_tags(annex: AnnexType) -> set[str]:
+    """The tags an annex type's template may use."""
+    if annex.kind in TEMPLATE_TAGS and annex.bundled:
+        return TEMPLATE_TAGS[annex.kind]
+    return {*COMMON_TAGS, "aantal", "kaarten", *(s.key for s in annex.settings)}
 
 
 @dataclass
@@ -219,9 +238,11 @@ def _sandbox():  # type: ignore[no-untyped-def]
 
 
 def render_template(
-    template: Path, kind: str, context: dict[str, str],
+    template: Path, kind: str | set[str], context: dict[str, str],
     blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
     stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
+    sample: Callable[[Sample], tuple[Callable[[dict], Iterable[str]],
+                                     Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
@@ -240,8 +261,20 @@ def render_template(
     if not template.exists():
         raise TemplateError(f"Het Word-sjabloon '{template}' ontbreekt.")
     check_template_file(template)
+    allowed = TEMPLATE_TAGS[kind] if isinstance(kind, str) else kind
+    source, found = cut_sample_from(template)
+    if found is not None:
+        if sample is None:
+            raise TemplateError(
+                f"Het Word-sjabloon '{template.name}' heeft een voorbeeldkaart "
+                f"({{{{ {found.kind} }}}} … {{{{ einde }}}}), maar dit bijlagetype maakt geen "
+                f"kaarten. Haal de voorbeeldkaart weg.")
+        make, list_contents = sample(found)
+        blocks = {**blocks, "kaarten": make}
+        contents = {**(contents or {}), "kaarten": list_contents}
+        allowed = allowed | {"kaarten"}
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(source)
         env = _sandbox()
         used = tpl.get_undeclared_template_variables(env)
     except TemplateError:
@@ -251,14 +284,15 @@ def render_template(
             f"Het Word-sjabloon '{template.name}' kan niet worden gelezen ({exc}). Controleer "
             f"de tags: elke tag staat tussen {{{{ en }}}}."
         ) from exc
-    unknown = sorted(used - TEMPLATE_TAGS[kind])
+    unknown = sorted(used - allowed)
     if unknown:
         names = ", ".join(f"'{{{{ {u} }}}}'" for u in unknown)
         raise TemplateError(
             f"Het Word-sjabloon '{template.name}' gebruikt onbekende tags: {names}. "
-            f"Toegestaan zijn: {', '.join(sorted(TEMPLATE_TAGS[kind]))} (zie docs/sjablonen.md)."
+            f"Toegestaan zijn: {', '.join(sorted(allowed))} (zie docs/sjablonen.md)."
         )
     nonce = secrets.token_hex(8)
+    blocks = {name: make for name, make in blocks.items() if name in used}
     markers = {name: _marker(name, nonce) for name in blocks}
     values = {**context, **markers}
     try:
@@ -435,14 +469,104 @@ def _safe_name(text: str) -> str:
     return name
 
 
-def document_names(register: Register) -> tuple[str, str]:
+def _setting_or_default(register: Register) -> Callable[[str], str]:
+    def value(key: str) -> str:
+        text = register.setting_text(key).strip()
+        if text:
+            return text
+        try:
+            return register.types.setting(key).default
+        except KeyError:
+            return ""
+
+    return value
+
+
+def document_name(register: Register, annex: AnnexType) -> str:
+    """The annex's file name: its declaration's pattern, then " - editie"."""
     editie = register.setting_text("editie")
-    number = register.setting_text("bijlage_pilots_nummer")
-    title = register.setting_text("bijlage_pilots_titel") or "Monitoring evaluatie pilots"
-    programme = register.setting_text("actieprogramma") or "actieprogramma"
     suffix = f" - {editie}" if editie else ""
-    return (_safe_name(f"Bijlage {number} {title}{suffix}") + ".docx",
-            _safe_name(f"Bijlagen {programme}{suffix}") + ".docx")
+    return _safe_name(annex.fill(annex.document, _setting_or_default(register)) + suffix) + ".docx"
+
+
+def document_names(register: Register) -> tuple[str, ...]:
+    """The file names of every annex type the register knows, in declaration order."""
+    return tuple(document_name(register, annex) for annex in register.types.types)
+
+
+def annexes_to_build(register: Register) -> list[AnnexType]:
+    """The annex types whose sheet the register has (the status annexes only with rows:
+    an empty Acties sheet gives no annex of empty tables)."""
+    return [annex for annex in register.types.types if annex.sheet.name in register.sheets
+            and (annex.layout != "opgaven" or register.records(annex.sheet))]
+
+
+def bundled_template(annex: AnnexType) -> Path:
+    """The template a type uses without a chosen folder: bundled, or beside its declaration."""
+    if not annex.bundled:
+        return annex.source.parent / annex.template
+    known = {"bijlage.docx": PILOT_TEMPLATE, "acties.docx": ACTIONS_TEMPLATE}
+    return known.get(annex.template) or bundled("templates", annex.template)
+
+
+def cut_sample_from(template: Path) -> tuple[Path | io.BytesIO, Sample | None]:
+    """The template with its sample card replaced by the {{ kaarten }} block tag, and the
+    compiled sample; the template itself when it has none."""
+    with zipfile.ZipFile(template) as archive:
+        xml = archive.read("word/document.xml")
+        if b"einde" not in xml:  # no sample: nothing to cut (the common case, fast)
+            return template, None
+        from .sample import cut_sample
+
+        cut, found = cut_sample(xml, "<w:p><w:r><w:t>{{ kaarten }}</w:t></w:r></w:p>")
+        if found is None:
+            return template, None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in archive.infolist():
+                target.writestr(item, cut if item.filename == "word/document.xml"
+                                else archive.read(item.filename))
+    out.seek(0)
+    return out, found
+
+
+def _card_bookmark(index: int) -> tuple[int, str]:
+    return 4_000_000 + index, f"_TocKaart{index + 1}"
+
+
+def sample_blocks(annex: AnnexType, records: list[Record], template: str
+                  ) -> Callable[[Sample], tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
+                                                Callable[[], list[Heading]]]]:
+    """How the sample card of a template becomes the {{ kaarten }} block: checked against
+    the type's published columns, then filled once per record."""
+    from .richtext import plain_line
+
+    columns = [c for c in annex.sheet.columns if c.published]
+    rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
+
+    def values(record: Record) -> dict[str, object]:
+        return {c.key: (record.values.get(c.key) if c.key in rich else record.text(c.key))
+                for c in columns}
+
+    def use(found: Sample) -> tuple[Callable[[dict], Iterable[str]], Callable[[], list[Heading]]]:  # type: ignore[type-arg]
+        found.check({c.key: c.label for c in columns}, template)
+
+        def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
+            yield found.table_start()
+            for index, record in enumerate(records):
+                yield found.render(values(record), styles, _card_bookmark(index)
+                                   if found.heading_field else None)
+            yield found.table_end()
+
+        def contents() -> list[Heading]:
+            if not found.heading_field:
+                return []
+            return [Heading(1, plain_line(record.text(found.heading_field)), _card_bookmark(i))
+                    for i, record in enumerate(records)]
+
+        return body, contents
+
+    return use
 
 
 def build_documents(
@@ -450,43 +574,37 @@ def build_documents(
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
     parallel: bool | None = None, templates: Path | None = None, use_setting: bool = True,
 ) -> BuildResult:
-    """Validate, and without errors write both annexes and a manifest into out_dir.
+    """Validate, and without errors write every annex and a manifest into out_dir.
 
+    One annex per declared annex type whose sheet the register has (annextypes).
     templates (--sjablonen) is a folder with the Word templates; without it the
     register's setting 'Map met Word-sjablonen' (unless use_setting is False: the web
     app has the register without its folder), else the bundled ones (sjablonen.py).
 
     With the previous edition's register, new pilots are marked and the {{ wijzigingen }}
-    tag gets an overview of what changed. In parallel (where the OS can fork), both
+    tag gets an overview of what changed. In parallel (where the OS can fork), the
     annexes are made by helper processes while this process validates, so a build uses
     both cores; nothing is written before validation has passed. parallel=None decides
     by size (PARALLEL_FROM_ROWS), True and False force it.
     """
     from .parallel import Background, frozen_heap
     from .report import write_reports
-    from .sjablonen import TEMPLATE_FILES, choose_templates
+    from .sjablonen import choose_templates
 
-    # an annex whose sheet the register lacks (or an empty Acties sheet) is not built
-    needed = tuple(kind for kind, wanted in (("bijlage", schema.PILOTS.name in register.sheets),
-                                             ("acties", bool(register.actions))) if wanted)
-    choice = choose_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE},
+    present = annexes_to_build(register)
+    choice = choose_templates({a.kind: bundled_template(a) for a in present},
                               register.path,
                               register.setting_text("sjablonen") if use_setting else "",
-                              templates, needed)
+                              templates, tuple(a.kind for a in present),
+                              {a.kind: a.template for a in present})
     if choice.folder is not None:
         progress(f"Sjablonen: {choice.describe()}.")
     peil, _ = resolve_peildatum(register, peildatum)
     stamp = datetime(peil.year, peil.month, peil.day) if peil else datetime(2000, 1, 1)
     context = _context(register, peil)
     author = f"Gemeente {context['gemeente']}".strip()
+    setting = _setting_or_default(register)
 
-    def render(template: Path, kind: str, blocks: dict, title: str,  # type: ignore[type-arg]
-               contents: dict) -> bytes:  # type: ignore[type-arg]
-        return render_template(template, kind, context, blocks, {
-            "title": title, "subject": f"{context['gemeente']} · {context['editie']}",
-            "author": author}, stamp, contents)
-
-    pilots = published_pilots(register)
     changes = None
     if previous is not None:
         from .diff import compare
@@ -496,26 +614,44 @@ def build_documents(
                                              if changes else []) if c.new)
     new_page = schema.normalise(register.setting_text("pilot_nieuwe_pagina")) in schema.YES
     if parallel is None:
-        parallel = len(register.pilots) + len(register.actions) >= PARALLEL_FROM_ROWS
-    with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
-        # Both annexes are made on their own cores while this process validates; they are
-        # written only once validation has passed.
-        documents = []
-        if "bijlage" in needed:
-            documents.append(Background(lambda: render(choice.paths["bijlage"], "bijlage", {
+        parallel = sum(len(rows) for rows in register.tables.values()) >= PARALLEL_FROM_ROWS
+
+    def make(annex: AnnexType) -> bytes:
+        """One annex: the blocks of its built-in layout, or its template's sample card."""
+        records = register.published(annex)
+        blocks: dict[str, Callable[[dict], Iterable[str]]] = {}  # type: ignore[type-arg]
+        contents: dict[str, Callable[[], Iterable]] = {}  # type: ignore[type-arg]
+        values = dict(context)
+        if annex.layout == "pilotkaarten":
+            blocks = {
                 "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
                 "wijzigingen": lambda st: changes_xml(changes, st),
-                "pilotkaarten": lambda st: pilot_cards_xml(pilots, st, new_rows, new_page,
-                                                          register.roles),
-            }, f"Bijlage {context['bijlage_nummer']}. {context['titel']}", {
-                "wijzigingen": lambda: changes_contents(changes),
-                "pilotkaarten": lambda: pilot_contents(pilots),
-            }), enabled=parallel))
-        if "acties" in needed:
-            documents.append(Background(lambda: render(
-                choice.paths["acties"], "acties", {"opgaven": lambda st: action_sections_xml(register, st)},
-                f"{context['actieprogramma']}: statusbijlagen",
-                {"opgaven": lambda: action_contents(register)}), enabled=parallel))
+                "pilotkaarten": lambda st: pilot_cards_xml(records, st, new_rows, new_page,
+                                                          register.roles)}
+            contents = {"wijzigingen": lambda: changes_contents(changes),
+                        "pilotkaarten": lambda: pilot_contents(records)}
+        elif annex.layout == "opgaven":
+            blocks = {"opgaven": lambda st: action_sections_xml(register, st)}
+            contents = {"opgaven": lambda: action_contents(register)}
+        else:
+            values.update({s.key: register.setting_text(s.key) for s in annex.settings
+                           if s.kind is not schema.Kind.RICH})
+            values["aantal"] = str(len(records))
+            for s in annex.settings:
+                if s.kind is schema.Kind.RICH:
+                    blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
+        path = choice.paths[annex.kind]
+        return render_template(path, template_tags(annex), values, blocks, {
+            "title": annex.fill(annex.title, setting),
+            "subject": f"{context['gemeente']} · {context['editie']}",
+            "author": author}, stamp, contents,
+            sample=sample_blocks(annex, records, path.name))
+
+    with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
+        # The annexes are made on their own cores while this process validates; they are
+        # written only once validation has passed.
+        documents = [Background(lambda annex=annex: make(annex), enabled=parallel)
+                     for annex in present]
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
@@ -525,11 +661,8 @@ def build_documents(
             progress(f"Validatie: {summary(validation.counts)}.")
             if validation.errors:
                 return result
-            name_of = dict(zip(("bijlage", "acties"), document_names(register), strict=True))
-            count_of = {"bijlage": f"{len(pilots)} pilots",
-                        "acties": f"{len(register.actions)} acties"}
-            names = [name_of[kind] for kind in needed]
-            counts = [count_of[kind] for kind in needed]
+            names = [document_name(register, annex) for annex in present]
+            counts = [f"{len(register.published(annex))} {annex.plural}" for annex in present]
             refuse_open_documents([out_dir / name for name in names])
             recorded = _recorded_hashes(out_dir)
             for name, digests in pending_from_killed_build(out_dir).items():
@@ -548,7 +681,7 @@ def build_documents(
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
-            used = {TEMPLATE_FILES[kind]: choice.paths[kind] for kind in needed}
+            used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(register, validation, result.documents, out_dir,
                                               choice.manifest(used))
         finally:

@@ -414,5 +414,4 @@ def municipality(text: str) -> str:
 def published_pilots(register: Register) -> list[Record]:
     """Pilots whose 'Opnemen in bijlage' means published (Ja, Laatste keer or the
     coordinator's own wording for them), in register order (a stable order)."""
-    roles = register.roles
-    return [p for p in register.pilots if roles.published(p.text("opnemen"))]
+    return register.published(register.types.get("pilots"))

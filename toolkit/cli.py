@@ -382,7 +382,7 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"Nieuw register: {result.path}")
-    click.echo(f"Meegenomen: {result.kept_pilots} pilots en {result.kept_actions} acties.")
+    click.echo(f"Meegenomen: {result.kept_text()}.")
     for line in result.removed:
         click.echo(f"  verwijderd: {line}")
     for line in result.copied:

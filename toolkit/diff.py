@@ -79,6 +79,16 @@ class DiffResult:
     def warnings(self) -> list[Change]:
         return [c for c in self.changes if c.warning]
 
+    @property
+    def sheets(self) -> tuple[TableSheet, ...]:
+        """The declared table sheets either edition has, in declaration order."""
+        seen: dict[str, TableSheet] = {}
+        for register in (self.new, self.old):
+            for sheet in register.table_sheets:
+                seen.setdefault(sheet.name, sheet)
+        order = [s.name for s in self.new.types.sheets] + [s.name for s in self.old.types.sheets]
+        return tuple(sorted(seen.values(), key=lambda s: order.index(s.name)))
+
     def counts(self, sheet: str) -> dict[str, int]:
         return {kind: len(self.of(kind, sheet))
                 for kind in ("nieuw", "vervallen", "gewijzigd", "ongewijzigd")}
@@ -175,28 +185,37 @@ def compare_records(old: Record, new: Record) -> list[FieldChange]:
 def compare(old: Register, new: Register) -> DiffResult:
     """Every pilot and action of both editions: new, dropped, changed or unchanged."""
     result = DiffResult(old, new)
-    for sheet in schema.TABLE_SHEETS:
-        for before, after, how in match_records(old.records(sheet), new.records(sheet)):
+    for sheet in result.sheets:
+        try:
+            annex = old.types.of_sheet(sheet.name)
+        except KeyError:
+            annex = new.types.of_sheet(sheet.name)
+        last = annex.role_column("last_time")
+        last_label = schema.standard_value(last.vocabulary, last_time=True,
+                                           vocabularies=annex.vocabularies) if last else ""
+        for before, after, how in match_records(old.tables.get(sheet.name, []),
+                                                new.tables.get(sheet.name, [])):
             if before is None:
                 result.changes.append(Change("nieuw", sheet.name, None, after))
             elif after is None:
                 change = Change("vervallen", sheet.name, before, None)
-                if sheet is schema.PILOTS and \
-                        not old.roles.last_time(before.text("opnemen")):
-                    change.warning = ("Vervallen zonder dat de pilot in de vorige editie op "
-                                      "'Laatste keer' stond.")
+                if last is not None and not old.roles.last_time(before.text(last.key),
+                                                                last.vocabulary or ""):
+                    change.warning = ("Vervallen zonder dat de rij in de vorige editie op "
+                                      f"'{last_label}' stond.")
                 result.changes.append(change)
             else:
                 fields = compare_records(before, after)
                 change = Change("gewijzigd" if fields else "ongewijzigd", sheet.name, before,
                                 after, how, fields)
                 changed = {f.key for f in fields}
-                if sheet is schema.PILOTS and "naam" not in changed and \
+                if sheet.name_column not in changed and \
                         len(changed & set(SLIP_FIELDS)) >= SLIP_THRESHOLD:
                     change.warning = ("De naam bleef gelijk, maar omschrijving, doel, portefeuille "
                                       "en data veranderden tegelijk: is hier een andere pilot over "
                                       "een oude rij geschreven?")
                 result.changes.append(change)
     order = {"gewijzigd": 0, "nieuw": 1, "vervallen": 2, "ongewijzigd": 3}
-    result.changes.sort(key=lambda c: (c.sheet != schema.PILOTS.name, order[c.kind]))
+    sheets = [s.name for s in result.sheets]
+    result.changes.sort(key=lambda c: (sheets.index(c.sheet), order[c.kind]))
     return result

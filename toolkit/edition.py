@@ -14,17 +14,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import schema
+from .annextypes import BUILTIN, AnnexTypes
 from .register import HEADER_SEARCH_ROWS, read_register
 from .workbook import CutValue, extra_key
 
-_KNOWN_SHEETS = {schema.normalise(name) for name in schema.SHEET_ORDER}
+_OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_SHEET)
 
 
 @dataclass
 class EditionResult:
     path: Path
-    kept_pilots: int = 0
-    kept_actions: int = 0
+    #: rows taken along, per annex type (its plural: "pilots", "acties")
+    kept: dict[str, int] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     #: columns a coordinator added, copied along (one line per sheet)
     copied: list[str] = field(default_factory=list)
@@ -32,6 +33,18 @@ class EditionResult:
     warnings: list[str] = field(default_factory=list)
     #: the whole texts of cut cells, written beside the new register
     cut_file: Path | None = None
+
+
+    @property
+    def kept_pilots(self) -> int:
+        return self.kept.get("pilots", 0)
+
+    @property
+    def kept_actions(self) -> int:
+        return self.kept.get("acties", 0)
+
+    def kept_text(self) -> str:
+        return " en ".join(f"{n} {what}" for what, n in self.kept.items()) or "niets"
 
 
 @dataclass
@@ -56,7 +69,7 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _added_columns(path: Path) -> tuple[dict[str, _Added], list[str]]:
+def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _Added], list[str]]:
     """Columns the schema does not declare on Pilots and Acties, and sheets it does not know.
 
     Read separately (openpyxl, read-only, as the careful reader does) because the
@@ -69,8 +82,9 @@ def _added_columns(path: Path) -> tuple[dict[str, _Added], list[str]]:
         warnings.simplefilter("ignore")
         workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        others = [t for t in workbook.sheetnames if schema.normalise(t) not in _KNOWN_SHEETS]
-        for sheet in schema.TABLE_SHEETS:
+        known = {schema.normalise(n) for n in (*_OTHER_SHEETS, *(s.name for s in types.sheets))}
+        others = [t for t in workbook.sheetnames if schema.normalise(t) not in known]
+        for sheet in types.sheets:
             title = next((t for t in workbook.sheetnames
                           if schema.normalise(t) == schema.normalise(sheet.name)), None)
             if title is None:
@@ -78,20 +92,20 @@ def _added_columns(path: Path) -> tuple[dict[str, _Added], list[str]]:
             ws = workbook[title]
             ws.reset_dimensions()
             added[sheet.name] = _sheet_added(ws, sheet)
-        others += _unknown_entries(workbook)
+        others += _unknown_entries(workbook, types)
     finally:
         workbook.close()
     return added, others
 
 
-def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
+def _unknown_entries(workbook, types: AnnexTypes = BUILTIN) -> list[str]:  # type: ignore[no-untyped-def]
     """Settings rows and list columns the schema does not declare: the new register has
     only the declared ones, so each is named."""
     found: list[str] = []
     titles = {schema.normalise(t): t for t in workbook.sheetnames}
     settings = titles.get(schema.normalise(schema.SETTINGS_SHEET))
     if settings:
-        known = {schema.normalise(s.label) for s in schema.SETTINGS} | {"instelling"}
+        known = {schema.normalise(s.label) for s in types.settings} | {"instelling"}
         ws = workbook[settings]
         ws.reset_dimensions()
         for row in ws.iter_rows(max_col=2, values_only=True):
@@ -101,7 +115,7 @@ def _unknown_entries(workbook) -> list[str]:  # type: ignore[no-untyped-def]
                 found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
     lists = titles.get(schema.normalise(schema.LISTS_SHEET))
     if lists:
-        known = {schema.normalise(n) for v in schema.VOCABULARIES
+        known = {schema.normalise(n) for v in types.vocabularies
                  for n in (v.label, v.key, *([v.role_label] if v.roles else []))}
         ws = workbook[lists]
         ws.reset_dimensions()
@@ -186,7 +200,7 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
     check_new_register(new)
     register = read_register(old)
     try:
-        added, other_sheets = _added_columns(old)
+        added, other_sheets = _added_columns(old, register.types)
     except Exception:  # noqa: BLE001 - the register reader already judged the file
         added, other_sheets = {}, []
     result = EditionResult(new)
@@ -195,27 +209,30 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
         result.warnings.append(f"{what} gaat niet mee: het nieuwe register heeft alleen wat "
                                f"het sjabloon kent. Neem het zo nodig met de hand over.")
     record_rows: dict[str, set[int]] = {}
-    pilots = []
-    pilot_extra = added.get(schema.PILOTS.name, _Added())
+    tables: dict[str, list[dict[str, object]]] = {}
     roles = register.roles  # the coordinator's own wording keeps its meaning
-    for pilot in register.pilots:
-        if roles.last_time(pilot.text("opnemen")):
-            result.removed.append(f"pilot {pilot.text('id')} {pilot.text('naam')} "
-                                  f"(laatste keer gerapporteerd)")
-        else:
-            pilots.append({**pilot.values, **pilot_extra.values.get(pilot.row, {})})
-        record_rows.setdefault(schema.PILOTS.name, set()).add(pilot.row)
-    actions = []
-    action_extra = added.get(schema.ACTIONS.name, _Added())
-    for action in register.actions:
-        if roles.finished(action.text("status")):
-            first_line = action.text("activiteit").splitlines()[0][:60] if \
-                action.text("activiteit") else ""
-            result.removed.append(f"actie {action.text('id')} {first_line} "
-                                  f"({action.text('status')})")
-        else:
-            actions.append({**action.values, **action_extra.values.get(action.row, {})})
-        record_rows.setdefault(schema.ACTIONS.name, set()).add(action.row)
+    for annex in register.types.types:
+        sheet = annex.sheet
+        if sheet.name not in register.sheets:
+            continue
+        extra = added.get(sheet.name, _Added())
+        last = annex.role_column("last_time")
+        status = annex.role_column("finished")
+        kept = tables.setdefault(sheet.name, [])
+        for record in register.records(sheet):
+            name = record.text(sheet.name_column)
+            first_line = name.splitlines()[0][:60] if name else ""
+            if last is not None and roles.last_time(record.text(last.key), last.vocabulary or ""):
+                result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
+                                      f"{first_line} (laatste keer gerapporteerd)")
+            elif status is not None and roles.finished(record.text(status.key),
+                                                       status.vocabulary or ""):
+                result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
+                                      f"{first_line} ({record.text(status.key)})")
+            else:
+                kept.append({**record.values, **extra.values.get(record.row, {})})
+            record_rows.setdefault(sheet.name, set()).add(record.row)
+        result.kept[annex.plural] = len(kept)
     for sheet_name, extra in added.items():
         if extra.headers:
             names = ", ".join(f"'{h}'" if h else "(zonder kop)" for h in extra.headers)
@@ -231,12 +248,11 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
     settings["editie"] = editie
     if peildatum is not None:
         settings["peildatum"] = peildatum
-    result.kept_pilots, result.kept_actions = len(pilots), len(actions)
     columns = {name: extra.headers for name, extra in added.items() if extra.headers}
     cuts: list[CutValue] = []
-    atomic_write(new, lambda tmp: write_register(tmp, pilots, actions, settings, register.lists,
-                                                 columns, cuts, register.meanings),
-                 protect=(old,))
+    atomic_write(new, lambda tmp: write_register(
+        tmp, (), (), settings, register.lists, columns, cuts, register.meanings,
+        sheets=register.sheets, tables=tables, types=register.types), protect=(old,))
     if cuts:
         result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
                                             cut_report(cuts))

@@ -27,7 +27,7 @@ from .errors import RegisterStructureError, RegisterUnreadable, TemplateError
 from .filecheck import check_register_file
 from .output import office_lock
 from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
-from .annextypes import BUILTIN, AnnexTypes
+from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
 
@@ -135,6 +135,17 @@ class Register:
         if sheet not in self.types.sheets:
             raise KeyError(f"Het register kent geen tabblad '{sheet.name}'.")
         return self.tables.setdefault(sheet.name, [])
+
+    def published(self, annex: AnnexType) -> list[Record]:
+        """The rows of an annex type that go into its annex: those whose value in the
+        column with the 'published' meaning (Opnemen in bijlage) says so; every row
+        when the type has no such column."""
+        records = self.tables.get(annex.sheet.name, [])
+        column = annex.role_column("published", "last_time")
+        if column is None:
+            return records
+        roles, key, voc = self.roles, column.key, column.vocabulary or ""
+        return [r for r in records if roles.published(r.text(key), voc)]
 
     @property
     def roles(self) -> schema.ListRoles:
@@ -336,8 +347,11 @@ def _read_lists(rows: Rows, types: AnnexTypes = BUILTIN
     meanings = {key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
                 for key, rows in rows_of.items()}
     for voc in types.vocabularies:
-        if voc.key in types.municipal and voc.key in lists:
-            continue  # an empty list of the municipality's own stays empty (lijst-leeg)
+        if voc.key in types.municipal:
+            # a list of the municipality's own never takes the declared (example) values:
+            # empty or absent, it stays empty (lijst-leeg)
+            lists.setdefault(voc.key, [])
+            continue
         if not lists.get(voc.key):
             lists[voc.key] = list(voc.values)
             cells.pop(voc.key, None)

@@ -311,9 +311,12 @@ def list_roles(lists: dict[str, list[str]] | None = None,
 DEFAULT_ROLES = list_roles()
 
 
-def standard_value(vocabulary_key: str, **flags: bool) -> str:
+def standard_value(vocabulary_key: str, vocabularies: tuple[Vocabulary, ...] | None = None,
+                   **flags: bool) -> str:
     """The standard wording of the first role with these flags (e.g. last_time=True)."""
-    for role in vocabulary(vocabulary_key).roles:
+    voc = next(v for v in vocabularies if v.key == vocabulary_key) \
+        if vocabularies is not None else vocabulary(vocabulary_key)
+    for role in voc.roles:
         if all(getattr(role, flag) == want for flag, want in flags.items()):
             return role.label
     raise KeyError(flags)

@@ -66,7 +66,8 @@ def template_folder(register_path: Path | None, setting: str = "",
 
 def choose_templates(defaults: dict[str, Path], register_path: Path | None,
                      setting: str = "", override: Path | None = None,
-                     needed: tuple[str, ...] = tuple(TEMPLATE_FILES)) -> TemplateChoice:
+                     needed: tuple[str, ...] = tuple(TEMPLATE_FILES),
+                     files: dict[str, str] | None = None) -> TemplateChoice:
     """The templates for one build: --sjablonen, else the register's setting, else bundled.
 
     The setting is relative to the register's folder (an absolute path is allowed); the
@@ -88,8 +89,9 @@ def choose_templates(defaults: dict[str, Path], register_path: Path | None,
             f"De map met Word-sjablonen '{shown(folder)}' ({where}) {what}. Maak de map met "
             f"'toolkit sjablonen {shown(folder)}', of pas de map aan. {default}"
         )
-    paths = {kind: folder / TEMPLATE_FILES[kind] for kind in defaults}
-    missing = [TEMPLATE_FILES[kind] for kind in needed if not paths[kind].is_file()]
+    files = {**TEMPLATE_FILES, **(files or {})}
+    paths = {kind: folder / files[kind] for kind in defaults}
+    missing = [files[kind] for kind in needed if not paths[kind].is_file()]
     if missing:
         names = " en ".join(f"'{name}'" for name in missing)
         raise TemplateError(

@@ -106,7 +106,7 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
 def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | None) -> list[Finding]:
     import pandera.pandas as pa
 
-    from validators import actions_schema, pilots_schema, sheet_frame
+    from validators import sheet_frame, table_schema
     from validators.schemas import ANCHORS
 
     records = register.records(sheet)
@@ -118,8 +118,8 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
     previous = {row: rows[i - 1] if i else None for i, row in enumerate(rows)}
     frame = sheet_frame(records, sheet)
     lists = {k: list(v) for k, v in register.lists.items()}
-    checker = pilots_schema(lists, peildatum, register.roles) if sheet is schema.PILOTS \
-        else actions_schema(lists)
+    annex = register.types.of_sheet(sheet.name)
+    checker = table_schema(sheet, lists, peildatum, register.roles, annex.rules)
     try:
         checker.validate(frame, lazy=True)
         return empty_lists
@@ -144,10 +144,10 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
         findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
                                      detail, record_label(record)))
     continuation = {f.row for f in findings if f.code == "vervolgrij"}
+    # a continuation row's empty Activiteit and Status are said once, as vervolgrij
+    blank = {sheet.column(k).label for k in schema.CONTINUATION_BLANK if k in sheet._by_key}
     return empty_lists + [f for f in findings
-            if not (f.row in continuation and f.code == "verplicht-leeg"
-                    and f.label in (schema.ACTIONS.column("activiteit").label,
-                                    schema.ACTIONS.column("status").label))]
+            if not (f.row in continuation and f.code == "verplicht-leeg" and f.label in blank)]
 
 
 def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> list[Finding]:
@@ -157,7 +157,7 @@ def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> li
     findings = []
     for col in sheet.columns:
         if col.vocabulary and not register.lists.get(col.vocabulary):
-            voc = schema.vocabulary(col.vocabulary)
+            voc = register.types.vocabulary(col.vocabulary)
             where = f"{rows} {'rij' if rows == 1 else 'rijen'} op het tabblad {sheet.name}"
             findings.append(make_finding("lijst-leeg", schema.LISTS_SHEET, None, "", voc.label,
                                          col.label, where, f"{sheet.name}: {col.label}"))
@@ -168,7 +168,7 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
     findings = []
     facts = register.facts.get(schema.SETTINGS_SHEET)
     uncalculated = facts.uncalculated if facts else set()
-    for s in schema.SETTINGS:
+    for s in register.types.settings_for(register.sheets):
         row = register.setting_rows.get(s.key)
         if row and f"B{row}" in uncalculated:  # a formula, not an empty setting
             findings.append(make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row,
@@ -199,16 +199,16 @@ _NUMBER_SETTINGS = ("bijlage_pilots_nummer", "bijlage_acties_eerste_nummer")
 
 def _publishing_settings_findings(register: Register) -> list[Finding]:
     """Settings that would give a wrong or broken annex: numbers, lengths, 'Gemeente'."""
-    from .cards import annex_number, municipality, published_pilots
+    from .cards import annex_number, municipality
 
     findings = []
 
     def add(code: str, key: str, value: object, detail: str = "") -> None:
         row = register.setting_rows.get(key)
         findings.append(make_finding(code, schema.SETTINGS_SHEET, row, "B" if row else "",
-                                     schema.setting(key).label, value, detail))
+                                     register.types.setting(key).label, value, detail))
 
-    for s in schema.SETTINGS:
+    for s in register.types.settings_for(register.sheets):
         text = register.setting_text(s.key).strip()
         if s.kind is schema.Kind.TEXT and s.key not in _NUMBER_SETTINGS \
                 and len(text) > MAX_SETTING_LENGTH:
@@ -231,12 +231,16 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
     gemeente = register.setting_text("gemeente").strip()
     if gemeente and municipality(gemeente) != gemeente:
         add("gemeente-voorvoegsel", "gemeente", gemeente, municipality(gemeente))
-    if schema.PILOTS.name in register.sheets and not register.setting_text("inleiding").strip():
-        add("inleiding-leeg", "inleiding", "")  # only the pilot annex has an introduction
-    if not published_pilots(register) and not register.actions:
-        findings.append(make_finding("register-leeg", schema.PILOTS.name, None, "",
-                                     schema.PILOTS.column("opnemen").label, "",
-                                     record="het hele register"))
+    present = [t for t in register.types.types if t.sheet.name in register.sheets]
+    if any(s.key == "inleiding" for t in present for s in t.settings) \
+            and not register.setting_text("inleiding").strip():
+        add("inleiding-leeg", "inleiding", "")  # only an annex that declares one
+    if present and not any(register.published(t) for t in present):
+        first = present[0]
+        column = first.role_column("published", "last_time") or first.sheet.column(
+            first.sheet.key_column)
+        findings.append(make_finding("register-leeg", first.sheet.name, None, "",
+                                     column.label, "", record="het hele register"))
     return findings
 
 
@@ -244,7 +248,7 @@ def _list_role_findings(register: Register) -> list[Finding]:
     """Lijsten: values whose meaning the toolkit cannot tell, and required meanings that no
     value has; without them a pilot would silently drop out of the annex."""
     findings = []
-    for voc in schema.VOCABULARIES:
+    for voc in register.types.vocabularies:
         cells = register.list_cells.get(voc.key)
         if not voc.roles or not cells:
             continue  # the standard list (nothing on the sheet) has every role
@@ -267,7 +271,7 @@ def _list_role_findings(register: Register) -> list[Finding]:
 
 def _merged_findings(register: Register) -> list[Finding]:
     findings = []
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in register.table_sheets:
         records = register.records(sheet)
         letters = records[0].letters if records else {}
         labels = {letter: sheet.column(key).label for key, letter in letters.items()}
@@ -298,7 +302,7 @@ def _ranges(numbers: list[int]) -> str:
 def _sheet_xml_findings(register: Register) -> list[Finding]:
     """Hidden rows and columns that are published anyway, and uncalculated formulas."""
     findings = []
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in register.table_sheets:
         facts = register.facts.get(sheet.name)
         records = register.records(sheet)
         if facts is None or not records:
@@ -340,7 +344,7 @@ def validate_register(register: Register, peildatum: date | None = None) -> Vali
     peil, peil_text = resolve_peildatum(register, peildatum)
     findings = _settings_findings(register, peil, peil_text) + _merged_findings(register)
     findings.extend(_list_role_findings(register))
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in register.table_sheets:
         findings.extend(_sheet_findings(register, sheet, peil))
     xml_findings = _sheet_xml_findings(register)
     if xml_findings:  # an uncalculated formula is not an empty cell: say it once, rightly

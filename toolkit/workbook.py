@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dates, schema
+from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .schema import Kind, TableSheet
 
 FIXED_CREATED = datetime(2024, 1, 1)
@@ -55,8 +56,12 @@ def list_name(vocabulary_key: str) -> str:
     return f"Lijst_{vocabulary_key}"
 
 
-def instructions() -> list[tuple[str, str]]:
-    """The Instructies sheet as (kind, text) lines, all generated from the schema."""
+def instructions(types: AnnexTypes = BUILTIN,
+                 sheets: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """The Instructies sheet as (kind, text) lines, all generated from the declarations
+    of the annex types whose sheets the register has."""
+    present = [t for t in types.types if sheets is None or t.sheet.name in sheets]
+    names = " en ".join(t.sheet.name for t in present)
     lines: list[tuple[str, str]] = [
         ("title", "Register pilots en acties"),
         ("text", "Dit register is de bron voor de raadsbijlage 'Monitoring evaluatie pilots' "
@@ -66,7 +71,7 @@ def instructions() -> list[tuple[str, str]]:
                  "controleert 'toolkit validate' het register en maakt een rapport voor de "
                  "controleurs."),
         ("heading", "Zo vult u het register"),
-        ("text", "• Typ in de tabellen op de tabbladen Pilots en Acties; een nieuwe rij direct "
+        ("text", f"• Typ in de tabellen op de tabblad(en) {names}; een nieuwe rij direct "
                  "onder de tabel wordt vanzelf deel van de tabel."),
         ("text", "• Klik op een cel: een berichtje vertelt wat erin hoort."),
         ("text", "• Kolommen met een keuzelijst vullen uit het tabblad Lijsten. Ontbreekt een "
@@ -86,7 +91,7 @@ def instructions() -> list[tuple[str, str]]:
         ("text", "Een evaluatievraag die nog niet te beantwoorden is: schrijf "
                  f"'{schema.UNKNOWN_ANSWER}'. Laat hem niet leeg."),
     ]
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in (t.sheet for t in present):
         lines.append(("heading", f"Tabblad {sheet.name}"))
         lines.append(("text", sheet.purpose))
         for col in sheet.columns:
@@ -94,20 +99,29 @@ def instructions() -> list[tuple[str, str]]:
             lines.append(("column", f"{col.label}{flag}: {col.help}"))
     lines.append(("heading", f"Tabblad {schema.LISTS_SHEET}"))
     lines.append(("text", "De keuzelijsten. De coördinator beheert ze; elke kolom voedt een "
-                          "keuzelijst in Pilots of Acties."))
-    for voc in schema.VOCABULARIES:
+                          f"keuzelijst in {names}."))
+    for voc in _vocabularies(present):
         lines.append(("column", f"{voc.label}: {voc.help}"))
         if voc.roles:
             lines.append(("column", f"{voc.role_label}: {ROLE_HELP} De standaardwaarden: "
                           + "; ".join(f"{r.label} ({r.help[0].lower()}{r.help[1:-1]})"
                                       for r in voc.roles) + "."))
     lines.append(("heading", f"Tabblad {schema.SETTINGS_SHEET}"))
-    for s in schema.SETTINGS:
+    for s in types.settings_for(sheets):
         lines.append(("column", f"{s.label}: {s.help}"))
     lines.append(("heading", "Wie maakt de bijlagen?"))
     lines.append(("text", "De rapportagecoördinator draait 'toolkit validate' en 'toolkit "
                           "build'. Het register zelf wordt daarbij nooit gewijzigd."))
     return lines
+
+
+def _vocabularies(present: Sequence[AnnexType]) -> list[schema.Vocabulary]:
+    """The lists of these annex types, each once, in declaration order."""
+    seen: dict[str, schema.Vocabulary] = {}
+    for t in present:
+        for voc in t.vocabularies:
+            seen.setdefault(voc.key, voc)
+    return list(seen.values())
 
 
 #: what the 'betekenis' column beside a list is for, in the prompt and the instructions
@@ -236,11 +250,15 @@ def write_register(
     cuts: list[CutValue] | None = None,
     meanings: Mapping[str, Mapping[str, str]] | None = None,
     sheets: Collection[str] | None = None,
+    tables: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    types: AnnexTypes = BUILTIN,
 ) -> Path:
     """Write a complete register; with no rows this is the empty template.
 
     sheets: the table sheets to write (by name), for a municipality that makes only one
-    of the annexes; default both.
+    of the annexes; default every declared type's sheet. tables: the rows per sheet name
+    (pilots and actions are the rows of the bundled Pilots and Acties sheets); types: the
+    annex types, with a register's own declarations.
 
     meanings: per list, value -> the standard wording it stands for, written in the
     'betekenis' column beside that list (a standard value needs none).
@@ -274,19 +292,20 @@ def write_register(
 
     ws = wb.add_worksheet(schema.INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 120, fmt["wrap"])
-    for r, (kind, text) in enumerate(instructions()):
+    present = [t for t in types.types if sheets is None or t.sheet.name in sheets]
+    for r, (kind, text) in enumerate(instructions(types, sheets)):
         style = fmt.get(kind, fmt["wrap"])
         ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
 
-    for sheet, rows in ((schema.PILOTS, pilots), (schema.ACTIONS, actions)):
-        if sheets is not None and sheet.name not in sheets:
-            continue
+    rows_of = {schema.PILOTS.name: pilots, schema.ACTIONS.name: actions, **(tables or {})}
+    for sheet in (t.sheet for t in present):
+        rows = rows_of.get(sheet.name, ())
         _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt,
                      (extra_columns or {}).get(sheet.name, ()), cuts)
 
     ws = wb.add_worksheet(schema.LISTS_SHEET)
     index = 0
-    for voc in schema.VOCABULARIES:
+    for voc in _vocabularies(present):
         values = list(lists.get(voc.key, voc.values)) if lists else list(voc.values)
         ws.write_string(0, index, voc.label, fmt["header"])
         ws.set_column(index, index, 40, fmt["wrap"])
@@ -305,7 +324,7 @@ def write_register(
             ws.set_column(index, index, 26, fmt["wrap"])
             for r, value in enumerate(values, start=1):
                 given = str(said.get(value, "") or "").strip()
-                role = schema.role_by_label(voc.key, given or value)
+                role = schema.role_by_label(voc.key, given or value, types.vocabularies)
                 if role is not None or given:  # an unknown meaning stays, for validate to name
                     ws.write_string(r, index, role.label if role is not None
                                     else given[:CELL_LIMIT])
@@ -325,7 +344,7 @@ def write_register(
     for index, label in enumerate(("Instelling", "Waarde", "Toelichting")):
         ws.write_string(0, index, label, fmt["header"])
     setting_values = dict(settings or {})
-    for r, s in enumerate(schema.SETTINGS, start=1):
+    for r, s in enumerate(types.settings_for(sheets), start=1):
         ws.write_string(r, 0, s.label, fmt["bold"])
         setting = setting_values.get(s.key, s.default)
         if _write_value(ws, r, 1, setting, fmt) and cuts is not None:

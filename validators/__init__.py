@@ -6,6 +6,6 @@ could not coerce never loses its row.
 """
 
 from .frames import sheet_frame
-from .schemas import actions_schema, pilots_schema
+from .schemas import SHEET_RULES, actions_schema, pilots_schema, table_schema
 
-__all__ = ["actions_schema", "pilots_schema", "sheet_frame"]
+__all__ = ["SHEET_RULES", "actions_schema", "pilots_schema", "sheet_frame", "table_schema"]

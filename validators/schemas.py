@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -71,7 +72,8 @@ def _optional(code: str) -> pa.Column:
     return pa.Column(str, pa.Check(lambda s: s == "", name=code), required=False)
 
 
-def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
+def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]],
+                   rules: Collection[str] = ()) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {}
     for col in sheet.columns:
         checks = []
@@ -83,10 +85,10 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
             checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))
             checks.append(pa.Check(_list_check(allowed, folded, True),
                                    name="schrijfwijze-lijst"))
-        if col.key == "id":  # P-1, p-1 and "P-1 " (or with a zero-width space) are one ID
+        if col.key == sheet.key_column:  # P-1, p-1 and "P-1 " (or with a zero-width space) are one ID
             checks.append(pa.Check(lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
                                    name="id-dubbel"))
-        if sheet is PILOTS and col.key == sheet.name_column:
+        if "naam-dubbel" in rules and col.key == sheet.name_column:
             checks.append(pa.Check(
                 lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
                 name="naam-dubbel"))
@@ -110,40 +112,14 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
     return columns
 
 
-def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None,
-                  roles: ListRoles | None = None) -> pa.DataFrameSchema:
-    """Every rule for the Pilots sheet; the peildatum rules only when there is one.
+@dataclass(frozen=True)
+class SheetRule:
+    """A rule over several columns that a declaration switches on by its code
+    ([bijlagetype] regels = [...]); it needs these columns (by key) and kinds."""
 
-    roles: what the register's list values mean (the Lijsten sheet may rename them);
-    by default the roles of the lists given.
-    """
-    if roles is None:
-        roles = list_roles({k: list(v) for k, v in lists.items()})
-    published_values = roles.values_with("opnemen", published=True)
-
-    def start_after_end(df: pd.DataFrame) -> pd.Series:
-        return ~(df["startdatum" + EARLIEST] > df["einddatum" + LATEST])
-
-    def evaluation_before_start(df: pd.DataFrame) -> pd.Series:
-        return ~(df["evaluatiemoment" + LATEST] < df["startdatum" + EARLIEST])
-
-    checks = [pa.Check(start_after_end, name="start-na-eind"),
-              pa.Check(evaluation_before_start, name="evaluatie-voor-start")]
-    if peildatum is not None:
-        peil = pd.Timestamp(peildatum)
-
-        def outcome_overdue(df: pd.DataFrame) -> pd.Series:
-            passed = (df["einddatum" + LATEST] < peil) | (df["evaluatiemoment" + LATEST] < peil)
-            return ~(passed & df["succesvol"].map(is_unknown_phrase))
-
-        def long_ago(df: pd.DataFrame) -> pd.Series:
-            published = df["opnemen"].map(normalise).isin(published_values)
-            return ~(published & (df["einddatum" + LATEST] < peil - timedelta(days=365)))
-
-        checks += [pa.Check(outcome_overdue, name="uitkomst-verlopen"),
-                   pa.Check(long_ago, name="oude-pilot")]
-    return pa.DataFrameSchema(_column_checks(PILOTS, lists), checks=checks, strict=False,
-                              name=PILOTS.name)
+    code: str
+    columns: tuple[tuple[str, Kind], ...]
+    needs_peildatum: bool = False
 
 
 def continuation_rows(df: pd.DataFrame) -> pd.Series:
@@ -157,9 +133,73 @@ def continuation_rows(df: pd.DataFrame) -> pd.Series:
     return continues & ~first
 
 
+#: the rules a declaration may switch on (toolkit.findings describes each code)
+SHEET_RULES = {rule.code: rule for rule in (
+    SheetRule("naam-dubbel", ()),
+    SheetRule("start-na-eind", (("startdatum", Kind.DATE), ("einddatum", Kind.DATE))),
+    SheetRule("evaluatie-voor-start", (("startdatum", Kind.DATE),
+                                       ("evaluatiemoment", Kind.DATE))),
+    SheetRule("uitkomst-verlopen", (("einddatum", Kind.DATE), ("evaluatiemoment", Kind.DATE),
+                                    ("succesvol", Kind.RICH)), needs_peildatum=True),
+    SheetRule("oude-pilot", (("einddatum", Kind.DATE), ("opnemen", Kind.CHOICE)),
+              needs_peildatum=True),
+    SheetRule("vervolgrij", (("resultaat", Kind.RICH), *((k, Kind.RICH) for k in CONTINUATION_BLANK
+                                                          if k != "status"),
+                             ("status", Kind.CHOICE))),
+)}
+
+
+def _wide_check(code: str, peildatum: date | None, roles: ListRoles) -> pa.Check:
+    if code == "start-na-eind":
+        return pa.Check(lambda df: ~(df["startdatum" + EARLIEST] > df["einddatum" + LATEST]),
+                        name=code)
+    if code == "evaluatie-voor-start":
+        return pa.Check(lambda df: ~(df["evaluatiemoment" + LATEST] < df["startdatum" + EARLIEST]),
+                        name=code)
+    if code == "vervolgrij":
+        return pa.Check(lambda df: ~continuation_rows(df), name=code)
+    peil = pd.Timestamp(peildatum)
+    if code == "uitkomst-verlopen":
+        def outcome_overdue(df: pd.DataFrame) -> pd.Series:
+            passed = (df["einddatum" + LATEST] < peil) | (df["evaluatiemoment" + LATEST] < peil)
+            return ~(passed & df["succesvol"].map(is_unknown_phrase))
+
+        return pa.Check(outcome_overdue, name=code)
+    published_values = roles.values_with("opnemen", published=True)
+
+    def long_ago(df: pd.DataFrame) -> pd.Series:
+        published = df["opnemen"].map(normalise).isin(published_values)
+        return ~(published & (df["einddatum" + LATEST] < peil - timedelta(days=365)))
+
+    return pa.Check(long_ago, name=code)
+
+
+def table_schema(sheet: TableSheet, lists: dict[str, Sequence[str]], peildatum: date | None,
+                 roles: ListRoles | None = None, rules: Collection[str] = ()) -> pa.DataFrameSchema:
+    """Every rule for one declared sheet: the column rules, and the wide rules its
+    declaration switches on (the peildatum rules only when there is one).
+
+    roles: what the register's list values mean (the Lijsten sheet may rename them);
+    by default the roles of the lists given.
+    """
+    if roles is None:
+        roles = list_roles({k: list(v) for k, v in lists.items()})
+    checks = [_wide_check(code, peildatum, roles) for code in rules
+              if code in SHEET_RULES and SHEET_RULES[code].columns
+              and (peildatum is not None or not SHEET_RULES[code].needs_peildatum)]
+    return pa.DataFrameSchema(_column_checks(sheet, lists, rules), checks=checks, strict=False,
+                              name=sheet.name)
+
+
+def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None,
+                  roles: ListRoles | None = None) -> pa.DataFrameSchema:
+    """The bundled Pilots sheet's rules (as its declaration switches them on)."""
+    from toolkit.annextypes import BUILTIN
+
+    return table_schema(PILOTS, lists, peildatum, roles, BUILTIN.get("pilots").rules)
+
+
 def actions_schema(lists: dict[str, Sequence[str]]) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        _column_checks(ACTIONS, lists),
-        checks=[pa.Check(lambda df: ~continuation_rows(df), name="vervolgrij")],
-        strict=False, name=ACTIONS.name,
-    )
+    from toolkit.annextypes import BUILTIN
+
+    return table_schema(ACTIONS, lists, None, None, BUILTIN.get("acties").rules)

@@ -33,7 +33,7 @@ def diff_data(result: DiffResult) -> dict[str, object]:
 
     return {
         "oud": result.old.path.name, "nieuw": result.new.path.name,
-        "aantallen": {sheet.name: result.counts(sheet.name) for sheet in schema.TABLE_SHEETS},
+        "aantallen": {sheet.name: result.counts(sheet.name) for sheet in result.sheets},
         "wijzigingen": [change(c) for c in result.changes if c.kind != "ongewijzigd"],
     }
 
@@ -49,7 +49,7 @@ def render_diff_html(result: DiffResult) -> str:
 
 def diff_context(result: DiffResult) -> dict[str, object]:
     """What `_verschillen.html` needs (the report and the web application share it)."""
-    return {"result": result, "sheets": [s.name for s in schema.TABLE_SHEETS],
+    return {"result": result, "sheets": [s.name for s in result.sheets],
             "labels": MATCH_LABELS}
 
 
@@ -83,11 +83,11 @@ def write_diff_excel(result: DiffResult, path: Path) -> Path:
                         fmt["bold"])
         ws.write_row(2, 0, ["Tabblad", "Nieuw", "Vervallen", "Gewijzigd", "Ongewijzigd"],
                      fmt["bold"])
-        for r, sheet in enumerate(schema.TABLE_SHEETS, start=3):
+        for r, sheet in enumerate(result.sheets, start=3):
             c = result.counts(sheet.name)
             ws.write_string(r, 0, sheet.name)
             ws.write_row(r, 1, [c["nieuw"], c["vervallen"], c["gewijzigd"], c["ongewijzigd"]])
-        for sheet in schema.TABLE_SHEETS:
+        for sheet in result.sheets:
             ws = wb.add_worksheet(sheet.name)
             headers = ["Soort", "ID", "Naam", "Gekoppeld", "Veld", "Verschil", "Oud", "Nieuw",
                        "Waarschuwing"]
