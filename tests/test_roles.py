@@ -10,12 +10,12 @@ from __future__ import annotations
 import shutil
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 from docx.oxml.ns import qn
+from openpyxl.utils import get_column_letter
 
 from toolkit import schema
 from toolkit.build import build_documents

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .declarations import Column, Kind, Role, Setting, TableSheet, Vocabulary
 from .errors import TemplateError
-from .schema import Column, Kind, Role, Setting, TableSheet, Vocabulary
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
 KINDS = {"id": Kind.ID, "tekst": Kind.TEXT, "rijke tekst": Kind.RICH, "rijk": Kind.RICH,
@@ -262,8 +262,8 @@ class _Reader:
         kind_text = self.text(entry, "soort", where, "tekst")
         kind = KINDS.get(kind_text.strip().casefold())
         if kind is None:
-            raise self.fail(where, f"de soort '{kind_text}' bestaat niet; kies uit "
-                            f"{', '.join(repr(k) for k in ('id', 'tekst', 'rijke tekst', 'datum', 'keuze'))}.")
+            raise self.fail(where, f"de soort '{kind_text}' bestaat niet; kies uit 'id', "
+                            f"'tekst', 'rijke tekst', 'datum' of 'keuze'.")
         width = entry.get("breedte", 20)
         if not isinstance(width, int) or not 3 <= width <= 120:
             raise self.fail(where, "'breedte' moet een geheel getal tussen 3 en 120 zijn.")
@@ -321,7 +321,9 @@ class _Reader:
             raise self.fail("[[kolom]]", f"de sleutel '{double[0]}' staat er twee keer.")
         key_column = self.text(tab, "sleutelkolom", "[tabblad]", "id")
         name_column = self.text(tab, "naamkolom", "[tabblad]", "naam")
-        for what, wanted in (("sleutelkolom", key_column), ("naamkolom", name_column)):
+        owner_column = tab.get("eigenaarkolom")
+        for what, wanted in (("sleutelkolom", key_column), ("naamkolom", name_column),
+                             *((("eigenaarkolom", owner_column),) if owner_column else ())):
             if wanted not in keys:
                 raise self.fail("[tabblad]", f"de {what} '{wanted}' is geen kolom; verklaar een "
                                 f"[[kolom]] met sleutel = \"{wanted}\".")
@@ -358,7 +360,7 @@ class _Reader:
             sheet=TableSheet(sheet_name, self.text(tab, "tabel", "[tabblad]",
                                                    re.sub(r"\W", "_", sheet_name)),
                              self.text(tab, "uitleg", "[tabblad]", ""), columns,
-                             key_column, name_column),
+                             key_column, name_column, owner_column),
             vocabularies=vocabularies,
             settings=tuple(self.setting(s, i)
                            for i, s in enumerate(self.entries("instelling"), start=1)),

@@ -22,12 +22,12 @@ from pathlib import Path
 from xlsxwriter.utility import xl_col_to_name
 
 from . import schema
+from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .bundled import bundled
 from .errors import RegisterStructureError, RegisterUnreadable, TemplateError
 from .filecheck import check_register_file
 from .output import office_lock
 from .richtext import EXACT_LIMIT, NOT_A_NUMBER, excel_general
-from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .schema import TableSheet
 from .sheetxml import SheetFacts, scan_register
 
@@ -448,6 +448,12 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
     name = register.path.name
     types = register.types
     register.sheets = frozenset(s.name for s in types.sheets if s.name in rows)
+    for sheet in types.sheets:  # facts of a sheet of a register's own type, by its name
+        if sheet.name not in register.facts:
+            title = next((t for t in register.facts
+                          if schema.normalise(t) == schema.normalise(sheet.name)), None)
+            if title is not None:
+                register.facts[sheet.name] = register.facts[title]
     register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name)
                        for sheet in types.sheets if sheet.name in rows}
     register.lists, register.meanings, register.list_cells = _read_lists(

@@ -13,108 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
-
-class Kind(StrEnum):
-    """How a cell's content is interpreted."""
-
-    ID = "id"
-    TEXT = "tekst"
-    RICH = "rijke tekst"
-    DATE = "datum of omschrijving"
-    CHOICE = "keuze uit lijst"
-
+from .annextypes import BUILTIN  # noqa: E402,I001 - after the classes it uses
+from .declarations import Column, Kind, Role, Setting, TableSheet, Vocabulary  # noqa: F401
 
 UNKNOWN_ANSWER = "Nog niet bekend"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: Kind
-    help: str
-    width: int = 20
-    required: bool = False
-    vocabulary: str | None = None
-    published: bool = True
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def internal(self) -> bool:
-        return not self.published
-
-
-@dataclass(frozen=True)
-class Role:
-    """What a list value means to the toolkit, whatever the coordinator calls it.
-
-    The label is the standard wording (also the default value); a Lijsten sheet that
-    uses its own wording says per value, in the column beside the list, which standard
-    wording it stands for. Code asks by these flags, never by the wording itself, so a
-    renamed value keeps its meaning.
-    """
-
-    key: str
-    label: str
-    help: str
-    required: bool = False  # a list without a value for this role is a finding
-    published: bool = False  # opnemen: the pilot goes into the annex
-    last_time: bool = False  # opnemen: ... for the last time, with a note
-    finished: bool = False  # status: the action is done and leaves the next edition
-    colour: str = ""  # status: fill beside the status text
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    key: str
-    label: str
-    help: str
-    values: tuple[str, ...]
-    roles: tuple[Role, ...] = ()
-
-    @property
-    def role_label(self) -> str:
-        """Header of the column beside the list that says what each value means."""
-        return f"{self.label}: betekenis"
-
-
-def _roled(key: str, label: str, help: str, roles: tuple[Role, ...]) -> Vocabulary:
-    """A vocabulary whose default values are its roles' standard wordings."""
-    return Vocabulary(key, label, help, tuple(r.label for r in roles), roles)
-
-
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    label: str
-    help: str
-    default: str = ""
-    required: bool = True
-    kind: Kind = Kind.TEXT
-
-
-@dataclass(frozen=True)
-class TableSheet:
-    name: str
-    table_name: str
-    purpose: str
-    columns: tuple[Column, ...]
-    key_column: str = "id"
-    name_column: str = "naam"
-
-    @cached_property
-    def _by_key(self) -> dict[str, Column]:
-        return {col.key: col for col in self.columns}
-
-    def column(self, key: str) -> Column:
-        return self._by_key[key]
-
-    @property
-    def required(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.required)
 
 
 EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
@@ -144,8 +48,6 @@ YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 SETTINGS_SHEET = "Instellingen"
 LISTS_SHEET = "Lijsten"
 INSTRUCTIONS_SHEET = "Instructies"
-
-from .annextypes import BUILTIN  # noqa: E402 - the declarations use the classes above
 
 #: The bundled annex types' sheets, lists and settings: the defaults for code without a
 #: register (a register's own types are register.types).

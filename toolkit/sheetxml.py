@@ -165,7 +165,9 @@ def _sheet_members(archive: zipfile.ZipFile, hidden: set[str] | None = None) -> 
 
 
 def scan_register(path: Path) -> dict[str, SheetFacts]:
-    """SheetFacts of Pilots, Acties, Lijsten and Instellingen, keyed by the schema's names.
+    """SheetFacts of every worksheet: Pilots, Acties, Lijsten and Instellingen keyed by the
+    schema's names, any other by its title (it may be the sheet of a register's own annex
+    type, which the reader knows only later: register._fill renames it).
 
     Every worksheet is looked at for references that would be read wrongly (the only
     thing this raises RegisterUnreadable for), also when the workbook's list of sheets
@@ -199,6 +201,5 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
                          None)
             found = scan_sheet(xml, sheet or title, path.name)
             found.hidden_sheet = title in hidden
-            if sheet is not None and sheet not in facts:
-                facts[sheet] = found
+            facts.setdefault(sheet or title, found)  # another sheet may be a declared type's
     return facts

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .. import schema
 from ..diff import MATCH_LABELS, Change, DiffResult, WordChange
 from ..output import atomic_write, atomic_write_text, ensure_dir
 

@@ -17,11 +17,6 @@ from .. import schema
 from ..findings import Finding
 from ..validate import ValidationResult
 
-#: The internal column that says who keeps a row, per table sheet.
-OWNER_COLUMNS = {
-    schema.PILOTS.name: schema.PILOTS.column("eigenaar"),
-    schema.ACTIONS.name: schema.ACTIONS.column("trekker"),
-}
 COORDINATOR = "Coördinator (tabbladen Instellingen en Lijsten)"
 NO_OWNER = "Geen eigenaar of trekker ingevuld"
 #: Names Windows will not accept as a file name, whatever the extension.
@@ -71,10 +66,10 @@ def owner_of(result: ValidationResult, finding: Finding) -> str:
     """The owner's name as written in the register (spaces tidied), or a stand-in."""
     if finding.sheet in (schema.SETTINGS_SHEET, schema.LISTS_SHEET):  # the coordinator's sheets
         return COORDINATOR
-    column = OWNER_COLUMNS.get(finding.sheet)
-    sheet = next((s for s in schema.TABLE_SHEETS if s.name == finding.sheet), None)
-    if column is None or sheet is None or finding.row is None:
+    sheet = next((s for s in result.register.table_sheets if s.name == finding.sheet), None)
+    if sheet is None or sheet.owner_column is None or finding.row is None:
         return NO_OWNER
+    column = sheet.column(sheet.owner_column)
     record = _rows(result, sheet).get(finding.row)
     if record is None:
         return NO_OWNER
