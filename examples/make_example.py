@@ -283,11 +283,52 @@ def write_municipal_examples(pilots: list[dict[str, object]],
                    _municipal_lists("opgave"), sheets=(schema.ACTIONS.name,))
 
 
+PROJECTS_SETTINGS = {
+    "gemeente": "Zoetermeer",
+    "editie": "Rapportage sociaal domein, eerste helft 2023",
+    "peildatum": date(2023, 4, 1),
+    "programma_naam": "Sociale innovatie",
+    "rapportage_inleiding": (
+        "Het programma Sociale innovatie is in 2022 gestart met zeven projecten die "
+        "bijdragen aan de kernopgaven uit 'De winst van het sociaal domein'. Per project "
+        "staat hieronder wat we doen, waarom, hoe en hoe we het meten, met de stand van "
+        "zaken op de peildatum.\nDe rapportage is onderdeel van de rapportage sociaal "
+        "domein, die de gemeenteraad twee keer per jaar ontvangt."),
+    "sjablonen": "sjablonen",
+}
+
+
+def write_projects_example() -> None:
+    """examples/projecten/: the third annex type, from its declaration and template only.
+
+    The declaration (sjablonen/projecten.toml) is written by hand, as a coordinator would;
+    the template is the toolkit's generic starting template for a declaration
+    (make_card_template), in Zoetermeer's house style."""
+    from projects_source import PROJECT_DATES, PROJECT_STATUS, PROJECTS_TXT, parse_projects
+
+    from toolkit.annextypes import BUILTIN
+    from toolkit.docx_templates import make_card_template
+
+    folder = ROOT / "examples" / "projecten"
+    types = BUILTIN.with_folder(folder / "sjablonen")
+    annex = types.get("projecten")
+    make_card_template(folder / "sjablonen" / annex.template, annex, ZOETERMEER_HOUSE)
+    rows = []
+    for number, project in enumerate(parse_projects(PROJECTS_TXT.read_text(encoding="utf-8")),
+                                     start=1):
+        start, end = PROJECT_DATES[project["naam"]]
+        rows.append({**project, "id": f"SI-{number:02d}", "status": PROJECT_STATUS[project["naam"]],
+                     "startdatum": start, "einddatum": end})
+    write_register(folder / "projecten_sociale_innovatie.xlsx", settings=PROJECTS_SETTINGS,
+                   sheets=(annex.sheet.name,), tables={annex.sheet.name: rows}, types=types)
+
+
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
     write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS)
     write_municipal_examples(pilots, actions)
+    write_projects_example()
     pilots, actions = build_rows(keep_gaps=True)
     write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
                    SETTINGS)

@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema, wordread
+from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .cards import CHANGES_HEADING, NEW_NOTE
 from .errors import RegisterUnreadable
 from .status import split_status
 from .wordread import Block, Paragraph, Table
 from .workbook import CutValue
+
+if TYPE_CHECKING:
+    from .sample import Sample
 
 NEW_MARK = NEW_NOTE.rstrip(".")
 #: the standard wordings an imported card gets for 'Opnemen in bijlage', by role
@@ -97,6 +103,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     #: texts longer than an Excel cell: cut in the register, whole in this report
     cuts: list[CutValue] = field(default_factory=list)
+    #: rows of annex types of the coordinator's own, per type (its plural)
+    found: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self) -> str:
         lines = ["Importverslag", "=============", ""]
@@ -105,6 +113,9 @@ class ImportReport:
         lines += [f"  - {p}" for p in self.pilots]
         lines += ["", f"Acties gevonden ({len(self.actions)}):"]
         lines += [f"  - {a}" for a in self.actions]
+        for what, rows in self.found.items():
+            lines += ["", f"{what.capitalize()} gevonden ({len(rows)}):"]
+            lines += [f"  - {row}" for row in rows]
         lines += ["", f"Opmerkingen ({len(self.notes)}):"]
         lines += [f"  - {n}" for n in self.notes]
         lines += ["", f"Overgeslagen ({len(self.skipped)}):"]
@@ -124,6 +135,19 @@ class Imported:
     actions: list[dict[str, object]] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     report: ImportReport = field(default_factory=ImportReport)
+    #: rows of annex types of the coordinator's own, by sheet name
+    tables: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    types: AnnexTypes = BUILTIN
+    #: the folder of templates and declarations the own types came from (--sjablonen)
+    templates: Path | None = None
+
+    def counts(self) -> str:
+        """"12 pilots en 3 projecten": what was read, per annex type."""
+        found = [(len(self.pilots), "pilots"), (len(self.actions), "acties")]
+        found += [(len(self.tables.get(t.sheet.name, [])), t.plural)
+                  for t in self.types.types if not t.bundled]
+        shown = [f"{n} {what}" for n, what in found if n] or ["0 pilots", "0 acties"]
+        return " en ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -517,45 +541,100 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
         report.skipped.append(TOC_SKIPPED)
 
 
-def import_annexes(paths: list[Path]) -> Imported:
+def _own_samples(types: AnnexTypes) -> list[tuple[AnnexType, Sample]]:
+    """The sample card of every annex type of the coordinator's own (read back by it)."""
+    from .build import bundled_template, cut_sample_from
+
+    samples = []
+    for annex in types.types:
+        if annex.bundled:
+            continue
+        _, sample = cut_sample_from(bundled_template(annex))
+        if sample is not None:
+            samples.append((annex, sample))
+    return samples
+
+
+def read_own_annex(blocks: list[Block], samples: list[tuple[AnnexType, Sample]],
+                   imported: Imported) -> bool:
+    """Rows of the first own annex type whose sample card the document repeats."""
+    from .sample import read_back
+
+    for annex, sample in samples:
+        rows = read_back(blocks, sample)
+        if not rows:
+            continue
+        sheet = annex.sheet
+        table = imported.tables.setdefault(sheet.name, [])
+        prefix = re.sub(r"[^A-Z]", "", annex.key.upper())[:3] or "R"
+        for row in rows:
+            record: dict[str, object] = {k: v for k, v in row.items() if str(v).strip()}
+            if not record.get(sheet.key_column):
+                record[sheet.key_column] = f"{prefix}-{len(table) + 1:03d}"
+            table.append(record)
+            name = str(record.get(sheet.name_column) or "").strip()
+            imported.report.found.setdefault(annex.plural, []).append(
+                f"{record[sheet.key_column]} {name.splitlines()[0][:60] if name else ''}".strip())
+        imported.report.notes.append(f"{len(rows)} {annex.plural} gelezen met de voorbeeldkaart "
+                                     f"van '{annex.template}'.")
+        return True
+    return False
+
+
+def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported:
     """Read pilot and action annexes (any order) into rows for a new register.
+
+    templates (--sjablonen) is a folder with declarations of annex types of the
+    coordinator's own (*.toml) and their templates: an annex of such a type is read back
+    by the sample card in its template.
 
     A file in which nothing of an annex is found is refused (exit 2, nothing written):
     a register made from it would be empty or partial without anyone noticing.
     """
-    imported = Imported()
+    imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
+    samples = _own_samples(imported.types)
     for path in paths:
         document = _open(path)
         blocks = _blocks(document, path.name)
         imported.report.source.append(path.name)
-        before = len(imported.pilots), len(imported.actions)
+        before = imported.counts()
         if is_pilot_annex(blocks):
             read_pilot_annex(document, blocks, imported)
-        else:
+        elif not (samples and read_own_annex(blocks, samples, imported)):
             read_action_annex(blocks, imported)
-        if (len(imported.pilots), len(imported.actions)) == before:
-            raise RegisterUnreadable(_nothing_found(path.name, blocks))
+        if imported.counts() == before:
+            raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types))
     return imported
 
 
-def _nothing_found(name: str, blocks: list[Block]) -> str:
+def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN) -> str:
     if not any(b.rows if isinstance(b, Table) else b.text.strip() for b in blocks):
         return (f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
                 f"editie; er is geen register gemaakt.")
-    return (f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot') en geen "
+    own = [t for t in types.types if not t.bundled]
+    also = "".join(f", geen kaarten van de {t.name} (de voorbeeldkaart in '{t.template}')"
+                   for t in own)
+    hint = "" if own else (" Is het een bijlage van een eigen bijlagetype? Geef dan met "
+                           "--sjablonen de map met de verklaring en het sjabloon op.")
+    return (f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot'){also} en geen "
             f"actietabellen (met de kolommen Activiteit, Resultaat en Status). Is dit de "
-            f"raadsbijlage van de vorige editie? Er is geen register gemaakt.")
+            f"raadsbijlage van de vorige editie?{hint} Er is geen register gemaakt.")
 
 
 def _lists(imported: Imported) -> dict[str, list[str]]:
     """The toolkit's own lists (statuses, opnemen) plus every value the annexes use, so the
     new register validates. The municipality's lists (programma, portefeuille, opgave) hold
     only what this municipality's annex says: never the example municipality's values."""
-    lists = {voc.key: [] if voc.key in schema.MUNICIPAL_VOCABULARIES else list(voc.values)
-             for voc in schema.VOCABULARIES}
-    for rows, sheet in ((imported.pilots, schema.PILOTS), (imported.actions, schema.ACTIONS)):
+    types = imported.types
+    lists = {voc.key: [] if voc.key in types.municipal else list(voc.values)
+             for voc in types.vocabularies}
+    tables = [(imported.pilots, schema.PILOTS), (imported.actions, schema.ACTIONS)]
+    tables += [(imported.tables.get(t.sheet.name, []), t.sheet)
+               for t in types.types if not t.bundled]
+    for rows, sheet in tables:
         for col in sheet.columns:
-            if not col.vocabulary or col.vocabulary == "status":
+            voc = types.vocabulary(col.vocabulary) if col.vocabulary else None
+            if voc is None or voc.roles:  # a list with meanings keeps its standard values
                 continue
             known = {schema.normalise(v) for v in lists[col.vocabulary]}
             for row in rows:
@@ -566,19 +645,33 @@ def _lists(imported: Imported) -> dict[str, list[str]]:
     return lists
 
 
+def _relative(folder: Path, start: Path) -> str:
+    try:
+        return os.path.relpath(folder.resolve(), start.resolve())
+    except ValueError:  # another drive (Windows): the whole path
+        return str(folder.resolve())
+
+
 def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     """Write the new register and its import report; never over an existing file."""
     from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
     check_new_register(out)
-    settings: dict[str, object] = {s.key: s.default for s in schema.SETTINGS}
+    types = imported.types
+    sheets = [schema.PILOTS.name, schema.ACTIONS.name] if imported.pilots or imported.actions \
+        else []
+    sheets += [name for name, rows in imported.tables.items() if rows]
+    settings: dict[str, object] = {s.key: s.default for s in types.settings_for(sheets)}
     settings.update(imported.settings)
+    if imported.templates is not None and imported.tables:
+        # the new register finds its own annex types where they were read from
+        settings["sjablonen"] = _relative(Path(imported.templates), out.parent)
     lists = _lists(imported)
     cuts: list[CutValue] = []
-    register = atomic_write(out, lambda tmp: write_register(tmp, imported.pilots,
-                                                            imported.actions, settings, lists,
-                                                            cuts=cuts))
+    register = atomic_write(out, lambda tmp: write_register(
+        tmp, imported.pilots, imported.actions, settings, lists, cuts=cuts, sheets=sheets,
+        tables=imported.tables, types=types))
     imported.report.cuts = cuts
     try:
         report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),

@@ -803,6 +803,35 @@ def tags_markdown() -> str:
         lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {in_p} | {in_a} | {tag.help} |")
     lines += [
         "",
+        "## Een eigen kaart",
+        "",
+        "De indeling van een kaart staat in het sjabloon zelf, als voorbeeldkaart. Zet in een "
+        "eigen alinea `{{ kaarten }}`, daaronder de kaart zoals één rij eruit moet zien, en "
+        "daaronder in een eigen alinea `{{ einde }}`. In de kaart staat per veld de sleutel "
+        "van de kolom als tag, bijvoorbeeld een kop (stijl Heading 1) `{{ naam }}` en een "
+        "tabel met links het label en rechts `{{ wat }}`. De toolkit herhaalt de kaart per "
+        "rij van het tabblad, met de opmaak en stijlen van de voorbeeldkaart: velden "
+        "weglaten, hernoemen of verplaatsen doet u in Word. Een tabel met één rij per record: "
+        "zet de tabel tussen `{{ rijen }}` en `{{ einde }}`; de kopregel(s) blijven staan en "
+        "de rij met tags wordt per record herhaald.",
+        "",
+        "- Een tag alleen in een alinea wordt de hele tekst van het veld, met alinea's en "
+        "opsommingen; een tag tussen andere tekst (`Status: {{ status }}`) blijft op die regel.",
+        "- Een tag die Word over meer stukken tekst heeft verdeeld (bijvoorbeeld half vet) "
+        "wordt gewoon herkend; de opmaak van het begin van de tag geldt.",
+        "- Een onbekend veld wordt geweigerd met de naam van dat veld en de lijst met geldige "
+        "velden (de gepubliceerde kolommen van het bijlagetype).",
+        "- De eerste kop in de kaart die alleen een tag bevat, komt in de inhoudsopgave.",
+        "- `toolkit import` leest een bijlage van een eigen bijlagetype terug met dezelfde "
+        "voorbeeldkaart (`--sjablonen MAP`).",
+        "",
+        "Een voorbeeldkaart werkt in elk sjabloon, ook in `bijlage.docx`: staat er een, dan "
+        "vervangt die de ingebouwde pilotkaart. Een eigen bijlagetype (README, 'Een "
+        "bijlagetype toevoegen') heeft altijd een voorbeeldkaart; zijn sjabloon mag de tags "
+        "`{{ gemeente }}`, `{{ editie }}`, `{{ peildatum }}`, `{{ aantal }}` en een tag per "
+        "instelling uit zijn verklaring gebruiken (een instelling van soort 'rijke tekst' als "
+        "bloktag).",
+        "",
         "## Stijlen",
         "",
         "De gegenereerde delen gebruiken deze stijlen uit het sjabloon (pas ze in Word aan via "

@@ -220,8 +220,9 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
               default=None, help="Register van de vorige editie: markeer nieuwe pilots en "
               "voeg een overzicht van de wijzigingen toe.")
 @click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx); "
-              "gaat vóór de instelling 'Map met Word-sjablonen'. Standaard: de meegeleverde.")
+              metavar="MAP", help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx) en eigen "
+              "bijlagetypen (*.toml); gaat vóór de instelling 'Map met Word-sjablonen'. "
+              "Standaard: de meegeleverde.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
 def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool,  # type: ignore[no-untyped-def]
@@ -251,11 +252,13 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     path = register or EXAMPLE_REGISTER
     try:
         click.echo(f"Register lezen: {shown(path)}")
-        reg = read_register(path)
-        click.echo(f"Gelezen: {len(reg.pilots)} pilots, {len(reg.actions)} acties.")
+        reg = read_register(path, templates=sjablonen)
+        counts = ", ".join(f"{len(reg.tables.get(t.sheet.name, []))} {t.plural}"
+                           for t in reg.types.types if t.sheet.name in reg.sheets)
+        click.echo(f"Gelezen: {counts}.")
         if reg.open_in_excel:
             click.secho(OPEN_NOTE, fg="yellow")
-        before = read_register(previous) if previous else None
+        before = read_register(previous, templates=sjablonen) if previous else None
         with folder_lock(out):  # the PDFs too: one build per output folder at a time
             result = build_documents(reg, out, peildatum, progress=click.echo, previous=before,
                                      templates=sjablonen)
@@ -282,9 +285,13 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Het nieuwe register (.xlsx); een bestaand bestand wordt nooit overschreven.")
+@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
+              metavar="MAP", help="Map met eigen bijlagetypen (*.toml) en hun Word-sjablonen: "
+              "een bijlage van zo'n type wordt gelezen met de voorbeeldkaart uit het sjabloon.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path) -> None:
+def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
+            sjablonen: Path | None) -> None:
     """Lees de Word-bijlagen van de vorige editie in een nieuw register.
 
     BIJLAGEN zijn de pilotbijlage en/of de statusbijlagen (.docx), gemaakt met
@@ -294,16 +301,17 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path) -> None:
     \b
     Voorbeeld:
       toolkit import "Bijlage 5 Monitoring evaluatie pilots.docx" --out register.xlsx
+      toolkit import "Projectenrapportage.docx" --sjablonen sjablonen --out projecten.xlsx
     """
     from .annex_import import import_annexes, write_imported
 
     try:
-        imported = import_annexes(list(bijlagen))
+        imported = import_annexes(list(bijlagen), sjablonen)
         register, report = write_imported(imported, out)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
-    click.echo(f"{len(imported.pilots)} pilots en {len(imported.actions)} acties ingelezen.")
+    click.echo(f"{imported.counts()} ingelezen.")
     for note in imported.report.notes:
         click.echo(f"  let op: {note}")
     for cut in imported.report.cuts:

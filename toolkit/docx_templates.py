@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -17,6 +18,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .schema import STYLE_NAMES
+
+if TYPE_CHECKING:
+    from .annextypes import AnnexType
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)  # 8.9:1 on white (WCAG AA asks 4.5:1)
@@ -173,6 +177,50 @@ def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path
     _contents(doc, "1-2")
     doc.add_paragraph("{{ opgaven }}")
     doc.core_properties.title = "Statusbijlagen actieprogramma"
+    doc.save(path)
+    return path
+
+
+def _tags(pattern: str) -> str:
+    """A declaration's "{setting}" pattern as the template's "{{ setting }}" tags."""
+    import re
+
+    return re.sub(r"\{([a-z][a-z0-9_]*)\}", r"{{ \1 }}", pattern)
+
+
+def _tag(key: str) -> str:
+    return "{{ " + key + " }}"
+
+
+def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE) -> Path:
+    """A starting template for an annex type of a coordinator's own: a title page, the
+    contents, its rich-text settings as blocks and a sample card ({{ kaarten }} …
+    {{ einde }}) with the name as heading and a label | text table of the other published
+    columns, in declaration order. The coordinator rearranges the card in Word."""
+    from .schema import Kind
+
+    title = _tags(annex.title)
+    doc = _base("Gemeente {{ gemeente }} · {{ editie }}", f"{title} · pagina ", house)
+    doc.add_paragraph(title, style="Title")
+    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
+                      style="Subtitle")
+    _contents(doc, "1-1")
+    for setting in annex.settings:
+        if setting.kind is Kind.RICH:
+            doc.add_paragraph(_tag(setting.key))
+    doc.add_paragraph("{{ kaarten }}")
+    doc.add_paragraph(_tag(annex.sheet.name_column), style="Heading 1")
+    fields = [c for c in annex.sheet.columns if c.published
+              and c.key not in (annex.sheet.key_column, annex.sheet.name_column)]
+    table = doc.add_table(rows=len(fields), cols=2)
+    table.style = doc.styles[STYLE_NAMES["table"]]
+    for row, col in zip(table.rows, fields, strict=True):
+        label, value = row.cells
+        label.paragraphs[0].text = col.label
+        label.paragraphs[0].style = doc.styles[STYLE_NAMES["label"]]
+        value.paragraphs[0].text = _tag(col.key)
+    doc.add_paragraph("{{ einde }}")
+    doc.core_properties.title = annex.fill(annex.title, lambda key: key)
     doc.save(path)
     return path
 
