@@ -349,7 +349,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         heading = _style_id(p).casefold().startswith(_HEADING_IDS)
         alone = _TAG.fullmatch(text.strip()) is not None and _only_text(p)
         if alone:
-            items[id(p)] = _Field(keys[0], heading)
+            items[id(p)] = _Field(keys[0])
         else:
             items[id(p)] = _inline_item(read_text)
         tagged_paragraphs.append((p, keys[0], alone, heading))
@@ -532,7 +532,6 @@ class _Field:
     """A paragraph that was only a tag: one or more paragraphs of the value."""
 
     key: str
-    heading: bool
 
 
 @dataclass(frozen=True)
@@ -589,11 +588,13 @@ def _lines(paragraphs: Sequence[wordread.Paragraph]) -> str:
     return wordread.Cell(list(paragraphs)).lines
 
 
-def _extends(item: _Field, unit: object) -> bool:
-    """Whether a value's paragraph may continue with this block: a paragraph, and no
-    heading after a field that is not one (the next card's name)."""
-    return unit.__class__ is wordread.Paragraph and (
-        item.heading or not unit.heading or unit.listed)  # type: ignore[attr-defined]
+def _extends(first: object, unit: object) -> bool:
+    """Whether a value's paragraphs may go on with this block: a paragraph of the same
+    kind (heading or not) as the value's first one, so a card's last field stops at the
+    next card's name. The kind is taken from the document, not from the sample's style
+    id, as the two may name a heading differently."""
+    return unit.__class__ is wordread.Paragraph and not unit.toc and \
+        unit.heading == first.heading  # type: ignore[attr-defined]
 
 
 def _one(item: _Item, unit: object) -> dict[str, str] | None:
@@ -643,7 +644,7 @@ def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
     if item.__class__ is _Field:
         k = j
         while k < len(units) and (unit := units[k]).__class__ is wordread.Paragraph and \
-                not unit.toc and (k == j or _extends(item, unit)):  # type: ignore[arg-type, attr-defined]
+                not unit.toc and (k == j or _extends(units[j], unit)):  # type: ignore[arg-type, attr-defined]
             k += 1
             rest = _sequence(items, units, i + 1, k, accept)
             if rest is not None:
@@ -702,7 +703,7 @@ def _read_cards(units: list[object], sample: Sample) -> list[dict[str, str]]:
     def ends_at(j: int) -> bool:
         if last.__class__ is not _Field or j >= len(units):
             return True
-        return not _extends(last, units[j]) or starts_at(j)  # type: ignore[arg-type]
+        return not _extends(units[j - 1], units[j]) or starts_at(j)
 
     def record(p: int) -> tuple[dict[str, str], int] | None:
         return _sequence(items, units, 0, p, ends_at)
