@@ -377,6 +377,20 @@ def test_value_format_is_added_to_the_tag_format(tmp_path: Path) -> None:
     assert runs["2"].font.superscript and runs["2"].font.name == "Arial"
 
 
+def test_tag_alone_after_a_page_break_mark_stays_alone() -> None:
+    """Word notes where it last broke the page in a run; the tag is still alone."""
+    doc = Document()
+    doc.add_paragraph("{{ kaarten }}")
+    p = doc.add_paragraph()
+    run = p.add_run("{{ wat }}")
+    run._r.insert(0, etree.Element(W + "lastRenderedPageBreak"))
+    doc.add_paragraph("{{ einde }}")
+    docx, sample = build(_docx(doc), [{"wat": "een\n• twee"}])
+    texts = [(p.text, p.style.name) for p in Document(io.BytesIO(docx)).paragraphs]
+    assert texts == [("een", "Normal"), ("twee", "List Bullet")]
+    assert read(docx, sample) == [{"wat": "een\n• twee"}]
+
+
 def test_rows_with_a_footer_row() -> None:
     doc = Document()
     doc.add_paragraph("{{ rijen }}")
@@ -402,3 +416,31 @@ def test_no_records() -> None:
 
 
 TEMPLATE = card_template()
+
+
+_LABELS = st.sampled_from(["", "Status", "Wat houdt het in", "Gemeente:", "{{ einde }}",
+                           "Slot van de bijlage."])
+_LINES = st.lists(st.one_of(_TEXT, _TEXT.map(lambda t: "• " + t)), min_size=1, max_size=3).map(
+    "\n".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"naam": _TEXT, "gemeente": st.one_of(_TEXT, _LABELS),
+                                       "wat": st.one_of(_LINES, _LABELS),
+                                       "status": st.one_of(_TEXT, _LABELS)}),
+                min_size=1, max_size=4))
+def test_read_back_round_trip_of_lines_labels_and_empty_values(
+        records: list[dict[str, str]]) -> None:
+    docx, sample = build(TEMPLATE, records)
+    assert read(docx, sample) == records
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"naam": st.one_of(_TEXT, _LABELS), "wat": _LINES,
+                                       "status": _TEXT}), max_size=4))
+def test_read_back_round_trip_of_rows(records: list[dict[str, str]]) -> None:
+    docx, sample = build(ROWS_TEMPLATE, records)
+    assert read(docx, sample) == records
+
+
+ROWS_TEMPLATE = rows_template()

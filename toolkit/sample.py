@@ -40,6 +40,8 @@ _PI_SPLIT = re.compile(r"<\?toolkit-sample slot (\d+)\?>")
 #: and the tag's run holds "only the tag")
 _NO_CONTENT = frozenset(W + name for name in (
     "pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "permStart", "permEnd"))
+#: run children of a run that holds only text (Word marks where it last broke a page)
+_TEXT_ONLY = frozenset((_RPR, _T, W + "lastRenderedPageBreak"))
 #: the order of run properties in the schema (CT_RPr), for adding bold or italic
 _RPR_ORDER = tuple(W + name for name in (
     "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
@@ -214,8 +216,23 @@ class Sample:
 # --- cutting the sample out of document.xml --------------------------------------------
 
 
+def _own_texts(p: etree._Element) -> list[etree._Element]:
+    """The w:t of a paragraph itself, not of the paragraphs of a text box in it."""
+    out = []
+    for t in p.iter(_T):
+        parent = t.getparent()
+        while parent is not None and parent.tag != _P:
+            parent = parent.getparent()
+        if parent is p:
+            out.append(t)
+    return out
+
+
 def _text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(_T))
+    """A paragraph's own text (a row's: all of its paragraphs')."""
+    if p.tag != _P:
+        return "".join(_text(q) for q in p.iter(_P))
+    return "".join(t.text or "" for t in _own_texts(p))
 
 
 def _error(template: str, message: str) -> TemplateError:
@@ -366,7 +383,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
             p.getparent().replace(p, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
             continue
         for run in _tag_runs(p):
-            run_key = _TAG.search(_text(run)).group(1)  # type: ignore[union-attr]
+            run_key = _TAG.search("".join(t.text or "" for t in run.iter(_T))).group(1)  # type: ignore[union-attr]
             slots.append(_slot(run_key, False, p, run, False))
             run.getparent().replace(run, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
     if not fields:
@@ -408,7 +425,7 @@ def _only_text(p: etree._Element) -> bool:
     """Whether a paragraph holds nothing but runs of text (no picture, tab, field)."""
     for child in p:
         if child.tag == _R:
-            if any(c.tag not in (_RPR, _T) for c in child):
+            if any(c.tag not in _TEXT_ONLY for c in child):
                 return False
         elif child.tag not in _NO_CONTENT:
             return False
@@ -419,7 +436,7 @@ def _tag_runs(p: etree._Element) -> list[etree._Element]:
     """Split the runs holding tags so that each tag is a run of its own (with the rPr of
     the run it stood in), and return those runs in order."""
     out = []
-    for t in list(p.iter(_T)):
+    for t in _own_texts(p):
         text = t.text or ""
         if not _TAG.search(text):
             continue
@@ -472,7 +489,7 @@ def _join_split_tags(p: etree._Element) -> None:
     """Word splits a typed `{{ naam }}` over runs (a spelling mark, a change of format);
     put each tag whole in the w:t where it starts, as docxtpl's patch_xml does, so the
     tag takes that run's formatting."""
-    nodes = list(p.iter(_T))
+    nodes = _own_texts(p)
     if len(nodes) < 2:
         return
     texts = [t.text or "" for t in nodes]
