@@ -381,13 +381,14 @@ def test_tag_alone_after_a_page_break_mark_stays_alone() -> None:
     """Word notes where it last broke the page in a run; the tag is still alone."""
     doc = Document()
     doc.add_paragraph("{{ kaarten }}")
+    doc.add_paragraph("Toelichting")
     p = doc.add_paragraph()
     run = p.add_run("{{ wat }}")
     run._r.insert(0, etree.Element(W + "lastRenderedPageBreak"))
     doc.add_paragraph("{{ einde }}")
     docx, sample = build(_docx(doc), [{"wat": "een\n• twee"}])
     texts = [(p.text, p.style.name) for p in Document(io.BytesIO(docx)).paragraphs]
-    assert texts == [("een", "Normal"), ("twee", "List Bullet")]
+    assert texts == [("Toelichting", "Normal"), ("een", "Normal"), ("twee", "List Bullet")]
     assert read(docx, sample) == [{"wat": "een\n• twee"}]
 
 
