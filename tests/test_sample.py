@@ -445,3 +445,27 @@ def test_read_back_round_trip_of_rows(records: list[dict[str, str]]) -> None:
 
 
 ROWS_TEMPLATE = rows_template()
+
+
+def test_finding_the_cards_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long run of paragraphs without cards: a field could take any number of them,
+    and trying that from every paragraph would be quadratic."""
+    import toolkit.sample as module
+
+    calls = 0
+    extends = module._extends
+
+    def counted(first: object, unit: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return extends(first, unit)
+
+    monkeypatch.setattr(module, "_extends", counted)
+    _, sample = cut_sample(_part(card_template()), REPLACEMENT)
+    assert sample is not None
+    n = 20_000
+    for heading in (False, True):
+        calls = 0
+        blocks = [wordread.Paragraph(f"tekst {i}", heading=heading) for i in range(n)]
+        assert read_back(blocks, sample) == []
+        assert calls < 5 * n

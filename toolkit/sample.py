@@ -605,7 +605,7 @@ def _lines(paragraphs: Sequence[wordread.Paragraph]) -> str:
     return wordread.Cell(list(paragraphs)).lines
 
 
-def _extends(first: object, unit: object) -> bool:
+def _extends(first: object, unit: object | None) -> bool:
     """Whether a value's paragraphs may go on with this block: a paragraph of the same
     kind (heading or not) as the value's first one, so a card's last field stops at the
     next card's name. The kind is taken from the document, not from the sample's style
@@ -652,18 +652,22 @@ def _row(sample_row: tuple, row: list[wordread.Cell]) -> dict[str, str] | None:
 
 
 def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
-              accept: Callable[[int], bool]) -> tuple[dict[str, str], int] | None:
+              accept: Callable[[int], bool], possible: list[bytearray] | None = None,
+              ) -> tuple[dict[str, str], int] | None:
     """Match items[i:] against units[j:]; a field takes as few paragraphs as lets the
-    rest match, and accept(end) decides whether the sequence may end there."""
+    rest match, and accept(end) decides whether the sequence may end there. possible
+    (from _possible) skips the places where items[i:] cannot start."""
     if i == len(items):
         return ({}, j) if accept(j) else None
+    if possible is not None and not possible[i][j]:
+        return None
     item = items[i]
     if item.__class__ is _Field:
         k = j
         while k < len(units) and (unit := units[k]).__class__ is wordread.Paragraph and \
                 not unit.toc and (k == j or _extends(units[j], unit)):  # type: ignore[arg-type, attr-defined]
             k += 1
-            rest = _sequence(items, units, i + 1, k, accept)
+            rest = _sequence(items, units, i + 1, k, accept, possible)
             if rest is not None:
                 return {item.key: _lines(units[j:k]), **rest[0]}, rest[1]  # type: ignore[arg-type, attr-defined]
         return None
@@ -672,10 +676,42 @@ def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
     found = _one(item, units[j])
     if found is None:
         return None
-    rest = _sequence(items, units, i + 1, j + 1, accept)
+    rest = _sequence(items, units, i + 1, j + 1, accept, possible)
     if rest is None:
         return None
     return {**found, **rest[0]}, rest[1]
+
+
+def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray]:
+    """possible[i][j]: whether items[i:] match from units[j] on (ending anywhere).
+
+    Worked out once from the end of the document back, so finding the cards stays
+    linear: searching from every block with backtracking is quadratic in a long run of
+    paragraphs, where a field could take any number of them.
+    """
+    n = len(units)
+    possible = [bytearray(n + 1) for _ in range(len(items))] + [bytearray(b"\x01" * (n + 1))]
+    # run[x]: the end (exclusive) of the paragraphs from x on that are of units[x]'s kind
+    run = list(range(n + 1))
+    for x in range(n - 1, -1, -1):
+        unit = units[x]
+        if unit.__class__ is wordread.Paragraph:
+            run[x] = run[x + 1] if _extends(unit, units[x + 1] if x + 1 < n else None) else x + 1
+    for i in range(len(items) - 1, -1, -1):
+        item, here, after = items[i], possible[i], possible[i + 1]
+        if item.__class__ is _Field:
+            following = n + 1  # the first k > j where items[i + 1:] may start
+            for j in range(n - 1, -1, -1):
+                if after[j + 1]:
+                    following = j + 1
+                if units[j].__class__ is wordread.Paragraph:
+                    # the field takes units[j:k] for k from j + 1 to the end of the run
+                    last = run[j + 1] if j + 1 < n and _extends(units[j], units[j + 1]) else j + 1
+                    here[j] = following <= last
+        else:
+            for j in range(n):
+                here[j] = after[j + 1] and _one(item, units[j]) is not None
+    return possible
 
 
 def read_back(blocks: Iterable[wordread.Block], sample: Sample) -> list[dict[str, str]]:
@@ -710,28 +746,26 @@ def _read_rows(units: list[object], sample: Sample) -> list[dict[str, str]]:
 def _read_cards(units: list[object], sample: Sample) -> list[dict[str, str]]:
     items = sample.plan
     last = items[-1] if items else None
-    starts: dict[int, bool] = {}
-
-    def starts_at(p: int) -> bool:
-        if p not in starts:
-            starts[p] = _sequence(items, units, 0, p, lambda j: True) is not None
-        return starts[p]
+    possible = _possible(items, units)
+    starts = possible[0]
 
     def ends_at(j: int) -> bool:
+        """A card ends where its last field (if it ends in one) cannot go on, or where
+        the next card starts."""
         if last.__class__ is not _Field or j >= len(units):
             return True
-        return not _extends(units[j - 1], units[j]) or starts_at(j)
+        return not _extends(units[j - 1], units[j]) or bool(starts[j])
 
     def record(p: int) -> tuple[dict[str, str], int] | None:
-        return _sequence(items, units, 0, p, ends_at)
+        return _sequence(items, units, 0, p, ends_at, possible) if starts[p] else None
 
-    position = 0
+    position = starts.find(1)
     found = None
-    while position < len(units):
+    while 0 <= position < len(units):
         found = record(position)
         if found is not None:
             break
-        position += 1
+        position = starts.find(1, position + 1)
     if found is None:
         return []
     # a heading before the first card (the annex's title) is not the card's name
