@@ -469,3 +469,35 @@ def test_finding_the_cards_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
         blocks = [wordread.Paragraph(f"tekst {i}", heading=heading) for i in range(n)]
         assert read_back(blocks, sample) == []
         assert calls < 5 * n
+
+
+def test_markers_split_over_runs_are_found() -> None:
+    doc = Document()
+    p = doc.add_paragraph()
+    p.add_run("{{ kaar")
+    p.add_run("ten }}").bold = True
+    doc.add_paragraph("Status: {{ status }}")
+    p = doc.add_paragraph()
+    p.add_run("{{")
+    p.add_run(" einde }}").italic = True
+    xml, sample = cut_sample(_part(_docx(doc)), REPLACEMENT)
+    assert sample is not None and sample.fields == ("status",)
+    assert MARKER.encode() in xml and b"einde" not in xml and b"kaar" not in xml
+
+
+def test_markers_on_different_levels() -> None:
+    doc = Document()
+    doc.add_paragraph("{{ kaarten }}")
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = "{{ einde }}"
+    with pytest.raises(TemplateError, match="niet op hetzelfde niveau"):
+        cut_sample(_part(_docx(doc)), REPLACEMENT, "x.docx")
+
+
+def test_marker_with_a_section_break() -> None:
+    doc = Document()
+    doc.add_paragraph("{{ kaarten }}")
+    doc.add_paragraph("{{ naam }}")
+    end = doc.add_paragraph("{{ einde }}")
+    end._p.get_or_add_pPr().append(etree.Element(W + "sectPr"))
+    with pytest.raises(TemplateError, match="sectie-einde"):
+        cut_sample(_part(_docx(doc)), REPLACEMENT, "x.docx")
