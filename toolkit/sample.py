@@ -7,6 +7,12 @@ document.xml once and compiles it into static XML strings and slots, so that `re
 which runs once per record (10,000 times in a large build), only joins strings.
 `read_back` goes the other way for `toolkit import`: it finds the records in a built
 document by the sample's static text and reads the values from where the slots were.
+
+Ids that must be unique in a document: the sample's own bookmarks are left out (the
+table of contents gets its bookmark around the heading field instead). Pictures
+(wp:docPr ids), content controls (w:sdt ids), comments and w14:paraId in the sample are
+repeated as they are; Word accepts the repeated paraIds, a sample with a picture or a
+content control would need fresh ids per record.
 """
 
 from __future__ import annotations
@@ -159,7 +165,7 @@ def _fragment(element: etree._Element) -> str:
     return head + xml[end:]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sample:
     """A compiled sample: static XML and slots, and what read_back looks for."""
 
