@@ -1,0 +1,793 @@
+"""A record's layout (a card or a table row) designed in Word, as a sample in the template.
+
+The coordinator writes one sample card between a `{{ kaarten }}` and an `{{ einde }}`
+paragraph (or a table between `{{ rijen }}` and `{{ einde }}`), with field tags such as
+`{{ naam }}` where the register's values go. `cut_sample` takes the sample out of
+document.xml once and compiles it into static XML strings and slots, so that `render`,
+which runs once per record (10,000 times in a large build), only joins strings.
+`read_back` goes the other way for `toolkit import`: it finds the records in a built
+document by the sample's static text and reads the values from where the slots were.
+
+Ids that must be unique in a document: the sample's own bookmarks are left out (the
+table of contents gets its bookmark around the heading field instead). Pictures
+(wp:docPr ids), content controls (w:sdt ids), comments and w14:paraId in the sample are
+repeated as they are; Word accepts the repeated paraIds, a sample with a picture or a
+content control would need fresh ids per record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from . import wordread
+from .errors import TemplateError
+from .richtext import parse_rich, simple_paragraphs
+from .wordxml import attr_xml, text_xml
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+_P, _R, _T, _TBL, _TR, _TC = W + "p", W + "r", W + "t", W + "tbl", W + "tr", W + "tc"
+_PPR, _RPR, _PSTYLE, _NUMPR, _SECTPR = W + "pPr", W + "rPr", W + "pStyle", W + "numPr", W + "sectPr"
+_BOOKMARKS = (W + "bookmarkStart", W + "bookmarkEnd")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+KINDS = ("kaarten", "rijen")
+_MARKER = re.compile(r"^\s*\{\{\s*(kaarten|rijen|einde)\s*\}\}\s*$")
+_TAG = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
+_TAG_LIKE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.DOTALL)
+_PI = "toolkit-sample"
+_PI_SPLIT = re.compile(r"<\?toolkit-sample slot (\d+)\?>")
+#: paragraph children that hold no content of their own (a paragraph with only these
+#: and the tag's run holds "only the tag")
+_NO_CONTENT = frozenset(W + name for name in (
+    "pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "permStart", "permEnd"))
+#: run children of a run that holds only text (Word marks where it last broke a page)
+_TEXT_ONLY = frozenset((_RPR, _T, W + "lastRenderedPageBreak"))
+#: the order of run properties in the schema (CT_RPr), for adding bold or italic
+_RPR_ORDER = tuple(W + name for name in (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+    "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden",
+    "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect",
+    "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
+    "specVanish", "oMath", "rPrChange"))
+_HEADING_IDS = ("heading", "kop")
+
+
+# --- the compiled sample ---------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    """Where one field's value goes: a whole paragraph (alone) or a run inside one."""
+
+    key: str
+    alone: bool
+    ppr: str  # the sample paragraph's pPr, complete ("" for none)
+    ppr_rest: str  # its children without pStyle and numPr, for list items
+    rpr_element: etree._Element | None  # the tag run's rPr
+    heading: bool = False  # the bookmark of the table of contents goes here
+    _rprs: dict[tuple[bool, bool, bool, str | None], str] = field(default_factory=dict)
+
+    def rpr(self, bold: bool = False, italic: bool = False, underline: bool = False,
+            vertical: str | None = None) -> str:
+        """The tag's run properties with the value's own bold, italic, ... added; cached,
+        as a build asks for the same few combinations thousands of times."""
+        key = (bold, italic, underline, vertical)
+        found = self._rprs.get(key)
+        if found is None:
+            found = self._rprs[key] = _merged_rpr(self.rpr_element, *key)
+        return found
+
+    def render(self, value: object, styles: Mapping[str, str],
+               bookmark: tuple[int, str] | None) -> str:
+        if not self.alone:
+            return self._inline(value)
+        plain = simple_paragraphs(value)
+        if plain is not None:
+            rpr = self.rpr()
+            paragraphs = [(self.ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
+                          for line in plain]
+        else:
+            paragraphs = []
+            for p in parse_rich(value).paragraphs:
+                if p.list_kind is None:
+                    ppr = self.ppr
+                else:
+                    style = styles["bullet" if p.list_kind == "bullet" else "number"]
+                    ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{self.ppr_rest}</w:pPr>'
+                runs = "".join(
+                    f"<w:r>{self.rpr(r.bold, r.italic, r.underline, r.vertical)}{_texts(r.text)}</w:r>"
+                    for r in p.runs if r.text)
+                paragraphs.append((ppr, runs))
+        if not paragraphs:
+            paragraphs = [(self.ppr, "")]
+        if bookmark is not None:
+            number, name = bookmark
+            first_ppr, first = paragraphs[0]
+            paragraphs[0] = (first_ppr, f'<w:bookmarkStart w:id="{number}" '
+                                        f'w:name="{attr_xml(name)}"/>{first}')
+            last_ppr, last = paragraphs[-1]
+            paragraphs[-1] = (last_ppr, f'{last}<w:bookmarkEnd w:id="{number}"/>')
+        return "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
+
+    def _inline(self, value: object) -> str:
+        plain = simple_paragraphs(value)
+        lines = plain if plain is not None else parse_rich(value).plain.split("\n")
+        text = "\n".join(lines)
+        if not text:
+            return ""
+        return f"<w:r>{self.rpr()}{_texts(text)}</w:r>"
+
+
+def _texts(text: str) -> str:
+    """A run's content: its lines as w:t, Alt+Enter breaks as w:br."""
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{text_xml(line)}</w:t>'
+                          for line in text.split("\n"))
+
+
+def _merged_rpr(rpr: etree._Element | None, bold: bool, italic: bool, underline: bool,
+                vertical: str | None) -> str:
+    if not (bold or italic or underline or vertical):
+        return _fragment(rpr) if rpr is not None else ""
+    element = deepcopy(rpr) if rpr is not None else etree.Element(_RPR, nsmap={"w": W_NS})
+    wanted = []
+    if bold:
+        wanted.append((W + "b", None))
+    if italic:
+        wanted.append((W + "i", None))
+    if underline:
+        wanted.append((W + "u", "single"))
+    if vertical:
+        wanted.append((W + "vertAlign", vertical))
+    for tag, val in wanted:
+        for old in element.findall(tag):
+            element.remove(old)
+        new = etree.SubElement(element, tag)
+        if val is not None:
+            new.set(W + "val", val)
+    rank = {tag: index for index, tag in enumerate(_RPR_ORDER)}
+    children = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))  # stable
+    element[:] = children
+    return _fragment(element)
+
+
+def _fragment(element: etree._Element) -> str:
+    """An element as XML text without the namespace declarations lxml copies from the
+    document root: the fragment goes back into that same document."""
+    xml = etree.tostring(element, encoding=str)
+    end = xml.index(">")
+    head = re.sub(r'\s+xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"', "", xml[:end])
+    return head + xml[end:]
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """A compiled sample: static XML and slots, and what read_back looks for."""
+
+    kind: str  # "kaarten" or "rijen"
+    fields: tuple[str, ...]  # field keys in order of appearance (unique)
+    heading_field: str | None  # the tag alone in the first heading paragraph (for the TOC)
+    parts: tuple[str | _Slot, ...] = field(repr=False, default=())
+    start: str = field(repr=False, default="")
+    end: str = field(repr=False, default="")
+    plan: tuple = field(repr=False, default=())  # read_back's items (see _Item)
+    header: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
+    footer: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
+
+    @property
+    def where(self) -> str:
+        return "de voorbeeldkaart" if self.kind == "kaarten" else "de voorbeeldrij"
+
+    def check(self, valid: Mapping[str, str], template: str) -> None:
+        """Every field of the sample is a register column (valid: key -> label); a typo
+        is told with the list of fields the coordinator can choose from."""
+        unknown = [key for key in self.fields if key not in valid]
+        if not unknown:
+            return
+        names = ", ".join(f"{{{{ {key} }}}}" for key in unknown)
+        which = f"het veld {names}, maar dat bestaat" if len(unknown) == 1 else \
+            f"de velden {names}, maar die bestaan"
+        choices = ", ".join(f"{{{{ {key} }}}} ({label})" for key, label in valid.items())
+        raise TemplateError(
+            f"Het Word-sjabloon '{template}' gebruikt in {self.where} {which} niet. "
+            f"Geldige velden: {choices}.")
+
+    def render(self, values: Mapping[str, object], styles: Mapping[str, str],
+               bookmark: tuple[int, str] | None = None) -> str:
+        """WordprocessingML of one record: the card's body elements, or one <w:tr>."""
+        out = []
+        for part in self.parts:
+            if part.__class__ is str:
+                out.append(part)  # type: ignore[arg-type]
+            else:
+                slot: _Slot = part  # type: ignore[assignment]
+                out.append(slot.render(values.get(slot.key), styles,
+                                       bookmark if slot.heading else None))
+        return "".join(out)
+
+    def table_start(self) -> str:
+        """For "rijen": the table's opening with its properties, grid and header rows."""
+        return self.start
+
+    def table_end(self) -> str:
+        """For "rijen": the rows after the sample row (if any) and the table's closing."""
+        return self.end
+
+
+# --- cutting the sample out of document.xml --------------------------------------------
+
+
+def _own_texts(p: etree._Element) -> list[etree._Element]:
+    """The w:t of a paragraph itself, not of the paragraphs of a text box in it."""
+    out = []
+    for t in p.iter(_T):
+        parent = t.getparent()
+        while parent is not None and parent.tag != _P:
+            parent = parent.getparent()
+        if parent is p:
+            out.append(t)
+    return out
+
+
+def _text(p: etree._Element) -> str:
+    """A paragraph's own text (a row's: all of its paragraphs')."""
+    if p.tag != _P:
+        return "".join(_text(q) for q in p.iter(_P))
+    return "".join(t.text or "" for t in _own_texts(p))
+
+
+def _error(template: str, message: str) -> TemplateError:
+    name = f"Het Word-sjabloon '{template}'" if template else "Het Word-sjabloon"
+    return TemplateError(f"{name} {message}")
+
+
+def cut_sample(document_xml: bytes, replacement: str,
+               template: str = "") -> tuple[bytes, Sample | None]:
+    """Find the sample region; return document.xml with the whole region (from the
+    `{{ kaarten }}` or `{{ rijen }}` paragraph to the `{{ einde }}` paragraph) replaced
+    by `replacement`, and the compiled sample. No region: (document_xml, None).
+
+    template names the file in the Dutch error messages.
+    """
+    parser = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
+    root = etree.fromstring(document_xml, parser)
+    body = root.find(W + "body")
+    if body is None:
+        return document_xml, None
+    markers = []
+    for p in body.iter(_P):
+        found = _MARKER.match(_text(p))
+        if found:
+            markers.append((found.group(1), p))
+    if not markers:
+        return document_xml, None
+    kind, start = markers[0]
+    if kind == "einde":
+        raise _error(template, "bevat een paragraaf {{ einde }} zonder {{ kaarten }} of "
+                               "{{ rijen }} ervoor. Zet {{ kaarten }} (of {{ rijen }}) boven de "
+                               "voorbeeldkaart, of haal {{ einde }} weg.")
+    if len(markers) == 1 or markers[1][0] != "einde":
+        raise _error(template, f"bevat {{{{ {kind} }}}} zonder {{{{ einde }}}} erna. Zet een "
+                               f"paragraaf met alleen {{{{ einde }}}} onder de voorbeeld"
+                               f"{'kaart' if kind == 'kaarten' else 'tabel'}.")
+    if len(markers) > 2:
+        raise _error(template, "bevat meer dan één voorbeeld ({{ kaarten }} of {{ rijen }} "
+                               "... {{ einde }}). Er kan maar één voorbeeld in een sjabloon staan.")
+    end = markers[1][1]
+    if end.getparent() is not start.getparent():
+        raise _error(template, f"heeft {{{{ {kind} }}}} en {{{{ einde }}}} niet op hetzelfde "
+                               f"niveau (bijvoorbeeld één van beide in een tabel). Zet beide als "
+                               f"gewone paragraaf boven en onder het voorbeeld.")
+    for marker in (start, end):
+        ppr = marker.find(_PPR)
+        if ppr is not None and ppr.find(_SECTPR) is not None:
+            raise _error(template, "heeft een sectie-einde in de paragraaf van "
+                                   f"{{{{ {_MARKER.match(_text(marker)).group(1)} }}}}. "  # type: ignore[union-attr]
+                                   "Zet een lege paragraaf tussen de tag en het sectie-einde.")
+    parent = start.getparent()
+    region = list(parent)[parent.index(start) + 1:parent.index(end)]
+    _drop_bookmarks(root, [start, *region, end])
+    region = [el for el in region if el.tag not in _BOOKMARKS]
+    compiled = _compile(kind, region, root, template)
+    parent.replace(start, etree.ProcessingInstruction(_PI, "begin"))
+    parent.replace(end, etree.ProcessingInstruction(_PI, "end"))
+    xml = etree.tostring(root, encoding="UTF-8")
+    head, _, rest = xml.partition(b"<?toolkit-sample begin?>")
+    sample_xml, _, tail = rest.partition(b"<?toolkit-sample end?>")
+    declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    document = declaration + head + replacement.encode("utf-8") + tail
+    return document, compiled(sample_xml.decode("utf-8"))
+
+
+def _drop_bookmarks(root: etree._Element, region: list[etree._Element]) -> None:
+    """The sample's own bookmarks are left out (repeated, their ids and names would
+    clash), with their other half wherever it stands."""
+    ids = {b.get(W + "id") for el in region for tag in _BOOKMARKS for b in el.iter(tag)}
+    ids |= {el.get(W + "id") for el in region if el.tag in _BOOKMARKS}
+    if not ids:
+        return
+    for tag in _BOOKMARKS:
+        for b in list(root.iter(tag)):
+            if b.get(W + "id") in ids:
+                b.getparent().remove(b)
+
+
+def _compile(kind: str, region: list[etree._Element], root: etree._Element,
+             template: str) -> Callable[[str], Sample]:
+    """Prepare the region in the tree (slots as processing instructions) and give the
+    function that builds the Sample from the region's serialised XML."""
+    slots: list[_Slot] = []
+    fields: dict[str, None] = {}
+    where = "de voorbeeldkaart" if kind == "kaarten" else "de voorbeeldrij"
+    header: tuple[tuple[str, ...], ...] = ()
+    footer: tuple[tuple[str, ...], ...] = ()
+    if kind == "rijen":
+        tables = [el for el in region if el.tag == _TBL]
+        others = [el for el in region if el.tag != _TBL and not (el.tag == _P and not _text(el).strip())]
+        if len(tables) != 1 or others:
+            raise _error(template, "heeft tussen {{ rijen }} en {{ einde }} niet precies één "
+                                   "tabel. Zet daar alleen de tabel met de kopregel(s) en één "
+                                   "voorbeeldrij met velden.")
+        tbl = tables[0]
+        for el in region:
+            if el is not tbl:
+                el.getparent().remove(el)
+        region = [tbl]
+        rows = list(tbl.iterchildren(_TR))
+        tagged = [row for row in rows if _TAG_LIKE.search(_text(row))]
+        if len(tagged) != 1:
+            raise _error(template, f"heeft in de tabel tussen {{{{ rijen }}}} en {{{{ einde }}}} "
+                                   f"{len(tagged)} rijen met velden. Er moet precies één "
+                                   f"voorbeeldrij met velden zijn; de rijen erboven zijn de kop.")
+        sample_row = tagged[0]
+        at = rows.index(sample_row)
+        header = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC)) for row in rows[:at])
+        footer = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC))
+                       for row in rows[at + 1:])
+    items: dict[int, _Item] = {}
+    heading_field: list[str] = []
+    paragraphs = [p for el in region for p in ([el] if el.tag == _P else el.iter(_P))]
+    tagged_paragraphs = []
+    for p in paragraphs:
+        _join_split_tags(p)
+        text = _text(p)
+        for found in _TAG_LIKE.finditer(text):
+            if not _TAG.fullmatch(found.group(0)):
+                raise _error(template, f"heeft in {where} de tag {found.group(0)!r}, die niet "
+                                       f"gelezen kan worden. Een veld schrijf je als "
+                                       f"{{{{ naam }}}}: kleine letters, cijfers en _, zonder "
+                                       f"berekeningen of voorwaarden.")
+        keys = [m.group(1) for m in _TAG.finditer(text)]
+        read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+        if not keys:
+            items[id(p)] = _Static(read_text.strip())
+            continue
+        for key in keys:
+            fields.setdefault(key)
+        heading = _style_id(p).casefold().startswith(_HEADING_IDS)
+        alone = _TAG.fullmatch(text.strip()) is not None and _only_text(p)
+        if alone:
+            items[id(p)] = _Field(keys[0])
+        else:
+            items[id(p)] = _inline_item(read_text)
+        tagged_paragraphs.append((p, keys[0], alone, heading))
+    if kind == "rijen":
+        plan: tuple = (_row_item(sample_row, items),)
+    else:
+        plan = tuple(_plan(region, items))
+    for p, key, alone, heading in tagged_paragraphs:  # now the tree may change
+        if alone:
+            toc = heading and not heading_field
+            if toc:
+                heading_field.append(key)
+            slots.append(_slot(key, True, p, _tag_runs(p)[0], toc))
+            p.getparent().replace(p, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
+            continue
+        for run in _tag_runs(p):
+            run_key = _TAG.search("".join(t.text or "" for t in run.iter(_T))).group(1)  # type: ignore[union-attr]
+            slots.append(_slot(run_key, False, p, run, False))
+            run.getparent().replace(run, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
+    if not fields:
+        raise _error(template, f"heeft in {where} geen velden zoals {{{{ naam }}}}. Zet de velden "
+                               f"waar de waarden uit het register moeten komen.")
+    if kind == "rijen":
+        sample_row.addprevious(etree.ProcessingInstruction(_PI, "row"))
+        sample_row.addnext(etree.ProcessingInstruction(_PI, "row"))
+
+    def build(xml: str) -> Sample:
+        start = end = ""
+        if kind == "rijen":
+            start, xml, end = xml.split("<?toolkit-sample row?>")
+        pieces = _PI_SPLIT.split(xml)
+        parts: list[str | _Slot] = []
+        for index, piece in enumerate(pieces):
+            if index % 2:
+                parts.append(slots[int(piece)])
+            elif piece:
+                parts.append(piece)
+        return Sample(kind, tuple(fields), heading_field[0] if heading_field else None,
+                      tuple(parts), start, end, plan, header, footer)
+
+    return build
+
+
+def _style_id(p: etree._Element) -> str:
+    ppr = p.find(_PPR)
+    style = ppr.find(_PSTYLE) if ppr is not None else None
+    return (style.get(W + "val") or "") if style is not None else ""
+
+
+def _cell_text(tc: etree._Element) -> str:
+    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+                     for p in tc.iterchildren(_P)).strip()
+
+
+def _only_text(p: etree._Element) -> bool:
+    """Whether a paragraph holds nothing but runs of text (no picture, tab, field)."""
+    for child in p:
+        if child.tag == _R:
+            if any(c.tag not in _TEXT_ONLY for c in child):
+                return False
+        elif child.tag not in _NO_CONTENT:
+            return False
+    return True
+
+
+def _tag_runs(p: etree._Element) -> list[etree._Element]:
+    """Split the runs holding tags so that each tag is a run of its own (with the rPr of
+    the run it stood in), and return those runs in order."""
+    out = []
+    for t in _own_texts(p):
+        text = t.text or ""
+        if not _TAG.search(text):
+            continue
+        run = t.getparent()
+        if run.tag != _R:
+            continue
+        rpr = run.find(_RPR)
+        children = [c for c in run if c.tag != _RPR]
+        at = children.index(t)
+        new_runs = []
+        if children[:at]:
+            new_runs.append(_new_run(rpr, children[:at]))
+        position = 0
+        for found in _TAG.finditer(text):
+            if found.start() > position:
+                new_runs.append(_new_run(rpr, [_t(text[position:found.start()])]))
+            tag_run = _new_run(rpr, [_t(found.group(0))])
+            new_runs.append(tag_run)
+            out.append(tag_run)
+            position = found.end()
+        if position < len(text):
+            new_runs.append(_new_run(rpr, [_t(text[position:])]))
+        if children[at + 1:]:
+            new_runs.append(_new_run(rpr, children[at + 1:]))
+        parent = run.getparent()
+        index = parent.index(run)
+        parent.remove(run)
+        for offset, r in enumerate(new_runs):
+            parent.insert(index + offset, r)
+    return out
+
+
+def _new_run(rpr: etree._Element | None, content: list[etree._Element]) -> etree._Element:
+    run = etree.Element(_R)
+    if rpr is not None:
+        run.append(deepcopy(rpr))
+    for child in content:
+        run.append(child)
+    return run
+
+
+def _t(text: str) -> etree._Element:
+    t = etree.Element(_T)
+    t.text = text
+    t.set(_XML_SPACE, "preserve")
+    return t
+
+
+def _join_split_tags(p: etree._Element) -> None:
+    """Word splits a typed `{{ naam }}` over runs (a spelling mark, a change of format);
+    put each tag whole in the w:t where it starts, as docxtpl's patch_xml does, so the
+    tag takes that run's formatting."""
+    nodes = _own_texts(p)
+    if len(nodes) < 2:
+        return
+    texts = [t.text or "" for t in nodes]
+    joined = "".join(texts)
+    if "{" not in joined:
+        return
+    offsets = []
+    position = 0
+    for text in texts:
+        offsets.append(position)
+        position += len(text)
+
+    def node_at(char: int) -> int:
+        index = 0
+        while index + 1 < len(nodes) and offsets[index + 1] <= char:
+            index += 1
+        return index
+
+    for found in reversed(list(_TAG_LIKE.finditer(joined))):
+        first, last = node_at(found.start()), node_at(found.end() - 1)
+        if first == last:
+            continue
+        head = nodes[first]
+        head.text = (head.text or "")[:found.start() - offsets[first]] + found.group(0)
+        head.set(_XML_SPACE, "preserve")
+        for middle in nodes[first + 1:last]:
+            middle.text = ""
+        tail = nodes[last]
+        tail.text = (tail.text or "")[found.end() - offsets[last]:]
+        tail.set(_XML_SPACE, "preserve")
+
+
+def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element,
+          heading: bool) -> _Slot:
+    ppr = p.find(_PPR)
+    rest = "".join(_fragment(c) for c in ppr if c.tag not in (_PSTYLE, _NUMPR)) \
+        if ppr is not None else ""
+    rpr = run.find(_RPR)
+    return _Slot(key, alone, _fragment(ppr) if ppr is not None else "", rest,
+                 deepcopy(rpr) if rpr is not None else None, heading)
+
+
+# --- reading records back ---------------------------------------------------------------
+
+_NO_STYLES = wordread._Styles(None)
+
+
+@dataclass(frozen=True)
+class _Static:
+    """A paragraph without fields: its text must be found as it is."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A paragraph that was only a tag: one or more paragraphs of the value."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class _Inline:
+    """A paragraph with text and tags: a pattern with a group per tag."""
+
+    pattern: re.Pattern[str]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    rows: tuple[tuple[tuple, ...], ...]  # rows of cells of items
+
+
+_Item = _Static | _Field | _Inline | _Table
+
+
+def _inline_item(text: str) -> _Inline:
+    pieces = _TAG.split(text)
+    pattern = []
+    keys = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            keys.append(piece)
+            pattern.append("(.*?)")
+        else:
+            pattern.append(re.escape(piece))
+    return _Inline(re.compile("".join(pattern), re.DOTALL), tuple(keys))
+
+
+def _cell_items(tc: etree._Element, items: dict[int, _Item]) -> tuple:
+    return tuple(items[id(p)] for p in tc.iterchildren(_P) if id(p) in items)
+
+
+def _row_item(tr: etree._Element, items: dict[int, _Item]) -> tuple:
+    return tuple(_cell_items(tc, items) for tc in tr.iterchildren(_TC))
+
+
+def _plan(elements: Iterable[etree._Element], items: dict[int, _Item]) -> Iterable[_Item]:
+    for el in elements:
+        if el.tag == _P:
+            yield items[id(el)]
+        elif el.tag == _TBL:
+            yield _Table(tuple(_row_item(tr, items) for tr in el.iterchildren(_TR)))
+        elif el.tag == W + "sdt":
+            content = el.find(W + "sdtContent")
+            if content is not None:
+                yield from _plan(content, items)
+
+
+def _lines(paragraphs: Sequence[wordread.Paragraph]) -> str:
+    """Paragraphs as register text, as wordread.Cell.lines gives a cell."""
+    return wordread.Cell(list(paragraphs)).lines
+
+
+def _extends(first: object, unit: object | None) -> bool:
+    """Whether a value's paragraphs may go on with this block: a paragraph of the same
+    kind (heading or not) as the value's first one, so a card's last field stops at the
+    next card's name. The kind is taken from the document, not from the sample's style
+    id, as the two may name a heading differently."""
+    return unit.__class__ is wordread.Paragraph and not unit.toc and \
+        unit.heading == first.heading  # type: ignore[attr-defined]
+
+
+def _one(item: _Item, unit: object) -> dict[str, str] | None:
+    """The values in one block for a fixed-size item, or None when it does not match."""
+    if item.__class__ is _Static:
+        if unit.__class__ is wordread.Paragraph and unit.text.strip() == item.text:  # type: ignore[attr-defined]
+            return {}
+        return None
+    if item.__class__ is _Inline:
+        if unit.__class__ is not wordread.Paragraph:
+            return None
+        found = item.pattern.fullmatch(unit.text)  # type: ignore[attr-defined]
+        return dict(zip(item.keys, found.groups(), strict=True)) if found else None  # type: ignore[attr-defined]
+    if item.__class__ is _Table:
+        if unit.__class__ is not wordread.Table or len(unit.rows) != len(item.rows):  # type: ignore[attr-defined]
+            return None
+        values: dict[str, str] = {}
+        for sample_row, row in zip(item.rows, unit.rows, strict=True):  # type: ignore[attr-defined]
+            cells = _row(sample_row, row)
+            if cells is None:
+                return None
+            values.update(cells)
+        return values
+    return None
+
+
+def _row(sample_row: tuple, row: list[wordread.Cell]) -> dict[str, str] | None:
+    if len(sample_row) != len(row):
+        return None
+    values: dict[str, str] = {}
+    for sample_cell, cell in zip(sample_row, row, strict=True):
+        units = cell.paragraphs
+        found = _sequence(sample_cell, units, 0, 0, len(units).__eq__)
+        if found is None:
+            return None
+        values.update(found[0])
+    return values
+
+
+def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
+              accept: Callable[[int], bool], possible: list[bytearray] | None = None,
+              ) -> tuple[dict[str, str], int] | None:
+    """Match items[i:] against units[j:]; a field takes as few paragraphs as lets the
+    rest match, and accept(end) decides whether the sequence may end there. possible
+    (from _possible) skips the places where items[i:] cannot start."""
+    if i == len(items):
+        return ({}, j) if accept(j) else None
+    if possible is not None and not possible[i][j]:
+        return None
+    item = items[i]
+    if item.__class__ is _Field:
+        k = j
+        while k < len(units) and (unit := units[k]).__class__ is wordread.Paragraph and \
+                not unit.toc and (k == j or _extends(units[j], unit)):  # type: ignore[arg-type, attr-defined]
+            k += 1
+            rest = _sequence(items, units, i + 1, k, accept, possible)
+            if rest is not None:
+                return {item.key: _lines(units[j:k]), **rest[0]}, rest[1]  # type: ignore[arg-type, attr-defined]
+        return None
+    if j >= len(units):
+        return None
+    found = _one(item, units[j])
+    if found is None:
+        return None
+    rest = _sequence(items, units, i + 1, j + 1, accept, possible)
+    if rest is None:
+        return None
+    return {**found, **rest[0]}, rest[1]
+
+
+def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray]:
+    """possible[i][j]: whether items[i:] match from units[j] on (ending anywhere).
+
+    Worked out once from the end of the document back, so finding the cards stays
+    linear: searching from every block with backtracking is quadratic in a long run of
+    paragraphs, where a field could take any number of them.
+    """
+    n = len(units)
+    possible = [bytearray(n + 1) for _ in range(len(items))] + [bytearray(b"\x01" * (n + 1))]
+    # run[x]: the end (exclusive) of the paragraphs from x on that are of units[x]'s kind
+    run = list(range(n + 1))
+    for x in range(n - 1, -1, -1):
+        unit = units[x]
+        if unit.__class__ is wordread.Paragraph:
+            run[x] = run[x + 1] if _extends(unit, units[x + 1] if x + 1 < n else None) else x + 1
+    for i in range(len(items) - 1, -1, -1):
+        item, here, after = items[i], possible[i], possible[i + 1]
+        if item.__class__ is _Field:
+            following = n + 1  # the first k > j where items[i + 1:] may start
+            for j in range(n - 1, -1, -1):
+                if after[j + 1]:
+                    following = j + 1
+                if units[j].__class__ is wordread.Paragraph:
+                    # the field takes units[j:k] for k from j + 1 to the end of the run
+                    last = run[j + 1] if j + 1 < n and _extends(units[j], units[j + 1]) else j + 1
+                    here[j] = following <= last
+        else:
+            for j in range(n):
+                here[j] = after[j + 1] and _one(item, units[j]) is not None
+    return possible
+
+
+def read_back(blocks: Iterable[wordread.Block], sample: Sample) -> list[dict[str, str]]:
+    """The records of a built document, as register text per field (`toolkit import`).
+
+    blocks: wordread.blocks(document). Cards are found by the sample's static text
+    (labels, fixed headings) and shape (tables, rows, cells); rows in the first table
+    whose header rows read as the sample's.
+    """
+    units = [b for b in blocks if not (b.__class__ is wordread.Paragraph and b.toc)]  # type: ignore[attr-defined]
+    if sample.kind == "rijen":
+        return _read_rows(units, sample)
+    return _read_cards(units, sample)
+
+
+def _read_rows(units: list[object], sample: Sample) -> list[dict[str, str]]:
+    (row_items,) = sample.plan
+    top, bottom = len(sample.header), len(sample.footer)
+    for unit in units:
+        if unit.__class__ is not wordread.Table or len(unit.rows) < top + bottom:  # type: ignore[attr-defined]
+            continue
+        rows = unit.rows  # type: ignore[attr-defined]
+        texts = [tuple(cell.text.strip() for cell in row) for row in rows]
+        if tuple(texts[:top]) != sample.header or tuple(texts[len(rows) - bottom:]) != sample.footer:
+            continue
+        records = [_row(row_items, row) for row in rows[top:len(rows) - bottom]]
+        if all(record is not None for record in records):
+            return [_complete(record, sample) for record in records]  # type: ignore[arg-type]
+    return []
+
+
+def _read_cards(units: list[object], sample: Sample) -> list[dict[str, str]]:
+    items = sample.plan
+    last = items[-1] if items else None
+    possible = _possible(items, units)
+    starts = possible[0]
+
+    def ends_at(j: int) -> bool:
+        """A card ends where its last field (if it ends in one) cannot go on, or where
+        the next card starts."""
+        if last.__class__ is not _Field or j >= len(units):
+            return True
+        return not _extends(units[j - 1], units[j]) or bool(starts[j])
+
+    def record(p: int) -> tuple[dict[str, str], int] | None:
+        return _sequence(items, units, 0, p, ends_at, possible) if starts[p] else None
+
+    position = starts.find(1)
+    found = None
+    while 0 <= position < len(units):
+        found = record(position)
+        if found is not None:
+            break
+        position = starts.find(1, position + 1)
+    if found is None:
+        return []
+    # a heading before the first card (the annex's title) is not the card's name
+    while position + 1 < len(units):
+        later = record(position + 1)
+        if later is None or later[1] != found[1]:
+            break
+        position, found = position + 1, later
+    records = []
+    while found is not None and found[1] > position:
+        records.append(_complete(found[0], sample))
+        position = found[1]
+        found = record(position) if position < len(units) else None
+    return records
+
+
+def _complete(values: dict[str, str], sample: Sample) -> dict[str, str]:
+    return {key: values.get(key, "") for key in sample.fields}
+
