@@ -600,7 +600,9 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
         before = imported.counts()
         if is_pilot_annex(blocks):
             read_pilot_annex(document, blocks, imported)
-        elif not (samples and read_own_annex(blocks, samples, imported)):
+        elif samples and read_own_annex(blocks, samples, imported):
+            _settings_from_header(document, imported)
+        else:
             read_action_annex(blocks, imported)
         if imported.counts() == before:
             raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types))

@@ -545,7 +545,9 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str
     rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
 
     def values(record: Record) -> dict[str, object]:
-        return {c.key: (record.values.get(c.key) if c.key in rich else record.text(c.key))
+        # a text column is printed as typed (tags left out, as in the pilot card): only
+        # rich-text columns may carry HTML or bullets
+        return {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
                 for c in columns}
 
     def use(found: Sample) -> tuple[Callable[[dict], Iterable[str]], Callable[[], list[Heading]]]:  # type: ignore[type-arg]

@@ -351,7 +351,7 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
-    for sheet in ("Pilots", "Acties"):
+    for sheet in (s.name for s in result.sheets):
         c = result.counts(sheet)
         click.echo(f"{sheet}: {c['nieuw']} nieuw, {c['vervallen']} vervallen, "
                    f"{c['gewijzigd']} gewijzigd, {c['ongewijzigd']} ongewijzigd.")

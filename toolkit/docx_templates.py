@@ -214,8 +214,14 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
               and c.key not in (annex.sheet.key_column, annex.sheet.name_column)]
     table = doc.add_table(rows=len(fields), cols=2)
     table.style = doc.styles[STYLE_NAMES["table"]]
+    table.autofit = False
+    text_width = PAGE_WIDTH - 2 * MARGIN
+    widths = (text_width // 3, text_width - text_width // 3)  # label | text, as the pilot card
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for row, col in zip(table.rows, fields, strict=True):
         label, value = row.cells
+        label.width, value.width = widths
         label.paragraphs[0].text = col.label
         label.paragraphs[0].style = doc.styles[STYLE_NAMES["label"]]
         value.paragraphs[0].text = _tag(col.key)
