@@ -58,7 +58,16 @@ def written(tmp_path_factory) -> dict[str, Path]:
     for template in ("bijlage.docx", "acties.docx", "pilot_register.xlsx"):
         files[f"sjabloon {template}"] = ROOT / "templates" / template
     files["voorbeeldregister"] = EXAMPLE
-    for example in ("zoetermeer", "leidschendam-voorburg"):  # house styles and registers
+    projects = ROOT / "examples" / "projecten" / "projecten_sociale_innovatie.xlsx"
+    run("build", str(projects), "--out", str(out / "projecten"))
+    (built,) = (out / "projecten").glob("*.docx")
+    files["projectenrapportage"] = built  # an own annex type, from its sample card
+    run("import", str(built), "--sjablonen", str(projects.parent / "sjablonen"), "--out",
+        str(out / "projecten_terug.xlsx"))
+    files["ingelezen projecten"] = out / "projecten_terug.xlsx"
+    run("new-edition", str(projects), str(out / "projecten_volgende.xlsx"), "--editie", "Najaar")
+    files["new-edition projecten"] = out / "projecten_volgende.xlsx"
+    for example in ("zoetermeer", "leidschendam-voorburg", "projecten"):  # house styles
         for path in sorted((ROOT / "examples" / example).rglob("*.*[xm]")):
             files[f"{example} {path.name}"] = path
     for path in files.values():
@@ -72,7 +81,9 @@ NAMES = ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
          "sjabloon bijlage.docx", "sjabloon acties.docx", "sjabloon pilot_register.xlsx",
          "voorbeeldregister", "zoetermeer pilots_zoetermeer.xlsx", "zoetermeer bijlage.docx",
          "leidschendam-voorburg acties_sterk_voor_noord.xlsx",
-         "leidschendam-voorburg acties.docx"]
+         "leidschendam-voorburg acties.docx", "projecten projecten_sociale_innovatie.xlsx",
+         "projecten projecten.docx", "projectenrapportage", "ingelezen projecten",
+         "new-edition projecten"]
 
 
 @pytest.mark.parametrize("name", NAMES)
