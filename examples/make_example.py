@@ -261,10 +261,42 @@ ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E))  
 LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B))  # 9.6:1
 
 
+#: The example municipalities' own lists (Zoetermeer's programmes and portfolios, the
+#: opgaven of Sterk voor Noord). The declarations leave these lists empty: every
+#: municipality has its own.
+EXAMPLE_LISTS: dict[str, list[str]] = {
+    "programma": [
+        "1. Onderwijs, economie en arbeidsparticipatie",
+        "2. Samen leven en ondersteunen",
+        "3. Sport en cultuur",
+        "4. Vrije tijd",
+        "5. Veiligheid",
+        "6. Duurzaamheid en mobiliteit",
+        "7. Inrichting van de stad",
+        "8. Bestuur en dienstverlening",
+    ],
+    "portefeuille": [
+        "Armoedebeleid",
+        "Dienstverlening, vastgoed en ICT",
+        "Openbare orde en Veiligheid",
+        "Ruimtelijke ordening",
+        "Wijkgericht werken",
+        "Wonen",
+        "Zorg en Welzijn",
+    ],
+    "opgave": ["Jeugd en onderwijs", "Financiële zelfredzaamheid", "Fijn en veilig wonen"],
+}
+
+
 def _municipal_lists(*keys: str) -> dict[str, list[str]]:
     """The example's own values for these lists; the other municipal lists stay empty."""
-    return {key: list(schema.vocabulary(key).values) if key in keys else []
+    return {key: list(EXAMPLE_LISTS[key]) if key in keys else []
             for key in schema.MUNICIPAL_VOCABULARIES}
+
+
+def _all_lists() -> dict[str, list[str]]:
+    """Every list with its declared values, the municipal ones with the example's."""
+    return {voc.key: list(EXAMPLE_LISTS.get(voc.key, voc.values)) for voc in schema.VOCABULARIES}
 
 
 def write_municipal_examples(pilots: list[dict[str, object]],
@@ -326,12 +358,13 @@ def write_projects_example() -> None:
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
-    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS)
+    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS,
+                   _all_lists())
     write_municipal_examples(pilots, actions)
     write_projects_example()
     pilots, actions = build_rows(keep_gaps=True)
     write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
-                   SETTINGS)
+                   SETTINGS, _all_lists())
     print(f"{len(pilots)} pilots en {len(actions)} acties geschreven.")
 
 

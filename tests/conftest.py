@@ -32,6 +32,43 @@ def make_example():
     return _load_example_module()
 
 
+def with_example_lists(lists: dict | None = None) -> dict[str, list[str]]:
+    """Every list with the example municipality's values (make_example.EXAMPLE_LISTS),
+    then the given lists over them."""
+    from toolkit import schema
+
+    module = sys.modules.get("make_example") or _load_example_module()
+    return {**{voc.key: list(module.EXAMPLE_LISTS.get(voc.key, voc.values))
+               for voc in schema.VOCABULARIES}, **(lists or {})}
+
+
+@pytest.fixture(scope="session")
+def example_lists(make_example) -> dict[str, list[str]]:
+    return with_example_lists()
+
+
+@pytest.fixture(autouse=True)
+def _registers_hold_the_example_lists(monkeypatch, example_lists):
+    """A register a test writes without lists holds the example municipality's lists.
+
+    The declarations leave a municipality's own lists (programmes, portfolios, opgaven)
+    empty, and toolkit init does too; the tests' rows use the example's values, as the
+    example register does. A test that gives lists (or writes through toolkit init,
+    import or new-edition, which always give them) gets exactly those.
+    """
+    import inspect
+
+    from toolkit import workbook
+
+    function = workbook.write_register
+    params = [p for p in inspect.signature(function).parameters.values()
+              if p.default is not inspect.Parameter.empty
+              and p.kind is p.POSITIONAL_OR_KEYWORD]
+    defaults = list(function.__defaults__)
+    defaults[[p.name for p in params].index("lists")] = example_lists
+    monkeypatch.setattr(function, "__defaults__", tuple(defaults))
+
+
 @pytest.fixture(scope="session")
 def reference_cards(make_example):
     return make_example.parse_pilots(make_example.PILOTS_TXT.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, GAPS, MUNICIPALITY, ROOT
+from conftest import EXAMPLE, GAPS, MUNICIPALITY, ROOT, with_example_lists
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,8 +142,8 @@ def _register(tmp_path, code, pilots, actions):
     if code != "register-leeg":
         actions = actions or [GOOD_ACTION]
     lists, meanings = LIST_CASES.get(code, (None, None))
-    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings, lists,
-                   meanings=meanings)
+    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings,
+                   with_example_lists(lists), meanings=meanings)
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")

@@ -153,6 +153,23 @@ def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> Docume
     return doc
 
 
+def _save(doc, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Save with fixed zip dates: a template made again from the same code is the same file
+    (make_example.py regenerates the examples' templates; git sees no change)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    Path(path).write_bytes(out.getvalue())
+
+
 def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     doc = _base("Gemeente {{ gemeente }} · {{ editie }}",
                 "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ", house)
@@ -164,7 +181,7 @@ def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     doc.add_paragraph("{{ wijzigingen }}")
     doc.add_paragraph("{{ pilotkaarten }}")
     doc.core_properties.title = "Bijlage Monitoring evaluatie pilots"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -177,7 +194,7 @@ def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path
     _contents(doc, "1-2")
     doc.add_paragraph("{{ opgaven }}")
     doc.core_properties.title = "Statusbijlagen actieprogramma"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -227,7 +244,7 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
         value.paragraphs[0].text = _tag(col.key)
     doc.add_paragraph("{{ einde }}")
     doc.core_properties.title = annex.fill(annex.title, lambda key: key)
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
