@@ -225,9 +225,17 @@ def make_finding(
                    rule.message.format(**fields), rule.hint.format(**fields), visible(record))
 
 
+def sheet_order(sheet: str) -> tuple[int, str]:
+    """The coordinator's sheets first, then the table sheets in declaration order, then
+    the sheets of a register's own annex types (by name)."""
+    from .schema import LISTS_SHEET, SETTINGS_SHEET, TABLE_SHEETS
+
+    order = [SETTINGS_SHEET, LISTS_SHEET, *(s.name for s in TABLE_SHEETS)]
+    return (order.index(sheet) if sheet in order else len(order), sheet)
+
+
 def sort_key(finding: Finding) -> tuple[object, ...]:
-    order = {"Instellingen": 0, "Lijsten": 1, "Pilots": 2, "Acties": 3}
-    return (order.get(finding.sheet, 9), finding.row or 0, len(finding.column), finding.column,
+    return (sheet_order(finding.sheet), finding.row or 0, len(finding.column), finding.column,
             finding.code)
 
 

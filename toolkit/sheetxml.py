@@ -174,7 +174,7 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
     cannot be followed; a file this scan cannot open gives no facts, and the readers
     give the message.
     """
-    wanted = (schema.PILOTS.name, schema.ACTIONS.name, schema.LISTS_SHEET,
+    wanted = (*(sheet.name for sheet in schema.TABLE_SHEETS), schema.LISTS_SHEET,
               schema.SETTINGS_SHEET)
     facts: dict[str, SheetFacts] = {}
     try:

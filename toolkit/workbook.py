@@ -406,7 +406,9 @@ def init_next_steps(gemeente: str = "") -> list[str]:
         f"komen hieruit. De statussen en 'Opnemen in bijlage' staan er al.",
         f"  2. Tabblad {schema.SETTINGS_SHEET}: editie, peildatum, bijlagenummers en titels "
         f"(de kolom Toelichting zegt per instelling wat er hoort).",
-        f"  3. Tabbladen {schema.PILOTS.name} en {schema.ACTIONS.name}: één rij per pilot of "
-        f"actie. Het tabblad {schema.INSTRUCTIONS_SHEET} legt elke kolom uit.",
+        f"  3. Tabbladen {' en '.join(t.sheet.name for t in BUILTIN.types)}: één rij per "
+        f"{' of '.join(t.singular for t in BUILTIN.types)}. Het tabblad "
+        f"{schema.INSTRUCTIONS_SHEET} legt elke kolom uit. Een tabblad dat u niet gebruikt, "
+        f"mag weg; die bijlage wordt dan niet gemaakt.",
         "Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'.",
     ]
