@@ -56,8 +56,8 @@ RULES: tuple[Rule, ...] = (
          "eromheen."),
     Rule("naam-dubbel", Severity.ERROR, "Naam komt vaker voor",
          "De naam '{value}' komt vaker voor (hoofdletters en spaties niet meegeteld).",
-         "Staat dezelfde pilot twee keer in het register? Voeg de rijen samen of maak de "
-         "namen onderscheidend."),
+         "Staat dezelfde pilot (of hetzelfde project) twee keer in het register? Voeg de "
+         "rijen samen of maak de namen onderscheidend."),
     Rule("datum-onleesbaar", Severity.WARNING, "Datum niet te lezen",
          "'{value}' in '{label}' is geen datum of datumomschrijving die de toolkit begrijpt.",
          "De bijlage toont de tekst zoals hij is, maar de datumcontroles slaan dit veld over. "
@@ -165,9 +165,10 @@ RULES: tuple[Rule, ...] = (
          "Schrijf op het tabblad Instellingen een inleiding (alinea's scheiden met "
          "Alt+Enter), of laat hem bewust leeg."),
     Rule("register-leeg", Severity.WARNING, "Niets om te publiceren",
-         "Het register heeft geen pilots die in de bijlage komen ('Opnemen in bijlage' op "
-         "'Ja' of 'Laatste keer') en geen acties; de pilotbijlage blijft leeg.",
-         "Is dit het goede register? Vul de tabbladen Pilots en Acties, of zet "
+         "Het register heeft geen rijen die in een bijlage komen: geen pilots met "
+         "'Opnemen in bijlage' op 'Ja' of 'Laatste keer', geen acties of andere rijen; de "
+         "bijlage blijft leeg.",
+         "Is dit het goede register? Vul de tabbladen (Pilots, Acties of uw eigen), of zet "
          "'Opnemen in bijlage' op 'Ja' bij de pilots die in de bijlage horen."),
     Rule("peildatum-ontbreekt", Severity.WARNING, "Geen peildatum",
          "Er is geen bruikbare peildatum ('{value}'); de controles ten opzichte van de "
