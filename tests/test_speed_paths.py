@@ -15,12 +15,36 @@ def test_new_edition_shortcut_when_no_column_was_added(monkeypatch):
     for path in (EXAMPLE, GAPS):
         quick = edition._added_columns(path)
         assert all(not added.headers and not added.values for added in quick[0].values())
+        assert edition._nothing_added(path, edition.BUILTIN) is not None  # openpyxl not used
+        monkeypatch.setattr(edition, "_nothing_added", lambda path, types: None)
         monkeypatch.setattr(edition, "_only_declared", lambda ws, used: False)
         slow = edition._added_columns(path)
         monkeypatch.undo()
-        assert {k: (v.headers, v.values) for k, v in quick[0].items()} == \
-            {k: (v.headers, v.values) for k, v in slow[0].items()}
+        assert {k: (v.headers, v.values) for k, v in quick[0].items() if v.headers} == \
+            {k: (v.headers, v.values) for k, v in slow[0].items() if v.headers} == {}
         assert quick[1] == slow[1]
+
+
+def test_new_edition_quick_look_names_the_same_unknown_entries_and_defers_on_added_columns(
+        tmp_path):
+    import openpyxl
+
+    path = tmp_path / "eigen.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["Instellingen"].append(["Eigen regel", "x"])
+    wb["Lijsten"].cell(1, wb["Lijsten"].max_column + 1).value = "Eigen lijst"
+    wb.create_sheet("Notities")
+    wb.save(path)
+    quick = edition._nothing_added(path, edition.BUILTIN)
+    slow = edition._added_columns_openpyxl(path, edition.BUILTIN)[1]
+    assert quick == slow and "Notities" in quick and any("Eigen regel" in q for q in quick)
+    ws = wb["Pilots"]
+    ws.cell(1, ws.max_column + 1).value = "Eigen kolom"
+    ws.cell(2, ws.max_column).value = "waarde"
+    wb.save(path)
+    assert edition._nothing_added(path, edition.BUILTIN) is None  # openpyxl reads it
+    added, _ = edition._added_columns(path)
+    assert added["Pilots"].headers == ["Eigen kolom"]
 
 
 def test_diff_of_a_register_with_itself_and_with_another(tmp_path):

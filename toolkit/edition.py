@@ -70,11 +70,75 @@ def _plain(value: object) -> object:
 
 
 def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _Added], list[str]]:
-    """Columns the schema does not declare on Pilots and Acties, and sheets it does not know.
+    """Columns the declarations do not have on the table sheets, and sheets they do not know.
 
-    Read separately (openpyxl, read-only, as the careful reader does) because the
-    register reader keeps only declared columns.
+    Read separately because the register reader keeps only declared columns. Most
+    registers have no added column: a look at the header rows (calamine) and one byte
+    search per sheet's XML say so without loading the workbook's shared strings into
+    openpyxl, which took a third of new-edition's time (#12). Any doubt, and the sheets
+    are read cell by cell with openpyxl (read-only, as the careful reader does).
     """
+    quick = _nothing_added(path, types)
+    if quick is not None:
+        return {}, quick
+    return _added_columns_openpyxl(path, types)
+
+
+def _nothing_added(path: Path, types: AnnexTypes) -> list[str] | None:
+    """The unknown sheets and entries when no table sheet has a cell outside its declared
+    columns; None when one might (or anything is unusual): then openpyxl looks."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from .sheetxml import _sheet_members
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            titles = list(workbook.sheet_names)
+            with zipfile.ZipFile(path) as archive:
+                members = _sheet_members(archive)
+                for sheet in types.sheets:
+                    title = _title(titles, sheet.name)
+                    if title is None:
+                        continue
+                    top = workbook.get_sheet_by_name(title).to_python(nrows=HEADER_SEARCH_ROWS)
+                    used = _header_positions(top, sheet)
+                    if not _only_declared_xml(archive.read(members[title]), used):
+                        return None
+            rows = {name: workbook.get_sheet_by_name(title).to_python()
+                    for name in (schema.SETTINGS_SHEET, schema.LISTS_SHEET)
+                    if (title := _title(titles, name)) is not None}
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - the careful path decides
+        return None
+    return _unknown_sheets(titles, types) + _unknown_in_rows(
+        rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, [])[:1], types)
+
+
+def _title(titles: list[str], name: str) -> str | None:
+    return next((t for t in titles if schema.normalise(t) == schema.normalise(name)), None)
+
+
+def _unknown_sheets(titles: list[str], types: AnnexTypes) -> list[str]:
+    known = {schema.normalise(n) for n in (*_OTHER_SHEETS, *(s.name for s in types.sheets))}
+    return [t for t in titles if schema.normalise(t) not in known]
+
+
+def _header_positions(rows, sheet: schema.TableSheet) -> set[int]:  # type: ignore[no-untyped-def]
+    """The declared columns' positions in the best header row among the top rows, as the
+    register reader and _sheet_added find it."""
+    best: set[int] = set()
+    for values in rows[:HEADER_SEARCH_ROWS]:
+        positions = set(schema.match_headers(sheet, list(values)).positions.values())
+        if len(positions) > len(best):
+            best = positions
+    return best
+
+
+def _added_columns_openpyxl(path: Path, types: AnnexTypes) -> tuple[dict[str, _Added], list[str]]:
     from openpyxl import load_workbook
 
     added: dict[str, _Added] = {}
@@ -82,8 +146,7 @@ def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _
         warnings.simplefilter("ignore")
         workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        known = {schema.normalise(n) for n in (*_OTHER_SHEETS, *(s.name for s in types.sheets))}
-        others = [t for t in workbook.sheetnames if schema.normalise(t) not in known]
+        others = _unknown_sheets(list(workbook.sheetnames), types)
         for sheet in types.sheets:
             title = next((t for t in workbook.sheetnames
                           if schema.normalise(t) == schema.normalise(sheet.name)), None)
@@ -99,30 +162,32 @@ def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _
 
 
 def _unknown_entries(workbook, types: AnnexTypes = BUILTIN) -> list[str]:  # type: ignore[no-untyped-def]
-    """Settings rows and list columns the schema does not declare: the new register has
+    """Settings rows and list columns the declarations do not have: the new register has
     only the declared ones, so each is named."""
-    found: list[str] = []
     titles = {schema.normalise(t): t for t in workbook.sheetnames}
-    settings = titles.get(schema.normalise(schema.SETTINGS_SHEET))
-    if settings:
-        known = {schema.normalise(s.label) for s in types.settings} | {"instelling"}
-        ws = workbook[settings]
-        ws.reset_dimensions()
-        for row in ws.iter_rows(max_col=2, values_only=True):
-            label = row[0] if row else None
-            if label is not None and str(label).strip() and \
-                    schema.normalise(str(label)) not in known:
-                found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
-    lists = titles.get(schema.normalise(schema.LISTS_SHEET))
-    if lists:
-        known = {schema.normalise(n) for v in types.vocabularies
-                 for n in (v.label, v.key, *([v.role_label] if v.roles else []))}
-        ws = workbook[lists]
-        ws.reset_dimensions()
-        for row in ws.iter_rows(max_row=1, values_only=True):
-            found += [f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'" for h in row
-                      if h is not None and str(h).strip()
-                      and schema.normalise(str(h)) not in known]
+    rows: dict[str, list] = {}  # type: ignore[type-arg]
+    for name, limit in ((schema.SETTINGS_SHEET, {"max_col": 2}), (schema.LISTS_SHEET, {"max_row": 1})):
+        title = titles.get(schema.normalise(name))
+        if title:
+            ws = workbook[title]
+            ws.reset_dimensions()
+            rows[name] = list(ws.iter_rows(values_only=True, **limit))
+    return _unknown_in_rows(rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, []),
+                            types)
+
+
+def _unknown_in_rows(settings: list, lists: list, types: AnnexTypes) -> list[str]:  # type: ignore[type-arg]
+    found: list[str] = []
+    known = {schema.normalise(s.label) for s in types.settings} | {"instelling"}
+    for row in settings:
+        label = row[0] if row else None
+        if label is not None and str(label).strip() and schema.normalise(str(label)) not in known:
+            found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
+    known = {schema.normalise(n) for v in types.vocabularies
+             for n in (v.label, v.key, *([v.role_label] if v.roles else []))}
+    for row in lists[:1]:
+        found += [f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'" for h in row
+                  if h is not None and str(h).strip() and schema.normalise(str(h)) not in known]
     return found
 
 
@@ -177,17 +242,22 @@ def _only_declared(ws, used: set[int]) -> bool:  # type: ignore[no-untyped-def]
     with content in another column, even an empty text or a title above the header) gives
     False, and the sheet is read cell by cell as before.
     """
-    import re
-
-    from openpyxl.utils import get_column_letter
-
-    if not used:
-        return False
     try:
         data = ws.parent._archive.read(ws._worksheet_path)
     except (AttributeError, KeyError, OSError):
         return False
-    allowed = b"|".join(get_column_letter(i + 1).encode() for i in sorted(used))
+    return _only_declared_xml(data, used)
+
+
+def _only_declared_xml(data: bytes, used: set[int]) -> bool:
+    """No cell of a sheet's XML lies outside the columns in used (0-based positions)."""
+    import re
+
+    from xlsxwriter.utility import xl_col_to_name
+
+    if not used:
+        return False
+    allowed = b"|".join(xl_col_to_name(i).encode() for i in sorted(used))
     other = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<![\w:])r="(?!(?:' + allowed
                        + rb')\d)[A-Z]*\d*"[^>]*(?<!/)>')
     return b'r="' in data and other.search(data) is None and b"<c>" not in data
