@@ -200,3 +200,23 @@ def test_the_built_annex_opens_in_libreoffice(work, tmp_path):
                     str(tmp_path / "pdf"), str(built)], check=True, capture_output=True,
                    timeout=180)
     assert (tmp_path / "pdf" / built.with_suffix(".pdf").name).stat().st_size > 10_000
+
+
+def test_toolkit_sjablonen_makes_a_starting_template_for_a_declaration(tmp_path):
+    """A coordinator writes only the declaration; the toolkit makes a template with a
+    sample card from it, which builds as it is."""
+    folder = tmp_path / "projecten"
+    shutil.copytree(FOLDER, folder)
+    (folder / "sjablonen" / "projecten.docx").unlink()
+    result = CliRunner().invoke(cli, ["sjablonen", str(folder / "sjablonen")])
+    assert result.exit_code == 0, result.output
+    assert "Beginsjabloon met voorbeeldkaart" in result.output
+    made = Document(str(folder / "sjablonen" / "projecten.docx"))
+    texts = [p.text for p in made.paragraphs]
+    assert "{{ kaarten }}" in texts and "{{ einde }}" in texts and "{{ naam }}" in texts
+    assert "{{ wat }}" in [c.text for row in made.tables[0].rows for c in row.cells]
+    built = _build(folder, tmp_path / "uit")
+    assert [p.text for p in Document(str(built)).paragraphs
+            if p.style.name == "Heading 1"][-7:] == NAMES
+    again = CliRunner().invoke(cli, ["sjablonen", str(folder / "sjablonen")])
+    assert "niet overschreven" in again.output and "projecten.docx" in again.output

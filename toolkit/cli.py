@@ -409,8 +409,10 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
 def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     """Zet de standaard Word-sjablonen in MAP, om ze in Word aan te passen.
 
-    Kopieert bijlage.docx (de pilotbijlage) en acties.docx (de statusbijlagen). Een
-    sjabloon dat al in MAP staat, blijft ongewijzigd, tenzij --overschrijven.
+    Kopieert bijlage.docx (de pilotbijlage) en acties.docx (de statusbijlagen). Staat er
+    in MAP een eigen bijlagetype (*.toml, zie README), dan komt er ook een beginsjabloon
+    met een voorbeeldkaart voor. Een sjabloon dat al in MAP staat, blijft ongewijzigd,
+    tenzij --overschrijven.
 
     \b
     Voorbeeld:
@@ -419,16 +421,20 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     """
     from . import build as build_module
     from .output import shown
-    from .sjablonen import copy_templates, next_steps
+    from .sjablonen import copy_templates, next_steps, starter_templates
 
     try:
         done = copy_templates({"bijlage": build_module.PILOT_TEMPLATE,
                                "acties": build_module.ACTIONS_TEMPLATE}, map_, overschrijven)
+        own = starter_templates(done.folder, overschrijven)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
     for path in done.copied:
         click.echo(f"Gekopieerd: {shown(path)}")
+    for path in own.copied:
+        click.echo(f"Beginsjabloon met voorbeeldkaart: {shown(path)}")
+    done.kept.extend(own.kept)
     for path in done.kept:
         click.secho(f"Bestaat al, niet overschreven: {shown(path)} (vervangen: voeg "
                     f"--overschrijven toe)", fg="yellow")

@@ -140,6 +140,27 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
     return CopyResult(folder, copied, kept)
 
 
+def starter_templates(folder: Path, overwrite: bool = False) -> CopyResult:
+    """For every annex type declared in folder (*.toml) a starting template with a sample
+    card (docx_templates.make_card_template), so a coordinator who wrote a declaration
+    gets a template to arrange in Word without writing one from nothing. An existing
+    template is kept unless overwrite is asked for."""
+    from .annextypes import BUILTIN
+    from .docx_templates import make_card_template
+    from .output import atomic_write
+
+    made, kept = [], []
+    for annex in BUILTIN.with_folder(folder).types:
+        if annex.bundled:
+            continue
+        target = folder / annex.template
+        if target.exists() and not overwrite:
+            kept.append(target)
+            continue
+        made.append(atomic_write(target, lambda tmp, a=annex: make_card_template(tmp, a)))
+    return CopyResult(folder, made, kept)
+
+
 def next_steps(folder: Path) -> list[str]:
     """After copying: how the build finds the templates, both ways."""
     return [
