@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import logging
@@ -203,10 +204,10 @@ def test_bad_peildatum_is_a_message(client):
 
 def test_unexpected_error_logs_no_content_and_leaves_nothing(client, owners_register, temp_root,
                                                              monkeypatch, caplog):
-    def broken(path, peildatum=None):
+    def broken(register, peildatum=None):
         raise ValueError("geheime celinhoud van Anna")
 
-    monkeypatch.setattr("toolkit.validate.validate_file", broken)
+    monkeypatch.setattr("toolkit.validate.validate_register", broken)
     with caplog.at_level(logging.INFO, logger="toolkit.web"):
         response = upload(client, owners_register)
         client.get("/?zoek=geheime+zoekterm")
@@ -225,7 +226,7 @@ def test_work_is_bounded_to_the_worker_pool(monkeypatch):
 
     running, most = 0, 0
     lock = threading.Lock()
-    real = validate.validate_file
+    real = validate.validate_register
 
     def counted(path, peildatum=None):
         nonlocal running, most
@@ -237,7 +238,7 @@ def test_work_is_bounded_to_the_worker_pool(monkeypatch):
             running -= 1
         return real(path, peildatum)
 
-    monkeypatch.setattr(validate, "validate_file", counted)
+    monkeypatch.setattr(validate, "validate_register", counted)
     with TestClient(create_app(Settings(workers=2, warm=False))) as pooled:
         answers = []
         threads = [threading.Thread(target=lambda: answers.append(upload(pooled, EXAMPLE)))
@@ -410,3 +411,37 @@ def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp
     assert response.status_code == 200, response.text
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("manifest.json"))
     assert manifest["sjablonen"]["bijlage.docx"]["bron"] == "meegeleverd"
+
+
+def test_an_uploaded_register_never_makes_the_server_read_the_folder_it_names(client, tmp_path):
+    """A register's 'Map met Word-sjablonen' is a path on the officer's computer; on the
+    server it could name any folder. Its declarations must not be read."""
+    import shutil
+
+    folder = tmp_path / "elders"
+    shutil.copytree(ROOT / "examples" / "projecten" / "sjablonen", folder)
+    register = tmp_path / "projecten.xlsx"
+    shutil.copy(ROOT / "examples" / "projecten" / "projecten_sociale_innovatie.xlsx", register)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(register)
+    ws = wb["Instellingen"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Map met Word-sjablonen")
+    row[1].value = str(folder.resolve())  # an absolute path on "the server"
+    wb.save(register)
+    response = upload(client, register, url="/controleren")
+    text = html.unescape(response.text)
+    assert response.status_code == 400, text[:300]
+    assert "geen tabblad 'Pilots' of 'Acties'" in text  # the Projecten type was not loaded
+
+
+def test_serve_with_a_template_folder_builds_the_organisations_own_annex_type(tmp_path):
+    """toolkit serve --sjablonen MAP: the server's own folder (with projecten.toml) serves
+    every upload, so the web application builds the Projectenrapportage too."""
+    sjablonen = ROOT / "examples" / "projecten" / "sjablonen"
+    register = ROOT / "examples" / "projecten" / "projecten_sociale_innovatie.xlsx"
+    with TestClient(create_app(Settings(warm=False, templates=sjablonen))) as own:
+        response = upload(own, register, url="/bijlagen")
+    assert response.status_code == 200, response.text[:500]
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert any(n.startswith("Projectenrapportage Sociale innovatie") for n in names)

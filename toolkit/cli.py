@@ -447,9 +447,13 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
               help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Poort van de webapplicatie.")
+@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
+              metavar="MAP", help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
+              "van de gemeente, voor elk register dat wordt geüpload. Standaard: de "
+              "meegeleverde.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None) -> None:
     """Start de webapplicatie: register controleren, bijlagen maken, edities vergelijken.
 
     Luistert standaard alleen op deze computer (127.0.0.1). Er wordt niets van een
@@ -460,11 +464,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Voorbeeld:
       toolkit serve
       toolkit serve --host 0.0.0.0 --port 8080
+      toolkit serve --sjablonen huisstijl
     """
     from .web.server import run
 
     try:
-        run(host, port, echo=click.echo)
+        run(host, port, echo=click.echo, templates=sjablonen)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
 

@@ -463,13 +463,13 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
 
 def _types_for(register: Register, titles: list[str],
                rows_of: Callable[[str], Iterable[Sequence[object]]],
-               templates: Path | None) -> AnnexTypes:
+               templates: Path | None, use_setting: bool = True) -> AnnexTypes:
     """The bundled annex types plus those declared in the register's folder of Word
     templates (--sjablonen, else the setting on its Instellingen sheet)."""
     from .sjablonen import template_folder
 
     setting = ""
-    if templates is None:
+    if templates is None and use_setting:
         title = next((t for t in titles
                       if schema.normalise(t) == schema.normalise(schema.SETTINGS_SHEET)), None)
         if title is not None:
@@ -478,7 +478,8 @@ def _types_for(register: Register, titles: list[str],
     return BUILTIN.with_folder(template_folder(register.path, setting, templates))
 
 
-def _read_fast(register: Register, templates: Path | None = None) -> bool:
+def _read_fast(register: Register, templates: Path | None = None,
+               use_setting: bool = True) -> bool:
     """Read with calamine; False when it cannot, so the careful reader takes over."""
     try:
         from python_calamine import CalamineWorkbook
@@ -489,7 +490,7 @@ def _read_fast(register: Register, templates: Path | None = None) -> bool:
     try:
         names = list(workbook.sheet_names)
         register.types = _types_for(register, names, lambda t: workbook.get_sheet_by_name(
-            t).to_python(), templates)
+            t).to_python(), templates, use_setting)
         titles = _match_sheets(register.path, names,
                                lambda t: workbook.get_sheet_by_name(t).to_python(
                                    nrows=HEADER_SEARCH_ROWS), register.types)
@@ -514,7 +515,8 @@ def _read_fast(register: Register, templates: Path | None = None) -> bool:
     return True
 
 
-def _read_careful(register: Register, templates: Path | None = None) -> None:
+def _read_careful(register: Register, templates: Path | None = None,
+                  use_setting: bool = True) -> None:
     """openpyxl read-only (with defusedxml): slower, but copes with any odd file."""
     from openpyxl import load_workbook
 
@@ -538,7 +540,8 @@ def _read_careful(register: Register, templates: Path | None = None) -> None:
         register.date1904 = workbook.epoch.year == 1904
         names = list(workbook.sheetnames)
         register.types = _types_for(register, names,
-                                    lambda t: workbook[t].iter_rows(values_only=True), templates)
+                                    lambda t: workbook[t].iter_rows(values_only=True), templates,
+                                    use_setting)
         titles = _match_sheets(path, names,
                                lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS,
                                                                values_only=True), register.types)
@@ -605,11 +608,13 @@ def _merged_ranges(path: Path, member: str) -> list[str]:
 
 
 def read_register(path: str | Path, careful: bool = False,
-                  templates: str | Path | None = None) -> Register:
+                  templates: str | Path | None = None, use_setting: bool = True) -> Register:
     """Open the register read-only and return its records; raises only ToolkitError.
 
     templates (--sjablonen) is a folder of Word templates that may also declare annex
-    types (*.toml); without it the register's setting 'Map met Word-sjablonen' is used.
+    types (*.toml); without it the register's setting 'Map met Word-sjablonen' is used,
+    unless use_setting is False (the web application: an uploaded register must not
+    make the server read a folder it names).
 
     After the file checks, calamine reads it when a scan shows nothing that could make
     it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
@@ -628,9 +633,10 @@ def read_register(path: str | Path, careful: bool = False,
     register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
     with _collector_paused():
         folder = Path(templates) if templates is not None else None
-        if careful or not scan.fast_reader_safe or not _read_fast(register, folder):
+        setting = use_setting
+        if careful or not scan.fast_reader_safe or not _read_fast(register, folder, setting):
             register.tables = {}
-            _read_careful(register, folder)
+            _read_careful(register, folder, setting)
     return register
 
 

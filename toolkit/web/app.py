@@ -76,6 +76,9 @@ class Settings:
     max_upload: int = MAX_UPLOAD
     workers: int = WORKERS
     warm: bool = True  # validate and build the example register once at start
+    #: the server's folder of Word templates and own annex types (serve --sjablonen); an
+    #: uploaded register's own setting is never followed
+    templates: Path | None = None
 
 
 def _environment() -> Environment:
@@ -267,12 +270,12 @@ class App:
 
     def _check(self, form: FormData, folder: Path) -> dict[str, Any]:
         from ..report import write_reports
-        from ..validate import validate_file
+        from ..validate import validate_register
 
         peildatum = self._peildatum(form)
         path = self._save(form, "register", folder, "een register")
         assert path is not None
-        result = validate_file(path, peildatum)
+        result = validate_register(self._read(path), peildatum)
         paths = write_reports(result, folder / "rapport")
         return {
             **self._findings(result), "checked": path.name,
@@ -288,22 +291,28 @@ class App:
             ],
         }
 
+    def _read(self, path: Path):  # type: ignore[no-untyped-def]
+        """An uploaded register, with the server's own annex types (serve --sjablonen) and
+        never the folder its setting names: that is a path on someone else's computer."""
+        from ..register import read_register
+
+        return read_register(path, templates=self.settings.templates, use_setting=False)
+
     def _build(self, form: FormData, folder: Path) -> dict[str, Any] | Response:
         from ..build import build_documents
         from ..pdf import convert_to_pdf
-        from ..register import read_register
 
         peildatum = self._peildatum(form)
         want_pdf = form.get("pdf") == "ja"
         path = self._save(form, "register", folder, "een register")
         previous = self._save(form, "vorige", folder, "", required=False)
         assert path is not None
-        register = read_register(path)
-        before = read_register(previous) if previous else None
+        register = self._read(path)
+        before = self._read(previous) if previous else None
         out = folder / "uitvoer"
         # the register arrives without its folder: its own template folder is not here
         result = build_documents(register, out, peildatum, previous=before, parallel=False,
-                                 use_setting=False)
+                                 templates=self.settings.templates, use_setting=False)
         if result.validation.errors:
             return {**self._findings(result.validation), "status": 422, "refused": path.name,
                     "peildatum": (result.validation.peildatum.strftime("%d-%m-%Y")
@@ -318,13 +327,12 @@ class App:
 
     def _compare(self, form: FormData, folder: Path) -> dict[str, Any]:
         from ..diff import compare
-        from ..register import read_register
         from ..report.diff import diff_context, write_diff_reports
 
         old = self._save(form, "oud", folder, "het register van de vorige editie")
         new = self._save(form, "nieuw", folder, "het register van de nieuwe editie")
         assert old is not None and new is not None
-        result = compare(read_register(old), read_register(new))
+        result = compare(self._read(old), self._read(new))
         paths = write_diff_reports(result, folder / "rapport")
         return {
             **diff_context(result), "compared": (old.name, new.name),

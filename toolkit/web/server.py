@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import ToolkitError
 
@@ -56,9 +57,26 @@ def config(host: str, port: int, app=None):  # type: ignore[no-untyped-def]
                           timeout_keep_alive=5, limit_concurrency=64)
 
 
-def run(host: str, port: int, echo: Callable[[str], object] = print) -> None:
+def run(host: str, port: int, echo: Callable[[str], object] = print,
+        templates: Path | None = None) -> None:
+    """templates (serve --sjablonen): the server's folder of Word templates and own annex
+    types, checked before the server starts."""
     import uvicorn
 
+    from .app import Settings, create_app
+
+    app = None
+    if templates is not None:
+        from ..annextypes import BUILTIN
+        from ..errors import TemplateError
+
+        if not templates.is_dir():
+            raise TemplateError(f"De map met Word-sjablonen '{templates}' bestaat niet. Maak "
+                                f"hem met 'toolkit sjablonen {templates}'.")
+        own = [t.name for t in BUILTIN.with_folder(templates).types if not t.bundled]
+        echo(f"Sjablonen uit {templates}" + (f"; eigen bijlagetypen: {', '.join(own)}."
+                                               if own else "."))
+        app = create_app(Settings(templates=templates))
     check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     echo(f"Toolkit-webapplicatie starten op http://{shown}:{port}/ (bibliotheken laden en "
@@ -66,4 +84,4 @@ def run(host: str, port: int, echo: Callable[[str], object] = print) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo("Let op: de applicatie is nu bereikbaar voor anderen op het netwerk en heeft geen "
              "inlog. Zet hem achter de inlog van de gemeente (zie de README).")
-    uvicorn.Server(config(host, port)).run()
+    uvicorn.Server(config(host, port, app)).run()
