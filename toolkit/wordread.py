@@ -7,12 +7,23 @@ a report, quadratic for a 200,000-paragraph or 50,000-row file someone hands to
 its text, whether it is a heading and whether it is a list item, and each table its rows
 of distinct cells. The text is what python-docx's `paragraph.text` gives, plus runs in
 tracked insertions, smart tags and inline content controls (python-docx drops those).
+
+`WordPackage` reads a .docx without python-docx at all: python-docx parses the whole
+document.xml into a tree of its own element classes (a Python object per element
+touched, 1.5 GiB for a 10,000-pilot annex). Here document.xml is streamed with
+iterparse and each top-level paragraph or table is dropped from the tree once read, so
+only the blocks stay in memory; styles and headers come from their own parts.
 """
 
 from __future__ import annotations
 
+import posixpath
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "sdt"
@@ -306,3 +317,226 @@ def _styles_element(document):  # type: ignore[no-untyped-def]
         return document.part.styles.element  # the part's <w:styles>, parsed once
     except (AttributeError, KeyError, NotImplementedError):
         return None
+
+
+# -- reading a .docx package without python-docx -----------------------------------------
+
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+#: the only main part python-docx opens: not a template (.dotx) or macro document (.docm)
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_BODY, _SECT_PR, _SDT_CONTENT, _HYPERLINK = W + "body", W + "sectPr", W + "sdtContent", \
+    W + "hyperlink"
+
+
+class Unreadable(Exception):
+    """The file is no Word document python-docx would open (wrong part, broken XML)."""
+
+
+def _parser() -> etree.XMLParser:
+    """python-docx's parser settings, so that text nodes come out the same."""
+    return etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+class WordPackage:
+    """A .docx read as python-docx would read it, for the blocks of its body and the
+    paragraphs of its section headers; document.xml is streamed, never held whole.
+
+    Parts are found as python-docx finds them: the package's officeDocument
+    relationship (its content type must be a Word document's), from there the styles
+    (python-docx's default styles when there are none) and the headers.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self._names = set(archive.namelist())
+                types = self._xml(archive, "[Content_Types].xml")
+                main = _related(self._relationships(archive, "/"), _RT + "officeDocument")
+                if main is None:
+                    raise Unreadable("no officeDocument relationship")
+                content_type = self._content_type(types, main)
+                if content_type != WORD_MAIN:
+                    raise Unreadable(f"content type {content_type!r}")
+                self._main = main
+                self._rels = self._relationships(archive, main)
+                styles = _related(self._rels, _RT + "styles")
+                self._styles = _Styles(self._xml(archive, styles[1:]) if styles
+                                       else _default_styles())
+                if main[1:] not in self._names:
+                    raise Unreadable(f"{main} missing")
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, etree.XMLSyntaxError) \
+                as exc:
+            raise Unreadable(str(exc)) from exc
+        #: per section (as python-docx's document.sections), its default header's rId
+        self._sections: list[str | None] | None = None
+
+    @staticmethod
+    def _xml(archive: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-def]
+        return etree.fromstring(archive.read(name), _parser())
+
+    def _relationships(self, archive: zipfile.ZipFile, source: str) -> dict[str, tuple[str, str]]:
+        """rId -> (type, absolute part name) of the internal relationships of a part."""
+        base, file = posixpath.split(source)
+        rels = posixpath.join(base, "_rels", f"{file}.rels")[1:]
+        if rels not in self._names:
+            return {}
+        out = {}
+        for rel in self._xml(archive, rels).iter(_PKG_RELS):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = posixpath.abspath(posixpath.join(base, rel.get("Target") or ""))
+            out[rel.get("Id") or ""] = (rel.get("Type") or "", target)
+        return out
+
+    @staticmethod
+    def _content_type(types, part: str) -> str | None:  # type: ignore[no-untyped-def]
+        for override in types.iterchildren(_CT_NS + "Override"):
+            if override.get("PartName") == part:
+                return override.get("ContentType")
+        extension = posixpath.splitext(part)[1][1:]
+        for default in types.iterchildren(_CT_NS + "Default"):
+            if default.get("Extension") == extension:
+                return default.get("ContentType")
+        raise Unreadable(f"no content type for {part}")
+
+    def blocks(self) -> Iterator[Block]:
+        """The body's blocks as `blocks(document)` gives them, read while streaming.
+
+        Every paragraph or table at body level is read when its end tag is parsed and then
+        removed from the tree, with whatever came before it; what is left is the open
+        ancestors. Raises Unreadable for XML python-docx would not parse either.
+        """
+        fields = _Fields()
+        sections: list[str | None] = []
+        try:
+            with zipfile.ZipFile(self.path) as archive, archive.open(self._main[1:]) as stream:
+                body = None
+                events = etree.iterparse(stream, events=("end",), tag=(_P, _TBL, _SECT_PR),
+                                         remove_blank_text=True, resolve_entities=False)
+                for _, element in events:
+                    parent = element.getparent()
+                    if body is None:
+                        root = element.getroottree().getroot()
+                        body = root.find(_BODY) if root.tag == W + "document" else None
+                        if body is None:
+                            continue
+                    tag = element.tag
+                    if tag == _SECT_PR:
+                        if parent is body:
+                            sections.append(_header_id(element))
+                        continue
+                    if parent is body:
+                        if tag == _P:
+                            ppr = element.find(W + "pPr")
+                            sect = ppr.find(_SECT_PR) if ppr is not None else None
+                            if sect is not None:
+                                sections.append(_header_id(sect))
+                    elif parent is None or parent.tag == _TC or not _in_body(parent, body):
+                        continue  # read with its table, or outside the body
+                    if tag == _P:
+                        block: Block = paragraph(element, self._styles, fields)
+                    else:
+                        block = table(element, self._styles, fields)
+                    element.clear(keep_tail=True)
+                    while element.getprevious() is not None:
+                        del parent[0]
+                    yield block
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) \
+                as exc:
+            raise Unreadable(str(exc)) from exc
+        self._sections = sections
+
+    def header_paragraphs(self) -> list[str]:
+        """The texts of the paragraphs of every section's header, in order, as python-docx's
+        `[p.text for s in document.sections for p in s.header.paragraphs]` (a section
+        without its own header shows the previous one's). Reads the body if not done yet."""
+        if self._sections is None:
+            for _ in self.blocks():
+                pass
+        texts: list[str] = []
+        current: str | None = None
+        parsed: dict[str, list[str]] = {}
+        with zipfile.ZipFile(self.path) as archive:
+            for rid in self._sections or ():
+                if rid is not None:
+                    current = rid
+                if current is None:
+                    continue  # python-docx would add an empty header here
+                if current not in parsed:
+                    parsed[current] = self._header(archive, current)
+                texts.extend(parsed[current])
+        return texts
+
+    def _header(self, archive: zipfile.ZipFile, rid: str) -> list[str]:
+        rel = self._rels.get(rid)
+        if rel is None or rel[1][1:] not in self._names:
+            return []
+        try:
+            root = self._xml(archive, rel[1][1:])
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise Unreadable(str(exc)) from exc
+        return [_docx_paragraph_text(p) for p in root.iterchildren(_P)]
+
+
+def _related(rels: dict[str, tuple[str, str]], kind: str) -> str | None:
+    """The one part of this relationship type (python-docx refuses two)."""
+    found = [target for rel_type, target in rels.values() if rel_type == kind]
+    if len(found) > 1:
+        raise Unreadable(f"{len(found)} relationships of type {kind}")
+    return found[0] if found else None
+
+
+def _in_body(element, body) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a block whose parent is element is one `_blocks_in(body)` yields: reached
+    through content controls (their first sdtContent) and custom XML only."""
+    while element is not body:
+        tag = element.tag
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if tag == _SDT_CONTENT:
+            if parent.tag != _SDT or parent.find(_SDT_CONTENT) is not element:
+                return False
+            element = parent.getparent()
+            if element is None:
+                return False
+        elif tag == _CUSTOM_XML:
+            element = parent
+        else:
+            return False
+    return True
+
+
+def _header_id(sect_pr) -> str | None:  # type: ignore[no-untyped-def]
+    for reference in sect_pr.iterchildren(W + "headerReference"):
+        if reference.get(_TYPE) == "default":
+            return reference.get(_R_ID)
+    return None
+
+
+def _docx_paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
+    """python-docx's `paragraph.text`: runs and hyperlinks' runs only."""
+    parts: list[str] = []
+    for child in p:
+        if child.tag == _R:
+            _run_text(child, parts)
+        elif child.tag == _HYPERLINK:
+            for run in child.iterchildren(_R):
+                _run_text(run, parts)
+    return "".join(parts)
+
+
+def _default_styles():  # type: ignore[no-untyped-def]
+    """python-docx's own default styles, which it adds to a document without any."""
+    from importlib.util import find_spec
+
+    spec = find_spec("docx")
+    folder = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
+    if folder is None:
+        return None
+    return etree.fromstring((folder / "templates" / "default-styles.xml").read_bytes(),
+                            _parser())
