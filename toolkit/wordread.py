@@ -30,8 +30,12 @@ _P, _TBL, _TR, _TC, _R, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", 
 _T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr",
                                    W + "noBreakHyphen")
 _CUSTOM_XML = W + "customXml"
-_FLDCHAR, _INSTR = W + "fldChar", W + "instrText"
+_FLDCHAR, _INSTR, _FLDCHAR_TYPE = W + "fldChar", W + "instrText", W + "fldCharType"
 _VAL, _TYPE = W + "val", W + "type"
+_PPR, _PSTYLE, _NUMPR, _OUTLINE = W + "pPr", W + "pStyle", W + "numPr", W + "outlineLvl"
+_TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE = (W + "trPr", W + "gridBefore", W + "tcPr",
+                                                   W + "gridSpan", W + "vMerge")
+_SDT_CONTENT = W + "sdtContent"
 #: containers of runs inside a paragraph whose text is part of the paragraph
 _RUN_CONTAINERS = frozenset(W + name for name in (
     "hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt"))
@@ -158,45 +162,53 @@ def _int(text: str | None, default: int) -> int:
 class _Fields:
     """Follows complex fields across paragraphs, to know when we are inside a TOC field."""
 
+    __slots__ = ("depth", "toc_depth", "pending_begin", "touched")
+
     def __init__(self) -> None:
         self.depth = 0
         self.toc_depth: int | None = None
-        self._pending_begin = False
+        self.pending_begin = False
         self.touched = False  # inside a TOC field at some point of the current paragraph
 
-    def run(self, run) -> None:  # type: ignore[no-untyped-def]
-        for child in run:
-            tag = child.tag
-            if tag == _FLDCHAR:
-                kind = child.get(W + "fldCharType")
-                if kind == "begin":
-                    self.depth += 1
-                    self._pending_begin = True
-                elif kind == "end":
-                    if self.toc_depth is not None and self.depth <= self.toc_depth:
-                        self.toc_depth = None
-                    self.depth = max(0, self.depth - 1)
-                elif kind == "separate":
-                    self._pending_begin = False
-            elif tag == _INSTR and self._pending_begin:
-                if (child.text or "").strip().upper().startswith("TOC") and \
-                        self.toc_depth is None:
-                    self.toc_depth = self.depth
-                self._pending_begin = False
-            if self.toc_depth is not None:
-                self.touched = True
+    def char(self, child) -> None:  # type: ignore[no-untyped-def]
+        """A w:fldChar: a field begins, has its result next, or ends."""
+        kind = child.get(_FLDCHAR_TYPE)
+        if kind == "begin":
+            self.depth += 1
+            self.pending_begin = True
+        elif kind == "end":
+            if self.toc_depth is not None and self.depth <= self.toc_depth:
+                self.toc_depth = None
+            self.depth = max(0, self.depth - 1)
+        elif kind == "separate":
+            self.pending_begin = False
+
+    def instruction(self, child) -> None:  # type: ignore[no-untyped-def]
+        """A w:instrText: the first one after a begin says whether the field is a TOC."""
+        if not self.pending_begin:
+            return
+        if (child.text or "").strip().upper().startswith("TOC") and self.toc_depth is None:
+            self.toc_depth = self.depth
+            self.touched = True
+        self.pending_begin = False
 
     @property
     def in_toc(self) -> bool:
         return self.toc_depth is not None
 
 
-def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _run(run, parts: list[str], fields: _Fields) -> None:  # type: ignore[no-untyped-def]
+    """A run's text, and its field characters, in one pass over its children.
+
+    (A paragraph is marked as touched by a TOC field when it starts inside one or when
+    an instruction opens one; a field's end can only close what was already touching.)
+    """
     for child in run:
         tag = child.tag
         if tag == _T:
-            if child.text:
-                parts.append(child.text)
+            text = child.text
+            if text:
+                parts.append(text)
         elif tag == _TAB or tag == _PTAB:
             parts.append("\t")
         elif tag == _BR:
@@ -206,36 +218,68 @@ def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
             parts.append("\n")
         elif tag == _NBH:
             parts.append("-")
+        elif tag == _FLDCHAR:
+            fields.char(child)
+        elif tag == _INSTR:
+            fields.instruction(child)
+
+
+def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A run's text as python-docx gives it (for headers: no fields followed)."""
+    _run(run, parts, _Fields())
 
 
 def _collect(element, parts: list[str], fields: _Fields) -> None:  # type: ignore[no-untyped-def]
     for child in element:
         tag = child.tag
         if tag == _R:
-            fields.run(child)
-            _run_text(child, parts)
+            _run(child, parts, fields)
         elif tag in _RUN_CONTAINERS:
             _collect(child, parts, fields)
 
 
 def paragraph(p, styles: _Styles, fields: _Fields) -> Paragraph:  # type: ignore[no-untyped-def]
+    """One pass over the paragraph's children; lxml's find() goes through its Python
+    ElementPath code, so children are looked at in loops instead."""
+    fields.touched = fields.toc_depth is not None
+    parts: list[str] = []
+    ppr = None
+    for child in p:
+        tag = child.tag
+        if tag == _R:
+            _run(child, parts, fields)
+        elif tag == _PPR:
+            if ppr is None:
+                ppr = child
+        elif tag in _RUN_CONTAINERS:
+            _collect(child, parts, fields)
     style_id = None
     numbered = False
-    ppr = p.find(W + "pPr")
+    outline = None
     if ppr is not None:
-        pstyle = ppr.find(W + "pStyle")
+        pstyle = None
+        for child in ppr:
+            tag = child.tag
+            if tag == _PSTYLE:
+                if pstyle is None:
+                    pstyle = child
+            elif tag == _NUMPR:
+                numbered = True
+            elif tag == _OUTLINE and outline is None:
+                outline = child
         if pstyle is not None:
             style_id = pstyle.get(_VAL)
-        numbered = ppr.find(W + "numPr") is not None
-    fields.touched = fields.in_toc
-    parts: list[str] = []
-    _collect(p, parts, fields)
     heading, listed, toc = styles.flags(style_id)
-    if ppr is not None and not heading:
-        level = ppr.find(W + "outlineLvl")
-        heading = level is not None and _int(level.get(_VAL), 9) < 9
-    return Paragraph("".join(parts), heading, listed or numbered,
-                     toc or fields.touched)
+    if outline is not None and not heading:
+        heading = _int(outline.get(_VAL), 9) < 9
+    return Paragraph("".join(parts), heading, listed or numbered, toc or fields.touched)
+
+
+def _first(element, tag: str):  # type: ignore[no-untyped-def]
+    """The first child with this tag (what element.find(tag) gives, without ElementPath)."""
+    for child in element.iterchildren(tag):
+        return child
+    return None
 
 
 def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-untyped-def]
@@ -243,11 +287,13 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
     cell's continuation as the cell it continues (as python-docx does)."""
     result = Table()
     above: dict[int, Cell] = {}
+    rows = result.rows
+    count = 0
     for tr in tbl.iterchildren(_TR):
         offset = 0
-        trpr = tr.find(W + "trPr")
+        trpr = _first(tr, _TRPR)
         if trpr is not None:
-            before = trpr.find(W + "gridBefore")
+            before = _first(trpr, _GRID_BEFORE)
             if before is not None:
                 offset = _int(before.get(_VAL), 0)
         row: list[Cell] = []
@@ -255,29 +301,37 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
         for tc in tr.iterchildren(_TC):
             span = 1
             continues = False
-            tcpr = tc.find(W + "tcPr")
-            if tcpr is not None:
-                grid_span = tcpr.find(W + "gridSpan")
+            for tcpr in tc.iterchildren(_TCPR):
+                grid_span = _first(tcpr, _GRID_SPAN)
                 if grid_span is not None:
                     span = max(1, _int(grid_span.get(_VAL), 1))
-                merge = tcpr.find(W + "vMerge")
+                merge = _first(tcpr, _VMERGE)
                 continues = merge is not None and merge.get(_VAL) in (None, "continue")
+                break
             cell = above.get(offset) if continues else None
             if cell is None:
                 paragraphs = []
-                for child in _blocks_in(tc):
-                    if child.tag == _P:
+                for child in tc:
+                    tag = child.tag
+                    if tag == _P:
                         paragraphs.append(paragraph(child, styles, fields))
-                    else:
+                    elif tag == _TBL:
                         result.nested += 1
+                    elif tag == _SDT or tag == _CUSTOM_XML:
+                        for inner in _blocks_in_element(child):
+                            if inner.tag == _P:
+                                paragraphs.append(paragraph(inner, styles, fields))
+                            else:
+                                result.nested += 1
                 cell = Cell(paragraphs)
-                result.paragraphs += len(paragraphs)
+                count += len(paragraphs)
             if not row or row[-1] is not cell:
                 row.append(cell)
             current[offset] = cell
             offset += span
         above = current
-        result.rows.append(row)
+        rows.append(row)
+    result.paragraphs = count
     return result
 
 
@@ -304,12 +358,18 @@ def _blocks_in(element):  # type: ignore[no-untyped-def]
         tag = child.tag
         if tag == _P or tag == _TBL:
             yield child
-        elif tag == _SDT:
-            content = child.find(W + "sdtContent")
-            if content is not None:
-                yield from _blocks_in(content)
-        elif tag == _CUSTOM_XML:
-            yield from _blocks_in(child)
+        elif tag == _SDT or tag == _CUSTOM_XML:
+            yield from _blocks_in_element(child)
+
+
+def _blocks_in_element(child):  # type: ignore[no-untyped-def]
+    """The blocks inside one content control or custom XML element."""
+    if child.tag == _SDT:
+        content = _first(child, _SDT_CONTENT)
+        if content is not None:
+            yield from _blocks_in(content)
+    else:
+        yield from _blocks_in(child)
 
 
 def _styles_element(document):  # type: ignore[no-untyped-def]
@@ -327,8 +387,7 @@ _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 #: the only main part python-docx opens: not a template (.dotx) or macro document (.docm)
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_BODY, _SECT_PR, _SDT_CONTENT, _HYPERLINK = W + "body", W + "sectPr", W + "sdtContent", \
-    W + "hyperlink"
+_BODY, _SECT_PR, _HYPERLINK = W + "body", W + "sectPr", W + "hyperlink"
 
 
 class Unreadable(Exception):
@@ -431,8 +490,8 @@ class WordPackage:
                         continue
                     if parent is body:
                         if tag == _P:
-                            ppr = element.find(W + "pPr")
-                            sect = ppr.find(_SECT_PR) if ppr is not None else None
+                            ppr = _first(element, _PPR)
+                            sect = _first(ppr, _SECT_PR) if ppr is not None else None
                             if sect is not None:
                                 sections.append(_header_id(sect))
                     elif parent is None or parent.tag == _TC or not _in_body(parent, body):
