@@ -42,6 +42,7 @@ MAX_PARAGRAPHS = 1_000_000
 MAX_TABLE_ROWS = 500_000
 
 
+@functools.lru_cache(maxsize=8192)  # called several times per paragraph, labels repeat
 def _key(text: str) -> str:
     """Labels compared without case, spacing or punctuation."""
     return " ".join(re.sub(r"[^\w]+", " ", schema.normalise(text)).split())

@@ -291,21 +291,27 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
     count = 0
     for tr in tbl.iterchildren(_TR):
         offset = 0
-        trpr = _first(tr, _TRPR)
-        if trpr is not None:
-            before = _first(trpr, _GRID_BEFORE)
-            if before is not None:
+        for trpr in tr.iterchildren(_TRPR):  # the first, as find() (inlined: once per row)
+            for before in trpr.iterchildren(_GRID_BEFORE):
                 offset = _int(before.get(_VAL), 0)
+                break
+            break
         row: list[Cell] = []
         current: dict[int, Cell] = {}
         for tc in tr.iterchildren(_TC):
             span = 1
             continues = False
             for tcpr in tc.iterchildren(_TCPR):
-                grid_span = _first(tcpr, _GRID_SPAN)
+                grid_span = merge = None
+                for child in tcpr:
+                    tag = child.tag
+                    if tag == _GRID_SPAN:
+                        if grid_span is None:
+                            grid_span = child
+                    elif tag == _VMERGE and merge is None:
+                        merge = child
                 if grid_span is not None:
                     span = max(1, _int(grid_span.get(_VAL), 1))
-                merge = _first(tcpr, _VMERGE)
                 continues = merge is not None and merge.get(_VAL) in (None, "continue")
                 break
             cell = above.get(offset) if continues else None
