@@ -275,6 +275,18 @@ def paragraph(p, styles: _Styles, fields: _Fields) -> Paragraph:  # type: ignore
     return Paragraph("".join(parts), heading, listed or numbered, toc or fields.touched)
 
 
+def _property_child(element, tag: str):  # type: ignore[no-untyped-def]
+    """The first child with this tag, where the schema puts it first (w:tcPr, w:trPr):
+    the first child is looked at directly; iterchildren(tag) costs a microsecond."""
+    for child in element:
+        if child.tag == tag:
+            return child
+        break
+    else:
+        return None
+    return _first(element, tag)
+
+
 def _first(element, tag: str):  # type: ignore[no-untyped-def]
     """The first child with this tag (what element.find(tag) gives, without ElementPath)."""
     for child in element.iterchildren(tag):
@@ -289,19 +301,25 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
     above: dict[int, Cell] = {}
     rows = result.rows
     count = 0
-    for tr in tbl.iterchildren(_TR):
+    for tr in tbl:  # plain loops: iterchildren(tag) costs more than the tag comparisons
+        if tr.tag != _TR:
+            continue
         offset = 0
-        for trpr in tr.iterchildren(_TRPR):  # the first, as find() (inlined: once per row)
-            for before in trpr.iterchildren(_GRID_BEFORE):
-                offset = _int(before.get(_VAL), 0)
-                break
-            break
+        trpr = _property_child(tr, _TRPR)
+        if trpr is not None:
+            for before in trpr:
+                if before.tag == _GRID_BEFORE:
+                    offset = _int(before.get(_VAL), 0)
+                    break
         row: list[Cell] = []
         current: dict[int, Cell] = {}
-        for tc in tr.iterchildren(_TC):
+        for tc in tr:
+            if tc.tag != _TC:
+                continue
             span = 1
             continues = False
-            for tcpr in tc.iterchildren(_TCPR):
+            tcpr = _property_child(tc, _TCPR)
+            if tcpr is not None:
                 grid_span = merge = None
                 for child in tcpr:
                     tag = child.tag
@@ -313,7 +331,6 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
                 if grid_span is not None:
                     span = max(1, _int(grid_span.get(_VAL), 1))
                 continues = merge is not None and merge.get(_VAL) in (None, "continue")
-                break
             cell = above.get(offset) if continues else None
             if cell is None:
                 paragraphs = []
