@@ -165,6 +165,39 @@ def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
     return result
 
 
+def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
+    document = _open(path)
+    return document, _blocks(document, path.name)
+
+
+def _read_encoded(path: Path) -> tuple[wordread.WordPackage, str]:
+    document, blocks = _read(path)
+    return document, wordread.encode(blocks)
+
+
+def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, wordread.WordPackage, list[Block]]]:
+    """Each file checked, opened and read, in order; while one is handled here, the next
+    is read in a forked helper (the second core: the action annex is read while the
+    pilot annex is). Its refusals come when that file's turn comes, as before."""
+    from .parallel import Background
+
+    ahead: Background[tuple[wordread.WordPackage, str]] | None = None
+    try:
+        for index, path in enumerate(paths):
+            if ahead is not None:
+                document, encoded = ahead.result()
+                current = document, wordread.decode(encoded)
+            ahead = None
+            if index + 1 < len(paths):
+                ahead = Background(functools.partial(_read_encoded, paths[index + 1]))
+            if index == 0:
+                current = _read(path)
+            yield path, *current
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+
+
 def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
     """The blocks as they are parsed; broken XML halfway is the same refusal as at opening."""
     try:
@@ -536,9 +569,7 @@ def import_annexes(paths: list[Path]) -> Imported:
     a register made from it would be empty or partial without anyone noticing.
     """
     imported = Imported()
-    for path in paths:
-        document = _open(path)
-        blocks = _blocks(document, path.name)
+    for path, document, blocks in _read_ahead(paths):
         imported.report.source.append(path.name)
         before = len(imported.pilots), len(imported.actions)
         if is_pilot_annex(blocks):
