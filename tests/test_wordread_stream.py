@@ -140,6 +140,10 @@ UNUSUAL_BODY = "".join([
     '</w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr>'
     '<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>a</w:t>'
     '</w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>',
+    # a table in a content control, an empty table, paragraphs after them
+    '<w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>in een tabel in een '
+    'besturingselement</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>'
+    '<w:tbl/><w:p><w:r><w:t>Na de tabellen</w:t></w:r></w:p>',
     # a paragraph in a text box: not part of the body's blocks
     '<w:p><w:r><w:t>Met kader</w:t></w:r><w:r><w:pict><w:txbxContent><w:p><w:r>'
     '<w:t>in kader</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>',

@@ -489,9 +489,11 @@ class WordPackage:
     def blocks(self) -> Iterator[Block]:
         """The body's blocks as `blocks(document)` gives them, read while streaming.
 
-        Every paragraph or table at body level is read when its end tag is parsed and then
-        removed from the tree, with whatever came before it; what is left is the open
-        ancestors. Raises Unreadable for XML python-docx would not parse either.
+        The parser reports only the end of each table (a Python step per paragraph
+        costs more than reading it); at the end of a table in the body, everything in
+        the body before it is read and removed from the tree, then the table. So what
+        is held is at most the paragraphs between two tables. Raises Unreadable for XML
+        python-docx would not parse either.
         """
         fields = _Fields()
         sections: list[str | None] = []
@@ -502,36 +504,17 @@ class WordPackage:
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self._main[1:]) as stream:
                 body = None
-                events = etree.iterparse(stream, events=("end",), tag=(_P, _TBL, _SECT_PR),
+                events = etree.iterparse(stream, events=("end",), tag=_TBL,
                                          remove_blank_text=True, resolve_entities=False)
                 for _, element in events:
-                    parent = element.getparent()
                     if body is None:
-                        root = element.getroottree().getroot()
-                        body = root.find(_BODY) if root.tag == W + "document" else None
-                        if body is None:
-                            continue
-                    tag = element.tag
-                    if tag == _SECT_PR:
-                        if parent is body:
-                            sections.append(_header_id(element))
-                        continue
-                    if parent is body:
-                        if tag == _P:
-                            ppr = _property_child(element, _PPR)
-                            sect = _first(ppr, _SECT_PR) if ppr is not None else None
-                            if sect is not None:
-                                sections.append(_header_id(sect))
-                    elif parent is None or parent.tag == _TC or not _in_body(parent, body):
-                        continue  # read with its table, or outside the body
-                    if tag == _P:
-                        block: Block = paragraph(element, self._styles, fields)
-                    else:
-                        block = table(element, self._styles, fields)
-                    element.clear(keep_tail=True)
-                    while element.getprevious() is not None:
-                        del parent[0]
-                    yield block
+                        body = _body_of(element.getroottree().getroot())
+                    if body is not None and element.getparent() is body:
+                        yield from self._flush(body, element, fields, sections)
+                if body is None:
+                    body = _body_of(events.root)
+                if body is not None:
+                    yield from self._flush(body, None, fields, sections)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) \
                 as exc:
             raise Unreadable(str(exc)) from exc
@@ -539,6 +522,38 @@ class WordPackage:
             if collecting:
                 gc.enable()
         self._sections = sections
+
+    def _flush(self, body, upto, fields: _Fields,  # type: ignore[no-untyped-def]
+               sections: list[str | None]) -> Iterator[Block]:
+        """The blocks of the body's children up to and including upto (a table that has
+        just ended; None: all), which are then removed (upto itself only cleared: the
+        parser is still at it)."""
+        styles = self._styles
+        for child in body:
+            if child is upto:
+                block = table(child, styles, fields)
+                child.clear(keep_tail=True)
+                while child.getprevious() is not None:
+                    del body[0]
+                yield block
+                return
+            tag = child.tag
+            if tag == _P:
+                ppr = _property_child(child, _PPR)
+                sect = _first(ppr, _SECT_PR) if ppr is not None else None
+                if sect is not None:
+                    sections.append(_header_id(sect))
+                yield paragraph(child, styles, fields)
+            elif tag == _TBL:
+                continue  # read by the previous flush: each table in the body ends one
+            elif tag == _SECT_PR:
+                sections.append(_header_id(child))
+            elif tag == _SDT or tag == _CUSTOM_XML:
+                for inner in _blocks_in_element(child):
+                    if inner.tag == _P:
+                        yield paragraph(inner, styles, fields)
+                    else:
+                        yield table(inner, styles, fields)
 
     def header_paragraphs(self) -> list[str]:
         """The texts of the paragraphs of every section's header, in order, as python-docx's
@@ -572,33 +587,19 @@ class WordPackage:
         return [_docx_paragraph_text(p) for p in root.iterchildren(_P)]
 
 
+def _body_of(root):  # type: ignore[no-untyped-def]
+    """python-docx's `document.element.body`: the w:body of a w:document."""
+    if root is None or root.tag != W + "document":
+        return None
+    return _first(root, _BODY)
+
+
 def _related(rels: dict[str, tuple[str, str]], kind: str) -> str | None:
     """The one part of this relationship type (python-docx refuses two)."""
     found = [target for rel_type, target in rels.values() if rel_type == kind]
     if len(found) > 1:
         raise Unreadable(f"{len(found)} relationships of type {kind}")
     return found[0] if found else None
-
-
-def _in_body(element, body) -> bool:  # type: ignore[no-untyped-def]
-    """Whether a block whose parent is element is one `_blocks_in(body)` yields: reached
-    through content controls (their first sdtContent) and custom XML only."""
-    while element is not body:
-        tag = element.tag
-        parent = element.getparent()
-        if parent is None:
-            return False
-        if tag == _SDT_CONTENT:
-            if parent.tag != _SDT or parent.find(_SDT_CONTENT) is not element:
-                return False
-            element = parent.getparent()
-            if element is None:
-                return False
-        elif tag == _CUSTOM_XML:
-            element = parent
-        else:
-            return False
-    return True
 
 
 def _header_id(sect_pr) -> str | None:  # type: ignore[no-untyped-def]
