@@ -211,3 +211,35 @@ def test_a_document_without_styles_uses_python_docx_s_default_styles(tmp_path):
     blocks, _ = _now(bare)
     assert blocks == _before(bare)[0]
     assert blocks[-1] == ("Laatste", False, False, False)  # no styles: no list style either
+
+
+def test_blocks_cross_the_helper_s_pipe_unchanged(tmp_path, annexes_1000):
+    for path in [*annexes_1000, _docx(tmp_path, UNUSUAL_BODY)]:
+        blocks = list(wordread.WordPackage(path).blocks())
+        again = wordread.decode(wordread.encode(blocks))
+        assert again == blocks, path.name
+    merged = next(b for b in again if isinstance(b, wordread.Table) and len(b.rows) == 3)
+    assert merged.rows[1][0] is merged.rows[2][0]  # a vertical merge stays one cell
+
+
+def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
+    from toolkit import parallel
+    from toolkit.annex_import import import_annexes
+
+    built = build_documents(read_register(EXAMPLE), tmp_path / "uit").documents
+    ahead = import_annexes(list(built))
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    here = import_annexes(list(built))
+    assert (ahead.pilots, ahead.actions, ahead.settings, ahead.report) == \
+        (here.pilots, here.actions, here.settings, here.report)
+
+
+@pytest.mark.parametrize("broken", [0, 1])
+def test_a_broken_file_is_named_whether_read_here_or_ahead(tmp_path, broken):
+    from toolkit.annex_import import import_annexes
+
+    paths = list(build_documents(read_register(EXAMPLE), tmp_path / "uit").documents)
+    paths[broken] = _rewritten(paths[broken], tmp_path / "kapot.docx", "word/document.xml",
+                               lambda data: data[: len(data) // 2])
+    with pytest.raises(RegisterUnreadable, match="'kapot.docx' kan niet als Word-document"):
+        import_annexes(paths)
