@@ -166,11 +166,13 @@ def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
 
 
 def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
+    """One file checked, opened and read: what each file of the import goes through."""
     document = _open(path)
     return document, _blocks(document, path.name)
 
 
 def _read_encoded(path: Path) -> tuple[wordread.WordPackage, str]:
+    """In the helper: the blocks as one string (pickling them costs more than reading)."""
     document, blocks = _read(path)
     return document, wordread.encode(blocks)
 
