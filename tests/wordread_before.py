@@ -1,4 +1,7 @@
-"""A Word document's body as plain blocks (paragraphs and tables), read in one linear pass.
+"""Frozen copy of toolkit/wordread.py as of commit e71c826, before issue #12 (the oracle of
+tests/test_wordread_stream.py: run on python-docx's tree, as the import did then).
+
+A Word document's body as plain blocks (paragraphs and tables), read in one linear pass.
 
 python-docx's proxies look a paragraph's style up by scanning the styles, find a merged
 cell's top by searching earlier rows, and rebuild a row's cells on every access: fine for
