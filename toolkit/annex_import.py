@@ -17,6 +17,7 @@ import difflib
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ MAX_PARAGRAPHS = 1_000_000
 MAX_TABLE_ROWS = 500_000
 
 
+@functools.lru_cache(maxsize=8192)  # called several times per paragraph, labels repeat
 def _key(text: str) -> str:
     """Labels compared without case, spacing or punctuation."""
     return " ".join(re.sub(r"[^\w]+", " ", schema.normalise(text)).split())
@@ -150,26 +152,28 @@ class Imported:
         return " en ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
 
 
-def _open(path: Path):  # type: ignore[no-untyped-def]
-    from docx import Document
-
+def _open(path: Path) -> wordread.WordPackage:
+    """The checked .docx, opened for streaming its body (python-docx would hold the whole
+    document as a tree of its own objects: 1.5 GiB for a 10,000-pilot annex)."""
     from .filecheck import check_word_file
 
     check_word_file(path)
     try:
-        return Document(str(path))
-    except Exception as exc:  # noqa: BLE001
-        raise RegisterUnreadable(
-            f"'{path.name}' kan niet als Word-document (.docx) worden geopend. Sla het in Word "
-            f"op als Word-document en probeer opnieuw."
-        ) from exc
+        return wordread.WordPackage(path)
+    except wordread.Unreadable as exc:
+        raise RegisterUnreadable(_not_word(path.name)) from exc
 
 
-def _blocks(document, name: str) -> list[Block]:  # type: ignore[no-untyped-def]
+def _not_word(name: str) -> str:
+    return (f"'{name}' kan niet als Word-document (.docx) worden geopend. Sla het in Word "
+            f"op als Word-document en probeer opnieuw.")
+
+
+def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
     """The body as plain blocks, refused beyond the import limits (a register's scale)."""
     result: list[Block] = []
     paragraphs = rows = 0
-    for block in wordread.blocks(document):
+    for block in _streamed(document, name):
         if isinstance(block, Table):
             rows += len(block.rows)
             paragraphs += block.paragraphs
@@ -183,6 +187,49 @@ def _blocks(document, name: str) -> list[Block]:  # type: ignore[no-untyped-def]
                 f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
         result.append(block)
     return result
+
+
+def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
+    """One file checked, opened and read: what each file of the import goes through."""
+    document = _open(path)
+    return document, _blocks(document, path.name)
+
+
+def _read_encoded(path: Path) -> tuple[wordread.WordPackage, str]:
+    """In the helper: the blocks as one string (pickling them costs more than reading)."""
+    document, blocks = _read(path)
+    return document, wordread.encode(blocks)
+
+
+def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, wordread.WordPackage, list[Block]]]:
+    """Each file checked, opened and read, in order; while one is handled here, the next
+    is read in a forked helper (the second core: the action annex is read while the
+    pilot annex is). Its refusals come when that file's turn comes, as before."""
+    from .parallel import Background
+
+    ahead: Background[tuple[wordread.WordPackage, str]] | None = None
+    try:
+        for index, path in enumerate(paths):
+            if ahead is not None:
+                document, encoded = ahead.result()
+                current = document, wordread.decode(encoded)
+            ahead = None
+            if index + 1 < len(paths):
+                ahead = Background(functools.partial(_read_encoded, paths[index + 1]))
+            if index == 0:
+                current = _read(path)
+            yield path, *current
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+
+
+def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
+    """The blocks as they are parsed; broken XML halfway is the same refusal as at opening."""
+    try:
+        yield from document.blocks()
+    except wordread.Unreadable as exc:
+        raise RegisterUnreadable(_not_word(name)) from exc
 
 
 def is_pilot_annex(blocks: list[Block]) -> bool:
@@ -408,7 +455,8 @@ class _PilotReader:
             self.report.skipped.append(TOC_SKIPPED)
 
 
-def read_pilot_annex(document, blocks: list[Block], imported: Imported) -> None:  # type: ignore[no-untyped-def]
+def read_pilot_annex(document: wordread.WordPackage, blocks: list[Block],
+                     imported: Imported) -> None:
     reader = _PilotReader(imported)
     for block in blocks:
         if isinstance(block, Table):
@@ -426,16 +474,15 @@ def read_pilot_annex(document, blocks: list[Block], imported: Imported) -> None:
     _settings_from_header(document, imported)
 
 
-def _settings_from_header(document, imported: Imported) -> None:  # type: ignore[no-untyped-def]
-    for section in document.sections:
-        for paragraph in section.header.paragraphs:
-            parts = [p.strip() for p in paragraph.text.split("·")]
-            if parts and parts[0].startswith("Gemeente "):
-                imported.settings.setdefault("gemeente", parts[0].removeprefix("Gemeente "))
-                if len(parts) >= 2:
-                    imported.settings.setdefault("editie", parts[-1])
-                if len(parts) == 3:
-                    imported.settings.setdefault("actieprogramma", parts[1])
+def _settings_from_header(document: wordread.WordPackage, imported: Imported) -> None:
+    for text in document.header_paragraphs():  # every section's, as python-docx reads them
+        parts = [p.strip() for p in text.split("·")]
+        if parts and parts[0].startswith("Gemeente "):
+            imported.settings.setdefault("gemeente", parts[0].removeprefix("Gemeente "))
+            if len(parts) >= 2:
+                imported.settings.setdefault("editie", parts[-1])
+            if len(parts) == 3:
+                imported.settings.setdefault("actieprogramma", parts[1])
 
 
 _ANNEX_HEADING = re.compile(r"^Bijlage\s+(\d+)\.?\s+(.+)$", re.IGNORECASE)
@@ -593,9 +640,7 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
     """
     imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
     samples = _own_samples(imported.types)
-    for path in paths:
-        document = _open(path)
-        blocks = _blocks(document, path.name)
+    for path, document, blocks in _read_ahead(paths):
         imported.report.source.append(path.name)
         before = imported.counts()
         if is_pilot_annex(blocks):
