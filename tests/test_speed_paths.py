@@ -16,7 +16,10 @@ def test_new_edition_shortcut_when_no_column_was_added(monkeypatch):
         quick = edition._added_columns(path)
         assert all(not added.headers and not added.values for added in quick[0].values())
         assert edition._nothing_added(path, edition.BUILTIN) is not None  # openpyxl not used
-        monkeypatch.setattr(edition, "_nothing_added", lambda path, types: None)
+        # the register as read (the careful reader too) gives the same answer
+        assert edition._nothing_added(path, edition.BUILTIN, read_register(path)) == \
+            edition._nothing_added(path, edition.BUILTIN, read_register(path, careful=True))
+        monkeypatch.setattr(edition, "_nothing_added", lambda path, types, register=None: None)
         monkeypatch.setattr(edition, "_only_declared", lambda ws, used: False)
         slow = edition._added_columns(path)
         monkeypatch.undo()

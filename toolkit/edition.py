@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import schema
 from .annextypes import BUILTIN, AnnexTypes
-from .register import HEADER_SEARCH_ROWS, read_register
+from .register import HEADER_SEARCH_ROWS, Register, read_register
 from .workbook import CutValue, extra_key
 
 _OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_SHEET)
@@ -69,7 +69,8 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _Added], list[str]]:
+def _added_columns(path: Path, types: AnnexTypes = BUILTIN, register: Register | None = None
+                   ) -> tuple[dict[str, _Added], list[str]]:
     """Columns the declarations do not have on the table sheets, and sheets they do not know.
 
     Read separately because the register reader keeps only declared columns. Most
@@ -78,42 +79,40 @@ def _added_columns(path: Path, types: AnnexTypes = BUILTIN) -> tuple[dict[str, _
     openpyxl, which took a third of new-edition's time (#12). Any doubt, and the sheets
     are read cell by cell with openpyxl (read-only, as the careful reader does).
     """
-    quick = _nothing_added(path, types)
+    quick = _nothing_added(path, types, register)
     if quick is not None:
         return {}, quick
     return _added_columns_openpyxl(path, types)
 
 
-def _nothing_added(path: Path, types: AnnexTypes) -> list[str] | None:
+def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = None
+                   ) -> list[str] | None:
     """The unknown sheets and entries when no table sheet has a cell outside its declared
-    columns; None when one might (or anything is unusual): then openpyxl looks."""
-    import zipfile
+    columns; None when one might (or anything is unusual): then openpyxl looks.
 
-    from python_calamine import CalamineWorkbook
+    With the register as read, its titles, header positions and small sheets are used, so
+    nothing is read twice: calamine loads a workbook's shared strings and a sheet whole,
+    even for its top rows, which cost half a second at 10,000 pilots."""
+    import zipfile
 
     from .sheetxml import _sheet_members
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        try:
-            titles = list(workbook.sheet_names)
-            with zipfile.ZipFile(path) as archive:
-                members = _sheet_members(archive)
-                for sheet in types.sheets:
-                    title = _title(titles, sheet.name)
-                    if title is None:
-                        continue
-                    top = workbook.get_sheet_by_name(title).to_python(nrows=HEADER_SEARCH_ROWS)
-                    used = _header_positions(top, sheet)
-                    if not _only_declared_xml(archive.read(members[title]), used):
-                        return None
-            rows = {name: workbook.get_sheet_by_name(title).to_python()
-                    for name in (schema.SETTINGS_SHEET, schema.LISTS_SHEET)
-                    if (title := _title(titles, name)) is not None}
-        finally:
-            workbook.close()
+        if register is None:
+            register = read_register(path)
+        titles = register.titles
+        with zipfile.ZipFile(path) as archive:
+            members = _sheet_members(archive)
+            for sheet in types.sheets:
+                title = _title(titles, sheet.name)
+                if title is None:
+                    continue
+                used = set(register.columns.get(sheet.name, ()))
+                if not _only_declared_xml(archive.read(members[title]), used):
+                    return None
     except Exception:  # noqa: BLE001 - the careful path decides
         return None
+    rows = register.rows_of
     return _unknown_sheets(titles, types) + _unknown_in_rows(
         rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, [])[:1], types)
 
@@ -125,17 +124,6 @@ def _title(titles: list[str], name: str) -> str | None:
 def _unknown_sheets(titles: list[str], types: AnnexTypes) -> list[str]:
     known = {schema.normalise(n) for n in (*_OTHER_SHEETS, *(s.name for s in types.sheets))}
     return [t for t in titles if schema.normalise(t) not in known]
-
-
-def _header_positions(rows, sheet: schema.TableSheet) -> set[int]:  # type: ignore[no-untyped-def]
-    """The declared columns' positions in the best header row among the top rows, as the
-    register reader and _sheet_added find it."""
-    best: set[int] = set()
-    for values in rows[:HEADER_SEARCH_ROWS]:
-        positions = set(schema.match_headers(sheet, list(values)).positions.values())
-        if len(positions) > len(best):
-            best = positions
-    return best
 
 
 def _added_columns_openpyxl(path: Path, types: AnnexTypes) -> tuple[dict[str, _Added], list[str]]:
@@ -270,7 +258,7 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
     check_new_register(new)
     register = read_register(old)
     try:
-        added, other_sheets = _added_columns(old, register.types)
+        added, other_sheets = _added_columns(old, register.types, register)
     except Exception:  # noqa: BLE001 - the register reader already judged the file
         added, other_sheets = {}, []
     result = EditionResult(new)

@@ -100,6 +100,13 @@ class Register:
     merged: dict[str, list[str]] = field(default_factory=dict)
     #: hidden rows and columns and uncalculated formulas per sheet, from the sheet XML
     facts: dict[str, SheetFacts] = field(default_factory=dict)
+    #: per table sheet, the positions (0-based) of the columns the declarations know
+    columns: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: the workbook's sheet titles, in order
+    titles: list[str] = field(default_factory=list)
+    #: the rows of Instellingen and the header row of Lijsten as read (new-edition names
+    #: what the declarations do not know from them)
+    rows_of: dict[str, list[Sequence[object]]] = field(default_factory=dict)
     #: the table sheets (Pilots, Acties, …) the workbook has; an annex whose sheet is absent
     #: is simply not built
     sheets: frozenset[str] = frozenset(TABLE_SHEET_NAMES)
@@ -247,7 +254,9 @@ def _find_sheet(workbook, wanted: str):  # type: ignore[no-untyped-def]
 Rows = Iterator[tuple[int, Sequence[object]]]
 
 
-def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Record]:
+def _read_table(rows: Rows, sheet: TableSheet, register_name: str,
+                found: dict[str, frozenset[int]] | None = None) -> list[Record]:
+    """The rows of a table sheet; found gets the positions of its declared columns."""
     header_row = 0
     match = None
     best = -1
@@ -277,6 +286,8 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str) -> list[Recor
         )
     letters = {key: xl_col_to_name(index) for key, index in match.positions.items()}
     records: list[Record] = []
+    if found is not None:
+        found[sheet.name] = frozenset(match.positions.values())
 
     positions = list(match.positions.items())
 
@@ -454,11 +465,15 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
                           if schema.normalise(t) == schema.normalise(sheet.name)), None)
             if title is not None:
                 register.facts[sheet.name] = register.facts[title]
-    register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name)
+    register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name, register.columns)
                        for sheet in types.sheets if sheet.name in rows}
+    small = {name: list(rows[name]) for name in (schema.LISTS_SHEET, schema.SETTINGS_SHEET)}
+    register.rows_of = {schema.SETTINGS_SHEET: [values for _, values in small[schema.SETTINGS_SHEET]],
+                        schema.LISTS_SHEET: [values for _, values in small[schema.LISTS_SHEET][:1]]}
     register.lists, register.meanings, register.list_cells = _read_lists(
-        rows[schema.LISTS_SHEET], types)
-    register.settings, register.setting_rows = _read_settings(rows[schema.SETTINGS_SHEET], types)
+        iter(small[schema.LISTS_SHEET]), types)
+    register.settings, register.setting_rows = _read_settings(
+        iter(small[schema.SETTINGS_SHEET]), types)
 
 
 def _types_for(register: Register, titles: list[str],
@@ -488,7 +503,7 @@ def _read_fast(register: Register, templates: Path | None = None,
     except Exception:  # noqa: BLE001 - any trouble: let openpyxl give the message
         return False
     try:
-        names = list(workbook.sheet_names)
+        names = register.titles = list(workbook.sheet_names)
         register.types = _types_for(register, names, lambda t: workbook.get_sheet_by_name(
             t).to_python(), templates, use_setting)
         titles = _match_sheets(register.path, names,
@@ -538,7 +553,7 @@ def _read_careful(register: Register, templates: Path | None = None,
         ) from exc
     try:
         register.date1904 = workbook.epoch.year == 1904
-        names = list(workbook.sheetnames)
+        names = register.titles = list(workbook.sheetnames)
         register.types = _types_for(register, names,
                                     lambda t: workbook[t].iter_rows(values_only=True), templates,
                                     use_setting)
