@@ -206,9 +206,14 @@ def _write_table(
     labels = [c.label for c in sheet.columns] + extra_headers
     keys = [c.key for c in sheet.columns] + [extra_key(i) for i in range(len(extra_headers))]
     name_key = sheet.columns[1].key if len(sheet.columns) > 1 else sheet.columns[0].key
+    wrap, write_string = fmt["wrap"], ws.write_string
     for r, row in enumerate(rows, start=1):
         for index, key in enumerate(keys):
             value = row.get(key)
+            if value.__class__ is str and len(value) <= CELL_LIMIT:  # most cells: text that fits
+                if value:
+                    write_string(r, index, value, wrap)
+                continue
             if _write_value(ws, r, index, value, fmt) and cuts is not None:
                 name = " ".join(str(row.get(k) or "") for k in (sheet.columns[0].key, name_key))
                 cuts.append(CutValue(sheet.name, f"{_letter(index)}{r + 1}", labels[index],
