@@ -187,13 +187,17 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
       toolkit validate register.xlsx --peildatum 1-4-2024 --report-dir rapport
       toolkit validate register.xlsx --per-eigenaar
     """
+    from .parallel import preloaded
+    from .register import read_register
     from .report import write_reports
     from .report.html import write_owner_reports
     from .report.terminal import print_summary
-    from .validate import validate_file
+    from .validate import validate_register
 
     try:
-        result = validate_file(register, peildatum)
+        with preloaded():  # what validating needs, while the register is read
+            reg = read_register(register)
+        result = validate_register(reg, peildatum)
         if result.register.open_in_excel:
             click.secho(OPEN_NOTE, fg="yellow")
         print_summary(result)
@@ -245,6 +249,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     """
     from .build import build_documents
     from .output import folder_lock, shown
+    from .parallel import preloaded
     from .pdf import convert_to_pdf
     from .register import read_register
     from .report.terminal import print_summary
@@ -252,7 +257,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
     path = register or EXAMPLE_REGISTER
     try:
         click.echo(f"Register lezen: {shown(path)}")
-        reg = read_register(path, templates=sjablonen)
+        with preloaded():  # what validating and building need, while the register is read
+            reg = read_register(path, templates=sjablonen)
         counts = ", ".join(f"{len(reg.tables.get(t.sheet.name, []))} {t.plural}"
                            for t in reg.types.types if t.sheet.name in reg.sheets)
         click.echo(f"Gelezen: {counts}.")
