@@ -19,8 +19,8 @@ machine weighs on both. Printed per command: best and median seconds, the floor 
 best ratio and the spread of the ratio over rounds, and the peak memory of the whole
 process tree (largest sum of PSS sampled every 20 ms, and at least the largest maxrss of
 any process in it). The memory is sampled in one extra, untimed run per command: the
-sampling itself takes CPU the timed command would lack. At the end, the growth exponent between the smallest and largest
-size: log(t2/t1) / log(n2/n1), 1.0 is linear.
+sampling itself takes CPU the timed command would lack. At the end, the growth exponent
+between the smallest and largest size: log(t2/t1) / log(n2/n1), 1.0 is linear.
 Tests never time anything; this script is where speed is measured.
 """
 

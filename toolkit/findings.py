@@ -271,6 +271,27 @@ def rules_markdown() -> str:
     for rule in RULES:
         hint = rule.hint.replace("{detail}", "…").replace("|", "\\|")
         lines.append(f"| `{rule.code}` | {rule.severity} | {rule.title} | {hint} |")
+    from validators import SHEET_RULES
+
+    from .annextypes import BUILTIN
+
+    lines += [
+        "",
+        "## Regels over meer kolommen, per bijlagetype",
+        "",
+        "De regels per kolom (verplicht, keuzelijst, datum, tekens, dubbele ID) gelden voor "
+        "elk tabblad. Deze regels vergelijken kolommen en gelden alleen waar de verklaring "
+        "van het bijlagetype ze aanzet (`regels = [...]` in `[bijlagetype]`); de kolommen "
+        "die ze nodig hebben, moeten in de verklaring staan.",
+        "",
+        "| regel | nodig: kolom (soort) | aan in |",
+        "|---|---|---|",
+    ]
+    for code, sheet_rule in SHEET_RULES.items():
+        needs = ", ".join(f"`{key}` ({kind.value})" for key, kind in sheet_rule.columns) or \
+            "de naamkolom"
+        used = ", ".join(f"`{t.sheet.name}`" for t in BUILTIN.types if code in t.rules) or "—"
+        lines.append(f"| `{code}` | {needs} | {used} |")
     return "\n".join(lines) + "\n"
 
 
