@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 
 from conftest import EXAMPLE, GAPS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import diff, edition
 from toolkit.register import read_register
@@ -58,3 +60,14 @@ def test_diff_of_a_register_with_itself_and_with_another(tmp_path):
     assert not same.of("gewijzigd", "Pilots") and not same.of("gewijzigd", "Acties")
     changed = diff.compare(read_register(GAPS), read_register(EXAMPLE))
     assert changed.of("gewijzigd", "Pilots") or changed.of("nieuw", "Pilots")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_attribute_escaping_shortcut_gives_what_the_full_escape_gives(text):
+    from xml.sax.saxutils import escape
+
+    from toolkit.richtext import without_controls
+    from toolkit.wordxml import attr_xml
+
+    assert attr_xml(text) == escape(without_controls(text), {'"': "&quot;", "\n": " "})

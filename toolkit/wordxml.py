@@ -24,7 +24,12 @@ def text_xml(text: str) -> str:
     return text
 
 
+_ATTR_NEEDS_ESCAPE = re.compile(_NEEDS_ESCAPE.pattern[:-1] + "\n]")
+
+
 def attr_xml(text: str) -> str:
+    if not _ATTR_NEEDS_ESCAPE.search(text):  # most captions: nothing to escape (issue 12)
+        return text
     return escape(without_controls(text), {'"': "&quot;", "\n": " "})
 
 

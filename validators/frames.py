@@ -22,7 +22,9 @@ from toolkit.schema import Kind, TableSheet
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
 HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
-DIRECTION, INVISIBLE, HUGE = "__richting", "__onzichtbaar", "__getal"
+DIRECTION, INVISIBLE, HUGE, LONG = "__richting", "__onzichtbaar", "__getal", "__lang"
+#: the most characters an Excel cell holds (te-lang)
+EXCEL_MAX_CHARS = 32_767
 
 
 def _per_cell(texts: list[str], detail) -> list[str]:  # type: ignore[no-untyped-def]
@@ -44,6 +46,8 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                  for v, r in zip(values, records, strict=True)]
         texts = [t if t.strip() else "" for t in texts]  # blank is "": checks compare, not strip
         data[key] = texts
+        if texts and max(map(len, texts)) > EXCEL_MAX_CHARS:  # te-lang: rare, so optional
+            data[key + LONG] = ["te lang" if len(t) > EXCEL_MAX_CHARS else "" for t in texts]
         # the rarer rules get their column only where a search of the whole column finds
         # something (the schema declares them optional): a clean register pays one search
         rich = col.kind is Kind.RICH  # long texts: text_issues below looks at them
@@ -80,7 +84,12 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                 if any(issue.code == "teken-richting" for issue in found):
                     direction = direction or [""] * len(texts)
                     direction[i] = _details(found, "teken-richting")
-            data[col.key + HTML], data[col.key + CHARS] = html, chars
+            # each an optional column, there only where a cell has something to say: a
+            # clean register pays no pandera check for them (issue 12)
+            if any(html):
+                data[col.key + HTML] = html
+            if any(chars):
+                data[col.key + CHARS] = chars
             if direction:
                 data[key + DIRECTION] = direction
     return pd.DataFrame(data, index=pd.Index([r.row for r in records], name="rij"))

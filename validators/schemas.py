@@ -30,10 +30,9 @@ from .frames import (
     HUGE,
     INVISIBLE,
     LATEST,
+    LONG,
     PLAIN_HTML,
 )
-
-EXCEL_MAX_CHARS = 32_767
 
 #: wide (cross-field) rules and the column a finding about them points at
 ANCHORS = {
@@ -92,8 +91,8 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]],
             checks.append(pa.Check(
                 lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
                 name="naam-dubbel"))
-        checks.append(pa.Check(lambda s: s.str.len() <= EXCEL_MAX_CHARS, name="te-lang"))
         columns[col.key] = pa.Column(str, checks=checks, nullable=False)
+        columns[col.key + LONG] = _optional("te-lang")
         if col.kind is Kind.DATE:
             columns[col.key + DATE_KIND] = pa.Column(
                 str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
@@ -105,10 +104,8 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]],
         if col.published and col.kind is Kind.TEXT:
             columns[col.key + PLAIN_HTML] = _optional("html-in-tekstveld")
         if col.kind in (Kind.RICH, Kind.TEXT):
-            columns[col.key + HTML] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                              name="html-onbekend"))
-            columns[col.key + CHARS] = pa.Column(str, pa.Check(lambda s: s == "",
-                                                               name="teken-ongeldig"))
+            columns[col.key + HTML] = _optional("html-onbekend")
+            columns[col.key + CHARS] = _optional("teken-ongeldig")
     return columns
 
 
