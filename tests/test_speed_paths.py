@@ -71,3 +71,29 @@ def test_attribute_escaping_shortcut_gives_what_the_full_escape_gives(text):
     from toolkit.wordxml import attr_xml
 
     assert attr_xml(text) == escape(without_controls(text), {'"': "&quot;", "\n": " "})
+
+
+def test_the_file_checks_cell_columns_agree_with_a_search_of_the_sheet(tmp_path):
+    """new-edition asks the file check which columns hold cells instead of searching each
+    sheet again; on registers with and without an added column both say the same."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from toolkit.sheetxml import _sheet_members
+
+    added = tmp_path / "erbij.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["Acties"].cell(3, 30).value = "los"
+    wb.save(added)
+    for path in (EXAMPLE, GAPS, added):
+        register = read_register(path)
+        with zipfile.ZipFile(path) as archive:
+            members = _sheet_members(archive)
+            for title, letters in register.cell_columns.items():
+                found = {m.decode() for m in re.findall(rb'<c r="([A-Z]+)[0-9]',
+                                                         archive.read(members[title]))}
+                assert letters == found, (path.name, title)
+    assert "AD" in read_register(added).cell_columns["Acties"]
+    assert edition._nothing_added(added, edition.BUILTIN, read_register(added)) is None

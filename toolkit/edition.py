@@ -95,6 +95,8 @@ def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = No
     even for its top rows, which cost half a second at 10,000 pilots."""
     import zipfile
 
+    from xlsxwriter.utility import xl_col_to_name
+
     from .sheetxml import _sheet_members
 
     try:
@@ -108,7 +110,11 @@ def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = No
                 if title is None:
                     continue
                 used = set(register.columns.get(sheet.name, ()))
-                if not _only_declared_xml(archive.read(members[title]), used):
+                letters = register.cell_columns.get(title)
+                if letters is not None:  # the file check saw every cell's column already
+                    if not used or not letters <= {xl_col_to_name(i) for i in used}:
+                        return None
+                elif not _only_declared_xml(archive.read(members[title]), used):
                     return None
     except Exception:  # noqa: BLE001 - the careful path decides
         return None

@@ -104,6 +104,8 @@ class Register:
     columns: dict[str, frozenset[int]] = field(default_factory=dict)
     #: the workbook's sheet titles, in order
     titles: list[str] = field(default_factory=list)
+    #: per sheet title, the column letters of every cell, from the file check's scan
+    cell_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the rows of Instellingen and the header row of Lijsten as read (new-edition names
     #: what the declarations do not know from them)
     rows_of: dict[str, list[Sequence[object]]] = field(default_factory=dict)
@@ -646,6 +648,7 @@ def read_register(path: str | Path, careful: bool = False,
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
     register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
+    register.cell_columns = dict(scan.columns)
     with _collector_paused():
         folder = Path(templates) if templates is not None else None
         setting = use_setting

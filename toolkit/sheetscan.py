@@ -93,6 +93,7 @@ _CELL_ODD = re.compile(rb'<c(?=[\s/>])(?! r="' + _NEAR
                        + rb'"(?: s="[0-9]{1,6}")?+(?: t="[a-zA-Z]{1,9}")?+/?>)')
 _ROW_ODD = re.compile(rb'<row(?=[\s/>])(?! r="' + _ROWS.encode() + rb'")')
 _ROW_START = re.compile(rb"<(?:[^\s<>/!?:]+:)?row[\s/>]")
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
 _PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
 _PREFIXED = re.compile(
     rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
@@ -119,6 +120,7 @@ class _Part:
     linked: int = 0  # cells under hyperlinks
     carry: bytes = b""
     head: bytes | None = None  # the first bytes, once seen
+    columns: set[bytes] = field(default_factory=set)  # letters of every cell (quick pass)
     encoded: bool = False  # not plain UTF-8: the byte searches cannot see its markup
 
 
@@ -134,6 +136,9 @@ class SheetScan:
         self._linked_area = 0
         #: False when some part needs the careful reader
         self.fast_reader_safe = True
+        #: per sheet title, the column letters of all its cells, where the quick pass saw
+        #: every cell (new-edition: does any cell lie outside the declared columns?)
+        self.columns: dict[str, frozenset[str]] = {}
 
     # -- the quick pass -------------------------------------------------------------
     def consumer(self, info: zipfile.ZipInfo):  # type: ignore[no-untyped-def]
@@ -180,6 +185,8 @@ class SheetScan:
         dimensions = data.count(b"<dimension")
         part.cells += cells
         part.rows += rows
+        if cells:
+            part.columns.update(_CELL_COLUMN.findall(data))
         if cells or rows or merges or dimensions or links:
             part.sheetlike = True
         self._check_counts(part)
@@ -367,6 +374,8 @@ class SheetScan:
                 self._exact(part)
                 if part.sheetlike:
                     self.fast_reader_safe = False
+            elif part.sheetlike and not part.encoded:
+                self.columns[self._title(part)] = frozenset(c.decode() for c in part.columns)
         self.archive = None  # type: ignore[assignment]
 
     @property
