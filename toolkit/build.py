@@ -8,6 +8,7 @@ template has its block tag. The result is byte-identical for the same input.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -28,6 +29,7 @@ from .cards import (
     action_sections_xml,
     changes_contents,
     changes_xml,
+    group_actions,
     municipality,
     pilot_cards_xml,
     pilot_contents,
@@ -633,8 +635,9 @@ def build_documents(
             contents = {"wijzigingen": lambda: changes_contents(changes),
                         "pilotkaarten": lambda: pilot_contents(records)}
         elif annex.layout == "opgaven":
-            blocks = {"opgaven": lambda st: action_sections_xml(register, st)}
-            contents = {"opgaven": lambda: action_contents(register)}
+            grouped = functools.cache(lambda: group_actions(register))  # once for both
+            blocks = {"opgaven": lambda st: action_sections_xml(register, st, grouped())}
+            contents = {"opgaven": lambda: action_contents(register, grouped())}
         else:
             values.update({s.key: register.setting_text(s.key) for s in annex.settings
                            if s.kind is not schema.Kind.RICH})

@@ -278,9 +278,16 @@ def _opgaven(register: Register) -> list[_Opgave]:
                     by_opgave[opgave], statuses, register.roles) for index, opgave in enumerate(opgaven)]
 
 
-def action_contents(register: Register) -> list[Heading]:
-    """The contents entries of the status annexes, as action_sections_xml heads them."""
-    return [entry for opgave in _opgaven(register) for entry in opgave.contents()]
+def action_contents(register: Register, opgaven: list[_Opgave] | None = None) -> list[Heading]:
+    """The contents entries of the status annexes, as action_sections_xml heads them.
+
+    opgaven: the grouping action_sections_xml uses (build makes it once for both)."""
+    return [entry for opgave in (opgaven or _opgaven(register)) for entry in opgave.contents()]
+
+
+def group_actions(register: Register) -> list[_Opgave]:
+    """The actions by opgave and doel, as both the contents and the tables need them."""
+    return _opgaven(register)
 
 
 _BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm
@@ -334,13 +341,14 @@ def _bar_pictures(opgaven: Iterable[_Opgave], styles: dict[str, str]) -> dict[st
     return pictures
 
 
-def action_sections_xml(register: Register, styles: dict[str, str]) -> Iterator[str]:
+def action_sections_xml(register: Register, styles: dict[str, str],
+                        opgaven: list[_Opgave] | None = None) -> Iterator[str]:
     """Per opgave its heading, status overview and tables, in pieces for streaming.
 
     Not a generator itself: the bars' pictures are added to the document at once, before
     the document is saved; the XML comes piece by piece.
     """
-    opgaven = _opgaven(register)
+    opgaven = opgaven or _opgaven(register)
     pictures = _bar_pictures(opgaven, styles)
     return _action_pieces(opgaven, styles, pictures)
 

@@ -122,10 +122,10 @@ CONTINUATION_BLANK = ("activiteit", "status", "toelichting_status")
 
 def continues_previous(values: dict[str, object]) -> bool:
     """Whether an Acties row (values by column key) only continues the previous one."""
-    def blank(key: str) -> bool:
-        return not str(values.get(key) or "").strip()
-
-    return all(blank(key) for key in CONTINUATION_BLANK) and not blank("resultaat")
+    for key in CONTINUATION_BLANK:  # most rows have an activiteit: one look decides
+        if str(values.get(key) or "").strip():
+            return False
+    return bool(str(values.get("resultaat") or "").strip())
 
 
 #: fill colour per standard status (shown beside the status text, never instead of it)
