@@ -165,7 +165,13 @@ def table(rows: list[str], widths: list[int], style: str, caption: str = "",
 
 def scaled(widths: tuple[int, ...], total: int) -> list[int]:
     """Column widths in the same proportions, summing to the text width (twips)."""
+    return list(_scaled(widths, total))
+
+
+@lru_cache(maxsize=64)
+def _scaled(widths: tuple[int, ...], total: int) -> tuple[int, ...]:
+    """Every card asks for the same few tables' widths: worked out once each."""
     whole = sum(widths)
     out = [w * total // whole for w in widths]
     out[-1] += total - sum(out)
-    return out
+    return tuple(out)
