@@ -97,3 +97,32 @@ def test_the_file_checks_cell_columns_agree_with_a_search_of_the_sheet(tmp_path)
                 assert letters == found, (path.name, title)
     assert "AD" in read_register(added).cell_columns["Acties"]
     assert edition._nothing_added(added, edition.BUILTIN, read_register(added)) is None
+
+
+def test_new_edition_of_1000_pilots_is_the_same_by_the_quick_look_and_the_long_way(
+        tmp_path, monkeypatch):
+    """The register new-edition writes from a 1,000-pilot register (5,000 actions) is the
+    same, cell for cell, whether the quick look or openpyxl decided nothing was added."""
+    import sys
+
+    import openpyxl
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from bench import make_register
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    source = tmp_path / "register.xlsx"
+    make_register(source, 1000)
+    quick = edition.next_edition(source, tmp_path / "snel.xlsx", "Begroting 2026", None)
+    monkeypatch.setattr(edition, "_nothing_added", lambda path, types, register=None: None)
+    slow = edition.next_edition(source, tmp_path / "lang.xlsx", "Begroting 2026", None)
+    assert quick.kept == slow.kept and quick.removed == slow.removed
+    assert quick.warnings == slow.warnings and quick.copied == slow.copied
+
+    def cells(path):
+        wb = openpyxl.load_workbook(path)
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+
+    assert cells(tmp_path / "snel.xlsx") == cells(tmp_path / "lang.xlsx")
