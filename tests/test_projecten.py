@@ -220,3 +220,17 @@ def test_toolkit_sjablonen_makes_a_starting_template_for_a_declaration(tmp_path)
             if p.style.name == "Heading 1"][-7:] == NAMES
     again = CliRunner().invoke(cli, ["sjablonen", str(folder / "sjablonen")])
     assert "niet overschreven" in again.output and "projecten.docx" in again.output
+
+
+def test_a_missing_template_folder_is_named(work, tmp_path):
+    """The register's own type lives in its template folder: when that folder is gone,
+    the message says so instead of only 'no Pilots or Acties sheet'."""
+    shutil.rmtree(work / "sjablonen")
+    result = CliRunner().invoke(cli, ["validate", str(work / REGISTER.name), "--report-dir",
+                                      str(tmp_path / "rapport")])
+    assert result.exit_code == 2
+    assert "geen tabblad 'Pilots' of 'Acties'" in result.output
+    assert "sjablonen" in result.output and "bestaat niet" in result.output
+    result = CliRunner().invoke(cli, ["import", str(REGISTER), "--sjablonen",
+                                      str(tmp_path / "nergens"), "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "bestaat niet" in result.output

@@ -638,6 +638,12 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
     A file in which nothing of an annex is found is refused (exit 2, nothing written):
     a register made from it would be empty or partial without anyone noticing.
     """
+    if templates is not None and not Path(templates).is_dir():
+        from .errors import TemplateError
+
+        raise TemplateError(f"De map met Word-sjablonen '{templates}' (--sjablonen) bestaat "
+                            f"niet. Geef de map op met de verklaring (*.toml) en het sjabloon "
+                            f"van het eigen bijlagetype.")
     imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
     samples = _own_samples(imported.types)
     for path, document, blocks in _read_ahead(paths):

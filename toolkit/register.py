@@ -104,6 +104,8 @@ class Register:
     columns: dict[str, frozenset[int]] = field(default_factory=dict)
     #: the workbook's sheet titles, in order
     titles: list[str] = field(default_factory=list)
+    #: the folder of Word templates the register names (or --sjablonen) when it is missing
+    missing_templates: Path | None = None
     #: per sheet title, the column letters of every cell, from the file check's scan
     cell_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the rows of Instellingen and the header row of Lijsten as read (new-edition names
@@ -417,7 +419,7 @@ def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStruc
 
 def _match_sheets(path: Path, titles: list[str],
                   top: Callable[[str], Iterable[Sequence[object]]],
-                  types: AnnexTypes = BUILTIN) -> dict[str, str]:
+                  types: AnnexTypes = BUILTIN, missing: Path | None = None) -> dict[str, str]:
     """The workbook's title per sheet the toolkit reads.
 
     A Pilots or Acties sheet may be absent (a municipality with only one of the annexes),
@@ -450,9 +452,15 @@ def _match_sheets(path: Path, titles: list[str],
     if not any(name in found for name in table_names):
         names = " of ".join(f"'{n}'" for n in table_names)
         present = ", ".join(f"'{t}'" for t in titles)
+        hint = ""
+        if missing is not None:
+            hint = (f" De map met Word-sjablonen '{missing}' (met eventuele eigen bijlagetypen) "
+                    f"bestaat niet; staat de map op een andere plek, pas dan 'Map met "
+                    f"Word-sjablonen' aan of geef --sjablonen op.")
         raise RegisterStructureError(
             f"'{path.name}' heeft geen tabblad {names} (wel aanwezig: {present}). Een register "
-            f"heeft minstens een van die tabbladen; maak een nieuw register met 'toolkit init'."
+            f"heeft minstens een van die tabbladen; maak een nieuw register met 'toolkit "
+            f"init'.{hint}"
         )
     return found
 
@@ -492,7 +500,10 @@ def _types_for(register: Register, titles: list[str],
         if title is not None:
             settings, _ = _read_settings(enumerate(rows_of(title), start=1))
             setting = str(settings.get("sjablonen") or "")
-    return BUILTIN.with_folder(template_folder(register.path, setting, templates))
+    folder = template_folder(register.path, setting, templates)
+    if folder is not None and not folder.is_dir():
+        register.missing_templates = folder  # said if the register then has no known sheet
+    return BUILTIN.with_folder(folder)
 
 
 def _read_fast(register: Register, templates: Path | None = None,
@@ -510,7 +521,8 @@ def _read_fast(register: Register, templates: Path | None = None,
             t).to_python(), templates, use_setting)
         titles = _match_sheets(register.path, names,
                                lambda t: workbook.get_sheet_by_name(t).to_python(
-                                   nrows=HEADER_SEARCH_ROWS), register.types)
+                                   nrows=HEADER_SEARCH_ROWS), register.types,
+                               register.missing_templates)
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
@@ -561,7 +573,8 @@ def _read_careful(register: Register, templates: Path | None = None,
                                     use_setting)
         titles = _match_sheets(path, names,
                                lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS,
-                                                               values_only=True), register.types)
+                                                               values_only=True), register.types,
+                               register.missing_templates)
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             ws = workbook[title]
