@@ -234,3 +234,22 @@ def test_a_missing_template_folder_is_named(work, tmp_path):
     result = CliRunner().invoke(cli, ["import", str(REGISTER), "--sjablonen",
                                       str(tmp_path / "nergens"), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "bestaat niet" in result.output
+
+
+def test_init_starts_a_register_for_the_own_type(tmp_path):
+    """A coordinator with only a declaration starts the register with toolkit init."""
+    folder = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, folder)
+    path = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["init", str(path), "--gemeente", "Delft", "--sjablonen",
+                                      str(folder), "--bijlagetype", "projecten"])
+    assert result.exit_code == 0, result.output
+    register = read_register(path)
+    assert register.sheets == {"Projecten"} and register.setting_text("sjablonen") == "sjablonen"
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["Projecten"][1]][:3] == ["ID", "Project", "Status"]
+    assert "Projectstatussen" in [c.value for c in wb["Lijsten"][1]]
+    assert "Naam programma" in [r[0].value for r in wb["Instellingen"].iter_rows()]
+    assert "Nummer bijlage pilots" not in [r[0].value for r in wb["Instellingen"].iter_rows()]
+    bad = CliRunner().invoke(cli, ["init", str(tmp_path / "x.xlsx"), "--bijlagetype", "moties"])
+    assert bad.exit_code == 2 and "moties" in bad.output and "pilots" in bad.output

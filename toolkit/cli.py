@@ -116,9 +116,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--gemeente", default="", metavar="NAAM",
               help="Naam van uw gemeente, zoals die in de bijlagen komt (zonder 'Gemeente').")
+@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
+              metavar="MAP", help="Map met eigen bijlagetypen (*.toml) en Word-sjablonen: hun "
+              "tabbladen komen erbij en het register wijst naar de map.")
+@click.option("--bijlagetype", "bijlagetypen", multiple=True, metavar="SLEUTEL",
+              help="Alleen het tabblad van dit bijlagetype (pilots, acties of een eigen "
+              "sleutel); mag vaker. Standaard: alle.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def init(ctx: click.Context, pad: Path, gemeente: str) -> None:
+def init(ctx: click.Context, pad: Path, gemeente: str, sjablonen: Path | None,
+         bijlagetypen: tuple[str, ...]) -> None:
     """Maak een nieuw, leeg register op PAD (overschrijft nooit een bestaand bestand).
 
     Het register begint neutraal: de lijsten van uw gemeente (programma's,
@@ -129,16 +136,18 @@ def init(ctx: click.Context, pad: Path, gemeente: str) -> None:
     \b
     Voorbeeld:
       toolkit init register_2025.xlsx --gemeente Delft
+      toolkit init acties.xlsx --gemeente Delft --bijlagetype acties
+      toolkit init projecten.xlsx --gemeente Delft --sjablonen sjablonen --bijlagetype projecten
     """
     from .workbook import create_register, init_next_steps
 
     try:
-        created = create_register(pad, gemeente)
+        created = create_register(pad, gemeente, sjablonen, bijlagetypen)
     except Exception as exc:  # noqa: BLE001 - every error becomes a Dutch message
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"Nieuw register geschreven: {created}")
-    for line in init_next_steps(gemeente):
+    for line in init_next_steps(gemeente, created):
         click.echo(line)
 
 

@@ -363,15 +363,15 @@ def write_register(
     return path
 
 
-def neutral_start(gemeente: str = "") -> dict[str, Any]:
+def neutral_start(gemeente: str = "", types: AnnexTypes = BUILTIN) -> dict[str, Any]:
     """What a new register holds (the committed template and `toolkit init`): no
     municipality's values. The municipality's own lists start empty, the toolkit's own
     (status, opnemen) filled; the settings have their neutral defaults, plus the
     gemeente when one is given."""
     return {
         "settings": {"gemeente": gemeente.strip()} if gemeente.strip() else {},
-        "lists": {voc.key: () if voc.key in schema.MUNICIPAL_VOCABULARIES else voc.values
-                  for voc in schema.VOCABULARIES},
+        "lists": {voc.key: () if voc.key in types.municipal else voc.values
+                  for voc in types.vocabularies},
     }
 
 
@@ -380,14 +380,42 @@ def write_template(path: str | Path) -> Path:
     return write_register(path, **neutral_start())
 
 
-def create_register(path: str | Path, gemeente: str = "") -> Path:
-    """`toolkit init`: a fresh, empty register; never overwrites an existing file."""
-    from .errors import OutputError
+def create_register(path: str | Path, gemeente: str = "", templates: Path | None = None,
+                    kinds: Collection[str] = ()) -> Path:
+    """`toolkit init`: a fresh, empty register; never overwrites an existing file.
+
+    templates (--sjablonen): a folder with annex types of the municipality's own (*.toml);
+    their sheets are added and the register's setting points to the folder. kinds
+    (--bijlagetype, by key): only these types' sheets; default every type.
+    """
+    import os
+
+    from .errors import OutputError, TemplateError
     from .output import atomic_write, check_new_register
 
     path = check_new_register(Path(path))
+    types = BUILTIN
+    start = neutral_start(gemeente)
+    if templates is not None:
+        if not Path(templates).is_dir():
+            raise TemplateError(f"De map met Word-sjablonen '{templates}' bestaat niet. Zet er "
+                                f"de verklaring van uw bijlagetype (*.toml) in, of maak de map "
+                                f"met 'toolkit sjablonen {templates}'.")
+        types = BUILTIN.with_folder(Path(templates))
+        start = neutral_start(gemeente, types)
+        try:
+            relative = os.path.relpath(Path(templates).resolve(), path.parent.resolve())
+        except ValueError:  # another drive (Windows)
+            relative = str(Path(templates).resolve())
+        start["settings"]["sjablonen"] = relative
+    known = [t.key for t in types.types]
+    unknown = [k for k in kinds if k not in known]
+    if unknown:
+        raise TemplateError(f"Het bijlagetype '{unknown[0]}' bestaat niet. Bekend: "
+                            f"{', '.join(known)}.")
+    sheets = [t.sheet.name for t in types.types if not kinds or t.key in kinds]
     try:  # a temporary of the toolkit's own naming: a later run cleans it up if killed
-        atomic_write(path, lambda tmp: write_register(tmp, **neutral_start(gemeente)),
+        atomic_write(path, lambda tmp: write_register(tmp, **start, sheets=sheets, types=types),
                      replace=False)
     except FileExistsError as exc:
         raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
@@ -395,25 +423,38 @@ def create_register(path: str | Path, gemeente: str = "") -> Path:
     return path
 
 
-def init_next_steps(gemeente: str = "") -> list[str]:
+def init_next_steps(gemeente: str = "", path: Path | None = None) -> list[str]:
     """What `toolkit init` tells a new user to fill in first, in the order that works:
-    the lists feed the drop-downs of the rows, the settings go into every annex."""
-    lists = ", ".join(schema.vocabulary(key).label for key in
-                      [v.key for v in schema.VOCABULARIES if v.key in schema.MUNICIPAL_VOCABULARIES])
+    the lists feed the drop-downs of the rows, the settings go into every annex. With the
+    register written, it names that register's own sheets and lists."""
+    types, present = BUILTIN, list(BUILTIN.types)
+    if path is not None:
+        from .register import read_register
+
+        register = read_register(path)
+        types = register.types
+        present = [t for t in types.types if t.sheet.name in register.sheets]
+    municipal = [v for t in present for v in t.vocabularies if v.key in types.municipal]
+    others = [v for t in present for v in t.vocabularies if v.key not in types.municipal]
+    lists = ", ".join(dict.fromkeys(v.label for v in municipal))
+    filled = " en ".join(f"'{label}'" for label in dict.fromkeys(v.label for v in others))
     first = ([] if gemeente.strip() else
              ["Vul eerst op het tabblad Instellingen de naam van uw gemeente in (of maak het "
               "register opnieuw met --gemeente NAAM)."])
+    steps = []
+    if lists:
+        steps.append(f"Tabblad {schema.LISTS_SHEET}: de lijsten van uw gemeente ({lists}) zijn "
+                     f"leeg. Zet er uw eigen waarden onder de kop, één per regel; de keuzelijsten "
+                     f"in de rijen komen hieruit." + (f" {filled} staan er al." if filled else ""))
+    steps.append(f"Tabblad {schema.SETTINGS_SHEET}: editie, peildatum en de instellingen van "
+                 f"de bijlagen (de kolom Toelichting zegt per instelling wat er hoort).")
+    steps.append(f"Tabblad(en) {' en '.join(t.sheet.name for t in present)}: één rij per "
+                 f"{' of '.join(t.singular for t in present)}. Het tabblad "
+                 f"{schema.INSTRUCTIONS_SHEET} legt elke kolom uit. Een tabblad dat u niet "
+                 f"gebruikt, mag weg; die bijlage wordt dan niet gemaakt.")
     return [
         "Open het in Excel en vul het in deze volgorde in:",
         *(f"  {line}" for line in first),
-        f"  1. Tabblad {schema.LISTS_SHEET}: de lijsten van uw gemeente ({lists}) zijn leeg. "
-        f"Zet er uw eigen waarden onder de kop, één per regel; de keuzelijsten in de rijen "
-        f"komen hieruit. De statussen en 'Opnemen in bijlage' staan er al.",
-        f"  2. Tabblad {schema.SETTINGS_SHEET}: editie, peildatum, bijlagenummers en titels "
-        f"(de kolom Toelichting zegt per instelling wat er hoort).",
-        f"  3. Tabbladen {' en '.join(t.sheet.name for t in BUILTIN.types)}: één rij per "
-        f"{' of '.join(t.singular for t in BUILTIN.types)}. Het tabblad "
-        f"{schema.INSTRUCTIONS_SHEET} legt elke kolom uit. Een tabblad dat u niet gebruikt, "
-        f"mag weg; die bijlage wordt dan niet gemaakt.",
+        *(f"  {number}. {step}" for number, step in enumerate(steps, start=1)),
         "Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'.",
     ]
