@@ -229,8 +229,8 @@ def test_a_missing_template_folder_is_named(work, tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(work / REGISTER.name), "--report-dir",
                                       str(tmp_path / "rapport")])
     assert result.exit_code == 2
-    assert "geen tabblad 'Pilots' of 'Acties'" in result.output
-    assert "sjablonen" in result.output and "bestaat niet" in result.output
+    assert "'Projecten'" in result.output and "bestaat niet" in result.output
+    assert "Map met Word-sjablonen" in result.output
     result = CliRunner().invoke(cli, ["import", str(REGISTER), "--sjablonen",
                                       str(tmp_path / "nergens"), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "bestaat niet" in result.output
@@ -253,3 +253,85 @@ def test_init_starts_a_register_for_the_own_type(tmp_path):
     assert "Nummer bijlage pilots" not in [r[0].value for r in wb["Instellingen"].iter_rows()]
     bad = CliRunner().invoke(cli, ["init", str(tmp_path / "x.xlsx"), "--bijlagetype", "moties"])
     assert bad.exit_code == 2 and "moties" in bad.output and "pilots" in bad.output
+
+
+DECLARATION_MISTAKES = [
+    ('tabel = "Projecten"', 'tabel = "Mijn projecten"', "geen naam van een Excel-tabel"),
+    ('naam = "Projecten"', 'naam = "Projecten/2023"', "geen naam van een Excel-tabblad"),
+    ('naam = "Projecten"', 'naam = "Lijsten"', "heeft het register al"),
+    ('tabel = "Projecten"', 'tabel = "Pilots"', "dezelfde tabelnaam"),
+    ('kop = "Einde"', 'kop = "Start"', "moet uniek zijn"),
+    ('lijst = "projectstatus"', 'lijst = ["projectstatus"]', "de sleutel van één lijst"),
+    ('aliassen = ["Naam project", "Naam"]', 'aliassen = "Naam"', "'aliassen' moet een lijst"),
+    ('document = "Projectenrapportage {programma_naam}"', 'document = "Rapport {bestaatniet}"',
+     "{bestaatniet}"),
+    ('indeling = "kaarten"', 'indeling = "opgaven"', "de indeling 'opgaven' bestaat niet"),
+    ('sleutel = "rapportage_inleiding"', 'sleutel = "editie"', "instelling van elk register"),
+    ('[bijlagetype]', '[bijlagetype', "geen geldige TOML (regel"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "said"), DECLARATION_MISTAKES)
+def test_a_mistake_in_the_declaration_is_named_in_dutch(work, tmp_path, old, new, said):
+    declaration = work / "sjablonen" / "projecten.toml"
+    text = declaration.read_text(encoding="utf-8")
+    assert old in text
+    declaration.write_text(text.replace(old, new, 1), encoding="utf-8")
+    for args in (["validate", str(work / REGISTER.name), "--report-dir", str(tmp_path / "r")],
+                 ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "projecten.toml" in result.output, result.output
+        assert "kon niet volledig worden gelezen" not in result.output
+        assert "Onverwachte fout" not in result.output and "Traceback" not in result.output
+
+
+def test_two_own_types_may_not_declare_one_list_differently(work):
+    folder = work / "sjablonen"
+    text = (folder / "projecten.toml").read_text(encoding="utf-8")
+    other = text.replace('sleutel = "projecten"', 'sleutel = "taken"', 1).replace(
+        'naam = "Projecten"', 'naam = "Taken"', 1).replace(
+        'tabel = "Projecten"', 'tabel = "Taken"', 1).replace(
+        'waarde = "In voorbereiding"', 'waarde = "Voorbereid"', 1)
+    (folder / "taken.toml").write_text(other, encoding="utf-8")
+    with pytest.raises(TemplateError, match="de lijst 'projectstatus' anders"):
+        BUILTIN.with_folder(folder)
+
+
+def test_an_own_template_without_a_sample_card_is_refused(work, tmp_path):
+    template = work / "sjablonen" / "projecten.docx"
+    doc = Document()
+    doc.add_paragraph("Rapport {{ gemeente }}")
+    doc.save(str(template))
+    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
+                                      str(tmp_path / "uit")])
+    assert result.exit_code == 2 and "geen voorbeeldkaart" in result.output
+    assert not list((tmp_path / "uit").glob("*.docx"))
+
+
+def test_a_plain_word_template_with_a_sample_card_builds(work, tmp_path):
+    """A template made in Word defines List Bullet or Kaartlabel only once used: for an own
+    type the missing styles are added instead of refusing the template."""
+    template = work / "sjablonen" / "projecten.docx"
+    doc = Document()
+    for name in ("List Bullet", "List Continue"):
+        style = doc.styles[name]
+        style.element.getparent().remove(style.element)
+    for text, style in (("{{ kaarten }}", None), ("{{ naam }}", "Heading 1"),
+                        ("Wat: {{ wat }}", None), ("{{ einde }}", None)):
+        doc.add_paragraph(text, style=style)
+    doc.save(str(template))
+    built = _build(work, tmp_path / "uit")
+    texts = [p.text for p in Document(str(built)).paragraphs]
+    assert any(t.startswith("Wat: Basisbanen zijn bedoeld") for t in texts)
+
+
+def test_an_internal_field_in_the_sample_is_named_as_internal(work, tmp_path):
+    template = work / "sjablonen" / "projecten.docx"
+    doc = Document(str(template))
+    doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0].text = "{{ projectleider }}"
+    doc.save(str(template))
+    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
+                                      str(tmp_path / "uit")])
+    assert result.exit_code == 2 and "intern" in result.output
+    assert "{{ projectleider }}" in result.output

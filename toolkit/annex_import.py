@@ -596,7 +596,16 @@ def _own_samples(types: AnnexTypes) -> list[tuple[AnnexType, Sample]]:
     for annex in types.types:
         if annex.bundled:
             continue
-        _, sample = cut_sample_from(bundled_template(annex))
+        template = bundled_template(annex)
+        if not template.is_file():
+            from .errors import TemplateError
+
+            raise TemplateError(
+                f"Het Word-sjabloon '{annex.template}' van het bijlagetype '{annex.key}' "
+                f"ontbreekt in '{template.parent}'. Het sjabloon (met de voorbeeldkaart) is nodig "
+                f"om de bijlage terug te lezen; maak een beginsjabloon met 'toolkit sjablonen "
+                f"{template.parent}'.")
+        _, sample = cut_sample_from(template)
         if sample is not None:
             samples.append((annex, sample))
     return samples

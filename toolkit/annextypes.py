@@ -22,7 +22,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .declarations import Column, Kind, Role, Setting, TableSheet, Vocabulary
+from .declarations import (
+    COMMON_SETTINGS,
+    INSTRUCTIONS_SHEET,
+    LAST_SETTINGS,
+    LISTS_SHEET,
+    SETTINGS_SHEET,
+    Column,
+    Kind,
+    Role,
+    Setting,
+    TableSheet,
+    Vocabulary,
+    normalise,
+)
 from .errors import TemplateError
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
@@ -96,8 +109,6 @@ class AnnexTypes:
 
     @cached_property
     def settings(self) -> tuple[Setting, ...]:
-        from .schema import COMMON_SETTINGS, LAST_SETTINGS
-
         seen: dict[str, Setting] = {s.key: s for s in COMMON_SETTINGS}
         for t in self.types:
             for s in t.settings:
@@ -157,29 +168,39 @@ class AnnexTypes:
         types = list(self.types)
         for new in extra:
             clash = next((t for t in types if t.key == new.key
-                          or t.sheet.name.casefold() == new.sheet.name.casefold()), None)
+                          or t.sheet.name.casefold() == new.sheet.name.casefold()
+                          or t.sheet.table_name.casefold() == new.sheet.table_name.casefold()),
+                         None)
             if clash is not None and clash.bundled:
-                what = "sleutel" if clash.key == new.key else "tabblad"
+                what = ("dezelfde sleutel" if clash.key == new.key else "hetzelfde tabblad"
+                        if clash.sheet.name.casefold() == new.sheet.name.casefold()
+                        else "dezelfde tabelnaam")
                 raise TemplateError(
-                    f"Het bijlagetype in '{new.source.name}' heeft dezelfde {what} als het "
+                    f"Het bijlagetype in '{new.source.name}' heeft {what} als het "
                     f"meegeleverde bijlagetype '{clash.key}' ('{clash.sheet.name}'). Kies in "
-                    f"[bijlagetype] een andere sleutel en in [tabblad] een andere naam."
+                    f"[bijlagetype] een andere sleutel en in [tabblad] een andere naam en tabel."
                 )
             if clash is not None:
                 raise TemplateError(
                     f"De bijlagetypen in '{clash.source.name}' en '{new.source.name}' hebben "
-                    f"dezelfde sleutel of hetzelfde tabblad. Geef elk een eigen sleutel en "
-                    f"tabblad."
+                    f"dezelfde sleutel, hetzelfde tabblad of dezelfde tabelnaam. Geef elk een "
+                    f"eigen sleutel, tabblad en tabel."
                 )
             types.append(new)
-        for t in types:
-            for voc in t.vocabularies:
-                other = next((o for o in self.vocabularies if o.key == voc.key), None)
-                if other is not None and other != voc and not t.bundled:
+        lists: dict[str, tuple[Vocabulary, AnnexType]] = {}
+        settings: dict[str, tuple[Setting, AnnexType]] = {}
+        for t in types:  # a list or setting declared twice must be declared alike
+            for key, item, seen, what in (
+                    *((v.key, v, lists, "de lijst") for v in t.vocabularies),
+                    *((st.key, st, settings, "de instelling") for st in t.settings)):
+                first = seen.setdefault(key, (item, t))
+                if first[0] != item:
+                    source = t.source.name if not t.bundled else first[1].source.name
+                    other = first[1].source.name if not t.bundled else t.source.name
                     raise TemplateError(
-                        f"Het bijlagetype in '{t.source.name}' verklaart de lijst "
-                        f"'{voc.key}' opnieuw, anders dan '{other.label}'. Geef de lijst een "
-                        f"eigen sleutel, of laat de verklaring weg en gebruik de bestaande."
+                        f"Het bijlagetype in '{source}' verklaart {what} '{key}' anders dan "
+                        f"'{other}'. Geef {what} een eigen sleutel, of verklaar hem in beide "
+                        f"precies gelijk (of laat hem weg en gebruik de bestaande)."
                     )
         return AnnexTypes(tuple(sorted(types, key=lambda t: t.order)))
 
@@ -271,6 +292,9 @@ class _Reader:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise self.fail(where, "'aliassen' moet een lijst met teksten zijn.")
         vocabulary = entry.get("lijst")
+        if vocabulary is not None and not isinstance(vocabulary, str):
+            raise self.fail(where, "'lijst' is de sleutel van één lijst, tussen "
+                            "aanhalingstekens: lijst = \"status\".")
         if (kind is Kind.CHOICE) != (vocabulary is not None):
             raise self.fail(where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); "
                             "een andere soort niet.")
@@ -293,8 +317,15 @@ class _Reader:
     def vocabulary(self, entry: dict, index: int) -> tuple[Vocabulary, bool]:  # type: ignore[type-arg]
         key = self.key(entry, f"[[lijst]] nummer {index}")
         where = f"[[lijst]] '{key}'"
+        meanings = entry.get("betekenis", [])
+        if not isinstance(meanings, list) or not all(isinstance(r, dict) for r in meanings):
+            raise self.fail(where, "schrijf elke betekenis als [[lijst.betekenis]] (met twee "
+                            "paar vierkante haken).")
         roles = tuple(self.role(r, f"{where}, betekenis {i}")
-                      for i, r in enumerate(entry.get("betekenis", []), start=1))
+                      for i, r in enumerate(meanings, start=1))
+        labels = [r.label.casefold() for r in roles]
+        if len(set(labels)) != len(labels):
+            raise self.fail(where, "twee betekenissen hebben dezelfde waarde.")
         values = entry.get("waarden", [r.label for r in roles])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise self.fail(where, "'waarden' moet een lijst met teksten zijn.")
@@ -305,6 +336,9 @@ class _Reader:
     def setting(self, entry: dict, index: int) -> Setting:  # type: ignore[type-arg]
         key = self.key(entry, f"[[instelling]] nummer {index}")
         where = f"[[instelling]] '{key}'"
+        if key in {s.key for s in (*COMMON_SETTINGS, *LAST_SETTINGS)}:
+            raise self.fail(where, f"'{key}' is een instelling van elk register; verklaar hem "
+                            f"niet opnieuw.")
         kind = KINDS.get(self.text(entry, "soort", where, "tekst").strip().casefold(), Kind.TEXT)
         return Setting(key, self.text(entry, "naam", where), self.text(entry, "uitleg", where, ""),
                        self.text(entry, "standaard", where, ""),
@@ -319,6 +353,14 @@ class _Reader:
         double = sorted({k for k in keys if keys.count(k) > 1})
         if double:
             raise self.fail("[[kolom]]", f"de sleutel '{double[0]}' staat er twee keer.")
+        heads: dict[str, str] = {}
+        for col in columns:
+            for label in (col.label, *col.aliases):
+                other = heads.setdefault(normalise(label), col.key)
+                if other != col.key:
+                    raise self.fail(f"[[kolom]] '{col.key}'", f"de kop of alias '{label}' hoort "
+                                    f"ook bij de kolom '{other}'; elke kolomkop moet uniek zijn, "
+                                    f"anders weet de toolkit niet welke kolom het is.")
         key_column = self.text(tab, "sleutelkolom", "[tabblad]", "id")
         name_column = self.text(tab, "naamkolom", "[tabblad]", "naam")
         owner_column = tab.get("eigenaarkolom")
@@ -340,14 +382,38 @@ class _Reader:
                 vocabularies += (borrowed[col.vocabulary],)
                 declared.add(col.vocabulary)
         sheet_name = self.text(tab, "naam", "[tabblad]")
+        if not sheet_name.strip() or len(sheet_name) > 31 or re.search(r"[\[\]:*?/\\]", sheet_name) \
+                or sheet_name.strip("'") != sheet_name:
+            raise self.fail("[tabblad]", f"'{sheet_name}' kan geen naam van een Excel-tabblad zijn: "
+                            f"hoogstens 31 tekens, zonder [ ] : * ? / \\ en niet beginnend of "
+                            f"eindigend met een apostrof.")
+        if sheet_name.casefold() in {n.casefold() for n in (INSTRUCTIONS_SHEET, LISTS_SHEET,
+                                                             SETTINGS_SHEET, "Bevindingen")}:
+            raise self.fail("[tabblad]", f"het tabblad '{sheet_name}' heeft het register al voor "
+                            f"iets anders; kies een andere naam.")
+        table_name = self.text(tab, "tabel", "[tabblad]", re.sub(r"\W", "_", sheet_name))
+        if not re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.]{0,254}", table_name) or \
+                re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]", table_name):
+            raise self.fail("[tabblad]", f"'{table_name}' kan geen naam van een Excel-tabel zijn: "
+                            f"begin met een letter, gebruik letters, cijfers en _ (geen spaties), "
+                            f"en niet iets dat op een celverwijzing lijkt (zoals 'AB12').")
         layout = self.text(head, "indeling", "[bijlagetype]", "kaarten")
-        if layout not in LAYOUTS:
+        if layout not in LAYOUTS or (not bundled and layout != "kaarten"):
             raise self.fail("[bijlagetype]", f"de indeling '{layout}' bestaat niet; kies "
                             f"'kaarten' (de voorbeeldkaart in het Word-sjabloon).")
         template = self.text(head, "sjabloon", "[bijlagetype]", f"{key}.docx")
         if not template.endswith(".docx") or "/" in template or "\\" in template:
             raise self.fail("[bijlagetype]", f"'sjabloon' is de naam van een .docx-bestand in "
                             f"dezelfde map, niet '{template}'.")
+        known_settings = {s.key for s in COMMON_SETTINGS} | {
+            e.get("sleutel") for e in self.entries("instelling")}
+        for what in ("document", "titel"):
+            for placeholder in _PLACEHOLDER.findall(str(head.get(what, ""))):
+                if placeholder not in known_settings:
+                    raise self.fail("[bijlagetype]", f"'{what}' noemt {{{placeholder}}}, maar dat "
+                                    f"is geen instelling van dit bijlagetype; verklaar een "
+                                    f"[[instelling]] met sleutel = \"{placeholder}\" of gebruik "
+                                    f"{{gemeente}}, {{editie}} of {{peildatum}}.")
         order = head.get("volgorde", 100)
         rules = head.get("regels", [])
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
@@ -357,8 +423,7 @@ class _Reader:
             key=key, name=self.text(head, "naam", "[bijlagetype]", key),
             plural=self.text(head, "meervoud", "[bijlagetype]", "rijen"),
             singular=self.text(head, "enkelvoud", "[bijlagetype]", "rij"),
-            sheet=TableSheet(sheet_name, self.text(tab, "tabel", "[tabblad]",
-                                                   re.sub(r"\W", "_", sheet_name)),
+            sheet=TableSheet(sheet_name, table_name,
                              self.text(tab, "uitleg", "[tabblad]", ""), columns,
                              key_column, name_column, owner_column),
             vocabularies=vocabularies,
@@ -382,12 +447,24 @@ def load(path: Path, bundled: bool = True) -> AnnexType:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"De verklaring '{path.name}' is geen geldige TOML: {exc}. "
-                            f"Controleer aanhalingstekens en [kopjes].") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen "
-                            f"({type(exc).__name__}).") from exc
-    return _Reader(path, data).annex_type(bundled)
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f" (regel {at.group(1)}, teken {at.group(2)})" if at else ""
+        raise TemplateError(f"De verklaring '{path.name}' is geen geldige TOML{where}. "
+                            f"Controleer daar de aanhalingstekens, = en [kopjes].") from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"De verklaring '{path.name}' is geen UTF-8-tekst. Sla het bestand "
+                            f"op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8).") from exc
+    except OSError as exc:
+        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen.") from exc
+    try:
+        return _Reader(path, data).annex_type(bundled)
+    except TemplateError:
+        raise
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:  # a value of the wrong sort
+        raise TemplateError(f"In de verklaring '{path.name}' staat een waarde van de verkeerde "
+                            f"soort (bijvoorbeeld een lijst waar één tekst hoort, of [x] waar "
+                            f"[[x]] hoort). Vergelijk met examples/projecten/sjablonen/"
+                            f"projecten.toml.") from exc
 
 
 BUNDLED_FOLDER = Path(__file__).resolve().parent / "bijlagetypen"

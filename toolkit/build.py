@@ -117,13 +117,25 @@ class BuildResult:
     kept: list[Path] = field(default_factory=list)
 
 
-def _styles(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Style ids by role; a coordinator who deleted a style gets told which."""
+def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Style ids by role; a coordinator who deleted a style gets told which.
+
+    lenient (a template of the coordinator's own annex type, made in Word, which defines
+    a style such as List Bullet only once it is used): a missing style is added, based on
+    Normal, instead of refusing the template.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
     ids = {}
     for role, name in schema.STYLE_NAMES.items():
         try:
             ids[role] = document.styles[name].style_id
         except KeyError as exc:
+            if lenient:
+                added = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                added.base_style = document.styles["Normal"]
+                ids[role] = added.style_id
+                continue
             raise TemplateError(
                 f"Het Word-sjabloon mist de stijl '{name}'. Voeg die stijl weer toe in Word "
                 f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
@@ -245,6 +257,7 @@ def render_template(
     stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
     sample: Callable[[Sample], tuple[Callable[[dict], Iterable[str]],
                                      Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
+    own_type: bool = False,
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
@@ -265,6 +278,13 @@ def render_template(
     check_template_file(template)
     allowed = TEMPLATE_TAGS[kind] if isinstance(kind, str) else kind
     source, found = cut_sample_from(template)
+    if found is None and own_type:
+        raise TemplateError(
+            f"Het Word-sjabloon '{template.name}' heeft geen voorbeeldkaart. Zet in het "
+            f"sjabloon een alinea {{{{ kaarten }}}}, daaronder de kaart met de velden als tags "
+            f"(zoals {{{{ naam }}}}) en daaronder een alinea {{{{ einde }}}} (zie "
+            f"docs/sjablonen.md, 'Een eigen kaart'), of maak een beginsjabloon met 'toolkit "
+            f"sjablonen MAP'.")
     if found is not None:
         if sample is None:
             raise TemplateError(
@@ -287,6 +307,13 @@ def render_template(
             f"de tags: elke tag staat tussen {{{{ en }}}}."
         ) from exc
     unknown = sorted(used - allowed)
+    markers = sorted(set(unknown) & {"kaarten", "rijen", "einde"})
+    if markers:
+        raise TemplateError(
+            f"Het Word-sjabloon '{template.name}' heeft {{{{ {markers[0]} }}}} op een plek waar "
+            f"het niet werkt (in de kop- of voettekst, of zonder begin of einde). Een "
+            f"voorbeeldkaart staat in de hoofdtekst: een alinea {{{{ kaarten }}}} (of "
+            f"{{{{ rijen }}}} vóór een tabel), de kaart, en een alinea {{{{ einde }}}}.")
     if unknown:
         names = ", ".join(f"'{{{{ {u} }}}}'" for u in unknown)
         raise TemplateError(
@@ -308,7 +335,7 @@ def render_template(
             f"docs/sjablonen.md, zonder berekeningen of functies."
         ) from exc
     document = tpl.docx
-    styles = _styles(document)
+    styles = _styles(document, lenient=own_type)
     places = prepare(document, styles, markers, contents)
     generated = {name: make(places[name]) for name, make in blocks.items()}
     _publishing_properties(document, properties, stamp)
@@ -553,6 +580,15 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str
                 for c in columns}
 
     def use(found: Sample) -> tuple[Callable[[dict], Iterable[str]], Callable[[], list[Heading]]]:  # type: ignore[type-arg]
+        internal = [f for f in found.fields
+                    if f in {c.key for c in annex.sheet.columns if not c.published}]
+        if internal:
+            label = annex.sheet.column(internal[0]).label
+            raise TemplateError(
+                f"Het Word-sjabloon '{template}' gebruikt in de voorbeeldkaart het veld "
+                f"{{{{ {internal[0]} }}}} ('{label}'), maar die kolom is intern en wordt nooit "
+                f"gepubliceerd. Haal het veld uit de kaart, of maak de kolom publiek "
+                f"(gepubliceerd = true in de verklaring).")
         found.check({c.key: c.label for c in columns}, template)
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
@@ -650,7 +686,7 @@ def build_documents(
             "title": annex.fill(annex.title, setting),
             "subject": f"{context['gemeente']} · {context['editie']}",
             "author": author}, stamp, contents,
-            sample=sample_blocks(annex, records, path.name))
+            sample=sample_blocks(annex, records, path.name), own_type=not annex.bundled)
 
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # The annexes are made on their own cores while this process validates; they are

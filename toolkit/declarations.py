@@ -5,9 +5,11 @@ of declaration files (annextypes) and schema can both use them without a cycle.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 
 class Kind(StrEnum):
@@ -107,3 +109,39 @@ class TableSheet:
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+@lru_cache(maxsize=65_536)  # controlled values repeat on every row
+def normalise(text: str) -> str:
+    """Fold what officers cannot see (case, non-breaking and zero-width spaces) away."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.replace("\u00a0", " ")
+    return " ".join(text.split()).casefold()
+
+
+#: Settings of every register, whatever its annex types; each type declares its own
+#: settings (toolkit/bijlagetypen/*.toml), which come between these and LAST_SETTINGS.
+COMMON_SETTINGS: tuple[Setting, ...] = (
+    # neutral defaults: a new register carries no municipality's values (toolkit init)
+    Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
+            ""),
+    Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
+            "'Programmabegroting 2025'.", ""),
+    # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
+    Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
+            "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
+)
+LAST_SETTINGS: tuple[Setting, ...] = (
+    Setting("sjablonen", "Map met Word-sjablonen", "Leeg: de meegeleverde sjablonen. Anders "
+            "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
+            "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
+            "pad). Maak die map met 'toolkit sjablonen MAP'.", "", required=False),
+)
+
+SETTINGS_SHEET = "Instellingen"
+LISTS_SHEET = "Lijsten"
+INSTRUCTIONS_SHEET = "Instructies"

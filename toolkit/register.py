@@ -437,6 +437,15 @@ def _match_sheets(path: Path, titles: list[str],
         elif wanted in SHEETS_NEEDED:
             raise _missing_sheet(path, wanted, titles)
     unknown = [t for t in titles if schema.normalise(t) not in known]
+    if missing is not None and unknown:
+        names = ", ".join(f"'{t}'" for t in unknown)
+        raise RegisterStructureError(
+            f"'{path.name}' heeft tabblad(en) die de toolkit niet kent ({names}), en de map met "
+            f"Word-sjablonen '{missing}', waar eigen bijlagetypen in staan, bestaat niet. Staat "
+            f"de map ergens anders? Pas dan 'Map met Word-sjablonen' op het tabblad "
+            f"Instellingen aan (of geef --sjablonen op). Hoort het tabblad er niet in, haal het "
+            f"dan weg of maak de instelling leeg."
+        )
     for sheet in types.sheets:
         if sheet.name in found or not unknown:
             continue

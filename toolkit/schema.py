@@ -10,44 +10,33 @@ because a coordinator may rename the values on the Lijsten sheet.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .annextypes import BUILTIN  # noqa: E402,I001 - after the classes it uses
-from .declarations import Column, Kind, Role, Setting, TableSheet, Vocabulary  # noqa: F401
+from .annextypes import BUILTIN
+from .declarations import (  # noqa: F401 - the names every module asks schema for
+    COMMON_SETTINGS,
+    INSTRUCTIONS_SHEET,
+    LAST_SETTINGS,
+    LISTS_SHEET,
+    SETTINGS_SHEET,
+    Column,
+    Kind,
+    Role,
+    Setting,
+    TableSheet,
+    Vocabulary,
+    normalise,
+)
 
 UNKNOWN_ANSWER = "Nog niet bekend"
 
 
 EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
 
-#: Settings of every register, whatever its annex types; each type declares its own
-#: settings (toolkit/bijlagetypen/*.toml), which come between these and LAST_SETTINGS.
-COMMON_SETTINGS: tuple[Setting, ...] = (
-    # neutral defaults: a new register carries no municipality's values (toolkit init)
-    Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
-            ""),
-    Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
-            "'Programmabegroting 2025'.", ""),
-    # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
-    Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
-            "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
-)
-LAST_SETTINGS: tuple[Setting, ...] = (
-    Setting("sjablonen", "Map met Word-sjablonen", "Leeg: de meegeleverde sjablonen. Anders "
-            "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
-            "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
-            "pad). Maak die map met 'toolkit sjablonen MAP'.", "", required=False),
-)
 #: how a yes/no setting says yes (after normalise)
 YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 
 
-SETTINGS_SHEET = "Instellingen"
-LISTS_SHEET = "Lijsten"
-INSTRUCTIONS_SHEET = "Instructies"
 
 #: The bundled annex types' sheets, lists and settings: the defaults for code without a
 #: register (a register's own types are register.types).
@@ -75,18 +64,6 @@ def setting(key: str) -> Setting:
         if s.key == key:
             return s
     raise KeyError(key)
-
-
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-@lru_cache(maxsize=65_536)  # controlled values repeat on every row
-def normalise(text: str) -> str:
-    """Fold what officers cannot see (case, non-breaking and zero-width spaces) away."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
-    text = text.replace("\u00a0", " ")
-    return " ".join(text.split()).casefold()
 
 
 @dataclass
