@@ -68,6 +68,8 @@ class AnnexType:
     bundled: bool = True
     #: the rules over several columns this type switches on (validators.SHEET_RULES)
     rules: tuple[str, ...] = ()
+    #: its lists whose values differ per municipality ('gemeentelijk = true')
+    municipal: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -129,7 +131,7 @@ class AnnexTypes:
 
     @cached_property
     def municipal(self) -> frozenset[str]:
-        return frozenset(key for t in self.types for key in _municipal(t))
+        return frozenset(key for t in self.types for key in t.municipal)
 
     def vocabulary(self, key: str) -> Vocabulary:
         for voc in self.vocabularies:
@@ -223,13 +225,6 @@ def check_rules(annex: AnnexType) -> None:
                 raise TemplateError(f"{where}: de regel '{code}' heeft een kolom '{key}' van "
                                     f"soort '{kind.value}' nodig. Verklaar die kolom of haal "
                                     f"de regel weg.")
-
-
-def _municipal(t: AnnexType) -> set[str]:
-    return {v.key for v in t.vocabularies if v.key in _MUNICIPAL.get(t.source, ())}
-
-
-_MUNICIPAL: dict[Path, frozenset[str]] = {}
 
 
 class _Reader:
@@ -433,8 +428,8 @@ class _Reader:
             document=self.text(head, "document", "[bijlagetype]", sheet_name),
             title=self.text(head, "titel", "[bijlagetype]", sheet_name),
             layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
-            bundled=bundled, rules=tuple(rules))
-        _MUNICIPAL[self.path] = frozenset(v.key for v, municipal in pairs if municipal)
+            bundled=bundled, rules=tuple(rules),
+            municipal=frozenset(v.key for v, municipal in pairs if municipal))
         return annex
 
 

@@ -656,9 +656,12 @@ def build_documents(
     if parallel is None:
         parallel = sum(len(rows) for rows in register.tables.values()) >= PARALLEL_FROM_ROWS
 
+    # the rows each annex prints, worked out once for the helpers and the counts
+    published = {annex.key: register.published(annex) for annex in present}
+
     def make(annex: AnnexType) -> bytes:
         """One annex: the blocks of its built-in layout, or its template's sample card."""
-        records = register.published(annex)
+        records = published[annex.key]
         blocks: dict[str, Callable[[dict], Iterable[str]]] = {}  # type: ignore[type-arg]
         contents: dict[str, Callable[[], Iterable]] = {}  # type: ignore[type-arg]
         values = dict(context)
@@ -703,7 +706,7 @@ def build_documents(
             if validation.errors:
                 return result
             names = [document_name(register, annex) for annex in present]
-            counts = [f"{len(register.published(annex))} {annex.plural}" for annex in present]
+            counts = [f"{len(published[annex.key])} {annex.plural}" for annex in present]
             refuse_open_documents([out_dir / name for name in names])
             recorded = _recorded_hashes(out_dir)
             for name, digests in pending_from_killed_build(out_dir).items():

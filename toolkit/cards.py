@@ -265,7 +265,8 @@ class _Opgave:
 OVERVIEW_HEADING = "Overzicht statussen"
 
 
-def _opgaven(register: Register) -> list[_Opgave]:
+def group_actions(register: Register) -> list[_Opgave]:
+    """The actions by opgave and doel, as both the contents and the tables need them."""
     first = setting_number(register.setting_text("bijlage_acties_eerste_nummer"), 2)
     title = register.setting_text("bijlage_acties_titel") or "Uitvoeringsplan"
     opgaven = _ordered([a.text("opgave") for a in register.actions],
@@ -282,12 +283,8 @@ def action_contents(register: Register, opgaven: list[_Opgave] | None = None) ->
     """The contents entries of the status annexes, as action_sections_xml heads them.
 
     opgaven: the grouping action_sections_xml uses (build makes it once for both)."""
-    return [entry for opgave in (opgaven or _opgaven(register)) for entry in opgave.contents()]
+    return [entry for opgave in (opgaven or group_actions(register)) for entry in opgave.contents()]
 
-
-def group_actions(register: Register) -> list[_Opgave]:
-    """The actions by opgave and doel, as both the contents and the tables need them."""
-    return _opgaven(register)
 
 
 _BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm
@@ -348,7 +345,7 @@ def action_sections_xml(register: Register, styles: dict[str, str],
     Not a generator itself: the bars' pictures are added to the document at once, before
     the document is saved; the XML comes piece by piece.
     """
-    opgaven = opgaven or _opgaven(register)
+    opgaven = opgaven or group_actions(register)
     pictures = _bar_pictures(opgaven, styles)
     return _action_pieces(opgaven, styles, pictures)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import schema
 from .annextypes import BUILTIN, AnnexTypes
-from .register import HEADER_SEARCH_ROWS, Register, read_register
+from .register import HEADER_SEARCH_ROWS, Register, read_register, sheet_title
 from .workbook import CutValue, extra_key
 
 _OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_SHEET)
@@ -33,7 +33,6 @@ class EditionResult:
     warnings: list[str] = field(default_factory=list)
     #: the whole texts of cut cells, written beside the new register
     cut_file: Path | None = None
-
 
     @property
     def kept_pilots(self) -> int:
@@ -106,7 +105,7 @@ def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = No
         with zipfile.ZipFile(path) as archive:
             members = _sheet_members(archive)
             for sheet in types.sheets:
-                title = _title(titles, sheet.name)
+                title = sheet_title(titles, sheet.name)
                 if title is None:
                     continue
                 used = set(register.columns.get(sheet.name, ()))
@@ -121,10 +120,6 @@ def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = No
     rows = register.rows_of
     return _unknown_sheets(titles, types) + _unknown_in_rows(
         rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, [])[:1], types)
-
-
-def _title(titles: list[str], name: str) -> str | None:
-    return next((t for t in titles if schema.normalise(t) == schema.normalise(name)), None)
 
 
 def _unknown_sheets(titles: list[str], types: AnnexTypes) -> list[str]:
@@ -142,8 +137,7 @@ def _added_columns_openpyxl(path: Path, types: AnnexTypes) -> tuple[dict[str, _A
     try:
         others = _unknown_sheets(list(workbook.sheetnames), types)
         for sheet in types.sheets:
-            title = next((t for t in workbook.sheetnames
-                          if schema.normalise(t) == schema.normalise(sheet.name)), None)
+            title = sheet_title(workbook.sheetnames, sheet.name)
             if title is None:
                 continue
             ws = workbook[title]

@@ -248,11 +248,10 @@ def _text(value: str) -> str | None:
     return value if value.strip() else None
 
 
-def _find_sheet(workbook, wanted: str):  # type: ignore[no-untyped-def]
-    for title in workbook.sheetnames:
-        if schema.normalise(title) == schema.normalise(wanted):
-            return workbook[title]
-    return None
+def sheet_title(titles: Iterable[str], wanted: str) -> str | None:
+    """The workbook's title of a sheet, whatever case or (hard) spaces it was typed in."""
+    folded = schema.normalise(wanted)
+    return next((t for t in titles if schema.normalise(t) == folded), None)
 
 
 Rows = Iterator[tuple[int, Sequence[object]]]
@@ -431,7 +430,7 @@ def _match_sheets(path: Path, titles: list[str],
     table_names = tuple(sheet.name for sheet in types.sheets)
     known = {schema.normalise(name) for name in (*table_names, *_OTHER_SHEETS)}
     for wanted in (*table_names, *SHEETS_NEEDED):
-        title = next((t for t in titles if schema.normalise(t) == schema.normalise(wanted)), None)
+        title = sheet_title(titles, wanted)
         if title is not None:
             found[wanted] = title
         elif wanted in SHEETS_NEEDED:
@@ -480,8 +479,7 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
     register.sheets = frozenset(s.name for s in types.sheets if s.name in rows)
     for sheet in types.sheets:  # facts of a sheet of a register's own type, by its name
         if sheet.name not in register.facts:
-            title = next((t for t in register.facts
-                          if schema.normalise(t) == schema.normalise(sheet.name)), None)
+            title = sheet_title(register.facts, sheet.name)
             if title is not None:
                 register.facts[sheet.name] = register.facts[title]
     register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name, register.columns)
@@ -504,8 +502,7 @@ def _types_for(register: Register, titles: list[str],
 
     setting = ""
     if templates is None and use_setting:
-        title = next((t for t in titles
-                      if schema.normalise(t) == schema.normalise(schema.SETTINGS_SHEET)), None)
+        title = sheet_title(titles, schema.SETTINGS_SHEET)
         if title is not None:
             settings, _ = _read_settings(enumerate(rows_of(title), start=1))
             setting = str(settings.get("sjablonen") or "")

@@ -53,17 +53,11 @@ SHEET_ORDER = (INSTRUCTIONS_SHEET, *(s.name for s in TABLE_SHEETS), LISTS_SHEET,
 
 
 def vocabulary(key: str) -> Vocabulary:
-    for voc in VOCABULARIES:
-        if voc.key == key:
-            return voc
-    raise KeyError(key)
+    return BUILTIN.vocabulary(key)
 
 
 def setting(key: str) -> Setting:
-    for s in SETTINGS:
-        if s.key == key:
-            return s
-    raise KeyError(key)
+    return BUILTIN.setting(key)
 
 
 @dataclass

@@ -115,13 +115,9 @@ def instructions(types: AnnexTypes = BUILTIN,
     return lines
 
 
-def _vocabularies(present: Sequence[AnnexType]) -> list[schema.Vocabulary]:
+def _vocabularies(present: Sequence[AnnexType]) -> tuple[schema.Vocabulary, ...]:
     """The lists of these annex types, each once, in declaration order."""
-    seen: dict[str, schema.Vocabulary] = {}
-    for t in present:
-        for voc in t.vocabularies:
-            seen.setdefault(voc.key, voc)
-    return list(seen.values())
+    return AnnexTypes(tuple(present)).vocabularies
 
 
 #: what the 'betekenis' column beside a list is for, in the prompt and the instructions

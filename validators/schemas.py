@@ -11,9 +11,7 @@ import pandera.pandas as pa
 
 from toolkit.dates import is_unknown_phrase
 from toolkit.schema import (
-    ACTIONS,
     CONTINUATION_BLANK,
-    PILOTS,
     Kind,
     ListRoles,
     TableSheet,
@@ -186,17 +184,3 @@ def table_schema(sheet: TableSheet, lists: dict[str, Sequence[str]], peildatum: 
               and (peildatum is not None or not SHEET_RULES[code].needs_peildatum)]
     return pa.DataFrameSchema(_column_checks(sheet, lists, rules), checks=checks, strict=False,
                               name=sheet.name)
-
-
-def pilots_schema(lists: dict[str, Sequence[str]], peildatum: date | None,
-                  roles: ListRoles | None = None) -> pa.DataFrameSchema:
-    """The bundled Pilots sheet's rules (as its declaration switches them on)."""
-    from toolkit.annextypes import BUILTIN
-
-    return table_schema(PILOTS, lists, peildatum, roles, BUILTIN.get("pilots").rules)
-
-
-def actions_schema(lists: dict[str, Sequence[str]]) -> pa.DataFrameSchema:
-    from toolkit.annextypes import BUILTIN
-
-    return table_schema(ACTIONS, lists, None, None, BUILTIN.get("acties").rules)
