@@ -438,8 +438,9 @@ def _match_sheets(path: Path, titles: list[str],
     unknown = [t for t in titles if schema.normalise(t) not in known]
     if missing is not None and unknown:
         names = ", ".join(f"'{t}'" for t in unknown)
+        which = "een tabblad" if len(unknown) == 1 else "tabbladen"
         raise RegisterStructureError(
-            f"'{path.name}' heeft tabblad(en) die de toolkit niet kent ({names}), en de map met "
+            f"'{path.name}' heeft {which} die de toolkit niet kent ({names}), en de map met "
             f"Word-sjablonen '{missing}', waar eigen bijlagetypen in staan, bestaat niet. Staat "
             f"de map ergens anders? Pas dan 'Map met Word-sjablonen' op het tabblad "
             f"Instellingen aan (of geef --sjablonen op). Hoort het tabblad er niet in, haal het "

@@ -7,7 +7,7 @@ and a colour on a required cell that is still empty.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -61,18 +61,16 @@ def instructions(types: AnnexTypes = BUILTIN,
     """The Instructies sheet as (kind, text) lines, all generated from the declarations
     of the annex types whose sheets the register has."""
     present = [t for t in types.types if sheets is None or t.sheet.name in sheets]
-    names = " en ".join(t.sheet.name for t in present)
     lines: list[tuple[str, str]] = [
-        ("title", "Register pilots en acties"),
-        ("text", "Dit register is de bron voor de raadsbijlage 'Monitoring evaluatie pilots' "
-                 "en voor de statusbijlagen van het actieprogramma. Vul per pilot en per actie "
-                 "één rij in. De coördinator maakt er twee keer per jaar (perspectiefnota en "
-                 "programmabegroting) met 'toolkit build' de Word-bijlagen van; vooraf "
+        ("title", register_title(present)),
+        ("text", f"Dit register is de bron voor {_joined(f'de {t.name}' for t in present)}. Vul per "
+                 f"{_joined((t.singular for t in present), 'en per')} één rij in. De "
+                 "coördinator maakt er met 'toolkit build' de Word-bijlagen van; vooraf "
                  "controleert 'toolkit validate' het register en maakt een rapport voor de "
                  "controleurs."),
         ("heading", "Zo vult u het register"),
-        ("text", f"• Typ in de tabellen op de tabblad(en) {names}; een nieuwe rij direct "
-                 "onder de tabel wordt vanzelf deel van de tabel."),
+        ("text", f"• Typ in de tabellen op {sheet_words(t.sheet.name for t in present)}; een "
+                 "nieuwe rij direct onder de tabel wordt vanzelf deel van de tabel."),
         ("text", "• Klik op een cel: een berichtje vertelt wat erin hoort."),
         ("text", "• Kolommen met een keuzelijst vullen uit het tabblad Lijsten. Ontbreekt een "
                  "waarde? Vraag de coördinator de lijst aan te vullen."),
@@ -99,7 +97,7 @@ def instructions(types: AnnexTypes = BUILTIN,
             lines.append(("column", f"{col.label}{flag}: {col.help}"))
     lines.append(("heading", f"Tabblad {schema.LISTS_SHEET}"))
     lines.append(("text", "De keuzelijsten. De coördinator beheert ze; elke kolom voedt een "
-                          f"keuzelijst in {names}."))
+                          f"keuzelijst op {sheet_words(t.sheet.name for t in present)}."))
     for voc in _vocabularies(present):
         lines.append(("column", f"{voc.label}: {voc.help}"))
         if voc.roles:
@@ -113,6 +111,23 @@ def instructions(types: AnnexTypes = BUILTIN,
     lines.append(("text", "De rapportagecoördinator draait 'toolkit validate' en 'toolkit "
                           "build'. Het register zelf wordt daarbij nooit gewijzigd."))
     return lines
+
+
+def _joined(words: Iterable[str], last: str = "en") -> str:
+    """'a', 'a en b', 'a, b en c': a list as a sentence says it."""
+    items = list(words)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def sheet_words(names: Iterable[str]) -> str:
+    """'het tabblad Pilots' or 'de tabbladen Pilots en Acties', never 'tabblad(en)'."""
+    items = list(names)
+    return f"het tabblad {items[0]}" if len(items) == 1 else f"de tabbladen {_joined(items)}"
+
+
+def register_title(present: Sequence[AnnexType]) -> str:
+    """'Register pilots en acties', 'Register projecten': what the register holds."""
+    return f"Register {_joined(t.plural for t in present)}"
 
 
 def _vocabularies(present: Sequence[AnnexType]) -> tuple[schema.Vocabulary, ...]:
@@ -274,7 +289,8 @@ def write_register(
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                          "strings_to_formulas": False,
                                          "strings_to_urls": False})
-    wb.set_properties({"title": "Register pilots en acties", "created": FIXED_CREATED,
+    present = [t for t in types.types if sheets is None or t.sheet.name in sheets]
+    wb.set_properties({"title": register_title(present), "created": FIXED_CREATED,
                        "author": "toolkit", "comments": "Gemaakt met 'toolkit init'."})
     fmt = {
         "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOUR,
@@ -293,7 +309,6 @@ def write_register(
 
     ws = wb.add_worksheet(schema.INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 120, fmt["wrap"])
-    present = [t for t in types.types if sheets is None or t.sheet.name in sheets]
     for r, (kind, text) in enumerate(instructions(types, sheets)):
         style = fmt.get(kind, fmt["wrap"])
         ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
@@ -444,8 +459,9 @@ def init_next_steps(gemeente: str = "", path: Path | None = None) -> list[str]:
                      f"in de rijen komen hieruit." + (f" {filled} staan er al." if filled else ""))
     steps.append(f"Tabblad {schema.SETTINGS_SHEET}: editie, peildatum en de instellingen van "
                  f"de bijlagen (de kolom Toelichting zegt per instelling wat er hoort).")
-    steps.append(f"Tabblad(en) {' en '.join(t.sheet.name for t in present)}: één rij per "
-                 f"{' of '.join(t.singular for t in present)}. Het tabblad "
+    where = sheet_words(t.sheet.name for t in present)
+    steps.append(f"{where[0].upper()}{where[1:]}: één rij per "
+                 f"{_joined((t.singular for t in present), 'of')}. Het tabblad "
                  f"{schema.INSTRUCTIONS_SHEET} legt elke kolom uit. Een tabblad dat u niet "
                  f"gebruikt, mag weg; die bijlage wordt dan niet gemaakt.")
     return [
