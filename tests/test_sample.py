@@ -16,7 +16,7 @@ from lxml import etree
 
 from toolkit import wordread
 from toolkit.errors import TemplateError
-from toolkit.sample import Sample, cut_sample, read_back
+from toolkit.sample import _OPTIONAL_END, Sample, cut_sample, read_back
 
 _spec = importlib.util.spec_from_file_location(
     "ooxml_validate_sample", Path(__file__).parent / "ooxml" / "validate.py")
@@ -305,8 +305,8 @@ def test_render_is_plain_string_joining() -> None:
     """Compiled once: render has no XML parser to call (the build renders 10,000 times)."""
     _, sample = cut_sample(_part(card_template()), REPLACEMENT)
     assert sample is not None
-    assert all(isinstance(part, str) or part.__class__.__name__ == "_Slot"
-               for part in sample.parts)
+    assert all(isinstance(part, str) or part.__class__.__name__ in ("_Slot", "_Optional")
+               or part is _OPTIONAL_END for part in sample.parts)
     one = sample.render(RECORDS[0], STYLES)
     assert sample.render(RECORDS[0], STYLES) == one
     etree.fromstring(f'<w:body xmlns:w="{W[1:-1]}">{one}</w:body>')
@@ -501,3 +501,29 @@ def test_marker_with_a_section_break() -> None:
     end._p.get_or_add_pPr().append(etree.Element(W + "sectPr"))
     with pytest.raises(TemplateError, match="sectie-einde"):
         cut_sample(_part(_docx(doc)), REPLACEMENT, "x.docx")
+
+
+def test_empty_fields_are_left_out_with_their_label_and_read_back(tmp_path: Path) -> None:
+    """[indeling] leeg_weglaten: a row or paragraph whose fields are all empty goes, with
+    its label; a table that loses every row goes too; the rest reads back."""
+    xml, sample = cut_sample(_part(card_template()), REPLACEMENT, "test.docx")
+    assert sample is not None
+    record = {"naam": "Deelfietsen", "gemeente": "", "wat": "Fietsen.", "status": ""}
+    full = sample.render(record, STYLES)
+    short = sample.render(record, STYLES, omit_empty=True)
+    assert "Status" in full and "Status" not in short
+    assert "Gemeente:" in full and "Gemeente:" not in short
+    assert "Wat houdt het in" in short and "Fietsen." in short
+    empty = sample.render({"naam": "Leeg"}, STYLES, omit_empty=True)
+    assert "<w:tbl>" not in empty and "Leeg" in empty
+    docx, _ = build(card_template(), RECORDS)
+    etree.fromstring(f'<w:body xmlns:w="{W[1:-1]}">{short}{empty}</w:body>')
+
+
+def test_note_goes_under_the_heading_field() -> None:
+    _, sample = cut_sample(_part(card_template()), REPLACEMENT)
+    assert sample is not None and sample.heading_level == 1
+    note = '<w:p><w:r><w:t>Nieuw in deze editie.</w:t></w:r></w:p>'
+    xml = sample.render(RECORDS[0], STYLES, note=note)
+    assert xml.index("Slimme lantaarnpalen") < xml.index("Nieuw in deze editie.") < \
+        xml.index("Gemeente:")

@@ -37,6 +37,7 @@ from .declarations import (
     normalise,
 )
 from .errors import TemplateError
+from .layout import Layout, read_layout
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
 KINDS = {"id": Kind.ID, "tekst": Kind.TEXT, "rijke tekst": Kind.RICH, "rijk": Kind.RICH,
@@ -70,6 +71,8 @@ class AnnexType:
     rules: tuple[str, ...] = ()
     #: its lists whose values differ per municipality ('gemeentelijk = true')
     municipal: frozenset[str] = frozenset()
+    #: how its records are arranged around the sample: groups, order, overviews ([indeling])
+    arrangement: Layout = Layout()
 
     @property
     def kind(self) -> str:
@@ -414,22 +417,26 @@ class _Reader:
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
             raise self.fail("[bijlagetype]", "'regels' moet een lijst met regelcodes zijn, "
                             "zoals [\"start-na-eind\"].")
+        settings = tuple(self.setting(s, i)
+                         for i, s in enumerate(self.entries("instelling"), start=1))
+        sheet = TableSheet(sheet_name, table_name, self.text(tab, "uitleg", "[tabblad]", ""),
+                           columns, key_column, name_column, owner_column)
+        arrangement = read_layout(self.data.get("indeling"), sheet,
+                                  [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail)
         annex = AnnexType(
             key=key, name=self.text(head, "naam", "[bijlagetype]", key),
             plural=self.text(head, "meervoud", "[bijlagetype]", "rijen"),
             singular=self.text(head, "enkelvoud", "[bijlagetype]", "rij"),
-            sheet=TableSheet(sheet_name, table_name,
-                             self.text(tab, "uitleg", "[tabblad]", ""), columns,
-                             key_column, name_column, owner_column),
+            sheet=sheet,
             vocabularies=vocabularies,
-            settings=tuple(self.setting(s, i)
-                           for i, s in enumerate(self.entries("instelling"), start=1)),
+            settings=settings,
             template=template,
             document=self.text(head, "document", "[bijlagetype]", sheet_name),
             title=self.text(head, "titel", "[bijlagetype]", sheet_name),
             layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
             bundled=bundled, rules=tuple(rules),
-            municipal=frozenset(v.key for v, municipal in pairs if municipal))
+            municipal=frozenset(v.key for v, municipal in pairs if municipal),
+            arrangement=arrangement)
         return annex
 
 

@@ -15,13 +15,13 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from . import __version__, schema
+from . import __version__, schema, wordxml
 from .annextypes import AnnexType
 from .bundled import bundled
 from .cards import (
@@ -38,6 +38,9 @@ from .cards import (
 )
 from .errors import OutputError, TemplateError
 from .findings import summary
+from .layout_word import Arranged
+from .layout_word import changes_contents as layout_changes_contents
+from .layout_word import changes_xml as layout_changes_xml
 from .output import (
     atomic_write,
     folder_lock,
@@ -89,13 +92,20 @@ TAGS: tuple[Tag, ...] = (
         "en {{ einde }} (of de voorbeeldrij tussen {{ rijen }} en {{ einde }}) wordt per rij "
         "van het tabblad herhaald; zie 'Een eigen kaart'.", block=True),
     Tag("aantal", "Aantal rijen in de bijlage (eigen bijlagetypen)."),
+    Tag("statusoverzicht", "Het statusoverzicht van alle rijen ([indeling.statusoverzicht] "
+        "in de verklaring); zonder deze tag staat het vóór de kaarten.", block=True),
+    Tag("kruistabel", "De kruistabel ([indeling.kruistabel] in de verklaring); zonder deze "
+        "tag staat hij vóór de kaarten.", block=True),
 )
+#: block tags of the declared arrangement, placed by the template or before the records
+ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
 #: the tags of the bundled types' templates; an annex type of a coordinator's own gets
 #: the common tags, a tag per setting it declares, {{ aantal }} and its block (template_tags)
 TEMPLATE_TAGS = {
-    "bijlage": {t.name for t in TAGS if t.name not in ("opgaven", "aantal")},
+    "bijlage": {t.name for t in TAGS if t.name not in ("opgaven", "aantal", *ARRANGEMENT_TAGS)},
     "acties": {t.name for t in TAGS if t.name not in ("pilotkaarten", "inleiding",
-                                                        "wijzigingen", "aantal")},
+                                                        "wijzigingen", "aantal",
+                                                        *ARRANGEMENT_TAGS)},
 }
 COMMON_TAGS = ("gemeente", "editie", "peildatum")
 
@@ -104,7 +114,11 @@ def template_tags(annex: AnnexType) -> set[str]:
     """The tags an annex type's template may use."""
     if annex.kind in TEMPLATE_TAGS and annex.bundled:
         return TEMPLATE_TAGS[annex.kind]
-    return {*COMMON_TAGS, "aantal", "kaarten", *(s.key for s in annex.settings)}
+    arrangement = annex.arrangement
+    declared = {"statusoverzicht"} if arrangement.overview else set()
+    declared |= {"kruistabel"} if arrangement.crosstab else set()
+    return {*COMMON_TAGS, "aantal", "kaarten", "wijzigingen", *declared,
+            *(s.key for s in annex.settings)}
 
 
 @dataclass
@@ -255,8 +269,8 @@ def render_template(
     template: Path, kind: str | set[str], context: dict[str, str],
     blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
     stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
-    sample: Callable[[Sample], tuple[Callable[[dict], Iterable[str]],
-                                     Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
+    sample: Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],
+                                               Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
     own_type: bool = False,
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
@@ -291,9 +305,6 @@ def render_template(
                 f"Het Word-sjabloon '{template.name}' heeft een voorbeeldkaart "
                 f"({{{{ {found.kind} }}}} … {{{{ einde }}}}), maar dit bijlagetype maakt geen "
                 f"kaarten. Haal de voorbeeldkaart weg.")
-        make, list_contents = sample(found)
-        blocks = {**blocks, "kaarten": make}
-        contents = {**(contents or {}), "kaarten": list_contents}
         allowed = allowed | {"kaarten"}
     try:
         tpl = DocxTemplate(source)
@@ -306,6 +317,10 @@ def render_template(
             f"Het Word-sjabloon '{template.name}' kan niet worden gelezen ({exc}). Controleer "
             f"de tags: elke tag staat tussen {{{{ en }}}}."
         ) from exc
+    if found is not None and sample is not None:
+        make, list_contents = sample(found, used)
+        blocks = {**blocks, "kaarten": make}
+        contents = {**(contents or {}), "kaarten": list_contents}
     unknown = sorted(used - allowed)
     markers = sorted(set(unknown) & {"kaarten", "rijen", "einde"})
     if markers:
@@ -563,15 +578,30 @@ def _card_bookmark(index: int) -> tuple[int, str]:
     return 4_000_000 + index, f"_TocKaart{index + 1}"
 
 
-def sample_blocks(annex: AnnexType, records: list[Record], template: str
-                  ) -> Callable[[Sample], tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
-                                                Callable[[], list[Heading]]]]:
+@dataclass(frozen=True)
+class RecordNotes:
+    """What marks a record in its annex: new since the previous edition, or shown for
+    the last time (the declaration's [indeling] nieuw and voor_het_laatst)."""
+
+    new_rows: frozenset[int] = frozenset()
+    last_time: Callable[[Record], bool] = lambda _: False
+
+
+def sample_blocks(annex: AnnexType, records: list[Record], template: str,
+                  register: Register | None = None, notes: RecordNotes = RecordNotes(),
+                  arranged: list[Arranged] | None = None,
+                  ) -> Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
+                                                         Callable[[], list[Heading]]]]:
     """How the sample card of a template becomes the {{ kaarten }} block: checked against
-    the type's published columns, then filled once per record."""
+    the type's published columns, then filled once per record in the declared arrangement
+    (layout_word.Arranged: groups, order, overviews). arranged receives the arrangement
+    for the type's other blocks ({{ statusoverzicht }}, {{ kruistabel }})."""
+    from .layout_word import Arranged
     from .richtext import plain_line
 
     columns = [c for c in annex.sheet.columns if c.published]
     rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
+    layout = annex.arrangement
 
     def values(record: Record) -> dict[str, object]:
         # a text column is printed as typed (tags left out, as in the pilot card): only
@@ -579,7 +609,8 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str
         return {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
                 for c in columns}
 
-    def use(found: Sample) -> tuple[Callable[[dict], Iterable[str]], Callable[[], list[Heading]]]:  # type: ignore[type-arg]
+    def use(found: Sample, used: set[str]) -> tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
+                                                    Callable[[], list[Heading]]]:
         internal = [f for f in found.fields
                     if f in {c.key for c in annex.sheet.columns if not c.published}]
         if internal:
@@ -590,19 +621,42 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str
                 f"gepubliceerd. Haal het veld uit de kaart, of maak de kolom publiek "
                 f"(gepubliceerd = true in de verklaring).")
         found.check({c.key: c.label for c in columns}, template)
+        lists = register.lists if register is not None else {}
+        roles = register.roles if register is not None else schema.DEFAULT_ROLES
+        setting = _setting_or_default(register) if register is not None else (lambda _: "")
+        plan = Arranged(layout, annex.sheet, records, lists, setting,
+                        lambda vocabulary, value: roles.colour(value, vocabulary), annex.plural,
+                        frozenset(used) & frozenset(ARRANGEMENT_TAGS))
+        if arranged is not None:
+            arranged.append(plan)
 
-        def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
+        def note(record: Record, styles: dict) -> str:  # type: ignore[type-arg]
+            texts = []
+            if layout.last_note and notes.last_time(record):
+                texts.append(layout.last_note)
+            if layout.new_note and record.row in notes.new_rows:
+                texts.append(layout.new_note)
+            return "".join(wordxml.text_paragraph(t, styles["note"], keep_next=True)
+                           for t in texts)
+
+        def records_xml(styles: dict, group: list[Record], first: int) -> Iterator[str]:  # type: ignore[type-arg]
             yield found.table_start()
-            for index, record in enumerate(records):
+            for offset, record in enumerate(group):
+                index = first + offset
                 yield found.render(values(record), styles, _card_bookmark(index)
-                                   if found.heading_field else None)
+                                   if found.heading_field else None, note(record, styles),
+                                   layout.omit_empty)
             yield found.table_end()
 
+        def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
+            return plan.body(styles, lambda group, first, _: records_xml(styles, group, first))
+
         def contents() -> list[Heading]:
-            if not found.heading_field:
-                return []
-            return [Heading(1, plain_line(record.text(found.heading_field)), _card_bookmark(i))
-                    for i, record in enumerate(records)]
+            field = found.heading_field
+            if not field:
+                return plan.contents(lambda i, r: None)
+            return plan.contents(lambda i, record: Heading(
+                found.heading_level, plain_line(record.text(field)), _card_bookmark(i)))
 
         return body, contents
 
@@ -684,12 +738,26 @@ def build_documents(
             for s in annex.settings:
                 if s.kind is schema.Kind.RICH:
                     blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
+            sheet = annex.sheet.name
+            blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
+            contents["wijzigingen"] = lambda: layout_changes_contents(changes)
+        arranged: list[Arranged] = []
+        blocks["statusoverzicht"] = lambda st: arranged[0].overview_xml(
+            st, arranged[0].pictures(st)) if arranged else ""
+        blocks["kruistabel"] = lambda st: arranged[0].crosstab_xml(st) if arranged else ""
+        last = annex.role_column("last_time")
+        notes = RecordNotes(
+            frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name)
+                                          if changes else []) if c.new),
+            (lambda r, col=last: register.roles.last_time(r.text(col.key), col.vocabulary or ""))
+            if last is not None else (lambda _: False))
         path = choice.paths[annex.kind]
         return render_template(path, template_tags(annex), values, blocks, {
             "title": annex.fill(annex.title, setting),
             "subject": f"{context['gemeente']} · {context['editie']}",
             "author": author}, stamp, contents,
-            sample=sample_blocks(annex, records, path.name), own_type=not annex.bundled)
+            sample=sample_blocks(annex, records, path.name, register, notes, arranged),
+            own_type=not annex.bundled)
 
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # The annexes are made on their own cores while this process validates; they are

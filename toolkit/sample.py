@@ -41,7 +41,7 @@ _MARKER = re.compile(r"^\s*\{\{\s*(kaarten|rijen|einde)\s*\}\}\s*$")
 _TAG = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
 _TAG_LIKE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.DOTALL)
 _PI = "toolkit-sample"
-_PI_SPLIT = re.compile(r"<\?toolkit-sample slot (\d+)\?>")
+_PI_SPLIT = re.compile(r"<\?toolkit-sample (slot|opt|/opt) ?(\d*)\?>")
 #: paragraph children that hold no content of their own (a paragraph with only these
 #: and the tag's run holds "only the tag")
 _NO_CONTENT = frozenset(W + name for name in (
@@ -165,6 +165,24 @@ def _fragment(element: etree._Element) -> str:
     return head + xml[end:]
 
 
+@dataclass
+class _Optional:
+    """A part of the sample (a paragraph, a table row, a table) that is left out when all
+    of its fields are empty and the declaration says so ([indeling] leeg_weglaten)."""
+
+    keys: tuple[str, ...]
+    end: int = 0  # index in Sample.parts of its closing marker
+
+
+_OPTIONAL_END = object()
+
+
+def _empty(value: object) -> bool:
+    if value is None:
+        return True
+    return not (value if isinstance(value, str) else str(value)).strip()
+
+
 @dataclass(frozen=True, eq=False)
 class Sample:
     """A compiled sample: static XML and slots, and what read_back looks for."""
@@ -172,12 +190,13 @@ class Sample:
     kind: str  # "kaarten" or "rijen"
     fields: tuple[str, ...]  # field keys in order of appearance (unique)
     heading_field: str | None  # the tag alone in the first heading paragraph (for the TOC)
-    parts: tuple[str | _Slot, ...] = field(repr=False, default=())
+    parts: tuple[str | _Slot | _Optional | object, ...] = field(repr=False, default=())
     start: str = field(repr=False, default="")
     end: str = field(repr=False, default="")
     plan: tuple = field(repr=False, default=())  # read_back's items (see _Item)
     header: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
     footer: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
+    heading_level: int = 1  # the level of the heading field's style (Heading 2: 2)
 
     @property
     def where(self) -> str:
@@ -198,16 +217,35 @@ class Sample:
             f"Geldige velden: {choices}.")
 
     def render(self, values: Mapping[str, object], styles: Mapping[str, str],
-               bookmark: tuple[int, str] | None = None) -> str:
-        """WordprocessingML of one record: the card's body elements, or one <w:tr>."""
+               bookmark: tuple[int, str] | None = None, note: str = "",
+               omit_empty: bool = False) -> str:
+        """WordprocessingML of one record: the card's body elements, or one <w:tr>.
+
+        note (paragraphs) goes right after the heading field (or the first field that is
+        a paragraph of its own; before the card when there is none); omit_empty leaves
+        out the paragraphs, rows and tables whose fields are all empty."""
         out = []
-        for part in self.parts:
+        parts = self.parts
+        index = 0
+        pending = note
+        while index < len(parts):
+            part = parts[index]
+            index += 1
             if part.__class__ is str:
                 out.append(part)  # type: ignore[arg-type]
-            else:
+            elif part.__class__ is _Slot:
                 slot: _Slot = part  # type: ignore[assignment]
                 out.append(slot.render(values.get(slot.key), styles,
                                        bookmark if slot.heading else None))
+                if pending and slot.alone and (slot.heading or not self.heading_field):
+                    out.append(pending)
+                    pending = ""
+            elif part.__class__ is _Optional:
+                optional: _Optional = part  # type: ignore[assignment]
+                if omit_empty and all(_empty(values.get(k)) for k in optional.keys):
+                    index = optional.end + 1
+        if pending and self.kind == "kaarten":
+            out.insert(0, pending)
         return "".join(out)
 
     def table_start(self) -> str:
@@ -380,11 +418,26 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         plan: tuple = (_row_item(sample_row, items),)
     else:
         plan = tuple(_plan(region, items))
+    optional: list[tuple[str, ...]] = []
+    if kind == "kaarten":  # before the slots take the tags' text away
+        heading_paragraphs = {id(p) for p, _, alone, heading in tagged_paragraphs
+                              if alone and heading}
+        for el in region:
+            units = [el] if el.tag == _P else [el, *el.iterchildren(_TR)] if el.tag == _TBL else []
+            for unit in units:
+                keys = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(_text(unit))))
+                if keys and id(unit) not in heading_paragraphs:
+                    unit.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
+                    unit.addnext(etree.ProcessingInstruction(_PI, "/opt"))
+                    optional.append(keys)
+    heading_level = 1
     for p, key, alone, heading in tagged_paragraphs:  # now the tree may change
         if alone:
             toc = heading and not heading_field
             if toc:
                 heading_field.append(key)
+                digits = re.search(r"(\d)$", _style_id(p))
+                heading_level = int(digits.group(1)) if digits else 1
             slots.append(_slot(key, True, p, _tag_runs(p)[0], toc))
             p.getparent().replace(p, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
             continue
@@ -404,14 +457,24 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         if kind == "rijen":
             start, xml, end = xml.split("<?toolkit-sample row?>")
         pieces = _PI_SPLIT.split(xml)
-        parts: list[str | _Slot] = []
-        for index, piece in enumerate(pieces):
-            if index % 2:
-                parts.append(slots[int(piece)])
-            elif piece:
-                parts.append(piece)
+        parts: list[str | _Slot | _Optional | object] = []
+        opened: list[_Optional] = []
+        for index in range(0, len(pieces), 3):
+            if pieces[index]:
+                parts.append(pieces[index])
+            if index + 1 >= len(pieces):
+                break
+            what, number = pieces[index + 1], pieces[index + 2]
+            if what == "slot":
+                parts.append(slots[int(number)])
+            elif what == "opt":
+                opened.append(_Optional(optional[int(number)]))
+                parts.append(opened[-1])
+            else:
+                opened.pop().end = len(parts)
+                parts.append(_OPTIONAL_END)
         return Sample(kind, tuple(fields), heading_field[0] if heading_field else None,
-                      tuple(parts), start, end, plan, header, footer)
+                      tuple(parts), start, end, plan, header, footer, heading_level)
 
     return build
 

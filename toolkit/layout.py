@@ -1,0 +1,327 @@
+"""The declared arrangement of an annex: grouping, sorting, overviews, notes.
+
+A declaration's [indeling] says how the records of an annex type are arranged around
+the sample card or row of its Word template: in groups with headings (per opgave, then
+per doel), in an order (a column, a date column by its earliest date, a list column in
+list order), with a status overview per group and in total, a cross-tab, and notes for
+new records and records shown for the last time. It is data, read once from the
+declaration, so every annex type (bundled or a municipality's own) gets the same
+arrangement code (layout_word renders it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .declarations import Column, Kind, TableSheet, normalise
+
+if TYPE_CHECKING:
+    from .register import Record
+
+#: the note above a record that is new since the previous edition (build --previous)
+NEW_NOTE = "Nieuw in deze editie."
+OVERVIEW_HEADING = "Overzicht statussen"
+
+
+@dataclass(frozen=True)
+class GroupLevel:
+    """One level of grouping: the records with the same value in column under a heading."""
+
+    column: str
+    #: the heading, with {waarde} (the group's value), {nummer} and {setting} placeholders
+    heading: str = "{waarde}"
+    new_page: bool = False
+    #: {nummer} of the first group: a number, or the key of a setting that holds it
+    number_from: int | str = 1
+    #: a status overview of this group's records under its heading
+    overview: bool = False
+    #: a word before a value that does not start with it ("Doel" -> "Doel: …")
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Counts per value of a choice column (the status), with share, bar and colour."""
+
+    column: str
+    heading: str = OVERVIEW_HEADING
+    #: one overview of all records ({{ statusoverzicht }}, or before the records)
+    total: bool = True
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    """Rows from one column, columns from another, cells from a third (or a count)."""
+
+    rows: str
+    columns: str
+    cells: str | None = None
+    heading: str = "Overzicht"
+
+
+@dataclass(frozen=True)
+class Layout:
+    groups: tuple[GroupLevel, ...] = ()
+    sort: tuple[str, ...] = ()
+    overview: Overview | None = None
+    crosstab: CrossTab | None = None
+    #: a paragraph or table row of the sample whose fields are all empty is left out
+    omit_empty: bool = False
+    #: note above a record new since the previous edition ("" = none)
+    new_note: str = NEW_NOTE
+    #: note above a record whose inclusion value means "last time" ("" = none)
+    last_note: str = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the arrangement names (checked against the sheet)."""
+        named = [g.column for g in self.groups] + list(self.sort)
+        if self.overview:
+            named.append(self.overview.column)
+        if self.crosstab:
+            named += [self.crosstab.rows, self.crosstab.columns]
+            if self.crosstab.cells:
+                named.append(self.crosstab.cells)
+        return tuple(named)
+
+
+#: every key of [indeling] and its sub-tables, with its Dutch meaning (docs and strictness)
+LAYOUT_KEYS: dict[str, dict[str, str]] = {
+    "indeling": {
+        "sorteren": "lijst van kolomsleutels: de volgorde van de records binnen een groep; een "
+                    "datumkolom op de vroegste datum, een keuzekolom in de volgorde van de lijst",
+        "leeg_weglaten": "true: een alinea of tabelrij van de voorbeeldkaart waarvan alle "
+                         "velden leeg zijn, valt weg (met zijn label)",
+        "nieuw": "tekst boven een record dat nieuw is sinds de vorige editie (build "
+                 "--previous); \"\" voor geen",
+        "voor_het_laatst": "tekst boven een record waarvan de waarde in de kolom die opnemen "
+                           "bepaalt 'laatste keer' betekent; \"\" voor geen",
+        "groep": "[[indeling.groep]]: een niveau van groeperen (zie hieronder)",
+        "statusoverzicht": "[indeling.statusoverzicht]: aantallen per status (zie hieronder)",
+        "kruistabel": "[indeling.kruistabel]: rijen uit de ene kolom, kolommen uit de andere",
+    },
+    "indeling.groep": {
+        "kolom": "de kolom waarop gegroepeerd wordt (verplicht)",
+        "kop": "de kop van elke groep, met {waarde}, {nummer} en {instelling}; standaard "
+               "\"{waarde}\"",
+        "nieuwe_pagina": "true: elke groep begint op een nieuwe pagina",
+        "nummer_vanaf": "het eerste {nummer}: een getal of de sleutel van een instelling",
+        "statusoverzicht": "true: onder de kop van elke groep een statusoverzicht van die groep",
+        "voorvoegsel": "een woord vóór een waarde die er niet mee begint, bijvoorbeeld "
+                       "\"Doel\" (\"Doel: …\")",
+    },
+    "indeling.statusoverzicht": {
+        "kolom": "een keuzekolom; de lijst geeft volgorde en kleuren (verplicht)",
+        "kop": "de kop boven elk overzicht; standaard \"Overzicht statussen\"",
+        "totaal": "true (standaard): één overzicht van alle records, op de plek van "
+                  "{{ statusoverzicht }} in het sjabloon of vóór de records",
+    },
+    "indeling.kruistabel": {
+        "rijen": "de kolom waarvan de waarden de rijen zijn (verplicht)",
+        "kolommen": "de kolom waarvan de waarden de kolommen zijn (verplicht)",
+        "cellen": "de kolom waarvan de waarde in een cel komt; weglaten: het aantal records",
+        "kop": "de kop boven de tabel; standaard \"Overzicht\"",
+    },
+}
+
+
+def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
+                fail: Callable[[str, str], Exception]) -> Layout:
+    """The [indeling] of a declaration; fail(where, what) makes the Dutch error."""
+    if data is None:
+        return Layout()
+    if not isinstance(data, dict):
+        raise fail("[indeling]", "schrijf [indeling] als onderdeel met vierkante haken.")
+    setting_keys = set(settings)
+
+    def known(table: str, entry: dict[str, Any], where: str) -> None:
+        import difflib
+
+        for key in entry:
+            if key not in LAYOUT_KEYS[table]:
+                near = difflib.get_close_matches(key, list(LAYOUT_KEYS[table]), n=1)
+                hint = f" Bedoelt u '{near[0]}'?" if near else \
+                    f" Geldig: {', '.join(LAYOUT_KEYS[table])}."
+                raise fail(where, f"de sleutel '{key}' bestaat niet.{hint}")
+
+    def text(entry: dict[str, Any], key: str, where: str, default: str) -> str:
+        value = entry.get(key, default)
+        if not isinstance(value, str):
+            raise fail(where, f"'{key}' moet tekst zijn (tussen aanhalingstekens).")
+        return value
+
+    def flag(entry: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        value = entry.get(key, default)
+        if not isinstance(value, bool):
+            raise fail(where, f"'{key}' moet true of false zijn.")
+        return value
+
+    def column(entry: dict[str, Any], key: str, where: str, kinds: Sequence[Kind] = (),
+               required: bool = True) -> str | None:
+        value = entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            raise fail(where, f"'{key}' is de sleutel van een kolom, tussen aanhalingstekens.")
+        col = next((c for c in sheet.columns if c.key == value), None)
+        if col is None:
+            import difflib
+
+            near = difflib.get_close_matches(value, [c.key for c in sheet.columns], n=1)
+            hint = f" Bedoelt u '{near[0]}'?" if near else ""
+            raise fail(where, f"'{key}' noemt de kolom '{value}', maar die is niet verklaard.{hint}")
+        if kinds and col.kind not in kinds:
+            names = " of ".join(f"'{k.value}'" for k in kinds)
+            raise fail(where, f"de kolom '{value}' moet van soort {names} zijn.")
+        return value
+
+    known("indeling", data, "[indeling]")
+    sort = data.get("sorteren", [])
+    if isinstance(sort, str):
+        sort = [sort]
+    if not isinstance(sort, list) or not all(isinstance(s, str) for s in sort):
+        raise fail("[indeling]", "'sorteren' is een lijst met kolomsleutels, zoals [\"datum\"].")
+    for key in sort:
+        column({"kolom": key}, "kolom", "[indeling] sorteren")
+    groups_data = data.get("groep", [])
+    if isinstance(groups_data, dict):
+        groups_data = [groups_data]
+    if not isinstance(groups_data, list) or not all(isinstance(g, dict) for g in groups_data):
+        raise fail("[[indeling.groep]]", "schrijf elk niveau als [[indeling.groep]].")
+    if len(groups_data) > 3:
+        raise fail("[[indeling.groep]]", "hoogstens drie niveaus van groeperen (Kop 1 tot 3).")
+    groups = []
+    for index, entry in enumerate(groups_data, start=1):
+        where = f"[[indeling.groep]] nummer {index}"
+        known("indeling.groep", entry, where)
+        number = entry.get("nummer_vanaf", 1)
+        if isinstance(number, bool) or not isinstance(number, int | str) or \
+                (isinstance(number, str) and number not in setting_keys):
+            raise fail(where, "'nummer_vanaf' is een getal of de sleutel van een [[instelling]].")
+        heading = text(entry, "kop", where, "{waarde}")
+        groups.append(GroupLevel(
+            column(entry, "kolom", where) or "", heading, flag(entry, "nieuwe_pagina", where, False),
+            number, flag(entry, "statusoverzicht", where, False),
+            text(entry, "voorvoegsel", where, "")))
+    overview = None
+    if "statusoverzicht" in data:
+        entry = data["statusoverzicht"]
+        where = "[indeling.statusoverzicht]"
+        if not isinstance(entry, dict):
+            raise fail(where, "schrijf het statusoverzicht als [indeling.statusoverzicht].")
+        known("indeling.statusoverzicht", entry, where)
+        overview = Overview(column(entry, "kolom", where, (Kind.CHOICE,)) or "",
+                            text(entry, "kop", where, OVERVIEW_HEADING),
+                            flag(entry, "totaal", where, True))
+    if any(g.overview for g in groups) and overview is None:
+        raise fail("[[indeling.groep]]", "'statusoverzicht = true' vraagt om een "
+                   "[indeling.statusoverzicht] met de kolom van de status.")
+    crosstab = None
+    if "kruistabel" in data:
+        entry = data["kruistabel"]
+        where = "[indeling.kruistabel]"
+        if not isinstance(entry, dict):
+            raise fail(where, "schrijf de kruistabel als [indeling.kruistabel].")
+        known("indeling.kruistabel", entry, where)
+        crosstab = CrossTab(column(entry, "rijen", where) or "", column(entry, "kolommen", where) or "",
+                            column(entry, "cellen", where, required=False),
+                            text(entry, "kop", where, "Overzicht"))
+    return Layout(tuple(groups), tuple(sort), overview, crosstab,
+                  flag(data, "leeg_weglaten", "[indeling]", False),
+                  text(data, "nieuw", "[indeling]", NEW_NOTE),
+                  text(data, "voor_het_laatst", "[indeling]", ""))
+
+
+# --- arranging records ----------------------------------------------------------------
+
+
+def sort_key(column: Column, lists: dict[str, list[str]]) -> Callable[[Record], tuple]:  # type: ignore[type-arg]
+    """How one column orders records: dates by their earliest date, list values in list
+    order, text alphabetically; empty and unreadable values last."""
+    if column.kind is Kind.DATE:
+        from .dates import parse_date
+
+        def by_date(record: Record) -> tuple:  # type: ignore[type-arg]
+            earliest = parse_date(record.values.get(column.key)).earliest
+            return (0, earliest.toordinal()) if earliest else (1, 0)
+
+        return by_date
+    if column.kind is Kind.CHOICE:
+        order = {normalise(v): i for i, v in enumerate(lists.get(column.vocabulary or "", []))}
+
+        def by_list(record: Record) -> tuple:  # type: ignore[type-arg]
+            text = normalise(record.text(column.key))
+            return (0, order[text], "") if text in order else (1 if text else 2, 0, text)
+
+        return by_list
+
+    def by_text(record: Record) -> tuple:  # type: ignore[type-arg]
+        text = normalise(record.text(column.key))
+        return (0, text) if text else (1, "")
+
+    return by_text
+
+
+def sorted_records(records: list[Record], layout: Layout, sheet: TableSheet,
+                   lists: dict[str, list[str]]) -> list[Record]:
+    """The records in the declared order (stable: ties keep the register's order)."""
+    if not layout.sort:
+        return list(records)
+    keys = [sort_key(sheet.column(key), lists) for key in layout.sort]
+    return sorted(records, key=lambda r: tuple(k(r) for k in keys))
+
+
+@dataclass
+class Group:
+    """Records with the same value at each level down to this one."""
+
+    level: int  # 1 for the outermost
+    value: str
+    number: int
+    records: list[Record]
+    children: list[Group] = field(default_factory=list)
+
+
+def group_records(records: list[Record], levels: Sequence[GroupLevel], sheet: TableSheet,
+                  lists: dict[str, list[str]], first_number: Callable[[GroupLevel], int],
+                  level: int = 1) -> list[Group]:
+    """Groups in order: a list column's groups in list order, others as they first come."""
+    if not levels:
+        return []
+    spec = levels[0]
+    col = sheet.column(spec.column)
+    from .richtext import plain_line
+
+    by_value: dict[str, list[Record]] = {}
+    shown: dict[str, str] = {}
+    for record in records:
+        text = plain_line(record.text(spec.column))
+        folded = normalise(text)
+        by_value.setdefault(folded, []).append(record)
+        shown.setdefault(folded, text)
+    order = list(by_value)
+    if col.kind is Kind.CHOICE:
+        position = {normalise(v): i for i, v in enumerate(lists.get(col.vocabulary or "", []))}
+        order.sort(key=lambda v: (0, position[v]) if v in position else (1, order.index(v)))
+    start = first_number(spec)
+    groups = []
+    for index, folded in enumerate(order):
+        group = Group(level, shown[folded], start + index, by_value[folded])
+        group.children = group_records(group.records, levels[1:], sheet, lists, first_number,
+                                       level + 1)
+        groups.append(group)
+    return groups
+
+
+def status_counts(records: Iterable[Record], column: str, vocabulary: str | None,
+                  lists: Mapping[str, list[str]], empty: str = "Geen status") -> list[tuple[str, int]]:
+    """(value, count) in list order, then unlisted values as they come."""
+    from collections import Counter
+
+    counts = Counter(r.text(column).strip() or empty for r in records)
+    listed = lists.get(vocabulary, []) if vocabulary else []
+    order = [v for v in listed if v in counts]
+    order += [v for v in counts if v not in order]
+    return [(value, counts[value]) for value in order]
