@@ -259,6 +259,7 @@ LV_SETTINGS = {
 #: house styles (title and heading colour at least 4.5:1 on white)
 ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E))  # 7.9:1
 LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B))  # 9.6:1
+NOORDERVEEN_HOUSE = HouseStyle(font="Calibri", accent=RGBColor(0x1F, 0x4E, 0x79))  # 8.6:1
 
 
 #: The example municipalities' own lists (Zoetermeer's programmes and portfolios, the
@@ -355,6 +356,24 @@ def write_projects_example() -> None:
                    sheets=(annex.sheet.name,), tables={annex.sheet.name: rows}, types=types)
 
 
+def write_commitments_example() -> None:
+    """examples/moties/: the fourth annex type, declared only (sjablonen/toezeggingen.toml)
+    and laid out by its [indeling]: groups, order, status overviews and a cross-tab."""
+    from commitments_source import LISTS, ROWS
+    from commitments_source import SETTINGS as COMMITMENT_SETTINGS
+
+    from toolkit.annextypes import BUILTIN
+    from toolkit.docx_templates import make_card_template
+
+    folder = ROOT / "examples" / "moties"
+    types = BUILTIN.with_folder(folder / "sjablonen")
+    annex = types.get("toezeggingen")
+    make_card_template(folder / "sjablonen" / annex.template, annex, NOORDERVEEN_HOUSE)
+    write_register(folder / "moties_toezeggingen.xlsx", settings=COMMITMENT_SETTINGS,
+                   lists=LISTS, sheets=(annex.sheet.name,), tables={annex.sheet.name: ROWS},
+                   types=types)
+
+
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
@@ -362,6 +381,7 @@ def main() -> None:
                    _all_lists())
     write_municipal_examples(pilots, actions)
     write_projects_example()
+    write_commitments_example()
     pilots, actions = build_rows(keep_gaps=True)
     write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
                    SETTINGS, _all_lists())

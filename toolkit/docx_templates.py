@@ -221,12 +221,15 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     doc.add_paragraph(title, style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
                       style="Subtitle")
-    _contents(doc, "1-1")
+    # with groups ([indeling]) the group headings take the first levels, the card the next
+    card_level = min(len(annex.arrangement.groups) + 1, 3)
+    _contents(doc, f"1-{card_level}")
     for setting in annex.settings:
         if setting.kind is Kind.RICH:
             doc.add_paragraph(_tag(setting.key))
+    doc.add_paragraph("{{ wijzigingen }}")  # empty unless built with --previous
     doc.add_paragraph("{{ kaarten }}")
-    doc.add_paragraph(_tag(annex.sheet.name_column), style="Heading 1")
+    doc.add_paragraph(_tag(annex.sheet.name_column), style=f"Heading {card_level}")
     fields = [c for c in annex.sheet.columns if c.published
               and c.key not in (annex.sheet.key_column, annex.sheet.name_column)]
     table = doc.add_table(rows=len(fields), cols=2)

@@ -362,8 +362,15 @@ class Arranged:
     def body(self, styles: Mapping[str, str],
              records_xml: Callable[[list[Record], int, str], Iterator[str]]) -> Iterator[str]:
         """The whole arranged body in pieces; records_xml(records, first index, group
-        heading) gives the sample's XML for one group's records."""
-        pictures = self.pictures(styles)
+        heading) gives the sample's XML for one group's records.
+
+        Not a generator itself: the bars' pictures are added to the document at once,
+        before the document is saved; the XML comes piece by piece."""
+        return self._pieces(styles, records_xml, self.pictures(styles))
+
+    def _pieces(self, styles: Mapping[str, str],
+                records_xml: Callable[[list[Record], int, str], Iterator[str]],
+                pictures: Mapping[str, str]) -> Iterator[str]:
         for event in self.events:
             if event.kind == "heading":
                 style = styles[f"heading{min(event.level, 3)}"]
