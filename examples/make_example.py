@@ -368,7 +368,8 @@ def write_commitments_example() -> None:
     folder = ROOT / "examples" / "moties"
     types = BUILTIN.with_folder(folder / "sjablonen")
     annex = types.get("toezeggingen")
-    make_card_template(folder / "sjablonen" / annex.template, annex, NOORDERVEEN_HOUSE)
+    make_card_template(folder / "sjablonen" / annex.template, annex, NOORDERVEEN_HOUSE,
+                       with_key=True)
     write_register(folder / "moties_toezeggingen.xlsx", settings=COMMITMENT_SETTINGS,
                    lists=LISTS, sheets=(annex.sheet.name,), tables={annex.sheet.name: ROWS},
                    types=types)

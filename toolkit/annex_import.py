@@ -617,7 +617,11 @@ def read_own_annex(blocks: list[Block], samples: list[tuple[AnnexType, Sample]],
     from .sample import read_back
 
     for annex, sample in samples:
-        rows = read_back(blocks, sample)
+        layout = annex.arrangement
+        rows = read_back(blocks, sample, arranged=bool(layout.groups or layout.overview
+                                                       or layout.crosstab),
+                         notes=(layout.new_note, layout.last_note),
+                         omit_empty=layout.omit_empty)
         if not rows:
             continue
         sheet = annex.sheet

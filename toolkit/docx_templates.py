@@ -209,7 +209,8 @@ def _tag(key: str) -> str:
     return "{{ " + key + " }}"
 
 
-def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE) -> Path:
+def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE,
+                       with_key: bool = False) -> Path:
     """A starting template for an annex type of a coordinator's own: a title page, the
     contents, its rich-text settings as blocks and a sample card ({{ kaarten }} …
     {{ einde }}) with the name as heading and a label | text table of the other published
@@ -230,8 +231,8 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     doc.add_paragraph("{{ wijzigingen }}")  # empty unless built with --previous
     doc.add_paragraph("{{ kaarten }}")
     doc.add_paragraph(_tag(annex.sheet.name_column), style=f"Heading {card_level}")
-    fields = [c for c in annex.sheet.columns if c.published
-              and c.key not in (annex.sheet.key_column, annex.sheet.name_column)]
+    fields = [c for c in annex.sheet.columns if c.published and c.key != annex.sheet.name_column
+              and (with_key or c.key != annex.sheet.key_column)]
     table = doc.add_table(rows=len(fields), cols=2)
     table.style = doc.styles[STYLE_NAMES["table"]]
     table.autofit = False

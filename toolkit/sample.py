@@ -18,9 +18,9 @@ content control would need fresh ids per record.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -631,6 +631,8 @@ class _Inline:
 @dataclass(frozen=True)
 class _Table:
     rows: tuple[tuple[tuple, ...], ...]  # rows of cells of items
+    #: rows may be missing (left out because their fields were empty: leeg_weglaten)
+    optional_rows: bool = False
 
 
 _Item = _Static | _Field | _Inline | _Table
@@ -695,7 +697,11 @@ def _one(item: _Item, unit: object) -> dict[str, str] | None:
         found = item.pattern.fullmatch(unit.text)  # type: ignore[attr-defined]
         return dict(zip(item.keys, found.groups(), strict=True)) if found else None  # type: ignore[attr-defined]
     if item.__class__ is _Table:
-        if unit.__class__ is not wordread.Table or len(unit.rows) != len(item.rows):  # type: ignore[attr-defined]
+        if unit.__class__ is not wordread.Table:
+            return None
+        if item.optional_rows:  # type: ignore[union-attr]
+            return _some_rows(item.rows, unit.rows)  # type: ignore[union-attr, attr-defined]
+        if len(unit.rows) != len(item.rows):  # type: ignore[attr-defined]
             return None
         values: dict[str, str] = {}
         for sample_row, row in zip(item.rows, unit.rows, strict=True):  # type: ignore[attr-defined]
@@ -705,6 +711,24 @@ def _one(item: _Item, unit: object) -> dict[str, str] | None:
             values.update(cells)
         return values
     return None
+
+
+def _some_rows(sample_rows: Sequence[tuple], rows: Sequence[list[wordread.Cell]],
+               ) -> dict[str, str] | None:
+    """A table whose rows are some of the sample's, in the sample's order (the others
+    were left out as empty): each row matches the next sample row that fits it."""
+    values: dict[str, str] = {}
+    at = 0
+    for row in rows:
+        while at < len(sample_rows):
+            cells = _row(sample_rows[at], row)
+            at += 1
+            if cells is not None:
+                values.update(cells)
+                break
+        else:
+            return None
+    return values
 
 
 def _row(sample_row: tuple, row: list[wordread.Cell]) -> dict[str, str] | None:
@@ -783,22 +807,35 @@ def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray
     return possible
 
 
-def read_back(blocks: Iterable[wordread.Block], sample: Sample) -> list[dict[str, str]]:
+def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool = False,
+              notes: Collection[str] = (), omit_empty: bool = False) -> list[dict[str, str]]:
     """The records of a built document, as register text per field (`toolkit import`).
 
     blocks: wordread.blocks(document). Cards are found by the sample's static text
     (labels, fixed headings) and shape (tables, rows, cells); rows in the first table
-    whose header rows read as the sample's.
+    whose header rows read as the sample's. arranged: the records stand in groups, with
+    headings and overviews between them (every matching table is read, and content
+    between cards is passed over); notes: the texts of the notes the build adds to a
+    record (Nieuw in deze editie), left out; omit_empty: rows of a card's table may be
+    missing.
     """
-    units = [b for b in blocks if not (b.__class__ is wordread.Paragraph and b.toc)]  # type: ignore[attr-defined]
+    skip = {n.strip() for n in notes if n.strip()}
+    units = [b for b in blocks if not (b.__class__ is wordread.Paragraph and (
+        b.toc or (skip and b.text.strip() in skip)))]  # type: ignore[attr-defined]
     if sample.kind == "rijen":
-        return _read_rows(units, sample)
-    return _read_cards(units, sample)
+        return _read_rows(units, sample, every_table=arranged)
+    if omit_empty:
+        sample = replace(sample, plan=tuple(replace(item, optional_rows=True)
+                                            if item.__class__ is _Table else item
+                                            for item in sample.plan))
+    return _read_cards(units, sample, between=arranged)
 
 
-def _read_rows(units: list[object], sample: Sample) -> list[dict[str, str]]:
+def _read_rows(units: list[object], sample: Sample, every_table: bool = False,
+               ) -> list[dict[str, str]]:
     (row_items,) = sample.plan
     top, bottom = len(sample.header), len(sample.footer)
+    found: list[dict[str, str]] = []
     for unit in units:
         if unit.__class__ is not wordread.Table or len(unit.rows) < top + bottom:  # type: ignore[attr-defined]
             continue
@@ -808,11 +845,14 @@ def _read_rows(units: list[object], sample: Sample) -> list[dict[str, str]]:
             continue
         records = [_row(row_items, row) for row in rows[top:len(rows) - bottom]]
         if all(record is not None for record in records):
-            return [_complete(record, sample) for record in records]  # type: ignore[arg-type]
-    return []
+            found += [_complete(record, sample) for record in records]  # type: ignore[arg-type]
+            if not every_table:
+                break
+    return found
 
 
-def _read_cards(units: list[object], sample: Sample) -> list[dict[str, str]]:
+def _read_cards(units: list[object], sample: Sample, between: bool = False,
+                ) -> list[dict[str, str]]:
     items = sample.plan
     last = items[-1] if items else None
     possible = _possible(items, units)
@@ -837,17 +877,31 @@ def _read_cards(units: list[object], sample: Sample) -> list[dict[str, str]]:
         position = starts.find(1, position + 1)
     if found is None:
         return []
-    # a heading before the first card (the annex's title) is not the card's name
-    while position + 1 < len(units):
-        later = record(position + 1)
-        if later is None or later[1] != found[1]:
-            break
-        position, found = position + 1, later
+    def latest(position: int, found: tuple[dict[str, str], int]) -> tuple[
+            int, tuple[dict[str, str], int]]:
+        """A heading before a card (the annex's title, a group's heading) is not the
+        card's name: of the starts that end the card at the same place, the last."""
+        while position + 1 < len(units):
+            later = record(position + 1)
+            if later is None or later[1] != found[1]:
+                break
+            position, found = position + 1, later
+        return position, found
+
+    position, found = latest(position, found)
     records = []
     while found is not None and found[1] > position:
         records.append(_complete(found[0], sample))
         position = found[1]
         found = record(position) if position < len(units) else None
+        if found is None and between:  # group headings and overviews between the cards
+            position = starts.find(1, position)
+            while 0 <= position < len(units):
+                found = record(position)
+                if found is not None:
+                    position, found = latest(position, found)
+                    break
+                position = starts.find(1, position + 1)
     return records
 
 
