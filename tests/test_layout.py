@@ -187,3 +187,14 @@ def test_a_wrong_arrangement_is_named_in_dutch(tmp_path, text, message) -> None:
     with pytest.raises(TemplateError) as caught:
         load(path, bundled=False)
     assert message in str(caught.value) and "toezeggingen.toml" in str(caught.value)
+
+
+def test_a_status_in_a_card_is_bold_on_its_declared_colour(built) -> None:
+    _, doc = built
+    card = next(t for t in doc.tables if t.rows[0].cells[1].text == "M2023-052")
+    status = next(r.cells[1] for r in card.rows if r.cells[0].text == "Status")
+    assert status.text == "Vertraagd"
+    xml = status._tc.xml
+    assert 'w:fill="FCE4D6"' in xml and "<w:b/>" in xml  # text and colour, never colour alone
+    wijk = next(r.cells[1] for r in card.rows if r.cells[0].text == "Wijk")
+    assert "w:shd" not in wijk._tc.xml  # a list without colours stays plain

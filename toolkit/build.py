@@ -639,13 +639,22 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
             return "".join(wordxml.text_paragraph(t, styles["note"], keep_next=True)
                            for t in texts)
 
+        # a list value with a declared colour (a status) is shown bold on that colour
+        coloured = {c.key: c.vocabulary or "" for c in columns if c.key in found.fields
+                    and any(r.colour for v in annex.vocabularies if v.key == c.vocabulary
+                            for r in v.roles)}
+
+        def fills(record: Record) -> dict[str, str]:
+            return {key: roles.colour(text, vocabulary) for key, vocabulary in coloured.items()
+                    if (text := record.text(key).strip())}
+
         def records_xml(styles: dict, group: list[Record], first: int) -> Iterator[str]:  # type: ignore[type-arg]
             yield found.table_start()
             for offset, record in enumerate(group):
                 index = first + offset
                 yield found.render(values(record), styles, _card_bookmark(index)
                                    if found.heading_field else None, note(record, styles),
-                                   layout.omit_empty)
+                                   layout.omit_empty, fills(record) if coloured else None)
             yield found.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]

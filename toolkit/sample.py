@@ -71,25 +71,26 @@ class _Slot:
     ppr_rest: str  # its children without pStyle and numPr, for list items
     rpr_element: etree._Element | None  # the tag run's rPr
     heading: bool = False  # the bookmark of the table of contents goes here
-    _rprs: dict[tuple[bool, bool, bool, str | None], str] = field(default_factory=dict)
+    _rprs: dict[tuple[bool, bool, bool, str | None, str | None], str] = field(default_factory=dict)
 
     def rpr(self, bold: bool = False, italic: bool = False, underline: bool = False,
-            vertical: str | None = None) -> str:
+            vertical: str | None = None, fill: str | None = None) -> str:
         """The tag's run properties with the value's own bold, italic, ... added; cached,
-        as a build asks for the same few combinations thousands of times."""
-        key = (bold, italic, underline, vertical)
+        as a build asks for the same few combinations thousands of times. fill: the
+        declared colour of a list value (a status), with the text in bold."""
+        key = (bold or bool(fill), italic, underline, vertical, fill)
         found = self._rprs.get(key)
         if found is None:
             found = self._rprs[key] = _merged_rpr(self.rpr_element, *key)
         return found
 
     def render(self, value: object, styles: Mapping[str, str],
-               bookmark: tuple[int, str] | None) -> str:
+               bookmark: tuple[int, str] | None, fill: str | None = None) -> str:
         if not self.alone:
-            return self._inline(value)
+            return self._inline(value, fill)
         plain = simple_paragraphs(value)
         if plain is not None:
-            rpr = self.rpr()
+            rpr = self.rpr(fill=fill)
             paragraphs = [(self.ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
                           for line in plain]
         else:
@@ -101,8 +102,8 @@ class _Slot:
                     style = styles["bullet" if p.list_kind == "bullet" else "number"]
                     ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{self.ppr_rest}</w:pPr>'
                 runs = "".join(
-                    f"<w:r>{self.rpr(r.bold, r.italic, r.underline, r.vertical)}{_texts(r.text)}</w:r>"
-                    for r in p.runs if r.text)
+                    f"<w:r>{self.rpr(r.bold, r.italic, r.underline, r.vertical, fill)}"
+                    f"{_texts(r.text)}</w:r>" for r in p.runs if r.text)
                 paragraphs.append((ppr, runs))
         if not paragraphs:
             paragraphs = [(self.ppr, "")]
@@ -115,13 +116,13 @@ class _Slot:
             paragraphs[-1] = (last_ppr, f'{last}<w:bookmarkEnd w:id="{number}"/>')
         return "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
 
-    def _inline(self, value: object) -> str:
+    def _inline(self, value: object, fill: str | None = None) -> str:
         plain = simple_paragraphs(value)
         lines = plain if plain is not None else parse_rich(value).plain.split("\n")
         text = "\n".join(lines)
         if not text:
             return ""
-        return f"<w:r>{self.rpr()}{_texts(text)}</w:r>"
+        return f"<w:r>{self.rpr(fill=fill)}{_texts(text)}</w:r>"
 
 
 def _texts(text: str) -> str:
@@ -131,8 +132,8 @@ def _texts(text: str) -> str:
 
 
 def _merged_rpr(rpr: etree._Element | None, bold: bool, italic: bool, underline: bool,
-                vertical: str | None) -> str:
-    if not (bold or italic or underline or vertical):
+                vertical: str | None, fill: str | None = None) -> str:
+    if not (bold or italic or underline or vertical or fill):
         return _fragment(rpr) if rpr is not None else ""
     element = deepcopy(rpr) if rpr is not None else etree.Element(_RPR, nsmap={"w": W_NS})
     wanted = []
@@ -144,12 +145,17 @@ def _merged_rpr(rpr: etree._Element | None, bold: bool, italic: bool, underline:
         wanted.append((W + "u", "single"))
     if vertical:
         wanted.append((W + "vertAlign", vertical))
+    if fill:
+        wanted.append((W + "shd", "clear"))
     for tag, val in wanted:
         for old in element.findall(tag):
             element.remove(old)
         new = etree.SubElement(element, tag)
         if val is not None:
             new.set(W + "val", val)
+        if tag == W + "shd":
+            new.set(W + "color", "auto")
+            new.set(W + "fill", fill or "auto")
     rank = {tag: index for index, tag in enumerate(_RPR_ORDER)}
     children = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))  # stable
     element[:] = children
@@ -218,12 +224,13 @@ class Sample:
 
     def render(self, values: Mapping[str, object], styles: Mapping[str, str],
                bookmark: tuple[int, str] | None = None, note: str = "",
-               omit_empty: bool = False) -> str:
+               omit_empty: bool = False, fills: Mapping[str, str] | None = None) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
         note (paragraphs) goes right after the heading field (or the first field that is
         a paragraph of its own; before the card when there is none); omit_empty leaves
-        out the paragraphs, rows and tables whose fields are all empty."""
+        out the paragraphs, rows and tables whose fields are all empty; fills gives a
+        field the colour its value declares (a status: bold text on that colour)."""
         out = []
         parts = self.parts
         index = 0
@@ -236,7 +243,8 @@ class Sample:
             elif part.__class__ is _Slot:
                 slot: _Slot = part  # type: ignore[assignment]
                 out.append(slot.render(values.get(slot.key), styles,
-                                       bookmark if slot.heading else None))
+                                       bookmark if slot.heading else None,
+                                       fills.get(slot.key) if fills else None))
                 if pending and slot.alone and (slot.heading or not self.heading_field):
                     out.append(pending)
                     pending = ""
