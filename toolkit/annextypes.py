@@ -73,6 +73,12 @@ class AnnexType:
     municipal: frozenset[str] = frozenset()
     #: how its records are arranged around the sample: groups, order, overviews ([indeling])
     arrangement: Layout = Layout()
+    #: the block tag older templates have where the records go ({{ opgaven }}): there the
+    #: sample of the type's bundled template is used ('bloktag')
+    legacy_block: str | None = None
+    #: more tags for its template, as patterns of settings ([bijlagetype.tags]:
+    #: titel = "{bijlage_pilots_titel}"); {aantal} is the number of records
+    tags: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -412,6 +418,21 @@ class _Reader:
                                     f"is geen instelling van dit bijlagetype; verklaar een "
                                     f"[[instelling]] met sleutel = \"{placeholder}\" of gebruik "
                                     f"{{gemeente}}, {{editie}} of {{peildatum}}.")
+        legacy = head.get("bloktag")
+        if legacy is not None and (not isinstance(legacy, str) or not _KEY.match(legacy)):
+            raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals "
+                            "\"opgaven\".")
+        tags = head.get("tags", {})
+        if not isinstance(tags, dict) or not all(isinstance(k, str) and _KEY.match(k) and
+                                                 isinstance(v, str) for k, v in tags.items()):
+            raise self.fail("[bijlagetype.tags]", "schrijf elke tag als naam = \"patroon\", "
+                            "zoals titel = \"{bijlage_titel}\".")
+        for name, pattern in tags.items():
+            for placeholder in _PLACEHOLDER.findall(pattern):
+                if placeholder not in known_settings | {"aantal"}:
+                    raise self.fail("[bijlagetype.tags]", f"de tag '{name}' noemt "
+                                    f"{{{placeholder}}}, maar dat is geen instelling van dit "
+                                    f"bijlagetype.")
         order = head.get("volgorde", 100)
         rules = head.get("regels", [])
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
@@ -436,7 +457,7 @@ class _Reader:
             layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
             bundled=bundled, rules=tuple(rules),
             municipal=frozenset(v.key for v, municipal in pairs if municipal),
-            arrangement=arrangement)
+            arrangement=arrangement, legacy_block=legacy, tags=tuple(tags.items()))
         return annex
 
 

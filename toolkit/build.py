@@ -8,7 +8,6 @@ template has its block tag. The result is byte-identical for the same input.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -25,11 +24,8 @@ from . import __version__, schema, wordxml
 from .annextypes import AnnexType
 from .bundled import bundled
 from .cards import (
-    action_contents,
-    action_sections_xml,
     changes_contents,
     changes_xml,
-    group_actions,
     municipality,
     pilot_cards_xml,
     pilot_contents,
@@ -38,7 +34,7 @@ from .cards import (
 )
 from .errors import OutputError, TemplateError
 from .findings import summary
-from .layout_word import Arranged
+from .layout_word import Arranged, keep_row_together
 from .layout_word import changes_contents as layout_changes_contents
 from .layout_word import changes_xml as layout_changes_xml
 from .output import (
@@ -103,9 +99,6 @@ ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
 #: the common tags, a tag per setting it declares, {{ aantal }} and its block (template_tags)
 TEMPLATE_TAGS = {
     "bijlage": {t.name for t in TAGS if t.name not in ("opgaven", "aantal", *ARRANGEMENT_TAGS)},
-    "acties": {t.name for t in TAGS if t.name not in ("pilotkaarten", "inleiding",
-                                                        "wijzigingen", "aantal",
-                                                        *ARRANGEMENT_TAGS)},
 }
 COMMON_TAGS = ("gemeente", "editie", "peildatum")
 
@@ -117,8 +110,9 @@ def template_tags(annex: AnnexType) -> set[str]:
     arrangement = annex.arrangement
     declared = {"statusoverzicht"} if arrangement.overview else set()
     declared |= {"kruistabel"} if arrangement.crosstab else set()
+    declared |= {annex.legacy_block} if annex.legacy_block else set()
     return {*COMMON_TAGS, "aantal", "kaarten", "wijzigingen", *declared,
-            *(s.key for s in annex.settings)}
+            *(s.key for s in annex.settings), *(name for name, _ in annex.tags)}
 
 
 @dataclass
@@ -271,14 +265,16 @@ def render_template(
     stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
     sample: Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],
                                                Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
-    own_type: bool = False,
+    own_type: bool = False, legacy: tuple[str, Path] | None = None,
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
     The pieces are compressed into the .docx as they come, so a 10,000-pilot body is
     never held as one string. contents gives per block the headings it writes, for the
     table of contents; each block also learns the text width of its section
-    (publishing.BlockContext).
+    (publishing.BlockContext). legacy: (block tag, template): a template without a sample
+    that has this block tag (made before the type was a declaration) gets the sample of
+    that template there.
     """
     import secrets
 
@@ -317,10 +313,14 @@ def render_template(
             f"Het Word-sjabloon '{template.name}' kan niet worden gelezen ({exc}). Controleer "
             f"de tags: elke tag staat tussen {{{{ en }}}}."
         ) from exc
+    sample_block = "kaarten"
+    if found is None and legacy is not None and legacy[0] in used and sample is not None:
+        sample_block = legacy[0]
+        found = cut_sample_from(legacy[1])[1]
     if found is not None and sample is not None:
         make, list_contents = sample(found, used)
-        blocks = {**blocks, "kaarten": make}
-        contents = {**(contents or {}), "kaarten": list_contents}
+        blocks = {**blocks, sample_block: make}
+        contents = {**(contents or {}), sample_block: list_contents}
     unknown = sorted(used - allowed)
     markers = sorted(set(unknown) & {"kaarten", "rijen", "einde"})
     if markers:
@@ -542,7 +542,7 @@ def annexes_to_build(register: Register) -> list[AnnexType]:
     """The annex types whose sheet the register has (the status annexes only with rows:
     an empty Acties sheet gives no annex of empty tables)."""
     return [annex for annex in register.types.types if annex.sheet.name in register.sheets
-            and (annex.layout != "opgaven" or register.records(annex.sheet))]
+            and (not annex.arrangement.groups or register.records(annex.sheet))]
 
 
 def bundled_template(annex: AnnexType) -> Path:
@@ -648,17 +648,23 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
             return {key: roles.colour(text, vocabulary) for key, vocabulary in coloured.items()
                     if (text := record.text(key).strip())}
 
-        def records_xml(styles: dict, group: list[Record], first: int) -> Iterator[str]:  # type: ignore[type-arg]
-            yield found.table_start()
+        def records_xml(styles: dict, group: list[Record], first: int,  # type: ignore[type-arg]
+                        heading: str) -> Iterator[str]:
+            sample = found.for_width(getattr(styles, "text_width", 0))
+            rows = sample.kind == "rijen"
+            height = getattr(styles, "text_height", 0)
+            yield sample.table_start(heading)
             for offset, record in enumerate(group):
                 index = first + offset
-                yield found.render(values(record), styles, _card_bookmark(index)
-                                   if found.heading_field else None, note(record, styles),
-                                   layout.omit_empty, fills(record) if coloured else None)
-            yield found.table_end()
+                xml = sample.render(plan.values(record, values(record)), styles, _card_bookmark(index)
+                                    if sample.heading_field else None, note(record, styles),
+                                    layout.omit_empty, fills(record) if coloured else None)
+                yield keep_row_together(xml, height) if rows else xml
+            yield sample.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
-            return plan.body(styles, lambda group, first, _: records_xml(styles, group, first))
+            return plan.body(styles, lambda group, first, heading: records_xml(
+                styles, group, first, heading))
 
         def contents() -> list[Heading]:
             field = found.heading_field
@@ -736,14 +742,13 @@ def build_documents(
                                                           register.roles)}
             contents = {"wijzigingen": lambda: changes_contents(changes),
                         "pilotkaarten": lambda: pilot_contents(records)}
-        elif annex.layout == "opgaven":
-            grouped = functools.cache(lambda: group_actions(register))  # once for both
-            blocks = {"opgaven": lambda st: action_sections_xml(register, st, grouped())}
-            contents = {"opgaven": lambda: action_contents(register, grouped())}
         else:
             values.update({s.key: register.setting_text(s.key) for s in annex.settings
                            if s.kind is not schema.Kind.RICH})
             values["aantal"] = str(len(records))
+            for name, pattern in annex.tags:
+                values[name] = annex.fill(pattern, lambda key: values["aantal"]
+                                          if key == "aantal" else setting(key))
             for s in annex.settings:
                 if s.kind is schema.Kind.RICH:
                     blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
@@ -766,7 +771,8 @@ def build_documents(
             "subject": f"{context['gemeente']} · {context['editie']}",
             "author": author}, stamp, contents,
             sample=sample_blocks(annex, records, path.name, register, notes, arranged),
-            own_type=not annex.bundled)
+            own_type=not annex.bundled,
+            legacy=(annex.legacy_block, bundled_template(annex)) if annex.legacy_block else None)
 
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # The annexes are made on their own cores while this process validates; they are

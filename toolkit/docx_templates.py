@@ -192,10 +192,57 @@ def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
                       style="Subtitle")
     _contents(doc, "1-2")
-    doc.add_paragraph("{{ opgaven }}")
+    # the groups (per opgave, per doel) and overviews come from the declaration's
+    # [indeling]; the template holds one table with a sample row, repeated per doel
+    _sample_rows(doc, [("Activiteit", 3000, ["{{ activiteit }}"]),
+                       ("Resultaat", 4200, ["{{ resultaat }}"]),
+                       ("Status", 2000, ["{{ status }}", "{{ toelichting_status }}"])],
+                 "Acties", "Acties bij dit doel: per activiteit het resultaat en de status; de "
+                 "status staat als tekst in de derde kolom.")
     doc.core_properties.title = "Statusbijlagen actieprogramma"
     _save(doc, path)
     return path
+
+
+#: the fill of a header row in the bundled templates
+HEADER_FILL = "D9E2F3"
+
+
+def _sample_rows(doc, columns: list[tuple[str, int, list[str]]], caption: str,  # type: ignore[no-untyped-def]
+                 description: str) -> None:
+    """A sample table between {{ rijen }} and {{ einde }}: a header row that repeats on
+    every page and one row of field tags (a cell may hold several, one per paragraph),
+    as wide as the text; the build repeats the row per record."""
+    from xml.sax.saxutils import quoteattr
+
+    from .wordxml import scaled
+
+    section = doc.sections[0]
+    text_width = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    widths = scaled(tuple(w for _, w, _ in columns), text_width)
+    table_style = doc.styles[STYLE_NAMES["table"]].style_id
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    head = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:shd w:val="clear" w:color="auto" '
+        f'w:fill="{HEADER_FILL}"/></w:tcPr><w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:rPr><w:b/>'
+        f'</w:rPr><w:t>{label}</w:t></w:r></w:p></w:tc>'
+        for (label, _, _), w in zip(columns, widths, strict=True))
+    body = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>'
+        + "".join(f"<w:p><w:r><w:t>{tag}</w:t></w:r></w:p>" for tag in tags) + "</w:tc>"
+        for (_, _, tags), w in zip(columns, widths, strict=True))
+    table = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+        f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        f'<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription '
+        f'w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
+        f'<w:tr>{body}</w:tr></w:tbl>')
+    doc.add_paragraph("{{ rijen }}")
+    end = doc.add_paragraph("{{ einde }}")
+    end._p.addprevious(table)
 
 
 def _tags(pattern: str) -> str:

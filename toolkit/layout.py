@@ -62,6 +62,21 @@ class CrossTab:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """A row that only continues the previous row's text: a page break in an earlier
+    Word edition split a cell, and the pieces were pasted as two rows."""
+
+    column: str  # the continued column (filled in a continuation row)
+    empty: tuple[str, ...]  # the columns that are empty in a continuation row
+
+    def continues(self, values: dict[str, object]) -> bool:
+        for key in self.empty:  # most rows fill the first of these: one look decides
+            if str(values.get(key) or "").strip():
+                return False
+        return bool(str(values.get(self.column) or "").strip())
+
+
+@dataclass(frozen=True)
 class Layout:
     groups: tuple[GroupLevel, ...] = ()
     sort: tuple[str, ...] = ()
@@ -73,6 +88,8 @@ class Layout:
     new_note: str = NEW_NOTE
     #: note above a record whose inclusion value means "last time" ("" = none)
     last_note: str = ""
+    #: rows that continue the previous row are printed as part of it
+    continuation: Continuation | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -101,6 +118,13 @@ LAYOUT_KEYS: dict[str, dict[str, str]] = {
         "groep": "[[indeling.groep]]: een niveau van groeperen (zie hieronder)",
         "statusoverzicht": "[indeling.statusoverzicht]: aantallen per status (zie hieronder)",
         "kruistabel": "[indeling.kruistabel]: rijen uit de ene kolom, kolommen uit de andere",
+        "vervolgrij": "[indeling.vervolgrij]: een rij die alleen de tekst van de vorige "
+                      "voortzet, wordt daarvan een deel",
+    },
+    "indeling.vervolgrij": {
+        "kolom": "de kolom waarvan de tekst doorloopt (verplicht)",
+        "leeg": "de kolommen die in een vervolgrij leeg zijn (verplicht), de meest gevulde "
+                "eerst",
     },
     "indeling.groep": {
         "kolom": "de kolom waarop gegroepeerd wordt (verplicht)",
@@ -228,10 +252,39 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         crosstab = CrossTab(column(entry, "rijen", where) or "", column(entry, "kolommen", where) or "",
                             column(entry, "cellen", where, required=False),
                             text(entry, "kop", where, "Overzicht"))
+    continuation = None
+    if "vervolgrij" in data:
+        entry = data["vervolgrij"]
+        where = "[indeling.vervolgrij]"
+        if not isinstance(entry, dict):
+            raise fail(where, "schrijf de vervolgrij als [indeling.vervolgrij].")
+        known("indeling.vervolgrij", entry, where)
+        empty = entry.get("leeg")
+        if not isinstance(empty, list) or not empty or not all(isinstance(k, str) for k in empty):
+            raise fail(where, "'leeg' is een lijst met kolomsleutels, zoals [\"activiteit\"].")
+        for key in empty:
+            column({"leeg": key}, "leeg", where)
+        continuation = Continuation(column(entry, "kolom", where) or "", tuple(empty))
     return Layout(tuple(groups), tuple(sort), overview, crosstab,
                   flag(data, "leeg_weglaten", "[indeling]", False),
                   text(data, "nieuw", "[indeling]", NEW_NOTE),
-                  text(data, "voor_het_laatst", "[indeling]", ""))
+                  text(data, "voor_het_laatst", "[indeling]", ""), continuation)
+
+
+def merge_continuations(records: list[Record], continuation: Continuation | None,
+                        ) -> tuple[list[Record], dict[int, list[object]]]:
+    """The records without continuation rows, and per remaining record (by row) the
+    values of its column that continuation rows add."""
+    if continuation is None:
+        return records, {}
+    kept: list[Record] = []
+    extra: dict[int, list[object]] = {}
+    for record in records:
+        if kept and continuation.continues(record.values):
+            extra.setdefault(kept[-1].row, []).append(record.values.get(continuation.column))
+        else:
+            kept.append(record)
+    return kept, extra
 
 
 # --- arranging records ----------------------------------------------------------------

@@ -8,13 +8,21 @@ type's Word template (sample.Sample), repeated per record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import wordxml
 from .declarations import Kind, TableSheet, normalise
-from .layout import Group, Layout, group_records, sorted_records, status_counts
+from .layout import (
+    Group,
+    Layout,
+    group_records,
+    merge_continuations,
+    sorted_records,
+    status_counts,
+)
 from .publishing import DEFAULT_TEXT_WIDTH, Heading, bar_png, inline_picture
 from .richtext import plain_line
 
@@ -231,12 +239,22 @@ class Arranged:
         self.colour = colour
         self.plural = plural
         self.setting = setting
+        records, self.continued = merge_continuations(records, layout.continuation)
         self.records = sorted_records(records, layout, sheet, self.lists)
         self.groups = group_records(self.records, layout.groups, sheet, self.lists,
                                     self._first_number)
         self.placed = placed
         self.events = self._plan()
         self._pictures: dict[str, str] | None = None
+
+    def values(self, record: Record, values: dict[str, object]) -> dict[str, object]:
+        """A record's values with what its continuation rows add to the continued column."""
+        extra = self.continued.get(record.row)
+        if not extra or self.layout.continuation is None:
+            return values
+        key = self.layout.continuation.column
+        pieces = [str(v) for v in (values.get(key), *extra) if v is not None and str(v).strip()]
+        return {**values, key: "\n".join(pieces)}
 
     def _first_number(self, level: object) -> int:
         start = getattr(level, "number_from", 1)
@@ -383,3 +401,23 @@ class Arranged:
                 yield self.crosstab_xml(styles)
             elif event.records is not None:
                 yield from records_xml(event.records, event.first_index, event.text)
+
+
+_TC_WIDTH = re.compile(r'<w:tcW w:w="(\d+)"')
+
+
+def keep_row_together(row: str, height: int) -> str:
+    """A table row shorter than a page never splits (Word and LibreOffice would leave a
+    label or a coloured status alone at the foot of a page); a longer one may."""
+    if not height or "<w:cantSplit/>" in row:
+        return row
+    from .cards import _fits_on_a_page
+
+    cells = [(cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000)
+             for cell in row.split("<w:tc>")[1:]]
+    if not cells or not _fits_on_a_page(cells, height):
+        return row
+    if "<w:trPr>" in row:
+        return row.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1)
+    head, _, rest = row.partition(">")
+    return f"{head}><w:trPr><w:cantSplit/></w:trPr>{rest}"

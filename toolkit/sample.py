@@ -56,6 +56,14 @@ _RPR_ORDER = tuple(W + name for name in (
     "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
     "specVanish", "oMath", "rPrChange"))
 _HEADING_IDS = ("heading", "kop")
+#: the order of paragraph properties in the schema (CT_PPr), for adding a shading
+_PPR_ORDER = tuple(W + name for name in (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange"))
 
 
 # --- the compiled sample ---------------------------------------------------------------
@@ -71,6 +79,26 @@ class _Slot:
     ppr_rest: str  # its children without pStyle and numPr, for list items
     rpr_element: etree._Element | None  # the tag run's rPr
     heading: bool = False  # the bookmark of the table of contents goes here
+    ppr_element: etree._Element | None = None  # the sample paragraph's pPr, for shading
+    _filled: dict[str, str] = field(default_factory=dict)
+
+    def filled(self, fill: str) -> str:
+        """The paragraph's pPr with a shading of this colour (a status: the colour spans
+        the paragraph, as a coloured cell would, but stays with the text)."""
+        found = self._filled.get(fill)
+        if found is None:
+            element = deepcopy(self.ppr_element) if self.ppr_element is not None else \
+                etree.Element(_PPR, nsmap={"w": W_NS})
+            for old in element.findall(W + "shd"):
+                element.remove(old)
+            shd = etree.SubElement(element, W + "shd")
+            shd.set(W + "val", "clear")
+            shd.set(W + "color", "auto")
+            shd.set(W + "fill", fill)
+            rank = {tag: index for index, tag in enumerate(_PPR_ORDER)}
+            element[:] = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))
+            found = self._filled[fill] = _fragment(element)
+        return found
     _rprs: dict[tuple[bool, bool, bool, str | None, str | None], str] = field(default_factory=dict)
 
     def rpr(self, bold: bool = False, italic: bool = False, underline: bool = False,
@@ -89,22 +117,23 @@ class _Slot:
         if not self.alone:
             return self._inline(value, fill)
         plain = simple_paragraphs(value)
+        ppr = self.filled(fill) if fill else self.ppr
         if plain is not None:
-            rpr = self.rpr(fill=fill)
-            paragraphs = [(self.ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
+            rpr = self.rpr(bold=bool(fill))
+            paragraphs = [(ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
                           for line in plain]
         else:
             paragraphs = []
             for p in parse_rich(value).paragraphs:
                 if p.list_kind is None:
-                    ppr = self.ppr
+                    item_ppr = ppr
                 else:
                     style = styles["bullet" if p.list_kind == "bullet" else "number"]
-                    ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{self.ppr_rest}</w:pPr>'
+                    item_ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{self.ppr_rest}</w:pPr>'
                 runs = "".join(
-                    f"<w:r>{self.rpr(r.bold, r.italic, r.underline, r.vertical, fill)}"
+                    f"<w:r>{self.rpr(r.bold or bool(fill), r.italic, r.underline, r.vertical)}"
                     f"{_texts(r.text)}</w:r>" for r in p.runs if r.text)
-                paragraphs.append((ppr, runs))
+                paragraphs.append((item_ppr, runs))
         if not paragraphs:
             paragraphs = [(self.ppr, "")]
         if bookmark is not None:
@@ -171,6 +200,18 @@ def _fragment(element: etree._Element) -> str:
     return head + xml[end:]
 
 
+_WIDTH = re.compile(r'(<w:(?:tblW|tcW) w:w=")(\d+)"(?= w:type="dxa"\s*/>)')
+_GRID = re.compile(r"<w:tblGrid>.*?</w:tblGrid>", re.DOTALL)
+_GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"')
+
+
+def _scaled_widths(widths: tuple[int, ...], total: int) -> list[int]:
+    from .wordxml import scaled
+
+    return scaled(widths, total)
+_SCALED: dict[tuple[int, int], tuple[Sample, Sample]] = {}
+
+
 @dataclass
 class _Optional:
     """A part of the sample (a paragraph, a table row, a table) that is left out when all
@@ -203,6 +244,39 @@ class Sample:
     header: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
     footer: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
     heading_level: int = 1  # the level of the heading field's style (Heading 2: 2)
+
+    def for_width(self, width: int) -> Sample:
+        """The sample with its tables as wide as the text of the section it is built in
+        (a coordinator's own margins or landscape pages), in the same proportions, as
+        every generated table is; cached per width."""
+        if not width:
+            return self
+        cached = _SCALED.get((id(self), width))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        statics = [self.start, self.end, *(p for p in self.parts if p.__class__ is str)]
+        grids = [[int(w) for w in _GRID_COL.findall(grid)]
+                 for text in statics for grid in _GRID.findall(text)]  # type: ignore[arg-type]
+        widest = max((sum(g) for g in grids if g), default=0)
+        if not widest or widest == width:
+            _SCALED[(id(self), width)] = (self, self)
+            return self
+
+        def grid(match: re.Match[str]) -> str:
+            columns = tuple(int(w) for w in _GRID_COL.findall(match.group(0)))
+            new = _scaled_widths(columns, width * sum(columns) // widest) if columns else []
+            return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in new) + \
+                "</w:tblGrid>"
+
+        def scale(xml: str) -> str:
+            xml = _GRID.sub(grid, xml)
+            return _WIDTH.sub(lambda m: f'{m.group(1)}{int(m.group(2)) * width // widest}"', xml)
+
+        scaled = replace(self, parts=tuple(scale(p) if p.__class__ is str else p  # type: ignore[arg-type]
+                                           for p in self.parts),
+                         start=scale(self.start), end=scale(self.end))
+        _SCALED[(id(self), width)] = (self, scaled)
+        return scaled
 
     @property
     def where(self) -> str:
@@ -256,9 +330,18 @@ class Sample:
             out.insert(0, pending)
         return "".join(out)
 
-    def table_start(self) -> str:
-        """For "rijen": the table's opening with its properties, grid and header rows."""
-        return self.start
+    def table_start(self, caption: str = "") -> str:
+        """For "rijen": the table's opening with its properties, grid and header rows;
+        caption (a group's heading) becomes the table's title when given."""
+        if not caption or not self.start:
+            return self.start
+        title = f'<w:tblCaption w:val="{attr_xml(caption)}"/>'
+        if "<w:tblCaption " in self.start:
+            return re.sub(r"<w:tblCaption [^>]*/>", lambda _: title, self.start, count=1)
+        at = self.start.find("<w:tblDescription ")
+        if at < 0:
+            at = self.start.find("</w:tblPr>")
+        return self.start[:at] + title + self.start[at:] if at >= 0 else self.start
 
     def table_end(self) -> str:
         """For "rijen": the rows after the sample row (if any) and the table's closing."""
@@ -606,7 +689,8 @@ def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element,
         if ppr is not None else ""
     rpr = run.find(_RPR)
     return _Slot(key, alone, _fragment(ppr) if ppr is not None else "", rest,
-                 deepcopy(rpr) if rpr is not None else None, heading)
+                 deepcopy(rpr) if rpr is not None else None, heading,
+                 deepcopy(ppr) if ppr is not None else None)
 
 
 # --- reading records back ---------------------------------------------------------------
