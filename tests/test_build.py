@@ -14,7 +14,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from toolkit import schema
-from toolkit.build import PILOT_TEMPLATE, build_documents, render_template
+from toolkit.annextypes import BUILTIN
+from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, template_tags
 from toolkit.cli import cli
 from toolkit.errors import TemplateError
 from toolkit.register import read_register
@@ -184,7 +185,7 @@ def test_unknown_template_tag_is_refused(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="wethouder"):
-        render_template(template, "bijlage", {}, {}, {}, None)
+        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None)
 
 
 def test_missing_style_is_named(tmp_path):
@@ -194,7 +195,7 @@ def test_missing_style_is_named(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="Kaartlabel"):
-        render_template(template, "bijlage", {}, {}, {}, None)
+        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None)
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):

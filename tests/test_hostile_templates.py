@@ -12,7 +12,8 @@ from docx import Document
 from hostile_files import rewrite, with_dtd
 
 from toolkit import build
-from toolkit.build import PILOT_TEMPLATE, build_documents, render_template
+from toolkit.annextypes import BUILTIN
+from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, template_tags
 from toolkit.cli import cli
 from toolkit.errors import TemplateError
 from toolkit.register import read_register
@@ -36,7 +37,7 @@ def _template(tmp_path, change, name="sjabloon.docx"):
 
 
 def _render(template):
-    return render_template(template, "bijlage", {"gemeente": "Zoetermeer"},
+    return render_template(template, template_tags(BUILTIN.get("pilots")), {"gemeente": "Zoetermeer"},
                            {"pilotkaarten": lambda st: "<w:p/>"}, PROPS, STAMP)
 
 

@@ -302,10 +302,15 @@ class _Reader:
         if (kind is Kind.CHOICE) != (vocabulary is not None):
             raise self.fail(where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); "
                             "een andere soort niet.")
+        fallback = entry.get("als_leeg")
+        if fallback is not None and not isinstance(fallback, str):
+            raise self.fail(where, "'als_leeg' is de sleutel van een andere kolom, tussen "
+                            "aanhalingstekens.")
         return Column(key, self.text(entry, "kop", where), kind,
                       self.text(entry, "uitleg", where, ""), width,
                       self.flag(entry, "verplicht", where),
-                      vocabulary, self.flag(entry, "gepubliceerd", where, True), tuple(aliases))
+                      vocabulary, self.flag(entry, "gepubliceerd", where, True), tuple(aliases),
+                      fallback)
 
     def role(self, entry: dict, where: str) -> Role:  # type: ignore[type-arg]
         key = self.key(entry, where)
@@ -365,6 +370,10 @@ class _Reader:
                     raise self.fail(f"[[kolom]] '{col.key}'", f"de kop of alias '{label}' hoort "
                                     f"ook bij de kolom '{other}'; elke kolomkop moet uniek zijn, "
                                     f"anders weet de toolkit niet welke kolom het is.")
+        for col in columns:
+            if col.fallback is not None and (col.fallback not in keys or col.fallback == col.key):
+                raise self.fail(f"[[kolom]] '{col.key}'", f"'als_leeg' noemt '{col.fallback}', "
+                                f"maar dat is geen andere kolom van dit tabblad.")
         key_column = self.text(tab, "sleutelkolom", "[tabblad]", "id")
         name_column = self.text(tab, "naamkolom", "[tabblad]", "naam")
         owner_column = tab.get("eigenaarkolom")

@@ -24,17 +24,12 @@ from . import __version__, schema, wordxml
 from .annextypes import AnnexType
 from .bundled import bundled
 from .cards import (
-    changes_contents,
-    changes_xml,
     municipality,
-    pilot_cards_xml,
-    pilot_contents,
-    published_pilots,
     rich_xml,
 )
 from .errors import OutputError, TemplateError
 from .findings import summary
-from .layout_word import Arranged, keep_row_together
+from .layout_word import Arranged, keep_row_together, keep_rows_together
 from .layout_word import changes_contents as layout_changes_contents
 from .layout_word import changes_xml as layout_changes_xml
 from .output import (
@@ -95,18 +90,11 @@ TAGS: tuple[Tag, ...] = (
 )
 #: block tags of the declared arrangement, placed by the template or before the records
 ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
-#: the tags of the bundled types' templates; an annex type of a coordinator's own gets
-#: the common tags, a tag per setting it declares, {{ aantal }} and its block (template_tags)
-TEMPLATE_TAGS = {
-    "bijlage": {t.name for t in TAGS if t.name not in ("opgaven", "aantal", *ARRANGEMENT_TAGS)},
-}
 COMMON_TAGS = ("gemeente", "editie", "peildatum")
 
 
 def template_tags(annex: AnnexType) -> set[str]:
     """The tags an annex type's template may use."""
-    if annex.kind in TEMPLATE_TAGS and annex.bundled:
-        return TEMPLATE_TAGS[annex.kind]
     arrangement = annex.arrangement
     declared = {"statusoverzicht"} if arrangement.overview else set()
     declared |= {"kruistabel"} if arrangement.crosstab else set()
@@ -158,11 +146,6 @@ def _context(register: Register, peildatum: date | None) -> dict[str, str]:
         "gemeente": municipality(register.setting_text("gemeente")),
         "editie": register.setting_text("editie"),
         "peildatum": format_dutch(peildatum) if peildatum else "",
-        "titel": register.setting_text("bijlage_pilots_titel") or "Monitoring evaluatie pilots",
-        "bijlage_nummer": register.setting_text("bijlage_pilots_nummer"),
-        "actieprogramma": register.setting_text("actieprogramma"),
-        "aantal_pilots": str(len(published_pilots(register))),
-        "aantal_acties": str(len(register.actions)),
     }
 
 
@@ -260,7 +243,7 @@ def _sandbox():  # type: ignore[no-untyped-def]
 
 
 def render_template(
-    template: Path, kind: str | set[str], context: dict[str, str],
+    template: Path, allowed: set[str], context: dict[str, str],
     blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
     stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
     sample: Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],
@@ -286,7 +269,6 @@ def render_template(
     if not template.exists():
         raise TemplateError(f"Het Word-sjabloon '{template}' ontbreekt.")
     check_template_file(template)
-    allowed = TEMPLATE_TAGS[kind] if isinstance(kind, str) else kind
     source, found = cut_sample_from(template)
     if found is None and own_type:
         raise TemplateError(
@@ -603,11 +585,17 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
     rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
     layout = annex.arrangement
 
+    fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
+
     def values(record: Record) -> dict[str, object]:
         # a text column is printed as typed (tags left out, as in the pilot card): only
         # rich-text columns may carry HTML or bullets
-        return {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
-                for c in columns}
+        out = {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
+               for c in columns}
+        for key, other in fallbacks:  # 'als_leeg': an empty heading takes the name
+            if not str(out.get(key) or "").strip():
+                out[key] = out.get(other) if other in out else plain_line(record.text(other))
+        return out
 
     def use(found: Sample, used: set[str]) -> tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
                                                     Callable[[], list[Heading]]]:
@@ -648,18 +636,22 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
             return {key: roles.colour(text, vocabulary) for key, vocabulary in coloured.items()
                     if (text := record.text(key).strip())}
 
+        new_page = layout.new_page if isinstance(layout.new_page, bool) else \
+            schema.normalise(setting(layout.new_page)) in schema.YES
+
         def records_xml(styles: dict, group: list[Record], first: int,  # type: ignore[type-arg]
                         heading: str) -> Iterator[str]:
             sample = found.for_width(getattr(styles, "text_width", 0))
-            rows = sample.kind == "rijen"
+            keep = keep_row_together if sample.kind == "rijen" else keep_rows_together
             height = getattr(styles, "text_height", 0)
             yield sample.table_start(heading)
             for offset, record in enumerate(group):
                 index = first + offset
                 xml = sample.render(plan.values(record, values(record)), styles, _card_bookmark(index)
                                     if sample.heading_field else None, note(record, styles),
-                                    layout.omit_empty, fills(record) if coloured else None)
-                yield keep_row_together(xml, height) if rows else xml
+                                    layout.omit_empty, fills(record) if coloured else None,
+                                    new_page)
+                yield keep(xml, height)
             yield sample.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
@@ -671,7 +663,8 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
             if not field:
                 return plan.contents(lambda i, r: None)
             return plan.contents(lambda i, record: Heading(
-                found.heading_level, plain_line(record.text(field)), _card_bookmark(i)))
+                found.heading_level, plain_line(str(values(record).get(field) or "")),
+                _card_bookmark(i)))
 
         return body, contents
 
@@ -719,9 +712,6 @@ def build_documents(
         from .diff import compare
 
         changes = compare(previous, register)
-    new_rows = frozenset(c.new.row for c in (changes.of("nieuw", schema.PILOTS.name)
-                                             if changes else []) if c.new)
-    new_page = schema.normalise(register.setting_text("pilot_nieuwe_pagina")) in schema.YES
     if parallel is None:
         parallel = sum(len(rows) for rows in register.tables.values()) >= PARALLEL_FROM_ROWS
 
@@ -729,32 +719,24 @@ def build_documents(
     published = {annex.key: register.published(annex) for annex in present}
 
     def make(annex: AnnexType) -> bytes:
-        """One annex: the blocks of its built-in layout, or its template's sample card."""
+        """One annex: its template, with the sample card repeated in the declared
+        arrangement, and its settings as tags (rich-text ones as blocks)."""
         records = published[annex.key]
         blocks: dict[str, Callable[[dict], Iterable[str]]] = {}  # type: ignore[type-arg]
         contents: dict[str, Callable[[], Iterable]] = {}  # type: ignore[type-arg]
         values = dict(context)
-        if annex.layout == "pilotkaarten":
-            blocks = {
-                "inleiding": lambda st: rich_xml(register.settings.get("inleiding"), st),
-                "wijzigingen": lambda st: changes_xml(changes, st),
-                "pilotkaarten": lambda st: pilot_cards_xml(records, st, new_rows, new_page,
-                                                          register.roles)}
-            contents = {"wijzigingen": lambda: changes_contents(changes),
-                        "pilotkaarten": lambda: pilot_contents(records)}
-        else:
-            values.update({s.key: register.setting_text(s.key) for s in annex.settings
-                           if s.kind is not schema.Kind.RICH})
-            values["aantal"] = str(len(records))
-            for name, pattern in annex.tags:
-                values[name] = annex.fill(pattern, lambda key: values["aantal"]
-                                          if key == "aantal" else setting(key))
-            for s in annex.settings:
-                if s.kind is schema.Kind.RICH:
-                    blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
-            sheet = annex.sheet.name
-            blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
-            contents["wijzigingen"] = lambda: layout_changes_contents(changes)
+        values.update({s.key: register.setting_text(s.key) for s in annex.settings
+                       if s.kind is not schema.Kind.RICH})
+        values["aantal"] = str(len(records))
+        for name, pattern in annex.tags:
+            values[name] = annex.fill(pattern, lambda key: values["aantal"]
+                                      if key == "aantal" else setting(key))
+        for s in annex.settings:
+            if s.kind is schema.Kind.RICH:
+                blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
+        sheet = annex.sheet.name
+        blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
+        contents["wijzigingen"] = lambda: layout_changes_contents(changes)
         arranged: list[Arranged] = []
         blocks["statusoverzicht"] = lambda st: arranged[0].overview_xml(
             st, arranged[0].pictures(st)) if arranged else ""
@@ -923,10 +905,13 @@ def tags_markdown() -> str:
         "| tag | soort | bijlage.docx | acties.docx | wat |",
         "|---|---|---|---|---|",
     ]
+    from .annextypes import BUILTIN
+
+    by_template = {annex.template: template_tags(annex) for annex in BUILTIN.types}
     for tag in TAGS:
         kind = "blok" if tag.block else "tekst"
-        in_p = "ja" if tag.name in TEMPLATE_TAGS["bijlage"] else "nee"
-        in_a = "ja" if tag.name in TEMPLATE_TAGS["acties"] else "nee"
+        in_p = "ja" if tag.name in by_template.get("bijlage.docx", set()) else "nee"
+        in_a = "ja" if tag.name in by_template.get("acties.docx", set()) else "nee"
         lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {in_p} | {in_a} | {tag.help} |")
     lines += [
         "",

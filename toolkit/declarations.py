@@ -33,6 +33,9 @@ class Column:
     vocabulary: str | None = None
     published: bool = True
     aliases: tuple[str, ...] = ()
+    #: the column whose value is printed when this one is empty ('als_leeg': a card's
+    #: heading 'Kop in bijlage', else the name)
+    fallback: str | None = None
 
     @property
     def internal(self) -> bool:

@@ -179,10 +179,82 @@ def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     doc.add_paragraph("Inleiding", style="Heading 1")
     doc.add_paragraph("{{ inleiding }}")
     doc.add_paragraph("{{ wijzigingen }}")
-    doc.add_paragraph("{{ pilotkaarten }}")
+    # the pilot card: the heading, then per section a heading and a label | text table;
+    # empty rows and sections are left out ([indeling] leeg_weglaten in pilots.toml)
+    doc.add_paragraph("{{ kaarten }}")
+    doc.add_paragraph("{{ kop }}", style="Heading 1")
+    sections = (
+        ("Naam pilot", [("Naam pilot", "naam")]),
+        ("Korte omschrijving", []),
+        ("Programma/Portefeuillehouder", [("Programma", "programma"),
+                                          ("Portefeuille", "portefeuille")]),
+        ("Doel/Beoogd resultaat", [("Doel, beoogd resultaat", "doel")]),
+        ("Data", [("Startdatum", "startdatum"), ("Einddatum", "einddatum"),
+                  ("Evaluatiemoment", "evaluatiemoment")]),
+        ("Uitkomst evaluatie", [
+            ("Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?", "succesvol"),
+            ("Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te "
+             "passen?", "beleid"),
+            ("Leidt aanpassing van het beleid tot een financieel gevolg?", "financieel"),
+            ("Hoe bestuurlijk gerapporteerd?", "gerapporteerd")]),
+    )
+    for index, (title, rows) in enumerate(sections):
+        doc.add_paragraph(title, style="Heading 2")
+        if not rows:
+            doc.add_paragraph("{{ omschrijving }}")
+            continue
+        _sample_card_table(doc, rows, f"{title}: {{{{ naam }}}}", CARD_DESCRIPTION,
+                           keep_after=index == 0)
+    doc.add_paragraph("{{ einde }}")
     doc.core_properties.title = "Bijlage Monitoring evaluatie pilots"
     _save(doc, path)
     return path
+
+
+CARD_DESCRIPTION = ("Gegevens van de pilot: de eerste kolom noemt het onderdeel, de tweede "
+                    "kolom geeft de tekst.")
+
+
+def _sample_card_table(doc, rows: list[tuple[str, str]], caption: str,  # type: ignore[no-untyped-def]
+                       description: str, keep_after: bool = False) -> None:
+    """A label | text table of a sample card, as wide as the text (1 : 2): the label
+    column marked as header information, labels in the label style and kept with the
+    next row (keep_after: the whole table with what follows, a card's start)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from .wordxml import scaled
+
+    section = doc.sections[0]
+    text_width = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    widths = scaled((1, 2), text_width)
+    table_style = doc.styles[STYLE_NAMES["table"]].style_id
+    label_style = doc.styles[STYLE_NAMES["label"]].style_id
+    body = []
+    for index, (label, key) in enumerate(rows):
+        keep = keep_after or index < len(rows) - 1
+        keep_xml = "<w:keepNext/>" if keep else ""
+        value_ppr = "<w:pPr><w:keepNext/></w:pPr>" if keep_after else ""
+        body.append(
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{widths[0]}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+            f'<w:pStyle w:val="{label_style}"/>{keep_xml}</w:pPr><w:r><w:t xml:space="preserve">'
+            f'{escape(label)}</w:t></w:r></w:p></w:tc>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{widths[1]}" w:type="dxa"/></w:tcPr><w:p>{value_ppr}'
+            f'<w:r><w:t>{{{{ {key} }}}}</w:t></w:r></w:p></w:tc></w:tr>')
+    table = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblLook w:val="0480" w:firstRow="0" w:lastRow="0" w:firstColumn="1" '
+        f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        f'<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription '
+        f'w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>'
+        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+        + "".join(body) + "</w:tbl>")
+    doc.element.body.append(table)
+    body_sect = doc.element.body.find(qn("w:sectPr"))
+    if body_sect is not None:  # the section properties stay last
+        doc.element.body.remove(body_sect)
+        doc.element.body.append(body_sect)
 
 
 def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:

@@ -90,6 +90,8 @@ class Layout:
     last_note: str = ""
     #: rows that continue the previous row are printed as part of it
     continuation: Continuation | None = None
+    #: every card on a new page: True, or the key of a setting that says Ja or Nee
+    new_page: bool | str = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -115,6 +117,8 @@ LAYOUT_KEYS: dict[str, dict[str, str]] = {
                  "--previous); \"\" voor geen",
         "voor_het_laatst": "tekst boven een record waarvan de waarde in de kolom die opnemen "
                            "bepaalt 'laatste keer' betekent; \"\" voor geen",
+        "nieuwe_pagina": "true: elke kaart begint op een nieuwe pagina; of de sleutel van een "
+                         "instelling waarin de coördinator Ja of Nee zet",
         "groep": "[[indeling.groep]]: een niveau van groeperen (zie hieronder)",
         "statusoverzicht": "[indeling.statusoverzicht]: aantallen per status (zie hieronder)",
         "kruistabel": "[indeling.kruistabel]: rijen uit de ene kolom, kolommen uit de andere",
@@ -265,10 +269,14 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         for key in empty:
             column({"leeg": key}, "leeg", where)
         continuation = Continuation(column(entry, "kolom", where) or "", tuple(empty))
+    new_page = data.get("nieuwe_pagina", False)
+    if not isinstance(new_page, bool) and new_page not in setting_keys:
+        raise fail("[indeling]", "'nieuwe_pagina' is true, false of de sleutel van een "
+                   "[[instelling]] (Ja/Nee).")
     return Layout(tuple(groups), tuple(sort), overview, crosstab,
                   flag(data, "leeg_weglaten", "[indeling]", False),
                   text(data, "nieuw", "[indeling]", NEW_NOTE),
-                  text(data, "voor_het_laatst", "[indeling]", ""), continuation)
+                  text(data, "voor_het_laatst", "[indeling]", ""), continuation, new_page)
 
 
 def merge_continuations(records: list[Record], continuation: Continuation | None,

@@ -421,3 +421,15 @@ def keep_row_together(row: str, height: int) -> str:
         return row.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1)
     head, _, rest = row.partition(">")
     return f"{head}><w:trPr><w:cantSplit/></w:trPr>{rest}"
+
+
+_ROW = re.compile(r"<w:tr(?:\s[^>]*)?>.*?</w:tr>", re.DOTALL)
+
+
+def keep_rows_together(card: str, height: int) -> str:
+    """keep_row_together for every row of a card's tables (not rows of a table inside a
+    cell: those go with their row)."""
+    if not height or "<w:tr" not in card:
+        return card
+    return _ROW.sub(lambda m: m.group(0) if "<w:tbl" in m.group(0)
+                    else keep_row_together(m.group(0), height), card)

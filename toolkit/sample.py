@@ -82,22 +82,28 @@ class _Slot:
     ppr_element: etree._Element | None = None  # the sample paragraph's pPr, for shading
     _filled: dict[str, str] = field(default_factory=dict)
 
-    def filled(self, fill: str) -> str:
+    def filled(self, fill: str | None, page_break: bool = False) -> str:
         """The paragraph's pPr with a shading of this colour (a status: the colour spans
-        the paragraph, as a coloured cell would, but stays with the text)."""
-        found = self._filled.get(fill)
+        the paragraph, as a coloured cell would, but stays with the text), or starting a
+        new page (a card on a page of its own)."""
+        if not fill and not page_break:
+            return self.ppr
+        found = self._filled.get(f"{fill}:{page_break}")
         if found is None:
             element = deepcopy(self.ppr_element) if self.ppr_element is not None else \
                 etree.Element(_PPR, nsmap={"w": W_NS})
-            for old in element.findall(W + "shd"):
-                element.remove(old)
-            shd = etree.SubElement(element, W + "shd")
-            shd.set(W + "val", "clear")
-            shd.set(W + "color", "auto")
-            shd.set(W + "fill", fill)
+            if fill:
+                for old in element.findall(W + "shd"):
+                    element.remove(old)
+                shd = etree.SubElement(element, W + "shd")
+                shd.set(W + "val", "clear")
+                shd.set(W + "color", "auto")
+                shd.set(W + "fill", fill)
+            if page_break and element.find(W + "pageBreakBefore") is None:
+                etree.SubElement(element, W + "pageBreakBefore")
             rank = {tag: index for index, tag in enumerate(_PPR_ORDER)}
             element[:] = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))
-            found = self._filled[fill] = _fragment(element)
+            found = self._filled[f"{fill}:{page_break}"] = _fragment(element)
         return found
     _rprs: dict[tuple[bool, bool, bool, str | None, str | None], str] = field(default_factory=dict)
 
@@ -113,11 +119,12 @@ class _Slot:
         return found
 
     def render(self, value: object, styles: Mapping[str, str],
-               bookmark: tuple[int, str] | None, fill: str | None = None) -> str:
+               bookmark: tuple[int, str] | None, fill: str | None = None,
+               page_break: bool = False) -> str:
         if not self.alone:
             return self._inline(value, fill)
         plain = simple_paragraphs(value)
-        ppr = self.filled(fill) if fill else self.ppr
+        ppr = self.filled(fill, page_break)
         if plain is not None:
             rpr = self.rpr(bold=bool(fill))
             paragraphs = [(ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
@@ -135,7 +142,7 @@ class _Slot:
                     f"{_texts(r.text)}</w:r>" for r in p.runs if r.text)
                 paragraphs.append((item_ppr, runs))
         if not paragraphs:
-            paragraphs = [(self.ppr, "")]
+            paragraphs = [(ppr, "")]
         if bookmark is not None:
             number, name = bookmark
             first_ppr, first = paragraphs[0]
@@ -200,6 +207,14 @@ def _fragment(element: etree._Element) -> str:
     return head + xml[end:]
 
 
+_ATTRIBUTE = re.compile(r'(<w:tbl(?:Caption|Description) w:val=")([^"]*\{\{[^"]*)"')
+
+
+def _plain(value: object) -> str:
+    lines = simple_paragraphs(value)
+    return " ".join(lines if lines is not None else parse_rich(value).plain.split("\n"))
+
+
 _WIDTH = re.compile(r'(<w:(?:tblW|tcW) w:w=")(\d+)"(?= w:type="dxa"\s*/>)')
 _GRID = re.compile(r"<w:tblGrid>.*?</w:tblGrid>", re.DOTALL)
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"')
@@ -244,6 +259,10 @@ class Sample:
     header: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
     footer: tuple[tuple[str, ...], ...] = field(repr=False, default=())  # rijen
     heading_level: int = 1  # the level of the heading field's style (Heading 2: 2)
+    #: plan, with the parts leeg_weglaten may leave out marked as such (_Maybe)
+    lenient_plan: tuple = field(repr=False, default=())
+    #: fields in a table's title or description (w:tblCaption "Data: {{ naam }}")
+    attribute_fields: tuple[str, ...] = ()
 
     def for_width(self, width: int) -> Sample:
         """The sample with its tables as wide as the text of the section it is built in
@@ -298,13 +317,15 @@ class Sample:
 
     def render(self, values: Mapping[str, object], styles: Mapping[str, str],
                bookmark: tuple[int, str] | None = None, note: str = "",
-               omit_empty: bool = False, fills: Mapping[str, str] | None = None) -> str:
+               omit_empty: bool = False, fills: Mapping[str, str] | None = None,
+               page_break: bool = False) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
         note (paragraphs) goes right after the heading field (or the first field that is
         a paragraph of its own; before the card when there is none); omit_empty leaves
         out the paragraphs, rows and tables whose fields are all empty; fills gives a
-        field the colour its value declares (a status: bold text on that colour)."""
+        field the colour its value declares (a status: bold text on that colour);
+        page_break starts the card on a new page (at its heading field)."""
         out = []
         parts = self.parts
         index = 0
@@ -318,7 +339,8 @@ class Sample:
                 slot: _Slot = part  # type: ignore[assignment]
                 out.append(slot.render(values.get(slot.key), styles,
                                        bookmark if slot.heading else None,
-                                       fills.get(slot.key) if fills else None))
+                                       fills.get(slot.key) if fills else None,
+                                       page_break and slot.heading))
                 if pending and slot.alone and (slot.heading or not self.heading_field):
                     out.append(pending)
                     pending = ""
@@ -328,7 +350,13 @@ class Sample:
                     index = optional.end + 1
         if pending and self.kind == "kaarten":
             out.insert(0, pending)
-        return "".join(out)
+        if page_break and not self.heading_field and self.kind == "kaarten":
+            out.insert(0, '<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>')
+        xml = "".join(out)
+        if self.attribute_fields:  # a table's title with a field: "Data: {{ naam }}"
+            xml = _ATTRIBUTE.sub(lambda m: m.group(1) + _TAG.sub(
+                lambda t: attr_xml(_plain(values.get(t.group(1)))), m.group(2)) + '"', xml)
+        return xml
 
     def table_start(self, caption: str = "") -> str:
         """For "rijen": the table's opening with its properties, grid and header rows;
@@ -510,17 +538,28 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
     else:
         plan = tuple(_plan(region, items))
     optional: list[tuple[str, ...]] = []
+    optional_ids: set[int] = set()
     if kind == "kaarten":  # before the slots take the tags' text away
         heading_paragraphs = {id(p) for p, _, alone, heading in tagged_paragraphs
                               if alone and heading}
+        previous: etree._Element | None = None
         for el in region:
             units = [el] if el.tag == _P else [el, *el.iterchildren(_TR)] if el.tag == _TBL else []
             for unit in units:
                 keys = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(_text(unit))))
                 if keys and id(unit) not in heading_paragraphs:
-                    unit.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
+                    # a heading without fields right above (a section's title) goes with it
+                    first = previous if unit is el and previous is not None and \
+                        previous.tag == _P and not _TAG.search(_text(previous)) and \
+                        _style_id(previous).casefold().startswith(_HEADING_IDS) else unit
+                    first.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
                     unit.addnext(etree.ProcessingInstruction(_PI, "/opt"))
                     optional.append(keys)
+                    if unit is el:
+                        optional_ids.update({id(el), id(first)})
+            previous = el
+    lenient = tuple(item if id(el) not in optional_ids else _Maybe(item)
+                    for el in region for item in _plan([el], items)) if kind == "kaarten" else plan
     heading_level = 1
     for p, key, alone, heading in tagged_paragraphs:  # now the tree may change
         if alone:
@@ -564,8 +603,14 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
             else:
                 opened.pop().end = len(parts)
                 parts.append(_OPTIONAL_END)
+        in_attributes = tuple(dict.fromkeys(
+            t.group(1) for text in (start, *(p for p in parts if isinstance(p, str)))
+            for m in _ATTRIBUTE.finditer(text) for t in _TAG.finditer(m.group(2))))
+        for key in in_attributes:
+            fields.setdefault(key)
         return Sample(kind, tuple(fields), heading_field[0] if heading_field else None,
-                      tuple(parts), start, end, plan, header, footer, heading_level)
+                      tuple(parts), start, end, plan, header, footer, heading_level,
+                      lenient_plan=lenient, attribute_fields=in_attributes)
 
     return build
 
@@ -727,7 +772,14 @@ class _Table:
     optional_rows: bool = False
 
 
-_Item = _Static | _Field | _Inline | _Table
+@dataclass(frozen=True)
+class _Maybe:
+    """A part of the card that may be missing (left out as empty: leeg_weglaten)."""
+
+    item: _Static | _Field | _Inline | _Table
+
+
+_Item = _Static | _Field | _Inline | _Table | _Maybe
 
 
 def _inline_item(text: str) -> _Inline:
@@ -847,6 +899,11 @@ def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
     if possible is not None and not possible[i][j]:
         return None
     item = items[i]
+    if item.__class__ is _Maybe:
+        inner = _sequence([*items[:i], item.item, *items[i + 1:]], units, i, j, accept,  # type: ignore[union-attr]
+                          possible)
+        return inner if inner is not None else _sequence(items, units, i + 1, j, accept,
+                                                         possible)
     if item.__class__ is _Field:
         k = j
         while k < len(units) and (unit := units[k]).__class__ is wordread.Paragraph and \
@@ -884,6 +941,9 @@ def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray
             run[x] = run[x + 1] if _extends(unit, units[x + 1] if x + 1 < n else None) else x + 1
     for i in range(len(items) - 1, -1, -1):
         item, here, after = items[i], possible[i], possible[i + 1]
+        maybe = item.__class__ is _Maybe
+        if maybe:
+            item = item.item  # type: ignore[union-attr]
         if item.__class__ is _Field:
             following = n + 1  # the first k > j where items[i + 1:] may start
             for j in range(n - 1, -1, -1):
@@ -896,6 +956,9 @@ def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray
         else:
             for j in range(n):
                 here[j] = after[j + 1] and _one(item, units[j]) is not None
+        if maybe:  # or the part was left out: the rest starts here
+            for j in range(n + 1):
+                here[j] = here[j] or after[j]
     return possible
 
 
@@ -917,9 +980,18 @@ def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool =
     if sample.kind == "rijen":
         return _read_rows(units, sample, every_table=arranged)
     if omit_empty:
-        sample = replace(sample, plan=tuple(replace(item, optional_rows=True)
-                                            if item.__class__ is _Table else item
-                                            for item in sample.plan))
+        def lenient(item: _Item) -> _Item:
+            if item.__class__ is _Table:
+                return replace(item, optional_rows=True)  # type: ignore[type-var]
+            if item.__class__ is _Maybe:
+                return _Maybe(lenient(item.item))  # type: ignore[union-attr, arg-type]
+            return item
+
+        sample = replace(sample, plan=tuple(lenient(item) for item in sample.lenient_plan))
+        found = _read_cards(units, sample, between=arranged)
+        # a lone heading (a group's, an overview's) is no card with every part left out
+        others = [key for key in sample.fields if key != sample.heading_field]
+        return [r for r in found if not others or any(r.get(k, "").strip() for k in others)]
     return _read_cards(units, sample, between=arranged)
 
 
@@ -947,6 +1019,8 @@ def _read_cards(units: list[object], sample: Sample, between: bool = False,
                 ) -> list[dict[str, str]]:
     items = sample.plan
     last = items[-1] if items else None
+    if last.__class__ is _Maybe:
+        last = last.item  # type: ignore[union-attr]
     possible = _possible(items, units)
     starts = possible[0]
 
