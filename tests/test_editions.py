@@ -14,9 +14,10 @@ from docx import Document
 
 from toolkit import schema
 from toolkit.build import build_documents
-from toolkit.cards import CHANGES_HEADING, NEW_NOTE
 from toolkit.cli import cli
 from toolkit.diff import compare, word_diff
+from toolkit.layout import NEW_NOTE
+from toolkit.layout_word import CHANGES_HEADING
 from toolkit.register import read_register
 from toolkit.workbook import write_register
 

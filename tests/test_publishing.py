@@ -19,8 +19,8 @@ from docx.shared import Cm
 
 from toolkit import build, schema
 from toolkit.build import build_documents
-from toolkit.cards import HEADER_FILL
 from toolkit.cli import cli
+from toolkit.docx_templates import HEADER_FILL
 from toolkit.register import read_register
 from toolkit.workbook import write_register
 

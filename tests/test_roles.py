@@ -18,13 +18,19 @@ from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
 from toolkit import schema
+from toolkit.annextypes import BUILTIN as _TYPES
 from toolkit.build import build_documents
-from toolkit.cards import LAST_TIME_NOTE, published_pilots
 from toolkit.cli import cli
 from toolkit.diff import compare
 from toolkit.register import read_register
 from toolkit.validate import validate_file
 from toolkit.workbook import write_register
+
+LAST_TIME_NOTE = _TYPES.get("pilots").arrangement.last_note
+
+
+def published_pilots(register):
+    return register.published(_TYPES.get("pilots"))
 
 
 def _lists_column(ws, label: str) -> int:

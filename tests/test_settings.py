@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.build import build_documents, document_names
-from toolkit.cards import annex_number, municipality, setting_number
 from toolkit.cli import cli
 from toolkit.findings import RULES_BY_CODE, rules_markdown
 from toolkit.register import read_register
+from toolkit.settingtext import annex_number, municipality, setting_number
 from toolkit.validate import validate_register
 from toolkit.workbook import write_register
 

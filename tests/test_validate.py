@@ -273,7 +273,8 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
     min_size=1, max_size=6))
 def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
-    from toolkit.cards import _merge_continuations
+    from toolkit.annextypes import BUILTIN
+    from toolkit.layout import merge_continuations
     from toolkit.register import Record
     from toolkit.schema import ACTIONS, continues_previous
     from validators import sheet_frame
@@ -282,5 +283,5 @@ def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     records = [Record(ACTIONS, i + 2, dict(row), {}) for i, row in enumerate(rows)]
     flagged = list(continuation_rows(sheet_frame(records, ACTIONS)))
     assert flagged == [i > 0 and continues_previous(row) for i, row in enumerate(rows)]
-    printed = _merge_continuations(records)
+    printed, _ = merge_continuations(records, BUILTIN.get("acties").arrangement.continuation)
     assert len(printed) == len(rows) - sum(flagged)

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from . import schema, wordread
 from .annextypes import BUILTIN, AnnexType, AnnexTypes
-from .cards import CHANGES_HEADING, NEW_NOTE
 from .errors import RegisterUnreadable
+from .layout import NEW_NOTE
+from .layout_word import CHANGES_HEADING
 from .status import split_status
 from .wordread import Block, Paragraph, Table
 from .workbook import CutValue

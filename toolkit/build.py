@@ -1,9 +1,11 @@
 """`toolkit build`: validate, then fill the Word templates with the register.
 
 docxtpl fills the template's own tags (title, gemeente, editie, header and footer) in a
-sandboxed, autoescaping Jinja environment; the repeated body (pilot cards, action
-tables) is generated as WordprocessingML in the template's styles and put where the
-template has its block tag. The result is byte-identical for the same input.
+sandboxed, autoescaping Jinja environment; the repeated body (the template's sample card
+or row per record, in the declared arrangement: layout_word) is generated as
+WordprocessingML in the template's styles and put where the template has its block tag.
+Every annex type, bundled or a municipality's own, goes the same way. The result is
+byte-identical for the same input.
 """
 
 from __future__ import annotations
@@ -23,10 +25,6 @@ from typing import IO, TYPE_CHECKING
 from . import __version__, schema, wordxml
 from .annextypes import AnnexType
 from .bundled import bundled
-from .cards import (
-    municipality,
-    rich_xml,
-)
 from .errors import OutputError, TemplateError
 from .findings import summary
 from .layout_word import Arranged, keep_row_together, keep_rows_together
@@ -43,7 +41,9 @@ from .output import (
 )
 from .publishing import Heading
 from .register import Record, Register
+from .settingtext import municipality
 from .validate import ValidationResult, resolve_peildatum, validate_register
+from .wordxml import rich_xml
 
 if TYPE_CHECKING:
     from .sample import Sample

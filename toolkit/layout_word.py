@@ -260,7 +260,7 @@ class Arranged:
         start = getattr(level, "number_from", 1)
         if isinstance(start, int):
             return start
-        from .cards import setting_number
+        from .settingtext import setting_number
 
         return setting_number(self.setting(start), 1)
 
@@ -411,11 +411,11 @@ def keep_row_together(row: str, height: int) -> str:
     label or a coloured status alone at the foot of a page); a longer one may."""
     if not height or "<w:cantSplit/>" in row:
         return row
-    from .cards import _fits_on_a_page
+    from .wordxml import fits_on_a_page
 
     cells = [(cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000)
              for cell in row.split("<w:tc>")[1:]]
-    if not cells or not _fits_on_a_page(cells, height):
+    if not cells or not fits_on_a_page(cells, height):
         return row
     if "<w:trPr>" in row:
         return row.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1)

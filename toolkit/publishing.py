@@ -2,7 +2,7 @@
 table of contents, pictures with a text alternative, clean document properties.
 
 The build calls these on the parsed template (python-docx) before the generated body is
-streamed in; the generated body itself is written by cards and wordxml.
+streamed in; the generated body itself is written by layout_word, sample and wordxml.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
 
 #: An Acties row with all of these empty but a Resultaat only continues the previous
 #: row's Resultaat: a page break in the Word annex split the cell. One rule for the
-#: warning (validators), the printing (cards) and reading annexes back (annex_import).
+#: warning (validators), the printing (layout, via acties.toml) and reading annexes back (annex_import).
 CONTINUATION_BLANK = ("activiteit", "status", "toelichting_status")
 
 

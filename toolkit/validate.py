@@ -199,7 +199,7 @@ _NUMBER_SETTINGS = ("bijlage_pilots_nummer", "bijlage_acties_eerste_nummer")
 
 def _publishing_settings_findings(register: Register) -> list[Finding]:
     """Settings that would give a wrong or broken annex: numbers, lengths, 'Gemeente'."""
-    from .cards import annex_number, municipality
+    from .settingtext import annex_number, municipality
 
     findings = []
 

@@ -9,10 +9,11 @@ the template defines, so the look stays in the template.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from .richtext import Paragraph, RichText, without_controls
+from .richtext import Paragraph, RichText, parse_rich, simple_paragraphs, without_controls
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NEEDS_ESCAPE = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -175,3 +176,42 @@ def _scaled(widths: tuple[int, ...], total: int) -> tuple[int, ...]:
     out = [w * total // whole for w in widths]
     out[-1] += total - sum(out)
     return tuple(out)
+
+
+def rich_xml(value: object, styles: Mapping[str, str], style: str | None = None) -> str:
+    """A cell's value as paragraphs: plain lines as they are, rich text (bullets, HTML)
+    through the rich-text parser."""
+    lines = simple_paragraphs(value)
+    if lines is not None:  # most cells: no RichText needed
+        return "".join([text_paragraph(line, style) for line in lines]) or paragraph("", style)
+    return rich_paragraphs(parse_rich(value), dict(styles), style)
+
+
+#: estimated size of a line of 10-point text, for deciding which rows may not split
+_CHAR_TWIPS = 95
+_LINE_TWIPS = 260
+_CELL_MARGINS = 230
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+def _per_line(width: int) -> int:
+    return max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
+
+
+def _lines(xml: str, width: int, exact: bool = True) -> int:
+    """About how many lines a cell's paragraphs take at this width (half a line lost at
+    the end of each paragraph). Not exact: from the XML's length, an upper bound that
+    costs nothing (the XML is longer than its text)."""
+    per_line = _per_line(width)
+    paragraphs = xml.count("<w:p>") + xml.count("<w:br/>")
+    if not exact:
+        return len(xml) // per_line + paragraphs + 1
+    chars = len(_MARKUP.sub("", xml))
+    return max(1, paragraphs, -(-chars // per_line) + paragraphs // 2)
+
+
+def fits_on_a_page(cells: list[tuple[str, int]], height: int) -> bool:
+    """Whether a row (cell XML, width) is shorter than a page: then it must not split."""
+    if max(_lines(xml, width, exact=False) for xml, width in cells) * _LINE_TWIPS < height:
+        return True  # most rows: even the upper bound fits
+    return max(_lines(xml, width) for xml, width in cells) * _LINE_TWIPS < height
