@@ -64,25 +64,20 @@ class Tag:
     block: bool = False  # stands alone in a paragraph; replaced by generated paragraphs
 
 
+#: The tags every annex type's template may use; each type adds a tag per setting it
+#: declares (a rich-text setting as a block), its [bijlagetype.tags] and its 'bloktag'
+#: (template_tags, type_tags).
 TAGS: tuple[Tag, ...] = (
     Tag("gemeente", "Naam van de gemeente (Instellingen)."),
     Tag("editie", "De editie, bijvoorbeeld 'Programmabegroting 2025' (Instellingen)."),
     Tag("peildatum", "De peildatum in het Nederlands, bijvoorbeeld '1 april 2024'."),
-    Tag("titel", "Titel van de pilotbijlage (Instellingen)."),
-    Tag("bijlage_nummer", "Nummer van de pilotbijlage (Instellingen)."),
-    Tag("actieprogramma", "Naam van het actieprogramma (Instellingen)."),
-    Tag("aantal_pilots", "Aantal pilots in de bijlage."),
-    Tag("aantal_acties", "Aantal acties in de statusbijlagen."),
-    Tag("inleiding", "De inleiding (Instellingen) als alinea's.", block=True),
-    Tag("wijzigingen", "Overzicht van nieuwe, vervallen en gewijzigde pilots sinds de vorige "
+    Tag("aantal", "Aantal rijen in de bijlage."),
+    Tag("wijzigingen", "Overzicht van nieuwe, vervallen en gewijzigde rijen sinds de vorige "
         "editie; alleen met 'toolkit build --previous', anders leeg.", block=True),
-    Tag("pilotkaarten", "Alle pilotkaarten, in de volgorde van het register.", block=True),
-    Tag("opgaven", "Per opgave een bijlage met statusoverzicht en tabellen per doel.",
-        block=True),
     Tag("kaarten", "Staat niet zelf in het sjabloon: de voorbeeldkaart tussen {{ kaarten }} "
         "en {{ einde }} (of de voorbeeldrij tussen {{ rijen }} en {{ einde }}) wordt per rij "
-        "van het tabblad herhaald; zie 'Een eigen kaart'.", block=True),
-    Tag("aantal", "Aantal rijen in de bijlage (eigen bijlagetypen)."),
+        "van het tabblad herhaald, in de indeling uit de verklaring; zie 'Een eigen kaart'.",
+        block=True),
     Tag("statusoverzicht", "Het statusoverzicht van alle rijen ([indeling.statusoverzicht] "
         "in de verklaring); zonder deze tag staat het vóór de kaarten.", block=True),
     Tag("kruistabel", "De kruistabel ([indeling.kruistabel] in de verklaring); zonder deze "
@@ -91,6 +86,20 @@ TAGS: tuple[Tag, ...] = (
 #: block tags of the declared arrangement, placed by the template or before the records
 ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
 COMMON_TAGS = ("gemeente", "editie", "peildatum")
+
+
+def type_tags(annex: AnnexType) -> list[Tag]:
+    """The tags an annex type's declaration adds: a tag per setting (a rich-text one as a
+    block), its [bijlagetype.tags] and its bloktag."""
+    rich = schema.Kind.RICH
+    tags = [Tag(s.key, f"{s.label} (Instellingen){' als alinea' + chr(39) + 's' if s.kind is rich else ''}.",
+                block=s.kind is rich) for s in annex.settings]
+    tags += [Tag(name, f"Tekst: {pattern} (voor sjablonen van vóór ronde 3).")
+             for name, pattern in annex.tags]
+    if annex.legacy_block:
+        tags.append(Tag(annex.legacy_block, "Oudere sjablonen: hier komt de voorbeeldkaart van "
+                        "het meegeleverde sjabloon.", block=True))
+    return tags
 
 
 def template_tags(annex: AnnexType) -> set[str]:
@@ -191,12 +200,11 @@ def _describe(node) -> str:  # type: ignore[no-untyped-def]
     return f"'{type(node).__name__}'"
 
 
-def _check_block_names(tree) -> None:  # type: ignore[no-untyped-def]
+def _check_block_names(tree, blocks: set[str]) -> None:  # type: ignore[no-untyped-def]
     """A block tag stands alone ({{ pilotkaarten }}), or as an if's condition: a filter or
     an expression around it would change the marker the body replaces."""
     from jinja2 import nodes
 
-    blocks = {tag.name for tag in TAGS if tag.block}
     fine = {id(node) for output in tree.find_all(nodes.Output) for node in output.nodes
             if isinstance(node, nodes.Name)}
     for condition in tree.find_all((nodes.If, nodes.CondExpr)):
@@ -211,7 +219,7 @@ def _check_block_names(tree) -> None:  # type: ignore[no-untyped-def]
             )
 
 
-def _sandbox():  # type: ignore[no-untyped-def]
+def _sandbox(blocks: set[str] = frozenset()):  # type: ignore[no-untyped-def, assignment]
     """The Jinja environment docxtpl fills the tags in: sandboxed, autoescaping, and
     refusing (TemplateError, in Dutch) every construct that is not a tag, a simple
     {% if %} or a safe filter, in every part docxtpl renders (body, headers, footers,
@@ -236,7 +244,7 @@ def _sandbox():  # type: ignore[no-untyped-def]
                         f"docs/sjablonen.md); lussen, berekeningen en functies niet. Haal "
                         f"het weg in Word."
                     )
-            _check_block_names(tree)
+            _check_block_names(tree, {t.name for t in TAGS if t.block} | set(blocks))
             return tree
 
     return TemplateSandbox(autoescape=True)
@@ -286,7 +294,7 @@ def render_template(
         allowed = allowed | {"kaarten"}
     try:
         tpl = DocxTemplate(source)
-        env = _sandbox()
+        env = _sandbox(set(blocks) | ({legacy[0]} if legacy else set()))
         used = tpl.get_undeclared_template_variables(env)
     except TemplateError:
         raise
@@ -877,11 +885,12 @@ def tags_markdown() -> str:
     lines = [
         "# Word-sjablonen",
         "",
-        "De bijlagen worden gemaakt uit twee Word-sjablonen: `templates/bijlage.docx` (de "
-        "pilotbijlage) en `templates/acties.docx` (de statusbijlagen). Open ze in Word en "
-        "pas lettertype, kleuren, logo, kop- en voettekst aan; de toolkit gebruikt wat u "
-        "daar instelt. Deze pagina wordt gemaakt uit `toolkit/build.py` "
-        "(`uv run python -m toolkit.build`).",
+        "Elk bijlagetype is een verklaring (`*.toml`) en een Word-sjabloon, ook de twee die "
+        "de toolkit meebrengt: `templates/bijlage.docx` (de pilotbijlage, verklaard in "
+        "`toolkit/bijlagetypen/pilots.toml`) en `templates/acties.docx` (de statusbijlagen, "
+        "`acties.toml`). Open een sjabloon in Word en pas lettertype, kleuren, logo, kop- en "
+        "voettekst en de voorbeeldkaart aan; de toolkit gebruikt wat u daar instelt. Deze "
+        "pagina wordt gemaakt uit `toolkit/build.py` (`uv run python -m toolkit.build`).",
         "",
         "## Eigen sjablonen",
         "",
@@ -896,25 +905,39 @@ def tags_markdown() -> str:
         "krijgen dezelfde controles als hieronder; `manifest.json` noemt per sjabloon het "
         "pad en de sha256.",
         "",
+        "Een sjabloon van vóór ronde 3 heeft geen voorbeeldkaart maar de bloktag "
+        "`{{ pilotkaarten }}` of `{{ opgaven }}` (de `bloktag` in de verklaring): daar zet de "
+        "toolkit de voorbeeldkaart van het meegeleverde sjabloon. Zo blijven oude sjablonen "
+        "werken; wie de kaart wil aanpassen, neemt de voorbeeldkaart over uit het nieuwe "
+        "meegeleverde sjabloon.",
+        "",
         "## Tags",
         "",
         "Een tag staat tussen `{{` en `}}`, bijvoorbeeld `{{ gemeente }}`. Een bloktag moet "
         "alleen in een eigen alinea staan; de toolkit zet er de gegenereerde alinea's en "
         "tabellen. Een sjabloon met een onbekende tag wordt geweigerd met de naam van die tag.",
         "",
-        "| tag | soort | bijlage.docx | acties.docx | wat |",
-        "|---|---|---|---|---|",
+        "Elk sjabloon mag deze tags gebruiken (`statusoverzicht` en `kruistabel` alleen als de "
+        "verklaring ze in `[indeling]` heeft):",
+        "",
+        "| tag | soort | wat |",
+        "|---|---|---|",
     ]
     from .annextypes import BUILTIN
 
-    by_template = {annex.template: template_tags(annex) for annex in BUILTIN.types}
     for tag in TAGS:
         kind = "blok" if tag.block else "tekst"
-        in_p = "ja" if tag.name in by_template.get("bijlage.docx", set()) else "nee"
-        in_a = "ja" if tag.name in by_template.get("acties.docx", set()) else "nee"
-        lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {in_p} | {in_a} | {tag.help} |")
+        lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")
+    lines += ["", "Daarbij krijgt elk bijlagetype een tag per instelling uit zijn verklaring "
+              "(een instelling van soort 'rijke tekst' als bloktag). De meegeleverde:", ""]
+    for annex in BUILTIN.types:
+        lines += [f"**{annex.template}** ({annex.name}):", "", "| tag | soort | wat |",
+                  "|---|---|---|"]
+        for tag in type_tags(annex):
+            kind = "blok" if tag.block else "tekst"
+            lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")
+        lines.append("")
     lines += [
-        "",
         "## Een eigen kaart",
         "",
         "De indeling van een kaart staat in het sjabloon zelf, als voorbeeldkaart. Zet in een "
@@ -925,7 +948,9 @@ def tags_markdown() -> str:
         "rij van het tabblad, met de opmaak en stijlen van de voorbeeldkaart: velden "
         "weglaten, hernoemen of verplaatsen doet u in Word. Een tabel met één rij per record: "
         "zet de tabel tussen `{{ rijen }}` en `{{ einde }}`; de kopregel(s) blijven staan en "
-        "de rij met tags wordt per record herhaald.",
+        "de rij met tags wordt per record herhaald (per groep een eigen tabel). Groepen, "
+        "volgorde, overzichten en het weglaten van lege velden staan in de verklaring "
+        "(`[indeling]`, README 'De indeling').",
         "",
         "- Een tag alleen in een alinea wordt de hele tekst van het veld, met alinea's en "
         "opsommingen; een tag tussen andere tekst (`Status: {{ status }}`) blijft op die regel.",
@@ -933,16 +958,17 @@ def tags_markdown() -> str:
         "wordt gewoon herkend; de opmaak van het begin van de tag geldt.",
         "- Een onbekend veld wordt geweigerd met de naam van dat veld en de lijst met geldige "
         "velden (de gepubliceerde kolommen van het bijlagetype).",
-        "- De eerste kop in de kaart die alleen een tag bevat, komt in de inhoudsopgave.",
-        "- `toolkit import` leest een bijlage van een eigen bijlagetype terug met dezelfde "
-        "voorbeeldkaart (`--sjablonen MAP`).",
-        "",
-        "Een voorbeeldkaart werkt in elk sjabloon, ook in `bijlage.docx`: staat er een, dan "
-        "vervangt die de ingebouwde pilotkaart. Een eigen bijlagetype (README, 'Een "
-        "bijlagetype toevoegen') heeft altijd een voorbeeldkaart; zijn sjabloon mag de tags "
-        "`{{ gemeente }}`, `{{ editie }}`, `{{ peildatum }}`, `{{ aantal }}` en een tag per "
-        "instelling uit zijn verklaring gebruiken (een instelling van soort 'rijke tekst' als "
-        "bloktag).",
+        "- De eerste kop in de kaart die alleen een tag bevat, komt in de inhoudsopgave (op "
+        "het niveau van zijn kopstijl).",
+        "- Een veld in de titel van een tabel (Tabeleigenschappen > Alternatieve tekst, "
+        "bijvoorbeeld `Data: {{ naam }}`) wordt per kaart ingevuld.",
+        "- Een waarde met een kleur in de verklaring (een status) staat vet op die kleur.",
+        "- Met `leeg_weglaten = true` vallen een alinea of tabelrij met alleen lege velden weg, "
+        "een kop zonder velden direct erboven mee, en een tabel waarvan alle rijen wegvallen.",
+        "- Tabellen in de kaart worden zo breed als de tekst van de sectie (eigen marges, "
+        "liggend papier); een rij die korter is dan een pagina wordt niet gesplitst.",
+        "- `toolkit import` leest een gebouwde bijlage terug met dezelfde voorbeeldkaart "
+        "(`--sjablonen MAP` voor een eigen bijlagetype).",
         "",
         "## Stijlen",
         "",
@@ -953,14 +979,15 @@ def tags_markdown() -> str:
         "|---|---|",
     ]
     uses = {
-        "heading1": "naam van de pilot; kop van elke statusbijlage",
-        "heading2": "onderdelen van de pilotkaart; 'Overzicht statussen' en elk doel",
-        "heading3": "(gereserveerd; met Heading 1 en 2 de niveaus van de inhoudsopgave)",
+        "heading1": "de koppen van de eerste groep (de statusbijlage per opgave) en de "
+                    "wijzigingen",
+        "heading2": "de koppen van de tweede groep (elk doel) en 'Overzicht statussen'",
+        "heading3": "de koppen van een derde groep",
         "bullet": "opsommingen (•, -, <ul>)",
         "number": "genummerde regels (1), <ol>); het nummer staat in de tekst",
         "table": "alle tabellen (kopregel herhaalt op elke pagina; breedte volgt de tekstbreedte)",
-        "label": "de linkerkolom van de pilotkaart",
-        "note": "de vermelding 'voor het laatst opgenomen'",
+        "label": "de linkerkolom van de pilotkaart; de tussenkopjes van de wijzigingen",
+        "note": "de vermeldingen 'Nieuw in deze editie' en 'voor het laatst'",
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
