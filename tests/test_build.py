@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 
 from toolkit import schema
 from toolkit.annextypes import BUILTIN
-from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, template_tags
+from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, sample_blocks, template_tags
 from toolkit.cli import cli
 from toolkit.errors import TemplateError
 from toolkit.register import read_register
@@ -185,7 +185,8 @@ def test_unknown_template_tag_is_refused(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="wethouder"):
-        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None)
+        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None,
+                        sample=sample_blocks(BUILTIN.get("pilots"), [], template.name))
 
 
 def test_missing_style_is_named(tmp_path):
@@ -195,7 +196,8 @@ def test_missing_style_is_named(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="Kaartlabel"):
-        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None)
+        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None,
+                        sample=sample_blocks(BUILTIN.get("pilots"), [], template.name))
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):

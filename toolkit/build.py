@@ -307,6 +307,12 @@ def render_template(
     if found is None and legacy is not None and legacy[0] in used and sample is not None:
         sample_block = legacy[0]
         found = cut_sample_from(legacy[1])[1]
+        if found is None:
+            raise TemplateError(
+                f"Het Word-sjabloon '{template.name}' heeft de bloktag {{{{ {legacy[0]} }}}} "
+                f"van een ouder sjabloon, maar het sjabloon '{legacy[1].name}' dat daar de "
+                f"voorbeeldkaart voor geeft, heeft er geen. Neem de voorbeeldkaart over uit "
+                f"het meegeleverde sjabloon (toolkit sjablonen MAP).")
     if found is not None and sample is not None:
         make, list_contents = sample(found, used)
         blocks = {**blocks, sample_block: make}
