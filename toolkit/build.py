@@ -597,6 +597,7 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
 
     columns = [c for c in annex.sheet.columns if c.published]
     rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
+    plain_keys = frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH)
     layout = annex.arrangement
 
     fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
@@ -664,7 +665,7 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
                 xml = sample.render(plan.values(record, values(record)), styles, _card_bookmark(index)
                                     if sample.heading_field else None, note(record, styles),
                                     layout.omit_empty, fills(record) if coloured else None,
-                                    new_page)
+                                    new_page, plain_keys)
                 yield keep(xml, height)
             yield sample.table_end()
 

@@ -120,12 +120,16 @@ class _Slot:
 
     def render(self, value: object, styles: Mapping[str, str],
                bookmark: tuple[int, str] | None, fill: str | None = None,
-               page_break: bool = False) -> str:
+               page_break: bool = False, one_paragraph: bool = False) -> str:
+        """one_paragraph: a plain-text field (not rich text) is one paragraph, its line
+        breaks (Alt+Enter) as breaks in it, as a heading must be."""
         if not self.alone:
             return self._inline(value, fill)
         plain = simple_paragraphs(value)
         ppr = self.filled(fill, page_break)
-        if plain is not None:
+        if one_paragraph and isinstance(value, str) and "\n" in value:
+            paragraphs = [(ppr, f"<w:r>{self.rpr(bold=bool(fill))}{_texts(value)}</w:r>")]
+        elif plain is not None:
             rpr = self.rpr(bold=bool(fill))
             paragraphs = [(ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
                           for line in plain]
@@ -318,14 +322,15 @@ class Sample:
     def render(self, values: Mapping[str, object], styles: Mapping[str, str],
                bookmark: tuple[int, str] | None = None, note: str = "",
                omit_empty: bool = False, fills: Mapping[str, str] | None = None,
-               page_break: bool = False) -> str:
+               page_break: bool = False, plain_text: Collection[str] = ()) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
         note (paragraphs) goes right after the heading field (or the first field that is
         a paragraph of its own; before the card when there is none); omit_empty leaves
         out the paragraphs, rows and tables whose fields are all empty; fills gives a
         field the colour its value declares (a status: bold text on that colour);
-        page_break starts the card on a new page (at its heading field)."""
+        page_break starts the card on a new page (at its heading field); plain_text: the
+        fields that are plain text, one paragraph each (line breaks kept as breaks)."""
         out = []
         parts = self.parts
         index = 0
@@ -340,7 +345,7 @@ class Sample:
                 out.append(slot.render(values.get(slot.key), styles,
                                        bookmark if slot.heading else None,
                                        fills.get(slot.key) if fills else None,
-                                       page_break and slot.heading))
+                                       page_break and slot.heading, slot.key in plain_text))
                 if pending and slot.alone and (slot.heading or not self.heading_field):
                     out.append(pending)
                     pending = ""
