@@ -218,8 +218,8 @@ def test_card_heading_and_contents_use_kop_in_bijlage(headed):
     assert first_card[-1] == "Schoolontbijt"  # the name stays in the card
     contents = {link.get(qn("w:anchor")): "".join(t.text for t in link.iter(qn("w:t")))
                 for link in doc.element.body.iter(qn("w:hyperlink"))}
-    assert contents["_TocPilot1"] == "Pilot schoolontbijt"
-    assert contents["_TocPilot2"] == "Buurtkamer"
+    assert contents["_TocKaart1"] == "Pilot schoolontbijt"
+    assert contents["_TocKaart2"] == "Buurtkamer"
 
 
 def test_import_fills_kop_only_when_it_differs(headed, tmp_path):

@@ -4,6 +4,7 @@ replaces the built-in card in the next build (toolkit.sample through build)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import EXAMPLE
@@ -15,11 +16,12 @@ from toolkit.register import read_register
 
 
 def _with_sample(tmp_path, fill) -> object:
-    """The bundled bijlage.docx with {{ pilotkaarten }} replaced by a sample card."""
+    """A pilot template from before round 3 with its {{ pilotkaarten }} replaced by a
+    sample card of the coordinator's own."""
     folder = tmp_path / "sjablonen"
     folder.mkdir()
     shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
-    doc = Document(str(build.PILOT_TEMPLATE))
+    doc = Document(str(Path(__file__).parent / "data" / "legacy_templates" / "bijlage.docx"))
     marker = next(p for p in doc.paragraphs if p.text.strip() == "{{ pilotkaarten }}")
     marker.text = "{{ kaarten }}"
     anchor = marker
