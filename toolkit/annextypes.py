@@ -218,7 +218,7 @@ class AnnexTypes:
 
 def check_rules(annex: AnnexType) -> None:
     """Every rule a declaration switches on exists and finds the columns it needs."""
-    from validators import SHEET_RULES
+    from toolkit.validators import SHEET_RULES
 
     where = f"In de verklaring '{annex.source.name}' ([bijlagetype] regels)"
     for code in annex.rules:

@@ -106,8 +106,8 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
 def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | None) -> list[Finding]:
     import pandera.pandas as pa
 
-    from validators import sheet_frame, table_schema
-    from validators.schemas import ANCHORS
+    from toolkit.validators import sheet_frame, table_schema
+    from toolkit.validators.schemas import ANCHORS
 
     records = register.records(sheet)
     if not records:
