@@ -45,12 +45,13 @@ class ValidationResult:
 
 
 def record_label(record: Record) -> str:
-    """'P-004 Dealbreakers': how a reviewer recognises the row."""
+    """'P-004 Dealbreakers': how a reviewer recognises the row (declared key and name)."""
     name_key = record.sheet.name_column
     name = parse_rich(record.values.get(name_key)).plain.split("\n")[0]
     if len(name) > 70:
         name = name[:67] + "…"
-    return " ".join(part for part in (record.text("id"), name) if part) or f"rij {record.row}"
+    key = record.text(record.sheet.key_column)
+    return " ".join(part for part in (key, name) if part) or f"rij {record.row}"
 
 
 def resolve_peildatum(register: Register, override: date | None) -> tuple[date | None, str]:
