@@ -657,6 +657,10 @@ def read_register(path: str | Path, careful: bool = False,
     it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
     """
     path = Path(path)
+    if templates is not None:
+        from .sjablonen import require_folder
+
+        require_folder(Path(templates))
     scan = check_register_file(path)
     _require_defusedxml()
     try:

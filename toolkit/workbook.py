@@ -399,10 +399,9 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
     their sheets are added and the register's setting points to the folder. kinds
     (--bijlagetype, by key): only these types' sheets; default every type.
     """
-    import os
-
     from .errors import OutputError, TemplateError
     from .output import atomic_write, check_new_register
+    from .sjablonen import folder_setting
 
     path = check_new_register(Path(path))
     types = BUILTIN
@@ -414,11 +413,7 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
                                 f"met 'toolkit sjablonen {templates}'.")
         types = BUILTIN.with_folder(Path(templates))
         start = neutral_start(gemeente, types)
-        try:
-            relative = os.path.relpath(Path(templates).resolve(), path.parent.resolve())
-        except ValueError:  # another drive (Windows)
-            relative = str(Path(templates).resolve())
-        start["settings"]["sjablonen"] = relative
+        start["settings"]["sjablonen"] = folder_setting(Path(templates), path)
     known = [t.key for t in types.types]
     unknown = [k for k in kinds if k not in known]
     if unknown:
