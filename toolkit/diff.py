@@ -206,7 +206,7 @@ def compare(old: Register, new: Register) -> DiffResult:
         except KeyError:
             annex = new.types.of_sheet(sheet.name)
         last = annex.role_column("last_time")
-        last_label = schema.standard_value(last.vocabulary, last_time=True,
+        last_label = schema.standard_value(last.vocabulary or "", last_time=True,
                                            vocabularies=annex.vocabularies) if last else ""
         for before, after, how in match_records(old.tables.get(sheet.name, []),
                                                 new.tables.get(sheet.name, [])):

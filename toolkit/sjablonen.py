@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .errors import OutputError, TemplateError
@@ -161,7 +162,7 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
             kept.append(target)
             continue
         data = source.read_bytes()
-        copied.append(atomic_write(target, lambda tmp, d=data: tmp.write_bytes(d)))
+        copied.append(atomic_write(target, partial(Path.write_bytes, data=data)))
     return CopyResult(folder, copied, kept)
 
 
@@ -182,7 +183,7 @@ def starter_templates(folder: Path, overwrite: bool = False) -> CopyResult:
         if target.exists() and not overwrite:
             kept.append(target)
             continue
-        made.append(atomic_write(target, lambda tmp, a=annex: make_card_template(tmp, a)))
+        made.append(atomic_write(target, partial(make_card_template, annex=annex)))
     return CopyResult(folder, made, kept)
 
 

@@ -237,10 +237,10 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
             and not register.setting_text("inleiding").strip():
         add("inleiding-leeg", "inleiding", "")  # only an annex that declares one
     if present and not any(register.published(t) for t in present):
-        first = present[0]
-        column = first.role_column("published", "last_time") or first.sheet.column(
-            first.sheet.key_column)
-        findings.append(make_finding("register-leeg", first.sheet.name, None, "",
+        annex = present[0]
+        column = annex.role_column("published", "last_time") or annex.sheet.column(
+            annex.sheet.key_column)
+        findings.append(make_finding("register-leeg", annex.sheet.name, None, "",
                                      column.label, "", record="het hele register"))
     return findings
 

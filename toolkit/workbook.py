@@ -11,11 +11,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import dates, schema
 from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .schema import Kind, TableSheet
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 FIXED_CREATED = datetime(2024, 1, 1)
 LIST_ROWS = 200
@@ -160,8 +165,8 @@ def _unique_headers(sheet: TableSheet, extra: Sequence[str]) -> list[str]:
 
 
 def _write_table(
-    wb, ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]], fmt: dict,  # type: ignore[no-untyped-def]
-    extra: Sequence[str] = (), cuts: list[CutValue] | None = None,
+    wb: Workbook, ws: Worksheet, sheet: TableSheet, rows: Sequence[Mapping[str, object]],
+    fmt: dict[str, Format], extra: Sequence[str] = (), cuts: list[CutValue] | None = None,
 ) -> None:
     n_cols = len(sheet.columns)
     extra_headers = _unique_headers(sheet, extra)

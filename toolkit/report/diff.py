@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from ..diff import Change, DiffResult, WordChange
+from ..diff import Change, DiffResult, FieldChange, WordChange
 from ..output import atomic_write, atomic_write_text, ensure_dir
 from ..schema import TableSheet
 
@@ -94,9 +94,10 @@ def write_diff_excel(result: DiffResult, path: Path) -> Path:
         ws.write_row(2, 0, ["Tabblad", "Nieuw", "Vervallen", "Gewijzigd", "Ongewijzigd"],
                      fmt["bold"])
         for r, sheet in enumerate(result.sheets, start=3):
-            c = result.counts(sheet.name)
+            counts = result.counts(sheet.name)
             ws.write_string(r, 0, sheet.name)
-            ws.write_row(r, 1, [c["nieuw"], c["vervallen"], c["gewijzigd"], c["ongewijzigd"]])
+            ws.write_row(r, 1, [counts[kind] for kind in
+                                ("nieuw", "vervallen", "gewijzigd", "ongewijzigd")])
         for sheet in result.sheets:
             ws = wb.add_worksheet(sheet.name)
             headers = ["Soort", *_row_headers(sheet), "Gekoppeld", "Veld", "Verschil", "Oud",
@@ -109,7 +110,8 @@ def write_diff_excel(result: DiffResult, path: Path) -> Path:
                 if c.sheet != sheet.name or c.kind == "ongewijzigd":
                     continue
                 base = [c.kind, c.ident, c.name, c.matched_label]
-                for f in c.fields or [None]:
+                fields: list[FieldChange | None] = list(c.fields) or [None]
+                for f in fields:
                     for i, value in enumerate(base):
                         ws.write_string(row, i, value, fmt["wrap"])
                     if f is not None:
