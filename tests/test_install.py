@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 import zipfile
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLE, ROOT
 
 BUNDLED = {
     "toolkit/_data/templates/bijlage.docx",
@@ -30,7 +32,12 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        assert BUNDLED <= set(archive.namelist())
+        names = set(archive.namelist())
+    assert BUNDLED <= names
+    # the validators/ folder installs inside the package, never as a top-level `validators`
+    assert {"toolkit/validators/__init__.py", "toolkit/validators/schemas.py"} <= names
+    assert not [name for name in names if name.startswith("validators/")]
+    assert not [name for name in names if "__pycache__" in name]
 
     venv = tmp_path / "venv"
     assert run("uv", "venv", "--offline", "-q", str(venv)).returncode == 0
@@ -38,8 +45,11 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
     installed = run("uv", "pip", "install", "--offline", "--no-deps", "--python", str(python),
                     str(wheel))
     assert installed.returncode == 0, installed.stderr
-    # the dependencies come from this test's environment; the toolkit only from the wheel
-    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    # the dependencies come from this test's environment; the toolkit only from the wheel;
+    # PyPI's `validators` package (here a stand-in) installed beside it changes nothing
+    clash = fake_validators_package(tmp_path)
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join([str(clash), sysconfig.get_paths()["purelib"]])}
     elsewhere = tmp_path / "elders"
     elsewhere.mkdir()
     where = run(str(python), "-c", "import toolkit; print(toolkit.__file__)", cwd=elsewhere,
@@ -51,3 +61,44 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
     made = sorted(p.name for p in (elsewhere / "uit").glob("*.docx"))
     assert made == ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
                     "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"]
+
+    checked = run(str(python), "-m", "toolkit", "validate", "--report-dir", "rapport",
+                  str(EXAMPLE), cwd=elsewhere, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # warnings only
+    assert "Onverwachte fout" not in checked.stdout + checked.stderr
+
+
+def fake_validators_package(where: Path) -> Path:
+    """A folder holding a stand-in for PyPI's `validators` package (a URL/e-mail checker)."""
+    folder = where / "pypi"
+    (folder / "validators").mkdir(parents=True)
+    (folder / "validators" / "__init__.py").write_text(
+        '"""Stand-in for PyPI\'s validators package."""\n\n'
+        "def url(value):\n    return True\n", encoding="utf-8")
+    return folder
+
+
+def test_validate_works_beside_pypis_validators_package(tmp_path):
+    """PyPI's `validators` earlier on the path: the toolkit's own schemas still load.
+
+    The project's validators/ folder is imported as toolkit.validators, so the top-level
+    name is free for whatever else is installed (it once failed with an ImportError).
+    """
+    clash = fake_validators_package(tmp_path)
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(clash), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit", "validate", "--report-dir", str(tmp_path / "rapport"),
+         str(EXAMPLE)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output  # the example register has warnings only
+    assert "Onverwachte fout" not in output and "ImportError" not in output
+    assert "wijkt in hoofdletters" in output
+    assert (tmp_path / "rapport" / "voorbeeld_register_validatie.json").exists()
+    # and the stand-in is what `import validators` gives in that environment
+    seen = subprocess.run(
+        [sys.executable, "-c", "import validators, toolkit.validators as v; "
+                               "print(validators.__doc__); print(v.__file__)"],
+        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert "Stand-in" in seen.stdout, seen.stderr
+    assert str(ROOT / "validators") in seen.stdout

@@ -277,8 +277,8 @@ def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     from toolkit.layout import merge_continuations
     from toolkit.register import Record
     from toolkit.schema import ACTIONS, continues_previous
-    from validators import sheet_frame
-    from validators.schemas import continuation_rows
+    from toolkit.validators import sheet_frame
+    from toolkit.validators.schemas import continuation_rows
 
     records = [Record(ACTIONS, i + 2, dict(row), {}) for i, row in enumerate(rows)]
     flagged = list(continuation_rows(sheet_frame(records, ACTIONS)))

@@ -700,14 +700,15 @@ def _lists(imported: Imported) -> dict[str, list[str]]:
                for t in types.types if not t.bundled]
     for rows, sheet in tables:
         for col in sheet.columns:
-            voc = types.vocabulary(col.vocabulary) if col.vocabulary else None
-            if voc is None or voc.roles:  # a list with meanings keeps its standard values
+            key = col.vocabulary
+            voc = types.vocabulary(key) if key else None
+            if key is None or voc is None or voc.roles:  # a list with meanings keeps its standard values
                 continue
-            known = {schema.normalise(v) for v in lists[col.vocabulary]}
+            known = {schema.normalise(v) for v in lists[key]}
             for row in rows:
                 value = str(row.get(col.key) or "").strip()
                 if value and schema.normalise(value) not in known:
-                    lists[col.vocabulary].append(value)
+                    lists[key].append(value)
                     known.add(schema.normalise(value))
     return lists
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -85,7 +85,7 @@ class AnnexType:
         """The template's name without .docx: how templates and tags are keyed."""
         return Path(self.template).stem
 
-    def fill(self, pattern: str, setting: callable) -> str:  # type: ignore[valid-type]
+    def fill(self, pattern: str, setting: Callable[[str], str]) -> str:
         """A pattern with each {setting} replaced by that setting's text (or default)."""
         return _PLACEHOLDER.sub(lambda m: setting(m.group(1)), pattern)
 
@@ -198,12 +198,13 @@ class AnnexTypes:
                     f"eigen sleutel, tabblad en tabel."
                 )
             types.append(new)
-        lists: dict[str, tuple[Vocabulary, AnnexType]] = {}
-        settings: dict[str, tuple[Setting, AnnexType]] = {}
-        for t in types:  # a list or setting declared twice must be declared alike
-            for key, item, seen, what in (
-                    *((v.key, v, lists, "de lijst") for v in t.vocabularies),
-                    *((st.key, st, settings, "de instelling") for st in t.settings)):
+        declared: list[tuple[str, list[tuple[AnnexType, Vocabulary | Setting]]]] = [
+            ("de lijst", [(t, v) for t in types for v in t.vocabularies]),
+            ("de instelling", [(t, st) for t in types for st in t.settings])]
+        for what, items in declared:  # a list or setting declared twice must be declared alike
+            seen: dict[str, tuple[Vocabulary | Setting, AnnexType]] = {}
+            for t, item in items:
+                key = item.key
                 first = seen.setdefault(key, (item, t))
                 if first[0] != item:
                     source = t.source.name if not t.bundled else first[1].source.name
@@ -218,7 +219,7 @@ class AnnexTypes:
 
 def check_rules(annex: AnnexType) -> None:
     """Every rule a declaration switches on exists and finds the columns it needs."""
-    from validators import SHEET_RULES
+    from toolkit.validators import SHEET_RULES
 
     where = f"In de verklaring '{annex.source.name}' ([bijlagetype] regels)"
     for code in annex.rules:

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -318,10 +319,10 @@ def render_template(
         blocks = {**blocks, sample_block: make}
         contents = {**(contents or {}), sample_block: list_contents}
     unknown = sorted(used - allowed)
-    markers = sorted(set(unknown) & {"kaarten", "rijen", "einde"})
-    if markers:
+    misplaced = sorted(set(unknown) & {"kaarten", "rijen", "einde"})
+    if misplaced:
         raise TemplateError(
-            f"Het Word-sjabloon '{template.name}' heeft {{{{ {markers[0]} }}}} op een plek waar "
+            f"Het Word-sjabloon '{template.name}' heeft {{{{ {misplaced[0]} }}}} op een plek waar "
             f"het niet werkt (in de kop- of voettekst, of zonder begin of einde). Een "
             f"voorbeeldkaart staat in de hoofdtekst: een alinea {{{{ kaarten }}}} (of "
             f"{{{{ rijen }}}} vóór een tabel), de kaart, en een alinea {{{{ einde }}}}.")
@@ -748,7 +749,7 @@ def build_documents(
                                       if key == "aantal" else setting(key))
         for s in annex.settings:
             if s.kind is schema.Kind.RICH:
-                blocks[s.key] = lambda st, key=s.key: rich_xml(register.settings.get(key), st)
+                blocks[s.key] = partial(rich_xml, register.settings.get(s.key))
         sheet = annex.sheet.name
         blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
         contents["wijzigingen"] = lambda: layout_changes_contents(changes)
@@ -757,11 +758,14 @@ def build_documents(
             st, arranged[0].pictures(st)) if arranged else ""
         blocks["kruistabel"] = lambda st: arranged[0].crosstab_xml(st) if arranged else ""
         last = annex.role_column("last_time")
+
+        def last_time(record: Record) -> bool:
+            return last is not None and register.roles.last_time(record.text(last.key),
+                                                                  last.vocabulary or "")
+
         notes = RecordNotes(
             frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name)
-                                          if changes else []) if c.new),
-            (lambda r, col=last: register.roles.last_time(r.text(col.key), col.vocabulary or ""))
-            if last is not None else (lambda _: False))
+                                          if changes else []) if c.new), last_time)
         path = choice.paths[annex.kind]
         return render_template(path, template_tags(annex), values, blocks, {
             "title": annex.fill(annex.title, setting),
@@ -774,8 +778,7 @@ def build_documents(
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # The annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
-        documents = [Background(lambda annex=annex: make(annex), enabled=parallel)
-                     for annex in present]
+        documents = [Background(partial(make, annex), enabled=parallel) for annex in present]
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
@@ -801,7 +804,7 @@ def build_documents(
                     progress(f"Let op: '{shown(name)}' is na de vorige bouw gewijzigd (in Word?). "
                              f"Die versie is bewaard als '{shown(kept.name)}'; neem de "
                              f"wijzigingen over in het register als ze in de bijlage horen.")
-                target = atomic_write(out_dir / name, lambda tmp, c=content: tmp.write_bytes(c),
+                target = atomic_write(out_dir / name, partial(Path.write_bytes, data=content),
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")

@@ -169,6 +169,11 @@ class PeildatumType(click.ParamType):
 PEILDATUM = click.option(
     "--peildatum", type=PeildatumType(), default=None,
     help="Datum waartegen de datumregels worden getoetst (standaard: tabblad Instellingen).")
+#: for the commands that only read registers (build, import and init have their own text)
+SJABLONEN = click.option(
+    "--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None, metavar="MAP",
+    help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml); gaat vóór de instelling "
+    "'Map met Word-sjablonen' van het register.")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -180,10 +185,11 @@ PEILDATUM = click.option(
 @click.option("--per-eigenaar", "per_owner", is_flag=True,
               help="Schrijf ook per eigenaar of trekker een klein HTML-rapport (in "
               "REPORT_DIR/per-eigenaar) om door te sturen.")
+@SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
 def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  # type: ignore[no-untyped-def]
-             per_owner: bool) -> None:
+             per_owner: bool, sjablonen: Path | None) -> None:
     """Controleer REGISTER en schrijf rapporten voor de controleurs.
 
     Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
@@ -205,7 +211,7 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
 
     try:
         with preloaded():  # what validating needs, while the register is read
-            reg = read_register(register)
+            reg = read_register(register, templates=sjablonen)
         result = validate_register(reg, peildatum)
         if result.register.open_in_excel:
             click.secho(OPEN_NOTE, fg="yellow")
@@ -342,12 +348,15 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
 @click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("rapport"), show_default=True,
               help="Map voor het verschillenrapport (Excel, HTML en JSON).")
+@SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
+def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path,
+         sjablonen: Path | None) -> None:
     """Vergelijk twee edities van het register: nieuw, vervallen en gewijzigd.
 
-    Pilots en acties worden gekoppeld op ID, dan op naam, dan op een gelijkende naam.
+    Rijen worden gekoppeld op hun sleutelkolom (bij pilots en acties het ID), dan op
+    naam, dan op een gelijkende naam.
     Per gewijzigd veld toont het rapport de verschillen per woord. Een pilot die
     verdwijnt zonder 'Laatste keer', of waarvan bijna alles tegelijk veranderde, krijgt
     een waarschuwing. Beide registers worden alleen gelezen.
@@ -361,7 +370,8 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
     from .report.diff import write_diff_reports
 
     try:
-        result = compare(read_register(oud), read_register(nieuw))
+        result = compare(read_register(oud, templates=sjablonen),
+                         read_register(nieuw, templates=sjablonen))
         paths = write_diff_reports(result, report_dir)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
@@ -382,15 +392,18 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path) -> None:
 @click.option("--editie", required=True, metavar="TEKST", help="De nieuwe editie, bijvoorbeeld "
               "'Programmabegroting 2026'.")
 @PEILDATUM
+@SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildatum) -> None:  # type: ignore[no-untyped-def]
+def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildatum,  # type: ignore[no-untyped-def]
+                sjablonen: Path | None) -> None:
     """Maak het register voor de volgende editie uit OUD; OUD blijft ongewijzigd.
 
     Pilots op 'Laatste keer' en afgeronde of gestopte acties gaan eruit (ze worden
     genoemd); de rest gaat mee. Heet een waarde op het tabblad Lijsten anders, dan telt
     wat de kolom 'betekenis' ernaast zegt (bijvoorbeeld 'Laatste editie' = Laatste keer).
-    Editie en peildatum op Instellingen worden bijgewerkt.
+    Editie en peildatum op Instellingen worden bijgewerkt; 'Map met Word-sjablonen'
+    wijst vanuit de plek van NIEUW naar dezelfde map (of naar MAP van --sjablonen).
 
     \b
     Voorbeeld:
@@ -400,7 +413,7 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
     from .edition import next_edition
 
     try:
-        result = next_edition(oud, nieuw, editie, peildatum)
+        result = next_edition(oud, nieuw, editie, peildatum, sjablonen)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return

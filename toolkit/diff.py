@@ -1,8 +1,9 @@
 """Compare two editions of the register (`toolkit diff`).
 
 Between editions pilots are added, texts change and pilots drop out. Rows are matched
-by ID, then by name, then by a close name, and every change is kept as a word-level
-difference, so a coordinator no longer reads two Word files side by side.
+by the sheet's declared key column (the ID), then by its name column, then by a close
+name, and every change is kept as a word-level difference, so a coordinator no longer
+reads two Word files side by side.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CLOSE_NAME = 0.8
 SLIP_FIELDS = ("omschrijving", "doel", "programma", "portefeuille", "startdatum", "einddatum")
 SLIP_THRESHOLD = 4
 
+#: how a pair was made; "id" is the declared key column, named by its label in reports
 MATCH_LABELS = {"id": "op ID", "naam": "op naam", "gelijkend": "op gelijkende naam"}
 
 
@@ -63,7 +65,16 @@ class Change:
     def ident(self) -> str:
         record = self.new or self.old
         assert record is not None
-        return record.text("id")
+        return record.text(record.sheet.key_column)
+
+    @property
+    def matched_label(self) -> str:
+        """'op ID', or 'op Nummer' where the key column has that label."""
+        if self.matched_by == "id":
+            record = self.new or self.old
+            assert record is not None
+            return f"op {record.sheet.column(record.sheet.key_column).label}"
+        return MATCH_LABELS.get(self.matched_by, "")
 
 
 @dataclass
@@ -99,6 +110,10 @@ def plain(record: Record, key: str) -> str:
     return parse_rich(record.text(key)).plain
 
 
+def _key(record: Record) -> str:
+    return record.text(record.sheet.key_column).strip()
+
+
 def _name_key(record: Record) -> str:
     return schema.normalise(plain(record, record.sheet.name_column))
 
@@ -113,13 +128,13 @@ def _close(a: str, b: str) -> float:
 
 def match_records(old: list[Record], new: list[Record]) -> list[tuple[Record | None,
                                                                      Record | None, str]]:
-    """Pairs (old, new, how): by ID, then by normalised name, then by a close name."""
+    """Pairs (old, new, how): by key column, then by normalised name, then by a close name."""
     pairs: list[tuple[Record | None, Record | None, str]] = []
     left = list(old)
     right = list(new)
-    by_id = {r.text("id").strip(): r for r in right if r.text("id").strip()}
+    by_id = {_key(r): r for r in right if _key(r)}
     for record in list(left):
-        other = by_id.get(record.text("id").strip())
+        other = by_id.get(_key(record))
         if other is not None and other in right:
             pairs.append((record, other, "id"))
             left.remove(record)
@@ -168,7 +183,7 @@ def word_diff(old: str, new: str) -> list[WordChange]:
 
 
 def _published_keys(sheet: TableSheet) -> list[str]:
-    return [c.key for c in sheet.columns if c.published and c.key != "id"]
+    return [c.key for c in sheet.columns if c.published and c.key != sheet.key_column]
 
 
 def compare_records(old: Record, new: Record) -> list[FieldChange]:
@@ -191,7 +206,7 @@ def compare(old: Register, new: Register) -> DiffResult:
         except KeyError:
             annex = new.types.of_sheet(sheet.name)
         last = annex.role_column("last_time")
-        last_label = schema.standard_value(last.vocabulary, last_time=True,
+        last_label = schema.standard_value(last.vocabulary or "", last_time=True,
                                            vocabularies=annex.vocabularies) if last else ""
         for before, after, how in match_records(old.tables.get(sheet.name, []),
                                                 new.tables.get(sheet.name, [])):

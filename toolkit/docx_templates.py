@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -117,7 +118,7 @@ class HouseStyle:
 DEFAULT_HOUSE = HouseStyle()
 
 
-def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> Document:
+def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> DocxDocument:
     doc = Document()
     _clean_package(doc)
     app_properties(doc)
@@ -183,7 +184,7 @@ def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     # empty rows and sections are left out ([indeling] leeg_weglaten in pilots.toml)
     doc.add_paragraph("{{ kaarten }}")
     doc.add_paragraph("{{ kop }}", style="Heading 1")
-    sections = (
+    sections: tuple[tuple[str, list[tuple[str, str]]], ...] = (
         ("Naam pilot", [("Naam pilot", "naam")]),
         ("Korte omschrijving", []),
         ("Programma/Portefeuillehouder", [("Programma", "programma"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import schema
 from .annextypes import BUILTIN, AnnexTypes
 from .register import HEADER_SEARCH_ROWS, Register, read_register, sheet_title
+from .sjablonen import SETTING, folder_setting, template_folder
 from .workbook import CutValue, extra_key
 
 _OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_SHEET)
@@ -251,12 +252,15 @@ def _only_declared_xml(data: bytes, used: set[int]) -> bool:
     return b'r="' in data and other.search(data) is None and b"<c>" not in data
 
 
-def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> EditionResult:
+def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
+                 templates: Path | None = None) -> EditionResult:
+    """templates (--sjablonen) is the folder of Word templates and own annex types, read
+    instead of the old register's setting; the new register's setting points to it."""
     from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
     check_new_register(new)
-    register = read_register(old)
+    register = read_register(old, templates=templates)
     try:
         added, other_sheets = _added_columns(old, register.types, register)
     except Exception:  # noqa: BLE001 - the register reader already judged the file
@@ -304,6 +308,9 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
                 f"en gaan niet mee.")
     settings = dict(register.settings)
     settings["editie"] = editie
+    templates_setting = _templates_setting(register, new, templates)
+    if templates_setting is not None:
+        settings[SETTING] = templates_setting
     if peildatum is not None:
         settings["peildatum"] = peildatum
     columns = {name: extra.headers for name, extra in added.items() if extra.headers}
@@ -317,6 +324,20 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> E
         result.warnings += [f"{cut.describe()} De hele tekst staat in "
                             f"{result.cut_file.name}." for cut in cuts]
     return result
+
+
+def _templates_setting(register: Register, new: Path, templates: Path | None) -> str | None:
+    """'Map met Word-sjablonen' for the new register, so that it finds the same folder
+    from its own place (it may be written elsewhere than the old one); None: unchanged.
+
+    A relative setting is relative to the register's folder; an absolute one (or one
+    starting with ~) holds anywhere and is kept as the coordinator wrote it.
+    """
+    written = register.setting_text(SETTING).strip()
+    if templates is None and (not written or Path(written).expanduser().is_absolute()):
+        return None
+    folder = template_folder(register.path, written, templates)
+    return folder_setting(folder, new) if folder is not None else None
 
 
 def cut_report(cuts: list[CutValue]) -> str:

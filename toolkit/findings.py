@@ -271,7 +271,7 @@ def rules_markdown() -> str:
     for rule in RULES:
         hint = rule.hint.replace("{detail}", "…").replace("|", "\\|")
         lines.append(f"| `{rule.code}` | {rule.severity} | {rule.title} | {hint} |")
-    from validators import SHEET_RULES
+    from toolkit.validators import SHEET_RULES
 
     from .annextypes import BUILTIN
 

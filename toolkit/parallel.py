@@ -47,7 +47,7 @@ def frozen_heap() -> Iterator[None]:
 
 #: what validating and building import on first use (pandas and pandera alone take half a
 #: second): loaded while the register is read, on the core that is otherwise idle then
-HEAVY_MODULES = ("pandas", "pandera.pandas", "validators", "docxtpl", "jinja2", "lxml.etree")
+HEAVY_MODULES = ("pandas", "pandera.pandas", "toolkit.validators", "docxtpl", "jinja2", "lxml.etree")
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from .errors import OutputError
@@ -124,8 +125,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
             target = out_dir / (document.stem + ".pdf")
-            pdfs.append(atomic_write(target,
-                                     lambda tmp, src=produced: tmp.write_bytes(src.read_bytes())))
+            pdfs.append(atomic_write(target, partial(shutil.copyfile, produced)))
     return pdfs
 
 

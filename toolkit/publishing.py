@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from .wordxml import attr_xml, text_xml
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 #: A4 portrait with 2.5 cm margins: the text width and height when a template has no
 #: page settings (twips)
@@ -99,8 +103,8 @@ def paragraph_text(paragraph) -> str:  # type: ignore[no-untyped-def]
     return "".join(t.text or "" for t in paragraph.iter(W + "t"))
 
 
-def fill_contents(document, blocks: dict[str, str], entries: dict[str, Iterable[Heading]],
-                  heading_ids: dict[int, str]) -> bool:  # type: ignore[no-untyped-def]
+def fill_contents(document: DocxDocument, blocks: dict[str, str],
+                  entries: Mapping[str, Iterable[Heading]], heading_ids: dict[int, str]) -> bool:
     """Write the TOC field's result: the headings in order, linked to their bookmarks.
 
     blocks maps a block name to the marker text in its paragraph; entries gives the

@@ -302,10 +302,11 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str,
         empty = True
         for key, index in positions:
             raw = values[index] if index < width else None
-            if raw.__class__ is str:  # most cells: skip the type checks of _cell_value
-                value = raw if raw.strip() else None  # type: ignore[attr-defined]
-                if value is not None and "\x0b" in value:  # a soft line break: see _text
-                    value = _text(value)  # type: ignore[arg-type]
+            value: object
+            if isinstance(raw, str):  # most cells: skip the type checks of _cell_value
+                value = raw if raw.strip() else None
+                if value is not None and "\x0b" in raw:  # a soft line break: see _text
+                    value = _text(raw)
             else:
                 value = _cell_value(raw)
             row_values[key] = value
@@ -657,6 +658,10 @@ def read_register(path: str | Path, careful: bool = False,
     it abort; otherwise (or with careful=True) openpyxl in read-only mode does.
     """
     path = Path(path)
+    if templates is not None:
+        from .sjablonen import require_folder
+
+        require_folder(Path(templates))
     scan = check_register_file(path)
     _require_defusedxml()
     try:

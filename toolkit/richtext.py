@@ -314,6 +314,15 @@ def _collapse(text: str) -> str:
     return joined
 
 
+@dataclass
+class _OpenList:
+    """A <ul> or <ol> being read: whether it had an <li>, and its first paragraph."""
+
+    kind: str
+    start: int
+    saw_li: bool = False
+
+
 class _Builder(HTMLParser):
     """Turns the CMS's HTML fragments into paragraphs; stdlib parser, no network."""
 
@@ -324,14 +333,14 @@ class _Builder(HTMLParser):
         self.doc = RichText()
         self.current: Paragraph | None = None
         self.styles: list[str] = []
-        self.lists: list[dict[str, object]] = []  # kind, saw_li, start index
+        self.lists: list[_OpenList] = []
 
     def _paragraph(self) -> Paragraph:
         if self.current is None:
             kind: ListKind = None
             level = 0
             if self.lists:
-                kind = "number" if self.lists[-1]["kind"] == "ol" else "bullet"
+                kind = "number" if self.lists[-1].kind == "ol" else "bullet"
                 level = len(self.lists) - 1
             self.current = Paragraph(list_kind=kind, level=level)
             self.doc.paragraphs.append(self.current)
@@ -350,11 +359,11 @@ class _Builder(HTMLParser):
                 self.current.runs.append(Run("\n"))
         elif tag in ("ul", "ol"):
             self._close()
-            self.lists.append({"kind": tag, "saw_li": False, "start": len(self.doc.paragraphs)})
+            self.lists.append(_OpenList(tag, len(self.doc.paragraphs)))
         elif tag == "li":
             self._close()
             if self.lists:
-                self.lists[-1]["saw_li"] = True
+                self.lists[-1].saw_li = True
             self._paragraph()
         elif tag in self._STYLE or tag in ("sup", "sub"):
             self.styles.append(tag)
@@ -370,10 +379,10 @@ class _Builder(HTMLParser):
         elif tag in ("ul", "ol") and self.lists:
             info = self.lists.pop()
             self._close()
-            if not info["saw_li"]:
-                self._split_inline_items(int(info["start"]), str(info["kind"]))
-            elif info["kind"] == "ol":
-                self._number_items(int(info["start"]), len(self.lists))
+            if not info.saw_li:
+                self._split_inline_items(info.start, info.kind)
+            elif info.kind == "ol":
+                self._number_items(info.start, len(self.lists))
         elif tag in self.styles:
             # close the innermost matching style
             index = len(self.styles) - 1 - self.styles[::-1].index(tag)
@@ -432,7 +441,7 @@ def _parse_html(text: str) -> RichText:
         builder.feed(text)
         builder.close()
     while builder.lists:  # CMS fragments often leave </ul> out
-        builder.handle_endtag(str(builder.lists[-1]["kind"]))
+        builder.handle_endtag(builder.lists[-1].kind)
     doc = builder.doc
     for p in doc.paragraphs:
         # trim the paragraph's outer whitespace but keep inner spacing between runs

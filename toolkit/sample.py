@@ -176,7 +176,7 @@ def _merged_rpr(rpr: etree._Element | None, bold: bool, italic: bool, underline:
     if not (bold or italic or underline or vertical or fill):
         return _fragment(rpr) if rpr is not None else ""
     element = deepcopy(rpr) if rpr is not None else etree.Element(_RPR, nsmap={"w": W_NS})
-    wanted = []
+    wanted: list[tuple[str, str | None]] = []
     if bold:
         wanted.append((W + "b", None))
     if italic:
@@ -511,7 +511,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         header = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC)) for row in rows[:at])
         footer = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC))
                        for row in rows[at + 1:])
-    items: dict[int, _Item] = {}
+    items: dict[int, _Plain] = {}
     heading_field: list[str] = []
     paragraphs = [p for el in region for p in ([el] if el.tag == _P else el.iter(_P))]
     tagged_paragraphs = []
@@ -551,15 +551,15 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         for el in region:
             units = [el] if el.tag == _P else [el, *el.iterchildren(_TR)] if el.tag == _TBL else []
             for unit in units:
-                keys = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(_text(unit))))
-                if keys and id(unit) not in heading_paragraphs:
+                in_unit = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(_text(unit))))
+                if in_unit and id(unit) not in heading_paragraphs:
                     # a heading without fields right above (a section's title) goes with it
                     first = previous if unit is el and previous is not None and \
                         previous.tag == _P and not _TAG.search(_text(previous)) and \
                         _style_id(previous).casefold().startswith(_HEADING_IDS) else unit
                     first.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
                     unit.addnext(etree.ProcessingInstruction(_PI, "/opt"))
-                    optional.append(keys)
+                    optional.append(in_unit)
                     if unit is el:
                         optional_ids.update({id(el), id(first)})
             previous = el
@@ -777,14 +777,17 @@ class _Table:
     optional_rows: bool = False
 
 
+_Plain = _Static | _Field | _Inline | _Table
+
+
 @dataclass(frozen=True)
 class _Maybe:
     """A part of the card that may be missing (left out as empty: leeg_weglaten)."""
 
-    item: _Static | _Field | _Inline | _Table
+    item: _Plain
 
 
-_Item = _Static | _Field | _Inline | _Table | _Maybe
+_Item = _Plain | _Maybe
 
 
 def _inline_item(text: str) -> _Inline:
@@ -800,15 +803,15 @@ def _inline_item(text: str) -> _Inline:
     return _Inline(re.compile("".join(pattern), re.DOTALL), tuple(keys))
 
 
-def _cell_items(tc: etree._Element, items: dict[int, _Item]) -> tuple:
+def _cell_items(tc: etree._Element, items: dict[int, _Plain]) -> tuple:
     return tuple(items[id(p)] for p in tc.iterchildren(_P) if id(p) in items)
 
 
-def _row_item(tr: etree._Element, items: dict[int, _Item]) -> tuple:
+def _row_item(tr: etree._Element, items: dict[int, _Plain]) -> tuple:
     return tuple(_cell_items(tc, items) for tc in tr.iterchildren(_TC))
 
 
-def _plan(elements: Iterable[etree._Element], items: dict[int, _Item]) -> Iterable[_Item]:
+def _plan(elements: Iterable[etree._Element], items: dict[int, _Plain]) -> Iterable[_Plain]:
     for el in elements:
         if el.tag == _P:
             yield items[id(el)]
@@ -980,7 +983,7 @@ def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool =
     missing.
     """
     skip = {n.strip() for n in notes if n.strip()}
-    units = [b for b in blocks if not (b.__class__ is wordread.Paragraph and (
+    units: list[object] = [b for b in blocks if not (b.__class__ is wordread.Paragraph and (
         b.toc or (skip and b.text.strip() in skip)))]  # type: ignore[attr-defined]
     if sample.kind == "rijen":
         return _read_rows(units, sample, every_table=arranged)

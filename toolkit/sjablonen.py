@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .errors import OutputError, TemplateError
@@ -62,6 +63,31 @@ def template_folder(register_path: Path | None, setting: str = "",
             folder = register_path.parent / folder
         return folder
     return None
+
+
+def folder_setting(folder: Path, register_path: Path) -> str:
+    """The setting 'Map met Word-sjablonen' that finds folder from a register at
+    register_path: relative to the register's folder, so register and templates can move
+    together, or absolute where no relative path exists (another drive on Windows)."""
+    import os
+
+    try:
+        return os.path.relpath(Path(folder).resolve(), Path(register_path).parent.resolve())
+    except ValueError:
+        return str(Path(folder).resolve())
+
+
+def require_folder(folder: Path) -> Path:
+    """A folder given with --sjablonen must be there: read without it, the register's own
+    annex types would silently be unknown."""
+    if not Path(folder).is_dir():
+        what = "is geen map" if Path(folder).exists() else "bestaat niet"
+        raise TemplateError(
+            f"De map met Word-sjablonen '{shown(folder)}' (opgegeven met --sjablonen) {what}. "
+            f"Geef de map op waarin de Word-sjablonen en eigen bijlagetypen (*.toml) staan, of "
+            f"maak de map met 'toolkit sjablonen {shown(folder)}'. Zonder --sjablonen gebruikt "
+            f"de toolkit de instelling 'Map met Word-sjablonen' van het register.")
+    return Path(folder)
 
 
 def choose_templates(defaults: dict[str, Path], register_path: Path | None,
@@ -136,7 +162,7 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
             kept.append(target)
             continue
         data = source.read_bytes()
-        copied.append(atomic_write(target, lambda tmp, d=data: tmp.write_bytes(d)))
+        copied.append(atomic_write(target, partial(Path.write_bytes, data=data)))
     return CopyResult(folder, copied, kept)
 
 
@@ -157,7 +183,7 @@ def starter_templates(folder: Path, overwrite: bool = False) -> CopyResult:
         if target.exists() and not overwrite:
             kept.append(target)
             continue
-        made.append(atomic_write(target, lambda tmp, a=annex: make_card_template(tmp, a)))
+        made.append(atomic_write(target, partial(make_card_template, annex=annex)))
     return CopyResult(folder, made, kept)
 
 

@@ -45,12 +45,13 @@ class ValidationResult:
 
 
 def record_label(record: Record) -> str:
-    """'P-004 Dealbreakers': how a reviewer recognises the row."""
+    """'P-004 Dealbreakers': how a reviewer recognises the row (declared key and name)."""
     name_key = record.sheet.name_column
     name = parse_rich(record.values.get(name_key)).plain.split("\n")[0]
     if len(name) > 70:
         name = name[:67] + "…"
-    return " ".join(part for part in (record.text("id"), name) if part) or f"rij {record.row}"
+    key = record.text(record.sheet.key_column)
+    return " ".join(part for part in (key, name) if part) or f"rij {record.row}"
 
 
 def resolve_peildatum(register: Register, override: date | None) -> tuple[date | None, str]:
@@ -106,8 +107,8 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
 def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | None) -> list[Finding]:
     import pandera.pandas as pa
 
-    from validators import sheet_frame, table_schema
-    from validators.schemas import ANCHORS
+    from toolkit.validators import sheet_frame, table_schema
+    from toolkit.validators.schemas import ANCHORS
 
     records = register.records(sheet)
     if not records:
@@ -236,10 +237,10 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
             and not register.setting_text("inleiding").strip():
         add("inleiding-leeg", "inleiding", "")  # only an annex that declares one
     if present and not any(register.published(t) for t in present):
-        first = present[0]
-        column = first.role_column("published", "last_time") or first.sheet.column(
-            first.sheet.key_column)
-        findings.append(make_finding("register-leeg", first.sheet.name, None, "",
+        annex = present[0]
+        column = annex.role_column("published", "last_time") or annex.sheet.column(
+            annex.sheet.key_column)
+        findings.append(make_finding("register-leeg", annex.sheet.name, None, "",
                                      column.label, "", record="het hele register"))
     return findings
 

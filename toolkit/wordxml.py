@@ -92,8 +92,10 @@ def keep_with_next(xml: str) -> str:
     return _PARAGRAPH_START.sub(add, xml)
 
 
-def text_paragraph(text: str, style: str | None = None, **kwargs: bool) -> str:
-    return paragraph(run(text) if text else "", style, **kwargs)
+def text_paragraph(text: str, style: str | None = None, keep_next: bool = False,
+                   page_break: bool = False, bookmark: tuple[int, str] | None = None,
+                   fill: str | None = None, tab: int | None = None) -> str:
+    return paragraph(run(text) if text else "", style, keep_next, page_break, bookmark, fill, tab)
 
 
 def _runs(p: Paragraph) -> str:

@@ -11,11 +11,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import dates, schema
 from .annextypes import BUILTIN, AnnexType, AnnexTypes
 from .schema import Kind, TableSheet
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 FIXED_CREATED = datetime(2024, 1, 1)
 LIST_ROWS = 200
@@ -160,8 +165,8 @@ def _unique_headers(sheet: TableSheet, extra: Sequence[str]) -> list[str]:
 
 
 def _write_table(
-    wb, ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]], fmt: dict,  # type: ignore[no-untyped-def]
-    extra: Sequence[str] = (), cuts: list[CutValue] | None = None,
+    wb: Workbook, ws: Worksheet, sheet: TableSheet, rows: Sequence[Mapping[str, object]],
+    fmt: dict[str, Format], extra: Sequence[str] = (), cuts: list[CutValue] | None = None,
 ) -> None:
     n_cols = len(sheet.columns)
     extra_headers = _unique_headers(sheet, extra)
@@ -399,10 +404,9 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
     their sheets are added and the register's setting points to the folder. kinds
     (--bijlagetype, by key): only these types' sheets; default every type.
     """
-    import os
-
     from .errors import OutputError, TemplateError
     from .output import atomic_write, check_new_register
+    from .sjablonen import folder_setting
 
     path = check_new_register(Path(path))
     types = BUILTIN
@@ -414,11 +418,7 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
                                 f"met 'toolkit sjablonen {templates}'.")
         types = BUILTIN.with_folder(Path(templates))
         start = neutral_start(gemeente, types)
-        try:
-            relative = os.path.relpath(Path(templates).resolve(), path.parent.resolve())
-        except ValueError:  # another drive (Windows)
-            relative = str(Path(templates).resolve())
-        start["settings"]["sjablonen"] = relative
+        start["settings"]["sjablonen"] = folder_setting(Path(templates), path)
     known = [t.key for t in types.types]
     unknown = [k for k in kinds if k not in known]
     if unknown:

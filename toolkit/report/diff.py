@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from ..diff import MATCH_LABELS, Change, DiffResult, WordChange
+from ..diff import Change, DiffResult, FieldChange, WordChange
 from ..output import atomic_write, atomic_write_text, ensure_dir
+from ..schema import TableSheet
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ def diff_data(result: DiffResult) -> dict[str, object]:
     def change(c: Change) -> dict[str, object]:
         return {
             "soort": c.kind, "tabblad": c.sheet, "id": c.ident, "naam": c.name,
-            "gekoppeld": MATCH_LABELS.get(c.matched_by, ""),
+            "gekoppeld": c.matched_label,
             "oude_rij": c.old.row if c.old else None, "nieuwe_rij": c.new.row if c.new else None,
             "waarschuwing": c.warning,
             "velden": [{"veld": f.key, "label": f.label, "oud": f.old, "nieuw": f.new,
@@ -48,8 +49,7 @@ def render_diff_html(result: DiffResult) -> str:
 
 def diff_context(result: DiffResult) -> dict[str, object]:
     """What `_verschillen.html` needs (the report and the web application share it)."""
-    return {"result": result, "sheets": [s.name for s in result.sheets],
-            "labels": MATCH_LABELS}
+    return {"result": result, "sheets": [s.name for s in result.sheets]}
 
 
 def _rich(ws, row: int, col: int, words: list[WordChange], fmt: dict) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +62,17 @@ def _rich(ws, row: int, col: int, words: list[WordChange], fmt: dict) -> None:  
         ws.write_string(row, col, "".join(w.text for w in words), fmt["wrap"])
     else:
         ws.write_rich_string(row, col, *parts, fmt["wrap"])
+
+
+def _row_headers(sheet: TableSheet) -> list[str]:
+    """The declared key and name columns' own labels ('Nummer', 'Titel'), as the register
+    heads them; 'ID' and 'Naam' where a label would repeat another header of the table."""
+    fixed = {"soort", "gekoppeld", "veld", "verschil", "oud", "nieuw", "waarschuwing"}
+    key = sheet.column(sheet.key_column).label
+    name = sheet.column(sheet.name_column).label
+    if key.casefold() in fixed or name.casefold() in fixed or key.casefold() == name.casefold():
+        return ["ID", "Naam"]
+    return [key, name]
 
 
 def write_diff_excel(result: DiffResult, path: Path) -> Path:
@@ -83,13 +94,14 @@ def write_diff_excel(result: DiffResult, path: Path) -> Path:
         ws.write_row(2, 0, ["Tabblad", "Nieuw", "Vervallen", "Gewijzigd", "Ongewijzigd"],
                      fmt["bold"])
         for r, sheet in enumerate(result.sheets, start=3):
-            c = result.counts(sheet.name)
+            counts = result.counts(sheet.name)
             ws.write_string(r, 0, sheet.name)
-            ws.write_row(r, 1, [c["nieuw"], c["vervallen"], c["gewijzigd"], c["ongewijzigd"]])
+            ws.write_row(r, 1, [counts[kind] for kind in
+                                ("nieuw", "vervallen", "gewijzigd", "ongewijzigd")])
         for sheet in result.sheets:
             ws = wb.add_worksheet(sheet.name)
-            headers = ["Soort", "ID", "Naam", "Gekoppeld", "Veld", "Verschil", "Oud", "Nieuw",
-                       "Waarschuwing"]
+            headers = ["Soort", *_row_headers(sheet), "Gekoppeld", "Veld", "Verschil", "Oud",
+                       "Nieuw", "Waarschuwing"]
             widths = [11, 9, 30, 16, 22, 60, 40, 40, 40]
             for i, width in enumerate(widths):
                 ws.set_column(i, i, width, fmt["wrap"])
@@ -97,8 +109,9 @@ def write_diff_excel(result: DiffResult, path: Path) -> Path:
             for c in result.changes:
                 if c.sheet != sheet.name or c.kind == "ongewijzigd":
                     continue
-                base = [c.kind, c.ident, c.name, MATCH_LABELS.get(c.matched_by, "")]
-                for f in c.fields or [None]:
+                base = [c.kind, c.ident, c.name, c.matched_label]
+                fields: list[FieldChange | None] = list(c.fields) or [None]
+                for f in fields:
                     for i, value in enumerate(base):
                         ws.write_string(row, i, value, fmt["wrap"])
                     if f is not None:

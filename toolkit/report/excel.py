@@ -138,12 +138,16 @@ def unique_vml_ids(data: bytes) -> bytes:
             content = source.read(item.filename)
             block = blocks.get(item.filename)
             if block is not None:
-                content = _IDMAP.sub(lambda m, b=block: m.group(1) + str(b).encode() + m.group(2),
-                                     content)
-                numbers = iter(range(block * 1024 + 1, block * 1024 + 1024))
-                content = _SHAPE_ID.sub(lambda _m, n=numbers: b"_x0000_s%d" % next(n), content)
+                content = _in_block(content, block)
             target.writestr(item, content)
     return out.getvalue()
+
+
+def _in_block(drawing: bytes, block: int) -> bytes:
+    """One comment drawing moved to VML id block `block`, its shapes numbered within it."""
+    drawing = _IDMAP.sub(lambda m: m.group(1) + str(block).encode() + m.group(2), drawing)
+    numbers = iter(range(block * 1024 + 1, block * 1024 + 1024))
+    return _SHAPE_ID.sub(lambda _m: b"_x0000_s%d" % next(numbers), drawing)
 
 
 def write_excel_report(result: ValidationResult, path: Path) -> Path:

@@ -213,10 +213,10 @@ def _patch_sheet(data: bytes, styles: dict[str, int], legacy_rid: str) -> bytes:
 
     wanted: dict[int, dict[int, int]] = defaultdict(dict)  # row -> column -> format
     for ref, style in styles.items():
-        match = _REF.fullmatch(ref)
-        if not match:
+        parsed = _REF.fullmatch(ref)
+        if not parsed:
             raise Unsupported(f"celverwijzing {ref}")
-        wanted[int(match.group(2))][_column_number(match.group(1))] = style
+        wanted[int(parsed.group(2))][_column_number(parsed.group(1))] = style
     rows = sorted(wanted)
     out: list[bytes] = [data[:start], b"<sheetData>"]
     position = body_start
@@ -290,9 +290,9 @@ def _patch_row(row: bytes, head: int, closing: bool, number: int,
             inserted = True
         if todo and todo[0][0] == column:
             attrs = match.group(1)
-            style = b' s="%d"' % todo[0][1]
-            attrs = _S_ATTR.sub(style, attrs, count=1) if _S_ATTR.search(attrs) \
-                else attrs + style
+            s_attr = b' s="%d"' % todo[0][1]
+            attrs = _S_ATTR.sub(s_attr, attrs, count=1) if _S_ATTR.search(attrs) \
+                else attrs + s_attr
             out.append(content[position:match.start()])
             out.append(b"<c" + attrs + match.group(2) + b">")
             position = match.end()
@@ -577,7 +577,7 @@ def excel_report_bytes(result: ValidationResult, path: Path | None = None) -> by
 
 def _current_styles(data: bytes, refs: set[str]) -> dict[str, int]:
     """The format index of each of `refs` that exists in the sheet XML (scanned linearly)."""
-    rows = {int(_REF.fullmatch(ref).group(2)) for ref in refs if _REF.fullmatch(ref)}
+    rows = {int(parsed.group(2)) for ref in refs if (parsed := _REF.fullmatch(ref))}
     found: dict[str, int] = {}
     start = data.find(b"<sheetData")
     end = data.find(b"</sheetData>", start)

@@ -33,6 +33,8 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
     ordered = sorted(result.findings, key=lambda f: f.severity is not Severity.ERROR)
     for f in ordered[:MAX_LINES]:
         where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+        if f.record and f.record != f.sheet:  # the row by its key and name: 'P-004 Dealbreakers'
+            where += f" ({f.record})"
         console.print(f"  [{'red' if f.severity is Severity.ERROR else 'yellow'}]"
                       f"{f.severity}[/] {escape(where)} {escape(f.message)}", highlight=False)
     if len(ordered) > MAX_LINES:
