@@ -251,12 +251,15 @@ def _only_declared_xml(data: bytes, used: set[int]) -> bool:
     return b'r="' in data and other.search(data) is None and b"<c>" not in data
 
 
-def next_edition(old: Path, new: Path, editie: str, peildatum: date | None) -> EditionResult:
+def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
+                 templates: Path | None = None, use_setting: bool = True) -> EditionResult:
+    """templates and use_setting as for read_register (the web application reads an
+    upload with the server's annex types, never the folder its setting names)."""
     from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
     check_new_register(new)
-    register = read_register(old)
+    register = read_register(old, templates=templates, use_setting=use_setting)
     try:
         added, other_sheets = _added_columns(old, register.types, register)
     except Exception:  # noqa: BLE001 - the register reader already judged the file
