@@ -265,6 +265,10 @@ class App:
             self._own_scratch = True
         for lane in (self.checks, self.builds):
             lane.settings = self.settings
+        if not self.settings.processes:
+            from ..parallel import keep_heap_unfrozen
+
+            keep_heap_unfrozen()  # this process builds again and again
         self.libreoffice = await asyncio.to_thread(libreoffice_works)
         if self.settings.warm and not self.settings.processes:
             await asyncio.to_thread(warm_up, self.settings)

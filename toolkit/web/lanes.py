@@ -61,10 +61,11 @@ def _worker_start(settings: Settings, niceness: int, parent: int) -> None:
     server's temporary folder, log as the server does, and warm up."""
     import tempfile
 
-    from ..parallel import die_with_parent
+    from ..parallel import die_with_parent, keep_heap_unfrozen
     from .server import configure_logging
 
     die_with_parent(parent)
+    keep_heap_unfrozen()  # a worker builds again and again: memory must not grow
     if niceness:
         try:
             os.nice(niceness)
