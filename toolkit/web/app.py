@@ -77,7 +77,7 @@ def warm_up(settings: Settings) -> None:
     from ..report import write_reports
     from ..report.html import findings_context
     from ..validate import validate_register
-    from .pages import environment, pdf_available
+    from .pages import pdf_available
 
     pdf_available()
     register = read_register(bundled("examples", "voorbeeld_register.xlsx"))
@@ -85,9 +85,9 @@ def warm_up(settings: Settings) -> None:
         result = validate_register(register)
         write_reports(result, Path(folder) / "rapport")
         build_documents(register, Path(folder) / "uitvoer", parallel=False)
-    context = {"max_upload": settings.max_upload, "downloads": [], **findings_context(result)}
-    for name in set(jobs.TEMPLATE.values()) | {"fout.html"}:
-        environment().get_template(name).render(context)
+    context = {"downloads": [], **findings_context(result)}
+    for name in sorted(set(jobs.TEMPLATE.values()) | {"fout.html"}):
+        render(name, "/", settings, **context)
 
 
 class App:
