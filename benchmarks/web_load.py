@@ -6,7 +6,8 @@ Starts `toolkit serve` on 127.0.0.1 (never another address) on a free port, once
 worker count, and for 1, 5, 20 and 50 officers who each upload a register to
 /controleren as soon as they have their answer, measures for `--seconds` (and at most
 `--max-requests` requests per round): the throughput (answers per second), the median
-and the 95th percentile of the answer time, and how many were refused ("te druk", 503).
+and the 95th percentile of the answer time, and how many were refused ("te druk", 503;
+such an officer waits 2 s before trying again).
 Then 20 officers checking while 3 coordinators build, and the memory of the build worker
 over 100 builds. Every round stops by itself; the whole run stops after `--deadline`
 seconds whatever happens, and the server is always stopped.
@@ -126,6 +127,8 @@ def load(base: str, users: int, url: str, content: bytes, seconds: float, cap: i
                         refused += 1
                     else:
                         failed += 1
+                if status == 503:  # "te druk": an officer waits before trying again
+                    time.sleep(min(2.0, max(0.0, deadline - time.perf_counter())))
 
     started = time.perf_counter()
     threads = [threading.Thread(target=user, daemon=True) for _ in range(users)]

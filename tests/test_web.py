@@ -416,8 +416,12 @@ def test_container_runs_the_readmes_own_commands():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "pip install uv" in readme and "RUN pip install --no-cache-dir uv" in dockerfile
     assert "uv run toolkit serve --host 0.0.0.0 --port 8000" in readme
-    assert 'CMD ["uv", "run", "toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+    assert 'CMD ["toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
     assert "/status" in dockerfile and "/status" in readme
+    # a non-root user, and a read-only file system except the temporary folder
+    assert "USER toolkit" in dockerfile and "useradd" in dockerfile
+    assert "--read-only --tmpfs /tmp" in dockerfile and "--read-only --tmpfs /tmp" in readme
+    assert "TMPDIR=/tmp" in dockerfile
 
 
 def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp_root, tmp_path):

@@ -475,7 +475,7 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
               envvar="TOOLKIT_BUILD_WORKERS", show_envvar=True,
               help="Werkprocessen alleen voor bijlagen maken, naast die voor controleren. "
               "Standaard: de helft van --workers (minstens 1).")
-@click.option("--queue", type=click.IntRange(0, 1000), default=10, show_default=True,
+@click.option("--queue", type=click.IntRange(0, 1000), default=25, show_default=True,
               envvar="TOOLKIT_QUEUE", show_envvar=True,
               help="Verzoeken die per werkproces mogen wachten; daarboven krijgt een verzoek "
               "meteen 'te druk, probeer het over een minuut' (503).")

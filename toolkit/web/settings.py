@@ -28,8 +28,9 @@ class Settings:
     workers: int = 2
     #: how many builds run at the same time, beside the checks
     build_workers: int = 1
-    #: requests that may wait for a free worker, per worker; beyond it: "te druk"
-    queue: int = 10
+    #: requests that may wait for a free worker, per worker; beyond it: "te druk" (each
+    #: holds its upload in memory meanwhile, so this bounds the server's memory too)
+    queue: int = 25
     #: seconds a request may wait for a worker (a proxy gives up after 60)
     max_wait: float = 45.0
     #: open requests beyond which the server answers "te druk" at once
