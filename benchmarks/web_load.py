@@ -196,8 +196,9 @@ def main() -> None:
                 # checks beside builds: 20 officers, 3 coordinators
                 if time.perf_counter() < stop_at:
                     builds: list[tuple[list[float], int, int, float]] = []
-                    coordinators = threading.Thread(target=lambda: builds.append(load(
-                        server.base, 3, "/bijlagen", example, args.seconds, args.max_requests,
+                    coordinators = threading.Thread(target=lambda out=builds, base=server.base:
+                                                    out.append(load(
+                        base, 3, "/bijlagen", example, args.seconds, args.max_requests,
                         stop_at)))
                     coordinators.start()
                     result = load(server.base, 20, "/controleren", example, args.seconds,

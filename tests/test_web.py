@@ -25,8 +25,8 @@ from starlette.testclient import TestClient
 from toolkit.cli import cli
 from toolkit.report.html import render_html
 from toolkit.report.owners import NO_OWNER, owner_file_name, owner_groups
-from toolkit.validate import validate_file
 from toolkit.scratch import LOCK
+from toolkit.validate import validate_file
 from toolkit.web.app import Settings, create_app, safe_upload_name, state_of
 
 

@@ -85,7 +85,7 @@ def warm_up(settings: Settings) -> None:
         result = validate_register(register)
         write_reports(result, Path(folder) / "rapport")
         build_documents(register, Path(folder) / "uitvoer", parallel=False)
-    context = {"downloads": [], **findings_context(result)}
+    context: dict[str, Any] = {"downloads": [], **findings_context(result)}
     for name in sorted(set(jobs.TEMPLATE.values()) | {"fout.html"}):
         render(name, "/", settings, **context)
 

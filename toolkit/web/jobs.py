@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import traceback
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -271,7 +271,7 @@ class Job:
         return render(TEMPLATE[kind], page_path(kind), self.settings, status, **context)
 
 
-def _files(paths: list[tuple[Path | None, str]]) -> list[Download]:
+def _files(paths: Sequence[tuple[Path | None, str]]) -> list[Download]:
     return [download(p.name, p.read_bytes(), what) for p, what in paths
             if p is not None and p.is_file()]
 
@@ -392,7 +392,8 @@ def compare(job: Job) -> Answer:
     assert old is not None and new is not None
     result = compare_registers(job.read(old), job.read(new))
     paths = write_diff_reports(result, job.folder / "rapport")
-    return job.page("vergelijken", **diff_context(result), compared=(old.name, new.name),
+    context: dict[str, Any] = diff_context(result)
+    return job.page("vergelijken", **context, compared=(old.name, new.name),
                     warnings=result.warnings, downloads=_files([
                         (paths.excel, "Excel, per tabblad een tabel"),
                         (paths.html, "HTML-pagina om te bewaren of te mailen"),
