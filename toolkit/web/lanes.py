@@ -69,7 +69,7 @@ def _worker_start(settings: Settings, niceness: int, parent: int) -> None:
     if niceness:
         try:
             os.nice(niceness)
-        except OSError:
+        except (OSError, AttributeError):  # not allowed, or not on this system (Windows)
             pass
     if settings.scratch is not None:
         tempfile.tempdir = str(settings.scratch)
