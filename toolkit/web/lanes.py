@@ -20,6 +20,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -65,6 +66,8 @@ def _worker_start(settings: Settings, niceness: int, parent: int) -> None:
     from .server import configure_logging
 
     die_with_parent(parent)
+    # Ctrl+C in a terminal reaches the whole process group: the server stops its workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     keep_heap_unfrozen()  # a worker builds again and again: memory must not grow
     if niceness:
         try:

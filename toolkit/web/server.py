@@ -19,7 +19,8 @@ from ..errors import ToolkitError
 from .settings import Settings
 
 #: fields of a log record that are not the application's own extras
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "color_message"}  # uvicorn's copy with terminal colours
 
 
 class JsonLines(logging.Formatter):
