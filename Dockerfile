@@ -1,7 +1,13 @@
 # The toolkit's web application for a department's intranet server.
 # It runs the README's own commands (section "Webapplicatie"): pip install uv, then
-# uv run toolkit serve --host 0.0.0.0. Put it behind the municipality's own sign-in:
+# uv sync, then toolkit serve --host 0.0.0.0. Put it behind the municipality's own sign-in:
 # the application has no accounts.
+#
+# Run it as a non-root user with a read-only file system; only /tmp is writable:
+#   docker run -d --read-only --tmpfs /tmp:rw,noexec,nosuid,size=512m \
+#     -p 127.0.0.1:8000:8000 toolkit-web
+# Configuration by environment variables (README, "Instellingen van de server"), e.g.
+#   -e TOOLKIT_WORKERS=4 -e TOOLKIT_SJABLONEN=/sjablonen -v /srv/huisstijl:/sjablonen:ro
 FROM python:3.12-slim
 
 # Fonts for the reports; add libreoffice-writer-nogui here for the PDF option.
@@ -16,11 +22,18 @@ WORKDIR /app
 COPY --chown=toolkit:toolkit . .
 USER toolkit
 
-# The server needs no test tools (the dev group); install once, at build time.
+# The server needs no test tools (the dev group); install once, at build time, with the
+# bytecode compiled now: at run time nothing under /app is written.
 ENV UV_NO_DEV=1 UV_COMPILE_BYTECODE=1 PYTHONUNBUFFERED=1
-RUN uv sync
+RUN uv sync --frozen
+
+# At run time only /tmp is written (the server's own temporary folder, LibreOffice's
+# profile); caches that a library might want go there too.
+ENV PATH=/app/.venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 TMPDIR=/tmp HOME=/tmp \
+    XDG_CACHE_HOME=/tmp/.cache TOOLKIT_HOST=0.0.0.0 TOOLKIT_PORT=8000
 
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/status', timeout=4)"
-CMD ["uv", "run", "toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# The installed command itself (not `uv run`, which would want to write its cache).
+CMD ["toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]

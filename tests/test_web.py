@@ -25,8 +25,9 @@ from starlette.testclient import TestClient
 from toolkit.cli import cli
 from toolkit.report.html import render_html
 from toolkit.report.owners import NO_OWNER, owner_file_name, owner_groups
+from toolkit.scratch import LOCK
 from toolkit.validate import validate_file
-from toolkit.web.app import Settings, create_app, safe_upload_name
+from toolkit.web.app import Settings, create_app, safe_upload_name, state_of
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +42,22 @@ def client():
 
 
 @pytest.fixture
-def temp_root(tmp_path, monkeypatch):
-    """Every temporary folder of a request lands here, so the test can see it is gone."""
-    import tempfile
+def temp_root(client):
+    """The server's own temporary folder, where every request works; after a request it
+    holds only its lock file again."""
+    folder = state_of(client.app).settings.scratch
+    assert folder is not None and folder.is_dir()
+    return folder
 
-    root = tmp_path / "tmp"
-    root.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(root))
-    return root
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK)
+
+
+def downloads(page: Page) -> dict[str, bytes]:
+    """The files a page offers (data: links), by name."""
+    return {a["download"]: base64.b64decode(a["href"].split(",", 1)[1])
+            for a in page.having("a") if "download" in a}
 
 
 def upload(client, path, url="/controleren", field="register", name=None, data=None):
@@ -124,7 +133,9 @@ def test_answers_carry_privacy_and_security_headers(client):
     assert headers["referrer-policy"] == "no-referrer"
     missing = client.get("/bestaat-niet")
     assert missing.status_code == 404 and "Pagina niet gevonden" in missing.text
-    assert client.get("/status").text == "ok"
+    status = client.get("/status").json()
+    assert status["status"] == "ok" and isinstance(status["libreoffice"], bool)
+    assert set(status["werkers"]) == {"controleren", "bouwen"}
 
 
 def test_check_shows_findings_per_owner_with_downloads(client, owners_register, temp_root):
@@ -154,7 +165,7 @@ def test_check_shows_findings_per_owner_with_downloads(client, owners_register, 
     assert wb.sheetnames[0] == "Bevindingen"
     data = json.loads(base64.b64decode(links["register_eigenaren_validatie.json"].split(",", 1)[1]))
     assert len(data["bevindingen"]) == 16
-    assert list(temp_root.iterdir()) == [], "the request's folder is removed"
+    assert leftovers(temp_root) == [], "the request's folder is removed"
 
 
 def test_checking_the_example_register(client):
@@ -174,13 +185,13 @@ def test_checking_the_example_register(client):
 def test_bad_uploads_get_one_dutch_message(client, temp_root, name, content, message):
     response = client.post("/controleren", files={"register": (name, content)})
     assert_clean_form_page(response, message, 400)
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 def test_zip_bomb_is_refused_unopened(client, tmp_path, temp_root):
     response = upload(client, zip_bomb(tmp_path / "bom.xlsx"))
     assert_clean_form_page(response, "onredelijk groot", 400)
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 def test_too_large_upload_is_refused_in_dutch(client, tmp_path, temp_root):
@@ -192,7 +203,7 @@ def test_too_large_upload_is_refused_in_dutch(client, tmp_path, temp_root):
                            headers={"content-length": str(10**9),
                                     "content-type": "multipart/form-data; boundary=x"})
     assert response.status_code == 413
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 def test_bad_peildatum_is_a_message(client):
@@ -215,7 +226,7 @@ def test_unexpected_error_logs_no_content_and_leaves_nothing(client, owners_regi
     logged = caplog.text
     assert "ValueError" in logged and "POST /controleren 500" in logged
     assert "geheim" not in logged and "Anna" not in logged and "register_eigenaren" not in logged
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 def test_work_is_bounded_to_the_worker_pool(monkeypatch):
@@ -251,12 +262,18 @@ def test_work_is_bounded_to_the_worker_pool(monkeypatch):
     assert most == 2
 
 
-def test_build_gives_one_zip_with_the_annexes(client, temp_root):
+def test_build_shows_its_warnings_and_offers_every_file(client, temp_root):
     response = upload(client, EXAMPLE, url="/bijlagen")
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/zip"
-    assert "bijlagen_voorbeeld_register.zip" in response.headers["content-disposition"]
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    page = Page(response.text)
+    assert "Bijlagen van voorbeeld_register.xlsx" in page.text
+    assert "2 waarschuwingen" in page.text, "the warnings are on the page, not only in the zip"
+    assert len(page.having("div", class_="bevinding")) == 2
+    files = downloads(page)
+    assert {"voorbeeld_register_validatie.html", "voorbeeld_register_validatie.json",
+            "manifest.json"} <= set(files)
+    assert len([n for n in files if n.endswith(".docx")]) == 2
+    archive = zipfile.ZipFile(io.BytesIO(files["bijlagen_voorbeeld_register.zip"]))
     names = archive.namelist()
     documents = [n for n in names if n.endswith(".docx")]
     assert len(documents) == 2 and "manifest.json" in names
@@ -266,22 +283,25 @@ def test_build_gives_one_zip_with_the_annexes(client, temp_root):
     assert "Dealbreakers" in text
     manifest = json.loads(archive.read("manifest.json"))
     assert set(manifest["bestanden"]) == {n for n in documents}
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 @needs_libreoffice
-def test_build_with_pdf_when_libreoffice_is_there(temp_root):
-    with TestClient(create_app(Settings(warm=False))) as pdf_client:
-        page = Page(pdf_client.get("/bijlagen").text)
-        assert not page.having("input", id="pdf")[0].get("disabled")
-        response = upload(pdf_client, EXAMPLE, url="/bijlagen", data={"pdf": "ja"})
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+def test_build_with_pdf_when_libreoffice_is_there(client, temp_root):
+    page = Page(client.get("/bijlagen").text)
+    assert not page.having("input", id="pdf")[0].get("disabled")
+    response = upload(client, EXAMPLE, url="/bijlagen", data={"pdf": "ja"})
+    files = downloads(Page(response.text))
+    assert len([n for n in files if n.endswith(".pdf")]) == 2
+    names = zipfile.ZipFile(io.BytesIO(files["bijlagen_voorbeeld_register.zip"])).namelist()
     assert len([n for n in names if n.endswith(".pdf")]) == 2
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == [], "no copy of an annex, no LibreOffice profile"
 
 
 def test_pdf_option_is_explained_without_libreoffice(monkeypatch):
-    monkeypatch.setattr("toolkit.pdf.soffice_path", lambda: None)
+    from toolkit.web import pages
+
+    monkeypatch.setattr(pages, "pdf_available", lambda: False)
     with TestClient(create_app(Settings(warm=False))) as plain:
         page = Page(plain.get("/bijlagen").text)
     assert "disabled" in page.having("input", id="pdf")[0]
@@ -295,14 +315,18 @@ def test_build_with_errors_stops_and_shows_the_findings(client, temp_root):
     page = Page(response.text)
     assert "De bijlagen zijn niet gemaakt" in page.text and "8 fouten" in page.text
     assert len(page.having("div", class_="bevinding")) == 16
-    assert list(temp_root.iterdir()) == []
+    files = downloads(page)  # every report, the annotated Excel copy too
+    assert set(files) == {f"register_met_gaten_validatie.{ext}" for ext in ("xlsx", "html", "json")}
+    copy = openpyxl.load_workbook(io.BytesIO(files["register_met_gaten_validatie.xlsx"]))
+    assert copy.sheetnames[0] == "Bevindingen"
+    assert leftovers(temp_root) == []
 
 
 def test_build_with_the_previous_edition_marks_changes(client, owners_register):
     with open(EXAMPLE, "rb") as new, open(EXAMPLE, "rb") as old:
         response = client.post("/bijlagen", files={"register": ("nieuw.xlsx", new.read()),
                                                    "vorige": ("oud.xlsx", old.read())})
-    assert response.headers["content-type"] == "application/zip"
+    assert response.status_code == 200 and "bijlagen_nieuw.zip" in downloads(Page(response.text))
 
 
 def test_compare_two_editions(client, temp_root):
@@ -317,7 +341,7 @@ def test_compare_two_editions(client, temp_root):
     assert downloads == [f"verschillen_voorjaar_najaar.{ext}" for ext in ("xlsx", "html", "json")]
     missing = client.post("/vergelijken", files={"oud": ("voorjaar.xlsx", EXAMPLE.read_bytes())})
     assert_clean_form_page(missing, "Kies eerst het register van de nieuwe editie", 400)
-    assert list(temp_root.iterdir()) == []
+    assert leftovers(temp_root) == []
 
 
 def test_upload_names_lose_their_folders():
@@ -392,8 +416,12 @@ def test_container_runs_the_readmes_own_commands():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "pip install uv" in readme and "RUN pip install --no-cache-dir uv" in dockerfile
     assert "uv run toolkit serve --host 0.0.0.0 --port 8000" in readme
-    assert 'CMD ["uv", "run", "toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+    assert 'CMD ["toolkit", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
     assert "/status" in dockerfile and "/status" in readme
+    # a non-root user, and a read-only file system except the temporary folder
+    assert "USER toolkit" in dockerfile and "useradd" in dockerfile
+    assert "--read-only --tmpfs /tmp" in dockerfile and "--read-only --tmpfs /tmp" in readme
+    assert "TMPDIR=/tmp" in dockerfile
 
 
 def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp_root, tmp_path):
@@ -409,8 +437,13 @@ def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp
                            "sjablonen": "huisstijl"})
     response = upload(client, path, url="/bijlagen")
     assert response.status_code == 200, response.text
-    manifest = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("manifest.json"))
+    page = Page(response.text)
+    manifest = json.loads(downloads(page)["manifest.json"])
     assert manifest["sjablonen"]["bijlage.docx"]["bron"] == "meegeleverd"
+    # never a silent switch: the page says which templates were used instead
+    assert ("Dit register noemt bij 'Map met Word-sjablonen' de map 'huisstijl'. Die map staat "
+            "niet op deze server; de webapplicatie gebruikt de meegeleverde Word-sjablonen."
+            ) in page.text
 
 
 def test_an_uploaded_register_never_makes_the_server_read_the_folder_it_names(client, tmp_path):
@@ -432,7 +465,11 @@ def test_an_uploaded_register_never_makes_the_server_read_the_folder_it_names(cl
     response = upload(client, register, url="/controleren")
     text = html.unescape(response.text)
     assert response.status_code == 400, text[:300]
-    assert "geen tabblad 'Pilots' of 'Acties'" in text  # the Projecten type was not loaded
+    page = Page(response.text)
+    # the Projecten type was not loaded; the message says what the administrator must add
+    assert "heeft geen tabblad dat deze webapplicatie kent (wel: 'Projecten'" in page.text
+    assert "moet de beheerder van de webapplicatie de verklaring van dat bijlagetype" in page.text
+    assert "toolkit init" not in text
 
 
 def test_serve_with_a_template_folder_builds_the_organisations_own_annex_type(tmp_path):
@@ -443,5 +480,7 @@ def test_serve_with_a_template_folder_builds_the_organisations_own_annex_type(tm
     with TestClient(create_app(Settings(warm=False, templates=sjablonen))) as own:
         response = upload(own, register, url="/bijlagen")
     assert response.status_code == 200, response.text[:500]
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert any(n.startswith("Projectenrapportage Sociale innovatie") for n in names)
+    page = Page(response.text)
+    assert any(n.startswith("Projectenrapportage Sociale innovatie") for n in downloads(page))
+    assert "Sjablonen: die van de organisatie (map 'sjablonen')" in page.text
+    assert "projectenrapportage (tabblad Projecten, eigen)" in page.text

@@ -720,8 +720,12 @@ def _relative(folder: Path, start: Path) -> str:
         return str(folder.resolve())
 
 
-def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
-    """Write the new register and its import report; never over an existing file."""
+def write_imported(imported: Imported, out: Path, setting: str | None = None
+                   ) -> tuple[Path, Path]:
+    """Write the new register and its import report; never over an existing file.
+
+    setting: what the register's 'Map met Word-sjablonen' says instead of the path to the
+    templates (the web application: a path on the server means nothing elsewhere)."""
     from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
@@ -734,7 +738,8 @@ def write_imported(imported: Imported, out: Path) -> tuple[Path, Path]:
     settings.update(imported.settings)
     if imported.templates is not None and imported.tables:
         # the new register finds its own annex types where they were read from
-        settings["sjablonen"] = _relative(Path(imported.templates), out.parent)
+        settings["sjablonen"] = (_relative(Path(imported.templates), out.parent)
+                                 if setting is None else setting)
     lists = _lists(imported)
     cuts: list[CutValue] = []
     register = atomic_write(out, lambda tmp: write_register(

@@ -471,33 +471,73 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="TOOLKIT_HOST",
+              show_envvar=True,
               help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="Poort van de webapplicatie.")
+              envvar="TOOLKIT_PORT", show_envvar=True, help="Poort van de webapplicatie.")
 @click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
-              "van de gemeente, voor elk register dat wordt geüpload. Standaard: de "
+              metavar="MAP", envvar="TOOLKIT_SJABLONEN", show_envvar=True,
+              help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
+              "van de organisatie, voor elk register dat wordt geüpload. Standaard: de "
               "meegeleverde.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="TOOLKIT_WORKERS",
+              show_envvar=True, help="Werkprocessen voor controleren, vergelijken, inlezen en "
+              "de andere lichte verzoeken. Standaard: het aantal processorkernen.")
+@click.option("--build-workers", "build_workers", type=click.IntRange(1, 256), default=None,
+              envvar="TOOLKIT_BUILD_WORKERS", show_envvar=True,
+              help="Werkprocessen alleen voor bijlagen maken, naast die voor controleren. "
+              "Standaard: de helft van --workers (minstens 1).")
+@click.option("--queue", type=click.IntRange(0, 1000), default=25, show_default=True,
+              envvar="TOOLKIT_QUEUE", show_envvar=True,
+              help="Verzoeken die per werkproces mogen wachten; daarboven krijgt een verzoek "
+              "meteen 'te druk, probeer het over een minuut' (503).")
+@click.option("--max-wait", "max_wait", type=click.FloatRange(1, 600), default=45,
+              show_default=True, envvar="TOOLKIT_MAX_WAIT", show_envvar=True,
+              help="Seconden die een verzoek hoogstens wacht op een werkproces (een proxy "
+              "geeft het na 60 s op).")
+@click.option("--max-upload", "max_upload", type=click.IntRange(1, 500), default=10,
+              show_default=True, metavar="MB", envvar="TOOLKIT_MAX_UPLOAD", show_envvar=True,
+              help="Grootste bestand dat wordt aangenomen, in MB.")
+@click.option("--max-rows", "max_rows", type=click.IntRange(100, 10_000_000), default=20_000,
+              show_default=True, envvar="TOOLKIT_MAX_ROWS", show_envvar=True,
+              help="Grootste register dat wordt aangenomen, in rijen (alle tabbladen samen).")
+@click.option("--max-connections", "max_connections", type=click.IntRange(1, 100_000),
+              default=1000, show_default=True, envvar="TOOLKIT_MAX_CONNECTIONS",
+              show_envvar=True, help="Open verzoeken waarboven meteen 'te druk' volgt.")
+@click.option("--log-format", "log_format", type=click.Choice(["json", "tekst"]),
+              default="json", show_default=True, envvar="TOOLKIT_LOG_FORMAT", show_envvar=True,
+              help="Logboek als JSON (een object per regel) of als tekst.")
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None) -> None:
-    """Start de webapplicatie: register controleren, bijlagen maken, edities vergelijken.
+def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None,  # noqa: PLR0913
+          workers: int | None, build_workers: int | None, queue: int, max_wait: float,
+          max_upload: int, max_rows: int, max_connections: int, log_format: str) -> None:
+    """Start de webapplicatie voor de hele editie: register controleren, bijlagen maken,
+    edities vergelijken, de volgende editie, een nieuw register, bijlagen inlezen en
+    sjablonen.
 
     Luistert standaard alleen op deze computer (127.0.0.1). Er wordt niets van een
     register bewaard; zet de applicatie op een server achter de eigen inlog van de
-    gemeente (zie de README). Stoppen met Ctrl+C.
+    gemeente (zie de README). Elke optie kan ook als omgevingsvariabele (TOOLKIT_...).
+    Stoppen met Ctrl+C.
 
     \b
     Voorbeeld:
       toolkit serve
       toolkit serve --host 0.0.0.0 --port 8080
-      toolkit serve --sjablonen huisstijl
+      toolkit serve --sjablonen huisstijl --workers 4
     """
     from .web.server import run
+    from .web.settings import MB, Settings, cores
 
+    workers = workers or cores()
+    settings = Settings(
+        processes=True, workers=workers, build_workers=build_workers or max(1, workers // 2),
+        queue=queue, max_wait=max_wait, max_upload=max_upload * MB, max_rows=max_rows,
+        max_connections=max_connections, log_format=log_format)
     try:
-        run(host, port, echo=click.echo, templates=sjablonen)
+        run(host, port, echo=click.echo, templates=sjablonen, settings=settings)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
 

@@ -253,14 +253,16 @@ def _only_declared_xml(data: bytes, used: set[int]) -> bool:
 
 
 def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
-                 templates: Path | None = None) -> EditionResult:
+                 templates: Path | None = None, use_setting: bool = True) -> EditionResult:
     """templates (--sjablonen) is the folder of Word templates and own annex types, read
-    instead of the old register's setting; the new register's setting points to it."""
+    instead of the old register's setting; the new register's setting points to it.
+    use_setting as for read_register (the web application reads an upload with the
+    server's annex types, never the folder its setting names)."""
     from .output import atomic_write, atomic_write_text, check_new_register
     from .workbook import write_register
 
     check_new_register(new)
-    register = read_register(old, templates=templates)
+    register = read_register(old, templates=templates, use_setting=use_setting)
     try:
         added, other_sheets = _added_columns(old, register.types, register)
     except Exception:  # noqa: BLE001 - the register reader already judged the file

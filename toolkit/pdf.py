@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from functools import partial
 from pathlib import Path
 
 from .errors import OutputError
 from .output import atomic_write
+from .scratch import claim, clean_stale, release
 
 TIMEOUT = 600
+#: the conversion's own temporary folder (a copy of each annex and the LibreOffice profile)
+PREFIX = "toolkit-pdf-"
 #: writer_pdf_Export's options for the plain conversion (LibreOffice 7.4 reads them as JSON)
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -109,9 +111,16 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
             "de PDF in Word (Opslaan als > PDF). De Word-bestanden zijn wel gemaakt."
         )
     pdfs = []
-    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:
-        base = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless"]
-        macro_ready = _install_macro(base, Path(profile))
+    # A build killed during the conversion (kill -9) leaves its copy of the annexes and
+    # the LibreOffice profile behind; the next conversion removes them (scratch.py).
+    clean_stale(PREFIX)
+    scratch = claim(PREFIX)
+    try:
+        profile, work = scratch / "profiel", scratch / "werk"
+        profile.mkdir()
+        work.mkdir()
+        base = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+        macro_ready = _install_macro(base, profile)
         for number, document in enumerate(documents, start=1):
             # a plain name in the work folder: nothing in a path can break the macro call
             source = Path(work) / f"bijlage-{number}.docx"
@@ -121,11 +130,14 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
                 _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'],
                      document)
             if not produced.exists():
-                _run(base + ["--convert-to", PDF_FILTER, "--outdir", work, str(source)], document)
+                _run(base + ["--convert-to", PDF_FILTER, "--outdir", str(work), str(source)],
+                     document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
             target = out_dir / (document.stem + ".pdf")
             pdfs.append(atomic_write(target, partial(shutil.copyfile, produced)))
+    finally:
+        release(scratch)
     return pdfs
 
 

@@ -397,12 +397,14 @@ def write_template(path: str | Path) -> Path:
 
 
 def create_register(path: str | Path, gemeente: str = "", templates: Path | None = None,
-                    kinds: Collection[str] = ()) -> Path:
+                    kinds: Collection[str] = (), setting: str | None = None) -> Path:
     """`toolkit init`: a fresh, empty register; never overwrites an existing file.
 
     templates (--sjablonen): a folder with annex types of the municipality's own (*.toml);
     their sheets are added and the register's setting points to the folder. kinds
-    (--bijlagetype, by key): only these types' sheets; default every type.
+    (--bijlagetype, by key): only these types' sheets; default every type. setting: what
+    the register's 'Map met Word-sjablonen' says instead of the path to templates (the web
+    application: the server's path means nothing on the officer's computer).
     """
     from .errors import OutputError, TemplateError
     from .output import atomic_write, check_new_register
@@ -418,7 +420,8 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
                                 f"met 'toolkit sjablonen {templates}'.")
         types = BUILTIN.with_folder(Path(templates))
         start = neutral_start(gemeente, types)
-        start["settings"]["sjablonen"] = folder_setting(Path(templates), path)
+        start["settings"]["sjablonen"] = folder_setting(Path(templates), path) \
+            if setting is None else setting
     known = [t.key for t in types.types]
     unknown = [k for k in kinds if k not in known]
     if unknown:
@@ -434,15 +437,18 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
     return path
 
 
-def init_next_steps(gemeente: str = "", path: Path | None = None) -> list[str]:
+def init_next_steps(gemeente: str = "", path: Path | None = None, commands: bool = True,
+                    templates: Path | None = None) -> list[str]:
     """What `toolkit init` tells a new user to fill in first, in the order that works:
     the lists feed the drop-downs of the rows, the settings go into every annex. With the
-    register written, it names that register's own sheets and lists."""
+    register written, it names that register's own sheets and lists. Without commands
+    (the web application) it names no command or option; templates: the folder of own
+    annex types when it is not where the register's setting says (the web application)."""
     types, present = BUILTIN, list(BUILTIN.types)
     if path is not None:
         from .register import read_register
 
-        register = read_register(path)
+        register = read_register(path, templates=templates)
         types = register.types
         present = [t for t in types.types if t.sheet.name in register.sheets]
     municipal = [v for t in present for v in t.vocabularies if v.key in types.municipal]
@@ -450,8 +456,8 @@ def init_next_steps(gemeente: str = "", path: Path | None = None) -> list[str]:
     lists = ", ".join(dict.fromkeys(v.label for v in municipal))
     filled = " en ".join(f"'{label}'" for label in dict.fromkeys(v.label for v in others))
     first = ([] if gemeente.strip() else
-             ["Vul eerst op het tabblad Instellingen de naam van uw gemeente in (of maak het "
-              "register opnieuw met --gemeente NAAM)."])
+             ["Vul eerst op het tabblad Instellingen de naam van uw gemeente in" +
+              (" (of maak het register opnieuw met --gemeente NAAM)." if commands else ".")])
     steps = []
     if lists:
         steps.append(f"Tabblad {schema.LISTS_SHEET}: de lijsten van uw gemeente ({lists}) zijn "
@@ -468,5 +474,6 @@ def init_next_steps(gemeente: str = "", path: Path | None = None) -> list[str]:
         "Open het in Excel en vul het in deze volgorde in:",
         *(f"  {line}" for line in first),
         *(f"  {number}. {step}" for number, step in enumerate(steps, start=1)),
-        "Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'.",
+        *(["Controleer daarna met 'toolkit validate' en maak de bijlagen met 'toolkit build'."]
+          if commands else []),
     ]

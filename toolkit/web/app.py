@@ -1,146 +1,125 @@
-"""The web application: the toolkit's own library calls behind three Dutch pages.
+"""The web application: the whole edition cycle behind Dutch pages.
 
-*Register controleren* (validate and show the findings per owner, with the annotated
-Excel copy and the JSON to download), *Bijlagen maken* (the annexes, manifest and
-reports as one zip; validation errors stop it as on the command line) and *Edities
-vergelijken* (the diff report).
+*Register controleren*, *Bijlagen maken* (Word and PDF, with the warnings and every
+report on the page), *Edities vergelijken*, *Volgende editie*, *Nieuw register*,
+*Bijlagen inlezen* (last edition's Word annexes into a register) and *Sjablonen* (the
+organisation's templates, and starting templates for an own annex type). Each calls the
+same library functions as the command line (jobs.py).
 
-Private and stateless: every request works in its own temporary folder that is removed
-before the response leaves, whatever happens; downloads travel inside the response
-(a zip, or data: links on the page), so nothing of a register stays on the server. The
-log names only method, path, status and duration. Uploads are limited in size and go
-through the same file checks as the command line; at most WORKERS requests work at
-once, in threads, while the heavy libraries stay loaded.
+Private and stateless: every request works in its own folder inside the server's
+temporary folder, removed before the response leaves, whatever happens; downloads travel
+inside the response (data: links on the page, or the file itself), so nothing of a
+register stays on the server, and any server behind a load balancer can answer any
+request. The server's temporary folder is locked while it runs; one left by a server
+that was killed is removed at the next start (scratch.py). The log names only method,
+path, status and duration. Uploads are limited in size and rows; the work runs on
+workers with a queue of known depth (lanes.py).
 """
 
 from __future__ import annotations
 
-import base64
-import io
+import asyncio
 import logging
-import re
-import shutil
 import tempfile
 import time
-import traceback
-import zipfile
-from collections.abc import Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import anyio
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message
 
 from .. import __version__
 from ..bundled import bundled
-from ..errors import ToolkitError
-from ..findings import plural
+from . import jobs
+from .jobs import FULL, Refused, Upload, disk_full, safe_upload_name
+from .lanes import Busy, Crashed, Gone, Lane, build_niceness
+from .pages import Answer, render
+from .settings import Settings
 
-MAX_UPLOAD = 25 * 1024 * 1024  # per register
-WORKERS = 2  # requests that validate or build at the same time; the others wait
 #: A body this much over the limit is still read (and thrown away) so that the browser
 #: receives the Dutch message instead of a broken connection; beyond it, the connection
 #: is simply closed.
 DRAIN_FACTOR = 4
-PAGES = (("/", "Register controleren"), ("/bijlagen", "Bijlagen maken"),
-         ("/vergelijken", "Edities vergelijken"))
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: a declaration of an own annex type is a small text file
+MAX_DECLARATION = 256 * 1024
+SCRATCH_PREFIX = "toolkit-web-"
+RETRY_AFTER = "60"
+BUSY = ("Het is nu te druk op de server: er wachten al veel verzoeken. Probeer het over een "
+        "minuut opnieuw. Er is niets van uw bestand bewaard.")
+#: per kind of work: how many files its form may carry, and its lane
+FILES = {"controleren": 1, "bijlagen": 2, "vergelijken": 2, "volgende-editie": 1,
+         "importeren": 10, "nieuw": 0, "sjablonen": 0, "beginsjabloon": 1}
 
 log = logging.getLogger("toolkit.web")
 
-
-class Refused(Exception):
-    """A request the application answers with a Dutch message on the page."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+# kept for callers of the first version
+MAX_UPLOAD = Settings.max_upload
+WORKERS = Settings.workers
+__all__ = ["Settings", "create_app", "safe_upload_name", "state_of", "warm_up"]
 
 
 class UploadTooLarge(Refused):
     pass
 
 
-@dataclass(frozen=True)
-class Settings:
-    max_upload: int = MAX_UPLOAD
-    workers: int = WORKERS
-    warm: bool = True  # validate and build the example register once at start
-    #: the server's folder of Word templates and own annex types (serve --sjablonen); an
-    #: uploaded register's own setting is never followed
-    templates: Path | None = None
+def warm_up(settings: Settings) -> None:
+    """Load pandas, pandera, openpyxl and python-docx and run the example once, so the
+    first officer does not wait for imports (checking the example then takes well under
+    half a second); compile the pages."""
+    from ..build import build_documents
+    from ..register import read_register
+    from ..report import write_reports
+    from ..report.html import findings_context
+    from ..validate import validate_register
+    from .pages import pdf_available
 
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=ChoiceLoader([PackageLoader("toolkit.web", "templates"),
-                             PackageLoader("toolkit.report", "templates")]),
-        autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["aantal"] = plural
-    env.filters["mb"] = lambda n: f"{n / (1024 * 1024):.0f} MB"
-    return env
-
-
-def safe_upload_name(name: str | None, fallback: str = "register.xlsx") -> str:
-    """The browser's file name without folders or characters a file system refuses; the
-    messages of the file checks name it, so it stays recognisable."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r'[\x00-\x1f<>:"|?*]', "", base).strip(" .")[:120]
-    return base or fallback
-
-
-def data_link(content: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-def zip_folder(folder: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            archive.write(path, path.relative_to(folder).as_posix())
-    return buffer.getvalue()
+    pdf_available()
+    register = read_register(bundled("examples", "voorbeeld_register.xlsx"))
+    with tempfile.TemporaryDirectory(prefix="opwarmen-") as folder:
+        result = validate_register(register)
+        write_reports(result, Path(folder) / "rapport")
+        build_documents(register, Path(folder) / "uitvoer", parallel=False)
+    context: dict[str, Any] = {"downloads": [], **findings_context(result)}
+    for name in sorted(set(jobs.TEMPLATE.values()) | {"fout.html"}):
+        render(name, "/", settings, **context)
 
 
 class App:
-    """The routes with their settings, templates and worker limit."""
+    """The routes with their settings and lanes."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.env = _environment()
-        self.limiter: anyio.CapacityLimiter | None = None
-        self.pdf_available = False
+        self.checks = Lane("controleren", settings.workers, settings, recycle=settings.recycle)
+        self.builds = Lane("bouwen", settings.build_workers, settings,
+                           niceness=build_niceness(settings))
+        self.libreoffice: bool | None = None
+        self._own_scratch = False
 
     # -- pages -------------------------------------------------------------------------
 
-    def page(self, template: str, request: Request, status: int = 200, **context: Any
-             ) -> HTMLResponse:
-        html = self.env.get_template(template).render(
-            path=request.url.path, pages=PAGES, version=__version__,
-            max_upload=self.settings.max_upload, pdf_available=self.pdf_available, **context)
-        return HTMLResponse(html, status_code=status)
+    def page(self, template: str, request: Request, status: int = 200,
+             headers: dict[str, str] | None = None, **context: Any) -> Response:
+        return respond(render(template, request.url.path, self.settings, status, **context),
+                       headers)
 
-    async def check_form(self, request: Request) -> Response:
-        return self.page("controleren.html", request)
-
-    async def build_form(self, request: Request) -> Response:
-        return self.page("bijlagen.html", request)
-
-    async def compare_form(self, request: Request) -> Response:
-        return self.page("vergelijken.html", request)
+    def form_page(self, request: Request) -> Response:
+        kind = KIND_OF_PATH[request.url.path]
+        return self.page(jobs.TEMPLATE[kind], request)
 
     async def health(self, request: Request) -> Response:
-        return PlainTextResponse("ok")
+        """For a load balancer and monitoring: always answers, at once."""
+        return JSONResponse({
+            "status": "ok", "versie": __version__, "libreoffice": bool(self.libreoffice),
+            "sjablonen": self.settings.templates.name if self.settings.templates else None,
+            "werkers": {"controleren": self.checks.status(), "bouwen": self.builds.status()},
+        })
 
     async def report_css(self, request: Request) -> Response:
         """The reports' own stylesheets, so the findings look as in the HTML report."""
@@ -154,52 +133,50 @@ class App:
 
     # -- work ----------------------------------------------------------------------------
 
-    async def check(self, request: Request) -> Response:
-        return await self._handle(request, "controleren.html", self._check, files=1)
-
-    async def build(self, request: Request) -> Response:
-        return await self._handle(request, "bijlagen.html", self._build, files=2)
-
-    async def compare(self, request: Request) -> Response:
-        return await self._handle(request, "vergelijken.html", self._compare, files=2)
-
-    async def _handle(self, request: Request, template: str,
-                      work: Callable[[FormData, Path], dict[str, Any] | Response],
-                      files: int) -> Response:
-        """Read the form within the limits, do the work in a worker thread inside a
-        temporary folder, and answer; every failure becomes the page with a message."""
+    async def work(self, request: Request) -> Response:
+        """Read the form within the limits, hand the work to a worker of its lane, and
+        answer; a refusal becomes the form's page with a Dutch message."""
+        kind = KIND_OF_PATH[request.url.path]
+        template = jobs.TEMPLATE[kind]
         form: FormData | None = None
         try:
-            form = await self._read_form(request, files)
-            assert self.limiter is not None
-            with tempfile.TemporaryDirectory(prefix="toolkit-web-",
-                                             ignore_cleanup_errors=True) as folder:
-                outcome = await anyio.to_thread.run_sync(
-                    partial(work, form, Path(folder)), limiter=self.limiter)
-            if isinstance(outcome, Response):
-                return outcome
-            status = outcome.pop("status", 200)
-            return self.page(template, request, status=status, **outcome)
+            form = await self._read_form(request, FILES[kind])
+            fields, uploads = await self._contents(form)
         except Refused as exc:
-            return self.page(template, request, status=exc.status, error=str(exc))
-        except ToolkitError as exc:
-            return self.page(template, request, status=400, error=str(exc))
-        except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-            # The type and where it happened, never the message: it may quote a cell.
-            frames = traceback.extract_tb(exc.__traceback__)[-3:]
-            where = "; ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames)
-            log.error("Onverwachte fout %s op %s (%s)", type(exc).__name__, request.url.path,
-                      where)
-            return self.page(template, request, status=500, error=(
-                "Er ging iets onverwachts mis. Er is niets van uw bestand bewaard. Probeer het "
-                "opnieuw; blijft het gebeuren, geef dan de tijd door aan de beheerder."))
+            return self.page(template, request, exc.status, exc.headers, error=str(exc))
         finally:
             if form is not None:
                 await form.close()
+        gone = asyncio.Event()
+
+        async def watch() -> None:
+            while True:
+                message = await request.receive()
+                if message["type"] == "http.disconnect":
+                    gone.set()
+                    return
+
+        watcher = asyncio.ensure_future(watch())
+        lane = self.builds if kind == "bijlagen" else self.checks
+        try:
+            answer = await lane.run(jobs.execute, self.settings, kind, fields, uploads,
+                                    gone=gone)
+        except Busy:
+            return self.page(template, request, 503, {"Retry-After": RETRY_AFTER}, error=BUSY)
+        except Gone:
+            return Response(status_code=499)  # nobody reads it; the log says so
+        except Crashed:
+            return self.page(template, request, 500, error=(
+                "De server kon dit verzoek niet afmaken (te weinig geheugen?). Er is niets van "
+                "uw bestand bewaard. Probeer het opnieuw; blijft het gebeuren, geef dan de tijd "
+                "door aan de beheerder."))
+        finally:
+            watcher.cancel()
+        return respond(answer)
 
     async def _read_form(self, request: Request, files: int) -> FormData:
         """The multipart form, refused once the body passes the upload limit."""
-        limit = self.settings.max_upload * files + 1024 * 1024
+        limit = self.settings.max_upload * max(files, 1) + 1024 * 1024
         too_large = self._too_large("Het bestand")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit * DRAIN_FACTOR:
@@ -221,177 +198,122 @@ class App:
 
         limited_request = Request(request.scope, limited)
         try:
-            return await limited_request.form(max_files=files, max_fields=10)
+            return await limited_request.form(max_files=max(files, 1), max_fields=20)
         except UploadTooLarge:
             raise
         except Exception as exc:  # noqa: BLE001 - starlette's own (English) refusals
+            if disk_full(exc):
+                log.error("Schijf vol in de tijdelijke map bij het lezen van een formulier")
+                raise Refused(FULL, 503, {"Retry-After": "120"}) from exc
             raise Refused("Het formulier kon niet worden gelezen. Kies het bestand opnieuw en "
                           "probeer het nog eens.") from exc
 
-    def _save(self, form: FormData, field: str, folder: Path, what: str,
-              required: bool = True) -> Path | None:
-        upload = form.get(field)
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            if required:
-                raise Refused(f"Kies eerst {what} (een .xlsx-bestand).")
-            return None
-        if (upload.size or 0) > self.settings.max_upload:
-            raise self._too_large(f"Het bestand '{safe_upload_name(upload.filename)}'")
-        target = folder / field / safe_upload_name(upload.filename)
-        target.parent.mkdir()
-        upload.file.seek(0)
-        with target.open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
-        return target
+    async def _contents(self, form: FormData
+                        ) -> tuple[dict[str, str | list[str]], dict[str, list[Upload]]]:
+        """The form as plain data for a worker: text fields, and each file's bytes (the
+        spooled copy is closed right after; nothing of it stays on disk)."""
+        fields: dict[str, str | list[str]] = {}
+        uploads: dict[str, list[Upload]] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if not value.filename:
+                    continue
+                limit = MAX_DECLARATION if name == "verklaring" else self.settings.max_upload
+                safe = safe_upload_name(value.filename,
+                                        "verklaring.toml" if name == "verklaring" else
+                                        "bijlage.docx" if name == "bijlagen" else "register.xlsx")
+                if (value.size or 0) > limit:
+                    raise self._too_large(f"Het bestand '{safe}'", limit)
+                try:
+                    await value.seek(0)
+                    data = await value.read()
+                except OSError as exc:
+                    if disk_full(exc):
+                        raise Refused(FULL, 503, {"Retry-After": "120"}) from exc
+                    raise
+                uploads.setdefault(name, []).append(Upload(safe, data))
+            else:
+                text = str(value)[:2000]
+                if name in fields:
+                    previous = fields[name]
+                    fields[name] = [*previous, text] if isinstance(previous, list) \
+                        else [previous, text]
+                else:
+                    fields[name] = [text] if name == "bijlagetype" else text
+        return fields, uploads
 
-    def _too_large(self, what: str) -> UploadTooLarge:
+    def _too_large(self, what: str, limit: int | None = None) -> UploadTooLarge:
+        limit = limit or self.settings.max_upload
         return UploadTooLarge(
-            f"{what} is te groot: de webapplicatie neemt registers tot "
-            f"{self.settings.max_upload / (1024 * 1024):.0f} MB aan. Een register is meestal "
-            f"kleiner dan 1 MB; staan er afbeeldingen of andere tabbladen in? Gebruik anders "
-            f"'toolkit validate' op uw eigen computer.", status=413)
+            f"{what} is te groot: de webapplicatie neemt bestanden tot "
+            f"{max(limit / (1024 * 1024), 0.25):.0f} MB aan (en registers tot "
+            f"{self.settings.max_rows:,} rijen). Een register is meestal kleiner dan 1 MB; "
+            f"staan er afbeeldingen of andere tabbladen in? Haal die eruit en probeer het "
+            f"opnieuw.".replace(",", "."), status=413)
 
-    @staticmethod
-    def _peildatum(form: FormData) -> date | None:
-        from ..dates import parse_peildatum
-
-        text = str(form.get("peildatum") or "").strip()
-        if not text:
-            return None
-        parsed = parse_peildatum(text)
-        if parsed is None:
-            raise Refused(f"'{text[:40]}' is geen dag. Schrijf de peildatum bijvoorbeeld als "
-                          f"1-4-2024 of 1 april 2024, of laat het veld leeg.")
-        return parsed
-
-    def _findings(self, result) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        from ..report.html import findings_context
-
-        return findings_context(result)
-
-    def _check(self, form: FormData, folder: Path) -> dict[str, Any]:
-        from ..report import write_reports
-        from ..validate import validate_register
-
-        peildatum = self._peildatum(form)
-        path = self._save(form, "register", folder, "een register")
-        assert path is not None
-        result = validate_register(self._read(path), peildatum)
-        paths = write_reports(result, folder / "rapport")
-        return {
-            **self._findings(result), "checked": path.name,
-            "open_in_excel": result.register.open_in_excel,
-            "peildatum": result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen",
-            "downloads": [
-                (paths.excel.name, data_link(paths.excel.read_bytes(), XLSX),
-                 "Excel-kopie met gekleurde cellen en opmerkingen"),
-                (paths.html.name, data_link(paths.html.read_bytes(), "text/html"),
-                 "HTML-rapport (deze bevindingen) om te bewaren of door te sturen"),
-                (paths.json.name, data_link(paths.json.read_bytes(), "application/json"),
-                 "JSON, voor scripts"),
-            ],
-        }
-
-    def _read(self, path: Path):  # type: ignore[no-untyped-def]
-        """An uploaded register, with the server's own annex types (serve --sjablonen) and
-        never the folder its setting names: that is a path on someone else's computer."""
-        from ..register import read_register
-
-        return read_register(path, templates=self.settings.templates, use_setting=False)
-
-    def _build(self, form: FormData, folder: Path) -> dict[str, Any] | Response:
-        from ..build import build_documents
-        from ..pdf import convert_to_pdf
-
-        peildatum = self._peildatum(form)
-        want_pdf = form.get("pdf") == "ja"
-        path = self._save(form, "register", folder, "een register")
-        previous = self._save(form, "vorige", folder, "", required=False)
-        assert path is not None
-        register = self._read(path)
-        before = self._read(previous) if previous else None
-        out = folder / "uitvoer"
-        # the register arrives without its folder: its own template folder is not here
-        result = build_documents(register, out, peildatum, previous=before, parallel=False,
-                                 templates=self.settings.templates, use_setting=False)
-        if result.validation.errors:
-            return {**self._findings(result.validation), "status": 422, "refused": path.name,
-                    "peildatum": (result.validation.peildatum.strftime("%d-%m-%Y")
-                                  if result.validation.peildatum else "geen")}
-        if want_pdf:
-            convert_to_pdf(result.documents, out)
-        name = f"bijlagen_{Path(path.name).stem}.zip"
-        plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-        return Response(zip_folder(out), media_type="application/zip", headers={
-            "Content-Disposition": f"attachment; filename=\"{plain}\"; "
-                                   f"filename*=UTF-8''{_quote(name)}"})
-
-    def _compare(self, form: FormData, folder: Path) -> dict[str, Any]:
-        from ..diff import compare
-        from ..report.diff import diff_context, write_diff_reports
-
-        old = self._save(form, "oud", folder, "het register van de vorige editie")
-        new = self._save(form, "nieuw", folder, "het register van de nieuwe editie")
-        assert old is not None and new is not None
-        result = compare(self._read(old), self._read(new))
-        paths = write_diff_reports(result, folder / "rapport")
-        return {
-            **diff_context(result), "compared": (old.name, new.name),
-            "downloads": [
-                (paths.excel.name, data_link(paths.excel.read_bytes(), XLSX),
-                 "Excel, per tabblad een tabel"),
-                (paths.html.name, data_link(paths.html.read_bytes(), "text/html"),
-                 "HTML-pagina om te bewaren of te mailen"),
-                (paths.json.name, data_link(paths.json.read_bytes(), "application/json"),
-                 "JSON, voor scripts"),
-            ],
-        }
-
-    # -- start ---------------------------------------------------------------------------
-
-    def warm_up(self) -> None:
-        """Load pandas, pandera, openpyxl and python-docx and run the example once, so the
-        first officer does not wait for imports (checking the example then takes well
-        under half a second)."""
-        from ..build import build_documents
-        from ..pdf import soffice_path
-        from ..register import read_register
-        from ..report import write_reports
-        from ..validate import validate_register
-
-        self.pdf_available = soffice_path() is not None
-        if not self.settings.warm:
-            return
-        from ..report.html import findings_context
-
-        register = read_register(bundled("examples", "voorbeeld_register.xlsx"))
-        with tempfile.TemporaryDirectory(prefix="toolkit-web-") as folder:
-            result = validate_register(register)
-            write_reports(result, Path(folder) / "rapport")
-            build_documents(register, Path(folder) / "uitvoer", parallel=False)
-        # compile the page templates (and the report parts they include) now
-        context = {"pages": PAGES, "max_upload": self.settings.max_upload, "downloads": [],
-                   **findings_context(result)}
-        for name in ("controleren.html", "bijlagen.html", "vergelijken.html", "fout.html"):
-            self.env.get_template(name).render(context)
-        self.env.get_template("controleren.html").render(context, checked="x")
+    # -- start and stop ------------------------------------------------------------------
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette):  # type: ignore[no-untyped-def]
-        self.limiter = anyio.CapacityLimiter(self.settings.workers)
-        await anyio.to_thread.run_sync(self.warm_up)
-        yield
+        from .. import scratch
+
+        if self.settings.scratch is None:
+            # this server's own temporary folder; one left by a killed server goes now
+            for stale in scratch.clean_stale(SCRATCH_PREFIX):
+                log.info("Tijdelijke map van een gestopte server opgeruimd")
+                del stale
+            self.settings = replace(self.settings, scratch=scratch.claim(SCRATCH_PREFIX))
+            self._own_scratch = True
+        for lane in (self.checks, self.builds):
+            lane.settings = self.settings
+        if not self.settings.processes:
+            from ..parallel import keep_heap_unfrozen
+
+            keep_heap_unfrozen()  # this process builds again and again
+        self.libreoffice = await asyncio.to_thread(libreoffice_works)
+        if self.settings.warm and not self.settings.processes:
+            await asyncio.to_thread(warm_up, self.settings)
+        await asyncio.gather(self.checks.start(), self.builds.start())
+        try:
+            yield
+        finally:
+            self.checks.stop()
+            self.builds.stop()
+            if self._own_scratch and self.settings.scratch is not None:
+                scratch.release(self.settings.scratch)
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
+def libreoffice_works() -> bool:
+    """LibreOffice is there and starts (for the PDFs and the health endpoint)."""
+    import subprocess
 
-    return quote(name, safe="")
+    from ..pdf import soffice_path
+
+    office = soffice_path()
+    if office is None:
+        return False
+    try:
+        done = subprocess.run([office, "--version"], capture_output=True, timeout=60)
+    except (subprocess.SubprocessError, OSError):
+        return False
+    return done.returncode == 0
+
+
+def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers={**answer.headers, **(headers or {})})
+
+
+KIND_OF_PATH = {jobs.page_path(kind): kind for kind in jobs.TEMPLATE if kind != "beginsjabloon"}
+KIND_OF_PATH["/controleren"] = "controleren"
+KIND_OF_PATH["/sjablonen/begin"] = "beginsjabloon"
 
 
 class Guard:
-    """Security headers on every answer and a log line without any content: method,
-    path (never a query string), status and duration."""
+    """Security headers on every answer; one log line per request without any content
+    (method, path without query string, status, duration); and past max_connections
+    open requests, the Dutch "te druk" page at once (the status endpoint always
+    answers)."""
 
     HEADERS = [
         (b"content-security-policy",
@@ -403,8 +325,10 @@ class Guard:
         (b"x-frame-options", b"DENY"),
     ]
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, state: App) -> None:
         self.app = app
+        self.state = state
+        self.open = 0
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -417,16 +341,38 @@ class Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if status == 499:
+                    return  # the browser went away: nothing to send
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
                     h for h in self.HEADERS if h[0] not in names]
+            elif status == 499:
+                return
             await send(message)
 
+        self.open += 1
         try:
-            await self.app(scope, receive, send_guarded)
+            if self.open > self.state.settings.max_connections and scope.get("path") != "/status":
+                await self._busy(scope, send_guarded)
+            else:
+                await self.app(scope, receive, send_guarded)
         finally:
+            self.open -= 1
             log.info("%s %s %s %.0f ms", scope.get("method", ""), scope.get("path", ""), status,
-                     (time.perf_counter() - start) * 1000)
+                     (time.perf_counter() - start) * 1000,
+                     extra={"method": scope.get("method", ""), "path": scope.get("path", ""),
+                            "status": status,
+                            "duration_ms": round((time.perf_counter() - start) * 1000)})
+
+    async def _busy(self, scope: dict[str, Any], send: Any) -> None:
+        answer = render("fout.html", scope.get("path", "/"), self.state.settings, 503,
+                        title="Te druk", error=BUSY)
+        response = respond(answer, {"Retry-After": RETRY_AFTER, "Connection": "close"})
+        await response(scope, _nothing, send)
+
+
+async def _nothing() -> dict[str, Any]:
+    return {"type": "http.disconnect"}
 
 
 def create_app(settings: Settings | None = None) -> Any:
@@ -443,16 +389,16 @@ def create_app(settings: Settings | None = None) -> Any:
                           title="Pagina niet gevonden",
                           error="Deze pagina bestaat niet. Kies hieronder wat u wilt doen.")
 
+    async def form_page(request: Request) -> Response:
+        return state.form_page(request)
+
     static = Path(__file__).parent / "static"
+    routes = [Route(path, form_page, methods=["GET"]) for path in KIND_OF_PATH
+              if path != "/sjablonen/begin"]
+    routes += [Route(path, state.work, methods=["POST"]) for path in KIND_OF_PATH if path != "/"]
     app = Starlette(
         routes=[
-            Route("/", state.check_form, methods=["GET"]),
-            Route("/controleren", state.check, methods=["POST"]),
-            Route("/bijlagen", state.build_form, methods=["GET"]),
-            Route("/bijlagen", state.build, methods=["POST"]),
-            Route("/vergelijken", state.compare_form, methods=["GET"]),
-            Route("/vergelijken", state.compare, methods=["POST"]),
-            Route("/controleren", state.check_form, methods=["GET"]),
+            *routes,
             Route("/status", state.health, methods=["GET"]),
             Route("/stijl/{name}.css", state.report_css, methods=["GET"]),
             Mount("/static", StaticFiles(directory=static), name="static"),
@@ -463,4 +409,10 @@ def create_app(settings: Settings | None = None) -> Any:
         lifespan=state.lifespan,
     )
     app.state.toolkit = state
-    return Guard(app)
+    return Guard(app, state)
+
+
+def state_of(app: Any) -> App:
+    """The App behind create_app's answer (tests, the load test)."""
+    return app.state.toolkit if not isinstance(app, Guard) else app.state
+

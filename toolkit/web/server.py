@@ -1,28 +1,75 @@
-"""Run the web application with uvicorn: localhost by default, a log without content."""
+"""Run the web application with uvicorn: localhost by default, a log without content.
+
+One uvicorn process answers every connection; the work runs on worker processes
+(lanes.py), so admission is by queued work and every core is used. The log is one JSON
+object per line (or plain text), in a form an IT department's log collector reads.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import ToolkitError
+from .settings import Settings
 
-#: uvicorn's own access log prints the request line, query string included; it is off,
-#: and the application's Guard logs method, path, status and duration instead.
-LOG_CONFIG = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain",
-                            "stream": "ext://sys.stderr"}},
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.error": {"level": "INFO"},
-        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-        "toolkit.web": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-}
+#: fields of a log record that are not the application's own extras
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "color_message"}  # uvicorn's copy with terminal colours
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, and for a
+    request its method, path, status and duration_ms. Never a file name or cell content:
+    the application logs none."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        if record.exc_info and record.exc_info[0] is not None:
+            data["error"] = record.exc_info[0].__name__  # the type only: a message may quote
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def log_config(fmt: str = "json") -> dict[str, Any]:
+    """uvicorn's own access log prints the request line, query string included; it is off,
+    and the application's Guard logs method, path, status and duration instead."""
+    formatter = ({"()": JsonLines} if fmt == "json" else
+                 {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"})
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"standard": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "standard",
+                                "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "toolkit.web": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+#: kept for callers of the first version
+LOG_CONFIG = log_config("tekst")
+
+
+def configure_logging(fmt: str = "json") -> None:
+    import logging.config
+
+    logging.config.dictConfig(log_config(fmt))
 
 
 class PortInUse(ToolkitError):
@@ -47,25 +94,28 @@ def check_port(host: str, port: int) -> None:
                 f"Kies een andere poort, bijvoorbeeld --port 8080.") from exc
 
 
-def config(host: str, port: int, app=None):  # type: ignore[no-untyped-def]
+def config(host: str, port: int, app=None, log_format: str = "json"):  # type: ignore[no-untyped-def]
+    """uvicorn without its own connection limit (its refusal is English plain text without
+    Retry-After): the application admits by queued work and answers "te druk" itself."""
     import uvicorn
 
     from .app import create_app
 
-    return uvicorn.Config(app or create_app(), host=host, port=port, log_config=LOG_CONFIG,
-                          access_log=False, server_header=False, proxy_headers=True,
-                          timeout_keep_alive=5, limit_concurrency=64)
+    return uvicorn.Config(app or create_app(), host=host, port=port,
+                          log_config=log_config(log_format), access_log=False,
+                          server_header=False, proxy_headers=True, timeout_keep_alive=5,
+                          limit_concurrency=None, backlog=4096, timeout_graceful_shutdown=30)
 
 
 def run(host: str, port: int, echo: Callable[[str], object] = print,
-        templates: Path | None = None) -> None:
+        templates: Path | None = None, settings: Settings | None = None) -> None:
     """templates (serve --sjablonen): the server's folder of Word templates and own annex
-    types, checked before the server starts."""
+    types, checked before the server starts. settings: the rest of the options."""
     import uvicorn
 
-    from .app import Settings, create_app
+    from .app import create_app
 
-    app = None
+    settings = settings or Settings(processes=True)
     if templates is not None:
         from ..annextypes import BUILTIN
         from ..errors import TemplateError
@@ -76,12 +126,14 @@ def run(host: str, port: int, echo: Callable[[str], object] = print,
         own = [t.name for t in BUILTIN.with_folder(templates).types if not t.bundled]
         echo(f"Sjablonen uit {templates}" + (f"; eigen bijlagetypen: {', '.join(own)}."
                                                if own else "."))
-        app = create_app(Settings(templates=templates))
+        settings = Settings(**{**vars(settings), "templates": templates.resolve()})
     check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
-    echo(f"Toolkit-webapplicatie starten op http://{shown}:{port}/ (bibliotheken laden en "
-         f"het voorbeeldregister een keer controleren; stoppen met Ctrl+C).")
+    echo(f"Toolkit-webapplicatie starten op http://{shown}:{port}/ met {settings.workers} "
+         f"werker(s) voor controleren en {settings.build_workers} voor bijlagen maken "
+         f"(bibliotheken laden en het voorbeeldregister een keer controleren; stoppen met "
+         f"Ctrl+C).")
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo("Let op: de applicatie is nu bereikbaar voor anderen op het netwerk en heeft geen "
              "inlog. Zet hem achter de inlog van de gemeente (zie de README).")
-    uvicorn.Server(config(host, port, app)).run()
+    uvicorn.Server(config(host, port, create_app(settings), settings.log_format)).run()
