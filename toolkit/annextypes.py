@@ -15,13 +15,19 @@ every *.toml in its folder of Word templates (setting 'Map met Word-sjablonen' o
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
-from collections.abc import Callable, Collection
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
+from .declaration_keys import TABLES, check_keys, shown, utf16_length
 from .declarations import (
     COMMON_SETTINGS,
     INSTRUCTIONS_SHEET,
@@ -214,7 +220,33 @@ class AnnexTypes:
                         f"'{other}'. Geef {what} een eigen sleutel, of verklaar hem in beide "
                         f"precies gelijk (of laat hem weg en gebruik de bestaande)."
                     )
+        _labels_apart(types)
         return AnnexTypes(tuple(sorted(types, key=lambda t: t.order)))
+
+
+def _labels_apart(types: list[AnnexType]) -> None:
+    """Two lists (or settings) of different types with one heading: the register finds a
+    list by its heading on Lijsten and a setting by its name on Instellingen, so one of
+    them would silently take the other's values."""
+    from .declarations import COMMON_SETTINGS, LAST_SETTINGS
+
+    for what, named in (
+            ("de lijst", [(t, v.key, (v.label, v.key, v.role_label)) for t in types
+                          for v in t.vocabularies]),
+            ("de instelling", [(None, s.key, (s.label,))
+                               for s in (*COMMON_SETTINGS, *LAST_SETTINGS)]
+             + [(t, s.key, (s.label,)) for t in types for s in t.settings])):
+        seen: dict[str, tuple[AnnexType | None, str]] = {}
+        for annex, key, labels in named:
+            for label in labels:
+                first = seen.setdefault(normalise(label), (annex, key))
+                if first[1] != key:
+                    files = [a.source.name for a in (first[0], annex) if a is not None]
+                    raise TemplateError(
+                        f"{what.capitalize()} '{key}' ('{files[-1]}') heeft dezelfde naam "
+                        f"'{label}' als {what} '{first[1]}'"
+                        f"{f' ({files[0]})' if len(files) > 1 else ''}; het register kan ze "
+                        f"dan niet uit elkaar houden. Geef een van beide een andere naam.")
 
 
 def check_rules(annex: AnnexType) -> None:
@@ -239,128 +271,145 @@ def check_rules(annex: AnnexType) -> None:
 
 class _Reader:
     """Turns one parsed declaration into an AnnexType, with Dutch messages that name the
-    file and the entry, because a coordinator wrote it by hand."""
+    file and the entry, because a coordinator wrote it by hand. Every value is read
+    through the registry (declaration_keys), which knows its type and default."""
 
-    def __init__(self, path: Path, data: dict) -> None:  # type: ignore[type-arg]
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
         self.path = path
         self.data = data
 
     def fail(self, where: str, what: str) -> TemplateError:
         return TemplateError(f"In de verklaring '{self.path.name}' ({where}): {what}")
 
-    def table(self, name: str) -> dict:  # type: ignore[type-arg]
-        value = self.data.get(name)
-        if not isinstance(value, dict):
-            raise self.fail(f"[{name}]", f"het onderdeel [{name}] ontbreekt.")
-        return value
+    def value(self, table: str, entry: Mapping[str, object], key: str, where: str,
+              fallback: object = None) -> Any:
+        return TABLES[table].key(key).read(entry, lambda what: self.fail(where, what), fallback)
 
-    def text(self, entry: dict, key: str, where: str, default: str | None = None) -> str:  # type: ignore[type-arg]
-        value = entry.get(key, default)
-        if value is None:
-            raise self.fail(where, f"'{key}' ontbreekt.")
-        if not isinstance(value, str):
-            raise self.fail(where, f"'{key}' moet tekst zijn (tussen aanhalingstekens).")
-        return value
+    def text(self, table: str, entry: Mapping[str, object], key: str, where: str,
+             fallback: str = "") -> str:
+        return cast(str, self.value(table, entry, key, where, fallback))
 
-    def flag(self, entry: dict, key: str, where: str, default: bool = False) -> bool:  # type: ignore[type-arg]
-        value = entry.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(where, f"'{key}' moet true of false zijn.")
-        return value
+    def flag(self, table: str, entry: Mapping[str, object], key: str, where: str) -> bool:
+        return cast(bool, self.value(table, entry, key, where))
 
-    def key(self, entry: dict, where: str) -> str:  # type: ignore[type-arg]
-        key = self.text(entry, "sleutel", where)
+    def key(self, table: str, entry: Mapping[str, object], where: str) -> str:
+        key = self.text(table, entry, "sleutel", where)
         if not _KEY.match(key):
-            raise self.fail(where, f"de sleutel '{key}' mag alleen kleine letters, cijfers en _ "
-                            f"bevatten en begint met een letter.")
+            raise self.fail(where, f"de sleutel '{shown(key)}' mag alleen kleine letters, "
+                            f"cijfers en _ bevatten en begint met een letter.")
         return key
 
-    def entries(self, name: str) -> list[dict]:  # type: ignore[type-arg]
-        value = self.data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(f"[[{name}]]", f"schrijf elk onderdeel als [[{name}]].")
-        return value
+    def entries(self, name: str, within: Mapping[str, object] | None = None
+                ) -> list[dict[str, Any]]:
+        """The entries of a [[table]]; check_keys has made sure of their shape."""
+        return cast(list[dict[str, Any]], (self.data if within is None else within).get(
+            TABLES[name].short, []))
 
-    def column(self, entry: dict, index: int) -> Column:  # type: ignore[type-arg]
-        where = f"[[kolom]] nummer {index}"
-        key = self.key(entry, where)
+    def column(self, entry: Mapping[str, object], index: int) -> Column:
+        key = self.key("kolom", entry, f"[[kolom]] nummer {index}")
         where = f"[[kolom]] '{key}'"
-        kind_text = self.text(entry, "soort", where, "tekst")
-        kind = KINDS.get(kind_text.strip().casefold())
-        if kind is None:
-            raise self.fail(where, f"de soort '{kind_text}' bestaat niet; kies uit 'id', "
-                            f"'tekst', 'rijke tekst', 'datum' of 'keuze'.")
-        width = entry.get("breedte", 20)
-        if not isinstance(width, int) or not 3 <= width <= 120:
-            raise self.fail(where, "'breedte' moet een geheel getal tussen 3 en 120 zijn.")
-        aliases = entry.get("aliassen", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise self.fail(where, "'aliassen' moet een lijst met teksten zijn.")
-        vocabulary = entry.get("lijst")
-        if vocabulary is not None and not isinstance(vocabulary, str):
-            raise self.fail(where, "'lijst' is de sleutel van één lijst, tussen "
-                            "aanhalingstekens: lijst = \"status\".")
+        kind = KINDS[self.text("kolom", entry, "soort", where).strip().casefold()]
+        label = self.text("kolom", entry, "kop", where)
+        if not normalise(label):
+            raise self.fail(where, "'kop' bestaat alleen uit spaties of onzichtbare tekens; "
+                            "geef de kolom een kop die officieren kunnen lezen.")
+        vocabulary = self.value("kolom", entry, "lijst", where)
         if (kind is Kind.CHOICE) != (vocabulary is not None):
             raise self.fail(where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); "
                             "een andere soort niet.")
-        fallback = entry.get("als_leeg")
-        if fallback is not None and not isinstance(fallback, str):
-            raise self.fail(where, "'als_leeg' is de sleutel van een andere kolom, tussen "
-                            "aanhalingstekens.")
-        return Column(key, self.text(entry, "kop", where), kind,
-                      self.text(entry, "uitleg", where, ""), width,
-                      self.flag(entry, "verplicht", where),
-                      vocabulary, self.flag(entry, "gepubliceerd", where, True), tuple(aliases),
-                      fallback)
+        fallback = self.value("kolom", entry, "als_leeg", where)
+        return Column(key, label, kind, self.text("kolom", entry, "uitleg", where),
+                      self.value("kolom", entry, "breedte", where),
+                      self.flag("kolom", entry, "verplicht", where), vocabulary,
+                      self.flag("kolom", entry, "gepubliceerd", where),
+                      tuple(self.value("kolom", entry, "aliassen", where)), fallback)
 
-    def role(self, entry: dict, where: str) -> Role:  # type: ignore[type-arg]
-        key = self.key(entry, where)
-        colour = self.text(entry, "kleur", where, "").lstrip("#").upper()
+    def role(self, entry: Mapping[str, object], where: str) -> Role:
+        key = self.key("lijst.betekenis", entry, where)
+        colour = self.text("lijst.betekenis", entry, "kleur", where).lstrip("#").upper()
         if colour and not re.fullmatch(r"[0-9A-F]{6}", colour):
-            raise self.fail(where, f"de kleur '{colour}' is geen kleurcode als 'C6EFCE'.")
-        return Role(key, self.text(entry, "waarde", where), self.text(entry, "uitleg", where, ""),
-                    required=self.flag(entry, "verplicht", where),
-                    published=self.flag(entry, "gepubliceerd", where),
-                    last_time=self.flag(entry, "laatste_keer", where),
-                    finished=self.flag(entry, "afgerond", where), colour=colour)
+            raise self.fail(where, f"de kleur '{shown(colour)}' is geen kleurcode als 'C6EFCE'.")
 
-    def vocabulary(self, entry: dict, index: int) -> tuple[Vocabulary, bool]:  # type: ignore[type-arg]
-        key = self.key(entry, f"[[lijst]] nummer {index}")
+        def flag(name: str) -> bool:
+            return self.flag("lijst.betekenis", entry, name, where)
+
+        return Role(key, self.text("lijst.betekenis", entry, "waarde", where),
+                    self.text("lijst.betekenis", entry, "uitleg", where),
+                    required=flag("verplicht"), published=flag("gepubliceerd"),
+                    last_time=flag("laatste_keer"), finished=flag("afgerond"), colour=colour)
+
+    def vocabulary(self, entry: Mapping[str, object], index: int) -> tuple[Vocabulary, bool]:
+        key = self.key("lijst", entry, f"[[lijst]] nummer {index}")
         where = f"[[lijst]] '{key}'"
-        meanings = entry.get("betekenis", [])
-        if not isinstance(meanings, list) or not all(isinstance(r, dict) for r in meanings):
-            raise self.fail(where, "schrijf elke betekenis als [[lijst.betekenis]] (met twee "
-                            "paar vierkante haken).")
         roles = tuple(self.role(r, f"{where}, betekenis {i}")
-                      for i, r in enumerate(meanings, start=1))
-        labels = [r.label.casefold() for r in roles]
+                      for i, r in enumerate(self.entries("lijst.betekenis", entry), start=1))
+        labels = [normalise(r.label) for r in roles]
         if len(set(labels)) != len(labels):
             raise self.fail(where, "twee betekenissen hebben dezelfde waarde.")
-        values = entry.get("waarden", [r.label for r in roles])
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise self.fail(where, "'waarden' moet een lijst met teksten zijn.")
-        return (Vocabulary(key, self.text(entry, "naam", where), self.text(entry, "uitleg", where, ""),
-                           tuple(values), roles),
-                self.flag(entry, "gemeentelijk", where))
+        keys = [r.key for r in roles]
+        if len(set(keys)) != len(keys):
+            raise self.fail(where, "twee betekenissen hebben dezelfde sleutel.")
+        values = self.value("lijst", entry, "waarden", where, [r.label for r in roles])
+        return (Vocabulary(key, self.text("lijst", entry, "naam", where),
+                           self.text("lijst", entry, "uitleg", where), tuple(values), roles),
+                self.flag("lijst", entry, "gemeentelijk", where))
 
-    def setting(self, entry: dict, index: int) -> Setting:  # type: ignore[type-arg]
-        key = self.key(entry, f"[[instelling]] nummer {index}")
+    def setting(self, entry: Mapping[str, object], index: int) -> Setting:
+        key = self.key("instelling", entry, f"[[instelling]] nummer {index}")
         where = f"[[instelling]] '{key}'"
-        if key in {s.key for s in (*COMMON_SETTINGS, *LAST_SETTINGS)}:
+        common = {s.key: s for s in (*COMMON_SETTINGS, *LAST_SETTINGS)}
+        if key in common:
             raise self.fail(where, f"'{key}' is een instelling van elk register; verklaar hem "
                             f"niet opnieuw.")
-        kind = KINDS.get(self.text(entry, "soort", where, "tekst").strip().casefold(), Kind.TEXT)
-        return Setting(key, self.text(entry, "naam", where), self.text(entry, "uitleg", where, ""),
-                       self.text(entry, "standaard", where, ""),
-                       self.flag(entry, "verplicht", where, True), kind)
+        label = self.text("instelling", entry, "naam", where)
+        clash = next((s for s in common.values() if normalise(s.label) == normalise(label)),
+                     None)
+        if clash is not None:
+            raise self.fail(where, f"de naam '{shown(label)}' heeft de instelling '{clash.key}' "
+                            f"van elk register al; kies een andere naam.")
+        kind = KINDS[self.text("instelling", entry, "soort", where).strip().casefold()]
+        return Setting(key, label, self.text("instelling", entry, "uitleg", where),
+                       self.text("instelling", entry, "standaard", where),
+                       self.flag("instelling", entry, "verplicht", where), kind)
+
+    def unique(self, table: str, items: list[tuple[str, str]], what: str) -> None:
+        """Each key and label occurs once: the register finds a list or setting by its
+        label (or key), so two alike would be read as one."""
+        seen: dict[str, str] = {}
+        for number, (key, label) in enumerate(items):
+            for name in dict.fromkeys((key, normalise(label))):
+                if seen.setdefault(name, f"{key}#{number}") != f"{key}#{number}":
+                    raise self.fail(f"{TABLES[table].heading} '{key}'", f"de sleutel of {what} "
+                                    f"'{shown(name)}' staat er twee keer; geef elk onderdeel "
+                                    f"een eigen sleutel en {what}.")
+
+    def sheet_name(self, tab: Mapping[str, object]) -> str:
+        name = self.text("tabblad", tab, "naam", "[tabblad]")
+        if name != name.strip():
+            raise self.fail("[tabblad]", f"de naam '{shown(name)}' begint of eindigt met een "
+                            f"spatie; Excel en officieren zien die niet. Haal de spatie weg.")
+        if not name or utf16_length(name) > 31 or re.search(r"[\[\]:*?/\\]", name) \
+                or name.strip("'") != name or any(unicodedata.category(c) == "Cc" for c in name):
+            raise self.fail("[tabblad]", f"'{shown(name)}' kan geen naam van een Excel-tabblad "
+                            f"zijn: hoogstens 31 tekens, zonder [ ] : * ? / \\ of stuurtekens, en "
+                            f"niet beginnend of eindigend met een apostrof.")
+        if name.casefold() in {n.casefold() for n in (INSTRUCTIONS_SHEET, LISTS_SHEET,
+                                                       SETTINGS_SHEET, "Bevindingen")}:
+            raise self.fail("[tabblad]", f"het tabblad '{name}' heeft het register al voor "
+                            f"iets anders; kies een andere naam.")
+        if name.casefold() == "history":
+            raise self.fail("[tabblad]", "Excel houdt de naam 'History' voor zichzelf; kies "
+                            "een andere naam.")
+        return name
 
     def annex_type(self, bundled: bool) -> AnnexType:
-        head = self.table("bijlagetype")
-        key = self.key(head, "[bijlagetype]")
-        tab = self.table("tabblad")
+        check_keys(self.data, self.path.name)
+        head = self.data["bijlagetype"]
+        key = self.key("bijlagetype", head, "[bijlagetype]")
+        tab = self.data["tabblad"]
         columns = tuple(self.column(c, i) for i, c in enumerate(self.entries("kolom"), start=1))
         keys = [c.key for c in columns]
-        double = sorted({k for k in keys if keys.count(k) > 1})
+        double = sorted(k for k, n in Counter(keys).items() if n > 1)
         if double:
             raise self.fail("[[kolom]]", f"de sleutel '{double[0]}' staat er twee keer.")
         heads: dict[str, str] = {}
@@ -368,136 +417,154 @@ class _Reader:
             for label in (col.label, *col.aliases):
                 other = heads.setdefault(normalise(label), col.key)
                 if other != col.key:
-                    raise self.fail(f"[[kolom]] '{col.key}'", f"de kop of alias '{label}' hoort "
-                                    f"ook bij de kolom '{other}'; elke kolomkop moet uniek zijn, "
-                                    f"anders weet de toolkit niet welke kolom het is.")
+                    raise self.fail(f"[[kolom]] '{col.key}'", f"de kop of alias '{shown(label)}' "
+                                    f"hoort ook bij de kolom '{other}'; elke kolomkop moet uniek "
+                                    f"zijn, anders weet de toolkit niet welke kolom het is.")
         for col in columns:
             if col.fallback is not None and (col.fallback not in keys or col.fallback == col.key):
-                raise self.fail(f"[[kolom]] '{col.key}'", f"'als_leeg' noemt '{col.fallback}', "
-                                f"maar dat is geen andere kolom van dit tabblad.")
-        key_column = self.text(tab, "sleutelkolom", "[tabblad]", "id")
-        name_column = self.text(tab, "naamkolom", "[tabblad]", "naam")
-        owner_column = tab.get("eigenaarkolom")
+                raise self.fail(f"[[kolom]] '{col.key}'", f"'als_leeg' noemt "
+                                f"'{shown(col.fallback)}', maar dat is geen andere kolom van dit "
+                                f"tabblad.")
+        key_column = self.text("tabblad", tab, "sleutelkolom", "[tabblad]")
+        name_column = self.text("tabblad", tab, "naamkolom", "[tabblad]")
+        owner_column = self.value("tabblad", tab, "eigenaarkolom", "[tabblad]")
         for what, wanted in (("sleutelkolom", key_column), ("naamkolom", name_column),
                              *((("eigenaarkolom", owner_column),) if owner_column else ())):
             if wanted not in keys:
-                raise self.fail("[tabblad]", f"de {what} '{wanted}' is geen kolom; verklaar een "
-                                f"[[kolom]] met sleutel = \"{wanted}\".")
+                raise self.fail("[tabblad]", f"de {what} '{shown(wanted)}' is geen kolom; "
+                                f"verklaar een [[kolom]] met sleutel = \"{shown(wanted)}\".")
         pairs = [self.vocabulary(v, i) for i, v in enumerate(self.entries("lijst"), start=1)]
         vocabularies = tuple(v for v, _ in pairs)
+        self.unique("lijst", [(v.key, v.label) for v in vocabularies], "naam")
         declared = {v.key for v in vocabularies}
         borrowed = {v.key: v for v in _builtin_vocabularies()}
         for col in columns:  # a list of a bundled type may be used without declaring it
             if col.vocabulary and col.vocabulary not in declared:
                 if col.vocabulary not in borrowed:
-                    raise self.fail(f"[[kolom]] '{col.key}'", f"de lijst '{col.vocabulary}' is "
-                                    f"niet verklaard; voeg een [[lijst]] met sleutel = "
-                                    f"\"{col.vocabulary}\" toe.")
+                    raise self.fail(f"[[kolom]] '{col.key}'", f"de lijst '{shown(col.vocabulary)}' "
+                                    f"is niet verklaard; voeg een [[lijst]] met sleutel = "
+                                    f"\"{shown(col.vocabulary)}\" toe.")
                 vocabularies += (borrowed[col.vocabulary],)
                 declared.add(col.vocabulary)
-        sheet_name = self.text(tab, "naam", "[tabblad]")
-        if not sheet_name.strip() or len(sheet_name) > 31 or re.search(r"[\[\]:*?/\\]", sheet_name) \
-                or sheet_name.strip("'") != sheet_name:
-            raise self.fail("[tabblad]", f"'{sheet_name}' kan geen naam van een Excel-tabblad zijn: "
-                            f"hoogstens 31 tekens, zonder [ ] : * ? / \\ en niet beginnend of "
-                            f"eindigend met een apostrof.")
-        if sheet_name.casefold() in {n.casefold() for n in (INSTRUCTIONS_SHEET, LISTS_SHEET,
-                                                             SETTINGS_SHEET, "Bevindingen")}:
-            raise self.fail("[tabblad]", f"het tabblad '{sheet_name}' heeft het register al voor "
-                            f"iets anders; kies een andere naam.")
-        table_name = self.text(tab, "tabel", "[tabblad]", re.sub(r"\W", "_", sheet_name))
+        sheet_name = self.sheet_name(tab)
+        table_name = self.text("tabblad", tab, "tabel", "[tabblad]",
+                               re.sub(r"\W", "_", sheet_name))
         if not re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.]{0,254}", table_name) or \
                 re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]", table_name):
-            raise self.fail("[tabblad]", f"'{table_name}' kan geen naam van een Excel-tabel zijn: "
-                            f"begin met een letter, gebruik letters, cijfers en _ (geen spaties), "
-                            f"en niet iets dat op een celverwijzing lijkt (zoals 'AB12').")
-        layout = self.text(head, "indeling", "[bijlagetype]", "kaarten")
+            raise self.fail("[tabblad]", f"'{shown(table_name)}' kan geen naam van een "
+                            f"Excel-tabel zijn: begin met een letter, gebruik letters, cijfers en "
+                            f"_ (geen spaties), en niet iets dat op een celverwijzing lijkt "
+                            f"(zoals 'AB12').")
+        layout = self.text("bijlagetype", head, "indeling", "[bijlagetype]")
         if layout not in LAYOUTS or (not bundled and layout != "kaarten"):
-            raise self.fail("[bijlagetype]", f"de indeling '{layout}' bestaat niet; kies "
+            raise self.fail("[bijlagetype]", f"de indeling '{shown(layout)}' bestaat niet; kies "
                             f"'kaarten' (de voorbeeldkaart in het Word-sjabloon).")
-        template = self.text(head, "sjabloon", "[bijlagetype]", f"{key}.docx")
+        template = self.text("bijlagetype", head, "sjabloon", "[bijlagetype]", f"{key}.docx")
         if not template.endswith(".docx") or "/" in template or "\\" in template:
             raise self.fail("[bijlagetype]", f"'sjabloon' is de naam van een .docx-bestand in "
-                            f"dezelfde map, niet '{template}'.")
-        known_settings = {s.key for s in COMMON_SETTINGS} | {
-            e.get("sleutel") for e in self.entries("instelling")}
-        for what in ("document", "titel"):
-            for placeholder in _PLACEHOLDER.findall(str(head.get(what, ""))):
+                            f"dezelfde map, niet '{shown(template)}'.")
+        settings = tuple(self.setting(s, i)
+                         for i, s in enumerate(self.entries("instelling"), start=1))
+        self.unique("instelling", [(s.key, s.label) for s in settings], "naam")
+        known_settings = {s.key for s in (*COMMON_SETTINGS, *settings)}
+        document = self.text("bijlagetype", head, "document", "[bijlagetype]", sheet_name)
+        title = self.text("bijlagetype", head, "titel", "[bijlagetype]", sheet_name)
+        for what, pattern in (("document", document), ("titel", title)):
+            for placeholder in _PLACEHOLDER.findall(pattern):
                 if placeholder not in known_settings:
                     raise self.fail("[bijlagetype]", f"'{what}' noemt {{{placeholder}}}, maar dat "
                                     f"is geen instelling van dit bijlagetype; verklaar een "
                                     f"[[instelling]] met sleutel = \"{placeholder}\" of gebruik "
                                     f"{{gemeente}}, {{editie}} of {{peildatum}}.")
-        legacy = head.get("bloktag")
-        if legacy is not None and (not isinstance(legacy, str) or not _KEY.match(legacy)):
+        legacy = self.value("bijlagetype", head, "bloktag", "[bijlagetype]")
+        if legacy is not None and not _KEY.match(legacy):
             raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals "
                             "\"opgaven\".")
-        tags = head.get("tags", {})
-        if not isinstance(tags, dict) or not all(isinstance(k, str) and _KEY.match(k) and
-                                                 isinstance(v, str) for k, v in tags.items()):
-            raise self.fail("[bijlagetype.tags]", "schrijf elke tag als naam = \"patroon\", "
-                            "zoals titel = \"{bijlage_titel}\".")
+        tags = cast(dict[str, str], head.get("tags", {}))  # check_keys: texts by name
         for name, pattern in tags.items():
+            if not _KEY.match(name):
+                raise self.fail("[bijlagetype.tags]", f"de tag '{shown(name)}' mag alleen "
+                                f"kleine letters, cijfers en _ bevatten en begint met een letter.")
             for placeholder in _PLACEHOLDER.findall(pattern):
                 if placeholder not in known_settings | {"aantal"}:
                     raise self.fail("[bijlagetype.tags]", f"de tag '{name}' noemt "
                                     f"{{{placeholder}}}, maar dat is geen instelling van dit "
                                     f"bijlagetype.")
-        order = head.get("volgorde", 100)
-        rules = head.get("regels", [])
-        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
-            raise self.fail("[bijlagetype]", "'regels' moet een lijst met regelcodes zijn, "
-                            "zoals [\"start-na-eind\"].")
-        settings = tuple(self.setting(s, i)
-                         for i, s in enumerate(self.entries("instelling"), start=1))
-        sheet = TableSheet(sheet_name, table_name, self.text(tab, "uitleg", "[tabblad]", ""),
-                           columns, key_column, name_column, owner_column)
+        sheet = TableSheet(sheet_name, table_name,
+                           self.text("tabblad", tab, "uitleg", "[tabblad]"), columns,
+                           key_column, name_column, owner_column)
         arrangement = read_layout(self.data.get("indeling"), sheet,
                                   [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail)
-        annex = AnnexType(
-            key=key, name=self.text(head, "naam", "[bijlagetype]", key),
-            plural=self.text(head, "meervoud", "[bijlagetype]", "rijen"),
-            singular=self.text(head, "enkelvoud", "[bijlagetype]", "rij"),
-            sheet=sheet,
-            vocabularies=vocabularies,
-            settings=settings,
-            template=template,
-            document=self.text(head, "document", "[bijlagetype]", sheet_name),
-            title=self.text(head, "titel", "[bijlagetype]", sheet_name),
-            layout=layout, source=self.path, order=order if isinstance(order, int) else 100,
-            bundled=bundled, rules=tuple(rules),
+        return AnnexType(
+            key=key, name=self.text("bijlagetype", head, "naam", "[bijlagetype]", key),
+            plural=self.text("bijlagetype", head, "meervoud", "[bijlagetype]"),
+            singular=self.text("bijlagetype", head, "enkelvoud", "[bijlagetype]"),
+            sheet=sheet, vocabularies=vocabularies, settings=settings, template=template,
+            document=document, title=title, layout=layout, source=self.path,
+            order=self.value("bijlagetype", head, "volgorde", "[bijlagetype]"),
+            bundled=bundled, rules=tuple(self.value("bijlagetype", head, "regels",
+                                                    "[bijlagetype]")),
             municipal=frozenset(v.key for v, municipal in pairs if municipal),
             arrangement=arrangement, legacy_block=legacy, tags=tuple(tags.items()))
-        return annex
 
 
 def _builtin_vocabularies() -> tuple[Vocabulary, ...]:
     return BUILTIN.vocabularies if "BUILTIN" in globals() else ()
 
 
+#: a declaration is a few kilobytes; this keeps a hostile one from taking memory and time
+MAX_DECLARATION_BYTES = 1024 * 1024
+
+
+def _read_declaration(path: Path) -> bytes:
+    """The file's bytes, at most MAX_DECLARATION_BYTES; a FIFO, device or folder (a *.toml
+    that links to /dev/zero, say) is refused without waiting or reading on."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise TemplateError(f"De verklaring '{path.name}' is geen gewoon bestand (maar een "
+                                f"map, apparaat of pijp). Zet er een tekstbestand neer of haal "
+                                f"het weg uit de map met Word-sjablonen.")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_DECLARATION_BYTES:
+            chunk = os.read(fd, MAX_DECLARATION_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > MAX_DECLARATION_BYTES:
+        raise TemplateError(f"De verklaring '{path.name}' is groter dan 1 MiB; een verklaring "
+                            f"is een paar kilobyte. Is het wel een verklaring? Haal het bestand "
+                            f"weg uit de map met Word-sjablonen of maak het kleiner.")
+    return b"".join(chunks)
+
+
 def load(path: Path, bundled: bool = True) -> AnnexType:
     """One declaration file; TemplateError (Dutch, naming the file) when it is wrong."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = _read_declaration(path).decode("utf-8-sig")  # Notepad writes a BOM
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f" (regel {at.group(1)}, teken {at.group(2)})" if at else ""
         raise TemplateError(f"De verklaring '{path.name}' is geen geldige TOML{where}. "
                             f"Controleer daar de aanhalingstekens, = en [kopjes].") from exc
+    except RecursionError as exc:
+        raise TemplateError(f"De verklaring '{path.name}' is te diep genest (lijsten in lijsten "
+                            f"in lijsten …); een verklaring heeft hoogstens [[lijst.betekenis]] "
+                            f"en lijsten met teksten. Vergelijk met examples/projecten/"
+                            f"sjablonen/projecten.toml.") from exc
     except UnicodeDecodeError as exc:
         raise TemplateError(f"De verklaring '{path.name}' is geen UTF-8-tekst. Sla het bestand "
                             f"op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8).") from exc
     except OSError as exc:
-        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen.") from exc
-    try:
-        return _Reader(path, data).annex_type(bundled)
-    except TemplateError:
-        raise
-    except (TypeError, AttributeError, ValueError, KeyError) as exc:  # a value of the wrong sort
-        raise TemplateError(f"In de verklaring '{path.name}' staat een waarde van de verkeerde "
-                            f"soort (bijvoorbeeld een lijst waar één tekst hoort, of [x] waar "
-                            f"[[x]] hoort). Vergelijk met examples/projecten/sjablonen/"
-                            f"projecten.toml.") from exc
+        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen "
+                            f"({exc.strerror or type(exc).__name__}).") from exc
+    return _Reader(path, data).annex_type(bundled)
 
 
 BUNDLED_FOLDER = Path(__file__).resolve().parent / "bijlagetypen"

@@ -147,7 +147,12 @@ def init(ctx: click.Context, pad: Path, gemeente: str, sjablonen: Path | None,
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"Nieuw register geschreven: {created}")
-    for line in init_next_steps(gemeente, created):
+    try:
+        steps = init_next_steps(gemeente, created)
+    except Exception as exc:  # noqa: BLE001 - the register is written; say what went wrong
+        _fail(exc, ctx.obj["debug"])
+        return
+    for line in steps:
         click.echo(line)
 
 

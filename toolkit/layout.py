@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .declaration_keys import TABLES, children
 from .declarations import Column, Kind, TableSheet, normalise
 
 if TYPE_CHECKING:
@@ -106,52 +107,12 @@ class Layout:
         return tuple(named)
 
 
-#: every key of [indeling] and its sub-tables, with its Dutch meaning (docs and strictness)
+#: every key of [indeling] and its sub-tables, with its Dutch meaning; declared once in
+#: declaration_keys (which also checks them and documents them in docs/verklaringen.md)
 LAYOUT_KEYS: dict[str, dict[str, str]] = {
-    "indeling": {
-        "sorteren": "lijst van kolomsleutels: de volgorde van de records binnen een groep; een "
-                    "datumkolom op de vroegste datum, een keuzekolom in de volgorde van de lijst",
-        "leeg_weglaten": "true: een alinea of tabelrij van de voorbeeldkaart waarvan alle "
-                         "velden leeg zijn, valt weg (met zijn label)",
-        "nieuw": "tekst boven een record dat nieuw is sinds de vorige editie (build "
-                 "--previous); \"\" voor geen",
-        "voor_het_laatst": "tekst boven een record waarvan de waarde in de kolom die opnemen "
-                           "bepaalt 'laatste keer' betekent; \"\" voor geen",
-        "nieuwe_pagina": "true: elke kaart begint op een nieuwe pagina; of de sleutel van een "
-                         "instelling waarin de coördinator Ja of Nee zet",
-        "groep": "[[indeling.groep]]: een niveau van groeperen (zie hieronder)",
-        "statusoverzicht": "[indeling.statusoverzicht]: aantallen per status (zie hieronder)",
-        "kruistabel": "[indeling.kruistabel]: rijen uit de ene kolom, kolommen uit de andere",
-        "vervolgrij": "[indeling.vervolgrij]: een rij die alleen de tekst van de vorige "
-                      "voortzet, wordt daarvan een deel",
-    },
-    "indeling.vervolgrij": {
-        "kolom": "de kolom waarvan de tekst doorloopt (verplicht)",
-        "leeg": "de kolommen die in een vervolgrij leeg zijn (verplicht), de meest gevulde "
-                "eerst",
-    },
-    "indeling.groep": {
-        "kolom": "de kolom waarop gegroepeerd wordt (verplicht)",
-        "kop": "de kop van elke groep, met {waarde}, {nummer} en {instelling}; standaard "
-               "\"{waarde}\"",
-        "nieuwe_pagina": "true: elke groep begint op een nieuwe pagina",
-        "nummer_vanaf": "het eerste {nummer}: een getal of de sleutel van een instelling",
-        "statusoverzicht": "true: onder de kop van elke groep een statusoverzicht van die groep",
-        "voorvoegsel": "een woord vóór een waarde die er niet mee begint, bijvoorbeeld "
-                       "\"Doel\" (\"Doel: …\")",
-    },
-    "indeling.statusoverzicht": {
-        "kolom": "een keuzekolom; de lijst geeft volgorde en kleuren (verplicht)",
-        "kop": "de kop boven elk overzicht; standaard \"Overzicht statussen\"",
-        "totaal": "true (standaard): één overzicht van alle records, op de plek van "
-                  "{{ statusoverzicht }} in het sjabloon of vóór de records",
-    },
-    "indeling.kruistabel": {
-        "rijen": "de kolom waarvan de waarden de rijen zijn (verplicht)",
-        "kolommen": "de kolom waarvan de waarden de kolommen zijn (verplicht)",
-        "cellen": "de kolom waarvan de waarde in een cel komt; weglaten: het aantal records",
-        "kop": "de kop boven de tabel; standaard \"Overzicht\"",
-    },
+    table.name: {**{key.name: key.help for key in table.keys},
+                 **{sub.short: sub.heading for sub in children(table.name)}}
+    for table in TABLES.values() if table.name.split(".")[0] == "indeling"
 }
 
 

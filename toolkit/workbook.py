@@ -428,9 +428,23 @@ def create_register(path: str | Path, gemeente: str = "", templates: Path | None
         raise TemplateError(f"Het bijlagetype '{unknown[0]}' bestaat niet. Bekend: "
                             f"{', '.join(known)}.")
     sheets = [t.sheet.name for t in types.types if not kinds or t.key in kinds]
+
+    def write_and_read_back(tmp: Path) -> None:
+        """The register only takes its name once the toolkit can read it: a declaration
+        the checks let through must not leave a register every command refuses."""
+        from .errors import ToolkitError
+        from .register import read_register
+
+        write_register(tmp, **start, sheets=sheets, types=types)
+        try:
+            read_register(tmp, templates=templates)
+        except ToolkitError as exc:
+            raise TemplateError(f"Het nieuwe register zou niet te lezen zijn: {exc} Er is "
+                                f"niets geschreven; pas de verklaring van het bijlagetype "
+                                f"aan.") from exc
+
     try:  # a temporary of the toolkit's own naming: a later run cleans it up if killed
-        atomic_write(path, lambda tmp: write_register(tmp, **start, sheets=sheets, types=types),
-                     replace=False)
+        atomic_write(path, write_and_read_back, replace=False)
     except FileExistsError as exc:
         raise OutputError(f"'{path}' bestaat al; de toolkit overschrijft nooit een register.") \
             from exc
