@@ -29,6 +29,7 @@ from toolkit.cli import cli
 from toolkit.declaration_keys import (
     DERIVED,
     FLAG,
+    FLAG_OR_TEXT,
     REQUIRED,
     TABLES,
     TEXT,
@@ -223,7 +224,8 @@ def test_a_misspelt_key_names_file_place_key_and_the_key_meant(table, key):
     assert f"bedoelt u '{key}'?" in message
 
 
-WRONG = {TEXT: 12, FLAG: "ja", WHOLE: "drie", TEXTS: 12, TEXT_OR_TEXTS: 12, WHOLE_OR_TEXT: True}
+WRONG = {TEXT: 12, FLAG: "ja", WHOLE: "drie", TEXTS: 12, TEXT_OR_TEXTS: 12, WHOLE_OR_TEXT: True,
+         FLAG_OR_TEXT: 3}
 
 
 @pytest.mark.parametrize(("table", "key"), _keys())
