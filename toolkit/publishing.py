@@ -368,3 +368,69 @@ def clean_settings(settings) -> None:  # type: ignore[no-untyped-def]
     lang = settings.find(W + "themeFontLang")
     if lang is not None:
         lang.set(W + "val", "nl-NL")
+
+
+# -- page numbers in the contents -------------------------------------------------------
+
+def number_contents(document_xml: bytes, page_of: Callable[[str], int | None]) -> bytes | None:
+    """The contents' entries with their page numbers, as Word writes them: a right tab
+    with dot leader and a PAGEREF field whose result is the page (Word shows it without
+    an update; F9 recomputes it). page_of gives the page of a bookmark, from the PDF
+    LibreOffice made of the same document. None when there is nothing to number."""
+    from lxml import etree
+
+    root = etree.fromstring(document_xml)
+    body = root.find(W + "body")
+    if body is None:
+        return None
+    field = next((i for i in body.iter(W + "instrText") if "TOC" in (i.text or "")), None)
+    if field is None:
+        return None
+    paragraph = field.getparent().getparent()
+    width = text_area(section_of(paragraph))[0]
+    numbered = 0
+    depth = 0
+    while paragraph is not None and paragraph.tag == W + "p":
+        for element in list(paragraph.iter(W + "fldChar", W + "hyperlink")):
+            if element.tag == W + "fldChar":
+                kind = element.get(W + "fldCharType")
+                depth += {"begin": 1, "end": -1}.get(kind or "", 0)
+            elif depth == 1 and _add_page_number(element, page_of, width):
+                numbered += 1
+        if depth <= 0:
+            break
+        paragraph = paragraph.getnext()
+    if not numbered:
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_page_number(link, page_of: Callable[[str], int | None],  # type: ignore[no-untyped-def]
+                     width: int) -> bool:
+    from lxml import etree
+
+    anchor = link.get(W + "anchor")
+    page = page_of(anchor) if anchor else None
+    if page is None or link.find(f".//{W}instrText") is not None:
+        return False
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    runs = (f'<w:r {ns}><w:tab/></w:r>', f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {ns}><w:instrText xml:space="preserve"> PAGEREF {attr_xml(anchor)} \\h '
+            f'</w:instrText></w:r>',
+            f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+            f'<w:r {ns}><w:t>{page}</w:t></w:r>',
+            f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>')
+    for run in runs:
+        link.append(etree.fromstring(run))
+    paragraph = link.getparent()
+    ppr = paragraph.find(W + "pPr")
+    if ppr is None:
+        ppr = etree.SubElement(paragraph, W + "pPr")
+        paragraph.remove(ppr)
+        paragraph.insert(0, ppr)
+    if ppr.find(W + "tabs") is None:
+        tabs = etree.fromstring(f'<w:tabs {ns}><w:tab w:val="right" w:leader="dot" '
+                                f'w:pos="{width}"/></w:tabs>')
+        style = ppr.find(W + "pStyle")
+        ppr.insert(1 if style is not None else 0, tabs)
+    return True
