@@ -171,10 +171,13 @@ def number_pages(document: Path, page_of: Callable[[str], int | None]) -> bool:
                           f"({exc}).") from exc
     before = hashlib.sha256(document.read_bytes()).hexdigest()
 
+    from .build import COMPRESS_LEVEL
+
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
             for info, data in entries:
-                target.writestr(info, data, compress_type=info.compress_type)
+                target.writestr(info, data, compress_type=info.compress_type,
+                                compresslevel=COMPRESS_LEVEL)
 
     atomic_write(document, write)
     _record(document, before)
