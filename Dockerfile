@@ -10,9 +10,12 @@
 #   -e TOOLKIT_WORKERS=4 -e TOOLKIT_SJABLONEN=/sjablonen -v /srv/huisstijl:/sjablonen:ro
 FROM python:3.12-slim
 
-# Fonts for the reports; add libreoffice-writer-nogui here for the PDF option.
+# Fonts for the reports, and fonts with the widths of the templates' fonts (Carlito for
+# Calibri, Caladea for Cambria, Liberation for Arial, Times New Roman and Courier New), so
+# that PDFs paginate like the Word files. Add libreoffice-writer-nogui here for the PDF option.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir uv

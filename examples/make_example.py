@@ -257,8 +257,10 @@ LV_SETTINGS = {
     "sjablonen": "sjablonen",
 }
 #: house styles (title and heading colour at least 4.5:1 on white)
-ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E))  # 7.9:1
-LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B))  # 9.6:1
+ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E),  # 7.9:1
+                              header_fill="D3EAE6")
+LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B),  # 9.6:1
+                      header_fill="F3DDE0")
 NOORDERVEEN_HOUSE = HouseStyle(font="Calibri", accent=RGBColor(0x1F, 0x4E, 0x79))  # 8.6:1
 
 

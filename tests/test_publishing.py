@@ -20,7 +20,7 @@ from docx.shared import Cm
 from toolkit import build, schema
 from toolkit.build import build_documents
 from toolkit.cli import cli
-from toolkit.docx_templates import HEADER_FILL
+from toolkit.publishing import BAR_OUTLINE, HEADER_FILL
 from toolkit.register import read_register
 from toolkit.workbook import write_register
 
@@ -120,7 +120,9 @@ def test_rows_and_headings_stay_together(built):
         assert all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
                    for p in header.iter(qn("w:p")))
         for tr in rows:
-            if len(_text(tr)) < 2500:  # far shorter than a page
+            # a row far shorter than a third of a page stays whole; a longer one may split
+            # (kept whole, it would leave the page before it half empty)
+            if len(_text(tr)) < 300:
                 assert tr.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None, _text(tr)
 
 
@@ -450,3 +452,48 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
     assert "Dealbreakers" in text.split("Inleiding")[1]  # the new entries are there
     fields = [f.get(qn("w:fldCharType")) for f in built_doc.element.body.iter(qn("w:fldChar"))]
     assert fields == ["begin", "separate", "end"]
+
+
+def test_a_restyled_template_changes_every_generated_part(tmp_path):
+    """The look comes from the template's styles: with another font and colours, no
+    bundled colour or font is left in the document's body, styles or bars."""
+    import io
+
+    from docx.shared import RGBColor
+
+    Image = pytest.importorskip("PIL.Image")
+    from toolkit.docx_templates import HouseStyle, make_actions_template, make_pilot_template
+    from toolkit.fonts import fonts_used
+
+    house = HouseStyle(font="Georgia", accent=RGBColor(0x5B, 0x21, 0x6E), header_fill="E8DDF0")
+    folder = tmp_path / "sjablonen"
+    folder.mkdir()
+    make_pilot_template(folder / "bijlage.docx", house)
+    make_actions_template(folder / "acties.docx", house)
+    result = build_documents(read_register(EXAMPLE), tmp_path / "uit", templates=folder)
+    bundled = [HEADER_FILL, BAR_OUTLINE, "4F81BD", "D9E2F3"]
+    for document in result.documents:
+        with zipfile.ZipFile(document) as docx:
+            body = docx.read("word/document.xml").decode("utf-8")
+            styles = docx.read("word/styles.xml").decode("utf-8")
+            bars = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")]
+        for colour in bundled:
+            assert colour not in body and colour.lower() not in body, (document.name, colour)
+        assert "Calibri" not in body and "Cambria" not in body
+        assert fonts_used(document) == {"Georgia"}, document.name
+        assert "E8DDF0" in styles and '<w:bottom w:val="single" w:sz="8" w:space="4" ' \
+            'w:color="5B216E"/>' in styles
+        for data in bars:  # the bars' outline is the accent; nothing white beside them
+            image = Image.open(io.BytesIO(data)).convert("RGB")
+            assert image.getpixel((0, 0)) == (0x5B, 0x21, 0x6E)
+            assert (255, 255, 255) not in {c for _, c in image.getcolors(1 << 16)}
+    assert any(n.startswith("Bijlagen") for n in (d.name for d in result.documents))
+
+
+def test_the_bundled_header_fill_and_bar_outline_come_from_the_bundled_template(built):
+    """An unchanged bundled template gives the bundled look (from its styles)."""
+    with zipfile.ZipFile(built[ACTIONS_DOC]) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert HEADER_FILL not in body and HEADER_FILL in styles
+    assert '<w:tblStylePr w:type="firstRow">' in styles

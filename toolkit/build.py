@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING
 from . import __version__, schema, wordxml
 from .annextypes import AnnexType
 from .bundled import bundled
+from .continued import WHOLE_ROW_PART, continued_rows
 from .errors import OutputError, TemplateError
 from .findings import summary
 from .layout_word import Arranged, keep_row_together, keep_rows_together
@@ -658,8 +659,16 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
         def records_xml(styles: dict, group: list[Record], first: int,  # type: ignore[type-arg]
                         heading: str) -> Iterator[str]:
             sample = found.for_width(getattr(styles, "text_width", 0))
-            keep = keep_row_together if sample.kind == "rijen" else keep_rows_together
             height = getattr(styles, "text_height", 0)
+
+            def keep(xml: str, height: int) -> str:
+                # a row longer than a third of a page may split (its header row repeats):
+                # kept whole, it would leave the page before it half empty; a long card
+                # row is cut in pieces that stay whole, the next labelled '(vervolg)'
+                if sample.kind == "rijen":
+                    return keep_row_together(xml, height // WHOLE_ROW_PART)
+                return keep_rows_together(continued_rows(xml, styles), height)
+
             yield sample.table_start(heading)
             for offset, record in enumerate(group):
                 index = first + offset
@@ -976,7 +985,9 @@ def tags_markdown() -> str:
         "- Met `leeg_weglaten = true` vallen een alinea of tabelrij met alleen lege velden weg, "
         "een kop zonder velden direct erboven mee, en een tabel waarvan alle rijen wegvallen.",
         "- Tabellen in de kaart worden zo breed als de tekst van de sectie (eigen marges, "
-        "liggend papier); een rij die korter is dan een pagina wordt niet gesplitst.",
+        "liggend papier); een rij korter dan een pagina wordt niet gesplitst; een rij van een "
+        "kaart die langer is dan een derde pagina komt in stukken, het label van elk volgend "
+        "stuk met '(vervolg)'.",
         "- `toolkit import` leest een gebouwde bijlage terug met dezelfde voorbeeldkaart "
         "(`--sjablonen MAP` voor een eigen bijlagetype).",
         "",
@@ -1001,7 +1012,11 @@ def tags_markdown() -> str:
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
-    lines += ["", "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
+    lines += ["", "Verder komt het uiterlijk van de gemaakte delen uit: de stijl Title (ook de "
+              "lijn eronder), de kopregelopmaak van de tabelstijl Table Grid (vulling en vet van "
+              "de kopregel van elke lijsttabel) en de tekenstijl Statusbalk (de kleur is de rand "
+              "van de balken in het statusoverzicht; zonder die stijl de kleur van Heading 1).",
+              "", "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
               "elke kleur heeft een contrast van minstens 4,5:1):", ""]
     for status, colour in schema.STATUS_COLOURS.items():
         lines.append(f"- {status}: #{colour}")
@@ -1042,12 +1057,14 @@ def tags_markdown() -> str:
         "dan worden alle tabellen zo breed als de tekst van die sectie.",
         "- **Inhoudsopgave**: het sjabloon heeft de kop 'Inhoud' (stijl TOC Heading) en een "
         "inhoudsopgave-veld; de toolkit schrijft de koppen er bij het bouwen in, met links. "
-        "Word vraagt bij het openen niets; paginanummers zet Word erbij met F9, en de PDF van "
-        "`--pdf` heeft ze al. Welke kopniveaus erin komen, staat in het veld "
+        "Word vraagt bij het openen niets; met `--pdf` krijgen de PDF en het Word-bestand "
+        "de paginanummers, anders zet Word ze erbij met F9. Welke kopniveaus erin komen, "
+        "staat in het veld "
         "(`TOC \\o \"1-2\"`: Heading 1 en 2).",
-        "- **Paginagrenzen**: koppen blijven bij wat volgt; een rij die korter is dan een "
-        "pagina wordt niet gesplitst; de kopregel van een actietabel komt op elke pagina "
-        "terug; elke statusbijlage begint op een nieuwe pagina. Elke pilotkaart op een "
+        "- **Paginagrenzen**: koppen blijven bij wat volgt; een actierij korter dan een derde "
+        "pagina wordt niet gesplitst, een langere mag over twee pagina's lopen (geen halflege "
+        "pagina's); de kopregel van een actietabel komt op elke pagina terug; elke "
+        "statusbijlage begint op een nieuwe pagina. Elke pilotkaart op een "
         "nieuwe pagina: zet op het tabblad Instellingen 'Elke pilot op een nieuwe pagina' "
         "op Ja.",
         "- **Toegankelijk**: elke tabel heeft een titel en een beschrijving (Tabeleigenschappen "

@@ -268,6 +268,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register.xlsx --sjablonen mijn_sjablonen
     """
     from .build import build_documents
+    from .fonts import font_warnings
     from .output import folder_lock, shown
     from .parallel import preloaded
     from .pdf import convert_to_pdf
@@ -296,6 +297,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
             for kept in result.kept:
                 click.secho(f"Bewaard (na de vorige bouw gewijzigd): {shown(kept)}", fg="yellow")
             if pdf:
+                for warning in font_warnings(result.documents):
+                    click.secho(warning, fg="yellow")
                 for made in convert_to_pdf(result.documents, out):
                     click.echo(f"PDF: {shown(made)}")
     except SystemExit:

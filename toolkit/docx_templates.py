@@ -18,6 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from .publishing import BAR_STYLE, HEADER_FILL
 from .schema import STYLE_NAMES
 
 if TYPE_CHECKING:
@@ -108,14 +109,82 @@ def _contents(doc, levels: str) -> None:  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class HouseStyle:
-    """A municipality's look: the font and the colour of titles and headings (at least
-    4.5:1 on white). The default is the bundled templates' look."""
+    """A municipality's look: the font, the colour of titles, headings, the title rule
+    and the bars' outline (at least 4.5:1 on white), and the fill of table header rows
+    (black text on it at least 4.5:1). The default is the bundled templates' look."""
 
     font: str = "Calibri"
     accent: RGBColor = ACCENT
+    header_fill: str = HEADER_FILL
 
 
 DEFAULT_HOUSE = HouseStyle()
+
+
+def _set_font(rpr_owner, font: str) -> None:  # type: ignore[no-untyped-def]
+    """The font by name only: a theme font (asciiTheme) would win over it in Word and
+    LibreOffice, and the title would stay in the theme's Calibri."""
+    rpr = rpr_owner.get_or_add_rPr() if hasattr(rpr_owner, "get_or_add_rPr") else \
+        rpr_owner.find(qn("w:rPr"))
+    if rpr is None:
+        return
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = parse_xml(f'<w:rFonts {nsdecls("w")}/>')
+        rpr.insert(0, fonts)
+    for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{name}"), None)
+    for name in ("ascii", "hAnsi", "cs"):
+        fonts.set(qn(f"w:{name}"), font)
+
+
+def _theme_fonts(doc, font: str) -> None:  # type: ignore[no-untyped-def]
+    """The theme's heading and body fonts: a style the coordinator adds later (Quote,
+    Caption) follows the house font too."""
+    import re
+
+    for part in doc.part.package.iter_parts():
+        if str(part.partname).startswith("/word/theme/"):
+            xml = part.blob.decode("utf-8")
+            xml = re.sub(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"',
+                         lambda m: m.group(1) + font + '"', xml)
+            part._blob = xml.encode("utf-8")
+
+
+def _title_rule(style, accent: RGBColor) -> None:  # type: ignore[no-untyped-def]
+    """The rule under the title in the accent colour (the default template's is its
+    theme's blue, whatever the house style)."""
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:pBdr")):
+        ppr.remove(old)
+    border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="8" '
+                       f'w:space="4" w:color="{accent}"/></w:pBdr>')
+    anchor = next((ppr.find(qn(f"w:{n}")) for n in ("shd", "tabs", "spacing", "ind",
+                                                     "contextualSpacing", "jc", "outlineLvl")
+                   if ppr.find(qn(f"w:{n}")) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(border)
+    else:
+        ppr.append(border)
+
+
+def _table_header(style, fill: str) -> None:  # type: ignore[no-untyped-def]
+    """Table Grid's header row (tblLook firstRow): bold on the house fill. The generated
+    tables mark their header row; their cells carry no colour of their own."""
+    element = style.element
+    for old in element.findall(qn("w:tblStylePr")):
+        element.remove(old)
+    element.append(parse_xml(
+        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
+        f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
+        f"</w:tblStylePr>"))
+
+
+def _bar_style(styles, accent: RGBColor) -> None:  # type: ignore[no-untyped-def]
+    """The character style of the status overview's bars: its colour is the bars'
+    outline (publishing.bar_outline reads it)."""
+    bar = styles.add_style(BAR_STYLE, WD_STYLE_TYPE.CHARACTER)
+    bar.font.color.rgb = accent
 
 
 def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> DocxDocument:
@@ -125,14 +194,23 @@ def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> DocxDo
     _a4(doc)
     styles = doc.styles
     normal = styles["Normal"]
-    normal.font.name = house.font
+    _set_font(normal.element, house.font)
     normal.font.size = Pt(10)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            _set_font(rpr_default, house.font)
+    _theme_fonts(doc, house.font)
     for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
                        ("TOC Heading", 16), ("Title", 24), ("Subtitle", 12)):
         heading = styles[name]
         heading.font.color.rgb = house.accent  # the default Subtitle (#4F81BD): 4.0:1 only
         heading.font.size = Pt(size)
-        heading.font.name = house.font
+        _set_font(heading.element, house.font)
+    _title_rule(styles["Title"], house.accent)
+    _table_header(styles[STYLE_NAMES["table"]], house.header_fill)
+    _bar_style(styles, house.accent)
     label = styles.add_style(STYLE_NAMES["label"], WD_STYLE_TYPE.PARAGRAPH)
     label.base_style = normal
     label.font.bold = True
@@ -267,18 +345,15 @@ def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path
     _contents(doc, "1-2")
     # the groups (per opgave, per doel) and overviews come from the declaration's
     # [indeling]; the template holds one table with a sample row, repeated per doel
-    _sample_rows(doc, [("Activiteit", 3000, ["{{ activiteit }}"]),
-                       ("Resultaat", 4200, ["{{ resultaat }}"]),
-                       ("Status", 2000, ["{{ status }}", "{{ toelichting_status }}"])],
+    # the Status column holds a long word ("ouderbetrokkenheid") even in Verdana
+    _sample_rows(doc, [("Activiteit", 2800, ["{{ activiteit }}"]),
+                       ("Resultaat", 3900, ["{{ resultaat }}"]),
+                       ("Status", 2500, ["{{ status }}", "{{ toelichting_status }}"])],
                  "Acties", "Acties bij dit doel: per activiteit het resultaat en de status; de "
                  "status staat als tekst in de derde kolom.")
     doc.core_properties.title = "Statusbijlagen actieprogramma"
     _save(doc, path)
     return path
-
-
-#: the fill of a header row in the bundled templates
-HEADER_FILL = "D9E2F3"
 
 
 def _sample_rows(doc, columns: list[tuple[str, int, list[str]]], caption: str,  # type: ignore[no-untyped-def]
@@ -296,9 +371,9 @@ def _sample_rows(doc, columns: list[tuple[str, int, list[str]]], caption: str,  
     table_style = doc.styles[STYLE_NAMES["table"]].style_id
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     head = "".join(
-        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:shd w:val="clear" w:color="auto" '
-        f'w:fill="{HEADER_FILL}"/></w:tcPr><w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:rPr><w:b/>'
-        f'</w:rPr><w:t>{label}</w:t></w:r></w:p></w:tc>'
+        # fill and bold from the table style's header row (tblLook firstRow): restyled with it
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:keepNext/>'
+        f'</w:pPr><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>'
         for (label, _, _), w in zip(columns, widths, strict=True))
     body = "".join(
         f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>'
@@ -329,6 +404,26 @@ def _tag(key: str) -> str:
     return "{{ " + key + " }}"
 
 
+def _card_table_properties(table, annex: AnnexType) -> None:  # type: ignore[no-untyped-def]
+    """A card's table: the label column holds the headers (no header row), with a title
+    and a description for a screen reader (Tabeleigenschappen > Alternatieve tekst)."""
+    from .wordxml import attr_xml
+
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        tbl_pr.remove(look)
+    noun = annex.singular or annex.plural
+    tbl_pr.append(parse_xml(
+        f'<w:tblLook {nsdecls("w")} w:val="0480" w:firstRow="0" w:lastRow="0" '
+        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'))
+    tbl_pr.append(parse_xml(
+        f'<w:tblCaption {nsdecls("w")} w:val="{attr_xml(f"Gegevens per {noun}")}"/>'))
+    tbl_pr.append(parse_xml(
+        f'<w:tblDescription {nsdecls("w")} w:val="{attr_xml(f"Per {noun}")}: de eerste kolom '
+        f'noemt het onderdeel, de tweede kolom geeft de tekst."/>'))
+
+
 def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE,
                        with_key: bool = False) -> Path:
     """A starting template for an annex type of a coordinator's own: a title page, the
@@ -345,9 +440,11 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     # with groups ([indeling]) the group headings take the first levels, the card the next
     card_level = min(len(annex.arrangement.groups) + 1, 3)
     _contents(doc, f"1-{card_level}")
-    for setting in annex.settings:
-        if setting.kind is Kind.RICH:
-            doc.add_paragraph(_tag(setting.key))
+    rich = [setting for setting in annex.settings if setting.kind is Kind.RICH]
+    if rich:  # a heading of its own: the introduction is not read as part of the contents
+        doc.add_paragraph("Inleiding", style="Heading 1")
+    for setting in rich:
+        doc.add_paragraph(_tag(setting.key))
     doc.add_paragraph("{{ wijzigingen }}")  # empty unless built with --previous
     doc.add_paragraph("{{ kaarten }}")
     doc.add_paragraph(_tag(annex.sheet.name_column), style=f"Heading {card_level}")
@@ -360,9 +457,11 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     widths = (text_width // 3, text_width - text_width // 3)  # label | text, as the pilot card
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
+    _card_table_properties(table, annex)
     for row, col in zip(table.rows, fields, strict=True):
         label, value = row.cells
         label.width, value.width = widths
+        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
         label.paragraphs[0].text = col.label
         label.paragraphs[0].style = doc.styles[STYLE_NAMES["label"]]
         value.paragraphs[0].text = _tag(col.key)

@@ -23,14 +23,20 @@ from .layout import (
     sorted_records,
     status_counts,
 )
-from .publishing import DEFAULT_TEXT_WIDTH, Heading, bar_png, inline_picture
+from .publishing import (
+    BAR_OUTLINE,
+    DEFAULT_TEXT_WIDTH,
+    Heading,
+    bar_length,
+    bar_png,
+    inline_picture,
+)
 from .richtext import plain_line
 
 if TYPE_CHECKING:
     from .diff import DiffResult
     from .register import Record
 
-HEADER_FILL = "D9E2F3"
 UNLISTED_COLOUR = "EDEDED"
 OVERVIEW_DESCRIPTION = ("Aantal {plural} per status, met het aandeel als getal en als balk; "
                         "de laatste rij geeft het totaal.")
@@ -38,15 +44,17 @@ CROSSTAB_DESCRIPTION = ("Kruistabel: elke rij is een {rows}, elke kolom een {col
                         "geeft {cells}.")
 CHANGES_HEADING = "Wijzigingen sinds de vorige editie"
 CHANGES_BOOKMARK = (800_000, "_TocWijzigingen")
-_BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm
+_BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm at 100%
+_BAR_PIXELS = 200
 _PERCENT_TAB = 680  # the bars start at 1.2 cm, after "100%", so their lengths compare
 
 
 def header_row(cells: list[tuple[str, int]]) -> str:
-    """A header row: repeated on every page, and kept with the first row under it."""
-    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text, bold=True),
-                                                       keep_next=True), width, HEADER_FILL)
-                        for text, width in cells], header=True)
+    """A header row: repeated on every page, and kept with the first row under it. Its
+    fill and weight come from the table style's header row (tblLook firstRow), so a
+    restyled template restyles it."""
+    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text), keep_next=True),
+                                     width) for text, width in cells], header=True)
 
 
 def _width(styles: Mapping[str, str]) -> int:
@@ -63,13 +71,14 @@ def bar_pictures(tables: Iterable[tuple[list[tuple[str, int]], int]],
     add = getattr(styles, "picture", None)
     if add is None:
         return {}
+    outline = getattr(styles, "bar_outline", BAR_OUTLINE)  # the template's style Statusbalk
     pictures: dict[str, str] = {}
     for counts, total in tables:
         for value, n in counts:
             share = round(100 * n / total) if total else 0
             key = f"{share}:{colour(value)}"
             if key not in pictures:
-                pictures[key] = add(bar_png(share / 100, colour(value)))
+                pictures[key] = add(bar_png(share / 100, colour(value), outline, _BAR_PIXELS))
     return pictures
 
 
@@ -89,9 +98,11 @@ def overview_table(caption: str, counts: list[tuple[str, int]], colour: Callable
         picture = pictures.get(f"{share}:{fill}")
         if picture:
             drawing = getattr(styles, "drawing_id", lambda: 0)()
+            # as long as the share: no white beside the bar painting over table lines
+            length = _BAR_EMU[0] * bar_length(share / 100, _BAR_PIXELS) // _BAR_PIXELS
             bar = '<w:r><w:tab/></w:r>' + inline_picture(
                 picture, drawing, f"{status}: {n} van {total} {plural}, {share} procent",
-                *_BAR_EMU)
+                length, _BAR_EMU[1])
         rows.append(wordxml.row([
             wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True), keep_next=True),
                          widths[0], fill),

@@ -13,8 +13,12 @@ publish accessible PDFs.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
+import zipfile
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -28,7 +32,8 @@ PREFIX = "toolkit-pdf-"
 #: writer_pdf_Export's options for the plain conversion (LibreOffice 7.4 reads them as JSON)
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
-              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
+              '"ExportBookmarks":{"type":"boolean","value":"true"},'
+              '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}')
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -49,13 +54,15 @@ Sub ToPdf(source As String, target As String)
         Next i
         doc.refresh()
     Next pass
-    Dim options(2) As New com.sun.star.beans.PropertyValue
+    Dim options(3) As New com.sun.star.beans.PropertyValue
     options(0).Name = &quot;UseTaggedPDF&quot;
     options(0).Value = True
     options(1).Name = &quot;PDFUACompliance&quot;
     options(1).Value = True
     options(2).Name = &quot;ExportBookmarks&quot;
     options(2).Value = True
+    options(3).Name = &quot;ExportBookmarksToPDFDestination&quot;
+    options(3).Value = True
     Dim store(1) As New com.sun.star.beans.PropertyValue
     store(0).Name = &quot;FilterName&quot;
     store(0).Value = &quot;writer_pdf_Export&quot;
@@ -134,11 +141,74 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
                      document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
+            _finish(produced, document)
             target = out_dir / (document.stem + ".pdf")
             pdfs.append(atomic_write(target, partial(shutil.copyfile, produced)))
     finally:
         release(scratch)
     return pdfs
+
+
+def _finish(pdf: Path, document: Path) -> None:
+    """The PDF's structure put right for a checker (pdffix), and the Word file's contents
+    given the page numbers the PDF has: Word shows them without pressing F9."""
+    import pikepdf
+
+    from .pdffix import destinations, pdf_name, repair
+
+    try:
+        repair(pdf)
+        pages = destinations(pdf)
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError) as exc:
+        raise OutputError(f"De PDF van '{document.name}' kon niet worden afgemaakt ({exc}).") \
+            from exc
+    if pages:
+        number_pages(document, lambda name: pages.get(pdf_name(name)))
+
+
+def number_pages(document: Path, page_of: Callable[[str], int | None]) -> bool:
+    """Write the page numbers into the contents of the .docx at document, and record its
+    new hash in the manifest beside it (so the next build sees it as the toolkit's own)."""
+    from .publishing import number_contents
+
+    try:
+        with zipfile.ZipFile(document) as source:
+            xml = number_contents(source.read("word/document.xml"), page_of)
+            if xml is None:
+                return False
+            entries = [(info, xml if info.filename == "word/document.xml"
+                        else source.read(info.filename)) for info in source.infolist()]
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise OutputError(f"De paginanummers konden niet in '{document.name}' worden gezet "
+                          f"({exc}).") from exc
+    before = hashlib.sha256(document.read_bytes()).hexdigest()
+
+    from .build import COMPRESS_LEVEL
+
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+            for info, data in entries:
+                target.writestr(info, data, compress_type=info.compress_type,
+                                compresslevel=COMPRESS_LEVEL)
+
+    atomic_write(document, write)
+    _record(document, before)
+    return True
+
+
+def _record(document: Path, before: str) -> None:
+    """The manifest beside document names the new hash where it named the old one."""
+    manifest = document.parent / "manifest.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data["bestanden"]
+        if files.get(document.name) != before:
+            return
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    files[document.name] = hashlib.sha256(document.read_bytes()).hexdigest()
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _install_macro(base: list[str], profile: Path) -> bool:

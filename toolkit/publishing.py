@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 DEFAULT_TEXT_WIDTH = 9072
 DEFAULT_TEXT_HEIGHT = 14004
 
+#: what the generated parts look like where a template does not say (an older template
+#: without a header row in its table style, without the bar style)
+HEADER_FILL = "D9E2F3"
+BAR_OUTLINE = "1F4E79"
+#: the character style whose colour is the outline of the status overview's bars
+BAR_STYLE = "Statusbalk"
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TOC_LEVELS = re.compile(r'\\o\s+"(\d)-(\d)"')
 
@@ -44,11 +51,13 @@ class BlockContext(dict):  # type: ignore[type-arg]
 
     def __init__(self, styles: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH,
                  text_height: int = DEFAULT_TEXT_HEIGHT,
-                 picture: Callable[[bytes], str] | None = None) -> None:
+                 picture: Callable[[bytes], str] | None = None,
+                 bar_outline: str = BAR_OUTLINE) -> None:
         super().__init__(styles)
         self.text_width = text_width
         self.text_height = text_height
         self.picture = picture
+        self.bar_outline = bar_outline
         self._shared = {"ids": 0}
 
     def drawing_id(self) -> int:
@@ -261,11 +270,13 @@ def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: 
             if marker in text:
                 areas[name] = text_area(section_of(paragraph))
     add = picture_adder(document)
+    table_header_look(document, styles["table"])
+    outline = bar_outline(document, styles["heading1"])
     shared = {"ids": 0}
     result = {}
     for name in markers:
         width, height = areas.get(name, (DEFAULT_TEXT_WIDTH, DEFAULT_TEXT_HEIGHT))
-        block = BlockContext(styles, width, height, add)
+        block = BlockContext(styles, width, height, add, outline)
         block._shared = shared  # picture ids unique across the blocks of one document
         result[name] = block
     if contents:
@@ -273,6 +284,47 @@ def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: 
         fill_contents(document, markers, entries, {1: styles["heading1"], 2: styles["heading2"],
                                                    3: styles["heading3"]})
     return result
+
+
+def _style(document, style_id: str):  # type: ignore[no-untyped-def]
+    for style in document.styles.element.iter(W + "style"):
+        if style.get(W + "styleId") == style_id:
+            return style
+    return None
+
+
+def table_header_look(document, table_style: str) -> None:  # type: ignore[no-untyped-def]
+    """The generated tables take their header row's look (fill, bold) from the table
+    style; a template whose table style has no header row look gets the bundled one."""
+    from lxml import etree
+
+    style = _style(document, table_style)
+    if style is None or any(p.get(W + "type") == "firstRow"
+                            for p in style.iter(W + "tblStylePr")):
+        return
+    style.append(etree.fromstring(
+        f'<w:tblStylePr xmlns:w="{W[1:-1]}" w:type="firstRow"><w:rPr><w:b/><w:bCs/>'
+        f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
+        f"</w:tcPr></w:tblStylePr>"))
+
+
+def _colour(style) -> str | None:  # type: ignore[no-untyped-def]
+    colour = style.find(f"{W}rPr/{W}color") if style is not None else None
+    value = colour.get(W + "val") if colour is not None else None
+    return value.upper() if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value) else None
+
+
+def bar_outline(document, heading: str) -> str:  # type: ignore[no-untyped-def]
+    """The colour of the bars' outline: the template's style Statusbalk, else its
+    Heading 1 colour (the house accent), else the bundled blue."""
+    for style in document.styles.element.iter(W + "style"):
+        name = style.find(W + "name")
+        if style.get(W + "type") == "character" and name is not None and \
+                name.get(W + "val") == BAR_STYLE:
+            found = _colour(style)
+            if found:
+                return found
+    return _colour(_style(document, heading)) or BAR_OUTLINE
 
 
 # -- pictures ---------------------------------------------------------------------------
@@ -298,21 +350,26 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
 
 
-def bar_png(share: float, fill: str, outline: str = "1F4E79", width: int = 200,
+def bar_png(share: float, fill: str, outline: str = BAR_OUTLINE, width: int = 200,
             height: int = 16) -> bytes:
-    """A horizontal bar for a share (0..1): the status colour with a dark outline, so the
-    bar stands out against white (at least 3:1, WCAG 1.4.11) whatever its fill."""
-    length = max(3, round(share * (width - 1)))
-    inside, edge, white = _rgb(fill), _rgb(outline), (255, 255, 255)
+    """A horizontal bar for a share (0..1): the status colour with an outline (the house
+    accent), so the bar stands out against white (at least 3:1, WCAG 1.4.11) whatever
+    its fill. Only the bar itself: nothing white that would paint over a table line;
+    the picture is as long as the share (bar_length)."""
+    length = bar_length(share, width)
+    inside, edge = _rgb(fill), _rgb(outline)
 
     def pixel(x: int, y: int) -> tuple[int, int, int]:
-        if x >= length:
-            return white
         if x in (0, length - 1) or y in (0, height - 1):
             return edge
         return inside
 
-    return png(width, height, pixel)
+    return png(length, height, pixel)
+
+
+def bar_length(share: float, width: int) -> int:
+    """The bar's length for a share of a full width (at least its outline)."""
+    return max(3, round(share * (width - 1)))
 
 
 def inline_picture(relationship: str, drawing_id: int, description: str, cx: int,
@@ -368,3 +425,69 @@ def clean_settings(settings) -> None:  # type: ignore[no-untyped-def]
     lang = settings.find(W + "themeFontLang")
     if lang is not None:
         lang.set(W + "val", "nl-NL")
+
+
+# -- page numbers in the contents -------------------------------------------------------
+
+def number_contents(document_xml: bytes, page_of: Callable[[str], int | None]) -> bytes | None:
+    """The contents' entries with their page numbers, as Word writes them: a right tab
+    with dot leader and a PAGEREF field whose result is the page (Word shows it without
+    an update; F9 recomputes it). page_of gives the page of a bookmark, from the PDF
+    LibreOffice made of the same document. None when there is nothing to number."""
+    from lxml import etree
+
+    root = etree.fromstring(document_xml)
+    body = root.find(W + "body")
+    if body is None:
+        return None
+    field = next((i for i in body.iter(W + "instrText") if "TOC" in (i.text or "")), None)
+    if field is None:
+        return None
+    paragraph = field.getparent().getparent()
+    width = text_area(section_of(paragraph))[0]
+    numbered = 0
+    depth = 0
+    while paragraph is not None and paragraph.tag == W + "p":
+        for element in list(paragraph.iter(W + "fldChar", W + "hyperlink")):
+            if element.tag == W + "fldChar":
+                kind = element.get(W + "fldCharType")
+                depth += {"begin": 1, "end": -1}.get(kind or "", 0)
+            elif depth == 1 and _add_page_number(element, page_of, width):
+                numbered += 1
+        if depth <= 0:
+            break
+        paragraph = paragraph.getnext()
+    if not numbered:
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_page_number(link, page_of: Callable[[str], int | None],  # type: ignore[no-untyped-def]
+                     width: int) -> bool:
+    from lxml import etree
+
+    anchor = link.get(W + "anchor")
+    page = page_of(anchor) if anchor else None
+    if page is None or link.find(f".//{W}instrText") is not None:
+        return False
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    runs = (f'<w:r {ns}><w:tab/></w:r>', f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {ns}><w:instrText xml:space="preserve"> PAGEREF {attr_xml(anchor)} \\h '
+            f'</w:instrText></w:r>',
+            f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+            f'<w:r {ns}><w:t>{page}</w:t></w:r>',
+            f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>')
+    for run in runs:
+        link.append(etree.fromstring(run))
+    paragraph = link.getparent()
+    ppr = paragraph.find(W + "pPr")
+    if ppr is None:
+        ppr = etree.SubElement(paragraph, W + "pPr")
+        paragraph.remove(ppr)
+        paragraph.insert(0, ppr)
+    if ppr.find(W + "tabs") is None:
+        tabs = etree.fromstring(f'<w:tabs {ns}><w:tab w:val="right" w:leader="dot" '
+                                f'w:pos="{width}"/></w:tabs>')
+        style = ppr.find(W + "pStyle")
+        ppr.insert(1 if style is not None else 0, tabs)
+    return True

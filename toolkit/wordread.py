@@ -37,6 +37,7 @@ _PPR, _PSTYLE, _NUMPR, _OUTLINE = W + "pPr", W + "pStyle", W + "numPr", W + "out
 _TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE = (W + "trPr", W + "gridBefore", W + "tcPr",
                                                    W + "gridSpan", W + "vMerge")
 _SDT_CONTENT = W + "sdtContent"
+_BOOKMARK_START, _NAME = W + "bookmarkStart", W + "name"
 #: containers of runs inside a paragraph whose text is part of the paragraph
 _RUN_CONTAINERS = frozenset(W + name for name in (
     "hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt"))
@@ -314,6 +315,7 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
                     break
         row: list[Cell] = []
         current: dict[int, Cell] = {}
+        cut = False
         for tc in tr:
             if tc.tag != _TC:
                 continue
@@ -351,12 +353,48 @@ def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-un
                 count += len(paragraphs)
             if not row or row[-1] is not cell:
                 row.append(cell)
+                cut = _cut_start(tc)
             current[offset] = cell
             offset += span
         above = current
+        if rows and _continues(row, rows[-1]):
+            _join(rows[-1][1], row[1], cut)
+            continue
         rows.append(row)
     result.paragraphs = count
     return result
+
+
+#: the label of a card row that continues the row above (continued.CONTINUED), and the
+#: bookmark that marks a paragraph cut in two at a page-sized piece (continued.CUT_MARK)
+_CONTINUED = " (vervolg)"
+_CUT_MARK = "_Vervolg"
+
+
+def _cut_start(tc) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the cell's first paragraph is the rest of a paragraph cut by the build."""
+    first = next((child for child in tc if child.tag == _P), None)
+    return first is not None and any((mark.get(_NAME) or "").startswith(_CUT_MARK)
+                                     for mark in first.iter(_BOOKMARK_START))
+
+
+def _continues(row: list[Cell], before: list[Cell]) -> bool:
+    """A label | text row labelled 'Label (vervolg)' under the row of that label."""
+    if len(row) != 2 or len(before) != 2:
+        return False
+    label = row[0].text.strip()
+    return label.endswith(_CONTINUED) and \
+        label.removesuffix(_CONTINUED).strip() == \
+        before[0].text.strip().removesuffix(_CONTINUED).strip()
+
+
+def _join(cell: Cell, more: Cell, cut: bool) -> None:
+    """The continuing row's text back into the cell it continues; a cut paragraph whole."""
+    paragraphs = list(more.paragraphs)
+    if cut and paragraphs and cell.paragraphs:
+        last = cell.paragraphs[-1]
+        last.text = f"{last.text.rstrip()} {paragraphs.pop(0).text.lstrip()}"
+    cell.paragraphs.extend(paragraphs)
 
 
 def blocks(document) -> Iterator[Block]:  # type: ignore[no-untyped-def]
