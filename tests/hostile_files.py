@@ -242,3 +242,25 @@ class Listener:
         self._thread.join()
         self.socket.close()
         return self.connections
+
+
+VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+#: the start of a compound file, as a VBA project is stored
+VBA_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"" + b"\0" * 512
+
+
+def with_macros(source: Path, target: Path, xlsm: bool = True) -> Path:
+    """A register with a VBA project, as Excel saves an .xlsm (or only the project added
+    to an .xlsx: xlsm=False keeps the plain workbook content type)."""
+    def types(data: bytes) -> bytes:
+        data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                                          b'vnd.ms-office.vbaProject"/></Types>')
+        return data.replace(XLSX_MAIN, XLSM_MAIN) if xlsm else data
+
+    return rewrite(source, target, {
+        "[Content_Types].xml": types,
+        "xl/_rels/workbook.xml.rels": add_relationships(
+            relationship("rIdVba", VBA_REL, "vbaProject.bin", external=False)),
+    }, {"xl/vbaProject.bin": VBA_BYTES})

@@ -368,7 +368,9 @@ def strip_macros(data: bytes) -> tuple[bytes, list[str]]:
     main_fix = any(kind in _MAIN_TYPES for kind in package.overrides.values())
     if not found and not main_fix:
         return data, []
-    removed = {part for part, _ in found if part in package.names}
+    # the workbook itself stays, with a plain workbook's content type
+    removed = {part for part, _ in found if part in package.names
+               and package.content_type(part) not in _MAIN_TYPES}
     # the parts only a removed part points at go too (a VBA project's signature, a
     # control's binary), found by following relationships from what is removed
     grew = True
@@ -435,14 +437,21 @@ def _drop_sheet_entries(content: bytes, ids: set[str]) -> bytes:
         return _drop_elements_using(root, ids) if _uses_any(root, ids) else content
     sheets = next((el for el in root if _local(el.tag) == "sheets"), None)
     positions: list[int] = []
+    titles: list[str] = []
     if sheets is not None:
         for position, sheet in enumerate(list(sheets)):
             if any(_namespace(k) in REL_NAMESPACES and v in ids for k, v in sheet.attrib.items()):
                 positions.append(position)
+                titles.append(sheet.get("name") or "")
                 sheets.remove(sheet)
     names = next((el for el in root if _local(el.tag) == "definedNames"), None)
     if names is not None and positions:
+        pointing = tuple(f"{t}!" for t in titles) + tuple(
+            "'" + t.replace("'", "''") + "'!" for t in titles)
         for name in list(names):
+            if any(p in (name.text or "") for p in pointing):  # Auto_Open = Macro1!$A$1
+                names.remove(name)
+                continue
             local = name.get("localSheetId")
             if local is None or not local.isdigit():
                 continue

@@ -167,8 +167,17 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
         # Unsupported: a register the patching does not handle; the others: XML the byte
         # scan did not expect (lxml's parse errors are SyntaxErrors). openpyxl reads both.
         content = openpyxl_report_bytes(result)
+    content = without_macros(content)
     return atomic_write(path, lambda tmp: tmp.write_bytes(content),
                         protect=(result.register.path,))
+
+
+def without_macros(content: bytes) -> bytes:
+    """The copy never carries the register's macros (a VBA project, macro sheets, ActiveX):
+    opened in Excel it would run them under the report's name."""
+    from ..packageparts import strip_macros
+
+    return strip_macros(content)[0]
 
 
 def openpyxl_report_bytes(result: ValidationResult) -> bytes:
