@@ -98,3 +98,60 @@ def test_an_excel4_macro_sheet_is_taken_out_of_the_copy(tmp_path):
         assert b"Macro1" not in book and b"Auto_Open" not in book
         assert b"macrosheet" not in archive.read("[Content_Types].xml")
     assert _schema_problems(report) == []
+
+
+# Two own annex types whose documents come out under one name.
+
+PROJECTEN = Path(__file__).resolve().parent.parent / "examples" / "projecten" / "sjablonen"
+
+
+def _second_type(folder: Path, document: str) -> None:
+    """A copy of the projecten declaration as its own type 'programmas', with the
+    given document name pattern."""
+    import shutil
+
+    text = (PROJECTEN / "projecten.toml").read_text(encoding="utf-8")
+    for old, new in (('sleutel = "projecten"', 'sleutel = "programmas"'),
+                     ('"projecten.docx"', '"programmas.docx"'),
+                     ('naam = "Projecten"', 'naam = "Programmas"'),
+                     ('tabel = "Projecten"', 'tabel = "Programmas"'),
+                     ("projectstatus", "programmastatus"),
+                     ('"programma_naam"', '"programma_naam2"'),
+                     ('"Naam programma"', '"Naam programma 2"'),
+                     ('"rapportage_inleiding"', '"rapportage_inleiding2"'),
+                     ('"Inleiding projectenrapportage"', '"Inleiding 2"')):
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace('document = "Projectenrapportage {programma_naam}"', document, 1)
+    text = text.replace("{programma_naam}", "{programma_naam2}")
+    (folder / "programmas.toml").write_text(text, encoding="utf-8")
+    shutil.copy(PROJECTEN / "projecten.docx", folder / "programmas.docx")
+
+
+@pytest.mark.parametrize("document", ['document = "Projectenrapportage {programma_naam2}"',
+                                      'document = "PROJECTENRAPPORTAGE Sociale innovatie"'],
+                         ids=["zelfde naam", "alleen hoofdletters anders"])
+def test_two_annex_types_with_one_document_name_are_refused_before_writing(tmp_path, document):
+    import shutil
+
+    folder = tmp_path / "sjablonen"
+    shutil.copytree(PROJECTEN, folder)
+    _second_type(folder, document)
+    register = tmp_path / "register.xlsx"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", str(register), "--gemeente", "Delft", "--sjablonen",
+                               str(folder), "--bijlagetype", "projecten", "--bijlagetype",
+                               "programmas"])
+    assert made.exit_code == 0, made.output
+    before = register.read_bytes()
+    out = tmp_path / "uit"
+    result = runner.invoke(cli, ["build", str(register), "--out", str(out), "--sjablonen",
+                                 str(folder)])
+    assert result.exit_code == 2, result.output
+    said = result.output
+    assert "Traceback" not in said and "Geschreven" not in said
+    assert "'projecten' (projecten.toml)" in said and "'programmas' (programmas.toml)" in said
+    assert "Projectenrapportage Sociale innovatie" in said.replace("PROJECTENRAPPORTAGE",
+                                                                   "Projectenrapportage")
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
+    assert register.read_bytes() == before

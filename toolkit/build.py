@@ -535,6 +535,28 @@ def document_names(register: Register) -> tuple[str, ...]:
     return tuple(document_name(register, annex) for annex in register.types.types)
 
 
+def _declared_by(annex: AnnexType) -> str:
+    if annex.bundled:
+        return f"het meegeleverde bijlagetype '{annex.key}'"
+    return f"het bijlagetype '{annex.key}' ({shown(annex.source.name)})"
+
+
+def refuse_clashing_names(register: Register, present: list[AnnexType]) -> None:
+    """Two annex types whose documents get the same file name: one would overwrite the
+    other (on Windows and macOS also when only the case differs). Refused before anything
+    is built or written, naming both declarations and the name."""
+    seen: dict[str, AnnexType] = {}
+    for annex in present:
+        name = document_name(register, annex)
+        other = seen.setdefault(name.casefold(), annex)
+        if other is not annex:
+            raise TemplateError(
+                f"{_declared_by(other).capitalize()} en {_declared_by(annex)} maken allebei "
+                f"het document '{shown(name)}'; het ene zou het andere overschrijven. Geef een "
+                f"van beide een andere documentnaam ('document = …' in zijn verklaring, of een "
+                f"andere instelling op het tabblad Instellingen). Er is niets geschreven.")
+
+
 def annexes_to_build(register: Register) -> list[AnnexType]:
     """The annex types whose sheet the register has (the status annexes only with rows:
     an empty Acties sheet gives no annex of empty tables)."""
@@ -710,6 +732,7 @@ def build_documents(
     from .sjablonen import choose_templates
 
     present = annexes_to_build(register)
+    refuse_clashing_names(register, present)
     choice = choose_templates({a.kind: bundled_template(a) for a in present},
                               register.path,
                               register.setting_text("sjablonen") if use_setting else "",
