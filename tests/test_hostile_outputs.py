@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from conftest import EXAMPLE
 from hostile_files import with_macros
 
+from toolkit.build import build_documents
 from toolkit.cli import cli
+from toolkit.register import read_register
 
 _spec = importlib.util.spec_from_file_location("ooxml_validate",
                                                Path(__file__).parent / "ooxml" / "validate.py")
@@ -155,3 +157,71 @@ def test_two_annex_types_with_one_document_name_are_refused_before_writing(tmp_p
                                                                    "Projectenrapportage")
     assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
     assert register.read_bytes() == before
+
+
+# Two builds into one output folder.
+
+def _manifest_registers(folder: Path) -> dict[str, tuple[str, str]]:
+    """Per document the manifest describes: (sha256, register it was made from)."""
+    import json
+
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    described = {name: (digest, data["register"]) for name, digest in data["bestanden"].items()}
+    for name, entry in data.get("eerdere_bestanden", {}).items():
+        described[name] = (entry["sha256"], entry["register"])
+    return described
+
+
+def test_concurrent_builds_into_one_folder_stay_consistent(tmp_path):
+    """Two registers (another edition, so other document names) built into one folder at
+    the same moment, twice without cleaning up (then in the other order): each run exits
+    0 or 2 (with a Dutch message), and the manifest names, for every annex in the folder,
+    the register it was made from."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from hostile import replace_shared_string
+
+    data = EXAMPLE.read_bytes()
+    (tmp_path / "a.xlsx").write_bytes(data)
+    other = replace_shared_string(data, ">Perspectiefnota 2025<", ">Perspectiefnota 2026<")
+    (tmp_path / "b.xlsx").write_bytes(replace_shared_string(other, "Jeugdhonk", "Jeugdhonk B"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def start(name: str, out: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "toolkit", "build", name, "--out", out],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    made_by: dict[str, str] = {}  # sha256 of a document -> the register that makes it
+    for name in ("a.xlsx", "b.xlsx"):  # builds are byte-identical for the same input
+        built = build_documents(read_register(tmp_path / name), tmp_path / f"ref-{name}",
+                                parallel=False)
+        for doc in built.documents:
+            made_by[hashlib.sha256(doc.read_bytes()).hexdigest()] = name
+    assert len(made_by) == 4
+    befores = {n: (tmp_path / n).read_bytes() for n in ("a.xlsx", "b.xlsx")}
+    for round_ in range(2):
+        order = ("a.xlsx", "b.xlsx") if round_ % 2 == 0 else ("b.xlsx", "a.xlsx")
+        runs = [start(name, "uit") for name in order]
+        results = [(p.wait(timeout=120), p.stderr.read()) for p in runs]
+        for code, err in results:
+            assert code in (0, 2), err
+            assert "Traceback" not in err
+            if code == 2:
+                assert err.strip().startswith("Fout:") and "andere toolkit-bouw" in err, err
+        assert any(code == 0 for code, _ in results)
+        described = _manifest_registers(tmp_path / "uit")
+        for doc in (tmp_path / "uit").glob("*.docx"):
+            digest = hashlib.sha256(doc.read_bytes()).hexdigest()
+            assert doc.name in described, f"round {round_}: {doc.name} not in the manifest"
+            assert described[doc.name] == (digest, made_by[digest]), (
+                f"round {round_}: the manifest names {described[doc.name][1]} for {doc.name}, "
+                f"made from {made_by[digest]}")
+        assert not [p.name for p in (tmp_path / "uit").iterdir() if p.name.startswith(".")]
+    assert {n: (tmp_path / n).read_bytes() for n in befores} == befores
+    shutil.rmtree(tmp_path / "uit")

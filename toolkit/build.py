@@ -814,7 +814,8 @@ def build_documents(
             names = [document_name(register, annex) for annex in present]
             counts = [f"{len(published[annex.key])} {annex.plural}" for annex in present]
             refuse_open_documents([out_dir / name for name in names])
-            recorded = _recorded_hashes(out_dir)
+            previous_manifest = _read_manifest(out_dir)
+            recorded = _recorded_hashes(out_dir, previous_manifest)
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)
             contents = [document.result() for document in documents]
@@ -831,9 +832,16 @@ def build_documents(
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
+            earlier = _earlier_documents(out_dir, previous_manifest, set(names))
+            if earlier:
+                listed = ", ".join(f"'{shown(n)}' ({shown(e['register'])})"
+                                   for n, e in sorted(earlier.items()))
+                progress(f"Let op: in {shown(out_dir)} staan ook bijlagen van een eerdere bouw: "
+                         f"{listed}. Het manifest noemt ze met hun register onder "
+                         f"'eerdere_bestanden'; verwijder ze als ze er niet meer horen.")
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(register, validation, result.documents, out_dir,
-                                              choice.manifest(used))
+                                              choice.manifest(used), earlier)
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -852,14 +860,55 @@ def _subfolder(out_dir: Path, name: str) -> Path:
     return folder
 
 
-def _recorded_hashes(out_dir: Path) -> dict[str, set[str]]:
-    """The documents' hashes in the previous build's manifest ({} without a usable one)."""
+def _read_manifest(out_dir: Path) -> dict[str, object]:
+    """The previous build's manifest ({} without a usable one)."""
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-        files = data["bestanden"]
-        return {str(k): {str(v)} for k, v in files.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _recorded_hashes(out_dir: Path, manifest: dict[str, object] | None = None
+                     ) -> dict[str, set[str]]:
+    """The documents' hashes in the previous build's manifest ({} without a usable one)."""
+    data = _read_manifest(out_dir) if manifest is None else manifest
+    try:
+        files = data["bestanden"]
+        return {str(k): {str(v)} for k, v in files.items()}  # type: ignore[attr-defined]
+    except (KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _earlier_documents(out_dir: Path, manifest: dict[str, object], written: set[str]
+                       ) -> dict[str, dict[str, str]]:
+    """Annexes an earlier build (of this or another register, another edition) left in
+    the folder, unchanged since, that this build did not replace: the new manifest names
+    them with the register they were made from, so it describes every annex there."""
+    entries: dict[str, dict[str, str]] = {}
+    try:
+        for name, digest in dict(manifest.get("bestanden") or {}).items():  # type: ignore[call-overload]
+            entries[str(name)] = {"sha256": str(digest),
+                                  "register": str(manifest.get("register", "")),
+                                  "register_sha256": str(manifest.get("register_sha256", ""))}
+        for name, entry in dict(manifest.get("eerdere_bestanden") or {}).items():  # type: ignore[call-overload]
+            entries.setdefault(str(name), {k: str(entry.get(k, "")) for k in
+                                           ("sha256", "register", "register_sha256")})
+    except (TypeError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for name, entry in entries.items():
+        path = out_dir / name
+        if name in written or Path(name).name != name or path.is_symlink() or \
+                not path.is_file():
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        if digest == entry["sha256"]:
+            found[name] = entry
+    return found
 
 
 def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) -> Path | None:
@@ -896,7 +945,8 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
 
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
-                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None) -> Path:
+                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None,
+                    earlier: dict[str, dict[str, str]] | None = None) -> Path:
     data = {
         "toolkit": __version__,
         "register": shown(register.path.name),
@@ -906,6 +956,8 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
         "bestanden": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in documents},
         "sjablonen": templates or {},
     }
+    if earlier:
+        data["eerdere_bestanden"] = dict(sorted(earlier.items()))
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(out_dir / "manifest.json",
                         lambda tmp: tmp.write_text(text, encoding="utf-8"))
