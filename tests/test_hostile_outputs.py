@@ -225,3 +225,74 @@ def test_concurrent_builds_into_one_folder_stay_consistent(tmp_path):
         assert not [p.name for p in (tmp_path / "uit").iterdir() if p.name.startswith(".")]
     assert {n: (tmp_path / n).read_bytes() for n in befores} == befores
     shutil.rmtree(tmp_path / "uit")
+
+
+# new-edition: nothing dropped or cut without a word.
+
+def _edition(tmp_path, old: Path) -> tuple[str, Path]:
+    before = old.read_bytes()
+    new = tmp_path / "nieuw.xlsx"
+    result = CliRunner().invoke(cli, ["new-edition", str(old), str(new), "--editie", "E2"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert old.read_bytes() == before
+    return result.output, new
+
+
+def test_new_edition_carries_comments_and_hyperlinks_to_the_same_cells(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(EXAMPLE)
+    ws = wb["Pilots"]
+    assert ws["A2"].value == "P-001" and ws["A4"].value == "P-003"  # P-001 leaves
+    ws["F4"].comment = Comment("Controleer dit met de wethouder", "Anna")
+    ws["B5"].hyperlink = "https://www.zoetermeer.nl/pilots"
+    ws["B5"].hyperlink.tooltip = "Naar de website"
+    ws["B3"].hyperlink = "https://voorbeeld.invalid/" + "x" * 2100  # more than Excel allows
+    ws["A1"].comment = Comment("Kop met opmerking", "Piet")
+    old = tmp_path / "oud.xlsx"
+    wb.save(old)
+    said, new = _edition(tmp_path, old)
+    pilots = load_workbook(new)["Pilots"]
+    moved = {pilots.cell(r, 1).value: r for r in range(2, 20)}
+    p3, p4 = moved["P-003"], moved["P-004"]
+    assert pilots[f"F{p3}"].comment.text == "Controleer dit met de wethouder"
+    assert pilots[f"F{p3}"].comment.author == "Anna"
+    link = pilots[f"B{p4}"].hyperlink
+    assert link.target == "https://www.zoetermeer.nl/pilots" and link.tooltip == "Naar de website"
+    assert pilots[f"B{p4}"].value == ws["B5"].value
+    assert "opmerking(en) en hyperlink(s)" in said
+    assert f"Pilots!B{moved['P-002']}: de hyperlink" in said and "zo lang een adres" in said
+    assert "Pilots!A1: de opmerking 'Kop met opmerking' gaat niet mee" in said
+    assert _schema_problems(new) == []
+
+
+def test_new_edition_names_a_formula_without_a_value(tmp_path):
+    from hostile_files import rewrite
+
+    def formula(data: bytes) -> bytes:
+        import re
+
+        return re.sub(rb'<c r="F3"([^>]*?)(?:/>|>.*?</c>)', rb'<c r="F3"><f>1+1</f></c>', data,
+                      count=1, flags=re.DOTALL)
+
+    old = rewrite(EXAMPLE, tmp_path / "oud.xlsx", {"xl/worksheets/sheet2.xml": formula})
+    said, _ = _edition(tmp_path, old)
+    assert "Pilots!F3 (P-002, Doel / beoogd resultaat): een formule zonder berekende waarde" \
+        in " ".join(said.split())
+
+
+def test_new_edition_names_a_cell_longer_than_excel_holds(tmp_path):
+    from hostile import replace_shared_string
+    from openpyxl import load_workbook
+
+    old = tmp_path / "oud.xlsx"
+    old.write_bytes(replace_shared_string(EXAMPLE.read_bytes(), "Flexwonen Ruimtebaan",
+                                          "Flexwonen " + "y" * 40_300))
+    said, new = _edition(tmp_path, old)
+    flat = " ".join(said.split())
+    assert "Pilots!B2 (P-002" in flat and "40.310 tekens" in flat
+    cut = (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
+    assert "Flexwonen " + "y" * 40_300 in cut
+    assert len(load_workbook(new, read_only=True)["Pilots"]["B2"].value) == 32_767
