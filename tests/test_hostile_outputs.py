@@ -296,3 +296,35 @@ def test_new_edition_names_a_cell_longer_than_excel_holds(tmp_path):
     cut = (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
     assert "Flexwonen " + "y" * 40_300 in cut
     assert len(load_workbook(new, read_only=True)["Pilots"]["B2"].value) == 32_767
+
+
+# The annotated copy of registers that read fine but are spelled oddly.
+
+@pytest.mark.parametrize("title", ["pilots ", "PILOTS", "pilots\u00a0"],
+                         ids=["spatie erachter", "hoofdletters", "harde spatie"])
+@pytest.mark.parametrize("fast", [True, False], ids=["snel", "openpyxl"])
+def test_a_sheet_named_in_other_case_still_gets_coloured_cells_and_comments(
+        tmp_path, monkeypatch, title, fast):
+    from hostile_files import rewrite
+    from openpyxl import load_workbook
+
+    from toolkit.report import excel_fast
+
+    if not fast:
+        def refuse(*_args, **_kwargs):
+            raise excel_fast.Unsupported("test")
+
+        monkeypatch.setattr(excel_fast, "excel_report_bytes", refuse)
+    register = rewrite(EXAMPLE, tmp_path / "register.xlsx", {"xl/workbook.xml": lambda d: d.replace(
+        b'name="Pilots"', f'name="{title}"'.encode())})
+    result = CliRunner().invoke(cli, ["validate", str(register), "--report-dir",
+                                      str(tmp_path / "rapport")])
+    assert result.exit_code in (0, 1), result.output
+    report = load_workbook(tmp_path / "rapport" / "register_validatie.xlsx")
+    sheet = report[title]
+    commented = [c.coordinate for row in sheet.iter_rows() for c in row if c.comment]
+    assert commented, "no comments on the renamed sheet"
+    assert sheet[commented[0]].fill.fgColor.rgb.endswith(("FFEB9C", "FFC7CE"))
+    links = [c.hyperlink.location for row in report["Bevindingen"].iter_rows() for c in row
+             if c.hyperlink is not None]
+    assert f"'{title}'!{commented[0]}" in links

@@ -29,6 +29,11 @@ HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "W
 WIDTHS = (6, 13, 20, 12, 8, 34, 30, 40, 60, 60)
 
 
+def quoted(title: str) -> str:
+    """A sheet title inside '…' in a reference: an apostrophe is doubled."""
+    return title.replace("'", "''")
+
+
 def set_text(cell, value: object) -> None:  # type: ignore[no-untyped-def]
     """Write as text, always: '=SOM(…)' or '@x' from a register must not become a formula,
     and a control character shows as its code instead of making openpyxl refuse the cell."""
@@ -98,7 +103,7 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
             cell.alignment = wrap
         if f.cell:
             link = ws.cell(row, 5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}",
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted(f.sheet)}'!{f.cell}",
                                        tooltip="Ga naar de cel")
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity],
@@ -161,6 +166,7 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     """
     from .excel_fast import Unsupported, excel_report_bytes
 
+    result = _on_workbook_titles(result)
     try:
         content = excel_report_bytes(result)
     except (Unsupported, ValueError, KeyError, IndexError, SyntaxError):
@@ -170,6 +176,24 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     content = without_macros(content)
     return atomic_write(path, lambda tmp: tmp.write_bytes(content),
                         protect=(result.register.path,))
+
+
+def _on_workbook_titles(result: ValidationResult) -> ValidationResult:
+    """Findings on the sheets as the workbook spells them: a sheet 'pilots ' is read as
+    Pilots, and its cells must still be coloured and linked in the copy."""
+    from dataclasses import replace
+
+    from ..register import sheet_title
+
+    titles = result.register.titles
+    moved = {}
+    for f in result.findings:
+        if f.sheet and f.sheet not in titles and f.sheet not in moved:
+            moved[f.sheet] = sheet_title(titles, f.sheet) or f.sheet
+    if not any(title != name for name, title in moved.items()):
+        return result
+    return replace(result, findings=[replace(f, sheet=moved.get(f.sheet, f.sheet))
+                                     for f in result.findings])
 
 
 def without_macros(content: bytes) -> bytes:
