@@ -318,3 +318,30 @@ def test_built_annexes_carry_nothing_that_fetches(tmp_path):
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=False)
     for document in result.documents:
         check_nothing_fetched(document)
+
+
+@pytest.mark.parametrize("spelling", [
+    {b'w:val="heading 1"': b'w:val="Heading 1"', b'w:val="List Bullet"': b'w:val="list bullet"'},
+    {b'<w:name w:val="heading 1"/>': b'<w:name w:val="Kop 1"/>'},
+], ids=["namen als LibreOffice", "alleen de stijl-id"])
+def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
+    """Styles are found as Word finds them: by name in any case, else by style id."""
+    from hostile_files import rewrite
+
+    def styles(data: bytes) -> bytes:
+        for old, new in spelling.items():
+            assert old in data, old
+            data = data.replace(old, new)
+        return data
+
+    template = rewrite(PILOT_TEMPLATE, tmp_path / "lo.docx", {"word/styles.xml": styles})
+    data = render_template(template, "bijlage", {"gemeente": "Zoetermeer"},
+                           {"pilotkaarten": lambda st: f'<w:p><w:pPr><w:pStyle w:val="'
+                                                       f'{st["heading1"]}"/></w:pPr></w:p>'},
+                           PROPS, STAMP)
+    path = tmp_path / "uit.docx"
+    path.write_bytes(data)
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        assert b'w:pStyle w:val="Heading1"' in archive.read("word/document.xml")

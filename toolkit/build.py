@@ -135,7 +135,7 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
     ids = {}
     for role, name in schema.STYLE_NAMES.items():
         try:
-            ids[role] = document.styles[name].style_id
+            ids[role] = _style_id(document, name)
         except KeyError as exc:
             if lenient:
                 added = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -147,6 +147,31 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
                 f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
             ) from exc
     return ids
+
+
+def _style_id(document, name: str) -> str:  # type: ignore[no-untyped-def]
+    """A style's id, found the way Word finds it: by name whatever its case (Word writes
+    'heading 1', LibreOffice 'Heading 1'), else by style id ('Heading1'). KeyError when
+    the template has no such style."""
+    from docx.oxml.ns import qn
+
+    try:
+        return str(document.styles[name].style_id)
+    except KeyError:
+        pass
+    wanted = name.casefold()
+    bare = "".join(name.split()).casefold()
+    by_id = None
+    for style in document.styles.element.findall(qn("w:style")):
+        element = style.find(qn("w:name"))
+        style_id = style.get(qn("w:styleId")) or ""
+        if element is not None and (element.get(qn("w:val")) or "").casefold() == wanted:
+            return style_id
+        if by_id is None and style_id.casefold() == bare:
+            by_id = style_id
+    if by_id is None:
+        raise KeyError(name)
+    return by_id
 
 
 def _context(register: Register, peildatum: date | None) -> dict[str, str]:
