@@ -328,3 +328,59 @@ def test_a_sheet_named_in_other_case_still_gets_coloured_cells_and_comments(
     links = [c.hyperlink.location for row in report["Bevindingen"].iter_rows() for c in row
              if c.hyperlink is not None]
     assert f"'{title}'!{commented[0]}" in links
+
+
+# import: a protected file named as such, an earlier import report never overwritten.
+
+ENCRYPTED_DOCX = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
+                  + "EncryptedPackage".encode("utf-16-le") + b"\0" * 1000)
+
+
+@pytest.mark.parametrize("data, said", [
+    (ENCRYPTED_DOCX, "beveiligd met een wachtwoord"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048, "oud Word-bestand (.doc)"),
+], ids=["wachtwoord", "oud doc"])
+def test_import_names_a_password_protected_or_old_word_file(tmp_path, data, said):
+    annex = tmp_path / "bijlage.docx"
+    annex.write_bytes(data)
+    result = CliRunner().invoke(cli, ["import", str(annex), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Fout: ") and said in result.output
+    assert "Traceback" not in result.output
+    assert annex.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bijlage.docx"]
+
+
+@pytest.fixture(scope="module")
+def built_annex(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gebouwd")
+    result = build_documents(read_register(EXAMPLE), out, parallel=False)
+    return next(p for p in result.documents if "pilots" in p.name)
+
+
+def test_import_never_overwrites_an_earlier_import_report(tmp_path, built_annex):
+    earlier = tmp_path / "register_importverslag.txt"
+    earlier.write_text("het verslag van de vorige keer", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(built_annex), "--out",
+                                      str(tmp_path / "register.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "register_importverslag.txt" in result.output and "overschrijft" in result.output
+    assert earlier.read_text(encoding="utf-8") == "het verslag van de vorige keer"
+    assert not (tmp_path / "register.xlsx").exists()
+    # with the earlier report moved away, the same import goes through
+    earlier.rename(tmp_path / "oud_verslag.txt")
+    result = CliRunner().invoke(cli, ["import", str(built_annex), "--out",
+                                      str(tmp_path / "register.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "register_importverslag.txt").exists()
+
+
+def test_new_edition_never_overwrites_an_earlier_list_of_cut_texts(tmp_path):
+    earlier = tmp_path / "nieuw_afgekapt.txt"
+    earlier.write_text("vorige keer", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["new-edition", str(EXAMPLE), str(tmp_path / "nieuw.xlsx"),
+                                      "--editie", "E2"])
+    assert result.exit_code == 2, result.output
+    assert "nieuw_afgekapt.txt" in result.output and "Traceback" not in result.output
+    assert earlier.read_text(encoding="utf-8") == "vorige keer"
+    assert not (tmp_path / "nieuw.xlsx").exists()

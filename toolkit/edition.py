@@ -259,10 +259,11 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
     instead of the old register's setting; the new register's setting points to it.
     use_setting as for read_register (the web application reads an upload with the
     server's annex types, never the folder its setting names)."""
-    from .output import atomic_write, atomic_write_text, check_new_register
+    from .output import atomic_write, atomic_write_text, check_new_register, refuse_existing
     from .workbook import write_register
 
     check_new_register(new)
+    refuse_existing(new.with_name(f"{new.stem}_afgekapt.txt"), "lijst met afgekapte teksten")
     register = read_register(old, templates=templates, use_setting=use_setting)
     try:
         added, other_sheets = _added_columns(old, register.types, register)
@@ -353,7 +354,7 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
                              f"meegenomen naar dezelfde cellen.")
     if cuts:
         result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
-                                            cut_report(cuts))
+                                            cut_report(cuts), replace=False)
         result.warnings += [f"{cut.describe()} De hele tekst staat in "
                             f"{result.cut_file.name}." for cut in cuts]
     return result

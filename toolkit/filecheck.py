@@ -257,6 +257,21 @@ def check_word_file(path: Path, error: type[ToolkitError] = RegisterUnreadable,
     if not path.exists():
         raise error(f"Het bestand '{path}' bestaat niet.")
     try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        if head.startswith(_OLE_MAGIC):
+            if _ENCRYPTED in path.read_bytes()[:WORD_LIMITS.total]:
+                raise error(
+                    f"'{path.name}' is beveiligd met een wachtwoord. Open het in Word, verwijder "
+                    f"het wachtwoord (Bestand > Info > Document beveiligen > Versleutelen met "
+                    f"wachtwoord, het veld leegmaken) en sla het opnieuw op.")
+            raise error(f"'{path.name}' is een oud Word-bestand (.doc), geen .docx. Open het "
+                        f"in Word en kies Opslaan als > Word-document (*.docx).")
+    except OSError as exc:
+        from .output import reason
+
+        raise error(f"'{path.name}' kan niet worden gelezen ({reason(exc)}).") from exc
+    try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
