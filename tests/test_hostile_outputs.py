@@ -384,3 +384,37 @@ def test_new_edition_never_overwrites_an_earlier_list_of_cut_texts(tmp_path):
     assert "nieuw_afgekapt.txt" in result.output and "Traceback" not in result.output
     assert earlier.read_text(encoding="utf-8") == "vorige keer"
     assert not (tmp_path / "nieuw.xlsx").exists()
+
+
+# A deleted sheet is named.
+
+def test_a_deleted_pilots_sheet_is_named_when_the_settings_still_describe_it(tmp_path):
+    import re
+
+    from hostile_files import rewrite
+
+    register = rewrite(EXAMPLE, tmp_path / "register.xlsx", {"xl/workbook.xml": lambda d: re.sub(
+        rb'<sheet [^>]*name="Pilots"[^>]*/>', b"", d)})
+    result = CliRunner().invoke(cli, ["validate", str(register), "--report-dir",
+                                      str(tmp_path / "rapport")])
+    assert result.exit_code in (0, 1), result.output
+    import json
+
+    data = json.loads((tmp_path / "rapport" / "register_validatie.json").read_text("utf-8"))
+    found = [f for f in data["bevindingen"] if f["code"] == "tabblad-ontbreekt"]
+    assert len(found) == 1, data["bevindingen"]
+    assert "Het tabblad Pilots ontbreekt" in found[0]["message"]
+    assert found[0]["sheet"] == "Instellingen" and found[0]["severity"] == "waarschuwing"
+
+
+def test_a_register_made_for_the_actions_only_has_no_such_finding(tmp_path):
+    register = tmp_path / "acties.xlsx"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", str(register), "--gemeente", "Delft", "--bijlagetype",
+                               "acties"])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(cli, ["validate", str(register), "--report-dir",
+                                 str(tmp_path / "rapport")])
+    assert "tabblad-ontbreekt" not in result.output
+    assert "tabblad-ontbreekt" not in (tmp_path / "rapport" / "acties_validatie.json").read_text(
+        "utf-8")
