@@ -264,3 +264,25 @@ def with_macros(source: Path, target: Path, xlsm: bool = True) -> Path:
         "xl/_rels/workbook.xml.rels": add_relationships(
             relationship("rIdVba", VBA_REL, "vbaProject.bin", external=False)),
     }, {"xl/vbaProject.bin": VBA_BYTES})
+
+
+#: transitional namespaces and their Strict Open XML spelling
+TO_STRICT = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+     b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main",
+     b"http://purl.oclc.org/ooxml/drawingml/main"),
+)
+
+
+def as_strict(source: Path, target: Path) -> Path:
+    """A workbook respelled as Excel saves 'Strict Open XML'."""
+    def strict(data: bytes) -> bytes:
+        for plain, strict_name in TO_STRICT:
+            data = data.replace(plain, strict_name)
+        return data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+
+    return rewrite(source, target, {m: strict for m in members(source)
+                                    if m.endswith((".xml", ".rels"))})

@@ -418,3 +418,51 @@ def test_a_register_made_for_the_actions_only_has_no_such_finding(tmp_path):
     assert "tabblad-ontbreekt" not in result.output
     assert "tabblad-ontbreekt" not in (tmp_path / "rapport" / "acties_validatie.json").read_text(
         "utf-8")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["snel", "openpyxl"])
+def test_a_strict_open_xml_register_keeps_every_sheet_in_its_copy(tmp_path, monkeypatch, fast):
+    from hostile_files import as_strict
+    from openpyxl import load_workbook
+
+    from toolkit.report import excel_fast
+
+    if not fast:
+        def refuse(*_args, **_kwargs):
+            raise excel_fast.Unsupported("test")
+
+        monkeypatch.setattr(excel_fast, "excel_report_bytes", refuse)
+    register = as_strict(EXAMPLE, tmp_path / "register.xlsx")
+    before = register.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(register), "--report-dir",
+                                      str(tmp_path / "rapport")])
+    assert result.exit_code in (0, 1), result.output
+    report = tmp_path / "rapport" / "register_validatie.xlsx"
+    book = load_workbook(report)
+    assert book.sheetnames == ["Bevindingen", "Instructies", "Pilots", "Acties", "Lijsten",
+                               "Instellingen"]
+    assert [c for row in book["Pilots"].iter_rows() for c in row if c.comment]
+    assert book["Pilots"]["B3"].value == load_workbook(EXAMPLE)["Pilots"]["B3"].value
+    assert _schema_problems(report) == []
+    assert register.read_bytes() == before
+
+
+def test_a_copy_that_would_lose_a_sheet_is_not_written(tmp_path, monkeypatch):
+    from toolkit.report import excel
+
+    monkeypatch.setattr(excel, "transitional", lambda data: data)  # as before the fix
+    from hostile_files import as_strict
+
+    from toolkit.report import excel_fast
+
+    def refuse(*_args, **_kwargs):
+        raise excel_fast.Unsupported("test")
+
+    monkeypatch.setattr(excel_fast, "excel_report_bytes", refuse)
+    register = as_strict(EXAMPLE, tmp_path / "register.xlsx")
+    result = CliRunner().invoke(cli, ["validate", str(register), "--report-dir",
+                                      str(tmp_path / "rapport")])
+    assert result.exit_code == 2, result.output
+    assert "Strikt Open XML" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "rapport" / "register_validatie.xlsx").exists()
+    assert (tmp_path / "rapport" / "register_validatie.html").exists()

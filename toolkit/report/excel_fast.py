@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter, defaultdict
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
@@ -424,8 +425,9 @@ def _blocks_needed(shapes: int) -> int:
     return (shapes + 1) // 1024 + 1
 
 
-def excel_report_bytes(result: ValidationResult, path: Path | None = None) -> bytes:
-    """The annotated copy of the register at `path` (default: the result's register)."""
+def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None = None) -> bytes:
+    """The annotated copy of the register at `path`, a file or its bytes (default: the
+    result's register)."""
     from lxml import etree
 
     from ..build import COMPRESS_LEVEL
