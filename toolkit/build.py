@@ -1126,11 +1126,18 @@ def tags_markdown() -> str:
         "een bloktag wel: `{% if wijzigingen %}…{% endif %}`.",
         "- **Niets van buiten het bestand.** Een gekoppelde afbeelding, een gekoppeld object, "
         "frame of subdocument of een gekoppelde Word-sjabloon (een relatie met "
-        "`TargetMode=\"External\"`) en velden die iets ophalen (`INCLUDEPICTURE`, "
-        "`INCLUDETEXT`, `LINK`, `DDE`) worden geweigerd: Word of LibreOffice (bij `--pdf`) "
-        "zou ze van het netwerk halen en de koppeling zou in elke bijlage meegaan. Voeg een "
-        "logo in met Invoegen > Afbeeldingen > Dit apparaat, zonder 'Koppelen'. "
-        "Hyperlinks (een link waarop de lezer klikt) mogen blijven: die haalt niemand op.",
+        "`TargetMode=\"External\"`), een ingevoegd stuk (altChunk) en velden die iets "
+        "ophalen (`INCLUDEPICTURE`, `INCLUDETEXT`, `INCLUDE`, `IMPORT`, `LINK`, `DDE`, "
+        "`DDEAUTO`, `DATABASE`, `RD`, of een veld waarvan de naam uit een ander veld komt) "
+        "worden geweigerd: Word of LibreOffice (bij `--pdf`) zou ze van het netwerk halen en "
+        "de koppeling zou in elke bijlage meegaan. Het soort onderdeel, het precieze "
+        "relatietype en de veldcode (over meer stukken tekst samengevoegd, in elk onderdeel) "
+        "beslissen, niet de bestandsnaam of de schrijfwijze. Voeg een logo in met Invoegen > "
+        "Afbeeldingen > Dit apparaat, zonder 'Koppelen'. Hyperlinks (een link waarop de lezer "
+        "klikt, in de tekst, kop- of voettekst) mogen blijven: die haalt niemand op.",
+        "- **Geen macro's.** Een sjabloon met een VBA-project, ActiveX-besturingselementen of "
+        "de inhoud van een document met macro's (.docm) wordt geweigerd: een bijlage voor de "
+        "raad bevat nooit macro's. Sla het sjabloon op als Word-document (*.docx).",
         "- **Een gewoon Word-bestand.** Dezelfde controles als voor elk Word-bestand: geen "
         "DTD of entiteitsdeclaratie in welk onderdeel ook, uitgepakt hoogstens "
         f"{WORD_LIMITS.total // 2**20} MB en geen onderdeel dat verdacht sterk is ingepakt.",
