@@ -410,6 +410,31 @@ def strip_macros(data: bytes) -> tuple[bytes, list[str]]:
     return out.getvalue(), sorted(removed)
 
 
+def macro_sheets(data: bytes) -> set[str]:
+    """The titles of a workbook's macro sheets (Excel 4 macros, dialog sheets with code):
+    the annotated copy leaves them out on purpose."""
+    from defusedxml.ElementTree import fromstring
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        package = read_package(source, lambda member: ValueError(member))
+        book = next((r.part for r in package.relationships
+                     if r.source == "" and r.kind == "officeDocument"), None)
+        if book is None or book not in package.names:
+            return set()
+        by_id = {r.id: r for r in package.relationships if r.source == book}
+        titles = set()
+        for element in fromstring(source.read(book)).iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if _namespace(k) in REL_NAMESPACES),
+                       "")
+            rel = by_id.get(rid)
+            if rel is not None and any(mark in (rel.type.lower() + package.content_type(rel.part))
+                                       for mark in _MACRO_MARKS):
+                titles.add(element.get("name") or "")
+    return titles
+
+
 def _clean_content_types(content: bytes, removed: set[str]) -> bytes:
     from lxml import etree
 
