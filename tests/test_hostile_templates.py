@@ -326,6 +326,9 @@ def test_built_annexes_carry_nothing_that_fetches(tmp_path):
 ], ids=["namen als LibreOffice", "alleen de stijl-id"])
 def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
     """Styles are found as Word finds them: by name in any case, else by style id."""
+    import shutil
+    import zipfile
+
     from hostile_files import rewrite
 
     def styles(data: bytes) -> bytes:
@@ -334,14 +337,14 @@ def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
             data = data.replace(old, new)
         return data
 
-    template = rewrite(PILOT_TEMPLATE, tmp_path / "lo.docx", {"word/styles.xml": styles})
-    data = render_template(template, "bijlage", {"gemeente": "Zoetermeer"},
-                           {"pilotkaarten": lambda st: f'<w:p><w:pPr><w:pStyle w:val="'
-                                                       f'{st["heading1"]}"/></w:pPr></w:p>'},
-                           PROPS, STAMP)
-    path = tmp_path / "uit.docx"
-    path.write_bytes(data)
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
+    folder = tmp_path / "huisstijl"
+    folder.mkdir()
+    rewrite(PILOT_TEMPLATE, folder / "bijlage.docx", {"word/styles.xml": styles})
+    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
+                                      "--sjablonen", str(folder)])
+    assert result.exit_code == 0, result.output
+    (annex,) = [p for p in out.glob("*.docx") if "pilots" in p.name]
+    with zipfile.ZipFile(annex) as archive:
         assert b'w:pStyle w:val="Heading1"' in archive.read("word/document.xml")
