@@ -192,3 +192,159 @@ def test_a_block_tag_as_a_condition_is_fine(tmp_path):
     template = _template(tmp_path, lambda doc: doc.add_paragraph(
         "{% if wijzigingen %}Zie de wijzigingen.{% endif %}"))
     assert _render(template)
+
+
+# Nothing fetched, nothing run: decided on what a part is, not on how it is spelled.
+
+@pytest.fixture
+def listener():
+    from hostile_files import Listener
+
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def test_the_listener_sees_a_request(listener):
+    """The proof below can fail: a fetch of the listener's address is counted."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+        urllib.request.urlopen(listener.url + "/x", timeout=2)
+    assert listener.close() == 1
+
+
+def _fetching_case(tmp_path, listener, case):
+    from hostile_files import fetching_templates, rewrite
+
+    changes, extra = fetching_templates(listener.url)[case]
+    return rewrite(PILOT_TEMPLATE, tmp_path / "bijlage.docx", changes, extra)
+
+
+FETCHING_CASES = [
+    ("afbeelding met relatie van het soort hyperlink", "van buiten het bestand"),
+    ("afbeelding met een soort dat op /hyperlink eindigt", "van buiten het bestand"),
+    ("hyperlink vanuit de stijlen", "van buiten het bestand"),
+    ("INCLUDEPICTURE over twee runs", "veld INCLUDEPICTURE"),
+    ("INCLUDEPICTURE met enkele quotes", "veld INCLUDEPICTURE"),
+    ("INCLUDEPICTURE met een tekenverwijzing", "veld INCLUDEPICTURE"),
+    ("INCLUDETEXT met een andere prefix", "veld INCLUDETEXT"),
+    ("LINK in een eenvoudig veld", "veld LINK"),
+    ("DDEAUTO", "veld DDEAUTO"),
+    ("veldnaam uit een genest veld", "naam uit een ander veld"),
+    ("kopregel die niet .xml heet", "veld INCLUDEPICTURE (in 'word/kop.bin')"),
+    ("macro (vbaProject.bin)", "macro"),
+    ("los vbaProject.bin zonder relatie", "macro"),
+    ("document met macro's (docm)", "macro"),
+    ("altChunk", "altChunk"),
+]
+
+
+@pytest.mark.parametrize("case, said", FETCHING_CASES, ids=[c for c, _ in FETCHING_CASES])
+def test_a_template_that_would_fetch_or_run_is_refused(tmp_path, listener, case, said):
+    template = _fetching_case(tmp_path, listener, case)
+    with pytest.raises(TemplateError) as caught:
+        _render(template)
+    assert said in str(caught.value)
+    assert listener.close() == 0
+
+
+def test_build_pdf_with_a_fetching_template_makes_no_request(tmp_path, listener):
+    """The whole command, as a coordinator runs it with --pdf: refused before anything is
+    written or handed to LibreOffice, and the listener sees nothing."""
+    import shutil
+
+    folder = tmp_path / "huisstijl"
+    folder.mkdir()
+    _fetching_case(folder, listener, "afbeelding met relatie van het soort hyperlink")
+    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    register = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE, register)
+    before = register.read_bytes()
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), "--pdf",
+                                      "--sjablonen", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "van het netwerk" in result.output
+    assert not list(out.glob("*.docx")) and not list(out.glob("*.pdf"))
+    assert register.read_bytes() == before
+    assert listener.close() == 0
+
+
+def test_a_real_hyperlink_and_an_embedded_picture_stay(tmp_path):
+    """What a template may have: a hyperlink the reader clicks, a picture in the file."""
+    from hostile_files import R, add_relationships, add_to_body, picture, relationship, rewrite
+
+    link = (b'<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>website</w:t></w:r></w:hyperlink></w:p>')
+    template = rewrite(PILOT_TEMPLATE, tmp_path / "goed.docx", {
+        "word/_rels/document.xml.rels": add_relationships(
+            relationship("rIdL", f"{R}/hyperlink", "https://www.zoetermeer.nl/"),
+            relationship("rIdP", f"{R}/image", "media/logo.png", external=False)),
+        "word/document.xml": add_to_body(link + picture("rIdP", "r:embed")),
+        "[Content_Types].xml": lambda d: d.replace(
+            b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')},
+        {"word/media/logo.png": _png()})
+    assert _render(template)
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+def test_pdf_conversion_refuses_a_document_that_would_fetch(tmp_path, listener, monkeypatch):
+    """Defence in depth: whatever reaches --pdf is checked again before LibreOffice sees it."""
+    from toolkit import pdf
+    from toolkit.errors import OutputError
+
+    document = _fetching_case(tmp_path, listener, "INCLUDEPICTURE over twee runs")
+    monkeypatch.setattr(pdf, "soffice_path", lambda: pytest.fail("LibreOffice was started"))
+    with pytest.raises(OutputError, match="INCLUDEPICTURE"):
+        pdf.convert_to_pdf([document], tmp_path / "uit")
+    assert listener.close() == 0
+
+
+def test_built_annexes_carry_nothing_that_fetches(tmp_path):
+    from toolkit.filecheck import check_nothing_fetched
+
+    result = build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=False)
+    for document in result.documents:
+        check_nothing_fetched(document)
+
+
+@pytest.mark.parametrize("spelling", [
+    {b'w:val="heading 1"': b'w:val="Heading 1"', b'w:val="List Bullet"': b'w:val="list bullet"'},
+    {b'<w:name w:val="heading 1"/>': b'<w:name w:val="Kop 1"/>'},
+], ids=["namen als LibreOffice", "alleen de stijl-id"])
+def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
+    """Styles are found as Word finds them: by name in any case, else by style id."""
+    import shutil
+    import zipfile
+
+    from hostile_files import rewrite
+
+    def styles(data: bytes) -> bytes:
+        for old, new in spelling.items():
+            assert old in data, old
+            data = data.replace(old, new)
+        return data
+
+    folder = tmp_path / "huisstijl"
+    folder.mkdir()
+    rewrite(PILOT_TEMPLATE, folder / "bijlage.docx", {"word/styles.xml": styles})
+    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
+                                      "--sjablonen", str(folder)])
+    assert result.exit_code == 0, result.output
+    (annex,) = [p for p in out.glob("*.docx") if "pilots" in p.name]
+    with zipfile.ZipFile(annex) as archive:
+        assert b'w:pStyle w:val="Heading1"' in archive.read("word/document.xml")

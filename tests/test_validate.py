@@ -103,6 +103,7 @@ CASES = {
     "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),
     "tabblad-verborgen": ([{}], [], [("tabblad-verborgen", "Pilots", "")]),
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
+    "tabblad-ontbreekt": ([{}], [], [("tabblad-ontbreekt", "Instellingen", "A5")]),
     "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
     "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
     "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B10")]),
@@ -162,6 +163,10 @@ def _register(tmp_path, code, pilots, actions):
             ws.column_dimensions["P"].hidden = True  # internal: never published, no finding
         else:
             ws["K2"] = "=A2&\"\""  # openpyxl writes the formula without a calculated value
+        wb.save(path)
+    if code == "tabblad-ontbreekt":  # deleted; Instellingen still describe the pilot annex
+        wb = openpyxl.load_workbook(path)
+        del wb["Pilots"]
         wb.save(path)
     if code == "te-lang":  # Excel and its libraries truncate; LibreOffice and scripts do not
         _replace_in_zip(path, b"Tekst", b"x" * 32_768)

@@ -726,10 +726,12 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None
 
     setting: what the register's 'Map met Word-sjablonen' says instead of the path to the
     templates (the web application: a path on the server means nothing elsewhere)."""
-    from .output import atomic_write, atomic_write_text, check_new_register
+    from .output import atomic_write, atomic_write_text, check_new_register, refuse_existing
     from .workbook import write_register
 
     check_new_register(out)
+    report_path = out.with_name(f"{out.stem}_importverslag.txt")
+    refuse_existing(report_path, "importverslag")
     types = imported.types
     sheets = [schema.PILOTS.name, schema.ACTIONS.name] if imported.pilots or imported.actions \
         else []
@@ -747,8 +749,7 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None
         tables=imported.tables, types=types))
     imported.report.cuts = cuts
     try:
-        report = atomic_write_text(out.with_name(f"{out.stem}_importverslag.txt"),
-                                   imported.report.text())
+        report = atomic_write_text(report_path, imported.report.text(), replace=False)
     except BaseException:
         register.unlink(missing_ok=True)  # no register without the report that explains it
         raise

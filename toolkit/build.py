@@ -136,7 +136,7 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
     ids = {}
     for role, name in schema.STYLE_NAMES.items():
         try:
-            ids[role] = document.styles[name].style_id
+            ids[role] = _style_id(document, name)
         except KeyError as exc:
             if lenient:
                 added = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -148,6 +148,31 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
                 f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
             ) from exc
     return ids
+
+
+def _style_id(document, name: str) -> str:  # type: ignore[no-untyped-def]
+    """A style's id, found the way Word finds it: by name whatever its case (Word writes
+    'heading 1', LibreOffice 'Heading 1'), else by style id ('Heading1'). KeyError when
+    the template has no such style."""
+    from docx.oxml.ns import qn
+
+    try:
+        return str(document.styles[name].style_id)
+    except KeyError:
+        pass
+    wanted = name.casefold()
+    bare = "".join(name.split()).casefold()
+    by_id = None
+    for style in document.styles.element.findall(qn("w:style")):
+        element = style.find(qn("w:name"))
+        style_id = style.get(qn("w:styleId")) or ""
+        if element is not None and (element.get(qn("w:val")) or "").casefold() == wanted:
+            return style_id
+        if by_id is None and style_id.casefold() == bare:
+            by_id = style_id
+    if by_id is None:
+        raise KeyError(name)
+    return by_id
 
 
 def _context(register: Register, peildatum: date | None) -> dict[str, str]:
@@ -536,6 +561,28 @@ def document_names(register: Register) -> tuple[str, ...]:
     return tuple(document_name(register, annex) for annex in register.types.types)
 
 
+def _declared_by(annex: AnnexType) -> str:
+    if annex.bundled:
+        return f"het meegeleverde bijlagetype '{annex.key}'"
+    return f"het bijlagetype '{annex.key}' ({shown(annex.source.name)})"
+
+
+def refuse_clashing_names(register: Register, present: list[AnnexType]) -> None:
+    """Two annex types whose documents get the same file name: one would overwrite the
+    other (on Windows and macOS also when only the case differs). Refused before anything
+    is built or written, naming both declarations and the name."""
+    seen: dict[str, AnnexType] = {}
+    for annex in present:
+        name = document_name(register, annex)
+        other = seen.setdefault(name.casefold(), annex)
+        if other is not annex:
+            raise TemplateError(
+                f"{_declared_by(other).capitalize()} en {_declared_by(annex)} maken allebei "
+                f"het document '{shown(name)}'; het ene zou het andere overschrijven. Geef een "
+                f"van beide een andere documentnaam ('document = …' in zijn verklaring, of een "
+                f"andere instelling op het tabblad Instellingen). Er is niets geschreven.")
+
+
 def annexes_to_build(register: Register) -> list[AnnexType]:
     """The annex types whose sheet the register has (the status annexes only with rows:
     an empty Acties sheet gives no annex of empty tables)."""
@@ -719,6 +766,7 @@ def build_documents(
     from .sjablonen import choose_templates
 
     present = annexes_to_build(register)
+    refuse_clashing_names(register, present)
     choice = choose_templates({a.kind: bundled_template(a) for a in present},
                               register.path,
                               register.setting_text("sjablonen") if use_setting else "",
@@ -800,7 +848,8 @@ def build_documents(
             names = [document_name(register, annex) for annex in present]
             counts = [f"{len(published[annex.key])} {annex.plural}" for annex in present]
             refuse_open_documents([out_dir / name for name in names])
-            recorded = _recorded_hashes(out_dir)
+            previous_manifest = _read_manifest(out_dir)
+            recorded = _recorded_hashes(out_dir, previous_manifest)
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)
             contents = [document.result() for document in documents]
@@ -817,9 +866,16 @@ def build_documents(
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
+            earlier = _earlier_documents(out_dir, previous_manifest, set(names))
+            if earlier:
+                listed = ", ".join(f"'{shown(n)}' ({shown(e['register'])})"
+                                   for n, e in sorted(earlier.items()))
+                progress(f"Let op: in {shown(out_dir)} staan ook bijlagen van een eerdere bouw: "
+                         f"{listed}. Het manifest noemt ze met hun register onder "
+                         f"'eerdere_bestanden'; verwijder ze als ze er niet meer horen.")
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(register, validation, result.documents, out_dir,
-                                              choice.manifest(used))
+                                              choice.manifest(used), earlier)
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -838,14 +894,55 @@ def _subfolder(out_dir: Path, name: str) -> Path:
     return folder
 
 
-def _recorded_hashes(out_dir: Path) -> dict[str, set[str]]:
-    """The documents' hashes in the previous build's manifest ({} without a usable one)."""
+def _read_manifest(out_dir: Path) -> dict[str, object]:
+    """The previous build's manifest ({} without a usable one)."""
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-        files = data["bestanden"]
-        return {str(k): {str(v)} for k, v in files.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _recorded_hashes(out_dir: Path, manifest: dict[str, object] | None = None
+                     ) -> dict[str, set[str]]:
+    """The documents' hashes in the previous build's manifest ({} without a usable one)."""
+    data = _read_manifest(out_dir) if manifest is None else manifest
+    try:
+        files = data["bestanden"]
+        return {str(k): {str(v)} for k, v in files.items()}  # type: ignore[attr-defined]
+    except (KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _earlier_documents(out_dir: Path, manifest: dict[str, object], written: set[str]
+                       ) -> dict[str, dict[str, str]]:
+    """Annexes an earlier build (of this or another register, another edition) left in
+    the folder, unchanged since, that this build did not replace: the new manifest names
+    them with the register they were made from, so it describes every annex there."""
+    entries: dict[str, dict[str, str]] = {}
+    try:
+        for name, digest in dict(manifest.get("bestanden") or {}).items():  # type: ignore[call-overload]
+            entries[str(name)] = {"sha256": str(digest),
+                                  "register": str(manifest.get("register", "")),
+                                  "register_sha256": str(manifest.get("register_sha256", ""))}
+        for name, entry in dict(manifest.get("eerdere_bestanden") or {}).items():  # type: ignore[call-overload]
+            entries.setdefault(str(name), {k: str(entry.get(k, "")) for k in
+                                           ("sha256", "register", "register_sha256")})
+    except (TypeError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for name, entry in entries.items():
+        path = out_dir / name
+        if name in written or Path(name).name != name or path.is_symlink() or \
+                not path.is_file():
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        if digest == entry["sha256"]:
+            found[name] = entry
+    return found
 
 
 def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) -> Path | None:
@@ -882,7 +979,8 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
 
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
-                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None) -> Path:
+                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None,
+                    earlier: dict[str, dict[str, str]] | None = None) -> Path:
     data = {
         "toolkit": __version__,
         "register": shown(register.path.name),
@@ -892,6 +990,8 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
         "bestanden": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in documents},
         "sjablonen": templates or {},
     }
+    if earlier:
+        data["eerdere_bestanden"] = dict(sorted(earlier.items()))
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(out_dir / "manifest.json",
                         lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -1041,11 +1141,18 @@ def tags_markdown() -> str:
         "een bloktag wel: `{% if wijzigingen %}…{% endif %}`.",
         "- **Niets van buiten het bestand.** Een gekoppelde afbeelding, een gekoppeld object, "
         "frame of subdocument of een gekoppelde Word-sjabloon (een relatie met "
-        "`TargetMode=\"External\"`) en velden die iets ophalen (`INCLUDEPICTURE`, "
-        "`INCLUDETEXT`, `LINK`, `DDE`) worden geweigerd: Word of LibreOffice (bij `--pdf`) "
-        "zou ze van het netwerk halen en de koppeling zou in elke bijlage meegaan. Voeg een "
-        "logo in met Invoegen > Afbeeldingen > Dit apparaat, zonder 'Koppelen'. "
-        "Hyperlinks (een link waarop de lezer klikt) mogen blijven: die haalt niemand op.",
+        "`TargetMode=\"External\"`), een ingevoegd stuk (altChunk) en velden die iets "
+        "ophalen (`INCLUDEPICTURE`, `INCLUDETEXT`, `INCLUDE`, `IMPORT`, `LINK`, `DDE`, "
+        "`DDEAUTO`, `DATABASE`, `RD`, of een veld waarvan de naam uit een ander veld komt) "
+        "worden geweigerd: Word of LibreOffice (bij `--pdf`) zou ze van het netwerk halen en "
+        "de koppeling zou in elke bijlage meegaan. Het soort onderdeel, het precieze "
+        "relatietype en de veldcode (over meer stukken tekst samengevoegd, in elk onderdeel) "
+        "beslissen, niet de bestandsnaam of de schrijfwijze. Voeg een logo in met Invoegen > "
+        "Afbeeldingen > Dit apparaat, zonder 'Koppelen'. Hyperlinks (een link waarop de lezer "
+        "klikt, in de tekst, kop- of voettekst) mogen blijven: die haalt niemand op.",
+        "- **Geen macro's.** Een sjabloon met een VBA-project, ActiveX-besturingselementen of "
+        "de inhoud van een document met macro's (.docm) wordt geweigerd: een bijlage voor de "
+        "raad bevat nooit macro's. Sla het sjabloon op als Word-document (*.docx).",
         "- **Een gewoon Word-bestand.** Dezelfde controles als voor elk Word-bestand: geen "
         "DTD of entiteitsdeclaratie in welk onderdeel ook, uitgepakt hoogstens "
         f"{WORD_LIMITS.total // 2**20} MB en geen onderdeel dat verdacht sterk is ingepakt.",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import schema
 from .annextypes import BUILTIN, AnnexTypes
+from .cellnotes import CellNote  # noqa: F401 - the type of _OldNote.note
 from .register import HEADER_SEARCH_ROWS, Register, read_register, sheet_title
 from .sjablonen import SETTING, folder_setting, template_folder
 from .workbook import CutValue, extra_key
@@ -258,10 +259,11 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
     instead of the old register's setting; the new register's setting points to it.
     use_setting as for read_register (the web application reads an upload with the
     server's annex types, never the folder its setting names)."""
-    from .output import atomic_write, atomic_write_text, check_new_register
+    from .output import atomic_write, atomic_write_text, check_new_register, refuse_existing
     from .workbook import write_register
 
     check_new_register(new)
+    refuse_existing(new.with_name(f"{new.stem}_afgekapt.txt"), "lijst met afgekapte teksten")
     register = read_register(old, templates=templates, use_setting=use_setting)
     try:
         added, other_sheets = _added_columns(old, register.types, register)
@@ -274,6 +276,9 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
                                f"het sjabloon kent. Neem het zo nodig met de hand over.")
     record_rows: dict[str, set[int]] = {}
     tables: dict[str, list[dict[str, object]]] = {}
+    notes = _old_notes(old, register, result)
+    carried: dict[str, dict[tuple[int, str], _OldNote]] = {}
+    removed_rows: dict[str, set[int]] = {}
     roles = register.roles  # the coordinator's own wording keeps its meaning
     for annex in register.types.types:
         sheet = annex.sheet
@@ -289,14 +294,25 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
             if last is not None and roles.last_time(record.text(last.key), last.vocabulary or ""):
                 result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
                                       f"{first_line} (laatste keer gerapporteerd)")
+                removed_rows.setdefault(sheet.name, set()).add(record.row)
             elif status is not None and roles.finished(record.text(status.key),
                                                        status.vocabulary or ""):
                 result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
                                       f"{first_line} ({record.text(status.key)})")
+                removed_rows.setdefault(sheet.name, set()).add(record.row)
             else:
+                _carry_notes(record, len(kept), notes.get(sheet.name, {}),
+                             carried.setdefault(sheet.name, {}))
+                _warn_uncalculated(record, register, result)
                 kept.append({**record.values, **extra.values.get(record.row, {})})
             record_rows.setdefault(sheet.name, set()).add(record.row)
         result.kept[annex.plural] = len(kept)
+        for ref, note in sorted(notes.get(sheet.name, {}).items()):
+            if not note.taken and _row_of(ref) not in removed_rows.get(sheet.name, set()):
+                result.warnings.append(
+                    f"{sheet.name}!{ref}: {note.describe()} gaat niet mee (de cel hoort niet bij "
+                    f"een rij of kolom die het nieuwe register heeft). Neem het zo nodig met de "
+                    f"hand over.")
     for sheet_name, extra in added.items():
         if extra.headers:
             names = ", ".join(f"'{h}'" if h else "(zonder kop)" for h in extra.headers)
@@ -308,6 +324,14 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
             result.warnings.append(
                 f"{sheet_name}: rij(en) {rows} hebben alleen waarden in toegevoegde kolommen "
                 f"en gaan niet mee.")
+    facts = register.facts.get(schema.SETTINGS_SHEET)
+    for key, row in register.setting_rows.items():
+        if facts is not None and f"B{row}" in facts.uncalculated:
+            label = register.types.setting(key).label
+            result.warnings.append(
+                f"{schema.SETTINGS_SHEET}!B{row} ({label}): een formule zonder berekende waarde; "
+                f"in het nieuwe register is de instelling leeg. Open het oude register in Excel, "
+                f"sla het op en maak de nieuwe editie opnieuw, of vul de instelling in.")
     settings = dict(register.settings)
     settings["editie"] = editie
     templates_setting = _templates_setting(register, new, templates)
@@ -317,12 +341,20 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
         settings["peildatum"] = peildatum
     columns = {name: extra.headers for name, extra in added.items() if extra.headers}
     cuts: list[CutValue] = []
+    problems: list[str] = []
     atomic_write(new, lambda tmp: write_register(
         tmp, (), (), settings, register.lists, columns, cuts, register.meanings,
-        sheets=register.sheets, tables=tables, types=register.types), protect=(old,))
+        sheets=register.sheets, tables=tables, types=register.types,
+        notes={name: {at: note.note for at, note in found.items()}
+               for name, found in carried.items()}, problems=problems), protect=(old,))
+    result.warnings += problems
+    copied_notes = sum(len(found) for found in carried.values())
+    if copied_notes:
+        result.copied.append(f"{copied_notes} opmerking(en) en hyperlink(s) bij cellen "
+                             f"meegenomen naar dezelfde cellen.")
     if cuts:
         result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
-                                            cut_report(cuts))
+                                            cut_report(cuts), replace=False)
         result.warnings += [f"{cut.describe()} De hele tekst staat in "
                             f"{result.cut_file.name}." for cut in cuts]
     return result
@@ -340,6 +372,69 @@ def _templates_setting(register: Register, new: Path, templates: Path | None) ->
         return None
     folder = template_folder(register.path, written, templates)
     return folder_setting(folder, new) if folder is not None else None
+
+
+@dataclass
+class _OldNote:
+    """A comment or link in the old register, and whether the new one has it."""
+
+    note: CellNote
+    taken: bool = False
+
+    def describe(self) -> str:
+        return self.note.describe()
+
+
+def _row_of(ref: str) -> int:
+    digits = "".join(c for c in ref if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def _column_of(ref: str) -> str:
+    return "".join(c for c in ref if c.isalpha())
+
+
+def _old_notes(old: Path, register: Register, result: EditionResult
+               ) -> dict[str, dict[str, _OldNote]]:
+    """The comments and hyperlinks on the table sheets, by sheet name and cell."""
+    from .cellnotes import read_cell_notes
+
+    titles = {sheet.name: sheet_title(register.titles, sheet.name)
+              for sheet in register.table_sheets}
+    try:
+        found = read_cell_notes(old, [t for t in titles.values() if t])
+    except Exception:  # noqa: BLE001 - the register reader already judged the file
+        result.warnings.append("De opmerkingen en hyperlinks bij cellen konden niet worden "
+                               "gelezen en gaan niet mee; neem ze zo nodig met de hand over.")
+        return {}
+    return {name: {ref: _OldNote(note) for ref, note in found.get(title, {}).items()}
+            for name, title in titles.items() if title}
+
+
+def _carry_notes(record, index: int, notes: dict[str, _OldNote],  # type: ignore[no-untyped-def]
+                 carried: dict[tuple[int, str], _OldNote]) -> None:
+    """A kept row's comments and links go to the same column of its new row."""
+    if not notes:
+        return
+    by_letter = {letter: key for key, letter in record.letters.items()}
+    for ref, note in notes.items():
+        if _row_of(ref) == record.row and _column_of(ref) in by_letter:
+            carried[(index, by_letter[_column_of(ref)])] = note
+            note.taken = True
+
+
+def _warn_uncalculated(record, register: Register, result: EditionResult) -> None:  # type: ignore[no-untyped-def]
+    facts = register.facts.get(record.sheet.name)
+    if facts is None or not facts.uncalculated:
+        return
+    for key, letter in record.letters.items():
+        if f"{letter}{record.row}" in facts.uncalculated:
+            label = record.sheet.column(key).label
+            result.warnings.append(
+                f"{record.sheet.name}!{letter}{record.row} ({record.text(record.sheet.key_column)}, "
+                f"{label}): een formule zonder berekende waarde; in het nieuwe register is de cel "
+                f"leeg. Open het oude register in Excel, sla het op en maak de nieuwe editie "
+                f"opnieuw, of vul de cel in.")
 
 
 def cut_report(cuts: list[CutValue]) -> str:

@@ -12,7 +12,6 @@ files never contain one (the OPC rules forbid them).
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -258,6 +257,21 @@ def check_word_file(path: Path, error: type[ToolkitError] = RegisterUnreadable,
     if not path.exists():
         raise error(f"Het bestand '{path}' bestaat niet.")
     try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        if head.startswith(_OLE_MAGIC):
+            if _ENCRYPTED in path.read_bytes()[:WORD_LIMITS.total]:
+                raise error(
+                    f"'{path.name}' is beveiligd met een wachtwoord. Open het in Word, verwijder "
+                    f"het wachtwoord (Bestand > Info > Document beveiligen > Versleutelen met "
+                    f"wachtwoord, het veld leegmaken) en sla het opnieuw op.")
+            raise error(f"'{path.name}' is een oud Word-bestand (.doc), geen .docx. Open het "
+                        f"in Word en kies Opslaan als > Word-document (*.docx).")
+    except OSError as exc:
+        from .output import reason
+
+        raise error(f"'{path.name}' kan niet worden gelezen ({reason(exc)}).") from exc
+    try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
@@ -304,66 +318,36 @@ def _check_zip(path: Path):  # type: ignore[no-untyped-def]
     return scan
 
 
-#: External relationships a template may keep: a link the reader clicks, never fetched.
-_ALLOWED_EXTERNAL = ("hyperlink",)
-_EXTERNAL_KINDS = {
-    "image": "een afbeelding", "oleObject": "een ingesloten object",
-    "attachedTemplate": "een gekoppelde Word-sjabloon", "frame": "een frame",
-    "subDocument": "een subdocument", "package": "een ingesloten bestand",
-    "video": "een video", "audio": "geluid", "media": "media",
-}
-_FETCHING_FIELDS = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b")
-_INSTR_TEXT = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>|\sw:instr=\"([^\"]*)\"")
-
-
 def check_template_file(path: Path) -> None:
-    """A Word template: the checks of any Word file, and nothing fetched from elsewhere.
+    """A Word template: the checks of any Word file, nothing fetched, nothing run.
 
-    An image, object, frame or attached template kept as a link (TargetMode="External")
-    would be fetched over the network by Word or by LibreOffice while making the PDF,
-    and would travel into every annex; so would a field such as INCLUDEPICTURE. They
-    are refused with the relationship named. Hyperlinks stay: nothing fetches them.
+    An image, object, frame or attached template kept as a link would be fetched over the
+    network by Word or by LibreOffice while making the PDF, and would travel into every
+    annex; so would a field such as INCLUDEPICTURE, and a macro would be carried into the
+    council's annex. What a part is decides (toolkit.packageparts), not how it is spelled.
+    Hyperlinks stay: nothing fetches them.
     """
-    from defusedxml.ElementTree import fromstring
-
     check_word_file(path, TemplateError, "Word-sjabloon")
+    check_nothing_fetched(path, TemplateError, "Word-sjabloon")
+
+
+def check_nothing_fetched(path: Path, error: type[ToolkitError] = TemplateError,
+                          what: str = "Word-sjabloon") -> None:
+    """Refuse a Word package with macros, external relationships other than hyperlinks,
+    or fields that fetch (packageparts); the message names the file and the part."""
+    from .packageparts import Refused, check_office_package
+
     name = path.name
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            member = info.filename
-            if member.endswith(".rels"):
-                try:
-                    relationships = fromstring(archive.read(info))
-                except Exception as exc:  # noqa: BLE001 - defusedxml or a parse error
-                    raise TemplateError(
-                        f"Het Word-sjabloon '{name}' is beschadigd (onderdeel '{member}' is "
-                        f"onleesbaar). Sla het opnieuw op in Word."
-                    ) from exc
-                for rel in relationships:
-                    if (rel.get("TargetMode") or "").lower() != "external":
-                        continue
-                    kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-                    if kind in _ALLOWED_EXTERNAL:
-                        continue
-                    what = _EXTERNAL_KINDS.get(kind, f"een gekoppeld onderdeel ({kind})")
-                    raise TemplateError(
-                        f"Het Word-sjabloon '{name}' haalt {what} van buiten het bestand: "
-                        f"'{rel.get('Target', '')[:120]}' (relatie {kind} in '{member}'). "
-                        f"Bij het maken van de bijlagen en de PDF zou dat van het netwerk "
-                        f"worden gehaald, en de koppeling zou in elke bijlage meegaan. Voeg "
-                        f"de afbeelding of het onderdeel in het sjabloon zelf in (in Word: "
-                        f"Invoegen > Afbeeldingen > Dit apparaat, zonder 'Koppelen') of "
-                        f"verwijder de koppeling."
-                    )
-            elif member.endswith(".xml"):
-                text = " ".join(
-                    (a or b).decode("utf-8", "replace")
-                    for a, b in _INSTR_TEXT.findall(archive.read(info)))
-                field = _FETCHING_FIELDS.search(text.upper())
-                if field:
-                    raise TemplateError(
-                        f"Het Word-sjabloon '{name}' bevat een veld {field.group(1)} (in "
-                        f"'{member}') dat een bestand of adres van buiten het sjabloon "
-                        f"ophaalt. Verwijder het veld (Alt+F9 toont veldcodes) en voeg de "
-                        f"inhoud zelf in."
-                    )
+
+    def broken(member: str) -> ToolkitError:
+        return error(f"Het {what} '{name}' is beschadigd (onderdeel '{member}' is onleesbaar). "
+                     f"Sla het opnieuw op in Word.")
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_office_package(archive, broken)
+    except Refused as exc:
+        raise error(f"Het {what} '{name}' {exc}") from exc
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise error(f"Het {what} '{name}' kan niet worden gelezen als Word-document. Sla het "
+                    f"opnieuw op in Word.") from exc

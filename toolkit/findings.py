@@ -125,6 +125,12 @@ RULES: tuple[Rule, ...] = (
          "De kolommen {value} zijn in Excel verborgen, maar worden gewoon gepubliceerd.",
          "Maak de kolommen zichtbaar (rechtsklik op de kolomletters > Zichtbaar maken) en "
          "kijk na wat erin staat."),
+    Rule("tabblad-ontbreekt", Severity.WARNING, "Tabblad ontbreekt, de instellingen noemen het",
+         "Het tabblad {value} ontbreekt, maar het tabblad Instellingen beschrijft de "
+         "{detail} nog ('{label}'). Is het tabblad verwijderd?",
+         "Zonder het tabblad {value} wordt de {detail} niet gemaakt. Hoort die er wel bij, "
+         "zet het tabblad dan terug (uit een eerdere versie van het register); zo niet, haal "
+         "de regels over de {detail} weg van het tabblad Instellingen."),
     Rule("formule-niet-berekend", Severity.ERROR, "Formule zonder berekende waarde",
          "'{label}' bevat een formule die Excel nog niet heeft berekend; er is geen waarde "
          "om te controleren of te publiceren.",

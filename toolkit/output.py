@@ -243,9 +243,28 @@ def atomic_write(target: Path, write: Callable[[Path], object],
     return target
 
 
-def atomic_write_text(target: Path, text: str) -> Path:
+def atomic_write_text(target: Path, text: str, replace: bool = True) -> Path:
+    """Text as UTF-8; with replace=False an existing file is never touched (refused)."""
     text = shown(text)  # a non-UTF-8 file name in the text must not stop the writing
-    return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    try:
+        return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                            replace=replace)
+    except FileExistsError as exc:  # it appeared meanwhile
+        raise _exists(Path(target), "bestand") from exc
+
+
+def _exists(path: Path, what: str) -> OutputError:
+    return OutputError(
+        f"'{shown(path)}' bestaat al (een {what} van een eerdere keer?); de toolkit overschrijft "
+        f"het niet. Verplaats of hernoem het bestaande bestand, of kies een andere naam. Er is "
+        f"niets geschreven.")
+
+
+def refuse_existing(path: Path, what: str) -> None:
+    """A file the command would write beside its result, that is there already: refused
+    before anything is written (it may be the only record of an earlier run)."""
+    if os.path.lexists(path):
+        raise _exists(Path(path), what)
 
 
 _held: dict[str, int] = {}

@@ -109,7 +109,16 @@ def soffice_path() -> str | None:
 
 
 def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
-    """PDFs through LibreOffice headless; a clear message when it is not installed."""
+    """PDFs through LibreOffice headless; a clear message when it is not installed.
+
+    Each document is checked first as a template is (filecheck.check_nothing_fetched):
+    the templates were, and the toolkit writes no link or field that fetches, but
+    LibreOffice would fetch whatever slipped through, so it never sees such a file.
+    """
+    from .filecheck import check_nothing_fetched
+
+    for document in documents:
+        check_nothing_fetched(document, OutputError, "Word-document")
     office = soffice_path()
     if office is None:
         raise OutputError(

@@ -184,6 +184,7 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
                                          "B" if row else "", s.label, text,
                                          direction_chars(text)))
     findings.extend(_publishing_settings_findings(register))
+    findings.extend(_missing_sheet_findings(register))
     if peildatum is None:
         row = register.setting_rows.get("peildatum")
         findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,
@@ -196,6 +197,23 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
 #: title, its document properties (at most 255 characters) and its file name.
 MAX_SETTING_LENGTH = 100
 _NUMBER_SETTINGS = ("bijlage_pilots_nummer", "bijlage_acties_eerste_nummer")
+
+
+def _missing_sheet_findings(register: Register) -> list[Finding]:
+    """A table sheet that is gone while Instellingen still describe its annex: a deleted
+    Pilots sheet would otherwise pass as a register that makes only the status annexes."""
+    findings = []
+    present = {s.key for s in register.types.settings_for(register.sheets)}
+    for annex in register.types.types:
+        if annex.sheet.name in register.sheets:
+            continue
+        rows = sorted((register.setting_rows[s.key], s.label) for s in annex.settings
+                      if s.key in register.setting_rows and s.key not in present)
+        if rows:
+            row, label = rows[0]
+            findings.append(make_finding("tabblad-ontbreekt", schema.SETTINGS_SHEET, row, "A",
+                                         label, annex.sheet.name, annex.name))
+    return findings
 
 
 def _publishing_settings_findings(register: Register) -> list[Finding]:

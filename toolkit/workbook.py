@@ -236,6 +236,43 @@ def _write_table(
                                      name.strip()[:80], str(value)))
 
 
+def _write_notes(ws, sheet: TableSheet, rows: Sequence[Mapping[str, object]],  # type: ignore[no-untyped-def]
+                 notes: Mapping[tuple[int, str], Any], fmt: dict, problems: list[str]) -> None:
+    """Comments and hyperlinks on the cells they belonged to (see write_register)."""
+    import warnings
+
+    keys = [c.key for c in sheet.columns]
+    for (index, key), note in sorted(notes.items()):
+        if key not in keys or index >= len(rows):
+            continue
+        row, col = index + 1, keys.index(key)
+        where = f"{sheet.name}!{_letter(col)}{row + 1}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # xlsxwriter warns; the return code says it
+            if note.url is not None:
+                value = rows[index].get(key)
+                text = value if isinstance(value, str) and value else None
+                fmt_cell = fmt["date"] if isinstance(value, date) else fmt["wrap"]
+                if text is not None or value is None:
+                    code = ws.write_url(row, col, note.url, fmt_cell,
+                                        string=(text or note.url)[:CELL_LIMIT],
+                                        tip=note.tip[:255] or None)
+                else:
+                    code = -5  # a number or date would become text
+                if code:
+                    why = ("Excel staat zo lang een adres niet toe" if code in (-3, -4)
+                           else "de cel bevat een getal of datum")
+                    problems.append(f"{where}: de hyperlink '{note.url[:80]}' kon niet mee "
+                                    f"({why}). Zet de link zo nodig met de hand terug.")
+            if note.comment is not None:
+                code = ws.write_comment(row, col, note.comment[:CELL_LIMIT],
+                                        {"author": note.author or "toolkit",
+                                         "x_scale": 2, "y_scale": 2})
+                if code or len(note.comment) > CELL_LIMIT:
+                    problems.append(f"{where}: de opmerking is langer dan Excel bewaart en is "
+                                    f"ingekort tot {CELL_LIMIT:,} tekens.".replace(",", "."))
+
+
 def _letter(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
 
@@ -273,6 +310,8 @@ def write_register(
     sheets: Collection[str] | None = None,
     tables: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     types: AnnexTypes = BUILTIN,
+    notes: Mapping[str, Mapping[tuple[int, str], Any]] | None = None,
+    problems: list[str] | None = None,
 ) -> Path:
     """Write a complete register; with no rows this is the empty template.
 
@@ -287,6 +326,10 @@ def write_register(
     extra_columns: per sheet name, headers of columns a coordinator added; their values
     are in the rows under extra_key(i). Texts longer than a cell holds are cut to
     CELL_LIMIT characters and, when `cuts` is given, listed there with their whole text.
+
+    notes: per sheet name, per (row index, column key), a cellnotes.CellNote: the comment
+    and hyperlink that cell had in the previous edition. What Excel cannot hold (a link
+    longer than it allows) is named in `problems`.
     """
     import xlsxwriter
 
@@ -321,8 +364,11 @@ def write_register(
     rows_of = {schema.PILOTS.name: pilots, schema.ACTIONS.name: actions, **(tables or {})}
     for sheet in (t.sheet for t in present):
         rows = rows_of.get(sheet.name, ())
-        _write_table(wb, wb.add_worksheet(sheet.name), sheet, rows, fmt,
-                     (extra_columns or {}).get(sheet.name, ()), cuts)
+        ws = wb.add_worksheet(sheet.name)
+        _write_table(wb, ws, sheet, rows, fmt, (extra_columns or {}).get(sheet.name, ()), cuts)
+        if notes and notes.get(sheet.name):
+            _write_notes(ws, sheet, rows, notes[sheet.name], fmt,
+                         problems if problems is not None else [])
 
     ws = wb.add_worksheet(schema.LISTS_SHEET)
     index = 0

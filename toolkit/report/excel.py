@@ -29,6 +29,11 @@ HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "W
 WIDTHS = (6, 13, 20, 12, 8, 34, 30, 40, 60, 60)
 
 
+def quoted(title: str) -> str:
+    """A sheet title inside '…' in a reference: an apostrophe is doubled."""
+    return title.replace("'", "''")
+
+
 def set_text(cell, value: object) -> None:  # type: ignore[no-untyped-def]
     """Write as text, always: '=SOM(…)' or '@x' from a register must not become a formula,
     and a control character shows as its code instead of making openpyxl refuse the cell."""
@@ -98,7 +103,7 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
             cell.alignment = wrap
         if f.cell:
             link = ws.cell(row, 5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}",
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted(f.sheet)}'!{f.cell}",
                                        tooltip="Ga naar de cel")
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity],
@@ -161,23 +166,125 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     """
     from .excel_fast import Unsupported, excel_report_bytes
 
+    result = _on_workbook_titles(result)
+    source = transitional(result.register.path.read_bytes())
     try:
-        content = excel_report_bytes(result)
+        content = excel_report_bytes(result, io.BytesIO(source))
     except (Unsupported, ValueError, KeyError, IndexError, SyntaxError):
         # Unsupported: a register the patching does not handle; the others: XML the byte
         # scan did not expect (lxml's parse errors are SyntaxErrors). openpyxl reads both.
-        content = openpyxl_report_bytes(result)
+        content = openpyxl_report_bytes(result, source)
+    content = without_macros(content)
+    _check_sheets_kept(result, content)
     return atomic_write(path, lambda tmp: tmp.write_bytes(content),
                         protect=(result.register.path,))
 
 
-def openpyxl_report_bytes(result: ValidationResult) -> bytes:
+def _on_workbook_titles(result: ValidationResult) -> ValidationResult:
+    """Findings on the sheets as the workbook spells them: a sheet 'pilots ' is read as
+    Pilots, and its cells must still be coloured and linked in the copy."""
+    from dataclasses import replace
+
+    from ..register import sheet_title
+
+    titles = result.register.titles
+    moved = {}
+    for f in result.findings:
+        if f.sheet and f.sheet not in titles and f.sheet not in moved:
+            moved[f.sheet] = sheet_title(titles, f.sheet) or f.sheet
+    if not any(title != name for name, title in moved.items()):
+        return result
+    return replace(result, findings=[replace(f, sheet=moved.get(f.sheet, f.sheet))
+                                     for f in result.findings])
+
+
+#: Strict OOXML's namespaces and relationship types, and their transitional spelling (the
+#: one openpyxl and the fast path read); longer names first
+_STRICT = (
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/math",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+     b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart",
+     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main",
+     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+)
+_CONFORMANCE = re.compile(rb'\sconformance\s*=\s*["\']strict["\']')
+
+
+def transitional(data: bytes) -> bytes:
+    """A register saved as Strict Open XML, respelled in the transitional namespaces both
+    copy paths read (openpyxl alone would keep none of its sheets); any other register as
+    it is. The content is the same: Strict differs from transitional in its names."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        workbook = next((n for n in source.namelist() if n.endswith("workbook.xml")), None)
+        if workbook is None or b"purl.oclc.org/ooxml/spreadsheetml" not in source.read(workbook):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                content = source.read(item)
+                if item.filename.endswith((".xml", ".rels", ".vml")):
+                    for strict, plain in _STRICT:
+                        content = content.replace(strict, plain)
+                    content = _CONFORMANCE.sub(b"", content, count=1)
+                target.writestr(item, content)
+    return out.getvalue()
+
+
+def _check_sheets_kept(result: ValidationResult, content: bytes) -> None:
+    """Every sheet of the register is in its annotated copy; a copy that lost one (links
+    in Bevindingen would point nowhere) is not written."""
+    from defusedxml.ElementTree import fromstring
+
+    from ..errors import OutputError
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        book = fromstring(archive.read("xl/workbook.xml"))
+    copied = {el.get("name") for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"}
+    from ..packageparts import macro_sheets
+
+    lost = [t for t in result.register.titles if t not in copied]
+    if lost:  # a macro sheet is left out on purpose
+        lost = [t for t in lost if t not in macro_sheets(result.register.path.read_bytes())]
+    if lost:
+        raise OutputError(
+            f"De Excel-kopie met bevindingen van '{shown(result.register.path.name)}' kan niet "
+            f"worden gemaakt: de tabbladen {', '.join(lost)} zouden erin ontbreken. Open het "
+            f"register in Excel en sla het op als Excel-werkmap (*.xlsx), niet als 'Strikt "
+            f"Open XML'; de andere rapporten zijn wel gemaakt.")
+
+
+def without_macros(content: bytes) -> bytes:
+    """The copy never carries the register's macros (a VBA project, macro sheets, ActiveX):
+    opened in Excel it would run them under the report's name."""
+    from ..packageparts import strip_macros
+
+    return strip_macros(content)[0]
+
+
+def openpyxl_report_bytes(result: ValidationResult, data: bytes | None = None) -> bytes:
     """The annotated copy through a full openpyxl load and save of the register (slow)."""
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    source = BytesIO(result.register.path.read_bytes())
+    source = BytesIO(result.register.path.read_bytes() if data is None else data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = load_workbook(source)

@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter, defaultdict
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
@@ -326,7 +327,7 @@ def _text_cell(ref: str, value: object, style: int = 0) -> str:
 def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
                     ) -> tuple[bytes, str, list[str]]:
     """The sheet XML of Bevindingen, its table's ref and the header names (as excel.py)."""
-    from .excel import FILL, HEADERS, WIDTHS
+    from .excel import FILL, HEADERS, WIDTHS, quoted
 
     title = st.xf(font=st.font(bold=True, size=14))
     bold = st.xf(font=st.font(bold=True))
@@ -372,7 +373,7 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
             cells.append(_text_cell(f"{chr(64 + col)}{row}", value, style))
         rows.append(f'<row r="{row}">{"".join(cells)}</row>')
         if f.cell:
-            target = quoteattr(f"'{f.sheet}'!{f.cell}")
+            target = quoteattr(f"'{quoted(f.sheet)}'!{f.cell}")
             links.append(f'<hyperlink ref="E{row}" location={target} tooltip="Ga naar de cel"/>')
     last = max(row, first + 1)
     if row == first:
@@ -424,8 +425,9 @@ def _blocks_needed(shapes: int) -> int:
     return (shapes + 1) // 1024 + 1
 
 
-def excel_report_bytes(result: ValidationResult, path: Path | None = None) -> bytes:
-    """The annotated copy of the register at `path` (default: the result's register)."""
+def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None = None) -> bytes:
+    """The annotated copy of the register at `path`, a file or its bytes (default: the
+    result's register)."""
     from lxml import etree
 
     from ..build import COMPRESS_LEVEL
