@@ -118,6 +118,7 @@ def _second_type(folder: Path, document: str) -> None:
                      ('naam = "Projecten"', 'naam = "Programmas"'),
                      ('tabel = "Projecten"', 'tabel = "Programmas"'),
                      ("projectstatus", "programmastatus"),
+                     ('"Projectstatussen"', '"Programmastatussen"'),
                      ('"programma_naam"', '"programma_naam2"'),
                      ('"Naam programma"', '"Naam programma 2"'),
                      ('"rapportage_inleiding"', '"rapportage_inleiding2"'),
