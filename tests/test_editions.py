@@ -108,7 +108,9 @@ def test_matching_by_id_name_and_close_name_and_warnings(tmp_path):
     assert how["IPTA"] == ("vervallen", "")
     warnings = {c.name: c.warning for c in diff.warnings}
     assert set(warnings) == {"IPTA", "Flexwonen"}  # Jeugdhonk was marked Laatste keer
-    assert "andere pilot over een oude rij" in warnings["Flexwonen"]
+    assert "andere rij over een oude heen" in warnings["Flexwonen"]
+    # the declared 'kenmerken' of pilots.toml, by their labels
+    assert "Korte omschrijving, Portefeuille, Doel / beoogd resultaat" in warnings["Flexwonen"]
     assert "Laatste keer" in warnings["IPTA"]
 
 

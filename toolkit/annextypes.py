@@ -490,9 +490,14 @@ class _Reader:
                     raise self.fail("[bijlagetype.tags]", f"de tag '{name}' noemt "
                                     f"{{{placeholder}}}, maar dat is geen instelling van dit "
                                     f"bijlagetype.")
+        identity = tuple(self.value("tabblad", tab, "kenmerken", "[tabblad]") or ())
+        for wanted in identity:
+            if wanted not in keys:
+                raise self.fail("[tabblad]", f"'kenmerken' noemt '{shown(wanted)}', maar dat is "
+                                f"geen kolom van dit tabblad.")
         sheet = TableSheet(sheet_name, table_name,
                            self.text("tabblad", tab, "uitleg", "[tabblad]"), columns,
-                           key_column, name_column, owner_column)
+                           key_column, name_column, owner_column, identity)
         arrangement = read_layout(self.data.get("indeling"), sheet,
                                   [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail)
         return AnnexType(

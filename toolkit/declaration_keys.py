@@ -255,6 +255,10 @@ declare(Table("tabblad", False, "Het tabblad in het register met één rij per r
         "naam", "naam"),
     Key("eigenaarkolom", TEXT, "De kolom met wie de rij bijhoudt; het rapport per eigenaar "
         "groepeert hierop.", "wijkcoordinator", None),
+    Key("kenmerken", TEXTS, "De kolommen die samen zeggen waar een rij over gaat. Blijft bij "
+        "`toolkit diff` de naam gelijk terwijl de meeste hiervan (minstens 4, of alle als het er "
+        "minder zijn) tegelijk veranderen, dan waarschuwt diff: is er een andere rij over een "
+        "oude heen geschreven?", '["omschrijving", "doel", "startdatum"]', ()),
 ), required=True))
 
 declare(Table("kolom", True, "Eén kolom van het tabblad, in de volgorde van het tabblad.", (

@@ -101,6 +101,9 @@ class TableSheet:
     name_column: str = "naam"
     #: who keeps a row up to date (the owners' report groups findings by it)
     owner_column: str | None = None
+    #: the columns that together say what a row is about ('kenmerken': diff warns when
+    #: most change at once under the same name)
+    identity: tuple[str, ...] = ()
 
     @cached_property
     def _by_key(self) -> dict[str, Column]:

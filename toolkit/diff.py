@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from . import schema
 from .register import Record, Register
+from .declaration_keys import said
 from .richtext import parse_rich
 from .schema import TableSheet
 
 CLOSE_NAME = 0.8
-#: a pilot whose name stayed while this many of these fields changed is suspicious
-SLIP_FIELDS = ("omschrijving", "doel", "programma", "portefeuille", "startdatum", "einddatum")
+#: a row whose name stayed while this many of its declared 'kenmerken' changed (or all of
+#: them, when it declares fewer) is suspicious
 SLIP_THRESHOLD = 4
 
 #: how a pair was made; "id" is the declared key column, named by its label in reports
@@ -224,11 +225,12 @@ def compare(old: Register, new: Register) -> DiffResult:
                 change = Change("gewijzigd" if fields else "ongewijzigd", sheet.name, before,
                                 after, how, fields)
                 changed = {f.key for f in fields}
-                if sheet.name_column not in changed and \
-                        len(changed & set(SLIP_FIELDS)) >= SLIP_THRESHOLD:
-                    change.warning = ("De naam bleef gelijk, maar omschrijving, doel, portefeuille "
-                                      "en data veranderden tegelijk: is hier een andere pilot over "
-                                      "een oude rij geschreven?")
+                slipped = [f.label for f in fields if f.key in sheet.identity]
+                if sheet.identity and sheet.name_column not in changed and \
+                        len(slipped) >= min(SLIP_THRESHOLD, len(sheet.identity)):
+                    change.warning = (f"De naam bleef gelijk, maar {said(slipped, quote=False)} "
+                                      f"veranderden tegelijk: is hier een andere rij over een "
+                                      f"oude heen geschreven?")
                 result.changes.append(change)
     order = {"gewijzigd": 0, "nieuw": 1, "vervallen": 2, "ongewijzigd": 3}
     sheets = [s.name for s in result.sheets]
