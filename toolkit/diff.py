@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import schema
-from .register import Record, Register
 from .declaration_keys import said
+from .register import Record, Register
 from .richtext import parse_rich
 from .schema import TableSheet
 
