@@ -90,7 +90,7 @@ def _renamed(value: Any, keys: dict[str, str], field: str = "") -> Any:
     if isinstance(value, list):
         return [_renamed(item, keys, field) for item in value]
     if isinstance(value, str):
-        if field in _KEY_FIELDS or field in ("sorteren", "leeg", "kolommen_uniek"):
+        if field in _KEY_FIELDS or field in ("sorteren", "leeg", "kolommen_uniek", "kenmerken"):
             return keys.get(value, value)
         return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: "{" + keys.get(m.group(1), m.group(1)) + "}",
                       value)
