@@ -94,7 +94,7 @@ def test_json_report(gaps_reports):
     result, paths = gaps_reports
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["sha256"] == result.register.sha256
-    assert [(f["code"], f["sheet"], f["cell"]) for f in data["bevindingen"]] == [
+    assert [(f["code"], f["tabblad"], f["cel"]) for f in data["bevindingen"]] == [
         (f.code, f.sheet, f.cell) for f in result.findings]
 
 

@@ -480,10 +480,11 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="TOOLKIT_HOST",
-              show_envvar=True,
+              show_envvar=True, metavar="ADRES",
               help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              envvar="TOOLKIT_PORT", show_envvar=True, help="Poort van de webapplicatie.")
+              envvar="TOOLKIT_PORT", show_envvar=True, metavar="POORT",
+              help="Poort van de webapplicatie.")
 @click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
               metavar="MAP", envvar="TOOLKIT_SJABLONEN", show_envvar=True,
               help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
