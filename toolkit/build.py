@@ -529,11 +529,10 @@ MAX_NAME_BYTES = 180
 
 
 def _safe_name(text: str) -> str:
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]', "", text)
-    name = " ".join(cleaned.split()).strip(" .") or "bijlage"
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        name = name[:-1].rstrip(" .")
-    return name
+    """A name Windows accepts too (the annexes go to a Windows share): portable.file_name."""
+    from .portable import file_name
+
+    return file_name(text, "bijlage", MAX_NAME_BYTES)
 
 
 def _setting_or_default(register: Register) -> Callable[[str], str]:
