@@ -220,3 +220,31 @@ def test_libreoffice_is_found_in_program_files_on_windows(tmp_path, monkeypatch)
     assert pdf.soffice_path() is None
     with pytest.raises(OutputError, match="libreoffice.org"):
         pdf.convert_to_pdf([Path("x.docx")], tmp_path)
+
+
+# --- scratch folders of the web server and the PDF conversion ----------------------------
+
+def test_scratch_folders_on_windows_go_by_age_and_are_removed_on_release(tmp_path, windows,
+                                                                        monkeypatch):
+    from toolkit import scratch
+
+    mine = scratch.claim("toolkit-proef-", tmp_path)
+    assert (mine / scratch.LOCK).exists()
+    left = Path(__import__("tempfile").mkdtemp(prefix="toolkit-proef-", dir=tmp_path))
+    old = Path(__import__("tempfile").mkdtemp(prefix="toolkit-proef-", dir=tmp_path))
+    long_ago = time.time() - scratch.STALE_AFTER - 60
+    os.utime(old, (long_ago, long_ago))
+    # without locks, a fresh folder of another process is never taken for abandoned
+    assert scratch.clean_stale("toolkit-proef-", tmp_path) == [old]
+    assert left.exists() and mine.exists()
+    fd = scratch._held[mine]
+    removing = scratch.shutil.rmtree
+
+    def rmtree(path, **kwargs):  # type: ignore[no-untyped-def]
+        with pytest.raises(OSError):  # Windows cannot remove an open file: closed first
+            os.fstat(fd)
+        removing(path, **kwargs)
+
+    monkeypatch.setattr(scratch.shutil, "rmtree", rmtree)
+    scratch.release(mine)
+    assert not mine.exists()

@@ -148,4 +148,4 @@ def install() -> None:
     for class_name, dutch in TYPE_NAMES.items():
         kind = getattr(click.types, class_name, None)
         if isinstance(kind, type) and isinstance(getattr(kind, "name", None), str):
-            kind.name = dutch
+            setattr(kind, "name", dutch)  # noqa: B010 - a class attribute of click's

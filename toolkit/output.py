@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import portable
 from .errors import OutputError
@@ -399,8 +400,11 @@ def _acquire(path: Path, folder: Path, key: str) -> int:
 
 def _try_lock(fd: int) -> bool:
     if portable.WINDOWS:
-        import msvcrt  # tests/test_portable.py puts a stand-in here on Linux
+        import importlib
 
+        # Any: typeshed knows msvcrt's functions only when checking for Windows; on Linux
+        # tests/test_portable.py puts a stand-in here
+        msvcrt: Any = importlib.import_module("msvcrt")
         # a lock on the first byte, from the start whatever was read before
         os.lseek(fd, 0, os.SEEK_SET)
         try:
