@@ -97,6 +97,7 @@ def test_version_is_dutch():
 
 
 SERVER = textwrap.dedent("""
+    import sys
     import threading
     import uvicorn
     from toolkit.web.server import config
@@ -111,18 +112,25 @@ SERVER = textwrap.dedent("""
                     await send({"type": "lifespan.shutdown.complete"})
                     return
 
-    server = uvicorn.Server(config("127.0.0.1", 0, app))
+    server = uvicorn.Server(config("127.0.0.1", 0, app, log_format=sys.argv[1]))
     threading.Timer(0.5, lambda: setattr(server, "should_exit", True)).start()
     server.run()
 """)
 
 
-def test_the_web_servers_start_and_stop_lines_are_dutch():
-    """uvicorn with the toolkit's log configuration, in its own process, as serve runs it."""
-    done = subprocess.run([sys.executable, "-c", SERVER], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+@pytest.mark.parametrize("log_format", ["tekst", "json"])
+def test_the_web_servers_start_and_stop_lines_are_dutch(log_format):
+    """uvicorn with the toolkit's log configuration, in its own process, as serve runs it.
+    The JSON log's keys (time, level, message) are fixed names for a log collector; its
+    messages are Dutch."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", SERVER, log_format], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     log = done.stdout + done.stderr
+    if log_format == "json":
+        log = "\n".join(json.loads(line)["message"] for line in log.splitlines() if line)
     assert "Bereikbaar op http://127.0.0.1:" in log and "(stoppen met Ctrl+C)" in log
     assert "Serverproces" in log and "gestopt" in log
     assert english(log) == [], log
@@ -136,7 +144,7 @@ def test_an_unknown_uvicorn_warning_keeps_its_text_after_a_dutch_lead_in():
     def record(level: int, msg: str, *args: object) -> logging.LogRecord:
         return logging.LogRecord("uvicorn.error", level, __file__, 1, msg, args, None)
 
-    keep = DutchLog()
+    keep = DutchLog(levels=True)
     warning = record(logging.WARNING, "Something new: %s", "100%")
     assert keep.filter(warning)
     assert warning.getMessage() == ("Technische melding van de webserver uvicorn: "
