@@ -25,9 +25,9 @@ WORKDIR /app
 COPY --chown=toolkit:toolkit . .
 USER toolkit
 
-# The server needs no test tools (the dev group); install once, at build time, with the
-# bytecode compiled now: at run time nothing under /app is written.
-ENV UV_NO_DEV=1 UV_COMPILE_BYTECODE=1 PYTHONUNBUFFERED=1
+# The server needs no test tools (the dependency groups); install once, at build time,
+# with the bytecode compiled now: at run time nothing under /app is written.
+ENV UV_NO_DEFAULT_GROUPS=1 UV_COMPILE_BYTECODE=1 PYTHONUNBUFFERED=1
 RUN uv sync --frozen
 
 # At run time only /tmp is written (the server's own temporary folder, LibreOffice's

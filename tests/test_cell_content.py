@@ -108,11 +108,11 @@ def test_control_characters_never_stop_the_reports(tmp_path, command):
     assert path.read_bytes() == before
     folder = out if command == "validate" else out / "validatie"
     data = json.loads((folder / "register_validatie.json").read_text(encoding="utf-8"))
-    codes = [(f["code"], f["cell"]) for f in data["bevindingen"]]
+    codes = [(f["code"], f["cel"]) for f in data["bevindingen"]]
     assert ("teken-ongeldig", "C2") in codes and ("teken-ongeldig", "B2") in codes
-    shown = next(f for f in data["bevindingen"] if f["cell"] == "C2")
-    assert shown["value"] == "regeleinde[U+0007]uit"
-    assert shown["record"] == "P-1 Pilot bel"  # as the annex prints the name: no glued words
+    shown = next(f for f in data["bevindingen"] if f["cel"] == "C2")
+    assert shown["waarde"] == "regeleinde[U+0007]uit"
+    assert shown["onderwerp"] == "P-1 Pilot bel"  # as the annex prints the name: no glued words
     html = (folder / "register_validatie.html").read_text(encoding="utf-8")
     assert "\x07" not in html and "regeleinde[U+0007]uit" in html
     copy = openpyxl.load_workbook(folder / "register_validatie.xlsx")
@@ -256,11 +256,11 @@ def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, c
     assert result.exit_code == 1, result.output
     assert not list(out.glob("*.docx"))
     data = json.loads((out / "validatie" / "register_validatie.json").read_text("utf-8"))
-    found = [(f["code"], f["sheet"], f["cell"]) for f in data["bevindingen"]]
+    found = [(f["code"], f["tabblad"], f["cel"]) for f in data["bevindingen"]]
     assert found == [("teken-richting", "Pilots", "F2"), ("teken-richting", "Acties", "E2")]
     code = f"U+{ord(char):04X}"
-    assert code in data["bevindingen"][0]["message"]
-    assert data["bevindingen"][0]["value"] == f"Minder [{code}]afval"  # visible in reports
+    assert code in data["bevindingen"][0]["melding"]
+    assert data["bevindingen"][0]["waarde"] == f"Minder [{code}]afval"  # visible in reports
 
 
 def test_direction_characters_in_a_setting_are_an_error(tmp_path):

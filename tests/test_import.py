@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, ROOT
 
 from toolkit import schema
 from toolkit.annex_import import import_annexes
@@ -474,3 +474,66 @@ def test_import_lists_only_the_municipality_s_own_values(tmp_path):
     assert back.lists["portefeuille"] == ["Wethouder Verkeer"]
     assert not back.lists.get("opgave")
     assert validate_register(back).exit_code == 0
+
+
+def _without_page_header(source, target):
+    from docx import Document
+
+    document = Document(str(source))
+    for section in document.sections:
+        for paragraph in section.header.paragraphs:
+            for run in paragraph.runs:
+                run.text = ""
+    document.save(str(target))
+    return target
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["met-koptekst", "zonder-koptekst"])
+def test_an_actions_only_annex_makes_only_an_acties_sheet_with_its_names(tmp_path, header):
+    """Leidschendam-Voorburg's annex has no pilots: the new register has no Pilots sheet
+    (the next build would write 'Bijlage 5 ... (0 pilots)'), and it takes the gemeente,
+    editie and programme name from the annex: its page header, or the line under its
+    title when the header is gone."""
+    import openpyxl
+
+    source = ROOT / "examples" / "leidschendam-voorburg" / "acties_sterk_voor_noord.xlsx"
+    built = build_documents(read_register(source), tmp_path / "uit")
+    (annex,) = built.documents
+    if not header:
+        annex = _without_page_header(annex, tmp_path / "zonder_koptekst.docx")
+    out = tmp_path / "terug.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(annex), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+    workbook = openpyxl.load_workbook(out)
+    assert "Pilots" not in workbook.sheetnames and "Acties" in workbook.sheetnames
+    settings = {row[0]: row[1] for row in workbook["Instellingen"].iter_rows(values_only=True)}
+    assert settings["Gemeente"] == "Leidschendam-Voorburg"
+    assert settings["Editie"] == "Evaluatie uitvoeringsplannen najaar 2024"
+    assert settings["Naam actieprogramma"] == "Sterk voor Noord"
+    assert "Nummer bijlage pilots" not in settings
+
+    rebuilt = CliRunner().invoke(cli, ["build", str(out), "--out", str(tmp_path / "opnieuw")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert [p.name for p in (tmp_path / "opnieuw").glob("*.docx")] == [
+        "Bijlagen Sterk voor Noord - Evaluatie uitvoeringsplannen najaar 2024.docx"]
+
+
+def test_the_programme_name_comes_from_the_annex_not_the_placeholder(tmp_path):
+    """An annex of another programme: its name, not the setting's default."""
+    import openpyxl
+
+    source = tmp_path / "ander.xlsx"
+    workbook = openpyxl.load_workbook(EXAMPLE)
+    for row in workbook["Instellingen"].iter_rows():
+        if row[0].value == "Naam actieprogramma":
+            row[1].value = "Samen voor Zuid"
+    del workbook["Pilots"]
+    workbook.save(source)
+    built = build_documents(read_register(source), tmp_path / "uit")
+    out = tmp_path / "terug.xlsx"
+    result = CliRunner().invoke(cli, ["import", *map(str, built.documents), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    back = read_register(out)
+    assert back.settings["actieprogramma"] == "Samen voor Zuid"
+    assert back.settings["gemeente"] == "Zoetermeer"

@@ -130,7 +130,7 @@ def test_reports_name_a_row_by_key_and_name(work: Path, tmp_path: Path) -> None:
     assert "Projecten!" in out.output and "(SI-01 Basisbanen)" in out.output
     data = json.loads((tmp_path / "rapport" / "projecten_sociale_innovatie_validatie.json")
                       .read_text(encoding="utf-8"))
-    assert {"SI-01 Basisbanen"} == {f["record"] for f in data["bevindingen"]
+    assert {"SI-01 Basisbanen"} == {f["onderwerp"] for f in data["bevindingen"]
                                    if f["code"] == "verplicht-leeg"}
     page = lxml_html.fromstring((tmp_path / "rapport" / "projecten_sociale_innovatie_validatie.html")
                                 .read_text(encoding="utf-8"))

@@ -323,3 +323,103 @@ def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_la
     assert len(_stray(out)) == 1  # what kill -9 leaves: the temporary, with the toolkit's name
     assert _build(out).exit_code == 0
     assert _stray(out) == []
+
+
+# --- files of an earlier build that this build did not write ----------------------------
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """PDFs without LibreOffice: a small file per annex, as convert_to_pdf names them."""
+    from toolkit import pdf
+
+    def convert(documents, out_dir):  # type: ignore[no-untyped-def]
+        made = []
+        for document in documents:
+            target = out_dir / f"{document.stem}.pdf"
+            target.write_bytes(b"%PDF-1.7 " + document.read_bytes()[:64])
+            made.append(target)
+        return made
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", convert)
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_rebuilding_without_pdf_removes_last_builds_unchanged_pdfs(tmp_path, fake_pdf):
+    out = tmp_path / "uitvoer"
+    first = _build(out, "--pdf")
+    assert first.exit_code == 0, first.output
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert len(pdfs) == 2 and set(pdfs) <= set(_manifest(out)["bestanden"])
+
+    second = _build(out)
+    assert second.exit_code == 0, second.output
+    assert not list(out.glob("*.pdf"))
+    for name in pdfs:
+        assert f"Verwijderd: '{name}' (van de vorige bouw" in second.output
+    assert sorted(_manifest(out)["bestanden"]) == sorted([ACTIONS_DOC, PILOT_DOC])
+    assert (out / PILOT_DOC).exists() and (out / ACTIONS_DOC).exists()
+
+
+def test_rebuilding_with_pdf_replaces_them_without_a_word_about_removing(tmp_path, fake_pdf):
+    out = tmp_path / "uitvoer"
+    assert _build(out, "--pdf").exit_code == 0
+    again = _build(out, "--pdf")
+    assert again.exit_code == 0, again.output
+    assert "Verwijderd" not in again.output and "Let op" not in again.output
+    assert len(list(out.glob("*.pdf"))) == 2
+
+
+def test_an_earlier_pdf_changed_since_stays_and_is_named(tmp_path, fake_pdf):
+    out = tmp_path / "uitvoer"
+    assert _build(out, "--pdf").exit_code == 0
+    edited = out / PILOT_DOC.replace(".docx", ".pdf")
+    edited.write_bytes(b"%PDF-1.7 met de hand aangepast")
+    result = _build(out)
+    assert result.exit_code == 0, result.output
+    assert edited.read_bytes() == b"%PDF-1.7 met de hand aangepast"
+    assert f"Let op: '{edited.name}' is van de vorige bouw" in result.output
+    assert "sindsdien gewijzigd" in result.output
+    assert not (out / ACTIONS_DOC.replace(".docx", ".pdf")).exists()  # unchanged: gone
+
+
+def test_a_pdf_no_manifest_recorded_beside_a_new_annex_is_named_not_removed(tmp_path):
+    """A PDF from a build of an older toolkit (its manifest named only the .docx)."""
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    old = out / PILOT_DOC.replace(".docx", ".pdf")
+    old.write_bytes(b"%PDF-1.7 oud")
+    mine = out / "mijn aantekeningen.docx"
+    mine.write_bytes(b"niet van de toolkit")
+    result = _build(out, "--peildatum", "1-5-2024")
+    assert result.exit_code == 0, result.output
+    assert old.exists() and mine.exists()
+    assert f"Let op: '{old.name}' is van een eerdere bouw en hoort niet bij de nieuwe" in result.output
+    assert "mijn aantekeningen" not in result.output
+
+
+def test_an_annex_the_register_no_longer_makes_goes_when_unchanged(tmp_path, make_example):
+    """The Pilots sheet removed from the register: last build's pilot annex goes (the
+    manifest recorded it, unchanged); a name in the manifest outside the folder is never
+    touched, whatever its hash."""
+    import openpyxl
+
+    out = tmp_path / "uitvoer"
+    assert _build(out).exit_code == 0
+    outside = tmp_path / "buiten.docx"
+    outside.write_bytes(b"elders")
+    data = _manifest(out)
+    data["bestanden"]["../buiten.docx"] = _sha(outside)
+    (out / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+
+    register = tmp_path / "alleen_acties.xlsx"
+    workbook = openpyxl.load_workbook(EXAMPLE)
+    del workbook["Pilots"]
+    workbook.save(register)
+    result = _build(out, register=register)
+    assert result.exit_code == 0, result.output
+    assert not (out / PILOT_DOC).exists() and (out / ACTIONS_DOC).exists()
+    assert f"Verwijderd: '{PILOT_DOC}'" in result.output
+    assert outside.read_bytes() == b"elders"

@@ -94,7 +94,7 @@ def test_json_report(gaps_reports):
     result, paths = gaps_reports
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["sha256"] == result.register.sha256
-    assert [(f["code"], f["sheet"], f["cell"]) for f in data["bevindingen"]] == [
+    assert [(f["code"], f["tabblad"], f["cel"]) for f in data["bevindingen"]] == [
         (f.code, f.sheet, f.cell) for f in result.findings]
 
 
@@ -134,3 +134,23 @@ def test_html_report_in_a_real_browser(gaps_reports, tmp_path):
     assert dom.count('class="bevinding ') == len(result.findings)
     for f in result.findings:
         assert f.cell in dom
+
+
+def test_the_summary_of_findings_shows_whole_codes(gaps_reports):
+    """The summary above the table shares its columns: each code sits in the Code column,
+    which is wide enough for the longest code the toolkit has."""
+    from toolkit.findings import RULES_BY_CODE
+
+    result, paths = gaps_reports
+    ws = openpyxl.load_workbook(paths.excel)["Bevindingen"]
+    assert [c.value for c in ws[4][:4]] == ["Aantal", "Ernst", "Code", "Wat"]
+    summary = {}
+    for row in ws.iter_rows(min_row=5, max_col=4, values_only=True):
+        if row[0] is None:
+            break
+        summary[row[2]] = row[0]
+    assert sum(summary.values()) == len(result.findings)
+    assert set(summary) == {f.code for f in result.findings}
+    table = next(iter(ws.tables.values()))
+    assert ws.cell(int(table.ref.split(":")[0][1:]), 3).value == "Code"  # the same column
+    assert ws.column_dimensions["C"].width >= max(len(code) for code in RULES_BY_CODE) + 1

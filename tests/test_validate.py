@@ -238,9 +238,11 @@ def test_cli_validate_writes_reports_and_exit_codes(tmp_path):
     assert GAPS.read_bytes() == before
     data = json.loads((out / "register_met_gaten_validatie.json").read_text(encoding="utf-8"))
     assert data["aantallen"] == {"fout": 8, "waarschuwing": 8}
-    assert data["bevindingen"][1]["cell"] == "L5"
-    assert {"code", "severity", "sheet", "row", "column", "label", "value", "message",
-            "hint"} <= set(data["bevindingen"][0])
+    assert data["bevindingen"][1]["cel"] == "L5"
+    # the keys are the documented ones (README, De rapporten), all Dutch
+    assert set(data["bevindingen"][0]) == {"code", "ernst", "tabblad", "rij", "kolom",
+                                           "kolomnaam", "waarde", "melding", "hint",
+                                           "onderwerp", "cel"}
     result = runner.invoke(cli, ["validate", str(EXAMPLE), "--report-dir", str(out)])
     assert result.exit_code == 0, result.output
 

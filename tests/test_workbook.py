@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import TEMPLATE
+from conftest import TEMPLATE, needs_libreoffice
 
 from toolkit import schema
 from toolkit.cli import cli
@@ -26,6 +26,11 @@ def _structure(path):
             "conditional": sorted(str(r.sqref) for r in ws.conditional_formatting),
             "freeze": ws.freeze_panes,
             "values": [[c.value for c in row] for row in ws.iter_rows(max_row=40)],
+            "print": (ws.page_setup.orientation, ws.page_setup.paperSize,
+                      ws.page_setup.fitToWidth, ws.page_setup.fitToHeight,
+                      ws.sheet_properties.pageSetUpPr.fitToPage
+                      if ws.sheet_properties.pageSetUpPr else None, ws.print_title_rows),
+            "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
         }
     return out
 
@@ -106,3 +111,66 @@ def test_init_wants_xlsx(tmp_path, name):
     result = CliRunner().invoke(cli, ["init", str(tmp_path / name)])
     assert result.exit_code == 2
     assert ".xlsx" in result.output
+
+
+def _register(tmp_path, **kwargs):
+    path = write_register(tmp_path / "register.xlsx", **kwargs)
+    return openpyxl.load_workbook(path)
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header(tmp_path):
+    """The empty register printed as 27 pages: columns beyond the page, no repeated
+    header. Now A4 landscape, fit to the width, the header row on every page."""
+    wb = openpyxl.load_workbook(TEMPLATE)
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert str(setup.paperSize) == "9", ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) in ((None, 0), (1, 0)), ws.title
+        if ws.title != schema.INSTRUCTIONS_SHEET:
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_instruction_rows_with_wrapped_text_have_heights_for_their_lines():
+    """LibreOffice does not size a wrapped row when it opens the file: every Instructies
+    row longer than one line has an explicit height, enough for its lines."""
+    from toolkit.workbook import CHARS_PER_WIDTH, LINE_POINTS
+
+    wb = openpyxl.load_workbook(TEMPLATE)
+    ws = wb[schema.INSTRUCTIONS_SHEET]
+    width = ws.column_dimensions["A"].width
+    checked = 0
+    for (cell,) in ws.iter_rows(max_col=1):
+        text = str(cell.value or "")
+        if cell.font.sz and cell.font.sz > 11:
+            continue
+        needed = -(-len(text) // int(width * CHARS_PER_WIDTH * 1.2))  # at least these lines
+        height = ws.row_dimensions[cell.row].height
+        if needed > 1:
+            checked += 1
+            assert height and height >= needed * LINE_POINTS, (cell.row, text[:40])
+            assert ws.row_dimensions[cell.row].customHeight
+        elif len(text) < width:
+            assert not height, (cell.row, text[:40])  # one line: the default height
+    assert checked >= 3
+
+
+@needs_libreoffice
+def test_the_empty_register_prints_in_a_few_pages_in_libreoffice(tmp_path):
+    import shutil
+    import subprocess
+
+    from toolkit.pdf import soffice_path
+
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo ontbreekt")
+    copy = tmp_path / "register.xlsx"
+    copy.write_bytes(TEMPLATE.read_bytes())
+    subprocess.run([soffice_path(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(copy)],
+                   capture_output=True, timeout=180, check=True)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "register.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    assert pages <= 8, pages  # one or two per sheet; 21 before the print setup

@@ -486,6 +486,18 @@ def _settings_from_header(document: wordread.WordPackage, imported: Imported) ->
                 imported.settings.setdefault("actieprogramma", parts[1])
 
 
+def _settings_from_subtitle(text: str, imported: Imported) -> None:
+    """'Gemeente Delft · Programmabegroting 2025 · peildatum 1 april 2024' under the title
+    of an action annex: gemeente and editie, for an annex whose page header is gone."""
+    parts = [p.strip() for p in text.split("·")]
+    if len(parts) < 2 or not parts[0].startswith("Gemeente "):
+        return
+    imported.settings.setdefault("gemeente", parts[0].removeprefix("Gemeente ").strip())
+    editions = [p for p in parts[1:] if p and "peildatum" not in p.casefold()]
+    if len(editions) == 1:
+        imported.settings.setdefault("editie", editions[0])
+
+
 _ANNEX_HEADING = re.compile(r"^Bijlage\s+(\d+)\.?\s+(.+)$", re.IGNORECASE)
 
 
@@ -517,6 +529,7 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
                 day = parse_peildatum(text.casefold().split("peildatum", 1)[1])
                 if day:
                     imported.settings.setdefault("peildatum", day)
+                _settings_from_subtitle(text, imported)
             elif ":" in text and block.heading and "actieprogramma" not in imported.settings \
                     and not opgave:
                 imported.settings["actieprogramma"] = text.split(":")[0].strip()
@@ -669,6 +682,7 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
             _settings_from_header(document, imported)
         else:
             read_action_annex(blocks, imported)
+            _settings_from_header(document, imported)
         if imported.counts() == before:
             raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types))
     return imported
@@ -733,8 +747,10 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None
     report_path = out.with_name(f"{out.stem}_importverslag.txt")
     refuse_existing(report_path, "importverslag")
     types = imported.types
-    sheets = [schema.PILOTS.name, schema.ACTIONS.name] if imported.pilots or imported.actions \
-        else []
+    # only the sheets the annexes filled: an empty Pilots sheet would give an annex of
+    # 0 pilots at the next build
+    sheets = [sheet.name for sheet, rows in ((schema.PILOTS, imported.pilots),
+                                             (schema.ACTIONS, imported.actions)) if rows]
     sheets += [name for name, rows in imported.tables.items() if rows]
     settings: dict[str, object] = {s.key: s.default for s in types.settings_for(sheets)}
     settings.update(imported.settings)

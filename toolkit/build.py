@@ -36,6 +36,7 @@ from .output import (
     atomic_write,
     folder_lock,
     note_pending,
+    office_lock,
     pending_from_killed_build,
     reason,
     refuse_open_documents,
@@ -122,6 +123,10 @@ class BuildResult:
     manifest: Path | None = None
     #: Annexes changed after the last build (in Word), kept under a new name.
     kept: list[Path] = field(default_factory=list)
+    #: Files of the previous build that this one did not write, removed (unchanged).
+    removed: list[Path] = field(default_factory=list)
+    #: Such files left in place (changed since, open, or not in the manifest), named.
+    left: list[Path] = field(default_factory=list)
 
 
 def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -529,11 +534,10 @@ MAX_NAME_BYTES = 180
 
 
 def _safe_name(text: str) -> str:
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]', "", text)
-    name = " ".join(cleaned.split()).strip(" .") or "bijlage"
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        name = name[:-1].rstrip(" .")
-    return name
+    """A name Windows accepts too (the annexes go to a Windows share): portable.file_name."""
+    from .portable import file_name
+
+    return file_name(text, "bijlage", MAX_NAME_BYTES)
 
 
 def _setting_or_default(register: Register) -> Callable[[str], str]:
@@ -747,6 +751,7 @@ def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
     parallel: bool | None = None, templates: Path | None = None, use_setting: bool = True,
+    pdf: bool = False,
 ) -> BuildResult:
     """Validate, and without errors write every annex and a manifest into out_dir.
 
@@ -760,6 +765,11 @@ def build_documents(
     annexes are made by helper processes while this process validates, so a build uses
     both cores; nothing is written before validation has passed. parallel=None decides
     by size (PARALLEL_FROM_ROWS), True and False force it.
+
+    pdf: also a PDF of every annex (LibreOffice), recorded in the manifest. Without it,
+    last time's PDF of an annex rewritten now goes when a manifest recorded it unchanged,
+    else it is named (_clear_stale_pdfs); annexes of other registers or editions in the
+    folder stay and the manifest names them (_earlier_documents).
     """
     from .parallel import Background, frozen_heap
     from .report import write_reports
@@ -866,7 +876,10 @@ def build_documents(
                                       protect=(register.path,))
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
-            earlier = _earlier_documents(out_dir, previous_manifest, set(names))
+            coming = {pdf_name(n) for n in names} if pdf else set()
+            result.removed, result.left = _clear_stale_pdfs(out_dir, previous_manifest, names,
+                                                            pdf, progress)
+            earlier = _earlier_documents(out_dir, previous_manifest, {*names, *coming})
             if earlier:
                 listed = ", ".join(f"'{shown(n)}' ({shown(e['register'])})"
                                    for n, e in sorted(earlier.items()))
@@ -876,6 +889,18 @@ def build_documents(
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(register, validation, result.documents, out_dir,
                                               choice.manifest(used), earlier)
+            if pdf:
+                from .fonts import font_warnings
+                from .pdf import convert_to_pdf
+
+                for warning in font_warnings(result.documents):
+                    progress(warning)
+                result.pdfs = convert_to_pdf(result.documents, out_dir)
+                for made in result.pdfs:
+                    progress(f"PDF: {shown(made)}")
+                result.manifest = _write_manifest(register, validation,
+                                                  [*result.documents, *result.pdfs], out_dir,
+                                                  choice.manifest(used), earlier)
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -943,6 +968,61 @@ def _earlier_documents(out_dir: Path, manifest: dict[str, object], written: set[
         if digest == entry["sha256"]:
             found[name] = entry
     return found
+
+
+def pdf_name(document: str) -> str:
+    return f"{Path(document).stem}.pdf"
+
+
+def _clear_stale_pdfs(out_dir: Path, manifest: dict[str, object], documents: list[str],
+                      pdf: bool, progress: Callable[[str], None]) -> tuple[list[Path], list[Path]]:
+    """The PDF of an annex this build rewrote, when this build makes no PDF: removed or
+    named, never left stale beside the new .docx without a word.
+
+    It goes when an earlier manifest recorded it (under 'bestanden' or
+    'eerdere_bestanden') and its bytes still have that hash: the toolkit's own output,
+    which `build --pdf` makes again. Changed since, open, unremovable or never recorded
+    (an older toolkit): it stays and a Dutch line names it. Annexes and PDFs of other
+    registers or editions in the folder are not this function's: _earlier_documents
+    names them in the manifest.
+    """
+    removed: list[Path] = []
+    left: list[Path] = []
+    if pdf:
+        return removed, left  # each is made again
+    recorded = _recorded_hashes(out_dir, manifest)
+    try:
+        for name, entry in dict(manifest.get("eerdere_bestanden") or {}).items():  # type: ignore[call-overload]
+            recorded.setdefault(str(name), set()).add(str(entry.get("sha256", "")))
+    except (TypeError, ValueError, AttributeError):
+        pass
+    for document in documents:
+        path = out_dir / pdf_name(document)
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            unchanged = hashlib.sha256(path.read_bytes()).hexdigest() in recorded.get(
+                path.name, set())
+        except OSError:
+            unchanged = False
+        if unchanged and office_lock(path) is None:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            else:
+                removed.append(path)
+                progress(f"Verwijderd: '{shown(path.name)}' (de PDF van de vorige bouw, die "
+                         f"niet meer bij de nieuwe '{shown(document)}' hoort; maak hem "
+                         f"opnieuw met --pdf).")
+                continue
+        left.append(path)
+        why = ("is geopend" if unchanged else "is na de vorige bouw gewijzigd"
+               if path.name in recorded else "komt van een oudere bouw zonder manifest")
+        progress(f"Let op: '{shown(path.name)}' is van een eerdere bouw en hoort niet bij de "
+                 f"nieuwe '{shown(document)}'; hij {why} en blijft daarom staan. Verwijder "
+                 f"hem, of bouw met --pdf.")
+    return removed, left
 
 
 def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) -> Path | None:

@@ -268,10 +268,8 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register.xlsx --sjablonen mijn_sjablonen
     """
     from .build import build_documents
-    from .fonts import font_warnings
     from .output import folder_lock, shown
     from .parallel import preloaded
-    from .pdf import convert_to_pdf
     from .register import read_register
     from .report.terminal import print_summary
 
@@ -288,7 +286,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
         before = read_register(previous, templates=sjablonen) if previous else None
         with folder_lock(out):  # the PDFs too: one build per output folder at a time
             result = build_documents(reg, out, peildatum, progress=click.echo, previous=before,
-                                     templates=sjablonen)
+                                     templates=sjablonen, pdf=pdf)
             print_summary(result.validation)
             if result.validation.errors:
                 click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
@@ -296,11 +294,6 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
                 sys.exit(1)
             for kept in result.kept:
                 click.secho(f"Bewaard (na de vorige bouw gewijzigd): {shown(kept)}", fg="yellow")
-            if pdf:
-                for warning in font_warnings(result.documents):
-                    click.secho(warning, fg="yellow")
-                for made in convert_to_pdf(result.documents, out):
-                    click.echo(f"PDF: {shown(made)}")
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -480,10 +473,11 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="TOOLKIT_HOST",
-              show_envvar=True,
+              show_envvar=True, metavar="ADRES",
               help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              envvar="TOOLKIT_PORT", show_envvar=True, help="Poort van de webapplicatie.")
+              envvar="TOOLKIT_PORT", show_envvar=True, metavar="POORT",
+              help="Poort van de webapplicatie.")
 @click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
               metavar="MAP", envvar="TOOLKIT_SJABLONEN", show_envvar=True,
               help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "

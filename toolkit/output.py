@@ -14,13 +14,14 @@ import errno
 import os
 import re
 import socket
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from . import portable
 from .errors import OutputError
 
 #: Every temporary file the toolkit makes starts with this; nothing else is ever removed.
@@ -98,6 +99,12 @@ def check_new_register(path: Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"Geef een registernaam die eindigt op .xlsx (niet '{shown(path.name)}').")
+    refused = portable.refused_reason(path.name)
+    if refused:
+        raise OutputError(
+            f"'{shown(path.name)}' kan geen registernaam zijn: {refused}. Het register gaat "
+            f"naar collega's op Windows; kies een naam als 'register_2025.xlsx'."
+        )
     if path.exists():
         raise OutputError(
             f"'{shown(path)}' bestaat al; de toolkit overschrijft nooit een register. Kies een "
@@ -140,18 +147,6 @@ def _machine() -> str:
     return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16]
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, but belongs to someone else
-    return True
-
-
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove temporary files a killed toolkit run left in folder; return them.
 
@@ -175,8 +170,8 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             continue
         if not os.path.isfile(path) or path.is_symlink():
             continue
-        dead = (sys.platform != "win32" and match.group(1) == machine
-                and not _pid_alive(int(match.group(2))))
+        dead = (match.group(1) == machine
+                and portable.pid_alive(int(match.group(2))) is False)
         if dead or now - info.st_mtime > STALE_AFTER_SECONDS:
             try:
                 path.unlink()
@@ -224,7 +219,7 @@ def atomic_write(target: Path, write: Callable[[Path], object],
         if replace:
             os.replace(tmp, target)
         else:
-            os.link(tmp, target)  # fails rather than overwrite
+            _place_new(tmp, target)
     except FileExistsError as exc:
         if not replace:
             raise  # the caller says what exists
@@ -241,6 +236,35 @@ def atomic_write(target: Path, write: Callable[[Path], object],
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _place_new(tmp: Path, target: Path) -> None:
+    """Move tmp to target only when target does not exist (FileExistsError otherwise).
+
+    A hard link does that atomically, but FAT drives, some network shares and Windows
+    without NTFS have none: there the name is first claimed with an exclusive create
+    (which refuses an existing file on every system) and then replaced by tmp.
+    """
+    try:
+        os.link(tmp, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS and not portable.WINDOWS:
+            raise
+    claim = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    os.close(claim)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        Path(target).unlink(missing_ok=True)  # the empty claim, not someone's file
+        raise
+
+
+#: errno of a file system without hard links
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS,
+             getattr(errno, "ENOTSUP", errno.ENOSYS), getattr(errno, "EOPNOTSUPP", errno.ENOSYS)}
 
 
 def atomic_write_text(target: Path, text: str, replace: bool = True) -> Path:
@@ -325,9 +349,9 @@ def pending_from_killed_build(folder: Path) -> dict[str, set[str]]:
 
 def _busy(folder: Path, fd: int) -> OutputError:
     try:
-        other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") \
-            else ""
-    except OSError:
+        other = portable.read_from_start(fd, 32).decode("ascii", "replace").strip() \
+            if fd >= 0 else ""
+    except OSError:  # Windows: the holder's lock covers what would be read
         other = ""
     who = f" (proces {other})" if other.isdigit() else ""
     return OutputError(
@@ -355,13 +379,14 @@ def _acquire(path: Path, folder: Path, key: str) -> int:
         try:
             if not _try_lock(fd):
                 raise _busy(folder, fd)
-            if sys.platform != "win32" and os.fstat(fd).st_ino != os.stat(path).st_ino:
+            if not portable.WINDOWS and os.fstat(fd).st_ino != os.stat(path).st_ino:
                 os.close(fd)  # the previous holder removed the file meanwhile: again
                 continue
-            if hasattr(os, "pread"):  # what a killed build left behind, before it goes
-                left = os.pread(fd, 1 << 16, 0)
-                _left_behind[key] = left.decode("utf-8", "surrogateescape")
+            # what a killed build left behind, before it goes
+            left = portable.read_from_start(fd, 1 << 16)
+            _left_behind[key] = left.decode("utf-8", "surrogateescape")
             os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         except FileNotFoundError:
             os.close(fd)
@@ -374,9 +399,14 @@ def _acquire(path: Path, folder: Path, key: str) -> int:
 
 
 def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import msvcrt
+    if portable.WINDOWS:
+        import importlib
 
+        # Any: typeshed knows msvcrt's functions only when checking for Windows; on Linux
+        # tests/test_portable.py puts a stand-in here
+        msvcrt: Any = importlib.import_module("msvcrt")
+        # a lock on the first byte, from the start whatever was read before
+        os.lseek(fd, 0, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -394,7 +424,14 @@ def _try_lock(fd: int) -> bool:
 
 
 def _release(path: Path, fd: int) -> None:
-    if sys.platform != "win32":
+    if portable.WINDOWS:
+        # an open file cannot be removed there: the file stays, emptied, so the next
+        # build does not take this finished build's notes for a killed one's
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+    else:
         try:
             path.unlink()  # while still holding it, so no one locks a removed file
         except OSError:

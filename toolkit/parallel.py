@@ -20,12 +20,12 @@ import importlib
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
+from . import portable
 from .errors import ToolkitError
 
 T = TypeVar("T")
@@ -98,7 +98,7 @@ def can_fork() -> bool:
     A thread holding a lock (logging, a GUI's) at the moment of fork would leave that
     lock held forever in the helper, so a program with threads gets the ordered path.
     """
-    return (sys.platform.startswith("linux") and threading.active_count() == 1
+    return (portable.HAS_FORK and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods())
 
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from . import portable
 from .errors import OutputError
 from .output import atomic_write
 from .scratch import claim, clean_stale, release
@@ -104,8 +107,28 @@ End Sub
 """
 
 
+def _installed_places() -> list[Path]:
+    """Where LibreOffice's installer puts soffice on Windows and macOS: not on the PATH."""
+    if portable.WINDOWS:
+        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)",
+                                                    "ProgramW6432")]
+        return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots if root]
+    if sys.platform == "darwin":
+        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
+    return []
+
+
 def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    return next((str(place) for place in _installed_places() if place.is_file()), None)
+
+
+def _install_hint() -> str:
+    if portable.WINDOWS or sys.platform == "darwin":
+        return "Installeer LibreOffice van libreoffice.org"
+    return "Installeer LibreOffice (bijvoorbeeld 'apt-get install libreoffice-writer-nogui')"
 
 
 def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
@@ -122,9 +145,8 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
     office = soffice_path()
     if office is None:
         raise OutputError(
-            "Voor --pdf is LibreOffice nodig, maar het is niet gevonden. Installeer "
-            "LibreOffice (bijvoorbeeld 'apt-get install libreoffice-writer-nogui') of maak "
-            "de PDF in Word (Opslaan als > PDF). De Word-bestanden zijn wel gemaakt."
+            f"Voor --pdf is LibreOffice nodig, maar het is niet gevonden. {_install_hint()} "
+            f"of maak de PDF in Word (Opslaan als > PDF). De Word-bestanden zijn wel gemaakt."
         )
     pdfs = []
     # A build killed during the conversion (kill -9) leaves its copy of the annexes and

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import portable
+
 LOCK = ".in-gebruik"
 #: Where locks are not available (Windows): a folder this old is taken for abandoned.
 STALE_AFTER = 24 * 3600
@@ -29,8 +31,13 @@ except ImportError:  # pragma: no cover - Windows
 _held: dict[Path, int] = {}
 
 
+def _has_locks() -> bool:
+    """flock where there is one; Windows (forced in tests/test_portable.py) goes by age."""
+    return fcntl is not None and not portable.WINDOWS
+
+
 def _lock(fd: int) -> bool:
-    if fcntl is None:  # pragma: no cover
+    if not _has_locks():
         return True
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -51,6 +58,9 @@ def claim(prefix: str, root: Path | None = None) -> Path:
 
 def release(folder: Path) -> None:
     fd = _held.pop(folder, None)
+    if fd is not None and portable.WINDOWS:  # an open file cannot be removed there
+        os.close(fd)
+        fd = None
     shutil.rmtree(folder, ignore_errors=True)
     if fd is not None:
         os.close(fd)
@@ -77,7 +87,7 @@ def clean_stale(prefix: str, root: Path | None = None) -> list[Path]:
 
 def _abandoned(folder: Path) -> bool:
     lock = folder / LOCK
-    if fcntl is None:  # pragma: no cover
+    if not _has_locks():
         try:
             return time.time() - folder.stat().st_mtime > STALE_AFTER
         except OSError:

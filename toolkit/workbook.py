@@ -7,6 +7,8 @@ and a colour on a required cell that is still empty.
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +32,38 @@ REQUIRED_EMPTY_COLOUR = "#F8CBAD"
 INTERNAL_HEADER_COLOUR = "#7F7F7F"
 #: the most characters an Excel cell holds
 CELL_LIMIT = 32_767
+#: Characters of ordinary Dutch text per unit of column width (the width of a '0' in
+#: Calibri 11; text averages narrower), a little low so that a row is never too short.
+CHARS_PER_WIDTH = 1.15
+#: Points per line of text at font size 11 (Excel's default row height)
+LINE_POINTS = 15.0
+PAPER_A4 = 9
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines text takes in a wrapped cell of this column width."""
+    chars = max(int(width * CHARS_PER_WIDTH), 1)
+    return sum(max(len(textwrap.wrap(paragraph, chars, break_on_hyphens=False)), 1)
+               for paragraph in text.split("\n"))
+
+
+def row_height(texts: Iterable[tuple[str, float]], font_size: float = 11) -> float | None:
+    """An explicit height for a row of wrapped cells (text, column width), or None when one
+    line fits. LibreOffice does not work out the height of such a row when it opens the
+    file (the lines would overlap the next row); Excel takes the explicit height too."""
+    lines = max((text_lines(text, width) for text, width in texts), default=1)
+    if lines <= 1:
+        return None
+    return math.ceil(lines * LINE_POINTS * font_size / 11)
+
+
+def print_setup(ws, title_rows: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """A4 landscape, every column on the width of one page, the header row on every page."""
+    ws.set_paper(PAPER_A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if title_rows:
+        ws.repeat_rows(0, title_rows - 1)
 
 
 def extra_key(index: int) -> str:
@@ -186,6 +220,7 @@ def _write_table(
     )
     ws.set_row(0, 48)
     ws.freeze_panes(1, 1)
+    print_setup(ws, title_rows=1)
     for index, col in enumerate(sheet.columns):
         cell_format = fmt["date"] if col.kind is Kind.DATE else fmt["wrap"]
         ws.set_column(index, index, col.width, cell_format)
@@ -356,10 +391,17 @@ def write_register(
     }
 
     ws = wb.add_worksheet(schema.INSTRUCTIONS_SHEET)
-    ws.set_column(0, 0, 120, fmt["wrap"])
+    width = 120
+    ws.set_column(0, 0, width, fmt["wrap"])
+    print_setup(ws)
+    sizes = {"title": 16, "heading": 12}
     for r, (kind, text) in enumerate(instructions(types, sheets)):
         style = fmt.get(kind, fmt["wrap"])
         ws.write_string(r, 0, text, style if kind in ("title", "heading") else fmt["wrap"])
+        size = sizes.get(kind, 11)
+        height = row_height([(text, width * 11 / size)], size)
+        if height is not None:
+            ws.set_row(r, height)
 
     rows_of = {schema.PILOTS.name: pilots, schema.ACTIONS.name: actions, **(tables or {})}
     for sheet in (t.sheet for t in present):
@@ -403,11 +445,13 @@ def write_register(
             })
             index += 1
     ws.freeze_panes(1, 0)
+    print_setup(ws, title_rows=1)
 
     ws = wb.add_worksheet(schema.SETTINGS_SHEET)
-    ws.set_column(0, 0, 32, fmt["bold"])
-    ws.set_column(1, 1, 70, fmt["wrap"])
-    ws.set_column(2, 2, 60, fmt["wrap"])
+    widths = (32, 70, 60)
+    for column, width in enumerate(widths):
+        ws.set_column(column, column, width, fmt["bold"] if column == 0 else fmt["wrap"])
+    print_setup(ws, title_rows=1)
     for index, label in enumerate(("Instelling", "Waarde", "Toelichting")):
         ws.write_string(0, index, label, fmt["header"])
     setting_values = dict(settings or {})
@@ -418,6 +462,12 @@ def write_register(
             cuts.append(CutValue(schema.SETTINGS_SHEET, f"B{r + 1}", s.label, s.label,
                                  str(setting)))
         ws.write_string(r, 2, s.help, fmt["wrap"])
+        # the label and help are fixed texts; a long text setting (Inleiding) keeps
+        # Excel's own height, which grows as the coordinator types
+        height = row_height([(s.label, widths[0] * 0.9), (s.help, widths[2]),
+                             (str(setting or ""), widths[1])])
+        if height is not None and s.kind is not Kind.RICH:
+            ws.set_row(r, height)
         ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": _prompt_title(s.label),
                                         "input_message": s.help})
     ws.freeze_panes(1, 0)

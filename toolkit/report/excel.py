@@ -26,7 +26,10 @@ FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 SHEET = "Bevindingen"
 HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "Waarde",
            "Melding", "Hoe op te lossen")
-WIDTHS = (6, 13, 20, 12, 8, 34, 30, 40, 60, 60)
+#: The summary above the table shares its columns: Aantal over Nr, Code over Code, so
+#: column C holds the longest rule code (test_reports checks every code fits).
+WIDTHS = (8, 13, 24, 12, 8, 34, 30, 40, 60, 60)
+SUMMARY_HEADERS = ("Aantal", "Ernst", "Code", "Wat")
 
 
 def quoted(title: str) -> str:
@@ -74,14 +77,14 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     set_text(ws["A2"], f"Peildatum {peil}: {summary(c)}. Klik op een cel in kolom Cel om "
                        f"naar de plek te gaan.")
     row = 4
-    for col, header in enumerate(("Code", "Ernst", "Aantal", "Wat"), start=1):
+    for col, header in enumerate(SUMMARY_HEADERS, start=1):
         ws.cell(row, col, header).font = Font(bold=True)
     per_code = Counter((f.code, str(f.severity)) for f in result.findings)
     for (code, severity), number in sorted(per_code.items()):
         row += 1
-        ws.cell(row, 1, code)
+        ws.cell(row, 1, number)
         ws.cell(row, 2, severity)
-        ws.cell(row, 3, number)
+        ws.cell(row, 3, code)
         ws.cell(row, 4, RULES_BY_CODE[code].title)
     row += 2
     first = row

@@ -327,7 +327,7 @@ def _text_cell(ref: str, value: object, style: int = 0) -> str:
 def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
                     ) -> tuple[bytes, str, list[str]]:
     """The sheet XML of Bevindingen, its table's ref and the header names (as excel.py)."""
-    from .excel import FILL, HEADERS, WIDTHS, quoted
+    from .excel import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted
 
     title = st.xf(font=st.font(bold=True, size=14))
     bold = st.xf(font=st.font(bold=True))
@@ -345,12 +345,12 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
     rows.append(f'<row r="2">{_text_cell("A2", intro)}</row>')
     row = 4
     rows.append('<row r="4">' + "".join(_text_cell(f"{chr(64 + col)}4", header, bold) for col, header
-                                        in enumerate(("Code", "Ernst", "Aantal", "Wat"), 1)) + "</row>")
+                                        in enumerate(SUMMARY_HEADERS, 1)) + "</row>")
     per_code = Counter((f.code, str(f.severity)) for f in result.findings)
     for (code, sev), number in sorted(per_code.items()):
         row += 1
-        rows.append(f'<row r="{row}">{_text_cell(f"A{row}", code)}{_text_cell(f"B{row}", sev)}'
-                    f'{_text_cell(f"C{row}", number)}'
+        rows.append(f'<row r="{row}">{_text_cell(f"A{row}", number)}{_text_cell(f"B{row}", sev)}'
+                    f'{_text_cell(f"C{row}", code)}'
                     f'{_text_cell(f"D{row}", RULES_BY_CODE[code].title)}</row>')
     row += 2
     first = row

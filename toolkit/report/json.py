@@ -1,4 +1,8 @@
-"""The findings for machines: stable codes, locations and Dutch texts."""
+"""The findings for scripts: fixed Dutch keys, stable codes, locations and Dutch texts.
+
+The keys are part of the format (README, "De rapporten"): a script that reads the report
+must not break when wording changes, so they only change with a note in the CHANGELOG.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,25 @@ from .. import __version__
 from ..output import atomic_write_text
 from ..validate import ValidationResult
 
+#: Finding fields (findings.Finding) under their Dutch key in the report.
+FINDING_KEYS = {
+    "code": "code",
+    "severity": "ernst",
+    "sheet": "tabblad",
+    "row": "rij",
+    "column": "kolom",
+    "label": "kolomnaam",
+    "value": "waarde",
+    "message": "melding",
+    "hint": "hint",
+    "record": "onderwerp",
+    "cell": "cel",
+}
+
+
+def finding_data(finding_dict: dict[str, object]) -> dict[str, object]:
+    return {FINDING_KEYS.get(key, key): value for key, value in finding_dict.items()}
+
 
 def report_data(result: ValidationResult) -> dict[str, object]:
     return {
@@ -17,7 +40,7 @@ def report_data(result: ValidationResult) -> dict[str, object]:
         "sha256": result.register.sha256,
         "peildatum": result.peildatum.isoformat() if result.peildatum else None,
         "aantallen": result.counts,
-        "bevindingen": [f.to_dict() for f in result.findings],
+        "bevindingen": [finding_data(f.to_dict()) for f in result.findings],
     }
 
 

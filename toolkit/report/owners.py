@@ -15,13 +15,11 @@ from itertools import groupby
 
 from .. import schema
 from ..findings import Finding
+from ..portable import is_reserved
 from ..validate import ValidationResult
 
 COORDINATOR = "Coördinator (tabbladen Instellingen en Lijsten)"
 NO_OWNER = "Geen eigenaar of trekker ingevuld"
-#: Names Windows will not accept as a file name, whatever the extension.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
 
 
 @dataclass
@@ -111,7 +109,7 @@ def owner_file_name(name: str, taken: set[str]) -> str:
     'Coördinator pilots' -> 'coordinator-pilots.html'. Unique within `taken`."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-") or "eigenaar"
-    if slug in _RESERVED:
+    if is_reserved(slug):
         slug = f"eigenaar-{slug}"
     candidate, n = slug, 2
     while f"{candidate}.html" in taken:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RegisterStructureError, ToolkitError
+from ..portable import is_reserved
 from .pages import Answer, Download, download, for_browser, in_use, render
 from .settings import Settings
 
@@ -76,6 +77,8 @@ def safe_upload_name(name: str | None, fallback: str = "register.xlsx", limit: i
         room = limit - len(suffix.encode("utf-8")) - 1
         cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
         base = f"{cut.rstrip(' .')}…{suffix}"
+    if is_reserved(base):  # CON.xlsx: Windows refuses a device name, whatever follows
+        base = f"_{base}"
     return base or fallback
 
 

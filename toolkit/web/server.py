@@ -18,6 +18,65 @@ from typing import Any
 from ..errors import ToolkitError
 from .settings import Settings
 
+#: uvicorn's messages (their %-templates) in Dutch; the server's log is read by the
+#: department's administrator, who should not meet English either.
+DUTCH_LOG = {
+    "Started server process [%d]": "Serverproces %d gestart.",
+    "Waiting for application startup.": "De webapplicatie wordt voorbereid.",
+    "Application startup complete.": "De webapplicatie is klaar.",
+    "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)":
+        "Bereikbaar op %s://%s:%d (stoppen met Ctrl+C).",
+    "Uvicorn running on %s://[%s]:%d (Press CTRL+C to quit)":
+        "Bereikbaar op %s://[%s]:%d (stoppen met Ctrl+C).",
+    "Shutting down": "De server stopt.",
+    "Waiting for connections to close. (CTRL+C to force quit)":
+        "Wachten tot open verbindingen klaar zijn (Ctrl+C om direct te stoppen).",
+    "Waiting for background tasks to complete. (CTRL+C to force quit)":
+        "Wachten tot lopende taken klaar zijn (Ctrl+C om direct te stoppen).",
+    "Waiting for application shutdown.": "De webapplicatie wordt afgesloten.",
+    "Application shutdown complete.": "De webapplicatie is afgesloten.",
+    "Finished server process [%d]": "Serverproces %d gestopt.",
+    "Application startup failed. Exiting.": "De webapplicatie kon niet starten; de server stopt.",
+    "Application shutdown failed. Exiting.": "De webapplicatie kon niet netjes afsluiten.",
+    "Cancel %s running task(s), timeout graceful shutdown exceeded":
+        "%s lopende taak/taken afgebroken: netjes stoppen duurde te lang.",
+    "Invalid HTTP request received.": "Ongeldig HTTP-verzoek ontvangen (genegeerd).",
+    "Unsupported upgrade request.": "Verzoek om een ander protocol genegeerd.",
+    "Exceeded concurrency limit.": "Te veel gelijktijdige verzoeken; dit verzoek is geweigerd.",
+    "Exception in ASGI application\n": "Onverwachte fout in de webapplicatie.",
+}
+
+LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WAARSCHUWING", "ERROR": "FOUT",
+          "CRITICAL": "KRITIEK"}
+
+
+class DutchLog(logging.Filter):
+    """uvicorn's lines in Dutch. An unknown informational line of uvicorn is left out;
+    an unknown warning or error keeps its text (the administrator needs it) after a
+    Dutch lead-in, so it is never silently lost. levels: the level names in Dutch too (the
+    text log; the JSON log keeps the standard names a log collector filters on)."""
+
+    def __init__(self, levels: bool = False) -> None:
+        super().__init__()
+        self.levels = levels
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.levels:
+            record.levelname = LEVELS.get(record.levelname, record.levelname)
+        if not record.name.startswith("uvicorn"):
+            return True
+        template = record.msg if isinstance(record.msg, str) else None
+        if template in DUTCH_LOG:
+            record.msg = DUTCH_LOG[template]
+            return True
+        if record.levelno < logging.WARNING:
+            return False
+        # without args, logging does not %-format msg again
+        record.msg = "Technische melding van de webserver uvicorn: " + record.getMessage()
+        record.args = ()
+        return True
+
+
 #: fields of a log record that are not the application's own extras
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime", "color_message"}  # uvicorn's copy with terminal colours
@@ -51,8 +110,9 @@ def log_config(fmt: str = "json") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"standard": formatter},
+        "filters": {"dutch": {"()": DutchLog, "levels": fmt != "json"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "standard",
-                                "stream": "ext://sys.stderr"}},
+                                "filters": ["dutch"], "stream": "ext://sys.stderr"}},
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO"},
