@@ -253,7 +253,7 @@ def _unique_texts(d: Declared) -> tuple[str, str, str]:
                 "niet meegeteld), ook in rij {rijen}.", hint)
     return (f"Combinatie van {_joined([d.sheet.column(k).label for k in keys])} komt vaker "
             f"voor",
-            "De combinatie {kolommen} komt vaker voor in {kolommen_kop} (hoofdletters en "
+            "De combinatie '{kolommen}' komt vaker voor in {kolommen_kop} (hoofdletters en "
             "spaties niet meegeteld), ook in rij {rijen}.", hint)
 
 
