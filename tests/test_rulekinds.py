@@ -347,3 +347,64 @@ def test_every_kind_has_its_check():
     from validators.rules import CHECKS
 
     assert set(CHECKS) == set(RULE_KINDS)
+
+
+#: what the six rules that were fixed in code said before they became declarations of the
+#: bundled types (taken from the code before; byte for byte, with value and cell)
+BEFORE = [
+    ("naam-dubbel", "B2", "Goede pilot",
+     "De naam 'Goede pilot' komt vaker voor (hoofdletters en spaties niet meegeteld)."),
+    ("start-na-eind", "G2", "1-5-2025",
+     "De startdatum (1-5-2025) ligt na de einddatum (december 2024)."),
+    ("naam-dubbel", "B3", "goede\xa0PILOT",
+     "De naam 'goede\xa0PILOT' komt vaker voor (hoofdletters en spaties niet meegeteld)."),
+    ("evaluatie-voor-start", "I3", "2022",
+     "Het evaluatiemoment (2022) ligt vóór de startdatum (januari 2023)."),
+    ("uitkomst-verlopen", "J4", "Nog niet bekend",
+     "De pilot is voorbij de einddatum (maart 2024), maar 'Pilot succesvol?' is nog "
+     "'Nog niet bekend'."),
+    ("uitkomst-verlopen", "J5", "leeg",
+     "De pilot is voorbij het evaluatiemoment (Q1-2024), maar 'Pilot succesvol?' is nog "
+     "'leeg'."),
+    ("oude-pilot", "N6", "2022",
+     "De pilot is afgelopen op 2022, meer dan een jaar vóór de peildatum, en staat nog in de "
+     "bijlage."),
+    ("vervolgrij", "D3", "vervolg van de tekst",
+     "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij 2 voort te zetten (een "
+     "overblijfsel van een paginagrens)."),
+]
+
+
+def test_the_bundled_declarations_say_exactly_what_the_fixed_rules_said(tmp_path):
+    from conftest import MUNICIPALITY, with_example_lists
+
+    good = {"id": "P-1", "naam": "Goede pilot", "omschrijving": "Tekst",
+            "programma": "5. Veiligheid", "portefeuille": "Wonen", "doel": "Doel",
+            "startdatum": "januari 2023", "einddatum": "december 2024",
+            "evaluatiemoment": "juni 2024", "succesvol": "Ja", "beleid": "Nee",
+            "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja"}
+    pilots = [
+        {**good, "startdatum": "1-5-2025", "evaluatiemoment": "Nog niet bekend"},
+        {**good, "id": "P-2", "naam": "goede\u00a0PILOT", "evaluatiemoment": "2022"},
+        {**good, "id": "P-3", "naam": "Drie", "einddatum": "maart 2024",
+         "evaluatiemoment": "Q1-2024", "succesvol": "Nog niet bekend"},
+        {**good, "id": "P-4", "naam": "Vier", "einddatum": "juni 2024",
+         "evaluatiemoment": "Q1-2024", "succesvol": ""},
+        {**good, "id": "P-5", "naam": "Vijf", "startdatum": "2020", "einddatum": "2022",
+         "evaluatiemoment": "2022", "opnemen": "Laatste keer"},
+    ]
+    actions = [{"id": "A-1", "opgave": "Jeugd en onderwijs", "doel": "Doel",
+                "activiteit": "Iets", "resultaat": "Iets bereikt", "status": "Afgerond"},
+               {"id": "A-2", "opgave": "Jeugd en onderwijs", "doel": "Doel",
+                "resultaat": "vervolg van de tekst"}]
+    path = tmp_path / "r.xlsx"
+    write_register(path, pilots, actions, {**MUNICIPALITY, "peildatum": PEIL, "inleiding": "x"},
+                   with_example_lists(None))
+    findings = [f for f in validate_file(path).findings if f.code != "verplicht-leeg"]
+    assert [(f.code, f.cell, f.value, f.message) for f in findings] == BEFORE
+    hints = {f.code: f.hint for f in findings}
+    assert hints["vervolgrij"] == ("Plak de tekst achter het Resultaat van rij 2 en "
+                                   "verwijder deze rij.")
+    # the continuation row's empty Activiteit and Status are said once, as vervolgrij
+    assert not [f for f in validate_file(path).findings
+                if f.code == "verplicht-leeg" and f.sheet == "Acties"]
