@@ -512,14 +512,16 @@ def _value(param: Param, raw: object, columns: Mapping[str, Column],
     name = param.name
     if param.type in (ParamType.COLUMN, ParamType.COLUMNS, ParamType.MEANINGS):
         many = param.type is not ParamType.COLUMN
-        items = raw if many and isinstance(raw, list) else [raw]
-        if not items or not all(isinstance(i, str) and i for i in items):
+        given = raw if many and isinstance(raw, list) else [raw]
+        if not given or not all(isinstance(i, str) and i for i in given):
             raise fail(f"'{name}' moet " + ("een tekst of een lijst met teksten zijn, zoals "
                                             f"{name} = [\"a\", \"b\"]." if many else
                                             f"de sleutel van één kolom zijn, tussen "
                                             f"aanhalingstekens: {name} = \"startdatum\"."))
-        if len(set(items)) != len(items):
-            raise fail(f"'{name}' noemt '{items[0]}' twee keer.")
+        items = [str(i) for i in given]
+        twice = [i for i in items if items.count(i) > 1]
+        if twice:
+            raise fail(f"'{name}' noemt '{twice[0]}' twee keer.")
         if param.type is not ParamType.MEANINGS:
             for key in items:
                 column = columns.get(key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -49,7 +49,8 @@ def _optional(code: str) -> pa.Column:
     return pa.Column(str, pa.Check(lambda s: s == "", name=code), required=False)
 
 
-def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[str, pa.Column]:
+def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]
+                   ) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {}
     for col in sheet.columns:
         checks = []
@@ -82,7 +83,7 @@ def _column_checks(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> dict[s
     return columns
 
 
-def table_schema(sheet: TableSheet, lists: dict[str, Sequence[str]]) -> pa.DataFrameSchema:
+def table_schema(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> pa.DataFrameSchema:
     """The rules per column of one declared sheet. The rules over several columns that its
     annex type declares ([[regel]]) are checked by validators.rules, without pandera."""
     return pa.DataFrameSchema(_column_checks(sheet, lists), strict=False, name=sheet.name)
