@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .declarations import Column, Kind, TableSheet, Vocabulary
+from .declarations import Column, Kind, Role, TableSheet, Vocabulary
 
 #: how a declaration names a list meaning by its flag (Role's attribute)
 FLAGS = {"gepubliceerd": "published", "laatste_keer": "last_time", "afgerond": "finished"}
@@ -555,11 +555,9 @@ def _value(param: Param, raw: object, columns: Mapping[str, Column],
 
 def example_rule(kind: RuleKind) -> DeclaredRule:
     """A kind's example read as a declaration would be, on a sheet with just the columns it
-    names (a date column for a date parameter, the Acties status list for a list): what
+    names (a date column for a date parameter, a small status list for a list): what
     docs/regels.md shows, and proof that the example is a valid declaration."""
     import tomllib
-
-    from .annextypes import BUILTIN
 
     entry = tomllib.loads(kind.example)["regel"][0]
     about = {str(entry[p.about]) for p in kind.params if p.about and p.name in entry
@@ -576,7 +574,9 @@ def example_rule(kind: RuleKind) -> DeclaredRule:
                                            column_kind, "", vocabulary="status"
                                            if column_kind is Kind.CHOICE else None))
     sheet = TableSheet("Voorbeeld", "Voorbeeld", "", tuple(columns.values()))
-    vocabulary = BUILTIN.vocabulary("status")
+    roles = (Role("open", "Open", ""), Role("gestopt", "Gestopt", "", finished=True),
+             Role("afgerond", "Afgerond", "", finished=True))
+    vocabulary = Vocabulary("status", "Statussen", "", tuple(r.label for r in roles), roles)
     return read_rule(entry, 1, sheet, {"status": vocabulary}, frozenset())
 
 

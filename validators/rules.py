@@ -54,15 +54,9 @@ def _rows(mask: pd.Series) -> list[int]:
     return [int(row) for row in mask.index[mask.to_numpy()]]
 
 
-def continuation_rows(df: pd.DataFrame, follows: str = "resultaat",
-                      blank: tuple[str, ...] = ()) -> pd.Series:
+def continuation_rows(df: pd.DataFrame, follows: str, blank: tuple[str, ...]) -> pd.Series:
     """Rows that only continue the previous row's text in `follows`: every column in blank
-    is empty. The first row continues nothing. (With no blank given, the bundled Acties
-    columns of toolkit.schema.continues_previous, which the printing uses.)"""
-    if not blank:
-        from toolkit.schema import CONTINUATION_BLANK
-
-        blank = CONTINUATION_BLANK
+    is empty. The first row continues nothing."""
     continues = _filled(df[follows])
     for key in blank:
         continues &= ~_filled(df[key])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.schema import Kind, TableSheet, normalise
+from toolkit.schema import CONTINUATION_BLANK, Kind, TableSheet, normalise
 
 from . import rules
 from .frames import (
@@ -89,4 +89,7 @@ def table_schema(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> pa.Da
     return pa.DataFrameSchema(_column_checks(sheet, lists), strict=False, name=sheet.name)
 
 
-continuation_rows = rules.continuation_rows  # where the printing's twin test looks for it
+def continuation_rows(df: pd.DataFrame) -> pd.Series:
+    """The Acties rule of toolkit.schema.continues_previous (which the printing and import
+    use) for a whole sheet: what acties.toml declares as its vervolgrij rule."""
+    return rules.continuation_rows(df, "resultaat", CONTINUATION_BLANK)
