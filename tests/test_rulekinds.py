@@ -71,6 +71,12 @@ sleutel = "toelichting"
 kop = "Toelichting"
 soort = "rijke tekst"
 
+[[kolom]]
+sleutel = "commissie"
+kop = "Commissie"
+soort = "keuze"
+lijst = "commissie"
+
 [[regel]]
 soort = "verlopen"
 code = "toezegging-verlopen"
@@ -79,6 +85,11 @@ kolom = "status"
 zonder_betekenis = "afgerond"
 
 {extra}
+
+[[lijst]]
+sleutel = "commissie"
+naam = "Commissies"
+waarden = ["Bestuur", "Ruimte"]
 
 [[lijst]]
 sleutel = "toezeggingstatus"
@@ -102,7 +113,6 @@ uitleg = "Gedaan."
 verplicht = true
 afgerond = true
 '''
-COLUMNS = "ABCDEFG"  # nummer, toezegging, portefeuillehouder, vergadering, datum, status, toelichting
 PEIL = date(2024, 4, 1)
 
 
@@ -277,6 +287,8 @@ ERRORS = [
                                  "'nog_onbekend' nodig"),
     ({"met_betekenis": '"open"', "zonder_betekenis": None, "kolom": '"toelichting"'},
      "'met_betekenis' kan alleen bij een kolom van soort 'keuze uit lijst'"),
+    ({"kolom": '"commissie"'}, "'zonder_betekenis' noemt betekenissen, maar de lijst "
+                               "'commissie' (kolom 'commissie') heeft er geen"),
     ({"code": '"verplicht-leeg"'}, "de code 'verplicht-leeg' is al een vaste regel"),
     ({"code": '"Te Laat"'}, "de code 'Te Laat' mag alleen kleine letters"),
     ({"code": None}, "'code' ontbreekt"),

@@ -378,7 +378,8 @@ class RuleError(ValueError):
 
 
 def nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """' (bedoelt u 'x'?)' for the closest valid name, else the valid names."""
+    """"; bedoelt u 'x'?" for the closest valid name, else the valid names: the end of a
+    message about a misspelt name."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     if close:
         return f"; bedoelt u '{close[0]}'?"
@@ -453,14 +454,15 @@ def read_rule(entry: dict, index: int, sheet: TableSheet,  # type: ignore[type-a
         if param.type is ParamType.MEANINGS:
             voc = vocabularies.get(column.vocabulary or "")
             roles = voc.roles if voc is not None else ()
+            list_name = f"de lijst '{column.vocabulary}' (kolom '{column.key}')"
+            if not roles:
+                raise fail(f"'{param.name}' noemt betekenissen, maar {list_name} heeft er geen; "
+                           f"verklaar ze met [[lijst.betekenis]].")
             known = [*FLAGS, *(r.key for r in roles if r.key not in FLAGS)]
             for name in _as_tuple(values[param.name]):
                 if name not in known:
-                    list_name = f"de lijst '{column.vocabulary}'"
-                    raise fail(f"'{name}' in '{param.name}' is geen betekenis van {list_name} "
-                               f"(kolom '{column.key}'){nearest(name, known)}" if roles else
-                               f"{list_name} (kolom '{column.key}') heeft geen betekenissen; "
-                               f"verklaar ze met [[lijst.betekenis]].")
+                    raise fail(f"'{name}' in '{param.name}' is geen betekenis van {list_name}"
+                               f"{nearest(name, known)}")
             meaning_names.update({r.key: r.label for r in roles})
     anchor = str(values.get("anker") or _first(values, kind.default_anchor))
     value = str(values.get("waarde") or (_first(values, kind.default_value)
