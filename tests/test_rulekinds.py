@@ -420,3 +420,23 @@ def test_the_bundled_declarations_say_exactly_what_the_fixed_rules_said(tmp_path
     # the continuation row's empty Activiteit and Status are said once, as vervolgrij
     assert not [f for f in validate_file(path).findings
                 if f.code == "verplicht-leeg" and f.sheet == "Acties"]
+
+
+def test_the_moties_example_declares_its_own_rules(tmp_path):
+    """examples/moties: a delayed promise past its date is a warning at its status cell."""
+    import shutil
+
+    folder = tmp_path / "moties"
+    shutil.copytree(ROOT / "examples" / "moties", folder)
+    register = folder / "moties_toezeggingen.xlsx"
+    found = [(f.code, f.cell, f.value) for f in validate_file(register).findings]
+    assert found == [("toezegging-verlopen", "J6", "Vertraagd")]
+    wb = openpyxl.load_workbook(register)
+    ws = wb["Toezeggingen"]
+    header = [c.value for c in ws[1]]
+    status, done_with = header.index("Status") + 1, header.index("Afgedaan met") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, status).value == "Afgedaan")
+    ws.cell(row, done_with).value = None
+    wb.save(register)
+    codes = {(f.code, f.row) for f in validate_file(register).findings}
+    assert ("afgedaan-zonder-stuk", row) in codes
