@@ -356,7 +356,7 @@ def test_every_kind_is_documented_with_its_parameters_and_a_valid_example():
 
 
 def test_every_kind_has_its_check():
-    from validators.rules import CHECKS
+    from toolkit.validators.rules import CHECKS
 
     assert set(CHECKS) == set(RULE_KINDS)
 
