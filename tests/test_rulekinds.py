@@ -276,8 +276,7 @@ ERRORS = [
     ({"zonder_betekenis": '"afgerondt"'}, "'afgerondt' in 'zonder_betekenis' is geen "
                                           "betekenis van de lijst 'toezeggingstatus' (kolom "
                                           "'status'); bedoelt u 'afgerond'?"),
-    ({"richtng": '"na"'}, "een regel van soort 'verlopen' kent 'richtng' niet; bedoelt u "
-                          "'richting'?"),
+    ({"richtng": '"na"'}, "'richtng' is geen sleutel van [[regel]]; bedoelt u 'richting'?"),
     ({"melding": '"{kolom_kpo} is te laat"'}, "'melding' noemt {kolom_kpo}, maar die "
                                              "plaatshouder bestaat niet bij een regel van "
                                              "soort 'verlopen'; bedoelt u 'kolom_kop'?"),
@@ -292,8 +291,10 @@ ERRORS = [
     ({"code": '"verplicht-leeg"'}, "de code 'verplicht-leeg' is al een vaste regel"),
     ({"code": '"Te Laat"'}, "de code 'Te Laat' mag alleen kleine letters"),
     ({"code": None}, "'code' ontbreekt"),
-    ({"dagen": "-1"}, "'dagen' moet een geheel getal van 0 of meer zijn"),
-    ({"ernst": '"fataal"'}, "'ernst' kan 'fout' of 'waarschuwing' zijn, niet 'fataal'"),
+    ({"dagen": "-1"}, "'dagen' moet een geheel getal tussen 0 en 36500 zijn"),
+    ({"ernst": '"fataal"'}, "de ernst 'fataal' bestaat niet; kies uit 'fout' of 'waarschuwing'"),
+    ({"ernst": '"Fout"'}, ""),  # a choice is compared without case, as everywhere
+    ({"soort": '"datumvolgorde"'}, "'datum' is geen sleutel van [[regel]]"),  # not of this kind
 ]
 
 

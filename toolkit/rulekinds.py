@@ -66,6 +66,8 @@ class Param:
     #: MEANINGS / FLAG: the column parameter this one is about, and the kinds it needs then
     about: str = ""
     about_kinds: tuple[Kind, ...] = ()
+    #: a value as a declaration would write it (docs/verklaringen.md)
+    example: object = None
 
     @property
     def is_column(self) -> bool:
@@ -74,23 +76,28 @@ class Param:
 
 #: the keys every [[regel]] has, whatever its kind
 COMMON_PARAMS: tuple[Param, ...] = (
-    Param("soort", ParamType.CHOICE, "De regelsoort (hieronder).", required=True),
+    Param("soort", ParamType.CHOICE, "De regelsoort: `datumvolgorde`, `verlopen`, "
+          "`verplicht-als`, `uniek` of `vervolgrij` (docs/regels.md).", required=True,
+          example="verlopen"),
     Param("code", ParamType.TEXT, "De vaste code van de bevinding, zoals `start-na-eind`: "
           "kleine letters, cijfers en streepjes. Rapporten, filters en afspraken gebruiken "
-          "hem; verander hem dus niet meer.", required=True),
+          "hem; verander hem dus niet meer.", required=True,
+          example="toezegging-verlopen"),
     Param("ernst", ParamType.CHOICE, "`fout` (de bouw stopt) of `waarschuwing`.",
-          default="waarschuwing", options=SEVERITIES),
+          default="waarschuwing", options=SEVERITIES, example="fout"),
     Param("titel", ParamType.TEXT, "Korte naam van de regel in de samenvatting van de "
           "rapporten. Mag `{kop}` en de `{…_kop}` van de kolommen gebruiken. Leeg: "
-          "afgeleid uit de kolomkoppen."),
+          "afgeleid uit de kolomkoppen.", example="Toezegging over datum"),
     Param("melding", ParamType.TEXT, "Wat er mis is, met plaatshouders (zie per soort). "
-          "Leeg: afgeleid uit de kolomkoppen."),
+          "Leeg: afgeleid uit de kolomkoppen.",
+          example="{datum_kop} ({datum}) is voorbij, maar {kolom_kop} is '{kolom}'."),
     Param("hint", ParamType.TEXT, "Hoe het op te lossen, met dezelfde plaatshouders. Leeg: "
-          "afgeleid."),
+          "afgeleid.", example="Zet de status op 'Afgedaan' of vraag uitstel."),
     Param("anker", ParamType.COLUMN, "De kolom waarnaar de bevinding wijst (de cel in de "
-          "rapporten). Standaard: zie per soort."),
+          "rapporten). Standaard: zie per soort.", example="datum_toegezegd"),
     Param("waarde", ParamType.COLUMN, "De kolom waarvan de tekst de waarde van de bevinding "
-          "is (`{waarde}`). Standaard: het anker (bij `vervolgrij` de vervolgkolom)."),
+          "is (`{waarde}`). Standaard: het anker (bij `vervolgrij` de vervolgkolom).",
+          example="datum_toegezegd"),
 )
 #: placeholders of every rule: (name, Dutch help)
 COMMON_PLACEHOLDERS: tuple[tuple[str, str], ...] = (
@@ -281,9 +288,9 @@ RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
         "ligt. Een omschrijving telt ruim: 'Q1-2024' loopt van 1 januari tot 31 maart. Een "
         "lege of onleesbare datum doet niet mee.",
         (Param("eerste", ParamType.COLUMN, "De datumkolom die het eerst komt.", required=True,
-               kinds=DATE),
+               kinds=DATE, example="startdatum"),
          Param("tweede", ParamType.COLUMN, "De datumkolom die niet eerder mag liggen.",
-               required=True, kinds=DATE)),
+               required=True, kinds=DATE, example="einddatum")),
         '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "startdatum"\n'
         'tweede = "einddatum"\nernst = "fout"\n',
         _date_order_texts, default_anchor="eerste"),
@@ -296,22 +303,23 @@ RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
         "`met_betekenis`, `zonder_betekenis` en `nog_onbekend`. Zonder peildatum wordt de "
         "regel overgeslagen (met de waarschuwing `peildatum-ontbreekt`).",
         (Param("datum", ParamType.COLUMNS, "De datumkolom (of een lijst: elk ervan telt; "
-               "`{datum}` is dan de eerste die voorbij is).", required=True, kinds=DATE),
+               "`{datum}` is dan de eerste die voorbij is).", required=True, kinds=DATE,
+               example="datum_toegezegd"),
          Param("kolom", ParamType.COLUMN, "De kolom die iets moet zeggen zodra de datum "
-               "voorbij is.", required=True, kinds=(Kind.CHOICE, *TEXTLIKE)),
+               "voorbij is.", required=True, kinds=(Kind.CHOICE, *TEXTLIKE), example="status"),
          Param("met_betekenis", ParamType.MEANINGS, "Bevinding als `kolom` een van deze "
                "betekenissen heeft: " + _MEANING_HELP, about="kolom",
-               about_kinds=(Kind.CHOICE,)),
+               about_kinds=(Kind.CHOICE,), example="gepubliceerd"),
          Param("zonder_betekenis", ParamType.MEANINGS, "Bevinding als `kolom` geen van "
                "deze betekenissen heeft (ook als hij leeg is): " + _MEANING_HELP,
-               about="kolom", about_kinds=(Kind.CHOICE,)),
+               about="kolom", about_kinds=(Kind.CHOICE,), example="afgerond"),
          Param("nog_onbekend", ParamType.FLAG, "`true`: bevinding als `kolom` leeg is of "
-               "'Nog niet bekend' zegt.", about="kolom", about_kinds=TEXTLIKE),
+               "'Nog niet bekend' zegt.", about="kolom", about_kinds=TEXTLIKE, example=True),
          Param("dagen", ParamType.NUMBER, "Pas een bevinding als de datum meer dan zoveel "
-               "dagen voorbij is.", default=0),
+               "dagen voorbij is.", default=0, example=365),
          Param("richting", ParamType.CHOICE, "`voor`: de datum ligt vóór de peildatum "
                "(voorbij); `na`: de datum ligt na de peildatum (nog niet bereikt).",
-               default="voor", options=("voor", "na"))),
+               default="voor", options=("voor", "na"), example="na")),
         '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
         'datum = "datum_toegezegd"\nkolom = "status"\nzonder_betekenis = "afgerond"\n',
         _overdue_texts, default_anchor="kolom", needs_peildatum=True,
@@ -323,14 +331,14 @@ RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
         "alleen als `als` een van die betekenissen heeft, met `zonder_betekenis` alleen als "
         "`als` is ingevuld en geen ervan heeft.",
         (Param("kolom", ParamType.COLUMN, "De kolom die dan niet leeg mag zijn.",
-               required=True),
-         Param("als", ParamType.COLUMN, "De kolom die de regel aanzet.", required=True),
+               required=True, example="toelichting_status"),
+         Param("als", ParamType.COLUMN, "De kolom die de regel aanzet.", required=True, example="status"),
          Param("met_betekenis", ParamType.MEANINGS, "Alleen als `als` een van deze "
                "betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
-               about="als", about_kinds=(Kind.CHOICE,)),
+               about="als", about_kinds=(Kind.CHOICE,), example="gestopt"),
          Param("zonder_betekenis", ParamType.MEANINGS, "Alleen als `als` is ingevuld en "
                "geen van deze betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
-               about="als", about_kinds=(Kind.CHOICE,))),
+               about="als", about_kinds=(Kind.CHOICE,), example=["afgerond", "gestopt"])),
         '[[regel]]\nsoort = "verplicht-als"\ncode = "reden-ontbreekt"\n'
         'kolom = "toelichting_status"\nals = "status"\nmet_betekenis = "gestopt"\n',
         _required_if_texts, default_anchor="kolom",
@@ -341,7 +349,7 @@ RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
         "een andere rij staat; hoofdletters, spaties en onzichtbare tekens tellen niet mee. "
         "Een rij waarin een van de kolommen leeg is, doet niet mee.",
         (Param("kolommen", ParamType.COLUMNS, "De kolom, of een lijst van kolommen die "
-               "samen uniek zijn.", required=True),),
+               "samen uniek zijn.", required=True, example=["opgave", "activiteit"]),),
         '[[regel]]\nsoort = "uniek"\ncode = "naam-dubbel"\nkolommen = ["naam"]\n'
         'ernst = "fout"\n',
         _unique_texts, default_anchor="kolommen",
@@ -352,9 +360,9 @@ RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
         "op de eerste rij): een tabelrij die in Word over een paginagrens liep en bij het "
         "overnemen twee rijen werd.",
         (Param("vervolg", ParamType.COLUMN, "De kolom waarvan de tekst doorloopt.",
-               required=True, kinds=TEXTLIKE),
+               required=True, kinds=TEXTLIKE, example="resultaat"),
          Param("leeg", ParamType.COLUMNS, "De kolommen die in zo'n rij leeg zijn.",
-               required=True)),
+               required=True, example=["activiteit", "status"])),
         '[[regel]]\nsoort = "vervolgrij"\ncode = "vervolgrij"\nvervolg = "resultaat"\n'
         'leeg = ["activiteit", "status", "toelichting_status"]\n',
         _continuation_texts, default_anchor="leeg", default_value="vervolg",
@@ -546,6 +554,8 @@ def _value(param: Param, raw: object, columns: Mapping[str, Column],
         return raw
     if not isinstance(raw, str):
         raise fail(f"'{name}' moet tekst zijn (tussen aanhalingstekens).")
+    if param.options:
+        raw = raw.strip().casefold()  # as the key registry compares a choice
     if param.options and raw not in param.options:
         raise fail(f"'{name}' kan {_or(param.options)} zijn, niet '{raw}'"
                    f"{nearest(raw, param.options)}")
