@@ -118,18 +118,18 @@ def test_the_reference_page_is_generated_from_the_registry():
 
 
 def test_a_new_table_is_one_entry(monkeypatch):
-    """What another stage adds ([[regel]], say) is accepted, checked and documented."""
+    """What another stage adds (a [[controle]], say) is accepted, checked and documented."""
     monkeypatch.setattr(registry, "TABLES", dict(TABLES))
-    registry.declare(Table("regel", True, "Een regel met parameters.", (
+    registry.declare(Table("controle", True, "Een regel met parameters.", (
         Key("soort", TEXT, "De soort regel.", "datumvolgorde"),
         Key("ernst", TEXT, "fout of waarschuwing.", "fout", "fout", choices=("fout", "waarschuwing")),
     )))
-    data = tomllib.loads(DECLARATION + '\n[[regel]]\nsoort = "datumvolgorde"\n')
+    data = tomllib.loads(DECLARATION + '\n[[controle]]\nsoort = "datumvolgorde"\n')
     registry.check_keys(data, "projecten.toml")
-    data["regel"][0]["erns"] = "fout"
-    with pytest.raises(TemplateError, match=r"\[\[regel\]\] nummer 1\): 'erns' .* bedoelt u 'ernst'"):
+    data["controle"][0]["erns"] = "fout"
+    with pytest.raises(TemplateError, match=r"\[\[controle\]\] nummer 1\): 'erns' .* bedoelt u 'ernst'"):
         registry.check_keys(data, "projecten.toml")
-    assert "## `[[regel]]`" in registry.keys_markdown()
+    assert "## `[[controle]]`" in registry.keys_markdown()
 
 
 def test_the_registry_agrees_with_the_code_that_uses_it():
@@ -190,7 +190,7 @@ naam = "Wijk"
     assert annex.plural == default["bijlagetype"]["meervoud"]
     assert annex.order == default["bijlagetype"]["volgorde"]
     assert annex.layout == default["bijlagetype"]["indeling"]
-    assert list(annex.rules) == default["bijlagetype"]["regels"]
+    assert annex.rules == ()  # no [[regel]]: only the rules per column
     assert annex.sheet.key_column == default["tabblad"]["sleutelkolom"]
     assert annex.sheet.name_column == default["tabblad"]["naamkolom"]
     assert annex.sheet.owner_column == default["tabblad"]["eigenaarkolom"]
@@ -241,7 +241,7 @@ def test_a_value_of_the_wrong_type_is_named(table, key):
      "([[kolom]] 'id'): 'verplict' is geen sleutel van [[kolom]]; bedoelt u 'verplicht'?"),
     ("[tabblad]", "[tabbald]", "onbekend onderdeel [tabbald]; bedoelt u [tabblad]?"),
     ("[tabblad]", "[groeperen]\nkolom = \"status\"\n[tabblad]", "onbekend onderdeel [groeperen]"),
-    ("[bijlagetype]", "regels = []\n[bijlagetype]", "Hoort hij onder [bijlagetype]?"),
+    ("[bijlagetype]", "volgorde = 1\n[bijlagetype]", "Hoort hij onder [bijlagetype]?"),
     ("breedte = 30", "sleutelkolom = \"id\"", "bedoelt u 'sleutel'? ('sleutelkolom' hoort bij [tabblad].)"),
     ("[tabblad]", "[[tabblad]]", "schrijf [tabblad] (met één paar vierkante haken)"),
     ("kleur = \"FFF2CC\"", "kleur = \"FFF2CC\"\ncolour = \"x\"",

@@ -36,7 +36,8 @@ def _renamed_type(folder: Path) -> None:
     for old, new in (('sleutelkolom = "id"', 'sleutelkolom = "nummer"'),
                      ('naamkolom = "naam"', 'naamkolom = "titel"'),
                      ('sleutel = "id"', 'sleutel = "nummer"'),
-                     ('sleutel = "naam"', 'sleutel = "titel"')):
+                     ('sleutel = "naam"', 'sleutel = "titel"'),
+                     ('kolommen = ["naam"]', 'kolommen = ["titel"]')):  # its naam-dubbel rule
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     toml.write_text(text, encoding="utf-8")

@@ -183,9 +183,9 @@ def test_a_wrong_declaration_is_refused_in_dutch(tmp_path):
                                            encoding="utf-8")
     with pytest.raises(TemplateError, match="de soort 'dag' bestaat niet"):
         BUILTIN.with_folder(folder)
-    (folder / "projecten.toml").write_text(text.replace('regels = ["naam-dubbel", "start-na-eind"]',
-                                                        'regels = ["oude-pilot"]'), encoding="utf-8")
-    with pytest.raises(TemplateError, match="oude-pilot"):
+    (folder / "projecten.toml").write_text(text.replace('tweede = "einddatum"',
+                                                        'tweede = "opnemen"'), encoding="utf-8")
+    with pytest.raises(TemplateError, match="start-na-eind.*'opnemen'"):
         BUILTIN.with_folder(folder)
     (folder / "projecten.toml").write_text(text.replace('naam = "Projecten"', 'naam = "Pilots"'),
                                            encoding="utf-8")

@@ -44,6 +44,7 @@ from .declarations import (
 )
 from .errors import TemplateError
 from .layout import Layout, read_layout
+from .rulekinds import DeclaredRule, RuleError, read_rule
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
 KINDS = {"id": Kind.ID, "tekst": Kind.TEXT, "rijke tekst": Kind.RICH, "rijk": Kind.RICH,
@@ -73,8 +74,8 @@ class AnnexType:
     source: Path
     order: int = 100
     bundled: bool = True
-    #: the rules over several columns this type switches on (validators.SHEET_RULES)
-    rules: tuple[str, ...] = ()
+    #: its rules over several columns ([[regel]], toolkit.rulekinds), in declaration order
+    rules: tuple[DeclaredRule, ...] = ()
     #: its lists whose values differ per municipality ('gemeentelijk = true')
     municipal: frozenset[str] = frozenset()
     #: how its records are arranged around the sample: groups, order, overviews ([indeling])
@@ -176,10 +177,7 @@ class AnnexTypes:
         """These types plus the declarations (*.toml) in a folder of Word templates."""
         if folder is None or not folder.is_dir():
             return self
-        extra = [load(path, bundled=False) for path in sorted(folder.glob("*.toml"))]
-        for annex in extra:
-            check_rules(annex)
-        return self.plus(extra)
+        return self.plus([load(path, bundled=False) for path in sorted(folder.glob("*.toml"))])
 
     def plus(self, extra: list[AnnexType]) -> AnnexTypes:
         types = list(self.types)
@@ -247,26 +245,6 @@ def _labels_apart(types: list[AnnexType]) -> None:
                         f"'{label}' als {what} '{first[1]}'"
                         f"{f' ({files[0]})' if len(files) > 1 else ''}; het register kan ze "
                         f"dan niet uit elkaar houden. Geef een van beide een andere naam.")
-
-
-def check_rules(annex: AnnexType) -> None:
-    """Every rule a declaration switches on exists and finds the columns it needs."""
-    from toolkit.validators import SHEET_RULES
-
-    where = f"In de verklaring '{annex.source.name}' ([bijlagetype] regels)"
-    for code in annex.rules:
-        rule = SHEET_RULES.get(code)
-        if rule is None:
-            known = ", ".join(f"'{c}'" for c in SHEET_RULES)
-            raise TemplateError(f"{where}: de regel '{code}' bestaat niet. Bekende regels: "
-                                f"{known} (zie docs/regels.md).")
-        for key, kind in rule.columns:
-            col = next((c for c in annex.sheet.columns if c.key == key), None)
-            fits = col is not None and (col.kind is kind or {col.kind, kind} <= {Kind.TEXT, Kind.RICH})
-            if not fits:
-                raise TemplateError(f"{where}: de regel '{code}' heeft een kolom '{key}' van "
-                                    f"soort '{kind.value}' nodig. Verklaar die kolom of haal "
-                                    f"de regel weg.")
 
 
 class _Reader:
@@ -402,7 +380,31 @@ class _Reader:
                             "een andere naam.")
         return name
 
+    def rules(self, sheet: TableSheet, vocabularies: dict[str, Vocabulary]
+              ) -> tuple[DeclaredRule, ...]:
+        from .findings import RULES_BY_CODE
+
+        rules: list[DeclaredRule] = []
+        for index, entry in enumerate(self.entries("regel"), start=1):
+            try:
+                rule = read_rule(entry, index, sheet, vocabularies, frozenset(RULES_BY_CODE))
+            except RuleError as exc:
+                raise self.fail(exc.where, exc.what) from None
+            other = next((r for r in rules if r.code == rule.code), None)
+            if other is not None and other.severity != rule.severity:
+                raise self.fail(f"[[regel]] '{rule.code}'", f"de code staat er twee keer, met "
+                                f"ernst '{other.severity}' en '{rule.severity}'; één code "
+                                f"heeft één ernst.")
+            rules.append(rule)
+        return tuple(rules)
+
     def annex_type(self, bundled: bool) -> AnnexType:
+        head = self.data.get("bijlagetype")
+        if isinstance(head, dict) and "regels" in head:  # fixed rule codes before [[regel]]
+            raise self.fail("[bijlagetype]", "'regels = [...]' bestaat niet meer; verklaar "
+                            "elke regel over meer kolommen als een [[regel]] met een soort en "
+                            "de kolommen die hij vergelijkt (zie docs/regels.md; de "
+                            "meegeleverde pilots.toml en acties.toml doen het voor).")
         check_keys(self.data, self.path.name)
         head = self.data["bijlagetype"]
         key = self.key("bijlagetype", head, "[bijlagetype]")
@@ -507,8 +509,7 @@ class _Reader:
             sheet=sheet, vocabularies=vocabularies, settings=settings, template=template,
             document=document, title=title, layout=layout, source=self.path,
             order=self.value("bijlagetype", head, "volgorde", "[bijlagetype]"),
-            bundled=bundled, rules=tuple(self.value("bijlagetype", head, "regels",
-                                                    "[bijlagetype]")),
+            bundled=bundled, rules=self.rules(sheet, {v.key: v for v in vocabularies}),
             municipal=frozenset(v.key for v, municipal in pairs if municipal),
             arrangement=arrangement, legacy_block=legacy, tags=tuple(tags.items()))
 

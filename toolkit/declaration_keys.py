@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import TemplateError
+from .rulekinds import COMMON_PARAMS, RULE_KINDS, Param, ParamType
 from .sheetscan import MAX_COLUMNS
 
 #: what the toolkit reads of one sheet (sheetscan.MAX_COLUMNS): a table must fit in it
@@ -154,6 +155,8 @@ class Table:
     #: a table of names the coordinator chooses (tags): every key is allowed, its value
     #: checked as this Key (whose name is only the example's)
     free: Key | None = None
+    #: the key whose value names an entry in messages ("[[regel]] 'start-na-eind'")
+    named_by: str = "sleutel"
     _by_name: dict[str, Key] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -227,9 +230,6 @@ declare(Table("bijlagetype", False, "Wat voor bijlage dit is en hoe het document
         "Wijkplannen {wijkprogramma}", DERIVED, "de naam van het tabblad"),
     Key("indeling", TEXT, "Hoe de rijen in het document komen: `kaarten` is de voorbeeldkaart "
         "in het Word-sjabloon (`{{ kaarten }}` … `{{ einde }}`).", "kaarten", "kaarten"),
-    Key("regels", TEXTS, "De regels over meer kolommen die voor dit type gelden (zie "
-        "docs/regels.md); de regels per kolom gelden altijd.", ["naam-dubbel", "start-na-eind"],
-        [], limit=100),
     Key("bloktag", TEXT, "De bloktag die oudere sjablonen hebben waar de rijen komen "
         "(`{{ opgaven }}`): daar komt de voorbeeldkaart van het meegeleverde sjabloon.",
         "opgaven", None),
@@ -386,6 +386,39 @@ declare(Table("indeling.vervolgrij", False, "Een rij die alleen de tekst van de 
 )))
 
 
+
+def _rule_key(param: Param) -> Key:
+    """A [[regel]] parameter (toolkit.rulekinds, where each kind describes its own) as a
+    key of the registry: the reader checks its type here, its meaning there."""
+    value_type = {ParamType.COLUMN: TEXT, ParamType.COLUMNS: TEXT_OR_TEXTS,
+                  ParamType.MEANINGS: TEXT_OR_TEXTS, ParamType.NUMBER: WHOLE,
+                  ParamType.FLAG: FLAG, ParamType.CHOICE: TEXT, ParamType.TEXT: TEXT}[param.type]
+    default = REQUIRED if param.required else param.default
+    return Key(param.name, value_type, param.help, param.example, default,
+               choices=param.options, limit=36_500 if param.type is ParamType.NUMBER else None,
+               minimum=0 if param.type is ParamType.NUMBER else None,
+               blank=not param.required)
+
+
+def _rule_kind_keys(entry: Mapping[str, object]) -> tuple[Key, ...]:
+    """The parameters of the entry's kind; of every kind while its soort is unknown (the
+    reader then names the kind that was meant)."""
+    kind = RULE_KINDS.get(str(entry.get("soort")))
+    kinds = [kind] if kind is not None else list(RULE_KINDS.values())
+    params: dict[str, Param] = {}
+    for k in kinds:
+        for p in k.params:
+            params.setdefault(p.name, p)
+    return tuple(_rule_key(p) for p in params.values())
+
+
+declare(Table("regel", True, "Een regel over meer kolommen, op de kolommen van dit type: een "
+              "regelsoort met de kolommen die hij vergelijkt. Elke soort heeft daarnaast zijn "
+              "eigen sleutels (`eerste`, `datum`, `kolom`, …); die staan met een voorbeeld in "
+              "[regels.md](regels.md).", tuple(_rule_key(p) for p in COMMON_PARAMS),
+              limit=200, more_keys=_rule_kind_keys, named_by="code"))
+
+
 # -- checking a parsed declaration against the registry ---------------------------------
 
 def shown(text: object, most: int = 40) -> str:
@@ -413,7 +446,7 @@ def _nearest(key: str, valid: list[str]) -> str:
 
 def _place(table: Table, entry: Mapping[str, object], index: int, parent: str) -> str:
     """How a message names an entry: "[[kolom]] 'status'", "[[lijst]] 'x', betekenis 2"."""
-    name = entry.get("sleutel")
+    name = entry.get(table.named_by)
     which = f"'{shown(name)}'" if isinstance(name, str) and name else f"nummer {index}"
     if not table.many:
         return table.heading

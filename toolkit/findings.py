@@ -1,17 +1,23 @@
 """Findings: what is wrong, where, and how to fix it, as data.
 
-Each rule is declared once here (code, severity, message, hint); the validators only
-say which rule failed on which cell, and every report (Excel, HTML, JSON, terminal,
-docs/regels.md) reads the same catalogue.
+Each fixed rule is declared once here (code, severity, message, hint); the validators
+only say which rule failed on which cell, and every report (Excel, HTML, JSON, terminal,
+docs/regels.md) reads the same catalogue. The rules over several columns are declared per
+annex type ([[regel]], toolkit.rulekinds); their findings carry their own texts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .richtext import BIDI_CONTROLS, ILLEGAL_CHARS
+
+if TYPE_CHECKING:
+    from .rulekinds import DeclaredRule
 
 
 class Severity(StrEnum):
@@ -54,27 +60,10 @@ RULES: tuple[Rule, ...] = (
          "Het ID '{value}' bevat {detail}; het lijkt op een gewoon ID, maar is het niet.",
          "Typ het ID opnieuw met gewone letters, cijfers en streepjes, zonder spaties "
          "eromheen."),
-    Rule("naam-dubbel", Severity.ERROR, "Naam komt vaker voor",
-         "De naam '{value}' komt vaker voor (hoofdletters en spaties niet meegeteld).",
-         "Staat dezelfde pilot (of hetzelfde project) twee keer in het register? Voeg de "
-         "rijen samen of maak de namen onderscheidend."),
     Rule("datum-onleesbaar", Severity.WARNING, "Datum niet te lezen",
          "'{value}' in '{label}' is geen datum of datumomschrijving die de toolkit begrijpt.",
          "De bijlage toont de tekst zoals hij is, maar de datumcontroles slaan dit veld over. "
          "Begrepen worden o.a.: {detail}."),
-    Rule("start-na-eind", Severity.ERROR, "Startdatum ligt na de einddatum",
-         "De startdatum ({value}) ligt na de einddatum ({detail}).",
-         "Controleer beide datums; is er een dag en maand omgewisseld (dag eerst: 1-9-2022)?"),
-    Rule("evaluatie-voor-start", Severity.ERROR, "Evaluatie ligt vóór de start",
-         "Het evaluatiemoment ({value}) ligt vóór de startdatum ({detail}).",
-         "Een pilot kan pas na de start worden geëvalueerd. Controleer beide datums."),
-    Rule("uitkomst-verlopen", Severity.WARNING, "Uitkomst nog onbekend na afloop",
-         "De pilot is voorbij {detail}, maar 'Pilot succesvol?' is nog '{value}'.",
-         "Vul de uitkomst van de evaluatie in, of pas einddatum of evaluatiemoment aan."),
-    Rule("oude-pilot", Severity.WARNING, "Pilot lang geleden afgelopen",
-         "De pilot is afgelopen op {value}, meer dan een jaar vóór de peildatum, en staat "
-         "nog in de bijlage.",
-         "Moet de pilot uit de bijlage? Zet 'Opnemen in bijlage' op 'Laatste keer' of 'Nee'."),
     Rule("html-onbekend", Severity.WARNING, "Onbekende HTML",
          "'{label}' bevat HTML die de toolkit niet opmaakt: {detail}.",
          "De tekst blijft staan, maar zonder opmaak. Gebruik alleen <p>, <ul>, <ol>, <li>, "
@@ -101,10 +90,6 @@ RULES: tuple[Rule, ...] = (
     Rule("te-lang", Severity.ERROR, "Tekst te lang voor Excel",
          "'{label}' is {detail} tekens lang; Excel bewaart er hoogstens 32.767.",
          "Kort de tekst in; Excel kapt langere tekst stilzwijgend af."),
-    Rule("vervolgrij", Severity.WARNING, "Rij lijkt een vervolg van de vorige",
-         "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij {detail} voort te "
-         "zetten (een overblijfsel van een paginagrens).",
-         "Plak de tekst achter het Resultaat van rij {detail} en verwijder deze rij."),
     Rule("cellen-samengevoegd", Severity.WARNING, "Samengevoegde cellen",
          "De cellen {value} zijn samengevoegd; de toolkit leest alleen de eerste cel, de "
          "andere rijen lijken leeg.",
@@ -197,6 +182,8 @@ class Finding:
     message: str
     hint: str
     record: str = ""  # "P-004 Dealbreakers": which pilot or action it concerns
+    #: the rule's short name in summaries (a declared rule has its own)
+    title: str = field(default="", compare=False)
 
     @property
     def cell(self) -> str:
@@ -204,6 +191,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
+        del data["title"]  # the reports' summary names it; each finding has its message
         data["severity"] = str(self.severity)
         data["cell"] = self.cell
         return data
@@ -229,7 +217,33 @@ def make_finding(
     shown = text if len(text) <= 120 else text[:117] + "…"
     fields = {"label": label, "value": shown, "detail": visible(detail)}
     return Finding(code, rule.severity, sheet, row, column, label, text,
-                   rule.message.format(**fields), rule.hint.format(**fields), visible(record))
+                   rule.message.format(**fields), rule.hint.format(**fields), visible(record),
+                   rule.title)
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""  # the declaration reader allows only known placeholders; never a crash
+
+
+def declared_finding(rule: DeclaredRule, sheet: str, row: int, column: str, label: str,
+                     value: str, fields: Mapping[str, str], record: str) -> Finding:
+    """A finding of a rule an annex type declares ([[regel]]): its code, severity and texts
+    are the declaration's; fields fill the placeholders of its message and hint."""
+    filled = _Fields(fields)
+    return Finding(rule.code, Severity(rule.severity), sheet, row, column, label,
+                   visible(value or "leeg"), rule.message.format_map(filled),
+                   rule.hint.format_map(filled), visible(record), rule.title)
+
+
+def titles(findings: Iterable[Finding]) -> dict[str, str]:
+    """The short name of each rule code among these findings, for a report's summary."""
+    names: dict[str, str] = {}
+    for f in findings:
+        if f.code not in names:
+            names[f.code] = f.title or (RULES_BY_CODE[f.code].title
+                                        if f.code in RULES_BY_CODE else f.code)
+    return names
 
 
 def sheet_order(sheet: str) -> tuple[int, str]:
@@ -265,11 +279,21 @@ def summary(totals: dict[str, int]) -> str:
 
 def rules_markdown() -> str:
     """docs/regels.md, generated so the catalogue and its documentation never drift."""
+    from .annextypes import BUILTIN
+    from .rulekinds import kinds_markdown
+
     lines = [
         "# Regelcatalogus",
         "",
         "Elke bevinding van `toolkit validate` heeft een vaste code. Deze pagina wordt "
-        "gemaakt uit `toolkit/findings.py` (`uv run python -m toolkit.findings`).",
+        "gemaakt uit `toolkit/findings.py` en `toolkit/rulekinds.py` (`uv run python -m "
+        "toolkit.findings`).",
+        "",
+        "## Vaste regels",
+        "",
+        "Deze regels gelden voor elk register en elk tabblad: de regels per kolom "
+        "(verplicht, keuzelijst, datum, tekens, dubbele ID) en die over het register en zijn "
+        "instellingen.",
         "",
         "| code | ernst | wat | hoe op te lossen |",
         "|---|---|---|---|",
@@ -277,28 +301,22 @@ def rules_markdown() -> str:
     for rule in RULES:
         hint = rule.hint.replace("{detail}", "…").replace("|", "\\|")
         lines.append(f"| `{rule.code}` | {rule.severity} | {rule.title} | {hint} |")
-    from toolkit.validators import SHEET_RULES
-
-    from .annextypes import BUILTIN
-
-    lines += [
-        "",
-        "## Regels over meer kolommen, per bijlagetype",
-        "",
-        "De regels per kolom (verplicht, keuzelijst, datum, tekens, dubbele ID) gelden voor "
-        "elk tabblad. Deze regels vergelijken kolommen en gelden alleen waar de verklaring "
-        "van het bijlagetype ze aanzet (`regels = [...]` in `[bijlagetype]`); de kolommen "
-        "die ze nodig hebben, moeten in de verklaring staan.",
-        "",
-        "| regel | nodig: kolom (soort) | aan in |",
-        "|---|---|---|",
-    ]
-    for code, sheet_rule in SHEET_RULES.items():
-        needs = ", ".join(f"`{key}` ({kind.value})" for key, kind in sheet_rule.columns) or \
-            "de naamkolom"
-        used = ", ".join(f"`{t.sheet.name}`" for t in BUILTIN.types if code in t.rules) or "—"
-        lines.append(f"| `{code}` | {needs} | {used} |")
-    return "\n".join(lines) + "\n"
+    lines += ["", "## Regels van de meegeleverde bijlagetypen", "",
+              "Deze regels verklaren de meegeleverde bijlagetypen zelf, als `[[regel]]` in "
+              "hun verklaring (`toolkit/bijlagetypen/*.toml`), met de regelsoorten hieronder. "
+              "Een eigen bijlagetype kan ze net zo verklaren, op zijn eigen kolommen.", "",
+              "| code | bijlagetype | soort | ernst | wat | hoe op te lossen |",
+              "|---|---|---|---|---|---|"]
+    for annex in BUILTIN.types:
+        seen: set[str] = set()
+        for declared in annex.rules:
+            if declared.code in seen:
+                continue  # one code declared twice (uitkomst-verlopen): one line
+            seen.add(declared.code)
+            hint = re.sub(r"\{[a-z_]+\}", "…", declared.hint).replace("|", "\\|")
+            lines.append(f"| `{declared.code}` | {annex.sheet.name} | `{declared.kind}` | "
+                         f"{declared.severity} | {declared.title} | {hint} |")
+    return "\n".join(lines) + "\n\n" + kinds_markdown()
 
 
 if __name__ == "__main__":  # pragma: no cover

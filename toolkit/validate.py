@@ -10,9 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import dates, schema
-from .findings import RULES_BY_CODE, Finding, counts, make_finding, sort_key
+from .findings import (
+    RULES_BY_CODE,
+    Finding,
+    counts,
+    declared_finding,
+    make_finding,
+    sort_key,
+    visible,
+)
 from .register import Record, Register, read_register
 from .richtext import (
     direction_chars,
@@ -23,6 +32,9 @@ from .richtext import (
     text_issues,
 )
 from .schema import TableSheet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -66,8 +78,7 @@ def resolve_peildatum(register: Register, override: date | None) -> tuple[date |
     return dates.parse_peildatum(text), text
 
 
-def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
-            peildatum: date | None, previous_row: int | None) -> tuple[str, str]:
+def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]]) -> tuple[str, str]:
     """(value, detail) for a rule's message, looked up from the record."""
     value = record.text(key)
     if code == "schrijfwijze-lijst":
@@ -77,18 +88,6 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return value, match
     if code == "datum-onleesbaar":
         return value, ", ".join(f"'{e}'" for e in dates.ACCEPTED_EXAMPLES[:9])
-    if code == "start-na-eind":
-        return record.text("startdatum"), record.text("einddatum")
-    if code == "evaluatie-voor-start":
-        return record.text("evaluatiemoment"), record.text("startdatum")
-    if code == "uitkomst-verlopen":
-        end = dates.parse_date(record.values.get("einddatum")).latest
-        what = (f"de einddatum ({record.text('einddatum')})" if end and peildatum
-                and end < peildatum else
-                f"het evaluatiemoment ({record.text('evaluatiemoment')})")
-        return value or "leeg", what
-    if code == "oude-pilot":
-        return record.text("einddatum"), ""
     if code in ("html-onbekend", "teken-ongeldig"):
         return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
     if code == "html-in-tekstveld":
@@ -99,8 +98,6 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]],
         return value, id_oddities(value)
     if code == "te-lang":
         return value, f"{len(value):,}".replace(",", ".")
-    if code == "vervolgrij":
-        return record.text("resultaat"), str(previous_row or "")
     return value, ""
 
 
@@ -108,49 +105,66 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
     import pandera.pandas as pa
 
     from toolkit.validators import sheet_frame, table_schema
-    from toolkit.validators.schemas import ANCHORS
 
     records = register.records(sheet)
     if not records:
         return []
     empty_lists = _empty_list_findings(register, sheet, len(records))
     by_row = {r.row: r for r in records}
-    rows = [r.row for r in records]
-    previous = {row: rows[i - 1] if i else None for i, row in enumerate(rows)}
     frame = sheet_frame(records, sheet)
     lists = {k: list(v) for k, v in register.lists.items()}
-    annex = register.types.of_sheet(sheet.name)
-    checker = table_schema(sheet, lists, peildatum, register.roles, annex.rules)
+    findings: list[Finding] = []
     try:
-        checker.validate(frame, lazy=True)
-        return empty_lists
+        table_schema(sheet, lists).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
+        seen: set[tuple[str, int, str]] = set()
+        for case in exc.failure_cases.itertuples(index=False):
+            code = str(case.check)
+            if code not in RULES_BY_CODE:
+                continue  # a dtype or other internal pandera check: not the officer's concern
+            if case.index is None:
+                continue
+            row = int(case.index)
+            key = str(case.column).split("__")[0]
+            if (code, row, key) in seen:
+                continue
+            seen.add((code, row, key))
+            record = by_row[row]
+            value, detail = _detail(code, record, key, lists)
+            loc = record.location(key)
+            findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
+                                         detail, record_label(record)))
+    declared, quiet = _declared_findings(register, sheet, peildatum, frame, by_row)
+    return empty_lists + [f for f in findings if not (f.code == "verplicht-leeg"
+                                                      and (f.row, f.label) in quiet)] + declared
+
+
+def _declared_findings(register: Register, sheet: TableSheet, peildatum: date | None,
+                       frame: pd.DataFrame, by_row: dict[int, Record]
+                       ) -> tuple[list[Finding], set[tuple[int | None, str]]]:
+    """The findings of the rules the sheet's annex type declares ([[regel]]): one per code
+    and cell (the first declared rule says it), and a continuation row's empty columns
+    said once, by its own rule, not also as verplicht-leeg."""
+    from toolkit.validators.rules import Sheet, broken_rows, placeholders
+
+    annex = register.types.of_sheet(sheet.name)
+    ctx = Sheet(sheet, register.roles, peildatum, lambda row, key: by_row[row].text(key))
     seen: set[tuple[str, int, str]] = set()
     findings: list[Finding] = []
-    for case in failures.itertuples(index=False):
-        code = str(case.check)
-        if code not in RULES_BY_CODE:
-            continue  # a dtype or other internal pandera check: not the officer's concern
-        if case.index is None:
-            continue
-        row = int(case.index)
-        key = ANCHORS.get(code) or str(case.column).split("__")[0]
-        if (code, row, key) in seen:
-            continue  # pandera repeats a wide check's failure for every column
-        seen.add((code, row, key))
-        record = by_row[row]
-        value, detail = _detail(code, record, key, lists, peildatum, previous[row])
-        loc = record.location(key)
-        findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
-                                     detail, record_label(record)))
-    continuation = {f.row for f in findings if f.code == "vervolgrij"}
-    # a continuation row's empty Activiteit and Status are said once, as vervolgrij
-    blank = {sheet.column(k).label for k in schema.CONTINUATION_BLANK if k in sheet._by_key}
-    return empty_lists + [f for f in findings
-            if not (f.row in continuation and f.code == "verplicht-leeg" and f.label in blank)]
-
-
+    quiet: set[tuple[int | None, str]] = set()  # (row, label): no verplicht-leeg there
+    for rule in annex.rules:
+        for row, extra in broken_rows(frame, rule, ctx).items():
+            if (rule.code, row, rule.anchor) in seen:
+                continue
+            seen.add((rule.code, row, rule.anchor))
+            record = by_row[row]
+            loc = record.location(rule.anchor)
+            findings.append(declared_finding(
+                rule, sheet.name, row, loc.column, loc.label, record.text(rule.value),
+                placeholders(rule, row, extra, ctx, visible), record_label(record)))
+            if rule.kind == "vervolgrij":
+                quiet.update((row, sheet.column(k).label) for k in rule.columns("leeg"))
+    return findings, quiet
 def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> list[Finding]:
     """One finding per empty keuzelijst a sheet with rows uses, instead of an error on
     every row: a new municipality's register (toolkit init) starts with empty lists, and

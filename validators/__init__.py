@@ -1,4 +1,5 @@
-"""pandera schemas for the register's table sheets, one per declared annex type.
+"""pandera schemas for the register's table sheets, one per declared annex type, and the
+checks of the rules over several columns that an annex type declares ([[regel]]).
 
 The schemas are built from `toolkit.schema`, run lazily (every failure collected) on
 DataFrames whose date and rich-text columns were parsed beforehand, so a value pandera
@@ -6,6 +7,7 @@ could not coerce never loses its row.
 """
 
 from .frames import sheet_frame
-from .schemas import SHEET_RULES, table_schema
+from .rules import broken_rows
+from .schemas import table_schema
 
-__all__ = ["SHEET_RULES", "sheet_frame", "table_schema"]
+__all__ = ["broken_rows", "sheet_frame", "table_schema"]

@@ -18,7 +18,7 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
+from ..findings import Finding, Severity, summary, titles, visible
 from ..output import atomic_write, shown
 from ..validate import ValidationResult
 
@@ -80,12 +80,13 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     for col, header in enumerate(SUMMARY_HEADERS, start=1):
         ws.cell(row, col, header).font = Font(bold=True)
     per_code = Counter((f.code, str(f.severity)) for f in result.findings)
+    names = titles(result.findings)
     for (code, severity), number in sorted(per_code.items()):
         row += 1
         ws.cell(row, 1, number)
         ws.cell(row, 2, severity)
         ws.cell(row, 3, code)
-        ws.cell(row, 4, RULES_BY_CODE[code].title)
+        ws.cell(row, 4, names[code])
     row += 2
     first = row
     for col, header in enumerate(HEADERS, start=1):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
-from ..findings import RULES_BY_CODE, Finding, Severity, summary, visible
+from ..findings import Finding, Severity, summary, titles, visible
 from ..output import shown
 from ..validate import ValidationResult
 
@@ -347,11 +347,12 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
     rows.append('<row r="4">' + "".join(_text_cell(f"{chr(64 + col)}4", header, bold) for col, header
                                         in enumerate(SUMMARY_HEADERS, 1)) + "</row>")
     per_code = Counter((f.code, str(f.severity)) for f in result.findings)
+    names = titles(result.findings)
     for (code, sev), number in sorted(per_code.items()):
         row += 1
         rows.append(f'<row r="{row}">{_text_cell(f"A{row}", number)}{_text_cell(f"B{row}", sev)}'
                     f'{_text_cell(f"C{row}", code)}'
-                    f'{_text_cell(f"D{row}", RULES_BY_CODE[code].title)}</row>')
+                    f'{_text_cell(f"D{row}", names[code])}</row>')
     row += 2
     first = row
     rows.append(f'<row r="{row}">' + "".join(_text_cell(f"{chr(64 + col)}{row}", header, head)

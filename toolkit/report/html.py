@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .. import __version__
-from ..findings import RULES_BY_CODE, Finding, counts, plural, sheet_order
+from ..findings import Finding, counts, plural, sheet_order, titles
 from ..output import atomic_write_text, ensure_dir
 from ..validate import ValidationResult
 from .owners import OwnerGroup, owner_file_name, owner_groups
@@ -40,10 +40,11 @@ def findings_context(result: ValidationResult, owners: list[OwnerGroup] | None =
     owners = owner_groups(result) if owners is None else owners
     findings: list[Finding] = [f for o in owners for f in o.findings]
     per_code = sorted(Counter((f.code, str(f.severity)) for f in findings).items())
+    names = titles(findings)
     sheets = sorted({f.sheet for f in findings}, key=sheet_order)
     return {
         "result": result, "owners": owners, "counts": counts(findings), "sheets": sheets,
-        "per_code": [(code, sev, n, RULES_BY_CODE[code].title) for (code, sev), n in per_code],
+        "per_code": [(code, sev, n, names[code]) for (code, sev), n in per_code],
         "filter": True,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..findings import RULES_BY_CODE, Severity, summary
+from ..findings import Severity, summary, titles
 from ..validate import ValidationResult
 
 MAX_LINES = 25
@@ -26,9 +26,10 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
     if not result.findings:
         return
     table = Table("Code", "Ernst", "Aantal", "Wat", show_edge=False)
+    names = titles(result.findings)
     for (code, sev), n in sorted(Counter((f.code, str(f.severity))
                                          for f in result.findings).items()):
-        table.add_row(code, sev, str(n), RULES_BY_CODE[code].title)
+        table.add_row(code, sev, str(n), names[code])
     console.print(table)
     ordered = sorted(result.findings, key=lambda f: f.severity is not Severity.ERROR)
     for f in ordered[:MAX_LINES]:
