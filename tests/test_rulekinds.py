@@ -193,11 +193,11 @@ def test_the_cli_reports_the_declared_rule_with_its_title(tmp_path):
     assert "toezegging-verlopen" in result.output
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     (finding,) = [f for f in data["bevindingen"] if f["code"] == "toezegging-verlopen"]
-    assert finding["cell"] == "F2" and finding["sheet"] == "Toezeggingen"
+    assert finding["cel"] == "F2" and finding["tabblad"] == "Toezeggingen"
     wb = openpyxl.load_workbook(next(out.glob("*.xlsx")))
     summary = [[c.value for c in row][:4] for row in wb.worksheets[0].iter_rows(min_row=5,
                                                                                 max_row=6)]
-    assert ["toezegging-verlopen", "waarschuwing", 1,
+    assert [1, "waarschuwing", "toezegging-verlopen",
             "Datum toegezegd voorbij, Status niet 'afgerond'"] in summary
 
 
