@@ -19,8 +19,11 @@ ListKind = Literal["bullet", "number"] | None
 
 #: Tags whose meaning is kept; any other tag keeps its text and is reported.
 SUPPORTED_TAGS = frozenset(
-    {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span"}
+    {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span",
+     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"}
 )
+#: the deepest list level an annex shows (Word's List Bullet 2); deeper items go there too
+MAX_LEVEL = 1
 _HTML_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>")
 _UNKNOWN_TAG = re.compile(
     r"</?(?!(?:" + "|".join(sorted(SUPPORTED_TAGS, key=len, reverse=True)) + r")(?![a-zA-Z0-9]))"
@@ -41,13 +44,31 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SUSPECT_CHAR = re.compile(f"{ILLEGAL_CHARS.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
 SOFT_BREAK = "\x0b"  # vertical tab: how Word's Shift+Enter arrives in a cell
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: private-use characters: how Word's Symbol and Wingdings bullets (U+F0B7, U+F0A7,
+#: U+F0FC, U+F076, U+F0D8 …) arrive when a list is pasted; no document font has them
+PRIVATE_USE = "\ue000-\uf8ff"
+#: a bullet line: a typed marker and a space, a Word bullet (private-use, then any space),
+#: or Word's plain-text markers for the second and third level ("o" and "§", then a tab)
+_BULLET_LINE = re.compile(r"^\s*(?:([•·▪◦●○■\-–*])\s+|([" + PRIVATE_USE + r"])\s*|([o§])\t\s*)"
+                          r"(.*)$")
+_NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])([).])\s+(.*)$")
+#: how deep a marker sits in Word's (and Google Docs') default multi-level bullets; the
+#: levels of a cell are the ranks it uses, in order ("-" and "o": levels 1 and 2)
+_MARKER_RANK = {"o": 2, "◦": 2, "○": 2, "§": 3, "▪": 3, "■": 3, "\uf0a7": 3}
+#: Markdown's **bold** and *italic*: a pair of asterisks around text, not inside a word
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*)(?![\s*])(.+?)(?<![\s*])\1(?![\w*])")
+_MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.MULTILINE)
+#: characters the annex's fonts (Calibri, Carlito) lack: private-use symbols, emoji and
+#: other pictographs (astral plane, U+2600-U+27BF, U+2B00-U+2BFF) and emoji's U+FE0F
+NO_GLYPH = re.compile("[" + PRIVATE_USE + "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff"
+                      "\ufe0f]")
 _WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
-                           "\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
-_BULLET_LINE = re.compile(r"^\s*([•·▪◦●\-–*])\s+(.*)$")
-_NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])[).]\s+(.*)$")
+                           "\u202a-\u202e\u2066-\u2069" + PRIVATE_USE +
+                           "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f▪◦○■§]"
+                           "|_x[0-9A-Fa-f]{4}_|(?m:^)[ \t]*#|o\t")
 _PLAIN_PARAGRAPHS = re.compile(r"^\s*(?:<p>[^<&]*</p>\s*)+$")
 _P_BODY = re.compile(r"<p>([^<&]*)</p>")
-_LEADING_BULLET = re.compile(r"^[•·▪◦●\-–*]\s+")
+_LEADING_BULLET = re.compile(r"^(?:[•·▪◦●○■\-–*]\s+|[" + PRIVATE_USE + r"]\s*)")
 _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
 # HTML that html.parser and a plain regex tokenizer read alike: simple tag names,
 # attributes whose quotes hold no "<" or ">", complete entities, no comments, no stray
@@ -55,11 +76,14 @@ _INLINE_ITEM = re.compile(r"\s*(•|(?<![\d/])\d{1,2}\))\s*")
 # is a "rest" token, and html.parser reads the cell instead.
 _ATTRS = r"""(?:[ \t\n\r\f](?:[^<>"']|"[^<>"]*"|'[^<>']*')*)?"""
 _HTML_TOKEN = re.compile(
-    r"<([a-zA-Z][a-zA-Z0-9]*)" + _ATTRS + r"(/?)>"  # start tag, self-closing
+    r"<([a-zA-Z][a-zA-Z0-9]*)(" + _ATTRS + r")(/?)>"  # start tag, its attributes, self-closing
     r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"  # end tag
     r"|((?:[^<&]+|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)+)"  # text
     r"|(.)", re.DOTALL)  # the rest
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
+#: the attributes the builder reads (<ol type="a" start="3">, <td colspan="2">): a tag
+#: that may have one is read by html.parser (the CMS's style="…" is not)
+_READ_ATTRIBUTE = re.compile(r"(?:^|\s)(?:type|start|colspan|rowspan)\s*=", re.IGNORECASE)
 
 
 #: Excel keeps 15 significant digits; a whole number beyond this is not a count or a year
@@ -112,7 +136,7 @@ class Paragraph:
 class TextIssue:
     """Something in the cell the reader could not fully honour."""
 
-    code: str  # "html-onbekend" or "teken-ongeldig"
+    code: str  # "html-onbekend", "teken-ongeldig", "html-tabel", … (toolkit.findings)
     detail: str
 
 
@@ -120,6 +144,8 @@ class TextIssue:
 class RichText:
     paragraphs: list[Paragraph] = field(default_factory=list)
     source: str = ""
+    #: what reading the structure could not keep as it was (a table printed as lines)
+    notes: list[TextIssue] = field(default_factory=list)
 
     @property
     def issues(self) -> list[TextIssue]:
@@ -152,11 +178,13 @@ def clean_text(text: str) -> tuple[str, list[TextIssue]]:
     return text, issues
 
 
-def text_issues(text: str) -> list[TextIssue]:
+def text_issues(text: str, rich: bool = True) -> list[TextIssue]:
     """What is wrong with a cell's text, found without building its document.
 
     The validator asks this for every cell, so the usual answer (nothing) is reached
     with a few regular-expression searches; RichText.issues gives the same answer.
+    rich: the cell is read as rich text (bullets, tables, nested lists become structure);
+    in a plain-text column every character the fonts lack is named, a bullet too.
     """
     if not _WORTH_A_LOOK.search(text):
         return []
@@ -172,11 +200,58 @@ def text_issues(text: str) -> list[TextIssue]:
             text = without_controls(text)
         if BIDI_CONTROLS.search(text):
             issues.append(TextIssue("teken-richting", direction_chars(text)))
-    if "<" in text and _UNKNOWN_TAG.search(text) and looks_like_html(text):
+    html_like = "<" in text and looks_like_html(text)
+    if html_like and _UNKNOWN_TAG.search(text):
         unknown = dict.fromkeys(t.lower() for t in _TAG_NAME.findall(text)
                                 if t.lower() not in SUPPORTED_TAGS)
         issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
+    return issues + _structure_issues(text, rich, html_like)
+
+
+def _structure_issues(text: str, rich: bool, html_like: bool) -> list[TextIssue]:
+    """Pasted structure the annex cannot show as it was: a table that is not 'label:
+    value', lists more than two deep, a Markdown heading, characters no font has.
+
+    The cell is read (parse_rich) only where a quick look says one of these may be in it.
+    """
+    lower = text.lower() if html_like else ""
+    deep = ((lower.count("<ul") + lower.count("<ol") >= 3) if html_like else
+            rich and "\n" in text and len({_MARKER_RANK.get(m, 1) for m in _bullet_markers(text)}) > 2)
+    doc = None
+    if (html_like and "<table" in lower) or deep or (rich and NO_GLYPH.search(text)):
+        doc = _read(text) if rich else _parse_html(text)
+    issues = list(doc.notes) if doc is not None else []
+    if doc is not None and any(p.level > MAX_LEVEL for p in doc.paragraphs):
+        issues.append(TextIssue("opsomming-niveau", str(max(p.level for p in doc.paragraphs) + 1)))
+    if not html_like and _MARKDOWN_HEADING.search(text):
+        heading = _MARKDOWN_HEADING.search(text)
+        line = text[heading.start():].split("\n", 1)[0].strip()  # type: ignore[union-attr]
+        issues.append(TextIssue("markdown-kop", line if len(line) <= 60 else line[:59] + "…"))
+    shown = "\n".join(p.text for p in doc.paragraphs) if doc is not None and rich else text
+    if NO_GLYPH.search(shown):
+        issues.append(TextIssue("teken-emoji", missing_glyphs(shown)))
     return issues
+
+
+_MARKER_AT_LINE_START = re.compile(r"^[ \t]*([•·▪◦●○■\-–*o§" + PRIVATE_USE + r"])",
+                                   re.MULTILINE)
+
+
+def _bullet_markers(text: str) -> list[str]:
+    """The marker of every line that _bullet reads as a list item (a quick look)."""
+    return [b[0] for line in text.split("\n") if (b := _bullet(line)) is not None] \
+        if _MARKER_AT_LINE_START.search(text) else []
+
+
+def missing_glyphs(text: str) -> str:
+    """'👍 (U+1F44D), U+F0FC': each character the fonts lack, once; shown where a report can
+    show it, and by its code only where it would itself be a box or invisible."""
+    found = []
+    for char in dict.fromkeys(NO_GLYPH.findall(text)):
+        code = f"U+{ord(char):04X}"
+        found.append(code if char == "\ufe0f" or "\ue000" <= char <= "\uf8ff"
+                     else f"{char} ({code})")
+    return ", ".join(found[:10]) + (", …" if len(found) > 10 else "")
 
 
 def tags_in(text: str) -> str:
@@ -227,7 +302,7 @@ def id_oddities(text: str) -> str:
     return ", ".join(found)
 
 
-def column_text_issues(texts: list[str]) -> dict[int, list[TextIssue]]:
+def column_text_issues(texts: list[str], rich: bool = True) -> dict[int, list[TextIssue]]:
     """text_issues for a whole column: the positions of the cells with something to report.
 
     The validator's loop over hundreds of thousands of cells; the quick proof of
@@ -235,8 +310,9 @@ def column_text_issues(texts: list[str]) -> dict[int, list[TextIssue]]:
     """
     found = {}
     for index, text in enumerate(texts):
-        if text and ("<" in text or "_x" in text or not text.isprintable()):
-            issues = text_issues(text)
+        if text and ("<" in text or "_x" in text or "#" in text or not text.isascii()
+                     or not text.isprintable()):
+            issues = text_issues(text, rich)
             if issues:
                 found[index] = issues
     return found
@@ -254,9 +330,15 @@ def parse_rich(value: object) -> RichText:
     lines = simple_paragraphs(raw)
     if lines is not None:
         return RichText([Paragraph([Run(line)]) for line in lines], raw)
+    doc = _read(raw)
+    doc.source = raw
+    return doc
+
+
+def _read(raw: str) -> RichText:
+    """The general reading of a cell: HTML by the builder, anything else line by line."""
     text, _ = clean_text(raw)
     doc = _parse_html(text) if looks_like_html(text) else _parse_lines(text)
-    doc.source = raw
     doc.paragraphs = [p for p in doc.paragraphs if p.text.strip()]
     return doc
 
@@ -275,7 +357,7 @@ def simple_paragraphs(value: object) -> list[str] | None:
     if "_x" in text or "\r" in text or (not text.isprintable() and _ILLEGAL.search(text)):
         return None  # clean_text would change it (isprintable() is the quick proof it won't)
     if "<" not in text:
-        if "\n" in text or _BULLET_LINE.match(text) or _NUMBER_LINE.match(text):
+        if "\n" in text or "*" in text or _bullet(text) or _NUMBER_LINE.match(text):
             return None
         line = text.strip()
         return [line] if line else []
@@ -285,20 +367,62 @@ def simple_paragraphs(value: object) -> list[str] | None:
     return [line for line in lines if line]
 
 
+def _bullet(line: str) -> tuple[str, str] | None:
+    """(marker, text) of a bullet line: typed ("- ", "• "), pasted from Word (a Symbol or
+    Wingdings bullet, "o" and "§" with a tab); None for any other line and for a marker
+    without text (that is printed as typed)."""
+    match = _BULLET_LINE.match(line)
+    if match is None:
+        return None
+    typed, word, plain = match.group(1), match.group(2), match.group(3)
+    body = match.group(4).strip()
+    if not body:
+        return None
+    return typed or word or plain, body
+
+
 def _parse_lines(text: str) -> RichText:
     doc = RichText()
+    ranks: list[tuple[Paragraph, int]] = []
     for line in text.split("\n"):
         if not line.strip():
             continue
-        bullet = _BULLET_LINE.match(line)
-        number = _NUMBER_LINE.match(line)
-        if bullet and bullet.group(2).strip():
-            doc.paragraphs.append(Paragraph([Run(bullet.group(2).strip())], "bullet"))
+        bullet = _bullet(line)
+        number = _NUMBER_LINE.match(line) if bullet is None else None
+        if bullet is not None:
+            marker, body = bullet
+            paragraph = Paragraph(_inline_runs(body), "bullet")
+            ranks.append((paragraph, _MARKER_RANK.get(marker, 1)))
         elif number and len(line) > 4:
-            doc.paragraphs.append(Paragraph([Run(line.strip())], "number"))
+            label, mark, body = number.groups()
+            paragraph = Paragraph(_inline_runs(f"{label}{mark} {body.strip()}"), "number")
+            ranks.append((paragraph, 2 if label.islower() else 1))
         else:
-            doc.paragraphs.append(Paragraph([Run(line.strip())]))
+            paragraph = Paragraph(_inline_runs(line.strip()))
+        doc.paragraphs.append(paragraph)
+    for kind in ("bullet", "number"):  # the ranks a cell uses are its levels, in order
+        used = sorted({rank for p, rank in ranks if p.list_kind == kind})
+        for p, rank in ranks:
+            if p.list_kind == kind:
+                p.level = used.index(rank)
     return doc
+
+
+def _inline_runs(text: str) -> list[Run]:
+    """Markdown's **bold** and *italic* as the officer meant them; other text as typed."""
+    if "*" not in text:
+        return [Run(text)]
+    runs = []
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        if match.start() > position:
+            runs.append(Run(text[position:match.start()]))
+        bold = match.group(1) == "**"
+        runs.append(Run(match.group(2), bold=bold, italic=not bold))
+        position = match.end()
+    if position < len(text):
+        runs.append(Run(text[position:]))
+    return runs or [Run(text)]
 
 
 def _collapse(text: str) -> str:
@@ -316,11 +440,25 @@ def _collapse(text: str) -> str:
 
 @dataclass
 class _OpenList:
-    """A <ul> or <ol> being read: whether it had an <li>, and its first paragraph."""
+    """A <ul> or <ol> being read: whether it had an <li>, its first paragraph, and how it
+    counts (<ol type="a" start="3">)."""
 
     kind: str
     start: int
     saw_li: bool = False
+    style: str = "1"
+    first: int = 1
+
+
+@dataclass
+class _Table:
+    """An HTML table being read: where its paragraphs start and where each cell starts."""
+
+    start: int
+    lists: list[_OpenList]  # the lists around the table, set aside inside it
+    rows: list[list[int]] = field(default_factory=list)
+    headers: list[bool] = field(default_factory=list)  # per row: only <th> cells
+    complex: str = ""  # why it cannot be 'label: value' lines
 
 
 class _Builder(HTMLParser):
@@ -334,6 +472,7 @@ class _Builder(HTMLParser):
         self.current: Paragraph | None = None
         self.styles: list[str] = []
         self.lists: list[_OpenList] = []
+        self.tables: list[_Table] = []
 
     def _paragraph(self) -> Paragraph:
         if self.current is None:
@@ -352,14 +491,17 @@ class _Builder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in SUPPORTED_TAGS:
             return  # its text is kept; text_issues reports the tag
-        if tag in ("p", "div"):
+        if tag in ("p", "div", "caption"):
             self._close()
         elif tag == "br":
             if self.current is not None:
                 self.current.runs.append(Run("\n"))
         elif tag in ("ul", "ol"):
             self._close()
-            self.lists.append(_OpenList(tag, len(self.doc.paragraphs)))
+            given = dict(attrs)
+            self.lists.append(_OpenList(tag, len(self.doc.paragraphs),
+                                        style=(given.get("type") or "1").strip(),
+                                        first=_whole(given.get("start"), 1)))
         elif tag == "li":
             self._close()
             if self.lists:
@@ -367,6 +509,32 @@ class _Builder(HTMLParser):
             self._paragraph()
         elif tag in self._STYLE or tag in ("sup", "sub"):
             self.styles.append(tag)
+        else:
+            self._table_start(tag, dict(attrs))
+
+    def _table_start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        """<table>, <tr>, <td>/<th>: every cell its own paragraphs, never glued together."""
+        self._close()
+        if tag == "table":
+            if self.tables:
+                self.tables[-1].complex = "een tabel in een tabel"
+            self.tables.append(_Table(len(self.doc.paragraphs), self.lists))
+            self.lists = []
+            return
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag == "tr":
+            table.rows.append([])
+            table.headers.append(True)
+        elif tag in ("td", "th"):
+            if not table.rows:
+                table.rows.append([])
+                table.headers.append(True)
+            table.rows[-1].append(len(self.doc.paragraphs))
+            table.headers[-1] = table.headers[-1] and tag == "th"
+            if _whole(attrs.get("colspan"), 1) > 1 or _whole(attrs.get("rowspan"), 1) > 1:
+                table.complex = table.complex or "samengevoegde cellen"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -374,7 +542,7 @@ class _Builder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag not in SUPPORTED_TAGS:
             return
-        if tag in ("p", "div", "li"):
+        if tag in ("p", "div", "li", "caption", "td", "th", "tr", "thead", "tbody", "tfoot"):
             self._close()
         elif tag in ("ul", "ol") and self.lists:
             info = self.lists.pop()
@@ -382,11 +550,60 @@ class _Builder(HTMLParser):
             if not info.saw_li:
                 self._split_inline_items(info.start, info.kind)
             elif info.kind == "ol":
-                self._number_items(info.start, len(self.lists))
+                self._number_items(info, len(self.lists))
+        elif tag == "table" and self.tables:
+            self._table_end()
         elif tag in self.styles:
             # close the innermost matching style
             index = len(self.styles) - 1 - self.styles[::-1].index(tag)
             del self.styles[index]
+
+    def _table_end(self) -> None:
+        """A simple table (rows of at most two cells, one line each) as 'label: value'
+        lines; any other as one line per row, the cells between ' | ', and a note."""
+        while self.lists:  # a list left open in a cell ends with its table
+            self.handle_endtag(self.lists[-1].kind)
+        self._close()
+        table = self.tables.pop()
+        self.lists = table.lists
+        paragraphs = self.doc.paragraphs
+        starts = [start for row in table.rows for start in row]
+        ends = iter(starts[1:] + [len(paragraphs)])  # an empty cell ends where it starts
+        rows = [[[p for p in paragraphs[start:next(ends)] if p.text.strip()] for start in row]
+                for row in table.rows]
+        kept = [(row, header) for row, header in zip(rows, table.headers, strict=True)
+                if any(row)]
+        reason = table.complex
+        if not reason and any(len(row) > 2 for row, _ in kept):
+            reason = f"{max(len(row) for row, _ in kept)} kolommen"
+        if not reason and any(header and len(row) > 1 for row, header in kept):
+            reason = "een kopregel"
+        if not reason and any(len(cell) > 1 or cell[0].list_kind for row, _ in kept
+                              for cell in row if cell):
+            reason = "alinea's of opsommingen in een cel"
+        out = [p for p in paragraphs[table.start:starts[0] if starts else len(paragraphs)]
+               if p.text.strip()]  # a caption, or text before the first cell
+        for row, _ in kept:
+            texts = [_joined_cell(cell) for cell in row if cell]
+            if reason:
+                line = _join_runs(texts, " | ")
+            elif len(texts) == 2:
+                label = texts[0]
+                glue = " " if label[-1].text.rstrip().endswith(":") else ": "
+                line = label + [Run(glue)] + texts[1]
+            else:
+                line = texts[0]
+            out.append(Paragraph(line, *self._list_place()))
+        del paragraphs[table.start:]
+        paragraphs.extend(out)
+        if reason:
+            self.doc.notes.append(TextIssue("html-tabel", reason))
+
+    def _list_place(self) -> tuple[ListKind, int]:
+        """The list kind and level a paragraph gets where the builder stands."""
+        if not self.lists:
+            return None, 0
+        return ("number" if self.lists[-1].kind == "ol" else "bullet"), len(self.lists) - 1
 
     def _split_inline_items(self, start: int, kind: str) -> None:
         """A list without <li> that spells its items as "• …" or "1) …" in one line."""
@@ -404,13 +621,15 @@ class _Builder(HTMLParser):
                 items.append(Paragraph([Run(f"{marker} {body.strip()}")], "number"))
         self.doc.paragraphs[start:] = items
 
-    def _number_items(self, start: int, level: int) -> None:
-        """Spell out <ol> numbers in the text, so every output shows the same numbers."""
-        n = 0
-        for p in self.doc.paragraphs[start:]:
+    def _number_items(self, info: _OpenList, level: int) -> None:
+        """Spell out <ol> numbers in the text, so every output shows the same numbers;
+        in the list's own style (type="a": a., b.) from its start (start="3")."""
+        n = info.first
+        style = info.style
+        for p in self.doc.paragraphs[info.start:]:
             if p.list_kind == "number" and p.level == level and p.runs:
+                p.runs.insert(0, Run(f"{_list_number(n, style)}. "))
                 n += 1
-                p.runs.insert(0, Run(f"{n}. "))
 
     def handle_data(self, data: str) -> None:
         text = _collapse(data)
@@ -435,13 +654,56 @@ class _Builder(HTMLParser):
         )
 
 
+def _whole(text: str | None, default: int) -> int:
+    """An attribute's whole number (start="3", colspan="2"); default when it is none."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else default
+
+
+def _list_number(n: int, style: str) -> str:
+    """n as an <ol type> shows it: 3, c, C, iii or III."""
+    if style in ("a", "A") and n >= 1:
+        letters = ""
+        while n > 0:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters if style == "a" else letters.upper()
+    if style in ("i", "I") and 1 <= n < 4000:
+        numerals = ""
+        for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                               (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                               (5, "v"), (4, "iv"), (1, "i")):
+            count, n = divmod(n, value)
+            numerals += numeral * count
+        return numerals if style == "i" else numerals.upper()
+    return str(n)
+
+
+def _joined_cell(cell: list[Paragraph]) -> list[Run]:
+    """A table cell's paragraphs as one line of runs (a space between them)."""
+    return _join_runs([p.runs for p in cell], " ")
+
+
+def _join_runs(parts: list[list[Run]], glue: str) -> list[Run]:
+    out: list[Run] = []
+    for index, runs in enumerate(parts):
+        if index:
+            out.append(Run(glue))
+        out.extend(r._replace(text=r.text.replace("\n", " ")) if "\n" in r.text else r
+                   for r in runs)
+    return out
+
+
 def _parse_html(text: str) -> RichText:
     builder = _Builder()
     if not _feed_simple(builder, text):
         builder.feed(text)
         builder.close()
-    while builder.lists:  # CMS fragments often leave </ul> out
-        builder.handle_endtag(builder.lists[-1].kind)
+    while builder.lists or builder.tables:  # CMS fragments often leave </ul> out
+        if builder.lists:
+            builder.handle_endtag(builder.lists[-1].kind)
+        else:
+            builder.handle_endtag("table")
     doc = builder.doc
     for p in doc.paragraphs:
         # trim the paragraph's outer whitespace but keep inner spacing between runs
@@ -469,10 +731,10 @@ def _feed_simple(builder: _Builder, text: str) -> bool:
     both give the builder the same calls (a property test compares them).
     """
     tokens = _HTML_TOKEN.findall(text)
-    for start, _, _, _, rest in tokens:
-        if rest or start.lower() in _RAW_TEXT_TAGS:
+    for start, attrs, _, _, _, rest in tokens:
+        if rest or start.lower() in _RAW_TEXT_TAGS or (attrs and _READ_ATTRIBUTE.search(attrs)):
             return False
-    for start, closed, end, data, _ in tokens:
+    for start, _, closed, end, data, _ in tokens:
         if data:
             builder.handle_data(html.unescape(data) if "&" in data else data)
         elif end:
@@ -492,6 +754,7 @@ def visible_chars(text: str) -> str:
     """
     text, _ = clean_text(text)
     if looks_like_html(text):
-        text = re.sub(r"(<li\b[^>]*>)\s*[•·▪◦●\-–*]\s+", r"\1", text)  # a typed bullet in a list
+        text = re.sub(r"(<li\b[^>]*>)\s*(?:[•·▪◦●○■\-–*]\s+|[" + PRIVATE_USE + r"])", r"\1",
+                      text)  # a typed bullet in a list
         text = html.unescape(_HTML_HINT.sub(" ", text))
     return re.sub(r"[\s•]+", "", text)
