@@ -152,6 +152,11 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
                 f"Het Word-sjabloon mist de stijl '{name}'. Voeg die stijl weer toe in Word "
                 f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
             ) from exc
+    for role, name in schema.OPTIONAL_STYLE_NAMES.items():  # absent: wordxml.list_style
+        try:
+            ids[role] = _style_id(document, name)
+        except KeyError:
+            pass
     return ids
 
 
@@ -1192,6 +1197,11 @@ def tags_markdown() -> str:
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
+    deeper = {"bullet2": "opsommingen op het tweede niveau (o, § of een geneste <ul>)",
+              "number2": "genummerde regels op het tweede niveau (a. onder 1.)"}
+    for role, name in schema.OPTIONAL_STYLE_NAMES.items():
+        lines.append(f"| {name} | {deeper[role]}; ontbreekt de stijl, dan de stijl van het "
+                     f"eerste niveau, verder ingesprongen |")
     lines += ["", "Verder komt het uiterlijk van de gemaakte delen uit: de stijl Title (ook de "
               "lijn eronder), de kopregelopmaak van de tabelstijl Table Grid (vulling en vet van "
               "de kopregel van elke lijsttabel) en de tekenstijl Statusbalk (de kleur is de rand "

@@ -67,7 +67,7 @@ RULES: tuple[Rule, ...] = (
     Rule("html-onbekend", Severity.WARNING, "Onbekende HTML",
          "'{label}' bevat HTML die de toolkit niet opmaakt: {detail}.",
          "De tekst blijft staan, maar zonder opmaak. Gebruik alleen <p>, <ul>, <ol>, <li>, "
-         "<br>, <b>, <i> en <u>, of gewone regels met • of -."),
+         "<br>, <b>, <i>, <u> en eenvoudige tabellen, of gewone regels met • of -."),
     Rule("html-in-tekstveld", Severity.WARNING, "HTML in een veld zonder opmaak",
          "'{label}' wordt zonder opmaak gepubliceerd, maar bevat HTML ({detail}).",
          "De melding zegt wat er in de bijlage komt: bekende tags (zoals <span> en <b>) laat "
@@ -77,6 +77,27 @@ RULES: tuple[Rule, ...] = (
          "'{label}' bevat stuurtekens ({detail}) die een Word-document beschadigen.",
          "De toolkit laat ze weg in de bijlage (tussen twee woorden komt een spatie). Typ de "
          "tekst opnieuw of plak hem als platte tekst (Ctrl+Shift+V) om ze ook uit het register te halen."),
+    Rule("teken-emoji", Severity.WARNING, "Tekens die het lettertype niet heeft",
+         "'{label}' bevat tekens die de lettertypen van de bijlage niet hebben ({detail}); in "
+         "Word of de PDF staan ze als leeg vakje of als een ander teken.",
+         "De toolkit laat de tekst zoals hij is. Schrijf het in woorden (bijvoorbeeld "
+         "'afgerond' in plaats van een vinkje) of laat het teken weg. Een opsommingsteken uit "
+         "Word aan het begin van een regel wordt vanzelf een gewoon opsommingsteken."),
+    Rule("opsomming-niveau", Severity.WARNING, "Opsomming te diep",
+         "'{label}' heeft een opsomming van {detail} niveaus diep; de bijlage toont twee "
+         "niveaus, de diepere punten staan op het tweede.",
+         "Kijk in de bijlage of de opsomming zo te volgen is, of maak hem minder diep."),
+    Rule("html-tabel", Severity.WARNING, "Tabel als regels",
+         "'{label}' bevat een HTML-tabel met {detail}; in de bijlage staat elke rij op een "
+         "eigen regel, met de cellen gescheiden door ' | '.",
+         "Kijk in de bijlage of het zo leesbaar is. Een tabel met twee kolommen (kop en "
+         "waarde) wordt vanzelf 'kop: waarde'; zet een grotere tabel als gewone regels in de "
+         "cel."),
+    Rule("markdown-kop", Severity.WARNING, "Markdown-kop",
+         "'{label}' heeft een regel die een Markdown-kop lijkt ('{detail}'); de bijlage toont "
+         "hem zoals hij getypt is, met de #.",
+         "Een kop binnen een cel kan niet. Haal de # weg; een vetgedrukte regel kan met "
+         "**tekst**."),
     Rule("getal-onleesbaar", Severity.WARNING, "Onleesbaar groot getal in een tekstveld",
          "'{label}' bevat het getal {value}, groter dan Excel precies kan bewaren; zo komt "
          "het ook in de bijlage.",
@@ -121,6 +142,12 @@ RULES: tuple[Rule, ...] = (
          "om te controleren of te publiceren.",
          "Open het register in Excel en sla het op: Excel berekent de formule dan. Of "
          "vervang de formule door de waarde zelf."),
+    Rule("formule-fout", Severity.ERROR, "Excel-foutwaarde in een cel",
+         "'{label}' toont de Excel-fout {value}: de cel is als formule gelezen. Meestal "
+         "begon de tekst met -, = of +; de getypte tekst staat niet in het register.",
+         "Typ de tekst opnieuw met een ' (apostrof) ervoor ('- punt), of begin een "
+         "opsomming met • in plaats van -. In een nieuw register (toolkit init, "
+         "toolkit new-edition) zijn de tekstkolommen als tekst opgemaakt en gebeurt dit niet."),
     Rule("betekenis-onbekend", Severity.ERROR, "Lijstwaarde zonder bekende betekenis",
          "'{value}' in de lijst '{label}' heeft geen betekenis die de toolkit kent.",
          "Kies in de kolom '{label}: betekenis' ernaast welke standaardwaarde '{value}' "

@@ -493,6 +493,31 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
         iter(small[schema.LISTS_SHEET]), types)
     register.settings, register.setting_rows = _read_settings(
         iter(small[schema.SETTINGS_SHEET]), types)
+    _blank_errors(register)
+
+
+def _blank_errors(register: Register) -> None:
+    """A cell that shows an Excel error (#NAME?) holds no text the officer typed: empty
+    for both readers (calamine gives it as empty, openpyxl as the error's text), and a
+    row with nothing else is no row. Validation names the cell (formule-fout)."""
+    for name, records in register.tables.items():
+        facts = register.facts.get(name)
+        if facts is None or not facts.errors or not records:
+            continue
+        by_row = {r.row: r for r in records}
+        key_of = {letter: key for key, letter in records[0].letters.items()}
+        for ref in facts.errors:
+            column = ref.rstrip("0123456789")
+            record = by_row.get(int(ref[len(column):] or 0))
+            if record is not None and column in key_of:
+                record.values[key_of[column]] = None
+        register.tables[name] = [r for r in records
+                                 if any(v is not None for v in r.values.values())]
+    facts = register.facts.get(schema.SETTINGS_SHEET)
+    if facts is not None and facts.errors:
+        for key, row in register.setting_rows.items():
+            if f"B{row}" in facts.errors:
+                register.settings[key] = None
 
 
 def _types_for(register: Register, titles: list[str],

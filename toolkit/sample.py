@@ -27,7 +27,7 @@ from lxml import etree
 from . import wordread
 from .errors import TemplateError
 from .richtext import parse_rich, simple_paragraphs
-from .wordxml import attr_xml, text_xml
+from .wordxml import attr_xml, list_style, text_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
@@ -105,7 +105,16 @@ class _Slot:
             element[:] = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))
             found = self._filled[f"{fill}:{page_break}"] = _fragment(element)
         return found
+    #: ppr_rest split where a w:ind belongs (the schema's order), when it has none
+    ppr_rest_split: tuple[str, str] | None = None
     _rprs: dict[tuple[bool, bool, bool, str | None, str | None], str] = field(default_factory=dict)
+
+    def ppr_rest_deeper(self, indent: str) -> str:
+        """ppr_rest with a second-level item's indent, unless the sample sets its own."""
+        if self.ppr_rest_split is None:
+            return self.ppr_rest
+        before, after = self.ppr_rest_split
+        return before + indent + after
 
     def rpr(self, bold: bool = False, italic: bool = False, underline: bool = False,
             vertical: str | None = None, fill: str | None = None) -> str:
@@ -139,8 +148,9 @@ class _Slot:
                 if p.list_kind is None:
                     item_ppr = ppr
                 else:
-                    style = styles["bullet" if p.list_kind == "bullet" else "number"]
-                    item_ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{self.ppr_rest}</w:pPr>'
+                    style, indent = list_style(p, styles)
+                    rest = self.ppr_rest_deeper(indent) if indent else self.ppr_rest
+                    item_ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{rest}</w:pPr>'
                 runs = "".join(
                     f"<w:r>{self.rpr(r.bold or bool(fill), r.italic, r.underline, r.vertical)}"
                     f"{_texts(r.text)}</w:r>" for r in p.runs if r.text)
@@ -732,15 +742,24 @@ def _join_split_tags(p: etree._Element) -> None:
         tail.set(_XML_SPACE, "preserve")
 
 
+#: pPr children that come after w:ind
+_AFTER_IND = frozenset(_PPR_ORDER[_PPR_ORDER.index(W + "ind") + 1:])
+
+
 def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element,
           heading: bool) -> _Slot:
     ppr = p.find(_PPR)
-    rest = "".join(_fragment(c) for c in ppr if c.tag not in (_PSTYLE, _NUMPR)) \
-        if ppr is not None else ""
+    children = [c for c in ppr if c.tag not in (_PSTYLE, _NUMPR)] if ppr is not None else []
+    rest = "".join(_fragment(c) for c in children)
+    split = None
+    if not any(c.tag == W + "ind" for c in children):
+        at = next((i for i, c in enumerate(children) if c.tag in _AFTER_IND), len(children))
+        split = ("".join(_fragment(c) for c in children[:at]),
+                 "".join(_fragment(c) for c in children[at:]))
     rpr = run.find(_RPR)
     return _Slot(key, alone, _fragment(ppr) if ppr is not None else "", rest,
                  deepcopy(rpr) if rpr is not None else None, heading,
-                 deepcopy(ppr) if ppr is not None else None)
+                 deepcopy(ppr) if ppr is not None else None, split)
 
 
 # --- reading records back ---------------------------------------------------------------

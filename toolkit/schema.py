@@ -205,6 +205,12 @@ STYLE_NAMES = {
     "label": "Kaartlabel",
     "note": "Kaartnotitie",
 }
+#: Word styles the build uses when the template has them (a template made before they were
+#: used may lack them): without one, the first level's style indented one step further
+OPTIONAL_STYLE_NAMES = {
+    "bullet2": "List Bullet 2",
+    "number2": "List Continue 2",
+}
 
 #: the pilot card as printed in the annex: (section heading, [(label, column key)])
 CARD_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (

@@ -2,7 +2,7 @@
 
 Both readers give values only: not that a row or column is hidden (a filter left on),
 not that a formula was never calculated (a script wrote it; the value is missing, not
-empty), and calamine reads a shared-string reference that is not a number as the first
+empty), calamine reads a cell that shows an Excel error (#NAME?) as empty, and calamine reads a shared-string reference that is not a number as the first
 string. This module looks at the bytes: plain searches first, which find nothing in an
 ordinary register, and a closer look at one kind of element only where they do. Every
 pattern stops at the next "<", so the cost stays linear in the size of the sheet.
@@ -30,6 +30,9 @@ class SheetFacts:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[str] = field(default_factory=list)  # letters, left to right
     uncalculated: set[str] = field(default_factory=set)  # cell references, "B2"
+    #: cells that show an Excel error: "B2" -> "#NAME?" (a line typed as "-tekst" was
+    #: taken for a formula); both readers give them as empty
+    errors: dict[str, str] = field(default_factory=dict)
     hidden_sheet: bool = False  # the whole tab hidden (Blad verbergen)
 
 
@@ -39,6 +42,7 @@ def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
     return {
         "odd_value": re.compile(rb"<" + p + rb"v\s*(?:/>|>(?![0-9]+</))"),
         "formula": re.compile(rb"<" + p + rb"f[\s/>]"),
+        "error": re.compile(rb"""\st\s*=\s*["']e["']"""),
         # a cell's content ends at its </c> and never runs into the next cell
         "cell": re.compile(rb"<" + p + rb"c(?:\s([^<>]*?))?(?:/>|>((?:[^<]|<(?!" + p +
                            rb"c[\s/>]|" + end_c + rb"))*)<" + end_c + rb")"),
@@ -119,6 +123,16 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
                 ref = _attrs(match.group(1)).get("r", "").strip()
                 if ref:  # a cell without a reference cannot be pointed at; it reads as empty
                     facts.uncalculated.add(ref.upper())
+    if patterns["error"].search(xml):
+        for match in patterns["cell"].finditer(xml):
+            attrs = _attrs(match.group(1))
+            if attrs.get("t", "").strip() != "e":
+                continue
+            value = patterns["value"].search(match.group(2) or b"")
+            ref = attrs.get("r", "").strip().upper()
+            if ref and len(ref) <= 10:
+                shown = _text(value.group(1) if value else b"").strip()[:20]
+                facts.errors[ref] = shown or "#FOUT"
     if b"hidden" in xml or _ZERO_SIZE.search(xml):
         for match in patterns["row"].finditer(xml):
             attrs = _attrs(match.group(1))

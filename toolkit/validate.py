@@ -88,8 +88,11 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]]) ->
         return value, match
     if code == "datum-onleesbaar":
         return value, ", ".join(f"'{e}'" for e in dates.ACCEPTED_EXAMPLES[:9])
-    if code in ("html-onbekend", "teken-ongeldig"):
-        return value, ", ".join(i.detail for i in text_issues(value) if i.code == code)
+    if code in ("html-onbekend", "teken-ongeldig", "teken-emoji", "opsomming-niveau",
+                "html-tabel", "markdown-kop"):
+        rich = record.sheet.column(key).kind is schema.Kind.RICH
+        return value, ", ".join(dict.fromkeys(i.detail for i in text_issues(value, rich)
+                                              if i.code == code))
     if code == "html-in-tekstveld":
         return value, f"{tags_in(value)}; in de bijlage komt: '{plain_line(value)}'"
     if code == "teken-richting":
@@ -188,6 +191,9 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
         if row and f"B{row}" in uncalculated:  # a formula, not an empty setting
             findings.append(make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row,
                                          "B", s.label, ""))
+        elif row and facts is not None and f"B{row}" in facts.errors:
+            findings.append(make_finding("formule-fout", schema.SETTINGS_SHEET, row, "B",
+                                         s.label, facts.errors[f"B{row}"]))
         elif s.required and not register.setting_text(s.key).strip():
             findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
                                          "B" if row else "", s.label, ""))
@@ -369,6 +375,15 @@ def _sheet_xml_findings(register: Register) -> list[Finding]:
             findings.append(make_finding("formule-niet-berekend", sheet.name, row, column,
                                          sheet.column(key_of[column]).label, "",
                                          record=record_label(record)))
+        for ref, shown in sorted(facts.errors.items(), key=lambda item: (len(item[0]), item[0])):
+            column = ref.rstrip("0123456789")
+            row = int(ref[len(column):] or 0)
+            if column not in key_of or row <= 1:
+                continue  # a column the toolkit does not read, or the header row
+            record = by_row.get(row)
+            findings.append(make_finding("formule-fout", sheet.name, row, column,
+                                         sheet.column(key_of[column]).label, shown,
+                                         record=record_label(record) if record else f"rij {row}"))
     return findings
 
 
@@ -381,7 +396,8 @@ def validate_register(register: Register, peildatum: date | None = None) -> Vali
         findings.extend(_sheet_findings(register, sheet, peil))
     xml_findings = _sheet_xml_findings(register)
     if xml_findings:  # an uncalculated formula is not an empty cell: say it once, rightly
-        formulas = {(f.sheet, f.cell) for f in xml_findings if f.code == "formule-niet-berekend"}
+        formulas = {(f.sheet, f.cell) for f in xml_findings
+                    if f.code in ("formule-niet-berekend", "formule-fout")}
         findings = [f for f in findings
                     if not (f.code == "verplicht-leeg" and (f.sheet, f.cell) in formulas)]
         findings.extend(xml_findings)

@@ -55,9 +55,9 @@ def run(text: str, bold: bool = False, italic: bool = False, underline: bool = F
 
 def paragraph(content: str, style: str | None = None, keep_next: bool = False,
               page_break: bool = False, bookmark: tuple[int, str] | None = None,
-              fill: str | None = None, tab: int | None = None) -> str:
+              fill: str | None = None, tab: int | None = None, indent: str = "") -> str:
     """A paragraph; a bookmark (id, name) makes it a target of the table of contents;
-    tab sets a left tab stop (twips) for a run of <w:tab/>."""
+    tab sets a left tab stop (twips) for a run of <w:tab/>; indent is a <w:ind/>."""
     props = []
     if style:
         props.append(f'<w:pStyle w:val="{style}"/>')
@@ -69,6 +69,8 @@ def paragraph(content: str, style: str | None = None, keep_next: bool = False,
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
     if tab:
         props.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
+    if indent:
+        props.append(indent)
     ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
     if bookmark:
         number, name = bookmark
@@ -102,14 +104,31 @@ def _runs(p: Paragraph) -> str:
     return "".join(run(r.text, r.bold, r.italic, r.underline, r.vertical) for r in p.runs)
 
 
+#: a second-level item in a template without List Bullet 2 or List Continue 2: the first
+#: level's style, indented one step further (Word's own steps: 0.25 inch)
+SECOND_LEVEL_INDENT = {"bullet": '<w:ind w:left="720" w:hanging="360"/>',
+                       "number": '<w:ind w:left="720"/>'}
+
+
+def list_style(p: Paragraph, styles: Mapping[str, str]) -> tuple[str, str]:
+    """(style id, extra indent) of a list item: level 1 in List Bullet (List Continue for
+    numbered lines), level 2 and deeper in List Bullet 2 (List Continue 2), or where the
+    template lacks that style, in the first level's style indented further."""
+    kind = p.list_kind or "bullet"
+    if p.level < 1:
+        return styles[kind], ""
+    deeper = styles.get(f"{kind}2")
+    return (deeper, "") if deeper else (styles[kind], SECOND_LEVEL_INDENT[kind])
+
+
 def rich_paragraphs(doc: RichText, styles: dict[str, str], style: str | None = None) -> str:
-    """Rich text as Word paragraphs: bullets in the list style, numbers spelled out."""
+    """Rich text as Word paragraphs: bullets in the list styles (two levels), numbers
+    spelled out."""
     out = []
     for p in doc.paragraphs:
-        if p.list_kind == "bullet":
-            out.append(paragraph(_runs(p), styles["bullet"]))
-        elif p.list_kind == "number":
-            out.append(paragraph(_runs(p), styles["number"]))
+        if p.list_kind:
+            list_id, indent = list_style(p, styles)
+            out.append(paragraph(_runs(p), list_id, indent=indent))
         else:
             out.append(paragraph(_runs(p), style))
     return "".join(out) or paragraph("", style)

@@ -23,6 +23,10 @@ from toolkit.schema import Kind, TableSheet
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"
 HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
 DIRECTION, INVISIBLE, HUGE, LONG = "__richting", "__onzichtbaar", "__getal", "__lang"
+#: what reading the text as the annex prints it found (richtext._structure_issues), per
+#: rule code: only for published columns, the derived column's suffix
+PUBLISHED_TEXT_CODES = {"teken-emoji": "__emoji", "opsomming-niveau": "__niveau",
+                        "html-tabel": "__tabel", "markdown-kop": "__kop"}
 #: the most characters an Excel cell holds (te-lang)
 EXCEL_MAX_CHARS = 32_767
 
@@ -77,13 +81,20 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
         if col.kind in (Kind.RICH, Kind.TEXT):
             html, chars = [""] * len(texts), [""] * len(texts)
             direction: list[str] | None = None
-            for i, found in column_text_issues(texts).items():
+            shown: dict[str, list[str]] = {}
+            for i, found in column_text_issues(texts, rich).items():
                 if not plain:  # html-in-tekstveld names every tag there
                     html[i] = _details(found, "html-onbekend")
                 chars[i] = _details(found, "teken-ongeldig")
                 if any(issue.code == "teken-richting" for issue in found):
                     direction = direction or [""] * len(texts)
                     direction[i] = _details(found, "teken-richting")
+                for issue in found:
+                    if col.published and issue.code in PUBLISHED_TEXT_CODES:
+                        shown.setdefault(issue.code, [""] * len(texts))[i] = \
+                            _details(found, issue.code)
+            for code, details in shown.items():
+                data[key + PUBLISHED_TEXT_CODES[code]] = details
             # each an optional column, there only where a cell has something to say: a
             # clean register pays no pandera check for them (issue 12)
             if any(html):

@@ -19,6 +19,7 @@ from .frames import (
     INVISIBLE,
     LONG,
     PLAIN_HTML,
+    PUBLISHED_TEXT_CODES,
 )
 
 
@@ -80,6 +81,8 @@ def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]
         if col.kind in (Kind.RICH, Kind.TEXT):
             columns[col.key + HTML] = _optional("html-onbekend")
             columns[col.key + CHARS] = _optional("teken-ongeldig")
+            for code, suffix in PUBLISHED_TEXT_CODES.items():
+                columns[col.key + suffix] = _optional(code)
     return columns
 
 
