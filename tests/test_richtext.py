@@ -145,7 +145,10 @@ HTML_PIECES = ["a", " ", "  ", "\n", "•", "1)", "&amp;", "&nbsp;", "&#233;", "
                "<ol>", "</ol>", "<li>", "</li>", "<b>", "</b>", "<strong>", "</i>", "<em>",
                "<u>", "</u>", "<sup>", "</sub>", "<br>", "<br/>", "<br />", "<span>", "</span>",
                "<div>", "</div >", "<a href='x'>", "</a>", "<table>", "<td>", "<!-- c -->",
-               "<script>", "</script>", "<style>", "<p:x>", "</ p>", "</>", "- ", "2. "]
+               "<script>", "</script>", "<style>", "<p:x>", "</ p>", "</>", "- ", "2. ",
+               "</table>", "<tr>", "</tr>", "</td>", "<th>", "</th>", "<caption>", "<tbody>",
+               '<td colspan="2">', '<ol type="a">', "<ol start='3'>", "<ol type=I start=2>",
+               '<ol style="list-style-type: none">', "\uf0b7\t", "o\t", "**", "*", "# "]
 
 
 def _general(text):

@@ -104,6 +104,14 @@ CASES = {
     "tabblad-verborgen": ([{}], [], [("tabblad-verborgen", "Pilots", "")]),
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
     "tabblad-ontbreekt": ([{}], [], [("tabblad-ontbreekt", "Instellingen", "A5")]),
+    "formule-fout": ([{}], [], [("formule-fout", "Pilots", "K2")]),  # "-tekst" typed in Excel
+    "teken-emoji": ([{"omschrijving": "Klaar \U0001F44D"}], [], [("teken-emoji", "Pilots", "C2")]),
+    "opsomming-niveau": ([{"doel": "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"}],
+                         [], [("opsomming-niveau", "Pilots", "F2")]),
+    "html-tabel": ([{"omschrijving": "<table><tr><td>a</td><td>b</td><td>c</td></tr></table>"}],
+                   [], [("html-tabel", "Pilots", "C2")]),
+    "markdown-kop": ([{"omschrijving": "## Aanpak\nEerst praten."}], [],
+                     [("markdown-kop", "Pilots", "C2")]),
     "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
     "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
     "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B10")]),
@@ -150,7 +158,7 @@ def _register(tmp_path, code, pilots, actions):
         wb["Pilots"].merge_cells("C2:C3")
         wb.save(path)
     if code in ("rijen-verborgen", "kolommen-verborgen", "formule-niet-berekend",
-                "tabblad-verborgen"):
+                "tabblad-verborgen", "formule-fout"):
         wb = openpyxl.load_workbook(path)
         ws = wb["Pilots"]
         if code == "rijen-verborgen":  # a filter left on hides rows the same way
@@ -161,6 +169,8 @@ def _register(tmp_path, code, pilots, actions):
         elif code == "kolommen-verborgen":
             ws.column_dimensions["C"].hidden = True
             ws.column_dimensions["P"].hidden = True  # internal: never published, no finding
+        elif code == "formule-fout":
+            ws["K2"] = "#NAME?"  # openpyxl writes an error value (t="e"), as Excel does
         else:
             ws["K2"] = "=A2&\"\""  # openpyxl writes the formula without a calculated value
         wb.save(path)

@@ -25,6 +25,7 @@ def _structure(path):
             "tables": sorted((t.name, t.ref) for t in ws.tables.values()),
             "conditional": sorted(str(r.sqref) for r in ws.conditional_formatting),
             "freeze": ws.freeze_panes,
+            "formats": sorted((key, d.number_format) for key, d in ws.column_dimensions.items()),
             "values": [[c.value for c in row] for row in ws.iter_rows(max_row=40)],
             "print": (ws.page_setup.orientation, ws.page_setup.paperSize,
                       ws.page_setup.fitToWidth, ws.page_setup.fitToHeight,

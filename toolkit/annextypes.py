@@ -22,7 +22,7 @@ import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -247,6 +247,16 @@ def _labels_apart(types: list[AnnexType]) -> None:
                         f"dan niet uit elkaar houden. Geef een van beide een andere naam.")
 
 
+def _owner_help(help: str, separators: str) -> str:
+    """An owner column's help with how it is read, for Excel's input message and the
+    Instructies sheet."""
+    signs = [f"'{c}'" for c in separators]
+    named = f"{', '.join(signs[:-1])} of {signs[-1]}" if len(signs) > 1 else signs[0]
+    said = (f"Zet wie de rij bijhoudt voorop: bij meer namen telt alleen de naam vóór de "
+            f"eerste {named} in het rapport per eigenaar.")
+    return f"{help.rstrip()} {said}" if help.strip() else said
+
+
 class _Reader:
     """Turns one parsed declaration into an AnnexType, with Dutch messages that name the
     file and the entry, because a coordinator wrote it by hand. Every value is read
@@ -435,6 +445,15 @@ class _Reader:
             if wanted not in keys:
                 raise self.fail("[tabblad]", f"de {what} '{shown(wanted)}' is geen kolom; "
                                 f"verklaar een [[kolom]] met sleutel = \"{shown(wanted)}\".")
+        separators = self.text("tabblad", tab, "eigenaar_scheiding", "[tabblad]")
+        if separators and (not owner_column or len(separators) > 5 or any(
+                c.isalnum() or c.isspace() for c in separators)):
+            raise self.fail("[tabblad]", "'eigenaar_scheiding' noemt de tekens die namen in de "
+                            "eigenaarkolom scheiden, zoals \";,\" (hoogstens vijf, geen letters, "
+                            "cijfers of spaties), en hoort bij een 'eigenaarkolom'.")
+        if separators:  # said where the officer types: the column's input message
+            columns = tuple(replace(c, help=_owner_help(c.help, separators))
+                            if c.key == owner_column else c for c in columns)
         pairs = [self.vocabulary(v, i) for i, v in enumerate(self.entries("lijst"), start=1)]
         vocabularies = tuple(v for v, _ in pairs)
         self.unique("lijst", [(v.key, v.label) for v in vocabularies], "naam")
@@ -499,7 +518,8 @@ class _Reader:
                                 f"geen kolom van dit tabblad.")
         sheet = TableSheet(sheet_name, table_name,
                            self.text("tabblad", tab, "uitleg", "[tabblad]"), columns,
-                           key_column, name_column, owner_column, identity)
+                           key_column, name_column, owner_column, identity,
+                           owner_separators=separators)
         arrangement = read_layout(self.data.get("indeling"), sheet,
                                   [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail)
         return AnnexType(

@@ -259,6 +259,11 @@ declare(Table("tabblad", False, "Het tabblad in het register met één rij per r
         "`toolkit diff` de naam gelijk terwijl de meeste hiervan (minstens 4, of alle als het er "
         "minder zijn) tegelijk veranderen, dan waarschuwt diff: is er een andere rij over een "
         "oude heen geschreven?", '["omschrijving", "doel", "startdatum"]', ()),
+    Key("eigenaar_scheiding", TEXT, "Noemt de eigenaarkolom soms meer namen, dan de tekens "
+        "die ze scheiden (hoogstens vijf, geen letters, cijfers of spaties): de naam vóór het "
+        "eerste ervan is de eigenaar in het rapport per eigenaar ('Pieter Jansen; Woonbron' "
+        "is van Pieter Jansen). Het invoerbericht van de kolom zegt het. Leeg: de hele tekst.",
+        ";,", ""),
 ), required=True))
 
 declare(Table("kolom", True, "Eén kolom van het tabblad, in de volgorde van het tabblad.", (

@@ -104,6 +104,16 @@ class TableSheet:
     #: the columns that together say what a row is about ('kenmerken': diff warns when
     #: most change at once under the same name)
     identity: tuple[str, ...] = ()
+    #: how the owner column is read: the first name before any of these characters
+    #: ("Pieter Jansen; Woonbron, Vidomes" is Pieter Jansen's row); "": the whole text
+    owner_separators: str = ""
+
+    def owner(self, text: str) -> str:
+        """The owner named in an owner cell, spaces tidied; '' when it names none."""
+        if self.owner_separators:
+            pieces = re.split("[" + re.escape(self.owner_separators) + "]", text)
+            text = next((piece for piece in pieces if piece.strip()), "")
+        return " ".join(text.split())
 
     @cached_property
     def _by_key(self) -> dict[str, Column]:

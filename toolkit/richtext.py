@@ -22,6 +22,7 @@ SUPPORTED_TAGS = frozenset(
     {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span",
      "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"}
 )
+_TABLE_TAGS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 #: the deepest list level an annex shows (Word's List Bullet 2); deeper items go there too
 MAX_LEVEL = 1
 _HTML_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>")
@@ -509,7 +510,7 @@ class _Builder(HTMLParser):
             self._paragraph()
         elif tag in self._STYLE or tag in ("sup", "sub"):
             self.styles.append(tag)
-        else:
+        elif tag in _TABLE_TAGS:
             self._table_start(tag, dict(attrs))
 
     def _table_start(self, tag: str, attrs: dict[str, str | None]) -> None:

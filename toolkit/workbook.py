@@ -64,6 +64,9 @@ def print_setup(ws, title_rows: int = 0) -> None:  # type: ignore[no-untyped-def
     ws.fit_to_pages(1, 0)
     if title_rows:
         ws.repeat_rows(0, title_rows - 1)
+#: columns formatted as text ('@'): Excel keeps what is typed, so a line that starts with
+#: "-", "=" or "+" (a list item) stays text instead of becoming a formula (#NAME?)
+TEXT_KINDS = (Kind.TEXT, Kind.RICH)
 
 
 def extra_key(index: int) -> str:
@@ -113,9 +116,15 @@ def instructions(types: AnnexTypes = BUILTIN,
         ("text", "• Klik op een cel: een berichtje vertelt wat erin hoort."),
         ("text", "• Kolommen met een keuzelijst vullen uit het tabblad Lijsten. Ontbreekt een "
                  "waarde? Vraag de coördinator de lijst aan te vullen."),
-        ("text", "• Meerdere alinea's: Alt+Enter. Opsommingen: begin de regel met • of - . "
-                 "Genummerd: 1) of 1. . Tekst uit het CMS met <p>, <ul>, <ol>, <li>, <br>, <b> "
-                 "of <i> mag ook."),
+        ("text", "• Meerdere alinea's: Alt+Enter. Opsommingen: begin de regel met • of - "
+                 "(de tekstkolommen zijn als tekst opgemaakt, zodat Excel een - niet als "
+                 "formule leest; in een ouder register typt u er een ' voor: '- punt). Een "
+                 "opsomming uit Word plakken mag ook, met twee niveaus. Genummerd: 1) of 1. . "
+                 "Vet en cursief: **vet** en *cursief*. Tekst uit het CMS met <p>, <ul>, <ol>, "
+                 "<li>, <br>, <b>, <i> of een tabel met twee kolommen (wordt 'kop: waarde') "
+                 "mag ook."),
+        ("text", "• Emoji en symbolen (een vinkje, een duim) staan in de bijlage als leeg "
+                 "vakje; schrijf ze in woorden. De controle noemt ze."),
         ("text", "• Kolommen met '(intern)' en 'Interne opmerking' worden nooit gepubliceerd."),
         ("heading", "Wat de kleuren betekenen"),
         ("text", "• Oranje-rood gevulde cel: een verplicht veld in een rij die in gebruik is, "
@@ -222,7 +231,8 @@ def _write_table(
     ws.freeze_panes(1, 1)
     print_setup(ws, title_rows=1)
     for index, col in enumerate(sheet.columns):
-        cell_format = fmt["date"] if col.kind is Kind.DATE else fmt["wrap"]
+        cell_format = fmt["date"] if col.kind is Kind.DATE else \
+            fmt["text"] if col.kind in TEXT_KINDS else fmt["wrap"]
         ws.set_column(index, index, col.width, cell_format)
         validation: dict[str, object] = {
             "validate": "any",
@@ -257,15 +267,18 @@ def _write_table(
     labels = [c.label for c in sheet.columns] + extra_headers
     keys = [c.key for c in sheet.columns] + [extra_key(i) for i in range(len(extra_headers))]
     name_key = sheet.columns[1].key if len(sheet.columns) > 1 else sheet.columns[0].key
-    wrap, write_string = fmt["wrap"], ws.write_string
+    write_string = ws.write_string
+    formats = [fmt["text"] if c.kind in TEXT_KINDS else fmt["wrap"] for c in sheet.columns] + \
+        [fmt["wrap"]] * len(extra_headers)
     for r, row in enumerate(rows, start=1):
         for index, key in enumerate(keys):
             value = row.get(key)
             if value.__class__ is str and len(value) <= CELL_LIMIT:  # most cells: text that fits
                 if value:
-                    write_string(r, index, value, wrap)
+                    write_string(r, index, value, formats[index])
                 continue
-            if _write_value(ws, r, index, value, fmt) and cuts is not None:
+            if _write_value(ws, r, index, value, fmt, formats[index] is fmt["text"]) \
+                    and cuts is not None:
                 name = " ".join(str(row.get(k) or "") for k in (sheet.columns[0].key, name_key))
                 cuts.append(CutValue(sheet.name, f"{_letter(index)}{r + 1}", labels[index],
                                      name.strip()[:80], str(value)))
@@ -314,8 +327,10 @@ def _letter(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _write_value(ws, row: int, col: int, value: object, fmt: dict) -> bool:  # type: ignore[no-untyped-def]
-    """Write user text always as text: '=1+1' must never become a formula.
+def _write_value(ws, row: int, col: int, value: object, fmt: dict,  # type: ignore[no-untyped-def]
+                 as_text: bool = False) -> bool:
+    """Write user text always as text: '=1+1' must never become a formula; as_text: in a
+    cell formatted as text, so what is typed there later stays text too.
 
     True when the text was longer than a cell holds and only its start was written.
     """
@@ -328,7 +343,7 @@ def _write_value(ws, row: int, col: int, value: object, fmt: dict) -> bool:  # t
         ws.write_number(row, col, value)
     else:
         text = str(value)
-        ws.write_string(row, col, text[:CELL_LIMIT], fmt["wrap"])
+        ws.write_string(row, col, text[:CELL_LIMIT], fmt["text" if as_text else "wrap"])
         return len(text) > CELL_LIMIT
     return False
 
@@ -382,6 +397,7 @@ def write_register(
                                           "bg_color": INTERNAL_HEADER_COLOUR, "text_wrap": True,
                                           "valign": "top", "border": 1}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "text": wb.add_format({"text_wrap": True, "valign": "top", "num_format": "@"}),
         "date": wb.add_format({"num_format": "d mmmm yyyy", "valign": "top",
                                "align": "left", "text_wrap": True}),
         "required_empty": wb.add_format({"bg_color": REQUIRED_EMPTY_COLOUR}),
@@ -458,7 +474,9 @@ def write_register(
     for r, s in enumerate(types.settings_for(sheets), start=1):
         ws.write_string(r, 0, s.label, fmt["bold"])
         setting = setting_values.get(s.key, s.default)
-        if _write_value(ws, r, 1, setting, fmt) and cuts is not None:
+        if setting in (None, "") and s.kind in TEXT_KINDS:  # typed in later: text too
+            ws.write_blank(r, 1, None, fmt["text"])
+        if _write_value(ws, r, 1, setting, fmt, s.kind in TEXT_KINDS) and cuts is not None:
             cuts.append(CutValue(schema.SETTINGS_SHEET, f"B{r + 1}", s.label, s.label,
                                  str(setting)))
         ws.write_string(r, 2, s.help, fmt["wrap"])

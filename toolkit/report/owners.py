@@ -2,8 +2,10 @@
 
 The HTML report (command line and web) groups findings per owner, and
 `toolkit validate --per-eigenaar` writes one small report per owner that a coordinator
-can mail on. The owner is read from the register's own internal column, declared in
-toolkit/schema.py; findings on Instellingen and Lijsten belong to the coordinator.
+can mail on. The owner is read from the register's own internal column, declared per
+annex type ([tabblad] eigenaarkolom, and eigenaar_scheiding for a column that names more
+than one: "Pieter Jansen; Woonbron" is Pieter Jansen's row); findings on Instellingen
+and Lijsten belong to the coordinator.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class OwnerGroup:
 
 
 def owner_of(result: ValidationResult, finding: Finding) -> str:
-    """The owner's name as written in the register (spaces tidied), or a stand-in."""
+    """The owner's name as written in the register (spaces tidied; where the declaration
+    says so, the first name only: [tabblad] eigenaar_scheiding), or a stand-in."""
     if finding.sheet in (schema.SETTINGS_SHEET, schema.LISTS_SHEET):  # the coordinator's sheets
         return COORDINATOR
     sheet = next((s for s in result.register.table_sheets if s.name == finding.sheet), None)
@@ -71,7 +74,7 @@ def owner_of(result: ValidationResult, finding: Finding) -> str:
     record = _rows(result, sheet).get(finding.row)
     if record is None:
         return NO_OWNER
-    return " ".join(record.text(column.key).split()) or NO_OWNER
+    return sheet.owner(record.text(column.key)) or NO_OWNER
 
 
 def _rows(result: ValidationResult, sheet: schema.TableSheet) -> dict:  # type: ignore[type-arg]
