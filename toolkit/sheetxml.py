@@ -2,10 +2,11 @@
 
 Both readers give values only: not that a row or column is hidden (a filter left on),
 not that a formula was never calculated (a script wrote it; the value is missing, not
-empty), calamine reads a cell that shows an Excel error (#NAME?) as empty, and calamine reads a shared-string reference that is not a number as the first
-string. This module looks at the bytes: plain searches first, which find nothing in an
-ordinary register, and a closer look at one kind of element only where they do. Every
-pattern stops at the next "<", so the cost stays linear in the size of the sheet.
+empty); calamine reads a cell that shows an Excel error (#NAME?) as empty, and a
+shared-string reference that is not a number as the first string. This module looks at
+the bytes: plain searches first, which find nothing in an ordinary register, and a closer
+look at one kind of element only where they do. Every pattern stops at the next "<", so
+the cost stays linear in the size of the sheet.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def run(text: str, bold: bool = False, italic: bool = False, underline: bool = F
 
 def paragraph(content: str, style: str | None = None, keep_next: bool = False,
               page_break: bool = False, bookmark: tuple[int, str] | None = None,
-              fill: str | None = None, tab: int | None = None, indent: str = "") -> str:
+              fill: str | None = None, tab: int | None = None, indent: str | None = None) -> str:
     """A paragraph; a bookmark (id, name) makes it a target of the table of contents;
     tab sets a left tab stop (twips) for a run of <w:tab/>; indent is a <w:ind/>."""
     props = []
