@@ -681,8 +681,13 @@ def _list_number(n: int, style: str) -> str:
 
 
 def _joined_cell(cell: list[Paragraph]) -> list[Run]:
-    """A table cell's paragraphs as one line of runs (a space between them)."""
-    return _join_runs([p.runs for p in cell], " ")
+    """A table cell's paragraphs as one line of runs (a space between them), without the
+    spaces around it (they would end up before the ':' or the ' | ')."""
+    runs = _join_runs([p.runs for p in cell], " ")
+    if runs:
+        runs[0] = runs[0]._replace(text=runs[0].text.lstrip())
+        runs[-1] = runs[-1]._replace(text=runs[-1].text.rstrip())
+    return [r for r in runs if r.text]
 
 
 def _join_runs(parts: list[list[Run]], glue: str) -> list[Run]:

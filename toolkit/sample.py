@@ -759,7 +759,7 @@ def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element,
     rpr = run.find(_RPR)
     return _Slot(key, alone, _fragment(ppr) if ppr is not None else "", rest,
                  deepcopy(rpr) if rpr is not None else None, heading,
-                 deepcopy(ppr) if ppr is not None else None, split)
+                 deepcopy(ppr) if ppr is not None else None, ppr_rest_split=split)
 
 
 # --- reading records back ---------------------------------------------------------------
