@@ -264,7 +264,7 @@ def test_too_many_rows_are_refused_with_the_limit_named(tmp_path):
     with TestClient(create_app(Settings(warm=False, max_rows=100))) as small:
         response = upload(small, EXAMPLE)
     assert response.status_code == 413
-    assert "'voorbeeld_register.xlsx' heeft 163 rijen (alle tabbladen samen); de " \
+    assert "'voorbeeld_register.xlsx' heeft 164 rijen (alle tabbladen samen); de " \
            "webapplicatie neemt registers tot 100 rijen aan" in Page(response.text).text
 
 
