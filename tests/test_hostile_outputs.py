@@ -404,8 +404,8 @@ def test_a_deleted_pilots_sheet_is_named_when_the_settings_still_describe_it(tmp
     data = json.loads((tmp_path / "rapport" / "register_validatie.json").read_text("utf-8"))
     found = [f for f in data["bevindingen"] if f["code"] == "tabblad-ontbreekt"]
     assert len(found) == 1, data["bevindingen"]
-    assert "Het tabblad Pilots ontbreekt" in found[0]["message"]
-    assert found[0]["sheet"] == "Instellingen" and found[0]["severity"] == "waarschuwing"
+    assert "Het tabblad Pilots ontbreekt" in found[0]["melding"]
+    assert found[0]["tabblad"] == "Instellingen" and found[0]["ernst"] == "waarschuwing"
 
 
 def test_a_register_made_for_the_actions_only_has_no_such_finding(tmp_path):

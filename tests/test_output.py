@@ -358,7 +358,7 @@ def test_rebuilding_without_pdf_removes_last_builds_unchanged_pdfs(tmp_path, fak
     assert second.exit_code == 0, second.output
     assert not list(out.glob("*.pdf"))
     for name in pdfs:
-        assert f"Verwijderd: '{name}' (van de vorige bouw" in second.output
+        assert f"Verwijderd: '{name}' (de PDF van de vorige bouw" in second.output
     assert sorted(_manifest(out)["bestanden"]) == sorted([ACTIONS_DOC, PILOT_DOC])
     assert (out / PILOT_DOC).exists() and (out / ACTIONS_DOC).exists()
 
@@ -380,8 +380,8 @@ def test_an_earlier_pdf_changed_since_stays_and_is_named(tmp_path, fake_pdf):
     result = _build(out)
     assert result.exit_code == 0, result.output
     assert edited.read_bytes() == b"%PDF-1.7 met de hand aangepast"
-    assert f"Let op: '{edited.name}' is van de vorige bouw" in result.output
-    assert "sindsdien gewijzigd" in result.output
+    assert f"Let op: '{edited.name}' is van een eerdere bouw" in result.output
+    assert "is na de vorige bouw gewijzigd" in result.output
     assert not (out / ACTIONS_DOC.replace(".docx", ".pdf")).exists()  # unchanged: gone
 
 
@@ -400,10 +400,10 @@ def test_a_pdf_no_manifest_recorded_beside_a_new_annex_is_named_not_removed(tmp_
     assert "mijn aantekeningen" not in result.output
 
 
-def test_an_annex_the_register_no_longer_makes_goes_when_unchanged(tmp_path, make_example):
-    """The Pilots sheet removed from the register: last build's pilot annex goes (the
-    manifest recorded it, unchanged); a name in the manifest outside the folder is never
-    touched, whatever its hash."""
+def test_an_annex_the_register_no_longer_makes_is_named_in_the_manifest(tmp_path, make_example):
+    """The Pilots sheet removed from the register: last build's pilot annex stays (it may
+    be another register's), is named in Dutch and listed under 'eerdere_bestanden'; a name
+    in the manifest outside the folder is never touched, whatever its hash."""
     import openpyxl
 
     out = tmp_path / "uitvoer"
@@ -420,6 +420,7 @@ def test_an_annex_the_register_no_longer_makes_goes_when_unchanged(tmp_path, mak
     workbook.save(register)
     result = _build(out, register=register)
     assert result.exit_code == 0, result.output
-    assert not (out / PILOT_DOC).exists() and (out / ACTIONS_DOC).exists()
-    assert f"Verwijderd: '{PILOT_DOC}'" in result.output
+    assert (out / PILOT_DOC).exists() and (out / ACTIONS_DOC).exists()
+    assert "staan ook bijlagen van een eerdere bouw" in result.output and PILOT_DOC in result.output
+    assert PILOT_DOC in _manifest(out)["eerdere_bestanden"]
     assert outside.read_bytes() == b"elders"

@@ -218,8 +218,12 @@ def test_libreoffice_is_found_in_program_files_on_windows(tmp_path, monkeypatch)
     assert pdf.soffice_path() == str(soffice)
     monkeypatch.setenv("ProgramFiles", str(tmp_path / "elders"))
     assert pdf.soffice_path() is None
+    from docx import Document
+
+    annex = tmp_path / "x.docx"
+    Document().save(str(annex))  # a real annex: it passes the check before LibreOffice
     with pytest.raises(OutputError, match="libreoffice.org"):
-        pdf.convert_to_pdf([Path("x.docx")], tmp_path)
+        pdf.convert_to_pdf([annex], tmp_path)
 
 
 # --- scratch folders of the web server and the PDF conversion ----------------------------
