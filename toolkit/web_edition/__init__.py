@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__, schema
+from ..declarations import normalise
+from ..layout import status_counts
 from ..layout_html import (
     CardPlan,
     Ids,
@@ -246,29 +248,34 @@ def _filters(site: AnnexSite) -> list[FilterGroup]:
 
     out = []
     overview = arranged.layout.overview
-    if overview is not None:
-        column = arranged.sheet.column(overview.column)
-
-        def by_status(status: str) -> Callable[[Record], bool]:
-            return lambda r: (r.text(column.key).strip() or "Geen status") == status
-
-        out.append(FilterGroup(column.key, column.label, tuple(
-            (status, n, file_name(column.key, status), by_status(status))
-            for status, n in arranged.counts(arranged.records))))
+    status = arranged.sheet.column(overview.column) if overview is not None else \
+        site.annex.role_column("colour")
+    if status is not None:
+        key = status.key
+        counts = arranged.counts(arranged.records) if overview is not None else \
+            status_counts(arranged.records, key, status.vocabulary, arranged.lists)
+        out.append(FilterGroup(key, status.label, tuple(
+            (value, n, file_name(key, value), partial(_has_status, key, value))
+            for value, n in counts)))
     if arranged.layout.groups:
-        column = arranged.sheet.column(arranged.layout.groups[0].column)
-        if overview is None or column.key != overview.column:
-            from ..declarations import normalise
-
-            def by_group(value: str) -> Callable[[Record], bool]:
-                folded = normalise(value)
-                return lambda r: normalise(plain_line(r.text(column.key))) == folded
-
-            out.append(FilterGroup(column.key, column.label, tuple(
+        group_column = arranged.sheet.column(arranged.layout.groups[0].column)
+        if status is None or group_column.key != status.key:
+            out.append(FilterGroup(group_column.key, group_column.label, tuple(
                 (group.value or "(leeg)", len(group.records),
-                 file_name(column.key, group.value), by_group(group.value))
+                 file_name(group_column.key, group.value),
+                 partial(_in_group, group_column.key, normalise(group.value)))
                 for group in arranged.groups)))
     return out
+
+
+def _has_status(key: str, status: str, record: Record) -> bool:
+    """As layout.status_counts counts it."""
+    return (record.text(key).strip() or "Geen status") == status
+
+
+def _in_group(key: str, folded: str, record: Record) -> bool:
+    """As layout.group_records groups it."""
+    return normalise(plain_line(record.text(key))) == folded
 
 
 def _meta(site: AnnexSite, info: Mapping[str, str]) -> str:
