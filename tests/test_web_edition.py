@@ -134,7 +134,7 @@ def test_filters_work_without_javascript_by_following_links(web_editions):
                                         record.xpath(".//*[contains(@class, 'status')]")]
                             assert value in statuses, (target.name, statuses)
                     else:
-                        group_headings = filtered.xpath("//main/h2")
+                        group_headings = filtered.xpath("//div[@class='indeling__inhoud']/h2")
                         assert value in group_headings[-1].text_content(), target.name
                     assert not filtered.xpath("//svg"), "overviews count every record"
     assert checked >= 20
@@ -242,3 +242,34 @@ def test_a_rebuild_removes_its_own_old_pages_and_nothing_else(tmp_path):
 def test_build_help_names_the_web_edition():
     result = CliRunner().invoke(cli, ["build", "--help"])
     assert "--html" in result.output and "webeditie" in result.output
+
+
+def test_serve_makes_the_web_edition_when_asked():
+    """toolkit serve, page Bijlagen: the checkbox gives a zip with the pages to unpack."""
+    import base64
+    import io
+    import zipfile
+
+    from starlette.testclient import TestClient
+
+    from toolkit.web.app import Settings, create_app
+
+    with TestClient(create_app(Settings(warm=False))) as client:
+        form = client.get("/bijlagen").text
+        assert 'name="html"' in form and "Ook de webeditie maken" in form
+        with open(EXAMPLES["voorbeeld"], "rb") as handle:
+            answer = client.post("/bijlagen", files={"register": ("register.xlsx", handle.read())},
+                                 data={"html": "ja"})
+    assert answer.status_code == 200
+    links = {a.get("download"): a.get("href") for a in page_from_text(answer.text).xpath(
+        "//a[@download]")}
+    data = base64.b64decode(links["webeditie_register.zip"].split(",", 1)[1])
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert {"webeditie/index.html", "webeditie/pilots.html", "webeditie/acties.html",
+            "webeditie/stijl.css"} <= set(names)
+
+
+def page_from_text(text: str):  # type: ignore[no-untyped-def]
+    from lxml import html as lxml_html
+
+    return lxml_html.fromstring(text)

@@ -33,6 +33,12 @@ RESERVED_IDS = frozenset({"hoofdinhoud", "inhoudsopgave", "inhoudsopgave-kop", "
                           "filters-kop", "wijzigingen"})
 
 
+#: The status chart: units of its viewBox (it scales with the page)
+CHART_WIDTH = 320
+CHART_BAR = 220
+CHART_ROW = 44
+
+
 # --- blocks ---------------------------------------------------------------------------
 
 
@@ -121,6 +127,7 @@ class OverviewBlock:
     plural: str
     column: str  # the status column's label
     height: int
+    width: int = CHART_WIDTH
     kind: str = "overview"
 
     @property
@@ -410,12 +417,6 @@ def row_cells(plan: CardPlan, record: Record, view: RecordView, levels: Levels,
 
 # --- the arranged body ----------------------------------------------------------------
 
-#: The status chart: units of its viewBox (it scales with the page)
-CHART_WIDTH = 400
-CHART_BAR = 250
-CHART_ROW = 46
-
-
 def overview_block(arranged: Arranged, records: list[Record], label: str) -> OverviewBlock:
     overview = arranged.layout.overview
     assert overview is not None
@@ -498,6 +499,7 @@ def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: l
     contents: list[tuple[int, str, str]] = []
     levels = Levels()
     label = ""
+    names = Ids(())  # a table's name is unique on the page (it names a scrolling region)
     for index, event in enumerate(events):
         if event.kind == "heading":
             if keep is not None and (decor[index] or not has_records(index)):
@@ -513,8 +515,10 @@ def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: l
             out.append(block if block is not None else
                        Para([Piece("(Geen gegevens voor dit overzicht.)")]))
         elif event.kind == "records" and kept[index]:
+            name = event.text or label or arranged.plural.capitalize()
+            taken = names.take(name)
             out += list(_records(arranged, plan, view, kept[index], levels, contents,
-                                 event.text or label))
+                                 name if taken == name else f"{name} ({taken.rsplit('-', 1)[1]})"))
     return out, contents
 
 
@@ -525,7 +529,7 @@ def _records(arranged: Arranged, plan: CardPlan, view: RecordView, records: list
         rows = []
         for record in records:
             rows.append((view.ids[record.row], row_cells(plan, record, view, levels)))
-        yield RowsTable(label or arranged.plural.capitalize(),
+        yield RowsTable(label,
                         [list(r) for r in plan.header], rows, [list(r) for r in plan.footer])
         return
     start = levels.last
