@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
-from web_edition_builds import EXAMPLES, build_web, page, pages, web_editions  # noqa: F401
+from web_edition_builds import EXAMPLES, build_web, editions, page, pages
 
 from toolkit.cli import cli
 from toolkit.layout import merge_continuations
@@ -24,6 +25,12 @@ from toolkit.richtext import plain_line
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = "//article[contains(@class, 'kaart')] | //tr[@id]"
+
+
+@pytest.fixture(scope="session")
+def web_editions(tmp_path_factory):
+    return editions(tmp_path_factory)
+
 
 
 def _annex_pages(folder: Path) -> list[Path]:
@@ -106,7 +113,7 @@ def test_filters_work_without_javascript_by_following_links(web_editions):
     """Every filter is a link to a page of its own: each shows exactly the records of
     that status or group, with as many as the link said, and says how to see all."""
     checked = 0
-    for name, folder in web_editions.items():
+    for folder in web_editions.values():
         for annex_page in _annex_pages(folder):
             doc = page(annex_page)
             total = len(doc.xpath(RECORDS))

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from web_edition_builds import pages, web_editions  # noqa: F401
+from web_edition_builds import editions, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -21,6 +21,12 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium ontbreekt"),
 ]
 AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+
+
+@pytest.fixture(scope="session")
+def web_editions(tmp_path_factory):
+    return editions(tmp_path_factory)
+
 
 
 @pytest.fixture(scope="module")

@@ -26,11 +26,16 @@ def build_web(register: Path, out: Path, *extra: str) -> Path:
     return out / "web"
 
 
-@pytest.fixture(scope="session")
-def web_editions(tmp_path_factory) -> dict[str, Path]:
-    """name -> OUT/web of that example."""
-    base = tmp_path_factory.mktemp("webeditie")
-    return {name: build_web(register, base / name) for name, register in EXAMPLES.items()}
+_BUILT: dict[str, Path] = {}
+
+
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """name -> OUT/web of that example; built once for every test module that asks."""
+    if not _BUILT:
+        base = tmp_path_factory.mktemp("webeditie")
+        _BUILT.update({name: build_web(register, base / name)
+                       for name, register in EXAMPLES.items()})
+    return dict(_BUILT)
 
 
 def page(path: Path):  # type: ignore[no-untyped-def]

@@ -399,7 +399,7 @@ def row_cells(plan: CardPlan, record: Record, view: RecordView, levels: Levels,
     field that is a paragraph of its own, as in Word."""
     values = view.values(record)
     colours = view.colours(record)
-    (row,) = plan.items
+    row: tuple[tuple[object, ...], ...] = plan.items[0]  # type: ignore[assignment]
     pending = [Para([Piece(text)], "notitie") for text in view.notes(record)]
     cells = []
     for cell in row:

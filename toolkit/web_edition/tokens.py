@@ -124,7 +124,8 @@ def read_tokens(template: Path) -> Tokens:
     by_id = {s.get(W + "styleId"): s for s in styles.iter(W + "style")}
 
     def chain(name: str) -> list[etree._Element]:
-        out, style = [], by_name.get(name)
+        out: list[etree._Element] = []
+        style = by_name.get(name)
         while style is not None and len(out) < 10:
             out.append(style)
             based = style.find(W + "basedOn")
