@@ -97,12 +97,31 @@ class Card:
 
 
 @dataclass
+class Row:
+    """One record as a row of the sample's table; labels: the column headings, shown
+    beside each cell where the table is stacked (a phone)."""
+
+    id: str
+    cells: list[Cell]
+    labels: list[str]
+    kind: str = "row"
+
+
+@dataclass
+class Html:
+    """A record already rendered (RecordView.render): the same on every page it is on."""
+
+    html: str
+    kind: str = "html"
+
+
+@dataclass
 class RowsTable:
     """The records of one group as rows of the sample's table (indeling 'rijen')."""
 
     label: str  # the table's accessible name (the group's heading)
     header: list[list[str]]
-    rows: list[tuple[str, list[Cell]]]  # (record id, cells)
+    rows: list[str]  # each record's rendered <tr>
     footer: list[list[str]]
     kind: str = "rows"
 
@@ -266,6 +285,11 @@ class RecordView:
     notes: Callable[[Record], list[str]]
     ids: dict[int, str] = field(default_factory=dict)  # record row -> id
     omit_empty: bool = False
+    #: a Card or Row as HTML (the writer's template); a record is rendered once, however
+    #: many pages (its annex, its status, its group) show it
+    render: Callable[[object], str] = lambda block: ""
+    cache: dict[tuple[int, int], tuple[str, list[tuple[int, str, str]]]] = \
+        field(default_factory=dict)
 
 
 def _empty(value: object) -> bool:
@@ -525,18 +549,29 @@ def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: l
 def _records(arranged: Arranged, plan: CardPlan, view: RecordView, records: list[Record],
              levels: Levels, contents: list[tuple[int, str, str]], label: str,
              ) -> Iterator[object]:
+    start = levels.last  # every card starts at the same depth
     if plan.kind == "rijen":
+        labels = list(plan.header[-1]) if plan.header else []
         rows = []
         for record in records:
-            rows.append((view.ids[record.row], row_cells(plan, record, view, levels)))
-        yield RowsTable(label,
-                        [list(r) for r in plan.header], rows, [list(r) for r in plan.footer])
+            found = view.cache.get((record.row, 0))
+            if found is None:
+                row = Row(view.ids[record.row], row_cells(plan, record, view, levels), labels)
+                found = view.cache[(record.row, 0)] = (view.render(row), [])
+                levels.last = start
+            rows.append(found[0])
+        yield RowsTable(label, [list(r) for r in plan.header], rows,
+                        [list(r) for r in plan.footer])
         return
-    start = levels.last
     for record in records:
-        levels.last = start  # every card starts at the same depth
-        yield card_blocks(plan, record, view, levels, contents)
-    levels.last = start
+        found = view.cache.get((record.row, start))
+        if found is None:
+            entries: list[tuple[int, str, str]] = []
+            card = card_blocks(plan, record, view, levels, entries)
+            found = view.cache[(record.row, start)] = (view.render(card), entries)
+            levels.last = start
+        contents += found[1]
+        yield Html(found[0])
 
 
 def record_ids(records: Sequence[Record], key: str, ids: Ids) -> dict[int, str]:

@@ -28,6 +28,7 @@ from ..layout_html import (
     CardPlan,
     Ids,
     Levels,
+    Piece,
     RecordView,
     body_blocks,
     changes_blocks,
@@ -44,6 +45,7 @@ from .tokens import Tokens, find_logo, read_tokens, text_on
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markupsafe import Markup
 
     from ..annextypes import AnnexType
     from ..diff import DiffResult
@@ -110,7 +112,33 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["regels"] = lambda text: Markup("<br>").join(
         escape(line) for line in str(text).split("\n"))
+    env.filters["stukken"] = pieces_html
     return env
+
+
+def pieces_html(pieces: Iterable[Piece]) -> Markup:
+    """Inline text as HTML, each piece escaped: called for every value on every page,
+    so a Python filter rather than a macro per piece."""
+    from markupsafe import Markup, escape
+
+    out = []
+    for p in pieces:
+        html = Markup("<br>").join(escape(line) for line in p.text.split("\n"))
+        if p.vertical in ("superscript", "subscript"):
+            tag = "sup" if p.vertical == "superscript" else "sub"
+            html = Markup(f"<{tag}>%s</{tag}>") % html
+        if p.underline:
+            html = Markup('<span class="onderstreept">%s</span>') % html
+        if p.italic:
+            html = Markup("<em>%s</em>") % html
+        if p.bold:
+            html = Markup("<strong>%s</strong>") % html
+        if p.colour:
+            html = Markup('<span class="status kleur-%s">%s</span>') % (p.colour, html)
+        if p.href:
+            html = Markup('<a href="%s">%s</a>') % (p.href, html)
+        out.append(html)
+    return Markup("").join(out)
 
 
 def write_web_edition(register: Register, annexes: Iterable[AnnexType],
@@ -217,10 +245,11 @@ def _annex_site(register: Register, annex: AnnexType, template: Path,
                 coloured.items() if (text := record.text(key).strip())}
 
     ids = Ids()
+    blocks = environment().get_template("_blokken.html").module
     view = RecordView(lambda r: arranged.values(r, values(r)),
                       frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH),
                       colours, notes, record_ids(arranged.records, annex.sheet.key_column, ids),
-                      layout.omit_empty)
+                      layout.omit_empty, blocks.block)  # type: ignore[attr-defined]
     anchors = heading_ids(arranged, ids)
     intro = [b for s in annex.settings if s.kind is schema.Kind.RICH
              for b in text_blocks(register.settings.get(s.key), plain=False)]
