@@ -533,7 +533,8 @@ def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: l
             contents.append((level, event.text, f"#{anchors[index]}"))
             label = event.text
         elif event.kind == "overview" and keep is None and event.records is not None:
-            out.append(overview_block(arranged, event.records, event.text))
+            out.append(overview_block(arranged, event.records, event.text) if event.records
+                       else Para([Piece(f"(Geen {arranged.plural}.)")]))
         elif event.kind == "crosstab" and keep is None:
             block = crosstab_block(arranged)
             out.append(block if block is not None else
