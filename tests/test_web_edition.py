@@ -280,3 +280,29 @@ def page_from_text(text: str):  # type: ignore[no-untyped-def]
     from lxml import html as lxml_html
 
     return lxml_html.fromstring(text)
+
+
+def test_cards_read_as_in_the_word_annex(web_editions):
+    """Same declaration, same sample: the labels and values of a card come in the order
+    of the Word annex, and a field left out as empty there (leeg_weglaten) is left out
+    on the page too."""
+    import docx
+
+    for name in ("projecten", "moties"):
+        out = web_editions[name].parent
+        (document,) = out.glob("*.docx")
+        word_tables = [[tuple(c.text.strip() for c in row.cells) for row in table.rows]
+                       for table in docx.Document(document).tables]
+        cards = page(web_editions[name] / _annex_pages(web_editions[name])[0].name).xpath(
+            "//article")
+        web_tables = [[(tr.xpath("./th")[0].text_content().strip(),
+                        tr.xpath("./td")[0].text_content().strip())
+                       for tr in card.xpath(".//table//tr")] for card in cards]
+        card_tables = [t for t in word_tables if len(t[0]) == 2 and t[0][0] == web_tables[0][0][0]]
+        assert len(card_tables) == len(web_tables)
+        for word, web in zip(card_tables, web_tables, strict=True):
+            assert [label for label, _ in word] == [label for label, _ in web]
+            assert [" ".join(v.split()) for _, v in word] == [" ".join(v.split()) for _, v in web]
+    moties = page(web_editions["moties"] / "toezeggingen.html")
+    with_afgedaan = moties.xpath("//article[.//th='Afgedaan met']")
+    assert 0 < len(with_afgedaan) < len(moties.xpath("//article"))
