@@ -127,6 +127,8 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
     #: Such files left in place (changed since, open, or not in the manifest), named.
     left: list[Path] = field(default_factory=list)
+    #: The web edition's files (build --html), index.html first.
+    web: list[Path] = field(default_factory=list)
 
 
 def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -641,6 +643,27 @@ class RecordNotes:
     last_time: Callable[[Record], bool] = lambda _: False
 
 
+def record_values(annex: AnnexType) -> Callable[[Record], dict[str, object]]:
+    """A record's published values as every edition prints them (Word and web): a text
+    column as typed, tags left out (only rich-text columns may carry HTML or bullets),
+    and an empty column with 'als_leeg' taking the other column's value."""
+    from .richtext import plain_line
+
+    columns = [c for c in annex.sheet.columns if c.published]
+    rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
+    fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
+
+    def values(record: Record) -> dict[str, object]:
+        out = {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
+               for c in columns}
+        for key, other in fallbacks:  # 'als_leeg': an empty heading takes the name
+            if not str(out.get(key) or "").strip():
+                out[key] = out.get(other) if other in out else plain_line(record.text(other))
+        return out
+
+    return values
+
+
 def sample_blocks(annex: AnnexType, records: list[Record], template: str,
                   register: Register | None = None, notes: RecordNotes = RecordNotes(),
                   arranged: list[Arranged] | None = None,
@@ -654,21 +677,9 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
     from .richtext import plain_line
 
     columns = [c for c in annex.sheet.columns if c.published]
-    rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
     plain_keys = frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH)
     layout = annex.arrangement
-
-    fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
-
-    def values(record: Record) -> dict[str, object]:
-        # a text column is printed as typed (tags left out, as in the pilot card): only
-        # rich-text columns may carry HTML or bullets
-        out = {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
-               for c in columns}
-        for key, other in fallbacks:  # 'als_leeg': an empty heading takes the name
-            if not str(out.get(key) or "").strip():
-                out[key] = out.get(other) if other in out else plain_line(record.text(other))
-        return out
+    values = record_values(annex)
 
     def use(found: Sample, used: set[str]) -> tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
                                                     Callable[[], list[Heading]]]:
@@ -756,7 +767,7 @@ def build_documents(
     register: Register, out_dir: Path, peildatum: date | None = None,
     progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
     parallel: bool | None = None, templates: Path | None = None, use_setting: bool = True,
-    pdf: bool = False,
+    pdf: bool = False, html: bool = False,
 ) -> BuildResult:
     """Validate, and without errors write every annex and a manifest into out_dir.
 
@@ -775,6 +786,8 @@ def build_documents(
     last time's PDF of an annex rewritten now goes when a manifest recorded it unchanged,
     else it is named (_clear_stale_pdfs); annexes of other registers or editions in the
     folder stay and the manifest names them (_earlier_documents).
+    html: also the web edition in out_dir/web (web_edition), from the same declarations
+    and arrangement.
     """
     from .parallel import Background, frozen_heap
     from .report import write_reports
@@ -891,9 +904,15 @@ def build_documents(
                 progress(f"Let op: in {shown(out_dir)} staan ook bijlagen van een eerdere bouw: "
                          f"{listed}. Het manifest noemt ze met hun register onder "
                          f"'eerdere_bestanden'; verwijder ze als ze er niet meer horen.")
+            if html:
+                from .web_edition import write_web_edition
+
+                result.web = write_web_edition(register, present, choice.paths,
+                                               _subfolder(out_dir, "web"), context, changes,
+                                               progress)
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(register, validation, result.documents, out_dir,
-                                              choice.manifest(used), earlier)
+                                              choice.manifest(used), earlier, result.web)
             if pdf:
                 from .fonts import font_warnings
                 from .pdf import convert_to_pdf
@@ -905,7 +924,7 @@ def build_documents(
                     progress(f"PDF: {shown(made)}")
                 result.manifest = _write_manifest(register, validation,
                                                   [*result.documents, *result.pdfs], out_dir,
-                                                  choice.manifest(used), earlier)
+                                                  choice.manifest(used), earlier, result.web)
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -1065,7 +1084,8 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
 
 def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
                     out_dir: Path, templates: dict[str, dict[str, str]] | None = None,
-                    earlier: dict[str, dict[str, str]] | None = None) -> Path:
+                    earlier: dict[str, dict[str, str]] | None = None,
+                    web: list[Path] | None = None) -> Path:
     data = {
         "toolkit": __version__,
         "register": shown(register.path.name),
@@ -1077,6 +1097,10 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
     }
     if earlier:
         data["eerdere_bestanden"] = dict(sorted(earlier.items()))
+    if web:
+        from .web_edition import MANIFEST_KEY, manifest_entry
+
+        data[MANIFEST_KEY] = manifest_entry(web)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(out_dir / "manifest.json",
                         lambda tmp: tmp.write_text(text, encoding="utf-8"))

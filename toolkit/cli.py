@@ -240,6 +240,8 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
               help="Map voor de bijlagen, het manifest en de validatierapporten.")
 @PEILDATUM
 @click.option("--pdf", is_flag=True, help="Maak ook PDF's (via LibreOffice).")
+@click.option("--html", is_flag=True, help="Maak ook de webeditie: toegankelijke webpagina's "
+              "in OUT/web, om op de website van de gemeente te zetten.")
 @click.option("--previous", "previous", type=click.Path(dir_okay=True, path_type=Path),
               default=None, help="Register van de vorige editie: markeer nieuwe pilots en "
               "voeg een overzicht van de wijzigingen toe.")
@@ -250,7 +252,7 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
 def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool,  # type: ignore[no-untyped-def]
-          previous: Path | None, sjablonen: Path | None) -> None:
+          html: bool, previous: Path | None, sjablonen: Path | None) -> None:
     """Controleer REGISTER en maak de Word-bijlagen.
 
     Zonder REGISTER wordt het meegeleverde voorbeeldregister gebruikt. Eerst wordt
@@ -266,6 +268,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register.xlsx --out bijlagen --peildatum 1-10-2024 --pdf
       toolkit build register_najaar.xlsx --previous register_voorjaar.xlsx
       toolkit build register.xlsx --sjablonen mijn_sjablonen
+      toolkit build register.xlsx --html
     """
     from .build import build_documents
     from .output import folder_lock, shown
@@ -286,7 +289,7 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
         before = read_register(previous, templates=sjablonen) if previous else None
         with folder_lock(out):  # the PDFs too: one build per output folder at a time
             result = build_documents(reg, out, peildatum, progress=click.echo, previous=before,
-                                     templates=sjablonen, pdf=pdf)
+                                     templates=sjablonen, pdf=pdf, html=html)
             print_summary(result.validation)
             if result.validation.errors:
                 click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "

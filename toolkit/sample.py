@@ -536,15 +536,16 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
                                        f"berekeningen of voorwaarden.")
         keys = [m.group(1) for m in _TAG.finditer(text)]
         read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+        level = _heading_level(p)
         if not keys:
-            items[id(p)] = _Static(read_text.strip())
+            items[id(p)] = _Static(read_text.strip(), level)
             continue
         for key in keys:
             fields.setdefault(key)
         heading = _style_id(p).casefold().startswith(_HEADING_IDS)
         alone = _TAG.fullmatch(text.strip()) is not None and _only_text(p)
         if alone:
-            items[id(p)] = _Field(keys[0])
+            items[id(p)] = _Field(keys[0], level)
         else:
             items[id(p)] = _inline_item(read_text)
         tagged_paragraphs.append((p, keys[0], alone, heading))
@@ -628,6 +629,15 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
                       lenient_plan=lenient, attribute_fields=in_attributes)
 
     return build
+
+
+def _heading_level(p: etree._Element) -> int:
+    """A paragraph's heading level by its style id (Heading2, Kop2: 2), 0 for none."""
+    style = _style_id(p)
+    if not style.casefold().startswith(_HEADING_IDS):
+        return 0
+    digits = re.search(r"(\d)$", style)
+    return int(digits.group(1)) if digits else 1
 
 
 def _style_id(p: etree._Element) -> str:
@@ -772,6 +782,8 @@ class _Static:
     """A paragraph without fields: its text must be found as it is."""
 
     text: str
+    #: its heading level (Heading 2: 2), 0 when it is no heading (the web edition)
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -779,6 +791,7 @@ class _Field:
     """A paragraph that was only a tag: one or more paragraphs of the value."""
 
     key: str
+    level: int = 0  # as _Static.level
 
 
 @dataclass(frozen=True)
@@ -787,6 +800,8 @@ class _Inline:
 
     pattern: re.Pattern[str]
     keys: tuple[str, ...]
+    #: the paragraph's text with its tags ("Status: {{ status }}"), for the web edition
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -819,7 +834,7 @@ def _inline_item(text: str) -> _Inline:
             pattern.append("(.*?)")
         else:
             pattern.append(re.escape(piece))
-    return _Inline(re.compile("".join(pattern), re.DOTALL), tuple(keys))
+    return _Inline(re.compile("".join(pattern), re.DOTALL), tuple(keys), text)
 
 
 def _cell_items(tc: etree._Element, items: dict[int, _Plain]) -> tuple:

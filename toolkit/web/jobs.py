@@ -331,6 +331,7 @@ def build(job: Job) -> Answer:
 
     peildatum = job.peildatum()
     want_pdf = job.text("pdf") == "ja"
+    want_html = job.text("html") == "ja"
     path = job.save("register", "een register")
     previous = job.save("vorige", "", required=False)
     assert path is not None
@@ -340,7 +341,8 @@ def build(job: Job) -> Answer:
     out = job.folder / "uitvoer"
     # the register arrives without its folder: the server's templates, never its setting
     result = build_documents(register, out, peildatum, previous=before, parallel=False,
-                             templates=job.settings.templates, use_setting=False)
+                             templates=job.settings.templates, use_setting=False,
+                             html=want_html)
     reports = report_paths(path, out / "validatie")
     context = {**job.findings(result.validation), "peildatum": _date(result.validation.peildatum),
                "notes": job.notes(register)}
@@ -352,6 +354,11 @@ def build(job: Job) -> Answer:
     bundle = download(name, zip_folder(out), "alles hieronder in één zip-bestand")
     made = _files([(p, "Word-bijlage") for p in result.documents]
                   + [(p, "PDF (toegankelijk, PDF/UA)") for p in pdfs])
+    if result.web:
+        made.append(download(f"webeditie_{Path(path.name).stem}.zip",
+                             zip_folder(out / "web", "webeditie/"),
+                             "webeditie: de webpagina's van de bijlagen, om uit te pakken en op "
+                             "de website te zetten (open webeditie/index.html)"))
     return job.page("bijlagen", built=path.name, **context, bundle=bundle, documents=made,
                     counts_per_annex=_annex_counts(register),
                     downloads=_report_downloads(reports, excel=False) + _files(
