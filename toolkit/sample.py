@@ -558,7 +558,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
                                        f"{{{{ naam }}}}: kleine letters, cijfers en _, zonder "
                                        f"berekeningen of voorwaarden.")
         keys = [m.group(1) for m in _TAG.finditer(text)]
-        read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+        read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
         if not keys:
             items[id(p)] = _Static(read_text.strip())
             continue
@@ -660,7 +660,7 @@ def _style_id(p: etree._Element) -> str:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
                      for p in tc.iterchildren(_P)).strip()
 
 
