@@ -160,9 +160,11 @@ def _open(path: Path) -> wordread.WordPackage:
 
     check_word_file(path)
     try:
-        return wordread.WordPackage(path)
+        document = wordread.WordPackage(path)
     except wordread.Unreadable as exc:
         raise RegisterUnreadable(_not_word(path.name)) from exc
+    document.limits = (MAX_PARAGRAPHS, MAX_TABLE_ROWS)
+    return document
 
 
 def _not_word(name: str) -> str:
@@ -181,13 +183,29 @@ def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
         else:
             paragraphs += 1
         if paragraphs > MAX_PARAGRAPHS or rows > MAX_TABLE_ROWS:
-            what = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if paragraphs > MAX_PARAGRAPHS
-                    else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
-            raise RegisterUnreadable(
-                f"'{name}' heeft {what}; dat is geen raadsbijlage maar een veel groter "
-                f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
+            raise _too_long(name, "paragraphs" if paragraphs > MAX_PARAGRAPHS else "rows")
         result.append(block)
     return result
+
+
+def _too_long(name: str, what: str) -> RegisterUnreadable:
+    """The refusal of a document beyond what an annex can be (wordread.TooLong)."""
+    if what == "depth":
+        return RegisterUnreadable(
+            f"'{name}' is dieper genest dan een Word-document kan zijn (elementen in "
+            f"elementen, honderden lagen diep); het wordt uit voorzorg niet ingelezen. Kies "
+            f"de bijlage zelf, of sla haar in Word opnieuw op als Word-document.")
+    if what == "held":
+        size = wordread.MAX_HELD // (1024 * 1024)
+        return RegisterUnreadable(
+            f"'{name}' heeft een alinea, tabelrij of inhoudsbesturingselement van meer dan "
+            f"{size} MB; dat is geen raadsbijlage. Het wordt uit voorzorg niet ingelezen. "
+            f"Kies de bijlage zelf.")
+    amount = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if what == "paragraphs"
+              else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
+    return RegisterUnreadable(
+        f"'{name}' heeft {amount}; dat is geen raadsbijlage maar een veel groter "
+        f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
 
 
 def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
@@ -229,6 +247,8 @@ def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
     """The blocks as they are parsed; broken XML halfway is the same refusal as at opening."""
     try:
         yield from document.blocks()
+    except wordread.TooLong as exc:
+        raise _too_long(name, exc.what) from exc
     except wordread.Unreadable as exc:
         raise RegisterUnreadable(_not_word(name)) from exc
 

@@ -490,72 +490,97 @@ def table(tbl, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
           seen: Seen | None = None) -> Table:
     """Rows of distinct cells: a horizontally merged cell once, a vertically merged
     cell's continuation as the cell it continues (as python-docx does)."""
-    result = Table()
-    above: dict[int, Cell] = {}
-    rows = result.rows
-    count = 0
-    for tr in tbl:  # plain loops: iterchildren(tag) costs more than the tag comparisons
-        if tr.tag != _TR:
-            continue
-        offset = 0
-        trpr = _property_child(tr, _TRPR)
-        if trpr is not None:
-            for before in trpr:
-                if before.tag == _GRID_BEFORE:
-                    offset = _int(before.get(_VAL), 0)
-                    break
-        row: list[Cell] = []
-        current: dict[int, Cell] = {}
-        cut = False
-        for tc in tr:
-            if tc.tag != _TC:
+    reader = _TableReader(styles, fields, seen)
+    reader.add(tbl)
+    return reader.finish()
+
+
+class _TableReader:
+    """A table read row by row, so that the streamed reader can read the rows of a long
+    table as they arrive and drop them from the tree (see WordPackage.blocks)."""
+
+    __slots__ = ("styles", "fields", "seen", "result", "above", "count")
+
+    def __init__(self, styles: _Styles, fields: _Fields, seen: Seen | None) -> None:
+        self.styles = styles
+        self.fields = fields
+        self.seen = seen
+        self.result = Table()
+        self.above: dict[int, Cell] = {}
+        self.count = 0
+
+    def finish(self) -> Table:
+        self.result.paragraphs = self.count
+        return self.result
+
+    def add(self, trs) -> None:  # type: ignore[no-untyped-def]
+        """Rows (the w:tr among these elements) in order."""
+        styles, fields, seen, result = self.styles, self.fields, self.seen, self.result
+        above = self.above
+        rows = result.rows
+        count = self.count
+        for tr in trs:  # plain loops: iterchildren(tag) costs more than the tag comparisons
+            if tr.tag != _TR:
                 continue
-            span = 1
-            continues = False
-            tcpr = _property_child(tc, _TCPR)
-            if tcpr is not None:
-                grid_span = merge = None
-                for child in tcpr:
-                    tag = child.tag
-                    if tag == _GRID_SPAN:
-                        if grid_span is None:
-                            grid_span = child
-                    elif tag == _VMERGE and merge is None:
-                        merge = child
-                if grid_span is not None:
-                    span = max(1, _int(grid_span.get(_VAL), 1))
-                continues = merge is not None and merge.get(_VAL) in (None, "continue")
-            cell = above.get(offset) if continues else None
-            if cell is None:
-                paragraphs = []
-                for child in tc:
-                    tag = child.tag
-                    if tag == _P:
-                        paragraphs.append(paragraph(child, styles, fields, seen))
-                    elif tag == _TBL:
-                        result.nested += 1
-                    elif tag == _SDT or tag == _CUSTOM_XML:
-                        for inner in _blocks_in_element(child, seen):
-                            if inner.tag == _P:
-                                paragraphs.append(paragraph(inner, styles, fields, seen))
-                            else:
-                                result.nested += 1
-                    elif tag == _ALT_CHUNK and seen is not None:
-                        seen.chunk(child)
-                cell = Cell(paragraphs)
-                count += len(paragraphs)
-            if not row or row[-1] is not cell:
-                row.append(cell)
-                cut = _cut_start(tc)
-            current[offset] = cell
-            offset += span
-        above = current
-        if rows and _continues(row, rows[-1]):
-            _join(rows[-1][1], row[1], cut)
-            continue
-        rows.append(row)
-    result.paragraphs = count
-    return result
+            offset = 0
+            trpr = _property_child(tr, _TRPR)
+            if trpr is not None:
+                for before in trpr:
+                    if before.tag == _GRID_BEFORE:
+                        offset = _int(before.get(_VAL), 0)
+                        break
+            row: list[Cell] = []
+            current: dict[int, Cell] = {}
+            cut = False
+            for tc in tr:
+                if tc.tag != _TC:
+                    continue
+                span = 1
+                continues = False
+                tcpr = _property_child(tc, _TCPR)
+                if tcpr is not None:
+                    grid_span = merge = None
+                    for child in tcpr:
+                        tag = child.tag
+                        if tag == _GRID_SPAN:
+                            if grid_span is None:
+                                grid_span = child
+                        elif tag == _VMERGE and merge is None:
+                            merge = child
+                    if grid_span is not None:
+                        span = max(1, _int(grid_span.get(_VAL), 1))
+                    continues = merge is not None and merge.get(_VAL) in (None, "continue")
+                cell = above.get(offset) if continues else None
+                if cell is None:
+                    paragraphs = []
+                    for child in tc:
+                        tag = child.tag
+                        if tag == _P:
+                            paragraphs.append(paragraph(child, styles, fields, seen))
+                        elif tag == _TBL:
+                            result.nested += 1
+                        elif tag == _SDT or tag == _CUSTOM_XML:
+                            for inner in _blocks_in_element(child, seen):
+                                if inner.tag == _P:
+                                    paragraphs.append(paragraph(inner, styles, fields, seen))
+                                else:
+                                    result.nested += 1
+                        elif tag == _ALT_CHUNK and seen is not None:
+                            seen.chunk(child)
+                    cell = Cell(paragraphs)
+                    count += len(paragraphs)
+                if not row or row[-1] is not cell:
+                    row.append(cell)
+                    cut = _cut_start(tc)
+                current[offset] = cell
+                offset += span
+            above = current
+            if rows and _continues(row, rows[-1]):
+                _join(rows[-1][1], row[1], cut)
+                continue
+            rows.append(row)
+        self.above = above
+        self.count = count
 
 
 #: the label of a card row that continues the row above (continued.CONTINUED), and the
@@ -660,6 +685,22 @@ class Unreadable(Exception):
     """The file is no Word document python-docx would open (wrong part, broken XML)."""
 
 
+class TooLong(Unreadable):
+    """The document is beyond what an annex can be: more paragraphs or rows than the
+    limits, one paragraph, row or content control over MAX_HELD bytes, or XML nested
+    deeper than the parser follows. what: "paragraphs", "rows", "held" or "depth"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+_CHUNK = 1 << 20
+#: bytes of XML of one element the reader holds whole (a paragraph, a table row, a
+#: content control): the largest table of a 2,000-pilot annex is 1.5 MB
+MAX_HELD = 16 * 1024 * 1024
+
+
 def _parser() -> etree.XMLParser:
     """python-docx's parser settings, so that text nodes come out the same."""
     return etree.XMLParser(remove_blank_text=True, resolve_entities=False)
@@ -705,6 +746,9 @@ class WordPackage:
         #: the first MAX_NOTED of each kind, and how many of each there were
         self.left_out: list[LeftOut] = []
         self.left_out_counts: dict[str, int] = {}
+        #: (paragraphs, table rows) beyond which blocks() stops with TooLong
+        self.limits: tuple[int, int] | None = None
+        self._counted = [0, 0]
 
     @staticmethod
     def _xml(archive: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-def]
@@ -738,17 +782,22 @@ class WordPackage:
     def blocks(self) -> Iterator[Block]:
         """The body's blocks as `blocks(document)` gives them, read while streaming.
 
-        The parser reports only the end of each table (a Python step per paragraph
+        document.xml is fed to the parser a megabyte at a time. The parser reports only
+        the start of the body and the end of each table (a Python step per paragraph
         costs more than reading it); at the end of a table in the body, everything in
-        the body before it is read and removed from the tree, then the table. So what
-        is held is at most the paragraphs between two tables. Raises Unreadable for XML
-        python-docx would not parse either.
+        the body before it is read and removed from the tree, then the table; after
+        each megabyte, the body's finished paragraphs are, and the finished rows of a
+        table still being read. So what is held is at most a megabyte and the one
+        element in progress: a paragraph, a row, or a content control; one of those
+        larger than MAX_HELD is refused (TooLong), as are more paragraphs or rows than
+        self.limits allows. Raises Unreadable for XML python-docx would not parse either.
         """
         fields = _Fields()
         sections: list[str | None] = []
         seen = Seen(self._styles, self._embedded)
         self.left_out = seen.found
         self.left_out_counts = seen.counts
+        self._counted = [0, 0]
         # The blocks hold no reference cycles; the cycle collector would walk the growing
         # list of them over and over (a sixth of the reading time at 10,000 pilots).
         collecting = gc.isenabled()
@@ -756,38 +805,101 @@ class WordPackage:
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self._main[1:]) as stream:
                 body = None
-                events = etree.iterparse(stream, events=("end",), tag=_TBL,
-                                         remove_blank_text=True, resolve_entities=False)
-                for _, element in events:
-                    if body is None:
-                        body = _body_of(element.getroottree().getroot())
-                    if body is not None and element.getparent() is body:
-                        yield from self._flush(body, element, fields, sections, seen)
-                if body is None:
-                    body = _body_of(events.root)
+                parser = etree.XMLPullParser(events=("start", "end"), tag=(_BODY, _TBL),
+                                             remove_blank_text=True, resolve_entities=False)
+                held = 0  # bytes fed since the tree last lost an element
+                streaming: tuple[object, _TableReader] | None = None  # a long table
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    if chunk:
+                        parser.feed(chunk)
+                        held += len(chunk)
+                    else:
+                        parser.close()
+                    for event, element in parser.read_events():
+                        if event == "start":
+                            parent = element.getparent()
+                            if body is None and element.tag == _BODY and parent is not None \
+                                    and parent.getparent() is None:
+                                body = _body_of(parent)
+                            continue
+                        if body is not None and element.getparent() is body:
+                            reader = streaming[1] if streaming and streaming[0] is element \
+                                else None
+                            yield from self._flush(body, element, fields, sections, seen,
+                                                   reader)
+                            streaming = None
+                            held = 0
+                    if not chunk:
+                        break
+                    if body is None or not len(body):
+                        continue
+                    last = body[-1]
+                    if last.getprevious() is not None:  # finished blocks before the last
+                        yield from self._flush(body, last, fields, sections, seen, None,
+                                               whole=False)
+                        held = 0
+                    if last.tag == _TBL:
+                        rows = [tr for tr in last.iterchildren(_TR)]
+                        if len(rows) > 1:  # the last row may be in progress
+                            if streaming is None or streaming[0] is not last:
+                                streaming = last, _TableReader(self._styles, fields, seen)
+                            done = rows[:-1]
+                            streaming[1].add(done)
+                            self._count(streaming[1])
+                            while rows[-1].getprevious() is not None:
+                                del last[0]
+                            held = 0
+                    if held > MAX_HELD:
+                        raise TooLong("held")
                 if body is not None:
-                    yield from self._flush(body, None, fields, sections, seen)
+                    yield from self._flush(body, None, fields, sections, seen, None)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) \
                 as exc:
+            if "depth" in str(exc).casefold():
+                raise TooLong("depth") from exc
             raise Unreadable(str(exc)) from exc
         finally:
             if collecting:
                 gc.enable()
         self._sections = sections
 
+    def _count(self, reader: _TableReader) -> None:
+        """The limits, checked while a long table is still being read."""
+        if self.limits is None:
+            return
+        rows = len(reader.result.rows)
+        if rows > self.limits[1]:
+            raise TooLong("rows")
+        if self._counted[0] + reader.count > self.limits[0]:
+            raise TooLong("paragraphs")
+
     def _flush(self, body, upto, fields: _Fields,  # type: ignore[no-untyped-def]
-               sections: list[str | None], seen: Seen) -> Iterator[Block]:
+               sections: list[str | None], seen: Seen, reader: _TableReader | None,
+               whole: bool = True) -> Iterator[Block]:
         """The blocks of the body's children up to and including upto (a table that has
-        just ended; None: all), which are then removed (upto itself only cleared: the
-        parser is still at it)."""
+        just ended, read on by reader if it was begun; None: all), which are then
+        removed (upto itself only cleared: the parser is still at it). whole=False:
+        up to but not including upto (the element in progress), all removed."""
         styles = self._styles
+        counted = self._counted
+        limits = self.limits
         for child in body:
             if child is upto:
-                block = table(child, styles, fields, seen)
-                child.clear(keep_tail=True)
+                if whole:
+                    if reader is None:
+                        reader = _TableReader(styles, fields, seen)
+                    reader.add(child)
+                    block = reader.finish()
+                    child.clear(keep_tail=True)
                 while child.getprevious() is not None:
                     del body[0]
-                yield block
+                if whole:
+                    counted[0] += block.paragraphs
+                    counted[1] += len(block.rows)
+                    if limits is not None:
+                        self._check(limits)
+                    yield block
                 return
             tag = child.tag
             if tag == _P:
@@ -795,6 +907,7 @@ class WordPackage:
                 sect = _first(ppr, _SECT_PR) if ppr is not None else None
                 if sect is not None:
                     sections.append(_header_id(sect))
+                counted[0] += 1
                 yield self._paragraph(child, fields, seen)
             elif tag == _TBL:
                 continue  # read by the previous flush: each table in the body ends one
@@ -803,11 +916,23 @@ class WordPackage:
             elif tag == _SDT or tag == _CUSTOM_XML:
                 for inner in _blocks_in_element(child, seen):
                     if inner.tag == _P:
+                        counted[0] += 1
                         yield self._paragraph(inner, fields, seen)
                     else:
-                        yield table(inner, styles, fields, seen)
+                        found = table(inner, styles, fields, seen)
+                        counted[0] += found.paragraphs
+                        counted[1] += len(found.rows)
+                        yield found
             elif tag == _ALT_CHUNK:
                 seen.chunk(child)
+            if limits is not None:
+                self._check(limits)
+
+    def _check(self, limits: tuple[int, int]) -> None:
+        if self._counted[0] > limits[0]:
+            raise TooLong("paragraphs")
+        if self._counted[1] > limits[1]:
+            raise TooLong("rows")
 
     def _paragraph(self, p, fields: _Fields, seen: Seen) -> Paragraph:  # type: ignore[no-untyped-def]
         """A paragraph of the body; a heading is where what follows is (for the report)."""
