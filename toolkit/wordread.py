@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -120,14 +121,17 @@ class Seen:
     hides only in Word's web view; it prints, so its text is read.)
     """
 
-    __slots__ = ("styles", "found", "counts", "heading", "hidden", "default", "parts")
+    __slots__ = ("styles", "found", "counts", "heading", "headings", "hidden", "default",
+                 "parts", "style")
 
     def __init__(self, styles: _Styles | None = None,
                  parts: dict[str, str] | None = None) -> None:
         self.styles = styles
         self.found: list[LeftOut] = []
         self.counts: dict[str, int] = {}
-        self.heading = ""
+        self.heading = ""  # the headings above, "Pilot › Korte omschrijving"
+        self.headings: list[str] = []  # by level
+        self.style: str | None = None  # the current paragraph's style id
         self.hidden: list[str] = []  # the hidden text of the current paragraph
         self.default = False  # the current paragraph's style hides its runs
         self.parts = parts or {}  # rId -> the kind of an embedded part
@@ -253,6 +257,21 @@ class _Styles:
                       name.startswith(TOC_PREFIXES) or (key or "").casefold().startswith("inhopg"))
         self._resolved[style_id] = result
         return result
+
+    def level(self, style_id: str | None) -> int:
+        """A heading style's level (Title 0, Heading 1 1, ...; by outline level else)."""
+        key = style_id if style_id in self._raw else self.default
+        style = self._raw.get(key or "")
+        if style is None:
+            return 1
+        name = style.name.casefold()
+        if name.startswith(("title", "titel")):
+            return 0
+        digits = re.search(r"(\d+)$", name)
+        if digits:
+            return int(digits.group(1))
+        outline = self._outline(key)
+        return outline + 1 if outline is not None else 1
 
     def _outline(self, style_id: str | None) -> int | None:
         seen: set[str] = set()
@@ -424,6 +443,7 @@ def _seen_paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-unty
                 style_id = child.get(_VAL)
                 break
     seen.hidden = []
+    seen.style = style_id
     seen.default = styles.hidden(style_id)
     parts: list[str] = []
     for child in p:
@@ -938,7 +958,11 @@ class WordPackage:
         """A paragraph of the body; a heading is where what follows is (for the report)."""
         found = paragraph(p, self._styles, fields, seen)
         if found.heading and not found.toc and found.text.strip():
-            seen.heading = _short(found.text, 60)
+            level = self._styles.level(seen.style)
+            headings = seen.headings[:level]
+            headings += [""] * (level - len(headings)) + [_short(found.text, 60)]
+            seen.headings = headings
+            seen.heading = " › ".join(h for h in headings if h)
         return found
 
     def header_paragraphs(self) -> list[str]:
