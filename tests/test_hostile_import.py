@@ -276,7 +276,8 @@ def test_a_paragraph_style_that_hides_its_text_is_hidden_too(tmp_path, pilot_ann
 def test_web_hidden_text_prints_so_it_is_read(tmp_path, pilot_annex):
     """w:webHidden hides only in Word's web view: the printed annex shows it."""
     annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {"word/document.xml": _in_card(
-        b'<w:r><w:rPr><w:webHidden/></w:rPr><w:t xml:space="preserve">Zichtbaar bij afdrukken. </w:t></w:r>')})
+        b'<w:r><w:rPr><w:webHidden/></w:rPr><w:t xml:space="preserve">Zichtbaar bij afdrukken. '
+        b'</w:t></w:r>')})
     _, report = _import(tmp_path, annex.name)
     assert _description(tmp_path).startswith("Zichtbaar bij afdrukken. Op 12 juli")
     assert "Verborgen tekst" not in report
