@@ -160,9 +160,11 @@ def _open(path: Path) -> wordread.WordPackage:
 
     check_word_file(path)
     try:
-        return wordread.WordPackage(path)
+        document = wordread.WordPackage(path)
     except wordread.Unreadable as exc:
         raise RegisterUnreadable(_not_word(path.name)) from exc
+    document.limits = (MAX_PARAGRAPHS, MAX_TABLE_ROWS)
+    return document
 
 
 def _not_word(name: str) -> str:
@@ -181,13 +183,29 @@ def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
         else:
             paragraphs += 1
         if paragraphs > MAX_PARAGRAPHS or rows > MAX_TABLE_ROWS:
-            what = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if paragraphs > MAX_PARAGRAPHS
-                    else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
-            raise RegisterUnreadable(
-                f"'{name}' heeft {what}; dat is geen raadsbijlage maar een veel groter "
-                f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
+            raise _too_long(name, "paragraphs" if paragraphs > MAX_PARAGRAPHS else "rows")
         result.append(block)
     return result
+
+
+def _too_long(name: str, what: str) -> RegisterUnreadable:
+    """The refusal of a document beyond what an annex can be (wordread.TooLong)."""
+    if what == "depth":
+        return RegisterUnreadable(
+            f"'{name}' is dieper genest dan een Word-document kan zijn (elementen in "
+            f"elementen, honderden lagen diep); het wordt uit voorzorg niet ingelezen. Kies "
+            f"de bijlage zelf, of sla haar in Word opnieuw op als Word-document.")
+    if what == "held":
+        size = wordread.MAX_HELD // (1024 * 1024)
+        return RegisterUnreadable(
+            f"'{name}' heeft een alinea, tabelrij of inhoudsbesturingselement van meer dan "
+            f"{size} MB; dat is geen raadsbijlage. Het wordt uit voorzorg niet ingelezen. "
+            f"Kies de bijlage zelf.")
+    amount = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if what == "paragraphs"
+              else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
+    return RegisterUnreadable(
+        f"'{name}' heeft {amount}; dat is geen raadsbijlage maar een veel groter "
+        f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
 
 
 def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
@@ -229,8 +247,37 @@ def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
     """The blocks as they are parsed; broken XML halfway is the same refusal as at opening."""
     try:
         yield from document.blocks()
+    except wordread.TooLong as exc:
+        raise _too_long(name, exc.what) from exc
     except wordread.Unreadable as exc:
         raise RegisterUnreadable(_not_word(name)) from exc
+
+
+def left_out(document: wordread.WordPackage) -> list[str]:
+    """The import report's lines for what the document holds but the import did not
+    read as text: hidden text, text boxes, embedded HTML or RTF parts (altChunk)."""
+    lines = []
+    for item in document.left_out:
+        where = f"onder de kop '{item.heading}'" if item.heading else "vóór de eerste kop"
+        if item.kind == "verborgen":
+            inside = f", in de alinea '{item.paragraph}'" if item.paragraph else ""
+            lines.append(f"Verborgen tekst {where}{inside}: '{item.text}'. Verborgen tekst "
+                         f"staat niet in de gepubliceerde bijlage; ze is niet ingelezen.")
+        elif item.kind == "tekstvak":
+            lines.append(f"Tekstvak {where}: '{item.text}' is niet ingelezen. Hoort die "
+                         f"tekst in het register, zet hem dan in een gewone alinea of tabelcel.")
+        else:
+            lines.append(f"{item.text[0].upper()}{item.text[1:]} dat als geheel in het document "
+                         f"is ingevoegd (altChunk), {where}, is niet ingelezen. Open de bijlage "
+                         f"in Word en sla haar op als Word-document: dan wordt het gewone "
+                         f"tekst, die wel wordt ingelezen.")
+    names = {"verborgen": "verborgen tekst", "tekstvak": "tekstvak",
+             "altchunk": "ingevoegd deel (altChunk)"}
+    for kind, count in document.left_out_counts.items():
+        if count > wordread.MAX_NOTED:
+            lines.append(f"En nog {count - wordread.MAX_NOTED} keer {names[kind]}, niet ingelezen "
+                         f"(alleen de eerste {wordread.MAX_NOTED} staan hierboven).")
+    return lines
 
 
 def is_pilot_annex(blocks: list[Block]) -> bool:
@@ -626,18 +673,28 @@ def _own_samples(types: AnnexTypes) -> list[tuple[AnnexType, Sample]]:
 
 
 def read_own_annex(blocks: list[Block], samples: list[tuple[AnnexType, Sample]],
-                   imported: Imported) -> bool:
+                   imported: Imported, name: str = "") -> bool:
     """Rows of the first own annex type whose sample card the document repeats."""
-    from .sample import read_back
+    from .sample import TooLarge, read_back
 
     for annex, sample in samples:
         layout = annex.arrangement
-        rows = read_back(blocks, sample, arranged=bool(layout.groups or layout.overview
-                                                       or layout.crosstab),
-                         notes=(layout.new_note, layout.last_note),
-                         omit_empty=layout.omit_empty)
+        try:
+            rows = read_back(blocks, sample, arranged=bool(layout.groups or layout.overview
+                                                           or layout.crosstab),
+                             notes=(layout.new_note, layout.last_note),
+                             omit_empty=layout.omit_empty)
+        except TooLarge as exc:
+            raise RegisterUnreadable(
+                f"'{name}' kan niet met de voorbeeldkaart van '{annex.template}' worden "
+                f"teruggelezen. {exc} Er is geen register gemaakt.") from exc
         if not rows:
             continue
+        nested = sum(block.nested for block in blocks if isinstance(block, Table))
+        if nested:
+            imported.report.skipped.append(
+                f"{nested} tabel(len) binnen een tabelcel niet ingelezen: het register heeft "
+                f"er geen plaats voor.")
         sheet = annex.sheet
         table = imported.tables.setdefault(sheet.name, [])
         prefix = re.sub(r"[^A-Z]", "", annex.key.upper())[:3] or "R"
@@ -678,17 +735,27 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
         before = imported.counts()
         if is_pilot_annex(blocks):
             read_pilot_annex(document, blocks, imported)
-        elif samples and read_own_annex(blocks, samples, imported):
+        elif samples and read_own_annex(blocks, samples, imported, path.name):
             _settings_from_header(document, imported)
         else:
             read_action_annex(blocks, imported)
             _settings_from_header(document, imported)
         if imported.counts() == before:
-            raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types))
+            raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types,
+                                                    document.left_out_counts.get("altchunk", 0)))
+        prefix = f"{path.name}: " if len(paths) > 1 else ""
+        imported.report.skipped += [prefix + line for line in left_out(document)]
     return imported
 
 
-def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN) -> str:
+def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN,
+                   chunks: int = 0) -> str:
+    if chunks:
+        return (f"In '{name}' staat tekst die als geheel is ingevoegd (altChunk: {chunks} "
+                f"HTML-, RTF- of Word-delen); die wordt niet ingelezen, en in de rest staan geen "
+                f"kaarten of actietabellen. Open de bijlage in Word, sla haar op als "
+                f"Word-document (dan wordt het ingevoegde gewone tekst) en lees haar opnieuw "
+                f"in. Er is geen register gemaakt.")
     if not any(b.rows if isinstance(b, Table) else b.text.strip() for b in blocks):
         return (f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
                 f"editie; er is geen register gemaakt.")

@@ -618,7 +618,8 @@ def cut_sample_from(template: Path) -> tuple[Path | io.BytesIO, Sample | None]:
             return template, None
         from .sample import cut_sample
 
-        cut, found = cut_sample(xml, "<w:p><w:r><w:t>{{ kaarten }}</w:t></w:r></w:p>")
+        cut, found = cut_sample(xml, "<w:p><w:r><w:t>{{ kaarten }}</w:t></w:r></w:p>",
+                                template.name)
         if found is None:
             return template, None
         out = io.BytesIO()

@@ -18,14 +18,14 @@ content control would need fresh ids per record.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
 from . import wordread
-from .errors import TemplateError
+from .errors import RegisterUnreadable, TemplateError
 from .richtext import parse_rich, simple_paragraphs
 from .wordxml import attr_xml, list_style, text_xml
 
@@ -394,8 +394,18 @@ class Sample:
 # --- cutting the sample out of document.xml --------------------------------------------
 
 
+#: a sample is one record's card: a few dozen paragraphs, at most some pages. Far beyond
+#: that it is no card (each record would repeat it), and a build and import of it would
+#: take minutes for nothing.
+MAX_SAMPLE_PARAGRAPHS = 10_000
+
+
 def _own_texts(p: etree._Element) -> list[etree._Element]:
     """The w:t of a paragraph itself, not of the paragraphs of a text box in it."""
+    paragraphs = p.iter(_P)
+    next(paragraphs)  # p itself
+    if next(paragraphs, None) is None:  # no text box: every w:t is the paragraph's
+        return list(p.iter(_T))
     out = []
     for t in p.iter(_T):
         parent = t.getparent()
@@ -463,6 +473,13 @@ def cut_sample(document_xml: bytes, replacement: str,
                                    "Zet een lege paragraaf tussen de tag en het sectie-einde.")
     parent = start.getparent()
     region = list(parent)[parent.index(start) + 1:parent.index(end)]
+    size = sum(1 for el in region for _ in el.iter(_P))
+    if size > MAX_SAMPLE_PARAGRAPHS:
+        raise _error(template, f"heeft een voorbeeld{'kaart' if kind == 'kaarten' else 'tabel'} "
+                               f"van {size:,} alinea's; de grens is "
+                               f"{MAX_SAMPLE_PARAGRAPHS:,}. Het voorbeeld staat voor één "
+                               f"record: zet tekst die niet bij elk record terugkomt buiten "
+                               f"{{{{ {kind} }}}} … {{{{ einde }}}}.".replace(",", "."))
     _drop_bookmarks(root, [start, *region, end])
     region = [el for el in region if el.tag not in _BOOKMARKS]
     compiled = _compile(kind, region, root, template)
@@ -525,9 +542,15 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
     heading_field: list[str] = []
     paragraphs = [p for el in region for p in ([el] if el.tag == _P else el.iter(_P))]
     tagged_paragraphs = []
+    texts: dict[int, str] = {}  # a paragraph's own text, before the slots take tags out
+
+    def text_of(el: etree._Element) -> str:
+        found = texts.get(id(el))
+        return _text(el) if found is None else found
+
     for p in paragraphs:
         _join_split_tags(p)
-        text = _text(p)
+        text = texts[id(p)] = _text(p)
         for found in _TAG_LIKE.finditer(text):
             if not _TAG.fullmatch(found.group(0)):
                 raise _error(template, f"heeft in {where} de tag {found.group(0)!r}, die niet "
@@ -535,7 +558,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
                                        f"{{{{ naam }}}}: kleine letters, cijfers en _, zonder "
                                        f"berekeningen of voorwaarden.")
         keys = [m.group(1) for m in _TAG.finditer(text)]
-        read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+        read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
         level = _heading_level(p)
         if not keys:
             items[id(p)] = _Static(read_text.strip(), level)
@@ -562,11 +585,11 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         for el in region:
             units = [el] if el.tag == _P else [el, *el.iterchildren(_TR)] if el.tag == _TBL else []
             for unit in units:
-                in_unit = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(_text(unit))))
+                in_unit = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(text_of(unit))))
                 if in_unit and id(unit) not in heading_paragraphs:
                     # a heading without fields right above (a section's title) goes with it
                     first = previous if unit is el and previous is not None and \
-                        previous.tag == _P and not _TAG.search(_text(previous)) and \
+                        previous.tag == _P and not _TAG.search(text_of(previous)) and \
                         _style_id(previous).casefold().startswith(_HEADING_IDS) else unit
                     first.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
                     unit.addnext(etree.ProcessingInstruction(_PI, "/opt"))
@@ -647,7 +670,7 @@ def _style_id(p: etree._Element) -> str:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields()).text
+    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
                      for p in tc.iterchildren(_P)).strip()
 
 
@@ -922,86 +945,295 @@ def _row(sample_row: tuple, row: list[wordread.Cell]) -> dict[str, str] | None:
         return None
     values: dict[str, str] = {}
     for sample_cell, cell in zip(sample_row, row, strict=True):
-        units = cell.paragraphs
-        found = _sequence(sample_cell, units, 0, 0, len(units).__eq__)
+        found = _cell(sample_cell, cell.paragraphs)
         if found is None:
             return None
-        values.update(found[0])
+        values.update(found)
     return values
 
 
-def _sequence(items: Sequence[_Item], units: Sequence[object], i: int, j: int,
-              accept: Callable[[int], bool], possible: list[bytearray] | None = None,
-              ) -> tuple[dict[str, str], int] | None:
-    """Match items[i:] against units[j:]; a field takes as few paragraphs as lets the
-    rest match, and accept(end) decides whether the sequence may end there. possible
-    (from _possible) skips the places where items[i:] cannot start."""
-    if i == len(items):
-        return ({}, j) if accept(j) else None
-    if possible is not None and not possible[i][j]:
-        return None
-    item = items[i]
-    if item.__class__ is _Maybe:
-        inner = _sequence([*items[:i], item.item, *items[i + 1:]], units, i, j, accept,  # type: ignore[union-attr]
-                          possible)
-        return inner if inner is not None else _sequence(items, units, i + 1, j, accept,
-                                                         possible)
-    if item.__class__ is _Field:
-        k = j
-        while k < len(units) and (unit := units[k]).__class__ is wordread.Paragraph and \
-                not unit.toc and (k == j or _extends(units[j], unit)):  # type: ignore[arg-type, attr-defined]
-            k += 1
-            rest = _sequence(items, units, i + 1, k, accept, possible)
-            if rest is not None:
-                return {item.key: _lines(units[j:k]), **rest[0]}, rest[1]  # type: ignore[arg-type, attr-defined]
-        return None
-    if j >= len(units):
-        return None
-    found = _one(item, units[j])
-    if found is None:
-        return None
-    rest = _sequence(items, units, i + 1, j + 1, accept, possible)
-    if rest is None:
-        return None
-    return {**found, **rest[0]}, rest[1]
-
-
-def _possible(items: Sequence[_Item], units: Sequence[object]) -> list[bytearray]:
-    """possible[i][j]: whether items[i:] match from units[j] on (ending anywhere).
-
-    Worked out once from the end of the document back, so finding the cards stays
-    linear: searching from every block with backtracking is quadratic in a long run of
-    paragraphs, where a field could take any number of them.
-    """
+def _cell(items: Sequence[_Item], units: Sequence[wordread.Paragraph]) -> dict[str, str] | None:
+    """The values in one cell's paragraphs, which the items must take all of. Nearly every
+    cell is fixed text or fixed text around one field, read straight off; others go
+    through the same matching as the cards."""
+    variable = [i for i, item in enumerate(items) if item.__class__ in (_Field, _Maybe)]
     n = len(units)
-    possible = [bytearray(n + 1) for _ in range(len(items))] + [bytearray(b"\x01" * (n + 1))]
-    # run[x]: the end (exclusive) of the paragraphs from x on that are of units[x]'s kind
-    run = list(range(n + 1))
-    for x in range(n - 1, -1, -1):
-        unit = units[x]
-        if unit.__class__ is wordread.Paragraph:
-            run[x] = run[x + 1] if _extends(unit, units[x + 1] if x + 1 < n else None) else x + 1
-    for i in range(len(items) - 1, -1, -1):
-        item, here, after = items[i], possible[i], possible[i + 1]
-        maybe = item.__class__ is _Maybe
-        if maybe:
-            item = item.item  # type: ignore[union-attr]
-        if item.__class__ is _Field:
-            following = n + 1  # the first k > j where items[i + 1:] may start
-            for j in range(n - 1, -1, -1):
-                if after[j + 1]:
-                    following = j + 1
-                if units[j].__class__ is wordread.Paragraph:
-                    # the field takes units[j:k] for k from j + 1 to the end of the run
-                    last = run[j + 1] if j + 1 < n and _extends(units[j], units[j + 1]) else j + 1
-                    here[j] = following <= last
+    if not variable:
+        if len(items) != n:
+            return None
+        return _fixed(items, units, 0)
+    if len(variable) == 1 and items[variable[0]].__class__ is _Field:
+        at = variable[0]
+        end = n - (len(items) - at - 1)
+        if end <= at or not _one_run(units, at, end):
+            return None
+        before, after = _fixed(items[:at], units, 0), _fixed(items[at + 1:], units, end)
+        if before is None or after is None:
+            return None
+        return {**before, items[at].key: _lines(units[at:end]), **after}  # type: ignore[union-attr]
+    blocks = _Blocks(units)
+    return blocks.read(items, 0, blocks.bits([n]))
+
+
+def _fixed(items: Sequence[_Item], units: Sequence[object], at: int) -> dict[str, str] | None:
+    values: dict[str, str] = {}
+    for offset, item in enumerate(items):
+        found = _one(item, units[at + offset])
+        if found is None:
+            return None
+        values.update(found)
+    return values
+
+
+def _one_run(units: Sequence[object], start: int, end: int) -> bool:
+    """Whether units[start:end] can be one field's value: paragraphs of one kind."""
+    first = units[start]
+    if first.__class__ is not wordread.Paragraph or first.toc:  # type: ignore[attr-defined]
+        return False
+    return all(_extends(units[k - 1], units[k]) for k in range(start + 1, end))
+
+
+class TooLarge(RegisterUnreadable):
+    """Reading the cards back would take more memory or time than an annex warrants."""
+
+
+#: the bits kept for the walk (a row per field and per part that may be left out):
+#: 64 MiB, 500 fields over a million paragraphs; a real card has a few dozen
+MAX_ROW_BYTES = 64 * 1024 * 1024
+#: comparisons of a block with an item of the card; a real annex needs a few per block
+#: (each card's fixed texts once), an annex that repeats one text endlessly many more
+MAX_CHECKS = 5_000_000
+_NONZERO = re.compile(rb"[^\x00]")
+
+
+def _next(row: bytes, k: int) -> int:
+    """The first set position >= k in a row (-1: none); positions are bits, the first
+    one the highest bit of the first byte."""
+    at = k >> 3
+    if at >= len(row):
+        return -1
+    byte = row[at] & (0xFF >> (k & 7))
+    if not byte:
+        found = _NONZERO.search(row, at + 1)
+        if found is None:
+            return -1
+        at = found.start()
+        byte = row[at]
+    return (at << 3) + 8 - byte.bit_length()
+
+
+def _bit(row: bytes, k: int) -> bool:
+    return bool(row[k >> 3] & (0x80 >> (k & 7)))
+
+
+class _Blocks:
+    """The blocks as the matching asks about them, worked out once: the stripped text of
+    each paragraph (where each fixed text stands), the tables, and the runs of
+    paragraphs of one kind (what a field may take).
+
+    The matching goes from the card's last item back to its first, keeping for each item
+    the set of blocks where the card from that item on can start, as one bit per block in
+    a Python int (the C code shifts and masks them eight blocks a byte). Only the sets
+    the walk needs are kept (at each field and each part that may be left out), so the
+    memory is a few bits per block and field; fixed parts of the card are looked for
+    where their rarest text stands, not at every block. No recursion anywhere: a card of
+    10,000 fixed paragraphs, or a field of 100,000 paragraphs, is a loop.
+    """
+
+    def __init__(self, units: Sequence[object]) -> None:
+        n = len(units)
+        self.units = units
+        self.n = n
+        self.size = (n + 8) // 8  # bytes for the positions 0..n
+        self.full = ((1 << (n + 1)) - 1) << (8 * self.size - 1 - n)
+        self.checks = 0
+        texts: list[str | None] = []
+        tables: list[int] = []
+        classes = (bytearray(self.size), bytearray(self.size))  # runs, alternately
+        cont = bytearray(self.size)  # blocks that go on with the paragraph before
+        which = 1
+        in_run = False
+        previous: object = None
+        for j, unit in enumerate(units):
+            if unit.__class__ is wordread.Paragraph:
+                texts.append(unit.text.strip())  # type: ignore[attr-defined]
+                if unit.toc:  # type: ignore[attr-defined]
+                    in_run = False
+                else:
+                    if in_run and _extends(previous, unit):
+                        cont[j >> 3] |= 0x80 >> (j & 7)
+                    else:
+                        which = 1 - which
+                    classes[which][j >> 3] |= 0x80 >> (j & 7)
+                    in_run = True
+            else:
+                texts.append(None)
+                tables.append(j)
+                in_run = False
+            previous = unit
+        self.texts = texts
+        self.tables = tables
+        self.runs = tuple(int.from_bytes(c, "big") for c in classes)
+        self.cont = int.from_bytes(cont, "big")
+        self._index: dict[str, list[int]] | None = None
+
+    def bits(self, positions: Iterable[int]) -> int:
+        row = bytearray(self.size)
+        for j in positions:
+            row[j >> 3] |= 0x80 >> (j & 7)
+        return int.from_bytes(row, "big")
+
+    def _where(self, text: str) -> list[int]:
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for j, found in enumerate(self.texts):
+                if found is not None:
+                    index.setdefault(found, []).append(j)
+            self._index = index
+        return self._index.get(text, [])
+
+    def _fits(self, item: _Plain, j: int) -> bool:
+        self.checks += 1
+        if self.checks > MAX_CHECKS:
+            raise TooLarge(
+                f"Het document herhaalt de vaste tekst van de voorbeeldkaart zo vaak dat het "
+                f"terugzoeken van de kaarten te lang zou duren (meer dan "
+                f"{MAX_CHECKS:,} vergelijkingen).".replace(",", "."))
+        if item.__class__ is _Static:
+            return self.texts[j] == item.text  # type: ignore[union-attr]
+        if item.__class__ is _Table:
+            unit = self.units[j]
+            if unit.__class__ is not wordread.Table:
+                return False
+            self.checks += len(unit.rows)  # type: ignore[attr-defined]
+        return _one(item, self.units[j]) is not None
+
+    def _fixed_row(self, items: Sequence[_Plain], after: int) -> int:
+        """Where items (fixed: one block each) match, followed by a place in after."""
+        m = len(items)
+        if not after:
+            return 0
+        row = after.to_bytes(self.size, "big")
+        best: tuple[int, list[int]] | None = None
+        for offset, item in enumerate(items):
+            if item.__class__ is _Static:
+                where = self._where(item.text)  # type: ignore[union-attr]
+            elif item.__class__ is _Table:
+                where = self.tables
+            else:
+                continue
+            if best is None or len(where) < len(best[1]):
+                best = offset, where
+        if best is None or after.bit_count() < len(best[1]):
+            starts: Iterable[int] = (k - m for k in self._set(row) if k >= m)
         else:
-            for j in range(n):
-                here[j] = after[j + 1] and _one(item, units[j]) is not None
-        if maybe:  # or the part was left out: the rest starts here
-            for j in range(n + 1):
-                here[j] = here[j] or after[j]
-    return possible
+            offset, where = best
+            starts = (p - offset for p in where if p >= offset)
+        found = bytearray(self.size)
+        n = self.n
+        for j in starts:
+            k = j + m
+            if k > n or not _bit(row, k):
+                continue
+            for t in range(m):
+                if not self._fits(items[t], j + t):
+                    break
+            else:
+                found[j >> 3] |= 0x80 >> (j & 7)
+        return int.from_bytes(found, "big")
+
+    @staticmethod
+    def _set(row: bytes) -> Iterator[int]:
+        for found in _NONZERO.finditer(row):
+            at = found.start()
+            byte = row[at]
+            for bit in range(8):
+                if byte & (0x80 >> bit):
+                    yield (at << 3) + bit
+
+    def _field_row(self, after: int) -> int:
+        """Where a field can start: a paragraph whose run goes on (with it) up to a place
+        in after. In bits, the highest set bit is the first block: a place k is wanted at
+        or after j + 1, within j's run; the runs are split in two alternating sets so that
+        an addition carries through one run and stops at its end (run + found clears the
+        run from the first found place to its end)."""
+        wanted = (after << 1) & self.full  # j is set where j + 1 is in after
+        here = 0
+        for run in self.runs:
+            found = wanted & run
+            here |= (run & ~(run + found)) | found
+        return here
+
+    def rows(self, items: Sequence[_Item], final: int, keep: bool,
+             ) -> tuple[int, dict[int, bytes], dict[int, bytes]]:
+        """From the last item back: where the card can start, and (keep) for each part
+        that may be left out where it can be taken, for each field where what follows
+        it can start."""
+        if keep:
+            kept = sum(1 + (item.__class__ is _Maybe and item.item.__class__ is _Field)  # type: ignore[union-attr]
+                       for item in items if item.__class__ in (_Field, _Maybe))
+            if kept * self.size > MAX_ROW_BYTES:
+                raise TooLarge(
+                    f"De voorbeeldkaart heeft {kept:,} velden en weglaatbare delen en het "
+                    f"document {self.n:,} alinea's en tabellen: samen te veel om terug te "
+                    f"lezen (de grens is {MAX_ROW_BYTES * 8:,} voor velden maal alinea's)."
+                    .replace(",", "."))
+        after = final
+        pending: list[_Plain] = []  # fixed items, last first
+        taken: dict[int, bytes] = {}
+        follows: dict[int, bytes] = {}
+        for i in range(len(items) - 1, -1, -1):
+            item = items[i]
+            maybe = item.__class__ is _Maybe
+            inner = item.item if maybe else item  # type: ignore[union-attr]
+            if not maybe and inner.__class__ is not _Field:
+                pending.append(inner)  # type: ignore[arg-type]
+                continue
+            if pending:
+                after = self._fixed_row(pending[::-1], after)
+                pending = []
+            if inner.__class__ is _Field:
+                if keep:
+                    follows[i] = after.to_bytes(self.size, "big")
+                here = self._field_row(after)
+            else:
+                here = self._fixed_row([inner], after)  # type: ignore[list-item]
+            if maybe:
+                if keep:
+                    taken[i] = here.to_bytes(self.size, "big")
+                here |= after
+            after = here
+        if pending:
+            after = self._fixed_row(pending[::-1], after)
+        return after, taken, follows
+
+    def walk(self, items: Sequence[_Item], j: int, taken: Mapping[int, bytes],
+             follows: Mapping[int, bytes]) -> tuple[dict[str, str], int]:
+        """The values of the card that starts at j (rows says it does): each part that
+        may be left out taken where it can be, each field as few paragraphs as let the
+        rest follow. Nothing is tried twice: the rows say beforehand what will fit."""
+        values: dict[str, str] = {}
+        units = self.units
+        for i, item in enumerate(items):
+            if item.__class__ is _Maybe:
+                if not _bit(taken[i], j):
+                    continue
+                item = item.item  # type: ignore[union-attr]
+            if item.__class__ is _Field:
+                k = _next(follows[i], j + 1)
+                values[item.key] = _lines(units[j:k])  # type: ignore[arg-type, union-attr]
+                j = k
+            else:
+                values.update(_one(item, units[j]) or {})
+                j += 1
+        return values, j
+
+    def read(self, items: Sequence[_Item], j: int, final: int) -> dict[str, str] | None:
+        """The values of the items from block j on, ending at a place in final."""
+        starts, taken, follows = self.rows(items, final, True)
+        if not (starts >> (8 * self.size - 1 - j)) & 1:
+            return None
+        return self.walk(items, j, taken, follows)[0]
 
 
 def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool = False,
@@ -1060,56 +1292,52 @@ def _read_rows(units: list[object], sample: Sample, every_table: bool = False,
 def _read_cards(units: list[object], sample: Sample, between: bool = False,
                 ) -> list[dict[str, str]]:
     items = sample.plan
-    last = items[-1] if items else None
+    if not items:
+        return []
+    last = items[-1]
     if last.__class__ is _Maybe:
         last = last.item  # type: ignore[union-attr]
-    possible = _possible(items, units)
-    starts = possible[0]
-
-    def ends_at(j: int) -> bool:
-        """A card ends where its last field (if it ends in one) cannot go on, or where
-        the next card starts."""
-        if last.__class__ is not _Field or j >= len(units):
-            return True
-        return not _extends(units[j - 1], units[j]) or bool(starts[j])
+    blocks = _Blocks(units)
+    n = len(units)
+    if last.__class__ is _Field:
+        # A card ends where its last field cannot go on, or where the next card starts
+        # (as far as its fixed parts and fields tell, whatever its own end).
+        loose = blocks.rows(items, blocks.full, keep=False)[0]
+        final = blocks.full & (~blocks.cont | loose)
+    else:
+        final = blocks.full
+    starts_bits, taken, follows = blocks.rows(items, final, keep=True)
+    starts = starts_bits.to_bytes(blocks.size, "big")
 
     def record(p: int) -> tuple[dict[str, str], int] | None:
-        return _sequence(items, units, 0, p, ends_at, possible) if starts[p] else None
+        return blocks.walk(items, p, taken, follows) if _bit(starts, p) else None
 
-    position = starts.find(1)
-    found = None
-    while 0 <= position < len(units):
-        found = record(position)
-        if found is not None:
-            break
-        position = starts.find(1, position + 1)
-    if found is None:
+    position = _next(starts, 0)
+    if not 0 <= position < n:
         return []
+    found = record(position)
+
     def latest(position: int, found: tuple[dict[str, str], int]) -> tuple[
             int, tuple[dict[str, str], int]]:
         """A heading before a card (the annex's title, a group's heading) is not the
         card's name: of the starts that end the card at the same place, the last."""
-        while position + 1 < len(units):
+        while position + 1 < n:
             later = record(position + 1)
             if later is None or later[1] != found[1]:
                 break
             position, found = position + 1, later
         return position, found
 
-    position, found = latest(position, found)
+    position, found = latest(position, found)  # type: ignore[arg-type]
     records = []
     while found is not None and found[1] > position:
         records.append(_complete(found[0], sample))
         position = found[1]
-        found = record(position) if position < len(units) else None
+        found = record(position) if position < n else None
         if found is None and between:  # group headings and overviews between the cards
-            position = starts.find(1, position)
-            while 0 <= position < len(units):
-                found = record(position)
-                if found is not None:
-                    position, found = latest(position, found)
-                    break
-                position = starts.find(1, position + 1)
+            position = _next(starts, position)
+            if 0 <= position < n:
+                position, found = latest(position, record(position))  # type: ignore[arg-type]
     return records
 
 

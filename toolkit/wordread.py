@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,13 @@ _PPR, _PSTYLE, _NUMPR, _OUTLINE = W + "pPr", W + "pStyle", W + "numPr", W + "out
 _TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE = (W + "trPr", W + "gridBefore", W + "tcPr",
                                                    W + "gridSpan", W + "vMerge")
 _SDT_CONTENT = W + "sdtContent"
+_RPR, _RSTYLE, _VANISH, _SPEC_VANISH = W + "rPr", W + "rStyle", W + "vanish", W + "specVanish"
+_TXBX, _ALT_CHUNK = W + "txbxContent", W + "altChunk"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: run children that may hold a text box (a shape, VML, an object, either of Word's two)
+_OBJECTS = frozenset((W + "drawing", W + "pict", W + "object", _MC + "AlternateContent"))
+#: a toggle property switched off
+_OFF = frozenset(("0", "false", "off"))
 _BOOKMARK_START, _NAME = W + "bookmarkStart", W + "name"
 #: containers of runs inside a paragraph whose text is part of the paragraph
 _RUN_CONTAINERS = frozenset(W + name for name in (
@@ -90,6 +98,91 @@ Block = Paragraph | Table
 
 
 @dataclass(slots=True)
+class LeftOut:
+    """Something in the document that is not read as its text, for the import report."""
+
+    kind: str  # "verborgen" (hidden text), "tekstvak" (a text box), "altchunk"
+    text: str  # (the start of) what was left out; for an altChunk the kind of part
+    heading: str  # the last heading above it ("" before the first)
+    paragraph: str = ""  # the start of the visible text of its paragraph
+
+
+#: noted per kind; beyond this only counted (a hostile file may hide every paragraph)
+MAX_NOTED = 50
+
+
+class Seen:
+    """What a reading leaves out, and the styles that say what is hidden.
+
+    Hidden text (w:vanish, w:specVanish: Word neither shows nor prints it, so it is not
+    in the published annex) is kept out of the paragraphs' text; text boxes and
+    embedded parts (w:altChunk) are not read as blocks. Each is noted with the heading
+    above it, so the import report can say what was not read and where. (w:webHidden
+    hides only in Word's web view; it prints, so its text is read.)
+    """
+
+    __slots__ = ("styles", "found", "counts", "heading", "headings", "hidden", "default",
+                 "parts", "style")
+
+    def __init__(self, styles: _Styles | None = None,
+                 parts: dict[str, str] | None = None) -> None:
+        self.styles = styles
+        self.found: list[LeftOut] = []
+        self.counts: dict[str, int] = {}
+        self.heading = ""  # the headings above, "Pilot › Korte omschrijving"
+        self.headings: list[str] = []  # by level
+        self.style: str | None = None  # the current paragraph's style id
+        self.hidden: list[str] = []  # the hidden text of the current paragraph
+        self.default = False  # the current paragraph's style hides its runs
+        self.parts = parts or {}  # rId -> the kind of an embedded part
+
+    def note(self, kind: str, text: str, paragraph: str = "") -> None:
+        count = self.counts[kind] = self.counts.get(kind, 0) + 1
+        if count <= MAX_NOTED:
+            self.found.append(LeftOut(kind, _short(text), self.heading, _short(paragraph)))
+
+    def hides(self, rpr) -> bool | None:  # type: ignore[no-untyped-def]
+        """Whether a run with these properties is hidden (None: they do not say)."""
+        style = None
+        for prop in rpr:
+            tag = prop.tag
+            if tag == _VANISH or tag == _SPEC_VANISH:
+                return prop.get(_VAL) not in _OFF
+            if tag == _RSTYLE:
+                style = prop.get(_VAL)
+        if style is not None and self.styles is not None:
+            return self.styles.hidden(style)
+        return None
+
+    def objects(self, element) -> None:  # type: ignore[no-untyped-def]
+        """The text boxes in a drawing, VML shape or object (of mc:AlternateContent its
+        first choice that has one: the fallback repeats the same box)."""
+        if element.tag == _MC + "AlternateContent":
+            for choice in element:
+                if any(True for _ in choice.iter(_TXBX)):
+                    element = choice
+                    break
+        for box in element.iter(_TXBX):
+            parent = box.getparent()
+            while parent is not None and parent is not element and parent.tag != _TXBX:
+                parent = parent.getparent()
+            if parent is not None and parent.tag == _TXBX:
+                continue  # a box in a box: its text is the outer box's
+            text = " / ".join(text for text in ("".join(t.text or "" for t in q.iter(_T)).strip()
+                                                 for q in box.iter(_P)) if text)
+            if text:  # a shape without text holds nothing to read
+                self.note("tekstvak", text)
+
+    def chunk(self, element) -> None:  # type: ignore[no-untyped-def]
+        self.note("altchunk", self.parts.get(element.get(_R_ID) or "", "een ingevoegd deel"))
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+
+
+@dataclass(slots=True)
 class _Style:
     name: str
     based_on: str | None
@@ -102,8 +195,13 @@ class _Styles:
     def __init__(self, styles_element) -> None:  # type: ignore[no-untyped-def]
         raw: dict[str, _Style] = {}
         self.default: str | None = None
+        #: style id -> its own w:vanish (paragraph and character styles), with basedOn
+        vanish: dict[str, bool] = {}
+        based_on: dict[str, str] = {}
         if styles_element is not None:
             for style in styles_element.iterchildren(W + "style"):
+                if style.get(_TYPE) in ("paragraph", "character"):
+                    _style_vanish(style, vanish, based_on)
                 if style.get(_TYPE) != "paragraph":
                     continue
                 style_id = style.get(W + "styleId") or ""
@@ -122,6 +220,25 @@ class _Styles:
                     self.default = style_id
         self._raw = raw
         self._resolved: dict[str | None, tuple[bool, bool, bool]] = {}
+        self._vanish = vanish
+        self._based_on = based_on
+        self._hidden: dict[str | None, bool] = {}
+
+    def hidden(self, style_id: str | None) -> bool:
+        """Whether text in this style is hidden (its own w:vanish or its basedOn's)."""
+        found = self._hidden.get(style_id)
+        if found is None:
+            found = False
+            seen: set[str] = set()
+            key = style_id if style_id is not None else self.default
+            while key and key not in seen:
+                seen.add(key)
+                if key in self._vanish:
+                    found = self._vanish[key]
+                    break
+                key = self._based_on.get(key)
+            self._hidden[style_id] = found
+        return found
 
     def flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
         """(heading, list, toc) for a paragraph with this pStyle (None: the default style)."""
@@ -141,6 +258,21 @@ class _Styles:
         self._resolved[style_id] = result
         return result
 
+    def level(self, style_id: str | None) -> int:
+        """A heading style's level (Title 0, Heading 1 1, ...; by outline level else)."""
+        key = style_id if style_id in self._raw else self.default
+        style = self._raw.get(key or "")
+        if style is None:
+            return 1
+        name = style.name.casefold()
+        if name.startswith(("title", "titel")):
+            return 0
+        digits = re.search(r"(\d+)$", name)
+        if digits:
+            return int(digits.group(1))
+        outline = self._outline(key)
+        return outline + 1 if outline is not None else 1
+
     def _outline(self, style_id: str | None) -> int | None:
         seen: set[str] = set()
         while style_id and style_id not in seen:
@@ -152,6 +284,19 @@ class _Styles:
                 return style.outline
             style_id = style.based_on
         return None
+
+
+def _style_vanish(style, vanish: dict[str, bool], based_on: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    style_id = style.get(W + "styleId") or ""
+    based = style.find(W + "basedOn")
+    if based is not None and based.get(_VAL):
+        based_on[style_id] = based.get(_VAL)
+    rpr = style.find(_RPR)
+    if rpr is not None:
+        for prop in rpr:
+            if prop.tag == _VANISH or prop.tag == _SPEC_VANISH:
+                vanish[style_id] = prop.get(_VAL) not in _OFF
+                break
 
 
 def _int(text: str | None, default: int) -> int:
@@ -199,12 +344,18 @@ class _Fields:
         return self.toc_depth is not None
 
 
-def _run(run, parts: list[str], fields: _Fields) -> None:  # type: ignore[no-untyped-def]
+def _run(run, parts: list[str], fields: _Fields,  # type: ignore[no-untyped-def]
+         seen: Seen | None = None) -> None:
     """A run's text, and its field characters, in one pass over its children.
 
     (A paragraph is marked as touched by a TOC field when it starts inside one or when
     an instruction opens one; a field's end can only close what was already touching.)
+    seen: hidden text goes to seen.hidden instead of parts, text boxes are noted.
     """
+    if seen is not None:
+        visible = parts
+        if seen.default:
+            parts = seen.hidden
     for child in run:
         tag = child.tag
         if tag == _T:
@@ -224,6 +375,13 @@ def _run(run, parts: list[str], fields: _Fields) -> None:  # type: ignore[no-unt
             fields.char(child)
         elif tag == _INSTR:
             fields.instruction(child)
+        elif seen is not None:
+            if tag == _RPR:
+                hidden = seen.hides(child)
+                if hidden is not None:
+                    parts = seen.hidden if hidden else visible
+            elif tag in _OBJECTS:
+                seen.objects(child)
 
 
 def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -231,18 +389,32 @@ def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
     _run(run, parts, _Fields())
 
 
-def _collect(element, parts: list[str], fields: _Fields) -> None:  # type: ignore[no-untyped-def]
-    for child in element:
-        tag = child.tag
-        if tag == _R:
-            _run(child, parts, fields)
-        elif tag in _RUN_CONTAINERS:
-            _collect(child, parts, fields)
+def _collect(element, parts: list[str], fields: _Fields,  # type: ignore[no-untyped-def]
+             seen: Seen | None = None) -> None:
+    """The runs in a run container (a hyperlink, an insertion, ...), containers in
+    containers as a loop: a hostile file may nest them thousands deep."""
+    stack = [iter(element)]
+    while stack:
+        for child in stack[-1]:
+            tag = child.tag
+            if tag == _R:
+                _run(child, parts, fields, seen)
+            elif tag in _RUN_CONTAINERS:
+                stack.append(iter(child))
+                break
+        else:
+            stack.pop()
 
 
-def paragraph(p, styles: _Styles, fields: _Fields) -> Paragraph:  # type: ignore[no-untyped-def]
+def paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
+              seen: Seen | None = None) -> Paragraph:
     """One pass over the paragraph's children; lxml's find() goes through its Python
-    ElementPath code, so children are looked at in loops instead."""
+    ElementPath code, so children are looked at in loops instead.
+
+    seen (the import): hidden text is left out of the text and noted there, as are text
+    boxes. A paragraph of hidden text only stays, empty, as Word shows its mark."""
+    if seen is not None:
+        return _seen_paragraph(p, styles, fields, seen)
     fields.touched = fields.toc_depth is not None
     parts: list[str] = []
     ppr = None
@@ -255,6 +427,44 @@ def paragraph(p, styles: _Styles, fields: _Fields) -> Paragraph:  # type: ignore
                 ppr = child
         elif tag in _RUN_CONTAINERS:
             _collect(child, parts, fields)
+    return _paragraph_of(parts, ppr, styles, fields)
+
+
+def _seen_paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
+                    seen: Seen) -> Paragraph:
+    """paragraph() with hidden text kept apart: the paragraph style's w:vanish is the
+    runs' default, a run's own (or its character style's) decides."""
+    fields.touched = fields.toc_depth is not None
+    ppr = _property_child(p, _PPR)
+    style_id = None
+    if ppr is not None:
+        for child in ppr:
+            if child.tag == _PSTYLE:
+                style_id = child.get(_VAL)
+                break
+    seen.hidden = []
+    seen.style = style_id
+    seen.default = styles.hidden(style_id)
+    parts: list[str] = []
+    for child in p:
+        tag = child.tag
+        if tag == _R:
+            _run(child, parts, fields, seen)
+        elif tag in _RUN_CONTAINERS:
+            _collect(child, parts, fields, seen)
+        elif tag in _OBJECTS:
+            seen.objects(child)
+    seen.default = False
+    result = _paragraph_of(parts, ppr, styles, fields)
+    hidden = "".join(seen.hidden)
+    if hidden.strip():
+        seen.note("verborgen", hidden, result.text)
+    seen.hidden = []
+    return result
+
+
+def _paragraph_of(parts: list[str], ppr, styles: _Styles,  # type: ignore[no-untyped-def]
+                  fields: _Fields) -> Paragraph:
     style_id = None
     numbered = False
     outline = None
@@ -296,73 +506,101 @@ def _first(element, tag: str):  # type: ignore[no-untyped-def]
     return None
 
 
-def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-untyped-def]
+def table(tbl, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
+          seen: Seen | None = None) -> Table:
     """Rows of distinct cells: a horizontally merged cell once, a vertically merged
     cell's continuation as the cell it continues (as python-docx does)."""
-    result = Table()
-    above: dict[int, Cell] = {}
-    rows = result.rows
-    count = 0
-    for tr in tbl:  # plain loops: iterchildren(tag) costs more than the tag comparisons
-        if tr.tag != _TR:
-            continue
-        offset = 0
-        trpr = _property_child(tr, _TRPR)
-        if trpr is not None:
-            for before in trpr:
-                if before.tag == _GRID_BEFORE:
-                    offset = _int(before.get(_VAL), 0)
-                    break
-        row: list[Cell] = []
-        current: dict[int, Cell] = {}
-        cut = False
-        for tc in tr:
-            if tc.tag != _TC:
+    reader = _TableReader(styles, fields, seen)
+    reader.add(tbl)
+    return reader.finish()
+
+
+class _TableReader:
+    """A table read row by row, so that the streamed reader can read the rows of a long
+    table as they arrive and drop them from the tree (see WordPackage.blocks)."""
+
+    __slots__ = ("styles", "fields", "seen", "result", "above", "count")
+
+    def __init__(self, styles: _Styles, fields: _Fields, seen: Seen | None) -> None:
+        self.styles = styles
+        self.fields = fields
+        self.seen = seen
+        self.result = Table()
+        self.above: dict[int, Cell] = {}
+        self.count = 0
+
+    def finish(self) -> Table:
+        self.result.paragraphs = self.count
+        return self.result
+
+    def add(self, trs) -> None:  # type: ignore[no-untyped-def]
+        """Rows (the w:tr among these elements) in order."""
+        styles, fields, seen, result = self.styles, self.fields, self.seen, self.result
+        above = self.above
+        rows = result.rows
+        count = self.count
+        for tr in trs:  # plain loops: iterchildren(tag) costs more than the tag comparisons
+            if tr.tag != _TR:
                 continue
-            span = 1
-            continues = False
-            tcpr = _property_child(tc, _TCPR)
-            if tcpr is not None:
-                grid_span = merge = None
-                for child in tcpr:
-                    tag = child.tag
-                    if tag == _GRID_SPAN:
-                        if grid_span is None:
-                            grid_span = child
-                    elif tag == _VMERGE and merge is None:
-                        merge = child
-                if grid_span is not None:
-                    span = max(1, _int(grid_span.get(_VAL), 1))
-                continues = merge is not None and merge.get(_VAL) in (None, "continue")
-            cell = above.get(offset) if continues else None
-            if cell is None:
-                paragraphs = []
-                for child in tc:
-                    tag = child.tag
-                    if tag == _P:
-                        paragraphs.append(paragraph(child, styles, fields))
-                    elif tag == _TBL:
-                        result.nested += 1
-                    elif tag == _SDT or tag == _CUSTOM_XML:
-                        for inner in _blocks_in_element(child):
-                            if inner.tag == _P:
-                                paragraphs.append(paragraph(inner, styles, fields))
-                            else:
-                                result.nested += 1
-                cell = Cell(paragraphs)
-                count += len(paragraphs)
-            if not row or row[-1] is not cell:
-                row.append(cell)
-                cut = _cut_start(tc)
-            current[offset] = cell
-            offset += span
-        above = current
-        if rows and _continues(row, rows[-1]):
-            _join(rows[-1][1], row[1], cut)
-            continue
-        rows.append(row)
-    result.paragraphs = count
-    return result
+            offset = 0
+            trpr = _property_child(tr, _TRPR)
+            if trpr is not None:
+                for before in trpr:
+                    if before.tag == _GRID_BEFORE:
+                        offset = _int(before.get(_VAL), 0)
+                        break
+            row: list[Cell] = []
+            current: dict[int, Cell] = {}
+            cut = False
+            for tc in tr:
+                if tc.tag != _TC:
+                    continue
+                span = 1
+                continues = False
+                tcpr = _property_child(tc, _TCPR)
+                if tcpr is not None:
+                    grid_span = merge = None
+                    for child in tcpr:
+                        tag = child.tag
+                        if tag == _GRID_SPAN:
+                            if grid_span is None:
+                                grid_span = child
+                        elif tag == _VMERGE and merge is None:
+                            merge = child
+                    if grid_span is not None:
+                        span = max(1, _int(grid_span.get(_VAL), 1))
+                    continues = merge is not None and merge.get(_VAL) in (None, "continue")
+                cell = above.get(offset) if continues else None
+                if cell is None:
+                    paragraphs = []
+                    for child in tc:
+                        tag = child.tag
+                        if tag == _P:
+                            paragraphs.append(paragraph(child, styles, fields, seen))
+                        elif tag == _TBL:
+                            result.nested += 1
+                        elif tag == _SDT or tag == _CUSTOM_XML:
+                            for inner in _blocks_in_element(child, seen):
+                                if inner.tag == _P:
+                                    paragraphs.append(paragraph(inner, styles, fields, seen))
+                                else:
+                                    result.nested += 1
+                        elif tag == _ALT_CHUNK and seen is not None:
+                            seen.chunk(child)
+                    cell = Cell(paragraphs)
+                    count += len(paragraphs)
+                if not row or row[-1] is not cell:
+                    row.append(cell)
+                    cut = _cut_start(tc)
+                current[offset] = cell
+                offset += span
+            above = current
+            if rows and _continues(row, rows[-1]):
+                _join(rows[-1][1], row[1], cut)
+                continue
+            rows.append(row)
+        self.above = above
+        self.count = count
 
 
 #: the label of a card row that continues the row above (continued.CONTINUED), and the
@@ -413,25 +651,36 @@ def _body(element, styles: _Styles, fields: _Fields) -> Iterator[Block]:  # type
             yield table(child, styles, fields)
 
 
-def _blocks_in(element):  # type: ignore[no-untyped-def]
+def _blocks_in(element, seen: Seen | None = None):  # type: ignore[no-untyped-def]
     """The w:p and w:tbl children of a body or cell, with those inside content controls
-    and custom XML (Word wraps a contents list or a form field in them)."""
-    for child in element.iterchildren():
-        tag = child.tag
-        if tag == _P or tag == _TBL:
-            yield child
-        elif tag == _SDT or tag == _CUSTOM_XML:
-            yield from _blocks_in_element(child)
+    and custom XML (Word wraps a contents list or a form field in them), controls in
+    controls as a loop (a hostile file may nest them deeply); seen notes embedded parts."""
+    stack = [element.iterchildren()]
+    while stack:
+        for child in stack[-1]:
+            tag = child.tag
+            if tag == _P or tag == _TBL:
+                yield child
+            elif tag == _SDT:
+                content = _first(child, _SDT_CONTENT)
+                if content is not None:
+                    stack.append(content.iterchildren())
+                    break
+            elif tag == _CUSTOM_XML:
+                stack.append(child.iterchildren())
+                break
+            elif tag == _ALT_CHUNK and seen is not None:
+                seen.chunk(child)
+        else:
+            stack.pop()
 
 
-def _blocks_in_element(child):  # type: ignore[no-untyped-def]
+def _blocks_in_element(child, seen: Seen | None = None):  # type: ignore[no-untyped-def]
     """The blocks inside one content control or custom XML element."""
     if child.tag == _SDT:
         content = _first(child, _SDT_CONTENT)
-        if content is not None:
-            yield from _blocks_in(content)
-    else:
-        yield from _blocks_in(child)
+        return _blocks_in(content, seen) if content is not None else iter(())
+    return _blocks_in(child, seen)
 
 
 def _styles_element(document):  # type: ignore[no-untyped-def]
@@ -454,6 +703,22 @@ _BODY, _SECT_PR, _HYPERLINK = W + "body", W + "sectPr", W + "hyperlink"
 
 class Unreadable(Exception):
     """The file is no Word document python-docx would open (wrong part, broken XML)."""
+
+
+class TooLong(Unreadable):
+    """The document is beyond what an annex can be: more paragraphs or rows than the
+    limits, one paragraph, row or content control over MAX_HELD bytes, or XML nested
+    deeper than the parser follows. what: "paragraphs", "rows", "held" or "depth"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+_CHUNK = 1 << 20
+#: bytes of XML of one element the reader holds whole (a paragraph, a table row, a
+#: content control): the largest table of a 2,000-pilot annex is 1.5 MB
+MAX_HELD = 16 * 1024 * 1024
 
 
 def _parser() -> etree.XMLParser:
@@ -484,6 +749,9 @@ class WordPackage:
                     raise Unreadable(f"content type {content_type!r}")
                 self._main = main
                 self._rels = self._relationships(archive, main)
+                #: rId -> what kind of part a w:altChunk embeds (HTML, RTF, ...)
+                self._embedded = {rid: _chunk_kind(target) for rid, (kind, target)
+                                  in self._rels.items() if kind == _RT + "aFChunk"}
                 styles = _related(self._rels, _RT + "styles")
                 self._styles = _Styles(self._xml(archive, styles[1:]) if styles
                                        else _default_styles())
@@ -494,6 +762,13 @@ class WordPackage:
             raise Unreadable(str(exc)) from exc
         #: per section (as python-docx's document.sections), its default header's rId
         self._sections: list[str | None] | None = None
+        #: what blocks() did not read as text (hidden text, text boxes, embedded parts),
+        #: the first MAX_NOTED of each kind, and how many of each there were
+        self.left_out: list[LeftOut] = []
+        self.left_out_counts: dict[str, int] = {}
+        #: (paragraphs, table rows) beyond which blocks() stops with TooLong
+        self.limits: tuple[int, int] | None = None
+        self._counted = [0, 0]
 
     @staticmethod
     def _xml(archive: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-def]
@@ -527,14 +802,22 @@ class WordPackage:
     def blocks(self) -> Iterator[Block]:
         """The body's blocks as `blocks(document)` gives them, read while streaming.
 
-        The parser reports only the end of each table (a Python step per paragraph
+        document.xml is fed to the parser a megabyte at a time. The parser reports only
+        the start of the body and the end of each table (a Python step per paragraph
         costs more than reading it); at the end of a table in the body, everything in
-        the body before it is read and removed from the tree, then the table. So what
-        is held is at most the paragraphs between two tables. Raises Unreadable for XML
-        python-docx would not parse either.
+        the body before it is read and removed from the tree, then the table; after
+        each megabyte, the body's finished paragraphs are, and the finished rows of a
+        table still being read. So what is held is at most a megabyte and the one
+        element in progress: a paragraph, a row, or a content control; one of those
+        larger than MAX_HELD is refused (TooLong), as are more paragraphs or rows than
+        self.limits allows. Raises Unreadable for XML python-docx would not parse either.
         """
         fields = _Fields()
         sections: list[str | None] = []
+        seen = Seen(self._styles, self._embedded)
+        self.left_out = seen.found
+        self.left_out_counts = seen.counts
+        self._counted = [0, 0]
         # The blocks hold no reference cycles; the cycle collector would walk the growing
         # list of them over and over (a sixth of the reading time at 10,000 pilots).
         collecting = gc.isenabled()
@@ -542,38 +825,101 @@ class WordPackage:
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self._main[1:]) as stream:
                 body = None
-                events = etree.iterparse(stream, events=("end",), tag=_TBL,
-                                         remove_blank_text=True, resolve_entities=False)
-                for _, element in events:
-                    if body is None:
-                        body = _body_of(element.getroottree().getroot())
-                    if body is not None and element.getparent() is body:
-                        yield from self._flush(body, element, fields, sections)
-                if body is None:
-                    body = _body_of(events.root)
+                parser = etree.XMLPullParser(events=("start", "end"), tag=(_BODY, _TBL),
+                                             remove_blank_text=True, resolve_entities=False)
+                held = 0  # bytes fed since the tree last lost an element
+                streaming: tuple[object, _TableReader] | None = None  # a long table
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    if chunk:
+                        parser.feed(chunk)
+                        held += len(chunk)
+                    else:
+                        parser.close()
+                    for event, element in parser.read_events():
+                        if event == "start":
+                            parent = element.getparent()
+                            if body is None and element.tag == _BODY and parent is not None \
+                                    and parent.getparent() is None:
+                                body = _body_of(parent)
+                            continue
+                        if body is not None and element.getparent() is body:
+                            reader = streaming[1] if streaming and streaming[0] is element \
+                                else None
+                            yield from self._flush(body, element, fields, sections, seen,
+                                                   reader)
+                            streaming = None
+                            held = 0
+                    if not chunk:
+                        break
+                    if body is None or not len(body):
+                        continue
+                    last = body[-1]
+                    if last.getprevious() is not None:  # finished blocks before the last
+                        yield from self._flush(body, last, fields, sections, seen, None,
+                                               whole=False)
+                        held = 0
+                    if last.tag == _TBL:
+                        rows = [tr for tr in last.iterchildren(_TR)]
+                        if len(rows) > 1:  # the last row may be in progress
+                            if streaming is None or streaming[0] is not last:
+                                streaming = last, _TableReader(self._styles, fields, seen)
+                            done = rows[:-1]
+                            streaming[1].add(done)
+                            self._count(streaming[1])
+                            while rows[-1].getprevious() is not None:
+                                del last[0]
+                            held = 0
+                    if held > MAX_HELD:
+                        raise TooLong("held")
                 if body is not None:
-                    yield from self._flush(body, None, fields, sections)
+                    yield from self._flush(body, None, fields, sections, seen, None)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) \
                 as exc:
+            if "depth" in str(exc).casefold():
+                raise TooLong("depth") from exc
             raise Unreadable(str(exc)) from exc
         finally:
             if collecting:
                 gc.enable()
         self._sections = sections
 
+    def _count(self, reader: _TableReader) -> None:
+        """The limits, checked while a long table is still being read."""
+        if self.limits is None:
+            return
+        rows = len(reader.result.rows)
+        if rows > self.limits[1]:
+            raise TooLong("rows")
+        if self._counted[0] + reader.count > self.limits[0]:
+            raise TooLong("paragraphs")
+
     def _flush(self, body, upto, fields: _Fields,  # type: ignore[no-untyped-def]
-               sections: list[str | None]) -> Iterator[Block]:
+               sections: list[str | None], seen: Seen, reader: _TableReader | None,
+               whole: bool = True) -> Iterator[Block]:
         """The blocks of the body's children up to and including upto (a table that has
-        just ended; None: all), which are then removed (upto itself only cleared: the
-        parser is still at it)."""
+        just ended, read on by reader if it was begun; None: all), which are then
+        removed (upto itself only cleared: the parser is still at it). whole=False:
+        up to but not including upto (the element in progress), all removed."""
         styles = self._styles
+        counted = self._counted
+        limits = self.limits
         for child in body:
             if child is upto:
-                block = table(child, styles, fields)
-                child.clear(keep_tail=True)
+                if whole:
+                    if reader is None:
+                        reader = _TableReader(styles, fields, seen)
+                    reader.add(child)
+                    block = reader.finish()
+                    child.clear(keep_tail=True)
                 while child.getprevious() is not None:
                     del body[0]
-                yield block
+                if whole:
+                    counted[0] += block.paragraphs
+                    counted[1] += len(block.rows)
+                    if limits is not None:
+                        self._check(limits)
+                    yield block
                 return
             tag = child.tag
             if tag == _P:
@@ -581,17 +927,43 @@ class WordPackage:
                 sect = _first(ppr, _SECT_PR) if ppr is not None else None
                 if sect is not None:
                     sections.append(_header_id(sect))
-                yield paragraph(child, styles, fields)
+                counted[0] += 1
+                yield self._paragraph(child, fields, seen)
             elif tag == _TBL:
                 continue  # read by the previous flush: each table in the body ends one
             elif tag == _SECT_PR:
                 sections.append(_header_id(child))
             elif tag == _SDT or tag == _CUSTOM_XML:
-                for inner in _blocks_in_element(child):
+                for inner in _blocks_in_element(child, seen):
                     if inner.tag == _P:
-                        yield paragraph(inner, styles, fields)
+                        counted[0] += 1
+                        yield self._paragraph(inner, fields, seen)
                     else:
-                        yield table(inner, styles, fields)
+                        found = table(inner, styles, fields, seen)
+                        counted[0] += found.paragraphs
+                        counted[1] += len(found.rows)
+                        yield found
+            elif tag == _ALT_CHUNK:
+                seen.chunk(child)
+            if limits is not None:
+                self._check(limits)
+
+    def _check(self, limits: tuple[int, int]) -> None:
+        if self._counted[0] > limits[0]:
+            raise TooLong("paragraphs")
+        if self._counted[1] > limits[1]:
+            raise TooLong("rows")
+
+    def _paragraph(self, p, fields: _Fields, seen: Seen) -> Paragraph:  # type: ignore[no-untyped-def]
+        """A paragraph of the body; a heading is where what follows is (for the report)."""
+        found = paragraph(p, self._styles, fields, seen)
+        if found.heading and not found.toc and found.text.strip():
+            level = self._styles.level(seen.style)
+            headings = seen.headings[:level]
+            headings += [""] * (level - len(headings)) + [_short(found.text, 60)]
+            seen.headings = headings
+            seen.heading = " › ".join(h for h in headings if h)
+        return found
 
     def header_paragraphs(self) -> list[str]:
         """The texts of the paragraphs of every section's header, in order, as python-docx's
@@ -623,6 +995,15 @@ class WordPackage:
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
             raise Unreadable(str(exc)) from exc
         return [_docx_paragraph_text(p) for p in root.iterchildren(_P)]
+
+
+_CHUNK_KINDS = {".htm": "een HTML-deel", ".html": "een HTML-deel", ".xhtml": "een HTML-deel",
+                ".mht": "een HTML-deel", ".mhtml": "een HTML-deel", ".rtf": "een RTF-deel",
+                ".txt": "een tekstdeel", ".docx": "een Word-document", ".xml": "een XML-deel"}
+
+
+def _chunk_kind(target: str) -> str:
+    return _CHUNK_KINDS.get(posixpath.splitext(target)[1].casefold(), "een ingevoegd deel")
 
 
 def _body_of(root):  # type: ignore[no-untyped-def]
