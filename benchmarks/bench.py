@@ -38,9 +38,9 @@ def make_register(path: Path, n: int, changed: float = 0.0) -> None:
     two registers of the same size differ in that share of their rows: what `toolkit diff`
     compares.
     """
-    from toolkit.dates import DateKind, Precision, format_dutch, parse_date
-    from toolkit.register import read_register
-    from toolkit.workbook import write_register
+    from toolkit.core.dates import DateKind, Precision, format_dutch, parse_date
+    from toolkit.register.read import read_register
+    from toolkit.register.write import write_register
 
     def shifted(value: object, days: int) -> object:
         """A day date moved by some days (all of a pilot's by the same), phrases as they are."""
@@ -126,17 +126,17 @@ def step(name: str, register: Path, out: Path) -> dict[str, float]:
 def _run_step(name: str, register: Path, out: Path) -> float:
     start = time.perf_counter()
     if name == "lezen":
-        from toolkit.register import read_register
+        from toolkit.register.read import read_register
 
         read_register(register)
     elif name == "valideren":
-        from toolkit.register import read_register
-        from toolkit.validate import validate_register
+        from toolkit.register.read import read_register
+        from toolkit.validation.validate import validate_register
 
         validate_register(read_register(register))
     elif name in ("bouwen", "bouwen-1-kern"):
-        from toolkit.build import build_documents
-        from toolkit.register import read_register
+        from toolkit.build.documents import build_documents
+        from toolkit.register.read import read_register
 
         build_documents(read_register(register), out, parallel=None if name == "bouwen" else False)
     elif name == "toolkit-build":
@@ -150,7 +150,7 @@ def _run_step(name: str, register: Path, out: Path) -> float:
                 if member.endswith(".xml"):
                     etree.fromstring(z.read(member), parser=etree.XMLParser(huge_tree=True))
     elif name == "vloer-schrijven":
-        from toolkit.build import COMPRESS_LEVEL  # the level the build itself uses
+        from toolkit.core.output import COMPRESS_LEVEL  # the level the build itself uses
 
         seconds = 0.0
         for docx in sorted(out.glob("*.docx")):

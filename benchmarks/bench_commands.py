@@ -91,7 +91,7 @@ def floor_seconds(inputs: list[Path], outputs: list[Path], scratch: Path) -> flo
     """Unzip and parse the inputs' XML, then write the outputs' XML; only that is timed."""
     from lxml import etree
 
-    from toolkit.build import COMPRESS_LEVEL
+    from toolkit.core.output import COMPRESS_LEVEL
 
     start = time.perf_counter()
     for path in inputs:

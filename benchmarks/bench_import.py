@@ -87,8 +87,8 @@ def main() -> None:
     args = parser.parse_args()
     from bench import make_register
 
-    from toolkit.build import build_documents
-    from toolkit.register import read_register
+    from toolkit.build.documents import build_documents
+    from toolkit.register.read import read_register
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -28,14 +28,14 @@ from docx.shared import RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit import schema  # noqa: E402
-from toolkit.docx_templates import (  # noqa: E402
+from toolkit.declarations import schema  # noqa: E402
+from toolkit.declarations.status import split_status as status_parts  # noqa: E402
+from toolkit.layouts.docx_templates import (  # noqa: E402
     HouseStyle,
     make_actions_template,
     make_pilot_template,
 )
-from toolkit.status import split_status as status_parts  # noqa: E402
-from toolkit.workbook import write_register, write_template  # noqa: E402
+from toolkit.register.write import write_register, write_template  # noqa: E402
 
 SOURCES = ROOT / "examples" / "bronnen"
 PILOTS_TXT = SOURCES / "000_8ab1aa7bced9a356.txt"
@@ -341,8 +341,8 @@ def write_projects_example() -> None:
     (make_card_template), in Zoetermeer's house style."""
     from projects_source import PROJECT_DATES, PROJECT_STATUS, PROJECTS_TXT, parse_projects
 
-    from toolkit.annextypes import BUILTIN
-    from toolkit.docx_templates import make_card_template
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.layouts.docx_templates import make_card_template
 
     folder = ROOT / "examples" / "projecten"
     types = BUILTIN.with_folder(folder / "sjablonen")
@@ -364,8 +364,8 @@ def write_commitments_example() -> None:
     from commitments_source import LISTS, ROWS
     from commitments_source import SETTINGS as COMMITMENT_SETTINGS
 
-    from toolkit.annextypes import BUILTIN
-    from toolkit.docx_templates import make_card_template
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.layouts.docx_templates import make_card_template
 
     folder = ROOT / "examples" / "moties"
     types = BUILTIN.with_folder(folder / "sjablonen")

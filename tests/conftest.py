@@ -35,7 +35,7 @@ def make_example():
 def with_example_lists(lists: dict | None = None) -> dict[str, list[str]]:
     """Every list with the example municipality's values (make_example.EXAMPLE_LISTS),
     then the given lists over them."""
-    from toolkit import schema
+    from toolkit.declarations import schema
 
     module = sys.modules.get("make_example") or _load_example_module()
     return {**{voc.key: list(module.EXAMPLE_LISTS.get(voc.key, voc.values))
@@ -58,7 +58,7 @@ def _registers_hold_the_example_lists(monkeypatch, example_lists):
     """
     import inspect
 
-    from toolkit import workbook
+    from toolkit.register import write as workbook
 
     function = workbook.write_register
     params = [p for p in inspect.signature(function).parameters.values()

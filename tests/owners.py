@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import GAPS
 
-from toolkit.register import read_register
-from toolkit.workbook import write_register
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 OWNERS = ("Anna de Vries", "Bram Jansen", "Chantal Öztürk")
 TREKKER = "Team Jeugd"

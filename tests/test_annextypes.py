@@ -1,6 +1,6 @@
 """Declarations are strict, documented from one registry, and safe to read (#20, #21).
 
-A coordinator writes a declaration (toolkit/bijlagetypen/*.toml, or *.toml in a
+A coordinator writes a declaration (toolkit/declarations/bijlagetypen/*.toml, or *.toml in a
 register's folder of Word templates) by hand, and a colleague or an attacker may put any
 file there. A misspelt key must be named with the key that was meant, a hostile file
 refused in Dutch within seconds, and `toolkit init` must refuse a declaration whose
@@ -23,10 +23,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from toolkit import declaration_keys as registry
-from toolkit.annextypes import BUILTIN, KINDS, AnnexType, _Reader
 from toolkit.cli import cli
-from toolkit.declaration_keys import (
+from toolkit.core.errors import TemplateError
+from toolkit.declarations import keys as registry
+from toolkit.declarations.annextypes import BUILTIN, KINDS, AnnexType, _Reader
+from toolkit.declarations.keys import (
     DERIVED,
     FLAG,
     FLAG_OR_TEXT,
@@ -41,8 +42,7 @@ from toolkit.declaration_keys import (
     Table,
     keys_markdown,
 )
-from toolkit.errors import TemplateError
-from toolkit.register import read_register
+from toolkit.register.read import read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "projecten"
@@ -107,7 +107,7 @@ def test_the_full_example_reads_and_holds_every_table():
 
 def test_the_reference_page_is_generated_from_the_registry():
     page = (ROOT / "docs" / "verklaringen.md").read_text(encoding="utf-8")
-    assert page == keys_markdown(), "uv run python -m toolkit.declaration_keys > docs/verklaringen.md"
+    assert page == keys_markdown(), "uv run python -m toolkit.declarations.keys > docs/verklaringen.md"
     for table in TABLES.values():
         assert f"## `{table.heading}`" in page
         for key in table.keys:
@@ -133,9 +133,9 @@ def test_a_new_table_is_one_entry(monkeypatch):
 
 
 def test_the_registry_agrees_with_the_code_that_uses_it():
-    from toolkit.layout import Continuation, CrossTab, GroupLevel, Layout, Overview
-    from toolkit.sheetscan import MAX_COLUMNS
-    from toolkit.workbook import LIST_ROWS
+    from toolkit.core.sheetscan import MAX_COLUMNS
+    from toolkit.declarations.layout import Continuation, CrossTab, GroupLevel, Layout, Overview
+    from toolkit.register.write import LIST_ROWS
 
     for table, cls in (("indeling", Layout), ("indeling.groep", GroupLevel),
                        ("indeling.vervolgrij", Continuation),
@@ -453,13 +453,13 @@ def test_a_declaration_at_every_limit_gives_a_register_the_toolkit_reads(tmp_pat
 
 def test_init_keeps_no_register_it_cannot_read_back(tmp_path, monkeypatch):
     """A declaration the checks let through but the reader then refuses: nothing stays."""
-    import toolkit.register
-    from toolkit.errors import RegisterStructureError
+    import toolkit.register.read
+    from toolkit.core.errors import RegisterStructureError
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise RegisterStructureError("Op tabblad 'Projecten' ontbreken de kolommen ''.")
 
-    monkeypatch.setattr(toolkit.register, "read_register", refuse)
+    monkeypatch.setattr(toolkit.register.read, "read_register", refuse)
     before = _files(tmp_path)
     _refused(["init", str(tmp_path / "nieuw.xlsx")], tmp_path, "niet te lezen", before)
 

@@ -13,14 +13,15 @@ from conftest import EXAMPLE, GAPS, MUNICIPALITY, needs_libreoffice
 from docx import Document
 from docx.oxml.ns import qn
 
-from toolkit import schema
-from toolkit.annextypes import BUILTIN
-from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, sample_blocks, template_tags
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.errors import TemplateError
-from toolkit.register import read_register
-from toolkit.richtext import parse_rich, visible_chars
-from toolkit.workbook import write_register
+from toolkit.core.errors import TemplateError
+from toolkit.core.richtext import parse_rich, visible_chars
+from toolkit.declarations import schema
+from toolkit.declarations.annextypes import BUILTIN
+from toolkit.layouts.render import PILOT_TEMPLATE, render_template, sample_blocks, template_tags
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 ACTIONS_DOC = "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"
@@ -201,7 +202,7 @@ def test_missing_style_is_named(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr("toolkit.pdf.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.build.pdf.shutil.which", lambda name: None)
     result = CliRunner().invoke(cli, ["build", "--out", str(tmp_path), "--pdf"])
     assert result.exit_code == 2
     assert "LibreOffice" in result.output
@@ -250,7 +251,7 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
 def test_pdf_without_the_macro_falls_back_to_plain_conversion(built, tmp_path, monkeypatch):
     """A LibreOffice that cannot run the macro still gives a tagged PDF, with the contents
     the build wrote (without page numbers)."""
-    from toolkit import pdf
+    from toolkit.build import pdf
 
     monkeypatch.setattr(pdf, "_MACRO", pdf._MACRO.replace("doc.storeToURL", "REM"))
     _, result = built
@@ -264,8 +265,8 @@ def test_pdf_without_the_macro_falls_back_to_plain_conversion(built, tmp_path, m
 
 
 def test_control_characters_and_lone_surrogates_never_break_a_document(tmp_path):
-    from toolkit import wordxml
-    from toolkit.richtext import parse_rich
+    from toolkit.core.richtext import parse_rich
+    from toolkit.layouts import wordxml
 
     xml = wordxml.rich_paragraphs(parse_rich("a\x07b\ud800c <p>d\x0be</p>"), {
         "bullet": "ListBullet", "number": "ListContinue"}) + wordxml.text_paragraph("x\ud800y")
@@ -278,7 +279,7 @@ def test_document_xml_is_compressed_at_the_chosen_level(built):
     import zipfile
     import zlib
 
-    from toolkit.build import COMPRESS_LEVEL
+    from toolkit.core.output import COMPRESS_LEVEL
 
     _, result = built
     with zipfile.ZipFile(result.documents[0]) as docx:

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from test_validate import GOOD, GOOD_ACTION, flat
 
 from toolkit.cli import cli
-from toolkit.errors import RegisterUnreadable
-from toolkit.register import read_register
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.core.errors import RegisterUnreadable
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
+from toolkit.validation.validate import validate_file
 
 BOTH_READERS = pytest.mark.parametrize("careful", [False, True], ids=["calamine", "openpyxl"])
 
@@ -191,7 +191,7 @@ def test_hidden_rows_and_columns_are_named_in_the_report(tmp_path):
     ws.column_dimensions["F"].hidden = True
     wb.save(path)
     for careful in (False, True):
-        from toolkit.validate import validate_register
+        from toolkit.validation.validate import validate_register
 
         result = validate_register(read_register(path, careful=careful))
         messages = {f.code: f.message for f in result.findings}
@@ -209,7 +209,7 @@ def test_hidden_rows_and_columns_are_named_in_the_report(tmp_path):
 
 @BOTH_READERS
 def test_an_uncalculated_formula_is_not_called_empty(tmp_path, careful):
-    from toolkit.validate import validate_register
+    from toolkit.validation.validate import validate_register
 
     path = make(tmp_path, [{}])
     _set_cell_xml(path, "C2", '<c r="C2"><f>B2&amp;"!"</f></c>')
@@ -341,7 +341,7 @@ def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
 def test_any_cell_text_can_be_written_to_the_excel_report(text):
     from openpyxl import Workbook
 
-    from toolkit.findings import make_finding
+    from toolkit.declarations.findings import make_finding
     from toolkit.report.excel import set_text
 
     finding = make_finding("teken-ongeldig", "Pilots", 2, "C", "Korte omschrijving", text,
@@ -354,7 +354,7 @@ def test_any_cell_text_can_be_written_to_the_excel_report(text):
 
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_excel_general_is_short_and_means_the_same_number(value):
-    from toolkit.richtext import excel_general
+    from toolkit.core.richtext import excel_general
 
     shown = excel_general(value)
     assert len(shown) <= 16 and "e" not in shown
@@ -374,7 +374,7 @@ _XML_BITS = st.sampled_from([
 @settings(max_examples=300, deadline=None)  # a busy CI machine: no per-example deadline
 @given(st.lists(_XML_BITS, max_size=40))
 def test_the_sheet_scan_never_crashes(bits):
-    from toolkit.sheetxml import scan_sheet
+    from toolkit.register.sheetxml import scan_sheet
 
     try:
         facts = scan_sheet("".join(bits).encode(), "Pilots", "r.xlsx")
@@ -431,7 +431,7 @@ def test_whatever_is_typed_validate_writes_every_report(tmp_path_factory, name, 
 @given(st.text(alphabet=st.sampled_from("ab \x07\x00\x1f\ufffe"), max_size=30))
 def test_control_characters_never_glue_words(text):
     """Dropping a control character between two words leaves a space, never 'regeluit'."""
-    from toolkit.richtext import ILLEGAL_CHARS, without_controls
+    from toolkit.core.richtext import ILLEGAL_CHARS, without_controls
 
     out = without_controls(text)
     assert not ILLEGAL_CHARS.search(out)

@@ -54,7 +54,7 @@ def test_every_command_is_in_the_readme():
 def test_template_docs_are_current():
     from conftest import ROOT
 
-    from toolkit.build import tags_markdown
+    from toolkit.layouts.render import tags_markdown
 
     assert (ROOT / "docs" / "sjablonen.md").read_text(encoding="utf-8") == tags_markdown()
 

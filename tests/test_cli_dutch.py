@@ -139,7 +139,7 @@ def test_the_web_servers_start_and_stop_lines_are_dutch(log_format):
 def test_an_unknown_uvicorn_warning_keeps_its_text_after_a_dutch_lead_in():
     import logging
 
-    from toolkit.web.server import DutchLog
+    from toolkit.web.logs import DutchLog
 
     def record(level: int, msg: str, *args: object) -> logging.LogRecord:
         return logging.LogRecord("uvicorn.error", level, __file__, 1, msg, args, None)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.dates import DateKind, Precision, format_dutch, parse_date, parse_peildatum
+from toolkit.core.dates import DateKind, Precision, format_dutch, parse_date, parse_peildatum
 
 D = date
 # Every date phrase of both reference documents, with its expected reading.

@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 
-from toolkit import schema
-from toolkit.build import build_documents
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.diff import compare, word_diff
-from toolkit.layout import NEW_NOTE
-from toolkit.layout_word import CHANGES_HEADING
-from toolkit.register import read_register
-from toolkit.workbook import write_register
+from toolkit.declarations import schema
+from toolkit.declarations.layout import NEW_NOTE
+from toolkit.layouts.word import CHANGES_HEADING
+from toolkit.register.diff import compare, word_diff
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 
 def _edit(src, dst, edits):
@@ -147,7 +147,7 @@ def test_build_previous_then_import_ignores_the_overview(tmp_path):
     new = _register(tmp_path / "nieuw.xlsx", [{"id": "P-1", "naam": "Woonoverlast"},
                                               {"id": "P-3", "naam": "RIO"}])
     result = build_documents(new, tmp_path / "uit", previous=old)
-    from toolkit.annex_import import import_annexes
+    from toolkit.editions.annex_import import import_annexes
 
     imported = import_annexes(result.documents)
     assert [p["naam"] for p in imported.pilots] == ["Woonoverlast", "RIO"]
@@ -188,7 +188,7 @@ def test_build_previous_then_import_lists_the_toolkits_own_notes(tmp_path):
         {"id": "P-1", "naam": "Woonoverlast"},
         {"id": "P-3", "naam": "RIO", "opnemen": "Laatste keer"}])
     result = build_documents(new, tmp_path / "uit", previous=old)
-    from toolkit.annex_import import import_annexes
+    from toolkit.editions.annex_import import import_annexes
 
     imported = import_annexes(result.documents)
     assert [(p["naam"], p["opnemen"]) for p in imported.pilots] == [

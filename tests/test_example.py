@@ -6,8 +6,8 @@ import re
 
 from conftest import EXAMPLE, GAPS, convert, needs_libreoffice
 
-from toolkit import schema
-from toolkit.register import read_register
+from toolkit.declarations import schema
+from toolkit.register.read import read_register
 
 
 def _norm(text):

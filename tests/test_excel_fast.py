@@ -22,11 +22,11 @@ import pytest
 from conftest import EXAMPLE, GAPS, ROOT, convert, needs_libreoffice
 from excel_compare import snapshot
 
-from toolkit.findings import Severity
-from toolkit.register import read_register
+from toolkit.declarations.findings import Severity
+from toolkit.register.read import read_register
 from toolkit.report.excel import openpyxl_report_bytes, write_excel_report
 from toolkit.report.excel_fast import Unsupported, excel_report_bytes
-from toolkit.validate import validate_register
+from toolkit.validation.validate import validate_register
 
 _spec = importlib.util.spec_from_file_location("ooxml_validate_fast",
                                                Path(__file__).parent / "ooxml" / "validate.py")

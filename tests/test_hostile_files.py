@@ -22,10 +22,10 @@ from hostile_files import (
     with_dtd,
 )
 
-from toolkit import filecheck, sheetscan
 from toolkit.cli import cli
-from toolkit.errors import RegisterUnreadable
-from toolkit.register import _fast_reader_is_safe, read_register
+from toolkit.core import filecheck, sheetscan
+from toolkit.core.errors import RegisterUnreadable
+from toolkit.register.read import _fast_reader_is_safe, read_register
 
 PILOTS = "xl/worksheets/sheet2.xml"
 FAR_ROW = b'<row r="14"><c r="A14" t="inlineStr"><is><t>x</t></is></c></row>'
@@ -198,7 +198,7 @@ def test_sheets_outside_xl_worksheets_are_scanned_too(tmp_path):
 
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory):
-    from toolkit.build import build_documents
+    from toolkit.build.documents import build_documents
 
     out = tmp_path_factory.mktemp("bijlage")
     result = build_documents(read_register(EXAMPLE), out, parallel=False)

@@ -22,10 +22,10 @@ from conftest import EXAMPLE, ROOT
 from hostile_files import rewrite
 from test_faults import _tree, assert_contract
 
-from toolkit import wordread
-from toolkit.build import build_documents
-from toolkit.register import read_register
-from toolkit.sample import MAX_SAMPLE_PARAGRAPHS, TooLarge, _Field, _Static, read_back
+from toolkit.build.documents import build_documents
+from toolkit.layouts import wordread
+from toolkit.layouts.sample import MAX_SAMPLE_PARAGRAPHS, TooLarge, _Field, _Static, read_back
+from toolkit.register.read import read_register
 
 PROJECTEN = ROOT / "examples" / "projecten"
 MIB = 1024 * 1024

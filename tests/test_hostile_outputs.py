@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import EXAMPLE
 from hostile_files import with_macros
 
-from toolkit.build import build_documents
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.register import read_register
+from toolkit.register.read import read_register
 
 _spec = importlib.util.spec_from_file_location("ooxml_validate",
                                                Path(__file__).parent / "ooxml" / "validate.py")

@@ -13,12 +13,13 @@ from conftest import EXAMPLE
 from docx import Document
 from hostile_files import rewrite, with_dtd
 
-from toolkit import build
-from toolkit.annextypes import BUILTIN
-from toolkit.build import PILOT_TEMPLATE, build_documents, render_template, sample_blocks, template_tags
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.errors import TemplateError
-from toolkit.register import read_register
+from toolkit.core.errors import TemplateError
+from toolkit.declarations.annextypes import BUILTIN
+from toolkit.layouts import render
+from toolkit.layouts.render import PILOT_TEMPLATE, render_template, sample_blocks, template_tags
+from toolkit.register.read import read_register
 
 STAMP = datetime(2024, 4, 1)
 PROPS = {"title": "t", "subject": "s", "author": "a"}
@@ -55,7 +56,7 @@ def _build_refuses(tmp_path, monkeypatch, template, match):
     folder = tmp_path / "sjablonen"
     folder.mkdir(exist_ok=True)
     shutil.copy(template, folder / "bijlage.docx")
-    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     out = tmp_path / "uit"
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
                                       "--sjablonen", str(folder)])
@@ -169,7 +170,7 @@ def test_a_dtd_in_any_part_of_the_template_is_refused(tmp_path, member):
 
 
 def test_a_template_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
-    from toolkit import filecheck
+    from toolkit.core import filecheck
 
     monkeypatch.setattr(filecheck, "WORD_LIMITS", filecheck.Limits(total=10_000))
     with pytest.raises(TemplateError, match="onredelijk groot"):
@@ -258,7 +259,7 @@ def test_build_pdf_with_a_fetching_template_makes_no_request(tmp_path, listener)
     folder = tmp_path / "huisstijl"
     folder.mkdir()
     _fetching_case(folder, listener, "afbeelding met relatie van het soort hyperlink")
-    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     register = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE, register)
     before = register.read_bytes()
@@ -302,8 +303,8 @@ def _png() -> bytes:
 
 def test_pdf_conversion_refuses_a_document_that_would_fetch(tmp_path, listener, monkeypatch):
     """Defence in depth: whatever reaches --pdf is checked again before LibreOffice sees it."""
-    from toolkit import pdf
-    from toolkit.errors import OutputError
+    from toolkit.build import pdf
+    from toolkit.core.errors import OutputError
 
     document = _fetching_case(tmp_path, listener, "INCLUDEPICTURE over twee runs")
     monkeypatch.setattr(pdf, "soffice_path", lambda: pytest.fail("LibreOffice was started"))
@@ -313,7 +314,7 @@ def test_pdf_conversion_refuses_a_document_that_would_fetch(tmp_path, listener, 
 
 
 def test_built_annexes_carry_nothing_that_fetches(tmp_path):
-    from toolkit.filecheck import check_nothing_fetched
+    from toolkit.core.filecheck import check_nothing_fetched
 
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=False)
     for document in result.documents:
@@ -340,7 +341,7 @@ def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
     folder = tmp_path / "huisstijl"
     folder.mkdir()
     rewrite(PILOT_TEMPLATE, folder / "bijlage.docx", {"word/styles.xml": styles})
-    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     out = tmp_path / "uit"
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
                                       "--sjablonen", str(folder)])

@@ -6,13 +6,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, EXAMPLE, ROOT
 
-from toolkit import schema
-from toolkit.annex_import import import_annexes
-from toolkit.build import build_documents
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.register import read_register
-from toolkit.richtext import parse_rich
-from toolkit.validate import validate_register
+from toolkit.core.richtext import parse_rich
+from toolkit.declarations import schema
+from toolkit.editions.annex_import import import_annexes
+from toolkit.register.read import read_register
+from toolkit.validation.validate import validate_register
 
 PILOT_FIELDS = [c.key for c in schema.PILOTS.columns if c.published and c.key != "id"]
 ACTION_FIELDS = ["opgave", "doel", "activiteit", "resultaat", "status", "toelichting_status"]
@@ -267,7 +267,7 @@ def test_an_empty_document_or_no_annex_is_refused_and_nothing_written(tmp_path, 
 
 
 def test_too_many_paragraphs_is_refused(tmp_path, monkeypatch):
-    from toolkit import annex_import
+    from toolkit.editions import annex_import
 
     monkeypatch.setattr(annex_import, "MAX_PARAGRAPHS", 5)
     path = _doc(tmp_path, lambda doc: [doc.add_paragraph(f"regel {i}") for i in range(10)])
@@ -321,7 +321,7 @@ def _docx_blocks(path):
 def test_the_linear_reader_sees_what_python_docx_sees(round_trip):
     from docx import Document
 
-    from toolkit import wordread
+    from toolkit.layouts import wordread
 
     _, folder = round_trip
     files = [DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx",
@@ -419,7 +419,7 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
     from hypothesis import HealthCheck, given, reject, settings
     from hypothesis import strategies as st
 
-    from toolkit import wordread
+    from toolkit.layouts import wordread
 
     @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -450,7 +450,7 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
 def test_import_lists_only_the_municipality_s_own_values(tmp_path):
     """Another municipality's annex: its register gets its own programmes and portfolios,
     never the example municipality's (Zoetermeer's) lists."""
-    from toolkit.workbook import write_register
+    from toolkit.register.write import write_register
 
     pilot = {"id": "P-1", "naam": "Deelfietsen", "omschrijving": "Fietsen delen.",
              "programma": "Mobiliteit en wonen", "portefeuille": "Wethouder Verkeer",

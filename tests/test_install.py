@@ -63,7 +63,7 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
     made = sorted(p.name for p in (elsewhere / "uit").glob("*.docx"))
     assert made == ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
                     "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"]
-    assert "toolkit/web_edition/templates/bijlage.html" in names  # the web edition's pages
+    assert "toolkit/build/web_edition/templates/bijlage.html" in names  # the web edition's pages
     assert (elsewhere / "uit" / "web" / "pilots.html").is_file()
 
     checked = run(str(python), "-m", "toolkit", "validate", "--report-dir", "rapport",

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from toolkit.cli import cli
-from toolkit.diff import compare
-from toolkit.register import read_register
+from toolkit.register.diff import compare
+from toolkit.register.read import read_register
 from toolkit.report.owners import owner_groups
-from toolkit.validate import validate_file
+from toolkit.validation.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "projecten"

@@ -17,11 +17,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from toolkit.annextypes import BUILTIN, load
 from toolkit.cli import cli
-from toolkit.errors import TemplateError
-from toolkit.layout import Layout, sorted_records
-from toolkit.register import read_register
+from toolkit.core.errors import TemplateError
+from toolkit.declarations.annextypes import BUILTIN, load
+from toolkit.declarations.layout import Layout
+from toolkit.layouts.arrange import sorted_records
+from toolkit.register.read import read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "moties"

@@ -19,10 +19,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 
-from toolkit import output, validate  # noqa: F401 - imported before read_register is patched
 from toolkit.cli import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, cli
-from toolkit.errors import OutputError
-from toolkit.output import TEMP_PREFIX, atomic_write
+from toolkit.core import output  # noqa: F401 - imported before read_register is patched
+from toolkit.core.errors import OutputError
+from toolkit.core.output import TEMP_PREFIX, atomic_write
+from toolkit.validation import validate  # noqa: F401 - imported before read_register is patched
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 TOOLKIT = [sys.executable, "-m", "toolkit"]
@@ -49,8 +50,8 @@ def test_ctrl_c_exits_130_with_a_short_dutch_line(tmp_path, monkeypatch, command
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("toolkit.register.read_register", interrupted)
-    monkeypatch.setattr("toolkit.validate.read_register", interrupted)
+    monkeypatch.setattr("toolkit.register.read.read_register", interrupted)
+    monkeypatch.setattr("toolkit.validation.validate.read_register", interrupted)
     args = {"validate": [str(EXAMPLE)], "build": [str(EXAMPLE), "--out", str(tmp_path)],
             "diff": [str(EXAMPLE), str(EXAMPLE)]}[command]
     result = CliRunner().invoke(cli, [command, *args])

@@ -14,7 +14,7 @@ from conftest import ROOT
 from docx import Document
 
 from toolkit.cli import cli
-from toolkit.register import read_register
+from toolkit.register.read import read_register
 
 EXAMPLES = {
     "Zoetermeer": (ROOT / "examples" / "zoetermeer" / "pilots_zoetermeer.xlsx",

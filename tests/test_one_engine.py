@@ -21,11 +21,11 @@ import pytest
 from annex_signature import signature
 from click.testing import CliRunner
 
-from toolkit.annextypes import BUILTIN, BUNDLED_FOLDER
-from toolkit.build import ACTIONS_TEMPLATE, PILOT_TEMPLATE
 from toolkit.cli import cli
-from toolkit.register import read_register
-from toolkit.workbook import write_register
+from toolkit.declarations.annextypes import BUILTIN, BUNDLED_FOLDER
+from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = ROOT / "tests" / "data" / "bundled_before"

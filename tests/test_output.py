@@ -22,11 +22,11 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 from docx import Document
 
-from toolkit import output
 from toolkit.cli import cli
-from toolkit.output import TEMP_PREFIX, atomic_write, folder_lock, remove_stale_temporaries
-from toolkit.parallel import can_fork
-from toolkit.register import read_register
+from toolkit.core import output
+from toolkit.core.output import TEMP_PREFIX, atomic_write, folder_lock, remove_stale_temporaries
+from toolkit.core.parallel import can_fork
+from toolkit.register.read import read_register
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 ACTIONS_DOC = "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"
@@ -143,7 +143,7 @@ def test_two_kept_copies_of_the_same_minute_do_not_overwrite_each_other(tmp_path
 def _hold_lock(folder: Path, ready: Path) -> subprocess.Popen:
     script = textwrap.dedent(f"""
         import pathlib, time
-        from toolkit.output import folder_lock
+        from toolkit.core.output import folder_lock
         with folder_lock(pathlib.Path({str(folder)!r})):
             pathlib.Path({str(ready)!r}).write_text("klaar")
             time.sleep(120)
@@ -178,7 +178,7 @@ def test_two_builds_at_once_leave_one_registers_complete_set(tmp_path, make_exam
     register = read_register(EXAMPLE)
     settings = dict(register.settings)
     settings["inleiding"] = "Een ander register."
-    from toolkit.workbook import write_register
+    from toolkit.register.write import write_register
 
     write_register(other, [p.values for p in register.pilots],
                    [a.values for a in register.actions], settings, register.lists)
@@ -228,8 +228,8 @@ def test_helpers_die_with_a_build_that_is_killed(tmp_path):
     # the real build; each helper notes its pid and then takes its time over the annex
     script = textwrap.dedent(f"""
         import os, pathlib, time
-        from toolkit import build
-        from toolkit.register import read_register
+        from toolkit.build import documents as build
+        from toolkit.register.read import read_register
         real = build.render_template
         def slow(*args, **kwargs):
             pathlib.Path({str(pids)!r}, str(os.getpid())).write_text("")
@@ -306,7 +306,7 @@ def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_la
     writing = tmp_path / "bezig"
     script = textwrap.dedent(f"""
         import pathlib, time
-        from toolkit import output
+        from toolkit.core import output
         def half(tmp):
             tmp.write_bytes(b"half")
             pathlib.Path({str(writing)!r}).write_text("")
@@ -330,7 +330,7 @@ def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_la
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """PDFs without LibreOffice: a small file per annex, as convert_to_pdf names them."""
-    from toolkit import pdf
+    from toolkit.build import pdf
 
     def convert(documents, out_dir):  # type: ignore[no-untyped-def]
         made = []

@@ -8,11 +8,12 @@ import pytest
 from conftest import EXAMPLE
 from docx import Document
 
-from toolkit import build
-from toolkit.build import build_documents
-from toolkit.errors import TemplateError
-from toolkit.parallel import Background, can_fork
-from toolkit.register import read_register
+from toolkit.build import documents as build
+from toolkit.build.documents import build_documents
+from toolkit.core.errors import TemplateError
+from toolkit.core.parallel import Background, can_fork
+from toolkit.layouts import render
+from toolkit.register.read import read_register
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="fork is er alleen op Linux")
 
@@ -28,11 +29,11 @@ def test_parallel_and_ordered_builds_give_the_same_bytes(tmp_path):
 
 @pytest.mark.parametrize("parallel", [True, False])
 def test_a_template_error_in_the_action_annex_reaches_the_user(tmp_path, monkeypatch, parallel):
-    doc = Document(build.ACTIONS_TEMPLATE)
+    doc = Document(render.ACTIONS_TEMPLATE)
     doc.add_paragraph("{{ wethouder }}")
     template = tmp_path / "acties.docx"
     doc.save(template)
-    monkeypatch.setattr(build, "ACTIONS_TEMPLATE", template)
+    monkeypatch.setattr(render, "ACTIONS_TEMPLATE", template)
     with pytest.raises(TemplateError, match="wethouder"):
         build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=parallel)
     assert not list((tmp_path / "uit").glob("Bijlagen*.docx"))
@@ -129,16 +130,16 @@ def test_the_collector_is_left_as_it_was(tmp_path):
                           (False, 10, False)])
 def test_helpers_only_pay_off_for_large_registers(tmp_path, monkeypatch, parallel, rows_needed,
                                                    helpers):
-    import toolkit.parallel
+    import toolkit.core.parallel
 
     asked = []
-    original = toolkit.parallel.Background
+    original = toolkit.core.parallel.Background
 
     def recording(fn, enabled=True):
         asked.append(enabled)
         return original(fn, enabled=False)
 
-    monkeypatch.setattr(toolkit.parallel, "Background", recording)
+    monkeypatch.setattr(toolkit.core.parallel, "Background", recording)
     monkeypatch.setattr(build, "PARALLEL_FROM_ROWS", rows_needed)
     build_documents(read_register(EXAMPLE), tmp_path, parallel=parallel)
     assert asked == [helpers, helpers]

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from test_cell_content import BOTH_READERS, docx_text, make
 from test_validate import GOOD, GOOD_ACTION, flat
 
-from toolkit import schema
 from toolkit.cli import cli
-from toolkit.register import read_register
-from toolkit.richtext import parse_rich, text_issues, visible_chars
-from toolkit.validate import validate_file, validate_register
-from toolkit.workbook import create_register, write_register
+from toolkit.core.richtext import parse_rich, text_issues, visible_chars
+from toolkit.declarations import schema
+from toolkit.register.read import read_register
+from toolkit.register.write import create_register, write_register
+from toolkit.validation.validate import validate_file, validate_register
 
 
 def _items(text: str) -> list[tuple[str | None, int, str]]:
@@ -381,8 +381,8 @@ def test_the_owner_column_says_how_it_is_read_in_excel():
 
 
 def test_an_own_type_declares_its_separator(tmp_path):
-    from toolkit.annextypes import load
-    from toolkit.errors import TemplateError
+    from toolkit.core.errors import TemplateError
+    from toolkit.declarations.annextypes import load
 
     source = (Path(__file__).parent.parent / "examples" / "projecten" / "sjablonen" /
               "projecten.toml").read_text(encoding="utf-8")

@@ -19,8 +19,8 @@ from conftest import EXAMPLE, ROOT, needs_libreoffice
 from lxml import etree
 
 from toolkit.cli import cli
-from toolkit.register import read_register
-from toolkit.richtext import parse_rich
+from toolkit.core.richtext import parse_rich
+from toolkit.register.read import read_register
 
 pikepdf = pytest.importorskip("pikepdf")
 

@@ -18,10 +18,11 @@ from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit import output, parallel, pdf, portable
+from toolkit.build import pdf
 from toolkit.cli import cli
-from toolkit.errors import OutputError
-from toolkit.output import atomic_write, folder_lock, remove_stale_temporaries
+from toolkit.core import output, parallel, portable
+from toolkit.core.errors import OutputError
+from toolkit.core.output import atomic_write, folder_lock, remove_stale_temporaries
 from toolkit.web.jobs import safe_upload_name
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
@@ -230,7 +231,7 @@ def test_libreoffice_is_found_in_program_files_on_windows(tmp_path, monkeypatch)
 
 def test_scratch_folders_on_windows_go_by_age_and_are_removed_on_release(tmp_path, windows,
                                                                         monkeypatch):
-    from toolkit import scratch
+    from toolkit.core import scratch
 
     mine = scratch.claim("toolkit-proef-", tmp_path)
     assert (mine / scratch.LOCK).exists()

@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from toolkit.annextypes import BUILTIN
 from toolkit.cli import cli
-from toolkit.diff import compare
-from toolkit.errors import TemplateError
-from toolkit.register import read_register
-from toolkit.validate import validate_file
+from toolkit.core.errors import TemplateError
+from toolkit.declarations.annextypes import BUILTIN
+from toolkit.register.diff import compare
+from toolkit.register.read import read_register
+from toolkit.validation.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "projecten"

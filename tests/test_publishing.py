@@ -17,12 +17,13 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from toolkit import build, schema
-from toolkit.build import build_documents
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.publishing import BAR_OUTLINE, HEADER_FILL
-from toolkit.register import read_register
-from toolkit.workbook import write_register
+from toolkit.declarations import schema
+from toolkit.layouts import render
+from toolkit.layouts.publishing import BAR_OUTLINE, HEADER_FILL
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 ACTIONS_DOC = "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"
@@ -79,13 +80,13 @@ def test_a4_with_council_margins_and_tables_as_wide_as_the_text(built, name):
 def test_tables_follow_the_coordinators_margins_and_orientation(tmp_path, monkeypatch):
     """Landscape with narrow margins in the template: every table takes the new width."""
     for attribute, name in (("PILOT_TEMPLATE", "bijlage.docx"), ("ACTIONS_TEMPLATE", "acties.docx")):
-        doc = Document(getattr(build, attribute))
+        doc = Document(getattr(render, attribute))
         section = doc.sections[0]
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
         section.left_margin = section.right_margin = Cm(1.5)
         template = tmp_path / name
         doc.save(template)
-        monkeypatch.setattr(build, attribute, template)
+        monkeypatch.setattr(render, attribute, template)
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit")
     for path in result.documents:
         doc = Document(path)
@@ -417,7 +418,7 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
     page-number fields inside): the build replaces them all."""
     from copy import deepcopy
 
-    doc = Document(build.PILOT_TEMPLATE)
+    doc = Document(render.PILOT_TEMPLATE)
     body = doc.element.body
     toc = next(p for p in body.iter(qn("w:p"))
                if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText"))))
@@ -444,7 +445,7 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
     last.append(end)
     template = tmp_path / "bijlage.docx"
     doc.save(template)
-    monkeypatch.setattr(build, "PILOT_TEMPLATE", template)
+    monkeypatch.setattr(render, "PILOT_TEMPLATE", template)
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit")
     built_doc = Document(result.documents[0])
     text = "\n".join(p.text for p in built_doc.paragraphs)
@@ -462,8 +463,8 @@ def test_a_restyled_template_changes_every_generated_part(tmp_path):
     from docx.shared import RGBColor
 
     Image = pytest.importorskip("PIL.Image")
-    from toolkit.docx_templates import HouseStyle, make_actions_template, make_pilot_template
-    from toolkit.fonts import fonts_used
+    from toolkit.build.fonts import fonts_used
+    from toolkit.layouts.docx_templates import HouseStyle, make_actions_template, make_pilot_template
 
     house = HouseStyle(font="Georgia", accent=RGBColor(0x5B, 0x21, 0x6E), header_fill="E8DDF0")
     folder = tmp_path / "sjablonen"

@@ -11,10 +11,10 @@ import pytest
 import xlsxwriter
 from conftest import EXAMPLE, GAPS
 
-from toolkit import schema
-from toolkit.errors import RegisterStructureError, RegisterUnreadable, ToolkitError
-from toolkit.register import read_register
-from toolkit.workbook import write_register
+from toolkit.core.errors import RegisterStructureError, RegisterUnreadable, ToolkitError
+from toolkit.declarations import schema
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
 
 
 def test_example_reads_with_locations():
@@ -128,7 +128,7 @@ def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
 
 
 def test_records_of_an_unknown_sheet_is_an_error_not_another_sheet_s_rows():
-    from toolkit.schema import TableSheet
+    from toolkit.declarations.schema import TableSheet
 
     other = TableSheet("Projecten", "Projecten", "", schema.PILOTS.columns)
     with pytest.raises(KeyError, match="Projecten"):
@@ -260,7 +260,7 @@ def test_both_readers_give_the_same_records(careful):
 
 
 def test_a_far_away_cell_never_reaches_the_fast_reader(tmp_path):
-    from toolkit.register import _fast_reader_is_safe
+    from toolkit.register.read import _fast_reader_is_safe
 
     def mutate(wb):
         wb["Pilots"]["XFD1048576"] = "ver weg"

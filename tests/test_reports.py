@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from conftest import GAPS, convert, needs_libreoffice
 
-from toolkit.errors import OutputError
+from toolkit.core.errors import OutputError
+from toolkit.register.write import write_register
 from toolkit.report import write_reports
 from toolkit.report.html import render_html
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.validation.validate import validate_file
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_report_open_elsewhere_keeps_the_previous_one(tmp_path, monkeypatch):
     def locked(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("toolkit.output.os.replace", locked)
+    monkeypatch.setattr("toolkit.core.output.os.replace", locked)
     with pytest.raises(OutputError, match="geopend in Excel of Word"):
         write_reports(result, tmp_path)
     assert paths.html.read_bytes() == before
@@ -139,7 +139,7 @@ def test_html_report_in_a_real_browser(gaps_reports, tmp_path):
 def test_the_summary_of_findings_shows_whole_codes(gaps_reports):
     """The summary above the table shares its columns: each code sits in the Code column,
     which is wide enough for the longest code the toolkit has."""
-    from toolkit.findings import RULES_BY_CODE
+    from toolkit.declarations.findings import RULES_BY_CODE
 
     result, paths = gaps_reports
     ws = openpyxl.load_workbook(paths.excel)["Bevindingen"]

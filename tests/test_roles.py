@@ -17,14 +17,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
-from toolkit import schema
-from toolkit.annextypes import BUILTIN as _TYPES
-from toolkit.build import build_documents
+from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.diff import compare
-from toolkit.register import read_register
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.declarations import schema
+from toolkit.declarations.annextypes import BUILTIN as _TYPES
+from toolkit.register.diff import compare
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
+from toolkit.validation.validate import validate_file
 
 LAST_TIME_NOTE = _TYPES.get("pilots").arrangement.last_note
 

@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from toolkit.annextypes import BUILTIN
 from toolkit.cli import cli
-from toolkit.errors import TemplateError
-from toolkit.findings import rules_markdown
-from toolkit.rulekinds import COMMON_PARAMS, RULE_KEYS, RULE_KINDS, example_rule
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.core.errors import TemplateError
+from toolkit.declarations.annextypes import BUILTIN
+from toolkit.declarations.rulekinds import COMMON_PARAMS, RULE_KEYS, RULE_KINDS, example_rule
+from toolkit.register.write import write_register
+from toolkit.validation.rulesdoc import rules_markdown
+from toolkit.validation.validate import validate_file
 
 #: a council's list of promises (toezeggingen): its own columns, list and rules
 DECLARATION = '''

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from toolkit import wordread
-from toolkit.errors import TemplateError
-from toolkit.sample import _OPTIONAL_END, Sample, cut_sample, read_back
+from toolkit.core.errors import TemplateError
+from toolkit.layouts import wordread
+from toolkit.layouts.sample import _OPTIONAL_END, Sample, cut_sample, read_back
 
 _spec = importlib.util.spec_from_file_location(
     "ooxml_validate_sample", Path(__file__).parent / "ooxml" / "validate.py")
@@ -451,7 +451,7 @@ ROWS_TEMPLATE = rows_template()
 def test_finding_the_cards_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long run of paragraphs without cards: a field could take any number of them,
     and trying that from every paragraph would be quadratic."""
-    import toolkit.sample as module
+    import toolkit.layouts.sample as module
 
     calls = 0
     extends = module._extends

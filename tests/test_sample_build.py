@@ -1,5 +1,5 @@
 """A coordinator re-arranges the pilot card in Word: a sample card in bijlage.docx
-replaces the built-in card in the next build (toolkit.sample through build)."""
+replaces the built-in card in the next build (toolkit.layouts.sample through build)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from conftest import EXAMPLE
 from docx import Document
 
-from toolkit import build
 from toolkit.cli import cli
-from toolkit.register import read_register
+from toolkit.layouts import render
+from toolkit.register.read import read_register
 
 
 def _with_sample(tmp_path, fill) -> object:
@@ -20,7 +20,7 @@ def _with_sample(tmp_path, fill) -> object:
     sample card of the coordinator's own."""
     folder = tmp_path / "sjablonen"
     folder.mkdir()
-    shutil.copy(build.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     doc = Document(str(Path(__file__).parent / "data" / "legacy_templates" / "bijlage.docx"))
     marker = next(p for p in doc.paragraphs if p.text.strip() == "{{ pilotkaarten }}")
     marker.text = "{{ kaarten }}"

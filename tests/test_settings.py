@@ -9,13 +9,14 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.build import build_documents, document_names
+from toolkit.build.documents import build_documents, document_names
 from toolkit.cli import cli
-from toolkit.findings import RULES_BY_CODE, rules_markdown
-from toolkit.register import read_register
-from toolkit.settingtext import annex_number, municipality, setting_number
-from toolkit.validate import validate_register
-from toolkit.workbook import write_register
+from toolkit.core.settingtext import annex_number, municipality, setting_number
+from toolkit.declarations.findings import RULES_BY_CODE
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
+from toolkit.validation.rulesdoc import rules_markdown
+from toolkit.validation.validate import validate_register
 
 PILOT = {
     "id": "P-1", "naam": "Schoolontbijt", "omschrijving": "Tekst", "programma": "5. Veiligheid",

@@ -11,11 +11,11 @@ from conftest import EXAMPLE, MUNICIPALITY
 from docx import Document
 from test_validate import GOOD, GOOD_ACTION
 
-from toolkit import schema
 from toolkit.cli import cli
-from toolkit.register import read_register
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.declarations import schema
+from toolkit.register.read import read_register
+from toolkit.register.write import write_register
+from toolkit.validation.validate import validate_file
 
 SETTINGS = {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."}
 
@@ -53,9 +53,9 @@ def test_sjablonen_copies_the_defaults_and_says_what_next(tmp_path):
     folder = tmp_path / "mijn sjablonen"
     result = _copy_templates(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["acties.docx", "bijlage.docx"]
-    from toolkit import build
+    from toolkit.layouts import render
 
-    assert (folder / "bijlage.docx").read_bytes() == build.PILOT_TEMPLATE.read_bytes()
+    assert (folder / "bijlage.docx").read_bytes() == render.PILOT_TEMPLATE.read_bytes()
     assert "Map met Word-sjablonen" in result.output and "--sjablonen" in result.output
 
 

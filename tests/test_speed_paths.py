@@ -8,8 +8,9 @@ from conftest import EXAMPLE, GAPS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import diff, edition
-from toolkit.register import read_register
+from toolkit.editions import new_edition as edition
+from toolkit.register import diff
+from toolkit.register.read import read_register
 
 
 def test_new_edition_shortcut_when_no_column_was_added(monkeypatch):
@@ -67,8 +68,8 @@ def test_diff_of_a_register_with_itself_and_with_another(tmp_path):
 def test_attribute_escaping_shortcut_gives_what_the_full_escape_gives(text):
     from xml.sax.saxutils import escape
 
-    from toolkit.richtext import without_controls
-    from toolkit.wordxml import attr_xml
+    from toolkit.core.richtext import without_controls
+    from toolkit.layouts.wordxml import attr_xml
 
     assert attr_xml(text) == escape(without_controls(text), {'"': "&quot;", "\n": " "})
 
@@ -81,7 +82,7 @@ def test_the_file_checks_cell_columns_agree_with_a_search_of_the_sheet(tmp_path)
 
     import openpyxl
 
-    from toolkit.sheetxml import _sheet_members
+    from toolkit.register.sheetxml import _sheet_members
 
     added = tmp_path / "erbij.xlsx"
     wb = openpyxl.load_workbook(EXAMPLE)

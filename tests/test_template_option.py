@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from toolkit import sjablonen
 from toolkit.cli import cli
-from toolkit.register import read_register
+from toolkit.declarations import sjablonen
+from toolkit.register.read import read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "projecten"

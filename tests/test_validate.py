@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.cli import cli
-from toolkit.findings import RULES, rules_markdown
-from toolkit.validate import validate_file
-from toolkit.workbook import write_register
+from toolkit.declarations.findings import RULES
+from toolkit.register.write import write_register
+from toolkit.validation.rulesdoc import rules_markdown
+from toolkit.validation.validate import validate_file
 
 
 def flat(result):
@@ -197,7 +198,7 @@ def _replace_in_zip(path, old, new):
 
 def test_every_rule_has_a_case():
     """The fixed rules and the rules the bundled annex types declare ([[regel]])."""
-    from toolkit.annextypes import BUILTIN
+    from toolkit.declarations.annextypes import BUILTIN
 
     declared = {rule.code for annex in BUILTIN.types for rule in annex.rules}
     assert set(CASES) == {r.code for r in RULES} | declared
@@ -214,8 +215,8 @@ def test_each_rule_fires_exactly_where_expected(tmp_path, code):
 
 def test_the_careful_reader_reports_merged_cells_too(tmp_path):
     """openpyxl's read-only mode cannot see merged cells; the reader finds them itself."""
-    from toolkit.register import read_register
-    from toolkit.validate import validate_register
+    from toolkit.register.read import read_register
+    from toolkit.validation.validate import validate_register
 
     pilots, actions, expected = CASES["cellen-samengevoegd"]
     path = _register(tmp_path, "cellen-samengevoegd", pilots, actions)
@@ -294,10 +295,10 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
     min_size=1, max_size=6))
 def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
-    from toolkit.annextypes import BUILTIN
-    from toolkit.layout import merge_continuations
-    from toolkit.register import Record
-    from toolkit.schema import ACTIONS, continues_previous
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.declarations.schema import ACTIONS, continues_previous
+    from toolkit.layouts.arrange import merge_continuations
+    from toolkit.register.read import Record
     from toolkit.validators import sheet_frame
     from toolkit.validators.schemas import continuation_rows
 

@@ -23,10 +23,10 @@ from owners import OWNERS, TREKKER, register_with_owners, zip_bomb
 from starlette.testclient import TestClient
 
 from toolkit.cli import cli
+from toolkit.core.scratch import LOCK
 from toolkit.report.html import render_html
 from toolkit.report.owners import NO_OWNER, owner_file_name, owner_groups
-from toolkit.scratch import LOCK
-from toolkit.validate import validate_file
+from toolkit.validation.validate import validate_file
 from toolkit.web.app import Settings, create_app, safe_upload_name, state_of
 
 
@@ -218,7 +218,7 @@ def test_unexpected_error_logs_no_content_and_leaves_nothing(client, owners_regi
     def broken(register, peildatum=None):
         raise ValueError("geheime celinhoud van Anna")
 
-    monkeypatch.setattr("toolkit.validate.validate_register", broken)
+    monkeypatch.setattr("toolkit.validation.validate.validate_register", broken)
     with caplog.at_level(logging.INFO, logger="toolkit.web"):
         response = upload(client, owners_register)
         client.get("/?zoek=geheime+zoekterm")
@@ -233,7 +233,7 @@ def test_work_is_bounded_to_the_worker_pool(monkeypatch):
     import threading
     import time
 
-    from toolkit import validate
+    from toolkit.validation import validate
 
     running, most = 0, 0
     lock = threading.Lock()
@@ -430,7 +430,7 @@ def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp
     from conftest import MUNICIPALITY
     from test_validate import GOOD, GOOD_ACTION
 
-    from toolkit.workbook import write_register
+    from toolkit.register.write import write_register
 
     path = write_register(tmp_path / "eigen.xlsx", [GOOD], [GOOD_ACTION],
                           {**MUNICIPALITY, "peildatum": "1-4-2024", "inleiding": "Tekst.",

@@ -29,8 +29,8 @@ from conftest import EXAMPLE, GAPS, ROOT, needs_libreoffice
 from starlette.testclient import TestClient
 from test_web import Page, downloads, leftovers, upload
 
-from toolkit import scratch
 from toolkit.cli import cli
+from toolkit.core import scratch
 from toolkit.web.app import Settings, create_app, state_of
 from toolkit.web.lanes import Busy, Gone, Lane
 from toolkit.web.pages import for_browser
@@ -316,7 +316,7 @@ def test_a_full_temporary_disk_is_named_as_such(client, temp_root, monkeypatch):
 
 def slow_check(monkeypatch, seconds: float) -> threading.Event:
     """Every check takes this long; the event is set once one has started."""
-    from toolkit import validate
+    from toolkit.validation import validate
 
     real = validate.validate_register
     started = threading.Event()
@@ -370,7 +370,7 @@ def test_a_request_waits_no_longer_than_the_proxy_allows(monkeypatch):
 
 def test_builds_have_their_own_workers(monkeypatch):
     """A build that takes long does not hold up an officer's check."""
-    from toolkit import build
+    from toolkit.build import documents as build
 
     real = build.build_documents
     started = threading.Event()
@@ -476,7 +476,7 @@ def test_memory_returns_to_its_baseline_after_builds(client):
 
 
 def test_log_lines_are_json_without_content(client, caplog):
-    from toolkit.web.server import JsonLines
+    from toolkit.web.logs import JsonLines
 
     with caplog.at_level(logging.INFO, logger="toolkit.web"):
         upload(client, EXAMPLE, name="geheim_register_Anna.xlsx", data={"peildatum": "1-4-2024"})
@@ -515,7 +515,7 @@ def test_serve_takes_its_options_from_the_environment(monkeypatch, tmp_path):
 
 def test_a_killed_processs_temporary_folder_goes_at_the_next_start(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from toolkit import scratch; "
+        "import sys, time; from pathlib import Path; from toolkit.core import scratch; "
         f"f = scratch.claim('toolkit-web-', Path({str(tmp_path)!r})); "
         "(f / 'verzoek-1').mkdir(); (f / 'verzoek-1' / 'register.xlsx').write_bytes(b'x'); "
         "print(f, flush=True); time.sleep(60)")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -609,7 +609,7 @@ def test_pdf_after_kill_9_leaves_no_annex_copy_or_profile(tmp_path):
     assert list(tmp.glob("toolkit-pdf-*")), "kill -9 left the copy of the annex and the profile"
     import tempfile
 
-    from toolkit.pdf import convert_to_pdf
+    from toolkit.build.pdf import convert_to_pdf
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tempfile, "tempdir", str(tmp))

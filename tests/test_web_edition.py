@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from web_edition_builds import EXAMPLES, build_web, editions, page, pages
 
 from toolkit.cli import cli
-from toolkit.layout import merge_continuations
-from toolkit.layout_html import record_anchor
-from toolkit.register import read_register
-from toolkit.richtext import plain_line
+from toolkit.core.richtext import plain_line
+from toolkit.layouts.arrange import merge_continuations
+from toolkit.layouts.html import record_anchor
+from toolkit.register.read import read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = "//article[contains(@class, 'kaart')] | //tr[@id]"

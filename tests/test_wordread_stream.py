@@ -16,10 +16,10 @@ import pytest
 import wordread_before
 from conftest import DATA, EXAMPLE, ROOT
 
-from toolkit import wordread
-from toolkit.build import build_documents
-from toolkit.errors import RegisterUnreadable
-from toolkit.register import read_register
+from toolkit.build.documents import build_documents
+from toolkit.core.errors import RegisterUnreadable
+from toolkit.layouts import wordread
+from toolkit.register.read import read_register
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -184,7 +184,7 @@ def _rewritten(source: Path, target: Path, member: str, change) -> Path:  # type
 
 
 def test_xml_broken_halfway_is_refused_as_before(tmp_path):
-    from toolkit.annex_import import import_annexes
+    from toolkit.editions.annex_import import import_annexes
 
     good = _docx(tmp_path, UNUSUAL_BODY)
     broken = _rewritten(good, tmp_path / "kapot.docx", "word/document.xml",
@@ -194,7 +194,7 @@ def test_xml_broken_halfway_is_refused_as_before(tmp_path):
 
 
 def test_a_template_is_refused_as_python_docx_refuses_it(tmp_path):
-    from toolkit.annex_import import import_annexes
+    from toolkit.editions.annex_import import import_annexes
 
     good = _docx(tmp_path, UNUSUAL_BODY)
     template = _rewritten(
@@ -223,8 +223,8 @@ def test_blocks_cross_the_helper_s_pipe_unchanged(tmp_path, annexes_1000):
 
 
 def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
-    from toolkit import parallel
-    from toolkit.annex_import import import_annexes
+    from toolkit.core import parallel
+    from toolkit.editions.annex_import import import_annexes
 
     built = build_documents(read_register(EXAMPLE), tmp_path / "uit").documents
     ahead = import_annexes(list(built))
@@ -236,7 +236,7 @@ def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("broken", [0, 1])
 def test_a_broken_file_is_named_whether_read_here_or_ahead(tmp_path, broken):
-    from toolkit.annex_import import import_annexes
+    from toolkit.editions.annex_import import import_annexes
 
     paths = list(build_documents(read_register(EXAMPLE), tmp_path / "uit").documents)
     paths[broken] = _rewritten(paths[broken], tmp_path / "kapot.docx", "word/document.xml",

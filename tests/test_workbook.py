@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import TEMPLATE, needs_libreoffice
 
-from toolkit import schema
 from toolkit.cli import cli
-from toolkit.workbook import write_register, write_template
+from toolkit.declarations import schema
+from toolkit.register.write import write_register, write_template
 
 
 def _structure(path):
@@ -136,7 +136,7 @@ def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header(tmp_pa
 def test_instruction_rows_with_wrapped_text_have_heights_for_their_lines():
     """LibreOffice does not size a wrapped row when it opens the file: every Instructies
     row longer than one line has an explicit height, enough for its lines."""
-    from toolkit.workbook import CHARS_PER_WIDTH, LINE_POINTS
+    from toolkit.register.write import CHARS_PER_WIDTH, LINE_POINTS
 
     wb = openpyxl.load_workbook(TEMPLATE)
     ws = wb[schema.INSTRUCTIONS_SHEET]
@@ -162,7 +162,7 @@ def test_the_empty_register_prints_in_a_few_pages_in_libreoffice(tmp_path):
     import shutil
     import subprocess
 
-    from toolkit.pdf import soffice_path
+    from toolkit.build.pdf import soffice_path
 
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo ontbreekt")

@@ -1,4 +1,4 @@
-"""Frozen copy of toolkit/wordread.py as of commit e71c826, before issue #12 (the oracle of
+"""Frozen copy of toolkit/layouts/wordread.py as of commit e71c826, before issue #12 (the oracle of
 tests/test_wordread_stream.py: run on python-docx's tree, as the import did then).
 
 A Word document's body as plain blocks (paragraphs and tables), read in one linear pass.

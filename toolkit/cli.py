@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, clitext
-from .bundled import bundled
+from toolkit import __version__, clitext
+from toolkit.core.bundled import bundled
 
 clitext.install()
 
@@ -31,8 +31,8 @@ EXIT_BROKEN_PIPE = 141  # the reader of the output went away (`| head`), as for 
 
 def _fail(exc: Exception, debug: bool) -> None:
     """A ToolkitError becomes its Dutch message and exit code 2; never a traceback."""
-    from .errors import ToolkitError
-    from .output import reason, shown
+    from toolkit.core.errors import ToolkitError
+    from toolkit.core.output import reason, shown
 
     if isinstance(exc, BrokenPipeError):
         raise exc  # the group ends quietly (ToolkitGroup.invoke)
@@ -139,7 +139,7 @@ def init(ctx: click.Context, pad: Path, gemeente: str, sjablonen: Path | None,
       toolkit init acties.xlsx --gemeente Delft --bijlagetype acties
       toolkit init projecten.xlsx --gemeente Delft --sjablonen sjablonen --bijlagetype projecten
     """
-    from .workbook import create_register, init_next_steps
+    from toolkit.register.write import create_register, init_next_steps
 
     try:
         created = create_register(pad, gemeente, sjablonen, bijlagetypen)
@@ -162,7 +162,7 @@ class PeildatumType(click.ParamType):
     name = "DATUM"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        from .dates import parse_peildatum
+        from toolkit.core.dates import parse_peildatum
 
         parsed = parse_peildatum(str(value))
         if parsed is None:
@@ -207,12 +207,12 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
       toolkit validate register.xlsx --peildatum 1-4-2024 --report-dir rapport
       toolkit validate register.xlsx --per-eigenaar
     """
-    from .parallel import preloaded
-    from .register import read_register
-    from .report import write_reports
-    from .report.html import write_owner_reports
-    from .report.terminal import print_summary
-    from .validate import validate_register
+    from toolkit.core.parallel import preloaded
+    from toolkit.register.read import read_register
+    from toolkit.report import write_reports
+    from toolkit.report.html import write_owner_reports
+    from toolkit.report.terminal import print_summary
+    from toolkit.validation.validate import validate_register
 
     try:
         with preloaded():  # what validating needs, while the register is read
@@ -270,11 +270,11 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
       toolkit build register.xlsx --sjablonen mijn_sjablonen
       toolkit build register.xlsx --html
     """
-    from .build import build_documents
-    from .output import folder_lock, shown
-    from .parallel import preloaded
-    from .register import read_register
-    from .report.terminal import print_summary
+    from toolkit.build.documents import build_documents
+    from toolkit.core.output import folder_lock, shown
+    from toolkit.core.parallel import preloaded
+    from toolkit.register.read import read_register
+    from toolkit.report.terminal import print_summary
 
     path = register or EXAMPLE_REGISTER
     try:
@@ -328,7 +328,7 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
       toolkit import "Bijlage 5 Monitoring evaluatie pilots.docx" --out register.xlsx
       toolkit import "Projectenrapportage.docx" --sjablonen sjablonen --out projecten.xlsx
     """
-    from .annex_import import import_annexes, write_imported
+    from toolkit.editions.annex_import import import_annexes, write_imported
 
     try:
         imported = import_annexes(list(bijlagen), sjablonen)
@@ -369,9 +369,9 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path,
     Voorbeeld:
       toolkit diff register_voorjaar.xlsx register_najaar.xlsx --report-dir verschillen
     """
-    from .diff import compare
-    from .register import read_register
-    from .report.diff import write_diff_reports
+    from toolkit.register.diff import compare
+    from toolkit.register.read import read_register
+    from toolkit.report.diff import write_diff_reports
 
     try:
         result = compare(read_register(oud, templates=sjablonen),
@@ -414,7 +414,7 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
       toolkit new-edition register_2025.xlsx register_2026.xlsx \\
           --editie "Perspectiefnota 2026" --peildatum 1-4-2025
     """
-    from .edition import next_edition
+    from toolkit.editions.new_edition import next_edition
 
     try:
         result = next_edition(oud, nieuw, editie, peildatum, sjablonen)
@@ -451,13 +451,14 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
       toolkit sjablonen huisstijl
       toolkit build register.xlsx --sjablonen huisstijl
     """
-    from . import build as build_module
-    from .output import shown
-    from .sjablonen import copy_templates, next_steps, starter_templates
+    from toolkit.core.output import shown
+    from toolkit.declarations.sjablonen import copy_templates, next_steps
+    from toolkit.layouts.docx_templates import starter_templates
+    from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
 
     try:
-        done = copy_templates({"bijlage": build_module.PILOT_TEMPLATE,
-                               "acties": build_module.ACTIONS_TEMPLATE}, map_, overschrijven)
+        done = copy_templates({"bijlage": PILOT_TEMPLATE,
+                               "acties": ACTIONS_TEMPLATE}, map_, overschrijven)
         own = starter_templates(done.folder, overschrijven)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
@@ -533,8 +534,8 @@ def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None,  # n
       toolkit serve --host 0.0.0.0 --port 8080
       toolkit serve --sjablonen huisstijl --workers 4
     """
-    from .web.server import run
-    from .web.settings import MB, Settings, cores
+    from toolkit.web.server import run
+    from toolkit.web.settings import MB, Settings, cores
 
     workers = workers or cores()
     settings = Settings(

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.dates import parse_date
-from toolkit.register import EXACT_LIMIT, NOT_A_NUMBER, Record
-from toolkit.richtext import (
+from toolkit.core.dates import parse_date
+from toolkit.core.richtext import (
     TextIssue,
     column_text_issues,
     direction_chars,
     id_oddities,
     tags_in,
 )
-from toolkit.schema import Kind, TableSheet
+from toolkit.declarations.schema import Kind, TableSheet
+from toolkit.register.read import EXACT_LIMIT, NOT_A_NUMBER, Record
 
 #: suffixes of the derived columns; the part before "__" names the register column
 EARLIEST, LATEST, DATE_KIND = "__vroegst", "__laatst", "__soort"

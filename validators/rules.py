@@ -1,4 +1,4 @@
-"""How each rule kind of `toolkit.rulekinds` is checked on a sheet.
+"""How each rule kind of `toolkit.declarations.rulekinds` is checked on a sheet.
 
 A kind's check runs vectorised over the sheet's DataFrame (`sheet_frame`: texts, and the
 earliest and latest day of every date), so a rule costs a few column operations however
@@ -14,11 +14,10 @@ from datetime import date
 
 import pandas as pd
 
-from toolkit.dates import format_dutch, is_unknown_phrase
-from toolkit.rulekinds import FLAGS, RULE_KINDS, SHOWN_CHARS, DeclaredRule
-from toolkit.schema import ListRoles, TableSheet, normalise
-
-from .frames import EARLIEST, LATEST
+from toolkit.core.dates import format_dutch, is_unknown_phrase
+from toolkit.declarations.rulekinds import FLAGS, RULE_KINDS, SHOWN_CHARS, DeclaredRule
+from toolkit.declarations.schema import ListRoles, TableSheet, normalise
+from toolkit.validators.frames import EARLIEST, LATEST
 
 #: per broken row (its Excel row number): placeholders only the check can tell
 Broken = dict[int, dict[str, str]]
@@ -128,7 +127,7 @@ def _continuation(df: pd.DataFrame, rule: DeclaredRule, ctx: Sheet) -> Broken:
     return {row: {"vorige_rij": str(previous[row])} for row in _rows(found)}
 
 
-#: the check of each kind in toolkit.rulekinds.RULE_KINDS
+#: the check of each kind in toolkit.declarations.rulekinds.RULE_KINDS
 CHECKS: dict[str, Callable[[pd.DataFrame, DeclaredRule, Sheet], Broken]] = {
     "datumvolgorde": _date_order,
     "verlopen": _overdue,

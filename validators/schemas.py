@@ -1,4 +1,4 @@
-"""The pandera schemas. Check names are the rule codes of `toolkit.findings`."""
+"""The pandera schemas. Check names are the rule codes of `toolkit.declarations.findings`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.schema import CONTINUATION_BLANK, Kind, TableSheet, normalise
-
-from . import rules
-from .frames import (
+from toolkit.declarations.schema import CONTINUATION_BLANK, Kind, TableSheet, normalise
+from toolkit.validators import rules
+from toolkit.validators.frames import (
     CHARS,
     DATE_KIND,
     DIRECTION,
@@ -93,6 +92,6 @@ def table_schema(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> pa.Da
 
 
 def continuation_rows(df: pd.DataFrame) -> pd.Series:
-    """The Acties rule of toolkit.schema.continues_previous (which the printing and import
+    """The Acties rule of toolkit.declarations.schema.continues_previous (which the printing and import
     use) for a whole sheet: what acties.toml declares as its vervolgrij rule."""
     return rules.continuation_rows(df, "resultaat", CONTINUATION_BLANK)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import ensure_dir
-from ..validate import ValidationResult
+from toolkit.core.output import ensure_dir
+from toolkit.validation.validate import ValidationResult
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ def write_reports(result: ValidationResult, report_dir: Path, excel: bool = True
     part by part, see excel_fast.py); a successful build leaves it out and `toolkit
     validate` always writes it.
     """
-    from .excel import write_excel_report
-    from .html import write_html_report
-    from .json import write_json_report
+    from toolkit.report.excel import write_excel_report
+    from toolkit.report.html import write_html_report
+    from toolkit.report.json import write_json_report
 
     ensure_dir(report_dir)
     paths = report_paths(result.register.path, report_dir)

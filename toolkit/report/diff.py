@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from ..diff import Change, DiffResult, FieldChange, WordChange
-from ..output import atomic_write, atomic_write_text, ensure_dir
-from ..schema import TableSheet
+from toolkit.core.output import atomic_write, atomic_write_text, ensure_dir
+from toolkit.declarations.schema import TableSheet
+from toolkit.register.diff import Change, DiffResult, FieldChange, WordChange
 
 
 @dataclass(frozen=True)

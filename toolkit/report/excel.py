@@ -18,23 +18,19 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..findings import Finding, Severity, summary, titles, visible
-from ..output import atomic_write, shown
-from ..validate import ValidationResult
-
-FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
-SHEET = "Bevindingen"
-HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "Waarde",
-           "Melding", "Hoe op te lossen")
-#: The summary above the table shares its columns: Aantal over Nr, Code over Code, so
-#: column C holds the longest rule code (test_reports checks every code fits).
-WIDTHS = (8, 13, 24, 12, 8, 34, 30, 40, 60, 60)
-SUMMARY_HEADERS = ("Aantal", "Ernst", "Code", "Wat")
-
-
-def quoted(title: str) -> str:
-    """A sheet title inside '…' in a reference: an apostrophe is doubled."""
-    return title.replace("'", "''")
+from toolkit.core.output import atomic_write, shown
+from toolkit.declarations.findings import Finding, Severity, summary, titles, visible
+from toolkit.report.findings_sheet import (
+    FILL,
+    HEADERS,
+    SHEET,
+    SUMMARY_HEADERS,
+    VML_IDMAP,
+    VML_SHAPE_ID,
+    WIDTHS,
+    quoted,
+)
+from toolkit.validation.validate import ValidationResult
 
 
 def set_text(cell, value: object) -> None:  # type: ignore[no-untyped-def]
@@ -124,8 +120,6 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
 
 
 _VML = re.compile(r"xl/drawings/commentsDrawing(\d+)\.vml")
-_IDMAP = re.compile(rb'(<\w+:idmap\b[^>]*?\bdata=")[^"]*(")')
-_SHAPE_ID = re.compile(rb"_x0000_s\d+")
 
 
 def unique_vml_ids(data: bytes) -> bytes:
@@ -154,9 +148,9 @@ def unique_vml_ids(data: bytes) -> bytes:
 
 def _in_block(drawing: bytes, block: int) -> bytes:
     """One comment drawing moved to VML id block `block`, its shapes numbered within it."""
-    drawing = _IDMAP.sub(lambda m: m.group(1) + str(block).encode() + m.group(2), drawing)
+    drawing = VML_IDMAP.sub(lambda m: m.group(1) + str(block).encode() + m.group(2), drawing)
     numbers = iter(range(block * 1024 + 1, block * 1024 + 1024))
-    return _SHAPE_ID.sub(lambda _m: b"_x0000_s%d" % next(numbers), drawing)
+    return VML_SHAPE_ID.sub(lambda _m: b"_x0000_s%d" % next(numbers), drawing)
 
 
 def write_excel_report(result: ValidationResult, path: Path) -> Path:
@@ -168,7 +162,7 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
     namespace prefix, rows or cells without a position) and then the openpyxl load and
     save below makes the copy as before. So does XML the byte scan did not expect.
     """
-    from .excel_fast import Unsupported, excel_report_bytes
+    from toolkit.report.excel_fast import Unsupported, excel_report_bytes
 
     result = _on_workbook_titles(result)
     source = transitional(result.register.path.read_bytes())
@@ -189,7 +183,7 @@ def _on_workbook_titles(result: ValidationResult) -> ValidationResult:
     Pilots, and its cells must still be coloured and linked in the copy."""
     from dataclasses import replace
 
-    from ..register import sheet_title
+    from toolkit.register.read import sheet_title
 
     titles = result.register.titles
     moved = {}
@@ -256,12 +250,12 @@ def _check_sheets_kept(result: ValidationResult, content: bytes) -> None:
     in Bevindingen would point nowhere) is not written."""
     from defusedxml.ElementTree import fromstring
 
-    from ..errors import OutputError
+    from toolkit.core.errors import OutputError
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         book = fromstring(archive.read("xl/workbook.xml"))
     copied = {el.get("name") for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"}
-    from ..packageparts import macro_sheets
+    from toolkit.core.packageparts import macro_sheets
 
     lost = [t for t in result.register.titles if t not in copied]
     if lost:  # a macro sheet is left out on purpose
@@ -277,7 +271,7 @@ def _check_sheets_kept(result: ValidationResult, content: bytes) -> None:
 def without_macros(content: bytes) -> bytes:
     """The copy never carries the register's macros (a VBA project, macro sheets, ActiveX):
     opened in Excel it would run them under the report's name."""
-    from ..packageparts import strip_macros
+    from toolkit.core.packageparts import strip_macros
 
     return strip_macros(content)[0]
 

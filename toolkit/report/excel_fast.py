@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
-from ..findings import Finding, Severity, summary, titles, visible
-from ..output import shown
-from ..validate import ValidationResult
+from toolkit.core.output import shown
+from toolkit.declarations.findings import Finding, Severity, summary, titles, visible
+from toolkit.validation.validate import ValidationResult
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -327,7 +327,7 @@ def _text_cell(ref: str, value: object, style: int = 0) -> str:
 def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
                     ) -> tuple[bytes, str, list[str]]:
     """The sheet XML of Bevindingen, its table's ref and the header names (as excel.py)."""
-    from .excel import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted
+    from toolkit.report.findings_sheet import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted
 
     title = st.xf(font=st.font(bold=True, size=14))
     bold = st.xf(font=st.font(bold=True))
@@ -401,7 +401,7 @@ def _comment_parts(found: dict[str, list[Finding]], block: int) -> tuple[bytes, 
     from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
     from openpyxl.xml.functions import tostring
 
-    from .excel import _IDMAP, _SHAPE_ID
+    from toolkit.report.findings_sheet import VML_IDMAP, VML_SHAPE_ID
 
     records = []
     for ref, items in found.items():
@@ -415,9 +415,9 @@ def _comment_parts(found: dict[str, list[Finding]], block: int) -> tuple[bytes, 
     # a block holds 1024 shape ids: a sheet with more comments gets consecutive blocks
     blocks = range(block, block + _blocks_needed(len(records)))
     listed = ",".join(map(str, blocks)).encode()
-    vml = _IDMAP.sub(lambda m: m.group(1) + listed + m.group(2), vml)
+    vml = VML_IDMAP.sub(lambda m: m.group(1) + listed + m.group(2), vml)
     numbers = iter(range(block * 1024 + 1, (blocks[-1] + 1) * 1024))
-    vml = _SHAPE_ID.sub(lambda _m: b"_x0000_s%d" % next(numbers), vml)
+    vml = VML_SHAPE_ID.sub(lambda _m: b"_x0000_s%d" % next(numbers), vml)
     return tostring(sheet.to_tree()), vml
 
 
@@ -431,8 +431,8 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
     result's register)."""
     from lxml import etree
 
-    from ..build import COMPRESS_LEVEL
-    from .excel import FILL, SHEET
+    from toolkit.core.output import COMPRESS_LEVEL
+    from toolkit.report.findings_sheet import FILL, SHEET
 
     source = zipfile.ZipFile(path or result.register.path)
     infos = source.infolist()

@@ -12,11 +12,11 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from .. import __version__
-from ..findings import Finding, counts, plural, sheet_order, titles
-from ..output import atomic_write_text, ensure_dir
-from ..validate import ValidationResult
-from .owners import OwnerGroup, owner_file_name, owner_groups
+from toolkit import __version__
+from toolkit.core.output import atomic_write_text, ensure_dir
+from toolkit.declarations.findings import Finding, counts, plural, titles
+from toolkit.report.owners import OwnerGroup, owner_file_name, owner_groups
+from toolkit.validation.validate import ValidationResult, sheet_order
 
 
 @lru_cache(maxsize=1)

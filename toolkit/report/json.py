@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import __version__
-from ..output import atomic_write_text
-from ..validate import ValidationResult
+from toolkit import __version__
+from toolkit.core.output import atomic_write_text
+from toolkit.validation.validate import ValidationResult
 
 #: Finding fields (findings.Finding) under their Dutch key in the report.
 FINDING_KEYS = {

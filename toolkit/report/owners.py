@@ -15,10 +15,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .. import schema
-from ..findings import Finding
-from ..portable import is_reserved
-from ..validate import ValidationResult
+from toolkit.core.portable import is_reserved
+from toolkit.declarations import schema
+from toolkit.declarations.findings import Finding
+from toolkit.validation.validate import ValidationResult
 
 COORDINATOR = "Coördinator (tabbladen Instellingen en Lijsten)"
 NO_OWNER = "Geen eigenaar of trekker ingevuld"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..findings import Severity, summary, titles
-from ..validate import ValidationResult
+from toolkit.declarations.findings import Severity, summary, titles
+from toolkit.validation.validate import ValidationResult
 
 MAX_LINES = 25
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 import time
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -35,13 +34,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message
 
-from .. import __version__
-from ..bundled import bundled
-from . import jobs
-from .jobs import FULL, Refused, Upload, disk_full, safe_upload_name
-from .lanes import Busy, Crashed, Gone, Lane, build_niceness
-from .pages import Answer, render
-from .settings import Settings
+from toolkit import __version__
+from toolkit.web import jobs
+from toolkit.web.jobs import FULL, Refused, Upload, disk_full, safe_upload_name
+from toolkit.web.lanes import Busy, Crashed, Gone, Lane, build_niceness
+from toolkit.web.pages import Answer, render
+from toolkit.web.settings import Settings
+from toolkit.web.warm import warm_up
 
 #: A body this much over the limit is still read (and thrown away) so that the browser
 #: receives the Dutch message instead of a broken connection; beyond it, the connection
@@ -67,28 +66,6 @@ __all__ = ["Settings", "create_app", "safe_upload_name", "state_of", "warm_up"]
 
 class UploadTooLarge(Refused):
     pass
-
-
-def warm_up(settings: Settings) -> None:
-    """Load pandas, pandera, openpyxl and python-docx and run the example once, so the
-    first officer does not wait for imports (checking the example then takes well under
-    half a second); compile the pages."""
-    from ..build import build_documents
-    from ..register import read_register
-    from ..report import write_reports
-    from ..report.html import findings_context
-    from ..validate import validate_register
-    from .pages import pdf_available
-
-    pdf_available()
-    register = read_register(bundled("examples", "voorbeeld_register.xlsx"))
-    with tempfile.TemporaryDirectory(prefix="opwarmen-") as folder:
-        result = validate_register(register)
-        write_reports(result, Path(folder) / "rapport")
-        build_documents(register, Path(folder) / "uitvoer", parallel=False)
-    context: dict[str, Any] = {"downloads": [], **findings_context(result)}
-    for name in sorted(set(jobs.TEMPLATE.values()) | {"fout.html"}):
-        render(name, "/", settings, **context)
 
 
 class App:
@@ -255,7 +232,7 @@ class App:
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette):  # type: ignore[no-untyped-def]
-        from .. import scratch
+        from toolkit.core import scratch
 
         if self.settings.scratch is None:
             # this server's own temporary folder; one left by a killed server goes now
@@ -267,7 +244,7 @@ class App:
         for lane in (self.checks, self.builds):
             lane.settings = self.settings
         if not self.settings.processes:
-            from ..parallel import keep_heap_unfrozen
+            from toolkit.core.parallel import keep_heap_unfrozen
 
             keep_heap_unfrozen()  # this process builds again and again
         self.libreoffice = await asyncio.to_thread(libreoffice_works)
@@ -287,7 +264,7 @@ def libreoffice_works() -> bool:
     """LibreOffice is there and starts (for the PDFs and the health endpoint)."""
     import subprocess
 
-    from ..pdf import soffice_path
+    from toolkit.build.pdf import soffice_path
 
     office = soffice_path()
     if office is None:

@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import RegisterStructureError, ToolkitError
-from ..portable import is_reserved
-from .pages import Answer, Download, download, for_browser, in_use, render
-from .settings import Settings
+from toolkit.core.errors import RegisterStructureError, ToolkitError
+from toolkit.core.portable import is_reserved
+from toolkit.web.pages import Answer, Download, download, for_browser, in_use, render
+from toolkit.web.settings import Settings
 
 log = logging.getLogger("toolkit.web")
 
@@ -165,7 +165,7 @@ class Job:
         return saved
 
     def peildatum(self) -> date | None:
-        from ..dates import parse_peildatum
+        from toolkit.core.dates import parse_peildatum
 
         text = self.text("peildatum")
         if not text:
@@ -182,8 +182,8 @@ class Job:
         """An uploaded register, with the server's own annex types (serve --sjablonen)
         and never the folder its setting names: that is a path on someone else's
         computer. Too many rows for a server are refused before anything is read."""
-        from ..filecheck import check_register_file
-        from ..register import read_register
+        from toolkit.core.filecheck import check_register_file
+        from toolkit.register.read import read_register
 
         scan = check_register_file(path)
         rows = sum(part.rows for part in scan.parts if part.sheetlike)
@@ -208,7 +208,7 @@ class Job:
         annex type its administrator has not added (not something the officer can fix)."""
         from python_calamine import CalamineWorkbook
 
-        from ..register import sheet_title
+        from toolkit.register.read import sheet_title
 
         try:
             workbook = CalamineWorkbook.from_path(str(path))
@@ -237,7 +237,7 @@ class Job:
         """What the page says about templates: the register's own folder setting is not
         followed (it is a folder on the officer's computer), and sheets the server does
         not know get no annex."""
-        from ..register import sheet_title
+        from toolkit.register.read import sheet_title
 
         known = in_use(self.settings.templates)
         used = (f"de Word-sjablonen van de organisatie (map '{known.folder}')" if known.folder
@@ -263,7 +263,7 @@ class Job:
 
     def findings(self, result) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         """The findings for the page, their advice without command-line options."""
-        from ..report.html import findings_context
+        from toolkit.report.html import findings_context
 
         shown = replace(result, findings=[replace(f, message=for_browser(f.message),
                                                    hint=for_browser(f.hint))
@@ -309,8 +309,8 @@ def slug(text: str, fallback: str) -> str:
 
 
 def check(job: Job) -> Answer:
-    from ..report import write_reports
-    from ..validate import validate_register
+    from toolkit.report import write_reports
+    from toolkit.validation.validate import validate_register
 
     peildatum = job.peildatum()
     path = job.save("register", "een register")
@@ -325,9 +325,9 @@ def check(job: Job) -> Answer:
 
 
 def build(job: Job) -> Answer:
-    from ..build import build_documents
-    from ..pdf import convert_to_pdf
-    from ..report import report_paths
+    from toolkit.build.documents import build_documents
+    from toolkit.build.pdf import convert_to_pdf
+    from toolkit.report import report_paths
 
     peildatum = job.peildatum()
     want_pdf = job.text("pdf") == "ja"
@@ -370,7 +370,7 @@ def _templates_there(settings: Settings, register) -> None:  # type: ignore[no-u
     """The organisation's folder must hold every template this register's annexes need
     (the toolkit never mixes its own and the bundled ones): if not, that is for the
     administrator to mend, and the page says so."""
-    from ..build import annexes_to_build
+    from toolkit.build.documents import annexes_to_build
 
     folder = settings.templates
     if folder is None:
@@ -387,15 +387,15 @@ def _templates_there(settings: Settings, register) -> None:  # type: ignore[no-u
 
 
 def _annex_counts(register) -> list[str]:  # type: ignore[no-untyped-def]
-    from ..build import annexes_to_build
+    from toolkit.build.documents import annexes_to_build
 
     return [f"{len(register.published(a))} {a.plural} in de {a.name}"
             for a in annexes_to_build(register)]
 
 
 def compare(job: Job) -> Answer:
-    from ..diff import compare as compare_registers
-    from ..report.diff import diff_context, write_diff_reports
+    from toolkit.register.diff import compare as compare_registers
+    from toolkit.report.diff import diff_context, write_diff_reports
 
     old = job.save("oud", "het register van de vorige editie")
     new = job.save("nieuw", "het register van de nieuwe editie")
@@ -411,7 +411,7 @@ def compare(job: Job) -> Answer:
 
 
 def new_register(job: Job) -> Answer:
-    from ..workbook import create_register, init_next_steps
+    from toolkit.register.write import create_register, init_next_steps
 
     gemeente = job.text("gemeente")
     if not gemeente:
@@ -439,8 +439,8 @@ def new_register(job: Job) -> Answer:
 
 
 def import_annexes(job: Job) -> Answer:
-    from ..annex_import import import_annexes as read_annexes
-    from ..annex_import import write_imported
+    from toolkit.editions.annex_import import import_annexes as read_annexes
+    from toolkit.editions.annex_import import write_imported
 
     paths = job.save_all("bijlagen", "de Word-bijlagen van de vorige editie", suffix=".docx")
     if len(paths) > 10:
@@ -461,7 +461,7 @@ def import_annexes(job: Job) -> Answer:
 
 
 def next_edition(job: Job) -> Answer:
-    from ..edition import next_edition as make_next
+    from toolkit.editions.new_edition import next_edition as make_next
 
     editie = job.text("editie")
     if not editie:
@@ -489,8 +489,9 @@ def templates_zip(job: Job) -> Answer:
     uses, completed with the bundled templates and a starting template for an own type
     without one, so a coordinator can edit them in Word and hand them to the
     administrator."""
-    from .. import build as build_module
-    from ..sjablonen import TEMPLATE_FILES, copy_templates, starter_templates
+    from toolkit.declarations.sjablonen import TEMPLATE_FILES, copy_templates
+    from toolkit.layouts.docx_templates import starter_templates
+    from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
 
     known = in_use(job.settings.templates)
     folder = job.folder / (known.folder or "sjablonen")
@@ -501,8 +502,8 @@ def templates_zip(job: Job) -> Answer:
             if path.is_file() and not path.is_symlink() and path.suffix.lower() in (
                     ".docx", ".toml") and not path.name.startswith("~$"):
                 shutil.copyfile(path, folder / path.name)
-    copy_templates({"bijlage": build_module.PILOT_TEMPLATE,
-                    "acties": build_module.ACTIONS_TEMPLATE}, folder)
+    copy_templates({"bijlage": PILOT_TEMPLATE,
+                    "acties": ACTIONS_TEMPLATE}, folder)
     starter_templates(folder)
     assert set(TEMPLATE_FILES) == {"bijlage", "acties"}
     name = f"{folder.name}.zip"
@@ -514,8 +515,8 @@ def templates_zip(job: Job) -> Answer:
 def starter(job: Job) -> Answer:
     """A starting template with a sample card for an own annex type: the server's own, or
     one whose declaration (.toml) the coordinator uploads to try it out."""
-    from ..annextypes import BUILTIN
-    from ..docx_templates import make_card_template
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.layouts.docx_templates import make_card_template
 
     key = job.text("bijlagetype")
     declared = job.save("verklaring", "", required=False, suffix=".toml")

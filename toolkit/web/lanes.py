@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from .settings import Settings
+from toolkit.web.settings import Settings
 
 log = logging.getLogger("toolkit.web")
 
@@ -62,8 +62,8 @@ def _worker_start(settings: Settings, niceness: int, parent: int) -> None:
     server's temporary folder, log as the server does, and warm up."""
     import tempfile
 
-    from ..parallel import die_with_parent, keep_heap_unfrozen
-    from .server import configure_logging
+    from toolkit.core.parallel import die_with_parent, keep_heap_unfrozen
+    from toolkit.web.logs import configure_logging
 
     die_with_parent(parent)
     # Ctrl+C in a terminal reaches the whole process group: the server stops its workers
@@ -78,7 +78,7 @@ def _worker_start(settings: Settings, niceness: int, parent: int) -> None:
         tempfile.tempdir = str(settings.scratch)
     configure_logging(settings.log_format)
     if settings.warm:
-        from .app import warm_up
+        from toolkit.web.warm import warm_up
 
         try:
             warm_up(settings)

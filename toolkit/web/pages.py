@@ -16,8 +16,8 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from .. import __version__
-from ..findings import plural
+from toolkit import __version__
+from toolkit.declarations.findings import plural
 
 #: (address, name in the menu), in the order of an edition
 PAGES = (("/", "Register controleren"), ("/bijlagen", "Bijlagen maken"),
@@ -82,7 +82,7 @@ class InUse:
 
 @cache
 def in_use(templates: Path | None) -> InUse:
-    from ..annextypes import BUILTIN
+    from toolkit.declarations.annextypes import BUILTIN
 
     types = BUILTIN.with_folder(templates)
     return InUse(templates.name if templates is not None else None,
@@ -91,7 +91,7 @@ def in_use(templates: Path | None) -> InUse:
 
 @cache
 def pdf_available() -> bool:
-    from ..pdf import soffice_path
+    from toolkit.build.pdf import soffice_path
 
     return soffice_path() is not None
 

@@ -1,0 +1,1 @@
+"""`toolkit build`: validate, render every annex, PDF and web edition, manifest."""

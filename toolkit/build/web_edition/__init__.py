@@ -1,0 +1,378 @@
+"""The web edition (`toolkit build --html`): every annex as static, accessible web pages.
+
+From the same declarations, arrangement and sample card as the Word annexes (layout_html
+turns them into blocks; nothing is read from a built .docx), OUT/web gets an index of the
+edition's annexes, a page per annex with its contents list and an anchor per record
+(#P-013), and a page per status and per group: filters that are plain links, so they
+work without JavaScript, in every browser and in a web archive. The pages are
+self-contained (one stylesheet, an optional logo, nothing loaded from elsewhere), Dutch
+(lang="nl"), in the organisation's colours and font (tokens.py), and printable. The
+same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolkit import __version__
+from toolkit.build.web_edition.tokens import Tokens, find_logo, read_tokens, text_on
+from toolkit.core.output import atomic_write, reason, shown
+from toolkit.core.richtext import plain_line
+from toolkit.declarations import schema
+from toolkit.declarations.model import normalise
+from toolkit.layouts.arrange import status_counts
+from toolkit.layouts.html import (
+    CardPlan,
+    Ids,
+    Levels,
+    Piece,
+    RecordView,
+    body_blocks,
+    changes_blocks,
+    contents_tree,
+    heading_ids,
+    record_ids,
+    slug,
+    text_blocks,
+)
+from toolkit.layouts.word import UNLISTED_COLOUR, Arranged
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from toolkit.declarations.annextypes import AnnexType
+    from toolkit.register.diff import DiffResult
+    from toolkit.register.read import Record, Register
+
+FOLDER = "web"
+STYLESHEET = "stijl.css"
+#: the manifest's key for the files of the web edition (name: sha256)
+MANIFEST_KEY = "webeditie"
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """One filter: a page per value of a column (the status, the first group level)."""
+
+    key: str
+    label: str  # "Status"
+    values: tuple[tuple[str, int, str, Callable[[Record], bool]], ...]  # text, count, file, keep
+
+    def links(self, all_href: str, total: int, plural: str, current: str = "") -> list[Link]:
+        return [Link(f"Alle {plural} ({total})", all_href, current == ""),
+                *(Link(f"{text} ({count})", name, name == current)
+                  for text, count, name, _ in self.values)]
+
+
+@dataclass
+class AnnexSite:
+    """One annex's pages: what its page and its filtered pages are made of."""
+
+    annex: AnnexType
+    name: str  # file name of its page
+    title: str
+    arranged: Arranged
+    plan: CardPlan
+    view: RecordView
+    anchors: list[str]
+    intro: list[object]
+    tokens: Tokens
+    filters: list[FilterGroup] = field(default_factory=list)
+
+    @property
+    def css_class(self) -> str:
+        return f"bijlage-{Path(self.name).stem}"
+
+    @property
+    def count(self) -> int:
+        return len(self.arranged.records)
+
+
+@cache
+def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup, escape
+
+    env = Environment(loader=PackageLoader("toolkit.build.web_edition", "templates"),
+                      autoescape=select_autoescape(["html"], default=False),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["regels"] = lambda text: Markup("<br>").join(
+        escape(line) for line in str(text).split("\n"))
+    env.filters["stukken"] = pieces_html
+    return env
+
+
+def pieces_html(pieces: Iterable[Piece]) -> Markup:
+    """Inline text as HTML, each piece escaped: called for every value on every page,
+    so a Python filter rather than a macro per piece."""
+    from markupsafe import Markup, escape
+
+    out = []
+    for p in pieces:
+        html = Markup("<br>").join(escape(line) for line in p.text.split("\n"))
+        if p.vertical in ("superscript", "subscript"):
+            tag = "sup" if p.vertical == "superscript" else "sub"
+            html = Markup(f"<{tag}>%s</{tag}>") % html
+        if p.underline:
+            html = Markup('<span class="onderstreept">%s</span>') % html
+        if p.italic:
+            html = Markup("<em>%s</em>") % html
+        if p.bold:
+            html = Markup("<strong>%s</strong>") % html
+        if p.colour:
+            html = Markup('<span class="status kleur-%s">%s</span>') % (p.colour, html)
+        if p.href:
+            html = Markup('<a href="%s">%s</a>') % (p.href, html)
+        out.append(html)
+    return Markup("").join(out)
+
+
+def write_web_edition(register: Register, annexes: Iterable[AnnexType],
+                      templates: Mapping[str, Path], folder: Path, context: Mapping[str, str],
+                      changes: DiffResult | None = None,
+                      progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """Write the web edition into folder (OUT/web); the files a previous build wrote
+    there and this one does not are removed, any other file is left alone."""
+    sites = [_annex_site(register, annex, templates[annex.kind], changes)
+             for annex in annexes]
+    logo = find_logo(list(dict.fromkeys(templates[a.annex.kind].parent for a in sites)))
+    logo_name = logo.name if logo is not None else ""
+    files: dict[str, bytes] = {}
+    env = environment()
+    site = {"gemeente": context.get("gemeente", ""), "editie": context.get("editie", ""),
+            "peildatum": context.get("peildatum", ""), "logo": logo_name,
+            "version": __version__}
+    for annex_site in sites:
+        files.update(_annex_pages(env, annex_site, site, changes))
+    files["index.html"] = env.get_template("index.html").render(
+        site=site, page=_index_page(sites, site)).encode("utf-8")
+    files[STYLESHEET] = env.get_template("stijl.css").render(
+        root=sites[0].tokens if sites else Tokens(), annexes=[
+            (s.css_class, s.tokens) for s in sites], colours=_colours(sites),
+        text_on=text_on).encode("utf-8")
+    if logo is not None:
+        files[logo_name] = logo.read_bytes()
+    previous = _recorded(folder.parent)
+    written = []
+    for name in ["index.html", *sorted(n for n in files if n != "index.html")]:
+        data = files[name]
+        written.append(atomic_write(folder / name, partial(Path.write_bytes, data=data)))
+    for name, digest in sorted(previous.items()):
+        stale = folder / name
+        if name in files or os.sep in name or "/" in name or not stale.is_file():
+            continue
+        try:
+            if hashlib.sha256(stale.read_bytes()).hexdigest() == digest:
+                stale.unlink()
+        except OSError as exc:
+            progress(f"Let op: het oude bestand '{shown(stale)}' van de webeditie kon niet "
+                     f"worden verwijderd ({reason(exc)}).")
+    progress(f"Webeditie: {shown(folder / 'index.html')} ({len(files)} bestanden)")
+    return written
+
+
+def manifest_entry(paths: Iterable[Path]) -> dict[str, str]:
+    """The web edition's files for manifest.json, so the next build knows its own."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def _recorded(out_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        files = data[MANIFEST_KEY]
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+# --- one annex ------------------------------------------------------------------------
+
+
+def _sample(annex: AnnexType, template: Path):  # type: ignore[no-untyped-def]
+    """The template's sample card; for an older template, its bundled one."""
+    from toolkit.layouts.render import bundled_template, cut_sample_from
+
+    found = cut_sample_from(template)[1]
+    if found is None and annex.legacy_block:
+        found = cut_sample_from(bundled_template(annex))[1]
+    return found
+
+
+def _annex_site(register: Register, annex: AnnexType, template: Path,
+                changes: DiffResult | None) -> AnnexSite:
+    from toolkit.layouts.render import _setting_or_default, record_values
+
+    setting = _setting_or_default(register)
+    roles = register.roles
+    records = register.published(annex)
+    arranged = Arranged(annex.arrangement, annex.sheet, records, register.lists, setting,
+                        lambda vocabulary, value: roles.colour(value, vocabulary),
+                        annex.plural)
+    columns = [c for c in annex.sheet.columns if c.published]
+    values = record_values(annex)
+    coloured = {c.key: c.vocabulary or "" for c in columns if any(
+        r.colour for v in annex.vocabularies if v.key == c.vocabulary for r in v.roles)}
+    layout = annex.arrangement
+    last = annex.role_column("last_time")
+    new_rows = frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name)
+                                             if changes else []) if c.new)
+
+    def notes(record: Record) -> list[str]:
+        out = []
+        if layout.last_note and last is not None and \
+                roles.last_time(record.text(last.key), last.vocabulary or ""):
+            out.append(layout.last_note)
+        if layout.new_note and record.row in new_rows:
+            out.append(layout.new_note)
+        return out
+
+    def colours(record: Record) -> dict[str, str]:
+        return {key: roles.colour(text, vocabulary).lower() for key, vocabulary in
+                coloured.items() if (text := record.text(key).strip())}
+
+    ids = Ids()
+    blocks = environment().get_template("_blokken.html").module
+    view = RecordView(lambda r: arranged.values(r, values(r)),
+                      frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH),
+                      colours, notes, record_ids(arranged.records, annex.sheet.key_column, ids),
+                      layout.omit_empty, blocks.block)  # type: ignore[attr-defined]
+    anchors = heading_ids(arranged, ids)
+    intro = [b for s in annex.settings if s.kind is schema.Kind.RICH
+             for b in text_blocks(register.settings.get(s.key), plain=False)]
+    name = f"{slug(annex.key, 'bijlage')}.html"
+    site = AnnexSite(annex, name, annex.fill(annex.title, setting), arranged,
+                     CardPlan.of(_sample(annex, template), annex), view, anchors, intro,
+                     read_tokens(template))
+    site.filters = _filters(site)
+    return site
+
+
+def _filters(site: AnnexSite) -> list[FilterGroup]:
+    """A filter per status (the overview's column) and per group of the first level."""
+    arranged, stem = site.arranged, Path(site.name).stem
+    taken: set[str] = {site.name, "index.html"}
+
+    def file_name(column: str, value: str) -> str:
+        base = f"{stem}-{slug(column, 'kolom')}-{slug(value, 'leeg')}"
+        name, n = f"{base}.html", 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}.html"
+        taken.add(name)
+        return name
+
+    out = []
+    overview = arranged.layout.overview
+    status = arranged.sheet.column(overview.column) if overview is not None else \
+        site.annex.role_column("colour")
+    if status is not None:
+        key = status.key
+        counts = arranged.counts(arranged.records) if overview is not None else \
+            status_counts(arranged.records, key, status.vocabulary, arranged.lists)
+        out.append(FilterGroup(key, status.label, tuple(
+            (value, n, file_name(key, value), partial(_has_status, key, value))
+            for value, n in counts)))
+    if arranged.layout.groups:
+        group_column = arranged.sheet.column(arranged.layout.groups[0].column)
+        if status is None or group_column.key != status.key:
+            out.append(FilterGroup(group_column.key, group_column.label, tuple(
+                (group.value or "(leeg)", len(group.records),
+                 file_name(group_column.key, group.value),
+                 partial(_in_group, group_column.key, normalise(group.value)))
+                for group in arranged.groups)))
+    return out
+
+
+def _has_status(key: str, status: str, record: Record) -> bool:
+    """As layout.status_counts counts it."""
+    return (record.text(key).strip() or "Geen status") == status
+
+
+def _in_group(key: str, folded: str, record: Record) -> bool:
+    """As layout.group_records groups it."""
+    return normalise(plain_line(record.text(key))) == folded
+
+
+def _meta(site: AnnexSite, info: Mapping[str, str]) -> str:
+    parts = [f"Gemeente {info['gemeente']}" if info["gemeente"] else "", info["editie"],
+             f"peildatum {info['peildatum']}" if info["peildatum"] else "",
+             f"{site.count} {site.annex.plural}"]
+    return " · ".join(p for p in parts if p)
+
+
+def _head_title(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _annex_pages(env: Environment, site: AnnexSite, info: Mapping[str, str],
+                 changes: DiffResult | None) -> dict[str, bytes]:
+    template = env.get_template("bijlage.html")
+    pages: dict[str, bytes] = {}
+    municipality = f"Gemeente {info['gemeente']}" if info["gemeente"] else ""
+    plural = site.annex.plural
+
+    def page(keep: Callable[[Record], bool] | None, current: str, notice: str,
+             head: str) -> bytes:
+        levels = Levels()
+        change, change_contents = changes_blocks(changes, site.annex.sheet.name, site.view,
+                                                 levels) if keep is None else ([], [])
+        blocks, contents = body_blocks(site.arranged, site.plan, site.view, site.anchors, keep)
+        filters = [(group.label, group.links(site.name, site.count, plural, current))
+                   for group in site.filters]
+        return template.render(site=info, page={
+            "head_title": _head_title(head, info["editie"], municipality),
+            "h1": site.title, "meta": _meta(site, info), "body_class": site.css_class,
+            "notice": notice, "all_href": site.name if notice else "",
+            "intro": site.intro if keep is None else [],
+            "contents": contents_tree(change_contents + contents), "filters": filters,
+            "blocks": change + blocks, "plural": plural, "crumb": head,
+        }).encode("utf-8")
+
+    pages[site.name] = page(None, "", "", site.title)
+    for group in site.filters:
+        for text, count, name, keep in group.values:
+            notice = (f"U ziet alleen de {plural} met {group.label.lower()} ‘{text}’: "
+                      f"{count} van de {site.count}.")
+            pages[name] = page(keep, name, notice, f"{site.title}: {text}")
+    return pages
+
+
+def _index_page(sites: list[AnnexSite], info: Mapping[str, str]) -> dict[str, object]:
+    municipality = f"Gemeente {info['gemeente']}" if info["gemeente"] else ""
+    heading = f"Bijlagen bij de {info['editie']}" if info["editie"] else "Bijlagen"
+    meta = " · ".join(p for p in (municipality, f"peildatum {info['peildatum']}"
+                                  if info["peildatum"] else "") if p)
+    annexes = []
+    for site in sites:
+        annexes.append({
+            "id": f"bijlage-{Path(site.name).stem}", "title": site.title, "href": site.name,
+            "count": f"{site.count} {site.annex.plural}",
+            "filters": [(f"Per {g.label.lower()}", g.links(site.name, site.count,
+                                                           site.annex.plural)[1:])
+                        for g in site.filters]})
+    return {"head_title": _head_title(heading, municipality), "h1": heading, "meta": meta,
+            "annexes": annexes, "body_class": "", "crumb": ""}
+
+
+def _colours(sites: list[AnnexSite]) -> list[str]:
+    """Every colour a list value may show in (a status), as CSS classes."""
+    found = {UNLISTED_COLOUR.lower(), "ffffff"}
+    for site in sites:
+        for vocabulary in site.annex.vocabularies:
+            found.update(r.colour.lower() for r in vocabulary.roles if r.colour)
+    return sorted(c for c in found if len(c) == 6 and all(ch in "0123456789abcdef" for ch in c))

@@ -1,0 +1,1 @@
+"""Shared tools every step uses: safe file handling, dates, rich text, processes."""

@@ -1,0 +1,1 @@
+"""Turn records into Word (and HTML) in the declared arrangement."""

@@ -1,0 +1,1 @@
+"""The Excel register: read it, write a new one, compare two."""

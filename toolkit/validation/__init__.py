@@ -1,0 +1,1 @@
+"""Check a register against its declarations (the pandera schemas live in validators/)."""
