@@ -140,8 +140,11 @@ def _run_step(name: str, register: Path, out: Path) -> float:
 
         build_documents(read_register(register), out, parallel=None if name == "bouwen" else False)
     elif name == "toolkit-build":
-        subprocess.run([sys.executable, "-m", "toolkit", "build", str(register), "--out",
-                        str(out)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "toolkit", "build", str(register), "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
     elif name == "vloer-lezen":
         from lxml import etree
 
@@ -157,23 +160,24 @@ def _run_step(name: str, register: Path, out: Path) -> float:
             with zipfile.ZipFile(docx) as z:
                 xml = z.read("word/document.xml")
             start = time.perf_counter()  # only the writing counts
-            with zipfile.ZipFile(out / "vloer.zip", "w", zipfile.ZIP_DEFLATED,
-                                 compresslevel=COMPRESS_LEVEL) as z:
+            with zipfile.ZipFile(
+                out / "vloer.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+            ) as z:
                 z.writestr("word/document.xml", xml)
             seconds += time.perf_counter() - start
         return seconds
     return time.perf_counter() - start
 
 
-STEPS = ("lezen", "valideren", "bouwen", "bouwen-1-kern", "toolkit-build", "vloer-lezen",
-         "vloer-schrijven")
+STEPS = ("lezen", "valideren", "bouwen", "bouwen-1-kern", "toolkit-build", "vloer-lezen", "vloer-schrijven")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run all steps this many rounds and keep each step's fastest")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run all steps this many rounds and keep each step's fastest"
+    )
     parser.add_argument("--step")
     parser.add_argument("--register", type=Path)
     parser.add_argument("--out", type=Path)
@@ -195,8 +199,17 @@ def main() -> None:
                 measured = {}
                 for name in STEPS:
                     out, peak = run_measured(
-                        [sys.executable, __file__, "--step", name, "--register", str(register),
-                         "--out", str(Path(tmp) / "uit")])
+                        [
+                            sys.executable,
+                            __file__,
+                            "--step",
+                            name,
+                            "--register",
+                            str(register),
+                            "--out",
+                            str(Path(tmp) / "uit"),
+                        ]
+                    )
                     run = json.loads(out.strip().splitlines()[-1])
                     run["peak_mib"] = max(run["peak_mib"], peak)
                     measured[name] = run
@@ -209,12 +222,15 @@ def main() -> None:
             floor = totals["vloer-lezen"] + totals["vloer-schrijven"]
             for name in ("bouwen", "toolkit-build"):
                 ratio = totals[name] / floor if floor else float("nan")
-                per_round = sorted(r[name]["seconds"] / (r["vloer-lezen"]["seconds"]
-                                                         + r["vloer-schrijven"]["seconds"])
-                                   for r in rounds)
-                spread = f"  (per ronde {per_round[0]:.1f}x tot {per_round[-1]:.1f}x)" \
-                    if len(rounds) > 1 else ""
+                per_round = sorted(
+                    r[name]["seconds"] / (r["vloer-lezen"]["seconds"] + r["vloer-schrijven"]["seconds"])
+                    for r in rounds
+                )
+                spread = (
+                    f"  (per ronde {per_round[0]:.1f}x tot {per_round[-1]:.1f}x)" if len(rounds) > 1 else ""
+                )
                 print(f"{n:>7} {name + ' / vloer':<26} {ratio:>5.1f}x{spread}")
+
 
 if __name__ == "__main__":
     main()

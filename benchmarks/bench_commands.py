@@ -53,8 +53,7 @@ class Refused(Exception):
     the import's 128 MB), reported instead of timed."""
 
 
-def run_tree(command: list[str], ok: tuple[int, ...] = (0,),
-             sample: bool = True) -> tuple[float, float, str]:
+def run_tree(command: list[str], ok: tuple[int, ...] = (0,), sample: bool = True) -> tuple[float, float, str]:
     """Seconds, peak MiB of the process tree, and stdout of one command.
 
     sample=False for the timed runs: reading smaps_rollup of a 700 MiB process every 20 ms
@@ -81,8 +80,7 @@ def run_tree(command: list[str], ok: tuple[int, ...] = (0,),
         if process.returncode == 2 and 2 not in ok:
             raise Refused(err.read().strip().splitlines()[-1][:160])
         if process.returncode not in ok:
-            raise SystemExit(f"{' '.join(command)} mislukte ({process.returncode}):\n"
-                             f"{err.read()}")
+            raise SystemExit(f"{' '.join(command)} mislukte ({process.returncode}):\n{err.read()}")
         rss = after if after > before else 0
         return seconds, max(peak, rss) / 1024, out.read()
 
@@ -105,8 +103,9 @@ def floor_seconds(inputs: list[Path], outputs: list[Path], scratch: Path) -> flo
             with zipfile.ZipFile(path) as z:
                 parts = [(m, z.read(m)) for m in z.namelist() if m.endswith((".xml", ".vml"))]
             start = time.perf_counter()
-            with zipfile.ZipFile(scratch / "vloer.zip", "w", zipfile.ZIP_DEFLATED,
-                                 compresslevel=COMPRESS_LEVEL) as z:
+            with zipfile.ZipFile(
+                scratch / "vloer.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+            ) as z:
                 for name, data in parts:
                     z.writestr(name, data)
         else:
@@ -127,14 +126,28 @@ def command_line(name: str, tmp: Path, out: Path) -> tuple[list[str], list[Path]
         return toolkit + ["build", str(register), "--out", str(out)], [register], (0, 1)
     if name == "import":
         annexes = sorted((tmp / "bijlagen").glob("*.docx"))
-        return toolkit + ["import", *map(str, annexes), "--out", str(out / "import.xlsx")], \
-            annexes, (0,)
+        return toolkit + ["import", *map(str, annexes), "--out", str(out / "import.xlsx")], annexes, (0,)
     if name == "diff":
-        return toolkit + ["diff", str(register), str(other), "--report-dir", str(out)], \
-            [register, other], (0, 1)
+        return (
+            toolkit + ["diff", str(register), str(other), "--report-dir", str(out)],
+            [register, other],
+            (0, 1),
+        )
     if name == "new-edition":
-        return toolkit + ["new-edition", str(register), str(out / "volgende.xlsx"), "--editie",
-                          "Programmabegroting 2027", "--peildatum", "1-4-2026"], [register], (0,)
+        return (
+            toolkit
+            + [
+                "new-edition",
+                str(register),
+                str(out / "volgende.xlsx"),
+                "--editie",
+                "Programmabegroting 2027",
+                "--peildatum",
+                "1-4-2026",
+            ],
+            [register],
+            (0,),
+        )
     return toolkit + ["init", str(out / "leeg.xlsx")], [], (0,)
 
 
@@ -144,17 +157,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--commands", nargs="+", default=list(COMMANDS), choices=COMMANDS)
     parser.add_argument("--json", type=Path, help="also write all measurements here")
-    parser.add_argument("--floor", nargs=3, metavar=("INVOER", "UITVOER", "KLAD"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--floor", nargs=3, metavar=("INVOER", "UITVOER", "KLAD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:  # in its own process, like the command it is the floor of
         inputs, outputs, scratch = args.floor
-        print(floor_seconds([Path(p) for p in json.loads(inputs)],
-                            [Path(p) for p in json.loads(outputs)], Path(scratch)))
+        print(
+            floor_seconds(
+                [Path(p) for p in json.loads(inputs)], [Path(p) for p in json.loads(outputs)], Path(scratch)
+            )
+        )
         return
     results: dict[str, dict[str, dict]] = {}
-    print(f"{'pilots':>7} {'commando':<12} {'beste':>7} {'mediaan':>8} {'vloer':>7} "
-          f"{'×vloer':>7} {'spreiding':>12} {'piek MiB':>9}")
+    print(
+        f"{'pilots':>7} {'commando':<12} {'beste':>7} {'mediaan':>8} {'vloer':>7} "
+        f"{'×vloer':>7} {'spreiding':>12} {'piek MiB':>9}"
+    )
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as name:
             tmp = Path(name)
@@ -163,9 +180,19 @@ def main() -> None:
             if "diff" in args.commands:
                 make_register(tmp / "register_gewijzigd.xlsx", n, changed=0.01)
             if "import" in args.commands:
-                subprocess.run([sys.executable, "-m", "toolkit", "build",
-                                str(tmp / "register.xlsx"), "--out", str(tmp / "bijlagen")],
-                               check=False, capture_output=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "toolkit",
+                        "build",
+                        str(tmp / "register.xlsx"),
+                        "--out",
+                        str(tmp / "bijlagen"),
+                    ],
+                    check=False,
+                    capture_output=True,
+                )
             print(f"{n:>7} (aanmaken {time.perf_counter() - started:.1f} s)", flush=True)
             rounds: dict[str, list[tuple[float, float, float]]] = {c: [] for c in args.commands}
             refused: dict[str, str] = {}
@@ -183,10 +210,16 @@ def main() -> None:
                         refused[command] = str(exc)
                         continue
                     outputs = sorted(p for p in out.rglob("*") if p.is_file())
-                    _, _, printed = run_tree([sys.executable, __file__, "--floor",
-                                              json.dumps([str(p) for p in inputs]),
-                                              json.dumps([str(p) for p in outputs]),
-                                              str(tmp)])
+                    _, _, printed = run_tree(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--floor",
+                            json.dumps([str(p) for p in inputs]),
+                            json.dumps([str(p) for p in outputs]),
+                            str(tmp),
+                        ]
+                    )
                     rounds[command].append((seconds, float(printed.strip()), peak))
             for command in args.commands:  # the tree's memory, in one untimed run each
                 if command in refused or not rounds[command]:
@@ -212,21 +245,27 @@ def main() -> None:
                 spread = f"{ratios[0]:.1f}–{ratios[-1]:.1f}×" if ratios else "—"
                 ratio = best / floor if floor > 0 else math.nan
                 results[str(n)][command] = {
-                    "seconds": [r[0] for r in runs], "floor": [r[1] for r in runs],
-                    "best": best, "median": statistics.median(r[0] for r in runs),
-                    "floor_best": floor, "ratio": ratio, "peak_mib": peak}
-                print(f"{n:>7} {command:<12} {best:>7.2f} "
-                      f"{results[str(n)][command]['median']:>8.2f} {floor:>7.2f} "
-                      f"{ratio:>6.1f}× {spread:>12} {peak:>9.0f}", flush=True)
+                    "seconds": [r[0] for r in runs],
+                    "floor": [r[1] for r in runs],
+                    "best": best,
+                    "median": statistics.median(r[0] for r in runs),
+                    "floor_best": floor,
+                    "ratio": ratio,
+                    "peak_mib": peak,
+                }
+                print(
+                    f"{n:>7} {command:<12} {best:>7.2f} "
+                    f"{results[str(n)][command]['median']:>8.2f} {floor:>7.2f} "
+                    f"{ratio:>6.1f}× {spread:>12} {peak:>9.0f}",
+                    flush=True,
+                )
     if len(args.sizes) > 1:
         small, large = str(min(args.sizes)), str(max(args.sizes))
         factor = math.log(int(large) / int(small))
         for command in args.commands:
-            if "best" not in results[large].get(command, {}) \
-                    or "best" not in results[small].get(command, {}):
+            if "best" not in results[large].get(command, {}) or "best" not in results[small].get(command, {}):
                 continue
-            growth = math.log(results[large][command]["best"]
-                              / results[small][command]["best"]) / factor
+            growth = math.log(results[large][command]["best"] / results[small][command]["best"]) / factor
             print(f"groei {command:<12} {small}→{large}: exponent {growth:.2f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

@@ -35,29 +35,42 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Lines uv prints on a first run; they are uv's own and are reported, not counted as
 #: the toolkit's English.
-UV_LINES = ("Using CPython", "Creating virtual environment", "Resolved ", "Prepared ",
-            "Installed ", "Built ", "Building ", "Downloading ", "Downloaded ", "Audited ",
-            " + ", "Bytecode compiled", "Uninstalled ")
+UV_LINES = (
+    "Using CPython",
+    "Creating virtual environment",
+    "Resolved ",
+    "Prepared ",
+    "Installed ",
+    "Built ",
+    "Building ",
+    "Downloading ",
+    "Downloaded ",
+    "Audited ",
+    " + ",
+    "Bytecode compiled",
+    "Uninstalled ",
+)
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
 
 
 def packages(venv: Path) -> int:
-    found = [*venv.glob("lib/python*/site-packages/*.dist-info"),
-             *venv.glob("Lib/site-packages/*.dist-info")]
+    found = [*venv.glob("lib/python*/site-packages/*.dist-info"), *venv.glob("Lib/site-packages/*.dist-info")]
     return len({path.name for path in found})
 
 
 def measure(source: Path, where: Path, cache: Path, label: str) -> dict[str, object]:
     clone = where / label.replace(" ", "_")
     subprocess.run(["git", "clone", "--quiet", str(source), str(clone)], check=True)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "UV_FROZEN")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "UV_FROZEN")
+    }
     env["UV_CACHE_DIR"] = str(cache)
     command = ["uv", "run", "toolkit", "build", "--out", str(where / f"uitvoer_{label}")]
     first, code1, output1 = run(command, clone, env)
@@ -66,14 +79,21 @@ def measure(source: Path, where: Path, cache: Path, label: str) -> dict[str, obj
         sys.exit(f"{label}: toolkit build stopte met {code1}/{code2}:\n{output1}\n{output2}")
     uv_lines = [line for line in output1.splitlines() if line.startswith(UV_LINES)]
     later = [line for line in output2.splitlines() if line.startswith(UV_LINES)]
-    return {"label": label, "first": first, "second": second,
-            "packages": packages(clone / ".venv"), "uv_lines": uv_lines, "later": later}
+    return {
+        "label": label,
+        "first": first,
+        "second": second,
+        "packages": packages(clone / ".venv"),
+        "uv_lines": uv_lines,
+        "later": later,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=ROOT,
-                        help="git repository to clone (its checked-out HEAD)")
+    parser.add_argument(
+        "--source", type=Path, default=ROOT, help="git repository to clone (its checked-out HEAD)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the median is shown")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -85,16 +105,22 @@ def main() -> None:
         where = Path(tempfile.mkdtemp(prefix="firstrun_"))
         cache = where / "uv-cache"
         try:
-            rounds.append([measure(args.source, where, cache, "koude cache"),
-                           measure(args.source, where, cache, "warme cache")])
+            rounds.append(
+                [
+                    measure(args.source, where, cache, "koude cache"),
+                    measure(args.source, where, cache, "warme cache"),
+                ]
+            )
         finally:
             if args.keep:
                 print(f"bewaard: {where}")
             else:
                 shutil.rmtree(where, ignore_errors=True)
 
-    print(f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}, "
-          f"{os.cpu_count()} kernen, {args.repeat} ronde(n), mediaan\n")
+    print(
+        f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}, "
+        f"{os.cpu_count()} kernen, {args.repeat} ronde(n), mediaan\n"
+    )
     print("| cache | eerste `uv run toolkit build` | tweede | pakketten in .venv |")
     print("|---|---:|---:|---:|")
     for index, label in enumerate(("koude cache", "warme cache")):

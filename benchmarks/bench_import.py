@@ -55,8 +55,7 @@ def long_table(path: Path, rows: int) -> None:
     doc = Document()
     doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
     table = doc.add_table(rows=2, cols=3)
-    for cell, text in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"),
-                          strict=True):
+    for cell, text in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"), strict=True):
         cell.text = text
     first = table.rows[1]
     for cell, text in zip(first.cells, ("Actie", "Resultaat", "Afgerond"), strict=True):
@@ -71,8 +70,12 @@ def long_table(path: Path, rows: int) -> None:
 
 def timed_import(files: list[Path], out: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "toolkit", "import", *map(str, files),
-                           "--out", str(out)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "import", *map(str, files), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         print(done.stdout[-2000:], done.stderr[-2000:])
@@ -96,8 +99,9 @@ def main() -> None:
         register = folder / "register.xlsx"
         make_register(register, args.pilots)
         built = build_documents(read_register(register), folder / "uit")
-        cases.append((f"bijlagen van {args.pilots} pilots en {5 * args.pilots} acties",
-                      list(built.documents)))
+        cases.append(
+            (f"bijlagen van {args.pilots} pilots en {5 * args.pilots} acties", list(built.documents))
+        )
         paragraphs = folder / "alineas.docx"
         many_paragraphs(paragraphs, args.paragraphs)
         cases.append((f"{args.paragraphs} alinea's", [paragraphs]))

@@ -36,8 +36,9 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                          log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
     threading.Thread(target=server.run, daemon=True).start()
     started = time.perf_counter()
     while not server.started:
@@ -45,9 +46,11 @@ def main() -> None:
     print(f"start (warm-up included): {time.perf_counter() - started:.2f} s")
     example = (ROOT / "examples" / "voorbeeld_register.xlsx").read_bytes()
     gaps = (ROOT / "tests" / "data" / "register_met_gaten.xlsx").read_bytes()
-    cases = [("controleren, voorbeeldregister", "/controleren", example),
-             ("controleren, register met fouten", "/controleren", gaps),
-             ("bijlagen maken, voorbeeldregister", "/bijlagen", example)]
+    cases = [
+        ("controleren, voorbeeldregister", "/controleren", example),
+        ("controleren, register met fouten", "/controleren", gaps),
+        ("bijlagen maken, voorbeeldregister", "/bijlagen", example),
+    ]
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
         for label, url, content in cases:
             times = []
@@ -56,8 +59,10 @@ def main() -> None:
                 response = client.post(url, files={"register": ("register.xlsx", content)})
                 times.append(time.perf_counter() - begin)
                 assert response.status_code in (200, 422), response.status_code
-            print(f"{label}: mediaan {statistics.median(times):.3f} s, "
-                  f"langzaamst {max(times):.3f} s ({args.repeat}x)")
+            print(
+                f"{label}: mediaan {statistics.median(times):.3f} s, "
+                f"langzaamst {max(times):.3f} s ({args.repeat}x)"
+            )
     server.should_exit = True
 
 

@@ -44,10 +44,27 @@ class Server:
         self.base = f"http://{HOST}:{self.port}"
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "toolkit", "serve", "--host", HOST, "--port", str(self.port),
-             "--workers", str(workers), "--build-workers", str(build_workers),
-             "--log-format", "json"],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "toolkit",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--build-workers",
+                str(build_workers),
+                "--log-format",
+                "json",
+            ],
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, client, timeout: float = 180) -> float:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
@@ -65,8 +82,9 @@ class Server:
     def worker_pids(self) -> list[int]:
         """The server's worker processes (spawned children), oldest first."""
         try:
-            out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                                 text=True, check=False).stdout
+            out = subprocess.run(
+                ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+            ).stdout
         except OSError:
             return []
         return sorted(int(p) for p in out.split())
@@ -92,8 +110,9 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def load(base: str, users: int, url: str, content: bytes, seconds: float, cap: int,
-         stop_at: float) -> tuple[list[float], int, int, float]:
+def load(
+    base: str, users: int, url: str, content: bytes, seconds: float, cap: int, stop_at: float
+) -> tuple[list[float], int, int, float]:
     """users threads posting as soon as they have their answer; returns the answer times
     of the 200s and 422s, the count of 503s, of other failures, and the elapsed time."""
     import httpx2 as httpx
@@ -114,8 +133,7 @@ def load(base: str, users: int, url: str, content: bytes, seconds: float, cap: i
                     sent += 1
                 begin = time.perf_counter()
                 try:
-                    answer = client.post(base + url, files={"register": ("register.xlsx",
-                                                                         content)})
+                    answer = client.post(base + url, files={"register": ("register.xlsx", content)})
                     status = answer.status_code
                 except Exception:  # noqa: BLE001 - counted as a failure
                     status = 0
@@ -144,8 +162,10 @@ def describe(label: str, times: list[float], refused: int, failed: int, elapsed:
         return f"{label}: geen antwoorden ({refused} te druk, {failed} mislukt)"
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return (f"{label}: {len(times) / elapsed:5.2f}/s, p50 {statistics.median(ordered):5.2f} s, "
-            f"p95 {p95:5.2f} s ({len(times)} antwoorden, {refused} te druk, {failed} mislukt)")
+    return (
+        f"{label}: {len(times) / elapsed:5.2f}/s, p50 {statistics.median(ordered):5.2f} s, "
+        f"p95 {p95:5.2f} s ({len(times)} antwoorden, {refused} te druk, {failed} mislukt)"
+    )
 
 
 def main() -> None:
@@ -158,14 +178,14 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=2000, help="hoogstens per ronde")
     parser.add_argument("--officers", default="1,5,20,50")
     parser.add_argument("--workers", default=f"1,{cores()}")
-    parser.add_argument("--pilots", type=int, default=0,
-                        help="ook een register van zoveel pilots (5x zoveel acties)")
+    parser.add_argument(
+        "--pilots", type=int, default=0, help="ook een register van zoveel pilots (5x zoveel acties)"
+    )
     parser.add_argument("--builds", type=int, default=100, help="bouwen voor de geheugenmeting")
     parser.add_argument("--deadline", type=float, default=1800, help="stop na zoveel seconden")
     args = parser.parse_args()
     stop_at = time.perf_counter() + args.deadline
-    registers = [("voorbeeldregister", (ROOT / "examples" / "voorbeeld_register.xlsx")
-                  .read_bytes())]
+    registers = [("voorbeeldregister", (ROOT / "examples" / "voorbeeld_register.xlsx").read_bytes())]
     if args.pilots:
         from bench import make_register
 
@@ -183,26 +203,35 @@ def main() -> None:
             try:
                 with httpx.Client() as client:
                     ready = server.wait_ready(client)
-                print(f"\n--workers {workers} (--build-workers {build_workers}); klaar na "
-                      f"{ready:.1f} s")
+                print(f"\n--workers {workers} (--build-workers {build_workers}); klaar na {ready:.1f} s")
                 for name, content in registers:
                     for users in officers:
                         if time.perf_counter() > stop_at:
                             break
-                        result = load(server.base, users, "/controleren", content,
-                                      args.seconds, args.max_requests, stop_at)
-                        print("  " + describe(f"controleren {name}, {users:2d} tegelijk",
-                                              *result), flush=True)
+                        result = load(
+                            server.base,
+                            users,
+                            "/controleren",
+                            content,
+                            args.seconds,
+                            args.max_requests,
+                            stop_at,
+                        )
+                        print(
+                            "  " + describe(f"controleren {name}, {users:2d} tegelijk", *result), flush=True
+                        )
                 # checks beside builds: 20 officers, 3 coordinators
                 if time.perf_counter() < stop_at:
                     builds: list[tuple[list[float], int, int, float]] = []
-                    coordinators = threading.Thread(target=lambda out=builds, base=server.base:
-                                                    out.append(load(
-                        base, 3, "/bijlagen", example, args.seconds, args.max_requests,
-                        stop_at)))
+                    coordinators = threading.Thread(
+                        target=lambda out=builds, base=server.base: out.append(
+                            load(base, 3, "/bijlagen", example, args.seconds, args.max_requests, stop_at)
+                        )
+                    )
                     coordinators.start()
-                    result = load(server.base, 20, "/controleren", example, args.seconds,
-                                  args.max_requests, stop_at)
+                    result = load(
+                        server.base, 20, "/controleren", example, args.seconds, args.max_requests, stop_at
+                    )
                     coordinators.join()
                     print("  " + describe("controleren, 20 tegelijk naast 3 bouwers", *result))
                     print("  " + describe("  bijlagen maken, 3 tegelijk", *builds[0]))
@@ -214,16 +243,19 @@ def main() -> None:
                         for number in range(args.builds):
                             if time.perf_counter() > stop_at:
                                 break
-                            client.post(server.base + "/bijlagen",
-                                        files={"register": ("register.xlsx", example)})
+                            client.post(
+                                server.base + "/bijlagen", files={"register": ("register.xlsx", example)}
+                            )
                             if number == 9:
                                 tenth = {pid: rss_mib(pid) for pid in pids}
                     after = {pid: rss_mib(pid) for pid in pids}
                     grown = max((after[p] - tenth.get(p, 0)) for p in pids) if pids else 0
-                    print(f"  geheugen na {args.builds} keer bijlagen maken: werkprocessen "
-                          f"{', '.join(f'{before[p]:.0f}→{after[p]:.0f} MiB' for p in pids)}; "
-                          f"groei na de tiende bouw hoogstens {grown:.1f} MiB; "
-                          f"serverproces {rss_mib(server.process.pid):.0f} MiB")
+                    print(
+                        f"  geheugen na {args.builds} keer bijlagen maken: werkprocessen "
+                        f"{', '.join(f'{before[p]:.0f}→{after[p]:.0f} MiB' for p in pids)}; "
+                        f"groei na de tiende bouw hoogstens {grown:.1f} MiB; "
+                        f"serverproces {rss_mib(server.process.pid):.0f} MiB"
+                    )
             finally:
                 server.stop()
 

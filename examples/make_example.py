@@ -86,7 +86,7 @@ def parse_pilots(text: str) -> list[PilotCard]:
 
     for i, line in enumerate(lines):
         stripped = line.strip()
-        nxt = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
+        nxt = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
         if stripped and nxt.lower() == "naam pilot" and "\t" not in line:
             flush()
             cards.append(PilotCard(stripped))
@@ -136,8 +136,7 @@ def parse_actions(text: str) -> list[ActionRow]:
             continue
         cells = line.split("\t")
         first = re.sub(r"</?b>", "", cells[0]).strip()
-        if first.startswith("Doel:") or (len(cells) >= 2 and not any(c.strip() for c in cells[1:])
-                                         and first):
+        if first.startswith("Doel:") or (len(cells) >= 2 and not any(c.strip() for c in cells[1:]) and first):
             doel = first.removeprefix("Doel:").strip()
             continue
         if first == "Activiteit":
@@ -145,8 +144,7 @@ def parse_actions(text: str) -> list[ActionRow]:
         while len(cells) < 3:
             cells.append("")
         activiteit, resultaat, status = cells[0].strip(), cells[1].strip(), cells[2].strip()
-        rows.append(ActionRow(annex, opgave, doel, activiteit, resultaat, status,
-                              continued=not activiteit))
+        rows.append(ActionRow(annex, opgave, doel, activiteit, resultaat, status, continued=not activiteit))
     return rows
 
 
@@ -189,9 +187,11 @@ def build_rows(keep_gaps: bool) -> tuple[list[dict[str, object]], list[dict[str,
     last_time = ("Stedenbouwkundige buurtvisie", "Positieve gezondheid en het huishouden")
     for n, card in enumerate(cards, start=1):
         row: dict[str, object] = {"id": f"P-{n:03d}", **card.values}
-        row["opnemen"] = schema.standard_value("opnemen", last_time=True) \
-            if card.values.get("naam") in last_time else \
-            schema.standard_value("opnemen", published=True, last_time=False)
+        row["opnemen"] = (
+            schema.standard_value("opnemen", last_time=True)
+            if card.values.get("naam") in last_time
+            else schema.standard_value("opnemen", published=True, last_time=False)
+        )
         row["eigenaar"] = "Coördinator pilots"
         row["bijgewerkt_op"] = date(2024, 3, 25)
         if not keep_gaps:
@@ -206,23 +206,24 @@ def build_rows(keep_gaps: bool) -> tuple[list[dict[str, object]], list[dict[str,
             prev = actions[-1]
             prev["resultaat"] = _join(str(prev.get("resultaat") or ""), item.resultaat)
             if item.status:
-                prev["toelichting_status"] = _join(str(prev.get("toelichting_status") or ""),
-                                                   item.status)
+                prev["toelichting_status"] = _join(str(prev.get("toelichting_status") or ""), item.status)
             continue
         status, note = split_status(item.status)
         if not status and not keep_gaps and not item.continued:
             status = schema.UNKNOWN_ANSWER
-        actions.append({
-            "id": f"A-{len(actions) + 1:03d}",
-            "opgave": item.opgave,
-            "doel": item.doel,
-            "activiteit": item.activiteit,
-            "resultaat": item.resultaat,
-            "status": status,
-            "toelichting_status": note,
-            "trekker": "Sterk voor Noord",
-            "bijgewerkt_op": date(2024, 9, 1),
-        })
+        actions.append(
+            {
+                "id": f"A-{len(actions) + 1:03d}",
+                "opgave": item.opgave,
+                "doel": item.doel,
+                "activiteit": item.activiteit,
+                "resultaat": item.resultaat,
+                "status": status,
+                "toelichting_status": note,
+                "trekker": "Sterk voor Noord",
+                "bijgewerkt_op": date(2024, 9, 1),
+            }
+        )
     return pilots, actions
 
 
@@ -257,10 +258,16 @@ LV_SETTINGS = {
     "sjablonen": "sjablonen",
 }
 #: house styles (title and heading colour at least 4.5:1 on white)
-ZOETERMEER_HOUSE = HouseStyle(font="Arial", accent=RGBColor(0x00, 0x5A, 0x4E),  # 7.9:1
-                              header_fill="D3EAE6")
-LV_HOUSE = HouseStyle(font="Verdana", accent=RGBColor(0x8B, 0x1A, 0x2B),  # 9.6:1
-                      header_fill="F3DDE0")
+ZOETERMEER_HOUSE = HouseStyle(
+    font="Arial",
+    accent=RGBColor(0x00, 0x5A, 0x4E),  # 7.9:1
+    header_fill="D3EAE6",
+)
+LV_HOUSE = HouseStyle(
+    font="Verdana",
+    accent=RGBColor(0x8B, 0x1A, 0x2B),  # 9.6:1
+    header_fill="F3DDE0",
+)
 NOORDERVEEN_HOUSE = HouseStyle(font="Calibri", accent=RGBColor(0x1F, 0x4E, 0x79))  # 8.6:1
 
 
@@ -293,8 +300,7 @@ EXAMPLE_LISTS: dict[str, list[str]] = {
 
 def _municipal_lists(*keys: str) -> dict[str, list[str]]:
     """The example's own values for these lists; the other municipal lists stay empty."""
-    return {key: list(EXAMPLE_LISTS[key]) if key in keys else []
-            for key in schema.MUNICIPAL_VOCABULARIES}
+    return {key: list(EXAMPLE_LISTS[key]) if key in keys else [] for key in schema.MUNICIPAL_VOCABULARIES}
 
 
 def _all_lists() -> dict[str, list[str]]:
@@ -302,20 +308,30 @@ def _all_lists() -> dict[str, list[str]]:
     return {voc.key: list(EXAMPLE_LISTS.get(voc.key, voc.values)) for voc in schema.VOCABULARIES}
 
 
-def write_municipal_examples(pilots: list[dict[str, object]],
-                             actions: list[dict[str, object]]) -> None:
+def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict[str, object]]) -> None:
     zoetermeer = ROOT / "examples" / "zoetermeer"
     (zoetermeer / "sjablonen").mkdir(parents=True, exist_ok=True)
     make_pilot_template(zoetermeer / "sjablonen" / "bijlage.docx", ZOETERMEER_HOUSE)
-    write_register(zoetermeer / "pilots_zoetermeer.xlsx", pilots, (),
-                   {k: v for k, v in SETTINGS.items() if "acties" not in k
-                    and k != "actieprogramma"} | {"sjablonen": "sjablonen"},
-                   _municipal_lists("programma", "portefeuille"), sheets=(schema.PILOTS.name,))
+    write_register(
+        zoetermeer / "pilots_zoetermeer.xlsx",
+        pilots,
+        (),
+        {k: v for k, v in SETTINGS.items() if "acties" not in k and k != "actieprogramma"}
+        | {"sjablonen": "sjablonen"},
+        _municipal_lists("programma", "portefeuille"),
+        sheets=(schema.PILOTS.name,),
+    )
     lv = ROOT / "examples" / "leidschendam-voorburg"
     (lv / "sjablonen").mkdir(parents=True, exist_ok=True)
     make_actions_template(lv / "sjablonen" / "acties.docx", LV_HOUSE)
-    write_register(lv / "acties_sterk_voor_noord.xlsx", (), actions, LV_SETTINGS,
-                   _municipal_lists("opgave"), sheets=(schema.ACTIONS.name,))
+    write_register(
+        lv / "acties_sterk_voor_noord.xlsx",
+        (),
+        actions,
+        LV_SETTINGS,
+        _municipal_lists("opgave"),
+        sheets=(schema.ACTIONS.name,),
+    )
 
 
 PROJECTS_SETTINGS = {
@@ -328,7 +344,8 @@ PROJECTS_SETTINGS = {
         "bijdragen aan de kernopgaven uit 'De winst van het sociaal domein'. Per project "
         "staat hieronder wat we doen, waarom, hoe en hoe we het meten, met de stand van "
         "zaken op de peildatum.\nDe rapportage is onderdeel van de rapportage sociaal "
-        "domein, die de gemeenteraad twee keer per jaar ontvangt."),
+        "domein, die de gemeenteraad twee keer per jaar ontvangt."
+    ),
     "sjablonen": "sjablonen",
 }
 
@@ -349,13 +366,24 @@ def write_projects_example() -> None:
     annex = types.get("projecten")
     make_card_template(folder / "sjablonen" / annex.template, annex, ZOETERMEER_HOUSE)
     rows = []
-    for number, project in enumerate(parse_projects(PROJECTS_TXT.read_text(encoding="utf-8")),
-                                     start=1):
+    for number, project in enumerate(parse_projects(PROJECTS_TXT.read_text(encoding="utf-8")), start=1):
         start, end = PROJECT_DATES[project["naam"]]
-        rows.append({**project, "id": f"SI-{number:02d}", "status": PROJECT_STATUS[project["naam"]],
-                     "startdatum": start, "einddatum": end})
-    write_register(folder / "projecten_sociale_innovatie.xlsx", settings=PROJECTS_SETTINGS,
-                   sheets=(annex.sheet.name,), tables={annex.sheet.name: rows}, types=types)
+        rows.append(
+            {
+                **project,
+                "id": f"SI-{number:02d}",
+                "status": PROJECT_STATUS[project["naam"]],
+                "startdatum": start,
+                "einddatum": end,
+            }
+        )
+    write_register(
+        folder / "projecten_sociale_innovatie.xlsx",
+        settings=PROJECTS_SETTINGS,
+        sheets=(annex.sheet.name,),
+        tables={annex.sheet.name: rows},
+        types=types,
+    )
 
 
 def write_commitments_example() -> None:
@@ -370,24 +398,28 @@ def write_commitments_example() -> None:
     folder = ROOT / "examples" / "moties"
     types = BUILTIN.with_folder(folder / "sjablonen")
     annex = types.get("toezeggingen")
-    make_card_template(folder / "sjablonen" / annex.template, annex, NOORDERVEEN_HOUSE,
-                       with_key=True)
-    write_register(folder / "moties_toezeggingen.xlsx", settings=COMMITMENT_SETTINGS,
-                   lists=LISTS, sheets=(annex.sheet.name,), tables={annex.sheet.name: ROWS},
-                   types=types)
+    make_card_template(folder / "sjablonen" / annex.template, annex, NOORDERVEEN_HOUSE, with_key=True)
+    write_register(
+        folder / "moties_toezeggingen.xlsx",
+        settings=COMMITMENT_SETTINGS,
+        lists=LISTS,
+        sheets=(annex.sheet.name,),
+        tables={annex.sheet.name: ROWS},
+        types=types,
+    )
 
 
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
-    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS,
-                   _all_lists())
+    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS, _all_lists())
     write_municipal_examples(pilots, actions)
     write_projects_example()
     write_commitments_example()
     pilots, actions = build_rows(keep_gaps=True)
-    write_register(ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions,
-                   SETTINGS, _all_lists())
+    write_register(
+        ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions, SETTINGS, _all_lists()
+    )
     print(f"{len(pilots)} pilots en {len(actions)} acties geschreven.")
 
 

@@ -78,8 +78,12 @@ def _is_chapter_heading(raw: str) -> bool:
         return False
     if _NEXT_CHAPTER_WORDS.match(text):
         return True
-    return (raw[:1].isspace() and len(text) <= 80 and text[:1].isupper()
-            and not text.endswith((".", ",", ";", ":")))
+    return (
+        raw[:1].isspace()
+        and len(text) <= 80
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", ":"))
+    )
 
 
 def _starts_lowercase(text: str) -> bool:
@@ -130,8 +134,13 @@ def _paragraphs(lines: list[str]) -> list[str]:
             else:
                 flush()
                 current, is_item = [line], False
-        elif (is_item and current and not current[-1].endswith(_SENTENCE_END)
-              and not _starts_lowercase(line) and len(current) == 1):
+        elif (
+            is_item
+            and current
+            and not current[-1].endswith(_SENTENCE_END)
+            and not _starts_lowercase(line)
+            and len(current) == 1
+        ):
             flush()
             current, is_item = [line], False
         else:
@@ -152,9 +161,15 @@ def parse_projects(text: str) -> list[dict[str, str]]:
     of the heading, not part of the name.
     """
     raw_lines = text.splitlines()
-    start = next((i for i, line in enumerate(raw_lines)
-                  if " ".join(line.split()).lower() == "projecten en implementatie"), 0)
-    lines = ["" if _is_noise(line) else line for line in raw_lines[start + 1:]]
+    start = next(
+        (
+            i
+            for i, line in enumerate(raw_lines)
+            if " ".join(line.split()).lower() == "projecten en implementatie"
+        ),
+        0,
+    )
+    lines = ["" if _is_noise(line) else line for line in raw_lines[start + 1 :]]
 
     wat_at = [i for i, line in enumerate(lines) if _question_key(line) == "wat"]
     titles: list[int] = []
@@ -169,13 +184,15 @@ def parse_projects(text: str) -> list[dict[str, str]]:
         if number + 1 < len(titles):
             end = titles[number + 1]
         else:
-            end = next((k for k in range(wat_at[number] + 1, len(lines))
-                        if _is_chapter_heading(lines[k])), len(lines))
+            end = next(
+                (k for k in range(wat_at[number] + 1, len(lines)) if _is_chapter_heading(lines[k])),
+                len(lines),
+            )
         project = {key: "" for key in KEYS}
         project["naam"] = " ".join(lines[title_at].split()).rstrip(".").strip()
         key: str | None = None
         body: list[str] = []
-        for line in [*lines[title_at + 1:end], None]:
+        for line in [*lines[title_at + 1 : end], None]:
             found = _question_key(line) if line is not None else None
             if line is None or found:
                 if key:
@@ -197,8 +214,7 @@ PROJECT_DATES: dict[str, tuple[str, str]] = {
     "Onder de pannen": ("Q4-2022", "Nog niet bekend"),
     "Resultaat gedreven inzet voor jeugd & gezinnen": ("Q4-2022", "Nog niet bekend"),
     # "gericht aanbod per 1-1-2025"
-    "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie": (
-        "Q4-2022", "1-1-2025"),
+    "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie": ("Q4-2022", "1-1-2025"),
     "Positieve gezondheid en het huishouden": ("Q4-2022", "Nog niet bekend"),
     # "een projectplan 'wijkgericht investeren en organiseren' voor 4 jaar"
     "Preventie in de praktijk": ("Q4-2022", "Q4-2026 (projectplan voor 4 jaar)"),
@@ -212,8 +228,7 @@ PROJECT_STATUS: dict[str, str] = {
     "Vindplaatsen verborgen schulden": "In uitvoering",
     "Onder de pannen": "Afgerond",
     "Resultaat gedreven inzet voor jeugd & gezinnen": "In voorbereiding",
-    "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie":
-        "In voorbereiding",
+    "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie": "In voorbereiding",
     "Positieve gezondheid en het huishouden": "In uitvoering",
     "Preventie in de praktijk": "Nog niet gestart",
 }

@@ -15,8 +15,11 @@ GAPS = DATA / "register_met_gaten.xlsx"
 TEMPLATE = ROOT / "templates" / "pilot_register.xlsx"
 #: A new register starts neutral (toolkit init); tests that need a complete register
 #: name their municipality, as the example does.
-MUNICIPALITY = {"gemeente": "Zoetermeer", "editie": "Programmabegroting 2025",
-                "actieprogramma": "Sterk voor Noord"}
+MUNICIPALITY = {
+    "gemeente": "Zoetermeer",
+    "editie": "Programmabegroting 2025",
+    "actieprogramma": "Sterk voor Noord",
+}
 
 
 def _load_example_module():
@@ -38,8 +41,10 @@ def with_example_lists(lists: dict | None = None) -> dict[str, list[str]]:
     from toolkit.declarations import schema
 
     module = sys.modules.get("make_example") or _load_example_module()
-    return {**{voc.key: list(module.EXAMPLE_LISTS.get(voc.key, voc.values))
-               for voc in schema.VOCABULARIES}, **(lists or {})}
+    return {
+        **{voc.key: list(module.EXAMPLE_LISTS.get(voc.key, voc.values)) for voc in schema.VOCABULARIES},
+        **(lists or {}),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -61,9 +66,11 @@ def _registers_hold_the_example_lists(monkeypatch, example_lists):
     from toolkit.register import write as workbook
 
     function = workbook.write_register
-    params = [p for p in inspect.signature(function).parameters.values()
-              if p.default is not inspect.Parameter.empty
-              and p.kind is p.POSITIONAL_OR_KEYWORD]
+    params = [
+        p
+        for p in inspect.signature(function).parameters.values()
+        if p.default is not inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
     defaults = list(function.__defaults__)
     defaults[[p.name for p in params].index("lists")] = example_lists
     monkeypatch.setattr(function, "__defaults__", tuple(defaults))
@@ -90,9 +97,19 @@ def convert(path: Path, fmt: str, outdir: Path) -> Path:
     """Convert with LibreOffice headless in its own profile (parallel-safe)."""
     profile = outdir / "lo-profile"
     subprocess.run(
-        [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         fmt, "--outdir", str(outdir), str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     out = outdir / (path.stem + "." + fmt.split(":")[0])
     assert out.exists(), f"LibreOffice produced no {out.name}"

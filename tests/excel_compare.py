@@ -32,23 +32,40 @@ def snapshot(content: bytes) -> dict:
                     continue
                 font = cell.font
                 cells[cell.coordinate] = (
-                    value, fill, comment, cell.number_format, bool(font.b),
+                    value,
+                    fill,
+                    comment,
+                    cell.number_format,
+                    bool(font.b),
                     font.sz if ws.title == "Bevindingen" else None,
-                    str(font.color.rgb)[-6:] if font.color is not None and font.color.rgb
-                    and isinstance(font.color.rgb, str) else None,
-                    bool(cell.alignment.wrap_text), cell.border.left.style)
+                    str(font.color.rgb)[-6:]
+                    if font.color is not None and font.color.rgb and isinstance(font.color.rgb, str)
+                    else None,
+                    bool(cell.alignment.wrap_text),
+                    cell.border.left.style,
+                )
         shot[ws.title] = {
             "cells": cells,
-            "validations": sorted((str(dv.sqref), dv.type, dv.formula1, dv.prompt, dv.error)
-                                  for dv in ws.data_validations.dataValidation),
-            "conditional": sorted((str(rng.sqref), [(r.type, r.formula, r.operator)
-                                                    for r in rules])
-                                  for rng, rules in ws.conditional_formatting._cf_rules.items()),
-            "tables": sorted((t.displayName, t.ref, [c.name for c in t.tableColumns],
-                              t.tableStyleInfo.name if t.tableStyleInfo else None)
-                             for t in ws.tables.values()),
+            "validations": sorted(
+                (str(dv.sqref), dv.type, dv.formula1, dv.prompt, dv.error)
+                for dv in ws.data_validations.dataValidation
+            ),
+            "conditional": sorted(
+                (str(rng.sqref), [(r.type, r.formula, r.operator) for r in rules])
+                for rng, rules in ws.conditional_formatting._cf_rules.items()
+            ),
+            "tables": sorted(
+                (
+                    t.displayName,
+                    t.ref,
+                    [c.name for c in t.tableColumns],
+                    t.tableStyleInfo.name if t.tableStyleInfo else None,
+                )
+                for t in ws.tables.values()
+            ),
             "links": sorted((h.ref, h.location, h.tooltip) for h in ws._hyperlinks)
-            if hasattr(ws, "_hyperlinks") else [],
+            if hasattr(ws, "_hyperlinks")
+            else [],
             "freeze": ws.freeze_panes,
             "widths": {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth},
         }

@@ -66,7 +66,8 @@ def sheet_of(data: bytes, title: str) -> str:
         rid = re.search(rf'<sheet [^>]*r:id="([^"]+)"[^>]*name="{re.escape(title)}"', workbook)
     assert rid, title
     target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
-        rf'Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+        rf'Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels
+    )
     assert target, rid.group(1)
     return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
 
@@ -80,6 +81,7 @@ def replace_shared_string(data: bytes, old: str, new: str) -> bytes:
     def change(body: bytes) -> bytes:
         assert old.encode() in body, old
         return body.replace(old.encode(), new.encode(), 1)
+
     return edit(data, "xl/sharedStrings.xml", change)
 
 
@@ -93,17 +95,17 @@ def register_cases(example: bytes) -> Iterator[Case]:
     yield Case("leeg bestand", b"", REFUSED)
     yield Case("afgebroken zip", example[: len(example) // 2], REFUSED)
     yield Case("csv met .xlsx", b"ID;Naam pilot\nP1;Test\n", REFUSED)
-    yield Case("html met .xlsx", b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-               REFUSED)
+    yield Case("html met .xlsx", b"<html><body><table><tr><td>1</td></tr></table></body></html>", REFUSED)
     yield Case("oud xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048, REFUSED)
     yield Case("willekeurige bytes", bytes(range(256)) * 64, REFUSED)
     parts = members(example)
     yield Case("zip zonder werkmap", rezip({"hallo.txt": b"hallo"}), REFUSED)
-    yield Case("zip-bom", rezip({**parts, "xl/media/bom.bin": b"\0" * (40 * 1024 * 1024)}, 9),
-               REFUSED)
-    yield Case("te veel onderdelen",
-               rezip({**parts, **{f"xl/extra/{i}.xml": b"<a/>" for i in range(10_050)}}, 1),
-               REFUSED)
+    yield Case("zip-bom", rezip({**parts, "xl/media/bom.bin": b"\0" * (40 * 1024 * 1024)}, 9), REFUSED)
+    yield Case(
+        "te veel onderdelen",
+        rezip({**parts, **{f"xl/extra/{i}.xml": b"<a/>" for i in range(10_050)}}, 1),
+        REFUSED,
+    )
 
     # Cells far away, spelled every way the format allows.
     pilots = sheet_of(example, "Pilots")
@@ -115,32 +117,49 @@ def register_cases(example: bytes) -> Iterator[Case]:
         "verre cel enkele quotes": b"<row r='1048576'><c r='XFD1048576' t='n'><v>1</v></c></row>",
     }
     for name, row in far.items():
-        yield Case(name, edit(example, pilots, lambda body, row=row: add_row(body, row)),
-                   REFUSED | READABLE)
+        yield Case(name, edit(example, pilots, lambda body, row=row: add_row(body, row)), REFUSED | READABLE)
     yield Case(
         "samengevoegd tot de laatste rij",
-        edit(example, pilots, lambda body: body.replace(
-            b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="Z2:Z1048576"/>'
-            b"</mergeCells>", 1) if b"<mergeCells" not in body else body),
+        edit(
+            example,
+            pilots,
+            lambda body: (
+                body.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1"><mergeCell ref="Z2:Z1048576"/></mergeCells>',
+                    1,
+                )
+                if b"<mergeCells" not in body
+                else body
+            ),
+        ),
         REFUSED | READABLE,
     )
     yield Case(
         "gedeelde tekst buiten de tabel",
-        edit(example, pilots, lambda body: add_row(
-            body, b'<row r="200"><c r="A200" t="s"><v>-1</v></c><c r="B200" t="s"><v>999999</v></c></row>')),
+        edit(
+            example,
+            pilots,
+            lambda body: add_row(
+                body, b'<row r="200"><c r="A200" t="s"><v>-1</v></c><c r="B200" t="s"><v>999999</v></c></row>'
+            ),
+        ),
         REFUSED | READABLE,
     )
 
     # Text that officers paste: readable, the problems become findings.
-    yield Case("zachte regeleinde en belteken",
-               replace_shared_string(example, "Jeugdhonk", "Jeugd_x000B_honk_x0007_"), READABLE)
-    yield Case("bidi-omkering", replace_shared_string(example, "Jeugdhonk", "Jeugd\u202ehonk"),
-               READABLE)
-    yield Case("nulbreedte spatie", replace_shared_string(example, "Jeugdhonk", "Jeugd\u200bhonk"),
-               READABLE)
-    yield Case("html in platte kolom",
-               replace_shared_string(example, "Jeugdhonk", "Jeugd &lt;span&gt;honk&lt;/span&gt;"),
-               READABLE)
+    yield Case(
+        "zachte regeleinde en belteken",
+        replace_shared_string(example, "Jeugdhonk", "Jeugd_x000B_honk_x0007_"),
+        READABLE,
+    )
+    yield Case("bidi-omkering", replace_shared_string(example, "Jeugdhonk", "Jeugd\u202ehonk"), READABLE)
+    yield Case("nulbreedte spatie", replace_shared_string(example, "Jeugdhonk", "Jeugd\u200bhonk"), READABLE)
+    yield Case(
+        "html in platte kolom",
+        replace_shared_string(example, "Jeugdhonk", "Jeugd &lt;span&gt;honk&lt;/span&gt;"),
+        READABLE,
+    )
 
 
 def word_cases(annex: bytes) -> Iterator[Case]:
@@ -151,8 +170,12 @@ def word_cases(annex: bytes) -> Iterator[Case]:
     yield Case("leeg document", b"", REFUSED, ".docx")
     yield Case("afgebroken docx", annex[: len(annex) // 2], REFUSED, ".docx")
     yield Case("werkmap als docx", rezip({"xl/workbook.xml": b"<workbook/>"}), REFUSED, ".docx")
-    yield Case("docx-bom", rezip({**members(annex), "word/media/bom.bin": b"\0" * (40 * 1024 * 1024)},
-                                 9), REFUSED, ".docx")
+    yield Case(
+        "docx-bom",
+        rezip({**members(annex), "word/media/bom.bin": b"\0" * (40 * 1024 * 1024)}, 9),
+        REFUSED,
+        ".docx",
+    )
 
 
 def write_case(case: Case, folder: Path) -> Path:

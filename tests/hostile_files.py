@@ -13,8 +13,12 @@ from pathlib import Path
 DTD = '<!DOCTYPE x [<!ENTITY a0 "ha"><!ENTITY a1 "&a0;&a0;&a0;&a0;&a0;&a0;&a0;&a0;">]>'
 
 
-def rewrite(source: Path, target: Path, changes: dict[str, Callable[[bytes], bytes] | bytes],
-            extra: dict[str, bytes] | None = None) -> Path:
+def rewrite(
+    source: Path,
+    target: Path,
+    changes: dict[str, Callable[[bytes], bytes] | bytes],
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """Copy a package, replacing (or transforming) some members and adding others."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -65,16 +69,17 @@ def after_sheet_data(xml: bytes) -> Callable[[bytes], bytes]:
 
 
 def many_rows(count: int, start: int = 14) -> Callable[[bytes], bytes]:
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>'
-                    % (n, n) for n in range(start, start + count))
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
+        for n in range(start, start + count)
+    )
     return add_to_sheet(rows)
 
 
 def wide_row(columns: int, row: int = 14) -> Callable[[bytes], bytes]:
     from xlsxwriter.utility import xl_col_to_name
 
-    cells = b"".join(b'<c r="%s%d"><v>1</v></c>' % (xl_col_to_name(i).encode(), row)
-                     for i in range(columns))
+    cells = b"".join(b'<c r="%s%d"><v>1</v></c>' % (xl_col_to_name(i).encode(), row) for i in range(columns))
     return add_to_sheet(b'<row r="%d">%s</row>' % (row, cells))
 
 
@@ -87,7 +92,7 @@ def understate_size(path: Path, member: str, size: int = 100) -> Path:
     at = data.find(b"PK\x01\x02")
     while at >= 0:
         length = struct.unpack_from("<H", data, at + 28)[0]
-        if bytes(data[at + 46:at + 46 + length]) == name:
+        if bytes(data[at + 46 : at + 46 + length]) == name:
             struct.pack_into("<I", data, at + 24, size)
         at = data.find(b"PK\x01\x02", at + 4)
     path.write_bytes(bytes(data))
@@ -126,83 +131,142 @@ def picture(rid: str, attribute: str = "r:link") -> bytes:
         f'<pic:blipFill><a:blip {attribute}="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
         '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="9525" cy="9525"/>'
         '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>").encode()
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    ).encode()
 
 
 def field_runs(*codes: str, prefix: str = "w") -> bytes:
     """A complex field whose code is split over one run per piece."""
     p = prefix
-    runs = "".join(f'<{p}:r><{p}:instrText xml:space="preserve">{code}</{p}:instrText></{p}:r>'
-                   for code in codes)
+    runs = "".join(
+        f'<{p}:r><{p}:instrText xml:space="preserve">{code}</{p}:instrText></{p}:r>' for code in codes
+    )
     declare = f' xmlns:{p}="{W}"' if p != "w" else ""
-    return (f'<{p}:p{declare}><{p}:r><{p}:fldChar {p}:fldCharType="begin"/></{p}:r>{runs}'
-            f'<{p}:r><{p}:fldChar {p}:fldCharType="separate"/></{p}:r><{p}:r><{p}:t>x</{p}:t>'
-            f'</{p}:r><{p}:r><{p}:fldChar {p}:fldCharType="end"/></{p}:r></{p}:p>').encode()
+    return (
+        f'<{p}:p{declare}><{p}:r><{p}:fldChar {p}:fldCharType="begin"/></{p}:r>{runs}'
+        f'<{p}:r><{p}:fldChar {p}:fldCharType="separate"/></{p}:r><{p}:r><{p}:t>x</{p}:t>'
+        f'</{p}:r><{p}:r><{p}:fldChar {p}:fldCharType="end"/></{p}:r></{p}:p>'
+    ).encode()
 
 
-def fetching_templates(url: str) -> dict[str, tuple[dict[str, Callable[[bytes], bytes] | bytes],
-                                                     dict[str, bytes]]]:
+def fetching_templates(
+    url: str,
+) -> dict[str, tuple[dict[str, Callable[[bytes], bytes] | bytes], dict[str, bytes]]]:
     """Per case: the changes and added members that make a template fetch `url` (or carry
     a macro), each spelled the way the earlier checks missed."""
     doc, rels, types = "word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"
-    header = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W}">'
-              ).encode() + field_runs(f'INCLUDEPICTURE "{url}/kop.png"') + b"</w:hdr>"
+    header = (
+        (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W}">').encode()
+        + field_runs(f'INCLUDEPICTURE "{url}/kop.png"')
+        + b"</w:hdr>"
+    )
     return {
         "afbeelding met relatie van het soort hyperlink": (
-            {rels: add_relationships(relationship("rIdX", f"{R}/hyperlink", f"{url}/logo.png")),
-             doc: add_to_body(picture("rIdX"))}, {}),
+            {
+                rels: add_relationships(relationship("rIdX", f"{R}/hyperlink", f"{url}/logo.png")),
+                doc: add_to_body(picture("rIdX")),
+            },
+            {},
+        ),
         "afbeelding met een soort dat op /hyperlink eindigt": (
-            {rels: add_relationships(relationship("rIdX", "http://voorbeeld.invalid/hyperlink",
-                                                  f"{url}/logo.png")),
-             doc: add_to_body(picture("rIdX", "r:embed"))}, {}),
+            {
+                rels: add_relationships(
+                    relationship("rIdX", "http://voorbeeld.invalid/hyperlink", f"{url}/logo.png")
+                ),
+                doc: add_to_body(picture("rIdX", "r:embed")),
+            },
+            {},
+        ),
         "hyperlink vanuit de stijlen": (
-            {}, {
-                "word/_rels/styles.xml.rels":
-                    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                    b'openxmlformats.org/package/2006/relationships">'
-                    + relationship("rIdS", f"{R}/hyperlink", f"{url}/s") + b"</Relationships>"}),
+            {},
+            {
+                "word/_rels/styles.xml.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                b'openxmlformats.org/package/2006/relationships">'
+                + relationship("rIdS", f"{R}/hyperlink", f"{url}/s")
+                + b"</Relationships>"
+            },
+        ),
         "INCLUDEPICTURE over twee runs": (
-            {doc: add_to_body(field_runs("INCLUDE", f'PICTURE "{url}/a.png"'))}, {}),
+            {doc: add_to_body(field_runs("INCLUDE", f'PICTURE "{url}/a.png"'))},
+            {},
+        ),
         "INCLUDEPICTURE met enkele quotes": (
-            {doc: add_to_body(field_runs(f"INCLUDEPICTURE '{url}/a.png' \\d"))}, {}),
+            {doc: add_to_body(field_runs(f"INCLUDEPICTURE '{url}/a.png' \\d"))},
+            {},
+        ),
         "INCLUDEPICTURE met een tekenverwijzing": (
-            {doc: add_to_body(field_runs(f'&#73;NCLUDEPICTURE "{url}/a.png"'))}, {}),
+            {doc: add_to_body(field_runs(f'&#73;NCLUDEPICTURE "{url}/a.png"'))},
+            {},
+        ),
         "INCLUDETEXT met een andere prefix": (
-            {doc: add_to_body(field_runs(f'includetext "{url}/a.docx"', prefix="x"))}, {}),
+            {doc: add_to_body(field_runs(f'includetext "{url}/a.docx"', prefix="x"))},
+            {},
+        ),
         "LINK in een eenvoudig veld": (
-            {doc: add_to_body(f'<w:p><w:fldSimple w:instr=" LINK Excel.Sheet.12 &quot;{url}/'
-                              f'a.xlsx&quot; "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'
-                              .encode())}, {}),
-        "DDEAUTO": ({doc: add_to_body(field_runs('DDEAUTO c:\\\\windows\\\\cmd.exe "/k calc"'))},
-                    {}),
+            {
+                doc: add_to_body(
+                    f'<w:p><w:fldSimple w:instr=" LINK Excel.Sheet.12 &quot;{url}/'
+                    f'a.xlsx&quot; "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'.encode()
+                )
+            },
+            {},
+        ),
+        "DDEAUTO": ({doc: add_to_body(field_runs('DDEAUTO c:\\\\windows\\\\cmd.exe "/k calc"'))}, {}),
         "veldnaam uit een genest veld": (
-            {doc: add_to_body(
-                b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                + field_runs('QUOTE "INCLUDEPICTURE"')[5:-6]
-                + f'<w:r><w:instrText> "{url}/a.png"</w:instrText></w:r>'.encode()
-                + b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')}, {}),
+            {
+                doc: add_to_body(
+                    b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                    + field_runs('QUOTE "INCLUDEPICTURE"')[5:-6]
+                    + f'<w:r><w:instrText> "{url}/a.png"</w:instrText></w:r>'.encode()
+                    + b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+                )
+            },
+            {},
+        ),
         "kopregel die niet .xml heet": (
-            {rels: add_relationships(relationship("rIdH", f"{R}/header", "kop.bin", False)),
-             types: lambda d: d.replace(b"</Types>", f'<Override PartName="/word/kop.bin" '
-                                        f'ContentType="{WML_HEADER_CT}"/></Types>'.encode())},
-            {"word/kop.bin": header}),
+            {
+                rels: add_relationships(relationship("rIdH", f"{R}/header", "kop.bin", False)),
+                types: lambda d: d.replace(
+                    b"</Types>",
+                    f'<Override PartName="/word/kop.bin" ContentType="{WML_HEADER_CT}"/></Types>'.encode(),
+                ),
+            },
+            {"word/kop.bin": header},
+        ),
         "macro (vbaProject.bin)": (
-            {rels: add_relationships(relationship(
-                "rIdV", "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
-                "vbaProject.bin", False)),
-             types: lambda d: d.replace(b"</Types>", b'<Default Extension="bin" ContentType="'
-                                        b'application/vnd.ms-office.vbaProject"/></Types>')},
-            {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512}),
+            {
+                rels: add_relationships(
+                    relationship(
+                        "rIdV",
+                        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+                        "vbaProject.bin",
+                        False,
+                    )
+                ),
+                types: lambda d: d.replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+                ),
+            },
+            {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512},
+        ),
         "los vbaProject.bin zonder relatie": ({}, {"word/vbaProject.bin": b"\0" * 64}),
         "document met macro's (docm)": (
-            {types: lambda d: d.replace(
-                b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                b"application/vnd.ms-word.document.macroEnabled.main+xml")}, {}),
+            {
+                types: lambda d: d.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                )
+            },
+            {},
+        ),
         "altChunk": (
-            {rels: add_relationships(relationship(
-                "rIdC", f"{R}/aFChunk", "stuk.html", False)),
-             doc: add_to_body(b'<w:altChunk r:id="rIdC"/>')},
-            {"word/stuk.html": f'<html><body><img src="{url}/x.png"></body></html>'.encode()}),
+            {
+                rels: add_relationships(relationship("rIdC", f"{R}/aFChunk", "stuk.html", False)),
+                doc: add_to_body(b'<w:altChunk r:id="rIdC"/>'),
+            },
+            {"word/stuk.html": f'<html><body><img src="{url}/x.png"></body></html>'.encode()},
+        ),
     }
 
 
@@ -248,41 +312,53 @@ VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 #: the start of a compound file, as a VBA project is stored
-VBA_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"" + b"\0" * 512
+VBA_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b'Attribute VB_Name = "Module1"' + b"\0" * 512
 
 
 def with_macros(source: Path, target: Path, xlsm: bool = True) -> Path:
     """A register with a VBA project, as Excel saves an .xlsm (or only the project added
     to an .xlsx: xlsm=False keeps the plain workbook content type)."""
+
     def types(data: bytes) -> bytes:
-        data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
-                                          b'vnd.ms-office.vbaProject"/></Types>')
+        data = data.replace(
+            b"</Types>",
+            b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
         return data.replace(XLSX_MAIN, XLSM_MAIN) if xlsm else data
 
-    return rewrite(source, target, {
-        "[Content_Types].xml": types,
-        "xl/_rels/workbook.xml.rels": add_relationships(
-            relationship("rIdVba", VBA_REL, "vbaProject.bin", external=False)),
-    }, {"xl/vbaProject.bin": VBA_BYTES})
+    return rewrite(
+        source,
+        target,
+        {
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": add_relationships(
+                relationship("rIdVba", VBA_REL, "vbaProject.bin", external=False)
+            ),
+        },
+        {"xl/vbaProject.bin": VBA_BYTES},
+    )
 
 
 #: transitional namespaces and their Strict Open XML spelling
 TO_STRICT = (
-    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-     b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
-    (b"http://schemas.openxmlformats.org/drawingml/2006/main",
-     b"http://purl.oclc.org/ooxml/drawingml/main"),
+    (
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
 )
 
 
 def as_strict(source: Path, target: Path) -> Path:
     """A workbook respelled as Excel saves 'Strict Open XML'."""
+
     def strict(data: bytes) -> bytes:
         for plain, strict_name in TO_STRICT:
             data = data.replace(plain, strict_name)
         return data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
 
-    return rewrite(source, target, {m: strict for m in members(source)
-                                    if m.endswith((".xml", ".rels"))})
+    return rewrite(source, target, {m: strict for m in members(source) if m.endswith((".xml", ".rels"))})

@@ -96,6 +96,7 @@ def _keys() -> list[tuple[str, str]]:
 
 # -- the registry and its page ----------------------------------------------------------
 
+
 def test_the_full_example_reads_and_holds_every_table():
     data = tomllib.loads(FULL)
     annex = _read(data)
@@ -113,17 +114,24 @@ def test_the_reference_page_is_generated_from_the_registry():
         for key in table.keys:
             assert f"| `{key.name}` |" in page and f"`{key.name} = " in page
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Een bijlagetype toevoegen"):]
-    assert "docs/verklaringen.md" in section[:section.index("\n### ", 5)]
+    section = readme[readme.index("### Een bijlagetype toevoegen") :]
+    assert "docs/verklaringen.md" in section[: section.index("\n### ", 5)]
 
 
 def test_a_new_table_is_one_entry(monkeypatch):
     """What another stage adds (a [[controle]], say) is accepted, checked and documented."""
     monkeypatch.setattr(registry, "TABLES", dict(TABLES))
-    registry.declare(Table("controle", True, "Een regel met parameters.", (
-        Key("soort", TEXT, "De soort regel.", "datumvolgorde"),
-        Key("ernst", TEXT, "fout of waarschuwing.", "fout", "fout", choices=("fout", "waarschuwing")),
-    )))
+    registry.declare(
+        Table(
+            "controle",
+            True,
+            "Een regel met parameters.",
+            (
+                Key("soort", TEXT, "De soort regel.", "datumvolgorde"),
+                Key("ernst", TEXT, "fout of waarschuwing.", "fout", "fout", choices=("fout", "waarschuwing")),
+            ),
+        )
+    )
     data = tomllib.loads(DECLARATION + '\n[[controle]]\nsoort = "datumvolgorde"\n')
     registry.check_keys(data, "projecten.toml")
     data["controle"][0]["erns"] = "fout"
@@ -137,13 +145,27 @@ def test_the_registry_agrees_with_the_code_that_uses_it():
     from toolkit.declarations.layout import Continuation, CrossTab, GroupLevel, Layout, Overview
     from toolkit.register.write import LIST_ROWS
 
-    for table, cls in (("indeling", Layout), ("indeling.groep", GroupLevel),
-                       ("indeling.vervolgrij", Continuation),
-                       ("indeling.statusoverzicht", Overview), ("indeling.kruistabel", CrossTab)):
-        fields = {"nieuw": "new_note", "voor_het_laatst": "last_note", "leeg_weglaten": "omit_empty",
-                  "kop": "heading", "nieuwe_pagina": "new_page", "nummer_vanaf": "number_from",
-                  "statusoverzicht": "overview", "voorvoegsel": "prefix", "totaal": "total",
-                  "cellen": "cells", "kolom": "column", "leeg": "empty"}
+    for table, cls in (
+        ("indeling", Layout),
+        ("indeling.groep", GroupLevel),
+        ("indeling.vervolgrij", Continuation),
+        ("indeling.statusoverzicht", Overview),
+        ("indeling.kruistabel", CrossTab),
+    ):
+        fields = {
+            "nieuw": "new_note",
+            "voor_het_laatst": "last_note",
+            "leeg_weglaten": "omit_empty",
+            "kop": "heading",
+            "nieuwe_pagina": "new_page",
+            "nummer_vanaf": "number_from",
+            "statusoverzicht": "overview",
+            "voorvoegsel": "prefix",
+            "totaal": "total",
+            "cellen": "cells",
+            "kolom": "column",
+            "leeg": "empty",
+        }
         defaults = cls.__dataclass_fields__
         for key in TABLES[table].keys:
             if key.default not in (REQUIRED, DERIVED) and key.name in fields:
@@ -195,18 +217,34 @@ naam = "Wijk"
     assert annex.sheet.name_column == default["tabblad"]["naamkolom"]
     assert annex.sheet.owner_column == default["tabblad"]["eigenaarkolom"]
     assert annex.sheet.purpose == default["tabblad"]["uitleg"]
-    assert (col.kind.value, col.help, col.width, col.required, col.vocabulary, col.published,
-            list(col.aliases)) == ("tekst", *(default["kolom"][k] for k in (
-                "uitleg", "breedte", "verplicht", "lijst", "gepubliceerd", "aliassen")))
+    assert (
+        col.kind.value,
+        col.help,
+        col.width,
+        col.required,
+        col.vocabulary,
+        col.published,
+        list(col.aliases),
+    ) == (
+        "tekst",
+        *(
+            default["kolom"][k]
+            for k in ("uitleg", "breedte", "verplicht", "lijst", "gepubliceerd", "aliassen")
+        ),
+    )
     assert voc.help == default["lijst"]["uitleg"]
-    assert (role.help, role.required, role.published, role.last_time, role.finished, role.colour) \
-        == tuple(default["lijst.betekenis"][k] for k in (
-            "uitleg", "verplicht", "gepubliceerd", "laatste_keer", "afgerond", "kleur"))
+    assert (role.help, role.required, role.published, role.last_time, role.finished, role.colour) == tuple(
+        default["lijst.betekenis"][k]
+        for k in ("uitleg", "verplicht", "gepubliceerd", "laatste_keer", "afgerond", "kleur")
+    )
     assert (setting.help, setting.default, setting.required, setting.kind.value) == (
-        *(default["instelling"][k] for k in ("uitleg", "standaard", "verplicht")), "tekst")
+        *(default["instelling"][k] for k in ("uitleg", "standaard", "verplicht")),
+        "tekst",
+    )
 
 
 # -- strictness: every key of every table -----------------------------------------------
+
 
 def _misspelt(key: str) -> str:
     return key + key[-1]
@@ -224,8 +262,15 @@ def test_a_misspelt_key_names_file_place_key_and_the_key_meant(table, key):
     assert f"bedoelt u '{key}'?" in message
 
 
-WRONG = {TEXT: 12, FLAG: "ja", WHOLE: "drie", TEXTS: 12, TEXT_OR_TEXTS: 12, WHOLE_OR_TEXT: True,
-         FLAG_OR_TEXT: 3}
+WRONG = {
+    TEXT: 12,
+    FLAG: "ja",
+    WHOLE: "drie",
+    TEXTS: 12,
+    TEXT_OR_TEXTS: 12,
+    WHOLE_OR_TEXT: True,
+    FLAG_OR_TEXT: 3,
+}
 
 
 @pytest.mark.parametrize(("table", "key"), _keys())
@@ -236,19 +281,28 @@ def test_a_value_of_the_wrong_type_is_named(table, key):
         _read(data)
 
 
-@pytest.mark.parametrize(("old", "new", "said"), [
-    ("verplicht = true", "verplict = true",
-     "([[kolom]] 'id'): 'verplict' is geen sleutel van [[kolom]]; bedoelt u 'verplicht'?"),
-    ("[tabblad]", "[tabbald]", "onbekend onderdeel [tabbald]; bedoelt u [tabblad]?"),
-    ("[tabblad]", "[groeperen]\nkolom = \"status\"\n[tabblad]", "onbekend onderdeel [groeperen]"),
-    ("[bijlagetype]", "volgorde = 1\n[bijlagetype]", "Hoort hij onder [bijlagetype]?"),
-    ("breedte = 30", "sleutelkolom = \"id\"", "bedoelt u 'sleutel'? ('sleutelkolom' hoort bij [tabblad].)"),
-    ("[tabblad]", "[[tabblad]]", "schrijf [tabblad] (met één paar vierkante haken)"),
-    ("kleur = \"FFF2CC\"", "kleur = \"FFF2CC\"\ncolour = \"x\"",
-     "([[lijst]] 'projectstatus', betekenis 'voorbereiding'): 'colour' is geen sleutel"),
-    ("soort = \"datum\"", "soort = \"dag\"", "de soort 'dag' bestaat niet; kies uit"),
-    ("breedte = 30", "breedte = 500", "'breedte' moet een geheel getal tussen 3 en 120 zijn"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "verplicht = true",
+            "verplict = true",
+            "([[kolom]] 'id'): 'verplict' is geen sleutel van [[kolom]]; bedoelt u 'verplicht'?",
+        ),
+        ("[tabblad]", "[tabbald]", "onbekend onderdeel [tabbald]; bedoelt u [tabblad]?"),
+        ("[tabblad]", '[groeperen]\nkolom = "status"\n[tabblad]', "onbekend onderdeel [groeperen]"),
+        ("[bijlagetype]", "volgorde = 1\n[bijlagetype]", "Hoort hij onder [bijlagetype]?"),
+        ("breedte = 30", 'sleutelkolom = "id"', "bedoelt u 'sleutel'? ('sleutelkolom' hoort bij [tabblad].)"),
+        ("[tabblad]", "[[tabblad]]", "schrijf [tabblad] (met één paar vierkante haken)"),
+        (
+            'kleur = "FFF2CC"',
+            'kleur = "FFF2CC"\ncolour = "x"',
+            "([[lijst]] 'projectstatus', betekenis 'voorbereiding'): 'colour' is geen sleutel",
+        ),
+        ('soort = "datum"', 'soort = "dag"', "de soort 'dag' bestaat niet; kies uit"),
+        ("breedte = 30", "breedte = 500", "'breedte' moet een geheel getal tussen 3 en 120 zijn"),
+    ],
+)
 def test_mistakes_in_the_structure_are_named(old, new, said):
     with pytest.raises(TemplateError) as caught:
         _read(tomllib.loads(FULL.replace(old, new, 1)))
@@ -267,12 +321,16 @@ def test_a_tag_is_any_name_with_a_text():
 def test_a_table_with_the_wrong_brackets_is_named():
     data = tomllib.loads(FULL)
     data["instelling"] = data["instelling"][0]
-    with pytest.raises(TemplateError, match=r"\(\[\[instelling\]\]\): schrijf elk onderdeel als "
-                                            r"\[\[instelling\]\] \(met twee paar"):
+    with pytest.raises(
+        TemplateError,
+        match=r"\(\[\[instelling\]\]\): schrijf elk onderdeel als "
+        r"\[\[instelling\]\] \(met twee paar",
+    ):
         _read(data)
 
 
 # -- the commands, with a bad declaration in the register's folder ------------------------
+
 
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
@@ -297,16 +355,14 @@ def _refused(args: list[str], folder: Path, said: str, before: set[str]) -> None
 
 def test_every_command_refuses_a_misspelt_key_and_writes_nothing(work):
     declaration = work / "sjablonen" / "projecten.toml"
-    declaration.write_text(DECLARATION.replace("verplicht = true", "verplict = true", 1),
-                           encoding="utf-8")
+    declaration.write_text(DECLARATION.replace("verplicht = true", "verplict = true", 1), encoding="utf-8")
     register = work / "projecten_sociale_innovatie.xlsx"
     data = register.read_bytes()
     said = "bedoelt u 'verplicht'?"
     before = _files(work)
     _refused(["validate", str(register), "--report-dir", str(work / "rapport")], work, said, before)
     _refused(["build", str(register), "--out", str(work / "uit")], work, said, before)
-    _refused(["init", str(work / "nieuw.xlsx"), "--sjablonen", str(work / "sjablonen")], work,
-             said, before)
+    _refused(["init", str(work / "nieuw.xlsx"), "--sjablonen", str(work / "sjablonen")], work, said, before)
     assert register.read_bytes() == data
 
 
@@ -321,8 +377,9 @@ def _many_columns(folder: Path) -> None:
 
 
 def _deep(folder: Path) -> None:
-    (folder / "projecten.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n"
-                                           + DECLARATION, encoding="utf-8")
+    (folder / "projecten.toml").write_text(
+        "a = " + "[" * 100_000 + "]" * 100_000 + "\n" + DECLARATION, encoding="utf-8"
+    )
 
 
 def _folder_named_toml(folder: Path) -> None:
@@ -332,6 +389,7 @@ def _folder_named_toml(folder: Path) -> None:
 def _text(old: str, new: str) -> Any:
     def change(folder: Path) -> None:
         (folder / "projecten.toml").write_text(DECLARATION.replace(old, new, 1), encoding="utf-8")
+
     return change
 
 
@@ -340,22 +398,32 @@ HOSTILE = {
     "10.000 kolommen": (_many_columns, "[[kolom]] staat er 10.012 keer; hoogstens 200 mogen"),
     "diep genest": (_deep, "te diep genest"),
     "een map": (_folder_named_toml, "geen gewoon bestand"),
-    "tabblad met spatie erachter": (_text('naam = "Projecten"', 'naam = "Projecten "'),
-                                    "begint of eindigt met een spatie"),
-    "tabblad met spatie ervoor": (_text('naam = "Projecten"', 'naam = " Projecten"'),
-                                  "begint of eindigt met een spatie"),
+    "tabblad met spatie erachter": (
+        _text('naam = "Projecten"', 'naam = "Projecten "'),
+        "begint of eindigt met een spatie",
+    ),
+    "tabblad met spatie ervoor": (
+        _text('naam = "Projecten"', 'naam = " Projecten"'),
+        "begint of eindigt met een spatie",
+    ),
     "tabblad History": (_text('naam = "Projecten"', 'naam = "History"'), "'History'"),
     "lege kop": (_text('kop = "Einde"', 'kop = ""'), "'kop' mag niet leeg zijn"),
     "kop van spaties": (_text('kop = "Einde"', 'kop = "   "'), "'kop' mag niet leeg zijn"),
     "onzichtbare kop": (_text('kop = "Einde"', 'kop = "\\u200b"'), "onzichtbare tekens"),
     "te lange kop": (_text('kop = "Einde"', f'kop = "{"E" * 256}"'), "hoogstens 255"),
-    "te lange uitleg": (_text('uitleg = "Wie houdt deze rij bij? Wordt nooit gepubliceerd."',
-                              f'uitleg = "{"x" * 256}"'), "hoogstens 255"),
+    "te lange uitleg": (
+        _text('uitleg = "Wie houdt deze rij bij? Wordt nooit gepubliceerd."', f'uitleg = "{"x" * 256}"'),
+        "hoogstens 255",
+    ),
     "kop twee keer": (_text('kop = "Einde"', 'kop = "start"'), "moet uniek zijn"),
-    "lange sleutel": (_text('sleutel = "projectleider"', f'sleutel = "{"p" * 100}"'),
-                      "'sleutel' is 100 tekens lang; hoogstens 64 mogen"),
-    "instelling als Gemeente": (_text('naam = "Naam programma"', 'naam = "Gemeente"'),
-                                "heeft de instelling 'gemeente'"),
+    "lange sleutel": (
+        _text('sleutel = "projectleider"', f'sleutel = "{"p" * 100}"'),
+        "'sleutel' is 100 tekens lang; hoogstens 64 mogen",
+    ),
+    "instelling als Gemeente": (
+        _text('naam = "Naam programma"', 'naam = "Gemeente"'),
+        "heeft de instelling 'gemeente'",
+    ),
 }
 
 
@@ -367,8 +435,21 @@ def test_init_refuses_a_bad_declaration_before_writing_anything(tmp_path, case):
     make, said = HOSTILE[case]
     make(folder)
     before = _files(tmp_path)
-    _refused(["init", str(tmp_path / "nieuw.xlsx"), "--gemeente", "Delft", "--sjablonen",
-              str(folder), "--bijlagetype", "projecten"], tmp_path, said, before)
+    _refused(
+        [
+            "init",
+            str(tmp_path / "nieuw.xlsx"),
+            "--gemeente",
+            "Delft",
+            "--sjablonen",
+            str(folder),
+            "--bijlagetype",
+            "projecten",
+        ],
+        tmp_path,
+        said,
+        before,
+    )
 
 
 @pytest.mark.parametrize("case", ["tabblad met spatie erachter", "diep genest"])
@@ -376,8 +457,15 @@ def test_validate_blames_the_declaration_not_the_register(work, tmp_path, case):
     make, said = HOSTILE[case]
     (work / "sjablonen" / "projecten.toml").unlink()
     make(work / "sjablonen")
-    result = CliRunner().invoke(cli, ["validate", str(work / "projecten_sociale_innovatie.xlsx"),
-                                      "--report-dir", str(tmp_path / "rapport")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "validate",
+            str(work / "projecten_sociale_innovatie.xlsx"),
+            "--report-dir",
+            str(tmp_path / "rapport"),
+        ],
+    )
     assert result.exit_code == 2 and said in result.output, result.output
     assert "verklaring 'projecten.toml'" in result.output
     assert "register" not in result.output.split("verklaring")[0]
@@ -386,9 +474,13 @@ def test_validate_blames_the_declaration_not_the_register(work, tmp_path, case):
 
 def _subprocess_init(tmp_path: Path, folder: Path) -> subprocess.CompletedProcess[str]:
     """In a process of its own, with a deadline: a reader that hangs must fail the test."""
-    return subprocess.run([sys.executable, "-m", "toolkit", "init", str(tmp_path / "nieuw.xlsx"),
-                           "--sjablonen", str(folder)], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", "init", str(tmp_path / "nieuw.xlsx"), "--sjablonen", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="geen FIFO op dit systeem")
@@ -420,8 +512,9 @@ def test_a_declaration_saved_with_a_bom_is_read(tmp_path):
     shutil.copytree(TEMPLATES, folder)
     (folder / "projecten.toml").write_bytes(b"\xef\xbb\xbf" + DECLARATION.encode("utf-8"))
     path = tmp_path / "nieuw.xlsx"
-    result = CliRunner().invoke(cli, ["init", str(path), "--sjablonen", str(folder),
-                                      "--bijlagetype", "projecten"])
+    result = CliRunner().invoke(
+        cli, ["init", str(path), "--sjablonen", str(folder), "--bijlagetype", "projecten"]
+    )
     assert result.exit_code == 0, result.output
     assert read_register(path).sheets == {"Projecten"}
 
@@ -433,19 +526,25 @@ def test_a_declaration_at_every_limit_gives_a_register_the_toolkit_reads(tmp_pat
     folder.mkdir()
     sheet = "Wijkplannen en hun voortgang 24"
     assert len(sheet) == 31
-    columns = ['[[kolom]]\nsleutel = "id"\nkop = "ID"\nsoort = "id"\n',
-               '[[kolom]]\nsleutel = "naam"\nkop = "Naam"\n']
-    columns += [f'[[kolom]]\nsleutel = "k{i}"\nkop = "{i:03d}{"é" * 252}"\nuitleg = "{"ü" * 255}"\n'
-                for i in range(198)]
+    columns = [
+        '[[kolom]]\nsleutel = "id"\nkop = "ID"\nsoort = "id"\n',
+        '[[kolom]]\nsleutel = "naam"\nkop = "Naam"\n',
+    ]
+    columns += [
+        f'[[kolom]]\nsleutel = "k{i}"\nkop = "{i:03d}{"é" * 252}"\nuitleg = "{"ü" * 255}"\n'
+        for i in range(198)
+    ]
     (folder / "wijkplannen.toml").write_text(
         f'[bijlagetype]\nsleutel = "wijkplannen"\n[tabblad]\nnaam = "{sheet}"\ntabel = "Wijk"\n'
-        + "\n".join(columns), encoding="utf-8")
+        + "\n".join(columns),
+        encoding="utf-8",
+    )
     path = tmp_path / "nieuw.xlsx"
-    result = CliRunner().invoke(cli, ["init", str(path), "--sjablonen", str(folder),
-                                      "--bijlagetype", "wijkplannen"])
+    result = CliRunner().invoke(
+        cli, ["init", str(path), "--sjablonen", str(folder), "--bijlagetype", "wijkplannen"]
+    )
     assert result.exit_code == 0, result.output
-    assert len(next(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(
-        values_only=True))) == 200
+    assert len(next(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))) == 200
     result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir", str(tmp_path / "r")])
     assert result.exit_code in (0, 1), result.output
     assert "Onverwachte fout" not in result.output
@@ -468,17 +567,20 @@ def test_two_lists_with_one_heading_are_refused(tmp_path):
     """The register finds a list by its heading on Lijsten: two alike would be read as one."""
     folder = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES, folder)
-    other = DECLARATION.replace('sleutel = "projecten"', 'sleutel = "taken"', 1).replace(
-        'naam = "Projecten"', 'naam = "Taken"', 1).replace(
-        'tabel = "Projecten"', 'tabel = "Taken"', 1).replace(
-        '"projectstatus"', '"taakstatus"').replace(
-        'sleutel = "programma_naam"', 'sleutel = "taken_naam"').replace(
-        'sleutel = "rapportage_inleiding"', 'sleutel = "taken_inleiding"').replace(
-        "{programma_naam}", "{taken_naam}")
+    other = (
+        DECLARATION.replace('sleutel = "projecten"', 'sleutel = "taken"', 1)
+        .replace('naam = "Projecten"', 'naam = "Taken"', 1)
+        .replace('tabel = "Projecten"', 'tabel = "Taken"', 1)
+        .replace('"projectstatus"', '"taakstatus"')
+        .replace('sleutel = "programma_naam"', 'sleutel = "taken_naam"')
+        .replace('sleutel = "rapportage_inleiding"', 'sleutel = "taken_inleiding"')
+        .replace("{programma_naam}", "{taken_naam}")
+    )
     (folder / "taken.toml").write_text(other, encoding="utf-8")
     with pytest.raises(TemplateError, match="dezelfde naam 'Projectstatussen'.*niet uit elkaar"):
         BUILTIN.with_folder(folder)
-    (folder / "taken.toml").write_text(other.replace('naam = "Projectstatussen"',
-                                                     'naam = "Taakstatussen"'), encoding="utf-8")
+    (folder / "taken.toml").write_text(
+        other.replace('naam = "Projectstatussen"', 'naam = "Taakstatussen"'), encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="instelling 'taken_naam'.*'Naam programma'"):
         BUILTIN.with_folder(folder)

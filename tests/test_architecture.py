@@ -18,8 +18,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "declarations", "register", "validation", "report", "layouts", "build",
-          "editions", "web", "cli"]
+LAYERS = [
+    "core",
+    "declarations",
+    "register",
+    "validation",
+    "report",
+    "layouts",
+    "build",
+    "editions",
+    "web",
+    "cli",
+]
 #: the top-level validators/ folder is imported as toolkit.validators (validation layer)
 FOLDERS = {"toolkit": ROOT / "toolkit", "toolkit.validators": ROOT / "validators"}
 
@@ -58,8 +68,11 @@ def imports(module: str) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = (importlib.util.resolve_name("." * node.level + (node.module or ""), package)
-                    if node.level else node.module or "")
+            base = (
+                importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                if node.level
+                else node.module or ""
+            )
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
     return {name for name in found if name in MODULES and name != module}
@@ -91,7 +104,7 @@ def test_no_import_cycles() -> None:
             if nxt == "toolkit":
                 continue
             if state.get(nxt) == 1:
-                cycles.append(path[path.index(nxt):] + [nxt])
+                cycles.append(path[path.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt, [*path, nxt])
         state[node] = 2

@@ -78,8 +78,11 @@ def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
             value = pilot.text(col.key)
             if not col.published or col.key in ("id", "opnemen") or not value:
                 continue
-            expected = visible_chars(parse_rich(value).plain) if col.kind is schema.Kind.RICH \
+            expected = (
+                visible_chars(parse_rich(value).plain)
+                if col.kind is schema.Kind.RICH
                 else re.sub(r"\s+", "", value)
+            )
             assert expected in pilot_chars, (pilot["naam"], col.key)
     assert "Coördinatorpilots" not in pilot_chars
     action_chars = _doc_chars(out / ACTIONS_DOC)
@@ -93,9 +96,8 @@ def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
 def test_rich_text_uses_real_list_styles(built):
     out, _ = built
     doc = Document(out / PILOT_DOC)
-    styles = [p.style.name for t in doc.tables for row in t.rows for c in row.cells
-              for p in c.paragraphs]
-    assert styles.count("List Bullet") >= 2   # Vindplaats verborgen schulden
+    styles = [p.style.name for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    assert styles.count("List Bullet") >= 2  # Vindplaats verborgen schulden
     assert styles.count("List Continue") >= 3  # Dealbreakers 1) 2) 3)
 
 
@@ -103,9 +105,11 @@ def test_action_annex_sections_tables_and_overview(built):
     out, _ = built
     doc = Document(out / ACTIONS_DOC)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Bijlage 2 Uitvoeringsplan Jeugd en onderwijs",
-                        "Bijlage 3 Uitvoeringsplan Financiële zelfredzaamheid",
-                        "Bijlage 4 Uitvoeringsplan Fijn en veilig wonen"]
+    assert headings == [
+        "Bijlage 2 Uitvoeringsplan Jeugd en onderwijs",
+        "Bijlage 3 Uitvoeringsplan Financiële zelfredzaamheid",
+        "Bijlage 4 Uitvoeringsplan Fijn en veilig wonen",
+    ]
     overview = doc.tables[0]
     assert [c.text for c in overview.rows[0].cells] == ["Status", "Aantal acties", "Aandeel"]
     assert overview.rows[-1].cells[0].text == "Totaal"
@@ -167,14 +171,30 @@ def test_errors_stop_the_build_but_reports_are_written(tmp_path):
 
 
 def test_text_comes_out_verbatim(tmp_path):
-    nasty = "A & B <c> {{ x }} {% if 1 %} _x000D_ \"quotes\""
+    nasty = 'A & B <c> {{ x }} {% if 1 %} _x000D_ "quotes"'
     reg = tmp_path / "r.xlsx"
-    write_register(reg, [{
-        "id": "P-1", "naam": nasty, "omschrijving": "Tekst", "programma": "5. Veiligheid",
-        "portefeuille": "Wonen", "doel": "Doel", "startdatum": "2023", "einddatum": "2025",
-        "evaluatiemoment": "2024", "succesvol": "Ja", "beleid": "Nee", "financieel": "Nee",
-        "gerapporteerd": "Memo", "opnemen": "Ja"}], settings={**MUNICIPALITY,
-                                                             "peildatum": "1-4-2024"})
+    write_register(
+        reg,
+        [
+            {
+                "id": "P-1",
+                "naam": nasty,
+                "omschrijving": "Tekst",
+                "programma": "5. Veiligheid",
+                "portefeuille": "Wonen",
+                "doel": "Doel",
+                "startdatum": "2023",
+                "einddatum": "2025",
+                "evaluatiemoment": "2024",
+                "succesvol": "Ja",
+                "beleid": "Nee",
+                "financieel": "Nee",
+                "gerapporteerd": "Memo",
+                "opnemen": "Ja",
+            }
+        ],
+        settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
+    )
     result = build_documents(read_register(reg), tmp_path / "uit")
     doc = Document(result.documents[0])
     assert nasty in [p.text for p in doc.paragraphs]
@@ -186,8 +206,15 @@ def test_unknown_template_tag_is_refused(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="wethouder"):
-        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None,
-                        sample=sample_blocks(BUILTIN.get("pilots"), [], template.name))
+        render_template(
+            template,
+            template_tags(BUILTIN.get("pilots")),
+            {},
+            {},
+            {},
+            None,
+            sample=sample_blocks(BUILTIN.get("pilots"), [], template.name),
+        )
 
 
 def test_missing_style_is_named(tmp_path):
@@ -197,8 +224,15 @@ def test_missing_style_is_named(tmp_path):
     template = tmp_path / "sjabloon.docx"
     doc.save(template)
     with pytest.raises(TemplateError, match="Kaartlabel"):
-        render_template(template, template_tags(BUILTIN.get("pilots")), {}, {}, {}, None,
-                        sample=sample_blocks(BUILTIN.get("pilots"), [], template.name))
+        render_template(
+            template,
+            template_tags(BUILTIN.get("pilots")),
+            {},
+            {},
+            {},
+            None,
+            sample=sample_blocks(BUILTIN.get("pilots"), [], template.name),
+        )
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
@@ -218,8 +252,11 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
     pages = {}
     texts = {}
     for pdf in tmp_path.glob("*.pdf"):
-        texts[pdf.stem] = re.sub(r"\s+", "", subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+        texts[pdf.stem] = re.sub(
+            r"\s+",
+            "",
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout,
+        )
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         pages[pdf.stem] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     pilots = texts[PILOT_DOC.removesuffix(".docx")]
@@ -236,9 +273,12 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
     # the table of contents is filled in, with page numbers, not left as a placeholder
     for stem, text in texts.items():
         assert "bijgewerktbijhetopenen" not in text, stem
-    first_page = subprocess.run(["pdftotext", "-l", "2", "-layout",
-                                 str(tmp_path / (PILOT_DOC.removesuffix(".docx") + ".pdf")), "-"],
-                                capture_output=True, text=True, check=True).stdout
+    first_page = subprocess.run(
+        ["pdftotext", "-l", "2", "-layout", str(tmp_path / (PILOT_DOC.removesuffix(".docx") + ".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     published = [p["naam"] for p in reg.pilots if p["opnemen"] != "Nee"]
     listed = re.findall(r"^\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", first_page, re.MULTILINE)
     assert [name for name, _ in listed][1:] == [" ".join(n.split()) for n in published]
@@ -257,8 +297,7 @@ def test_pdf_without_the_macro_falls_back_to_plain_conversion(built, tmp_path, m
     _, result = built
     (made,) = pdf.convert_to_pdf(result.documents[:1], tmp_path)
     assert made.name == PILOT_DOC.removesuffix(".docx") + ".pdf"
-    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True, check=True).stdout
     assert "Dealbreakers" in text and "Inhoud" in text and "bijgewerkt" not in text
     info = subprocess.run(["pdfinfo", str(made)], capture_output=True, text=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
@@ -268,8 +307,9 @@ def test_control_characters_and_lone_surrogates_never_break_a_document(tmp_path)
     from toolkit.core.richtext import parse_rich
     from toolkit.layouts import wordxml
 
-    xml = wordxml.rich_paragraphs(parse_rich("a\x07b\ud800c <p>d\x0be</p>"), {
-        "bullet": "ListBullet", "number": "ListContinue"}) + wordxml.text_paragraph("x\ud800y")
+    xml = wordxml.rich_paragraphs(
+        parse_rich("a\x07b\ud800c <p>d\x0be</p>"), {"bullet": "ListBullet", "number": "ListContinue"}
+    ) + wordxml.text_paragraph("x\ud800y")
     xml.encode("utf-8")
     assert "\x07" not in xml and "\ud800" not in xml
 
@@ -307,6 +347,10 @@ def test_a_register_with_one_annex_sheet_builds_only_that_annex(tmp_path, droppe
     assert result.exit_code in (0, 1), result.output  # warnings of the example may remain
     built = sorted(p.name for p in (tmp_path / "uit").glob("*.docx"))
     assert len(built) == 1 and built[0].startswith(kept), built
-    codes = {f["code"] for f in json.loads(
-        (tmp_path / "uit" / "validatie" / "een_validatie.json").read_text())["bevindingen"]}
+    codes = {
+        f["code"]
+        for f in json.loads((tmp_path / "uit" / "validatie" / "een_validatie.json").read_text())[
+            "bevindingen"
+        ]
+    }
     assert "inleiding-leeg" not in codes

@@ -31,12 +31,16 @@ from toolkit.validation.validate import validate_file
 BOTH_READERS = pytest.mark.parametrize("careful", [False, True], ids=["calamine", "openpyxl"])
 
 
-def make(tmp_path: Path, pilots: list[dict], actions: list[dict] | None = None,
-         name: str = "register.xlsx") -> Path:
+def make(
+    tmp_path: Path, pilots: list[dict], actions: list[dict] | None = None, name: str = "register.xlsx"
+) -> Path:
     path = tmp_path / name
-    write_register(path, [{**GOOD, **p} for p in pilots], actions or [GOOD_ACTION],
-                   {**MUNICIPALITY, "peildatum": date(2024, 4, 1),
-                    "inleiding": "Over deze bijlage."})
+    write_register(
+        path,
+        [{**GOOD, **p} for p in pilots],
+        actions or [GOOD_ACTION],
+        {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."},
+    )
     return path
 
 
@@ -95,13 +99,17 @@ def test_a_soft_line_break_becomes_a_line_break_in_the_annex(tmp_path):
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_control_characters_never_stop_the_reports(tmp_path, command):
     """A bell character (_x0007_) is a finding, and every report is still written."""
-    path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Pilot MARK bel",
-                            "beleid": ""}])  # "beleid" empty: an error, so build reports
+    path = make(
+        tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Pilot MARK bel", "beleid": ""}]
+    )  # "beleid" empty: an error, so build reports
     replace_text(path, " MARK ", "_x0007_")
     before = path.read_bytes()
     out = tmp_path / "uit"
-    args = (["validate", str(path), "--report-dir", str(out)] if command == "validate"
-            else ["build", str(path), "--out", str(out)])
+    args = (
+        ["validate", str(path), "--report-dir", str(out)]
+        if command == "validate"
+        else ["build", str(path), "--out", str(out)]
+    )
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert "Onverwachte fout" not in result.output
@@ -125,8 +133,11 @@ def test_control_characters_never_stop_the_reports(tmp_path, command):
 
 def _set_cell_xml(path: Path, ref: str, xml: str) -> None:
     """Replace cell `ref` of the Pilots sheet (sheet2.xml in write_register's files)."""
-    edit_xml(path, "xl/worksheets/sheet2.xml",
-             lambda s: re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, s, count=1))
+    edit_xml(
+        path,
+        "xl/worksheets/sheet2.xml",
+        lambda s: re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, s, count=1),
+    )
 
 
 @pytest.mark.parametrize("index", ["-1", "-3", "1.5", "abc", "99999", "4294967296"])
@@ -139,15 +150,18 @@ def test_a_shared_string_reference_outside_the_table_is_refused(tmp_path, index,
         read_register(path, careful=careful)
 
 
-@pytest.mark.parametrize("cell", [
-    """<c r="B2" t='s'><v>-1</v></c>""",
-    '<c r="B2" t="s"><v >-1</v ></c >',
-    '<c r="B2" t="s"><v>&#45;1</v></c>',
-    '<c r="B2" t="&#115;"><v>-1</v></c>',
-    '<c r="B2" t="s"><v><![CDATA[-1]]></v></c>',
-    '<c t="s" r="B2"><v>-1</v></c>',
-    '<c r="B2" t="s"><v/></c>',
-])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        """<c r="B2" t='s'><v>-1</v></c>""",
+        '<c r="B2" t="s"><v >-1</v ></c >',
+        '<c r="B2" t="s"><v>&#45;1</v></c>',
+        '<c r="B2" t="&#115;"><v>-1</v></c>',
+        '<c r="B2" t="s"><v><![CDATA[-1]]></v></c>',
+        '<c t="s" r="B2"><v>-1</v></c>',
+        '<c r="B2" t="s"><v/></c>',
+    ],
+)
 def test_every_spelling_of_a_broken_reference_is_refused(tmp_path, cell):
     path = make(tmp_path, [{}])
     _set_cell_xml(path, "B2", cell)
@@ -158,8 +172,11 @@ def test_every_spelling_of_a_broken_reference_is_refused(tmp_path, cell):
 
 def test_a_broken_reference_in_a_sheet_the_toolkit_does_not_use_is_refused_too(tmp_path):
     path = make(tmp_path, [{}])
-    edit_xml(path, "xl/worksheets/sheet1.xml",  # Instructies
-             lambda s: re.sub(r'(<c r="A1"[^>]*?)>.*?</c>', r'\1><v>-1</v></c>', s, count=1))
+    edit_xml(
+        path,
+        "xl/worksheets/sheet1.xml",  # Instructies
+        lambda s: re.sub(r'(<c r="A1"[^>]*?)>.*?</c>', r"\1><v>-1</v></c>", s, count=1),
+    )
     with pytest.raises(RegisterUnreadable, match="Instructies!A1"):
         read_register(path)
 
@@ -181,8 +198,10 @@ def test_numbers_with_signs_and_decimals_are_still_numbers(tmp_path):
 
 
 def test_hidden_rows_and_columns_are_named_in_the_report(tmp_path):
-    path = make(tmp_path, [{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"},
-                           {"id": "P-4", "naam": "Vier"}])
+    path = make(
+        tmp_path,
+        [{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}, {"id": "P-4", "naam": "Vier"}],
+    )
     wb = openpyxl.load_workbook(path)
     ws = wb["Pilots"]
     ws.auto_filter.ref = "A1:Q5"
@@ -237,20 +256,18 @@ def test_ids_that_differ_only_invisibly_are_duplicates(tmp_path, other):
 def test_an_invisible_character_in_an_id_is_named(tmp_path):
     path = make(tmp_path, [{"id": "P-1\u200b"}], [{**GOOD_ACTION, "id": "\uff21-1"}])
     result = validate_file(path)
-    messages = {(f.sheet, f.cell): f.message for f in result.findings
-                if f.code == "id-onzichtbaar"}
+    messages = {(f.sheet, f.cell): f.message for f in result.findings if f.code == "id-onzichtbaar"}
     assert "onzichtbare tekens (U+200B)" in messages[("Pilots", "A2")]
     assert "volle breedte" in messages[("Acties", "A2")]
-    assert [f.sheet for f in result.findings if f.code == "id-onzichtbaar"] == ["Pilots",
-                                                                               "Acties"]
+    assert [f.sheet for f in result.findings if f.code == "id-onzichtbaar"] == ["Pilots", "Acties"]
     assert result.exit_code == 0
 
 
-@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
-                                  "\u2067", "\u2068", "\u2069"])
+@pytest.mark.parametrize(
+    "char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
 def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, char):
-    path = make(tmp_path, [{"doel": f"Minder {char}afval"}],
-                [{**GOOD_ACTION, "resultaat": f"Gehaald{char}"}])
+    path = make(tmp_path, [{"doel": f"Minder {char}afval"}], [{**GOOD_ACTION, "resultaat": f"Gehaald{char}"}])
     out = tmp_path / "uit"
     result = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
     assert result.exit_code == 1, result.output
@@ -265,23 +282,33 @@ def test_direction_characters_are_an_error_and_never_reach_the_annex(tmp_path, c
 
 def test_direction_characters_in_a_setting_are_an_error(tmp_path):
     path = tmp_path / "r.xlsx"
-    write_register(path, [GOOD], [GOOD_ACTION],
-                   {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "gemeente": "Zoeter\u202emeer",
-                    "inleiding": "Over deze bijlage."})
-    assert [(c, s) for c, s, _ in flat(validate_file(path))] == [
-        ("teken-richting", "Instellingen")]
+    write_register(
+        path,
+        [GOOD],
+        [GOOD_ACTION],
+        {
+            **MUNICIPALITY,
+            "peildatum": date(2024, 4, 1),
+            "gemeente": "Zoeter\u202emeer",
+            "inleiding": "Over deze bijlage.",
+        },
+    )
+    assert [(c, s) for c, s, _ in flat(validate_file(path))] == [("teken-richting", "Instellingen")]
 
 
 # --- HTML in a field that is published without markup ----------------------------------
 
 
 def test_html_in_a_plain_field_is_a_warning_and_published_as_text(tmp_path):
-    path = make(tmp_path, [{"naam": "Jeugdhonk <span>Buytenwegh</span>",
-                            "opmerking": "intern <b>mag</b>"}],  # internal: never published
-                [{**GOOD_ACTION, "doel": "Minder <b>schooluitval</b> &amp; meer"}])
+    path = make(
+        tmp_path,
+        [
+            {"naam": "Jeugdhonk <span>Buytenwegh</span>", "opmerking": "intern <b>mag</b>"}
+        ],  # internal: never published
+        [{**GOOD_ACTION, "doel": "Minder <b>schooluitval</b> &amp; meer"}],
+    )
     result = validate_file(path)
-    assert flat(result) == [("html-in-tekstveld", "Pilots", "B2"),
-                            ("html-in-tekstveld", "Acties", "C2")]
+    assert flat(result) == [("html-in-tekstveld", "Pilots", "B2"), ("html-in-tekstveld", "Acties", "C2")]
     message = result.findings[0].message
     assert "<span>" in message and "'Jeugdhonk Buytenwegh'" in message
     assert "Ctrl+Shift+V" in result.findings[0].hint
@@ -289,8 +316,11 @@ def test_html_in_a_plain_field_is_a_warning_and_published_as_text(tmp_path):
     run = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
     assert run.exit_code == 0, run.output
     pilots = Document(str(next(out.glob("Bijlage*pilots*.docx"))))
-    headings = [p.text for p in pilots.paragraphs if p.style.name.startswith("Heading")
-                or p.style.name.startswith("Kop")]
+    headings = [
+        p.text
+        for p in pilots.paragraphs
+        if p.style.name.startswith("Heading") or p.style.name.startswith("Kop")
+    ]
     assert "Jeugdhonk Buytenwegh" in headings
     assert "<span>" not in docx_text(next(out.glob("Bijlage*pilots*.docx")))
     actions = docx_text(next(out.glob("Bijlagen*.docx")))
@@ -307,21 +337,31 @@ def test_text_that_only_looks_a_little_like_html_is_left_alone(tmp_path):
 
 @BOTH_READERS
 def test_numbers_in_text_columns_read_as_excel_shows_them(tmp_path, careful):
-    path = make(tmp_path, [{"doel": 1.5e300, "naam": 2024, "omschrijving": 12.0,
-                            "succesvol": 12.5, "beleid": 0.1 + 0.2}])
+    path = make(
+        tmp_path,
+        [{"doel": 1.5e300, "naam": 2024, "omschrijving": 12.0, "succesvol": 12.5, "beleid": 0.1 + 0.2}],
+    )
     pilot = read_register(path, careful=careful).pilots[0]
-    assert [pilot.text(k) for k in ("doel", "naam", "omschrijving", "succesvol", "beleid")] \
-        == ["1,5E+300", "2024", "12", "12,5", "0,3"]
+    assert [pilot.text(k) for k in ("doel", "naam", "omschrijving", "succesvol", "beleid")] == [
+        "1,5E+300",
+        "2024",
+        "12",
+        "12,5",
+        "0,3",
+    ]
 
 
 def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
     path = make(tmp_path, [{"doel": 1.5e300, "naam": 2024}])
-    edit_xml(path, "xl/worksheets/sheet2.xml",  # as many digits as a script may write
-             lambda s: re.sub(r'(<c r="C2"[^>]*?)(?: t="\w+")?>.*?</c>', r"\1><v>" + "9" * 400
-                              + "</v></c>", s, count=1))
+    edit_xml(
+        path,
+        "xl/worksheets/sheet2.xml",  # as many digits as a script may write
+        lambda s: re.sub(
+            r'(<c r="C2"[^>]*?)(?: t="\w+")?>.*?</c>', r"\1><v>" + "9" * 400 + "</v></c>", s, count=1
+        ),
+    )
     result = validate_file(path)
-    assert flat(result) == [("getal-onleesbaar", "Pilots", "C2"),
-                            ("getal-onleesbaar", "Pilots", "F2")]
+    assert flat(result) == [("getal-onleesbaar", "Pilots", "C2"), ("getal-onleesbaar", "Pilots", "F2")]
     assert "1,5E+300" in result.findings[1].message
     out = tmp_path / "uit"
     run = CliRunner().invoke(cli, ["build", str(path), "--out", str(out)])
@@ -337,6 +377,7 @@ def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
 
 # --- properties: whatever is in a cell, nothing crashes ---------------------------------
 
+
 @given(st.text())
 def test_any_cell_text_can_be_written_to_the_excel_report(text):
     from openpyxl import Workbook
@@ -344,8 +385,7 @@ def test_any_cell_text_can_be_written_to_the_excel_report(text):
     from toolkit.declarations.findings import make_finding
     from toolkit.report.excel import set_text
 
-    finding = make_finding("teken-ongeldig", "Pilots", 2, "C", "Korte omschrijving", text,
-                           "U+0007", text)
+    finding = make_finding("teken-ongeldig", "Pilots", 2, "C", "Korte omschrijving", text, "U+0007", text)
     cell = Workbook().active["A1"]
     for value in (finding.value, finding.message, finding.record):
         set_text(cell, value)  # openpyxl refuses control characters: never reached
@@ -363,12 +403,37 @@ def test_excel_general_is_short_and_means_the_same_number(value):
         assert back == pytest.approx(value, rel=1e-5, abs=1e-9)
 
 
-_XML_BITS = st.sampled_from([
-    "<sheetData>", "</sheetData>", '<row r="2" hidden="1">', "<row ", "</row>", '<c r="B2"',
-    ' t="s"', ">", "/>", "<v>", "</v>", "-1", "12", "abc", "<f>", "</f>", "</c>", "<x:c ",
-    '<col min="1" max="3" hidden="true"/>', '<col min="0" max="99999999" hidden="1">',
-    "hidden", "<", '"', " ", "<x:v>", "</x:v>", "<is><t>x</t></is>",
-])
+_XML_BITS = st.sampled_from(
+    [
+        "<sheetData>",
+        "</sheetData>",
+        '<row r="2" hidden="1">',
+        "<row ",
+        "</row>",
+        '<c r="B2"',
+        ' t="s"',
+        ">",
+        "/>",
+        "<v>",
+        "</v>",
+        "-1",
+        "12",
+        "abc",
+        "<f>",
+        "</f>",
+        "</c>",
+        "<x:c ",
+        '<col min="1" max="3" hidden="true"/>',
+        '<col min="0" max="99999999" hidden="1">',
+        "hidden",
+        "<",
+        '"',
+        " ",
+        "<x:v>",
+        "</x:v>",
+        "<is><t>x</t></is>",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)  # a busy CI machine: no per-example deadline
@@ -401,18 +466,45 @@ def test_an_uncalculated_formula_in_a_setting_is_named_too(tmp_path):
 
 def test_a_row_made_zero_high_counts_as_hidden(tmp_path):
     path = make(tmp_path, [{}, {"id": "P-2", "naam": "Twee"}])
-    edit_xml(path, "xl/worksheets/sheet2.xml",  # as LibreOffice and scripts may write it
-             lambda s: s.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1)
-             .replace('<col min="2" max="2" width="30.7109375"', '<col min="2" max="2" width="0"'))
+    edit_xml(
+        path,
+        "xl/worksheets/sheet2.xml",  # as LibreOffice and scripts may write it
+        lambda s: s.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1).replace(
+            '<col min="2" max="2" width="30.7109375"', '<col min="2" max="2" width="0"'
+        ),
+    )
     result = validate_file(path)
     assert [(f.code, f.value) for f in result.findings] == [
-        ("kolommen-verborgen", "B (Naam pilot)"), ("rijen-verborgen", "3")]
+        ("kolommen-verborgen", "B (Naam pilot)"),
+        ("rijen-verborgen", "3"),
+    ]
 
 
-_NASTY = st.lists(st.sampled_from(
-    list("ab <>/&;\n") + ["\x07", "\x0b", "\x1f", "\u202e", "\u2066", "\u200b", "\u00a0",
-                          "_x000B_", "_x0007_", "<span>", "</p>", "<a href='x'>", "&amp;",
-                          "\uff30", "{{", "=1+1"]), min_size=1, max_size=12).map("".join)
+_NASTY = st.lists(
+    st.sampled_from(
+        list("ab <>/&;\n")
+        + [
+            "\x07",
+            "\x0b",
+            "\x1f",
+            "\u202e",
+            "\u2066",
+            "\u200b",
+            "\u00a0",
+            "_x000B_",
+            "_x0007_",
+            "<span>",
+            "</p>",
+            "<a href='x'>",
+            "&amp;",
+            "\uff30",
+            "{{",
+            "=1+1",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+).map("".join)
 
 
 @settings(max_examples=10, deadline=None)

@@ -34,9 +34,11 @@ def test_version():
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from toolkit.cli import cli; "
-            "heavy = [m for m in ('pandas', 'pandera', 'openpyxl', 'docx', 'docxtpl') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys; from toolkit.cli import cli; "
+        "heavy = [m for m in ('pandas', 'pandera', 'openpyxl', 'docx', 'docxtpl') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -17,13 +17,55 @@ from toolkit.cli import cli
 #: English words and phrases of click and uvicorn. Option and command names (--out,
 #: --previous, new-edition, serve) are the toolkit's own and not in this list.
 ENGLISH = [
-    "Usage", "Options", "Commands", "Arguments", "Show", "message", "exit", "Error", "Invalid",
-    "Missing", "missing", "Did you mean", "not in the range", "range", "No such", "Try",
-    "for help", "does not", "is not", "unexpected", "requires", "required", "default",
-    "value", "TEXT", "INTEGER", "FLOAT", "PATH", "FILE", "DIRECTORY", "BOOLEAN", "DATETIME",
-    "integer", "float", "boolean", "Aborted", "version", "Started", "running", "Press",
-    "quit", "Waiting", "application", "startup", "complete", "Shutting", "Finished",
-    "server process", "Uvicorn",
+    "Usage",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Show",
+    "message",
+    "exit",
+    "Error",
+    "Invalid",
+    "Missing",
+    "missing",
+    "Did you mean",
+    "not in the range",
+    "range",
+    "No such",
+    "Try",
+    "for help",
+    "does not",
+    "is not",
+    "unexpected",
+    "requires",
+    "required",
+    "default",
+    "value",
+    "TEXT",
+    "INTEGER",
+    "FLOAT",
+    "PATH",
+    "FILE",
+    "DIRECTORY",
+    "BOOLEAN",
+    "DATETIME",
+    "integer",
+    "float",
+    "boolean",
+    "Aborted",
+    "version",
+    "Started",
+    "running",
+    "Press",
+    "quit",
+    "Waiting",
+    "application",
+    "startup",
+    "complete",
+    "Shutting",
+    "Finished",
+    "server process",
+    "Uvicorn",
 ]
 ENGLISH_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
 
@@ -125,8 +167,9 @@ def test_the_web_servers_start_and_stop_lines_are_dutch(log_format):
     messages are Dutch."""
     import json
 
-    done = subprocess.run([sys.executable, "-c", SERVER, log_format], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER, log_format], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr
     log = done.stdout + done.stderr
     if log_format == "json":
@@ -147,8 +190,7 @@ def test_an_unknown_uvicorn_warning_keeps_its_text_after_a_dutch_lead_in():
     keep = DutchLog(levels=True)
     warning = record(logging.WARNING, "Something new: %s", "100%")
     assert keep.filter(warning)
-    assert warning.getMessage() == ("Technische melding van de webserver uvicorn: "
-                                    "Something new: 100%")
+    assert warning.getMessage() == ("Technische melding van de webserver uvicorn: Something new: 100%")
     assert warning.levelname == "WAARSCHUWING"
     assert not keep.filter(record(logging.INFO, "Some new chatter"))
     started = record(logging.INFO, "Started server process [%d]", 42)

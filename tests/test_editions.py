@@ -36,14 +36,17 @@ def test_import_change_three_compare_gives_exactly_three(tmp_path):
     """The issue's acceptance: build, import, change three pilots, compare."""
     built = build_documents(read_register(EXAMPLE), tmp_path / "uit")
     runner = CliRunner()
-    result = runner.invoke(cli, ["import", *map(str, built.documents),
-                                 "--out", str(tmp_path / "a.xlsx")])
+    result = runner.invoke(cli, ["import", *map(str, built.documents), "--out", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 0, result.output
-    b = _edit(tmp_path / "a.xlsx", tmp_path / "b.xlsx", [
-        ("Pilots", "H3", "1ste helft 2025"),              # Flexwonen: einddatum
-        ("Pilots", "J5", "Ja, het project loopt goed."),  # Dealbreakers: succesvol
-        ("Pilots", "C8", "Een nieuwe korte omschrijving van het project."),  # Vindplaats
-    ])
+    b = _edit(
+        tmp_path / "a.xlsx",
+        tmp_path / "b.xlsx",
+        [
+            ("Pilots", "H3", "1ste helft 2025"),  # Flexwonen: einddatum
+            ("Pilots", "J5", "Ja, het project loopt goed."),  # Dealbreakers: succesvol
+            ("Pilots", "C8", "Een nieuwe korte omschrijving van het project."),  # Vindplaats
+        ],
+    )
     diff = compare(read_register(tmp_path / "a.xlsx"), read_register(b))
     changed = diff.of("gewijzigd")
     assert [(c.name, [f.key for f in c.fields]) for c in changed] == [
@@ -55,8 +58,7 @@ def test_import_change_three_compare_gives_exactly_three(tmp_path):
     assert all(c.matched_by == "id" for c in changed)
 
     out = tmp_path / "rapport"
-    result = runner.invoke(cli, ["diff", str(tmp_path / "a.xlsx"), str(b), "--report-dir",
-                                 str(out)])
+    result = runner.invoke(cli, ["diff", str(tmp_path / "a.xlsx"), str(b), "--report-dir", str(out)])
     assert result.exit_code == 0, result.output
     assert "Pilots: 0 nieuw, 0 vervallen, 3 gewijzigd, 9 ongewijzigd." in result.output
     data = json.loads((out / "verschillen_a_b.json").read_text(encoding="utf-8"))
@@ -70,10 +72,20 @@ def test_import_change_three_compare_gives_exactly_three(tmp_path):
     assert [r[2] for r in rows] == [c.name for c in changed]
 
 
-BASE = {"programma": "5. Veiligheid", "portefeuille": "Wonen", "omschrijving": "Tekst",
-        "doel": "Doel", "startdatum": "2023", "einddatum": "2025", "evaluatiemoment": "2024",
-        "succesvol": "Ja", "beleid": "Nee", "financieel": "Nee", "gerapporteerd": "Memo",
-        "opnemen": "Ja"}
+BASE = {
+    "programma": "5. Veiligheid",
+    "portefeuille": "Wonen",
+    "omschrijving": "Tekst",
+    "doel": "Doel",
+    "startdatum": "2023",
+    "einddatum": "2025",
+    "evaluatiemoment": "2024",
+    "succesvol": "Ja",
+    "beleid": "Nee",
+    "financieel": "Nee",
+    "gerapporteerd": "Memo",
+    "opnemen": "Ja",
+}
 
 
 def _register(path, pilots):
@@ -82,22 +94,42 @@ def _register(path, pilots):
 
 
 def test_matching_by_id_name_and_close_name_and_warnings(tmp_path):
-    old = _register(tmp_path / "oud.xlsx", [
-        {"id": "P-1", "naam": "Woonoverlast"},
-        {"id": "P-2", "naam": "Pilot schoolontbijt"},
-        {"id": "P-3", "naam": "Jeugdhonk", "opnemen": "Laatste keer"},
-        {"id": "P-4", "naam": "IPTA"},
-        {"id": "P-5", "naam": "Flexwonen", "omschrijving": "Woningen", "doel": "Bouwen",
-         "portefeuille": "Wonen", "startdatum": "2021", "einddatum": "2024"},
-    ])
-    new = _register(tmp_path / "nieuw.xlsx", [
-        {"id": "X-9", "naam": "woonoverlast"},
-        {"id": "P-20", "naam": "Schoolontbijt"},
-        {"id": "P-5", "naam": "Flexwonen", "omschrijving": "Iets heel anders",
-         "doel": "Ander doel", "portefeuille": "Armoedebeleid", "startdatum": "2025",
-         "einddatum": "2026", "evaluatiemoment": "2026"},
-        {"id": "P-6", "naam": "RIO"},
-    ])
+    old = _register(
+        tmp_path / "oud.xlsx",
+        [
+            {"id": "P-1", "naam": "Woonoverlast"},
+            {"id": "P-2", "naam": "Pilot schoolontbijt"},
+            {"id": "P-3", "naam": "Jeugdhonk", "opnemen": "Laatste keer"},
+            {"id": "P-4", "naam": "IPTA"},
+            {
+                "id": "P-5",
+                "naam": "Flexwonen",
+                "omschrijving": "Woningen",
+                "doel": "Bouwen",
+                "portefeuille": "Wonen",
+                "startdatum": "2021",
+                "einddatum": "2024",
+            },
+        ],
+    )
+    new = _register(
+        tmp_path / "nieuw.xlsx",
+        [
+            {"id": "X-9", "naam": "woonoverlast"},
+            {"id": "P-20", "naam": "Schoolontbijt"},
+            {
+                "id": "P-5",
+                "naam": "Flexwonen",
+                "omschrijving": "Iets heel anders",
+                "doel": "Ander doel",
+                "portefeuille": "Armoedebeleid",
+                "startdatum": "2025",
+                "einddatum": "2026",
+                "evaluatiemoment": "2026",
+            },
+            {"id": "P-6", "naam": "RIO"},
+        ],
+    )
     diff = compare(old, new)
     how = {c.name: (c.kind, c.matched_by) for c in diff.changes}
     assert how["woonoverlast"] == ("gewijzigd", "naam")  # the spelling of the name changed
@@ -117,15 +149,20 @@ def test_matching_by_id_name_and_close_name_and_warnings(tmp_path):
 def test_word_diff():
     words = word_diff("De pilot is succesvol afgerond.", "De pilot is niet succesvol afgerond.")
     assert [(w.op, w.text) for w in words] == [
-        ("gelijk", "De pilot is"), ("erbij", "niet"), ("gelijk", "succesvol afgerond.")]
+        ("gelijk", "De pilot is"),
+        ("erbij", "niet"),
+        ("gelijk", "succesvol afgerond."),
+    ]
 
 
 def test_build_with_previous_marks_new_pilots_and_lists_changes(tmp_path):
-    old = _register(tmp_path / "oud.xlsx", [{"id": "P-1", "naam": "Woonoverlast"},
-                                             {"id": "P-2", "naam": "IPTA"}])
-    new = _register(tmp_path / "nieuw.xlsx", [{"id": "P-1", "naam": "Woonoverlast",
-                                               "succesvol": "Nog niet bekend"},
-                                              {"id": "P-3", "naam": "RIO"}])
+    old = _register(
+        tmp_path / "oud.xlsx", [{"id": "P-1", "naam": "Woonoverlast"}, {"id": "P-2", "naam": "IPTA"}]
+    )
+    new = _register(
+        tmp_path / "nieuw.xlsx",
+        [{"id": "P-1", "naam": "Woonoverlast", "succesvol": "Nog niet bekend"}, {"id": "P-3", "naam": "RIO"}],
+    )
     result = build_documents(new, tmp_path / "uit", previous=old)
     doc = Document(result.documents[0])
     texts = [p.text for p in doc.paragraphs]
@@ -144,8 +181,9 @@ def test_build_with_previous_marks_new_pilots_and_lists_changes(tmp_path):
 
 def test_build_previous_then_import_ignores_the_overview(tmp_path):
     old = _register(tmp_path / "oud.xlsx", [{"id": "P-1", "naam": "Woonoverlast"}])
-    new = _register(tmp_path / "nieuw.xlsx", [{"id": "P-1", "naam": "Woonoverlast"},
-                                              {"id": "P-3", "naam": "RIO"}])
+    new = _register(
+        tmp_path / "nieuw.xlsx", [{"id": "P-1", "naam": "Woonoverlast"}, {"id": "P-3", "naam": "RIO"}]
+    )
     result = build_documents(new, tmp_path / "uit", previous=old)
     from toolkit.editions.annex_import import import_annexes
 
@@ -157,8 +195,18 @@ def test_build_previous_then_import_ignores_the_overview(tmp_path):
 def test_new_edition(tmp_path):
     target = tmp_path / "volgende.xlsx"
     before = EXAMPLE.read_bytes()
-    result = CliRunner().invoke(cli, ["new-edition", str(EXAMPLE), str(target), "--editie",
-                                      "Programmabegroting 2025", "--peildatum", "1-10-2024"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "new-edition",
+            str(EXAMPLE),
+            str(target),
+            "--editie",
+            "Programmabegroting 2025",
+            "--peildatum",
+            "1-10-2024",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert EXAMPLE.read_bytes() == before
     old, new = read_register(EXAMPLE), read_register(target)
@@ -184,15 +232,18 @@ def test_diff_on_missing_files_is_a_dutch_message(tmp_path, args):
 
 def test_build_previous_then_import_lists_the_toolkits_own_notes(tmp_path):
     old = _register(tmp_path / "oud.xlsx", [{"id": "P-1", "naam": "Woonoverlast"}])
-    new = _register(tmp_path / "nieuw.xlsx", [
-        {"id": "P-1", "naam": "Woonoverlast"},
-        {"id": "P-3", "naam": "RIO", "opnemen": "Laatste keer"}])
+    new = _register(
+        tmp_path / "nieuw.xlsx",
+        [{"id": "P-1", "naam": "Woonoverlast"}, {"id": "P-3", "naam": "RIO", "opnemen": "Laatste keer"}],
+    )
     result = build_documents(new, tmp_path / "uit", previous=old)
     from toolkit.editions.annex_import import import_annexes
 
     imported = import_annexes(result.documents)
     assert [(p["naam"], p["opnemen"]) for p in imported.pilots] == [
-        ("Woonoverlast", "Ja"), ("RIO", "Laatste keer")]
+        ("Woonoverlast", "Ja"),
+        ("RIO", "Laatste keer"),
+    ]
     text = imported.report.text()
     assert "Opmerkingen (2):" in text
     assert "RIO: de vermelding 'Nieuw in deze editie.' is weggelaten" in text
@@ -229,8 +280,7 @@ def test_new_edition_keeps_added_columns_and_long_texts_whole(tmp_path):
     assert "Instellingen: regel 'Eigen instelling' gaat niet mee" in result.output
     ws = openpyxl.load_workbook(target)["Pilots"]
     header = [c.value for c in ws[1]]
-    assert header[-1] == "Contactpersoon" and header[:-1] == [
-        c.label for c in schema.PILOTS.columns]
+    assert header[-1] == "Contactpersoon" and header[:-1] == [c.label for c in schema.PILOTS.columns]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
     assert all(r[-1] == f"contact {ident}" for ident, r in rows.items())
     assert rows["P-002"][2] == long_cell  # Flexwonen, whole
@@ -242,9 +292,11 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
 
     marker = "LANGE-TEKST-MARKER"
     old = tmp_path / "oud.xlsx"
-    write_register(tmp_path / "basis.xlsx", [{**BASE, "id": "P-1", "naam": "Lang",
-                                              "omschrijving": marker}],
-                   settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
+    write_register(
+        tmp_path / "basis.xlsx",
+        [{**BASE, "id": "P-1", "naam": "Lang", "omschrijving": marker}],
+        settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
+    )
     long_text = "x" * 40_300  # no real Excel writes this; a crafted or foreign file can
     with zipfile.ZipFile(tmp_path / "basis.xlsx") as src, zipfile.ZipFile(old, "w") as dst:
         for info in src.infolist():
@@ -254,16 +306,21 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
     target = tmp_path / "nieuw.xlsx"
     result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
     assert result.exit_code == 0, result.output
-    assert "waarschuwing: Pilots!C2 (P-1 Lang, Korte omschrijving): de tekst heeft 40.300 " \
-           "tekens" in result.output
+    assert (
+        "waarschuwing: Pilots!C2 (P-1 Lang, Korte omschrijving): de tekst heeft 40.300 "
+        "tekens" in result.output
+    )
     assert len(read_register(target).pilots[0]["omschrijving"]) == 32_767
     assert long_text in (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
 
 
 def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path):
     old = tmp_path / "oud.xlsx"
-    write_register(old, [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
-                   settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
+    write_register(
+        old,
+        [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
+        settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
+    )
     wb = openpyxl.load_workbook(old)
     ws = wb["Pilots"]
     ws.insert_cols(3)  # as an officer does in Excel: a column between Naam and Omschrijving
@@ -279,5 +336,8 @@ def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path)
     rows = list(openpyxl.load_workbook(target)["Pilots"].iter_rows(values_only=True))
     assert rows[0][-1] == "Wijk"
     assert [(r[1], r[-1]) for r in rows[1:4]] == [
-        ("Pilot 1", "Noord"), ("Pilot 2", None), ("Pilot 3", "Zuid")]
+        ("Pilot 1", "Noord"),
+        ("Pilot 2", None),
+        ("Pilot 3", "Zuid"),
+    ]
     assert [p["omschrijving"] for p in read_register(target).pilots] == ["Tekst"] * 3

@@ -31,7 +31,8 @@ def test_every_reference_action_and_status_is_in_the_example(reference_actions, 
     reg = read_register(EXAMPLE)
     activities = [_norm(a["activiteit"]) for a in reg.actions]
     everything = " ".join(
-        _norm(a[k]) for a in reg.actions for k in ("resultaat", "status", "toelichting_status"))
+        _norm(a[k]) for a in reg.actions for k in ("resultaat", "status", "toelichting_status")
+    )
     squashed = re.sub(r"\s+", "", everything)
     for row in reference_actions:
         if row.activiteit:
@@ -41,8 +42,11 @@ def test_every_reference_action_and_status_is_in_the_example(reference_actions, 
             parts = [p for p in re.split(r"\s{2,}|</?p>", row.status) if p.strip()]
             for part in parts:
                 assert re.sub(r"\s+", "", _norm(part)) in squashed, row.status
-    assert {a["opgave"] for a in reg.actions} == set(reg.lists["opgave"]) == \
-        set(make_example.EXAMPLE_LISTS["opgave"])
+    assert (
+        {a["opgave"] for a in reg.actions}
+        == set(reg.lists["opgave"])
+        == set(make_example.EXAMPLE_LISTS["opgave"])
+    )
     statuses = set(schema.vocabulary("status").values)
     assert all(a["status"] in statuses for a in reg.actions)
 
@@ -57,10 +61,12 @@ def test_the_split_rows_are_merged_in_the_example_but_kept_in_the_fixture(refere
 def _records(reg):
     def plain(v):
         return v.isoformat() if hasattr(v, "isoformat") else v
+
     return (
         [{k: plain(v) for k, v in p.values.items()} for p in reg.pilots],
         [{k: plain(v) for k, v in a.values.items()} for a in reg.actions],
-        reg.lists, {k: plain(v) for k, v in reg.settings.items()},
+        reg.lists,
+        {k: plain(v) for k, v in reg.settings.items()},
     )
 
 

@@ -28,8 +28,9 @@ from toolkit.report.excel import openpyxl_report_bytes, write_excel_report
 from toolkit.report.excel_fast import Unsupported, excel_report_bytes
 from toolkit.validation.validate import validate_register
 
-_spec = importlib.util.spec_from_file_location("ooxml_validate_fast",
-                                               Path(__file__).parent / "ooxml" / "validate.py")
+_spec = importlib.util.spec_from_file_location(
+    "ooxml_validate_fast", Path(__file__).parent / "ooxml" / "validate.py"
+)
 ooxml = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ooxml)
 
@@ -48,8 +49,11 @@ def generated(tmp_path_factory) -> Path:
 def _schema_problems(content: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "rapport.xlsx"
     path.write_bytes(content)
-    return [f"{name}:{line}: {message}" for name, line, message in ooxml.validate(str(path))
-            if not message.startswith("SKIPPED")]
+    return [
+        f"{name}:{line}: {message}"
+        for name, line, message in ooxml.validate(str(path))
+        if not message.startswith("SKIPPED")
+    ]
 
 
 @pytest.mark.parametrize("which", ["voorbeeld", "gaten", "1000 pilots"])
@@ -78,10 +82,12 @@ def test_many_comments_get_their_own_vml_id_blocks(tmp_path):
     """More than 1,024 comments on a sheet, and comments on two sheets: shape ids unique."""
     result = validate_register(read_register(EXAMPLE))
     template = next(f for f in result.findings if f.cell)
-    many = [dataclasses.replace(template, sheet=sheet, row=row, column=column,
-                                severity=Severity.WARNING)
-            for sheet, rows in (("Pilots", range(2, 702)), ("Acties", range(2, 702)))
-            for row in rows for column in "BC"]
+    many = [
+        dataclasses.replace(template, sheet=sheet, row=row, column=column, severity=Severity.WARNING)
+        for sheet, rows in (("Pilots", range(2, 702)), ("Acties", range(2, 702)))
+        for row in rows
+        for column in "BC"
+    ]
     content = excel_report_bytes(dataclasses.replace(result, findings=many))
     archive = zipfile.ZipFile(BytesIO(content))
     ids: list[bytes] = []

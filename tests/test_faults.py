@@ -23,8 +23,16 @@ import pytest
 from conftest import EXAMPLE, ROOT
 from hostile import Case, register_cases, word_cases, write_case
 
-ENGLISH = ("Traceback", "Error:", "Exception", "Errno", "Usage:", "Permission denied",
-           "No such file", "Onverwachte fout")
+ENGLISH = (
+    "Traceback",
+    "Error:",
+    "Exception",
+    "Errno",
+    "Usage:",
+    "Permission denied",
+    "No such file",
+    "Onverwachte fout",
+)
 DUTCH = (" de ", " het ", " een ", " is ", " niet ", " geen ", " kan ", " wordt ")
 
 
@@ -40,12 +48,23 @@ def _tree(folder: Path) -> dict[str, str]:
 
 def toolkit(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
-def assert_contract(run: subprocess.CompletedProcess[str], expect: frozenset[int] | set[int],
-                    before: dict[str, str], workdir: Path, outputs: tuple[str, ...]) -> None:
+def assert_contract(
+    run: subprocess.CompletedProcess[str],
+    expect: frozenset[int] | set[int],
+    before: dict[str, str],
+    workdir: Path,
+    outputs: tuple[str, ...],
+) -> None:
     """The promise every command keeps, whatever it was handed."""
     said = run.stdout + run.stderr
     assert run.returncode in expect, f"exit {run.returncode}, expected {sorted(expect)}:\n{said}"
@@ -63,7 +82,8 @@ def assert_contract(run: subprocess.CompletedProcess[str], expect: frozenset[int
         assert name.split(os.sep)[0] in outputs, f"written outside the output folder: {name}"
         base = Path(name).name
         assert not base.startswith((".", "~$")) and not base.endswith(".tmp"), (
-            f"temporary file left behind: {name}")
+            f"temporary file left behind: {name}"
+        )
     if run.returncode == 2:
         made = [n for n in set(after) - set(before) if n.endswith((".docx", ".pdf"))]
         assert not made, f"documents written although the command failed: {made}"
@@ -97,7 +117,8 @@ def test_hostile_register_validate(case: Case, tmp_path: Path) -> None:
 
 
 BUILD_CASES = [c for c in REGISTER_CASES if not c.name.startswith("dtd in ")] + [
-    c for c in REGISTER_CASES if c.name in ("dtd in xl/workbook.xml", "dtd in docProps/core.xml")]
+    c for c in REGISTER_CASES if c.name in ("dtd in xl/workbook.xml", "dtd in docProps/core.xml")
+]
 
 
 @pytest.mark.parametrize("case", BUILD_CASES, ids=[c.name for c in BUILD_CASES])
@@ -125,6 +146,7 @@ def test_hostile_word_files_for_import(built_annexes: list[Path], tmp_path: Path
 
 
 # Hostile surroundings.
+
 
 def test_output_folder_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "uit").write_text("geen map", encoding="utf-8")
@@ -155,8 +177,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
         (tmp_path / "uit").chmod(0o755)
 
 
-def test_symlinks_in_output_folder_never_write_elsewhere(built_annexes: list[Path],
-                                                        tmp_path: Path) -> None:
+def test_symlinks_in_output_folder_never_write_elsewhere(built_annexes: list[Path], tmp_path: Path) -> None:
     outside = tmp_path / "elders"
     outside.mkdir()
     out = tmp_path / "uit"
@@ -174,25 +195,26 @@ def test_symlinks_in_output_folder_never_write_elsewhere(built_annexes: list[Pat
 
 
 @pytest.mark.parametrize("lock", ["word", "word-kort", "libreoffice"])
-def test_an_annex_open_in_word_is_not_replaced(built_annexes: list[Path], tmp_path: Path,
-                                               lock: str) -> None:
+def test_an_annex_open_in_word_is_not_replaced(built_annexes: list[Path], tmp_path: Path, lock: str) -> None:
     out = tmp_path / "uit"
     out.mkdir()
     for annex in built_annexes:
         shutil.copy(annex, out / annex.name)
     name = built_annexes[0].name
-    lock_name = {"word": f"~${name}", "word-kort": f"~${name[2:]}",
-                 "libreoffice": f".~lock.{name}#"}[lock]
+    lock_name = {"word": f"~${name}", "word-kort": f"~${name[2:]}", "libreoffice": f".~lock.{name}#"}[lock]
     (out / lock_name).write_bytes(b"\x0cgemeente\\medewerker")  # as Word writes its owner file
     shutil.copy(EXAMPLE, tmp_path / "register.xlsx")
     before = _tree(tmp_path)
     run = toolkit(["build", "register.xlsx", "--out", "uit"], tmp_path)
     assert_contract(run, {2}, before, tmp_path, ("uit",))
     assert "geopend in Word" in run.stderr and lock_name in run.stderr
-    assert _tree(out) == {k.split(os.sep, 1)[1]: v for k, v in before.items()
-                          if k.startswith("uit" + os.sep)} | {
-        k.split(os.sep, 1)[1]: v for k, v in _tree(tmp_path).items()
-        if k.startswith("uit" + os.sep + "validatie")}  # only the reports are new
+    assert _tree(out) == {
+        k.split(os.sep, 1)[1]: v for k, v in before.items() if k.startswith("uit" + os.sep)
+    } | {
+        k.split(os.sep, 1)[1]: v
+        for k, v in _tree(tmp_path).items()
+        if k.startswith("uit" + os.sep + "validatie")
+    }  # only the reports are new
 
 
 def test_concurrent_builds_leave_one_whole_set(tmp_path: Path) -> None:
@@ -200,9 +222,17 @@ def test_concurrent_builds_leave_one_whole_set(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE, tmp_path / "a.xlsx")
     shutil.copy(EXAMPLE, tmp_path / "b.xlsx")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    runs = [subprocess.Popen([sys.executable, "-m", "toolkit", "build", name, "--out", "uit"],
-                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for name in ("a.xlsx", "b.xlsx")]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "toolkit", "build", name, "--out", "uit"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a.xlsx", "b.xlsx")
+    ]
     results = [(p.wait(timeout=180), p.stderr.read()) for p in runs]
     for code, err in results:
         assert code in (0, 2), err
@@ -242,9 +272,13 @@ def test_kill_during_build_leaves_no_helpers_and_no_temporaries(tmp_path: Path) 
     register = tmp_path / "groot.xlsx"
     make_register(register, 600)  # 600 pilots and 3,000 actions: the helpers start
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "toolkit", "build", register.name,
-                                "--out", "uit"], cwd=tmp_path, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "build", register.name, "--out", "uit"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     helpers: list[int] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -259,8 +293,12 @@ def test_kill_during_build_leaves_no_helpers_and_no_temporaries(tmp_path: Path) 
     deadline = time.monotonic() + 10
     alive = helpers
     while alive and time.monotonic() < deadline:
-        alive = [pid for pid in helpers if Path(f"/proc/{pid}").exists()
-                 and "Z" not in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1])]
+        alive = [
+            pid
+            for pid in helpers
+            if Path(f"/proc/{pid}").exists()
+            and "Z" not in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1])
+        ]
         time.sleep(0.1)
     assert not alive, f"helper processes outlived the build: {alive}"
     # A later run cleans up what the killed one left and leaves a whole set.
@@ -272,8 +310,9 @@ def test_kill_during_build_leaves_no_helpers_and_no_temporaries(tmp_path: Path) 
 
 def _tmpfs(folder: Path, size: str) -> bool:
     folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
     return done.returncode == 0
 
 
@@ -287,15 +326,13 @@ def test_full_disk(tmp_path: Path) -> None:
         (disk / "vulling").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - 16 * 1024))
         shutil.copy(EXAMPLE, tmp_path / "register.xlsx")
         before = (tmp_path / "register.xlsx").read_bytes()  # the register is not on the full disk
-        run = toolkit(["build", str(tmp_path / "register.xlsx"), "--out", str(disk / "uit")],
-                      tmp_path)
+        run = toolkit(["build", str(tmp_path / "register.xlsx"), "--out", str(disk / "uit")], tmp_path)
         said = run.stdout + run.stderr
         assert run.returncode == 2, said
         assert run.stderr.strip().startswith("Fout:"), said
         assert "Traceback" not in said and "Onverwachte fout" not in said
         assert (tmp_path / "register.xlsx").read_bytes() == before
-        left = ([p.name for p in (disk / "uit").rglob("*") if p.is_file()]
-                if (disk / "uit").exists() else [])
+        left = [p.name for p in (disk / "uit").rglob("*") if p.is_file()] if (disk / "uit").exists() else []
         assert not [n for n in left if n.startswith(".") or n.endswith(".docx")], left
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)

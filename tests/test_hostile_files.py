@@ -36,8 +36,7 @@ def _refused(path, match):
     before = path.read_bytes()
     with pytest.raises(RegisterUnreadable, match=match):
         read_register(path)
-    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir",
-                                      str(path.parent / "rapport")])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir", str(path.parent / "rapport")])
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Fout: ") and "Traceback" not in result.output
     assert path.read_bytes() == before
@@ -63,15 +62,20 @@ def test_a_dtd_after_a_long_comment_is_still_found(tmp_path):
     import random
 
     comment = b"<!--" + random.Random(9).randbytes(3 << 19).hex().encode() + b"-->"
-    path = rewrite(EXAMPLE, tmp_path / "lang.xlsx", {
-        "xl/workbook.xml": lambda d: d.replace(b"?>", b"?>" + comment
-                                               + b'<!DOCTYPE x [<!ENTITY a "b">]>', 1)})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "lang.xlsx",
+        {
+            "xl/workbook.xml": lambda d: d.replace(
+                b"?>", b"?>" + comment + b'<!DOCTYPE x [<!ENTITY a "b">]>', 1
+            )
+        },
+    )
     _refused(path, "DTD")
 
 
 def test_too_many_rows_are_refused_naming_the_limit(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "rijen.xlsx",
-                   {PILOTS: many_rows(sheetscan.MAX_ROWS - 12)})
+    path = rewrite(EXAMPLE, tmp_path / "rijen.xlsx", {PILOTS: many_rows(sheetscan.MAX_ROWS - 12)})
     output = _refused(path, "meer dan 250.000 rijen")
     assert "Pilots" in output
 
@@ -96,8 +100,9 @@ def test_a_large_register_is_refused_from_its_directory(tmp_path, monkeypatch):
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_a_repeated_member_name_is_refused(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "dubbel.xlsx", {},
-                   extra={PILOTS: b"<worksheet><sheetData/></worksheet>"})
+    path = rewrite(
+        EXAMPLE, tmp_path / "dubbel.xlsx", {}, extra={PILOTS: b"<worksheet><sheetData/></worksheet>"}
+    )
     _refused(path, "dezelfde naam")
 
 
@@ -117,12 +122,20 @@ FAR_SPELLINGS = {
     "implicit row": (b'<row r="1048576"><c><v>1</v></c></row>', FAR),
     "implicit column": (b'<row r="14">' + b"<c><v>1</v></c>" * 300 + b"</row>", FAR),
     "self-closing": (b'<row r="14"><c r="XFD1048576"/></row>', FAR),
-    "prefixed": (b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                 b'r="14"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>', FAR),
-    "second row": (b'<row r="14"><c r="A14"><v>1</v></c></row><row r="15">'
-                   b'<c r="XFD1048576"><v>1</v></c></row>', FAR),
-    "wide and long": (b'<row r="30000"><c r="A30000" t="inlineStr"><is><t>P-99</t></is></c>'
-                      b'<c r="GR30000"><v>1</v></c></row>', None),
+    "prefixed": (
+        b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'r="14"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+        FAR,
+    ),
+    "second row": (
+        b'<row r="14"><c r="A14"><v>1</v></c></row><row r="15"><c r="XFD1048576"><v>1</v></c></row>',
+        FAR,
+    ),
+    "wide and long": (
+        b'<row r="30000"><c r="A30000" t="inlineStr"><is><t>P-99</t></is></c>'
+        b'<c r="GR30000"><v>1</v></c></row>',
+        None,
+    ),
     "zero row": (b'<row r="14"><c r="A0"><v>1</v></c></row>', BAD_REF),
     "no row digits": (b'<row r="14"><c r="B"><v>1</v></c></row>', BAD_REF),
     "repeated r": (b'<row r="14"><c r="A14" s="0" r="XFD1048576"><v>1</v></c></row>', BROKEN),
@@ -142,16 +155,23 @@ def test_a_far_cell_is_found_however_it_is_spelled(tmp_path, spelling):
 
 
 def test_a_lying_dimension_goes_to_the_careful_reader(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "maat.xlsx", {PILOTS: lambda d: d.replace(
-        b'<dimension ref="A1:R13"/>', b'<dimension ref="A1:XFD1048576"/>')})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "maat.xlsx",
+        {PILOTS: lambda d: d.replace(b'<dimension ref="A1:R13"/>', b'<dimension ref="A1:XFD1048576"/>')},
+    )
     assert not _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 
 
-@pytest.mark.parametrize("xml", [
-    b'<row r="14"><c t="inlineStr"><is><t>zonder r</t></is></c></row>',
-    b"<row r='14'><c r='A14' t='inlineStr'><is><t>andere quotes</t></is></c></row>",
-], ids=["without r", "single quotes"])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<row r="14"><c t="inlineStr"><is><t>zonder r</t></is></c></row>',
+        b"<row r='14'><c r='A14' t='inlineStr'><is><t>andere quotes</t></is></c></row>",
+    ],
+    ids=["without r", "single quotes"],
+)
 def test_odd_but_near_cells_go_to_the_careful_reader(tmp_path, xml):
     path = rewrite(EXAMPLE, tmp_path / "vreemd.xlsx", {PILOTS: add_to_sheet(xml)})
     assert not _fast_reader_is_safe(path)
@@ -165,36 +185,53 @@ def test_the_example_and_a_plain_register_take_the_fast_reader():
 
 
 def test_a_merged_range_down_to_the_last_row_is_refused(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "samen.xlsx", {PILOTS: after_sheet_data(
-        b'<mergeCells count="1"><mergeCell ref="A20:Q1048576"/></mergeCells>')})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "samen.xlsx",
+        {PILOTS: after_sheet_data(b'<mergeCells count="1"><mergeCell ref="A20:Q1048576"/></mergeCells>')},
+    )
     output = _refused(path, "samengevoegde cellen A20:Q1048576")
     assert "Samenvoegen en centreren" in output
 
 
 def test_a_merged_range_too_large_in_area_is_refused(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "vlak.xlsx", {PILOTS: after_sheet_data(
-        b"<mergeCells count='1'><mergeCell ref='A20:GR2000'/></mergeCells>")})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "vlak.xlsx",
+        {PILOTS: after_sheet_data(b"<mergeCells count='1'><mergeCell ref='A20:GR2000'/></mergeCells>")},
+    )
     _refused(path, "100.000 cellen")
 
 
 def test_a_small_merged_range_is_still_a_finding(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "klein.xlsx", {PILOTS: after_sheet_data(
-        b'<mergeCells count="1"><mergeCell ref="C5:C6"/></mergeCells>')})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "klein.xlsx",
+        {PILOTS: after_sheet_data(b'<mergeCells count="1"><mergeCell ref="C5:C6"/></mergeCells>')},
+    )
     assert read_register(path).merged["Pilots"] == ["C5:C6"]
 
 
 def test_sheets_outside_xl_worksheets_are_scanned_too(tmp_path):
     """A sheet can live anywhere the relationships say; every XML part is scanned."""
     rels = "xl/_rels/workbook.xml.rels"
-    path = rewrite(EXAMPLE, tmp_path / "elders.xlsx", {
-        rels: lambda d: d.replace(b"worksheets/sheet2.xml", b"media/blad.png"),
-        PILOTS: b"",
-    }, extra={"xl/media/blad.png": b'<worksheet><sheetData><row r="1">'
-                                   b'<c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "elders.xlsx",
+        {
+            rels: lambda d: d.replace(b"worksheets/sheet2.xml", b"media/blad.png"),
+            PILOTS: b"",
+        },
+        extra={
+            "xl/media/blad.png": b'<worksheet><sheetData><row r="1">'
+            b'<c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+        },
+    )
     _refused(path, "buiten wat de toolkit leest")
 
 
 # Word files given to `toolkit import`: the same care as registers.
+
 
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory):
@@ -216,9 +253,17 @@ def _import_refused(tmp_path, path, match):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("member", ["word/document.xml", "word/styles.xml",
-                                    "[Content_Types].xml", "word/_rels/document.xml.rels",
-                                    "docProps/core.xml", "word/settings.xml"])
+@pytest.mark.parametrize(
+    "member",
+    [
+        "word/document.xml",
+        "word/styles.xml",
+        "[Content_Types].xml",
+        "word/_rels/document.xml.rels",
+        "docProps/core.xml",
+        "word/settings.xml",
+    ],
+)
 def test_a_dtd_in_any_part_of_a_word_file_is_refused_by_import(tmp_path, annex, member):
     path = rewrite(annex, tmp_path / "dtd.docx", {member: with_dtd()})
     _import_refused(tmp_path, path, "DTD of entiteitsdeclaratie")
@@ -258,12 +303,10 @@ def _cell_tag(st):
     from hypothesis import strategies as hs
 
     column = hs.sampled_from(["A", "B", "Q", "Z", "AA", "GR", "GS", "XFD", "a", "xfd", ""])
-    row = hs.sampled_from(["1", "14", "25000", "25001", "250000", "250001", "1048576", "0",
-                           "007", ""])
+    row = hs.sampled_from(["1", "14", "25000", "25001", "250000", "250001", "1048576", "0", "007", ""])
     quote = hs.sampled_from(['"', "'"])
     space = hs.sampled_from([" ", "  ", "\n", "\t"])
-    extra = hs.sampled_from(["", ' s="1"', ' t="n"', ' s="1" t="n"', ' t="n" s="1"',
-                             ' cm="1"', ' foo="r"'])
+    extra = hs.sampled_from(["", ' s="1"', ' t="n"', ' s="1" t="n"', ' t="n" s="1"', ' cm="1"', ' foo="r"'])
 
     @hs.composite
     def tag(draw):
@@ -304,8 +347,7 @@ def test_the_scan_never_lets_an_unsafe_sheet_through(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as hs
 
-    @settings(max_examples=150, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(hs.lists(_cell_tag(hs), min_size=1, max_size=4))
     def check(tags):
         row = ('<row r="14" xmlns:x="' + _SPREADSHEET + '">' + "".join(tags) + "</row>").encode()
@@ -333,7 +375,7 @@ def test_a_far_cell_across_a_chunk_boundary_is_found(tmp_path, shift):
     prefix = b'<row r="14"><c r="A14" t="inlineStr"><is><t>'
     far = b'</t></is></c></row><row r="15"><c r="XFD1048576"><v>1</v></c></row>'
     # the far cell's tag starts `shift` bytes before the end of the first MiB
-    room = (1 << 20) - at - len(prefix) - len(b"</t></is></c></row><row r=\"15\">") + shift
+    room = (1 << 20) - at - len(prefix) - len(b'</t></is></c></row><row r="15">') + shift
     xml = sheet[:at] + prefix + filler[:room] + far + sheet[at:]
     path = rewrite(EXAMPLE, tmp_path / "grens.xlsx", {PILOTS: xml})
     _refused(path, "XFD1048576")
@@ -350,23 +392,35 @@ def test_a_tag_longer_than_a_chunk_goes_to_the_exact_pass(tmp_path):
 
 
 def test_a_merged_range_spelled_oddly_is_still_a_finding(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "samen2.xlsx", {PILOTS: after_sheet_data(
-        b"<mergeCells count='1'><mergeCell  ref = 'c5:c6'/></mergeCells>")})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "samen2.xlsx",
+        {PILOTS: after_sheet_data(b"<mergeCells count='1'><mergeCell  ref = 'c5:c6'/></mergeCells>")},
+    )
     assert not _fast_reader_is_safe(path)
     assert read_register(path).merged["Pilots"] == ["C5:C6"]
 
 
 def test_a_reversed_dimension_goes_to_the_careful_reader(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "omgekeerd.xlsx", {PILOTS: lambda d: d.replace(
-        b'<dimension ref="A1:R13"/>', b'<dimension ref="R13:A1"/>')})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "omgekeerd.xlsx",
+        {PILOTS: lambda d: d.replace(b'<dimension ref="A1:R13"/>', b'<dimension ref="R13:A1"/>')},
+    )
     assert not _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 
 
 def test_binary_parts_such_as_printer_settings_do_not_matter(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "printer.xlsx", {}, extra={
-        "xl/printerSettings/printerSettings1.bin": b"\x00\x00\x00\x00" + bytes(range(256)) * 8,
-        "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "printer.xlsx",
+        {},
+        extra={
+            "xl/printerSettings/printerSettings1.bin": b"\x00\x00\x00\x00" + bytes(range(256)) * 8,
+            "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+        },
+    )
     assert _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 
@@ -381,10 +435,14 @@ def test_a_far_cell_in_a_utf16_sheet_is_found(tmp_path, encoding):
     _refused(path, "XFD1048576")
 
 
-@pytest.mark.parametrize("xml", [
-    b'<hyperlinks><hyperlink ref="A1:XFD1048576" location="Pilots!A1"/></hyperlinks>',
-    b"<hyperlinks><hyperlink location='Pilots!A1' ref='A1:GR1000'/></hyperlinks>",
-], ids=["far", "large area"])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<hyperlinks><hyperlink ref="A1:XFD1048576" location="Pilots!A1"/></hyperlinks>',
+        b"<hyperlinks><hyperlink location='Pilots!A1' ref='A1:GR1000'/></hyperlinks>",
+    ],
+    ids=["far", "large area"],
+)
 def test_a_hyperlink_over_a_huge_range_is_refused(tmp_path, xml):
     """openpyxl's full load (the Excel report) copies it into every cell of the range."""
     path = rewrite(EXAMPLE, tmp_path / "link.xlsx", {PILOTS: after_sheet_data(xml)})
@@ -392,8 +450,15 @@ def test_a_hyperlink_over_a_huge_range_is_refused(tmp_path, xml):
 
 
 def test_an_ordinary_hyperlink_is_fine(tmp_path):
-    path = rewrite(EXAMPLE, tmp_path / "link.xlsx", {PILOTS: after_sheet_data(
-        b'<hyperlinks><hyperlink ref="B2" location="Pilots!A1" display="x"/></hyperlinks>')})
+    path = rewrite(
+        EXAMPLE,
+        tmp_path / "link.xlsx",
+        {
+            PILOTS: after_sheet_data(
+                b'<hyperlinks><hyperlink ref="B2" location="Pilots!A1" display="x"/></hyperlinks>'
+            )
+        },
+    )
     assert _fast_reader_is_safe(path)
     assert len(read_register(path).pilots) == 12
 
@@ -413,7 +478,8 @@ def test_damaged_compressed_data_is_a_dutch_message(tmp_path):
 
 
 def test_a_huge_oddly_spelled_sheet_is_refused_by_its_row_count(tmp_path):
-    rows = b"".join(b"<row><c><v>%d</v></c></row>" % (n * 7919 % 100003)
-                    for n in range(sheetscan.MAX_ROWS + 10))
+    rows = b"".join(
+        b"<row><c><v>%d</v></c></row>" % (n * 7919 % 100003) for n in range(sheetscan.MAX_ROWS + 10)
+    )
     path = rewrite(EXAMPLE, tmp_path / "rijen2.xlsx", {PILOTS: add_to_sheet(rows)})
     _refused(path, "250.000 rijen")

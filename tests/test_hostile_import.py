@@ -44,9 +44,15 @@ def run_import(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess[st
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = subprocess.run([sys.executable, "-m", "toolkit", "import", *args], cwd=folder,
-                         capture_output=True, text=True, timeout=300, env=env,
-                         preexec_fn=_capped)
+    run = subprocess.run(
+        [sys.executable, "-m", "toolkit", "import", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        preexec_fn=_capped,
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return run, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -64,7 +70,7 @@ def _long_sample(folder: Path, statics: int) -> Path:
         text = xml.decode("utf-8")
         found = re.search(r"<w:p\b(?:(?!<w:p\b).)*?\{\{ naam \}\}.*?</w:p>", text, re.S)
         assert found
-        return (text[:found.end()] + extra + text[found.end():]).encode("utf-8")
+        return (text[: found.end()] + extra + text[found.end() :]).encode("utf-8")
 
     rewrite(template, folder / "t.docx", {"word/document.xml": change})
     (folder / "t.docx").replace(template)
@@ -74,16 +80,18 @@ def _long_sample(folder: Path, statics: int) -> Path:
 def _annex_of(template: Path, target: Path, records: int) -> Path:
     """What a build writes, as far as read_back looks: the sample's region repeated per
     record with its tags filled in ('naam 3', 'wat 3'), the rest of the template as is."""
+
     def change(xml: bytes) -> bytes:
         text = xml.decode("utf-8")
         pattern = r"<w:p\b(?:(?!<w:p\b).)*?\{\{ %s \}\}.*?</w:p>"
         start = re.search(pattern % "kaarten", text, re.S)
         end = re.search(pattern % "einde", text, re.S)
         assert start and end
-        region = text[start.end():end.start()]
-        cards = "".join(re.sub(r"\{\{ (\w+) \}\}", lambda m, n=n: f"{m.group(1)} {n}", region)
-                        for n in range(records))
-        text = text[:start.start()] + cards + text[end.end():]
+        region = text[start.end() : end.start()]
+        cards = "".join(
+            re.sub(r"\{\{ (\w+) \}\}", lambda m, n=n: f"{m.group(1)} {n}", region) for n in range(records)
+        )
+        text = text[: start.start()] + cards + text[end.end() :]
         return re.sub(r"\{\{ (\w+) \}\}", lambda m: m.group(1), text).encode("utf-8")
 
     return rewrite(template, target, {"word/document.xml": change})
@@ -118,8 +126,7 @@ def test_a_sample_card_beyond_the_limit_is_refused_naming_it(tmp_path):
 
 def _card(sample_items: int) -> tuple:
     """A plan as cut_sample compiles it: a name, fixed labels, a field to end with."""
-    return (_Field("naam"), *(_Static(f"Vaste regel {i}") for i in range(sample_items)),
-            _Field("wat"))
+    return (_Field("naam"), *(_Static(f"Vaste regel {i}") for i in range(sample_items)), _Field("wat"))
 
 
 class _Plan:
@@ -138,8 +145,11 @@ def _cards(items: int, records: int, lines: int) -> list[wordread.Block]:
     return blocks
 
 
-@pytest.mark.parametrize("items,records,lines", [(1_000, 80, 1), (10, 8_000, 1), (2, 2, 40_000)],
-                         ids=["kaart-van-1000", "8000-kaarten", "veld-van-40000-alineas"])
+@pytest.mark.parametrize(
+    "items,records,lines",
+    [(1_000, 80, 1), (10, 8_000, 1), (2, 2, 40_000)],
+    ids=["kaart-van-1000", "8000-kaarten", "veld-van-40000-alineas"],
+)
 def test_read_back_is_linear_in_time_and_memory(items, records, lines):
     """80,000 paragraphs: long cards, many cards, or one field of 40,000 paragraphs (one
     Python frame per paragraph used to be a RecursionError)."""
@@ -211,10 +221,12 @@ SENTENCE = b'<w:t xml:space="preserve">Op 12 juli 2021 is'
 def _in_card(addition: bytes, before: bytes = SENTENCE) -> callable:  # type: ignore[valid-type]
     """Put XML right before a sentence of the first card's description (inside its run's
     paragraph: the run is closed and opened again around the addition)."""
+
     def change(xml: bytes) -> bytes:
         at = xml.index(before)
         run = xml.rindex(b"<w:r>", 0, at)
         return xml[:run] + addition + xml[run:]
+
     return change
 
 
@@ -232,20 +244,29 @@ def _description(folder: Path) -> str:
 
 
 HIDDEN = [
-    ("vanish", b'<w:r><w:rPr><w:vanish/></w:rPr><w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>'),
-    ("specVanish", b'<w:r><w:rPr><w:specVanish/></w:rPr><w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>'),
-    ("karakterstijl", b'<w:r><w:rPr><w:rStyle w:val="Verborgen"/></w:rPr>'
-                      b'<w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>'),
+    ("vanish", b"<w:r><w:rPr><w:vanish/></w:rPr><w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>"),
+    ("specVanish", b"<w:r><w:rPr><w:specVanish/></w:rPr><w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>"),
+    (
+        "karakterstijl",
+        b'<w:r><w:rPr><w:rStyle w:val="Verborgen"/></w:rPr><w:t>GEHEIM-OUD-BEDRAG </w:t></w:r>',
+    ),
 ]
-HIDDEN_STYLE = (b'<w:style w:type="character" w:customStyle="1" w:styleId="Verborgen">'
-                b'<w:name w:val="Verborgen"/><w:rPr><w:vanish/></w:rPr></w:style>')
+HIDDEN_STYLE = (
+    b'<w:style w:type="character" w:customStyle="1" w:styleId="Verborgen">'
+    b'<w:name w:val="Verborgen"/><w:rPr><w:vanish/></w:rPr></w:style>'
+)
 
 
 @pytest.mark.parametrize("run_xml", [x for _, x in HIDDEN], ids=[n for n, _ in HIDDEN])
 def test_hidden_text_is_not_read_and_the_report_says_where(tmp_path, pilot_annex, run_xml):
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {
-        "word/document.xml": _in_card(run_xml),
-        "word/styles.xml": lambda x: x.replace(b"</w:styles>", HIDDEN_STYLE + b"</w:styles>")})
+    annex = rewrite(
+        pilot_annex,
+        tmp_path / "bijlage.docx",
+        {
+            "word/document.xml": _in_card(run_xml),
+            "word/styles.xml": lambda x: x.replace(b"</w:styles>", HIDDEN_STYLE + b"</w:styles>"),
+        },
+    )
     run, report = _import(tmp_path, annex.name)
     text = _description(tmp_path)
     assert "GEHEIM" not in text and text.startswith("Op 12 juli 2021 is")
@@ -255,8 +276,10 @@ def test_hidden_text_is_not_read_and_the_report_says_where(tmp_path, pilot_annex
 
 
 def test_a_paragraph_style_that_hides_its_text_is_hidden_too(tmp_path, pilot_annex):
-    style = (b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="Weg"><w:name '
-             b'w:val="Weg"/><w:rPr><w:vanish/></w:rPr></w:style>')
+    style = (
+        b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="Weg"><w:name '
+        b'w:val="Weg"/><w:rPr><w:vanish/></w:rPr></w:style>'
+    )
     paragraph = b'<w:p><w:pPr><w:pStyle w:val="Weg"/></w:pPr><w:r><w:t>INTERN-NOTITIE</w:t></w:r></w:p>'
 
     def change(xml: bytes) -> bytes:
@@ -264,45 +287,59 @@ def test_a_paragraph_style_that_hides_its_text_is_hidden_too(tmp_path, pilot_ann
         start = xml.rindex(b"<w:p>", 0, at)
         return xml[:start] + paragraph + xml[start:]
 
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {
-        "word/document.xml": change,
-        "word/styles.xml": lambda x: x.replace(b"</w:styles>", style + b"</w:styles>")})
+    annex = rewrite(
+        pilot_annex,
+        tmp_path / "bijlage.docx",
+        {
+            "word/document.xml": change,
+            "word/styles.xml": lambda x: x.replace(b"</w:styles>", style + b"</w:styles>"),
+        },
+    )
     _, report = _import(tmp_path, annex.name)
     assert "INTERN" not in _description(tmp_path)
-    assert any("INTERN-NOTITIE" in line and "Verborgen tekst" in line
-               for line in report.splitlines())
+    assert any("INTERN-NOTITIE" in line and "Verborgen tekst" in line for line in report.splitlines())
 
 
 def test_web_hidden_text_prints_so_it_is_read(tmp_path, pilot_annex):
     """w:webHidden hides only in Word's web view: the printed annex shows it."""
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {"word/document.xml": _in_card(
-        b'<w:r><w:rPr><w:webHidden/></w:rPr><w:t xml:space="preserve">Zichtbaar bij afdrukken. '
-        b'</w:t></w:r>')})
+    annex = rewrite(
+        pilot_annex,
+        tmp_path / "bijlage.docx",
+        {
+            "word/document.xml": _in_card(
+                b'<w:r><w:rPr><w:webHidden/></w:rPr><w:t xml:space="preserve">Zichtbaar bij afdrukken. '
+                b"</w:t></w:r>"
+            )
+        },
+    )
     _, report = _import(tmp_path, annex.name)
     assert _description(tmp_path).startswith("Zichtbaar bij afdrukken. Op 12 juli")
     assert "Verborgen tekst" not in report
 
 
-TEXT_BOX = (b'<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-'
-            b'compatibility/2006"><mc:Choice Requires="wps"><w:drawing><wp:anchor xmlns:wp='
-            b'"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic '
-            b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><wps:wsp'
-            b' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            b'<wps:txbx><w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 euro</w:t></w:r></w:p>'
-            b'</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-            b'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-'
-            b'microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 '
-            b'euro</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
-            b'</mc:AlternateContent></w:r>')
-VML_BOX = (b'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
-           b'<w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 euro</w:t></w:r></w:p>'
-           b'</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+TEXT_BOX = (
+    b'<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-'
+    b'compatibility/2006"><mc:Choice Requires="wps"><w:drawing><wp:anchor xmlns:wp='
+    b'"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic '
+    b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><wps:wsp'
+    b' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    b"<wps:txbx><w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 euro</w:t></w:r></w:p>"
+    b"</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+    b'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-'
+    b'microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 '
+    b"euro</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+    b"</mc:AlternateContent></w:r>"
+)
+VML_BOX = (
+    b'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+    b"<w:txbxContent><w:p><w:r><w:t>KADER-BUDGET 40.000 euro</w:t></w:r></w:p>"
+    b"</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+)
 
 
 @pytest.mark.parametrize("box", [TEXT_BOX, VML_BOX], ids=["drawingml-met-vml", "vml"])
 def test_a_text_box_is_named_in_the_report_once(tmp_path, pilot_annex, box):
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx",
-                    {"word/document.xml": _in_card(box)})
+    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {"word/document.xml": _in_card(box)})
     _, report = _import(tmp_path, annex.name)
     assert _description(tmp_path).startswith("Op 12 juli 2021 is")
     lines = [line for line in report.splitlines() if "Tekstvak" in line]
@@ -313,22 +350,31 @@ def test_a_text_box_is_named_in_the_report_once(tmp_path, pilot_annex, box):
 def _with_chunk(source: Path, target: Path, where: bytes | None) -> Path:
     """An altChunk (an HTML part) at the start of the body, or before a sentence."""
     chunk = b'<w:altChunk r:id="rIdHtml1"/>'
-    rel = (b'<Relationship Id="rIdHtml1" Type="http://schemas.openxmlformats.org/'
-           b'officeDocument/2006/relationships/aFChunk" Target="invoeg.htm"/>')
+    rel = (
+        b'<Relationship Id="rIdHtml1" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/aFChunk" Target="invoeg.htm"/>'
+    )
 
     def body(xml: bytes) -> bytes:
         if where is None:
             return xml.replace(b"<w:body>", b"<w:body>" + chunk, 1)
         at = xml.index(where)
-        return xml[:xml.rindex(b"<w:p>", 0, at)] + chunk + xml[xml.rindex(b"<w:p>", 0, at):]
+        return xml[: xml.rindex(b"<w:p>", 0, at)] + chunk + xml[xml.rindex(b"<w:p>", 0, at) :]
 
-    return rewrite(source, target, {
-        "word/document.xml": body,
-        "word/_rels/document.xml.rels": lambda x: x.replace(b"</Relationships>",
-                                                            rel + b"</Relationships>"),
-        "[Content_Types].xml": lambda x: x.replace(
-            b"</Types>", b'<Default Extension="htm" ContentType="application/xhtml+xml"/></Types>')},
-        {"word/invoeg.htm": b"<html><body><p>Extra besluit van de raad</p></body></html>"})
+    return rewrite(
+        source,
+        target,
+        {
+            "word/document.xml": body,
+            "word/_rels/document.xml.rels": lambda x: x.replace(
+                b"</Relationships>", rel + b"</Relationships>"
+            ),
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>", b'<Default Extension="htm" ContentType="application/xhtml+xml"/></Types>'
+            ),
+        },
+        {"word/invoeg.htm": b"<html><body><p>Extra besluit van de raad</p></body></html>"},
+    )
 
 
 def test_an_alt_chunk_is_named_in_the_report(tmp_path, pilot_annex):
@@ -362,19 +408,31 @@ def _noise(count: int, template: bytes) -> bytes:
 
 P = b"<w:p><w:r><w:t>%x</w:t></w:r></w:p>"
 FLOODS = {
-    "diep-genest": (b"<w:sdt><w:sdtContent>" * 400 + P % 1 + b"</w:sdtContent></w:sdt>" * 400,
-                    "dieper genest"),
-    "diepe-hyperlinks": (b"<w:p>" + b"<w:hyperlink>" * 400 + b"<w:r><w:t>x</w:t></w:r>"
-                         + b"</w:hyperlink>" * 400 + b"</w:p>", "dieper genest"),
+    "diep-genest": (
+        b"<w:sdt><w:sdtContent>" * 400 + P % 1 + b"</w:sdtContent></w:sdt>" * 400,
+        "dieper genest",
+    ),
+    "diepe-hyperlinks": (
+        b"<w:p>" + b"<w:hyperlink>" * 400 + b"<w:r><w:t>x</w:t></w:r>" + b"</w:hyperlink>" * 400 + b"</w:p>",
+        "dieper genest",
+    ),
     "alineas-zonder-tabel": (lambda: _noise(1_050_000, P), "1.000.000 alinea's"),
-    "tabel-van-600000-rijen": (lambda: b"<w:tbl>" + _noise(
-        600_000, b"<w:tr><w:tc>" + P + b"</w:tc></w:tr>") + b"</w:tbl>", "500.000 tabelrijen"),
-    "cel-vol-alineas": (lambda: b"<w:tbl><w:tr><w:tc>" + _noise(900_000, P)
-                        + b"</w:tc></w:tr></w:tbl>", "16 MB"),
-    "rij-vol-cellen": (lambda: b"<w:tbl><w:tr>" + _noise(700_000, b"<w:tc>" + P + b"</w:tc>")
-                       + b"</w:tr></w:tbl>", "16 MB"),
-    "alinea-vol-runs": (lambda: b"<w:p>" + _noise(2_000_000, b"<w:r><w:t>%x</w:t></w:r>")
-                        + b"</w:p>", "16 MB"),
+    "tabel-van-600000-rijen": (
+        lambda: b"<w:tbl>" + _noise(600_000, b"<w:tr><w:tc>" + P + b"</w:tc></w:tr>") + b"</w:tbl>",
+        "500.000 tabelrijen",
+    ),
+    "cel-vol-alineas": (
+        lambda: b"<w:tbl><w:tr><w:tc>" + _noise(900_000, P) + b"</w:tc></w:tr></w:tbl>",
+        "16 MB",
+    ),
+    "rij-vol-cellen": (
+        lambda: b"<w:tbl><w:tr>" + _noise(700_000, b"<w:tc>" + P + b"</w:tc>") + b"</w:tr></w:tbl>",
+        "16 MB",
+    ),
+    "alinea-vol-runs": (
+        lambda: b"<w:p>" + _noise(2_000_000, b"<w:r><w:t>%x</w:t></w:r>") + b"</w:p>",
+        "16 MB",
+    ),
 }
 
 
@@ -384,8 +442,11 @@ def test_a_flooded_or_deeply_nested_annex_is_refused_in_bounds(tmp_path, pilot_a
     'kan niet worden geopend'; now refused in Dutch, naming what is too much."""
     xml, said = FLOODS[name]
     body = xml() if callable(xml) else xml
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {
-        "word/document.xml": lambda d: d.replace(b"<w:body>", b"<w:body>" + body, 1)})
+    annex = rewrite(
+        pilot_annex,
+        tmp_path / "bijlage.docx",
+        {"word/document.xml": lambda d: d.replace(b"<w:body>", b"<w:body>" + body, 1)},
+    )
     before = _tree(tmp_path)
     run, cpu = run_import(tmp_path, annex.name, "--out", "terug.xlsx")
     assert_contract(run, {2}, before, tmp_path, ())
@@ -395,8 +456,11 @@ def test_a_flooded_or_deeply_nested_annex_is_refused_in_bounds(tmp_path, pilot_a
 
 def test_many_empty_paragraphs_are_read_in_bounds(tmp_path, pilot_annex):
     """As many empty paragraphs as the zip-bomb check lets through, before the cards."""
-    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {
-        "word/document.xml": lambda d: d.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * 170_000, 1)})
+    annex = rewrite(
+        pilot_annex,
+        tmp_path / "bijlage.docx",
+        {"word/document.xml": lambda d: d.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * 170_000, 1)},
+    )
     run, report = _import(tmp_path, annex.name)
     assert "12 pilots" in run.stdout, run.stdout
 
@@ -408,13 +472,18 @@ def test_a_long_table_streamed_in_rows_reads_as_one_table(tmp_path):
     rows = []
     for n in range(30_000):
         label = "Resultaat (vervolg)" if n % 7 == 3 else "Resultaat"
-        merge = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>' if n % 5 == 0 else \
-            '<w:tcPr><w:vMerge/></w:tcPr>'
-        rows.append(f'<w:tr><w:tc>{merge}<w:p><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>'
-                    f'<w:tc><w:p><w:r><w:t>{rng.getrandbits(64):x}</w:t></w:r></w:p></w:tc></w:tr>')
-    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           f'<w:body><w:p><w:r><w:t>voor</w:t></w:r></w:p><w:tbl>{"".join(rows)}</w:tbl>'
-           '<w:p><w:r><w:t>na</w:t></w:r></w:p></w:body></w:document>').encode()
+        merge = (
+            '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>' if n % 5 == 0 else "<w:tcPr><w:vMerge/></w:tcPr>"
+        )
+        rows.append(
+            f"<w:tr><w:tc>{merge}<w:p><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>"
+            f"<w:tc><w:p><w:r><w:t>{rng.getrandbits(64):x}</w:t></w:r></w:p></w:tc></w:tr>"
+        )
+    xml = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>voor</w:t></w:r></w:p><w:tbl>{''.join(rows)}</w:tbl>"
+        "<w:p><w:r><w:t>na</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
     assert len(xml) > 3 * MIB
     from docx import Document
 
@@ -427,8 +496,7 @@ def test_a_long_table_streamed_in_rows_reads_as_one_table(tmp_path):
     whole = wordread.table(body[1], wordread._Styles(None), wordread._Fields())
     assert [b.text for b in streamed if isinstance(b, wordread.Paragraph)] == ["voor", "na"]
     (table,) = [b for b in streamed if isinstance(b, wordread.Table)]
-    assert [[c.text for c in row] for row in table.rows] == \
-        [[c.text for c in row] for row in whole.rows]
+    assert [[c.text for c in row] for row in table.rows] == [[c.text for c in row] for row in whole.rows]
     assert table.paragraphs == whole.paragraphs
     with zipfile.ZipFile(path) as archive:
         assert archive.read("word/document.xml") == xml

@@ -23,12 +23,16 @@ from toolkit.register.read import read_register
 
 STAMP = datetime(2024, 4, 1)
 PROPS = {"title": "t", "subject": "s", "author": "a"}
-EXTERNAL_IMAGE = (b'<Relationship Id="rIdExtern" Type="http://schemas.openxmlformats.org/'
-                  b'officeDocument/2006/relationships/image" '
-                  b'Target="http://voorbeeld.invalid/logo.png" TargetMode="External"/>')
-EXTERNAL_LINK = (b'<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/'
-                 b'officeDocument/2006/relationships/hyperlink" '
-                 b'Target="https://www.zoetermeer.nl/" TargetMode="External"/>')
+EXTERNAL_IMAGE = (
+    b'<Relationship Id="rIdExtern" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/image" '
+    b'Target="http://voorbeeld.invalid/logo.png" TargetMode="External"/>'
+)
+EXTERNAL_LINK = (
+    b'<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/hyperlink" '
+    b'Target="https://www.zoetermeer.nl/" TargetMode="External"/>'
+)
 
 
 #: a pilot template from before round 3: {{ pilotkaarten }} where the cards go (block tags
@@ -45,10 +49,16 @@ def _template(tmp_path, change, name="sjabloon.docx"):
 
 
 def _render(template):
-    return render_template(template, template_tags(BUILTIN.get("pilots")), {"gemeente": "Zoetermeer"},
-                           {}, PROPS, STAMP,
-                           sample=sample_blocks(BUILTIN.get("pilots"), [], template.name),
-                           legacy=("pilotkaarten", PILOT_TEMPLATE))
+    return render_template(
+        template,
+        template_tags(BUILTIN.get("pilots")),
+        {"gemeente": "Zoetermeer"},
+        {},
+        PROPS,
+        STAMP,
+        sample=sample_blocks(BUILTIN.get("pilots"), [], template.name),
+        legacy=("pilotkaarten", PILOT_TEMPLATE),
+    )
 
 
 def _build_refuses(tmp_path, monkeypatch, template, match):
@@ -58,22 +68,24 @@ def _build_refuses(tmp_path, monkeypatch, template, match):
     shutil.copy(template, folder / "bijlage.docx")
     shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     out = tmp_path / "uit"
-    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "SecurityError" not in result.output
     assert match in result.output
     assert not list(out.glob("*.docx"))
 
 
-@pytest.mark.parametrize("text, what", [
-    ("{{ 'a' * 10**9 }}", "berekening"),
-    ("{% for a in range(10**6) %}{% for b in range(10**6) %}x{% endfor %}{% endfor %}", "lus"),
-    ("{{ gemeente.__class__.__mro__ }}", "onderdeel"),
-    ("{{ gemeente|center(1000000000) }}", "filter |center"),
-    ("{% set x = gemeente %}{{ x }}", "Jinja-opdracht"),
-    ("{{ range(99) }}", "functieaanroep"),
-])
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("{{ 'a' * 10**9 }}", "berekening"),
+        ("{% for a in range(10**6) %}{% for b in range(10**6) %}x{% endfor %}{% endfor %}", "lus"),
+        ("{{ gemeente.__class__.__mro__ }}", "onderdeel"),
+        ("{{ gemeente|center(1000000000) }}", "filter |center"),
+        ("{% set x = gemeente %}{{ x }}", "Jinja-opdracht"),
+        ("{{ range(99) }}", "functieaanroep"),
+    ],
+)
 def test_expressions_that_could_exhaust_memory_or_time_are_refused(tmp_path, text, what):
     template = _template(tmp_path, lambda doc: doc.add_paragraph(text))
     with pytest.raises(TemplateError, match=what):
@@ -88,8 +100,9 @@ def test_a_loop_in_the_footer_is_refused_too(tmp_path, monkeypatch):
 
 
 def test_simple_conditions_and_filters_still_work(tmp_path):
-    template = _template(tmp_path, lambda doc: doc.add_paragraph(
-        "{% if gemeente %}Gemeente {{ gemeente|upper }}{% endif %}"))
+    template = _template(
+        tmp_path, lambda doc: doc.add_paragraph("{% if gemeente %}Gemeente {{ gemeente|upper }}{% endif %}")
+    )
     data = _render(template)
     path = tmp_path / "uit.docx"
     path.write_bytes(data)
@@ -104,8 +117,9 @@ def test_a_block_tag_twice_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_block_tag_in_the_header_is_refused(tmp_path):
-    template = _template(tmp_path, lambda doc: doc.sections[0].header.paragraphs[0]
-                         .add_run(" {{ pilotkaarten }}"))
+    template = _template(
+        tmp_path, lambda doc: doc.sections[0].header.paragraphs[0].add_run(" {{ pilotkaarten }}")
+    )
     with pytest.raises(TemplateError, match="kop- of voettekst"):
         _render(template)
 
@@ -134,8 +148,11 @@ def test_a_register_value_cannot_pose_as_a_block(tmp_path):
 
 def test_an_external_image_in_the_template_is_refused(tmp_path, monkeypatch):
     rels = "word/_rels/document.xml.rels"
-    template = rewrite(PILOT_TEMPLATE, tmp_path / "extern.docx", {
-        rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_IMAGE + b"</Relationships>")})
+    template = rewrite(
+        PILOT_TEMPLATE,
+        tmp_path / "extern.docx",
+        {rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_IMAGE + b"</Relationships>")},
+    )
     with pytest.raises(TemplateError, match="voorbeeld.invalid/logo.png.*relatie image"):
         _render(template)
     _build_refuses(tmp_path, monkeypatch, template, "van het netwerk")
@@ -143,8 +160,11 @@ def test_an_external_image_in_the_template_is_refused(tmp_path, monkeypatch):
 
 def test_an_external_hyperlink_in_the_template_may_stay(tmp_path):
     rels = "word/_rels/document.xml.rels"
-    template = rewrite(PILOT_TEMPLATE, tmp_path / "link.docx", {
-        rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_LINK + b"</Relationships>")})
+    template = rewrite(
+        PILOT_TEMPLATE,
+        tmp_path / "link.docx",
+        {rels: lambda d: d.replace(b"</Relationships>", EXTERNAL_LINK + b"</Relationships>")},
+    )
     assert _render(template)
 
 
@@ -153,16 +173,20 @@ def test_a_fetching_field_in_the_template_is_refused(tmp_path):
         from docx.oxml import parse_xml
         from docx.oxml.ns import nsdecls
 
-        doc.add_paragraph()._p.append(parse_xml(
-            f'<w:r {nsdecls("w")}><w:instrText> INCLUDEPICTURE "http://x.invalid/a.png" '
-            f"</w:instrText></w:r>"))
+        doc.add_paragraph()._p.append(
+            parse_xml(
+                f'<w:r {nsdecls("w")}><w:instrText> INCLUDEPICTURE "http://x.invalid/a.png" '
+                f"</w:instrText></w:r>"
+            )
+        )
 
     with pytest.raises(TemplateError, match="INCLUDEPICTURE"):
         _render(_template(tmp_path, change))
 
 
-@pytest.mark.parametrize("member", ["word/styles.xml", "[Content_Types].xml",
-                                    "word/_rels/document.xml.rels", "docProps/core.xml"])
+@pytest.mark.parametrize(
+    "member", ["word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels", "docProps/core.xml"]
+)
 def test_a_dtd_in_any_part_of_the_template_is_refused(tmp_path, member):
     template = rewrite(PILOT_TEMPLATE, tmp_path / "dtd.docx", {member: with_dtd()})
     with pytest.raises(TemplateError, match="DTD"):
@@ -177,8 +201,9 @@ def test_a_template_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
         _render(PILOT_TEMPLATE)
 
 
-@pytest.mark.parametrize("text", ["{{ pilotkaarten|upper }}", "{{ pilotkaarten ~ '' }}",
-                                  "{{ pilotkaarten|default('') }}"])
+@pytest.mark.parametrize(
+    "text", ["{{ pilotkaarten|upper }}", "{{ pilotkaarten ~ '' }}", "{{ pilotkaarten|default('') }}"]
+)
 def test_a_block_tag_inside_an_expression_is_refused(tmp_path, text):
     def change(doc):
         for paragraph in doc.paragraphs:
@@ -190,12 +215,14 @@ def test_a_block_tag_inside_an_expression_is_refused(tmp_path, text):
 
 
 def test_a_block_tag_as_a_condition_is_fine(tmp_path):
-    template = _template(tmp_path, lambda doc: doc.add_paragraph(
-        "{% if wijzigingen %}Zie de wijzigingen.{% endif %}"))
+    template = _template(
+        tmp_path, lambda doc: doc.add_paragraph("{% if wijzigingen %}Zie de wijzigingen.{% endif %}")
+    )
     assert _render(template)
 
 
 # Nothing fetched, nothing run: decided on what a part is, not on how it is spelled.
+
 
 @pytest.fixture
 def listener():
@@ -264,8 +291,9 @@ def test_build_pdf_with_a_fetching_template_makes_no_request(tmp_path, listener)
     shutil.copy(EXAMPLE, register)
     before = register.read_bytes()
     out = tmp_path / "uit"
-    result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), "--pdf",
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(
+        cli, ["build", str(register), "--out", str(out), "--pdf", "--sjablonen", str(folder)]
+    )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "van het netwerk" in result.output
     assert not list(out.glob("*.docx")) and not list(out.glob("*.pdf"))
@@ -277,15 +305,22 @@ def test_a_real_hyperlink_and_an_embedded_picture_stay(tmp_path):
     """What a template may have: a hyperlink the reader clicks, a picture in the file."""
     from hostile_files import R, add_relationships, add_to_body, picture, relationship, rewrite
 
-    link = (b'<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>website</w:t></w:r></w:hyperlink></w:p>')
-    template = rewrite(PILOT_TEMPLATE, tmp_path / "goed.docx", {
-        "word/_rels/document.xml.rels": add_relationships(
-            relationship("rIdL", f"{R}/hyperlink", "https://www.zoetermeer.nl/"),
-            relationship("rIdP", f"{R}/image", "media/logo.png", external=False)),
-        "word/document.xml": add_to_body(link + picture("rIdP", "r:embed")),
-        "[Content_Types].xml": lambda d: d.replace(
-            b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')},
-        {"word/media/logo.png": _png()})
+    link = b'<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>website</w:t></w:r></w:hyperlink></w:p>'
+    template = rewrite(
+        PILOT_TEMPLATE,
+        tmp_path / "goed.docx",
+        {
+            "word/_rels/document.xml.rels": add_relationships(
+                relationship("rIdL", f"{R}/hyperlink", "https://www.zoetermeer.nl/"),
+                relationship("rIdP", f"{R}/image", "media/logo.png", external=False),
+            ),
+            "word/document.xml": add_to_body(link + picture("rIdP", "r:embed")),
+            "[Content_Types].xml": lambda d: d.replace(
+                b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>'
+            ),
+        },
+        {"word/media/logo.png": _png()},
+    )
     assert _render(template)
 
 
@@ -294,11 +329,19 @@ def _png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_pdf_conversion_refuses_a_document_that_would_fetch(tmp_path, listener, monkeypatch):
@@ -321,10 +364,14 @@ def test_built_annexes_carry_nothing_that_fetches(tmp_path):
         check_nothing_fetched(document)
 
 
-@pytest.mark.parametrize("spelling", [
-    {b'w:val="heading 1"': b'w:val="Heading 1"', b'w:val="List Bullet"': b'w:val="list bullet"'},
-    {b'<w:name w:val="heading 1"/>': b'<w:name w:val="Kop 1"/>'},
-], ids=["namen als LibreOffice", "alleen de stijl-id"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        {b'w:val="heading 1"': b'w:val="Heading 1"', b'w:val="List Bullet"': b'w:val="list bullet"'},
+        {b'<w:name w:val="heading 1"/>': b'<w:name w:val="Kop 1"/>'},
+    ],
+    ids=["namen als LibreOffice", "alleen de stijl-id"],
+)
 def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
     """Styles are found as Word finds them: by name in any case, else by style id."""
     import shutil
@@ -343,8 +390,7 @@ def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
     rewrite(PILOT_TEMPLATE, folder / "bijlage.docx", {"word/styles.xml": styles})
     shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
     out = tmp_path / "uit"
-    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code == 0, result.output
     (annex,) = [p for p in out.glob("*.docx") if "pilots" in p.name]
     with zipfile.ZipFile(annex) as archive:

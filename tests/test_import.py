@@ -26,8 +26,9 @@ def published(record, keys):
 def round_trip(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rond")
     built = build_documents(read_register(EXAMPLE), folder / "uit")
-    result = CliRunner().invoke(cli, ["import", *map(str, built.documents),
-                                      "--out", str(folder / "terug.xlsx")])
+    result = CliRunner().invoke(
+        cli, ["import", *map(str, built.documents), "--out", str(folder / "terug.xlsx")]
+    )
     assert result.exit_code == 0, result.output
     return read_register(folder / "terug.xlsx"), folder
 
@@ -36,9 +37,11 @@ def test_build_then_import_gives_back_the_published_content(round_trip):
     back, _ = round_trip
     original = read_register(EXAMPLE)
     assert [published(p, PILOT_FIELDS) for p in back.pilots] == [
-        published(p, PILOT_FIELDS) for p in original.pilots if p["opnemen"] != "Nee"]
+        published(p, PILOT_FIELDS) for p in original.pilots if p["opnemen"] != "Nee"
+    ]
     assert [published(a, ACTION_FIELDS) for a in back.actions] == [
-        published(a, ACTION_FIELDS) for a in original.actions]
+        published(a, ACTION_FIELDS) for a in original.actions
+    ]
     assert back.settings["gemeente"] == "Zoetermeer"
     assert back.settings["editie"] == "Perspectiefnota 2025"
     assert str(back.settings["bijlage_pilots_nummer"]) == "5"
@@ -54,8 +57,7 @@ def test_imported_register_validates_and_report_lists_everything(round_trip):
 
 
 def test_hand_made_annexes():
-    imported = import_annexes([DATA / "handgemaakte_pilotbijlage.docx",
-                               DATA / "handgemaakte_acties.docx"])
+    imported = import_annexes([DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx"])
     first, second = imported.pilots
     assert first["naam"] == "Schoolontbijt"
     assert first["portefeuille"] == "Armoedebeleid"  # label spelt "Portefeulle"
@@ -72,24 +74,29 @@ def test_hand_made_annexes():
     assert "Kop 'Pilot schoolontbijt' en Naam pilot 'Schoolontbijt' verschillen" in notes
     actions = imported.actions
     assert [a["activiteit"] for a in actions] == [
-        "Ouderkamer open.", "Brugfunctionaris gestart.", "Nieuw contract plaagdierbestrijding.",
-        "Rattenoverlast adviesbureau inhuren.", "Pilot Wijk GGZ."]
-    assert actions[1]["resultaat"] == ("Ouders krijgen een vertrouwensband\n"
-                                       "met school en delen sneller zorgen.")
+        "Ouderkamer open.",
+        "Brugfunctionaris gestart.",
+        "Nieuw contract plaagdierbestrijding.",
+        "Rattenoverlast adviesbureau inhuren.",
+        "Pilot Wijk GGZ.",
+    ]
+    assert actions[1]["resultaat"] == (
+        "Ouders krijgen een vertrouwensband\nmet school en delen sneller zorgen."
+    )
     assert (actions[2]["status"], actions[2]["toelichting_status"]) == (
-        "Afgerond", "Wordt voorgezet via Stadsbeheer")
+        "Afgerond",
+        "Wordt voorgezet via Stadsbeheer",
+    )
     assert actions[3]["status"] == "Afgerond"
     assert actions[4]["doel"] == "Andere initiatieven"
-    assert (actions[4]["status"], actions[4]["toelichting_status"]) == (
-        "", "Binnenkort in uitvoering")
+    assert (actions[4]["status"], actions[4]["toelichting_status"]) == ("", "Binnenkort in uitvoering")
     assert "samengevoegd" in notes and "niet herkend" in notes
 
 
 def test_import_never_overwrites(tmp_path):
     target = tmp_path / "bestaat.xlsx"
     target.write_bytes(b"officers' work")
-    result = CliRunner().invoke(cli, ["import", str(DATA / "handgemaakte_acties.docx"),
-                                      "--out", str(target)])
+    result = CliRunner().invoke(cli, ["import", str(DATA / "handgemaakte_acties.docx"), "--out", str(target)])
     assert result.exit_code == 2
     assert "overschrijft nooit" in result.output
     assert target.read_bytes() == b"officers' work"
@@ -132,6 +139,7 @@ def test_a_zip_bomb_docx_is_refused_before_opening(tmp_path):
 
 # --- the edition cycle keeps text where it belongs (issue 9) ---------------------------
 
+
 def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
     runner = CliRunner()
     built = runner.invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "uit")])
@@ -152,9 +160,10 @@ def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
     again = build_documents(back, tmp_path / "opnieuw")
     from docx import Document
 
-    texts = [p.text for p in Document(again.documents[0]).paragraphs
-             if not p.style.name.lower().startswith("toc")]  # the contents list repeats heads
-    intro = texts[texts.index("Inleiding") + 1: texts.index(last[0])]
+    texts = [
+        p.text for p in Document(again.documents[0]).paragraphs if not p.style.name.lower().startswith("toc")
+    ]  # the contents list repeats heads
+    intro = texts[texts.index("Inleiding") + 1 : texts.index(last[0])]
     assert intro == original.settings["inleiding"].split("\n")
 
 
@@ -187,13 +196,20 @@ def test_labels_in_another_order_and_a_filled_table_of_contents(tmp_path):
         doc.add_paragraph("Korte omschrijving\t3", style=toc)
         doc.add_paragraph("Inleiding")
         doc.add_paragraph("Alleen de echte inleiding.")
-        _card(doc, "Proef", [("Einddatum", "2025"), ("Portefeuille", "Wonen"),
-                             ("Startdatum", "2023"), ("Programma", "5. Veiligheid")])
+        _card(
+            doc,
+            "Proef",
+            [
+                ("Einddatum", "2025"),
+                ("Portefeuille", "Wonen"),
+                ("Startdatum", "2023"),
+                ("Programma", "5. Veiligheid"),
+            ],
+        )
 
     imported = import_annexes([_doc(tmp_path, build)])
     (pilot,) = imported.pilots
-    assert (pilot["startdatum"], pilot["einddatum"], pilot["portefeuille"]) == (
-        "2023", "2025", "Wonen")
+    assert (pilot["startdatum"], pilot["einddatum"], pilot["portefeuille"]) == ("2023", "2025", "Wonen")
     assert imported.settings["inleiding"] == "Alleen de echte inleiding."
 
 
@@ -223,14 +239,15 @@ def test_extra_columns_in_an_action_table_are_named(tmp_path):
     def build(doc):
         doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
         table = doc.add_table(rows=0, cols=4)
-        for values in (("Activiteit", "Resultaat", "Status", "Budget"),
-                       ("Ouderkamer", "Open", "Afgerond", "€ 10.000")):
+        for values in (
+            ("Activiteit", "Resultaat", "Status", "Budget"),
+            ("Ouderkamer", "Open", "Afgerond", "€ 10.000"),
+        ):
             for cell, value in zip(table.add_row().cells, values, strict=True):
                 cell.text = value
 
     imported = import_annexes([_doc(tmp_path, build)])
-    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
-        ("Ouderkamer", "Afgerond")]
+    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [("Ouderkamer", "Afgerond")]
     assert any("'Budget'" in s and "1 gevulde" in s for s in imported.report.skipped)
 
 
@@ -238,8 +255,7 @@ def test_a_vertically_merged_cell_counts_for_every_row_it_spans(tmp_path):
     def build(doc):
         doc.add_paragraph("Bijlage 2 Uitvoeringsplan Jeugd", style="Heading 1")
         table = doc.add_table(rows=3, cols=3)
-        for cell, value in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"),
-                               strict=True):
+        for cell, value in zip(table.rows[0].cells, ("Activiteit", "Resultaat", "Status"), strict=True):
             cell.text = value
         table.rows[1].cells[0].text, table.rows[2].cells[0].text = "Een", "Twee"
         table.rows[1].cells[1].text, table.rows[2].cells[1].text = "R1", "R2"
@@ -247,7 +263,9 @@ def test_a_vertically_merged_cell_counts_for_every_row_it_spans(tmp_path):
 
     imported = import_annexes([_doc(tmp_path, build)])
     assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
-        ("Een", "Doorlopend"), ("Twee", "Doorlopend")]
+        ("Een", "Doorlopend"),
+        ("Twee", "Doorlopend"),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["leeg", "geen bijlage"])
@@ -324,12 +342,18 @@ def test_the_linear_reader_sees_what_python_docx_sees(round_trip):
     from toolkit.layouts import wordread
 
     _, folder = round_trip
-    files = [DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx",
-             *sorted((folder / "uit").glob("*.docx"))]
+    files = [
+        DATA / "handgemaakte_pilotbijlage.docx",
+        DATA / "handgemaakte_acties.docx",
+        *sorted((folder / "uit").glob("*.docx")),
+    ]
     for path in files:
-        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
-                if isinstance(b, wordread.Table) else b.text
-                for b in wordread.blocks(Document(str(path)))]
+        ours = [
+            [[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+            if isinstance(b, wordread.Table)
+            else b.text
+            for b in wordread.blocks(Document(str(path)))
+        ]
         assert ours == _docx_blocks(path), path.name
 
 
@@ -342,14 +366,22 @@ def test_text_inside_content_controls_and_tracked_insertions_is_read(tmp_path):
         _card(doc, "Proef", [("Programma", "5. Veiligheid")])
         doc.add_paragraph("Korte omschrijving")
         body = doc.element.body
-        body.insert(len(body) - 1, parse_xml(
-            f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>In een besturingselement.</w:t></w:r>'
-            f'</w:p></w:sdtContent></w:sdt>'))
-        body.insert(len(body) - 1, parse_xml(
-            f'<w:p {w}><w:r><w:t xml:space="preserve">Met </w:t></w:r><w:ins w:id="1" '
-            f'w:author="a"><w:r><w:t>ingevoegde</w:t></w:r></w:ins><w:del w:id="2" '
-            f'w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
-            f'<w:r><w:t xml:space="preserve"> tekst.</w:t></w:r></w:p>'))
+        body.insert(
+            len(body) - 1,
+            parse_xml(
+                f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>In een besturingselement.</w:t></w:r>"
+                f"</w:p></w:sdtContent></w:sdt>"
+            ),
+        )
+        body.insert(
+            len(body) - 1,
+            parse_xml(
+                f'<w:p {w}><w:r><w:t xml:space="preserve">Met </w:t></w:r><w:ins w:id="1" '
+                f'w:author="a"><w:r><w:t>ingevoegde</w:t></w:r></w:ins><w:del w:id="2" '
+                f'w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
+                f'<w:r><w:t xml:space="preserve"> tekst.</w:t></w:r></w:p>'
+            ),
+        )
 
     (pilot,) = import_annexes([_doc(tmp_path, build)]).pilots
     assert pilot["omschrijving"] == "In een besturingselement.\nMet ingevoegde tekst."
@@ -367,9 +399,12 @@ def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
         body = doc.element.body
         entries = [
             field_char("begin") + '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h '
-            '</w:instrText></w:r>' + field_char("separate") + "<w:r><w:t>Inleiding</w:t></w:r>",
-            field_char("begin") + '<w:r><w:instrText> PAGEREF _Toc1 </w:instrText></w:r>'
-            + field_char("separate") + "<w:r><w:t>Naam pilot 3</w:t></w:r>" + field_char("end"),
+            "</w:instrText></w:r>" + field_char("separate") + "<w:r><w:t>Inleiding</w:t></w:r>",
+            field_char("begin")
+            + "<w:r><w:instrText> PAGEREF _Toc1 </w:instrText></w:r>"
+            + field_char("separate")
+            + "<w:r><w:t>Naam pilot 3</w:t></w:r>"
+            + field_char("end"),
             "<w:r><w:t>Korte omschrijving 3</w:t></w:r>" + field_char("end"),
         ]
         for runs in entries:
@@ -381,8 +416,7 @@ def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
     imported = import_annexes([_doc(tmp_path, build)])
     assert [p["naam"] for p in imported.pilots] == ["Proef"]
     assert imported.settings["inleiding"] == "De echte inleiding."
-    assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in \
-        imported.report.skipped
+    assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in imported.report.skipped
 
 
 _WORDS = ["Naam pilot", "Status", "Activiteit", "• punt", "", "tekst", "Doel: x", "a\tb"]
@@ -421,8 +455,7 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
 
     from toolkit.layouts import wordread
 
-    @settings(max_examples=30, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.data())
     def check(data):
         doc = _random_document(data)
@@ -434,15 +467,22 @@ def test_the_linear_reader_equals_python_docx_on_random_merged_tables(tmp_path):
             expected = _docx_blocks(path)
         except ValueError:  # "no tc at grid_offset": a merge python-docx itself cannot read
             reject()
-        ours = [[[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
-                if isinstance(b, wordread.Table) else b.text
-                for b in wordread.blocks(Document(str(path)))]
+        ours = [
+            [[[p.text for p in c.paragraphs] for c in row] for row in b.rows]
+            if isinstance(b, wordread.Table)
+            else b.text
+            for b in wordread.blocks(Document(str(path)))
+        ]
         assert ours == expected
-        flags = [(b.text, b.heading, b.listed) for b in wordread.blocks(Document(str(path)))
-                 if isinstance(b, wordread.Paragraph)]
-        assert flags == [(p.text, p.style.name.startswith(("Heading", "Title")),
-                          p.style.name.startswith("List Bullet"))
-                         for p in Document(str(path)).paragraphs]
+        flags = [
+            (b.text, b.heading, b.listed)
+            for b in wordread.blocks(Document(str(path)))
+            if isinstance(b, wordread.Paragraph)
+        ]
+        assert flags == [
+            (p.text, p.style.name.startswith(("Heading", "Title")), p.style.name.startswith("List Bullet"))
+            for p in Document(str(path)).paragraphs
+        ]
 
     check()
 
@@ -452,17 +492,33 @@ def test_import_lists_only_the_municipality_s_own_values(tmp_path):
     never the example municipality's (Zoetermeer's) lists."""
     from toolkit.register.write import write_register
 
-    pilot = {"id": "P-1", "naam": "Deelfietsen", "omschrijving": "Fietsen delen.",
-             "programma": "Mobiliteit en wonen", "portefeuille": "Wethouder Verkeer",
-             "doel": "Minder auto's.", "startdatum": "januari 2023", "einddatum": "2025",
-             "evaluatiemoment": "jaarlijks", "succesvol": "Ja", "beleid": "Nee",
-             "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja"}
+    pilot = {
+        "id": "P-1",
+        "naam": "Deelfietsen",
+        "omschrijving": "Fietsen delen.",
+        "programma": "Mobiliteit en wonen",
+        "portefeuille": "Wethouder Verkeer",
+        "doel": "Minder auto's.",
+        "startdatum": "januari 2023",
+        "einddatum": "2025",
+        "evaluatiemoment": "jaarlijks",
+        "succesvol": "Ja",
+        "beleid": "Nee",
+        "financieel": "Nee",
+        "gerapporteerd": "Memo",
+        "opnemen": "Ja",
+    }
     source = write_register(
-        tmp_path / "delft.xlsx", [pilot],
-        settings={"gemeente": "Delft", "editie": "Voorjaarsnota 2026", "peildatum": "1-3-2026",
-                  "inleiding": "Over deze bijlage."},
-        lists={"programma": ["Mobiliteit en wonen"], "portefeuille": ["Wethouder Verkeer"],
-               "opgave": []})
+        tmp_path / "delft.xlsx",
+        [pilot],
+        settings={
+            "gemeente": "Delft",
+            "editie": "Voorjaarsnota 2026",
+            "peildatum": "1-3-2026",
+            "inleiding": "Over deze bijlage.",
+        },
+        lists={"programma": ["Mobiliteit en wonen"], "portefeuille": ["Wethouder Verkeer"], "opgave": []},
+    )
     built = build_documents(read_register(source), tmp_path / "uit")
     assert not built.validation.errors
     out = tmp_path / "terug.xlsx"
@@ -516,7 +572,8 @@ def test_an_actions_only_annex_makes_only_an_acties_sheet_with_its_names(tmp_pat
     rebuilt = CliRunner().invoke(cli, ["build", str(out), "--out", str(tmp_path / "opnieuw")])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert [p.name for p in (tmp_path / "opnieuw").glob("*.docx")] == [
-        "Bijlagen Sterk voor Noord - Evaluatie uitvoeringsplannen najaar 2024.docx"]
+        "Bijlagen Sterk voor Noord - Evaluatie uitvoeringsplannen najaar 2024.docx"
+    ]
 
 
 def test_the_programme_name_comes_from_the_annex_not_the_placeholder(tmp_path):

@@ -28,8 +28,7 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
         return subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
 
     # offline: everything needed is in uv's cache after `uv sync`
-    built = run("uv", "build", "--wheel", "--offline", "--out-dir", str(tmp_path / "dist"),
-                str(ROOT))
+    built = run("uv", "build", "--wheel", "--offline", "--out-dir", str(tmp_path / "dist"), str(ROOT))
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -43,31 +42,38 @@ def test_an_installed_wheel_builds_the_example_outside_the_repository(tmp_path):
     venv = tmp_path / "venv"
     assert run("uv", "venv", "--offline", "-q", str(venv)).returncode == 0
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-    installed = run("uv", "pip", "install", "--offline", "--no-deps", "--python", str(python),
-                    str(wheel))
+    installed = run("uv", "pip", "install", "--offline", "--no-deps", "--python", str(python), str(wheel))
     assert installed.returncode == 0, installed.stderr
     # the dependencies come from this test's environment; the toolkit only from the wheel;
     # PyPI's `validators` package (here a stand-in) installed beside it changes nothing
     clash = fake_validators_package(tmp_path)
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join([str(clash), sysconfig.get_paths()["purelib"]])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(clash), sysconfig.get_paths()["purelib"]])}
     elsewhere = tmp_path / "elders"
     elsewhere.mkdir()
-    where = run(str(python), "-c", "import toolkit; print(toolkit.__file__)", cwd=elsewhere,
-                env=env)
+    where = run(str(python), "-c", "import toolkit; print(toolkit.__file__)", cwd=elsewhere, env=env)
     assert str(venv) in where.stdout, where.stdout + where.stderr
 
-    result = run(str(python), "-m", "toolkit", "build", "--out", "uit", "--html", cwd=elsewhere,
-                 env=env)
+    result = run(str(python), "-m", "toolkit", "build", "--out", "uit", "--html", cwd=elsewhere, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     made = sorted(p.name for p in (elsewhere / "uit").glob("*.docx"))
-    assert made == ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
-                    "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"]
+    assert made == [
+        "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
+        "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx",
+    ]
     assert "toolkit/build/web_edition/templates/bijlage.html" in names  # the web edition's pages
     assert (elsewhere / "uit" / "web" / "pilots.html").is_file()
 
-    checked = run(str(python), "-m", "toolkit", "validate", "--report-dir", "rapport",
-                  str(EXAMPLE), cwd=elsewhere, env=env)
+    checked = run(
+        str(python),
+        "-m",
+        "toolkit",
+        "validate",
+        "--report-dir",
+        "rapport",
+        str(EXAMPLE),
+        cwd=elsewhere,
+        env=env,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr  # warnings only
     assert "Onverwachte fout" not in checked.stdout + checked.stderr
 
@@ -77,8 +83,9 @@ def fake_validators_package(where: Path) -> Path:
     folder = where / "pypi"
     (folder / "validators").mkdir(parents=True)
     (folder / "validators" / "__init__.py").write_text(
-        '"""Stand-in for PyPI\'s validators package."""\n\n'
-        "def url(value):\n    return True\n", encoding="utf-8")
+        '"""Stand-in for PyPI\'s validators package."""\n\ndef url(value):\n    return True\n',
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -89,11 +96,26 @@ def test_validate_works_beside_pypis_validators_package(tmp_path):
     name is free for whatever else is installed (it once failed with an ImportError).
     """
     clash = fake_validators_package(tmp_path)
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(clash), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(clash), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "toolkit", "validate", "--report-dir", str(tmp_path / "rapport"),
-         str(EXAMPLE)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "validate",
+            "--report-dir",
+            str(tmp_path / "rapport"),
+            str(EXAMPLE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output  # the example register has warnings only
     assert "Onverwachte fout" not in output and "ImportError" not in output
@@ -101,9 +123,17 @@ def test_validate_works_beside_pypis_validators_package(tmp_path):
     assert (tmp_path / "rapport" / "voorbeeld_register_validatie.json").exists()
     # and the stand-in is what `import validators` gives in that environment
     seen = subprocess.run(
-        [sys.executable, "-c", "import validators, toolkit.validators as v; "
-                               "print(validators.__doc__); print(v.__file__)"],
-        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            "-c",
+            "import validators, toolkit.validators as v; print(validators.__doc__); print(v.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
     assert "Stand-in" in seen.stdout, seen.stderr
     assert str(ROOT / "validators") in seen.stdout
 
@@ -111,13 +141,16 @@ def test_validate_works_beside_pypis_validators_package(tmp_path):
 def test_the_browser_tests_skip_cleanly_without_playwright():
     """`uv run pytest` on a fresh clone has no playwright (the dev group, for CI only):
     the browser tests are skipped, not failed."""
-    script = ("import sys, pytest\n"
-              "sys.modules['playwright'] = None  # as if the dev group were not installed\n"
-              "sys.modules['axe_playwright_python'] = None\n"
-              "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', "
-              "'tests/test_web_browser.py']))\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    script = (
+        "import sys, pytest\n"
+        "sys.modules['playwright'] = None  # as if the dev group were not installed\n"
+        "sys.modules['axe_playwright_python'] = None\n"
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', "
+        "'tests/test_web_browser.py']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     # 5: this file alone then has no test left to run; in the whole suite that is 0
     assert done.returncode in (0, 5), done.stdout + done.stderr
     assert "could not import 'playwright.sync_api'" in done.stdout
@@ -134,8 +167,7 @@ def test_the_toolkit_needs_no_test_tool_and_ci_installs_every_group():
     groups = project["dependency-groups"]
     assert project["tool"]["uv"]["default-groups"] == ["test"]
     heavy = {"playwright", "axe-playwright-python", "ruff", "mypy"}
-    names = {group: {re.split(r"[<>=\[ ;]", item)[0] for item in items}
-             for group, items in groups.items()}
+    names = {group: {re.split(r"[<>=\[ ;]", item)[0] for item in items} for group, items in groups.items()}
     assert heavy <= names["dev"] and not heavy & names["test"]
     assert {"pytest", "hypothesis", "pypdf"} <= names["test"]
     runtime = {re.split(r"[<>=\[ ;]", item)[0] for item in project["project"]["dependencies"]}

@@ -27,8 +27,11 @@ from toolkit.register.read import read_register
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "moties"
 REGISTER = FOLDER / "moties_toezeggingen.xlsx"
-GROUPS = ["Portefeuillehouder Burgemeester A. de Wit", "Portefeuillehouder Wethouder M. Yilmaz",
-          "Portefeuillehouder Wethouder J. Bakker"]
+GROUPS = [
+    "Portefeuillehouder Burgemeester A. de Wit",
+    "Portefeuillehouder Wethouder M. Yilmaz",
+    "Portefeuillehouder Wethouder J. Bakker",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +55,26 @@ def test_groups_come_in_list_order_with_their_overview_and_cards(built) -> None:
     # the starting template heads the introduction 'Inleiding' (not read as contents)
     assert headings[0] == ("Heading 1", "Inleiding")
     headings = headings[1:]
-    assert headings[:2] == [("Heading 1", "Moties en toezeggingen per wijk en thema"),
-                            ("Heading 1", "Overzicht statussen")]
+    assert headings[:2] == [
+        ("Heading 1", "Moties en toezeggingen per wijk en thema"),
+        ("Heading 1", "Overzicht statussen"),
+    ]
     assert [t for s, t in headings if s == "Heading 1"][2:] == GROUPS
     first = headings.index(("Heading 1", GROUPS[0]))
     assert headings[first + 1] == ("Heading 2", "Overzicht statussen")
     # within a group: sorted on 'Afdoen vóór' by earliest date, 'Nog niet bekend' last
-    assert [t for _, t in headings[first + 2:first + 5]] == [
-        "Evaluatie cameratoezicht Centrum", "Handhaving parkeren Noord",
-        "Jongerenplek in het Centrum"]
+    assert [t for _, t in headings[first + 2 : first + 5]] == [
+        "Evaluatie cameratoezicht Centrum",
+        "Handhaving parkeren Noord",
+        "Jongerenplek in het Centrum",
+    ]
     bakker = headings.index(("Heading 1", GROUPS[2]))
-    assert [t for _, t in headings[bakker + 2:]] == [
-        "Verlichting fietspad Zuid", "Veilige schoolroutes Noord", "Speelplekken Zuid",
-        "Wachtlijst jeugdzorg"]  # Q4-2024, Q2-2025, Q4-2025, 'jaarlijks' (no date) last
+    assert [t for _, t in headings[bakker + 2 :]] == [
+        "Verlichting fietspad Zuid",
+        "Veilige schoolroutes Noord",
+        "Speelplekken Zuid",
+        "Wachtlijst jeugdzorg",
+    ]  # Q4-2024, Q2-2025, Q4-2025, 'jaarlijks' (no date) last
 
 
 def test_status_overviews_count_per_group_and_in_total(built) -> None:
@@ -73,9 +83,13 @@ def test_status_overviews_count_per_group_and_in_total(built) -> None:
     assert len(overviews) == 4  # the total and one per portefeuillehouder
     total = [[c.text.strip() for c in row.cells] for row in overviews[0].rows]
     assert total[0] == ["Status", "Aantal toezeggingen", "Aandeel"]
-    assert total[1:] == [["Nieuw", "3", "30%"], ["In behandeling", "4", "40%"],
-                         ["Vertraagd", "1", "10%"], ["Afgedaan", "2", "20%"],
-                         ["Totaal", "10", "100%"]]
+    assert total[1:] == [
+        ["Nieuw", "3", "30%"],
+        ["In behandeling", "4", "40%"],
+        ["Vertraagd", "1", "10%"],
+        ["Afgedaan", "2", "20%"],
+        ["Totaal", "10", "100%"],
+    ]
     de_wit = [[c.text.strip() for c in row.cells] for row in overviews[1].rows]
     assert de_wit[-1] == ["Totaal", "3", "100%"]
     # the declared colour beside the text, never colour alone; a bar with a text alternative
@@ -122,18 +136,26 @@ def test_the_arranged_annex_imports_diffs_and_rolls_over(built, tmp_path) -> Non
     path, _ = built
     runner = CliRunner()
     back = tmp_path / "terug.xlsx"
-    result = runner.invoke(cli, ["import", str(path), "--out", str(back), "--sjablonen",
-                                 str(FOLDER / "sjablonen")])
+    result = runner.invoke(
+        cli, ["import", str(path), "--out", str(back), "--sjablonen", str(FOLDER / "sjablonen")]
+    )
     assert result.exit_code == 0, result.output
     assert "10 toezeggingen ingelezen" in result.output
-    result = runner.invoke(cli, ["diff", str(REGISTER), str(back), "--report-dir",
-                                 str(tmp_path / "rapport")])
+    result = runner.invoke(cli, ["diff", str(REGISTER), str(back), "--report-dir", str(tmp_path / "rapport")])
     assert result.exit_code == 0, result.output
     assert "0 nieuw, 0 vervallen, 0 gewijzigd, 10 ongewijzigd" in result.output
     work = tmp_path / "moties"
     shutil.copytree(FOLDER, work)
-    result = runner.invoke(cli, ["new-edition", str(work / REGISTER.name),
-                                 str(work / "volgende.xlsx"), "--editie", "Najaarsnota 2025"])
+    result = runner.invoke(
+        cli,
+        [
+            "new-edition",
+            str(work / REGISTER.name),
+            str(work / "volgende.xlsx"),
+            "--editie",
+            "Najaarsnota 2025",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = openpyxl.load_workbook(work / "volgende.xlsx")["Toezeggingen"]
     numbers = [r[0] for r in rows.iter_rows(min_row=2, values_only=True) if r[0]]
@@ -151,8 +173,9 @@ def test_previous_edition_marks_new_records_and_lists_changes(tmp_path) -> None:
             for cell in row:
                 cell.value = None
     book.save(older)
-    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
-                                      str(work / "uit"), "--previous", str(older)])
+    result = CliRunner().invoke(
+        cli, ["build", str(work / REGISTER.name), "--out", str(work / "uit"), "--previous", str(older)]
+    )
     assert result.exit_code == 0, result.output
     (path,) = (work / "uit").glob("*.docx")
     texts = [p.text for p in Document(str(path)).paragraphs]
@@ -175,17 +198,22 @@ def test_sorting_dates_by_earliest_and_lists_in_list_order() -> None:
     assert [r.text("status") for r in by_list][:3] == ["Nieuw"] * 3
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[indeling]\ngroeperen = ["wijk"]\n', "'groeperen' is geen sleutel van [indeling]"),
-    ('[indeling]\nsorteren = ["afdoen_voorr"]\n', "Bedoelt u 'afdoen_voor'?"),
-    ('[indeling.statusoverzicht]\nkolom = "titel"\n', "moet van soort 'keuze uit lijst' zijn"),
-    ('[[indeling.groep]]\nkolom = "wijk"\nstatusoverzicht = true\n',
-     "vraagt om een [indeling.statusoverzicht]"),
-    ('[[indeling.groep]]\nkolom = "wijk"\nnummer_vanaf = "geen_instelling"\n', "nummer_vanaf"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[indeling]\ngroeperen = ["wijk"]\n', "'groeperen' is geen sleutel van [indeling]"),
+        ('[indeling]\nsorteren = ["afdoen_voorr"]\n', "Bedoelt u 'afdoen_voor'?"),
+        ('[indeling.statusoverzicht]\nkolom = "titel"\n', "moet van soort 'keuze uit lijst' zijn"),
+        (
+            '[[indeling.groep]]\nkolom = "wijk"\nstatusoverzicht = true\n',
+            "vraagt om een [indeling.statusoverzicht]",
+        ),
+        ('[[indeling.groep]]\nkolom = "wijk"\nnummer_vanaf = "geen_instelling"\n', "nummer_vanaf"),
+    ],
+)
 def test_a_wrong_arrangement_is_named_in_dutch(tmp_path, text, message) -> None:
     source = (FOLDER / "sjablonen" / "toezeggingen.toml").read_text(encoding="utf-8")
-    head = source[:source.index("[indeling]")]
+    head = source[: source.index("[indeling]")]
     path = tmp_path / "toezeggingen.toml"
     path.write_text(head + text, encoding="utf-8")
     with pytest.raises(TemplateError) as caught:

@@ -27,8 +27,17 @@ from toolkit.validation import validate  # noqa: F401 - imported before read_reg
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 TOOLKIT = [sys.executable, "-m", "toolkit"]
-ENGLISH = ("Traceback", "Onverwachte fout", "Error:", "denied", "No such", "too long",
-           "No space", "Read-only", "not readable")
+ENGLISH = (
+    "Traceback",
+    "Onverwachte fout",
+    "Error:",
+    "denied",
+    "No such",
+    "too long",
+    "No space",
+    "Read-only",
+    "not readable",
+)
 
 
 def _dutch_failure(result, code: int = 2) -> str:
@@ -52,8 +61,11 @@ def test_ctrl_c_exits_130_with_a_short_dutch_line(tmp_path, monkeypatch, command
 
     monkeypatch.setattr("toolkit.register.read.read_register", interrupted)
     monkeypatch.setattr("toolkit.validation.validate.read_register", interrupted)
-    args = {"validate": [str(EXAMPLE)], "build": [str(EXAMPLE), "--out", str(tmp_path)],
-            "diff": [str(EXAMPLE), str(EXAMPLE)]}[command]
+    args = {
+        "validate": [str(EXAMPLE)],
+        "build": [str(EXAMPLE), "--out", str(tmp_path)],
+        "diff": [str(EXAMPLE), str(EXAMPLE)],
+    }[command]
     result = CliRunner().invoke(cli, [command, *args])
     assert result.exit_code == EXIT_INTERRUPTED == 130
     assert "Afgebroken (Ctrl+C)" in result.output
@@ -61,9 +73,12 @@ def test_ctrl_c_exits_130_with_a_short_dutch_line(tmp_path, monkeypatch, command
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
-    run = subprocess.Popen([*TOOLKIT, "validate", str(EXAMPLE), "--report-dir",
-                            str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           cwd=ROOT)
+    run = subprocess.Popen(
+        [*TOOLKIT, "validate", str(EXAMPLE), "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     first = run.stdout.readline()  # what `| head -1` reads, then it goes away
     run.stdout.close()
     err = run.stderr.read().decode("utf-8", "replace")
@@ -79,14 +94,20 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 def _raise(code: int):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
+
     return fail
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (errno.EACCES, "geen toegang"), (errno.EROFS, "alleen-lezen"),
-    (errno.ENOSPC, "schijf is vol"), (errno.ENAMETOOLONG, "te lang")])
-def test_a_report_folder_that_refuses_files_gets_a_dutch_message(tmp_path, monkeypatch, code,
-                                                                 words):
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.EACCES, "geen toegang"),
+        (errno.EROFS, "alleen-lezen"),
+        (errno.ENOSPC, "schijf is vol"),
+        (errno.ENAMETOOLONG, "te lang"),
+    ],
+)
+def test_a_report_folder_that_refuses_files_gets_a_dutch_message(tmp_path, monkeypatch, code, words):
     monkeypatch.setattr(output.tempfile, "mkstemp", _raise(code))
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLE), "--report-dir", str(tmp_path)])
     assert words in _dutch_failure(result)
@@ -112,8 +133,7 @@ def _small_disk(path: Path, options: str):
     path.mkdir()
     if shutil.which("mount") is None or os.geteuid() != 0:
         pytest.skip("een eigen tmpfs kan hier niet worden gekoppeld")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                          capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
     if done.returncode != 0:
         pytest.skip("een eigen tmpfs kan hier niet worden gekoppeld")
     try:
@@ -148,9 +168,12 @@ def test_a_file_where_the_output_folder_should_be(tmp_path):
 
 def test_a_path_that_is_too_long(tmp_path):
     long = tmp_path / ("a" * 300)
-    for args in (["validate", f"{long}.xlsx"], ["build", f"{long}.xlsx"],
-                 ["validate", str(EXAMPLE), "--report-dir", str(long)],
-                 ["build", str(EXAMPLE), "--out", str(long / "b")]):
+    for args in (
+        ["validate", f"{long}.xlsx"],
+        ["build", f"{long}.xlsx"],
+        ["validate", str(EXAMPLE), "--report-dir", str(long)],
+        ["build", str(EXAMPLE), "--out", str(long / "b")],
+    ):
         assert "te lang" in _dutch_failure(CliRunner().invoke(cli, args)), args
 
 
@@ -184,11 +207,18 @@ def test_a_file_name_that_is_not_utf8_prints_and_is_reported(tmp_path):
     folder = os.fsencode(tmp_path)
     register = folder + b"/register \xe9t\xe9.xlsx"  # Latin-1 from an old SMB share
     Path(os.fsdecode(register)).write_bytes(EXAMPLE.read_bytes())
-    for command in (["validate", register, b"--report-dir", folder + b"/rapport \xff"],
-                    ["build", register, b"--out", folder + b"/uit \xff"]):
+    for command in (
+        ["validate", register, b"--report-dir", folder + b"/rapport \xff"],
+        ["build", register, b"--out", folder + b"/uit \xff"],
+    ):
         env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-        done = subprocess.run([*(os.fsencode(a) for a in TOOLKIT), *command],
-                              capture_output=True, cwd=ROOT, env=env, timeout=120)
+        done = subprocess.run(
+            [*(os.fsencode(a) for a in TOOLKIT), *command],
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
         assert b"Traceback" not in done.stderr
     report = tmp_path / os.fsdecode(b"rapport \xff") / os.fsdecode(b"register \xe9t\xe9_validatie.json")

@@ -17,12 +17,22 @@ from toolkit.cli import cli
 from toolkit.register.read import read_register
 
 EXAMPLES = {
-    "Zoetermeer": (ROOT / "examples" / "zoetermeer" / "pilots_zoetermeer.xlsx",
-                   "Bijlage 5 Monitoring evaluatie pilots", "Gemeente Leidschendam", "Pilots",
-                   "bijlage.docx", "005A4E"),
-    "Leidschendam-Voorburg": (ROOT / "examples" / "leidschendam-voorburg" /
-                              "acties_sterk_voor_noord.xlsx", "Bijlagen Sterk voor Noord",
-                              "Gemeente Zoetermeer", "Acties", "acties.docx", "8B1A2B"),
+    "Zoetermeer": (
+        ROOT / "examples" / "zoetermeer" / "pilots_zoetermeer.xlsx",
+        "Bijlage 5 Monitoring evaluatie pilots",
+        "Gemeente Leidschendam",
+        "Pilots",
+        "bijlage.docx",
+        "005A4E",
+    ),
+    "Leidschendam-Voorburg": (
+        ROOT / "examples" / "leidschendam-voorburg" / "acties_sterk_voor_noord.xlsx",
+        "Bijlagen Sterk voor Noord",
+        "Gemeente Zoetermeer",
+        "Acties",
+        "acties.docx",
+        "8B1A2B",
+    ),
 }
 
 

@@ -40,8 +40,7 @@ EXAMPLES = {
 def _built(register: Path, out: Path, *options: str) -> dict[str, Path]:
     result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), *options])
     assert result.exit_code == 0, result.output
-    return {("acties" if path.name.startswith("Bijlagen") else "pilots"): path
-            for path in out.glob("*.docx")}
+    return {("acties" if path.name.startswith("Bijlagen") else "pilots"): path for path in out.glob("*.docx")}
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
@@ -72,9 +71,27 @@ def test_a_template_from_before_the_port_still_builds_the_same(tmp_path) -> None
 
 # --- the renamed copy -----------------------------------------------------------------
 
-_KEY_FIELDS = ("sleutel", "lijst", "sleutelkolom", "naamkolom", "eigenaarkolom", "kolom",
-               "als_leeg", "nummer_vanaf", "rijen", "kolommen", "cellen", "eerste", "tweede",
-               "derde", "als", "vereist", "datum", "status", "nieuwe_pagina")
+_KEY_FIELDS = (
+    "sleutel",
+    "lijst",
+    "sleutelkolom",
+    "naamkolom",
+    "eigenaarkolom",
+    "kolom",
+    "als_leeg",
+    "nummer_vanaf",
+    "rijen",
+    "kolommen",
+    "cellen",
+    "eerste",
+    "tweede",
+    "derde",
+    "als",
+    "vereist",
+    "datum",
+    "status",
+    "nieuwe_pagina",
+)
 
 
 def _renamed(value: Any, keys: dict[str, str], field: str = "") -> Any:
@@ -92,13 +109,13 @@ def _renamed(value: Any, keys: dict[str, str], field: str = "") -> Any:
     if isinstance(value, str):
         if field in _KEY_FIELDS or field in ("sorteren", "leeg", "kolommen_uniek", "kenmerken"):
             return keys.get(value, value)
-        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: "{" + keys.get(m.group(1), m.group(1)) + "}",
-                      value)
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: "{" + keys.get(m.group(1), m.group(1)) + "}", value)
     return value
 
 
 def _toml(value: Any, path: tuple[str, ...] = ()) -> str:
     """A small TOML writer for the declarations' shape (tables, arrays of tables, values)."""
+
     def scalar(v: Any) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
@@ -109,8 +126,11 @@ def _toml(value: Any, path: tuple[str, ...] = ()) -> str:
         return json.dumps(v, ensure_ascii=False)
 
     lines: list[str] = []
-    plain = {k: v for k, v in value.items() if not isinstance(v, dict)
-             and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))}
+    plain = {
+        k: v
+        for k, v in value.items()
+        if not isinstance(v, dict) and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))
+    }
     for k, v in plain.items():
         lines.append(f"{k} = {scalar(v)}")
     for k, v in value.items():
@@ -126,8 +146,10 @@ def _renamed_copy(folder: Path) -> dict[str, str]:
     """The bundled declarations and templates, every key renamed, into folder."""
     folder.mkdir()
     keys: dict[str, str] = {}
-    declarations = {path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
-                    for path in sorted(BUNDLED_FOLDER.glob("*.toml"))}
+    declarations = {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(BUNDLED_FOLDER.glob("*.toml"))
+    }
     for data in declarations.values():
         keys[data["bijlagetype"]["sleutel"]] = "x_" + data["bijlagetype"]["sleutel"]
         for entry in (*data.get("kolom", []), *data.get("instelling", []), *data.get("lijst", [])):
@@ -149,13 +171,20 @@ def _renamed_copy(folder: Path) -> dict[str, str]:
         for entry in data.get("instelling", []):
             entry["naam"] = f"{entry['naam']} (eigen)"
         (folder / f"eigen_{stem}.toml").write_text(_toml(data) + "\n", encoding="utf-8")
-        with zipfile.ZipFile(template) as source, \
-                zipfile.ZipFile(folder / head["sjabloon"], "w", zipfile.ZIP_DEFLATED) as target:
+        with (
+            zipfile.ZipFile(template) as source,
+            zipfile.ZipFile(folder / head["sjabloon"], "w", zipfile.ZIP_DEFLATED) as target,
+        ):
             for item in source.infolist():
                 content = source.read(item.filename)
                 if item.filename.endswith(".xml"):
-                    content = re.sub(rb"\{\{ ([a-z][a-z0-9_]*) \}\}", lambda m: b"{{ " + keys.get(
-                        m.group(1).decode(), m.group(1).decode()).encode() + b" }}", content)
+                    content = re.sub(
+                        rb"\{\{ ([a-z][a-z0-9_]*) \}\}",
+                        lambda m: (
+                            b"{{ " + keys.get(m.group(1).decode(), m.group(1).decode()).encode() + b" }}"
+                        ),
+                        content,
+                    )
                 target.writestr(item, content)
     return keys
 
@@ -170,16 +199,26 @@ def test_a_renamed_copy_of_the_bundled_types_builds_the_same_documents(tmp_path)
     tables = {}
     for annex in BUILTIN.types:
         copy = types.get(keys[annex.key])
-        tables[copy.sheet.name] = [{keys.get(k, k): v for k, v in r.values.items()}
-                                   for r in original.tables[annex.sheet.name]]
+        tables[copy.sheet.name] = [
+            {keys.get(k, k): v for k, v in r.values.items()} for r in original.tables[annex.sheet.name]
+        ]
     settings = {keys.get(k, k): v for k, v in original.settings.items() if v is not None}
     settings["sjablonen"] = "sjablonen"
     lists = {keys.get(k, k): v for k, v in original.lists.items()}
-    meanings = {keys.get(k, k): {value: keys.get(m, m) for value, m in found.items()}
-                for k, found in original.meanings.items()}
+    meanings = {
+        keys.get(k, k): {value: keys.get(m, m) for value, m in found.items()}
+        for k, found in original.meanings.items()
+    }
     register = tmp_path / "eigen.xlsx"
-    write_register(register, settings=settings, lists=lists, meanings=meanings,
-                   sheets=tuple(tables), tables=tables, types=types)
+    write_register(
+        register,
+        settings=settings,
+        lists=lists,
+        meanings=meanings,
+        sheets=tuple(tables),
+        tables=tables,
+        types=types,
+    )
     mine = _built(register, tmp_path / "eigen")
     bundled = _built(EXAMPLES["voorbeeld"], tmp_path / "meegeleverd")
     assert sorted(mine) == sorted(bundled) == ["acties", "pilots"]

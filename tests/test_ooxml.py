@@ -18,15 +18,19 @@ from conftest import EXAMPLE, GAPS, ROOT
 
 from toolkit.cli import cli
 
-_spec = importlib.util.spec_from_file_location("ooxml_validate",
-                                               Path(__file__).parent / "ooxml" / "validate.py")
+_spec = importlib.util.spec_from_file_location(
+    "ooxml_validate", Path(__file__).parent / "ooxml" / "validate.py"
+)
 ooxml = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ooxml)
 
 
 def _problems(path: Path) -> list[str]:
-    return [f"{name}:{line}: {message}" for name, line, message in ooxml.validate(str(path))
-            if not message.startswith("SKIPPED")]
+    return [
+        f"{name}:{line}: {message}"
+        for name, line, message in ooxml.validate(str(path))
+        if not message.startswith("SKIPPED")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +54,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
     run("diff", str(GAPS), str(EXAMPLE), "--report-dir", str(out / "verschillen"))
     (diff,) = (out / "verschillen").glob("*.xlsx")
     files["diff-rapport"] = diff
-    run("import", *map(str, sorted((out / "bijlagen").glob("*.docx"))), "--out",
-        str(out / "ingelezen.xlsx"))
+    run("import", *map(str, sorted((out / "bijlagen").glob("*.docx"))), "--out", str(out / "ingelezen.xlsx"))
     files["ingelezen register"] = out / "ingelezen.xlsx"
     run("new-edition", str(EXAMPLE), str(out / "volgende.xlsx"), "--editie", "Begroting 2026")
     files["new-edition"] = out / "volgende.xlsx"
@@ -62,8 +65,14 @@ def written(tmp_path_factory) -> dict[str, Path]:
     run("build", str(projects), "--out", str(out / "projecten"))
     (built,) = (out / "projecten").glob("*.docx")
     files["projectenrapportage"] = built  # an own annex type, from its sample card
-    run("import", str(built), "--sjablonen", str(projects.parent / "sjablonen"), "--out",
-        str(out / "projecten_terug.xlsx"))
+    run(
+        "import",
+        str(built),
+        "--sjablonen",
+        str(projects.parent / "sjablonen"),
+        "--out",
+        str(out / "projecten_terug.xlsx"),
+    )
     files["ingelezen projecten"] = out / "projecten_terug.xlsx"
     run("new-edition", str(projects), str(out / "projecten_volgende.xlsx"), "--editie", "Najaar")
     files["new-edition projecten"] = out / "projecten_volgende.xlsx"
@@ -75,15 +84,28 @@ def written(tmp_path_factory) -> dict[str, Path]:
     return files
 
 
-NAMES = ["Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
-         "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx", "toolkit init",
-         "validatierapport", "diff-rapport", "ingelezen register", "new-edition",
-         "sjabloon bijlage.docx", "sjabloon acties.docx", "sjabloon pilot_register.xlsx",
-         "voorbeeldregister", "zoetermeer pilots_zoetermeer.xlsx", "zoetermeer bijlage.docx",
-         "leidschendam-voorburg acties_sterk_voor_noord.xlsx",
-         "leidschendam-voorburg acties.docx", "projecten projecten_sociale_innovatie.xlsx",
-         "projecten projecten.docx", "projectenrapportage", "ingelezen projecten",
-         "new-edition projecten"]
+NAMES = [
+    "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx",
+    "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx",
+    "toolkit init",
+    "validatierapport",
+    "diff-rapport",
+    "ingelezen register",
+    "new-edition",
+    "sjabloon bijlage.docx",
+    "sjabloon acties.docx",
+    "sjabloon pilot_register.xlsx",
+    "voorbeeldregister",
+    "zoetermeer pilots_zoetermeer.xlsx",
+    "zoetermeer bijlage.docx",
+    "leidschendam-voorburg acties_sterk_voor_noord.xlsx",
+    "leidschendam-voorburg acties.docx",
+    "projecten projecten_sociale_innovatie.xlsx",
+    "projecten projecten.docx",
+    "projectenrapportage",
+    "ingelezen projecten",
+    "new-edition projecten",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -99,8 +121,7 @@ def test_the_checker_catches_what_office_rejects(written, tmp_path):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "word/settings.xml":
-                data = data.replace(b"</w:settings>",
-                                    b'<w:updateFields w:val="true"/></w:settings>')
+                data = data.replace(b"</w:settings>", b'<w:updateFields w:val="true"/></w:settings>')
             zout.writestr(item, data)
     assert any("updateFields" in p for p in _problems(broken))
 

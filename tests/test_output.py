@@ -78,8 +78,7 @@ def test_an_annex_edited_after_the_build_is_kept_under_a_new_name(tmp_path):
     kept = list(out.glob("Bijlage 5 * (bewerkt *).docx"))
     assert len(kept) == 1
     assert "Aanvulling van de coördinator" in [p.text for p in Document(kept[0]).paragraphs]
-    assert "Aanvulling van de coördinator" not in [p.text for p in
-                                                   Document(out / PILOT_DOC).paragraphs]
+    assert "Aanvulling van de coördinator" not in [p.text for p in Document(out / PILOT_DOC).paragraphs]
     assert "na de vorige bouw gewijzigd" in result.output
     assert kept[0].name in result.output
     # the untouched action annex is simply replaced, and the manifest names the new files
@@ -133,8 +132,7 @@ def test_two_kept_copies_of_the_same_minute_do_not_overwrite_each_other(tmp_path
         (out / PILOT_DOC).write_bytes(text)
         os.utime(out / PILOT_DOC, (1_700_000_000, 1_700_000_000))
         assert _build(out).exit_code == 0
-    assert sorted(p.read_bytes() for p in out.glob("*(bewerkt *).docx")) == [b"eerste",
-                                                                              b"tweede"]
+    assert sorted(p.read_bytes() for p in out.glob("*(bewerkt *).docx")) == [b"eerste", b"tweede"]
 
 
 # 2. One build per output folder -----------------------------------------------------------
@@ -156,8 +154,13 @@ def test_a_second_build_into_a_busy_folder_is_refused_in_dutch(tmp_path):
     holder = _hold_lock(out, ready)
     try:
         _wait_for(ready.exists, "het eerste proces")
-        result = subprocess.run([*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
-                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+        result = subprocess.run(
+            [*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
         assert result.returncode == 2
         assert "maakt een andere toolkit-bouw" in result.stderr
         assert f"proces {holder.pid}" in result.stderr
@@ -167,8 +170,13 @@ def test_a_second_build_into_a_busy_folder_is_refused_in_dutch(tmp_path):
         holder.kill()
         holder.wait()
     # a lock left by a killed process does not block the next build
-    result = subprocess.run([*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [*TOOLKIT, "build", str(EXAMPLE), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert not (out / output.LOCK_NAME).exists()
 
@@ -180,12 +188,24 @@ def test_two_builds_at_once_leave_one_registers_complete_set(tmp_path, make_exam
     settings["inleiding"] = "Een ander register."
     from toolkit.register.write import write_register
 
-    write_register(other, [p.values for p in register.pilots],
-                   [a.values for a in register.actions], settings, register.lists)
+    write_register(
+        other,
+        [p.values for p in register.pilots],
+        [a.values for a in register.actions],
+        settings,
+        register.lists,
+    )
     out = tmp_path / "uitvoer"
-    runs = [subprocess.Popen([*TOOLKIT, "build", str(reg), "--out", str(out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-            for reg in (EXAMPLE, other)]
+    runs = [
+        subprocess.Popen(
+            [*TOOLKIT, "build", str(reg), "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for reg in (EXAMPLE, other)
+    ]
     outcomes = [(run.wait(timeout=180), run.stderr.read()) for run in runs]
     for run in runs:
         run.stdout.close()
@@ -263,8 +283,7 @@ def test_a_later_run_removes_temporaries_of_a_killed_run_and_nothing_else(tmp_pa
     stale = out / f"{TEMP_PREFIX}{machine}-{_dead_pid()}-Bijlage-abcd1234.docx"
     old = out / f"{TEMP_PREFIX}elders-12345-manifest-abcd1234.json"  # another machine, a day old
     alive = out / f"{TEMP_PREFIX}{machine}-{os.getppid()}-Bijlage-live.docx"
-    foreign = [out / ".Bijlage 5-abc123.docx", out / ".toolkit-tmp-zelfgemaakt.docx",
-               out / "notities.txt"]
+    foreign = [out / ".Bijlage 5-abc123.docx", out / ".toolkit-tmp-zelfgemaakt.docx", out / "notities.txt"]
     for path in (stale, old, alive, *foreign):
         path.write_bytes(b"x")
     os.utime(old, (time.time() - 2 * 86400,) * 2)
@@ -298,8 +317,7 @@ def test_a_symlink_among_the_temporaries_is_never_followed(tmp_path):
     assert link.is_symlink() and target.read_text() == "blijft"
 
 
-def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_later_run_removes(
-        tmp_path):
+def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_later_run_removes(tmp_path):
     out = tmp_path / "uitvoer"
     assert _build(out).exit_code == 0
     before = (out / PILOT_DOC).read_bytes()
@@ -326,6 +344,7 @@ def test_a_build_killed_during_a_write_leaves_the_old_annex_and_a_temporary_a_la
 
 
 # --- files of an earlier build that this build did not write ----------------------------
+
 
 @pytest.fixture
 def fake_pdf(monkeypatch):

@@ -125,11 +125,11 @@ def test_the_collector_is_left_as_it_was(tmp_path):
         gc.enable()
 
 
-@pytest.mark.parametrize(("parallel", "rows_needed", "helpers"),
-                         [(None, 10_000, False), (None, 10, True), (True, 10_000, True),
-                          (False, 10, False)])
-def test_helpers_only_pay_off_for_large_registers(tmp_path, monkeypatch, parallel, rows_needed,
-                                                   helpers):
+@pytest.mark.parametrize(
+    ("parallel", "rows_needed", "helpers"),
+    [(None, 10_000, False), (None, 10, True), (True, 10_000, True), (False, 10, False)],
+)
+def test_helpers_only_pay_off_for_large_registers(tmp_path, monkeypatch, parallel, rows_needed, helpers):
     import toolkit.core.parallel
 
     asked = []

@@ -24,8 +24,11 @@ from toolkit.register.read import read_register
 
 pikepdf = pytest.importorskip("pikepdf")
 
-pytestmark = [pytest.mark.libreoffice, needs_libreoffice,
-              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext ontbreekt")]
+pytestmark = [
+    pytest.mark.libreoffice,
+    needs_libreoffice,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext ontbreekt"),
+]
 
 EXAMPLES = {
     "voorbeeld": EXAMPLE,
@@ -76,7 +79,7 @@ def _tree(pdf: Path) -> tuple[dict[str, str], list[tuple[str, object, list[str]]
 def _attributes(node) -> dict[str, str]:  # type: ignore[no-untyped-def]
     out = {}
     attributes = node.get("/A")
-    for owner in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+    for owner in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
         if isinstance(owner, pikepdf.Dictionary):
             out.update({str(k): str(v) for k, v in owner.items()})
     if node.S in ("/TR", "/Table"):  # the cells, for the table checks
@@ -92,8 +95,11 @@ def _tables(pdf: Path) -> list[list[list[str]]]:
         while stack:
             node = stack.pop()
             if node.S == "/Table":
-                rows = [r for part in _kids(node.get("/K")) for r in
-                        ([part] if part.S == "/TR" else _kids(part.get("/K")))]
+                rows = [
+                    r
+                    for part in _kids(node.get("/K"))
+                    for r in ([part] if part.S == "/TR" else _kids(part.get("/K")))
+                ]
                 tables.append([[str(c.S) for c in _kids(r.get("/K"))] for r in rows])
             stack.extend(_kids(node.get("/K")))
     return tables
@@ -136,8 +142,9 @@ def test_title_and_contents_heading_are_headings_and_bullets_are_list_items(made
         bullets = [path for kind, _, path in elements if kind == "/List Bullet"]
         for path in bullets:
             assert path[-3:] == ["/L", "/LI", "/LBody"], (name, path)
-    _, elements = _tree(made["projecten/" + next(k.split("/")[1] for k in made
-                                                   if k.startswith("projecten"))][1])
+    _, elements = _tree(
+        made["projecten/" + next(k.split("/")[1] for k in made if k.startswith("projecten"))][1]
+    )
     assert sum(kind == "/LI" for kind, _, _ in elements) >= 10
 
 
@@ -147,8 +154,7 @@ def test_pdf_ua_checkers_find_no_errors(made):
     for name, (_, pdf) in made.items():
         report = page.validate_pdf(str(pdf), profile="ua1")
         assert report.is_compliant, (name, [(f.rule_id, f.message) for f in report.failures])
-        errors = [f for f in pdfua.validate(str(pdf)).findings
-                  if f.severity == pdfua.Severity.ERROR]
+        errors = [f for f in pdfua.validate(str(pdf)).findings if f.severity == pdfua.Severity.ERROR]
         assert not errors, (name, errors)
 
 
@@ -166,8 +172,7 @@ def test_every_table_in_the_documents_has_a_title_and_a_description(made):
 
 def _pages(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
     """Per page its body lines (y top, y bottom, x left, text), without header and footer."""
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
-                         check=True).stdout
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
     root = etree.fromstring(out, etree.HTMLParser(encoding="utf-8"))
     pages = []
     for page in root.iter("page"):
@@ -176,8 +181,9 @@ def _pages(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
         for line in page.iter("line"):
             y0, y1 = float(line.get("ymin")), float(line.get("ymax"))
             if y0 < bottom - 1 and y1 > top + 1:
-                lines.append((y0, y1, float(line.get("xmin")),
-                              " ".join(w.text or "" for w in line.iter("word"))))
+                lines.append(
+                    (y0, y1, float(line.get("xmin")), " ".join(w.text or "" for w in line.iter("word")))
+                )
         pages.append(sorted(lines))
     return pages
 
@@ -205,10 +211,15 @@ def test_no_word_breaks_in_the_middle_in_the_status_column(made):
         if "Bijlagen Sterk" not in name:
             continue
         register = read_register(EXAMPLES[name.split("/")[0]])
-        text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"],
-                                                  capture_output=True, text=True).stdout)
-        words = {w for action in register.actions for key in ("status", "toelichting_status")
-                 for w in re.findall(r"\w{9,}", parse_rich(action.values.get(key) or "").plain)}
+        text = re.sub(
+            r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        )
+        words = {
+            w
+            for action in register.actions
+            for key in ("status", "toelichting_status")
+            for w in re.findall(r"\w{9,}", parse_rich(action.values.get(key) or "").plain)
+        }
         assert words and not [w for w in words if w not in text], name
 
 
@@ -216,13 +227,19 @@ def test_the_word_contents_have_the_page_numbers_of_the_pdf(made):
     for name, (docx, pdf) in made.items():
         with zipfile.ZipFile(docx) as package:
             xml = package.read("word/document.xml").decode("utf-8")
-        in_word = [int(n) for n in re.findall(
-            r'PAGEREF [^<]*</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
-            r"</w:r><w:r><w:t>(\d+)</w:t>", xml)]
-        first_pages = subprocess.run(["pdftotext", "-l", "2", "-layout", str(pdf), "-"],
-                                     capture_output=True, text=True).stdout
+        in_word = [
+            int(n)
+            for n in re.findall(
+                r'PAGEREF [^<]*</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                r"</w:r><w:r><w:t>(\d+)</w:t>",
+                xml,
+            )
+        ]
+        first_pages = subprocess.run(
+            ["pdftotext", "-l", "2", "-layout", str(pdf), "-"], capture_output=True, text=True
+        ).stdout
         in_pdf = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", first_pages, re.MULTILINE)]
-        assert in_word and in_word == in_pdf[:len(in_word)], name
+        assert in_word and in_word == in_pdf[: len(in_word)], name
         assert in_word == sorted(in_word), name
 
 
@@ -230,10 +247,13 @@ def test_the_projecten_introduction_has_a_heading_of_its_own(made):
     docx = next(d for k, (d, _) in made.items() if k.startswith("projecten"))
     with zipfile.ZipFile(docx) as package:
         root = etree.fromstring(package.read("word/document.xml"))
-    texts = [("".join(t.text or "" for t in p.iter(W + "t")),
-              (p.find(f"{W}pPr/{W}pStyle") is not None and
-               p.find(f"{W}pPr/{W}pStyle").get(W + "val")))
-             for p in root.find(W + "body").iterchildren(W + "p")]
+    texts = [
+        (
+            "".join(t.text or "" for t in p.iter(W + "t")),
+            (p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(W + "val")),
+        )
+        for p in root.find(W + "body").iterchildren(W + "p")
+    ]
     intro = next(i for i, (text, _) in enumerate(texts) if text.startswith("Het programma"))
     heading = next(t for t in reversed(texts[:intro]) if t[0].strip())
     assert heading == ("Inleiding", "Heading1")

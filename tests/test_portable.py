@@ -32,6 +32,7 @@ PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 def windows(monkeypatch):
     """portable.WINDOWS on, with a stand-in for msvcrt (Windows' byte-range lock, here an
     flock per open file, which conflicts between two descriptors as Windows' locks do)."""
+
     def locking(fd: int, mode: int, nbytes: int) -> None:
         assert mode == fake.LK_NBLCK and nbytes == 1
         try:
@@ -55,12 +56,23 @@ def windows(monkeypatch):
 
 # --- file names -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("CON", "_CON"), ("con.docx", "_con.docx"), ("Aux ", "_Aux"), ("LPT1", "_LPT1"),
-    ("COM¹", "_COM¹"), ("Bijlage: 1/2 <concept>?", "Bijlage 12 concept"),
-    ("Perspectiefnota 2025. ", "Perspectiefnota 2025"), ("...", "bijlage"),
-    ("a\tb\nc", "a b c"), ("Console", "Console"), ("conclusie.docx", "conclusie.docx"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CON", "_CON"),
+        ("con.docx", "_con.docx"),
+        ("Aux ", "_Aux"),
+        ("LPT1", "_LPT1"),
+        ("COM¹", "_COM¹"),
+        ("Bijlage: 1/2 <concept>?", "Bijlage 12 concept"),
+        ("Perspectiefnota 2025. ", "Perspectiefnota 2025"),
+        ("...", "bijlage"),
+        ("a\tb\nc", "a b c"),
+        ("Console", "Console"),
+        ("conclusie.docx", "conclusie.docx"),
+    ],
+)
 def test_file_names_are_ones_windows_accepts(text, expected):
     assert portable.file_name(text, "bijlage") == expected
 
@@ -114,6 +126,7 @@ def test_an_uploaded_file_name_windows_refuses_is_made_safe():
 
 # --- the build lock on Windows ----------------------------------------------------------
 
+
 def test_the_windows_lock_refuses_a_second_build_and_stays_behind_empty(tmp_path, windows):
     out = tmp_path / "uit"
     with folder_lock(out):
@@ -162,9 +175,9 @@ def test_temporaries_on_windows_are_judged_by_age_never_by_probing_a_pid(tmp_pat
 
 # --- file systems without hard links --------------------------------------------------
 
+
 @pytest.mark.parametrize("force_windows", [False, True])
-def test_writing_a_new_file_without_hard_links_never_overwrites(tmp_path, monkeypatch,
-                                                                  force_windows):
+def test_writing_a_new_file_without_hard_links_never_overwrites(tmp_path, monkeypatch, force_windows):
     def no_link(src, dst):  # type: ignore[no-untyped-def]
         raise OSError(errno.EPERM if not force_windows else errno.EINVAL, "no links")
 
@@ -180,8 +193,9 @@ def test_writing_a_new_file_without_hard_links_never_overwrites(tmp_path, monkey
 
 
 def test_init_on_a_share_without_hard_links(tmp_path, monkeypatch):
-    monkeypatch.setattr(os, "link", lambda src, dst: (_ for _ in ()).throw(
-        OSError(errno.ENOTSUP, "Operation not supported")))
+    monkeypatch.setattr(
+        os, "link", lambda src, dst: (_ for _ in ()).throw(OSError(errno.ENOTSUP, "Operation not supported"))
+    )
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "register.xlsx")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "register.xlsx").stat().st_size > 0
@@ -189,8 +203,8 @@ def test_init_on_a_share_without_hard_links(tmp_path, monkeypatch):
 
 # --- helper processes -----------------------------------------------------------------
 
-def test_without_fork_the_build_runs_in_order_and_makes_the_same_documents(tmp_path,
-                                                                           monkeypatch):
+
+def test_without_fork_the_build_runs_in_order_and_makes_the_same_documents(tmp_path, monkeypatch):
     forked = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "a")])
     assert forked.exit_code == 0, forked.output
     monkeypatch.setattr(portable, "HAS_FORK", False)
@@ -203,11 +217,14 @@ def test_without_fork_the_build_runs_in_order_and_makes_the_same_documents(tmp_p
     ordered = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "b")])
     assert ordered.exit_code == 0, ordered.output
     for made in (tmp_path / "a").glob("*.docx"):
-        assert hashlib.sha256(made.read_bytes()).digest() == hashlib.sha256(
-            (tmp_path / "b" / made.name).read_bytes()).digest(), made.name
+        assert (
+            hashlib.sha256(made.read_bytes()).digest()
+            == hashlib.sha256((tmp_path / "b" / made.name).read_bytes()).digest()
+        ), made.name
 
 
 # --- LibreOffice where its installer puts it --------------------------------------------
+
 
 def test_libreoffice_is_found_in_program_files_on_windows(tmp_path, monkeypatch):
     soffice = tmp_path / "Programma's" / "LibreOffice" / "program" / "soffice.exe"
@@ -229,8 +246,8 @@ def test_libreoffice_is_found_in_program_files_on_windows(tmp_path, monkeypatch)
 
 # --- scratch folders of the web server and the PDF conversion ----------------------------
 
-def test_scratch_folders_on_windows_go_by_age_and_are_removed_on_release(tmp_path, windows,
-                                                                        monkeypatch):
+
+def test_scratch_folders_on_windows_go_by_age_and_are_removed_on_release(tmp_path, windows, monkeypatch):
     from toolkit.core import scratch
 
     mine = scratch.claim("toolkit-proef-", tmp_path)

@@ -28,12 +28,21 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "projecten"
 REGISTER = FOLDER / "projecten_sociale_innovatie.xlsx"
 TEMPLATES = FOLDER / "sjablonen"
-QUESTIONS = ("Wat gaan we doen?", "Waarom gaan we dat doen?", "Hoe gaan we dat doen?",
-             "Hoe gaan we dat meten?")
-NAMES = ["Basisbanen", "Vindplaatsen verborgen schulden", "Onder de pannen",
-         "Resultaat gedreven inzet voor jeugd & gezinnen",
-         "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie",
-         "Positieve gezondheid en het huishouden", "Preventie in de praktijk"]
+QUESTIONS = (
+    "Wat gaan we doen?",
+    "Waarom gaan we dat doen?",
+    "Hoe gaan we dat doen?",
+    "Hoe gaan we dat meten?",
+)
+NAMES = [
+    "Basisbanen",
+    "Vindplaatsen verborgen schulden",
+    "Onder de pannen",
+    "Resultaat gedreven inzet voor jeugd & gezinnen",
+    "Innovatief wijkgericht en integraal ondersteuningsaanbod gericht op preventie",
+    "Positieve gezondheid en het huishouden",
+    "Preventie in de praktijk",
+]
 
 
 @pytest.fixture
@@ -57,13 +66,11 @@ def test_the_type_comes_from_its_files_and_no_python_names_it():
     annex = types.get("projecten")
     assert annex.source == TEMPLATES / "projecten.toml" and not annex.bundled
     assert annex.sheet.name == "Projecten"
-    assert [c.label for c in annex.sheet.columns if c.kind.value == "rijke tekst"][:4] == \
-        list(QUESTIONS)
+    assert [c.label for c in annex.sheet.columns if c.kind.value == "rijke tekst"][:4] == list(QUESTIONS)
     assert annex.role_column("finished").key == "status"
     for source in (ROOT / "toolkit").rglob("*.py"):
         text = source.read_text(encoding="utf-8")
-        assert '"projecten"' not in text and "'Projecten'" not in text and \
-            '"Projecten"' not in text, source
+        assert '"projecten"' not in text and "'Projecten'" not in text and '"Projecten"' not in text, source
 
 
 def test_the_register_reads_its_own_type_from_the_setting():
@@ -116,16 +123,18 @@ def test_validation_uses_the_declared_columns_lists_and_rules(work):
 def test_import_reads_the_built_annex_back_by_its_sample(work, tmp_path):
     built = _build(work, tmp_path / "uit")
     out = work / "terug.xlsx"
-    result = CliRunner().invoke(cli, ["import", str(built), "--sjablonen", str(work / "sjablonen"),
-                                      "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["import", str(built), "--sjablonen", str(work / "sjablonen"), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "7 projecten ingelezen" in result.output
     again = read_register(out)
     original = read_register(work / REGISTER.name)
     assert again.sheets == {"Projecten"}
     keys = ("naam", "status", "startdatum", "einddatum", "wat", "waarom", "hoe", "meten")
-    assert [[r.text(k) for k in keys] for r in again.tables["Projecten"]] == \
-        [[r.text(k) for k in keys] for r in original.tables["Projecten"]]
+    assert [[r.text(k) for k in keys] for r in again.tables["Projecten"]] == [
+        [r.text(k) for k in keys] for r in original.tables["Projecten"]
+    ]
     # the imported register finds its own type again, through its setting
     assert validate_file(out).counts["fout"] == 0
     # and the diff between the original and the read-back annex finds nothing changed
@@ -139,21 +148,24 @@ def test_diff_and_new_edition_work_on_the_own_type(work, tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["Projecten"]
     header = [c.value for c in ws[1]]
-    ws.cell(2, header.index("Voortgang sinds de vorige rapportage") + 1).value = \
-        "Twaalf deelnemers zijn begonnen."
+    ws.cell(
+        2, header.index("Voortgang sinds de vorige rapportage") + 1
+    ).value = "Twaalf deelnemers zijn begonnen."
     wb.save(changed)
     result = compare(read_register(path), read_register(changed))
     (change,) = [c for c in result.changes if c.kind == "gewijzigd"]
     assert change.sheet == "Projecten" and change.name == "Basisbanen"
     assert [f.label for f in change.fields] == ["Voortgang sinds de vorige rapportage"]
-    cli_result = CliRunner().invoke(cli, ["diff", str(path), str(changed), "--report-dir",
-                                          str(tmp_path / "verschil")])
+    cli_result = CliRunner().invoke(
+        cli, ["diff", str(path), str(changed), "--report-dir", str(tmp_path / "verschil")]
+    )
     assert cli_result.exit_code == 0, cli_result.output
     assert "Projecten: 0 nieuw, 0 vervallen, 1 gewijzigd, 6 ongewijzigd." in cli_result.output
 
     nieuw = work / "volgende.xlsx"
-    cli_result = CliRunner().invoke(cli, ["new-edition", str(path), str(nieuw), "--editie",
-                                          "Rapportage sociaal domein, najaar 2023"])
+    cli_result = CliRunner().invoke(
+        cli, ["new-edition", str(path), str(nieuw), "--editie", "Rapportage sociaal domein, najaar 2023"]
+    )
     assert cli_result.exit_code == 0, cli_result.output
     assert "6 projecten" in cli_result.output
     next_one = read_register(nieuw)
@@ -168,8 +180,7 @@ def test_an_unknown_field_in_the_sample_names_the_valid_ones(work, tmp_path):
     cell = doc.tables[0].rows[3].cells[1]
     cell.paragraphs[0].runs[0].text = "{{ wta }}"
     doc.save(str(template))
-    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
-                                      str(tmp_path / "uit")])
+    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")])
     assert result.exit_code == 2, result.output
     assert "wta" in result.output and "{{ wat }}" in result.output
     assert "Traceback" not in result.output
@@ -179,16 +190,19 @@ def test_a_wrong_declaration_is_refused_in_dutch(tmp_path):
     folder = tmp_path / "sjablonen"
     folder.mkdir()
     text = (TEMPLATES / "projecten.toml").read_text(encoding="utf-8")
-    (folder / "projecten.toml").write_text(text.replace('soort = "datum"', 'soort = "dag"', 1),
-                                           encoding="utf-8")
+    (folder / "projecten.toml").write_text(
+        text.replace('soort = "datum"', 'soort = "dag"', 1), encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="de soort 'dag' bestaat niet"):
         BUILTIN.with_folder(folder)
-    (folder / "projecten.toml").write_text(text.replace('tweede = "einddatum"',
-                                                        'tweede = "opnemen"'), encoding="utf-8")
+    (folder / "projecten.toml").write_text(
+        text.replace('tweede = "einddatum"', 'tweede = "opnemen"'), encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="start-na-eind.*'opnemen'"):
         BUILTIN.with_folder(folder)
-    (folder / "projecten.toml").write_text(text.replace('naam = "Projecten"', 'naam = "Pilots"'),
-                                           encoding="utf-8")
+    (folder / "projecten.toml").write_text(
+        text.replace('naam = "Projecten"', 'naam = "Pilots"'), encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="meegeleverde bijlagetype"):
         BUILTIN.with_folder(folder)
 
@@ -196,9 +210,12 @@ def test_a_wrong_declaration_is_refused_in_dutch(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice ontbreekt")
 def test_the_built_annex_opens_in_libreoffice(work, tmp_path):
     built = _build(work, tmp_path / "uit")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path / "pdf"), str(built)], check=True, capture_output=True,
-                   timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(built)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert (tmp_path / "pdf" / built.with_suffix(".pdf").name).stat().st_size > 10_000
 
 
@@ -216,8 +233,7 @@ def test_toolkit_sjablonen_makes_a_starting_template_for_a_declaration(tmp_path)
     assert "{{ kaarten }}" in texts and "{{ einde }}" in texts and "{{ naam }}" in texts
     assert "{{ wat }}" in [c.text for row in made.tables[0].rows for c in row.cells]
     built = _build(folder, tmp_path / "uit")
-    assert [p.text for p in Document(str(built)).paragraphs
-            if p.style.name == "Heading 1"][-7:] == NAMES
+    assert [p.text for p in Document(str(built)).paragraphs if p.style.name == "Heading 1"][-7:] == NAMES
     again = CliRunner().invoke(cli, ["sjablonen", str(folder / "sjablonen")])
     assert "niet overschreven" in again.output and "projecten.docx" in again.output
 
@@ -226,13 +242,23 @@ def test_a_missing_template_folder_is_named(work, tmp_path):
     """The register's own type lives in its template folder: when that folder is gone,
     the message says so instead of only 'no Pilots or Acties sheet'."""
     shutil.rmtree(work / "sjablonen")
-    result = CliRunner().invoke(cli, ["validate", str(work / REGISTER.name), "--report-dir",
-                                      str(tmp_path / "rapport")])
+    result = CliRunner().invoke(
+        cli, ["validate", str(work / REGISTER.name), "--report-dir", str(tmp_path / "rapport")]
+    )
     assert result.exit_code == 2
     assert "'Projecten'" in result.output and "bestaat niet" in result.output
     assert "Map met Word-sjablonen" in result.output
-    result = CliRunner().invoke(cli, ["import", str(REGISTER), "--sjablonen",
-                                      str(tmp_path / "nergens"), "--out", str(tmp_path / "x.xlsx")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(REGISTER),
+            "--sjablonen",
+            str(tmp_path / "nergens"),
+            "--out",
+            str(tmp_path / "x.xlsx"),
+        ],
+    )
     assert result.exit_code == 2 and "bestaat niet" in result.output
 
 
@@ -241,8 +267,10 @@ def test_init_starts_a_register_for_the_own_type(tmp_path):
     folder = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES, folder)
     path = tmp_path / "nieuw.xlsx"
-    result = CliRunner().invoke(cli, ["init", str(path), "--gemeente", "Delft", "--sjablonen",
-                                      str(folder), "--bijlagetype", "projecten"])
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(path), "--gemeente", "Delft", "--sjablonen", str(folder), "--bijlagetype", "projecten"],
+    )
     assert result.exit_code == 0, result.output
     register = read_register(path)
     assert register.sheets == {"Projecten"} and register.setting_text("sjablonen") == "sjablonen"
@@ -263,11 +291,14 @@ DECLARATION_MISTAKES = [
     ('kop = "Einde"', 'kop = "Start"', "moet uniek zijn"),
     ('lijst = "projectstatus"', 'lijst = ["projectstatus"]', "de sleutel van één lijst"),
     ('aliassen = ["Naam project", "Naam"]', 'aliassen = "Naam"', "'aliassen' moet een lijst"),
-    ('document = "Projectenrapportage {programma_naam}"', 'document = "Rapport {bestaatniet}"',
-     "{bestaatniet}"),
+    (
+        'document = "Projectenrapportage {programma_naam}"',
+        'document = "Rapport {bestaatniet}"',
+        "{bestaatniet}",
+    ),
     ('indeling = "kaarten"', 'indeling = "opgaven"', "de indeling 'opgaven' bestaat niet"),
     ('sleutel = "rapportage_inleiding"', 'sleutel = "editie"', "instelling van elk register"),
-    ('[bijlagetype]', '[bijlagetype', "geen geldige TOML (regel"),
+    ("[bijlagetype]", "[bijlagetype", "geen geldige TOML (regel"),
 ]
 
 
@@ -277,8 +308,10 @@ def test_a_mistake_in_the_declaration_is_named_in_dutch(work, tmp_path, old, new
     text = declaration.read_text(encoding="utf-8")
     assert old in text
     declaration.write_text(text.replace(old, new, 1), encoding="utf-8")
-    for args in (["validate", str(work / REGISTER.name), "--report-dir", str(tmp_path / "r")],
-                 ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")]):
+    for args in (
+        ["validate", str(work / REGISTER.name), "--report-dir", str(tmp_path / "r")],
+        ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")],
+    ):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2, result.output
         assert said in result.output and "projecten.toml" in result.output, result.output
@@ -289,10 +322,12 @@ def test_a_mistake_in_the_declaration_is_named_in_dutch(work, tmp_path, old, new
 def test_two_own_types_may_not_declare_one_list_differently(work):
     folder = work / "sjablonen"
     text = (folder / "projecten.toml").read_text(encoding="utf-8")
-    other = text.replace('sleutel = "projecten"', 'sleutel = "taken"', 1).replace(
-        'naam = "Projecten"', 'naam = "Taken"', 1).replace(
-        'tabel = "Projecten"', 'tabel = "Taken"', 1).replace(
-        'waarde = "In voorbereiding"', 'waarde = "Voorbereid"', 1)
+    other = (
+        text.replace('sleutel = "projecten"', 'sleutel = "taken"', 1)
+        .replace('naam = "Projecten"', 'naam = "Taken"', 1)
+        .replace('tabel = "Projecten"', 'tabel = "Taken"', 1)
+        .replace('waarde = "In voorbereiding"', 'waarde = "Voorbereid"', 1)
+    )
     (folder / "taken.toml").write_text(other, encoding="utf-8")
     with pytest.raises(TemplateError, match="de lijst 'projectstatus' anders"):
         BUILTIN.with_folder(folder)
@@ -303,8 +338,7 @@ def test_an_own_template_without_a_sample_card_is_refused(work, tmp_path):
     doc = Document()
     doc.add_paragraph("Rapport {{ gemeente }}")
     doc.save(str(template))
-    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
-                                      str(tmp_path / "uit")])
+    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")])
     assert result.exit_code == 2 and "geen voorbeeldkaart" in result.output
     assert not list((tmp_path / "uit").glob("*.docx"))
 
@@ -317,8 +351,12 @@ def test_a_plain_word_template_with_a_sample_card_builds(work, tmp_path):
     for name in ("List Bullet", "List Continue"):
         style = doc.styles[name]
         style.element.getparent().remove(style.element)
-    for text, style in (("{{ kaarten }}", None), ("{{ naam }}", "Heading 1"),
-                        ("Wat: {{ wat }}", None), ("{{ einde }}", None)):
+    for text, style in (
+        ("{{ kaarten }}", None),
+        ("{{ naam }}", "Heading 1"),
+        ("Wat: {{ wat }}", None),
+        ("{{ einde }}", None),
+    ):
         doc.add_paragraph(text, style=style)
     doc.save(str(template))
     built = _build(work, tmp_path / "uit")
@@ -331,7 +369,6 @@ def test_an_internal_field_in_the_sample_is_named_as_internal(work, tmp_path):
     doc = Document(str(template))
     doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0].text = "{{ projectleider }}"
     doc.save(str(template))
-    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out",
-                                      str(tmp_path / "uit")])
+    result = CliRunner().invoke(cli, ["build", str(work / REGISTER.name), "--out", str(tmp_path / "uit")])
     assert result.exit_code == 2 and "intern" in result.output
     assert "{{ projectleider }}" in result.output

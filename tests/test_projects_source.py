@@ -33,8 +33,7 @@ HEADING = re.compile(r"(wat|waarom|hoe) gaan we( dat)? (doen|meten)\?", re.I)
 @pytest.fixture(scope="module")
 def source_module():
     """examples/ is no package: load projects_source.py by path, as conftest loads make_example."""
-    spec = importlib.util.spec_from_file_location(
-        "projects_source", ROOT / "examples" / "projects_source.py")
+    spec = importlib.util.spec_from_file_location("projects_source", ROOT / "examples" / "projects_source.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["projects_source"] = module
     spec.loader.exec_module(module)
@@ -104,19 +103,23 @@ def test_the_page_number_between_two_projects_is_dropped(by_name):
 def test_wrapped_lines_are_joined(by_name):
     wat = by_name["Basisbanen"]["wat"]
     # Wrapped over a line and even over a blank line (a page break mid-sentence).
-    assert ("Basisbanen zijn bedoeld voor mensen voor wie een directe toeleiding naar een "
-            "betaalde baan (nog) geen reéel perspectief is.") in wat
+    assert (
+        "Basisbanen zijn bedoeld voor mensen voor wie een directe toeleiding naar een "
+        "betaalde baan (nog) geen reéel perspectief is."
+    ) in wat
     assert "De basisbaan biedt inwoners en organisaties kansen om bij te dragen" in wat
     assert "\n" not in wat
-    assert ("Het accent ligt op samenwerking met werkgevers als vindplaats van verborgen "
-            "schulden omdat werkgevers veel geldzorgen en -problemen merken nog voérdat het "
-            "probleem expliciet bij schuldeisers escaleert.") in (
-        by_name["Vindplaatsen verborgen schulden"]["wat"].split("\n"))
+    assert (
+        "Het accent ligt op samenwerking met werkgevers als vindplaats van verborgen "
+        "schulden omdat werkgevers veel geldzorgen en -problemen merken nog voérdat het "
+        "probleem expliciet bij schuldeisers escaleert."
+    ) in (by_name["Vindplaatsen verborgen schulden"]["wat"].split("\n"))
 
 
 def test_blank_lines_between_paragraphs_stay_paragraph_breaks(by_name):
-    assert by_name["Onder de pannen"]["waarom"].split("\n")[1].startswith(
-        "Het project onder de pannen verwacht")
+    assert (
+        by_name["Onder de pannen"]["waarom"].split("\n")[1].startswith("Het project onder de pannen verwacht")
+    )
     assert by_name["Vindplaatsen verborgen schulden"]["wat"].count("\n") == 2
 
 
@@ -142,8 +145,10 @@ def test_list_items_start_with_a_bullet(by_name):
 
 def test_a_list_item_continued_on_the_next_lines_is_one_item(by_name):
     meten = by_name["Resultaat gedreven inzet voor jeugd & gezinnen"]["meten"].split("\n")
-    assert ("• Een groep van instanties, organisaties en bewoners uit de wijk zich heeft "
-            "committeert aan de wijkprogrammering;") in meten
+    assert (
+        "• Een groep van instanties, organisaties en bewoners uit de wijk zich heeft "
+        "committeert aan de wijkprogrammering;"
+    ) in meten
     assert sum(line.startswith("• ") for line in meten) == 9
     waarom = by_name["Vindplaatsen verborgen schulden"]["waarom"].split("\n")
     assert waarom[2].startswith("• Doorlopende ontplooiingskansen voor iedereen:")
@@ -179,14 +184,22 @@ def test_ocr_slips_are_kept(by_name):
 def test_every_word_of_the_projects_part_is_carried_over_in_order(projects, source_text):
     """Nothing lost, nothing added: the answers, headings and names are the whole part."""
     start = source_text.index("\nBasisbanen\n\nWat gaan we doen?")
-    part = "\n".join(line for line in source_text[start:].splitlines()
-                     if not re.fullmatch(r"\s*\d+\s*", line))
+    part = "\n".join(
+        line for line in source_text[start:].splitlines() if not re.fullmatch(r"\s*\d+\s*", line)
+    )
     rebuilt = []
     for project, suffix in zip(projects, [""] * 6 + ["."], strict=True):
         rebuilt.append(project["naam"] + suffix)
-        for key, heading in zip(QUESTION_KEYS, ("Wat gaan we doen?", "Waarom gaan we dat doen?",
-                                                "Hoe gaan we dat doen?", "Hoe gaan we dat meten?"),
-                                strict=True):
+        for key, heading in zip(
+            QUESTION_KEYS,
+            (
+                "Wat gaan we doen?",
+                "Waarom gaan we dat doen?",
+                "Hoe gaan we dat doen?",
+                "Hoe gaan we dat meten?",
+            ),
+            strict=True,
+        ):
             rebuilt += [heading, project[key]]
     assert _words("\n".join(rebuilt)) == _words(part)
 
@@ -200,8 +213,7 @@ def test_the_last_project_stops_before_the_next_chapter(source_module, source_te
     extended = source_module.parse_projects(source_text + later)
     assert extended == projects
     # A chapter heading with a leading space ends the part too, without a "Bijlage".
-    extended = source_module.parse_projects(
-        source_text + "\n Evaluatie en vervolg\n\nOok deze tekst niet.\n")
+    extended = source_module.parse_projects(source_text + "\n Evaluatie en vervolg\n\nOok deze tekst niet.\n")
     assert extended == projects
 
 

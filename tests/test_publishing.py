@@ -40,8 +40,12 @@ def built(tmp_path_factory):
 
 def _text_width(section_pr) -> int:
     size, margins = section_pr.find(qn("w:pgSz")), section_pr.find(qn("w:pgMar"))
-    return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
-            - int(margins.get(qn("w:right"))) - int(margins.get(qn("w:gutter")) or 0))
+    return (
+        int(size.get(qn("w:w")))
+        - int(margins.get(qn("w:left")))
+        - int(margins.get(qn("w:right")))
+        - int(margins.get(qn("w:gutter")) or 0)
+    )
 
 
 def _tables(doc):
@@ -59,11 +63,13 @@ def _text(element) -> str:
 
 
 def _label_tables(doc):
-    return [t for t in _tables(doc)
-            if t.find(qn("w:tblPr")).find(qn("w:tblLook")).get(qn("w:firstColumn")) == "1"]
+    return [
+        t for t in _tables(doc) if t.find(qn("w:tblPr")).find(qn("w:tblLook")).get(qn("w:firstColumn")) == "1"
+    ]
 
 
 # -- 1. A4, margins, tables that fit ----------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [PILOT_DOC, ACTIONS_DOC])
 def test_a4_with_council_margins_and_tables_as_wide_as_the_text(built, name):
@@ -97,6 +103,7 @@ def test_tables_follow_the_coordinators_margins_and_orientation(tmp_path, monkey
 
 # -- 2. page breaks -------------------------------------------------------------------
 
+
 def test_rows_and_headings_stay_together(built):
     pilots = Document(built[PILOT_DOC])
     for tbl in _label_tables(pilots):
@@ -105,21 +112,20 @@ def test_rows_and_headings_stay_together(built):
             assert tr.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None
     for paragraph in pilots.paragraphs:
         if paragraph.style.name.startswith("Heading") and paragraph.text.strip():
-            assert paragraph.paragraph_format.keep_with_next or \
-                paragraph.style.paragraph_format.keep_with_next, paragraph.text
+            assert (
+                paragraph.paragraph_format.keep_with_next or paragraph.style.paragraph_format.keep_with_next
+            ), paragraph.text
     # a card's start (name, Naam pilot and its table) stays with the next section
     naam_tables = [t for t in _label_tables(pilots) if _text(t).startswith("Naam pilot")]
     assert len(naam_tables) == 12
     for tbl in naam_tables:
-        assert all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
-                   for p in tbl.iter(qn("w:p")))
+        assert all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None for p in tbl.iter(qn("w:p")))
     actions = Document(built[ACTIONS_DOC])
     for tbl in _tables(actions):
         header, *rows = tbl.iter(qn("w:tr"))
         assert header.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
         # the header row is kept with the first row under it
-        assert all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
-                   for p in header.iter(qn("w:p")))
+        assert all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None for p in header.iter(qn("w:p")))
         for tr in rows:
             # a row far shorter than a third of a page stays whole; a longer one may split
             # (kept whole, it would leave the page before it half empty)
@@ -136,18 +142,46 @@ def test_each_status_annex_starts_on_a_new_page(built):
 
 def _actions_register(tmp_path, resultaat: str, settings: dict | None = None):
     path = tmp_path / "register.xlsx"
-    pilot = {"id": "P-1", "naam": "Proef", "omschrijving": "Tekst", "programma": "5. Veiligheid",
-             "portefeuille": "Wonen", "doel": "Doel", "startdatum": "2023",
-             "einddatum": "2025", "evaluatiemoment": "2024", "succesvol": "Ja",
-             "beleid": "Nee", "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja"}
+    pilot = {
+        "id": "P-1",
+        "naam": "Proef",
+        "omschrijving": "Tekst",
+        "programma": "5. Veiligheid",
+        "portefeuille": "Wonen",
+        "doel": "Doel",
+        "startdatum": "2023",
+        "einddatum": "2025",
+        "evaluatiemoment": "2024",
+        "succesvol": "Ja",
+        "beleid": "Nee",
+        "financieel": "Nee",
+        "gerapporteerd": "Memo",
+        "opnemen": "Ja",
+    }
     actions = [
-        {"id": "A-1", "opgave": "Fijn en veilig wonen", "doel": "Doel 1", "activiteit": "Kort",
-         "resultaat": "Klaar.", "status": "Afgerond"},
-        {"id": "A-2", "opgave": "Fijn en veilig wonen", "doel": "Doel 1", "activiteit": "Lang",
-         "resultaat": resultaat, "status": "In uitvoering"},
+        {
+            "id": "A-1",
+            "opgave": "Fijn en veilig wonen",
+            "doel": "Doel 1",
+            "activiteit": "Kort",
+            "resultaat": "Klaar.",
+            "status": "Afgerond",
+        },
+        {
+            "id": "A-2",
+            "opgave": "Fijn en veilig wonen",
+            "doel": "Doel 1",
+            "activiteit": "Lang",
+            "resultaat": resultaat,
+            "status": "In uitvoering",
+        },
     ]
-    write_register(path, [pilot, {**pilot, "id": "P-2", "naam": "Tweede"}], actions,
-                   settings={**MUNICIPALITY, "peildatum": "1-4-2024", **(settings or {})})
+    write_register(
+        path,
+        [pilot, {**pilot, "id": "P-2", "naam": "Tweede"}],
+        actions,
+        settings={**MUNICIPALITY, "peildatum": "1-4-2024", **(settings or {})},
+    )
     return read_register(path)
 
 
@@ -158,8 +192,7 @@ def test_only_a_row_longer_than_a_page_may_continue_on_the_next(tmp_path):
     table = [t for t in doc.tables if t.rows[0].cells[0].text == "Activiteit"][0]
     short, long = table.rows[1]._tr, table.rows[2]._tr
     assert short.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None
-    assert long.find(qn("w:trPr")) is None or \
-        long.find(qn("w:trPr")).find(qn("w:cantSplit")) is None
+    assert long.find(qn("w:trPr")) is None or long.find(qn("w:trPr")).find(qn("w:cantSplit")) is None
     # the status colour sits on the status text, never on an empty cell continuing a page
     status = table.rows[2].cells[2]
     assert status._tc.tcPr.find(qn("w:shd")) is None
@@ -178,6 +211,7 @@ def test_setting_every_pilot_card_on_a_new_page(tmp_path, value, expected):
 
 # -- 3. the table of contents ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", [PILOT_DOC, ACTIONS_DOC])
 def test_contents_are_filled_with_links_and_need_no_update(built, name):
     doc = Document(built[name])
@@ -185,12 +219,16 @@ def test_contents_are_filled_with_links_and_need_no_update(built, name):
     body = doc.element.body
     assert all(f.get(qn("w:dirty")) is None for f in body.iter(qn("w:fldChar")))
     paragraphs = list(body.iter(qn("w:p")))
-    start = next(i for i, p in enumerate(paragraphs)
-                 if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText"))))
-    end = next(i for i in range(start, len(paragraphs)) if any(
-        f.get(qn("w:fldCharType")) == "end" for f in paragraphs[i].iter(qn("w:fldChar"))))
+    start = next(
+        i for i, p in enumerate(paragraphs) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))
+    )
+    end = next(
+        i
+        for i in range(start, len(paragraphs))
+        if any(f.get(qn("w:fldCharType")) == "end" for f in paragraphs[i].iter(qn("w:fldChar")))
+    )
     assert _text(paragraphs[start - 1]) == "Inhoud"
-    entries = paragraphs[start:end + 1]
+    entries = paragraphs[start : end + 1]
     texts = [_text(p) for p in entries]
     bookmarks = {b.get(qn("w:name")): b for b in body.iter(qn("w:bookmarkStart"))}
     wanted_levels = ("Heading 1",) if name == PILOT_DOC else ("Heading 1", "Heading 2")
@@ -204,12 +242,13 @@ def test_contents_are_filled_with_links_and_need_no_update(built, name):
 
 # -- 5. accessibility in the .docx ----------------------------------------------------
 
+
 def _luminance(hex_colour: str) -> float:
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -237,8 +276,11 @@ def _style_colour(doc, style_id: str) -> str | None:
 @pytest.mark.parametrize("name", [PILOT_DOC, ACTIONS_DOC])
 def test_all_coloured_text_and_fills_have_a_contrast_of_at_least_4_5(built, name):
     doc = Document(built[name])
-    parts = [doc.element, *(s.header._element for s in doc.sections),
-             *(s.footer._element for s in doc.sections)]
+    parts = [
+        doc.element,
+        *(s.header._element for s in doc.sections),
+        *(s.footer._element for s in doc.sections),
+    ]
     used = {p.get(qn("w:val")) for part in parts for p in part.iter(qn("w:pStyle"))}
     used |= {r.get(qn("w:val")) for part in parts for r in part.iter(qn("w:rStyle"))}
     used.add(doc.styles["Normal"].style_id)
@@ -272,8 +314,7 @@ def test_every_table_has_header_information_a_caption_and_a_description(built, n
         if look.get(qn("w:firstColumn")) == "1" and look.get(qn("w:firstRow")) == "0":
             # a card: the label column holds the headers, in the label style
             labels = [tr.find(qn("w:tc")) for tr in tbl.iter(qn("w:tr"))]
-            assert all(tc.find(f".//{qn('w:pStyle')}").get(qn("w:val")) == "Kaartlabel"
-                       for tc in labels)
+            assert all(tc.find(f".//{qn('w:pStyle')}").get(qn("w:val")) == "Kaartlabel" for tc in labels)
         else:
             assert header_row and look.get(qn("w:firstRow")) == "1"
 
@@ -282,8 +323,12 @@ def test_status_overview_is_numbers_and_a_picture_with_a_text_alternative(built)
     doc = Document(built[ACTIONS_DOC])
     assert "█" not in doc.element.xml
     overview = doc.tables[0]
-    descriptions = [d.get("descr") for d in overview._tbl.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    descriptions = [
+        d.get("descr")
+        for d in overview._tbl.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+    ]
     statuses = [row.cells[0].text for row in overview.rows[1:-1]]
     assert len(descriptions) == len(statuses) == 5
     for description, row in zip(descriptions, overview.rows[1:-1], strict=True):
@@ -294,12 +339,17 @@ def test_status_overview_is_numbers_and_a_picture_with_a_text_alternative(built)
     with zipfile.ZipFile(built[ACTIONS_DOC]) as docx:
         pictures = [n for n in docx.namelist() if n.startswith("word/media/")]
         assert pictures and all(docx.read(n).startswith(b"\x89PNG") for n in pictures)
-    ids = [d.get("id") for d in doc.element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    ids = [
+        d.get("id")
+        for d in doc.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+    ]
     assert len(ids) == len(set(ids))
 
 
 # -- 7. document properties -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [PILOT_DOC, ACTIONS_DOC])
 def test_clean_dutch_document_properties(built, name):
@@ -315,11 +365,11 @@ def test_clean_dutch_document_properties(built, name):
         meta = app + docx.read("docProps/core.xml").decode("utf-8")
     assert "<Application>Gemeente-toolkit" in app
     assert not re.search(r"python-docx|Macintosh|en-US", meta)
-    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n
-                or n.startswith("customXml")]
+    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n or n.startswith("customXml")]
 
 
 # -- 4. the tagged PDF ----------------------------------------------------------------
+
 
 def _structure_types(node, found: set[str], depth: int = 0, alts: list | None = None) -> None:
     node = node.get_object() if hasattr(node, "get_object") else node
@@ -381,8 +431,9 @@ def test_pdf_contents_has_heading_and_page_numbers(with_pdf):
     import subprocess
 
     pdf = with_pdf / ACTIONS_DOC.replace(".docx", ".pdf")
-    first = subprocess.run(["pdftotext", "-l", "1", "-layout", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
+    first = subprocess.run(
+        ["pdftotext", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"^\s*Inhoud\s*$", first, re.MULTILINE)
     assert re.search(r"Bijlage 2 Uitvoeringsplan Jeugd en onderwijs\s*\.+\s*2", first)
 
@@ -398,13 +449,21 @@ def test_no_page_ends_with_a_heading_or_a_lone_card_start(with_pdf):
     register = read_register(EXAMPLE)
     names = {" ".join(p["naam"].split()) for p in register.pilots}
     doelen = {" ".join(a["doel"].split()) for a in register.actions}
-    headings = names | doelen | {f"Doel: {d}" for d in doelen} | \
-        {s for s, _ in schema.CARD_SECTIONS} | {"Overzicht statussen", "Inhoud"}
+    headings = (
+        names
+        | doelen
+        | {f"Doel: {d}" for d in doelen}
+        | {s for s, _ in schema.CARD_SECTIONS}
+        | {"Overzicht statussen", "Inhoud"}
+    )
     for pdf in with_pdf.glob("*.pdf"):
         for number in range(1, len(pypdf.PdfReader(pdf).pages) + 1):
-            text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number),
-                                   "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                  check=True).stdout
+            text = subprocess.run(
+                ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
             body = [line for line in lines if not line.endswith(f"pagina {number}")]
             last = body[-1]
@@ -420,10 +479,14 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
 
     doc = Document(render.PILOT_TEMPLATE)
     body = doc.element.body
-    toc = next(p for p in body.iter(qn("w:p"))
-               if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText"))))
-    end = next(r for r in toc.iter(qn("w:r")) if r.find(qn("w:fldChar")) is not None
-               and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "end")
+    toc = next(
+        p for p in body.iter(qn("w:p")) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))
+    )
+    end = next(
+        r
+        for r in toc.iter(qn("w:r"))
+        if r.find(qn("w:fldChar")) is not None and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "end"
+    )
     toc.remove(end)
     last = toc
     for old in ("Oude pilot A", "Oude pilot B"):
@@ -482,8 +545,10 @@ def test_a_restyled_template_changes_every_generated_part(tmp_path):
             assert colour not in body and colour.lower() not in body, (document.name, colour)
         assert "Calibri" not in body and "Cambria" not in body
         assert fonts_used(document) == {"Georgia"}, document.name
-        assert "E8DDF0" in styles and '<w:bottom w:val="single" w:sz="8" w:space="4" ' \
-            'w:color="5B216E"/>' in styles
+        assert (
+            "E8DDF0" in styles
+            and '<w:bottom w:val="single" w:sz="8" w:space="4" w:color="5B216E"/>' in styles
+        )
         for data in bars:  # the bars' outline is the accent; nothing white beside them
             image = Image.open(io.BytesIO(data)).convert("RGB")
             assert image.getpixel((0, 0)) == (0x5B, 0x21, 0x6E)

@@ -98,6 +98,7 @@ def test_renamed_sheet_is_reported_by_both_readers(tmp_path):
 
 def test_a_renamed_sheet_with_a_title_above_its_header_is_reported_too(tmp_path):
     """The header row is searched as the reader searches it, not only in row 1."""
+
     def mutate(wb):
         ws = wb["Acties"]
         ws.title = "Actiepunten 2025"
@@ -115,6 +116,7 @@ def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
         def mutate(wb):
             for name in names:
                 del wb[name]
+
         return mutate
 
     for careful in (False, True):
@@ -158,8 +160,13 @@ def _xlsx_bytes():
 
 BAD_FILES = {
     "oud.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "oud Excel-bestand"),
-    "wachtwoord.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
-                        + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100, "wachtwoord"),
+    "wachtwoord.xlsx": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 100,
+        "wachtwoord",
+    ),
     "tekst.xlsx": (b"ID;Naam pilot\nP-1;Test\n", "CSV"),
     "pagina.xlsx": (b"<!DOCTYPE html><html><table></table></html>", "HTML"),
     "leeg.xlsx": (b"", "leeg"),
@@ -215,9 +222,9 @@ def test_hostile_xml_is_never_expanded(tmp_path):
             data = src.read(item)
             if item.filename == "xl/workbook.xml":
                 entities = b'<!ENTITY a0 "ha">' + b"".join(
-                    f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">'.encode() for i in range(1, 10))
-                data = (b'<?xml version="1.0"?><!DOCTYPE x [' + entities + b"]>"
-                        + data.split(b"?>", 1)[1])
+                    f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">'.encode() for i in range(1, 10)
+                )
+                data = b'<?xml version="1.0"?><!DOCTYPE x [' + entities + b"]>" + data.split(b"?>", 1)[1]
             dst.writestr(item, data)
     try:
         reg = read_register(path)

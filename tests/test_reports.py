@@ -47,8 +47,11 @@ def test_excel_report_marks_cells_and_lists_findings(gaps_reports):
 
 def test_excel_report_never_turns_user_text_into_formulas(tmp_path):
     reg = tmp_path / "r.xlsx"
-    write_register(reg, [{"id": "P-1", "naam": "=HYPERLINK(\"http://x\")", "programma": "+31"}],
-                   settings={"peildatum": "1-4-2024"})
+    write_register(
+        reg,
+        [{"id": "P-1", "naam": '=HYPERLINK("http://x")', "programma": "+31"}],
+        settings={"peildatum": "1-4-2024"},
+    )
     paths = write_reports(validate_file(reg), tmp_path / "rapport")
     wb = openpyxl.load_workbook(paths.excel)
     for row in wb["Bevindingen"].iter_rows():
@@ -95,7 +98,8 @@ def test_json_report(gaps_reports):
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["sha256"] == result.register.sha256
     assert [(f["code"], f["tabblad"], f["cel"]) for f in data["bevindingen"]] == [
-        (f.code, f.sheet, f.cell) for f in result.findings]
+        (f.code, f.sheet, f.cell) for f in result.findings
+    ]
 
 
 def test_report_open_elsewhere_keeps_the_previous_one(tmp_path, monkeypatch):
@@ -111,7 +115,8 @@ def test_report_open_elsewhere_keeps_the_previous_one(tmp_path, monkeypatch):
         write_reports(result, tmp_path)
     assert paths.html.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [paths.html.name, paths.excel.name, paths.json.name])
+        [paths.html.name, paths.excel.name, paths.json.name]
+    )
 
 
 @needs_libreoffice
@@ -125,11 +130,24 @@ def test_excel_report_converts_in_libreoffice(gaps_reports, tmp_path):
 def test_html_report_in_a_real_browser(gaps_reports, tmp_path):
     result, paths = gaps_reports
     dom = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profiel'}", "--dump-dom",
-         paths.html.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profiel'}",
+            "--dump-dom",
+            paths.html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
     assert dom.count('class="bevinding ') == len(result.findings)
     for f in result.findings:

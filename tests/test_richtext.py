@@ -43,14 +43,18 @@ def test_reference_html_becomes_paragraphs_and_lists(reference_cards):
 def test_lines_bullets_and_numbers():
     doc = parse_rich("Inleiding\n• eerste\n- tweede\n1) genummerd\n\nSlot")
     assert [(p.list_kind, p.text) for p in doc.paragraphs] == [
-        (None, "Inleiding"), ("bullet", "eerste"), ("bullet", "tweede"),
-        ("number", "1) genummerd"), (None, "Slot"),
+        (None, "Inleiding"),
+        ("bullet", "eerste"),
+        ("bullet", "tweede"),
+        ("number", "1) genummerd"),
+        (None, "Slot"),
     ]
 
 
 def test_html_styles_entities_and_breaks():
-    doc = parse_rich("<p>A &amp; B <b>vet</b> <i>schuin</i> <u>onder</u><br>regel 2</p>"
-                     "<ol><li>een</li><li>twee</li></ol>")
+    doc = parse_rich(
+        "<p>A &amp; B <b>vet</b> <i>schuin</i> <u>onder</u><br>regel 2</p><ol><li>een</li><li>twee</li></ol>"
+    )
     first = doc.paragraphs[0]
     assert first.text == "A & B vet schuin onder\nregel 2"
     assert any(r.bold and r.text == "vet" for r in first.runs)
@@ -92,9 +96,15 @@ def _no_markers(text: str) -> str:
     return re.sub(r"[•·▪◦●\-–*\ue000-\uf8ff]", "", text)
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
-                        min_size=1).filter(lambda s: s.strip() and "<" not in s and "&" not in s),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).filter(
+            lambda s: s.strip() and "<" not in s and "&" not in s
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_html_list_items_round_trip(items):
     html = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     doc = parse_rich(html)
@@ -102,11 +112,42 @@ def test_html_list_items_round_trip(items):
     assert all(p.list_kind == "bullet" for p in doc.paragraphs)
 
 
-@given(st.lists(
-    st.sampled_from(["a", " ", "<", ">", "&amp;", "\n", "•", "1)", "<p>", "</p>", "<ul>", "<li>",
-                     "<a href='x'>", "</a>", "<br>", "<table>", "\x07", "_x000D_", "<b>", "</i>",
-                     "<pre>", "<P>", "<span class='x'>", "<bx>", "<b/>", "<TD>", "_x0007_"]),
-    max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                " ",
+                "<",
+                ">",
+                "&amp;",
+                "\n",
+                "•",
+                "1)",
+                "<p>",
+                "</p>",
+                "<ul>",
+                "<li>",
+                "<a href='x'>",
+                "</a>",
+                "<br>",
+                "<table>",
+                "\x07",
+                "_x000D_",
+                "<b>",
+                "</i>",
+                "<pre>",
+                "<P>",
+                "<span class='x'>",
+                "<bx>",
+                "<b/>",
+                "<TD>",
+                "_x0007_",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_text_issues_agree_with_a_plain_reading(text):
     """The fast unknown-tag scan finds exactly the tags a plain tag-by-tag reading finds."""
     import re
@@ -114,10 +155,12 @@ def test_text_issues_agree_with_a_plain_reading(text):
     from toolkit.core.richtext import SUPPORTED_TAGS, clean_text, text_issues
 
     cleaned, _ = clean_text(text)
-    tags = [m.group(1).lower()
-            for m in re.finditer(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>", cleaned)]
-    expected = list(dict.fromkeys(t for t in tags if t not in SUPPORTED_TAGS)) \
-        if any(t in SUPPORTED_TAGS for t in tags) else []
+    tags = [m.group(1).lower() for m in re.finditer(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>", cleaned)]
+    expected = (
+        list(dict.fromkeys(t for t in tags if t not in SUPPORTED_TAGS))
+        if any(t in SUPPORTED_TAGS for t in tags)
+        else []
+    )
     found = [i.detail[1:-1] for i in text_issues(text) if i.code == "html-onbekend"]
     assert found == expected
     assert text_issues(text) == parse_rich(text).issues
@@ -125,10 +168,14 @@ def test_text_issues_agree_with_a_plain_reading(text):
     assert bell == any(i.code == "teken-ongeldig" for i in text_issues(text))
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                                blacklist_characters="<&"), max_size=20),
-                min_size=1, max_size=5),
-       st.sampled_from(["", " ", "\n", "  \n "]))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<&"), max_size=20),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["", " ", "\n", "  \n "]),
+)
 def test_paragraph_fast_path_equals_the_html_parser(bodies, gap):
     from toolkit.core.richtext import _parse_html, clean_text
 
@@ -137,18 +184,83 @@ def test_paragraph_fast_path_equals_the_html_parser(bodies, gap):
     slow = _parse_html(cleaned)
     slow.paragraphs = [p for p in slow.paragraphs if p.text.strip()]
     assert [(p.text, p.list_kind) for p in parse_rich(text).paragraphs] == [
-        (p.text, p.list_kind) for p in slow.paragraphs]
+        (p.text, p.list_kind) for p in slow.paragraphs
+    ]
 
 
-HTML_PIECES = ["a", " ", "  ", "\n", "•", "1)", "&amp;", "&nbsp;", "&#233;", "&bogus;", "&", "<",
-               ">", "<p>", "</p>", "<P>", "<p class='x'>", '<p style="a>b">', "<ul>", "</ul>",
-               "<ol>", "</ol>", "<li>", "</li>", "<b>", "</b>", "<strong>", "</i>", "<em>",
-               "<u>", "</u>", "<sup>", "</sub>", "<br>", "<br/>", "<br />", "<span>", "</span>",
-               "<div>", "</div >", "<a href='x'>", "</a>", "<table>", "<td>", "<!-- c -->",
-               "<script>", "</script>", "<style>", "<p:x>", "</ p>", "</>", "- ", "2. ",
-               "</table>", "<tr>", "</tr>", "</td>", "<th>", "</th>", "<caption>", "<tbody>",
-               '<td colspan="2">', '<ol type="a">', "<ol start='3'>", "<ol type=I start=2>",
-               '<ol style="list-style-type: none">', "\uf0b7\t", "o\t", "**", "*", "# "]
+HTML_PIECES = [
+    "a",
+    " ",
+    "  ",
+    "\n",
+    "•",
+    "1)",
+    "&amp;",
+    "&nbsp;",
+    "&#233;",
+    "&bogus;",
+    "&",
+    "<",
+    ">",
+    "<p>",
+    "</p>",
+    "<P>",
+    "<p class='x'>",
+    '<p style="a>b">',
+    "<ul>",
+    "</ul>",
+    "<ol>",
+    "</ol>",
+    "<li>",
+    "</li>",
+    "<b>",
+    "</b>",
+    "<strong>",
+    "</i>",
+    "<em>",
+    "<u>",
+    "</u>",
+    "<sup>",
+    "</sub>",
+    "<br>",
+    "<br/>",
+    "<br />",
+    "<span>",
+    "</span>",
+    "<div>",
+    "</div >",
+    "<a href='x'>",
+    "</a>",
+    "<table>",
+    "<td>",
+    "<!-- c -->",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<p:x>",
+    "</ p>",
+    "</>",
+    "- ",
+    "2. ",
+    "</table>",
+    "<tr>",
+    "</tr>",
+    "</td>",
+    "<th>",
+    "</th>",
+    "<caption>",
+    "<tbody>",
+    '<td colspan="2">',
+    '<ol type="a">',
+    "<ol start='3'>",
+    "<ol type=I start=2>",
+    '<ol style="list-style-type: none">',
+    "\uf0b7\t",
+    "o\t",
+    "**",
+    "*",
+    "# ",
+]
 
 
 def _general(text):
@@ -194,9 +306,14 @@ def test_the_cms_fragments_of_the_example_take_the_fast_paths():
                 assert "<" not in cleaned or _feed_simple(_Builder(), cleaned), value
 
 
-@given(st.one_of(st.text(), st.lists(st.sampled_from(HTML_PIECES + ["\r", "\x07", "_x000D_",
-                                                                     "\xa0", "é"]),
-                                      max_size=20).map("".join)))
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(HTML_PIECES + ["\r", "\x07", "_x000D_", "\xa0", "é"]), max_size=20).map(
+            "".join
+        ),
+    )
+)
 def test_simple_paragraphs_equal_the_general_readers(text):
     """The build's shortcut for plain cells prints exactly what the full reading prints."""
     from toolkit.core.richtext import Run, simple_paragraphs
@@ -206,8 +323,9 @@ def test_simple_paragraphs_equal_the_general_readers(text):
         assert [([Run(line)], None, 0) for line in lines] == _general(text)
 
 
-@given(st.lists(st.one_of(st.text(max_size=30), st.sampled_from(HTML_PIECES + ["_x0007_", "\x07"])),
-                max_size=8))
+@given(
+    st.lists(st.one_of(st.text(max_size=30), st.sampled_from(HTML_PIECES + ["_x0007_", "\x07"])), max_size=8)
+)
 def test_column_text_issues_equal_text_issues_per_cell(texts):
     from toolkit.core.richtext import column_text_issues, text_issues
 

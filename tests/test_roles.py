@@ -71,8 +71,9 @@ def _rename(src, dst, vocabulary: str, old: str, new: str, with_meaning: bool = 
 
 
 def _codes(path):
-    return [(f.code, f.sheet, f.value) for f in validate_file(path).findings
-            if f.code.startswith("betekenis")]
+    return [
+        (f.code, f.sheet, f.value) for f in validate_file(path).findings if f.code.startswith("betekenis")
+    ]
 
 
 def test_the_template_has_a_meaning_column_beside_each_list_with_roles(tmp_path):
@@ -83,8 +84,9 @@ def test_the_template_has_a_meaning_column_beside_each_list_with_roles(tmp_path)
         if voc.roles:
             assert headers[headers.index(voc.label) + 1] == voc.role_label
             col = headers.index(voc.label) + 1
-            pairs = [(ws.cell(r, col).value, ws.cell(r, col + 1).value)
-                     for r in range(2, 2 + len(voc.values))]
+            pairs = [
+                (ws.cell(r, col).value, ws.cell(r, col + 1).value) for r in range(2, 2 + len(voc.values))
+            ]
             assert pairs == [(r.label, r.label) for r in voc.roles]
         else:
             assert f"{voc.label}: betekenis" not in headers
@@ -99,16 +101,18 @@ def test_the_template_has_a_meaning_column_beside_each_list_with_roles(tmp_path)
 
 
 def test_an_unknown_meaning_is_kept_and_still_named(tmp_path):
-    path = write_register(tmp_path / "r.xlsx", lists={"status": ["Klaar", "Bezig"]},
-                          meanings={"status": {"Klaar": "Afgerond", "Bezig": "Druk"}})
+    path = write_register(
+        tmp_path / "r.xlsx",
+        lists={"status": ["Klaar", "Bezig"]},
+        meanings={"status": {"Klaar": "Afgerond", "Bezig": "Druk"}},
+    )
     register = read_register(path)
     assert register.meanings["status"] == {"Klaar": "Afgerond", "Bezig": "Druk"}
     assert _codes(path) == [("betekenis-onbekend", "Lijsten", "Bezig")]
 
 
 def test_renamed_last_time_still_publishes_with_the_note(tmp_path):
-    renamed = _rename(EXAMPLE, tmp_path / "hernoemd.xlsx", "opnemen", "Laatste keer",
-                      "Laatste editie")
+    renamed = _rename(EXAMPLE, tmp_path / "hernoemd.xlsx", "opnemen", "Laatste keer", "Laatste editie")
     register = read_register(renamed)
     last = [p for p in register.pilots if p["opnemen"] == "Laatste editie"]
     assert len(last) == 2
@@ -125,19 +129,24 @@ def test_renamed_last_time_still_publishes_with_the_note(tmp_path):
 
 
 def test_renamed_value_without_meaning_is_a_finding_not_a_silent_drop(tmp_path):
-    renamed = _rename(EXAMPLE, tmp_path / "vergeten.xlsx", "opnemen", "Laatste keer",
-                      "Laatste editie", with_meaning=False)
-    assert _codes(renamed) == [("betekenis-ontbreekt", "Lijsten", "Laatste keer"),
-                               ("betekenis-onbekend", "Lijsten", "Laatste editie")]
-    finding = next(f for f in validate_file(renamed).findings
-                   if f.code == "betekenis-onbekend")
+    renamed = _rename(
+        EXAMPLE, tmp_path / "vergeten.xlsx", "opnemen", "Laatste keer", "Laatste editie", with_meaning=False
+    )
+    assert _codes(renamed) == [
+        ("betekenis-ontbreekt", "Lijsten", "Laatste keer"),
+        ("betekenis-onbekend", "Lijsten", "Laatste editie"),
+    ]
+    finding = next(f for f in validate_file(renamed).findings if f.code == "betekenis-onbekend")
     assert finding.cell == "C3" and "Opnemen in bijlage: betekenis" in finding.hint
     assert validate_file(renamed).exit_code == 1
 
 
 def test_an_unknown_meaning_is_a_finding(tmp_path):
-    path = write_register(tmp_path / "r.xlsx", lists={"status": ["Klaar", "Bezig"]},
-                          meanings={"status": {"Klaar": "Afgerond", "Bezig": "Bezig"}})
+    path = write_register(
+        tmp_path / "r.xlsx",
+        lists={"status": ["Klaar", "Bezig"]},
+        meanings={"status": {"Klaar": "Afgerond", "Bezig": "Bezig"}},
+    )
     assert _codes(path) == [("betekenis-onbekend", "Lijsten", "Bezig")]
 
 
@@ -169,7 +178,8 @@ def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tm
     assert out.exit_code == 0, out.output
     new = read_register(target)
     assert len(new.actions) == len(register.actions) - len(done) - sum(
-        1 for a in register.actions if a["status"] == "Gestopt")
+        1 for a in register.actions if a["status"] == "Gestopt"
+    )
     assert not any(a["status"] == "Klaar" for a in new.actions)
     # the next register keeps the coordinator's wording and its meaning
     assert "Klaar" in new.lists["status"] and new.meanings["status"]["Klaar"] == "Afgerond"
@@ -177,8 +187,7 @@ def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tm
 
 
 def test_renamed_last_time_is_known_to_diff(tmp_path):
-    renamed = _rename(EXAMPLE, tmp_path / "oud.xlsx", "opnemen", "Laatste keer",
-                      "Laatste editie")
+    renamed = _rename(EXAMPLE, tmp_path / "oud.xlsx", "opnemen", "Laatste keer", "Laatste editie")
     target = tmp_path / "nieuw.xlsx"
     out = CliRunner().invoke(cli, ["new-edition", str(renamed), str(target), "--editie", "x"])
     assert out.exit_code == 0, out.output
@@ -190,19 +199,33 @@ def test_renamed_last_time_is_known_to_diff(tmp_path):
 # -- the optional card heading ------------------------------------------------------------
 
 GOOD = {
-    "id": "P-1", "naam": "Schoolontbijt", "omschrijving": "Tekst", "programma": "5. Veiligheid",
-    "portefeuille": "Wonen", "doel": "Doel", "startdatum": "januari 2023",
-    "einddatum": "december 2024", "evaluatiemoment": "juni 2024", "succesvol": "Ja",
-    "beleid": "Nee", "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja",
+    "id": "P-1",
+    "naam": "Schoolontbijt",
+    "omschrijving": "Tekst",
+    "programma": "5. Veiligheid",
+    "portefeuille": "Wonen",
+    "doel": "Doel",
+    "startdatum": "januari 2023",
+    "einddatum": "december 2024",
+    "evaluatiemoment": "juni 2024",
+    "succesvol": "Ja",
+    "beleid": "Nee",
+    "financieel": "Nee",
+    "gerapporteerd": "Memo",
+    "opnemen": "Ja",
 }
 
 
 @pytest.fixture
 def headed(tmp_path):
-    path = write_register(tmp_path / "kop.xlsx", [
-        {**GOOD, "kop": "Pilot schoolontbijt"},
-        {**GOOD, "id": "P-2", "naam": "Buurtkamer"},
-    ], settings={**MUNICIPALITY, "inleiding": "Over deze bijlage.", "peildatum": "1-4-2024"})
+    path = write_register(
+        tmp_path / "kop.xlsx",
+        [
+            {**GOOD, "kop": "Pilot schoolontbijt"},
+            {**GOOD, "id": "P-2", "naam": "Buurtkamer"},
+        ],
+        settings={**MUNICIPALITY, "inleiding": "Over deze bijlage.", "peildatum": "1-4-2024"},
+    )
     result = build_documents(read_register(path), tmp_path / "uit")
     assert not result.validation.errors
     return path, result
@@ -216,8 +239,10 @@ def test_card_heading_and_contents_use_kop_in_bijlage(headed):
     assert headings == ["Inleiding", "Pilot schoolontbijt", "Buurtkamer"]
     first_card = [c.text for c in doc.tables[0].rows[0].cells]
     assert first_card[-1] == "Schoolontbijt"  # the name stays in the card
-    contents = {link.get(qn("w:anchor")): "".join(t.text for t in link.iter(qn("w:t")))
-                for link in doc.element.body.iter(qn("w:hyperlink"))}
+    contents = {
+        link.get(qn("w:anchor")): "".join(t.text for t in link.iter(qn("w:t")))
+        for link in doc.element.body.iter(qn("w:hyperlink"))
+    }
     assert contents["_TocKaart1"] == "Pilot schoolontbijt"
     assert contents["_TocKaart2"] == "Buurtkamer"
 
@@ -230,7 +255,9 @@ def test_import_fills_kop_only_when_it_differs(headed, tmp_path):
     assert run.exit_code == 0, run.output
     pilots = read_register(out).pilots
     assert [(p.text("naam"), p.text("kop")) for p in pilots] == [
-        ("Schoolontbijt", "Pilot schoolontbijt"), ("Buurtkamer", "")]
+        ("Schoolontbijt", "Pilot schoolontbijt"),
+        ("Buurtkamer", ""),
+    ]
 
 
 def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
@@ -243,8 +270,7 @@ def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
     ws.cell(3, col).value = "Pilot buurtkamer"
     wb.save(changed)
     diff = compare(read_register(path), read_register(changed))
-    assert [(c.name, [f.key for f in c.fields]) for c in diff.of("gewijzigd")] == [
-        ("Buurtkamer", ["kop"])]
+    assert [(c.name, [f.key for f in c.fields]) for c in diff.of("gewijzigd")] == [("Buurtkamer", ["kop"])]
 
 
 def test_a_register_without_the_heading_column_still_reads(tmp_path):
@@ -262,8 +288,7 @@ def test_a_register_without_the_heading_column_still_reads(tmp_path):
 def test_list_findings_go_to_the_coordinator(tmp_path):
     from toolkit.report.owners import COORDINATOR, owner_of
 
-    renamed = _rename(EXAMPLE, tmp_path / "vergeten.xlsx", "status", "Afgerond", "Klaar",
-                      with_meaning=False)
+    renamed = _rename(EXAMPLE, tmp_path / "vergeten.xlsx", "status", "Afgerond", "Klaar", with_meaning=False)
     result = validate_file(renamed)
     found = [f for f in result.findings if f.sheet == schema.LISTS_SHEET]
     assert found and all(owner_of(result, f) == COORDINATOR for f in found)

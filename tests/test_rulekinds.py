@@ -21,7 +21,7 @@ from toolkit.validation.rulesdoc import rules_markdown
 from toolkit.validation.validate import validate_file
 
 #: a council's list of promises (toezeggingen): its own columns, list and rules
-DECLARATION = '''
+DECLARATION = """
 [bijlagetype]
 sleutel = "toezeggingen"
 naam = "lijst van toezeggingen"
@@ -112,30 +112,46 @@ waarde = "Afgedaan"
 uitleg = "Gedaan."
 verplicht = true
 afgerond = true
-'''
+"""
 PEIL = date(2024, 4, 1)
 
 
 def _folder(tmp_path: Path, extra: str = "") -> Path:
     folder = tmp_path / "sjablonen"
     folder.mkdir(exist_ok=True)
-    (folder / "toezeggingen.toml").write_text(DECLARATION.replace("{extra}", extra),
-                                              encoding="utf-8")
+    (folder / "toezeggingen.toml").write_text(DECLARATION.replace("{extra}", extra), encoding="utf-8")
     return folder
 
 
-def _register(tmp_path: Path, rows: list[dict[str, object]], extra: str = "",
-              meanings: dict[str, dict[str, str]] | None = None,
-              lists: dict[str, list[str]] | None = None, peildatum: object = PEIL) -> Path:
+def _register(
+    tmp_path: Path,
+    rows: list[dict[str, object]],
+    extra: str = "",
+    meanings: dict[str, dict[str, str]] | None = None,
+    lists: dict[str, list[str]] | None = None,
+    peildatum: object = PEIL,
+) -> Path:
     folder = _folder(tmp_path, extra)
     types = BUILTIN.with_folder(folder)
     path = tmp_path / "toezeggingen.xlsx"
-    rows = [{"nummer": f"T-{i}", "toezegging": f"Toezegging {i}", "status": "Open", **row}
-            for i, row in enumerate(rows, start=1)]
-    write_register(path, settings={"gemeente": "Delft", "editie": "Raad 2024",
-                                   "peildatum": peildatum, "sjablonen": "sjablonen"},
-                   sheets=["Toezeggingen"], tables={"Toezeggingen": rows}, types=types,
-                   meanings=meanings, lists=lists)
+    rows = [
+        {"nummer": f"T-{i}", "toezegging": f"Toezegging {i}", "status": "Open", **row}
+        for i, row in enumerate(rows, start=1)
+    ]
+    write_register(
+        path,
+        settings={
+            "gemeente": "Delft",
+            "editie": "Raad 2024",
+            "peildatum": peildatum,
+            "sjablonen": "sjablonen",
+        },
+        sheets=["Toezeggingen"],
+        tables={"Toezeggingen": rows},
+        types=types,
+        meanings=meanings,
+        lists=lists,
+    )
     return path
 
 
@@ -144,15 +160,18 @@ def _cells(path: Path, code: str) -> list[str]:
 
 
 def test_an_own_type_finds_a_promise_past_its_date_at_the_status_cell(tmp_path):
-    path = _register(tmp_path, [
-        {"datum_toegezegd": "1-2-2024"},  # row 2: passed, still open
-        {"datum_toegezegd": "1-2-2024", "status": "Afgedaan"},  # done
-        {"datum_toegezegd": "1-6-2024"},  # not yet due
-        {"datum_toegezegd": "Q1-2024"},  # row 5: the quarter ended on 31 March
-        {"datum_toegezegd": "1-2-2024", "status": "Ingetrokken"},  # its meaning is finished too
-        {"datum_toegezegd": "Nog niet bekend"},  # no date, no finding
-        {"datum_toegezegd": "1-3-2024", "status": ""},  # row 8: no status is not finished
-    ])
+    path = _register(
+        tmp_path,
+        [
+            {"datum_toegezegd": "1-2-2024"},  # row 2: passed, still open
+            {"datum_toegezegd": "1-2-2024", "status": "Afgedaan"},  # done
+            {"datum_toegezegd": "1-6-2024"},  # not yet due
+            {"datum_toegezegd": "Q1-2024"},  # row 5: the quarter ended on 31 March
+            {"datum_toegezegd": "1-2-2024", "status": "Ingetrokken"},  # its meaning is finished too
+            {"datum_toegezegd": "Nog niet bekend"},  # no date, no finding
+            {"datum_toegezegd": "1-3-2024", "status": ""},  # row 8: no status is not finished
+        ],
+    )
     result = validate_file(path)
     found = [f for f in result.findings if f.code == "toezegging-verlopen"]
     assert [f.cell for f in found] == ["F2", "F5", "F8"]
@@ -160,14 +179,15 @@ def test_an_own_type_finds_a_promise_past_its_date_at_the_status_cell(tmp_path):
     assert first.sheet == "Toezeggingen" and first.label == "Status"
     assert str(first.severity) == "waarschuwing" and first.value == "Open"
     assert "Toezegging 1" in first.record
-    assert first.message == ("'Datum toegezegd' (1-2-2024) is voorbij (peildatum 1 april "
-                             "2024), maar 'Status' is 'Open'.")
-    assert first.hint == ("Werk 'Status' bij, of pas 'Datum toegezegd' aan als de datum is "
-                          "verschoven.")
+    assert first.message == (
+        "'Datum toegezegd' (1-2-2024) is voorbij (peildatum 1 april 2024), maar 'Status' is 'Open'."
+    )
+    assert first.hint == ("Werk 'Status' bij, of pas 'Datum toegezegd' aan als de datum is verschoven.")
     assert found[2].message.endswith("maar 'Status' is 'leeg'.")
     # --peildatum moves the day the rule looks from
-    assert [f.cell for f in validate_file(path, date(2024, 2, 15)).findings
-            if f.code == "toezegging-verlopen"] == ["F2"]
+    assert [
+        f.cell for f in validate_file(path, date(2024, 2, 15)).findings if f.code == "toezegging-verlopen"
+    ] == ["F2"]
 
 
 def test_without_a_peildatum_the_overdue_rule_is_skipped_and_the_register_says_why(tmp_path):
@@ -178,10 +198,12 @@ def test_without_a_peildatum_the_overdue_rule_is_skipped_and_the_register_says_w
 
 def test_the_overdue_rule_follows_the_meaning_not_the_wording(tmp_path):
     """A council that calls its finished promises 'Klaar' says so on the Lijsten sheet."""
-    path = _register(tmp_path, [{"datum_toegezegd": "1-2-2024", "status": "Klaar"},
-                                {"datum_toegezegd": "1-2-2024"}],
-                     lists={"toezeggingstatus": ["Open", "Klaar", "Ingetrokken"]},
-                     meanings={"toezeggingstatus": {"Klaar": "Afgedaan"}})
+    path = _register(
+        tmp_path,
+        [{"datum_toegezegd": "1-2-2024", "status": "Klaar"}, {"datum_toegezegd": "1-2-2024"}],
+        lists={"toezeggingstatus": ["Open", "Klaar", "Ingetrokken"]},
+        meanings={"toezeggingstatus": {"Klaar": "Afgedaan"}},
+    )
     assert _cells(path, "toezegging-verlopen") == ["F3"]
 
 
@@ -195,14 +217,17 @@ def test_the_cli_reports_the_declared_rule_with_its_title(tmp_path):
     (finding,) = [f for f in data["bevindingen"] if f["code"] == "toezegging-verlopen"]
     assert finding["cel"] == "F2" and finding["tabblad"] == "Toezeggingen"
     wb = openpyxl.load_workbook(next(out.glob("*.xlsx")))
-    summary = [[c.value for c in row][:4] for row in wb.worksheets[0].iter_rows(min_row=5,
-                                                                                max_row=6)]
-    assert [1, "waarschuwing", "toezegging-verlopen",
-            "Datum toegezegd voorbij, Status niet 'afgerond'"] in summary
+    summary = [[c.value for c in row][:4] for row in wb.worksheets[0].iter_rows(min_row=5, max_row=6)]
+    assert [
+        1,
+        "waarschuwing",
+        "toezegging-verlopen",
+        "Datum toegezegd voorbij, Status niet 'afgerond'",
+    ] in summary
 
 
 def test_declared_texts_and_the_other_kinds_on_own_columns(tmp_path):
-    extra = '''
+    extra = """
 [[regel]]
 soort = "verlopen"
 code = "toezegging-lang-open"
@@ -233,23 +258,32 @@ soort = "datumvolgorde"
 code = "toegezegd-voor-vergadering"
 eerste = "vergadering"
 tweede = "datum_toegezegd"
-'''
-    path = _register(tmp_path, [
-        {"vergadering": "1-1-2024", "datum_toegezegd": "1-6-2024"},  # 2: meeting long ago
-        {"status": "Ingetrokken"},  # 3: no reason given
-        {"portefeuillehouder": "Jansen", "toezegging": "Brug  repareren"},  # 4
-        {"portefeuillehouder": "jansen", "toezegging": "brug repareren"},  # 5: same as 4
-        {"portefeuillehouder": "", "toezegging": "Brug repareren"},  # 6: incomplete, skipped
-        {"vergadering": "1-5-2024", "datum_toegezegd": "1-4-2024", "status": "Afgedaan"},  # 7
-    ], extra=extra)
+"""
+    path = _register(
+        tmp_path,
+        [
+            {"vergadering": "1-1-2024", "datum_toegezegd": "1-6-2024"},  # 2: meeting long ago
+            {"status": "Ingetrokken"},  # 3: no reason given
+            {"portefeuillehouder": "Jansen", "toezegging": "Brug  repareren"},  # 4
+            {"portefeuillehouder": "jansen", "toezegging": "brug repareren"},  # 5: same as 4
+            {"portefeuillehouder": "", "toezegging": "Brug repareren"},  # 6: incomplete, skipped
+            {"vergadering": "1-5-2024", "datum_toegezegd": "1-4-2024", "status": "Afgedaan"},  # 7
+        ],
+        extra=extra,
+    )
     findings = validate_file(path).findings
-    by_code = {code: [f for f in findings if f.code == code] for code in
-               ("toezegging-lang-open", "toelichting-ontbreekt", "toezegging-dubbel",
-                "toegezegd-voor-vergadering")}
+    by_code = {
+        code: [f for f in findings if f.code == code]
+        for code in (
+            "toezegging-lang-open",
+            "toelichting-ontbreekt",
+            "toezegging-dubbel",
+            "toegezegd-voor-vergadering",
+        )
+    }
     (late,) = by_code["toezegging-lang-open"]
     assert late.cell == "E2" and str(late.severity) == "fout"
-    assert late.message == ("Al meer dan 30 dagen voorbij: Vergadering 1-1-2024 (peildatum "
-                            "1 april 2024).")
+    assert late.message == ("Al meer dan 30 dagen voorbij: Vergadering 1-1-2024 (peildatum 1 april 2024).")
     assert late.hint == "Bel 1-6-2024 na." and late.title == "Status al lang open"
     (reason,) = by_code["toelichting-ontbreekt"]
     assert reason.cell == "G3" and reason.value == "leeg"
@@ -257,37 +291,54 @@ tweede = "datum_toegezegd"
     assert [f.cell for f in by_code["toezegging-dubbel"]] == ["C4", "C5"]
     assert by_code["toezegging-dubbel"][0].message == (
         "De combinatie 'Jansen / Brug  repareren' komt vaker voor in Portefeuillehouder en "
-        "Toezegging (hoofdletters en spaties niet meegeteld), ook in rij 5.")
+        "Toezegging (hoofdletters en spaties niet meegeteld), ook in rij 5."
+    )
     (order,) = by_code["toegezegd-voor-vergadering"]
     assert order.cell == "D7"
     assert order.message == "'Vergadering' (1-5-2024) ligt na 'Datum toegezegd' (1-4-2024)."
 
 
-BASE_RULE = {"soort": '"verlopen"', "code": '"toezegging-verlopen"',
-             "datum": '"datum_toegezegd"', "kolom": '"status"', "zonder_betekenis": '"afgerond"'}
+BASE_RULE = {
+    "soort": '"verlopen"',
+    "code": '"toezegging-verlopen"',
+    "datum": '"datum_toegezegd"',
+    "kolom": '"status"',
+    "zonder_betekenis": '"afgerond"',
+}
 #: changes to a valid [[regel]] -> what the message must say (after the file and the rule)
 ERRORS = [
     ({}, ""),  # the control case: valid
     ({"soort": '"verlopn"'}, "de regelsoort 'verlopn' bestaat niet; bedoelt u 'verlopen'?"),
-    ({"kolom": '"statu"'}, "'kolom' noemt de kolom 'statu', maar die is niet verklaard; "
-                           "bedoelt u 'status'?"),
-    ({"datum": '"toelichting"'}, "'datum' moet een kolom van soort 'datum of omschrijving' "
-                                 "zijn; 'toelichting' is van soort 'rijke tekst'."),
-    ({"zonder_betekenis": '"afgerondt"'}, "'afgerondt' in 'zonder_betekenis' is geen "
-                                          "betekenis van de lijst 'toezeggingstatus' (kolom "
-                                          "'status'); bedoelt u 'afgerond'?"),
+    ({"kolom": '"statu"'}, "'kolom' noemt de kolom 'statu', maar die is niet verklaard; bedoelt u 'status'?"),
+    (
+        {"datum": '"toelichting"'},
+        "'datum' moet een kolom van soort 'datum of omschrijving' "
+        "zijn; 'toelichting' is van soort 'rijke tekst'.",
+    ),
+    (
+        {"zonder_betekenis": '"afgerondt"'},
+        "'afgerondt' in 'zonder_betekenis' is geen "
+        "betekenis van de lijst 'toezeggingstatus' (kolom "
+        "'status'); bedoelt u 'afgerond'?",
+    ),
     ({"richtng": '"na"'}, "'richtng' is geen sleutel van [[regel]]; bedoelt u 'richting'?"),
-    ({"melding": '"{kolom_kpo} is te laat"'}, "'melding' noemt {kolom_kpo}, maar die "
-                                             "plaatshouder bestaat niet bij een regel van "
-                                             "soort 'verlopen'; bedoelt u 'kolom_kop'?"),
+    (
+        {"melding": '"{kolom_kpo} is te laat"'},
+        "'melding' noemt {kolom_kpo}, maar die "
+        "plaatshouder bestaat niet bij een regel van "
+        "soort 'verlopen'; bedoelt u 'kolom_kop'?",
+    ),
     ({"melding": '"{kolom is te laat"'}, "'melding' heeft een losse { of }"),
     ({"nog_onbekend": "true"}, "gebruik hoogstens één van"),
-    ({"zonder_betekenis": None}, "heeft één van 'met_betekenis', 'zonder_betekenis' of "
-                                 "'nog_onbekend' nodig"),
-    ({"met_betekenis": '"open"', "zonder_betekenis": None, "kolom": '"toelichting"'},
-     "'met_betekenis' kan alleen bij een kolom van soort 'keuze uit lijst'"),
-    ({"kolom": '"commissie"'}, "'zonder_betekenis' noemt betekenissen, maar de lijst "
-                               "'commissie' (kolom 'commissie') heeft er geen"),
+    ({"zonder_betekenis": None}, "heeft één van 'met_betekenis', 'zonder_betekenis' of 'nog_onbekend' nodig"),
+    (
+        {"met_betekenis": '"open"', "zonder_betekenis": None, "kolom": '"toelichting"'},
+        "'met_betekenis' kan alleen bij een kolom van soort 'keuze uit lijst'",
+    ),
+    (
+        {"kolom": '"commissie"'},
+        "'zonder_betekenis' noemt betekenissen, maar de lijst 'commissie' (kolom 'commissie') heeft er geen",
+    ),
     ({"code": '"verplicht-leeg"'}, "de code 'verplicht-leeg' is al een vaste regel"),
     ({"code": '"Te Laat"'}, "de code 'Te Laat' mag alleen kleine letters"),
     ({"code": None}, "'code' ontbreekt"),
@@ -306,7 +357,7 @@ def test_a_wrong_rule_is_refused_naming_file_rule_and_nearest_name(tmp_path, cha
     folder.mkdir()
     declaration = DECLARATION.replace("{extra}", "")
     start = declaration.index("[[regel]]")
-    declaration = declaration[:start] + text + declaration[declaration.index("\n[[lijst]]"):]
+    declaration = declaration[:start] + text + declaration[declaration.index("\n[[lijst]]") :]
     (folder / "toezeggingen.toml").write_text(declaration, encoding="utf-8")
     if not expected:
         assert BUILTIN.with_folder(folder).get("toezeggingen").rules
@@ -322,17 +373,23 @@ def test_a_wrong_rule_is_refused_naming_file_rule_and_nearest_name(tmp_path, cha
 def test_the_old_list_of_rules_says_how_to_declare_them_now(tmp_path):
     folder = _folder(tmp_path)
     path = folder / "toezeggingen.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'enkelvoud = "toezegging"', 'enkelvoud = "toezegging"\nregels = ["naam-dubbel"]'),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'enkelvoud = "toezegging"', 'enkelvoud = "toezegging"\nregels = ["naam-dubbel"]'
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(TemplateError, match=r"'regels = \[...\]' bestaat niet meer.*\[\[regel\]\]"):
         BUILTIN.with_folder(folder)
 
 
 def test_one_code_has_one_severity(tmp_path):
-    folder = _folder(tmp_path, '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
-                               'datum = "vergadering"\nkolom = "status"\n'
-                               'zonder_betekenis = "afgerond"\nernst = "fout"\n')
+    folder = _folder(
+        tmp_path,
+        '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
+        'datum = "vergadering"\nkolom = "status"\n'
+        'zonder_betekenis = "afgerond"\nernst = "fout"\n',
+    )
     with pytest.raises(TemplateError, match="één code heeft één ernst"):
         BUILTIN.with_folder(folder)
 
@@ -349,8 +406,7 @@ def test_every_kind_is_documented_with_its_parameters_and_a_valid_example():
     for param in COMMON_PARAMS:
         assert f"| `{param.name}` |" in docs
     # the keys a strict reader accepts in a [[regel]] are exactly the documented ones
-    assert set(RULE_KEYS) == {p.name for k in RULE_KINDS.values() for p in (*COMMON_PARAMS,
-                                                                            *k.params)}
+    assert set(RULE_KEYS) == {p.name for k in RULE_KINDS.values() for p in (*COMMON_PARAMS, *k.params)}
     for annex in BUILTIN.types:
         for rule in annex.rules:
             assert f"| `{rule.code}` | {annex.sheet.name} | `{rule.kind}` |" in docs
@@ -365,62 +421,122 @@ def test_every_kind_has_its_check():
 #: what the six rules that were fixed in code said before they became declarations of the
 #: bundled types (taken from the code before; byte for byte, with value and cell)
 BEFORE = [
-    ("naam-dubbel", "B2", "Goede pilot",
-     "De naam 'Goede pilot' komt vaker voor (hoofdletters en spaties niet meegeteld)."),
-    ("start-na-eind", "G2", "1-5-2025",
-     "De startdatum (1-5-2025) ligt na de einddatum (december 2024)."),
-    ("naam-dubbel", "B3", "goede\xa0PILOT",
-     "De naam 'goede\xa0PILOT' komt vaker voor (hoofdletters en spaties niet meegeteld)."),
-    ("evaluatie-voor-start", "I3", "2022",
-     "Het evaluatiemoment (2022) ligt vóór de startdatum (januari 2023)."),
-    ("uitkomst-verlopen", "J4", "Nog niet bekend",
-     "De pilot is voorbij de einddatum (maart 2024), maar 'Pilot succesvol?' is nog "
-     "'Nog niet bekend'."),
-    ("uitkomst-verlopen", "J5", "leeg",
-     "De pilot is voorbij het evaluatiemoment (Q1-2024), maar 'Pilot succesvol?' is nog "
-     "'leeg'."),
-    ("oude-pilot", "N6", "2022",
-     "De pilot is afgelopen op 2022, meer dan een jaar vóór de peildatum, en staat nog in de "
-     "bijlage."),
-    ("vervolgrij", "D3", "vervolg van de tekst",
-     "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij 2 voort te zetten (een "
-     "overblijfsel van een paginagrens)."),
+    (
+        "naam-dubbel",
+        "B2",
+        "Goede pilot",
+        "De naam 'Goede pilot' komt vaker voor (hoofdletters en spaties niet meegeteld).",
+    ),
+    ("start-na-eind", "G2", "1-5-2025", "De startdatum (1-5-2025) ligt na de einddatum (december 2024)."),
+    (
+        "naam-dubbel",
+        "B3",
+        "goede\xa0PILOT",
+        "De naam 'goede\xa0PILOT' komt vaker voor (hoofdletters en spaties niet meegeteld).",
+    ),
+    (
+        "evaluatie-voor-start",
+        "I3",
+        "2022",
+        "Het evaluatiemoment (2022) ligt vóór de startdatum (januari 2023).",
+    ),
+    (
+        "uitkomst-verlopen",
+        "J4",
+        "Nog niet bekend",
+        "De pilot is voorbij de einddatum (maart 2024), maar 'Pilot succesvol?' is nog 'Nog niet bekend'.",
+    ),
+    (
+        "uitkomst-verlopen",
+        "J5",
+        "leeg",
+        "De pilot is voorbij het evaluatiemoment (Q1-2024), maar 'Pilot succesvol?' is nog 'leeg'.",
+    ),
+    (
+        "oude-pilot",
+        "N6",
+        "2022",
+        "De pilot is afgelopen op 2022, meer dan een jaar vóór de peildatum, en staat nog in de bijlage.",
+    ),
+    (
+        "vervolgrij",
+        "D3",
+        "vervolg van de tekst",
+        "Deze rij heeft geen Activiteit en lijkt het Resultaat van rij 2 voort te zetten (een "
+        "overblijfsel van een paginagrens).",
+    ),
 ]
 
 
 def test_the_bundled_declarations_say_exactly_what_the_fixed_rules_said(tmp_path):
     from conftest import MUNICIPALITY, with_example_lists
 
-    good = {"id": "P-1", "naam": "Goede pilot", "omschrijving": "Tekst",
-            "programma": "5. Veiligheid", "portefeuille": "Wonen", "doel": "Doel",
-            "startdatum": "januari 2023", "einddatum": "december 2024",
-            "evaluatiemoment": "juni 2024", "succesvol": "Ja", "beleid": "Nee",
-            "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja"}
+    good = {
+        "id": "P-1",
+        "naam": "Goede pilot",
+        "omschrijving": "Tekst",
+        "programma": "5. Veiligheid",
+        "portefeuille": "Wonen",
+        "doel": "Doel",
+        "startdatum": "januari 2023",
+        "einddatum": "december 2024",
+        "evaluatiemoment": "juni 2024",
+        "succesvol": "Ja",
+        "beleid": "Nee",
+        "financieel": "Nee",
+        "gerapporteerd": "Memo",
+        "opnemen": "Ja",
+    }
     pilots = [
         {**good, "startdatum": "1-5-2025", "evaluatiemoment": "Nog niet bekend"},
         {**good, "id": "P-2", "naam": "goede\u00a0PILOT", "evaluatiemoment": "2022"},
-        {**good, "id": "P-3", "naam": "Drie", "einddatum": "maart 2024",
-         "evaluatiemoment": "Q1-2024", "succesvol": "Nog niet bekend"},
-        {**good, "id": "P-4", "naam": "Vier", "einddatum": "juni 2024",
-         "evaluatiemoment": "Q1-2024", "succesvol": ""},
-        {**good, "id": "P-5", "naam": "Vijf", "startdatum": "2020", "einddatum": "2022",
-         "evaluatiemoment": "2022", "opnemen": "Laatste keer"},
+        {
+            **good,
+            "id": "P-3",
+            "naam": "Drie",
+            "einddatum": "maart 2024",
+            "evaluatiemoment": "Q1-2024",
+            "succesvol": "Nog niet bekend",
+        },
+        {
+            **good,
+            "id": "P-4",
+            "naam": "Vier",
+            "einddatum": "juni 2024",
+            "evaluatiemoment": "Q1-2024",
+            "succesvol": "",
+        },
+        {
+            **good,
+            "id": "P-5",
+            "naam": "Vijf",
+            "startdatum": "2020",
+            "einddatum": "2022",
+            "evaluatiemoment": "2022",
+            "opnemen": "Laatste keer",
+        },
     ]
-    actions = [{"id": "A-1", "opgave": "Jeugd en onderwijs", "doel": "Doel",
-                "activiteit": "Iets", "resultaat": "Iets bereikt", "status": "Afgerond"},
-               {"id": "A-2", "opgave": "Jeugd en onderwijs", "doel": "Doel",
-                "resultaat": "vervolg van de tekst"}]
+    actions = [
+        {
+            "id": "A-1",
+            "opgave": "Jeugd en onderwijs",
+            "doel": "Doel",
+            "activiteit": "Iets",
+            "resultaat": "Iets bereikt",
+            "status": "Afgerond",
+        },
+        {"id": "A-2", "opgave": "Jeugd en onderwijs", "doel": "Doel", "resultaat": "vervolg van de tekst"},
+    ]
     path = tmp_path / "r.xlsx"
-    write_register(path, pilots, actions, {**MUNICIPALITY, "peildatum": PEIL, "inleiding": "x"},
-                   with_example_lists(None))
+    write_register(
+        path, pilots, actions, {**MUNICIPALITY, "peildatum": PEIL, "inleiding": "x"}, with_example_lists(None)
+    )
     findings = [f for f in validate_file(path).findings if f.code != "verplicht-leeg"]
     assert [(f.code, f.cell, f.value, f.message) for f in findings] == BEFORE
     hints = {f.code: f.hint for f in findings}
-    assert hints["vervolgrij"] == ("Plak de tekst achter het Resultaat van rij 2 en "
-                                   "verwijder deze rij.")
+    assert hints["vervolgrij"] == ("Plak de tekst achter het Resultaat van rij 2 en verwijder deze rij.")
     # the continuation row's empty Activiteit and Status are said once, as vervolgrij
-    assert not [f for f in validate_file(path).findings
-                if f.code == "verplicht-leeg" and f.sheet == "Acties"]
+    assert not [f for f in validate_file(path).findings if f.code == "verplicht-leeg" and f.sheet == "Acties"]
 
 
 def test_the_moties_example_declares_its_own_rules(tmp_path):

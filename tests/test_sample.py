@@ -19,16 +19,16 @@ from toolkit.layouts import wordread
 from toolkit.layouts.sample import _OPTIONAL_END, Sample, cut_sample, read_back
 
 _spec = importlib.util.spec_from_file_location(
-    "ooxml_validate_sample", Path(__file__).parent / "ooxml" / "validate.py")
+    "ooxml_validate_sample", Path(__file__).parent / "ooxml" / "validate.py"
+)
 ooxml = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(ooxml)  # type: ignore[union-attr]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STYLES = {"bullet": "ListBullet", "number": "ListNumber"}
 MARKER = "TOOLKITBLOKpilotkaartenTOOLKITBLOK"
-REPLACEMENT = f'<w:p><w:r><w:t>{MARKER}</w:t></w:r></w:p>'
-VALID = {"naam": "Naam project", "wat": "Wat houdt het in", "status": "Status",
-         "gemeente": "Gemeente"}
+REPLACEMENT = f"<w:p><w:r><w:t>{MARKER}</w:t></w:r></w:p>"
+VALID = {"naam": "Naam project", "wat": "Wat houdt het in", "status": "Status", "gemeente": "Gemeente"}
 
 
 def _docx(doc) -> bytes:  # type: ignore[no-untyped-def]
@@ -96,13 +96,14 @@ def rows_template() -> bytes:
     return _docx(doc)
 
 
-def build(template: bytes, records: list[dict[str, object]],
-          bookmarks: bool = False) -> tuple[bytes, Sample]:
+def build(template: bytes, records: list[dict[str, object]], bookmarks: bool = False) -> tuple[bytes, Sample]:
     """What the build will do: cut the sample, render every record where the marker is."""
     xml, sample = cut_sample(_part(template), REPLACEMENT, "test.docx")
     assert sample is not None
-    body = "".join(sample.render(r, STYLES, (3_000_000 + i, f"_TocPilot{i + 1}") if bookmarks
-                                 else None) for i, r in enumerate(records))
+    body = "".join(
+        sample.render(r, STYLES, (3_000_000 + i, f"_TocPilot{i + 1}") if bookmarks else None)
+        for i, r in enumerate(records)
+    )
     body = sample.table_start() + body + sample.table_end()
     text = xml.decode("utf-8")
     at = text.index(MARKER)
@@ -124,12 +125,14 @@ def _valid(docx: bytes, tmp_path: Path) -> None:
 
 
 RECORDS: list[dict[str, object]] = [
-    {"naam": "Slimme lantaarnpalen", "gemeente": "Utrecht", "wat": "Lampen die dimmen.",
-     "status": "Loopt"},
-    {"naam": "Deelfietsen <&> meer", "gemeente": "Zwolle & Deventer",
-     "wat": "Eerste regel\n• punt een\n• punt twee", "status": ""},
-    {"naam": "Groene daken", "gemeente": "", "wat": "<p>Een <b>vet</b> woord</p>",
-     "status": "Afgerond"},
+    {"naam": "Slimme lantaarnpalen", "gemeente": "Utrecht", "wat": "Lampen die dimmen.", "status": "Loopt"},
+    {
+        "naam": "Deelfietsen <&> meer",
+        "gemeente": "Zwolle & Deventer",
+        "wat": "Eerste regel\n• punt een\n• punt twee",
+        "status": "",
+    },
+    {"naam": "Groene daken", "gemeente": "", "wat": "<p>Een <b>vet</b> woord</p>", "status": "Afgerond"},
 ]
 
 
@@ -150,9 +153,14 @@ def test_cards_cut_render_and_read_back(tmp_path: Path) -> None:
     assert [p.text for p in headings][:3] == [r["naam"] for r in RECORDS]
     assert "Gemeente: Zwolle & Deventer (bron: register)" in texts
     assert read(docx, sample) == [{k: str(v) for k, v in r.items()} for r in RECORDS[:1]] + [
-        {"naam": "Deelfietsen <&> meer", "gemeente": "Zwolle & Deventer",
-         "wat": "Eerste regel\n• punt een\n• punt twee", "status": ""},
-        {"naam": "Groene daken", "gemeente": "", "wat": "Een vet woord", "status": "Afgerond"}]
+        {
+            "naam": "Deelfietsen <&> meer",
+            "gemeente": "Zwolle & Deventer",
+            "wat": "Eerste regel\n• punt een\n• punt twee",
+            "status": "",
+        },
+        {"naam": "Groene daken", "gemeente": "", "wat": "Een vet woord", "status": "Afgerond"},
+    ]
 
 
 def test_split_tag_takes_the_format_of_its_first_run() -> None:
@@ -179,10 +187,12 @@ def test_rich_value_becomes_list_paragraphs_in_the_cell() -> None:
     docx, _ = build(card_template(), RECORDS)
     cell = Document(io.BytesIO(docx)).tables[1].cell(0, 1)
     assert [(p.text, p.style.name) for p in cell.paragraphs] == [
-        ("Eerste regel", "Normal"), ("punt een", "List Bullet"), ("punt twee", "List Bullet")]
+        ("Eerste regel", "Normal"),
+        ("punt een", "List Bullet"),
+        ("punt twee", "List Bullet"),
+    ]
     rich = Document(io.BytesIO(docx)).tables[2].cell(0, 1).paragraphs[0]
-    assert [(r.text, bool(r.bold)) for r in rich.runs] == [
-        ("Een ", False), ("vet", True), (" woord", False)]
+    assert [(r.text, bool(r.bold)) for r in rich.runs] == [("Een ", False), ("vet", True), (" woord", False)]
 
 
 def test_empty_value_is_one_empty_paragraph_with_the_sample_format() -> None:
@@ -192,8 +202,10 @@ def test_empty_value_is_one_empty_paragraph_with_the_sample_format() -> None:
 
 
 def test_escaping() -> None:
-    docx, _ = build(card_template(), [{"naam": "a<y>&c", "wat": "<x> & </y>",
-                                       "gemeente": "\"q\" 'r' <&>", "status": "]]>"}])
+    docx, _ = build(
+        card_template(),
+        [{"naam": "a<y>&c", "wat": "<x> & </y>", "gemeente": "\"q\" 'r' <&>", "status": "]]>"}],
+    )
     doc = Document(io.BytesIO(docx))
     texts = [p.text for p in doc.paragraphs]
     assert "a<y>&c" in texts
@@ -203,17 +215,17 @@ def test_escaping() -> None:
 
 
 def test_inline_value_over_lines_uses_breaks() -> None:
-    docx, sample = build(card_template(), [{"naam": "X", "gemeente": "Een\nTwee", "wat": "w",
-                                            "status": "s"}])
-    paragraph = next(p for p in Document(io.BytesIO(docx)).paragraphs
-                     if p.text.startswith("Gemeente:"))
+    docx, sample = build(card_template(), [{"naam": "X", "gemeente": "Een\nTwee", "wat": "w", "status": "s"}])
+    paragraph = next(p for p in Document(io.BytesIO(docx)).paragraphs if p.text.startswith("Gemeente:"))
     assert paragraph.text == "Gemeente: Een\nTwee (bron: register)"
     assert read(docx, sample)[0]["gemeente"] == "Een\nTwee"
 
 
 def test_rows(tmp_path: Path) -> None:
-    records = [{"naam": "Actie 1", "wat": "Doen", "status": "Loopt"},
-               {"naam": "Actie <2>", "wat": "• a\n• b", "status": "Klaar"}]
+    records = [
+        {"naam": "Actie 1", "wat": "Doen", "status": "Loopt"},
+        {"naam": "Actie <2>", "wat": "• a\n• b", "status": "Klaar"},
+    ]
     docx, sample = build(rows_template(), records)
     assert sample.kind == "rijen" and sample.fields == ("naam", "wat", "status")
     assert sample.table_start().startswith("<w:tbl>") and sample.table_end() == "</w:tbl>"
@@ -222,8 +234,10 @@ def test_rows(tmp_path: Path) -> None:
     assert [p.text for p in doc.paragraphs] == ["Acties", "Na de tabel."]
     (table,) = doc.tables
     assert [[c.text for c in row.cells] for row in table.rows] == [
-        ["Naam", "Wat", "Status"], ["Actie 1", "Doen", "Stand: Loopt"],
-        ["Actie <2>", "a\nb", "Stand: Klaar"]]
+        ["Naam", "Wat", "Status"],
+        ["Actie 1", "Doen", "Stand: Loopt"],
+        ["Actie <2>", "a\nb", "Stand: Klaar"],
+    ]
     assert read(docx, sample) == records
 
 
@@ -248,16 +262,21 @@ def _template_with(*texts: str) -> bytes:
     return _part(_docx(doc))
 
 
-@pytest.mark.parametrize("texts, expected", [
-    (("{{ kaarten }}", "{{ naam }}"), "{{ kaarten }} zonder {{ einde }}"),
-    (("{{ naam }}", "{{ einde }}"), "{{ einde }} zonder {{ kaarten }}"),
-    (("{{ kaarten }}", "{{ naam }}", "{{ einde }}", "{{ kaarten }}", "{{ wat }}", "{{ einde }}"),
-     "meer dan één voorbeeld"),
-    (("{{ kaarten }}", "Alleen tekst", "{{ einde }}"), "geen velden"),
-    (("{{ kaarten }}", "{{ Naam project }}", "{{ einde }}"), "'{{ Naam project }}'"),
-    (("{{ kaarten }}", "{% if x %}{{ naam }}{% endif %}", "{{ einde }}"), "{% if x %}"),
-    (("{{ rijen }}", "{{ naam }}", "{{ einde }}"), "niet precies één tabel"),
-])
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (("{{ kaarten }}", "{{ naam }}"), "{{ kaarten }} zonder {{ einde }}"),
+        (("{{ naam }}", "{{ einde }}"), "{{ einde }} zonder {{ kaarten }}"),
+        (
+            ("{{ kaarten }}", "{{ naam }}", "{{ einde }}", "{{ kaarten }}", "{{ wat }}", "{{ einde }}"),
+            "meer dan één voorbeeld",
+        ),
+        (("{{ kaarten }}", "Alleen tekst", "{{ einde }}"), "geen velden"),
+        (("{{ kaarten }}", "{{ Naam project }}", "{{ einde }}"), "'{{ Naam project }}'"),
+        (("{{ kaarten }}", "{% if x %}{{ naam }}{% endif %}", "{{ einde }}"), "{% if x %}"),
+        (("{{ rijen }}", "{{ naam }}", "{{ einde }}"), "niet precies één tabel"),
+    ],
+)
 def test_template_errors(texts: tuple[str, ...], expected: str) -> None:
     with pytest.raises(TemplateError) as error:
         cut_sample(_template_with(*texts), REPLACEMENT, "x.docx")
@@ -277,8 +296,9 @@ def test_rows_need_exactly_one_row_with_fields() -> None:
 
 
 def test_unknown_field_names_it_and_the_valid_ones() -> None:
-    _, sample = cut_sample(_template_with("{{ kaarten }}", "{{ naam }}", "Tekst {{ wta }}",
-                                          "{{ einde }}"), REPLACEMENT)
+    _, sample = cut_sample(
+        _template_with("{{ kaarten }}", "{{ naam }}", "Tekst {{ wta }}", "{{ einde }}"), REPLACEMENT
+    )
     assert sample is not None
     sample.check(VALID | {"wta": "x"}, "x.docx")  # no error
     with pytest.raises(TemplateError) as error:
@@ -286,7 +306,8 @@ def test_unknown_field_names_it_and_the_valid_ones() -> None:
     assert str(error.value) == (
         "Het Word-sjabloon 'x.docx' gebruikt in de voorbeeldkaart het veld {{ wta }}, maar dat "
         "bestaat niet. Geldige velden: {{ naam }} (Naam project), {{ wat }} (Wat houdt het in), "
-        "{{ status }} (Status), {{ gemeente }} (Gemeente).")
+        "{{ status }} (Status), {{ gemeente }} (Gemeente)."
+    )
 
 
 def test_sample_bookmarks_are_dropped() -> None:
@@ -305,24 +326,46 @@ def test_render_is_plain_string_joining() -> None:
     """Compiled once: render has no XML parser to call (the build renders 10,000 times)."""
     _, sample = cut_sample(_part(card_template()), REPLACEMENT)
     assert sample is not None
-    assert all(isinstance(part, str) or part.__class__.__name__ in ("_Slot", "_Optional")
-               or part is _OPTIONAL_END for part in sample.parts)
+    assert all(
+        isinstance(part, str) or part.__class__.__name__ in ("_Slot", "_Optional") or part is _OPTIONAL_END
+        for part in sample.parts
+    )
     one = sample.render(RECORDS[0], STYLES)
     assert sample.render(RECORDS[0], STYLES) == one
     etree.fromstring(f'<w:body xmlns:w="{W[1:-1]}">{one}</w:body>')
 
 
-_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-                min_size=1, max_size=30).map(str.strip).filter(
-    lambda t: t and "{" not in t and "<" not in t and t[0] not in "•·▪◦●○■-–*" and
-    not "\ue000" <= t[0] <= "\uf8ff" and "*" not in t and  # bullets from Word, Markdown
-    not t[:3].rstrip(").").isdigit() and "_x" not in t and "\ufffe" not in t and
-    "\uffff" not in t and " " * 2 not in t)
+_TEXT = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30
+    )
+    .map(str.strip)
+    .filter(
+        lambda t: (
+            t
+            and "{" not in t
+            and "<" not in t
+            and t[0] not in "•·▪◦●○■-–*"
+            and not "\ue000" <= t[0] <= "\uf8ff"
+            and "*" not in t  # bullets from Word, Markdown
+            and not t[:3].rstrip(").").isdigit()
+            and "_x" not in t
+            and "\ufffe" not in t
+            and "\uffff" not in t
+            and " " * 2 not in t
+        )
+    )
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.fixed_dictionaries({"naam": _TEXT, "gemeente": _TEXT, "wat": _TEXT,
-                                       "status": _TEXT}), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.fixed_dictionaries({"naam": _TEXT, "gemeente": _TEXT, "wat": _TEXT, "status": _TEXT}),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_read_back_round_trip(records: list[dict[str, str]]) -> None:
     docx, sample = build(TEMPLATE, records)
     assert read(docx, sample) == records
@@ -352,8 +395,11 @@ def test_field_at_the_end_of_a_card_over_several_paragraphs() -> None:
     doc.add_paragraph("{{ einde }}")
     doc.add_paragraph("Bijlage B", style="Heading 1")
     doc.add_paragraph("Andere tekst")
-    records = [{"naam": "A", "wat": "Regel een\nRegel twee\n• punt"},
-               {"naam": "B", "wat": ""}, {"naam": "C", "wat": "Toelichting"}]
+    records = [
+        {"naam": "A", "wat": "Regel een\nRegel twee\n• punt"},
+        {"naam": "B", "wat": ""},
+        {"naam": "C", "wat": "Toelichting"},
+    ]
     docx, sample = build(_docx(doc), records)
     assert sample.heading_field == "naam"
     assert read(docx, sample) == records
@@ -405,7 +451,11 @@ def test_rows_with_a_footer_row() -> None:
     docx, sample = build(_docx(doc), records)
     rows = Document(io.BytesIO(docx)).tables[0].rows
     assert [[c.text for c in row.cells] for row in rows] == [
-        ["Naam", "Status"], ["A", "Loopt"], ["B", "Klaar"], ["Bron", "register"]]
+        ["Naam", "Status"],
+        ["A", "Loopt"],
+        ["B", "Klaar"],
+        ["Bron", "register"],
+    ]
     assert read(docx, sample) == records
 
 
@@ -420,26 +470,38 @@ def test_no_records() -> None:
 TEMPLATE = card_template()
 
 
-_LABELS = st.sampled_from(["", "Status", "Wat houdt het in", "Gemeente:", "{{ einde }}",
-                           "Slot van de bijlage."])
-_LINES = st.lists(st.one_of(_TEXT, _TEXT.map(lambda t: "• " + t)), min_size=1, max_size=3).map(
-    "\n".join)
+_LABELS = st.sampled_from(
+    ["", "Status", "Wat houdt het in", "Gemeente:", "{{ einde }}", "Slot van de bijlage."]
+)
+_LINES = st.lists(st.one_of(_TEXT, _TEXT.map(lambda t: "• " + t)), min_size=1, max_size=3).map("\n".join)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.fixed_dictionaries({"naam": _TEXT, "gemeente": st.one_of(_TEXT, _LABELS),
-                                       "wat": st.one_of(_LINES, _LABELS),
-                                       "status": st.one_of(_TEXT, _LABELS)}),
-                min_size=1, max_size=4))
-def test_read_back_round_trip_of_lines_labels_and_empty_values(
-        records: list[dict[str, str]]) -> None:
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "naam": _TEXT,
+                "gemeente": st.one_of(_TEXT, _LABELS),
+                "wat": st.one_of(_LINES, _LABELS),
+                "status": st.one_of(_TEXT, _LABELS),
+            }
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_read_back_round_trip_of_lines_labels_and_empty_values(records: list[dict[str, str]]) -> None:
     docx, sample = build(TEMPLATE, records)
     assert read(docx, sample) == records
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.fixed_dictionaries({"naam": st.one_of(_TEXT, _LABELS), "wat": _LINES,
-                                       "status": _TEXT}), max_size=4))
+@given(
+    st.lists(
+        st.fixed_dictionaries({"naam": st.one_of(_TEXT, _LABELS), "wat": _LINES, "status": _TEXT}), max_size=4
+    )
+)
 def test_read_back_round_trip_of_rows(records: list[dict[str, str]]) -> None:
     docx, sample = build(ROWS_TEMPLATE, records)
     assert read(docx, sample) == records
@@ -524,7 +586,6 @@ def test_empty_fields_are_left_out_with_their_label_and_read_back(tmp_path: Path
 def test_note_goes_under_the_heading_field() -> None:
     _, sample = cut_sample(_part(card_template()), REPLACEMENT)
     assert sample is not None and sample.heading_level == 1
-    note = '<w:p><w:r><w:t>Nieuw in deze editie.</w:t></w:r></w:p>'
+    note = "<w:p><w:r><w:t>Nieuw in deze editie.</w:t></w:r></w:p>"
     xml = sample.render(RECORDS[0], STYLES, note=note)
-    assert xml.index("Slimme lantaarnpalen") < xml.index("Nieuw in deze editie.") < \
-        xml.index("Gemeente:")
+    assert xml.index("Slimme lantaarnpalen") < xml.index("Nieuw in deze editie.") < xml.index("Gemeente:")

@@ -36,19 +36,19 @@ def _with_sample(tmp_path, fill) -> object:
 
 
 def test_a_sample_card_in_the_pilot_template_replaces_the_built_in_card(tmp_path):
-    folder = _with_sample(tmp_path, [("{{ naam }}", "Heading 1"),
-                                     ("Portefeuille: {{ portefeuille }}", None),
-                                     ("{{ doel }}", None)])
+    folder = _with_sample(
+        tmp_path,
+        [("{{ naam }}", "Heading 1"), ("Portefeuille: {{ portefeuille }}", None), ("{{ doel }}", None)],
+    )
     out = tmp_path / "uit"
-    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code in (0, 1), result.output
     pilot_doc = next(p for p in out.glob("*.docx") if p.name.startswith("Bijlage 5"))
     doc = Document(str(pilot_doc))
     register = read_register(EXAMPLE)
     published = [p for p in register.pilots if register.roles.published(p.text("opnemen"))]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-len(published):] == [p.text("naam") for p in published]
+    assert headings[-len(published) :] == [p.text("naam") for p in published]
     lines = [p.text for p in doc.paragraphs]
     assert f"Portefeuille: {published[0].text('portefeuille')}" in lines
     assert not doc.tables  # the built-in card's label tables are gone: the sample rules
@@ -57,8 +57,9 @@ def test_a_sample_card_in_the_pilot_template_replaces_the_built_in_card(tmp_path
 
 def test_a_sample_with_a_field_the_sheet_lacks_is_refused_with_the_valid_fields(tmp_path):
     folder = _with_sample(tmp_path, [("{{ naam }}", "Heading 1"), ("{{ budget }}", None)])
-    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "uit"),
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(
+        cli, ["build", str(EXAMPLE), "--out", str(tmp_path / "uit"), "--sjablonen", str(folder)]
+    )
     assert result.exit_code == 2
     assert "budget" in result.output and "{{ omschrijving }}" in result.output
     assert "Traceback" not in result.output
@@ -74,10 +75,8 @@ def test_a_split_tag_in_the_sample_is_still_found(tmp_path):
     run.bold = True
     doc.save(str(template))
     out = tmp_path / "uit"
-    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out),
-                                      "--sjablonen", str(folder)])
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code in (0, 1), result.output
     pilot_doc = next(p for p in out.glob("*.docx") if p.name.startswith("Bijlage 5"))
-    headings = [p.text for p in Document(str(pilot_doc)).paragraphs
-                if p.style.name == "Heading 1"]
+    headings = [p.text for p in Document(str(pilot_doc)).paragraphs if p.style.name == "Heading 1"]
     assert "Woonoverlast" in " ".join(headings)

@@ -118,8 +118,7 @@ def test_the_option_goes_before_the_setting(tmp_path):
     register = _register(tmp_path, sjablonen="bestaat-niet")
     folder = tmp_path / "s"
     _copy_templates(folder)
-    result = _run("build", str(register), "--out", str(tmp_path / "uit"),
-                  "--sjablonen", str(folder))
+    result = _run("build", str(register), "--out", str(tmp_path / "uit"), "--sjablonen", str(folder))
     assert result.exit_code == 0, result.output
 
 
@@ -158,8 +157,9 @@ def test_a_chosen_template_gets_the_same_checks(tmp_path):
     doc = Document(folder / "bijlage.docx")
     doc.paragraphs[0].insert_paragraph_before("{% for x in range(10) %}x{% endfor %}")
     doc.save(folder / "bijlage.docx")
-    result = _run("build", str(_register(tmp_path)), "--out", str(tmp_path / "uit"),
-                  "--sjablonen", str(folder))
+    result = _run(
+        "build", str(_register(tmp_path)), "--out", str(tmp_path / "uit"), "--sjablonen", str(folder)
+    )
     assert result.exit_code == 2 and "lus" in result.output
 
 
@@ -221,8 +221,7 @@ def test_rows_against_an_empty_list_give_one_finding_not_one_per_row(tmp_path):
     assert register.lists["programma"] == [], "no other municipality's values slip in"
     path = tmp_path / "gevuld.xlsx"
     pilots = [{**GOOD, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(5)]
-    write_register(path, pilots, [], SETTINGS,
-                   lists={"programma": (), "portefeuille": ()})
+    write_register(path, pilots, [], SETTINGS, lists={"programma": (), "portefeuille": ()})
     findings = validate_file(path).findings
     empty = [f for f in findings if f.code == "lijst-leeg"]
     assert sorted(f.label for f in empty) == ["Portefeuilles", "Programma's"]

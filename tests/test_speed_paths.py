@@ -20,19 +20,22 @@ def test_new_edition_shortcut_when_no_column_was_added(monkeypatch):
         assert all(not added.headers and not added.values for added in quick[0].values())
         assert edition._nothing_added(path, edition.BUILTIN) is not None  # openpyxl not used
         # the register as read (the careful reader too) gives the same answer
-        assert edition._nothing_added(path, edition.BUILTIN, read_register(path)) == \
-            edition._nothing_added(path, edition.BUILTIN, read_register(path, careful=True))
+        assert edition._nothing_added(path, edition.BUILTIN, read_register(path)) == edition._nothing_added(
+            path, edition.BUILTIN, read_register(path, careful=True)
+        )
         monkeypatch.setattr(edition, "_nothing_added", lambda path, types, register=None: None)
         monkeypatch.setattr(edition, "_only_declared", lambda ws, used: False)
         slow = edition._added_columns(path)
         monkeypatch.undo()
-        assert {k: (v.headers, v.values) for k, v in quick[0].items() if v.headers} == \
-            {k: (v.headers, v.values) for k, v in slow[0].items() if v.headers} == {}
+        assert (
+            {k: (v.headers, v.values) for k, v in quick[0].items() if v.headers}
+            == {k: (v.headers, v.values) for k, v in slow[0].items() if v.headers}
+            == {}
+        )
         assert quick[1] == slow[1]
 
 
-def test_new_edition_quick_look_names_the_same_unknown_entries_and_defers_on_added_columns(
-        tmp_path):
+def test_new_edition_quick_look_names_the_same_unknown_entries_and_defers_on_added_columns(tmp_path):
     import openpyxl
 
     path = tmp_path / "eigen.xlsx"
@@ -93,15 +96,15 @@ def test_the_file_checks_cell_columns_agree_with_a_search_of_the_sheet(tmp_path)
         with zipfile.ZipFile(path) as archive:
             members = _sheet_members(archive)
             for title, letters in register.cell_columns.items():
-                found = {m.decode() for m in re.findall(rb'<c r="([A-Z]+)[0-9]',
-                                                         archive.read(members[title]))}
+                found = {
+                    m.decode() for m in re.findall(rb'<c r="([A-Z]+)[0-9]', archive.read(members[title]))
+                }
                 assert letters == found, (path.name, title)
     assert "AD" in read_register(added).cell_columns["Acties"]
     assert edition._nothing_added(added, edition.BUILTIN, read_register(added)) is None
 
 
-def test_new_edition_of_1000_pilots_is_the_same_by_the_quick_look_and_the_long_way(
-        tmp_path, monkeypatch):
+def test_new_edition_of_1000_pilots_is_the_same_by_the_quick_look_and_the_long_way(tmp_path, monkeypatch):
     """The register new-edition writes from a 1,000-pilot register (5,000 actions) is the
     same, cell for cell, whether the quick look or openpyxl decided nothing was added."""
     import sys

@@ -42,8 +42,9 @@ def moved(tmp_path: Path) -> tuple[Path, Path]:
 
 def _setting(path: Path) -> str:
     ws = openpyxl.load_workbook(path)["Instellingen"]
-    return next(str(row[1] or "") for row in ws.iter_rows(values_only=True)
-                if row[0] == "Map met Word-sjablonen")
+    return next(
+        str(row[1] or "") for row in ws.iter_rows(values_only=True) if row[0] == "Map met Word-sjablonen"
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -52,18 +53,15 @@ def test_every_command_that_reads_a_register_has_the_option(command: str) -> Non
     assert result.exit_code == 0 and "--sjablonen MAP" in result.output
 
 
-def test_a_moved_register_is_read_with_the_option(moved: tuple[Path, Path],
-                                                  tmp_path: Path) -> None:
+def test_a_moved_register_is_read_with_the_option(moved: tuple[Path, Path], tmp_path: Path) -> None:
     register, templates = moved
     # without it the message advises the option, which the command must then accept
     refused = _run("validate", register, "--report-dir", tmp_path / "r0")
     assert refused.exit_code == 2 and "--sjablonen" in refused.output
-    checked = _run("validate", register, "--report-dir", tmp_path / "r1", "--sjablonen",
-                   templates)
+    checked = _run("validate", register, "--report-dir", tmp_path / "r1", "--sjablonen", templates)
     assert checked.exit_code == 0, checked.output
     assert (tmp_path / "r1" / "projecten_sociale_innovatie_validatie.json").exists()
-    compared = _run("diff", register, register, "--report-dir", tmp_path / "d",
-                    "--sjablonen", templates)
+    compared = _run("diff", register, register, "--report-dir", tmp_path / "d", "--sjablonen", templates)
     assert compared.exit_code == 0, compared.output
     assert "Projecten: 0 nieuw, 0 vervallen, 0 gewijzigd, 7 ongewijzigd." in compared.output
     built = _run("build", register, "--out", tmp_path / "uit", "--sjablonen", templates)
@@ -71,12 +69,12 @@ def test_a_moved_register_is_read_with_the_option(moved: tuple[Path, Path],
 
 
 def test_new_edition_with_the_option_points_the_new_register_to_the_folder(
-        moved: tuple[Path, Path], tmp_path: Path) -> None:
+    moved: tuple[Path, Path], tmp_path: Path
+) -> None:
     register, templates = moved
     new = tmp_path / "volgend jaar" / "2024.xlsx"
     new.parent.mkdir()
-    made = _run("new-edition", register, new, "--editie", "Najaar 2023", "--sjablonen",
-                templates)
+    made = _run("new-edition", register, new, "--editie", "Najaar 2023", "--sjablonen", templates)
     assert made.exit_code == 0, made.output
     assert "6 projecten" in made.output
     assert _setting(new) == os.path.join("..", "gedeeld", "sjablonen")
@@ -84,14 +82,16 @@ def test_new_edition_with_the_option_points_the_new_register_to_the_folder(
 
 
 @pytest.mark.parametrize("command", ("validate", "diff", "new-edition", "build"))
-def test_a_folder_that_is_not_there_is_refused(moved: tuple[Path, Path], tmp_path: Path,
-                                               command: str) -> None:
+def test_a_folder_that_is_not_there_is_refused(
+    moved: tuple[Path, Path], tmp_path: Path, command: str
+) -> None:
     register, _ = moved
     args: dict[str, tuple[object, ...]] = {
         "validate": (register, "--report-dir", tmp_path / "r"),
         "diff": (register, register, "--report-dir", tmp_path / "r"),
         "new-edition": (register, tmp_path / "n.xlsx", "--editie", "2024"),
-        "build": (register, "--out", tmp_path / "uit")}
+        "build": (register, "--out", tmp_path / "uit"),
+    }
     result = _run(command, *args[command], "--sjablonen", tmp_path / "nergens")
     assert result.exit_code == 2, result.output
     assert "'" + str(tmp_path / "nergens") in result.output and "bestaat niet" in result.output
@@ -131,13 +131,14 @@ def test_an_absolute_setting_is_kept(tmp_path: Path) -> None:
     assert _setting(new) == str(work / "sjablonen")
 
 
-def test_without_a_relative_path_the_setting_is_absolute(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_relative_path_the_setting_is_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On Windows a folder on another drive has no path relative to the register."""
+
     def other_drive(path: str, start: str) -> str:
         raise ValueError("path is on mount 'D:', start on mount 'C:'")
 
     monkeypatch.setattr(os.path, "relpath", other_drive)
     folder = tmp_path / "sjablonen"
-    assert sjablonen.folder_setting(folder, tmp_path / "elders" / "r.xlsx") == \
-        str(folder.resolve())
+    assert sjablonen.folder_setting(folder, tmp_path / "elders" / "r.xlsx") == str(folder.resolve())

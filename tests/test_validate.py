@@ -26,8 +26,8 @@ def flat(result):
 def test_reference_gaps_golden():
     assert flat(validate_file(GAPS)) == [
         ("uitkomst-verlopen", "Pilots", "J3"),
-        ("verplicht-leeg", "Pilots", "L5"),   # Dealbreakers: financieel gevolg
-        ("verplicht-leeg", "Pilots", "L6"),   # IPTA: financieel gevolg
+        ("verplicht-leeg", "Pilots", "L5"),  # Dealbreakers: financieel gevolg
+        ("verplicht-leeg", "Pilots", "L6"),  # IPTA: financieel gevolg
         ("verplicht-leeg", "Pilots", "C11"),  # Stille studieruimtes: Korte omschrijving
         ("verplicht-leeg", "Pilots", "K11"),
         ("verplicht-leeg", "Pilots", "L11"),
@@ -51,68 +51,115 @@ def test_example_has_no_errors():
 
 
 GOOD = {
-    "id": "P-1", "naam": "Goede pilot", "omschrijving": "Tekst", "programma": "5. Veiligheid",
-    "portefeuille": "Wonen", "doel": "Doel", "startdatum": "januari 2023",
-    "einddatum": "december 2024", "evaluatiemoment": "juni 2024", "succesvol": "Ja",
-    "beleid": "Nee", "financieel": "Nee", "gerapporteerd": "Memo", "opnemen": "Ja",
+    "id": "P-1",
+    "naam": "Goede pilot",
+    "omschrijving": "Tekst",
+    "programma": "5. Veiligheid",
+    "portefeuille": "Wonen",
+    "doel": "Doel",
+    "startdatum": "januari 2023",
+    "einddatum": "december 2024",
+    "evaluatiemoment": "juni 2024",
+    "succesvol": "Ja",
+    "beleid": "Nee",
+    "financieel": "Nee",
+    "gerapporteerd": "Memo",
+    "opnemen": "Ja",
 }
-GOOD_ACTION = {"id": "A-1", "opgave": "Jeugd en onderwijs", "doel": "Doel", "activiteit": "Iets",
-               "resultaat": "Iets bereikt", "status": "Afgerond"}
+GOOD_ACTION = {
+    "id": "A-1",
+    "opgave": "Jeugd en onderwijs",
+    "doel": "Doel",
+    "activiteit": "Iets",
+    "resultaat": "Iets bereikt",
+    "status": "Afgerond",
+}
 
 # one small register per rule: (pilots changes, actions, expected flat findings)
 CASES = {
     "verplicht-leeg": ([{"beleid": ""}], [], [("verplicht-leeg", "Pilots", "K2")]),
     "niet-in-lijst": ([{"programma": "9. Onbekend"}], [], [("niet-in-lijst", "Pilots", "D2")]),
-    "schrijfwijze-lijst": ([{"portefeuille": " wonen"}], [],
-                           [("schrijfwijze-lijst", "Pilots", "E2")]),
-    "id-dubbel": ([{}, {"naam": "Andere pilot"}], [],
-                  [("id-dubbel", "Pilots", "A2"), ("id-dubbel", "Pilots", "A3")]),
-    "naam-dubbel": ([{}, {"id": "P-2", "naam": "goede\u00a0PILOT\u200b"}], [],
-                    [("naam-dubbel", "Pilots", "B2"), ("naam-dubbel", "Pilots", "B3")]),
-    "datum-onleesbaar": ([{"startdatum": "na de zomer"}], [],
-                         [("datum-onleesbaar", "Pilots", "G2")]),
-    "start-na-eind": ([{"startdatum": "1-5-2025", "evaluatiemoment": "Nog niet bekend"}], [],
-                      [("start-na-eind", "Pilots", "G2")]),
-    "evaluatie-voor-start": ([{"evaluatiemoment": "2022"}], [],
-                             [("evaluatie-voor-start", "Pilots", "I2")]),
-    "uitkomst-verlopen": ([{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024",
-                            "succesvol": "Nog niet bekend"}], [],
-                          [("uitkomst-verlopen", "Pilots", "J2")]),
-    "oude-pilot": ([{"startdatum": "2020", "einddatum": "2022", "evaluatiemoment": "2022"}], [],
-                   [("oude-pilot", "Pilots", "N2")]),
-    "html-onbekend": ([{"doel": "<p>Zie <a href='x'>site</a></p>"}], [],
-                      [("html-onbekend", "Pilots", "F2")]),
-    "html-in-tekstveld": ([{"naam": "Jeugdhonk <span>Buytenwegh</span>"}], [],
-                          [("html-in-tekstveld", "Pilots", "B2")]),
-    "teken-ongeldig": ([{"omschrijving": "Tekst\x07met bel"}], [],
-                       [("teken-ongeldig", "Pilots", "C2")]),
+    "schrijfwijze-lijst": ([{"portefeuille": " wonen"}], [], [("schrijfwijze-lijst", "Pilots", "E2")]),
+    "id-dubbel": (
+        [{}, {"naam": "Andere pilot"}],
+        [],
+        [("id-dubbel", "Pilots", "A2"), ("id-dubbel", "Pilots", "A3")],
+    ),
+    "naam-dubbel": (
+        [{}, {"id": "P-2", "naam": "goede\u00a0PILOT\u200b"}],
+        [],
+        [("naam-dubbel", "Pilots", "B2"), ("naam-dubbel", "Pilots", "B3")],
+    ),
+    "datum-onleesbaar": ([{"startdatum": "na de zomer"}], [], [("datum-onleesbaar", "Pilots", "G2")]),
+    "start-na-eind": (
+        [{"startdatum": "1-5-2025", "evaluatiemoment": "Nog niet bekend"}],
+        [],
+        [("start-na-eind", "Pilots", "G2")],
+    ),
+    "evaluatie-voor-start": ([{"evaluatiemoment": "2022"}], [], [("evaluatie-voor-start", "Pilots", "I2")]),
+    "uitkomst-verlopen": (
+        [{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024", "succesvol": "Nog niet bekend"}],
+        [],
+        [("uitkomst-verlopen", "Pilots", "J2")],
+    ),
+    "oude-pilot": (
+        [{"startdatum": "2020", "einddatum": "2022", "evaluatiemoment": "2022"}],
+        [],
+        [("oude-pilot", "Pilots", "N2")],
+    ),
+    "html-onbekend": ([{"doel": "<p>Zie <a href='x'>site</a></p>"}], [], [("html-onbekend", "Pilots", "F2")]),
+    "html-in-tekstveld": (
+        [{"naam": "Jeugdhonk <span>Buytenwegh</span>"}],
+        [],
+        [("html-in-tekstveld", "Pilots", "B2")],
+    ),
+    "teken-ongeldig": ([{"omschrijving": "Tekst\x07met bel"}], [], [("teken-ongeldig", "Pilots", "C2")]),
     "te-lang": ([{}], [], [("te-lang", "Pilots", "C2")]),  # written by openpyxl, see below
-    "vervolgrij": ([{}], [GOOD_ACTION, {"id": "A-2", "opgave": "Jeugd en onderwijs",
-                                        "doel": "Doel", "resultaat": "vervolg van de tekst"}],
-                   [("vervolgrij", "Acties", "D3")]),
+    "vervolgrij": (
+        [{}],
+        [
+            GOOD_ACTION,
+            {
+                "id": "A-2",
+                "opgave": "Jeugd en onderwijs",
+                "doel": "Doel",
+                "resultaat": "vervolg van de tekst",
+            },
+        ],
+        [("vervolgrij", "Acties", "D3")],
+    ),
     "instelling-leeg": ([{}], [], [("instelling-leeg", "Instellingen", "B2")]),
-    "cellen-samengevoegd": ([{}, {"id": "P-2", "naam": "Twee", "omschrijving": None}], [],
-                            [("cellen-samengevoegd", "Pilots", "C2"),
-                             ("verplicht-leeg", "Pilots", "C3")]),
+    "cellen-samengevoegd": (
+        [{}, {"id": "P-2", "naam": "Twee", "omschrijving": None}],
+        [],
+        [("cellen-samengevoegd", "Pilots", "C2"), ("verplicht-leeg", "Pilots", "C3")],
+    ),
     "peildatum-ontbreekt": ([{}], [], [("peildatum-ontbreekt", "Instellingen", "B4")]),
     "id-onzichtbaar": ([{"id": "P-1\u200b"}], [], [("id-onzichtbaar", "Pilots", "A2")]),
     "getal-onleesbaar": ([{"doel": 1.5e300}], [], [("getal-onleesbaar", "Pilots", "F2")]),
-    "teken-richting": ([{"naam": "Goede \u202epilot"}], [],
-                       [("teken-richting", "Pilots", "B2")]),
-    "rijen-verborgen": ([{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}], [],
-                        [("rijen-verborgen", "Pilots", "A3")]),  # rows 3 and 4, one finding
+    "teken-richting": ([{"naam": "Goede \u202epilot"}], [], [("teken-richting", "Pilots", "B2")]),
+    "rijen-verborgen": (
+        [{}, {"id": "P-2", "naam": "Twee"}, {"id": "P-3", "naam": "Drie"}],
+        [],
+        [("rijen-verborgen", "Pilots", "A3")],
+    ),  # rows 3 and 4, one finding
     "kolommen-verborgen": ([{}], [], [("kolommen-verborgen", "Pilots", "")]),
     "tabblad-verborgen": ([{}], [], [("tabblad-verborgen", "Pilots", "")]),
     "formule-niet-berekend": ([{}], [], [("formule-niet-berekend", "Pilots", "K2")]),
     "tabblad-ontbreekt": ([{}], [], [("tabblad-ontbreekt", "Instellingen", "A5")]),
     "formule-fout": ([{}], [], [("formule-fout", "Pilots", "K2")]),  # "-tekst" typed in Excel
-    "teken-emoji": ([{"omschrijving": "Klaar \U0001F44D"}], [], [("teken-emoji", "Pilots", "C2")]),
-    "opsomming-niveau": ([{"doel": "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"}],
-                         [], [("opsomming-niveau", "Pilots", "F2")]),
-    "html-tabel": ([{"omschrijving": "<table><tr><td>a</td><td>b</td><td>c</td></tr></table>"}],
-                   [], [("html-tabel", "Pilots", "C2")]),
-    "markdown-kop": ([{"omschrijving": "## Aanpak\nEerst praten."}], [],
-                     [("markdown-kop", "Pilots", "C2")]),
+    "teken-emoji": ([{"omschrijving": "Klaar \U0001f44d"}], [], [("teken-emoji", "Pilots", "C2")]),
+    "opsomming-niveau": (
+        [{"doel": "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"}],
+        [],
+        [("opsomming-niveau", "Pilots", "F2")],
+    ),
+    "html-tabel": (
+        [{"omschrijving": "<table><tr><td>a</td><td>b</td><td>c</td></tr></table>"}],
+        [],
+        [("html-tabel", "Pilots", "C2")],
+    ),
+    "markdown-kop": ([{"omschrijving": "## Aanpak\nEerst praten."}], [], [("markdown-kop", "Pilots", "C2")]),
     "instelling-te-lang": ([{}], [], [("instelling-te-lang", "Instellingen", "B3")]),
     "bijlagenummer-ongeldig": ([{}], [], [("bijlagenummer-ongeldig", "Instellingen", "B5")]),
     "bijlagenummer-dubbel": ([{}], [], [("bijlagenummer-dubbel", "Instellingen", "B10")]),
@@ -142,8 +189,12 @@ SETTING_CASES = {
 
 
 def _register(tmp_path, code, pilots, actions):
-    settings = {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage.",
-                **SETTING_CASES.get(code, {})}
+    settings = {
+        **MUNICIPALITY,
+        "peildatum": date(2024, 4, 1),
+        "inleiding": "Over deze bijlage.",
+        **SETTING_CASES.get(code, {}),
+    }
     if code == "instelling-leeg":
         settings["gemeente"] = ""
     if code == "peildatum-ontbreekt":
@@ -152,14 +203,25 @@ def _register(tmp_path, code, pilots, actions):
     if code != "register-leeg":
         actions = actions or [GOOD_ACTION]
     lists, meanings = LIST_CASES.get(code, (None, None))
-    write_register(path, [{**GOOD, **changes} for changes in pilots], actions, settings,
-                   with_example_lists(lists), meanings=meanings)
+    write_register(
+        path,
+        [{**GOOD, **changes} for changes in pilots],
+        actions,
+        settings,
+        with_example_lists(lists),
+        meanings=meanings,
+    )
     if code == "cellen-samengevoegd":
         wb = openpyxl.load_workbook(path)
         wb["Pilots"].merge_cells("C2:C3")
         wb.save(path)
-    if code in ("rijen-verborgen", "kolommen-verborgen", "formule-niet-berekend",
-                "tabblad-verborgen", "formule-fout"):
+    if code in (
+        "rijen-verborgen",
+        "kolommen-verborgen",
+        "formule-niet-berekend",
+        "tabblad-verborgen",
+        "formule-fout",
+    ):
         wb = openpyxl.load_workbook(path)
         ws = wb["Pilots"]
         if code == "rijen-verborgen":  # a filter left on hides rows the same way
@@ -173,7 +235,7 @@ def _register(tmp_path, code, pilots, actions):
         elif code == "formule-fout":
             ws["K2"] = "#NAME?"  # openpyxl writes an error value (t="e"), as Excel does
         else:
-            ws["K2"] = "=A2&\"\""  # openpyxl writes the formula without a calculated value
+            ws["K2"] = '=A2&""'  # openpyxl writes the formula without a calculated value
         wb.save(path)
     if code == "tabblad-ontbreekt":  # deleted; Instellingen still describe the pilot annex
         wb = openpyxl.load_workbook(path)
@@ -225,8 +287,12 @@ def test_the_careful_reader_reports_merged_cells_too(tmp_path):
 
 
 def test_peildatum_option_overrides_settings(tmp_path):
-    path = _register(tmp_path, "x", [{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024",
-                                      "succesvol": "Nog niet bekend"}], [])
+    path = _register(
+        tmp_path,
+        "x",
+        [{"einddatum": "maart 2024", "evaluatiemoment": "Q1-2024", "succesvol": "Nog niet bekend"}],
+        [],
+    )
     assert flat(validate_file(path, date(2024, 1, 1))) == []
 
 
@@ -255,9 +321,19 @@ def test_cli_validate_writes_reports_and_exit_codes(tmp_path):
     assert data["aantallen"] == {"fout": 8, "waarschuwing": 8}
     assert data["bevindingen"][1]["cel"] == "L5"
     # the keys are the documented ones (README, De rapporten), all Dutch
-    assert set(data["bevindingen"][0]) == {"code", "ernst", "tabblad", "rij", "kolom",
-                                           "kolomnaam", "waarde", "melding", "hint",
-                                           "onderwerp", "cel"}
+    assert set(data["bevindingen"][0]) == {
+        "code",
+        "ernst",
+        "tabblad",
+        "rij",
+        "kolom",
+        "kolomnaam",
+        "waarde",
+        "melding",
+        "hint",
+        "onderwerp",
+        "cel",
+    }
     result = runner.invoke(cli, ["validate", str(EXAMPLE), "--report-dir", str(out)])
     assert result.exit_code == 0, result.output
 
@@ -289,10 +365,18 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
     assert "geopend in Excel" in result.output
 
 
-@given(st.lists(st.fixed_dictionaries({
-    key: st.sampled_from([None, "x", "tekst"])
-    for key in ("activiteit", "resultaat", "status", "toelichting_status")}),
-    min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                key: st.sampled_from([None, "x", "tekst"])
+                for key in ("activiteit", "resultaat", "status", "toelichting_status")
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
     from toolkit.declarations.annextypes import BUILTIN

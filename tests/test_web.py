@@ -56,8 +56,11 @@ def leftovers(folder) -> list[str]:
 
 def downloads(page: Page) -> dict[str, bytes]:
     """The files a page offers (data: links), by name."""
-    return {a["download"]: base64.b64decode(a["href"].split(",", 1)[1])
-            for a in page.having("a") if "download" in a}
+    return {
+        a["download"]: base64.b64decode(a["href"].split(",", 1)[1])
+        for a in page.having("a")
+        if "download" in a
+    }
 
 
 def upload(client, path, url="/controleren", field="register", name=None, data=None):
@@ -91,9 +94,15 @@ class Page(HTMLParser):
         return " ".join(" ".join(self.chunks).split())
 
     def having(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.tags if t == tag and all(
-            v in a.get(k.rstrip("_"), "").split() if k == "class_" else a.get(k) == v
-            for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.tags
+            if t == tag
+            and all(
+                v in a.get(k.rstrip("_"), "").split() if k == "class_" else a.get(k) == v
+                for k, v in attrs.items()
+            )
+        ]
 
 
 def assert_clean_form_page(response, message: str, status: int) -> Page:
@@ -107,8 +116,11 @@ def assert_clean_form_page(response, message: str, status: int) -> Page:
 
 
 def test_every_page_is_dutch_and_labels_every_field(client):
-    for url, heading in (("/", "Register controleren"), ("/bijlagen", "Bijlagen maken"),
-                         ("/vergelijken", "Edities vergelijken")):
+    for url, heading in (
+        ("/", "Register controleren"),
+        ("/bijlagen", "Bijlagen maken"),
+        ("/vergelijken", "Edities vergelijken"),
+    ):
         response = client.get(url)
         assert response.status_code == 200
         page = Page(response.text)
@@ -154,10 +166,8 @@ def test_check_shows_findings_per_owner_with_downloads(client, owners_register, 
     for name in (*OWNERS, TREKKER, NO_OWNER):
         assert name in page.text
     # filters for owner, severity and sheet, labelled
-    assert [a["id"] for a in page.having("select")] == ["filter-eigenaar", "filter-ernst",
-                                                        "filter-tabblad"]
-    assert {a["value"] for a in page.having("option")} >= {"fout", "waarschuwing", "Pilots",
-                                                            "Acties"}
+    assert [a["id"] for a in page.having("select")] == ["filter-eigenaar", "filter-ernst", "filter-tabblad"]
+    assert {a["value"] for a in page.having("option")} >= {"fout", "waarschuwing", "Pilots", "Acties"}
     # downloads travel inside the page: nothing stays on the server
     links = {a["download"]: a["href"] for a in page.having("a") if "download" in a}
     excel = links["register_eigenaren_validatie.xlsx"]
@@ -174,14 +184,17 @@ def test_checking_the_example_register(client):
     assert "Flexwonen Ruimtebaan" in page.text
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("register.xlsx", b"ID;Naam\nP-1;Iets\n", "geen Excel-werkmap maar tekst"),
-    ("register.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "oud Excel-bestand (.xls)"),
-    ("leeg.xlsx", b"", "'leeg.xlsx' is leeg (0 bytes)"),
-    ("", b"", "Kies eerst een register"),
-    ("~$register.xlsx", b"PK\x03\x04", "tijdelijk vergrendelingsbestand"),
-    ("../../etc/passwd.xlsx", b"PK\x03\x04rest", "'passwd.xlsx' is beschadigd"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("register.xlsx", b"ID;Naam\nP-1;Iets\n", "geen Excel-werkmap maar tekst"),
+        ("register.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "oud Excel-bestand (.xls)"),
+        ("leeg.xlsx", b"", "'leeg.xlsx' is leeg (0 bytes)"),
+        ("", b"", "Kies eerst een register"),
+        ("~$register.xlsx", b"PK\x03\x04", "tijdelijk vergrendelingsbestand"),
+        ("../../etc/passwd.xlsx", b"PK\x03\x04rest", "'passwd.xlsx' is beschadigd"),
+    ],
+)
 def test_bad_uploads_get_one_dutch_message(client, temp_root, name, content, message):
     response = client.post("/controleren", files={"register": (name, content)})
     assert_clean_form_page(response, message, 400)
@@ -199,9 +212,11 @@ def test_too_large_upload_is_refused_in_dutch(client, tmp_path, temp_root):
     big.write_bytes(b"PK" + b"x" * (3 * 1024 * 1024))
     assert_clean_form_page(upload(client, big), "te groot", 413)
     # a declared length far beyond the limit is refused before anything is read
-    response = client.post("/controleren", content=b"x" * 10,
-                           headers={"content-length": str(10**9),
-                                    "content-type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        "/controleren",
+        content=b"x" * 10,
+        headers={"content-length": str(10**9), "content-type": "multipart/form-data; boundary=x"},
+    )
     assert response.status_code == 413
     assert leftovers(temp_root) == []
 
@@ -213,8 +228,9 @@ def test_bad_peildatum_is_a_message(client):
     assert "Peildatum 01-10-2030" in ok.text
 
 
-def test_unexpected_error_logs_no_content_and_leaves_nothing(client, owners_register, temp_root,
-                                                             monkeypatch, caplog):
+def test_unexpected_error_logs_no_content_and_leaves_nothing(
+    client, owners_register, temp_root, monkeypatch, caplog
+):
     def broken(register, peildatum=None):
         raise ValueError("geheime celinhoud van Anna")
 
@@ -252,8 +268,7 @@ def test_work_is_bounded_to_the_worker_pool(monkeypatch):
     monkeypatch.setattr(validate, "validate_register", counted)
     with TestClient(create_app(Settings(workers=2, warm=False))) as pooled:
         answers = []
-        threads = [threading.Thread(target=lambda: answers.append(upload(pooled, EXAMPLE)))
-                   for _ in range(5)]
+        threads = [threading.Thread(target=lambda: answers.append(upload(pooled, EXAMPLE))) for _ in range(5)]
         for t in threads:
             t.start()
         for t in threads:
@@ -270,8 +285,9 @@ def test_build_shows_its_warnings_and_offers_every_file(client, temp_root):
     assert "2 waarschuwingen" in page.text, "the warnings are on the page, not only in the zip"
     assert len(page.having("div", class_="bevinding")) == 2
     files = downloads(page)
-    assert {"voorbeeld_register_validatie.html", "voorbeeld_register_validatie.json",
-            "manifest.json"} <= set(files)
+    assert {"voorbeeld_register_validatie.html", "voorbeeld_register_validatie.json", "manifest.json"} <= set(
+        files
+    )
     assert len([n for n in files if n.endswith(".docx")]) == 2
     archive = zipfile.ZipFile(io.BytesIO(files["bijlagen_voorbeeld_register.zip"]))
     names = archive.namelist()
@@ -324,15 +340,17 @@ def test_build_with_errors_stops_and_shows_the_findings(client, temp_root):
 
 def test_build_with_the_previous_edition_marks_changes(client, owners_register):
     with open(EXAMPLE, "rb") as new, open(EXAMPLE, "rb") as old:
-        response = client.post("/bijlagen", files={"register": ("nieuw.xlsx", new.read()),
-                                                   "vorige": ("oud.xlsx", old.read())})
+        response = client.post(
+            "/bijlagen", files={"register": ("nieuw.xlsx", new.read()), "vorige": ("oud.xlsx", old.read())}
+        )
     assert response.status_code == 200 and "bijlagen_nieuw.zip" in downloads(Page(response.text))
 
 
 def test_compare_two_editions(client, temp_root):
     with open(GAPS, "rb") as old, open(EXAMPLE, "rb") as new:
-        response = client.post("/vergelijken", files={"oud": ("voorjaar.xlsx", old.read()),
-                                                      "nieuw": ("najaar.xlsx", new.read())})
+        response = client.post(
+            "/vergelijken", files={"oud": ("voorjaar.xlsx", old.read()), "nieuw": ("najaar.xlsx", new.read())}
+        )
     assert response.status_code == 200
     page = Page(response.text)
     assert "Verschillen tussen voorjaar.xlsx en najaar.xlsx" in page.text
@@ -374,18 +392,23 @@ def test_validate_per_owner_writes_one_report_each(tmp_path, owners_register):
     stale = out / "per-eigenaar" / "oud-rapport.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("oud")
-    run = CliRunner().invoke(cli, ["validate", str(owners_register), "--report-dir", str(out),
-                                   "--per-eigenaar"], obj={})
+    run = CliRunner().invoke(
+        cli, ["validate", str(owners_register), "--report-dir", str(out), "--per-eigenaar"], obj={}
+    )
     assert run.exit_code == 1, run.output
     assert "Per eigenaar of trekker: 5 rapporten" in run.output
     files = sorted(p.name for p in (out / "per-eigenaar").iterdir())
-    assert files == ["anna-de-vries.html", "bram-jansen.html", "chantal-ozturk.html",
-                     "geen-eigenaar-of-trekker-ingevuld.html", "team-jeugd.html"]
+    assert files == [
+        "anna-de-vries.html",
+        "bram-jansen.html",
+        "chantal-ozturk.html",
+        "geen-eigenaar-of-trekker-ingevuld.html",
+        "team-jeugd.html",
+    ]
     bram = Page((out / "per-eigenaar" / "bram-jansen.html").read_text(encoding="utf-8"))
     assert "Bevindingen voor Bram Jansen" in bram.text
     assert "Anna de Vries" not in bram.text and "Team Jeugd" not in bram.text
-    expected = next(g for g in owner_groups(validate_file(owners_register))
-                    if g.name == "Bram Jansen")
+    expected = next(g for g in owner_groups(validate_file(owners_register)) if g.name == "Bram Jansen")
     assert len(bram.having("div", class_="bevinding")) == len(expected.findings)
 
 
@@ -432,18 +455,22 @@ def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp
 
     from toolkit.register.write import write_register
 
-    path = write_register(tmp_path / "eigen.xlsx", [GOOD], [GOOD_ACTION],
-                          {**MUNICIPALITY, "peildatum": "1-4-2024", "inleiding": "Tekst.",
-                           "sjablonen": "huisstijl"})
+    path = write_register(
+        tmp_path / "eigen.xlsx",
+        [GOOD],
+        [GOOD_ACTION],
+        {**MUNICIPALITY, "peildatum": "1-4-2024", "inleiding": "Tekst.", "sjablonen": "huisstijl"},
+    )
     response = upload(client, path, url="/bijlagen")
     assert response.status_code == 200, response.text
     page = Page(response.text)
     manifest = json.loads(downloads(page)["manifest.json"])
     assert manifest["sjablonen"]["bijlage.docx"]["bron"] == "meegeleverd"
     # never a silent switch: the page says which templates were used instead
-    assert ("Dit register noemt bij 'Map met Word-sjablonen' de map 'huisstijl'. Die map staat "
-            "niet op deze server; de webapplicatie gebruikt de meegeleverde Word-sjablonen."
-            ) in page.text
+    assert (
+        "Dit register noemt bij 'Map met Word-sjablonen' de map 'huisstijl'. Die map staat "
+        "niet op deze server; de webapplicatie gebruikt de meegeleverde Word-sjablonen."
+    ) in page.text
 
 
 def test_an_uploaded_register_never_makes_the_server_read_the_folder_it_names(client, tmp_path):

@@ -31,8 +31,10 @@ pytestmark = [
 ]
 MAX_UPLOAD = 2 * 1024 * 1024  # the server under test takes 2 MB, so "too large" stays quick
 PROJECTEN = ROOT / "examples" / "projecten"
-ANNEXES = [ROOT / "tests" / "data" / "handgemaakte_pilotbijlage.docx",
-           ROOT / "tests" / "data" / "handgemaakte_acties.docx"]
+ANNEXES = [
+    ROOT / "tests" / "data" / "handgemaakte_pilotbijlage.docx",
+    ROOT / "tests" / "data" / "handgemaakte_acties.docx",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +58,7 @@ def server(organisation):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app = create_app(Settings(max_upload=MAX_UPLOAD, templates=organisation))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -75,17 +76,26 @@ def browser():
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"])
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield launched
         launched.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(java_script_enabled=False, accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, accept_downloads=True, viewport={"width": 1280, "height": 900}
+    )
     yield context.new_page()
     context.close()
 
@@ -105,8 +115,7 @@ def visible_findings(page) -> list[str]:
     return [items.nth(i).inner_text() for i in range(items.count()) if items.nth(i).is_visible()]
 
 
-def test_officer_checks_the_register_and_filters_to_own_rows(server, page, owners_register,
-                                                             tmp_path):
+def test_officer_checks_the_register_and_filters_to_own_rows(server, page, owners_register, tmp_path):
     page.goto(server + "/")
     page.get_by_label("Register", exact=True).set_input_files(owners_register)
     submit(page, "Controleren")
@@ -120,8 +129,9 @@ def test_officer_checks_the_register_and_filters_to_own_rows(server, page, owner
     page.get_by_label("Eigenaar of trekker", exact=True).select_option(label=OWNERS[1])
     own = visible_findings(page)
     sections = page.locator(".eigenaar")
-    shown = [sections.nth(i).get_attribute("id") for i in range(sections.count())
-             if sections.nth(i).is_visible()]
+    shown = [
+        sections.nth(i).get_attribute("id") for i in range(sections.count()) if sections.nth(i).is_visible()
+    ]
     assert len(shown) == 1
     assert page.locator(f"#{shown[0]} h2").inner_text().startswith(OWNERS[1])
     assert 0 < len(own) < len(everything)
@@ -168,8 +178,7 @@ def test_coordinator_builds_the_annexes_and_opens_them(server, page, tmp_path):
     page.goto(server + "/bijlagen")
     page.get_by_label("Register", exact=True).set_input_files(EXAMPLE)
     submit(page, "Bijlagen maken")
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Bijlagen van voorbeeld_register.xlsx"
+    assert page.get_by_role("heading", level=1).inner_text() == "Bijlagen van voorbeeld_register.xlsx"
     # the warnings are on the page, not hidden in the zip
     assert len(visible_findings(page)) == 2
     assert "2 waarschuwingen" in page.locator("#waarschuwingen-samenvatting").inner_text()
@@ -200,8 +209,7 @@ def test_start_a_register_then_check_it(server, page, tmp_path):
     page.get_by_label("Statusbijlagen (tabblad Acties)").uncheck()
     page.get_by_label("Projectenrapportage (tabblad Projecten, eigen bijlagetype)").uncheck()
     submit(page, "Register maken")
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Nieuw register register_delft.xlsx"
+    assert page.get_by_role("heading", level=1).inner_text() == "Nieuw register register_delft.xlsx"
     made = save(page, "register_delft.xlsx", tmp_path)
     assert openpyxl.load_workbook(made).sheetnames.count("Pilots") == 1
     assert "Acties" not in openpyxl.load_workbook(made).sheetnames
@@ -216,8 +224,7 @@ def test_next_edition(server, page, tmp_path):
     page.get_by_label("Register van de vorige editie").set_input_files(EXAMPLE)
     page.get_by_label("Nieuwe editie").fill("Programmabegroting 2026")
     submit(page, "Register maken")
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Register voor Programmabegroting 2026"
+    assert page.get_by_role("heading", level=1).inner_text() == "Register voor Programmabegroting 2026"
     made = save(page, "register_programmabegroting_2026.xlsx", tmp_path)
     settings = {r[0].value: r[1].value for r in openpyxl.load_workbook(made)["Instellingen"].iter_rows()}
     assert settings["Editie"] == "Programmabegroting 2026"
@@ -230,8 +237,7 @@ def test_import_last_editions_annexes(server, page, tmp_path):
     assert "2 pilots en 5 acties ingelezen" in page.locator("#ingelezen").inner_text()
     made = save(page, "register.xlsx", tmp_path)
     assert openpyxl.load_workbook(made)["Pilots"].max_row >= 3
-    assert "Importverslag" in save(page, "register_importverslag.txt", tmp_path).read_text(
-        encoding="utf-8")
+    assert "Importverslag" in save(page, "register_importverslag.txt", tmp_path).read_text(encoding="utf-8")
 
 
 def test_templates_and_a_starting_template(server, page, tmp_path):
@@ -242,8 +248,11 @@ def test_templates_and_a_starting_template(server, page, tmp_path):
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     assert sorted(zipfile.ZipFile(target).namelist()) == [
-        "huisstijl/acties.docx", "huisstijl/bijlage.docx", "huisstijl/projecten.docx",
-        "huisstijl/projecten.toml"]
+        "huisstijl/acties.docx",
+        "huisstijl/bijlage.docx",
+        "huisstijl/projecten.docx",
+        "huisstijl/projecten.toml",
+    ]
     page.get_by_label("Eigen bijlagetype van de organisatie").select_option("projecten")
     with page.expect_download() as info:
         page.get_by_role("button", name="Beginsjabloon downloaden").click()
@@ -252,8 +261,7 @@ def test_templates_and_a_starting_template(server, page, tmp_path):
 
 def test_the_organisations_own_annex_type_is_built(server, page, tmp_path):
     page.goto(server + "/bijlagen")
-    page.get_by_label("Register", exact=True).set_input_files(
-        PROJECTEN / "projecten_sociale_innovatie.xlsx")
+    page.get_by_label("Register", exact=True).set_input_files(PROJECTEN / "projecten_sociale_innovatie.xlsx")
     submit(page, "Bijlagen maken")
     # the register's own setting names another folder: the page says what was used
     note = page.locator(".note").first.inner_text()
@@ -270,11 +278,14 @@ def test_compare_two_editions(server, page):
     assert page.locator(".wijziging").count() > 0
 
 
-@pytest.mark.parametrize("kind, message", [
-    ("tekst", "geen Excel-werkmap maar tekst"),
-    ("te groot", "is te groot: de webapplicatie neemt bestanden tot 2 MB aan"),
-    ("zip-bom", "onredelijk groot"),
-])
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("tekst", "geen Excel-werkmap maar tekst"),
+        ("te groot", "is te groot: de webapplicatie neemt bestanden tot 2 MB aan"),
+        ("zip-bom", "onredelijk groot"),
+    ],
+)
 def test_bad_uploads_give_a_dutch_message_and_a_clean_page(server, page, tmp_path, kind, message):
     path = tmp_path / "register.xlsx"
     if kind == "tekst":
@@ -343,8 +354,16 @@ def test_pages_pass_axe_wcag_21_aa(server, browser, owners_register, width):
         assert violations() == [], f"{button}: {tab.url}"
 
     try:
-        for url in ("/", "/bijlagen", "/vergelijken", "/volgende-editie", "/nieuw",
-                    "/importeren", "/sjablonen", "/bestaat-niet"):
+        for url in (
+            "/",
+            "/bijlagen",
+            "/vergelijken",
+            "/volgende-editie",
+            "/nieuw",
+            "/importeren",
+            "/sjablonen",
+            "/bestaat-niet",
+        ):
             tab.goto(server + url)
             assert violations() == [], url
         for register, what in ((owners_register, "bevindingen"), (Path(__file__), "fout")):

@@ -36,13 +36,16 @@ from toolkit.web.lanes import Busy, Gone, Lane
 from toolkit.web.pages import for_browser
 
 PROJECTEN = ROOT / "examples" / "projecten"
-ANNEXES = [ROOT / "tests" / "data" / "handgemaakte_pilotbijlage.docx",
-           ROOT / "tests" / "data" / "handgemaakte_acties.docx"]
-GET_PAGES = ("/", "/bijlagen", "/vergelijken", "/volgende-editie", "/nieuw", "/importeren",
-             "/sjablonen")
+ANNEXES = [
+    ROOT / "tests" / "data" / "handgemaakte_pilotbijlage.docx",
+    ROOT / "tests" / "data" / "handgemaakte_acties.docx",
+]
+GET_PAGES = ("/", "/bijlagen", "/vergelijken", "/volgende-editie", "/nieuw", "/importeren", "/sjablonen")
 #: advice for a terminal, which nobody in a browser has
-COMMAND_LINE = re.compile(r"toolkit (init|validate|build|import|diff|new-edition|sjablonen|serve)"
-                          r"|(?<![\w-])--[a-z]{3,}")
+COMMAND_LINE = re.compile(
+    r"toolkit (init|validate|build|import|diff|new-edition|sjablonen|serve)"
+    r"|(?<![\w-])--[a-z]{3,}"
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +74,7 @@ def own(organisation):
 
 def no_command_line(page: Page) -> None:
     found = COMMAND_LINE.search(page.text)
-    assert found is None, page.text[max(0, found.start() - 120):found.end() + 40]
+    assert found is None, page.text[max(0, found.start() - 120) : found.end() + 40]
 
 
 # -- every page -------------------------------------------------------------------------
@@ -81,8 +84,9 @@ def test_every_page_says_which_templates_and_annex_types_are_in_use(client, own)
     for url in GET_PAGES:
         plain = Page(client.get(url).text)
         assert "Sjablonen: de meegeleverde." in plain.text, url
-        assert "Bijlagetypen: pilotbijlage (tabblad Pilots), statusbijlagen (tabblad Acties)." \
-            in plain.text, url
+        assert (
+            "Bijlagetypen: pilotbijlage (tabblad Pilots), statusbijlagen (tabblad Acties)." in plain.text
+        ), url
         organisation = Page(own.get(url).text)
         assert "Sjablonen: die van de organisatie (map 'huisstijl')." in organisation.text, url
         assert "projectenrapportage (tabblad Projecten, eigen)" in organisation.text, url
@@ -101,22 +105,37 @@ def test_no_page_gives_command_line_advice(client, tmp_path):
     row = next(r for r in ws.iter_rows() if r[0].value == "Peildatum")
     row[1].value = None
     wb.save(no_peildatum)
-    pages = [upload(client, text), upload(client, GAPS), upload(client, no_peildatum),
-             upload(client, GAPS, url="/bijlagen"), upload(client, EXAMPLE, url="/bijlagen"),
-             upload(client, EXAMPLE, url="/importeren", field="bijlagen")]
+    pages = [
+        upload(client, text),
+        upload(client, GAPS),
+        upload(client, no_peildatum),
+        upload(client, GAPS, url="/bijlagen"),
+        upload(client, EXAMPLE, url="/bijlagen"),
+        upload(client, EXAMPLE, url="/importeren", field="bijlagen"),
+    ]
     for response in pages:
         no_command_line(Page(response.text))
     # the finding without peildatum keeps its advice, without the option
-    assert "Vul op het tabblad Instellingen een peildatum in (bijvoorbeeld 1-4-2024)." in \
-        Page(pages[2].text).text
+    assert (
+        "Vul op het tabblad Instellingen een peildatum in (bijvoorbeeld 1-4-2024)."
+        in Page(pages[2].text).text
+    )
 
 
 def test_messages_lose_only_their_command_line_advice():
-    assert for_browser("Kies het register (.xlsx); maak zo nodig een nieuw met 'toolkit init'. "
-                       "Open het in Excel.") == "Kies het register (.xlsx). Open het in Excel."
-    assert for_browser("In 'a' staan geen kaarten. Is het een eigen bijlagetype? Geef dan met "
-                       "--sjablonen de map op. Er is geen register gemaakt.") == \
-        "In 'a' staan geen kaarten. Er is geen register gemaakt."
+    assert (
+        for_browser(
+            "Kies het register (.xlsx); maak zo nodig een nieuw met 'toolkit init'. Open het in Excel."
+        )
+        == "Kies het register (.xlsx). Open het in Excel."
+    )
+    assert (
+        for_browser(
+            "In 'a' staan geen kaarten. Is het een eigen bijlagetype? Geef dan met "
+            "--sjablonen de map op. Er is geen register gemaakt."
+        )
+        == "In 'a' staan geen kaarten. Er is geen register gemaakt."
+    )
     assert for_browser("Gewone tekst zonder opdracht.") == "Gewone tekst zonder opdracht."
 
 
@@ -135,24 +154,23 @@ def test_start_a_register_for_a_municipality(client, own):
     settings = {r[0].value: r[1].value for r in wb["Instellingen"].iter_rows()}
     assert settings["Gemeente"] == "Delft"
     # an own annex type of the organisation: the register names the organisation's folder
-    page = Page(own.post("/nieuw", data={"gemeente": "Delft",
-                                         "bijlagetype": ["pilots", "projecten"]}).text)
+    page = Page(own.post("/nieuw", data={"gemeente": "Delft", "bijlagetype": ["pilots", "projecten"]}).text)
     wb = openpyxl.load_workbook(io.BytesIO(downloads(page)["register_delft.xlsx"]))
     assert {"Pilots", "Projecten"} <= set(wb.sheetnames) and "Acties" not in wb.sheetnames
     settings = {r[0].value: r[1].value for r in wb["Instellingen"].iter_rows()}
     assert settings["Map met Word-sjablonen"] == "huisstijl"
     # without a municipality or an annex type: a message on the form
-    for data, message in (({"bijlagetype": ["pilots"]}, "Vul de naam van uw gemeente in"),
-                          ({"gemeente": "Delft"}, "Kies minstens één bijlagetype"),
-                          ({"gemeente": "Delft", "bijlagetype": ["bestaat-niet"]},
-                           "Kies minstens één bijlagetype")):
+    for data, message in (
+        ({"bijlagetype": ["pilots"]}, "Vul de naam van uw gemeente in"),
+        ({"gemeente": "Delft"}, "Kies minstens één bijlagetype"),
+        ({"gemeente": "Delft", "bijlagetype": ["bestaat-niet"]}, "Kies minstens één bijlagetype"),
+    ):
         refused = client.post("/nieuw", data=data)
         assert refused.status_code == 400 and message in Page(refused.text).text
 
 
 def test_the_new_register_checks_on_the_same_server(own, tmp_path):
-    page = Page(own.post("/nieuw", data={"gemeente": "Delft",
-                                         "bijlagetype": ["projecten"]}).text)
+    page = Page(own.post("/nieuw", data={"gemeente": "Delft", "bijlagetype": ["projecten"]}).text)
     path = tmp_path / "register_delft.xlsx"
     path.write_bytes(downloads(page)["register_delft.xlsx"])
     checked = Page(upload(own, path).text)
@@ -161,8 +179,12 @@ def test_the_new_register_checks_on_the_same_server(own, tmp_path):
 
 
 def test_next_edition_in_the_browser(client, tmp_path):
-    response = upload(client, EXAMPLE, url="/volgende-editie",
-                      data={"editie": "Programmabegroting 2026", "peildatum": "1-4-2026"})
+    response = upload(
+        client,
+        EXAMPLE,
+        url="/volgende-editie",
+        data={"editie": "Programmabegroting 2026", "peildatum": "1-4-2026"},
+    )
     assert response.status_code == 200, response.text[-600:]
     page = Page(response.text)
     assert "Register voor Programmabegroting 2026" in page.text
@@ -182,8 +204,10 @@ def test_import_last_editions_annexes(client, own):
     response = client.post("/importeren", files=files, data={"naam": "register_2026"})
     assert response.status_code == 200, response.text[-600:]
     page = Page(response.text)
-    assert "2 pilots en 5 acties ingelezen uit handgemaakte_pilotbijlage.docx, " \
-           "handgemaakte_acties.docx" in page.text
+    assert (
+        "2 pilots en 5 acties ingelezen uit handgemaakte_pilotbijlage.docx, "
+        "handgemaakte_acties.docx" in page.text
+    )
     files_back = downloads(page)
     wb = openpyxl.load_workbook(io.BytesIO(files_back["register_2026.xlsx"]))
     assert wb["Pilots"].max_row >= 3
@@ -208,8 +232,11 @@ def test_import_an_own_annex_type_on_the_organisations_server(own, organisation,
 
 def test_compare_shows_its_warnings(client):
     with open(GAPS, "rb") as old, open(EXAMPLE, "rb") as new:
-        page = Page(client.post("/vergelijken", files={"oud": ("a.xlsx", old.read()),
-                                                       "nieuw": ("b.xlsx", new.read())}).text)
+        page = Page(
+            client.post(
+                "/vergelijken", files={"oud": ("a.xlsx", old.read()), "nieuw": ("b.xlsx", new.read())}
+            ).text
+        )
     assert set(downloads(page)) == {f"verschillen_a_b.{e}" for e in ("xlsx", "html", "json")}
 
 
@@ -217,8 +244,12 @@ def test_the_organisations_templates_as_a_zip(client, own):
     response = own.post("/sjablonen")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert sorted(names) == ["huisstijl/acties.docx", "huisstijl/bijlage.docx",
-                             "huisstijl/projecten.docx", "huisstijl/projecten.toml"]
+    assert sorted(names) == [
+        "huisstijl/acties.docx",
+        "huisstijl/bijlage.docx",
+        "huisstijl/projecten.docx",
+        "huisstijl/projecten.toml",
+    ]
     plain = zipfile.ZipFile(io.BytesIO(client.post("/sjablonen").content)).namelist()
     assert sorted(plain) == ["sjablonen/acties.docx", "sjablonen/bijlage.docx"]
 
@@ -231,12 +262,13 @@ def test_a_starting_template_for_an_own_annex_type(own, client, tmp_path):
     assert "{{ kaarten }}" in text
     # a coordinator's own new declaration, to try before the administrator adds it
     declaration = (PROJECTEN / "sjablonen" / "projecten.toml").read_text(encoding="utf-8")
-    declaration = declaration.replace('sleutel = "projecten"', 'sleutel = "subsidies"') \
-        .replace('sjabloon = "projecten.docx"', 'sjabloon = "subsidies.docx"') \
-        .replace('naam = "Projecten"', 'naam = "Subsidies"') \
+    declaration = (
+        declaration.replace('sleutel = "projecten"', 'sleutel = "subsidies"')
+        .replace('sjabloon = "projecten.docx"', 'sjabloon = "subsidies.docx"')
+        .replace('naam = "Projecten"', 'naam = "Subsidies"')
         .replace('tabel = "Projecten"', 'tabel = "Subsidies"')
-    response = client.post("/sjablonen/begin",
-                           files={"verklaring": ("subsidies.toml", declaration.encode())})
+    )
+    response = client.post("/sjablonen/begin", files={"verklaring": ("subsidies.toml", declaration.encode())})
     assert response.status_code == 200, response.text[-600:]
     assert "subsidies.docx" in response.headers["content-disposition"]
     broken = client.post("/sjablonen/begin", files={"verklaring": ("x.toml", b"[bijlagetype\n")})
@@ -252,8 +284,10 @@ def test_a_missing_organisation_template_is_for_the_administrator(tmp_path):
         response = upload(partial, EXAMPLE, url="/bijlagen")
     page = Page(response.text)
     assert response.status_code == 503
-    assert "In de map met sjablonen van de organisatie ('huisstijl') ontbreekt 'bijlage.docx'" \
-        in page.text and "Vraag de beheerder" in page.text
+    assert (
+        "In de map met sjablonen van de organisatie ('huisstijl') ontbreekt 'bijlage.docx'" in page.text
+        and "Vraag de beheerder" in page.text
+    )
     no_command_line(page)
 
 
@@ -264,8 +298,10 @@ def test_too_many_rows_are_refused_with_the_limit_named(tmp_path):
     with TestClient(create_app(Settings(warm=False, max_rows=100))) as small:
         response = upload(small, EXAMPLE)
     assert response.status_code == 413
-    assert "'voorbeeld_register.xlsx' heeft 164 rijen (alle tabbladen samen); de " \
-           "webapplicatie neemt registers tot 100 rijen aan" in Page(response.text).text
+    assert (
+        "'voorbeeld_register.xlsx' heeft 164 rijen (alle tabbladen samen); de "
+        "webapplicatie neemt registers tot 100 rijen aan" in Page(response.text).text
+    )
 
 
 def test_a_file_name_of_495_bytes_is_checked(client, temp_root):
@@ -458,6 +494,7 @@ def test_past_the_connection_limit_the_page_is_dutch(monkeypatch):
 def test_memory_returns_to_its_baseline_after_builds(client):
     """The server builds again and again in one process: gc.freeze() (meant for a build
     that forks helpers and ends) would keep every build's garbage (4.6 MiB a build)."""
+
     def rss() -> float:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -495,9 +532,15 @@ def test_serve_takes_its_options_from_the_environment(monkeypatch, tmp_path):
         seen.update(host=host, port=port, templates=templates, settings=settings)
 
     monkeypatch.setattr("toolkit.web.server.run", run)
-    env = {"TOOLKIT_WORKERS": "3", "TOOLKIT_QUEUE": "4", "TOOLKIT_MAX_UPLOAD": "5",
-           "TOOLKIT_MAX_ROWS": "9000", "TOOLKIT_PORT": "8123", "TOOLKIT_LOG_FORMAT": "tekst",
-           "TOOLKIT_SJABLONEN": str(tmp_path)}
+    env = {
+        "TOOLKIT_WORKERS": "3",
+        "TOOLKIT_QUEUE": "4",
+        "TOOLKIT_MAX_UPLOAD": "5",
+        "TOOLKIT_MAX_ROWS": "9000",
+        "TOOLKIT_PORT": "8123",
+        "TOOLKIT_LOG_FORMAT": "tekst",
+        "TOOLKIT_SJABLONEN": str(tmp_path),
+    }
     result = CliRunner().invoke(cli, ["serve", "--build-workers", "2"], obj={}, env=env)
     assert result.exit_code == 0, result.output
     settings = seen["settings"]
@@ -514,11 +557,21 @@ def test_serve_takes_its_options_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_a_killed_processs_temporary_folder_goes_at_the_next_start(tmp_path):
-    child = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from toolkit.core import scratch; "
-        f"f = scratch.claim('toolkit-web-', Path({str(tmp_path)!r})); "
-        "(f / 'verzoek-1').mkdir(); (f / 'verzoek-1' / 'register.xlsx').write_bytes(b'x'); "
-        "print(f, flush=True); time.sleep(60)")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from toolkit.core import scratch; "
+                f"f = scratch.claim('toolkit-web-', Path({str(tmp_path)!r})); "
+                "(f / 'verzoek-1').mkdir(); (f / 'verzoek-1' / 'register.xlsx').write_bytes(b'x'); "
+                "print(f, flush=True); time.sleep(60)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     folder = Path(child.stdout.readline().strip())
     assert (folder / "verzoek-1" / "register.xlsx").exists()
     assert scratch.clean_stale("toolkit-web-", tmp_path) == [], "a live owner keeps its folder"
@@ -538,8 +591,12 @@ def free_port() -> int:
 def start_server(tmp: Path, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "toolkit", "serve", "--port", str(port), "--workers", "1"],
-        cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp), "TOOLKIT_LOG_FORMAT": "json"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp), "TOOLKIT_LOG_FORMAT": "json"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def wait_for_status(port: int, server: subprocess.Popen) -> dict:
@@ -584,8 +641,9 @@ def test_serve_after_kill_9_leaves_no_upload_behind(tmp_path, monkeypatch):
         assert again.get("/status").status_code == 200
         assert not own.exists(), "the killed server's folder, with the upload, is gone"
         assert len([p for p in tmp.iterdir() if p.name.startswith("toolkit-web-")]) == 1
-    assert not [p for p in tmp.iterdir() if p.name.startswith("toolkit-web-")], \
+    assert not [p for p in tmp.iterdir() if p.name.startswith("toolkit-web-")], (
         "a server that stops removes its folder"
+    )
 
 
 @needs_libreoffice
@@ -595,12 +653,17 @@ def test_pdf_after_kill_9_leaves_no_annex_copy_or_profile(tmp_path):
     out = tmp_path / "uitvoer"
     build = subprocess.Popen(
         [sys.executable, "-m", "toolkit", "build", str(EXAMPLE), "--out", str(out), "--pdf"],
-        cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     try:
-        while not any((p / "werk").is_dir() and any((p / "werk").iterdir())
-                      for p in tmp.glob("toolkit-pdf-*")):
+        while not any(
+            (p / "werk").is_dir() and any((p / "werk").iterdir()) for p in tmp.glob("toolkit-pdf-*")
+        ):
             assert build.poll() is None and time.monotonic() < deadline, "no conversion seen"
             time.sleep(0.05)
     finally:

@@ -32,15 +32,17 @@ def web_editions(tmp_path_factory):
     return editions(tmp_path_factory)
 
 
-
 def _annex_pages(folder: Path) -> list[Path]:
     index = page(folder / "index.html")
     return [folder / href for href in index.xpath("//h2/a/@href")]
 
 
 def test_index_links_every_annex_and_each_page_is_dutch_with_one_title(web_editions):
-    expected = {"voorbeeld": ["pilots.html", "acties.html"], "moties": ["toezeggingen.html"],
-                "projecten": ["projecten.html"]}
+    expected = {
+        "voorbeeld": ["pilots.html", "acties.html"],
+        "moties": ["toezeggingen.html"],
+        "projecten": ["projecten.html"],
+    }
     for name, folder in web_editions.items():
         assert [p.name for p in _annex_pages(folder)] == expected[name]
         for path in pages(folder):
@@ -62,8 +64,7 @@ def test_every_record_has_a_stable_anchor_from_its_key(web_editions):
         for annex in register.types.types:
             if annex.sheet.name not in register.sheets:
                 continue
-            records, _ = merge_continuations(register.published(annex),
-                                             annex.arrangement.continuation)
+            records, _ = merge_continuations(register.published(annex), annex.arrangement.continuation)
             doc = page(folder / f"{annex.key}.html")
             ids = set(doc.xpath("//@id"))
             keys = [record_anchor(plain_line(r.text(annex.sheet.key_column))) for r in records]
@@ -74,8 +75,7 @@ def test_every_record_has_a_stable_anchor_from_its_key(web_editions):
             for href in doc.xpath("//nav[@id='inhoudsopgave']//a/@href"):
                 assert href.startswith("#") and href[1:] in ids, (name, href)
     pilots = page(web_editions["voorbeeld"] / "pilots.html")
-    assert pilots.xpath("//article[@id='P-001']//h2")[0].text_content() == \
-        "Stedenbouwkundige buurtvisie"
+    assert pilots.xpath("//article[@id='P-001']//h2")[0].text_content() == "Stedenbouwkundige buurtvisie"
 
 
 def test_headings_follow_the_document_and_never_skip_a_level(web_editions):
@@ -92,7 +92,10 @@ def test_headings_follow_the_document_and_never_skip_a_level(web_editions):
     assert texts[at + 2] == ("h3", "Evaluatie cameratoezicht Centrum")  # the card, Heading 2
     pilot = page(web_editions["voorbeeld"] / "pilots.html").xpath("//article")[0]
     assert [(h.tag, h.text_content()) for h in pilot.iter("h2", "h3")][:3] == [
-        ("h2", "Stedenbouwkundige buurtvisie"), ("h3", "Naam pilot"), ("h3", "Korte omschrijving")]
+        ("h2", "Stedenbouwkundige buurtvisie"),
+        ("h3", "Naam pilot"),
+        ("h3", "Korte omschrijving"),
+    ]
 
 
 def test_cards_are_label_value_tables_and_rows_are_real_tables(web_editions):
@@ -103,7 +106,10 @@ def test_cards_are_label_value_tables_and_rows_are_real_tables(web_editions):
     acties = page(web_editions["voorbeeld"] / "acties.html")
     table = acties.xpath("//table[contains(@class, 'rijentabel')]")[0]
     assert [th.text_content() for th in table.xpath("./thead//th[@scope='col']")] == [
-        "Activiteit", "Resultaat", "Status"]
+        "Activiteit",
+        "Resultaat",
+        "Status",
+    ]
     assert table.xpath("./caption")[0].text_content().startswith("Doel:")
     status = table.xpath("./tbody/tr[1]/td[3]//span[contains(@class, 'status')]")[0]
     assert status.text_content() == "Afgerond" and "kleur-c6efce" in status.get("class")
@@ -133,12 +139,12 @@ def test_filters_work_without_javascript_by_following_links(web_editions):
                     checked += 1
                     current = filtered.xpath("//a[@aria-current='page']")
                     assert [a.text_content() for a in current] == [link.text_content()]
-                    assert filtered.xpath(f"//div[@class='filtermelding']//a[@href="
-                                          f"'{annex_page.name}']")
+                    assert filtered.xpath(f"//div[@class='filtermelding']//a[@href='{annex_page.name}']")
                     if label == "Status":
                         for record in shown:
-                            statuses = [s.text_content() for s in
-                                        record.xpath(".//*[contains(@class, 'status')]")]
+                            statuses = [
+                                s.text_content() for s in record.xpath(".//*[contains(@class, 'status')]")
+                            ]
                             assert value in statuses, (target.name, statuses)
                     else:
                         group_headings = filtered.xpath("//div[@class='indeling__inhoud']/h2")
@@ -191,9 +197,11 @@ def test_rich_text_is_rendered_from_the_cell_never_as_its_html(tmp_path):
     book = openpyxl.load_workbook(path)
     sheet = book["Projecten"]
     column = [c.value for c in sheet[1]].index("Wat gaan we doen?") + 1
-    sheet.cell(2, column).value = ("<p>Eerst <b>vet</b> en <i>schuin</i>.</p>"
-                                   "<ul><li>een</li><li>twee &amp; drie</li></ul>"
-                                   "<script>alert('x')</script><img src=x onerror=alert(1)>")
+    sheet.cell(2, column).value = (
+        "<p>Eerst <b>vet</b> en <i>schuin</i>.</p>"
+        "<ul><li>een</li><li>twee &amp; drie</li></ul>"
+        "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    )
     book.save(path)
     folder = build_web(path, tmp_path / "uit")
     text = (folder / "projecten.html").read_text(encoding="utf-8")
@@ -265,15 +273,19 @@ def test_serve_makes_the_web_edition_when_asked():
         form = client.get("/bijlagen").text
         assert 'name="html"' in form and "Ook de webeditie maken" in form
         with open(EXAMPLES["voorbeeld"], "rb") as handle:
-            answer = client.post("/bijlagen", files={"register": ("register.xlsx", handle.read())},
-                                 data={"html": "ja"})
+            answer = client.post(
+                "/bijlagen", files={"register": ("register.xlsx", handle.read())}, data={"html": "ja"}
+            )
     assert answer.status_code == 200
-    links = {a.get("download"): a.get("href") for a in page_from_text(answer.text).xpath(
-        "//a[@download]")}
+    links = {a.get("download"): a.get("href") for a in page_from_text(answer.text).xpath("//a[@download]")}
     data = base64.b64decode(links["webeditie_register.zip"].split(",", 1)[1])
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert {"webeditie/index.html", "webeditie/pilots.html", "webeditie/acties.html",
-            "webeditie/stijl.css"} <= set(names)
+    assert {
+        "webeditie/index.html",
+        "webeditie/pilots.html",
+        "webeditie/acties.html",
+        "webeditie/stijl.css",
+    } <= set(names)
 
 
 def page_from_text(text: str):  # type: ignore[no-untyped-def]
@@ -291,13 +303,18 @@ def test_cards_read_as_in_the_word_annex(web_editions):
     for name in ("projecten", "moties"):
         out = web_editions[name].parent
         (document,) = out.glob("*.docx")
-        word_tables = [[tuple(c.text.strip() for c in row.cells) for row in table.rows]
-                       for table in docx.Document(document).tables]
-        cards = page(web_editions[name] / _annex_pages(web_editions[name])[0].name).xpath(
-            "//article")
-        web_tables = [[(tr.xpath("./th")[0].text_content().strip(),
-                        tr.xpath("./td")[0].text_content().strip())
-                       for tr in card.xpath(".//table//tr")] for card in cards]
+        word_tables = [
+            [tuple(c.text.strip() for c in row.cells) for row in table.rows]
+            for table in docx.Document(document).tables
+        ]
+        cards = page(web_editions[name] / _annex_pages(web_editions[name])[0].name).xpath("//article")
+        web_tables = [
+            [
+                (tr.xpath("./th")[0].text_content().strip(), tr.xpath("./td")[0].text_content().strip())
+                for tr in card.xpath(".//table//tr")
+            ]
+            for card in cards
+        ]
         card_tables = [t for t in word_tables if len(t[0]) == 2 and t[0][0] == web_tables[0][0][0]]
         assert len(card_tables) == len(web_tables)
         for pieces, web in zip(card_tables, web_tables, strict=True):

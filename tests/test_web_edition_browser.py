@@ -28,15 +28,22 @@ def web_editions(tmp_path_factory):
     return editions(tmp_path_factory)
 
 
-
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"])
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield launched
         launched.close()
 
@@ -56,8 +63,7 @@ def test_every_page_passes_axe_at_desktop_and_phone_width(web_editions, browser,
                 tab.goto(path.as_uri())
                 result = axe.run(tab, options=AXE_RULES).response
                 assert result["passes"], "axe ran no checks"
-                violations = [f"{v['id']}: {v['nodes'][0]['target']}"
-                              for v in result["violations"]]
+                violations = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
                 if violations:
                     found[f"{name}/{path.name}"] = violations
                 wide = tab.evaluate("document.documentElement.scrollWidth")
@@ -67,13 +73,13 @@ def test_every_page_passes_axe_at_desktop_and_phone_width(web_editions, browser,
         context.close()
     assert found == {}
     assert checked >= 25
-    assert all(url.startswith("file://") for url in requests), \
-        [url for url in requests if not url.startswith("file://")]
+    assert all(url.startswith("file://") for url in requests), [
+        url for url in requests if not url.startswith("file://")
+    ]
 
 
 def test_filters_and_anchors_work_without_javascript(web_editions, browser):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280,
-                                                                        "height": 900})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     try:
         tab.goto((web_editions["moties"] / "index.html").as_uri())

@@ -26,14 +26,20 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def _plain(blocks) -> list:  # type: ignore[no-untyped-def]
     """Blocks of either reader as tuples (the two readers' dataclasses are distinct types)."""
+
     def para(p):  # type: ignore[no-untyped-def]
         return (p.text, p.heading, p.listed, p.toc)
 
     out = []
     for block in blocks:
         if hasattr(block, "rows"):
-            out.append(([[[para(p) for p in cell.paragraphs] for cell in row]
-                         for row in block.rows], block.nested, block.paragraphs))
+            out.append(
+                (
+                    [[[para(p) for p in cell.paragraphs] for cell in row] for row in block.rows],
+                    block.nested,
+                    block.paragraphs,
+                )
+            )
         else:
             out.append(para(block))
     return out
@@ -62,8 +68,7 @@ def _assert_same(path: Path) -> None:
 
 def test_the_example_s_annexes_and_hand_made_ones_read_as_before(tmp_path):
     built = build_documents(read_register(EXAMPLE), tmp_path / "uit")
-    paths = [*built.documents, DATA / "handgemaakte_pilotbijlage.docx",
-             DATA / "handgemaakte_acties.docx"]
+    paths = [*built.documents, DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx"]
     assert len(built.documents) == 2
     for path in paths:
         _assert_same(path)
@@ -81,8 +86,7 @@ def annexes_1000(tmp_path_factory) -> list[Path]:
         sys.path.remove(str(ROOT / "benchmarks"))
     folder = tmp_path_factory.mktemp("duizend")
     make_register(folder / "register.xlsx", 1000)
-    return list(build_documents(read_register(folder / "register.xlsx"), folder / "uit")
-                .documents)
+    return list(build_documents(read_register(folder / "register.xlsx"), folder / "uit").documents)
 
 
 def test_the_annexes_of_1000_pilots_read_as_before(annexes_1000):
@@ -112,42 +116,44 @@ def _field(kind: str) -> str:
     return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
 
 
-UNUSUAL_BODY = "".join([
-    # a filled contents field over three paragraphs
-    f'<w:p>{_field("begin")}<w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r>'
-    f'{_field("separate")}<w:r><w:t>Inleiding</w:t><w:tab/><w:t>3</w:t></w:r></w:p>',
-    '<w:p><w:r><w:t>Naam pilot 3</w:t></w:r></w:p>',
-    f'<w:p><w:r><w:t>Slot</w:t></w:r>{_field("end")}</w:p>',
-    # content controls and custom XML around paragraphs and a table, one inside another
-    '<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>In een besturingselement</w:t></w:r>'
-    '</w:p><w:customXml w:element="x"><w:p><w:r><w:t>Dieper</w:t></w:r></w:p></w:customXml>'
-    '</w:sdtContent></w:sdt>',
-    # runs in containers, breaks, a deleted run, an outline level, a numbered paragraph
-    '<w:p><w:pPr><w:outlineLvl w:val="1"/><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr>'
-    '<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:ins w:id="1" w:author="a">'
-    '<w:r><w:t xml:space="preserve"> in</w:t><w:br/><w:t>gevoegd</w:t><w:cr/></w:r></w:ins>'
-    '<w:del w:id="2" w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
-    '<w:r><w:br w:type="page"/><w:noBreakHyphen/><w:ptab/></w:r></w:p>',
-    # a section break in a paragraph
-    '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>Einde sectie</w:t></w:r></w:p>',
-    # a table: grid before, a horizontal and a vertical merge, a nested table, a control
-    '<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>'
-    '<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="2"/>'
-    '</w:tcPr><w:p><w:r><w:t>Naam pilot</w:t></w:r></w:p></w:tc></w:tr>'
-    '<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>boven</w:t>'
-    '</w:r></w:p></w:tc><w:tc><w:p/><w:tbl><w:tr><w:tc><w:p><w:r><w:t>genest</w:t></w:r>'
-    '</w:p></w:tc></w:tr></w:tbl></w:tc><w:tc><w:sdt><w:sdtContent><w:p><w:r><w:t>cel</w:t>'
-    '</w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr>'
-    '<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>a</w:t>'
-    '</w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>',
-    # a table in a content control, an empty table, paragraphs after them
-    '<w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>in een tabel in een '
-    'besturingselement</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>'
-    '<w:tbl/><w:p><w:r><w:t>Na de tabellen</w:t></w:r></w:p>',
-    # a paragraph in a text box: not part of the body's blocks
-    '<w:p><w:r><w:t>Met kader</w:t></w:r><w:r><w:pict><w:txbxContent><w:p><w:r>'
-    '<w:t>in kader</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>',
-])
+UNUSUAL_BODY = "".join(
+    [
+        # a filled contents field over three paragraphs
+        f'<w:p>{_field("begin")}<w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r>'
+        f"{_field('separate')}<w:r><w:t>Inleiding</w:t><w:tab/><w:t>3</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>Naam pilot 3</w:t></w:r></w:p>",
+        f"<w:p><w:r><w:t>Slot</w:t></w:r>{_field('end')}</w:p>",
+        # content controls and custom XML around paragraphs and a table, one inside another
+        "<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>In een besturingselement</w:t></w:r>"
+        '</w:p><w:customXml w:element="x"><w:p><w:r><w:t>Dieper</w:t></w:r></w:p></w:customXml>'
+        "</w:sdtContent></w:sdt>",
+        # runs in containers, breaks, a deleted run, an outline level, a numbered paragraph
+        '<w:p><w:pPr><w:outlineLvl w:val="1"/><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr>'
+        '<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:ins w:id="1" w:author="a">'
+        '<w:r><w:t xml:space="preserve"> in</w:t><w:br/><w:t>gevoegd</w:t><w:cr/></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del>'
+        '<w:r><w:br w:type="page"/><w:noBreakHyphen/><w:ptab/></w:r></w:p>',
+        # a section break in a paragraph
+        "<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>Einde sectie</w:t></w:r></w:p>",
+        # a table: grid before, a horizontal and a vertical merge, a nested table, a control
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        '<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="2"/>'
+        "</w:tcPr><w:p><w:r><w:t>Naam pilot</w:t></w:r></w:p></w:tc></w:tr>"
+        '<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>boven</w:t>'
+        "</w:r></w:p></w:tc><w:tc><w:p/><w:tbl><w:tr><w:tc><w:p><w:r><w:t>genest</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl></w:tc><w:tc><w:sdt><w:sdtContent><w:p><w:r><w:t>cel</w:t>"
+        "</w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>a</w:t>"
+        "</w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        # a table in a content control, an empty table, paragraphs after them
+        "<w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>in een tabel in een "
+        "besturingselement</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>"
+        "<w:tbl/><w:p><w:r><w:t>Na de tabellen</w:t></w:r></w:p>",
+        # a paragraph in a text box: not part of the body's blocks
+        "<w:p><w:r><w:t>Met kader</w:t></w:r><w:r><w:pict><w:txbxContent><w:p><w:r>"
+        "<w:t>in kader</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>",
+    ]
+)
 
 
 def test_unusual_structures_read_as_before(tmp_path):
@@ -164,8 +170,7 @@ def test_the_random_documents_of_the_import_tests_read_as_before(tmp_path):
     from hypothesis import strategies as st
     from test_import import _random_document
 
-    @settings(max_examples=25, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.data())
     def check(data):  # type: ignore[no-untyped-def]
         path = tmp_path / "r.docx"
@@ -187,8 +192,12 @@ def test_xml_broken_halfway_is_refused_as_before(tmp_path):
     from toolkit.editions.annex_import import import_annexes
 
     good = _docx(tmp_path, UNUSUAL_BODY)
-    broken = _rewritten(good, tmp_path / "kapot.docx", "word/document.xml",
-                        lambda data: data.replace(b"</w:tbl>", b"</w:tr>", 1))
+    broken = _rewritten(
+        good,
+        tmp_path / "kapot.docx",
+        "word/document.xml",
+        lambda data: data.replace(b"</w:tbl>", b"</w:tr>", 1),
+    )
     with pytest.raises(RegisterUnreadable, match="kan niet als Word-document"):
         import_annexes([broken])
 
@@ -198,16 +207,23 @@ def test_a_template_is_refused_as_python_docx_refuses_it(tmp_path):
 
     good = _docx(tmp_path, UNUSUAL_BODY)
     template = _rewritten(
-        good, tmp_path / "sjabloon.docx", "[Content_Types].xml",
-        lambda data: data.replace(b"document.main+xml", b"template.main+xml"))
+        good,
+        tmp_path / "sjabloon.docx",
+        "[Content_Types].xml",
+        lambda data: data.replace(b"document.main+xml", b"template.main+xml"),
+    )
     with pytest.raises(RegisterUnreadable, match="kan niet als Word-document"):
         import_annexes([template])
 
 
 def test_a_document_without_styles_uses_python_docx_s_default_styles(tmp_path):
     good = _docx(tmp_path, UNUSUAL_BODY)
-    bare = _rewritten(good, tmp_path / "zonder.docx", "word/_rels/document.xml.rels",
-                      lambda data: data.replace(b"relationships/styles", b"relationships/x"))
+    bare = _rewritten(
+        good,
+        tmp_path / "zonder.docx",
+        "word/_rels/document.xml.rels",
+        lambda data: data.replace(b"relationships/styles", b"relationships/x"),
+    )
     blocks, _ = _now(bare)
     assert blocks == _before(bare)[0]
     assert blocks[-1] == ("Laatste", False, False, False)  # no styles: no list style either
@@ -230,8 +246,12 @@ def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
     ahead = import_annexes(list(built))
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     here = import_annexes(list(built))
-    assert (ahead.pilots, ahead.actions, ahead.settings, ahead.report) == \
-        (here.pilots, here.actions, here.settings, here.report)
+    assert (ahead.pilots, ahead.actions, ahead.settings, ahead.report) == (
+        here.pilots,
+        here.actions,
+        here.settings,
+        here.report,
+    )
 
 
 @pytest.mark.parametrize("broken", [0, 1])
@@ -239,7 +259,8 @@ def test_a_broken_file_is_named_whether_read_here_or_ahead(tmp_path, broken):
     from toolkit.editions.annex_import import import_annexes
 
     paths = list(build_documents(read_register(EXAMPLE), tmp_path / "uit").documents)
-    paths[broken] = _rewritten(paths[broken], tmp_path / "kapot.docx", "word/document.xml",
-                               lambda data: data[: len(data) // 2])
+    paths[broken] = _rewritten(
+        paths[broken], tmp_path / "kapot.docx", "word/document.xml", lambda data: data[: len(data) // 2]
+    )
     with pytest.raises(RegisterUnreadable, match="'kapot.docx' kan niet als Word-document"):
         import_annexes(paths)

@@ -27,10 +27,14 @@ def _structure(path):
             "freeze": ws.freeze_panes,
             "formats": sorted((key, d.number_format) for key, d in ws.column_dimensions.items()),
             "values": [[c.value for c in row] for row in ws.iter_rows(max_row=40)],
-            "print": (ws.page_setup.orientation, ws.page_setup.paperSize,
-                      ws.page_setup.fitToWidth, ws.page_setup.fitToHeight,
-                      ws.sheet_properties.pageSetUpPr.fitToPage
-                      if ws.sheet_properties.pageSetUpPr else None, ws.print_title_rows),
+            "print": (
+                ws.page_setup.orientation,
+                ws.page_setup.paperSize,
+                ws.page_setup.fitToWidth,
+                ws.page_setup.fitToHeight,
+                ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None,
+                ws.print_title_rows,
+            ),
             "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
         }
     return out
@@ -57,22 +61,23 @@ def test_template_has_what_officers_need():
             if col.vocabulary:
                 assert dv.type == "list"
                 assert dv.formula1 == f"Lijst_{col.vocabulary}"
-            width = next(d.width for d in ws.column_dimensions.values()
-                         if d.min <= index + 1 <= d.max)
+            width = next(d.width for d in ws.column_dimensions.values() if d.min <= index + 1 <= d.max)
             assert width and width >= col.width
-        required_letters = {openpyxl.utils.get_column_letter(sheet.columns.index(c) + 1)
-                            for c in sheet.required}
+        required_letters = {
+            openpyxl.utils.get_column_letter(sheet.columns.index(c) + 1) for c in sheet.required
+        }
         marked = {str(r.sqref)[0] for r in ws.conditional_formatting}
         assert required_letters == marked
     lists = wb[schema.LISTS_SHEET]
     # each list, and beside a list whose values have roles the column that says which
     assert [c.value for c in lists[1]] == [
-        label for v in schema.VOCABULARIES
-        for label in (v.label, *([v.role_label] if v.roles else []))]
+        label for v in schema.VOCABULARIES for label in (v.label, *([v.role_label] if v.roles else []))
+    ]
     assert wb.defined_names["Lijst_status"].attr_text.startswith("Lijsten!$")
     settings = wb[schema.SETTINGS_SHEET]
     assert [settings.cell(r + 2, 1).value for r in range(len(schema.SETTINGS))] == [
-        s.label for s in schema.SETTINGS]
+        s.label for s in schema.SETTINGS
+    ]
     text = "\n".join(str(c.value) for c in wb[schema.INSTRUCTIONS_SHEET]["A"] if c.value)
     for col in schema.PILOTS.columns:
         assert col.label in text
@@ -88,8 +93,9 @@ def test_help_texts_fit_excel_limits():
 
 
 def test_user_text_is_never_a_formula(tmp_path):
-    path = write_register(tmp_path / "r.xlsx", pilots=[{"id": "P-1", "naam": "=1+1",
-                                                       "omschrijving": "@SOM(A1)"}])
+    path = write_register(
+        tmp_path / "r.xlsx", pilots=[{"id": "P-1", "naam": "=1+1", "omschrijving": "@SOM(A1)"}]
+    )
     ws = openpyxl.load_workbook(path)["Pilots"]
     assert ws["B2"].value == "=1+1" and ws["B2"].data_type == "s"
     assert ws["C2"].data_type == "s"
@@ -168,10 +174,23 @@ def test_the_empty_register_prints_in_a_few_pages_in_libreoffice(tmp_path):
         pytest.skip("pdfinfo ontbreekt")
     copy = tmp_path / "register.xlsx"
     copy.write_bytes(TEMPLATE.read_bytes())
-    subprocess.run([soffice_path(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(copy)],
-                   capture_output=True, timeout=180, check=True)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "register.pdf")], capture_output=True,
-                          text=True, check=True).stdout
+    subprocess.run(
+        [
+            soffice_path(),
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(copy),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "register.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages <= 8, pages  # one or two per sheet; 21 before the print setup

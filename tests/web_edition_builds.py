@@ -20,8 +20,7 @@ EXAMPLES = {
 
 
 def build_web(register: Path, out: Path, *extra: str) -> Path:
-    result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), "--html",
-                                      *extra])
+    result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), "--html", *extra])
     assert result.exit_code == 0, result.output
     return out / "web"
 
@@ -33,8 +32,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """name -> OUT/web of that example; built once for every test module that asks."""
     if not _BUILT:
         base = tmp_path_factory.mktemp("webeditie")
-        _BUILT.update({name: build_web(register, base / name)
-                       for name, register in EXAMPLES.items()})
+        _BUILT.update({name: build_web(register, base / name) for name, register in EXAMPLES.items()})
     return dict(_BUILT)
 
 

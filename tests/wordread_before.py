@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "sdt"
-_T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr",
-                                   W + "noBreakHyphen")
+_T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr", W + "noBreakHyphen")
 _CUSTOM_XML = W + "customXml"
 _FLDCHAR, _INSTR = W + "fldChar", W + "instrText"
 _VAL, _TYPE = W + "val", W + "type"
 #: containers of runs inside a paragraph whose text is part of the paragraph
-_RUN_CONTAINERS = frozenset(W + name for name in (
-    "hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt"))
+_RUN_CONTAINERS = frozenset(
+    W + name
+    for name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt")
+)
 
 HEADING_PREFIXES = ("heading", "kop", "title", "titel")
 LIST_PREFIXES = ("list bullet", "lijstopsommingsteken")
@@ -102,8 +103,7 @@ class _Styles:
                     if level is not None:
                         outline = _int(level.get(_VAL), 9)
                 name = (name_el.get(_VAL) if name_el is not None else "") or ""
-                raw[style_id] = _Style(name, based.get(_VAL) if based is not None else None,
-                                       outline)
+                raw[style_id] = _Style(name, based.get(_VAL) if based is not None else None, outline)
                 if style.get(W + "default") in ("1", "true", "on") and self.default is None:
                     self.default = style_id
         self._raw = raw
@@ -121,9 +121,11 @@ class _Styles:
         else:
             name = style.name.casefold()
             outline = self._outline(key)
-            result = (name.startswith(HEADING_PREFIXES) or (outline is not None and outline < 9),
-                      name.startswith(LIST_PREFIXES),
-                      name.startswith(TOC_PREFIXES) or (key or "").casefold().startswith("inhopg"))
+            result = (
+                name.startswith(HEADING_PREFIXES) or (outline is not None and outline < 9),
+                name.startswith(LIST_PREFIXES),
+                name.startswith(TOC_PREFIXES) or (key or "").casefold().startswith("inhopg"),
+            )
         self._resolved[style_id] = result
         return result
 
@@ -171,8 +173,7 @@ class _Fields:
                 elif kind == "separate":
                     self._pending_begin = False
             elif tag == _INSTR and self._pending_begin:
-                if (child.text or "").strip().upper().startswith("TOC") and \
-                        self.toc_depth is None:
+                if (child.text or "").strip().upper().startswith("TOC") and self.toc_depth is None:
                     self.toc_depth = self.depth
                 self._pending_begin = False
             if self.toc_depth is not None:
@@ -226,8 +227,7 @@ def paragraph(p, styles: _Styles, fields: _Fields) -> Paragraph:  # type: ignore
     if ppr is not None and not heading:
         level = ppr.find(W + "outlineLvl")
         heading = level is not None and _int(level.get(_VAL), 9) < 9
-    return Paragraph("".join(parts), heading, listed or numbered,
-                     toc or fields.touched)
+    return Paragraph("".join(parts), heading, listed or numbered, toc or fields.touched)
 
 
 def table(tbl, styles: _Styles, fields: _Fields) -> Table:  # type: ignore[no-untyped-def]

@@ -26,16 +26,22 @@ class _CheckoutValidators(importlib.abc.MetaPathFinder):
     and in a checkout (`uv run`, an editable install) this finder maps the name onto it.
     """
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if fullname != "toolkit.validators":
             return None
         return importlib.util.spec_from_file_location(
-            fullname, _CHECKOUT_VALIDATORS / "__init__.py",
-            submodule_search_locations=[str(_CHECKOUT_VALIDATORS)])
+            fullname,
+            _CHECKOUT_VALIDATORS / "__init__.py",
+            submodule_search_locations=[str(_CHECKOUT_VALIDATORS)],
+        )
 
 
 # Last on the meta path: a package that carries toolkit/validators itself (a wheel) wins.
-if (not (_PACKAGE / "validators").is_dir() and (_PACKAGE.parent / "pyproject.toml").is_file()
-        and (_CHECKOUT_VALIDATORS / "__init__.py").is_file()):
+if (
+    not (_PACKAGE / "validators").is_dir()
+    and (_PACKAGE.parent / "pyproject.toml").is_file()
+    and (_CHECKOUT_VALIDATORS / "__init__.py").is_file()
+):
     sys.meta_path.append(_CheckoutValidators())

@@ -20,8 +20,10 @@ EXAMPLE_REGISTER = bundled("examples", "voorbeeld_register.xlsx")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-OPEN_NOTE = ("Let op: het register is nu geopend in Excel of LibreOffice. Wijzigingen die nog "
-             "niet zijn opgeslagen, komen niet mee.")
+OPEN_NOTE = (
+    "Let op: het register is nu geopend in Excel of LibreOffice. Wijzigingen die nog "
+    "niet zijn opgeslagen, komen niet mee."
+)
 
 
 #: Exit codes besides 0, 1 (validation errors) and 2 (cannot read or write); README "Exitcodes".
@@ -43,14 +45,18 @@ def _fail(exc: Exception, debug: bool) -> None:
         sys.exit(exc.exit_code)
     if isinstance(exc, OSError):
         where = f"'{shown(exc.filename)}'" if exc.filename else "Een bestand"
-        click.secho(f"Fout: {where} kan niet worden gelezen of geschreven: {reason(exc)}. "
-                    f"Controleer de naam, de map en de rechten en probeer opnieuw.",
-                    fg="red", err=True)
+        click.secho(
+            f"Fout: {where} kan niet worden gelezen of geschreven: {reason(exc)}. "
+            f"Controleer de naam, de map en de rechten en probeer opnieuw.",
+            fg="red",
+            err=True,
+        )
         sys.exit(2)
     click.secho(
         f"Onverwachte fout ({type(exc).__name__}: {exc}). Uw bestanden zijn niet gewijzigd. "
         f"Draai het commando opnieuw met --debug en stuur de uitvoer naar de beheerder.",
-        fg="red", err=True,
+        fg="red",
+        err=True,
     )
     sys.exit(2)
 
@@ -60,8 +66,9 @@ def _printable_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
         try:
-            stream.reconfigure(errors="surrogateescape" if encoding == "utf8"  # type: ignore[union-attr]
-                               else "backslashreplace")
+            stream.reconfigure(  # type: ignore[union-attr]
+                errors="surrogateescape" if encoding == "utf8" else "backslashreplace"
+            )
         except (AttributeError, ValueError, OSError):
             pass
 
@@ -84,8 +91,12 @@ class ToolkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.secho("\nAfgebroken (Ctrl+C). Bestanden die nog niet klaar waren, zijn niet "
-                        "geschreven; het register is ongewijzigd.", fg="yellow", err=True)
+            click.secho(
+                "\nAfgebroken (Ctrl+C). Bestanden die nog niet klaar waren, zijn niet "
+                "geschreven; het register is ongewijzigd.",
+                fg="yellow",
+                err=True,
+            )
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             _quiet_stdout()
@@ -93,8 +104,9 @@ class ToolkitGroup(click.Group):
 
 
 @click.group(cls=ToolkitGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", "-V", message="toolkit %(version)s",
-                      help="Toon het versienummer en stop.")
+@click.version_option(
+    __version__, "--version", "-V", message="toolkit %(version)s", help="Toon het versienummer en stop."
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.option("--debug", is_flag=True, help="Toon bij een fout de volledige technische melding.")
 @click.pass_context
@@ -114,18 +126,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--gemeente", default="", metavar="NAAM",
-              help="Naam van uw gemeente, zoals die in de bijlagen komt (zonder 'Gemeente').")
-@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", help="Map met eigen bijlagetypen (*.toml) en Word-sjablonen: hun "
-              "tabbladen komen erbij en het register wijst naar de map.")
-@click.option("--bijlagetype", "bijlagetypen", multiple=True, metavar="SLEUTEL",
-              help="Alleen het tabblad van dit bijlagetype (pilots, acties of een eigen "
-              "sleutel); mag vaker. Standaard: alle.")
+@click.option(
+    "--gemeente",
+    default="",
+    metavar="NAAM",
+    help="Naam van uw gemeente, zoals die in de bijlagen komt (zonder 'Gemeente').",
+)
+@click.option(
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
+    help="Map met eigen bijlagetypen (*.toml) en Word-sjablonen: hun "
+    "tabbladen komen erbij en het register wijst naar de map.",
+)
+@click.option(
+    "--bijlagetype",
+    "bijlagetypen",
+    multiple=True,
+    metavar="SLEUTEL",
+    help="Alleen het tabblad van dit bijlagetype (pilots, acties of een eigen "
+    "sleutel); mag vaker. Standaard: alle.",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def init(ctx: click.Context, pad: Path, gemeente: str, sjablonen: Path | None,
-         bijlagetypen: tuple[str, ...]) -> None:
+def init(
+    ctx: click.Context, pad: Path, gemeente: str, sjablonen: Path | None, bijlagetypen: tuple[str, ...]
+) -> None:
     """Maak een nieuw, leeg register op PAD (overschrijft nooit een bestaand bestand).
 
     Het register begint neutraal: de lijsten van uw gemeente (programma's,
@@ -166,35 +194,57 @@ class PeildatumType(click.ParamType):
 
         parsed = parse_peildatum(str(value))
         if parsed is None:
-            self.fail(f"'{value}' is geen dag. Schrijf bijvoorbeeld 1-4-2024 of 1 april 2024.",
-                      param, ctx)
+            self.fail(f"'{value}' is geen dag. Schrijf bijvoorbeeld 1-4-2024 of 1 april 2024.", param, ctx)
         return parsed
 
 
 PEILDATUM = click.option(
-    "--peildatum", type=PeildatumType(), default=None,
-    help="Datum waartegen de datumregels worden getoetst (standaard: tabblad Instellingen).")
+    "--peildatum",
+    type=PeildatumType(),
+    default=None,
+    help="Datum waartegen de datumregels worden getoetst (standaard: tabblad Instellingen).",
+)
 #: for the commands that only read registers (build, import and init have their own text)
 SJABLONEN = click.option(
-    "--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None, metavar="MAP",
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
     help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml); gaat vóór de instelling "
-    "'Map met Word-sjablonen' van het register.")
+    "'Map met Word-sjablonen' van het register.",
+)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("register", type=click.Path(dir_okay=True, path_type=Path))
 @PEILDATUM
-@click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("rapport"), show_default=True,
-              help="Map voor de rapporten (Excel, HTML en JSON).")
-@click.option("--per-eigenaar", "per_owner", is_flag=True,
-              help="Schrijf ook per eigenaar of trekker een klein HTML-rapport (in "
-              "REPORT_DIR/per-eigenaar) om door te sturen.")
+@click.option(
+    "--report-dir",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("rapport"),
+    show_default=True,
+    help="Map voor de rapporten (Excel, HTML en JSON).",
+)
+@click.option(
+    "--per-eigenaar",
+    "per_owner",
+    is_flag=True,
+    help="Schrijf ook per eigenaar of trekker een klein HTML-rapport (in "
+    "REPORT_DIR/per-eigenaar) om door te sturen.",
+)
 @SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  # type: ignore[no-untyped-def]
-             per_owner: bool, sjablonen: Path | None) -> None:
+def validate(  # type: ignore[no-untyped-def]
+    ctx: click.Context,
+    register: Path,
+    peildatum,
+    report_dir: Path,
+    per_owner: bool,
+    sjablonen: Path | None,
+) -> None:
     """Controleer REGISTER en schrijf rapporten voor de controleurs.
 
     Schrijft een Excel-kopie met gekleurde cellen en opmerkingen (eerste tabblad
@@ -228,31 +278,57 @@ def validate(ctx: click.Context, register: Path, peildatum, report_dir: Path,  #
         return
     click.echo(f"Rapporten: {paths.html}, {paths.excel}, {paths.json}")
     if per_owner:
-        click.echo(f"Per eigenaar of trekker: {len(owners)} rapporten in "
-                   f"{report_dir / 'per-eigenaar'}")
+        click.echo(f"Per eigenaar of trekker: {len(owners)} rapporten in {report_dir / 'per-eigenaar'}")
     sys.exit(result.exit_code)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("register", type=click.Path(dir_okay=True, path_type=Path), required=False)
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("uitvoer"), show_default=True,
-              help="Map voor de bijlagen, het manifest en de validatierapporten.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("uitvoer"),
+    show_default=True,
+    help="Map voor de bijlagen, het manifest en de validatierapporten.",
+)
 @PEILDATUM
 @click.option("--pdf", is_flag=True, help="Maak ook PDF's (via LibreOffice).")
-@click.option("--html", is_flag=True, help="Maak ook de webeditie: toegankelijke webpagina's "
-              "in OUT/web, om op de website van de gemeente te zetten.")
-@click.option("--previous", "previous", type=click.Path(dir_okay=True, path_type=Path),
-              default=None, help="Register van de vorige editie: markeer nieuwe pilots en "
-              "voeg een overzicht van de wijzigingen toe.")
-@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx) en eigen "
-              "bijlagetypen (*.toml); gaat vóór de instelling 'Map met Word-sjablonen'. "
-              "Standaard: de meegeleverde.")
+@click.option(
+    "--html",
+    is_flag=True,
+    help="Maak ook de webeditie: toegankelijke webpagina's "
+    "in OUT/web, om op de website van de gemeente te zetten.",
+)
+@click.option(
+    "--previous",
+    "previous",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default=None,
+    help="Register van de vorige editie: markeer nieuwe pilots en voeg een overzicht van de wijzigingen toe.",
+)
+@click.option(
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
+    help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx) en eigen "
+    "bijlagetypen (*.toml); gaat vóór de instelling 'Map met Word-sjablonen'. "
+    "Standaard: de meegeleverde.",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: bool,  # type: ignore[no-untyped-def]
-          html: bool, previous: Path | None, sjablonen: Path | None) -> None:
+def build(  # type: ignore[no-untyped-def]
+    ctx: click.Context,
+    register: Path | None,
+    out: Path,
+    peildatum,
+    pdf: bool,
+    html: bool,
+    previous: Path | None,
+    sjablonen: Path | None,
+) -> None:
     """Controleer REGISTER en maak de Word-bijlagen.
 
     Zonder REGISTER wordt het meegeleverde voorbeeldregister gebruikt. Eerst wordt
@@ -281,19 +357,34 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
         click.echo(f"Register lezen: {shown(path)}")
         with preloaded():  # what validating and building need, while the register is read
             reg = read_register(path, templates=sjablonen)
-        counts = ", ".join(f"{len(reg.tables.get(t.sheet.name, []))} {t.plural}"
-                           for t in reg.types.types if t.sheet.name in reg.sheets)
+        counts = ", ".join(
+            f"{len(reg.tables.get(t.sheet.name, []))} {t.plural}"
+            for t in reg.types.types
+            if t.sheet.name in reg.sheets
+        )
         click.echo(f"Gelezen: {counts}.")
         if reg.open_in_excel:
             click.secho(OPEN_NOTE, fg="yellow")
         before = read_register(previous, templates=sjablonen) if previous else None
         with folder_lock(out):  # the PDFs too: one build per output folder at a time
-            result = build_documents(reg, out, peildatum, progress=click.echo, previous=before,
-                                     templates=sjablonen, pdf=pdf, html=html)
+            result = build_documents(
+                reg,
+                out,
+                peildatum,
+                progress=click.echo,
+                previous=before,
+                templates=sjablonen,
+                pdf=pdf,
+                html=html,
+            )
             print_summary(result.validation)
             if result.validation.errors:
-                click.secho(f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
-                            f"{shown(out / 'validatie')}", fg="red", err=True)
+                click.secho(
+                    f"De bijlagen zijn niet gemaakt: los eerst de fouten op. Rapporten: "
+                    f"{shown(out / 'validatie')}",
+                    fg="red",
+                    err=True,
+                )
                 sys.exit(1)
             for kept in result.kept:
                 click.secho(f"Bewaard (na de vorige bouw gewijzigd): {shown(kept)}", fg="yellow")
@@ -306,17 +397,26 @@ def build(ctx: click.Context, register: Path | None, out: Path, peildatum, pdf: 
 
 
 @cli.command("import", context_settings=CONTEXT)
-@click.argument("bijlagen", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Het nieuwe register (.xlsx); een bestaand bestand wordt nooit overschreven.")
-@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", help="Map met eigen bijlagetypen (*.toml) en hun Word-sjablonen: "
-              "een bijlage van zo'n type wordt gelezen met de voorbeeldkaart uit het sjabloon.")
+@click.argument("bijlagen", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Het nieuwe register (.xlsx); een bestaand bestand wordt nooit overschreven.",
+)
+@click.option(
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
+    help="Map met eigen bijlagetypen (*.toml) en hun Word-sjablonen: "
+    "een bijlage van zo'n type wordt gelezen met de voorbeeldkaart uit het sjabloon.",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
-            sjablonen: Path | None) -> None:
+def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path, sjablonen: Path | None) -> None:
     """Lees de Word-bijlagen van de vorige editie in een nieuw register.
 
     BIJLAGEN zijn de pilotbijlage en/of de statusbijlagen (.docx), gemaakt met
@@ -340,8 +440,9 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
     for note in imported.report.notes:
         click.echo(f"  let op: {note}")
     for cut in imported.report.cuts:
-        click.secho(f"  waarschuwing: {cut.describe()} De hele tekst staat in het "
-                    f"importverslag.", fg="yellow")
+        click.secho(
+            f"  waarschuwing: {cut.describe()} De hele tekst staat in het importverslag.", fg="yellow"
+        )
     click.echo(f"Register: {register}")
     click.echo(f"Importverslag: {report}")
 
@@ -349,14 +450,18 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path,
 @cli.command(context_settings=CONTEXT)
 @click.argument("oud", type=click.Path(dir_okay=True, path_type=Path))
 @click.argument("nieuw", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--report-dir", "report_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("rapport"), show_default=True,
-              help="Map voor het verschillenrapport (Excel, HTML en JSON).")
+@click.option(
+    "--report-dir",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("rapport"),
+    show_default=True,
+    help="Map voor het verschillenrapport (Excel, HTML en JSON).",
+)
 @SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path,
-         sjablonen: Path | None) -> None:
+def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path, sjablonen: Path | None) -> None:
     """Vergelijk twee edities van het register: nieuw, vervallen en gewijzigd.
 
     Rijen worden gekoppeld op hun sleutelkolom (bij pilots en acties het ID), dan op
@@ -374,33 +479,43 @@ def diff(ctx: click.Context, oud: Path, nieuw: Path, report_dir: Path,
     from toolkit.report.diff import write_diff_reports
 
     try:
-        result = compare(read_register(oud, templates=sjablonen),
-                         read_register(nieuw, templates=sjablonen))
+        result = compare(read_register(oud, templates=sjablonen), read_register(nieuw, templates=sjablonen))
         paths = write_diff_reports(result, report_dir)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
         return
     for sheet in (s.name for s in result.sheets):
         c = result.counts(sheet)
-        click.echo(f"{sheet}: {c['nieuw']} nieuw, {c['vervallen']} vervallen, "
-                   f"{c['gewijzigd']} gewijzigd, {c['ongewijzigd']} ongewijzigd.")
+        click.echo(
+            f"{sheet}: {c['nieuw']} nieuw, {c['vervallen']} vervallen, "
+            f"{c['gewijzigd']} gewijzigd, {c['ongewijzigd']} ongewijzigd."
+        )
     for change in result.warnings:
-        click.secho(f"  waarschuwing: {change.ident} {change.name}: {change.warning}",
-                    fg="yellow")
+        click.secho(f"  waarschuwing: {change.ident} {change.name}: {change.warning}", fg="yellow")
     click.echo(f"Rapporten: {paths.html}, {paths.excel}, {paths.json}")
 
 
 @cli.command("new-edition", context_settings=CONTEXT)
 @click.argument("oud", type=click.Path(dir_okay=True, path_type=Path))
 @click.argument("nieuw", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--editie", required=True, metavar="TEKST", help="De nieuwe editie, bijvoorbeeld "
-              "'Programmabegroting 2026'.")
+@click.option(
+    "--editie",
+    required=True,
+    metavar="TEKST",
+    help="De nieuwe editie, bijvoorbeeld 'Programmabegroting 2026'.",
+)
 @PEILDATUM
 @SJABLONEN
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildatum,  # type: ignore[no-untyped-def]
-                sjablonen: Path | None) -> None:
+def new_edition(  # type: ignore[no-untyped-def]
+    ctx: click.Context,
+    oud: Path,
+    nieuw: Path,
+    editie: str,
+    peildatum,
+    sjablonen: Path | None,
+) -> None:
     """Maak het register voor de volgende editie uit OUD; OUD blijft ongewijzigd.
 
     Pilots op 'Laatste keer' en afgeronde of gestopte acties gaan eruit (ze worden
@@ -431,11 +546,13 @@ def new_edition(ctx: click.Context, oud: Path, nieuw: Path, editie: str, peildat
         click.secho(f"  waarschuwing: {line}", fg="yellow")
 
 
-
 @cli.command("sjablonen", context_settings=CONTEXT)
 @click.argument("map_", metavar="MAP", type=click.Path(path_type=Path))
-@click.option("--overschrijven", is_flag=True,
-              help="Vervang sjablonen die al in MAP staan (anders blijven die ongewijzigd).")
+@click.option(
+    "--overschrijven",
+    is_flag=True,
+    help="Vervang sjablonen die al in MAP staan (anders blijven die ongewijzigd).",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
 def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
@@ -457,8 +574,7 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
 
     try:
-        done = copy_templates({"bijlage": PILOT_TEMPLATE,
-                               "acties": ACTIONS_TEMPLATE}, map_, overschrijven)
+        done = copy_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE}, map_, overschrijven)
         own = starter_templates(done.folder, overschrijven)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])
@@ -469,56 +585,141 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
         click.echo(f"Beginsjabloon met voorbeeldkaart: {shown(path)}")
     done.kept.extend(own.kept)
     for path in done.kept:
-        click.secho(f"Bestaat al, niet overschreven: {shown(path)} (vervangen: voeg "
-                    f"--overschrijven toe)", fg="yellow")
+        click.secho(
+            f"Bestaat al, niet overschreven: {shown(path)} (vervangen: voeg --overschrijven toe)", fg="yellow"
+        )
     for line in next_steps(done.folder):
         click.echo(line)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="TOOLKIT_HOST",
-              show_envvar=True, metavar="ADRES",
-              help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              envvar="TOOLKIT_PORT", show_envvar=True, metavar="POORT",
-              help="Poort van de webapplicatie.")
-@click.option("--sjablonen", "sjablonen", type=click.Path(path_type=Path), default=None,
-              metavar="MAP", envvar="TOOLKIT_SJABLONEN", show_envvar=True,
-              help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
-              "van de organisatie, voor elk register dat wordt geüpload. Standaard: de "
-              "meegeleverde.")
-@click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="TOOLKIT_WORKERS",
-              show_envvar=True, help="Werkprocessen voor controleren, vergelijken, inlezen en "
-              "de andere lichte verzoeken. Standaard: het aantal processorkernen.")
-@click.option("--build-workers", "build_workers", type=click.IntRange(1, 256), default=None,
-              envvar="TOOLKIT_BUILD_WORKERS", show_envvar=True,
-              help="Werkprocessen alleen voor bijlagen maken, naast die voor controleren. "
-              "Standaard: de helft van --workers (minstens 1).")
-@click.option("--queue", type=click.IntRange(0, 1000), default=25, show_default=True,
-              envvar="TOOLKIT_QUEUE", show_envvar=True,
-              help="Verzoeken die per werkproces mogen wachten; daarboven krijgt een verzoek "
-              "meteen 'te druk, probeer het over een minuut' (503).")
-@click.option("--max-wait", "max_wait", type=click.FloatRange(1, 600), default=45,
-              show_default=True, envvar="TOOLKIT_MAX_WAIT", show_envvar=True,
-              help="Seconden die een verzoek hoogstens wacht op een werkproces (een proxy "
-              "geeft het na 60 s op).")
-@click.option("--max-upload", "max_upload", type=click.IntRange(1, 500), default=10,
-              show_default=True, metavar="MB", envvar="TOOLKIT_MAX_UPLOAD", show_envvar=True,
-              help="Grootste bestand dat wordt aangenomen, in MB.")
-@click.option("--max-rows", "max_rows", type=click.IntRange(100, 10_000_000), default=20_000,
-              show_default=True, envvar="TOOLKIT_MAX_ROWS", show_envvar=True,
-              help="Grootste register dat wordt aangenomen, in rijen (alle tabbladen samen).")
-@click.option("--max-connections", "max_connections", type=click.IntRange(1, 100_000),
-              default=1000, show_default=True, envvar="TOOLKIT_MAX_CONNECTIONS",
-              show_envvar=True, help="Open verzoeken waarboven meteen 'te druk' volgt.")
-@click.option("--log-format", "log_format", type=click.Choice(["json", "tekst"]),
-              default="json", show_default=True, envvar="TOOLKIT_LOG_FORMAT", show_envvar=True,
-              help="Logboek als JSON (een object per regel) of als tekst.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="TOOLKIT_HOST",
+    show_envvar=True,
+    metavar="ADRES",
+    help="Adres waarop de webapplicatie luistert; 0.0.0.0 voor het hele netwerk.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    envvar="TOOLKIT_PORT",
+    show_envvar=True,
+    metavar="POORT",
+    help="Poort van de webapplicatie.",
+)
+@click.option(
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
+    envvar="TOOLKIT_SJABLONEN",
+    show_envvar=True,
+    help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
+    "van de organisatie, voor elk register dat wordt geüpload. Standaard: de "
+    "meegeleverde.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    envvar="TOOLKIT_WORKERS",
+    show_envvar=True,
+    help="Werkprocessen voor controleren, vergelijken, inlezen en "
+    "de andere lichte verzoeken. Standaard: het aantal processorkernen.",
+)
+@click.option(
+    "--build-workers",
+    "build_workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    envvar="TOOLKIT_BUILD_WORKERS",
+    show_envvar=True,
+    help="Werkprocessen alleen voor bijlagen maken, naast die voor controleren. "
+    "Standaard: de helft van --workers (minstens 1).",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(0, 1000),
+    default=25,
+    show_default=True,
+    envvar="TOOLKIT_QUEUE",
+    show_envvar=True,
+    help="Verzoeken die per werkproces mogen wachten; daarboven krijgt een verzoek "
+    "meteen 'te druk, probeer het over een minuut' (503).",
+)
+@click.option(
+    "--max-wait",
+    "max_wait",
+    type=click.FloatRange(1, 600),
+    default=45,
+    show_default=True,
+    envvar="TOOLKIT_MAX_WAIT",
+    show_envvar=True,
+    help="Seconden die een verzoek hoogstens wacht op een werkproces (een proxy geeft het na 60 s op).",
+)
+@click.option(
+    "--max-upload",
+    "max_upload",
+    type=click.IntRange(1, 500),
+    default=10,
+    show_default=True,
+    metavar="MB",
+    envvar="TOOLKIT_MAX_UPLOAD",
+    show_envvar=True,
+    help="Grootste bestand dat wordt aangenomen, in MB.",
+)
+@click.option(
+    "--max-rows",
+    "max_rows",
+    type=click.IntRange(100, 10_000_000),
+    default=20_000,
+    show_default=True,
+    envvar="TOOLKIT_MAX_ROWS",
+    show_envvar=True,
+    help="Grootste register dat wordt aangenomen, in rijen (alle tabbladen samen).",
+)
+@click.option(
+    "--max-connections",
+    "max_connections",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    envvar="TOOLKIT_MAX_CONNECTIONS",
+    show_envvar=True,
+    help="Open verzoeken waarboven meteen 'te druk' volgt.",
+)
+@click.option(
+    "--log-format",
+    "log_format",
+    type=click.Choice(["json", "tekst"]),
+    default="json",
+    show_default=True,
+    envvar="TOOLKIT_LOG_FORMAT",
+    show_envvar=True,
+    help="Logboek als JSON (een object per regel) of als tekst.",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None,  # noqa: PLR0913
-          workers: int | None, build_workers: int | None, queue: int, max_wait: float,
-          max_upload: int, max_rows: int, max_connections: int, log_format: str) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    sjablonen: Path | None,  # noqa: PLR0913
+    workers: int | None,
+    build_workers: int | None,
+    queue: int,
+    max_wait: float,
+    max_upload: int,
+    max_rows: int,
+    max_connections: int,
+    log_format: str,
+) -> None:
     """Start de webapplicatie voor de hele editie: register controleren, bijlagen maken,
     edities vergelijken, de volgende editie, een nieuw register, bijlagen inlezen en
     sjablonen.
@@ -539,9 +740,16 @@ def serve(ctx: click.Context, host: str, port: int, sjablonen: Path | None,  # n
 
     workers = workers or cores()
     settings = Settings(
-        processes=True, workers=workers, build_workers=build_workers or max(1, workers // 2),
-        queue=queue, max_wait=max_wait, max_upload=max_upload * MB, max_rows=max_rows,
-        max_connections=max_connections, log_format=log_format)
+        processes=True,
+        workers=workers,
+        build_workers=build_workers or max(1, workers // 2),
+        queue=queue,
+        max_wait=max_wait,
+        max_upload=max_upload * MB,
+        max_rows=max_rows,
+        max_connections=max_connections,
+        log_format=log_format,
+    )
     try:
         run(host, port, echo=click.echo, templates=sjablonen, settings=settings)
     except Exception as exc:  # noqa: BLE001

@@ -50,35 +50,27 @@ DUTCH = {
     "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} is een map.",
     "{name} {filename!r} is a file.": "{name} {filename!r} is een bestand.",
-    "{name} {filename!r} is not readable.":
-        "{name} {filename!r} kan niet worden gelezen (geen leesrechten). Vraag toegang of "
-        "kopieer het bestand naar een eigen map.",
-    "{name} {filename!r} is not writable.":
-        "{name} {filename!r} is niet beschrijfbaar (geen schrijfrechten). Kies een andere map.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} kan niet worden gelezen (geen leesrechten). Vraag toegang of "
+    "kopieer het bestand naar een eigen map.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} is niet beschrijfbaar (geen schrijfrechten). Kies een andere map.",
     "{name} {filename!r} is not executable.": "{name} {filename!r} kan niet worden uitgevoerd.",
     "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
     "{value} is not in the range {range}.": "{value} valt buiten het bereik {range}.",
     "{value!r} is not {choice}.": "{value!r} is niet {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} is niet een van {choices}.",
     "Choose from:\n\t{choices}": "Kies uit:\n\t{choices}",
-    "{value!r} is not a valid boolean. Recognized values: {states}":
-        "{value!r} is geen geldige ja/nee-waarde. Mogelijk: {states}",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} is geen geldige ja/nee-waarde. Mogelijk: {states}",
     "{value!r} does not match the format {format}.": "{value!r} past niet bij de vorm {format}.",
-    "{value!r} does not match the formats {formats}.":
-        "{value!r} past niet bij de vormen {formats}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} past niet bij de vormen {formats}.",
     "{value!r} is not a valid UUID.": "{value!r} is geen geldige UUID.",
     "Argument {name!r} takes {nargs} values.": "Argument {name!r} heeft {nargs} waarden nodig.",
     "Takes {nargs} values but 1 was given.": "Neemt {nargs} waarden, maar er is 1 gegeven.",
-    "Takes {nargs} values but {len} were given.":
-        "Neemt {nargs} waarden, maar er zijn er {len} gegeven.",
-    "{len_type} values are required, but {len_value} was given.":
-        "Er zijn {len_type} waarden nodig, maar er is {len_value} gegeven.",
-    "{len_type} values are required, but {len_value} were given.":
-        "Er zijn {len_type} waarden nodig, maar er zijn er {len_value} gegeven.",
+    "Takes {nargs} values but {len} were given.": "Neemt {nargs} waarden, maar er zijn er {len} gegeven.",
+    "{len_type} values are required, but {len_value} was given.": "Er zijn {len_type} waarden nodig, maar er is {len_value} gegeven.",
+    "{len_type} values are required, but {len_value} were given.": "Er zijn {len_type} waarden nodig, maar er zijn er {len_value} gegeven.",
     "Value must be an iterable.": "De waarde moet een reeks zijn.",
     "Invalid start character for option ({option})": "Ongeldig begin van een optie ({option})",
-    "Could not open file {filename!r}: {message}":
-        "Bestand {filename!r} kan niet worden geopend: {message}",
+    "Could not open file {filename!r}: {message}": "Bestand {filename!r} kan niet worden geopend: {message}",
     "unknown error": "onbekende fout",
     "%(prog)s, version %(version)s": "%(prog)s, versie %(version)s",
     "env var: {var}": "omgevingsvariabele: {var}",

@@ -25,8 +25,12 @@ HTML, CHARS, PLAIN_HTML = "__html", "__tekens", "__html_in_tekstveld"
 DIRECTION, INVISIBLE, HUGE, LONG = "__richting", "__onzichtbaar", "__getal", "__lang"
 #: what reading the text as the annex prints it found (richtext._structure_issues), per
 #: rule code: only for published columns, the derived column's suffix
-PUBLISHED_TEXT_CODES = {"teken-emoji": "__emoji", "opsomming-niveau": "__niveau",
-                        "html-tabel": "__tabel", "markdown-kop": "__kop"}
+PUBLISHED_TEXT_CODES = {
+    "teken-emoji": "__emoji",
+    "opsomming-niveau": "__niveau",
+    "html-tabel": "__tabel",
+    "markdown-kop": "__kop",
+}
 #: the most characters an Excel cell holds (te-lang)
 EXCEL_MAX_CHARS = 32_767
 
@@ -46,8 +50,10 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
     for col in sheet.columns:
         key = col.key
         values = [r.values.get(key) for r in records]
-        texts = [v if v.__class__ is str else "" if v is None else r.text(key)
-                 for v, r in zip(values, records, strict=True)]
+        texts = [
+            v if v.__class__ is str else "" if v is None else r.text(key)
+            for v, r in zip(values, records, strict=True)
+        ]
         texts = [t if t.strip() else "" for t in texts]  # blank is "": checks compare, not strip
         data[key] = texts
         if texts and max(map(len, texts)) > EXCEL_MAX_CHARS:  # te-lang: rare, so optional
@@ -58,23 +64,33 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
         whole = "" if rich else "\n".join(texts)
         if not rich and col.kind is not Kind.TEXT and direction_chars(whole):
             data[key + DIRECTION] = _per_cell(texts, direction_chars)  # rich: text_issues
-        if col.kind is Kind.ID and (not whole.isascii() or "\t" in whole or "  " in whole
-                                    or whole.count("\n") >= len(texts)
-                                    or any(t != t.strip() for t in texts)):
+        if col.kind is Kind.ID and (
+            not whole.isascii()
+            or "\t" in whole
+            or "  " in whole
+            or whole.count("\n") >= len(texts)
+            or any(t != t.strip() for t in texts)
+        ):
             data[key + INVISIBLE] = _per_cell(texts, id_oddities)
         if col.kind is Kind.DATE:
             parsed = [parse_date(v) for v in values]
-            spans = [(p.periods[0].earliest, p.periods[-1].latest) if len(p.periods) == 1
-                     else (p.earliest, p.latest) for p in parsed]
+            spans = [
+                (p.periods[0].earliest, p.periods[-1].latest)
+                if len(p.periods) == 1
+                else (p.earliest, p.latest)
+                for p in parsed
+            ]
             data[col.key + EARLIEST] = pd.to_datetime([e for e, _ in spans])
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         # a number where text belongs; whole numbers Excel holds exactly are int, not float
         if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID) and (
-                float in set(map(type, values)) or NOT_A_NUMBER in texts):
-            data[key + HUGE] = [t if (v.__class__ is float and not abs(v) < EXACT_LIMIT)
-                                or t == NOT_A_NUMBER else ""
-                                for v, t in zip(values, texts, strict=True)]
+            float in set(map(type, values)) or NOT_A_NUMBER in texts
+        ):
+            data[key + HUGE] = [
+                t if (v.__class__ is float and not abs(v) < EXACT_LIMIT) or t == NOT_A_NUMBER else ""
+                for v, t in zip(values, texts, strict=True)
+            ]
         plain = col.published and col.kind is Kind.TEXT
         if plain and "<" in whole:  # published without markup: any tag is worth a word
             data[key + PLAIN_HTML] = _per_cell(texts, tags_in)
@@ -91,8 +107,7 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
                     direction[i] = _details(found, "teken-richting")
                 for issue in found:
                     if col.published and issue.code in PUBLISHED_TEXT_CODES:
-                        shown.setdefault(issue.code, [""] * len(texts))[i] = \
-                            _details(found, issue.code)
+                        shown.setdefault(issue.code, [""] * len(texts))[i] = _details(found, issue.code)
             for code, details in shown.items():
                 data[key + PUBLISHED_TEXT_CODES[code]] = details
             # each an optional column, there only where a cell has something to say: a

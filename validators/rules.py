@@ -44,8 +44,11 @@ def _has_meaning(df: pd.DataFrame, rule: DeclaredRule, param: str, ctx: Sheet) -
     names = rule.columns(param)
     flags = [FLAGS[n] for n in names if n in FLAGS]
     keys = {n for n in names if n not in FLAGS}
-    values = {value for value, role in ctx.roles.by_value.get(vocabulary, {}).items()
-              if role.key in keys or any(getattr(role, f) for f in flags)}
+    values = {
+        value
+        for value, role in ctx.roles.by_value.get(vocabulary, {}).items()
+        if role.key in keys or any(getattr(role, f) for f in flags)
+    }
     return df[key].map(normalise).isin(values)
 
 
@@ -74,10 +77,13 @@ def _overdue(df: pd.DataFrame, rule: DeclaredRule, ctx: Sheet) -> Broken:
     peil = pd.Timestamp(ctx.peildatum)
     margin = pd.Timedelta(days=int(rule.get("dagen", 0)))  # type: ignore[call-overload]
     before = rule.get("richting", "voor") == "voor"
-    passed = {key: (df[key + LATEST] < peil - margin) if before
-              else (df[key + EARLIEST] > peil + margin) for key in rule.columns("datum")}
-    any_passed = pd.concat(passed.values(), axis=1).any(axis=1) if len(passed) > 1 \
-        else next(iter(passed.values()))
+    passed = {
+        key: (df[key + LATEST] < peil - margin) if before else (df[key + EARLIEST] > peil + margin)
+        for key in rule.columns("datum")
+    }
+    any_passed = (
+        pd.concat(passed.values(), axis=1).any(axis=1) if len(passed) > 1 else next(iter(passed.values()))
+    )
     column = rule.column("kolom")
     if rule.get("met_betekenis") is not None:
         says = _has_meaning(df, rule, "met_betekenis", ctx)
@@ -116,8 +122,7 @@ def _unique(df: pd.DataFrame, rule: DeclaredRule, ctx: Sheet) -> Broken:
     same: dict[str, list[int]] = {}
     for row in rows:
         same.setdefault(folded.at[row], []).append(row)
-    return {row: {"rijen": ", ".join(str(r) for r in same[folded.at[row]] if r != row)}
-            for row in rows}
+    return {row: {"rijen": ", ".join(str(r) for r in same[folded.at[row]] if r != row)} for row in rows}
 
 
 def _continuation(df: pd.DataFrame, rule: DeclaredRule, ctx: Sheet) -> Broken:
@@ -148,12 +153,14 @@ def broken_rows(df: pd.DataFrame, rule: DeclaredRule, ctx: Sheet) -> Broken:
 
 def shown(text: str) -> str:
     """A cell's text as a message quotes it: at most SHOWN_CHARS characters."""
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "…"
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "…"
 
 
-def placeholders(rule: DeclaredRule, row: int, extra: Mapping[str, str], ctx: Sheet,
-                 visible: Callable[[str], str]) -> dict[str, str]:
+def placeholders(
+    rule: DeclaredRule, row: int, extra: Mapping[str, str], ctx: Sheet, visible: Callable[[str], str]
+) -> dict[str, str]:
     """Every placeholder a rule's message and hint may use, for one broken row."""
+
     def text(key: str) -> str:
         return shown(visible(ctx.text(row, key))) or "leeg"
 
@@ -163,10 +170,10 @@ def placeholders(rule: DeclaredRule, row: int, extra: Mapping[str, str], ctx: Sh
         if keys:
             fields[param.name] = " / ".join(text(k) for k in keys)
             labels = [ctx.sheet.column(k).label for k in keys]
-            fields[f"{param.name}_kop"] = labels[0] if len(labels) == 1 else \
-                f"{', '.join(labels[:-1])} en {labels[-1]}"
+            fields[f"{param.name}_kop"] = (
+                labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} en {labels[-1]}"
+            )
     if ctx.peildatum is not None:
         fields["peildatum"] = format_dutch(ctx.peildatum)
-    fields.update({k: shown(visible(v)) if not k.endswith("_kop") else v
-                   for k, v in extra.items()})
+    fields.update({k: shown(visible(v)) if not k.endswith("_kop") else v for k, v in extra.items()})
     return fields

@@ -26,8 +26,7 @@ def _filled(s: pd.Series) -> pd.Series:
     return s != ""  # sheet_frame holds "" for every blank cell
 
 
-def _list_check(allowed: list[str], folded: set[str],
-                spelling: bool) -> Callable[[pd.Series], pd.Series]:
+def _list_check(allowed: list[str], folded: set[str], spelling: bool) -> Callable[[pd.Series], pd.Series]:
     """niet-in-lijst (spelling=False) or schrijfwijze-lijst (spelling=True) for a column.
 
     Only values not exactly in the list are folded: in a real register that is a few.
@@ -49,8 +48,7 @@ def _optional(code: str) -> pa.Column:
     return pa.Column(str, pa.Check(lambda s: s == "", name=code), required=False)
 
 
-def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]
-                   ) -> dict[str, pa.Column]:
+def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {}
     for col in sheet.columns:
         checks = []
@@ -60,16 +58,17 @@ def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]
             allowed = list(lists.get(col.vocabulary, ()))
             folded = {normalise(v) for v in allowed}
             checks.append(pa.Check(_list_check(allowed, folded, False), name="niet-in-lijst"))
-            checks.append(pa.Check(_list_check(allowed, folded, True),
-                                   name="schrijfwijze-lijst"))
+            checks.append(pa.Check(_list_check(allowed, folded, True), name="schrijfwijze-lijst"))
         if col.key == sheet.key_column:  # P-1, p-1 and "P-1 " (or with a zero-width space) are one ID
-            checks.append(pa.Check(lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False),
-                                   name="id-dubbel"))
+            checks.append(
+                pa.Check(lambda s: ~_filled(s) | ~s.map(normalise).duplicated(keep=False), name="id-dubbel")
+            )
         columns[col.key] = pa.Column(str, checks=checks, nullable=False)
         columns[col.key + LONG] = _optional("te-lang")
         if col.kind is Kind.DATE:
             columns[col.key + DATE_KIND] = pa.Column(
-                str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar"))
+                str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar")
+            )
         columns[col.key + DIRECTION] = _optional("teken-richting")
         if col.kind is Kind.ID:
             columns[col.key + INVISIBLE] = _optional("id-onzichtbaar")

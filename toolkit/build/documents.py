@@ -111,21 +111,32 @@ def refuse_clashing_names(register: Register, present: list[AnnexType]) -> None:
                 f"{_declared_by(other).capitalize()} en {_declared_by(annex)} maken allebei "
                 f"het document '{shown(name)}'; het ene zou het andere overschrijven. Geef een "
                 f"van beide een andere documentnaam ('document = …' in zijn verklaring, of een "
-                f"andere instelling op het tabblad Instellingen). Er is niets geschreven.")
+                f"andere instelling op het tabblad Instellingen). Er is niets geschreven."
+            )
 
 
 def annexes_to_build(register: Register) -> list[AnnexType]:
     """The annex types whose sheet the register has (the status annexes only with rows:
     an empty Acties sheet gives no annex of empty tables)."""
-    return [annex for annex in register.types.types if annex.sheet.name in register.sheets
-            and (not annex.arrangement.groups or register.records(annex.sheet))]
+    return [
+        annex
+        for annex in register.types.types
+        if annex.sheet.name in register.sheets
+        and (not annex.arrangement.groups or register.records(annex.sheet))
+    ]
 
 
 def build_documents(
-    register: Register, out_dir: Path, peildatum: date | None = None,
-    progress: Callable[[str], None] = lambda _: None, previous: Register | None = None,
-    parallel: bool | None = None, templates: Path | None = None, use_setting: bool = True,
-    pdf: bool = False, html: bool = False,
+    register: Register,
+    out_dir: Path,
+    peildatum: date | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    previous: Register | None = None,
+    parallel: bool | None = None,
+    templates: Path | None = None,
+    use_setting: bool = True,
+    pdf: bool = False,
+    html: bool = False,
 ) -> BuildResult:
     """Validate, and without errors write every annex and a manifest into out_dir.
 
@@ -153,11 +164,14 @@ def build_documents(
 
     present = annexes_to_build(register)
     refuse_clashing_names(register, present)
-    choice = choose_templates({a.kind: bundled_template(a) for a in present},
-                              register.path,
-                              register.setting_text("sjablonen") if use_setting else "",
-                              templates, tuple(a.kind for a in present),
-                              {a.kind: a.template for a in present})
+    choice = choose_templates(
+        {a.kind: bundled_template(a) for a in present},
+        register.path,
+        register.setting_text("sjablonen") if use_setting else "",
+        templates,
+        tuple(a.kind for a in present),
+        {a.kind: a.template for a in present},
+    )
     if choice.folder is not None:
         progress(f"Sjablonen: {choice.describe()}.")
     peil, _ = resolve_peildatum(register, peildatum)
@@ -184,12 +198,14 @@ def build_documents(
         blocks: dict[str, Callable[[dict], Iterable[str]]] = {}  # type: ignore[type-arg]
         contents: dict[str, Callable[[], Iterable]] = {}  # type: ignore[type-arg]
         values = dict(context)
-        values.update({s.key: register.setting_text(s.key) for s in annex.settings
-                       if s.kind is not schema.Kind.RICH})
+        values.update(
+            {s.key: register.setting_text(s.key) for s in annex.settings if s.kind is not schema.Kind.RICH}
+        )
         values["aantal"] = str(len(records))
         for name, pattern in annex.tags:
-            values[name] = annex.fill(pattern, lambda key: values["aantal"]
-                                      if key == "aantal" else setting(key))
+            values[name] = annex.fill(
+                pattern, lambda key: values["aantal"] if key == "aantal" else setting(key)
+            )
         for s in annex.settings:
             if s.kind is schema.Kind.RICH:
                 blocks[s.key] = partial(rich_xml, register.settings.get(s.key))
@@ -197,26 +213,36 @@ def build_documents(
         blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
         contents["wijzigingen"] = lambda: layout_changes_contents(changes)
         arranged: list[Arranged] = []
-        blocks["statusoverzicht"] = lambda st: arranged[0].overview_xml(
-            st, arranged[0].pictures(st)) if arranged else ""
+        blocks["statusoverzicht"] = lambda st: (
+            arranged[0].overview_xml(st, arranged[0].pictures(st)) if arranged else ""
+        )
         blocks["kruistabel"] = lambda st: arranged[0].crosstab_xml(st) if arranged else ""
         last = annex.role_column("last_time")
 
         def last_time(record: Record) -> bool:
-            return last is not None and register.roles.last_time(record.text(last.key),
-                                                                  last.vocabulary or "")
+            return last is not None and register.roles.last_time(record.text(last.key), last.vocabulary or "")
 
         notes = RecordNotes(
-            frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name)
-                                          if changes else []) if c.new), last_time)
+            frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name) if changes else []) if c.new),
+            last_time,
+        )
         path = choice.paths[annex.kind]
-        return render_template(path, template_tags(annex), values, blocks, {
-            "title": annex.fill(annex.title, setting),
-            "subject": f"{context['gemeente']} · {context['editie']}",
-            "author": author}, stamp, contents,
+        return render_template(
+            path,
+            template_tags(annex),
+            values,
+            blocks,
+            {
+                "title": annex.fill(annex.title, setting),
+                "subject": f"{context['gemeente']} · {context['editie']}",
+                "author": author,
+            },
+            stamp,
+            contents,
             sample=sample_blocks(annex, records, path.name, register, notes, arranged),
             own_type=not annex.bundled,
-            legacy=(annex.legacy_block, bundled_template(annex)) if annex.legacy_block else None)
+            legacy=(annex.legacy_block, bundled_template(annex)) if annex.legacy_block else None,
+        )
 
     with frozen_heap(), folder_lock(out_dir):  # one build per output folder at a time
         # The annexes are made on their own cores while this process validates; they are
@@ -226,8 +252,7 @@ def build_documents(
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
             result = BuildResult(validation)
-            write_reports(validation, _subfolder(out_dir, "validatie"),
-                          excel=bool(validation.errors))
+            write_reports(validation, _subfolder(out_dir, "validatie"), excel=bool(validation.errors))
             progress(f"Validatie: {summary(validation.counts)}.")
             if validation.errors:
                 return result
@@ -239,38 +264,49 @@ def build_documents(
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)
             contents = [document.result() for document in documents]
-            note_pending(out_dir, {name: hashlib.sha256(content).hexdigest()
-                                   for name, content in zip(names, contents, strict=False)})
+            note_pending(
+                out_dir,
+                {
+                    name: hashlib.sha256(content).hexdigest()
+                    for name, content in zip(names, contents, strict=False)
+                },
+            )
             for name, content, count in zip(names, contents, counts, strict=False):
                 kept = _keep_edited(out_dir / name, recorded, content)
                 if kept is not None:
                     result.kept.append(kept)
-                    progress(f"Let op: '{shown(name)}' is na de vorige bouw gewijzigd (in Word?). "
-                             f"Die versie is bewaard als '{shown(kept.name)}'; neem de "
-                             f"wijzigingen over in het register als ze in de bijlage horen.")
-                target = atomic_write(out_dir / name, partial(Path.write_bytes, data=content),
-                                      protect=(register.path,))
+                    progress(
+                        f"Let op: '{shown(name)}' is na de vorige bouw gewijzigd (in Word?). "
+                        f"Die versie is bewaard als '{shown(kept.name)}'; neem de "
+                        f"wijzigingen over in het register als ze in de bijlage horen."
+                    )
+                target = atomic_write(
+                    out_dir / name, partial(Path.write_bytes, data=content), protect=(register.path,)
+                )
                 result.documents.append(target)
                 progress(f"Geschreven: {shown(target)} ({count})")
             coming = {pdf_name(n) for n in names} if pdf else set()
-            result.removed, result.left = _clear_stale_pdfs(out_dir, previous_manifest, names,
-                                                            pdf, progress)
+            result.removed, result.left = _clear_stale_pdfs(out_dir, previous_manifest, names, pdf, progress)
             earlier = _earlier_documents(out_dir, previous_manifest, {*names, *coming})
             if earlier:
-                listed = ", ".join(f"'{shown(n)}' ({shown(e['register'])})"
-                                   for n, e in sorted(earlier.items()))
-                progress(f"Let op: in {shown(out_dir)} staan ook bijlagen van een eerdere bouw: "
-                         f"{listed}. Het manifest noemt ze met hun register onder "
-                         f"'eerdere_bestanden'; verwijder ze als ze er niet meer horen.")
+                listed = ", ".join(
+                    f"'{shown(n)}' ({shown(e['register'])})" for n, e in sorted(earlier.items())
+                )
+                progress(
+                    f"Let op: in {shown(out_dir)} staan ook bijlagen van een eerdere bouw: "
+                    f"{listed}. Het manifest noemt ze met hun register onder "
+                    f"'eerdere_bestanden'; verwijder ze als ze er niet meer horen."
+                )
             if html:
                 from toolkit.build.web_edition import write_web_edition
 
-                result.web = write_web_edition(register, present, choice.paths,
-                                               _subfolder(out_dir, "web"), context, changes,
-                                               progress)
+                result.web = write_web_edition(
+                    register, present, choice.paths, _subfolder(out_dir, "web"), context, changes, progress
+                )
             used = {annex.template: choice.paths[annex.kind] for annex in present}
-            result.manifest = _write_manifest(register, validation, result.documents, out_dir,
-                                              choice.manifest(used), earlier, result.web)
+            result.manifest = _write_manifest(
+                register, validation, result.documents, out_dir, choice.manifest(used), earlier, result.web
+            )
             if pdf:
                 from toolkit.build.fonts import font_warnings
                 from toolkit.build.pdf import convert_to_pdf
@@ -280,9 +316,15 @@ def build_documents(
                 result.pdfs = convert_to_pdf(result.documents, out_dir)
                 for made in result.pdfs:
                     progress(f"PDF: {shown(made)}")
-                result.manifest = _write_manifest(register, validation,
-                                                  [*result.documents, *result.pdfs], out_dir,
-                                                  choice.manifest(used), earlier, result.web)
+                result.manifest = _write_manifest(
+                    register,
+                    validation,
+                    [*result.documents, *result.pdfs],
+                    out_dir,
+                    choice.manifest(used),
+                    earlier,
+                    result.web,
+                )
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
@@ -310,8 +352,7 @@ def _read_manifest(out_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _recorded_hashes(out_dir: Path, manifest: dict[str, object] | None = None
-                     ) -> dict[str, set[str]]:
+def _recorded_hashes(out_dir: Path, manifest: dict[str, object] | None = None) -> dict[str, set[str]]:
     """The documents' hashes in the previous build's manifest ({} without a usable one)."""
     data = _read_manifest(out_dir) if manifest is None else manifest
     try:
@@ -321,27 +362,30 @@ def _recorded_hashes(out_dir: Path, manifest: dict[str, object] | None = None
         return {}
 
 
-def _earlier_documents(out_dir: Path, manifest: dict[str, object], written: set[str]
-                       ) -> dict[str, dict[str, str]]:
+def _earlier_documents(
+    out_dir: Path, manifest: dict[str, object], written: set[str]
+) -> dict[str, dict[str, str]]:
     """Annexes an earlier build (of this or another register, another edition) left in
     the folder, unchanged since, that this build did not replace: the new manifest names
     them with the register they were made from, so it describes every annex there."""
     entries: dict[str, dict[str, str]] = {}
     try:
         for name, digest in dict(manifest.get("bestanden") or {}).items():  # type: ignore[call-overload]
-            entries[str(name)] = {"sha256": str(digest),
-                                  "register": str(manifest.get("register", "")),
-                                  "register_sha256": str(manifest.get("register_sha256", ""))}
+            entries[str(name)] = {
+                "sha256": str(digest),
+                "register": str(manifest.get("register", "")),
+                "register_sha256": str(manifest.get("register_sha256", "")),
+            }
         for name, entry in dict(manifest.get("eerdere_bestanden") or {}).items():  # type: ignore[call-overload]
-            entries.setdefault(str(name), {k: str(entry.get(k, "")) for k in
-                                           ("sha256", "register", "register_sha256")})
+            entries.setdefault(
+                str(name), {k: str(entry.get(k, "")) for k in ("sha256", "register", "register_sha256")}
+            )
     except (TypeError, ValueError, AttributeError):
         return {}
     found = {}
     for name, entry in entries.items():
         path = out_dir / name
-        if name in written or Path(name).name != name or path.is_symlink() or \
-                not path.is_file():
+        if name in written or Path(name).name != name or path.is_symlink() or not path.is_file():
             continue
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -356,8 +400,13 @@ def pdf_name(document: str) -> str:
     return f"{Path(document).stem}.pdf"
 
 
-def _clear_stale_pdfs(out_dir: Path, manifest: dict[str, object], documents: list[str],
-                      pdf: bool, progress: Callable[[str], None]) -> tuple[list[Path], list[Path]]:
+def _clear_stale_pdfs(
+    out_dir: Path,
+    manifest: dict[str, object],
+    documents: list[str],
+    pdf: bool,
+    progress: Callable[[str], None],
+) -> tuple[list[Path], list[Path]]:
     """The PDF of an annex this build rewrote, when this build makes no PDF: removed or
     named, never left stale beside the new .docx without a word.
 
@@ -383,8 +432,7 @@ def _clear_stale_pdfs(out_dir: Path, manifest: dict[str, object], documents: lis
         if path.is_symlink() or not path.is_file():
             continue
         try:
-            unchanged = hashlib.sha256(path.read_bytes()).hexdigest() in recorded.get(
-                path.name, set())
+            unchanged = hashlib.sha256(path.read_bytes()).hexdigest() in recorded.get(path.name, set())
         except OSError:
             unchanged = False
         if unchanged and office_lock(path) is None:
@@ -394,16 +442,25 @@ def _clear_stale_pdfs(out_dir: Path, manifest: dict[str, object], documents: lis
                 pass
             else:
                 removed.append(path)
-                progress(f"Verwijderd: '{shown(path.name)}' (de PDF van de vorige bouw, die "
-                         f"niet meer bij de nieuwe '{shown(document)}' hoort; maak hem "
-                         f"opnieuw met --pdf).")
+                progress(
+                    f"Verwijderd: '{shown(path.name)}' (de PDF van de vorige bouw, die "
+                    f"niet meer bij de nieuwe '{shown(document)}' hoort; maak hem "
+                    f"opnieuw met --pdf)."
+                )
                 continue
         left.append(path)
-        why = ("is geopend" if unchanged else "is na de vorige bouw gewijzigd"
-               if path.name in recorded else "komt van een oudere bouw zonder manifest")
-        progress(f"Let op: '{shown(path.name)}' is van een eerdere bouw en hoort niet bij de "
-                 f"nieuwe '{shown(document)}'; hij {why} en blijft daarom staan. Verwijder "
-                 f"hem, of bouw met --pdf.")
+        why = (
+            "is geopend"
+            if unchanged
+            else "is na de vorige bouw gewijzigd"
+            if path.name in recorded
+            else "komt van een oudere bouw zonder manifest"
+        )
+        progress(
+            f"Let op: '{shown(path.name)}' is van een eerdere bouw en hoort niet bij de "
+            f"nieuwe '{shown(document)}'; hij {why} en blijft daarom staan. Verwijder "
+            f"hem, of bouw met --pdf."
+        )
     return removed, left
 
 
@@ -421,12 +478,10 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
         saved = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y-%m-%d %H%M")
     except OSError:
         return None  # unreadable: atomic_write says what is wrong
-    if current in recorded.get(target.name, set()) or \
-            current == hashlib.sha256(content).hexdigest():
+    if current in recorded.get(target.name, set()) or current == hashlib.sha256(content).hexdigest():
         return None
     for n in range(1, 1000):
-        kept = target.with_name(f"{target.stem} (bewerkt {saved}{'' if n == 1 else f' {n}'})"
-                                f"{target.suffix}")
+        kept = target.with_name(f"{target.stem} (bewerkt {saved}{'' if n == 1 else f' {n}'}){target.suffix}")
         if not os.path.lexists(kept):
             break
     try:
@@ -440,10 +495,15 @@ def _keep_edited(target: Path, recorded: dict[str, set[str]], content: bytes) ->
     return kept
 
 
-def _write_manifest(register: Register, validation: ValidationResult, documents: list[Path],
-                    out_dir: Path, templates: dict[str, dict[str, str]] | None = None,
-                    earlier: dict[str, dict[str, str]] | None = None,
-                    web: list[Path] | None = None) -> Path:
+def _write_manifest(
+    register: Register,
+    validation: ValidationResult,
+    documents: list[Path],
+    out_dir: Path,
+    templates: dict[str, dict[str, str]] | None = None,
+    earlier: dict[str, dict[str, str]] | None = None,
+    web: list[Path] | None = None,
+) -> Path:
     data = {
         "toolkit": __version__,
         "register": shown(register.path.name),
@@ -460,7 +520,4 @@ def _write_manifest(register: Register, validation: ValidationResult, documents:
 
         data[MANIFEST_KEY] = manifest_entry(web)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return atomic_write(out_dir / "manifest.json",
-                        lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
+    return atomic_write(out_dir / "manifest.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))

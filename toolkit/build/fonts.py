@@ -32,8 +32,7 @@ METRIC_CLONES = {
     "courier": ("Liberation Mono", "fonts-liberation2"),
 }
 #: bullet and symbol fonts: LibreOffice maps their characters to OpenSymbol itself
-SYMBOL_FONTS = frozenset({"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings",
-                          "opensymbol"})
+SYMBOL_FONTS = frozenset({"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "opensymbol"})
 _PARTS = ("word/document.xml", "word/header", "word/footer")
 
 
@@ -47,10 +46,12 @@ def fonts_used(document: Path) -> set[str]:
         theme = _parse(docx, next((n for n in names if n.startswith("word/theme/")), ""))
         parts = [_parse(docx, n) for n in names if n.startswith(_PARTS) and n.endswith(".xml")]
     themes = _theme_fonts(theme)
-    by_id = {s.get(W + "styleId"): s for s in styles.iter(W + "style")} if styles is not None \
-        else {}
-    used_styles = {s.get(W + "styleId") for s in by_id.values()
-                   if s.get(W + "default") == "1" and s.get(W + "type") == "paragraph"}
+    by_id = {s.get(W + "styleId"): s for s in styles.iter(W + "style")} if styles is not None else {}
+    used_styles = {
+        s.get(W + "styleId")
+        for s in by_id.values()
+        if s.get(W + "default") == "1" and s.get(W + "type") == "paragraph"
+    }
     other_styles: set[str | None] = set()  # character and table styles: no default font
     fonts: set[str] = set()
     for part in parts:
@@ -101,8 +102,9 @@ def _font(rfonts: etree._Element, themes: dict[str, str]) -> str | None:
     return rfonts.get(W + "ascii") or rfonts.get(W + "hAnsi")
 
 
-def _style_font(by_id: dict[str | None, etree._Element], style_id: str | None,
-                themes: dict[str, str]) -> str | None:
+def _style_font(
+    by_id: dict[str | None, etree._Element], style_id: str | None, themes: dict[str, str]
+) -> str | None:
     seen = set()
     while style_id and style_id not in seen:
         seen.add(style_id)
@@ -126,8 +128,9 @@ def substitute(font: str) -> str | None:
     if fc_match is None:
         return None
     try:
-        found = subprocess.run([fc_match, "-f", "%{family}", font], capture_output=True,
-                               text=True, timeout=30).stdout
+        found = subprocess.run(
+            [fc_match, "-f", "%{family}", font], capture_output=True, text=True, timeout=30
+        ).stdout
     except (subprocess.SubprocessError, OSError):
         return None
     return found.split(",")[0].strip() or None
@@ -151,13 +154,19 @@ def font_warnings(documents: list[Path]) -> list[str]:
         if clone is not None and used.casefold() == clone.casefold():
             continue  # the same widths: the pages fall as in Word
         if clone is not None:
-            advice = (f"Installeer {clone}, dat dezelfde maten heeft (Debian/Ubuntu: "
-                      f"'apt-get install {package}'), of het lettertype {font} zelf.")
+            advice = (
+                f"Installeer {clone}, dat dezelfde maten heeft (Debian/Ubuntu: "
+                f"'apt-get install {package}'), of het lettertype {font} zelf."
+            )
         else:
-            advice = (f"Er is geen vrij lettertype met dezelfde maten; installeer {font} "
-                      f"zelf op deze computer (met de licentie van de gemeente), of kies in "
-                      f"het sjabloon een lettertype dat er wel is.")
-        warnings.append(f"Let op: het lettertype {font} uit het sjabloon ontbreekt op deze "
-                        f"computer. LibreOffice zet de PDF in {used}; de pagina's kunnen dan "
-                        f"anders vallen dan in Word. {advice}")
+            advice = (
+                f"Er is geen vrij lettertype met dezelfde maten; installeer {font} "
+                f"zelf op deze computer (met de licentie van de gemeente), of kies in "
+                f"het sjabloon een lettertype dat er wel is."
+            )
+        warnings.append(
+            f"Let op: het lettertype {font} uit het sjabloon ontbreekt op deze "
+            f"computer. LibreOffice zet de PDF in {used}; de pagina's kunnen dan "
+            f"anders vallen dan in Word. {advice}"
+        )
     return warnings

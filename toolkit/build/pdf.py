@@ -33,10 +33,12 @@ TIMEOUT = 600
 #: the conversion's own temporary folder (a copy of each annex and the LibreOffice profile)
 PREFIX = "toolkit-pdf-"
 #: writer_pdf_Export's options for the plain conversion (LibreOffice 7.4 reads them as JSON)
-PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
-              '"PDFUACompliance":{"type":"boolean","value":"true"},'
-              '"ExportBookmarks":{"type":"boolean","value":"true"},'
-              '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}')
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"},'
+    '"ExportBookmarks":{"type":"boolean","value":"true"},'
+    '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+)
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -110,8 +112,7 @@ End Sub
 def _installed_places() -> list[Path]:
     """Where LibreOffice's installer puts soffice on Windows and macOS: not on the PATH."""
     if portable.WINDOWS:
-        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)",
-                                                    "ProgramW6432")]
+        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432")]
         return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots if root]
     if sys.platform == "darwin":
         return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
@@ -165,11 +166,9 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> list[Path]:
             shutil.copyfile(document, source)
             produced = source.with_suffix(".pdf")
             if macro_ready:
-                _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'],
-                     document)
+                _run(base + [f'macro:///Standard.Module1.ToPdf("{source}","{produced}")'], document)
             if not produced.exists():
-                _run(base + ["--convert-to", PDF_FILTER, "--outdir", str(work), str(source)],
-                     document)
+                _run(base + ["--convert-to", PDF_FILTER, "--outdir", str(work), str(source)], document)
             if not produced.exists():
                 raise OutputError(f"LibreOffice maakte geen PDF van '{document.name}'.")
             _finish(produced, document)
@@ -191,8 +190,7 @@ def _finish(pdf: Path, document: Path) -> None:
         repair(pdf)
         pages = destinations(pdf)
     except (pikepdf.PdfError, ValueError, TypeError, KeyError) as exc:
-        raise OutputError(f"De PDF van '{document.name}' kon niet worden afgemaakt ({exc}).") \
-            from exc
+        raise OutputError(f"De PDF van '{document.name}' kon niet worden afgemaakt ({exc}).") from exc
     if pages:
         number_pages(document, lambda name: pages.get(pdf_name(name)))
 
@@ -207,11 +205,12 @@ def number_pages(document: Path, page_of: Callable[[str], int | None]) -> bool:
             xml = number_contents(source.read("word/document.xml"), page_of)
             if xml is None:
                 return False
-            entries = [(info, xml if info.filename == "word/document.xml"
-                        else source.read(info.filename)) for info in source.infolist()]
+            entries = [
+                (info, xml if info.filename == "word/document.xml" else source.read(info.filename))
+                for info in source.infolist()
+            ]
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise OutputError(f"De paginanummers konden niet in '{document.name}' worden gezet "
-                          f"({exc}).") from exc
+        raise OutputError(f"De paginanummers konden niet in '{document.name}' worden gezet ({exc}).") from exc
     before = hashlib.sha256(document.read_bytes()).hexdigest()
 
     from toolkit.core.output import COMPRESS_LEVEL
@@ -219,8 +218,7 @@ def number_pages(document: Path, page_of: Callable[[str], int | None]) -> bool:
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
             for info, data in entries:
-                target.writestr(info, data, compress_type=info.compress_type,
-                                compresslevel=COMPRESS_LEVEL)
+                target.writestr(info, data, compress_type=info.compress_type, compresslevel=COMPRESS_LEVEL)
 
     atomic_write(document, write)
     _record(document, before)
@@ -259,6 +257,4 @@ def _run(command: list[str], document: Path) -> None:
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
     except (subprocess.SubprocessError, OSError) as exc:
-        raise OutputError(
-            f"LibreOffice kon '{document.name}' niet naar PDF omzetten ({exc})."
-        ) from exc
+        raise OutputError(f"LibreOffice kon '{document.name}' niet naar PDF omzetten ({exc}).") from exc

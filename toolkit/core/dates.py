@@ -16,23 +16,76 @@ from enum import StrEnum
 from functools import lru_cache
 
 MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "febr": 2,
+    "maart": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 MONTH_NAMES = (
-    "", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-    "september", "oktober", "november", "december",
+    "",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 ORDINALS = {
-    "1": 1, "1e": 1, "1ste": 1, "eerste": 1, "2": 2, "2e": 2, "2de": 2, "tweede": 2,
-    "3": 3, "3e": 3, "3de": 3, "derde": 3, "4": 4, "4e": 4, "4de": 4, "vierde": 4,
+    "1": 1,
+    "1e": 1,
+    "1ste": 1,
+    "eerste": 1,
+    "2": 2,
+    "2e": 2,
+    "2de": 2,
+    "tweede": 2,
+    "3": 3,
+    "3e": 3,
+    "3de": 3,
+    "derde": 3,
+    "4": 4,
+    "4e": 4,
+    "4de": 4,
+    "vierde": 4,
 }
 
 UNKNOWN_PHRASES = (
-    "nog niet bekend", "nog onbekend", "onbekend", "nader te bepalen", "n.t.b.", "ntb",
-    "nog te bepalen", "niet bekend", "volgt nog",
+    "nog niet bekend",
+    "nog onbekend",
+    "onbekend",
+    "nader te bepalen",
+    "n.t.b.",
+    "ntb",
+    "nog te bepalen",
+    "niet bekend",
+    "volgt nog",
 )
 RECURRING_PATTERN = re.compile(
     r"\b(jaarlijks|halfjaarlijks|maandelijks|wekelijks|elk jaar|ieder jaar|per kwartaal|"
@@ -42,10 +95,22 @@ RECURRING_PATTERN = re.compile(
 
 #: The phrases shown to officers (workbook Instructies, warnings) as understood.
 ACCEPTED_EXAMPLES = (
-    "1 september 2022", "1-9-2022", "september 2022", "4de kwartaal 2024", "Q1-2023",
-    "1ste helft 2025", "eerste halfjaar van 2023", "2018", "Eind 2025",
-    "juli 2024 - december 2024", "december 2023, februari 2024, mei 2024", "jaarlijks",
-    "2x per jaar", "Nog niet bekend", "Onbekend", "Nader te bepalen",
+    "1 september 2022",
+    "1-9-2022",
+    "september 2022",
+    "4de kwartaal 2024",
+    "Q1-2023",
+    "1ste helft 2025",
+    "eerste halfjaar van 2023",
+    "2018",
+    "Eind 2025",
+    "juli 2024 - december 2024",
+    "december 2023, februari 2024, mei 2024",
+    "jaarlijks",
+    "2x per jaar",
+    "Nog niet bekend",
+    "Onbekend",
+    "Nader te bepalen",
 )
 
 
@@ -101,9 +166,7 @@ def format_dutch(value: date | datetime) -> str:
 
 
 def _month_period(year: int, first: int, last: int, precision: Precision) -> Period:
-    return Period(
-        date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), precision
-    )
+    return Period(date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), precision)
 
 
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))

@@ -47,12 +47,23 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SAVE_AS = "Open het bestand in Excel en kies Opslaan als > Excel-werkmap (*.xlsx)."
 _XML_NAMES = (".xml", ".rels", ".vml")
-_XML_STARTS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"<", b"\x00<", b"<\x00",
-               b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x4c\x6f\xa7\x94")
+_XML_STARTS = (
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"<",
+    b"\x00<",
+    b"<\x00",
+    b"\x00\x00\x00<",
+    b"<\x00\x00\x00",
+    b"\x4c\x6f\xa7\x94",
+)
 #: <!DOCTYPE and <!ENTITY as every parser of these files could read them
-_DTD_NEEDLES = tuple(word.encode(encoding) for word in ("<!DOCTYPE", "<!ENTITY")
-                     for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
-                                      "utf-32-be", "cp500", "cp037"))
+_DTD_NEEDLES = tuple(
+    word.encode(encoding)
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp500", "cp037")
+)
 
 
 def _mb(size: int) -> str:
@@ -72,9 +83,7 @@ def check_register_file(path: Path):  # type: ignore[no-untyped-def]
             f"Kies het bestand zonder '~$' aan het begin van de naam."
         )
     if not path.exists():
-        raise RegisterUnreadable(
-            f"Het bestand '{path}' bestaat niet. Controleer de naam en de map."
-        )
+        raise RegisterUnreadable(f"Het bestand '{path}' bestaat niet. Controleer de naam en de map.")
     if path.is_dir():
         raise RegisterUnreadable(f"'{path}' is een map, geen Excel-bestand.")
     try:
@@ -97,9 +106,7 @@ def check_register_file(path: Path):  # type: ignore[no-untyped-def]
                 f"'{name}' is beveiligd met een wachtwoord. Open het in Excel, verwijder het "
                 f"wachtwoord (Bestand > Info > Werkmap beveiligen) en sla het opnieuw op."
             )
-        raise RegisterUnreadable(
-            f"'{name}' is een oud Excel-bestand (.xls), geen .xlsx. {_SAVE_AS}"
-        )
+        raise RegisterUnreadable(f"'{name}' is een oud Excel-bestand (.xls), geen .xlsx. {_SAVE_AS}")
     if not head.startswith(b"PK"):
         lowered = path.read_bytes()[:512].lstrip().lower()
         if lowered.startswith((b"<!doctype", b"<html", b"<table", b"<?xml")):
@@ -113,8 +120,12 @@ def check_register_file(path: Path):  # type: ignore[no-untyped-def]
     return _check_zip(path)
 
 
-def check_sizes(name: str, infos: list[zipfile.ZipInfo], limits: Limits = REGISTER_LIMITS,
-                error: type[ToolkitError] = RegisterUnreadable) -> None:
+def check_sizes(
+    name: str,
+    infos: list[zipfile.ZipInfo],
+    limits: Limits = REGISTER_LIMITS,
+    error: type[ToolkitError] = RegisterUnreadable,
+) -> None:
     """Refuse an archive whose declared sizes are absurd (a zip bomb), before unpacking."""
     if len(infos) > limits.members:
         raise error(
@@ -130,8 +141,7 @@ def check_sizes(name: str, infos: list[zipfile.ZipInfo], limits: Limits = REGIST
         )
     total = sum(info.file_size for info in infos)
     suspicious = any(
-        info.file_size > limits.ratio_from
-        and info.file_size > limits.ratio * max(info.compress_size, 1)
+        info.file_size > limits.ratio_from and info.file_size > limits.ratio * max(info.compress_size, 1)
         for info in infos
     )
     if total > limits.total or suspicious:
@@ -188,9 +198,14 @@ def _dtd_bytes(data: bytes) -> bool:
 Consumer = Callable[[bytes], None]
 
 
-def scan_package(path: Path, archive: zipfile.ZipFile, limits: Limits, what: str,
-                 error: type[ToolkitError] = RegisterUnreadable,
-                 consumer: Callable[[zipfile.ZipInfo], Consumer | None] | None = None) -> None:
+def scan_package(
+    path: Path,
+    archive: zipfile.ZipFile,
+    limits: Limits,
+    what: str,
+    error: type[ToolkitError] = RegisterUnreadable,
+    consumer: Callable[[zipfile.ZipInfo], Consumer | None] | None = None,
+) -> None:
     """Stream every member once: real sizes within the limits, no DTD in any XML part.
 
     consumer(info) may return a function that sees every chunk of that member (and
@@ -211,9 +226,14 @@ def scan_package(path: Path, archive: zipfile.ZipFile, limits: Limits, what: str
             with archive.open(info) as stream:
                 while True:
                     chunk = stream.read(CHUNK)
-                    if seen == 0 and chunk and (
+                    if (
+                        seen == 0
+                        and chunk
+                        and (
                             info.filename.lower().endswith(_XML_NAMES)
-                            or chunk.lstrip(b" \t\r\n").startswith(_XML_STARTS)):
+                            or chunk.lstrip(b" \t\r\n").startswith(_XML_STARTS)
+                        )
+                    ):
                         prolog = _Prolog()
                     seen += len(chunk)
                     total += len(chunk)
@@ -232,8 +252,15 @@ def scan_package(path: Path, archive: zipfile.ZipFile, limits: Limits, what: str
                         feed(chunk)
                     if not chunk:
                         break
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-                RuntimeError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise error(
                 f"'{name}' is beschadigd of onvolledig opgeslagen: onderdeel "
                 f"'{info.filename}' kan niet worden uitgepakt. Gebruik een eerdere versie "
@@ -250,8 +277,9 @@ def _dtd_message(name: str, member: str, what: str) -> str:
     )
 
 
-def check_word_file(path: Path, error: type[ToolkitError] = RegisterUnreadable,
-                    what: str = "Word-document") -> None:
+def check_word_file(
+    path: Path, error: type[ToolkitError] = RegisterUnreadable, what: str = "Word-document"
+) -> None:
     """The same care for a .docx the coordinator hands to `toolkit import` or uses as
     template: sizes within WORD_LIMITS (checked while streaming), no DTD in any part."""
     if not path.exists():
@@ -260,13 +288,16 @@ def check_word_file(path: Path, error: type[ToolkitError] = RegisterUnreadable,
         with path.open("rb") as handle:
             head = handle.read(8)
         if head.startswith(_OLE_MAGIC):
-            if _ENCRYPTED in path.read_bytes()[:WORD_LIMITS.total]:
+            if _ENCRYPTED in path.read_bytes()[: WORD_LIMITS.total]:
                 raise error(
                     f"'{path.name}' is beveiligd met een wachtwoord. Open het in Word, verwijder "
                     f"het wachtwoord (Bestand > Info > Document beveiligen > Versleutelen met "
-                    f"wachtwoord, het veld leegmaken) en sla het opnieuw op.")
-            raise error(f"'{path.name}' is een oud Word-bestand (.doc), geen .docx. Open het "
-                        f"in Word en kies Opslaan als > Word-document (*.docx).")
+                    f"wachtwoord, het veld leegmaken) en sla het opnieuw op."
+                )
+            raise error(
+                f"'{path.name}' is een oud Word-bestand (.doc), geen .docx. Open het "
+                f"in Word en kies Opslaan als > Word-document (*.docx)."
+            )
     except OSError as exc:
         from toolkit.core.output import reason
 
@@ -275,9 +306,7 @@ def check_word_file(path: Path, error: type[ToolkitError] = RegisterUnreadable,
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
-                raise error(
-                    f"'{path.name}' is een zip-bestand, maar geen Word-document (.docx)."
-                )
+                raise error(f"'{path.name}' is een zip-bestand, maar geen Word-document (.docx).")
             scan_package(path, archive, WORD_LIMITS, what, error)
     except (zipfile.BadZipFile, OSError) as exc:
         raise error(
@@ -303,12 +332,9 @@ def _check_zip(path: Path):  # type: ignore[no-untyped-def]
                     )
             check_sizes(name, infos)
             if "xl/workbook.xml" not in names:
-                raise RegisterUnreadable(
-                    f"'{name}' is een zip-bestand, maar geen Excel-werkmap. {_SAVE_AS}"
-                )
+                raise RegisterUnreadable(f"'{name}' is een zip-bestand, maar geen Excel-werkmap. {_SAVE_AS}")
             scan = SheetScan(path, archive)
-            scan_package(path, archive, REGISTER_LIMITS, "Excel-bestand",
-                         consumer=scan.consumer)
+            scan_package(path, archive, REGISTER_LIMITS, "Excel-bestand", consumer=scan.consumer)
             scan.finish()
     except zipfile.BadZipFile as exc:
         raise RegisterUnreadable(
@@ -331,8 +357,9 @@ def check_template_file(path: Path) -> None:
     check_nothing_fetched(path, TemplateError, "Word-sjabloon")
 
 
-def check_nothing_fetched(path: Path, error: type[ToolkitError] = TemplateError,
-                          what: str = "Word-sjabloon") -> None:
+def check_nothing_fetched(
+    path: Path, error: type[ToolkitError] = TemplateError, what: str = "Word-sjabloon"
+) -> None:
     """Refuse a Word package with macros, external relationships other than hyperlinks,
     or fields that fetch (packageparts); the message names the file and the part."""
     from toolkit.core.packageparts import Refused, check_office_package
@@ -340,8 +367,10 @@ def check_nothing_fetched(path: Path, error: type[ToolkitError] = TemplateError,
     name = path.name
 
     def broken(member: str) -> ToolkitError:
-        return error(f"Het {what} '{name}' is beschadigd (onderdeel '{member}' is onleesbaar). "
-                     f"Sla het opnieuw op in Word.")
+        return error(
+            f"Het {what} '{name}' is beschadigd (onderdeel '{member}' is onleesbaar). "
+            f"Sla het opnieuw op in Word."
+        )
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -349,5 +378,6 @@ def check_nothing_fetched(path: Path, error: type[ToolkitError] = TemplateError,
     except Refused as exc:
         raise error(f"Het {what} '{name}' {exc}") from exc
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise error(f"Het {what} '{name}' kan niet worden gelezen als Word-document. Sla het "
-                    f"opnieuw op in Word.") from exc
+        raise error(
+            f"Het {what} '{name}' kan niet worden gelezen als Word-document. Sla het opnieuw op in Word."
+        ) from exc

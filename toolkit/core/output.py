@@ -55,7 +55,7 @@ _ADVICE = {
     errno.ENOSPC: "Maak ruimte vrij of kies een map op een andere schijf.",
     errno.EDQUOT: "Maak ruimte vrij of kies een map op een andere schijf.",
     errno.ENAMETOOLONG: "Kies een map met een korter pad (bijvoorbeeld direct onder C:\\ of "
-                        "in uw thuismap) of een kortere naam.",
+    "in uw thuismap) of een kortere naam.",
 }
 
 
@@ -176,8 +176,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             continue
         if not os.path.isfile(path) or path.is_symlink():
             continue
-        dead = (match.group(1) == machine
-                and portable.pid_alive(int(match.group(2))) is False)
+        dead = match.group(1) == machine and portable.pid_alive(int(match.group(2))) is False
         if dead or now - info.st_mtime > STALE_AFTER_SECONDS:
             try:
                 path.unlink()
@@ -187,8 +186,9 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def atomic_write(target: Path, write: Callable[[Path], object],
-                 protect: tuple[Path, ...] = (), replace: bool = True) -> Path:
+def atomic_write(
+    target: Path, write: Callable[[Path], object], protect: tuple[Path, ...] = (), replace: bool = True
+) -> Path:
     """Call write(tmp) and move tmp over target only when it succeeded.
 
     A symbolic link at target is replaced by the new file; nothing is written through it.
@@ -204,15 +204,13 @@ def atomic_write(target: Path, write: Callable[[Path], object],
             )
         if path.resolve() == target.resolve():
             raise OutputError(
-                f"'{shown(target)}' is het register zelf; de toolkit schrijft nooit over het "
-                f"register."
+                f"'{shown(target)}' is het register zelf; de toolkit schrijft nooit over het register."
             )
     ensure_dir(target.parent)
     remove_stale_temporaries(target.parent)
     prefix = f"{TEMP_PREFIX}{_machine()}-{os.getpid()}-{target.stem[:24]}-"
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix[:16],
-                                            dir=target.parent)
+        handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix[:16], dir=target.parent)
     except OSError as exc:
         raise write_error(target, exc) from exc
     os.close(handle)
@@ -269,16 +267,21 @@ def _place_new(tmp: Path, target: Path) -> None:
 
 
 #: errno of a file system without hard links
-_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS,
-             getattr(errno, "ENOTSUP", errno.ENOSYS), getattr(errno, "EOPNOTSUPP", errno.ENOSYS)}
+_NO_LINKS = {
+    errno.EPERM,
+    errno.EXDEV,
+    errno.EMLINK,
+    errno.ENOSYS,
+    getattr(errno, "ENOTSUP", errno.ENOSYS),
+    getattr(errno, "EOPNOTSUPP", errno.ENOSYS),
+}
 
 
 def atomic_write_text(target: Path, text: str, replace: bool = True) -> Path:
     """Text as UTF-8; with replace=False an existing file is never touched (refused)."""
     text = shown(text)  # a non-UTF-8 file name in the text must not stop the writing
     try:
-        return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"),
-                            replace=replace)
+        return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), replace=replace)
     except FileExistsError as exc:  # it appeared meanwhile
         raise _exists(Path(target), "bestand") from exc
 
@@ -287,7 +290,8 @@ def _exists(path: Path, what: str) -> OutputError:
     return OutputError(
         f"'{shown(path)}' bestaat al (een {what} van een eerdere keer?); de toolkit overschrijft "
         f"het niet. Verplaats of hernoem het bestaande bestand, of kies een andere naam. Er is "
-        f"niets geschreven.")
+        f"niets geschreven."
+    )
 
 
 def refuse_existing(path: Path, what: str) -> None:
@@ -355,8 +359,7 @@ def pending_from_killed_build(folder: Path) -> dict[str, set[str]]:
 
 def _busy(folder: Path, fd: int) -> OutputError:
     try:
-        other = portable.read_from_start(fd, 32).decode("ascii", "replace").strip() \
-            if fd >= 0 else ""
+        other = portable.read_from_start(fd, 32).decode("ascii", "replace").strip() if fd >= 0 else ""
     except OSError:  # Windows: the holder's lock covers what would be read
         other = ""
     who = f" (proces {other})" if other.isdigit() else ""

@@ -24,34 +24,60 @@ from dataclasses import dataclass, field
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: the relationships namespace and its Strict spelling: attributes such as r:id, r:embed
-REL_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                  "http://purl.oclc.org/ooxml/officeDocument/relationships")
+REL_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
 HYPERLINK_TYPES = frozenset(ns + "/hyperlink" for ns in REL_NAMESPACES)
 RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 #: the Word parts that hold text a reader sees, where a hyperlink makes sense
-STORY_TYPES = frozenset(_WML + kind + "+xml" for kind in (
-    "document.main", "template.main", "document.glossary", "header", "footer",
-    "footnotes", "endnotes", "comments"))
+STORY_TYPES = frozenset(
+    _WML + kind + "+xml"
+    for kind in (
+        "document.main",
+        "template.main",
+        "document.glossary",
+        "header",
+        "footer",
+        "footnotes",
+        "endnotes",
+        "comments",
+    )
+)
 #: elements that use a relationship as a hyperlink (w:hyperlink, a:hlinkClick, …)
 _HYPERLINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
 #: fields that include a file or fetch an address, by their (case-insensitive) name
-FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK",
-                             "DDE", "DDEAUTO", "DATABASE", "RD"})
+FETCHING_FIELDS = frozenset(
+    {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO", "DATABASE", "RD"}
+)
 #: content types and relationship types of macros and what runs them (lower case)
-_MACRO_MARKS = ("macroenabled", "vbaproject", "vbadata", "activex", "keymapcustomizations",
-                "attachedtoolbars", "macrosheet", "ms-excel.intlmacrosheet")
+_MACRO_MARKS = (
+    "macroenabled",
+    "vbaproject",
+    "vbadata",
+    "activex",
+    "keymapcustomizations",
+    "attachedtoolbars",
+    "macrosheet",
+    "ms-excel.intlmacrosheet",
+)
 _MACRO_PART = re.compile(r"(^|/)(vba[^/]*\.bin|vbadata\.xml|activex/[^/]*)$", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:|//|\\\\)")
 _EXTERNAL_KINDS = {
-    "image": "een afbeelding", "oleObject": "een ingesloten object",
-    "attachedTemplate": "een gekoppelde Word-sjabloon", "frame": "een frame",
-    "subDocument": "een subdocument", "package": "een ingesloten bestand",
-    "video": "een video", "audio": "geluid", "media": "media",
+    "image": "een afbeelding",
+    "oleObject": "een ingesloten object",
+    "attachedTemplate": "een gekoppelde Word-sjabloon",
+    "frame": "een frame",
+    "subDocument": "een subdocument",
+    "package": "een ingesloten bestand",
+    "video": "een video",
+    "audio": "geluid",
+    "media": "media",
     "hyperlink": "iets (een relatie van het soort hyperlink die niet als link wordt gebruikt)",
     "aFChunk": "een ingevoegd stuk tekst of HTML (altChunk)",
-    "mailMergeSource": "een bron voor samenvoegen", "mailMergeHeaderSource":
-    "een bron voor samenvoegen",
+    "mailMergeSource": "een bron voor samenvoegen",
+    "mailMergeHeaderSource": "een bron voor samenvoegen",
 }
 
 
@@ -67,8 +93,7 @@ def _parser():  # type: ignore[no-untyped-def]
     """lxml without entities, DTDs or network; the file check refused DTDs already."""
     from lxml import etree
 
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=True)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -110,8 +135,11 @@ class Package:
         return self.defaults.get(extension, "")
 
     def is_relationships(self, name: str) -> bool:
-        return (self.content_type(name) == RELS_CT or name.lower().endswith(".rels")
-                or "/_rels/" in "/" + name.lower())
+        return (
+            self.content_type(name) == RELS_CT
+            or name.lower().endswith(".rels")
+            or "/_rels/" in "/" + name.lower()
+        )
 
 
 class Refused(Exception):
@@ -156,9 +184,16 @@ def read_package(archive: zipfile.ZipFile, broken: Callable[[str], Exception]) -
                 continue
             target = element.get("Target") or ""
             mode = (element.get("TargetMode") or "").strip().lower()
-            package.relationships.append(Relationship(
-                source, member, element.get("Id") or "", element.get("Type") or "", target,
-                mode == "external" or bool(_SCHEME.match(target))))
+            package.relationships.append(
+                Relationship(
+                    source,
+                    member,
+                    element.get("Id") or "",
+                    element.get("Type") or "",
+                    target,
+                    mode == "external" or bool(_SCHEME.match(target)),
+                )
+            )
     return package
 
 
@@ -185,9 +220,14 @@ def _uses(data: bytes) -> dict[str, set[str]]:
     from lxml import etree
 
     uses: dict[str, set[str]] = {}
-    for event, element in etree.iterparse(io.BytesIO(data), events=("start", "end"),
-                                          resolve_entities=False, no_network=True,
-                                          load_dtd=False, huge_tree=True):
+    for event, element in etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+    ):
         if event == "end":
             if _local(element.tag) in ("p", "tbl"):
                 element.clear()  # keep memory flat on a large part
@@ -221,11 +261,13 @@ def check_relationships(archive: zipfile.ZipFile, package: Package) -> None:
 
 def _refusal(rel: Relationship, kind: str) -> str:
     what = _EXTERNAL_KINDS.get(kind, f"een gekoppeld onderdeel ({kind})")
-    return (f"haalt {what} van buiten het bestand: '{rel.target[:120]}' (relatie {kind} in "
-            f"'{rel.rels}'). Bij het maken van de bijlagen en de PDF zou dat van het netwerk "
-            f"worden gehaald, en de koppeling zou in elke bijlage meegaan. Voeg de afbeelding "
-            f"of het onderdeel in het sjabloon zelf in (in Word: Invoegen > Afbeeldingen > Dit "
-            f"apparaat, zonder 'Koppelen') of verwijder de koppeling.")
+    return (
+        f"haalt {what} van buiten het bestand: '{rel.target[:120]}' (relatie {kind} in "
+        f"'{rel.rels}'). Bij het maken van de bijlagen en de PDF zou dat van het netwerk "
+        f"worden gehaald, en de koppeling zou in elke bijlage meegaan. Voeg de afbeelding "
+        f"of het onderdeel in het sjabloon zelf in (in Word: Invoegen > Afbeeldingen > Dit "
+        f"apparaat, zonder 'Koppelen') of verwijder de koppeling."
+    )
 
 
 @dataclass
@@ -252,8 +294,14 @@ def field_codes(data: bytes) -> Iterator[tuple[str, bool]]:
     from lxml import etree
 
     stack: list[_Field] = []
-    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
-                                      no_network=True, load_dtd=False, huge_tree=True):
+    for _, element in etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+    ):
         local = _local(element.tag)
         if local == "fldSimple":
             instr = next((v for k, v in element.attrib.items() if _local(k) == "instr"), "")
@@ -313,17 +361,20 @@ def check_fields(archive: zipfile.ZipFile, package: Package) -> None:
                     raise Refused(
                         f"bevat een veld waarvan de naam uit een ander veld komt (in '{name}'); "
                         f"zo'n veld kan een bestand of adres van buiten het sjabloon ophalen. "
-                        f"Verwijder het veld (Alt+F9 toont veldcodes).")
+                        f"Verwijder het veld (Alt+F9 toont veldcodes)."
+                    )
                 if field_name in FETCHING_FIELDS:
                     raise Refused(
                         f"bevat een veld {field_name} (in '{name}') dat een bestand of adres "
                         f"van buiten het sjabloon ophaalt. Verwijder het veld (Alt+F9 toont "
-                        f"veldcodes) en voeg de inhoud zelf in.")
+                        f"veldcodes) en voeg de inhoud zelf in."
+                    )
         except etree.XMLSyntaxError as exc:
             if not package.content_type(name).startswith(_WML):
                 continue  # not Word text (a drawing in loose XML): nothing reads fields there
-            raise Refused(f"is beschadigd (onderdeel '{name}' is geen leesbare XML). Sla het "
-                          f"opnieuw op in Word.") from exc
+            raise Refused(
+                f"is beschadigd (onderdeel '{name}' is geen leesbare XML). Sla het opnieuw op in Word."
+            ) from exc
 
 
 def check_office_package(archive: zipfile.ZipFile, broken: Callable[[str], Exception]) -> None:
@@ -337,7 +388,8 @@ def check_office_package(archive: zipfile.ZipFile, broken: Callable[[str], Excep
             f"bevat een macro of iets dat macro's uitvoert ('{part}', {kind}). Een bijlage "
             f"voor de raad bevat nooit macro's. Sla het sjabloon in Word op als "
             f"Word-document (*.docx), niet als document met macro's (*.docm), en verwijder "
-            f"ActiveX-besturingselementen.")
+            f"ActiveX-besturingselementen."
+        )
     check_relationships(archive, package)
     check_fields(archive, package)
 
@@ -345,14 +397,10 @@ def check_office_package(archive: zipfile.ZipFile, broken: Callable[[str], Excep
 # -- taking macros out of a copy -------------------------------------------------------
 
 _MAIN_TYPES = {
-    "application/vnd.ms-excel.sheet.macroenabled.main+xml":
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.ms-excel.template.macroenabled.main+xml":
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.ms-excel.addin.macroenabled.main+xml":
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml":
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.template.macroenabled.main+xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.addin.macroenabled.main+xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
 
 
@@ -369,24 +417,27 @@ def strip_macros(data: bytes) -> tuple[bytes, list[str]]:
     if not found and not main_fix:
         return data, []
     # the workbook itself stays, with a plain workbook's content type
-    removed = {part for part, _ in found if part in package.names
-               and package.content_type(part) not in _MAIN_TYPES}
+    removed = {
+        part for part, _ in found if part in package.names and package.content_type(part) not in _MAIN_TYPES
+    }
     # the parts only a removed part points at go too (a VBA project's signature, a
     # control's binary), found by following relationships from what is removed
     grew = True
     while grew:
         grew = False
         for rel in package.relationships:
-            if rel.source in removed and not rel.external and rel.part in package.names \
-                    and rel.part not in removed:
+            if (
+                rel.source in removed
+                and not rel.external
+                and rel.part in package.names
+                and rel.part not in removed
+            ):
                 removed.add(rel.part)
                 grew = True
-    removed |= {n for n in package.names if package.is_relationships(n)
-                and _source_of(n) in removed}
+    removed |= {n for n in package.names if package.is_relationships(n) and _source_of(n) in removed}
     dropped_ids: dict[str, set[str]] = {}  # part -> relationship ids that pointed at removed parts
     for rel in package.relationships:
-        if not rel.external and rel.part in removed or any(
-                mark in rel.type.lower() for mark in _MACRO_MARKS):
+        if not rel.external and rel.part in removed or any(mark in rel.type.lower() for mark in _MACRO_MARKS):
             dropped_ids.setdefault(rel.source, set()).add(rel.id)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -402,8 +453,7 @@ def strip_macros(data: bytes) -> tuple[bytes, list[str]]:
                 for element in list(root):
                     if element.get("Id") in dropped_ids[_source_of(name)]:
                         root.remove(element)
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                         standalone=True)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             elif name in dropped_ids:
                 content = _drop_sheet_entries(content, dropped_ids[name])
             target.writestr(info, content)
@@ -417,8 +467,9 @@ def macro_sheets(data: bytes) -> set[str]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         package = read_package(source, lambda member: ValueError(member))
-        book = next((r.part for r in package.relationships
-                     if r.source == "" and r.kind == "officeDocument"), None)
+        book = next(
+            (r.part for r in package.relationships if r.source == "" and r.kind == "officeDocument"), None
+        )
         if book is None or book not in package.names:
             return set()
         by_id = {r.id: r for r in package.relationships if r.source == book}
@@ -426,11 +477,11 @@ def macro_sheets(data: bytes) -> set[str]:
         for element in fromstring(source.read(book)).iter():
             if _local(element.tag) != "sheet":
                 continue
-            rid = next((v for k, v in element.attrib.items() if _namespace(k) in REL_NAMESPACES),
-                       "")
+            rid = next((v for k, v in element.attrib.items() if _namespace(k) in REL_NAMESPACES), "")
             rel = by_id.get(rid)
-            if rel is not None and any(mark in (rel.type.lower() + package.content_type(rel.part))
-                                       for mark in _MACRO_MARKS):
+            if rel is not None and any(
+                mark in (rel.type.lower() + package.content_type(rel.part)) for mark in _MACRO_MARKS
+            ):
                 titles.add(element.get("name") or "")
     return titles
 
@@ -471,8 +522,7 @@ def _drop_sheet_entries(content: bytes, ids: set[str]) -> bytes:
                 sheets.remove(sheet)
     names = next((el for el in root if _local(el.tag) == "definedNames"), None)
     if names is not None and positions:
-        pointing = tuple(f"{t}!" for t in titles) + tuple(
-            "'" + t.replace("'", "''") + "'!" for t in titles)
+        pointing = tuple(f"{t}!" for t in titles) + tuple("'" + t.replace("'", "''") + "'!" for t in titles)
         for name in list(names):
             if any(p in (name.text or "") for p in pointing):  # Auto_Open = Macro1!$A$1
                 names.remove(name)
@@ -491,8 +541,11 @@ def _drop_sheet_entries(content: bytes, ids: set[str]) -> bytes:
 
 
 def _uses_any(root, ids: set[str]) -> bool:  # type: ignore[no-untyped-def]
-    return any(_namespace(k) in REL_NAMESPACES and v in ids
-               for element in root.iter() for k, v in element.attrib.items())
+    return any(
+        _namespace(k) in REL_NAMESPACES and v in ids
+        for element in root.iter()
+        for k, v in element.attrib.items()
+    )
 
 
 def _drop_elements_using(root, ids: set[str]) -> bytes:  # type: ignore[no-untyped-def]
@@ -501,16 +554,18 @@ def _drop_elements_using(root, ids: set[str]) -> bytes:  # type: ignore[no-untyp
 
     for element in list(root.iter()):
         if any(_namespace(k) in REL_NAMESPACES and v in ids for k, v in element.attrib.items()):
-            control = next((a for a in element.iterancestors() if _local(a.tag) == "control"),
-                           element)
+            control = next((a for a in element.iterancestors() if _local(a.tag) == "control"), element)
             if control.getparent() is not None:
                 control.getparent().remove(control)
     emptied = True
     while emptied:  # <controls> and the mc:AlternateContent around it, once empty
         emptied = False
         for element in list(root.iter()):
-            if _local(element.tag) in ("controls", "AlternateContent", "Choice", "Fallback") \
-                    and not len(element) and element.getparent() is not None:
+            if (
+                _local(element.tag) in ("controls", "AlternateContent", "Choice", "Fallback")
+                and not len(element)
+                and element.getparent() is not None
+            ):
                 element.getparent().remove(element)
                 emptied = True
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

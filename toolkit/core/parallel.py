@@ -77,6 +77,7 @@ def preloaded(modules: tuple[str, ...] = HEAVY_MODULES) -> Iterator[None]:
     process with one thread. A module that fails to import here is left to fail where it
     is used, with its own message.
     """
+
     def load() -> None:
         for name in modules:
             try:
@@ -98,8 +99,11 @@ def can_fork() -> bool:
     A thread holding a lock (logging, a GUI's) at the moment of fork would leave that
     lock held forever in the helper, so a program with threads gets the ordered path.
     """
-    return (portable.HAS_FORK and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+    return (
+        portable.HAS_FORK
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 class Background(Generic[T]):

@@ -46,8 +46,7 @@ def refused_reason(name: str) -> str | None:
     if name != name.rstrip(" ."):
         return "de naam eindigt op een punt of spatie, wat Windows niet toestaat"
     if is_reserved(name):
-        return (f"'{name.split('.', 1)[0].rstrip(' ')}' is een naam die Windows voor een "
-                f"apparaat gebruikt")
+        return f"'{name.split('.', 1)[0].rstrip(' ')}' is een naam die Windows voor een apparaat gebruikt"
     return None
 
 

@@ -19,8 +19,30 @@ ListKind = Literal["bullet", "number"] | None
 
 #: Tags whose meaning is kept; any other tag keeps its text and is reported.
 SUPPORTED_TAGS = frozenset(
-    {"p", "div", "br", "ul", "ol", "li", "b", "strong", "i", "em", "u", "sup", "sub", "span",
-     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"}
+    {
+        "p",
+        "div",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "sup",
+        "sub",
+        "span",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+    }
 )
 _TABLE_TAGS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 #: the deepest list level an annex shows (Word's List Bullet 2); deeper items go there too
@@ -28,7 +50,9 @@ MAX_LEVEL = 1
 _HTML_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>")
 _UNKNOWN_TAG = re.compile(
     r"</?(?!(?:" + "|".join(sorted(SUPPORTED_TAGS, key=len, reverse=True)) + r")(?![a-zA-Z0-9]))"
-    r"[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
+    r"[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 ILLEGAL_CHARS = _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _ILLEGAL_BETWEEN_WORDS = re.compile(f"(?<=\\S){ILLEGAL_CHARS.pattern}+(?=\\S)")
@@ -50,8 +74,10 @@ _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 PRIVATE_USE = "\ue000-\uf8ff"
 #: a bullet line: a typed marker and a space, a Word bullet (private-use, then any space),
 #: or Word's plain-text markers for the second and third level ("o" and "§", then a tab)
-_BULLET_LINE = re.compile(r"^\s*(?:([•·▪◦●○■\-–*])\s+|([" + PRIVATE_USE + r"])\s*|([o§])\t\s*)"
-                          r"(.*)$")
+_BULLET_LINE = re.compile(
+    r"^\s*(?:([•·▪◦●○■\-–*])\s+|([" + PRIVATE_USE + r"])\s*|([o§])\t\s*)"
+    r"(.*)$"
+)
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,2}|[a-zA-Z])([).])\s+(.*)$")
 #: how deep a marker sits in Word's (and Google Docs') default multi-level bullets; the
 #: levels of a cell are the ranks it uses, in order ("-" and "o": levels 1 and 2)
@@ -61,12 +87,12 @@ _EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*)(?![\s*])(.+?)(?<![\s*])\1(?![\w*])"
 _MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.MULTILINE)
 #: characters the annex's fonts (Calibri, Carlito) lack: private-use symbols, emoji and
 #: other pictographs (astral plane, U+2600-U+27BF, U+2B00-U+2BFF) and emoji's U+FE0F
-NO_GLYPH = re.compile("[" + PRIVATE_USE + "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff"
-                      "\ufe0f]")
-_WORTH_A_LOOK = re.compile("[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
-                           "\u202a-\u202e\u2066-\u2069" + PRIVATE_USE +
-                           "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f▪◦○■§]"
-                           "|_x[0-9A-Fa-f]{4}_|(?m:^)[ \t]*#|o\t")
+NO_GLYPH = re.compile("[" + PRIVATE_USE + "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f]")
+_WORTH_A_LOOK = re.compile(
+    "[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+    "\u202a-\u202e\u2066-\u2069" + PRIVATE_USE + "\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f▪◦○■§]"
+    "|_x[0-9A-Fa-f]{4}_|(?m:^)[ \t]*#|o\t"
+)
 _PLAIN_PARAGRAPHS = re.compile(r"^\s*(?:<p>[^<&]*</p>\s*)+$")
 _P_BODY = re.compile(r"<p>([^<&]*)</p>")
 _LEADING_BULLET = re.compile(r"^(?:[•·▪◦●○■\-–*]\s+|[" + PRIVATE_USE + r"]\s*)")
@@ -80,7 +106,9 @@ _HTML_TOKEN = re.compile(
     r"<([a-zA-Z][a-zA-Z0-9]*)(" + _ATTRS + r")(/?)>"  # start tag, its attributes, self-closing
     r"|</([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*>"  # end tag
     r"|((?:[^<&]+|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)+)"  # text
-    r"|(.)", re.DOTALL)  # the rest
+    r"|(.)",
+    re.DOTALL,
+)  # the rest
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
 #: the attributes the builder reads (<ol type="a" start="3">, <td colspan="2">): a tag
 #: that may have one is read by html.parser (the CMS's style="…" is not)
@@ -203,8 +231,7 @@ def text_issues(text: str, rich: bool = True) -> list[TextIssue]:
             issues.append(TextIssue("teken-richting", direction_chars(text)))
     html_like = "<" in text and looks_like_html(text)
     if html_like and _UNKNOWN_TAG.search(text):
-        unknown = dict.fromkeys(t.lower() for t in _TAG_NAME.findall(text)
-                                if t.lower() not in SUPPORTED_TAGS)
+        unknown = dict.fromkeys(t.lower() for t in _TAG_NAME.findall(text) if t.lower() not in SUPPORTED_TAGS)
         issues += [TextIssue("html-onbekend", f"<{tag}>") for tag in unknown]
     return issues + _structure_issues(text, rich, html_like)
 
@@ -216,8 +243,11 @@ def _structure_issues(text: str, rich: bool, html_like: bool) -> list[TextIssue]
     The cell is read (parse_rich) only where a quick look says one of these may be in it.
     """
     lower = text.lower() if html_like else ""
-    deep = ((lower.count("<ul") + lower.count("<ol") >= 3) if html_like else
-            rich and "\n" in text and len({_MARKER_RANK.get(m, 1) for m in _bullet_markers(text)}) > 2)
+    deep = (
+        (lower.count("<ul") + lower.count("<ol") >= 3)
+        if html_like
+        else rich and "\n" in text and len({_MARKER_RANK.get(m, 1) for m in _bullet_markers(text)}) > 2
+    )
     doc = None
     if (html_like and "<table" in lower) or deep or (rich and NO_GLYPH.search(text)):
         doc = _read(text) if rich else _parse_html(text)
@@ -226,7 +256,7 @@ def _structure_issues(text: str, rich: bool, html_like: bool) -> list[TextIssue]
         issues.append(TextIssue("opsomming-niveau", str(max(p.level for p in doc.paragraphs) + 1)))
     if not html_like and _MARKDOWN_HEADING.search(text):
         heading = _MARKDOWN_HEADING.search(text)
-        line = text[heading.start():].split("\n", 1)[0].strip()  # type: ignore[union-attr]
+        line = text[heading.start() :].split("\n", 1)[0].strip()  # type: ignore[union-attr]
         issues.append(TextIssue("markdown-kop", line if len(line) <= 60 else line[:59] + "…"))
     shown = "\n".join(p.text for p in doc.paragraphs) if doc is not None and rich else text
     if NO_GLYPH.search(shown):
@@ -234,14 +264,16 @@ def _structure_issues(text: str, rich: bool, html_like: bool) -> list[TextIssue]
     return issues
 
 
-_MARKER_AT_LINE_START = re.compile(r"^[ \t]*([•·▪◦●○■\-–*o§" + PRIVATE_USE + r"])",
-                                   re.MULTILINE)
+_MARKER_AT_LINE_START = re.compile(r"^[ \t]*([•·▪◦●○■\-–*o§" + PRIVATE_USE + r"])", re.MULTILINE)
 
 
 def _bullet_markers(text: str) -> list[str]:
     """The marker of every line that _bullet reads as a list item (a quick look)."""
-    return [b[0] for line in text.split("\n") if (b := _bullet(line)) is not None] \
-        if _MARKER_AT_LINE_START.search(text) else []
+    return (
+        [b[0] for line in text.split("\n") if (b := _bullet(line)) is not None]
+        if _MARKER_AT_LINE_START.search(text)
+        else []
+    )
 
 
 def missing_glyphs(text: str) -> str:
@@ -250,8 +282,7 @@ def missing_glyphs(text: str) -> str:
     found = []
     for char in dict.fromkeys(NO_GLYPH.findall(text)):
         code = f"U+{ord(char):04X}"
-        found.append(code if char == "\ufe0f" or "\ue000" <= char <= "\uf8ff"
-                     else f"{char} ({code})")
+        found.append(code if char == "\ufe0f" or "\ue000" <= char <= "\uf8ff" else f"{char} ({code})")
     return ", ".join(found[:10]) + (", …" if len(found) > 10 else "")
 
 
@@ -291,8 +322,11 @@ def id_oddities(text: str) -> str:
         return ""  # nearly every ID
     found = []
     if _ID_INVISIBLE.search(text):
-        found.append("onzichtbare tekens (" + ", ".join(
-            sorted({f"U+{ord(c):04X}" for c in _ID_INVISIBLE.findall(text)})) + ")")
+        found.append(
+            "onzichtbare tekens ("
+            + ", ".join(sorted({f"U+{ord(c):04X}" for c in _ID_INVISIBLE.findall(text)}))
+            + ")"
+        )
     if _ODD_SPACE.search(text.strip()):
         found.append("bijzondere spaties of regeleinden")
     if text != text.strip():
@@ -311,8 +345,9 @@ def column_text_issues(texts: list[str], rich: bool = True) -> dict[int, list[Te
     """
     found = {}
     for index, text in enumerate(texts):
-        if text and ("<" in text or "_x" in text or "#" in text or not text.isascii()
-                     or not text.isprintable()):
+        if text and (
+            "<" in text or "_x" in text or "#" in text or not text.isascii() or not text.isprintable()
+        ):
             issues = text_issues(text, rich)
             if issues:
                 found[index] = issues
@@ -353,8 +388,9 @@ def simple_paragraphs(value: object) -> list[str] | None:
     """
     if value is None:
         return []
-    text = value if value.__class__ is str else \
-        excel_general(value) if value.__class__ is float else str(value)  # type: ignore[arg-type]
+    text = (
+        value if value.__class__ is str else excel_general(value) if value.__class__ is float else str(value)
+    )  # type: ignore[arg-type]
     if "_x" in text or "\r" in text or (not text.isprintable() and _ILLEGAL.search(text)):
         return None  # clean_text would change it (isprintable() is the quick proof it won't)
     if "<" not in text:
@@ -417,7 +453,7 @@ def _inline_runs(text: str) -> list[Run]:
     position = 0
     for match in _EMPHASIS.finditer(text):
         if match.start() > position:
-            runs.append(Run(text[position:match.start()]))
+            runs.append(Run(text[position : match.start()]))
         bold = match.group(1) == "**"
         runs.append(Run(match.group(2), bold=bold, italic=not bold))
         position = match.end()
@@ -500,9 +536,14 @@ class _Builder(HTMLParser):
         elif tag in ("ul", "ol"):
             self._close()
             given = dict(attrs)
-            self.lists.append(_OpenList(tag, len(self.doc.paragraphs),
-                                        style=(given.get("type") or "1").strip(),
-                                        first=_whole(given.get("start"), 1)))
+            self.lists.append(
+                _OpenList(
+                    tag,
+                    len(self.doc.paragraphs),
+                    style=(given.get("type") or "1").strip(),
+                    first=_whole(given.get("start"), 1),
+                )
+            )
         elif tag == "li":
             self._close()
             if self.lists:
@@ -570,20 +611,21 @@ class _Builder(HTMLParser):
         paragraphs = self.doc.paragraphs
         starts = [start for row in table.rows for start in row]
         ends = iter(starts[1:] + [len(paragraphs)])  # an empty cell ends where it starts
-        rows = [[[p for p in paragraphs[start:next(ends)] if p.text.strip()] for start in row]
-                for row in table.rows]
-        kept = [(row, header) for row, header in zip(rows, table.headers, strict=True)
-                if any(row)]
+        rows = [
+            [[p for p in paragraphs[start : next(ends)] if p.text.strip()] for start in row]
+            for row in table.rows
+        ]
+        kept = [(row, header) for row, header in zip(rows, table.headers, strict=True) if any(row)]
         reason = table.complex
         if not reason and any(len(row) > 2 for row, _ in kept):
             reason = f"{max(len(row) for row, _ in kept)} kolommen"
         if not reason and any(header and len(row) > 1 for row, header in kept):
             reason = "een kopregel"
-        if not reason and any(len(cell) > 1 or cell[0].list_kind for row, _ in kept
-                              for cell in row if cell):
+        if not reason and any(len(cell) > 1 or cell[0].list_kind for row, _ in kept for cell in row if cell):
             reason = "alinea's of opsommingen in een cel"
-        out = [p for p in paragraphs[table.start:starts[0] if starts else len(paragraphs)]
-               if p.text.strip()]  # a caption, or text before the first cell
+        out = [
+            p for p in paragraphs[table.start : starts[0] if starts else len(paragraphs)] if p.text.strip()
+        ]  # a caption, or text before the first cell
         for row, _ in kept:
             texts = [_joined_cell(cell) for cell in row if cell]
             if reason:
@@ -595,7 +637,7 @@ class _Builder(HTMLParser):
             else:
                 line = texts[0]
             out.append(Paragraph(line, *self._list_place()))
-        del paragraphs[table.start:]
+        del paragraphs[table.start :]
         paragraphs.extend(out)
         if reason:
             self.doc.notes.append(TextIssue("html-tabel", reason))
@@ -627,7 +669,7 @@ class _Builder(HTMLParser):
         in the list's own style (type="a": a., b.) from its start (start="3")."""
         n = info.first
         style = info.style
-        for p in self.doc.paragraphs[info.start:]:
+        for p in self.doc.paragraphs[info.start :]:
             if p.list_kind == "number" and p.level == level and p.runs:
                 p.runs.insert(0, Run(f"{_list_number(n, style)}. "))
                 n += 1
@@ -671,9 +713,21 @@ def _list_number(n: int, style: str) -> str:
         return letters if style == "a" else letters.upper()
     if style in ("i", "I") and 1 <= n < 4000:
         numerals = ""
-        for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
-                               (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
-                               (5, "v"), (4, "iv"), (1, "i")):
+        for value, numeral in (
+            (1000, "m"),
+            (900, "cm"),
+            (500, "d"),
+            (400, "cd"),
+            (100, "c"),
+            (90, "xc"),
+            (50, "l"),
+            (40, "xl"),
+            (10, "x"),
+            (9, "ix"),
+            (5, "v"),
+            (4, "iv"),
+            (1, "i"),
+        ):
             count, n = divmod(n, value)
             numerals += numeral * count
         return numerals if style == "i" else numerals.upper()
@@ -695,8 +749,7 @@ def _join_runs(parts: list[list[Run]], glue: str) -> list[Run]:
     for index, runs in enumerate(parts):
         if index:
             out.append(Run(glue))
-        out.extend(r._replace(text=r.text.replace("\n", " ")) if "\n" in r.text else r
-                   for r in runs)
+        out.extend(r._replace(text=r.text.replace("\n", " ")) if "\n" in r.text else r for r in runs)
     return out
 
 
@@ -760,7 +813,8 @@ def visible_chars(text: str) -> str:
     """
     text, _ = clean_text(text)
     if looks_like_html(text):
-        text = re.sub(r"(<li\b[^>]*>)\s*(?:[•·▪◦●○■\-–*]\s+|[" + PRIVATE_USE + r"])", r"\1",
-                      text)  # a typed bullet in a list
+        text = re.sub(
+            r"(<li\b[^>]*>)\s*(?:[•·▪◦●○■\-–*]\s+|[" + PRIVATE_USE + r"])", r"\1", text
+        )  # a typed bullet in a list
         text = html.unescape(_HTML_HINT.sub(" ", text))
     return re.sub(r"[\s•]+", "", text)

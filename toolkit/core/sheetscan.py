@@ -89,14 +89,14 @@ _NEAR = f"(?:[A-Z]{_ROWS}|{_COLUMNS}{_WIDE_ROWS})".encode()
 #: a cell or row start tag not spelled as Excel spells it (`<c r="B7" s="1" t="s">`,
 #: `<row r="7" ...>`), or outside the fast reader's area: a missing or repeated r,
 #: other quotes or another order all count as odd
-_CELL_ODD = re.compile(rb'<c(?=[\s/>])(?! r="' + _NEAR
-                       + rb'"(?: s="[0-9]{1,6}")?+(?: t="[a-zA-Z]{1,9}")?+/?>)')
+_CELL_ODD = re.compile(
+    rb'<c(?=[\s/>])(?! r="' + _NEAR + rb'"(?: s="[0-9]{1,6}")?+(?: t="[a-zA-Z]{1,9}")?+/?>)'
+)
 _ROW_ODD = re.compile(rb'<row(?=[\s/>])(?! r="' + _ROWS.encode() + rb'")')
 _ROW_START = re.compile(rb"<(?:[^\s<>/!?:]+:)?row[\s/>]")
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
 _PREFIXED_HINT = re.compile(rb":(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
-_PREFIXED = re.compile(
-    rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
+_PREFIXED = re.compile(rb"<[^\s<>/!?:]+:(?:c|row|mergeCell|dimension|sheetData|hyperlink)[\s/>]")
 _REF = rb"([A-Z]{1,3})([1-9][0-9]{0,6})"
 _LONGEST_TAG = 1 << 20
 _MERGE = re.compile(rb'<mergeCell ref="' + _REF + rb":" + _REF + rb'"\s*/>')
@@ -190,8 +190,11 @@ class SheetScan:
         if cells or rows or merges or dimensions or links:
             part.sheetlike = True
         self._check_counts(part)
-        if (_CELL_ODD.search(data) or _ROW_ODD.search(data)
-                or (_PREFIXED_HINT.search(data) and _PREFIXED.search(data))):
+        if (
+            _CELL_ODD.search(data)
+            or _ROW_ODD.search(data)
+            or (_PREFIXED_HINT.search(data) and _PREFIXED.search(data))
+        ):
             part.odd = True
             return
         if merges:
@@ -218,7 +221,7 @@ class SheetScan:
             for c0, r0, c1, r1 in found:
                 first, top = _column(c0.decode()), int(r0)
                 last, bottom = (_column(c1.decode()), int(r1)) if c1 else (first, top)
-                if (first > last or top > bottom or not _fits_fast(last, bottom)):
+                if first > last or top > bottom or not _fits_fast(last, bottom):
                     part.odd = True  # a dimension calamine would reserve room for
 
     # -- the exact pass -------------------------------------------------------------
@@ -266,8 +269,10 @@ class SheetScan:
                 ends = [_COORD.match(end) for end in ref.split(":")]
                 if len(ends) not in (1, 2) or not all(ends):
                     self._refuse_ref(part, ref)
-                (c0, r0), (c1, r1) = ((m.group(1), int(m.group(2)))  # type: ignore[union-attr]
-                                      for m in (ends[0], ends[-1]))
+                (c0, r0), (c1, r1) = (
+                    (m.group(1), int(m.group(2)))  # type: ignore[union-attr]
+                    for m in (ends[0], ends[-1])
+                )
                 (self._merge if local == "mergeCell" else self._link)(part, c0, r0, c1, r1)
             elif local not in ("dimension", "sheetData"):
                 return
@@ -284,8 +289,11 @@ class SheetScan:
             # Not XML to expat (an image, or damaged): a reader could still find cells
             # in it if its bytes name sheetData or it starts like XML in another encoding.
             head = (part.head or b"").lstrip(b" \t\r\n")
-            if part.sheetlike or _names_sheet_data(self.archive, part.name) or (
-                    part.encoded and head.startswith(_XML_LIKE)):
+            if (
+                part.sheetlike
+                or _names_sheet_data(self.archive, part.name)
+                or (part.encoded and head.startswith(_XML_LIKE))
+            ):
                 raise RegisterUnreadable(
                     f"Onderdeel '{part.name}' van '{self.path.name}' is geen geldige XML "
                     f"(regel {exc.lineno}); het bestand is beschadigd of niet door Excel "
@@ -328,13 +336,20 @@ class SheetScan:
         first, last = _column(c0), _column(c1)
         ref = f"{c0.upper()}{r0}:{c1.upper()}{r1}"
         if max(r0, r1) > MAX_ROWS or max(first, last) > MAX_COLUMNS or min(r0, r1) < 1:
-            self._refuse_merge(part, ref, "reiken verder dan de toolkit leest "
-                               f"({_number(MAX_ROWS)} rijen, {MAX_COLUMNS} kolommen)")
+            self._refuse_merge(
+                part,
+                ref,
+                f"reiken verder dan de toolkit leest ({_number(MAX_ROWS)} rijen, {MAX_COLUMNS} kolommen)",
+            )
         part.merges.append((ref, first, r0, last, r1))
         self._merged_area += (abs(last - first) + 1) * (abs(r1 - r0) + 1)
         if self._merged_area > MAX_MERGED_CELLS:
-            self._refuse_merge(part, ref, "maken samen met de andere samengevoegde cellen "
-                               f"meer dan {_number(MAX_MERGED_CELLS)} cellen één")
+            self._refuse_merge(
+                part,
+                ref,
+                "maken samen met de andere samengevoegde cellen "
+                f"meer dan {_number(MAX_MERGED_CELLS)} cellen één",
+            )
 
     def _refuse_merge(self, part: _Part, ref: str, why: str) -> None:
         raise RegisterUnreadable(
@@ -348,8 +363,12 @@ class SheetScan:
         area = (abs(last - first) + 1) * (abs(r1 - r0) + 1)
         part.linked += area
         self._linked_area += area
-        if (max(r0, r1) > MAX_ROWS or max(first, last) > MAX_COLUMNS or min(r0, r1) < 1
-                or self._linked_area > MAX_LINKED_CELLS):
+        if (
+            max(r0, r1) > MAX_ROWS
+            or max(first, last) > MAX_COLUMNS
+            or min(r0, r1) < 1
+            or self._linked_area > MAX_LINKED_CELLS
+        ):
             raise RegisterUnreadable(
                 f"Tabblad '{self._title(part)}' van '{self.path.name}' heeft een hyperlink op "
                 f"{c0.upper()}{r0}:{c1.upper()}{r1}; die reikt verder dan de toolkit leest "
@@ -367,8 +386,7 @@ class SheetScan:
         """The exact pass for every part the quick pass had doubts about."""
         for part in self.parts:
             if part.odd:
-                self._merged_area -= sum((abs(m[3] - m[1]) + 1) * (abs(m[4] - m[2]) + 1)
-                                         for m in part.merges)
+                self._merged_area -= sum((abs(m[3] - m[1]) + 1) * (abs(m[4] - m[2]) + 1) for m in part.merges)
                 self._linked_area -= part.linked
                 part.linked = 0
                 self._exact(part)

@@ -47,8 +47,15 @@ from toolkit.declarations.model import (
 from toolkit.declarations.rulekinds import DeclaredRule, RuleError, read_rule
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
-KINDS = {"id": Kind.ID, "tekst": Kind.TEXT, "rijke tekst": Kind.RICH, "rijk": Kind.RICH,
-         "datum": Kind.DATE, "keuze": Kind.CHOICE, **{k.value: k for k in Kind}}
+KINDS = {
+    "id": Kind.ID,
+    "tekst": Kind.TEXT,
+    "rijke tekst": Kind.RICH,
+    "rijk": Kind.RICH,
+    "datum": Kind.DATE,
+    "keuze": Kind.CHOICE,
+    **{k.value: k for k in Kind},
+}
 #: built-in layouts in Python; any other type is laid out by the sample card in its
 #: template ({{ kaarten }} … {{ einde }}), which also overrides a built-in layout
 LAYOUTS = ("pilotkaarten", "opgaven", "kaarten")
@@ -141,8 +148,9 @@ class AnnexTypes:
         if sheets is None:
             return self.settings
         present = [t for t in self.types if t.sheet.name in sheets]
-        own = {s.key for t in self.types if t not in present for s in t.settings} - \
-            {s.key for t in present for s in t.settings}
+        own = {s.key for t in self.types if t not in present for s in t.settings} - {
+            s.key for t in present for s in t.settings
+        }
         return tuple(s for s in self.settings if s.key not in own)
 
     @cached_property
@@ -182,14 +190,24 @@ class AnnexTypes:
     def plus(self, extra: list[AnnexType]) -> AnnexTypes:
         types = list(self.types)
         for new in extra:
-            clash = next((t for t in types if t.key == new.key
-                          or t.sheet.name.casefold() == new.sheet.name.casefold()
-                          or t.sheet.table_name.casefold() == new.sheet.table_name.casefold()),
-                         None)
+            clash = next(
+                (
+                    t
+                    for t in types
+                    if t.key == new.key
+                    or t.sheet.name.casefold() == new.sheet.name.casefold()
+                    or t.sheet.table_name.casefold() == new.sheet.table_name.casefold()
+                ),
+                None,
+            )
             if clash is not None and clash.bundled:
-                what = ("dezelfde sleutel" if clash.key == new.key else "hetzelfde tabblad"
-                        if clash.sheet.name.casefold() == new.sheet.name.casefold()
-                        else "dezelfde tabelnaam")
+                what = (
+                    "dezelfde sleutel"
+                    if clash.key == new.key
+                    else "hetzelfde tabblad"
+                    if clash.sheet.name.casefold() == new.sheet.name.casefold()
+                    else "dezelfde tabelnaam"
+                )
                 raise TemplateError(
                     f"Het bijlagetype in '{new.source.name}' heeft {what} als het "
                     f"meegeleverde bijlagetype '{clash.key}' ('{clash.sheet.name}'). Kies in "
@@ -204,7 +222,8 @@ class AnnexTypes:
             types.append(new)
         declared: list[tuple[str, list[tuple[AnnexType, Vocabulary | Setting]]]] = [
             ("de lijst", [(t, v) for t in types for v in t.vocabularies]),
-            ("de instelling", [(t, st) for t in types for st in t.settings])]
+            ("de instelling", [(t, st) for t in types for st in t.settings]),
+        ]
         for what, items in declared:  # a list or setting declared twice must be declared alike
             seen: dict[str, tuple[Vocabulary | Setting, AnnexType]] = {}
             for t, item in items:
@@ -229,11 +248,13 @@ def _labels_apart(types: list[AnnexType]) -> None:
     from toolkit.declarations.model import COMMON_SETTINGS, LAST_SETTINGS
 
     for what, named in (
-            ("de lijst", [(t, v.key, (v.label, v.key, v.role_label)) for t in types
-                          for v in t.vocabularies]),
-            ("de instelling", [(None, s.key, (s.label,))
-                               for s in (*COMMON_SETTINGS, *LAST_SETTINGS)]
-             + [(t, s.key, (s.label,)) for t in types for s in t.settings])):
+        ("de lijst", [(t, v.key, (v.label, v.key, v.role_label)) for t in types for v in t.vocabularies]),
+        (
+            "de instelling",
+            [(None, s.key, (s.label,)) for s in (*COMMON_SETTINGS, *LAST_SETTINGS)]
+            + [(t, s.key, (s.label,)) for t in types for s in t.settings],
+        ),
+    ):
         seen: dict[str, tuple[AnnexType | None, str]] = {}
         for annex, key, labels in named:
             for label in labels:
@@ -244,7 +265,8 @@ def _labels_apart(types: list[AnnexType]) -> None:
                         f"{what.capitalize()} '{key}' ('{files[-1]}') heeft dezelfde naam "
                         f"'{label}' als {what} '{first[1]}'"
                         f"{f' ({files[0]})' if len(files) > 1 else ''}; het register kan ze "
-                        f"dan niet uit elkaar houden. Geef een van beide een andere naam.")
+                        f"dan niet uit elkaar houden. Geef een van beide een andere naam."
+                    )
 
 
 def _owner_help(help: str, separators: str) -> str:
@@ -252,8 +274,10 @@ def _owner_help(help: str, separators: str) -> str:
     Instructies sheet."""
     signs = [f"'{c}'" for c in separators]
     named = f"{', '.join(signs[:-1])} of {signs[-1]}" if len(signs) > 1 else signs[0]
-    said = (f"Zet wie de rij bijhoudt voorop: bij meer namen telt alleen de naam vóór de "
-            f"eerste {named} in het rapport per eigenaar.")
+    said = (
+        f"Zet wie de rij bijhoudt voorop: bij meer namen telt alleen de naam vóór de "
+        f"eerste {named} in het rapport per eigenaar."
+    )
     return f"{help.rstrip()} {said}" if help.strip() else said
 
 
@@ -269,12 +293,12 @@ class _Reader:
     def fail(self, where: str, what: str) -> TemplateError:
         return TemplateError(f"In de verklaring '{self.path.name}' ({where}): {what}")
 
-    def value(self, table: str, entry: Mapping[str, object], key: str, where: str,
-              fallback: object = None) -> Any:
+    def value(
+        self, table: str, entry: Mapping[str, object], key: str, where: str, fallback: object = None
+    ) -> Any:
         return TABLES[table].key(key).read(entry, lambda what: self.fail(where, what), fallback)
 
-    def text(self, table: str, entry: Mapping[str, object], key: str, where: str,
-             fallback: str = "") -> str:
+    def text(self, table: str, entry: Mapping[str, object], key: str, where: str, fallback: str = "") -> str:
         return cast(str, self.value(table, entry, key, where, fallback))
 
     def flag(self, table: str, entry: Mapping[str, object], key: str, where: str) -> bool:
@@ -283,15 +307,18 @@ class _Reader:
     def key(self, table: str, entry: Mapping[str, object], where: str) -> str:
         key = self.text(table, entry, "sleutel", where)
         if not _KEY.match(key):
-            raise self.fail(where, f"de sleutel '{shown(key)}' mag alleen kleine letters, "
-                            f"cijfers en _ bevatten en begint met een letter.")
+            raise self.fail(
+                where,
+                f"de sleutel '{shown(key)}' mag alleen kleine letters, "
+                f"cijfers en _ bevatten en begint met een letter.",
+            )
         return key
 
-    def entries(self, name: str, within: Mapping[str, object] | None = None
-                ) -> list[dict[str, Any]]:
+    def entries(self, name: str, within: Mapping[str, object] | None = None) -> list[dict[str, Any]]:
         """The entries of a [[table]]; check_keys has made sure of their shape."""
-        return cast(list[dict[str, Any]], (self.data if within is None else within).get(
-            TABLES[name].short, []))
+        return cast(
+            list[dict[str, Any]], (self.data if within is None else within).get(TABLES[name].short, [])
+        )
 
     def column(self, entry: Mapping[str, object], index: int) -> Column:
         key = self.key("kolom", entry, f"[[kolom]] nummer {index}")
@@ -299,18 +326,29 @@ class _Reader:
         kind = KINDS[self.text("kolom", entry, "soort", where).strip().casefold()]
         label = self.text("kolom", entry, "kop", where)
         if not normalise(label):
-            raise self.fail(where, "'kop' bestaat alleen uit spaties of onzichtbare tekens; "
-                            "geef de kolom een kop die officieren kunnen lezen.")
+            raise self.fail(
+                where,
+                "'kop' bestaat alleen uit spaties of onzichtbare tekens; "
+                "geef de kolom een kop die officieren kunnen lezen.",
+            )
         vocabulary = self.value("kolom", entry, "lijst", where)
         if (kind is Kind.CHOICE) != (vocabulary is not None):
-            raise self.fail(where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); "
-                            "een andere soort niet.")
+            raise self.fail(
+                where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); een andere soort niet."
+            )
         fallback = self.value("kolom", entry, "als_leeg", where)
-        return Column(key, label, kind, self.text("kolom", entry, "uitleg", where),
-                      self.value("kolom", entry, "breedte", where),
-                      self.flag("kolom", entry, "verplicht", where), vocabulary,
-                      self.flag("kolom", entry, "gepubliceerd", where),
-                      tuple(self.value("kolom", entry, "aliassen", where)), fallback)
+        return Column(
+            key,
+            label,
+            kind,
+            self.text("kolom", entry, "uitleg", where),
+            self.value("kolom", entry, "breedte", where),
+            self.flag("kolom", entry, "verplicht", where),
+            vocabulary,
+            self.flag("kolom", entry, "gepubliceerd", where),
+            tuple(self.value("kolom", entry, "aliassen", where)),
+            fallback,
+        )
 
     def role(self, entry: Mapping[str, object], where: str) -> Role:
         key = self.key("lijst.betekenis", entry, where)
@@ -321,16 +359,24 @@ class _Reader:
         def flag(name: str) -> bool:
             return self.flag("lijst.betekenis", entry, name, where)
 
-        return Role(key, self.text("lijst.betekenis", entry, "waarde", where),
-                    self.text("lijst.betekenis", entry, "uitleg", where),
-                    required=flag("verplicht"), published=flag("gepubliceerd"),
-                    last_time=flag("laatste_keer"), finished=flag("afgerond"), colour=colour)
+        return Role(
+            key,
+            self.text("lijst.betekenis", entry, "waarde", where),
+            self.text("lijst.betekenis", entry, "uitleg", where),
+            required=flag("verplicht"),
+            published=flag("gepubliceerd"),
+            last_time=flag("laatste_keer"),
+            finished=flag("afgerond"),
+            colour=colour,
+        )
 
     def vocabulary(self, entry: Mapping[str, object], index: int) -> tuple[Vocabulary, bool]:
         key = self.key("lijst", entry, f"[[lijst]] nummer {index}")
         where = f"[[lijst]] '{key}'"
-        roles = tuple(self.role(r, f"{where}, betekenis {i}")
-                      for i, r in enumerate(self.entries("lijst.betekenis", entry), start=1))
+        roles = tuple(
+            self.role(r, f"{where}, betekenis {i}")
+            for i, r in enumerate(self.entries("lijst.betekenis", entry), start=1)
+        )
         labels = [normalise(r.label) for r in roles]
         if len(set(labels)) != len(labels):
             raise self.fail(where, "twee betekenissen hebben dezelfde waarde.")
@@ -338,27 +384,40 @@ class _Reader:
         if len(set(keys)) != len(keys):
             raise self.fail(where, "twee betekenissen hebben dezelfde sleutel.")
         values = self.value("lijst", entry, "waarden", where, [r.label for r in roles])
-        return (Vocabulary(key, self.text("lijst", entry, "naam", where),
-                           self.text("lijst", entry, "uitleg", where), tuple(values), roles),
-                self.flag("lijst", entry, "gemeentelijk", where))
+        return (
+            Vocabulary(
+                key,
+                self.text("lijst", entry, "naam", where),
+                self.text("lijst", entry, "uitleg", where),
+                tuple(values),
+                roles,
+            ),
+            self.flag("lijst", entry, "gemeentelijk", where),
+        )
 
     def setting(self, entry: Mapping[str, object], index: int) -> Setting:
         key = self.key("instelling", entry, f"[[instelling]] nummer {index}")
         where = f"[[instelling]] '{key}'"
         common = {s.key: s for s in (*COMMON_SETTINGS, *LAST_SETTINGS)}
         if key in common:
-            raise self.fail(where, f"'{key}' is een instelling van elk register; verklaar hem "
-                            f"niet opnieuw.")
+            raise self.fail(where, f"'{key}' is een instelling van elk register; verklaar hem niet opnieuw.")
         label = self.text("instelling", entry, "naam", where)
-        clash = next((s for s in common.values() if normalise(s.label) == normalise(label)),
-                     None)
+        clash = next((s for s in common.values() if normalise(s.label) == normalise(label)), None)
         if clash is not None:
-            raise self.fail(where, f"de naam '{shown(label)}' heeft de instelling '{clash.key}' "
-                            f"van elk register al; kies een andere naam.")
+            raise self.fail(
+                where,
+                f"de naam '{shown(label)}' heeft de instelling '{clash.key}' "
+                f"van elk register al; kies een andere naam.",
+            )
         kind = KINDS[self.text("instelling", entry, "soort", where).strip().casefold()]
-        return Setting(key, label, self.text("instelling", entry, "uitleg", where),
-                       self.text("instelling", entry, "standaard", where),
-                       self.flag("instelling", entry, "verplicht", where), kind)
+        return Setting(
+            key,
+            label,
+            self.text("instelling", entry, "uitleg", where),
+            self.text("instelling", entry, "standaard", where),
+            self.flag("instelling", entry, "verplicht", where),
+            kind,
+        )
 
     def unique(self, table: str, items: list[tuple[str, str]], what: str) -> None:
         """Each key and label occurs once: the register finds a list or setting by its
@@ -367,31 +426,46 @@ class _Reader:
         for number, (key, label) in enumerate(items):
             for name in dict.fromkeys((key, normalise(label))):
                 if seen.setdefault(name, f"{key}#{number}") != f"{key}#{number}":
-                    raise self.fail(f"{TABLES[table].heading} '{key}'", f"de sleutel of {what} "
-                                    f"'{shown(name)}' staat er twee keer; geef elk onderdeel "
-                                    f"een eigen sleutel en {what}.")
+                    raise self.fail(
+                        f"{TABLES[table].heading} '{key}'",
+                        f"de sleutel of {what} "
+                        f"'{shown(name)}' staat er twee keer; geef elk onderdeel "
+                        f"een eigen sleutel en {what}.",
+                    )
 
     def sheet_name(self, tab: Mapping[str, object]) -> str:
         name = self.text("tabblad", tab, "naam", "[tabblad]")
         if name != name.strip():
-            raise self.fail("[tabblad]", f"de naam '{shown(name)}' begint of eindigt met een "
-                            f"spatie; Excel en officieren zien die niet. Haal de spatie weg.")
-        if not name or utf16_length(name) > 31 or re.search(r"[\[\]:*?/\\]", name) \
-                or name.strip("'") != name or any(unicodedata.category(c) == "Cc" for c in name):
-            raise self.fail("[tabblad]", f"'{shown(name)}' kan geen naam van een Excel-tabblad "
-                            f"zijn: hoogstens 31 tekens, zonder [ ] : * ? / \\ of stuurtekens, en "
-                            f"niet beginnend of eindigend met een apostrof.")
-        if name.casefold() in {n.casefold() for n in (INSTRUCTIONS_SHEET, LISTS_SHEET,
-                                                       SETTINGS_SHEET, "Bevindingen")}:
-            raise self.fail("[tabblad]", f"het tabblad '{name}' heeft het register al voor "
-                            f"iets anders; kies een andere naam.")
+            raise self.fail(
+                "[tabblad]",
+                f"de naam '{shown(name)}' begint of eindigt met een "
+                f"spatie; Excel en officieren zien die niet. Haal de spatie weg.",
+            )
+        if (
+            not name
+            or utf16_length(name) > 31
+            or re.search(r"[\[\]:*?/\\]", name)
+            or name.strip("'") != name
+            or any(unicodedata.category(c) == "Cc" for c in name)
+        ):
+            raise self.fail(
+                "[tabblad]",
+                f"'{shown(name)}' kan geen naam van een Excel-tabblad "
+                f"zijn: hoogstens 31 tekens, zonder [ ] : * ? / \\ of stuurtekens, en "
+                f"niet beginnend of eindigend met een apostrof.",
+            )
+        if name.casefold() in {
+            n.casefold() for n in (INSTRUCTIONS_SHEET, LISTS_SHEET, SETTINGS_SHEET, "Bevindingen")
+        }:
+            raise self.fail(
+                "[tabblad]",
+                f"het tabblad '{name}' heeft het register al voor iets anders; kies een andere naam.",
+            )
         if name.casefold() == "history":
-            raise self.fail("[tabblad]", "Excel houdt de naam 'History' voor zichzelf; kies "
-                            "een andere naam.")
+            raise self.fail("[tabblad]", "Excel houdt de naam 'History' voor zichzelf; kies een andere naam.")
         return name
 
-    def rules(self, sheet: TableSheet, vocabularies: dict[str, Vocabulary]
-              ) -> tuple[DeclaredRule, ...]:
+    def rules(self, sheet: TableSheet, vocabularies: dict[str, Vocabulary]) -> tuple[DeclaredRule, ...]:
         from toolkit.declarations.findings import RULES_BY_CODE
 
         rules: list[DeclaredRule] = []
@@ -402,19 +476,25 @@ class _Reader:
                 raise self.fail(exc.where, exc.what) from None
             other = next((r for r in rules if r.code == rule.code), None)
             if other is not None and other.severity != rule.severity:
-                raise self.fail(f"[[regel]] '{rule.code}'", f"de code staat er twee keer, met "
-                                f"ernst '{other.severity}' en '{rule.severity}'; één code "
-                                f"heeft één ernst.")
+                raise self.fail(
+                    f"[[regel]] '{rule.code}'",
+                    f"de code staat er twee keer, met "
+                    f"ernst '{other.severity}' en '{rule.severity}'; één code "
+                    f"heeft één ernst.",
+                )
             rules.append(rule)
         return tuple(rules)
 
     def annex_type(self, bundled: bool) -> AnnexType:
         head = self.data.get("bijlagetype")
         if isinstance(head, dict) and "regels" in head:  # fixed rule codes before [[regel]]
-            raise self.fail("[bijlagetype]", "'regels = [...]' bestaat niet meer; verklaar "
-                            "elke regel over meer kolommen als een [[regel]] met een soort en "
-                            "de kolommen die hij vergelijkt (zie docs/regels.md; de "
-                            "meegeleverde pilots.toml en acties.toml doen het voor).")
+            raise self.fail(
+                "[bijlagetype]",
+                "'regels = [...]' bestaat niet meer; verklaar "
+                "elke regel over meer kolommen als een [[regel]] met een soort en "
+                "de kolommen die hij vergelijkt (zie docs/regels.md; de "
+                "meegeleverde pilots.toml en acties.toml doen het voor).",
+            )
         check_keys(self.data, self.path.name)
         head = self.data["bijlagetype"]
         key = self.key("bijlagetype", head, "[bijlagetype]")
@@ -429,31 +509,49 @@ class _Reader:
             for label in (col.label, *col.aliases):
                 other = heads.setdefault(normalise(label), col.key)
                 if other != col.key:
-                    raise self.fail(f"[[kolom]] '{col.key}'", f"de kop of alias '{shown(label)}' "
-                                    f"hoort ook bij de kolom '{other}'; elke kolomkop moet uniek "
-                                    f"zijn, anders weet de toolkit niet welke kolom het is.")
+                    raise self.fail(
+                        f"[[kolom]] '{col.key}'",
+                        f"de kop of alias '{shown(label)}' "
+                        f"hoort ook bij de kolom '{other}'; elke kolomkop moet uniek "
+                        f"zijn, anders weet de toolkit niet welke kolom het is.",
+                    )
         for col in columns:
             if col.fallback is not None and (col.fallback not in keys or col.fallback == col.key):
-                raise self.fail(f"[[kolom]] '{col.key}'", f"'als_leeg' noemt "
-                                f"'{shown(col.fallback)}', maar dat is geen andere kolom van dit "
-                                f"tabblad.")
+                raise self.fail(
+                    f"[[kolom]] '{col.key}'",
+                    f"'als_leeg' noemt "
+                    f"'{shown(col.fallback)}', maar dat is geen andere kolom van dit "
+                    f"tabblad.",
+                )
         key_column = self.text("tabblad", tab, "sleutelkolom", "[tabblad]")
         name_column = self.text("tabblad", tab, "naamkolom", "[tabblad]")
         owner_column = self.value("tabblad", tab, "eigenaarkolom", "[tabblad]")
-        for what, wanted in (("sleutelkolom", key_column), ("naamkolom", name_column),
-                             *((("eigenaarkolom", owner_column),) if owner_column else ())):
+        for what, wanted in (
+            ("sleutelkolom", key_column),
+            ("naamkolom", name_column),
+            *((("eigenaarkolom", owner_column),) if owner_column else ()),
+        ):
             if wanted not in keys:
-                raise self.fail("[tabblad]", f"de {what} '{shown(wanted)}' is geen kolom; "
-                                f"verklaar een [[kolom]] met sleutel = \"{shown(wanted)}\".")
+                raise self.fail(
+                    "[tabblad]",
+                    f"de {what} '{shown(wanted)}' is geen kolom; "
+                    f'verklaar een [[kolom]] met sleutel = "{shown(wanted)}".',
+                )
         separators = self.text("tabblad", tab, "eigenaar_scheiding", "[tabblad]")
-        if separators and (not owner_column or len(separators) > 5 or any(
-                c.isalnum() or c.isspace() for c in separators)):
-            raise self.fail("[tabblad]", "'eigenaar_scheiding' noemt de tekens die namen in de "
-                            "eigenaarkolom scheiden, zoals \";,\" (hoogstens vijf, geen letters, "
-                            "cijfers of spaties), en hoort bij een 'eigenaarkolom'.")
+        if separators and (
+            not owner_column or len(separators) > 5 or any(c.isalnum() or c.isspace() for c in separators)
+        ):
+            raise self.fail(
+                "[tabblad]",
+                "'eigenaar_scheiding' noemt de tekens die namen in de "
+                'eigenaarkolom scheiden, zoals ";," (hoogstens vijf, geen letters, '
+                "cijfers of spaties), en hoort bij een 'eigenaarkolom'.",
+            )
         if separators:  # said where the officer types: the column's input message
-            columns = tuple(replace(c, help=_owner_help(c.help, separators))
-                            if c.key == owner_column else c for c in columns)
+            columns = tuple(
+                replace(c, help=_owner_help(c.help, separators)) if c.key == owner_column else c
+                for c in columns
+            )
         pairs = [self.vocabulary(v, i) for i, v in enumerate(self.entries("lijst"), start=1)]
         vocabularies = tuple(v for v, _ in pairs)
         self.unique("lijst", [(v.key, v.label) for v in vocabularies], "naam")
@@ -462,30 +560,40 @@ class _Reader:
         for col in columns:  # a list of a bundled type may be used without declaring it
             if col.vocabulary and col.vocabulary not in declared:
                 if col.vocabulary not in borrowed:
-                    raise self.fail(f"[[kolom]] '{col.key}'", f"de lijst '{shown(col.vocabulary)}' "
-                                    f"is niet verklaard; voeg een [[lijst]] met sleutel = "
-                                    f"\"{shown(col.vocabulary)}\" toe.")
+                    raise self.fail(
+                        f"[[kolom]] '{col.key}'",
+                        f"de lijst '{shown(col.vocabulary)}' "
+                        f"is niet verklaard; voeg een [[lijst]] met sleutel = "
+                        f'"{shown(col.vocabulary)}" toe.',
+                    )
                 vocabularies += (borrowed[col.vocabulary],)
                 declared.add(col.vocabulary)
         sheet_name = self.sheet_name(tab)
-        table_name = self.text("tabblad", tab, "tabel", "[tabblad]",
-                               re.sub(r"\W", "_", sheet_name))
-        if not re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.]{0,254}", table_name) or \
-                re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]", table_name):
-            raise self.fail("[tabblad]", f"'{shown(table_name)}' kan geen naam van een "
-                            f"Excel-tabel zijn: begin met een letter, gebruik letters, cijfers en "
-                            f"_ (geen spaties), en niet iets dat op een celverwijzing lijkt "
-                            f"(zoals 'AB12').")
+        table_name = self.text("tabblad", tab, "tabel", "[tabblad]", re.sub(r"\W", "_", sheet_name))
+        if not re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.]{0,254}", table_name) or re.fullmatch(
+            r"[A-Za-z]{1,3}[0-9]+|[RrCc]", table_name
+        ):
+            raise self.fail(
+                "[tabblad]",
+                f"'{shown(table_name)}' kan geen naam van een "
+                f"Excel-tabel zijn: begin met een letter, gebruik letters, cijfers en "
+                f"_ (geen spaties), en niet iets dat op een celverwijzing lijkt "
+                f"(zoals 'AB12').",
+            )
         layout = self.text("bijlagetype", head, "indeling", "[bijlagetype]")
         if layout not in LAYOUTS or (not bundled and layout != "kaarten"):
-            raise self.fail("[bijlagetype]", f"de indeling '{shown(layout)}' bestaat niet; kies "
-                            f"'kaarten' (de voorbeeldkaart in het Word-sjabloon).")
+            raise self.fail(
+                "[bijlagetype]",
+                f"de indeling '{shown(layout)}' bestaat niet; kies "
+                f"'kaarten' (de voorbeeldkaart in het Word-sjabloon).",
+            )
         template = self.text("bijlagetype", head, "sjabloon", "[bijlagetype]", f"{key}.docx")
         if not template.endswith(".docx") or "/" in template or "\\" in template:
-            raise self.fail("[bijlagetype]", f"'sjabloon' is de naam van een .docx-bestand in "
-                            f"dezelfde map, niet '{shown(template)}'.")
-        settings = tuple(self.setting(s, i)
-                         for i, s in enumerate(self.entries("instelling"), start=1))
+            raise self.fail(
+                "[bijlagetype]",
+                f"'sjabloon' is de naam van een .docx-bestand in dezelfde map, niet '{shown(template)}'.",
+            )
+        settings = tuple(self.setting(s, i) for i, s in enumerate(self.entries("instelling"), start=1))
         self.unique("instelling", [(s.key, s.label) for s in settings], "naam")
         known_settings = {s.key for s in (*COMMON_SETTINGS, *settings)}
         document = self.text("bijlagetype", head, "document", "[bijlagetype]", sheet_name)
@@ -493,45 +601,74 @@ class _Reader:
         for what, pattern in (("document", document), ("titel", title)):
             for placeholder in _PLACEHOLDER.findall(pattern):
                 if placeholder not in known_settings:
-                    raise self.fail("[bijlagetype]", f"'{what}' noemt {{{placeholder}}}, maar dat "
-                                    f"is geen instelling van dit bijlagetype; verklaar een "
-                                    f"[[instelling]] met sleutel = \"{placeholder}\" of gebruik "
-                                    f"{{gemeente}}, {{editie}} of {{peildatum}}.")
+                    raise self.fail(
+                        "[bijlagetype]",
+                        f"'{what}' noemt {{{placeholder}}}, maar dat "
+                        f"is geen instelling van dit bijlagetype; verklaar een "
+                        f'[[instelling]] met sleutel = "{placeholder}" of gebruik '
+                        f"{{gemeente}}, {{editie}} of {{peildatum}}.",
+                    )
         legacy = self.value("bijlagetype", head, "bloktag", "[bijlagetype]")
         if legacy is not None and not _KEY.match(legacy):
-            raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals "
-                            "\"opgaven\".")
+            raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals \"opgaven\".")
         tags = cast(dict[str, str], head.get("tags", {}))  # check_keys: texts by name
         for name, pattern in tags.items():
             if not _KEY.match(name):
-                raise self.fail("[bijlagetype.tags]", f"de tag '{shown(name)}' mag alleen "
-                                f"kleine letters, cijfers en _ bevatten en begint met een letter.")
+                raise self.fail(
+                    "[bijlagetype.tags]",
+                    f"de tag '{shown(name)}' mag alleen "
+                    f"kleine letters, cijfers en _ bevatten en begint met een letter.",
+                )
             for placeholder in _PLACEHOLDER.findall(pattern):
                 if placeholder not in known_settings | {"aantal"}:
-                    raise self.fail("[bijlagetype.tags]", f"de tag '{name}' noemt "
-                                    f"{{{placeholder}}}, maar dat is geen instelling van dit "
-                                    f"bijlagetype.")
+                    raise self.fail(
+                        "[bijlagetype.tags]",
+                        f"de tag '{name}' noemt "
+                        f"{{{placeholder}}}, maar dat is geen instelling van dit "
+                        f"bijlagetype.",
+                    )
         identity = tuple(self.value("tabblad", tab, "kenmerken", "[tabblad]") or ())
         for wanted in identity:
             if wanted not in keys:
-                raise self.fail("[tabblad]", f"'kenmerken' noemt '{shown(wanted)}', maar dat is "
-                                f"geen kolom van dit tabblad.")
-        sheet = TableSheet(sheet_name, table_name,
-                           self.text("tabblad", tab, "uitleg", "[tabblad]"), columns,
-                           key_column, name_column, owner_column, identity,
-                           owner_separators=separators)
-        arrangement = read_layout(self.data.get("indeling"), sheet,
-                                  [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail)
+                raise self.fail(
+                    "[tabblad]",
+                    f"'kenmerken' noemt '{shown(wanted)}', maar dat is geen kolom van dit tabblad.",
+                )
+        sheet = TableSheet(
+            sheet_name,
+            table_name,
+            self.text("tabblad", tab, "uitleg", "[tabblad]"),
+            columns,
+            key_column,
+            name_column,
+            owner_column,
+            identity,
+            owner_separators=separators,
+        )
+        arrangement = read_layout(
+            self.data.get("indeling"), sheet, [st.key for st in (*COMMON_SETTINGS, *settings)], self.fail
+        )
         return AnnexType(
-            key=key, name=self.text("bijlagetype", head, "naam", "[bijlagetype]", key),
+            key=key,
+            name=self.text("bijlagetype", head, "naam", "[bijlagetype]", key),
             plural=self.text("bijlagetype", head, "meervoud", "[bijlagetype]"),
             singular=self.text("bijlagetype", head, "enkelvoud", "[bijlagetype]"),
-            sheet=sheet, vocabularies=vocabularies, settings=settings, template=template,
-            document=document, title=title, layout=layout, source=self.path,
+            sheet=sheet,
+            vocabularies=vocabularies,
+            settings=settings,
+            template=template,
+            document=document,
+            title=title,
+            layout=layout,
+            source=self.path,
             order=self.value("bijlagetype", head, "volgorde", "[bijlagetype]"),
-            bundled=bundled, rules=self.rules(sheet, {v.key: v for v in vocabularies}),
+            bundled=bundled,
+            rules=self.rules(sheet, {v.key: v for v in vocabularies}),
             municipal=frozenset(v.key for v, municipal in pairs if municipal),
-            arrangement=arrangement, legacy_block=legacy, tags=tuple(tags.items()))
+            arrangement=arrangement,
+            legacy_block=legacy,
+            tags=tuple(tags.items()),
+        )
 
 
 def _builtin_vocabularies() -> tuple[Vocabulary, ...]:
@@ -549,9 +686,11 @@ def _read_declaration(path: Path) -> bytes:
     fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise TemplateError(f"De verklaring '{path.name}' is geen gewoon bestand (maar een "
-                                f"map, apparaat of pijp). Zet er een tekstbestand neer of haal "
-                                f"het weg uit de map met Word-sjablonen.")
+            raise TemplateError(
+                f"De verklaring '{path.name}' is geen gewoon bestand (maar een "
+                f"map, apparaat of pijp). Zet er een tekstbestand neer of haal "
+                f"het weg uit de map met Word-sjablonen."
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= MAX_DECLARATION_BYTES:
@@ -563,9 +702,11 @@ def _read_declaration(path: Path) -> bytes:
     finally:
         os.close(fd)
     if size > MAX_DECLARATION_BYTES:
-        raise TemplateError(f"De verklaring '{path.name}' is groter dan 1 MiB; een verklaring "
-                            f"is een paar kilobyte. Is het wel een verklaring? Haal het bestand "
-                            f"weg uit de map met Word-sjablonen of maak het kleiner.")
+        raise TemplateError(
+            f"De verklaring '{path.name}' is groter dan 1 MiB; een verklaring "
+            f"is een paar kilobyte. Is het wel een verklaring? Haal het bestand "
+            f"weg uit de map met Word-sjablonen of maak het kleiner."
+        )
     return b"".join(chunks)
 
 
@@ -577,22 +718,30 @@ def load(path: Path, bundled: bool = True) -> AnnexType:
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f" (regel {at.group(1)}, teken {at.group(2)})" if at else ""
-        raise TemplateError(f"De verklaring '{path.name}' is geen geldige TOML{where}. "
-                            f"Controleer daar de aanhalingstekens, = en [kopjes].") from exc
+        raise TemplateError(
+            f"De verklaring '{path.name}' is geen geldige TOML{where}. "
+            f"Controleer daar de aanhalingstekens, = en [kopjes]."
+        ) from exc
     except RecursionError as exc:
-        raise TemplateError(f"De verklaring '{path.name}' is te diep genest (lijsten in lijsten "
-                            f"in lijsten …); een verklaring heeft hoogstens [[lijst.betekenis]] "
-                            f"en lijsten met teksten. Vergelijk met examples/projecten/"
-                            f"sjablonen/projecten.toml.") from exc
+        raise TemplateError(
+            f"De verklaring '{path.name}' is te diep genest (lijsten in lijsten "
+            f"in lijsten …); een verklaring heeft hoogstens [[lijst.betekenis]] "
+            f"en lijsten met teksten. Vergelijk met examples/projecten/"
+            f"sjablonen/projecten.toml."
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"De verklaring '{path.name}' is geen UTF-8-tekst. Sla het bestand "
-                            f"op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8).") from exc
+        raise TemplateError(
+            f"De verklaring '{path.name}' is geen UTF-8-tekst. Sla het bestand "
+            f"op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8)."
+        ) from exc
     except OSError as exc:
-        raise TemplateError(f"De verklaring '{path.name}' kan niet worden gelezen "
-                            f"({exc.strerror or type(exc).__name__}).") from exc
+        raise TemplateError(
+            f"De verklaring '{path.name}' kan niet worden gelezen ({exc.strerror or type(exc).__name__})."
+        ) from exc
     return _Reader(path, data).annex_type(bundled)
 
 
 BUNDLED_FOLDER = Path(__file__).resolve().parent / "bijlagetypen"
-BUILTIN = AnnexTypes(tuple(sorted((load(p) for p in sorted(BUNDLED_FOLDER.glob("*.toml"))),
-                                  key=lambda t: t.order)))
+BUILTIN = AnnexTypes(
+    tuple(sorted((load(p) for p in sorted(BUNDLED_FOLDER.glob("*.toml"))), key=lambda t: t.order))
+)

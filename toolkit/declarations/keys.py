@@ -38,22 +38,34 @@ class ValueType:
     accepts: Callable[[object], bool]
 
 
-TEXT = ValueType("tekst", "moet tekst zijn (tussen aanhalingstekens)",
-                 lambda v: isinstance(v, str))
-FLAG = ValueType("true/false", "moet true of false zijn (zonder aanhalingstekens)",
-                 lambda v: isinstance(v, bool))
-WHOLE = ValueType("geheel getal", "moet een geheel getal zijn (zonder aanhalingstekens)",
-                  lambda v: isinstance(v, int) and not isinstance(v, bool))
-TEXTS = ValueType("lijst met teksten", "moet een lijst met teksten zijn, zoals [\"a\", \"b\"]",
-                  lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
+TEXT = ValueType("tekst", "moet tekst zijn (tussen aanhalingstekens)", lambda v: isinstance(v, str))
+FLAG = ValueType(
+    "true/false", "moet true of false zijn (zonder aanhalingstekens)", lambda v: isinstance(v, bool)
+)
+WHOLE = ValueType(
+    "geheel getal",
+    "moet een geheel getal zijn (zonder aanhalingstekens)",
+    lambda v: isinstance(v, int) and not isinstance(v, bool),
+)
+TEXTS = ValueType(
+    "lijst met teksten",
+    'moet een lijst met teksten zijn, zoals ["a", "b"]',
+    lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+)
 
-TEXT_OR_TEXTS = ValueType("tekst of lijst met teksten", "moet een tekst of een lijst met teksten "
-                          "zijn, zoals [\"a\", \"b\"]",
-                          lambda v: isinstance(v, str) or TEXTS.accepts(v))
-FLAG_OR_TEXT = ValueType("true/false of tekst", "moet true, false of een tekst zijn",
-                         lambda v: isinstance(v, bool | str))
-WHOLE_OR_TEXT = ValueType("geheel getal of tekst", "moet een geheel getal of een tekst zijn",
-                          lambda v: TEXT.accepts(v) or WHOLE.accepts(v))
+TEXT_OR_TEXTS = ValueType(
+    "tekst of lijst met teksten",
+    'moet een tekst of een lijst met teksten zijn, zoals ["a", "b"]',
+    lambda v: isinstance(v, str) or TEXTS.accepts(v),
+)
+FLAG_OR_TEXT = ValueType(
+    "true/false of tekst", "moet true, false of een tekst zijn", lambda v: isinstance(v, bool | str)
+)
+WHOLE_OR_TEXT = ValueType(
+    "geheel getal of tekst",
+    "moet een geheel getal of een tekst zijn",
+    lambda v: TEXT.accepts(v) or WHOLE.accepts(v),
+)
 
 
 class _Marker:
@@ -103,13 +115,14 @@ class Key:
         if isinstance(value, str):
             folded = value.strip().casefold()
             if self.choices and folded not in self.choices and folded not in self.also:
-                return (f"de {self.name} '{shown(value)}' bestaat niet; kies uit "
-                        f"{said(self.choices, 'of')}.")
+                return f"de {self.name} '{shown(value)}' bestaat niet; kies uit {said(self.choices, 'of')}."
             if not self.blank and not value.strip():
                 return f"'{self.name}' mag niet leeg zijn."
             if self.limit is not None and utf16_length(value) > self.limit:
-                return (f"'{self.name}' is {number(utf16_length(value))} tekens lang; "
-                        f"hoogstens {self.limit} mogen. Maak hem korter.")
+                return (
+                    f"'{self.name}' is {number(utf16_length(value))} tekens lang; "
+                    f"hoogstens {self.limit} mogen. Maak hem korter."
+                )
         if isinstance(value, list) and self.limit is not None and len(value) > self.limit:
             return f"'{self.name}' heeft {len(value)} waarden; hoogstens {self.limit} mogen."
         if isinstance(value, int) and not isinstance(value, bool):
@@ -119,8 +132,9 @@ class Key:
                 return f"'{self.name}' moet een geheel getal tussen {low} en {high} zijn."
         return None
 
-    def read(self, entry: Mapping[str, object], fail: Callable[[str], Exception],
-             fallback: object = None) -> object:
+    def read(
+        self, entry: Mapping[str, object], fail: Callable[[str], Exception], fallback: object = None
+    ) -> object:
         """The entry's value for this key, checked; the default (or fallback, for a
         DERIVED default) when the key is left out. fail(message) makes the exception."""
         if self.name not in entry:
@@ -205,204 +219,535 @@ KEY_LIMIT = 64
 
 
 def _sleutel(what: str, example: str) -> Key:
-    return Key("sleutel", TEXT, f"De naam waarmee de toolkit {what} kent: kleine letters, "
-               f"cijfers en _, beginnend met een letter.", example, limit=KEY_LIMIT)
+    return Key(
+        "sleutel",
+        TEXT,
+        f"De naam waarmee de toolkit {what} kent: kleine letters, cijfers en _, beginnend met een letter.",
+        example,
+        limit=KEY_LIMIT,
+    )
 
 
 KIND_CHOICES = ("id", "tekst", "rijke tekst", "datum", "keuze")
 
-declare(Table("bijlagetype", False, "Wat voor bijlage dit is en hoe het document heet.", (
-    Key("sleutel", TEXT, "De naam waarmee de toolkit het bijlagetype kent (ook voor "
-        "`--bijlagetype`): kleine letters, cijfers en _, beginnend met een letter.", "wijkplannen",
-        limit=KEY_LIMIT),
-    Key("naam", TEXT, "Hoe de bijlage in meldingen heet.", "wijkplannenoverzicht", DERIVED,
-        "de sleutel"),
-    Key("enkelvoud", TEXT, "Eén rij, in meldingen: \"wijkplan W-3\".", "wijkplan", "rij"),
-    Key("meervoud", TEXT, "Waar een aantal van is: \"12 wijkplannen\".", "wijkplannen", "rijen"),
-    Key("volgorde", WHOLE, "De plaats tussen de bijlagetypen (tabbladen, documenten, "
-        "meldingen): lager komt eerder.", 3, 100, minimum=0, limit=10_000),
-    Key("sjabloon", TEXT, "Het Word-sjabloon: een .docx-bestand in dezelfde map als de "
-        "verklaring.", "wijkplannen.docx", DERIVED, "de sleutel met .docx erachter"),
-    Key("document", TEXT, "De naam van het document; `{instelling}` wordt ingevuld en "
-        "\" - {editie}\" komt er vanzelf achter.", "Wijkplannen {wijkprogramma}",
-        DERIVED, "de naam van het tabblad"),
-    Key("titel", TEXT, "De titel in de documenteigenschappen; `{instelling}` wordt ingevuld.",
-        "Wijkplannen {wijkprogramma}", DERIVED, "de naam van het tabblad"),
-    Key("indeling", TEXT, "Hoe de rijen in het document komen: `kaarten` is de voorbeeldkaart "
-        "in het Word-sjabloon (`{{ kaarten }}` … `{{ einde }}`).", "kaarten", "kaarten"),
-    Key("bloktag", TEXT, "De bloktag die oudere sjablonen hebben waar de rijen komen "
-        "(`{{ opgaven }}`): daar komt de voorbeeldkaart van het meegeleverde sjabloon.",
-        "opgaven", None),
-), required=True))
+declare(
+    Table(
+        "bijlagetype",
+        False,
+        "Wat voor bijlage dit is en hoe het document heet.",
+        (
+            Key(
+                "sleutel",
+                TEXT,
+                "De naam waarmee de toolkit het bijlagetype kent (ook voor "
+                "`--bijlagetype`): kleine letters, cijfers en _, beginnend met een letter.",
+                "wijkplannen",
+                limit=KEY_LIMIT,
+            ),
+            Key(
+                "naam",
+                TEXT,
+                "Hoe de bijlage in meldingen heet.",
+                "wijkplannenoverzicht",
+                DERIVED,
+                "de sleutel",
+            ),
+            Key("enkelvoud", TEXT, 'Eén rij, in meldingen: "wijkplan W-3".', "wijkplan", "rij"),
+            Key("meervoud", TEXT, 'Waar een aantal van is: "12 wijkplannen".', "wijkplannen", "rijen"),
+            Key(
+                "volgorde",
+                WHOLE,
+                "De plaats tussen de bijlagetypen (tabbladen, documenten, meldingen): lager komt eerder.",
+                3,
+                100,
+                minimum=0,
+                limit=10_000,
+            ),
+            Key(
+                "sjabloon",
+                TEXT,
+                "Het Word-sjabloon: een .docx-bestand in dezelfde map als de verklaring.",
+                "wijkplannen.docx",
+                DERIVED,
+                "de sleutel met .docx erachter",
+            ),
+            Key(
+                "document",
+                TEXT,
+                "De naam van het document; `{instelling}` wordt ingevuld en "
+                '" - {editie}" komt er vanzelf achter.',
+                "Wijkplannen {wijkprogramma}",
+                DERIVED,
+                "de naam van het tabblad",
+            ),
+            Key(
+                "titel",
+                TEXT,
+                "De titel in de documenteigenschappen; `{instelling}` wordt ingevuld.",
+                "Wijkplannen {wijkprogramma}",
+                DERIVED,
+                "de naam van het tabblad",
+            ),
+            Key(
+                "indeling",
+                TEXT,
+                "Hoe de rijen in het document komen: `kaarten` is de voorbeeldkaart "
+                "in het Word-sjabloon (`{{ kaarten }}` … `{{ einde }}`).",
+                "kaarten",
+                "kaarten",
+            ),
+            Key(
+                "bloktag",
+                TEXT,
+                "De bloktag die oudere sjablonen hebben waar de rijen komen "
+                "(`{{ opgaven }}`): daar komt de voorbeeldkaart van het meegeleverde sjabloon.",
+                "opgaven",
+                None,
+            ),
+        ),
+        required=True,
+    )
+)
 
-declare(Table("bijlagetype.tags", False, "Extra tags voor het Word-sjabloon, elk als patroon "
-              "van instellingen; `{aantal}` is het aantal rijen. De naam kiest u zelf (kleine "
-              "letters, cijfers en _).", (), free=Key(
-                  "titel", TEXT, "Een tag met deze naam (`{{ titel }}`) en dit patroon.",
-                  "{bijlage_pilots_titel}", None)))
+declare(
+    Table(
+        "bijlagetype.tags",
+        False,
+        "Extra tags voor het Word-sjabloon, elk als patroon "
+        "van instellingen; `{aantal}` is het aantal rijen. De naam kiest u zelf (kleine "
+        "letters, cijfers en _).",
+        (),
+        free=Key(
+            "titel",
+            TEXT,
+            "Een tag met deze naam (`{{ titel }}`) en dit patroon.",
+            "{bijlage_pilots_titel}",
+            None,
+        ),
+    )
+)
 
-declare(Table("tabblad", False, "Het tabblad in het register met één rij per record.", (
-    Key("naam", TEXT, "De naam van het tabblad: hoogstens 31 tekens, zonder [ ] : * ? / \\, "
-        "niet beginnend of eindigend met een spatie of apostrof.", "Wijkplannen"),
-    Key("tabel", TEXT, "De naam van de Excel-tabel op het tabblad: letters, cijfers en _, "
-        "geen spaties.", "Wijkplannen", DERIVED,
-        "de naam van het tabblad, met _ voor spaties en leestekens"),
-    Key("uitleg", TEXT, "Wat er op het tabblad hoort (komt op het tabblad Instructies).",
-        "Eén rij per wijkplan.", ""),
-    Key("sleutelkolom", TEXT, "De kolom die een rij aanwijst (uniek, nooit hergebruikt): "
-        "`diff`, `import` en de rapporten gebruiken haar.", "id", "id"),
-    Key("naamkolom", TEXT, "De kolom met de naam van een rij, in meldingen en rapporten.",
-        "naam", "naam"),
-    Key("eigenaarkolom", TEXT, "De kolom met wie de rij bijhoudt; het rapport per eigenaar "
-        "groepeert hierop.", "wijkcoordinator", None),
-    Key("kenmerken", TEXTS, "De kolommen die samen zeggen waar een rij over gaat. Blijft bij "
-        "`toolkit diff` de naam gelijk terwijl de meeste hiervan (minstens 4, of alle als het er "
-        "minder zijn) tegelijk veranderen, dan waarschuwt diff: is er een andere rij over een "
-        "oude heen geschreven?", '["omschrijving", "doel", "startdatum"]', ()),
-    Key("eigenaar_scheiding", TEXT, "Noemt de eigenaarkolom soms meer namen, dan de tekens "
-        "die ze scheiden (hoogstens vijf, geen letters, cijfers of spaties): de naam vóór het "
-        "eerste ervan is de eigenaar in het rapport per eigenaar ('Pieter Jansen; Woonbron' "
-        "is van Pieter Jansen). Het invoerbericht van de kolom zegt het. Leeg: de hele tekst.",
-        ";,", ""),
-), required=True))
+declare(
+    Table(
+        "tabblad",
+        False,
+        "Het tabblad in het register met één rij per record.",
+        (
+            Key(
+                "naam",
+                TEXT,
+                "De naam van het tabblad: hoogstens 31 tekens, zonder [ ] : * ? / \\, "
+                "niet beginnend of eindigend met een spatie of apostrof.",
+                "Wijkplannen",
+            ),
+            Key(
+                "tabel",
+                TEXT,
+                "De naam van de Excel-tabel op het tabblad: letters, cijfers en _, geen spaties.",
+                "Wijkplannen",
+                DERIVED,
+                "de naam van het tabblad, met _ voor spaties en leestekens",
+            ),
+            Key(
+                "uitleg",
+                TEXT,
+                "Wat er op het tabblad hoort (komt op het tabblad Instructies).",
+                "Eén rij per wijkplan.",
+                "",
+            ),
+            Key(
+                "sleutelkolom",
+                TEXT,
+                "De kolom die een rij aanwijst (uniek, nooit hergebruikt): "
+                "`diff`, `import` en de rapporten gebruiken haar.",
+                "id",
+                "id",
+            ),
+            Key(
+                "naamkolom",
+                TEXT,
+                "De kolom met de naam van een rij, in meldingen en rapporten.",
+                "naam",
+                "naam",
+            ),
+            Key(
+                "eigenaarkolom",
+                TEXT,
+                "De kolom met wie de rij bijhoudt; het rapport per eigenaar groepeert hierop.",
+                "wijkcoordinator",
+                None,
+            ),
+            Key(
+                "kenmerken",
+                TEXTS,
+                "De kolommen die samen zeggen waar een rij over gaat. Blijft bij "
+                "`toolkit diff` de naam gelijk terwijl de meeste hiervan (minstens 4, of alle als het er "
+                "minder zijn) tegelijk veranderen, dan waarschuwt diff: is er een andere rij over een "
+                "oude heen geschreven?",
+                '["omschrijving", "doel", "startdatum"]',
+                (),
+            ),
+            Key(
+                "eigenaar_scheiding",
+                TEXT,
+                "Noemt de eigenaarkolom soms meer namen, dan de tekens "
+                "die ze scheiden (hoogstens vijf, geen letters, cijfers of spaties): de naam vóór het "
+                "eerste ervan is de eigenaar in het rapport per eigenaar ('Pieter Jansen; Woonbron' "
+                "is van Pieter Jansen). Het invoerbericht van de kolom zegt het. Leeg: de hele tekst.",
+                ";,",
+                "",
+            ),
+        ),
+        required=True,
+    )
+)
 
-declare(Table("kolom", True, "Eén kolom van het tabblad, in de volgorde van het tabblad.", (
-    _sleutel("de kolom (ook de tag in het Word-sjabloon: `{{ wat }}`)", "wat"),
-    Key("kop", TEXT, "De kolomkop in het register: uniek, niet leeg, hoogstens 255 tekens.",
-        "Wat gaan we doen?", blank=False, limit=EXCEL_TEXT_LIMIT),
-    Key("soort", TEXT, "Hoe de cel gelezen wordt: `id`, `tekst`, `rijke tekst` (opsommingen, "
-        "vet), `datum` (een datum of een omschrijving als 'Q4-2022') of `keuze` (uit een lijst).",
-        "rijke tekst", "tekst", choices=KIND_CHOICES,
-        also=("rijk", "datum of omschrijving", "keuze uit lijst")),
-    Key("uitleg", TEXT, "Het invoerbericht in Excel en de uitleg op het tabblad Instructies "
-        "(hoogstens 255 tekens).", "Wat houdt het project in?", "", limit=EXCEL_TEXT_LIMIT),
-    Key("breedte", WHOLE, "De kolombreedte in Excel (in tekens).", 60, 20, minimum=3,
-        limit=120),
-    Key("verplicht", FLAG, "Een lege cel is een fout.", True, False),
-    Key("lijst", TEXT, "Bij soort `keuze`: de sleutel van de [[lijst]] met de waarden (ook "
-        "een lijst van een meegeleverd type, zoals \"status\").", "projectstatus", None,
-        wrong="'lijst' is de sleutel van één lijst, tussen aanhalingstekens: "
-              "lijst = \"status\"."),
-    Key("gepubliceerd", FLAG, "false: een interne kolom die nooit in een bijlage komt.", False,
-        True),
-    Key("aliassen", TEXTS, "Andere koppen waaronder de kolom ook herkend wordt (een oud "
-        "register, een tikfout).", ["Naam project", "Naam"], [], limit=20),
-    Key("als_leeg", TEXT, "De sleutel van een andere kolom: is deze kolom leeg, dan komt de "
-        "waarde van die kolom in de bijlage (een kop die anders de naam is).", "naam", None),
-), required=True, limit=MAX_DECLARED_COLUMNS))
+declare(
+    Table(
+        "kolom",
+        True,
+        "Eén kolom van het tabblad, in de volgorde van het tabblad.",
+        (
+            _sleutel("de kolom (ook de tag in het Word-sjabloon: `{{ wat }}`)", "wat"),
+            Key(
+                "kop",
+                TEXT,
+                "De kolomkop in het register: uniek, niet leeg, hoogstens 255 tekens.",
+                "Wat gaan we doen?",
+                blank=False,
+                limit=EXCEL_TEXT_LIMIT,
+            ),
+            Key(
+                "soort",
+                TEXT,
+                "Hoe de cel gelezen wordt: `id`, `tekst`, `rijke tekst` (opsommingen, "
+                "vet), `datum` (een datum of een omschrijving als 'Q4-2022') of `keuze` (uit een lijst).",
+                "rijke tekst",
+                "tekst",
+                choices=KIND_CHOICES,
+                also=("rijk", "datum of omschrijving", "keuze uit lijst"),
+            ),
+            Key(
+                "uitleg",
+                TEXT,
+                "Het invoerbericht in Excel en de uitleg op het tabblad Instructies (hoogstens 255 tekens).",
+                "Wat houdt het project in?",
+                "",
+                limit=EXCEL_TEXT_LIMIT,
+            ),
+            Key("breedte", WHOLE, "De kolombreedte in Excel (in tekens).", 60, 20, minimum=3, limit=120),
+            Key("verplicht", FLAG, "Een lege cel is een fout.", True, False),
+            Key(
+                "lijst",
+                TEXT,
+                "Bij soort `keuze`: de sleutel van de [[lijst]] met de waarden (ook "
+                'een lijst van een meegeleverd type, zoals "status").',
+                "projectstatus",
+                None,
+                wrong="'lijst' is de sleutel van één lijst, tussen aanhalingstekens: lijst = \"status\".",
+            ),
+            Key("gepubliceerd", FLAG, "false: een interne kolom die nooit in een bijlage komt.", False, True),
+            Key(
+                "aliassen",
+                TEXTS,
+                "Andere koppen waaronder de kolom ook herkend wordt (een oud register, een tikfout).",
+                ["Naam project", "Naam"],
+                [],
+                limit=20,
+            ),
+            Key(
+                "als_leeg",
+                TEXT,
+                "De sleutel van een andere kolom: is deze kolom leeg, dan komt de "
+                "waarde van die kolom in de bijlage (een kop die anders de naam is).",
+                "naam",
+                None,
+            ),
+        ),
+        required=True,
+        limit=MAX_DECLARED_COLUMNS,
+    )
+)
 
-declare(Table("lijst", True, "Een keuzelijst op het tabblad Lijsten.", (
-    _sleutel("de lijst (een kolom noemt haar met `lijst = ...`)", "projectstatus"),
-    Key("naam", TEXT, "De kop van de lijst op het tabblad Lijsten.", "Projectstatussen"),
-    Key("uitleg", TEXT, "Waar de lijst voor is.", "De statussen van wijkplannen.", ""),
-    Key("gemeentelijk", FLAG, "true: de waarden verschillen per gemeente; een nieuw register "
-        "begint met een lege lijst.", True, False),
-    Key("waarden", TEXTS, "De waarden in een nieuw register.", ["Hoog", "Midden", "Laag"],
-        DERIVED, "de waarden van de betekenissen", limit=MAX_LIST_VALUES),
-), limit=50))
+declare(
+    Table(
+        "lijst",
+        True,
+        "Een keuzelijst op het tabblad Lijsten.",
+        (
+            _sleutel("de lijst (een kolom noemt haar met `lijst = ...`)", "projectstatus"),
+            Key("naam", TEXT, "De kop van de lijst op het tabblad Lijsten.", "Projectstatussen"),
+            Key("uitleg", TEXT, "Waar de lijst voor is.", "De statussen van wijkplannen.", ""),
+            Key(
+                "gemeentelijk",
+                FLAG,
+                "true: de waarden verschillen per gemeente; een nieuw register begint met een lege lijst.",
+                True,
+                False,
+            ),
+            Key(
+                "waarden",
+                TEXTS,
+                "De waarden in een nieuw register.",
+                ["Hoog", "Midden", "Laag"],
+                DERIVED,
+                "de waarden van de betekenissen",
+                limit=MAX_LIST_VALUES,
+            ),
+        ),
+        limit=50,
+    )
+)
 
-declare(Table("lijst.betekenis", True, "Een waarde van de lijst erboven met een betekenis "
-              "voor de toolkit. Een register mag de waarde anders noemen; de betekenis "
-              "blijft.", (
-    _sleutel("de betekenis", "afgerond"),
-    Key("waarde", TEXT, "De standaardwaarde in de lijst.", "Afgerond", blank=False),
-    Key("uitleg", TEXT, "Wat de waarde betekent (op het tabblad Instructies).",
-        "Het project is klaar.", ""),
-    Key("verplicht", FLAG, "Een lijst zonder waarde met deze betekenis is een fout.", True,
-        False),
-    Key("gepubliceerd", FLAG, "Een rij met deze waarde komt in de bijlage.", True, False),
-    Key("laatste_keer", FLAG, "Een rij met deze waarde komt voor het laatst in de bijlage, "
-        "met een opmerking.", True, False),
-    Key("afgerond", FLAG, "Een rij met deze waarde is klaar en gaat niet mee naar de "
-        "volgende editie.", True, False),
-    Key("kleur", TEXT, "De kleur naast de status (een kleurcode, zonder of met #).", "C6EFCE",
-        ""),
-), limit=MAX_LIST_VALUES))
+declare(
+    Table(
+        "lijst.betekenis",
+        True,
+        "Een waarde van de lijst erboven met een betekenis "
+        "voor de toolkit. Een register mag de waarde anders noemen; de betekenis "
+        "blijft.",
+        (
+            _sleutel("de betekenis", "afgerond"),
+            Key("waarde", TEXT, "De standaardwaarde in de lijst.", "Afgerond", blank=False),
+            Key(
+                "uitleg",
+                TEXT,
+                "Wat de waarde betekent (op het tabblad Instructies).",
+                "Het project is klaar.",
+                "",
+            ),
+            Key("verplicht", FLAG, "Een lijst zonder waarde met deze betekenis is een fout.", True, False),
+            Key("gepubliceerd", FLAG, "Een rij met deze waarde komt in de bijlage.", True, False),
+            Key(
+                "laatste_keer",
+                FLAG,
+                "Een rij met deze waarde komt voor het laatst in de bijlage, met een opmerking.",
+                True,
+                False,
+            ),
+            Key(
+                "afgerond",
+                FLAG,
+                "Een rij met deze waarde is klaar en gaat niet mee naar de volgende editie.",
+                True,
+                False,
+            ),
+            Key("kleur", TEXT, "De kleur naast de status (een kleurcode, zonder of met #).", "C6EFCE", ""),
+        ),
+        limit=MAX_LIST_VALUES,
+    )
+)
 
-declare(Table("instelling", True, "Een regel op het tabblad Instellingen en een tag "
-              "(`{{ sleutel }}`) in het Word-sjabloon.", (
-    _sleutel("de instelling (de tag in het sjabloon en {sleutel} in `document`)",
-             "programma_naam"),
-    Key("naam", TEXT, "De naam op het tabblad Instellingen.", "Naam programma", blank=False),
-    Key("uitleg", TEXT, "De toelichting op het tabblad Instellingen en het invoerbericht in "
-        "Excel (hoogstens 255 tekens).", "De naam van het programma.", "",
-        limit=EXCEL_TEXT_LIMIT),
-    Key("standaard", TEXT, "De waarde in een nieuw register.", "Sociale innovatie", ""),
-    Key("verplicht", FLAG, "Een lege instelling is een fout.", False, True),
-    Key("soort", TEXT, "Hoe de waarde gelezen wordt: `tekst`, `rijke tekst` of `datum`.",
-        "rijke tekst", "tekst", choices=("tekst", "rijke tekst", "datum"),
-        also=("rijk", "datum of omschrijving")),
-), limit=100))
+declare(
+    Table(
+        "instelling",
+        True,
+        "Een regel op het tabblad Instellingen en een tag (`{{ sleutel }}`) in het Word-sjabloon.",
+        (
+            _sleutel("de instelling (de tag in het sjabloon en {sleutel} in `document`)", "programma_naam"),
+            Key("naam", TEXT, "De naam op het tabblad Instellingen.", "Naam programma", blank=False),
+            Key(
+                "uitleg",
+                TEXT,
+                "De toelichting op het tabblad Instellingen en het invoerbericht in "
+                "Excel (hoogstens 255 tekens).",
+                "De naam van het programma.",
+                "",
+                limit=EXCEL_TEXT_LIMIT,
+            ),
+            Key("standaard", TEXT, "De waarde in een nieuw register.", "Sociale innovatie", ""),
+            Key("verplicht", FLAG, "Een lege instelling is een fout.", False, True),
+            Key(
+                "soort",
+                TEXT,
+                "Hoe de waarde gelezen wordt: `tekst`, `rijke tekst` of `datum`.",
+                "rijke tekst",
+                "tekst",
+                choices=("tekst", "rijke tekst", "datum"),
+                also=("rijk", "datum of omschrijving"),
+            ),
+        ),
+        limit=100,
+    )
+)
 
-declare(Table("indeling", False, "Hoe de rijen rond de voorbeeldkaart van het Word-sjabloon "
-              "staan: groepen met koppen, volgorde, statusoverzichten, een kruistabel.", (
-    Key("sorteren", TEXT_OR_TEXTS, "Kolomsleutels: de volgorde van de rijen binnen een groep; "
-        "een datumkolom op de vroegste datum, een keuzekolom in de volgorde van de lijst.",
-        ["startdatum", "naam"], []),
-    Key("leeg_weglaten", FLAG, "true: een alinea of tabelrij van de voorbeeldkaart waarvan alle "
-        "velden leeg zijn, valt weg (met zijn label).", True, False),
-    Key("nieuw", TEXT, "Tekst boven een rij die nieuw is sinds de vorige editie (build "
-        "--previous); \"\" voor geen.", "Nieuw in deze editie.", "Nieuw in deze editie."),
-    Key("voor_het_laatst", TEXT, "Tekst boven een rij waarvan de waarde in de kolom die "
-        "opnemen bepaalt 'laatste keer' betekent; \"\" voor geen.",
-        "Deze pilot staat voor het laatst in de bijlage.", ""),
-    Key("nieuwe_pagina", FLAG_OR_TEXT, "true: elke kaart begint op een nieuwe pagina; of de "
-        "sleutel van een [[instelling]] waarin de coördinator Ja of Nee zet.",
-        "pilot_nieuwe_pagina", False),
-)))
+declare(
+    Table(
+        "indeling",
+        False,
+        "Hoe de rijen rond de voorbeeldkaart van het Word-sjabloon "
+        "staan: groepen met koppen, volgorde, statusoverzichten, een kruistabel.",
+        (
+            Key(
+                "sorteren",
+                TEXT_OR_TEXTS,
+                "Kolomsleutels: de volgorde van de rijen binnen een groep; "
+                "een datumkolom op de vroegste datum, een keuzekolom in de volgorde van de lijst.",
+                ["startdatum", "naam"],
+                [],
+            ),
+            Key(
+                "leeg_weglaten",
+                FLAG,
+                "true: een alinea of tabelrij van de voorbeeldkaart waarvan alle "
+                "velden leeg zijn, valt weg (met zijn label).",
+                True,
+                False,
+            ),
+            Key(
+                "nieuw",
+                TEXT,
+                'Tekst boven een rij die nieuw is sinds de vorige editie (build --previous); "" voor geen.',
+                "Nieuw in deze editie.",
+                "Nieuw in deze editie.",
+            ),
+            Key(
+                "voor_het_laatst",
+                TEXT,
+                "Tekst boven een rij waarvan de waarde in de kolom die "
+                "opnemen bepaalt 'laatste keer' betekent; \"\" voor geen.",
+                "Deze pilot staat voor het laatst in de bijlage.",
+                "",
+            ),
+            Key(
+                "nieuwe_pagina",
+                FLAG_OR_TEXT,
+                "true: elke kaart begint op een nieuwe pagina; of de "
+                "sleutel van een [[instelling]] waarin de coördinator Ja of Nee zet.",
+                "pilot_nieuwe_pagina",
+                False,
+            ),
+        ),
+    )
+)
 
-declare(Table("indeling.groep", True, "Een niveau van groeperen, het bovenste eerst (hoogstens "
-              "drie: Kop 1 tot 3).", (
-    Key("kolom", TEXT, "De kolom waarop gegroepeerd wordt.", "opgave"),
-    Key("kop", TEXT, "De kop van elke groep, met {waarde}, {nummer} en {instelling}.",
-        "Bijlage {nummer}: {waarde}", "{waarde}"),
-    Key("nieuwe_pagina", FLAG, "true: elke groep begint op een nieuwe pagina.", True, False),
-    Key("nummer_vanaf", WHOLE_OR_TEXT, "Het eerste {nummer}: een getal of de sleutel van een "
-        "instelling.", "bijlage_acties_eerste_nummer", 1),
-    Key("statusoverzicht", FLAG, "true: onder de kop van elke groep een statusoverzicht van die "
-        "groep (vraagt om [indeling.statusoverzicht]).", True, False),
-    Key("voorvoegsel", TEXT, "Een woord vóór een waarde die er niet mee begint (\"Doel: …\").",
-        "Doel", ""),
-), one_ok=True))
+declare(
+    Table(
+        "indeling.groep",
+        True,
+        "Een niveau van groeperen, het bovenste eerst (hoogstens drie: Kop 1 tot 3).",
+        (
+            Key("kolom", TEXT, "De kolom waarop gegroepeerd wordt.", "opgave"),
+            Key(
+                "kop",
+                TEXT,
+                "De kop van elke groep, met {waarde}, {nummer} en {instelling}.",
+                "Bijlage {nummer}: {waarde}",
+                "{waarde}",
+            ),
+            Key("nieuwe_pagina", FLAG, "true: elke groep begint op een nieuwe pagina.", True, False),
+            Key(
+                "nummer_vanaf",
+                WHOLE_OR_TEXT,
+                "Het eerste {nummer}: een getal of de sleutel van een instelling.",
+                "bijlage_acties_eerste_nummer",
+                1,
+            ),
+            Key(
+                "statusoverzicht",
+                FLAG,
+                "true: onder de kop van elke groep een statusoverzicht van die "
+                "groep (vraagt om [indeling.statusoverzicht]).",
+                True,
+                False,
+            ),
+            Key(
+                "voorvoegsel",
+                TEXT,
+                'Een woord vóór een waarde die er niet mee begint ("Doel: …").',
+                "Doel",
+                "",
+            ),
+        ),
+        one_ok=True,
+    )
+)
 
-declare(Table("indeling.statusoverzicht", False, "Aantallen en aandelen per status, met een "
-              "balk in de kleur van de betekenis en een tekstalternatief.", (
-    Key("kolom", TEXT, "Een keuzekolom; de lijst geeft volgorde en kleuren.", "status"),
-    Key("kop", TEXT, "De kop boven elk overzicht.", "Stand van zaken", "Overzicht statussen"),
-    Key("totaal", FLAG, "true: één overzicht van alle rijen, op de plek van "
-        "{{ statusoverzicht }} in het sjabloon of vóór de rijen.", False, True),
-)))
+declare(
+    Table(
+        "indeling.statusoverzicht",
+        False,
+        "Aantallen en aandelen per status, met een "
+        "balk in de kleur van de betekenis en een tekstalternatief.",
+        (
+            Key("kolom", TEXT, "Een keuzekolom; de lijst geeft volgorde en kleuren.", "status"),
+            Key("kop", TEXT, "De kop boven elk overzicht.", "Stand van zaken", "Overzicht statussen"),
+            Key(
+                "totaal",
+                FLAG,
+                "true: één overzicht van alle rijen, op de plek van "
+                "{{ statusoverzicht }} in het sjabloon of vóór de rijen.",
+                False,
+                True,
+            ),
+        ),
+    )
+)
 
-declare(Table("indeling.kruistabel", False, "Een tabel met rijen uit de ene kolom en kolommen "
-              "uit de andere.", (
-    Key("rijen", TEXT, "De kolom waarvan de waarden de rijen zijn.", "wijk"),
-    Key("kolommen", TEXT, "De kolom waarvan de waarden de kolommen zijn.", "thema"),
-    Key("cellen", TEXT, "De kolom waarvan de waarde in een cel komt; weglaten: het aantal "
-        "rijen.", "status", None),
-    Key("kop", TEXT, "De kop boven de tabel.", "Plannen per wijk", "Overzicht"),
-)))
+declare(
+    Table(
+        "indeling.kruistabel",
+        False,
+        "Een tabel met rijen uit de ene kolom en kolommen uit de andere.",
+        (
+            Key("rijen", TEXT, "De kolom waarvan de waarden de rijen zijn.", "wijk"),
+            Key("kolommen", TEXT, "De kolom waarvan de waarden de kolommen zijn.", "thema"),
+            Key(
+                "cellen",
+                TEXT,
+                "De kolom waarvan de waarde in een cel komt; weglaten: het aantal rijen.",
+                "status",
+                None,
+            ),
+            Key("kop", TEXT, "De kop boven de tabel.", "Plannen per wijk", "Overzicht"),
+        ),
+    )
+)
 
-declare(Table("indeling.vervolgrij", False, "Een rij die alleen de tekst van de vorige rij "
-              "voortzet (een paginagrens in de Word-bijlage van een vorige editie splitste de "
-              "cel), wordt in de bijlage een deel van die rij.", (
-    Key("kolom", TEXT, "De kolom waarvan de tekst doorloopt.", "resultaat"),
-    Key("leeg", TEXTS, "De kolommen die in een vervolgrij leeg zijn, de meest gevulde eerst.",
-        ["activiteit", "status"]),
-)))
-
+declare(
+    Table(
+        "indeling.vervolgrij",
+        False,
+        "Een rij die alleen de tekst van de vorige rij "
+        "voortzet (een paginagrens in de Word-bijlage van een vorige editie splitste de "
+        "cel), wordt in de bijlage een deel van die rij.",
+        (
+            Key("kolom", TEXT, "De kolom waarvan de tekst doorloopt.", "resultaat"),
+            Key(
+                "leeg",
+                TEXTS,
+                "De kolommen die in een vervolgrij leeg zijn, de meest gevulde eerst.",
+                ["activiteit", "status"],
+            ),
+        ),
+    )
+)
 
 
 def _rule_key(param: Param) -> Key:
     """A [[regel]] parameter (toolkit.declarations.rulekinds, where each kind describes its own) as a
     key of the registry: the reader checks its type here, its meaning there."""
-    value_type = {ParamType.COLUMN: TEXT, ParamType.COLUMNS: TEXT_OR_TEXTS,
-                  ParamType.MEANINGS: TEXT_OR_TEXTS, ParamType.NUMBER: WHOLE,
-                  ParamType.FLAG: FLAG, ParamType.CHOICE: TEXT, ParamType.TEXT: TEXT}[param.type]
+    value_type = {
+        ParamType.COLUMN: TEXT,
+        ParamType.COLUMNS: TEXT_OR_TEXTS,
+        ParamType.MEANINGS: TEXT_OR_TEXTS,
+        ParamType.NUMBER: WHOLE,
+        ParamType.FLAG: FLAG,
+        ParamType.CHOICE: TEXT,
+        ParamType.TEXT: TEXT,
+    }[param.type]
     default = REQUIRED if param.required else param.default
-    return Key(param.name, value_type, param.help, param.example, default,
-               choices=param.options, limit=36_500 if param.type is ParamType.NUMBER else None,
-               minimum=0 if param.type is ParamType.NUMBER else None,
-               blank=not param.required)
+    return Key(
+        param.name,
+        value_type,
+        param.help,
+        param.example,
+        default,
+        choices=param.options,
+        limit=36_500 if param.type is ParamType.NUMBER else None,
+        minimum=0 if param.type is ParamType.NUMBER else None,
+        blank=not param.required,
+    )
 
 
 def _rule_kind_keys(entry: Mapping[str, object]) -> tuple[Key, ...]:
@@ -417,14 +762,24 @@ def _rule_kind_keys(entry: Mapping[str, object]) -> tuple[Key, ...]:
     return tuple(_rule_key(p) for p in params.values())
 
 
-declare(Table("regel", True, "Een regel over meer kolommen, op de kolommen van dit type: een "
-              "regelsoort met de kolommen die hij vergelijkt. Elke soort heeft daarnaast zijn "
-              "eigen sleutels (`eerste`, `datum`, `kolom`, …); die staan met een voorbeeld in "
-              "[regels.md](regels.md).", tuple(_rule_key(p) for p in COMMON_PARAMS),
-              limit=200, more_keys=_rule_kind_keys, named_by="code"))
+declare(
+    Table(
+        "regel",
+        True,
+        "Een regel over meer kolommen, op de kolommen van dit type: een "
+        "regelsoort met de kolommen die hij vergelijkt. Elke soort heeft daarnaast zijn "
+        "eigen sleutels (`eerste`, `datum`, `kolom`, …); die staan met een voorbeeld in "
+        "[regels.md](regels.md).",
+        tuple(_rule_key(p) for p in COMMON_PARAMS),
+        limit=200,
+        more_keys=_rule_kind_keys,
+        named_by="code",
+    )
+)
 
 
 # -- checking a parsed declaration against the registry ---------------------------------
+
 
 def shown(text: object, most: int = 40) -> str:
     """A key or value as it can be shown in a message: printable, not too long."""
@@ -442,8 +797,9 @@ def said(items: tuple[str, ...] | list[str], last: str = "en", quote: bool = Tru
 
 
 def _nearest(key: str, valid: list[str]) -> str:
-    near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6) or \
-        difflib.get_close_matches(key.casefold(), valid, n=1, cutoff=0.6)
+    near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6) or difflib.get_close_matches(
+        key.casefold(), valid, n=1, cutoff=0.6
+    )
     if near:
         return f"bedoelt u '{near[0]}'?"
     return f"geldig zijn {said(valid, 'en')} (zie docs/verklaringen.md)."
@@ -473,15 +829,22 @@ def check_keys(data: Mapping[str, object], file: str) -> None:
             return [value]
         if table.many:
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                raise fail(place or table.heading, f"schrijf elk onderdeel als {table.heading} "
-                           f"(met twee paar vierkante haken).")
+                raise fail(
+                    place or table.heading,
+                    f"schrijf elk onderdeel als {table.heading} (met twee paar vierkante haken).",
+                )
             if table.limit is not None and len(value) > table.limit:
-                raise fail(place or table.heading, f"{table.heading} staat er "
-                           f"{number(len(value))} keer; hoogstens {number(table.limit)} mogen.")
+                raise fail(
+                    place or table.heading,
+                    f"{table.heading} staat er "
+                    f"{number(len(value))} keer; hoogstens {number(table.limit)} mogen.",
+                )
             return value
         if not isinstance(value, dict):
-            raise fail(place or table.heading, f"schrijf {table.heading} (met één paar "
-                       f"vierkante haken) met daaronder de sleutels.")
+            raise fail(
+                place or table.heading,
+                f"schrijf {table.heading} (met één paar vierkante haken) met daaronder de sleutels.",
+            )
         return [value]
 
     def check(table: Table, entry: Mapping[str, object], place: str) -> None:
@@ -502,8 +865,9 @@ def check_keys(data: Mapping[str, object], file: str) -> None:
                 if problem is not None:
                     raise fail(place, problem.replace(f"'{table.free.name}'", f"'{shown(key)}'"))
             else:
-                elsewhere = [t.heading for t in TABLES.values()
-                             if t is not table and key in {k.name for k in t.keys}]
+                elsewhere = [
+                    t.heading for t in TABLES.values() if t is not table and key in {k.name for k in t.keys}
+                ]
                 hint = _nearest(key, keys + list(subtables))
                 if elsewhere:
                     hint += f" ('{shown(key)}' hoort bij {said(elsewhere[:2], 'of', quote=False)}.)"
@@ -514,19 +878,26 @@ def check_keys(data: Mapping[str, object], file: str) -> None:
         table = top.get(name)
         if table is None:
             known = [t.name for t in top.values()]
-            if isinstance(value, dict) or (isinstance(value, list) and value
-                                           and all(isinstance(v, dict) for v in value)):
+            if isinstance(value, dict) or (
+                isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            ):
                 near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                hint = (f"bedoelt u {top[near[0]].heading}?" if near else
-                        f"geldig zijn {said([top[k].heading for k in known], quote=False)} (zie "
-                        f"docs/verklaringen.md).")
-                raise TemplateError(f"In de verklaring '{file}' staat een onbekend onderdeel "
-                                    f"[{shown(name)}]; {hint}")
+                hint = (
+                    f"bedoelt u {top[near[0]].heading}?"
+                    if near
+                    else f"geldig zijn {said([top[k].heading for k in known], quote=False)} (zie "
+                    f"docs/verklaringen.md)."
+                )
+                raise TemplateError(
+                    f"In de verklaring '{file}' staat een onbekend onderdeel [{shown(name)}]; {hint}"
+                )
             owners = [t.heading for t in TABLES.values() if name in {k.name for k in t.keys}]
             where = f" Hoort hij onder {owners[0]}?" if owners else ""
-            raise TemplateError(f"In de verklaring '{file}' staat '{shown(name)}' boven het "
-                                f"eerste [kopje]; elke sleutel hoort onder een kopje zoals "
-                                f"[bijlagetype].{where}")
+            raise TemplateError(
+                f"In de verklaring '{file}' staat '{shown(name)}' boven het "
+                f"eerste [kopje]; elke sleutel hoort onder een kopje zoals "
+                f"[bijlagetype].{where}"
+            )
         for i, entry in enumerate(entries(table, value, ""), start=1):
             check(table, entry, _place(table, entry, i, ""))
     for table in top.values():
@@ -535,6 +906,7 @@ def check_keys(data: Mapping[str, object], file: str) -> None:
 
 
 # -- the reference page -----------------------------------------------------------------
+
 
 def toml_value(value: object) -> str:
     """A value as it is written in TOML."""
@@ -612,11 +984,15 @@ def keys_markdown() -> str:
         ]
         if table.free is not None:
             free = table.free
-            lines.append(f"| elke naam | {_cell(_type(free))} | — | {_cell(free.help)} | "
-                         f"`{_cell(f'{free.name} = {toml_value(free.example)}')}` |")
+            lines.append(
+                f"| elke naam | {_cell(_type(free))} | — | {_cell(free.help)} | "
+                f"`{_cell(f'{free.name} = {toml_value(free.example)}')}` |"
+            )
         for key in table.keys:
-            lines.append(f"| `{key.name}` | {_cell(_type(key))} | {_cell(_default(key))} | "
-                         f"{_cell(key.help)} | `{_cell(f'{key.name} = {toml_value(key.example)}')}` |")
+            lines.append(
+                f"| `{key.name}` | {_cell(_type(key))} | {_cell(_default(key))} | "
+                f"{_cell(key.help)} | `{_cell(f'{key.name} = {toml_value(key.example)}')}` |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -110,14 +110,18 @@ class Layout:
 #: every key of [indeling] and its sub-tables, with its Dutch meaning; declared once in
 #: declaration_keys (which also checks them and documents them in docs/verklaringen.md)
 LAYOUT_KEYS: dict[str, dict[str, str]] = {
-    table.name: {**{key.name: key.help for key in table.keys},
-                 **{sub.short: sub.heading for sub in children(table.name)}}
-    for table in TABLES.values() if table.name.split(".")[0] == "indeling"
+    table.name: {
+        **{key.name: key.help for key in table.keys},
+        **{sub.short: sub.heading for sub in children(table.name)},
+    }
+    for table in TABLES.values()
+    if table.name.split(".")[0] == "indeling"
 }
 
 
-def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
-                fail: Callable[[str, str], Exception]) -> Layout:
+def read_layout(
+    data: Any, sheet: TableSheet, settings: Iterable[str], fail: Callable[[str, str], Exception]
+) -> Layout:
     """The [indeling] of a declaration; fail(where, what) makes the Dutch error."""
     if data is None:
         return Layout()
@@ -131,8 +135,7 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         for key in entry:
             if key not in LAYOUT_KEYS[table]:
                 near = difflib.get_close_matches(key, list(LAYOUT_KEYS[table]), n=1)
-                hint = f" Bedoelt u '{near[0]}'?" if near else \
-                    f" Geldig: {', '.join(LAYOUT_KEYS[table])}."
+                hint = f" Bedoelt u '{near[0]}'?" if near else f" Geldig: {', '.join(LAYOUT_KEYS[table])}."
                 raise fail(where, f"de sleutel '{key}' bestaat niet.{hint}")
 
     def text(entry: dict[str, Any], key: str, where: str, default: str) -> str:
@@ -147,8 +150,9 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
             raise fail(where, f"'{key}' moet true of false zijn.")
         return value
 
-    def column(entry: dict[str, Any], key: str, where: str, kinds: Sequence[Kind] = (),
-               required: bool = True) -> str | None:
+    def column(
+        entry: dict[str, Any], key: str, where: str, kinds: Sequence[Kind] = (), required: bool = True
+    ) -> str | None:
         value = entry.get(key)
         if value is None and not required:
             return None
@@ -186,14 +190,23 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         where = f"[[indeling.groep]] nummer {index}"
         known("indeling.groep", entry, where)
         number = entry.get("nummer_vanaf", 1)
-        if isinstance(number, bool) or not isinstance(number, int | str) or \
-                (isinstance(number, str) and number not in setting_keys):
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, int | str)
+            or (isinstance(number, str) and number not in setting_keys)
+        ):
             raise fail(where, "'nummer_vanaf' is een getal of de sleutel van een [[instelling]].")
         heading = text(entry, "kop", where, "{waarde}")
-        groups.append(GroupLevel(
-            column(entry, "kolom", where) or "", heading, flag(entry, "nieuwe_pagina", where, False),
-            number, flag(entry, "statusoverzicht", where, False),
-            text(entry, "voorvoegsel", where, "")))
+        groups.append(
+            GroupLevel(
+                column(entry, "kolom", where) or "",
+                heading,
+                flag(entry, "nieuwe_pagina", where, False),
+                number,
+                flag(entry, "statusoverzicht", where, False),
+                text(entry, "voorvoegsel", where, ""),
+            )
+        )
     overview = None
     if "statusoverzicht" in data:
         entry = data["statusoverzicht"]
@@ -201,12 +214,16 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         if not isinstance(entry, dict):
             raise fail(where, "schrijf het statusoverzicht als [indeling.statusoverzicht].")
         known("indeling.statusoverzicht", entry, where)
-        overview = Overview(column(entry, "kolom", where, (Kind.CHOICE,)) or "",
-                            text(entry, "kop", where, OVERVIEW_HEADING),
-                            flag(entry, "totaal", where, True))
+        overview = Overview(
+            column(entry, "kolom", where, (Kind.CHOICE,)) or "",
+            text(entry, "kop", where, OVERVIEW_HEADING),
+            flag(entry, "totaal", where, True),
+        )
     if any(g.overview for g in groups) and overview is None:
-        raise fail("[[indeling.groep]]", "'statusoverzicht = true' vraagt om een "
-                   "[indeling.statusoverzicht] met de kolom van de status.")
+        raise fail(
+            "[[indeling.groep]]",
+            "'statusoverzicht = true' vraagt om een [indeling.statusoverzicht] met de kolom van de status.",
+        )
     crosstab = None
     if "kruistabel" in data:
         entry = data["kruistabel"]
@@ -214,9 +231,12 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         if not isinstance(entry, dict):
             raise fail(where, "schrijf de kruistabel als [indeling.kruistabel].")
         known("indeling.kruistabel", entry, where)
-        crosstab = CrossTab(column(entry, "rijen", where) or "", column(entry, "kolommen", where) or "",
-                            column(entry, "cellen", where, required=False),
-                            text(entry, "kop", where, "Overzicht"))
+        crosstab = CrossTab(
+            column(entry, "rijen", where) or "",
+            column(entry, "kolommen", where) or "",
+            column(entry, "cellen", where, required=False),
+            text(entry, "kop", where, "Overzicht"),
+        )
     continuation = None
     if "vervolgrij" in data:
         entry = data["vervolgrij"]
@@ -232,11 +252,17 @@ def read_layout(data: Any, sheet: TableSheet, settings: Iterable[str],
         continuation = Continuation(column(entry, "kolom", where) or "", tuple(empty))
     new_page = data.get("nieuwe_pagina", False)
     if not isinstance(new_page, bool) and new_page not in setting_keys:
-        raise fail("[indeling]", "'nieuwe_pagina' is true, false of de sleutel van een "
-                   "[[instelling]] (Ja/Nee).")
-    return Layout(tuple(groups), tuple(sort), overview, crosstab,
-                  flag(data, "leeg_weglaten", "[indeling]", False),
-                  text(data, "nieuw", "[indeling]", NEW_NOTE),
-                  text(data, "voor_het_laatst", "[indeling]", ""), continuation, new_page)
-
-
+        raise fail(
+            "[indeling]", "'nieuwe_pagina' is true, false of de sleutel van een [[instelling]] (Ja/Nee)."
+        )
+    return Layout(
+        tuple(groups),
+        tuple(sort),
+        overview,
+        crosstab,
+        flag(data, "leeg_weglaten", "[indeling]", False),
+        text(data, "nieuw", "[indeling]", NEW_NOTE),
+        text(data, "voor_het_laatst", "[indeling]", ""),
+        continuation,
+        new_page,
+    )

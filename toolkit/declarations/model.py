@@ -143,19 +143,31 @@ def normalise(text: str) -> str:
 #: settings (toolkit/declarations/bijlagetypen/*.toml), which come between these and LAST_SETTINGS.
 COMMON_SETTINGS: tuple[Setting, ...] = (
     # neutral defaults: a new register carries no municipality's values (toolkit init)
-    Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.",
-            ""),
-    Setting("editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld "
-            "'Programmabegroting 2025'.", ""),
+    Setting("gemeente", "Gemeente", "Naam van de gemeente, voor titelpagina en voettekst.", ""),
+    Setting(
+        "editie", "Editie", "Voor welk document is deze editie, bijvoorbeeld 'Programmabegroting 2025'.", ""
+    ),
     # not "required": a missing peildatum has its own warning (peildatum-ontbreekt)
-    Setting("peildatum", "Peildatum", "De datum waartegen de datumregels worden getoetst "
-            "(bijvoorbeeld 1-4-2024).", "", required=False, kind=Kind.DATE),
+    Setting(
+        "peildatum",
+        "Peildatum",
+        "De datum waartegen de datumregels worden getoetst (bijvoorbeeld 1-4-2024).",
+        "",
+        required=False,
+        kind=Kind.DATE,
+    ),
 )
 LAST_SETTINGS: tuple[Setting, ...] = (
-    Setting("sjablonen", "Map met Word-sjablonen", "Leeg: de meegeleverde sjablonen. Anders "
-            "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
-            "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
-            "pad). Maak die map met 'toolkit sjablonen MAP'.", "", required=False),
+    Setting(
+        "sjablonen",
+        "Map met Word-sjablonen",
+        "Leeg: de meegeleverde sjablonen. Anders "
+        "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
+        "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
+        "pad). Maak die map met 'toolkit sjablonen MAP'.",
+        "",
+        required=False,
+    ),
 )
 
 SETTINGS_SHEET = "Instellingen"

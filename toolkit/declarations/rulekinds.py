@@ -76,28 +76,64 @@ class Param:
 
 #: the keys every [[regel]] has, whatever its kind
 COMMON_PARAMS: tuple[Param, ...] = (
-    Param("soort", ParamType.CHOICE, "De regelsoort: `datumvolgorde`, `verlopen`, "
-          "`verplicht-als`, `uniek` of `vervolgrij` (docs/regels.md).", required=True,
-          example="verlopen"),
-    Param("code", ParamType.TEXT, "De vaste code van de bevinding, zoals `start-na-eind`: "
-          "kleine letters, cijfers en streepjes. Rapporten, filters en afspraken gebruiken "
-          "hem; verander hem dus niet meer.", required=True,
-          example="toezegging-verlopen"),
-    Param("ernst", ParamType.CHOICE, "`fout` (de bouw stopt) of `waarschuwing`.",
-          default="waarschuwing", options=SEVERITIES, example="fout"),
-    Param("titel", ParamType.TEXT, "Korte naam van de regel in de samenvatting van de "
-          "rapporten. Mag `{kop}` en de `{…_kop}` van de kolommen gebruiken. Leeg: "
-          "afgeleid uit de kolomkoppen.", example="Toezegging over datum"),
-    Param("melding", ParamType.TEXT, "Wat er mis is, met plaatshouders (zie per soort). "
-          "Leeg: afgeleid uit de kolomkoppen.",
-          example="{datum_kop} ({datum}) is voorbij, maar {kolom_kop} is '{kolom}'."),
-    Param("hint", ParamType.TEXT, "Hoe het op te lossen, met dezelfde plaatshouders. Leeg: "
-          "afgeleid.", example="Zet de status op 'Afgedaan' of vraag uitstel."),
-    Param("anker", ParamType.COLUMN, "De kolom waarnaar de bevinding wijst (de cel in de "
-          "rapporten). Standaard: zie per soort.", example="datum_toegezegd"),
-    Param("waarde", ParamType.COLUMN, "De kolom waarvan de tekst de waarde van de bevinding "
-          "is (`{waarde}`). Standaard: het anker (bij `vervolgrij` de vervolgkolom).",
-          example="datum_toegezegd"),
+    Param(
+        "soort",
+        ParamType.CHOICE,
+        "De regelsoort: `datumvolgorde`, `verlopen`, "
+        "`verplicht-als`, `uniek` of `vervolgrij` (docs/regels.md).",
+        required=True,
+        example="verlopen",
+    ),
+    Param(
+        "code",
+        ParamType.TEXT,
+        "De vaste code van de bevinding, zoals `start-na-eind`: "
+        "kleine letters, cijfers en streepjes. Rapporten, filters en afspraken gebruiken "
+        "hem; verander hem dus niet meer.",
+        required=True,
+        example="toezegging-verlopen",
+    ),
+    Param(
+        "ernst",
+        ParamType.CHOICE,
+        "`fout` (de bouw stopt) of `waarschuwing`.",
+        default="waarschuwing",
+        options=SEVERITIES,
+        example="fout",
+    ),
+    Param(
+        "titel",
+        ParamType.TEXT,
+        "Korte naam van de regel in de samenvatting van de "
+        "rapporten. Mag `{kop}` en de `{…_kop}` van de kolommen gebruiken. Leeg: "
+        "afgeleid uit de kolomkoppen.",
+        example="Toezegging over datum",
+    ),
+    Param(
+        "melding",
+        ParamType.TEXT,
+        "Wat er mis is, met plaatshouders (zie per soort). Leeg: afgeleid uit de kolomkoppen.",
+        example="{datum_kop} ({datum}) is voorbij, maar {kolom_kop} is '{kolom}'.",
+    ),
+    Param(
+        "hint",
+        ParamType.TEXT,
+        "Hoe het op te lossen, met dezelfde plaatshouders. Leeg: afgeleid.",
+        example="Zet de status op 'Afgedaan' of vraag uitstel.",
+    ),
+    Param(
+        "anker",
+        ParamType.COLUMN,
+        "De kolom waarnaar de bevinding wijst (de cel in de rapporten). Standaard: zie per soort.",
+        example="datum_toegezegd",
+    ),
+    Param(
+        "waarde",
+        ParamType.COLUMN,
+        "De kolom waarvan de tekst de waarde van de bevinding "
+        "is (`{waarde}`). Standaard: het anker (bij `vervolgrij` de vervolgkolom).",
+        example="datum_toegezegd",
+    ),
 )
 #: placeholders of every rule: (name, Dutch help)
 COMMON_PLACEHOLDERS: tuple[tuple[str, str], ...] = (
@@ -153,8 +189,7 @@ class Declared:
 
     def names(self, name: str, joiner: str = " of ") -> str:
         """The meanings a parameter names, as a reader knows them: 'Afgerond' of 'Gestopt'."""
-        return joiner.join(f"'{self.meaning_names.get(m, m)}'"
-                           for m in _as_tuple(self.params[name]))
+        return joiner.join(f"'{self.meaning_names.get(m, m)}'" for m in _as_tuple(self.params[name]))
 
 
 @dataclass(frozen=True)
@@ -190,8 +225,7 @@ class RuleKind:
         if title:
             return heads
         extra = tuple(name for name, _ in self.placeholders)
-        return ("waarde", *heads, *columns, *extra, *(("peildatum",) if self.needs_peildatum
-                                                      else ()))
+        return ("waarde", *heads, *columns, *extra, *(("peildatum",) if self.needs_peildatum else ()))
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:
@@ -203,10 +237,11 @@ def _as_tuple(value: object) -> tuple[str, ...]:
 
 def _date_order_texts(d: Declared) -> tuple[str, str, str]:
     first, second = d.label("eerste"), d.label("tweede")
-    return (f"{first} ligt na {second}",
-            "'{eerste_kop}' ({eerste}) ligt na '{tweede_kop}' ({tweede}).",
-            "Controleer beide datums; is er een dag en maand omgewisseld (dag eerst: "
-            "1-9-2022)?")
+    return (
+        f"{first} ligt na {second}",
+        "'{eerste_kop}' ({eerste}) ligt na '{tweede_kop}' ({tweede}).",
+        "Controleer beide datums; is er een dag en maand omgewisseld (dag eerst: 1-9-2022)?",
+    )
 
 
 def _overdue_texts(d: Declared) -> tuple[str, str, str]:
@@ -217,24 +252,27 @@ def _overdue_texts(d: Declared) -> tuple[str, str, str]:
         said = f"ligt {when} ({{peildatum}})"
     else:
         when = "voorbij" if before else "na de peildatum"
-        said = "is voorbij (peildatum {peildatum})" if before else \
-            "ligt na de peildatum ({peildatum})"
+        said = "is voorbij (peildatum {peildatum})" if before else "ligt na de peildatum ({peildatum})"
     dates = " of ".join(d.sheet.column(k).label for k in _as_tuple(d.params["datum"]))
     column = d.label("kolom")
     if "met_betekenis" in d.params:
         title = f"{dates} {when}, {column} {d.names('met_betekenis')}"
-        tail, hint = ("en '{kolom_kop}' is '{kolom}'.",
-                      "Klopt '{kolom_kop}' nog? Kies een andere waarde, of pas '{datum_kop}' aan.")
+        tail, hint = (
+            "en '{kolom_kop}' is '{kolom}'.",
+            "Klopt '{kolom_kop}' nog? Kies een andere waarde, of pas '{datum_kop}' aan.",
+        )
     elif "zonder_betekenis" in d.params:
         title = f"{dates} {when}, {column} niet {d.names('zonder_betekenis')}"
-        tail, hint = ("maar '{kolom_kop}' is '{kolom}'.",
-                      "Werk '{kolom_kop}' bij, of pas '{datum_kop}' aan als de datum is "
-                      "verschoven.")
+        tail, hint = (
+            "maar '{kolom_kop}' is '{kolom}'.",
+            "Werk '{kolom_kop}' bij, of pas '{datum_kop}' aan als de datum is verschoven.",
+        )
     else:
         title = f"{dates} {when}, {column} nog onbekend"
-        tail, hint = ("maar '{kolom_kop}' is nog '{kolom}'.",
-                      "Vul '{kolom_kop}' in, of pas '{datum_kop}' aan als de datum is "
-                      "verschoven.")
+        tail, hint = (
+            "maar '{kolom_kop}' is nog '{kolom}'.",
+            "Vul '{kolom_kop}' in, of pas '{datum_kop}' aan als de datum is verschoven.",
+        )
     return title, f"'{{datum_kop}}' ({{datum}}) {said}, {tail}", hint
 
 
@@ -242,33 +280,43 @@ def _required_if_texts(d: Declared) -> tuple[str, str, str]:
     column, other = d.label("kolom"), d.label("als")
     for name, word in (("met_betekenis", ""), ("zonder_betekenis", "niet ")):
         if name in d.params:
-            return (f"{column} leeg bij {other} {word}{d.names(name)}",
-                    "'{kolom_kop}' is leeg, terwijl '{als_kop}' '{als}' is.",
-                    "Vul '{kolom_kop}' in, of kies bij '{als_kop}' een andere waarde.")
-    return (f"{column} leeg terwijl {other} is ingevuld",
-            "'{kolom_kop}' is leeg, terwijl '{als_kop}' is ingevuld ('{als}').",
-            "Vul '{kolom_kop}' in, of maak '{als_kop}' leeg als het daar niet hoort.")
+            return (
+                f"{column} leeg bij {other} {word}{d.names(name)}",
+                "'{kolom_kop}' is leeg, terwijl '{als_kop}' '{als}' is.",
+                "Vul '{kolom_kop}' in, of kies bij '{als_kop}' een andere waarde.",
+            )
+    return (
+        f"{column} leeg terwijl {other} is ingevuld",
+        "'{kolom_kop}' is leeg, terwijl '{als_kop}' is ingevuld ('{als}').",
+        "Vul '{kolom_kop}' in, of maak '{als_kop}' leeg als het daar niet hoort.",
+    )
 
 
 def _unique_texts(d: Declared) -> tuple[str, str, str]:
     keys = _as_tuple(d.params["kolommen"])
-    hint = ("Staat dezelfde rij twee keer in het register? Voeg de rijen samen of maak ze "
-            "onderscheidend.")
+    hint = "Staat dezelfde rij twee keer in het register? Voeg de rijen samen of maak ze onderscheidend."
     if len(keys) == 1:
-        return (f"{d.sheet.column(keys[0]).label} komt vaker voor",
-                "'{waarde}' komt vaker voor in '{kolommen_kop}' (hoofdletters en spaties "
-                "niet meegeteld), ook in rij {rijen}.", hint)
-    return (f"Combinatie van {_joined([d.sheet.column(k).label for k in keys])} komt vaker "
-            f"voor",
-            "De combinatie '{kolommen}' komt vaker voor in {kolommen_kop} (hoofdletters en "
-            "spaties niet meegeteld), ook in rij {rijen}.", hint)
+        return (
+            f"{d.sheet.column(keys[0]).label} komt vaker voor",
+            "'{waarde}' komt vaker voor in '{kolommen_kop}' (hoofdletters en spaties "
+            "niet meegeteld), ook in rij {rijen}.",
+            hint,
+        )
+    return (
+        f"Combinatie van {_joined([d.sheet.column(k).label for k in keys])} komt vaker voor",
+        "De combinatie '{kolommen}' komt vaker voor in {kolommen_kop} (hoofdletters en "
+        "spaties niet meegeteld), ook in rij {rijen}.",
+        hint,
+    )
 
 
 def _continuation_texts(d: Declared) -> tuple[str, str, str]:
-    return ("Rij lijkt een vervolg van de vorige",
-            "Deze rij heeft alleen '{vervolg_kop}' en lijkt '{vervolg_kop}' van rij "
-            "{vorige_rij} voort te zetten (een overblijfsel van een paginagrens).",
-            "Plak de tekst achter '{vervolg_kop}' van rij {vorige_rij} en verwijder deze rij.")
+    return (
+        "Rij lijkt een vervolg van de vorige",
+        "Deze rij heeft alleen '{vervolg_kop}' en lijkt '{vervolg_kop}' van rij "
+        "{vorige_rij} voort te zetten (een overblijfsel van een paginagrens).",
+        "Plak de tekst achter '{vervolg_kop}' van rij {vorige_rij} en verwijder deze rij.",
+    )
 
 
 def _joined(items: list[str]) -> str:
@@ -276,101 +324,217 @@ def _joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
 
 
-_MEANING_HELP = ("sleutels van betekenissen in de lijst van `kolom` (`[[lijst.betekenis]]` "
-                 "sleutel), of een vlag: `gepubliceerd`, `laatste_keer`, `afgerond` (elke "
-                 "waarde waarvan de betekenis die vlag heeft; een vlag gaat voor een sleutel "
-                 "met dezelfde naam). Eén tekst of een lijst.")
+_MEANING_HELP = (
+    "sleutels van betekenissen in de lijst van `kolom` (`[[lijst.betekenis]]` "
+    "sleutel), of een vlag: `gepubliceerd`, `laatste_keer`, `afgerond` (elke "
+    "waarde waarvan de betekenis die vlag heeft; een vlag gaat voor een sleutel "
+    "met dezelfde naam). Eén tekst of een lijst."
+)
 
-RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
-    RuleKind(
-        "datumvolgorde", "Een datumkolom ligt niet na een andere.",
-        "Een bevinding als de vroegste dag van `eerste` na de laatste dag van `tweede` "
-        "ligt. Een omschrijving telt ruim: 'Q1-2024' loopt van 1 januari tot 31 maart. Een "
-        "lege of onleesbare datum doet niet mee.",
-        (Param("eerste", ParamType.COLUMN, "De datumkolom die het eerst komt.", required=True,
-               kinds=DATE, example="startdatum"),
-         Param("tweede", ParamType.COLUMN, "De datumkolom die niet eerder mag liggen.",
-               required=True, kinds=DATE, example="einddatum")),
-        '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "startdatum"\n'
-        'tweede = "einddatum"\nernst = "fout"\n',
-        _date_order_texts, default_anchor="eerste"),
-    RuleKind(
-        "verlopen", "Een datum is voorbij (of nog niet bereikt) terwijl een andere kolom iets "
-        "(niet) zegt.",
-        "Een bevinding als een datum in `datum` vóór de peildatum ligt (met `richting = "
-        "\"na\"`: erna), eventueel met een marge van `dagen`, terwijl `kolom` een betekenis "
-        "wel of niet heeft, of nog leeg of 'Nog niet bekend' is. Kies precies één van "
-        "`met_betekenis`, `zonder_betekenis` en `nog_onbekend`. Zonder peildatum wordt de "
-        "regel overgeslagen (met de waarschuwing `peildatum-ontbreekt`).",
-        (Param("datum", ParamType.COLUMNS, "De datumkolom (of een lijst: elk ervan telt; "
-               "`{datum}` is dan de eerste die voorbij is).", required=True, kinds=DATE,
-               example="datum_toegezegd"),
-         Param("kolom", ParamType.COLUMN, "De kolom die iets moet zeggen zodra de datum "
-               "voorbij is.", required=True, kinds=(Kind.CHOICE, *TEXTLIKE), example="status"),
-         Param("met_betekenis", ParamType.MEANINGS, "Bevinding als `kolom` een van deze "
-               "betekenissen heeft: " + _MEANING_HELP, about="kolom",
-               about_kinds=(Kind.CHOICE,), example="gepubliceerd"),
-         Param("zonder_betekenis", ParamType.MEANINGS, "Bevinding als `kolom` geen van "
-               "deze betekenissen heeft (ook als hij leeg is): " + _MEANING_HELP,
-               about="kolom", about_kinds=(Kind.CHOICE,), example="afgerond"),
-         Param("nog_onbekend", ParamType.FLAG, "`true`: bevinding als `kolom` leeg is of "
-               "'Nog niet bekend' zegt.", about="kolom", about_kinds=TEXTLIKE, example=True),
-         Param("dagen", ParamType.NUMBER, "Pas een bevinding als de datum meer dan zoveel "
-               "dagen voorbij is.", default=0, example=365),
-         Param("richting", ParamType.CHOICE, "`voor`: de datum ligt vóór de peildatum "
-               "(voorbij); `na`: de datum ligt na de peildatum (nog niet bereikt).",
-               default="voor", options=("voor", "na"), example="na")),
-        '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
-        'datum = "datum_toegezegd"\nkolom = "status"\nzonder_betekenis = "afgerond"\n',
-        _overdue_texts, default_anchor="kolom", needs_peildatum=True,
-        one_of=("met_betekenis", "zonder_betekenis", "nog_onbekend"), one_required=True),
-    RuleKind(
-        "verplicht-als", "Een kolom is verplicht zodra een andere is ingevuld (of een "
-        "betekenis heeft).",
-        "Een bevinding als `kolom` leeg is terwijl `als` is ingevuld; met `met_betekenis` "
-        "alleen als `als` een van die betekenissen heeft, met `zonder_betekenis` alleen als "
-        "`als` is ingevuld en geen ervan heeft.",
-        (Param("kolom", ParamType.COLUMN, "De kolom die dan niet leeg mag zijn.",
-               required=True, example="toelichting_status"),
-         Param("als", ParamType.COLUMN, "De kolom die de regel aanzet.", required=True, example="status"),
-         Param("met_betekenis", ParamType.MEANINGS, "Alleen als `als` een van deze "
-               "betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
-               about="als", about_kinds=(Kind.CHOICE,), example="gestopt"),
-         Param("zonder_betekenis", ParamType.MEANINGS, "Alleen als `als` is ingevuld en "
-               "geen van deze betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
-               about="als", about_kinds=(Kind.CHOICE,), example=["afgerond", "gestopt"])),
-        '[[regel]]\nsoort = "verplicht-als"\ncode = "reden-ontbreekt"\n'
-        'kolom = "toelichting_status"\nals = "status"\nmet_betekenis = "gestopt"\n',
-        _required_if_texts, default_anchor="kolom",
-        one_of=("met_betekenis", "zonder_betekenis")),
-    RuleKind(
-        "uniek", "Een kolom, of een combinatie van kolommen, komt maar één keer voor.",
-        "Een bevinding op elke rij waarvan de waarde (of de combinatie van waarden) ook in "
-        "een andere rij staat; hoofdletters, spaties en onzichtbare tekens tellen niet mee. "
-        "Een rij waarin een van de kolommen leeg is, doet niet mee.",
-        (Param("kolommen", ParamType.COLUMNS, "De kolom, of een lijst van kolommen die "
-               "samen uniek zijn.", required=True, example=["opgave", "activiteit"]),),
-        '[[regel]]\nsoort = "uniek"\ncode = "naam-dubbel"\nkolommen = ["naam"]\n'
-        'ernst = "fout"\n',
-        _unique_texts, default_anchor="kolommen",
-        placeholders=(("rijen", "de andere rijen met dezelfde waarde"),)),
-    RuleKind(
-        "vervolgrij", "Een rij die alleen de tekst van de vorige rij voortzet.",
-        "Een bevinding als `vervolg` is ingevuld en alle kolommen in `leeg` leeg zijn (niet "
-        "op de eerste rij): een tabelrij die in Word over een paginagrens liep en bij het "
-        "overnemen twee rijen werd.",
-        (Param("vervolg", ParamType.COLUMN, "De kolom waarvan de tekst doorloopt.",
-               required=True, kinds=TEXTLIKE, example="resultaat"),
-         Param("leeg", ParamType.COLUMNS, "De kolommen die in zo'n rij leeg zijn.",
-               required=True, example=["activiteit", "status"])),
-        '[[regel]]\nsoort = "vervolgrij"\ncode = "vervolgrij"\nvervolg = "resultaat"\n'
-        'leeg = ["activiteit", "status", "toelichting_status"]\n',
-        _continuation_texts, default_anchor="leeg", default_value="vervolg",
-        placeholders=(("vorige_rij", "het rijnummer van de vorige rij"),)),
-)}
+RULE_KINDS: dict[str, RuleKind] = {
+    kind.name: kind
+    for kind in (
+        RuleKind(
+            "datumvolgorde",
+            "Een datumkolom ligt niet na een andere.",
+            "Een bevinding als de vroegste dag van `eerste` na de laatste dag van `tweede` "
+            "ligt. Een omschrijving telt ruim: 'Q1-2024' loopt van 1 januari tot 31 maart. Een "
+            "lege of onleesbare datum doet niet mee.",
+            (
+                Param(
+                    "eerste",
+                    ParamType.COLUMN,
+                    "De datumkolom die het eerst komt.",
+                    required=True,
+                    kinds=DATE,
+                    example="startdatum",
+                ),
+                Param(
+                    "tweede",
+                    ParamType.COLUMN,
+                    "De datumkolom die niet eerder mag liggen.",
+                    required=True,
+                    kinds=DATE,
+                    example="einddatum",
+                ),
+            ),
+            '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "startdatum"\n'
+            'tweede = "einddatum"\nernst = "fout"\n',
+            _date_order_texts,
+            default_anchor="eerste",
+        ),
+        RuleKind(
+            "verlopen",
+            "Een datum is voorbij (of nog niet bereikt) terwijl een andere kolom iets (niet) zegt.",
+            "Een bevinding als een datum in `datum` vóór de peildatum ligt (met `richting = "
+            '"na"`: erna), eventueel met een marge van `dagen`, terwijl `kolom` een betekenis '
+            "wel of niet heeft, of nog leeg of 'Nog niet bekend' is. Kies precies één van "
+            "`met_betekenis`, `zonder_betekenis` en `nog_onbekend`. Zonder peildatum wordt de "
+            "regel overgeslagen (met de waarschuwing `peildatum-ontbreekt`).",
+            (
+                Param(
+                    "datum",
+                    ParamType.COLUMNS,
+                    "De datumkolom (of een lijst: elk ervan telt; "
+                    "`{datum}` is dan de eerste die voorbij is).",
+                    required=True,
+                    kinds=DATE,
+                    example="datum_toegezegd",
+                ),
+                Param(
+                    "kolom",
+                    ParamType.COLUMN,
+                    "De kolom die iets moet zeggen zodra de datum voorbij is.",
+                    required=True,
+                    kinds=(Kind.CHOICE, *TEXTLIKE),
+                    example="status",
+                ),
+                Param(
+                    "met_betekenis",
+                    ParamType.MEANINGS,
+                    "Bevinding als `kolom` een van deze betekenissen heeft: " + _MEANING_HELP,
+                    about="kolom",
+                    about_kinds=(Kind.CHOICE,),
+                    example="gepubliceerd",
+                ),
+                Param(
+                    "zonder_betekenis",
+                    ParamType.MEANINGS,
+                    "Bevinding als `kolom` geen van "
+                    "deze betekenissen heeft (ook als hij leeg is): " + _MEANING_HELP,
+                    about="kolom",
+                    about_kinds=(Kind.CHOICE,),
+                    example="afgerond",
+                ),
+                Param(
+                    "nog_onbekend",
+                    ParamType.FLAG,
+                    "`true`: bevinding als `kolom` leeg is of 'Nog niet bekend' zegt.",
+                    about="kolom",
+                    about_kinds=TEXTLIKE,
+                    example=True,
+                ),
+                Param(
+                    "dagen",
+                    ParamType.NUMBER,
+                    "Pas een bevinding als de datum meer dan zoveel dagen voorbij is.",
+                    default=0,
+                    example=365,
+                ),
+                Param(
+                    "richting",
+                    ParamType.CHOICE,
+                    "`voor`: de datum ligt vóór de peildatum "
+                    "(voorbij); `na`: de datum ligt na de peildatum (nog niet bereikt).",
+                    default="voor",
+                    options=("voor", "na"),
+                    example="na",
+                ),
+            ),
+            '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
+            'datum = "datum_toegezegd"\nkolom = "status"\nzonder_betekenis = "afgerond"\n',
+            _overdue_texts,
+            default_anchor="kolom",
+            needs_peildatum=True,
+            one_of=("met_betekenis", "zonder_betekenis", "nog_onbekend"),
+            one_required=True,
+        ),
+        RuleKind(
+            "verplicht-als",
+            "Een kolom is verplicht zodra een andere is ingevuld (of een betekenis heeft).",
+            "Een bevinding als `kolom` leeg is terwijl `als` is ingevuld; met `met_betekenis` "
+            "alleen als `als` een van die betekenissen heeft, met `zonder_betekenis` alleen als "
+            "`als` is ingevuld en geen ervan heeft.",
+            (
+                Param(
+                    "kolom",
+                    ParamType.COLUMN,
+                    "De kolom die dan niet leeg mag zijn.",
+                    required=True,
+                    example="toelichting_status",
+                ),
+                Param(
+                    "als", ParamType.COLUMN, "De kolom die de regel aanzet.", required=True, example="status"
+                ),
+                Param(
+                    "met_betekenis",
+                    ParamType.MEANINGS,
+                    "Alleen als `als` een van deze "
+                    "betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
+                    about="als",
+                    about_kinds=(Kind.CHOICE,),
+                    example="gestopt",
+                ),
+                Param(
+                    "zonder_betekenis",
+                    ParamType.MEANINGS,
+                    "Alleen als `als` is ingevuld en "
+                    "geen van deze betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
+                    about="als",
+                    about_kinds=(Kind.CHOICE,),
+                    example=["afgerond", "gestopt"],
+                ),
+            ),
+            '[[regel]]\nsoort = "verplicht-als"\ncode = "reden-ontbreekt"\n'
+            'kolom = "toelichting_status"\nals = "status"\nmet_betekenis = "gestopt"\n',
+            _required_if_texts,
+            default_anchor="kolom",
+            one_of=("met_betekenis", "zonder_betekenis"),
+        ),
+        RuleKind(
+            "uniek",
+            "Een kolom, of een combinatie van kolommen, komt maar één keer voor.",
+            "Een bevinding op elke rij waarvan de waarde (of de combinatie van waarden) ook in "
+            "een andere rij staat; hoofdletters, spaties en onzichtbare tekens tellen niet mee. "
+            "Een rij waarin een van de kolommen leeg is, doet niet mee.",
+            (
+                Param(
+                    "kolommen",
+                    ParamType.COLUMNS,
+                    "De kolom, of een lijst van kolommen die samen uniek zijn.",
+                    required=True,
+                    example=["opgave", "activiteit"],
+                ),
+            ),
+            '[[regel]]\nsoort = "uniek"\ncode = "naam-dubbel"\nkolommen = ["naam"]\nernst = "fout"\n',
+            _unique_texts,
+            default_anchor="kolommen",
+            placeholders=(("rijen", "de andere rijen met dezelfde waarde"),),
+        ),
+        RuleKind(
+            "vervolgrij",
+            "Een rij die alleen de tekst van de vorige rij voortzet.",
+            "Een bevinding als `vervolg` is ingevuld en alle kolommen in `leeg` leeg zijn (niet "
+            "op de eerste rij): een tabelrij die in Word over een paginagrens liep en bij het "
+            "overnemen twee rijen werd.",
+            (
+                Param(
+                    "vervolg",
+                    ParamType.COLUMN,
+                    "De kolom waarvan de tekst doorloopt.",
+                    required=True,
+                    kinds=TEXTLIKE,
+                    example="resultaat",
+                ),
+                Param(
+                    "leeg",
+                    ParamType.COLUMNS,
+                    "De kolommen die in zo'n rij leeg zijn.",
+                    required=True,
+                    example=["activiteit", "status"],
+                ),
+            ),
+            '[[regel]]\nsoort = "vervolgrij"\ncode = "vervolgrij"\nvervolg = "resultaat"\n'
+            'leeg = ["activiteit", "status", "toelichting_status"]\n',
+            _continuation_texts,
+            default_anchor="leeg",
+            default_value="vervolg",
+            placeholders=(("vorige_rij", "het rijnummer van de vorige rij"),),
+        ),
+    )
+}
 #: every key a [[regel]] may have, whatever its kind (for the strict key check)
-RULE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
-    key for kind in RULE_KINDS.values() for key in kind.keys))
+RULE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(key for kind in RULE_KINDS.values() for key in kind.keys))
 
 
 # ---- reading a declaration -----------------------------------------------------------------
@@ -386,7 +550,7 @@ class RuleError(ValueError):
 
 
 def nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """"; bedoelt u 'x'?" for the closest valid name, else the valid names: the end of a
+    """ "; bedoelt u 'x'?" for the closest valid name, else the valid names: the end of a
     message about a misspelt name."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     if close:
@@ -399,39 +563,47 @@ def template_fields(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
-def read_rule(entry: dict, index: int, sheet: TableSheet,  # type: ignore[type-arg]
-              vocabularies: Mapping[str, Vocabulary], fixed_codes: frozenset[str]) -> DeclaredRule:
+def read_rule(
+    entry: dict,
+    index: int,
+    sheet: TableSheet,  # type: ignore[type-arg]
+    vocabularies: Mapping[str, Vocabulary],
+    fixed_codes: frozenset[str],
+) -> DeclaredRule:
     """One [[regel]] table, checked against the sheet's columns and lists.
 
     RuleError names the rule (by code, else by number), the key and the nearest valid name.
     """
     code = entry.get("code")
-    where = f"[[regel]] '{code}'" if isinstance(code, str) and code else \
-        f"[[regel]] nummer {index}"
+    where = f"[[regel]] '{code}'" if isinstance(code, str) and code else f"[[regel]] nummer {index}"
 
     def fail(what: str) -> RuleError:
         return RuleError(where, what)
 
     kind_name = entry.get("soort")
     if not isinstance(kind_name, str):
-        raise fail("'soort' ontbreekt; kies uit " + ", ".join(f"'{k}'" for k in RULE_KINDS)
-                   + " (zie docs/regels.md).")
+        raise fail(
+            "'soort' ontbreekt; kies uit "
+            + ", ".join(f"'{k}'" for k in RULE_KINDS)
+            + " (zie docs/regels.md)."
+        )
     kind = RULE_KINDS.get(kind_name)
     if kind is None:
         raise fail(f"de regelsoort '{kind_name}' bestaat niet{nearest(kind_name, list(RULE_KINDS))}")
     for key in entry:
         if kind.param(key) is None:
-            raise fail(f"een regel van soort '{kind.name}' kent '{key}' niet"
-                       f"{nearest(key, kind.keys)}")
+            raise fail(f"een regel van soort '{kind.name}' kent '{key}' niet{nearest(key, kind.keys)}")
     if not isinstance(code, str) or not code:
-        raise fail("'code' ontbreekt: de vaste code van de bevinding, zoals "
-                   "\"toezegging-verlopen\".")
+        raise fail("'code' ontbreekt: de vaste code van de bevinding, zoals \"toezegging-verlopen\".")
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", code):
-        raise fail(f"de code '{code}' mag alleen kleine letters, cijfers en losse streepjes "
-                   f"bevatten en begint met een letter, zoals \"toezegging-verlopen\".")
+        raise fail(
+            f"de code '{code}' mag alleen kleine letters, cijfers en losse streepjes "
+            f'bevatten en begint met een letter, zoals "toezegging-verlopen".'
+        )
     if code in fixed_codes:
-        raise fail(f"de code '{code}' is al een vaste regel van de toolkit (docs/regels.md); "
-                   f"kies een eigen code.")
+        raise fail(
+            f"de code '{code}' is al een vaste regel van de toolkit (docs/regels.md); kies een eigen code."
+        )
     columns = {c.key: c for c in sheet.columns}
     values: dict[str, object] = {}
     for param in (*COMMON_PARAMS, *kind.params):
@@ -448,35 +620,41 @@ def read_rule(entry: dict, index: int, sheet: TableSheet,  # type: ignore[type-a
     if kind.one_required and not present:
         raise fail(f"een regel van soort '{kind.name}' heeft één van {_or(kind.one_of)} nodig.")
     if values.get("nog_onbekend") is False:
-        raise fail("'nog_onbekend = false' zegt niets; laat het weg of kies "
-                   "met_betekenis of zonder_betekenis.")
+        raise fail(
+            "'nog_onbekend = false' zegt niets; laat het weg of kies met_betekenis of zonder_betekenis."
+        )
     meaning_names: dict[str, str] = {}
     for param in kind.params:
         if param.name not in values or not param.about:
             continue
         column = columns[str(values[param.about])]
         if column.kind not in param.about_kinds:
-            raise fail(f"'{param.name}' kan alleen bij een kolom van soort "
-                       f"{_or([k.value for k in param.about_kinds])}; '{column.key}' is van "
-                       f"soort '{column.kind.value}'.")
+            raise fail(
+                f"'{param.name}' kan alleen bij een kolom van soort "
+                f"{_or([k.value for k in param.about_kinds])}; '{column.key}' is van "
+                f"soort '{column.kind.value}'."
+            )
         if param.type is ParamType.MEANINGS:
             voc = vocabularies.get(column.vocabulary or "")
             roles = voc.roles if voc is not None else ()
             list_name = f"de lijst '{column.vocabulary}' (kolom '{column.key}')"
             if not roles:
-                raise fail(f"'{param.name}' noemt betekenissen, maar {list_name} heeft er geen; "
-                           f"verklaar ze met [[lijst.betekenis]].")
+                raise fail(
+                    f"'{param.name}' noemt betekenissen, maar {list_name} heeft er geen; "
+                    f"verklaar ze met [[lijst.betekenis]]."
+                )
             known = [*FLAGS, *(r.key for r in roles if r.key not in FLAGS)]
             for name in _as_tuple(values[param.name]):
                 if name not in known:
-                    raise fail(f"'{name}' in '{param.name}' is geen betekenis van {list_name}"
-                               f"{nearest(name, known)}")
+                    raise fail(
+                        f"'{name}' in '{param.name}' is geen betekenis van {list_name}{nearest(name, known)}"
+                    )
             meaning_names.update({r.key: r.label for r in roles})
     anchor = str(values.get("anker") or _first(values, kind.default_anchor))
-    value = str(values.get("waarde") or (_first(values, kind.default_value)
-                                         if kind.default_value else anchor))
-    declared = Declared(values, sheet, {**meaning_names, **{f: f.replace("_", " ")
-                                                            for f in FLAGS}})
+    value = str(
+        values.get("waarde") or (_first(values, kind.default_value) if kind.default_value else anchor)
+    )
+    declared = Declared(values, sheet, {**meaning_names, **{f: f.replace("_", " ") for f in FLAGS}})
     title, message, hint = kind.texts(declared)
     for name in ("titel", "melding", "hint"):
         text = values.get(name)
@@ -486,25 +664,37 @@ def read_rule(entry: dict, index: int, sheet: TableSheet,  # type: ignore[type-a
         try:
             fields = template_fields(str(text))
         except ValueError:
-            raise fail(f"'{name}' heeft een losse {{ of }}; een plaatshouder staat tussen "
-                       f"accolades, zoals {{waarde}}, en een accolade zelf schrijft u dubbel: "
-                       f"{{{{ of }}}}.") from None
+            raise fail(
+                f"'{name}' heeft een losse {{ of }}; een plaatshouder staat tussen "
+                f"accolades, zoals {{waarde}}, en een accolade zelf schrijft u dubbel: "
+                f"{{{{ of }}}}."
+            ) from None
         for field_name in fields:
             if field_name not in allowed:
-                raise fail(f"'{name}' noemt {{{field_name}}}, maar die plaatshouder bestaat "
-                           f"niet bij een regel van soort '{kind.name}'"
-                           f"{nearest(field_name, allowed)}")
+                raise fail(
+                    f"'{name}' noemt {{{field_name}}}, maar die plaatshouder bestaat "
+                    f"niet bij een regel van soort '{kind.name}'"
+                    f"{nearest(field_name, allowed)}"
+                )
     if "titel" in values:
         heads = {"kop": columns[anchor].label}
         for param in kind.params:
             if param.is_column and param.name in values:
-                heads[f"{param.name}_kop"] = _joined([columns[k].label
-                                                      for k in _as_tuple(values[param.name])])
+                heads[f"{param.name}_kop"] = _joined(
+                    [columns[k].label for k in _as_tuple(values[param.name])]
+                )
         title = str(values["titel"]).format_map(heads)
     return DeclaredRule(
-        kind.name, code, str(values.get("ernst", "waarschuwing")), title,
-        str(values.get("melding", message)), str(values.get("hint", hint)), anchor, value,
-        tuple(sorted((k, v) for k, v in values.items() if k not in ("titel", "melding", "hint"))))
+        kind.name,
+        code,
+        str(values.get("ernst", "waarschuwing")),
+        title,
+        str(values.get("melding", message)),
+        str(values.get("hint", hint)),
+        anchor,
+        value,
+        tuple(sorted((k, v) for k, v in values.items() if k not in ("titel", "melding", "hint"))),
+    )
 
 
 def _first(values: Mapping[str, object], name: str) -> str:
@@ -516,18 +706,23 @@ def _or(names: list[str] | tuple[str, ...], joiner: str = " of ") -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])}{joiner}{quoted[-1]}"
 
 
-def _value(param: Param, raw: object, columns: Mapping[str, Column],
-           fail: Callable[[str], RuleError]) -> object:
+def _value(
+    param: Param, raw: object, columns: Mapping[str, Column], fail: Callable[[str], RuleError]
+) -> object:
     """A parameter's value in the form the checks use (a column list as a tuple)."""
     name = param.name
     if param.type in (ParamType.COLUMN, ParamType.COLUMNS, ParamType.MEANINGS):
         many = param.type is not ParamType.COLUMN
         given = raw if many and isinstance(raw, list) else [raw]
         if not given or not all(isinstance(i, str) and i for i in given):
-            raise fail(f"'{name}' moet " + ("een tekst of een lijst met teksten zijn, zoals "
-                                            f"{name} = [\"a\", \"b\"]." if many else
-                                            f"de sleutel van één kolom zijn, tussen "
-                                            f"aanhalingstekens: {name} = \"startdatum\"."))
+            raise fail(
+                f"'{name}' moet "
+                + (
+                    f'een tekst of een lijst met teksten zijn, zoals {name} = ["a", "b"].'
+                    if many
+                    else f'de sleutel van één kolom zijn, tussen aanhalingstekens: {name} = "startdatum".'
+                )
+            )
         items = [str(i) for i in given]
         twice = [i for i in items if items.count(i) > 1]
         if twice:
@@ -536,17 +731,22 @@ def _value(param: Param, raw: object, columns: Mapping[str, Column],
             for key in items:
                 column = columns.get(key)
                 if column is None:
-                    raise fail(f"'{name}' noemt de kolom '{key}', maar die is niet verklaard"
-                               f"{nearest(key, list(columns))}")
+                    raise fail(
+                        f"'{name}' noemt de kolom '{key}', maar die is niet verklaard"
+                        f"{nearest(key, list(columns))}"
+                    )
                 if param.kinds and column.kind not in param.kinds:
-                    raise fail(f"'{name}' moet een kolom van soort "
-                               f"{_or([k.value for k in param.kinds])} zijn; '{key}' is van "
-                               f"soort '{column.kind.value}'.")
+                    raise fail(
+                        f"'{name}' moet een kolom van soort "
+                        f"{_or([k.value for k in param.kinds])} zijn; '{key}' is van "
+                        f"soort '{column.kind.value}'."
+                    )
         return tuple(items) if many else items[0]
     if param.type is ParamType.NUMBER:
         if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-            raise fail(f"'{name}' moet een geheel getal van 0 of meer zijn, zonder "
-                       f"aanhalingstekens: {name} = 365.")
+            raise fail(
+                f"'{name}' moet een geheel getal van 0 of meer zijn, zonder aanhalingstekens: {name} = 365."
+            )
         return raw
     if param.type is ParamType.FLAG:
         if not isinstance(raw, bool):
@@ -557,8 +757,7 @@ def _value(param: Param, raw: object, columns: Mapping[str, Column],
     if param.options:
         raw = raw.strip().casefold()  # as the key registry compares a choice
     if param.options and raw not in param.options:
-        raise fail(f"'{name}' kan {_or(param.options)} zijn, niet '{raw}'"
-                   f"{nearest(raw, param.options)}")
+        raise fail(f"'{name}' kan {_or(param.options)} zijn, niet '{raw}'{nearest(raw, param.options)}")
     return raw
 
 
@@ -572,22 +771,43 @@ def example_rule(kind: RuleKind) -> DeclaredRule:
     import tomllib
 
     entry = tomllib.loads(kind.example)["regel"][0]
-    about = {str(entry[p.about]) for p in kind.params if p.about and p.name in entry
-             and p.type is ParamType.MEANINGS}
+    about = {
+        str(entry[p.about])
+        for p in kind.params
+        if p.about and p.name in entry and p.type is ParamType.MEANINGS
+    }
     columns: dict[str, Column] = {}
     for param in (*kind.params, *COMMON_PARAMS):
         if not param.is_column or param.name not in entry:
             continue
-        for key in _as_tuple(tuple(entry[param.name]) if isinstance(entry[param.name], list)
-                             else entry[param.name]):
-            column_kind = Kind.DATE if param.kinds == DATE else Kind.CHOICE if key in about \
-                else Kind.RICH if param.kinds == TEXTLIKE else Kind.TEXT
-            columns.setdefault(key, Column(key, key.replace("_", " ").capitalize(),
-                                           column_kind, "", vocabulary="status"
-                                           if column_kind is Kind.CHOICE else None))
+        for key in _as_tuple(
+            tuple(entry[param.name]) if isinstance(entry[param.name], list) else entry[param.name]
+        ):
+            column_kind = (
+                Kind.DATE
+                if param.kinds == DATE
+                else Kind.CHOICE
+                if key in about
+                else Kind.RICH
+                if param.kinds == TEXTLIKE
+                else Kind.TEXT
+            )
+            columns.setdefault(
+                key,
+                Column(
+                    key,
+                    key.replace("_", " ").capitalize(),
+                    column_kind,
+                    "",
+                    vocabulary="status" if column_kind is Kind.CHOICE else None,
+                ),
+            )
     sheet = TableSheet("Voorbeeld", "Voorbeeld", "", tuple(columns.values()))
-    roles = (Role("open", "Open", ""), Role("gestopt", "Gestopt", "", finished=True),
-             Role("afgerond", "Afgerond", "", finished=True))
+    roles = (
+        Role("open", "Open", ""),
+        Role("gestopt", "Gestopt", "", finished=True),
+        Role("afgerond", "Afgerond", "", finished=True),
+    )
     vocabulary = Vocabulary("status", "Statussen", "", tuple(r.label for r in roles), roles)
     return read_rule(entry, 1, sheet, {"status": vocabulary}, frozenset())
 
@@ -604,8 +824,13 @@ def _param_rows(params: tuple[Param, ...]) -> list[str]:
             what += f" ({', '.join(k.value for k in p.kinds)})"
         if p.options:
             what += ": " + ", ".join(f"`{o}`" for o in p.options)
-        default = "verplicht" if p.required else "" if p.default is None else \
-            f"`{str(p.default).lower() if isinstance(p.default, bool) else p.default}`"
+        default = (
+            "verplicht"
+            if p.required
+            else ""
+            if p.default is None
+            else f"`{str(p.default).lower() if isinstance(p.default, bool) else p.default}`"
+        )
         rows.append(f"| `{p.name}` | {_cell(what)} | {default} | {_cell(p.help)} |")
     return rows
 
@@ -641,8 +866,9 @@ def kinds_markdown() -> str:
     for kind in RULE_KINDS.values():
         example = example_rule(kind)
         extra = "".join(f", `{{{n}}}` ({h})" for n, h in kind.placeholders)
-        anchor = f"`{kind.default_anchor}`" + (" (de eerste)" if kind.param(
-            kind.default_anchor).type is ParamType.COLUMNS else "")  # type: ignore[union-attr]
+        anchor = f"`{kind.default_anchor}`" + (
+            " (de eerste)" if kind.param(kind.default_anchor).type is ParamType.COLUMNS else ""  # type: ignore[union-attr]
+        )
         lines += [
             f"### `{kind.name}`",
             "",
@@ -660,7 +886,8 @@ def kinds_markdown() -> str:
             "```",
             "",
             "Zonder `titel`, `melding` en `hint` (hier met de kolomkoppen "
-            + ", ".join(f"'{c.label}'" for c in _example_columns(example)) + "):",
+            + ", ".join(f"'{c.label}'" for c in _example_columns(example))
+            + "):",
             "",
             f"- titel: {example.title}",
             f"- melding: {example.message}",

@@ -37,7 +37,6 @@ EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
 YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 
 
-
 #: The bundled annex types' sheets, lists and settings: the defaults for code without a
 #: register (a register's own types are register.types).
 PILOTS = BUILTIN.get("pilots").sheet
@@ -138,25 +137,34 @@ class ListRoles:
 
     def values_with(self, vocabulary_key: str, **flags: bool) -> set[str]:
         """The normalised values whose role has all these flags, e.g. published=True."""
-        return {value for value, role in self.by_value.get(vocabulary_key, {}).items()
-                if all(getattr(role, flag) == want for flag, want in flags.items())}
+        return {
+            value
+            for value, role in self.by_value.get(vocabulary_key, {}).items()
+            if all(getattr(role, flag) == want for flag, want in flags.items())
+        }
 
 
-def role_by_label(vocabulary_key: str, text: str,
-                  vocabularies: tuple[Vocabulary, ...] | None = None) -> Role | None:
+def role_by_label(
+    vocabulary_key: str, text: str, vocabularies: tuple[Vocabulary, ...] | None = None
+) -> Role | None:
     """The declared role whose standard wording (or key) is text, after normalise."""
     folded = normalise(text)
-    voc = next((v for v in vocabularies if v.key == vocabulary_key), None) \
-        if vocabularies is not None else vocabulary(vocabulary_key)
+    voc = (
+        next((v for v in vocabularies if v.key == vocabulary_key), None)
+        if vocabularies is not None
+        else vocabulary(vocabulary_key)
+    )
     for role in voc.roles if voc is not None else ():
         if folded in (normalise(role.label), normalise(role.key)):
             return role
     return None
 
 
-def list_roles(lists: dict[str, list[str]] | None = None,
-               meanings: dict[str, dict[str, str]] | None = None,
-               vocabularies: tuple[Vocabulary, ...] | None = None) -> ListRoles:
+def list_roles(
+    lists: dict[str, list[str]] | None = None,
+    meanings: dict[str, dict[str, str]] | None = None,
+    vocabularies: tuple[Vocabulary, ...] | None = None,
+) -> ListRoles:
     """The roles of a register's list values.
 
     A value's role is the one its 'betekenis' cell names; with that cell empty (or no
@@ -184,15 +192,20 @@ def list_roles(lists: dict[str, list[str]] | None = None,
 DEFAULT_ROLES = list_roles()
 
 
-def standard_value(vocabulary_key: str, vocabularies: tuple[Vocabulary, ...] | None = None,
-                   **flags: bool) -> str:
+def standard_value(
+    vocabulary_key: str, vocabularies: tuple[Vocabulary, ...] | None = None, **flags: bool
+) -> str:
     """The standard wording of the first role with these flags (e.g. last_time=True)."""
-    voc = next(v for v in vocabularies if v.key == vocabulary_key) \
-        if vocabularies is not None else vocabulary(vocabulary_key)
+    voc = (
+        next(v for v in vocabularies if v.key == vocabulary_key)
+        if vocabularies is not None
+        else vocabulary(vocabulary_key)
+    )
     for role in voc.roles:
         if all(getattr(role, flag) == want for flag, want in flags.items()):
             return role.label
     raise KeyError(flags)
+
 
 #: Word styles the build uses, by the name a coordinator sees in Word
 STYLE_NAMES = {
@@ -216,10 +229,11 @@ OPTIONAL_STYLE_NAMES = {
 CARD_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Naam pilot", (("Naam pilot", "naam"),)),
     ("Korte omschrijving", ()),
-    ("Programma/Portefeuillehouder", (("Programma", "programma"),
-                                      ("Portefeuille", "portefeuille"))),
+    ("Programma/Portefeuillehouder", (("Programma", "programma"), ("Portefeuille", "portefeuille"))),
     ("Doel/Beoogd resultaat", (("Doel, beoogd resultaat", "doel"),)),
-    ("Data", (("Startdatum", "startdatum"), ("Einddatum", "einddatum"),
-              ("Evaluatiemoment", "evaluatiemoment"))),
+    (
+        "Data",
+        (("Startdatum", "startdatum"), ("Einddatum", "einddatum"), ("Evaluatiemoment", "evaluatiemoment")),
+    ),
     ("Uitkomst evaluatie", tuple((PILOTS.column(k).label, k) for k in EVALUATION_QUESTIONS)),
 )

@@ -35,8 +35,7 @@ class TemplateChoice:
     def describe(self) -> str:
         if self.folder is None:
             return "de meegeleverde Word-sjablonen"
-        how = "--sjablonen" if self.source == "--sjablonen" else "de instelling " \
-            "'Map met Word-sjablonen'"
+        how = "--sjablonen" if self.source == "--sjablonen" else "de instelling 'Map met Word-sjablonen'"
         return f"de Word-sjablonen in {shown(self.folder)} (via {how})"
 
     def manifest(self, used: dict[str, Path]) -> dict[str, dict[str, str]]:
@@ -51,8 +50,9 @@ class TemplateChoice:
         return recorded
 
 
-def template_folder(register_path: Path | None, setting: str = "",
-                    override: Path | None = None) -> Path | None:
+def template_folder(
+    register_path: Path | None, setting: str = "", override: Path | None = None
+) -> Path | None:
     """The chosen folder of Word templates, if any: --sjablonen, else the register's
     setting (relative to the register's folder). Whether it exists is checked later."""
     if override is not None:
@@ -86,14 +86,19 @@ def require_folder(folder: Path) -> Path:
             f"De map met Word-sjablonen '{shown(folder)}' (opgegeven met --sjablonen) {what}. "
             f"Geef de map op waarin de Word-sjablonen en eigen bijlagetypen (*.toml) staan, of "
             f"maak de map met 'toolkit sjablonen {shown(folder)}'. Zonder --sjablonen gebruikt "
-            f"de toolkit de instelling 'Map met Word-sjablonen' van het register.")
+            f"de toolkit de instelling 'Map met Word-sjablonen' van het register."
+        )
     return Path(folder)
 
 
-def choose_templates(defaults: dict[str, Path], register_path: Path | None,
-                     setting: str = "", override: Path | None = None,
-                     needed: tuple[str, ...] = tuple(TEMPLATE_FILES),
-                     files: dict[str, str] | None = None) -> TemplateChoice:
+def choose_templates(
+    defaults: dict[str, Path],
+    register_path: Path | None,
+    setting: str = "",
+    override: Path | None = None,
+    needed: tuple[str, ...] = tuple(TEMPLATE_FILES),
+    files: dict[str, str] | None = None,
+) -> TemplateChoice:
     """The templates for one build: --sjablonen, else the register's setting, else bundled.
 
     The setting is relative to the register's folder (an absolute path is allowed); the
@@ -104,11 +109,16 @@ def choose_templates(defaults: dict[str, Path], register_path: Path | None,
     if folder is None:
         return TemplateChoice(dict(defaults), "meegeleverd")
     source = "--sjablonen" if override is not None else "instelling"
-    where = ("opgegeven met --sjablonen" if source == "--sjablonen" else
-             "genoemd bij 'Map met Word-sjablonen' op het tabblad Instellingen")
-    default = ("Zonder --sjablonen gebruikt de toolkit de instelling of de meegeleverde "
-               "sjablonen." if source == "--sjablonen" else
-               "Maakt u de instelling leeg, dan gebruikt de toolkit de meegeleverde sjablonen.")
+    where = (
+        "opgegeven met --sjablonen"
+        if source == "--sjablonen"
+        else "genoemd bij 'Map met Word-sjablonen' op het tabblad Instellingen"
+    )
+    default = (
+        "Zonder --sjablonen gebruikt de toolkit de instelling of de meegeleverde sjablonen."
+        if source == "--sjablonen"
+        else "Maakt u de instelling leeg, dan gebruikt de toolkit de meegeleverde sjablonen."
+    )
     if not folder.is_dir():
         what = "is geen map" if folder.exists() else "bestaat niet"
         raise TemplateError(
@@ -148,13 +158,14 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"'{shown(folder)}' is een bestand, geen map. Kies een map voor de "
-                          f"Word-sjablonen.")
+        raise OutputError(f"'{shown(folder)}' is een bestand, geen map. Kies een map voor de Word-sjablonen.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"De map '{shown(folder)}' kan niet worden gemaakt: {reason(exc)}. "
-                          f"Kies een map waarin u mag schrijven.") from exc
+        raise OutputError(
+            f"De map '{shown(folder)}' kan niet worden gemaakt: {reason(exc)}. "
+            f"Kies een map waarin u mag schrijven."
+        ) from exc
     copied, kept = [], []
     for kind, source in defaults.items():
         target = folder / TEMPLATE_FILES[kind]
@@ -166,7 +177,6 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
     return CopyResult(folder, copied, kept)
 
 
-
 def next_steps(folder: Path) -> list[str]:
     """After copying: how the build finds the templates, both ways."""
     return [
@@ -176,6 +186,5 @@ def next_steps(folder: Path) -> list[str]:
         f"  - vul op het tabblad Instellingen van het register bij 'Map met Word-sjablonen' "
         f"de map in (ten opzichte van de map van het register, of een volledig pad: "
         f"{shown(folder.resolve())});",
-        f"  - of geef bij het bouwen de map op: toolkit build register.xlsx --sjablonen "
-        f"{shown(folder)}",
+        f"  - of geef bij het bouwen de map op: toolkit build register.xlsx --sjablonen {shown(folder)}",
     ]

@@ -27,7 +27,7 @@ def split_status(original: str, statuses: Sequence[str] | None = None) -> tuple[
         if lead in (folded, folded + "."):
             return status, _remainder(text, rest)
         if lead.startswith(folded):
-            tail = first.strip()[len(status):]
+            tail = first.strip()[len(status) :]
             if tail.startswith((".", "  ")):
                 extra = tail.lstrip(". ").strip()
                 return status, "\n".join(p for p in (extra, _remainder(text, rest)) if p)
@@ -37,5 +37,5 @@ def split_status(original: str, statuses: Sequence[str] | None = None) -> tuple[
 def _remainder(original: str, rest: str) -> str:
     """What follows the status line, kept as HTML when the original was HTML."""
     if original.startswith("<p>") and "</p>" in original:
-        return original[original.index("</p>") + 4:].strip()
+        return original[original.index("</p>") + 4 :].strip()
     return rest.strip()

@@ -39,10 +39,14 @@ NEW_MARK = NEW_NOTE.rstrip(".")
 #: the standard wordings an imported card gets for 'Opnemen in bijlage', by role
 PUBLISHED = schema.standard_value("opnemen", published=True, last_time=False)
 LAST_TIME = schema.standard_value("opnemen", last_time=True)
-LAST_TIME_FOUND = ("de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
-                   "'Opnemen in bijlage' staat op 'Laatste keer'.")
-NEW_FOUND = ("de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
-             "een build met --previous opnieuw).")
+LAST_TIME_FOUND = (
+    "de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
+    "'Opnemen in bijlage' staat op 'Laatste keer'."
+)
+NEW_FOUND = (
+    "de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
+    "een build met --previous opnieuw)."
+)
 TOC_SKIPPED = "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw."
 #: far beyond any council annex (the 10,000-pilot benchmark has about 200,000 of each),
 #: but a bound, as for registers
@@ -65,12 +69,16 @@ for _col in schema.PILOTS.columns:
     if _col.published:
         for _name in (_col.label, *_col.aliases):
             PILOT_LABELS.setdefault(_key(_name), _col.key)
-ACTION_HEADERS = {"activiteit": "activiteit", "activiteiten": "activiteit",
-                  "resultaat": "resultaat", "resultaten": "resultaat", "status": "status"}
+ACTION_HEADERS = {
+    "activiteit": "activiteit",
+    "activiteiten": "activiteit",
+    "resultaat": "resultaat",
+    "resultaten": "resultaat",
+    "status": "status",
+}
 
 
-def _match(text: str, known: dict[str, str], cutoff: float = 0.8,
-           prefix: bool = True) -> str | None:
+def _match(text: str, known: dict[str, str], cutoff: float = 0.8, prefix: bool = True) -> str | None:
     key = _key(text)
     if not key:
         return None
@@ -128,8 +136,11 @@ class ImportReport:
             lines += ["", f"Afgekapt ({len(self.cuts)}):"]
             lines += [f"  - {cut.describe()} De hele tekst staat hieronder." for cut in self.cuts]
             for cut in self.cuts:
-                lines += ["", f"Volledige tekst van {cut.sheet}!{cut.cell} ({cut.name}, "
-                              f"{cut.label}):", cut.text]
+                lines += [
+                    "",
+                    f"Volledige tekst van {cut.sheet}!{cut.cell} ({cut.name}, {cut.label}):",
+                    cut.text,
+                ]
         return "\n".join(lines) + "\n"
 
 
@@ -146,10 +157,11 @@ class Imported:
     templates: Path | None = None
 
     def counts(self) -> str:
-        """"12 pilots en 3 projecten": what was read, per annex type."""
+        """ "12 pilots en 3 projecten": what was read, per annex type."""
         found = [(len(self.pilots), "pilots"), (len(self.actions), "acties")]
-        found += [(len(self.tables.get(t.sheet.name, [])), t.plural)
-                  for t in self.types.types if not t.bundled]
+        found += [
+            (len(self.tables.get(t.sheet.name, [])), t.plural) for t in self.types.types if not t.bundled
+        ]
         shown = [f"{n} {what}" for n, what in found if n] or ["0 pilots", "0 acties"]
         return " en ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
 
@@ -169,8 +181,10 @@ def _open(path: Path) -> wordread.WordPackage:
 
 
 def _not_word(name: str) -> str:
-    return (f"'{name}' kan niet als Word-document (.docx) worden geopend. Sla het in Word "
-            f"op als Word-document en probeer opnieuw.")
+    return (
+        f"'{name}' kan niet als Word-document (.docx) worden geopend. Sla het in Word "
+        f"op als Word-document en probeer opnieuw."
+    )
 
 
 def _blocks(document: wordread.WordPackage, name: str) -> list[Block]:
@@ -195,18 +209,24 @@ def _too_long(name: str, what: str) -> RegisterUnreadable:
         return RegisterUnreadable(
             f"'{name}' is dieper genest dan een Word-document kan zijn (elementen in "
             f"elementen, honderden lagen diep); het wordt uit voorzorg niet ingelezen. Kies "
-            f"de bijlage zelf, of sla haar in Word opnieuw op als Word-document.")
+            f"de bijlage zelf, of sla haar in Word opnieuw op als Word-document."
+        )
     if what == "held":
         size = wordread.MAX_HELD // (1024 * 1024)
         return RegisterUnreadable(
             f"'{name}' heeft een alinea, tabelrij of inhoudsbesturingselement van meer dan "
             f"{size} MB; dat is geen raadsbijlage. Het wordt uit voorzorg niet ingelezen. "
-            f"Kies de bijlage zelf.")
-    amount = (f"meer dan {MAX_PARAGRAPHS:,} alinea's" if what == "paragraphs"
-              else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen").replace(",", ".")
+            f"Kies de bijlage zelf."
+        )
+    amount = (
+        f"meer dan {MAX_PARAGRAPHS:,} alinea's"
+        if what == "paragraphs"
+        else f"meer dan {MAX_TABLE_ROWS:,} tabelrijen"
+    ).replace(",", ".")
     return RegisterUnreadable(
         f"'{name}' heeft {amount}; dat is geen raadsbijlage maar een veel groter "
-        f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf.")
+        f"document. Het wordt uit voorzorg niet ingelezen. Kies de bijlage zelf."
+    )
 
 
 def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
@@ -262,22 +282,29 @@ def left_out(document: wordread.WordPackage) -> list[str]:
         where = f"onder de kop '{item.heading}'" if item.heading else "vóór de eerste kop"
         if item.kind == "verborgen":
             inside = f", in de alinea '{item.paragraph}'" if item.paragraph else ""
-            lines.append(f"Verborgen tekst {where}{inside}: '{item.text}'. Verborgen tekst "
-                         f"staat niet in de gepubliceerde bijlage; ze is niet ingelezen.")
+            lines.append(
+                f"Verborgen tekst {where}{inside}: '{item.text}'. Verborgen tekst "
+                f"staat niet in de gepubliceerde bijlage; ze is niet ingelezen."
+            )
         elif item.kind == "tekstvak":
-            lines.append(f"Tekstvak {where}: '{item.text}' is niet ingelezen. Hoort die "
-                         f"tekst in het register, zet hem dan in een gewone alinea of tabelcel.")
+            lines.append(
+                f"Tekstvak {where}: '{item.text}' is niet ingelezen. Hoort die "
+                f"tekst in het register, zet hem dan in een gewone alinea of tabelcel."
+            )
         else:
-            lines.append(f"{item.text[0].upper()}{item.text[1:]} dat als geheel in het document "
-                         f"is ingevoegd (altChunk), {where}, is niet ingelezen. Open de bijlage "
-                         f"in Word en sla haar op als Word-document: dan wordt het gewone "
-                         f"tekst, die wel wordt ingelezen.")
-    names = {"verborgen": "verborgen tekst", "tekstvak": "tekstvak",
-             "altchunk": "ingevoegd deel (altChunk)"}
+            lines.append(
+                f"{item.text[0].upper()}{item.text[1:]} dat als geheel in het document "
+                f"is ingevoegd (altChunk), {where}, is niet ingelezen. Open de bijlage "
+                f"in Word en sla haar op als Word-document: dan wordt het gewone "
+                f"tekst, die wel wordt ingelezen."
+            )
+    names = {"verborgen": "verborgen tekst", "tekstvak": "tekstvak", "altchunk": "ingevoegd deel (altChunk)"}
     for kind, count in document.left_out_counts.items():
         if count > wordread.MAX_NOTED:
-            lines.append(f"En nog {count - wordread.MAX_NOTED} keer {names[kind]}, niet ingelezen "
-                         f"(alleen de eerste {wordread.MAX_NOTED} staan hierboven).")
+            lines.append(
+                f"En nog {count - wordread.MAX_NOTED} keer {names[kind]}, niet ingelezen "
+                f"(alleen de eerste {wordread.MAX_NOTED} staan hierboven)."
+            )
     return lines
 
 
@@ -285,8 +312,7 @@ def is_pilot_annex(blocks: list[Block]) -> bool:
     for block in blocks:
         if isinstance(block, Table):
             for cells in block.rows[:3]:  # a card's name is at the top of its table
-                if cells and len(cells[0].text) < 200 and \
-                        _match(cells[0].text, PILOT_LABELS) == "naam":
+                if cells and len(cells[0].text) < 200 and _match(cells[0].text, PILOT_LABELS) == "naam":
                     return True
         elif _key(block.text) == "naam pilot":
             return True
@@ -397,7 +423,8 @@ class _PilotReader:
         if self.skipping_changes:
             self.report.skipped.append(
                 f"Het overzicht '{CHANGES_HEADING}' ({max(self.changes_lines, 0)} "
-                f"regels): de toolkit maakt het bij elke build opnieuw.")
+                f"regels): de toolkit maakt het bij elke build opnieuw."
+            )
         self.skipping_changes = False
 
     def intro_done(self) -> None:
@@ -438,7 +465,8 @@ class _PilotReader:
             return
         if table.nested:
             self.report.skipped.append(
-                f"{self.heading}: {table.nested} tabel(len) binnen een tabelcel niet ingelezen")
+                f"{self.heading}: {table.nested} tabel(len) binnen een tabelcel niet ingelezen"
+            )
         for cells in table.rows:
             texts = [c.lines for c in cells]
             if not any(texts):
@@ -449,7 +477,8 @@ class _PilotReader:
                     self.lines[key] = [texts[0]]
                 else:
                     self.report.skipped.append(
-                        f"{self.heading}: rij zonder label in '{self.section}': {texts[0][:60]}")
+                        f"{self.heading}: rij zonder label in '{self.section}': {texts[0][:60]}"
+                    )
                 continue
             label = cells[0].text.strip()
             key = _match(cells[0].text, PILOT_LABELS)
@@ -461,7 +490,8 @@ class _PilotReader:
             for other in values[:-1]:
                 self.report.skipped.append(
                     f"{self.heading}: bij '{label[:60]}' staat nog een kolom; alleen de laatste "
-                    f"is overgenomen. Overgeslagen: {other[:60]}")
+                    f"is overgenomen. Overgeslagen: {other[:60]}"
+                )
             if key in ("omschrijving", "doel"):
                 self.lines[key] = [value]
             else:
@@ -481,17 +511,18 @@ class _PilotReader:
         for mark in dict.fromkeys(self.marks):
             self.report.notes.append(f"{name}: {mark}")
         answers = " ".join(str(card.get(k) or "") for k in schema.EVALUATION_QUESTIONS).casefold()
-        if card.get("opnemen") == PUBLISHED and \
-                re.search(r"niet meer\b.*\bgerapporteerd", answers):
+        if card.get("opnemen") == PUBLISHED and re.search(r"niet meer\b.*\bgerapporteerd", answers):
             card["opnemen"] = LAST_TIME
             self.report.notes.append(
                 f"{name}: de uitkomst zegt dat er niet meer wordt gerapporteerd; 'Opnemen in "
-                f"bijlage' staat op 'Laatste keer'.")
+                f"bijlage' staat op 'Laatste keer'."
+            )
         if self.heading and schema.normalise(self.heading) != schema.normalise(name):
             card["kop"] = self.heading  # the card keeps its heading in the next build
             self.report.notes.append(
                 f"Kop '{self.heading}' en Naam pilot '{name}' verschillen; de kop staat in "
-                f"'{schema.PILOTS.column('kop').label}'.")
+                f"'{schema.PILOTS.column('kop').label}'."
+            )
         self.out.pilots.append(card)
         extra = " (laatste keer)" if card.get("opnemen") == LAST_TIME else ""
         self.report.pilots.append(f"{card['id']} {name}{extra}")
@@ -504,8 +535,7 @@ class _PilotReader:
             self.report.skipped.append(TOC_SKIPPED)
 
 
-def read_pilot_annex(document: wordread.WordPackage, blocks: list[Block],
-                     imported: Imported) -> None:
+def read_pilot_annex(document: wordread.WordPackage, blocks: list[Block], imported: Imported) -> None:
     reader = _PilotReader(imported)
     for block in blocks:
         if isinstance(block, Table):
@@ -513,8 +543,12 @@ def read_pilot_annex(document: wordread.WordPackage, blocks: list[Block],
         else:
             text = block.text.strip()
             title = re.match(r"^Bijlage\s+(\d+)\.?\s+(.+)$", text)
-            if title and reader.card is None and "bijlage_pilots_nummer" not in imported.settings \
-                    and not block.toc:
+            if (
+                title
+                and reader.card is None
+                and "bijlage_pilots_nummer" not in imported.settings
+                and not block.toc
+            ):
                 imported.settings["bijlage_pilots_nummer"] = title.group(1)
                 imported.settings["bijlage_pilots_titel"] = title.group(2).strip()
                 continue
@@ -565,8 +599,7 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
             text = block.text.strip()
             annex = _ANNEX_HEADING.match(text)
             if annex:
-                opgave = re.sub(rf"^{title_word}\s+", "", annex.group(2).strip(),
-                                flags=re.IGNORECASE)
+                opgave = re.sub(rf"^{title_word}\s+", "", annex.group(2).strip(), flags=re.IGNORECASE)
                 imported.settings.setdefault("bijlage_acties_eerste_nummer", annex.group(1))
                 doel = ""
             elif text.casefold().startswith("doel:"):
@@ -578,13 +611,13 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
                 if day:
                     imported.settings.setdefault("peildatum", day)
                 _settings_from_subtitle(text, imported)
-            elif ":" in text and block.heading and "actieprogramma" not in imported.settings \
-                    and not opgave:
+            elif ":" in text and block.heading and "actieprogramma" not in imported.settings and not opgave:
                 imported.settings["actieprogramma"] = text.split(":")[0].strip()
             continue
         if block.nested:
-            report.skipped.append(f"{block.nested} tabel(len) binnen een tabelcel bij "
-                                  f"'{opgave}' niet ingelezen")
+            report.skipped.append(
+                f"{block.nested} tabel(len) binnen een tabelcel bij '{opgave}' niet ingelezen"
+            )
         columns: dict[str, int] | None = None
         extra: dict[int, str] = {}
         extra_values = 0
@@ -604,46 +637,49 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
                     doel = re.sub(r"^doel:\s*", "", texts[0].strip(), flags=re.IGNORECASE)
                     continue
                 if _key(texts[0]) == "status":
-                    report.skipped.append(f"Statusoverzicht van '{opgave}' (wordt "
-                                          f"opnieuw berekend)")
+                    report.skipped.append(f"Statusoverzicht van '{opgave}' (wordt opnieuw berekend)")
                     break
-                report.skipped.append(f"Tabel zonder kop Activiteit/Resultaat/Status "
-                                      f"bij '{opgave}': {texts[0][:50]}")
+                report.skipped.append(
+                    f"Tabel zonder kop Activiteit/Resultaat/Status bij '{opgave}': {texts[0][:50]}"
+                )
                 break
             extra_values += sum(1 for i in extra if i < len(texts) and texts[i])
             activiteit = texts[columns["activiteit"]] if columns["activiteit"] < len(texts) else ""
             resultaat = texts[columns["resultaat"]] if columns["resultaat"] < len(texts) else ""
             status_text = texts[columns["status"]] if columns["status"] < len(texts) else ""
-            row: dict[str, object] = {"activiteit": activiteit, "resultaat": resultaat,
-                                      "status": status_text}
+            row: dict[str, object] = {"activiteit": activiteit, "resultaat": resultaat, "status": status_text}
             if imported.actions and schema.continues_previous(row):
                 index = len(imported.actions) - 1
                 previous = imported.actions[index]
-                parts = continued.setdefault(
-                    index, [p for p in (str(previous.get("resultaat") or ""),) if p])
+                parts = continued.setdefault(index, [p for p in (str(previous.get("resultaat") or ""),) if p])
                 parts.append(resultaat)
                 report.notes.append(
-                    f"{previous['id']}: rij zonder activiteit samengevoegd met de vorige "
-                    f"(paginagrens).")
+                    f"{previous['id']}: rij zonder activiteit samengevoegd met de vorige (paginagrens)."
+                )
                 continue
             status, note = split_status(status_text, statuses)
             if status_text and not status:
-                report.notes.append(
-                    f"Status '{status_text[:40]}' niet herkend; staat in Toelichting status.")
+                report.notes.append(f"Status '{status_text[:40]}' niet herkend; staat in Toelichting status.")
             action: dict[str, object] = {
-                "id": f"A-{len(imported.actions) + 1:03d}", "opgave": opgave, "doel": doel,
-                "activiteit": activiteit, "resultaat": resultaat, "status": status,
+                "id": f"A-{len(imported.actions) + 1:03d}",
+                "opgave": opgave,
+                "doel": doel,
+                "activiteit": activiteit,
+                "resultaat": resultaat,
+                "status": status,
                 "toelichting_status": note,
             }
             imported.actions.append(action)
             report.actions.append(
-                f"{action['id']} {opgave} · {activiteit.splitlines()[0][:60] if activiteit else ''}")
+                f"{action['id']} {opgave} · {activiteit.splitlines()[0][:60] if activiteit else ''}"
+            )
         if columns is not None and (extra_values or any(extra.values())):
             names = ", ".join(f"'{t[:40]}'" if t else "(zonder kop)" for t in extra.values())
             report.skipped.append(
                 f"Tabel bij '{opgave}'{f' (doel {doel[:40]})' if doel else ''}: extra kolom(men) "
                 f"{names} niet ingelezen ({extra_values} gevulde cellen); het register heeft "
-                f"alleen Activiteit, Resultaat en Status.")
+                f"alleen Activiteit, Resultaat en Status."
+            )
     for index, parts in continued.items():
         imported.actions[index]["resultaat"] = "\n".join(p for p in parts if p)
     if toc_lines:
@@ -666,36 +702,43 @@ def _own_samples(types: AnnexTypes) -> list[tuple[AnnexType, Sample]]:
                 f"Het Word-sjabloon '{annex.template}' van het bijlagetype '{annex.key}' "
                 f"ontbreekt in '{template.parent}'. Het sjabloon (met de voorbeeldkaart) is nodig "
                 f"om de bijlage terug te lezen; maak een beginsjabloon met 'toolkit sjablonen "
-                f"{template.parent}'.")
+                f"{template.parent}'."
+            )
         _, sample = cut_sample_from(template)
         if sample is not None:
             samples.append((annex, sample))
     return samples
 
 
-def read_own_annex(blocks: list[Block], samples: list[tuple[AnnexType, Sample]],
-                   imported: Imported, name: str = "") -> bool:
+def read_own_annex(
+    blocks: list[Block], samples: list[tuple[AnnexType, Sample]], imported: Imported, name: str = ""
+) -> bool:
     """Rows of the first own annex type whose sample card the document repeats."""
     from toolkit.layouts.sample import TooLarge, read_back
 
     for annex, sample in samples:
         layout = annex.arrangement
         try:
-            rows = read_back(blocks, sample, arranged=bool(layout.groups or layout.overview
-                                                           or layout.crosstab),
-                             notes=(layout.new_note, layout.last_note),
-                             omit_empty=layout.omit_empty)
+            rows = read_back(
+                blocks,
+                sample,
+                arranged=bool(layout.groups or layout.overview or layout.crosstab),
+                notes=(layout.new_note, layout.last_note),
+                omit_empty=layout.omit_empty,
+            )
         except TooLarge as exc:
             raise RegisterUnreadable(
                 f"'{name}' kan niet met de voorbeeldkaart van '{annex.template}' worden "
-                f"teruggelezen. {exc} Er is geen register gemaakt.") from exc
+                f"teruggelezen. {exc} Er is geen register gemaakt."
+            ) from exc
         if not rows:
             continue
         nested = sum(block.nested for block in blocks if isinstance(block, Table))
         if nested:
             imported.report.skipped.append(
                 f"{nested} tabel(len) binnen een tabelcel niet ingelezen: het register heeft "
-                f"er geen plaats voor.")
+                f"er geen plaats voor."
+            )
         sheet = annex.sheet
         table = imported.tables.setdefault(sheet.name, [])
         prefix = re.sub(r"[^A-Z]", "", annex.key.upper())[:3] or "R"
@@ -706,9 +749,11 @@ def read_own_annex(blocks: list[Block], samples: list[tuple[AnnexType, Sample]],
             table.append(record)
             name = str(record.get(sheet.name_column) or "").strip()
             imported.report.found.setdefault(annex.plural, []).append(
-                f"{record[sheet.key_column]} {name.splitlines()[0][:60] if name else ''}".strip())
-        imported.report.notes.append(f"{len(rows)} {annex.plural} gelezen met de voorbeeldkaart "
-                                     f"van '{annex.template}'.")
+                f"{record[sheet.key_column]} {name.splitlines()[0][:60] if name else ''}".strip()
+            )
+        imported.report.notes.append(
+            f"{len(rows)} {annex.plural} gelezen met de voorbeeldkaart van '{annex.template}'."
+        )
         return True
     return False
 
@@ -726,9 +771,11 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
     if templates is not None and not Path(templates).is_dir():
         from toolkit.core.errors import TemplateError
 
-        raise TemplateError(f"De map met Word-sjablonen '{templates}' (--sjablonen) bestaat "
-                            f"niet. Geef de map op met de verklaring (*.toml) en het sjabloon "
-                            f"van het eigen bijlagetype.")
+        raise TemplateError(
+            f"De map met Word-sjablonen '{templates}' (--sjablonen) bestaat "
+            f"niet. Geef de map op met de verklaring (*.toml) en het sjabloon "
+            f"van het eigen bijlagetype."
+        )
     imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
     samples = _own_samples(imported.types)
     for path, document, blocks in _read_ahead(paths):
@@ -742,32 +789,43 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
             read_action_annex(blocks, imported)
             _settings_from_header(document, imported)
         if imported.counts() == before:
-            raise RegisterUnreadable(_nothing_found(path.name, blocks, imported.types,
-                                                    document.left_out_counts.get("altchunk", 0)))
+            raise RegisterUnreadable(
+                _nothing_found(path.name, blocks, imported.types, document.left_out_counts.get("altchunk", 0))
+            )
         prefix = f"{path.name}: " if len(paths) > 1 else ""
         imported.report.skipped += [prefix + line for line in left_out(document)]
     return imported
 
 
-def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN,
-                   chunks: int = 0) -> str:
+def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, chunks: int = 0) -> str:
     if chunks:
-        return (f"In '{name}' staat tekst die als geheel is ingevoegd (altChunk: {chunks} "
-                f"HTML-, RTF- of Word-delen); die wordt niet ingelezen, en in de rest staan geen "
-                f"kaarten of actietabellen. Open de bijlage in Word, sla haar op als "
-                f"Word-document (dan wordt het ingevoegde gewone tekst) en lees haar opnieuw "
-                f"in. Er is geen register gemaakt.")
+        return (
+            f"In '{name}' staat tekst die als geheel is ingevoegd (altChunk: {chunks} "
+            f"HTML-, RTF- of Word-delen); die wordt niet ingelezen, en in de rest staan geen "
+            f"kaarten of actietabellen. Open de bijlage in Word, sla haar op als "
+            f"Word-document (dan wordt het ingevoegde gewone tekst) en lees haar opnieuw "
+            f"in. Er is geen register gemaakt."
+        )
     if not any(b.rows if isinstance(b, Table) else b.text.strip() for b in blocks):
-        return (f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
-                f"editie; er is geen register gemaakt.")
+        return (
+            f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
+            f"editie; er is geen register gemaakt."
+        )
     own = [t for t in types.types if not t.bundled]
-    also = "".join(f", geen kaarten van de {t.name} (de voorbeeldkaart in '{t.template}')"
-                   for t in own)
-    hint = "" if own else (" Is het een bijlage van een eigen bijlagetype? Geef dan met "
-                           "--sjablonen de map met de verklaring en het sjabloon op.")
-    return (f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot'){also} en geen "
-            f"actietabellen (met de kolommen Activiteit, Resultaat en Status). Is dit de "
-            f"raadsbijlage van de vorige editie?{hint} Er is geen register gemaakt.")
+    also = "".join(f", geen kaarten van de {t.name} (de voorbeeldkaart in '{t.template}')" for t in own)
+    hint = (
+        ""
+        if own
+        else (
+            " Is het een bijlage van een eigen bijlagetype? Geef dan met "
+            "--sjablonen de map met de verklaring en het sjabloon op."
+        )
+    )
+    return (
+        f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot'){also} en geen "
+        f"actietabellen (met de kolommen Activiteit, Resultaat en Status). Is dit de "
+        f"raadsbijlage van de vorige editie?{hint} Er is geen register gemaakt."
+    )
 
 
 def _lists(imported: Imported) -> dict[str, list[str]]:
@@ -775,11 +833,9 @@ def _lists(imported: Imported) -> dict[str, list[str]]:
     new register validates. The municipality's lists (programma, portefeuille, opgave) hold
     only what this municipality's annex says: never the example municipality's values."""
     types = imported.types
-    lists = {voc.key: [] if voc.key in types.municipal else list(voc.values)
-             for voc in types.vocabularies}
+    lists = {voc.key: [] if voc.key in types.municipal else list(voc.values) for voc in types.vocabularies}
     tables = [(imported.pilots, schema.PILOTS), (imported.actions, schema.ACTIONS)]
-    tables += [(imported.tables.get(t.sheet.name, []), t.sheet)
-               for t in types.types if not t.bundled]
+    tables += [(imported.tables.get(t.sheet.name, []), t.sheet) for t in types.types if not t.bundled]
     for rows, sheet in tables:
         for col in sheet.columns:
             key = col.vocabulary
@@ -802,8 +858,7 @@ def _relative(folder: Path, start: Path) -> str:
         return str(folder.resolve())
 
 
-def write_imported(imported: Imported, out: Path, setting: str | None = None
-                   ) -> tuple[Path, Path]:
+def write_imported(imported: Imported, out: Path, setting: str | None = None) -> tuple[Path, Path]:
     """Write the new register and its import report; never over an existing file.
 
     setting: what the register's 'Map met Word-sjablonen' says instead of the path to the
@@ -817,20 +872,35 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None
     types = imported.types
     # only the sheets the annexes filled: an empty Pilots sheet would give an annex of
     # 0 pilots at the next build
-    sheets = [sheet.name for sheet, rows in ((schema.PILOTS, imported.pilots),
-                                             (schema.ACTIONS, imported.actions)) if rows]
+    sheets = [
+        sheet.name
+        for sheet, rows in ((schema.PILOTS, imported.pilots), (schema.ACTIONS, imported.actions))
+        if rows
+    ]
     sheets += [name for name, rows in imported.tables.items() if rows]
     settings: dict[str, object] = {s.key: s.default for s in types.settings_for(sheets)}
     settings.update(imported.settings)
     if imported.templates is not None and imported.tables:
         # the new register finds its own annex types where they were read from
-        settings["sjablonen"] = (_relative(Path(imported.templates), out.parent)
-                                 if setting is None else setting)
+        settings["sjablonen"] = (
+            _relative(Path(imported.templates), out.parent) if setting is None else setting
+        )
     lists = _lists(imported)
     cuts: list[CutValue] = []
-    register = atomic_write(out, lambda tmp: write_register(
-        tmp, imported.pilots, imported.actions, settings, lists, cuts=cuts, sheets=sheets,
-        tables=imported.tables, types=types))
+    register = atomic_write(
+        out,
+        lambda tmp: write_register(
+            tmp,
+            imported.pilots,
+            imported.actions,
+            settings,
+            lists,
+            cuts=cuts,
+            sheets=sheets,
+            tables=imported.tables,
+            types=types,
+        ),
+    )
     imported.report.cuts = cuts
     try:
         report = atomic_write_text(report_path, imported.report.text(), replace=False)

@@ -70,8 +70,9 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _added_columns(path: Path, types: AnnexTypes = BUILTIN, register: Register | None = None
-                   ) -> tuple[dict[str, _Added], list[str]]:
+def _added_columns(
+    path: Path, types: AnnexTypes = BUILTIN, register: Register | None = None
+) -> tuple[dict[str, _Added], list[str]]:
     """Columns the declarations do not have on the table sheets, and sheets they do not know.
 
     Read separately because the register reader keeps only declared columns. Most
@@ -86,8 +87,7 @@ def _added_columns(path: Path, types: AnnexTypes = BUILTIN, register: Register |
     return _added_columns_openpyxl(path, types)
 
 
-def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = None
-                   ) -> list[str] | None:
+def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = None) -> list[str] | None:
     """The unknown sheets and entries when no table sheet has a cell outside its declared
     columns; None when one might (or anything is unusual): then openpyxl looks.
 
@@ -121,7 +121,8 @@ def _nothing_added(path: Path, types: AnnexTypes, register: Register | None = No
         return None
     rows = register.rows_of
     return _unknown_sheets(titles, types) + _unknown_in_rows(
-        rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, [])[:1], types)
+        rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, [])[:1], types
+    )
 
 
 def _unknown_sheets(titles: list[str], types: AnnexTypes) -> list[str]:
@@ -162,8 +163,7 @@ def _unknown_entries(workbook, types: AnnexTypes = BUILTIN) -> list[str]:  # typ
             ws = workbook[title]
             ws.reset_dimensions()
             rows[name] = list(ws.iter_rows(values_only=True, **limit))
-    return _unknown_in_rows(rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, []),
-                            types)
+    return _unknown_in_rows(rows.get(schema.SETTINGS_SHEET, []), rows.get(schema.LISTS_SHEET, []), types)
 
 
 def _unknown_in_rows(settings: list, lists: list, types: AnnexTypes) -> list[str]:  # type: ignore[type-arg]
@@ -173,11 +173,17 @@ def _unknown_in_rows(settings: list, lists: list, types: AnnexTypes) -> list[str
         label = row[0] if row else None
         if label is not None and str(label).strip() and schema.normalise(str(label)) not in known:
             found.append(f"{schema.SETTINGS_SHEET}: regel '{str(label).strip()[:60]}'")
-    known = {schema.normalise(n) for v in types.vocabularies
-             for n in (v.label, v.key, *([v.role_label] if v.roles else []))}
+    known = {
+        schema.normalise(n)
+        for v in types.vocabularies
+        for n in (v.label, v.key, *([v.role_label] if v.roles else []))
+    }
     for row in lists[:1]:
-        found += [f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'" for h in row
-                  if h is not None and str(h).strip() and schema.normalise(str(h)) not in known]
+        found += [
+            f"{schema.LISTS_SHEET}: kolom '{str(h).strip()[:60]}'"
+            for h in row
+            if h is not None and str(h).strip() and schema.normalise(str(h)) not in known
+        ]
     return found
 
 
@@ -191,8 +197,7 @@ def _sheet_added(ws, sheet: schema.TableSheet) -> _Added:  # type: ignore[no-unt
         buffered.append((number, values))
         positions = schema.match_headers(sheet, list(values)).positions
         if len(positions) > best:
-            best, header_row, header, used = len(positions), number, tuple(values), set(
-                positions.values())
+            best, header_row, header, used = len(positions), number, tuple(values), set(positions.values())
         if number >= HEADER_SEARCH_ROWS:
             break
     columns: dict[int, dict[int, object]] = {}  # column index -> row -> value
@@ -213,8 +218,9 @@ def _sheet_added(ws, sheet: schema.TableSheet) -> _Added:  # type: ignore[no-unt
         consume(number, values)
     for number, values in enumerate(rows, start=len(buffered) + 1):
         consume(number, values)
-    indices = sorted({i for i, h in enumerate(header) if i not in used and h is not None
-                      and str(h).strip()} | set(columns))
+    indices = sorted(
+        {i for i, h in enumerate(header) if i not in used and h is not None and str(h).strip()} | set(columns)
+    )
     result = _Added()
     for position, index in enumerate(indices):
         label = header[index] if index < len(header) else None
@@ -248,13 +254,18 @@ def _only_declared_xml(data: bytes, used: set[int]) -> bool:
     if not used:
         return False
     allowed = b"|".join(xl_col_to_name(i).encode() for i in sorted(used))
-    other = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<![\w:])r="(?!(?:' + allowed
-                       + rb')\d)[A-Z]*\d*"[^>]*(?<!/)>')
+    other = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<![\w:])r="(?!(?:' + allowed + rb')\d)[A-Z]*\d*"[^>]*(?<!/)>')
     return b'r="' in data and other.search(data) is None and b"<c>" not in data
 
 
-def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
-                 templates: Path | None = None, use_setting: bool = True) -> EditionResult:
+def next_edition(
+    old: Path,
+    new: Path,
+    editie: str,
+    peildatum: date | None,
+    templates: Path | None = None,
+    use_setting: bool = True,
+) -> EditionResult:
     """templates (--sjablonen) is the folder of Word templates and own annex types, read
     instead of the old register's setting; the new register's setting points to it.
     use_setting as for read_register (the web application reads an upload with the
@@ -272,8 +283,10 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
     result = EditionResult(new)
     for title in other_sheets:
         what = title if ":" in title else f"tabblad '{title}'"
-        result.warnings.append(f"{what} gaat niet mee: het nieuwe register heeft alleen wat "
-                               f"het sjabloon kent. Neem het zo nodig met de hand over.")
+        result.warnings.append(
+            f"{what} gaat niet mee: het nieuwe register heeft alleen wat "
+            f"het sjabloon kent. Neem het zo nodig met de hand over."
+        )
     record_rows: dict[str, set[int]] = {}
     tables: dict[str, list[dict[str, object]]] = {}
     notes = _old_notes(old, register, result)
@@ -292,17 +305,19 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
             name = record.text(sheet.name_column)
             first_line = name.splitlines()[0][:60] if name else ""
             if last is not None and roles.last_time(record.text(last.key), last.vocabulary or ""):
-                result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
-                                      f"{first_line} (laatste keer gerapporteerd)")
+                result.removed.append(
+                    f"{annex.singular} {record.text(sheet.key_column)} "
+                    f"{first_line} (laatste keer gerapporteerd)"
+                )
                 removed_rows.setdefault(sheet.name, set()).add(record.row)
-            elif status is not None and roles.finished(record.text(status.key),
-                                                       status.vocabulary or ""):
-                result.removed.append(f"{annex.singular} {record.text(sheet.key_column)} "
-                                      f"{first_line} ({record.text(status.key)})")
+            elif status is not None and roles.finished(record.text(status.key), status.vocabulary or ""):
+                result.removed.append(
+                    f"{annex.singular} {record.text(sheet.key_column)} "
+                    f"{first_line} ({record.text(status.key)})"
+                )
                 removed_rows.setdefault(sheet.name, set()).add(record.row)
             else:
-                _carry_notes(record, len(kept), notes.get(sheet.name, {}),
-                             carried.setdefault(sheet.name, {}))
+                _carry_notes(record, len(kept), notes.get(sheet.name, {}), carried.setdefault(sheet.name, {}))
                 _warn_uncalculated(record, register, result)
                 kept.append({**record.values, **extra.values.get(record.row, {})})
             record_rows.setdefault(sheet.name, set()).add(record.row)
@@ -312,18 +327,22 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
                 result.warnings.append(
                     f"{sheet.name}!{ref}: {note.describe()} gaat niet mee (de cel hoort niet bij "
                     f"een rij of kolom die het nieuwe register heeft). Neem het zo nodig met de "
-                    f"hand over.")
+                    f"hand over."
+                )
     for sheet_name, extra in added.items():
         if extra.headers:
             names = ", ".join(f"'{h}'" if h else "(zonder kop)" for h in extra.headers)
-            result.copied.append(f"{sheet_name}: toegevoegde kolom(men) {names} met hun "
-                                 f"waarden meegenomen, achter de vaste kolommen.")
+            result.copied.append(
+                f"{sheet_name}: toegevoegde kolom(men) {names} met hun "
+                f"waarden meegenomen, achter de vaste kolommen."
+            )
         orphans = sorted(set(extra.values) - record_rows.get(sheet_name, set()))
         if orphans:
             rows = ", ".join(str(r) for r in orphans[:10]) + (" …" if len(orphans) > 10 else "")
             result.warnings.append(
                 f"{sheet_name}: rij(en) {rows} hebben alleen waarden in toegevoegde kolommen "
-                f"en gaan niet mee.")
+                f"en gaan niet mee."
+            )
     facts = register.facts.get(schema.SETTINGS_SHEET)
     for key, row in register.setting_rows.items():
         if facts is not None and f"B{row}" in facts.uncalculated:
@@ -331,7 +350,8 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
             result.warnings.append(
                 f"{schema.SETTINGS_SHEET}!B{row} ({label}): een formule zonder berekende waarde; "
                 f"in het nieuwe register is de instelling leeg. Open het oude register in Excel, "
-                f"sla het op en maak de nieuwe editie opnieuw, of vul de instelling in.")
+                f"sla het op en maak de nieuwe editie opnieuw, of vul de instelling in."
+            )
     settings = dict(register.settings)
     settings["editie"] = editie
     templates_setting = _templates_setting(register, new, templates)
@@ -342,21 +362,38 @@ def next_edition(old: Path, new: Path, editie: str, peildatum: date | None,
     columns = {name: extra.headers for name, extra in added.items() if extra.headers}
     cuts: list[CutValue] = []
     problems: list[str] = []
-    atomic_write(new, lambda tmp: write_register(
-        tmp, (), (), settings, register.lists, columns, cuts, register.meanings,
-        sheets=register.sheets, tables=tables, types=register.types,
-        notes={name: {at: note.note for at, note in found.items()}
-               for name, found in carried.items()}, problems=problems), protect=(old,))
+    atomic_write(
+        new,
+        lambda tmp: write_register(
+            tmp,
+            (),
+            (),
+            settings,
+            register.lists,
+            columns,
+            cuts,
+            register.meanings,
+            sheets=register.sheets,
+            tables=tables,
+            types=register.types,
+            notes={name: {at: note.note for at, note in found.items()} for name, found in carried.items()},
+            problems=problems,
+        ),
+        protect=(old,),
+    )
     result.warnings += problems
     copied_notes = sum(len(found) for found in carried.values())
     if copied_notes:
-        result.copied.append(f"{copied_notes} opmerking(en) en hyperlink(s) bij cellen "
-                             f"meegenomen naar dezelfde cellen.")
+        result.copied.append(
+            f"{copied_notes} opmerking(en) en hyperlink(s) bij cellen meegenomen naar dezelfde cellen."
+        )
     if cuts:
-        result.cut_file = atomic_write_text(new.with_name(f"{new.stem}_afgekapt.txt"),
-                                            cut_report(cuts), replace=False)
-        result.warnings += [f"{cut.describe()} De hele tekst staat in "
-                            f"{result.cut_file.name}." for cut in cuts]
+        result.cut_file = atomic_write_text(
+            new.with_name(f"{new.stem}_afgekapt.txt"), cut_report(cuts), replace=False
+        )
+        result.warnings += [
+            f"{cut.describe()} De hele tekst staat in {result.cut_file.name}." for cut in cuts
+        ]
     return result
 
 
@@ -394,25 +431,32 @@ def _column_of(ref: str) -> str:
     return "".join(c for c in ref if c.isalpha())
 
 
-def _old_notes(old: Path, register: Register, result: EditionResult
-               ) -> dict[str, dict[str, _OldNote]]:
+def _old_notes(old: Path, register: Register, result: EditionResult) -> dict[str, dict[str, _OldNote]]:
     """The comments and hyperlinks on the table sheets, by sheet name and cell."""
     from toolkit.register.cellnotes import read_cell_notes
 
-    titles = {sheet.name: sheet_title(register.titles, sheet.name)
-              for sheet in register.table_sheets}
+    titles = {sheet.name: sheet_title(register.titles, sheet.name) for sheet in register.table_sheets}
     try:
         found = read_cell_notes(old, [t for t in titles.values() if t])
     except Exception:  # noqa: BLE001 - the register reader already judged the file
-        result.warnings.append("De opmerkingen en hyperlinks bij cellen konden niet worden "
-                               "gelezen en gaan niet mee; neem ze zo nodig met de hand over.")
+        result.warnings.append(
+            "De opmerkingen en hyperlinks bij cellen konden niet worden "
+            "gelezen en gaan niet mee; neem ze zo nodig met de hand over."
+        )
         return {}
-    return {name: {ref: _OldNote(note) for ref, note in found.get(title, {}).items()}
-            for name, title in titles.items() if title}
+    return {
+        name: {ref: _OldNote(note) for ref, note in found.get(title, {}).items()}
+        for name, title in titles.items()
+        if title
+    }
 
 
-def _carry_notes(record, index: int, notes: dict[str, _OldNote],  # type: ignore[no-untyped-def]
-                 carried: dict[tuple[int, str], _OldNote]) -> None:
+def _carry_notes(  # type: ignore[no-untyped-def]
+    record,
+    index: int,
+    notes: dict[str, _OldNote],
+    carried: dict[tuple[int, str], _OldNote],
+) -> None:
     """A kept row's comments and links go to the same column of its new row."""
     if not notes:
         return
@@ -434,13 +478,17 @@ def _warn_uncalculated(record, register: Register, result: EditionResult) -> Non
                 f"{record.sheet.name}!{letter}{record.row} ({record.text(record.sheet.key_column)}, "
                 f"{label}): een formule zonder berekende waarde; in het nieuwe register is de cel "
                 f"leeg. Open het oude register in Excel, sla het op en maak de nieuwe editie "
-                f"opnieuw, of vul de cel in.")
+                f"opnieuw, of vul de cel in."
+            )
 
 
 def cut_report(cuts: list[CutValue]) -> str:
     """The whole texts that did not fit in a cell, so nothing is lost."""
-    lines = ["Teksten die niet helemaal in een Excel-cel passen",
-             "=================================================", ""]
+    lines = [
+        "Teksten die niet helemaal in een Excel-cel passen",
+        "=================================================",
+        "",
+    ]
     for cut in cuts:
         lines += [cut.describe(), "", "Volledige tekst:", cut.text, "", "-" * 40, ""]
     return "\n".join(lines)

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from toolkit.register.read import Record
 
 
-
-def merge_continuations(records: list[Record], continuation: Continuation | None,
-                        ) -> tuple[list[Record], dict[int, list[object]]]:
+def merge_continuations(
+    records: list[Record],
+    continuation: Continuation | None,
+) -> tuple[list[Record], dict[int, list[object]]]:
     """The records without continuation rows, and per remaining record (by row) the
     values of its column that continuation rows add."""
     if continuation is None:
@@ -64,8 +65,9 @@ def sort_key(column: Column, lists: dict[str, list[str]]) -> Callable[[Record], 
     return by_text
 
 
-def sorted_records(records: list[Record], layout: Layout, sheet: TableSheet,
-                   lists: dict[str, list[str]]) -> list[Record]:
+def sorted_records(
+    records: list[Record], layout: Layout, sheet: TableSheet, lists: dict[str, list[str]]
+) -> list[Record]:
     """The records in the declared order (stable: ties keep the register's order)."""
     if not layout.sort:
         return list(records)
@@ -84,9 +86,14 @@ class Group:
     children: list[Group] = field(default_factory=list)
 
 
-def group_records(records: list[Record], levels: Sequence[GroupLevel], sheet: TableSheet,
-                  lists: dict[str, list[str]], first_number: Callable[[GroupLevel], int],
-                  level: int = 1) -> list[Group]:
+def group_records(
+    records: list[Record],
+    levels: Sequence[GroupLevel],
+    sheet: TableSheet,
+    lists: dict[str, list[str]],
+    first_number: Callable[[GroupLevel], int],
+    level: int = 1,
+) -> list[Group]:
     """Groups in order: a list column's groups in list order, others as they first come."""
     if not levels:
         return []
@@ -109,14 +116,18 @@ def group_records(records: list[Record], levels: Sequence[GroupLevel], sheet: Ta
     groups = []
     for index, folded in enumerate(order):
         group = Group(level, shown[folded], start + index, by_value[folded])
-        group.children = group_records(group.records, levels[1:], sheet, lists, first_number,
-                                       level + 1)
+        group.children = group_records(group.records, levels[1:], sheet, lists, first_number, level + 1)
         groups.append(group)
     return groups
 
 
-def status_counts(records: Iterable[Record], column: str, vocabulary: str | None,
-                  lists: Mapping[str, list[str]], empty: str = "Geen status") -> list[tuple[str, int]]:
+def status_counts(
+    records: Iterable[Record],
+    column: str,
+    vocabulary: str | None,
+    lists: Mapping[str, list[str]],
+    empty: str = "Geen status",
+) -> list[tuple[str, int]]:
     """(value, count) in list order, then unlisted values as they come."""
     from collections import Counter
 

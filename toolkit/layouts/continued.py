@@ -32,8 +32,10 @@ _CUT_IDS = itertools.count(5_000_000)
 
 def _area(styles: Mapping[str, str]) -> tuple[int, int]:
     """The text width and height of the section a block stands in (twips)."""
-    return (int(getattr(styles, "text_width", DEFAULT_TEXT_WIDTH)),
-            int(getattr(styles, "text_height", DEFAULT_TEXT_HEIGHT)))
+    return (
+        int(getattr(styles, "text_width", DEFAULT_TEXT_WIDTH)),
+        int(getattr(styles, "text_height", DEFAULT_TEXT_HEIGHT)),
+    )
 
 
 def _chunks(parts: list[str], width: int, limit: int) -> list[tuple[int, int, int]]:
@@ -88,7 +90,7 @@ def continued_rows(xml: str, styles: Mapping[str, str]) -> str:
     for match in rows:
         row = match.group(0)
         if _may_be_long(row, text_width * 2 // 3, limit):
-            out += [xml[at:match.start()], _cut_rows(row, text_width, limit)]
+            out += [xml[at : match.start()], _cut_rows(row, text_width, limit)]
             at = match.end()
     return "".join(out) + xml[at:] if out else xml
 
@@ -172,8 +174,9 @@ def _may_be_long(row: str, default_width: int, limit: int) -> bool:
 def _cell_width(cell, default: int) -> int:  # type: ignore[no-untyped-def]
     width = cell.find(f"{_W}tcPr/{_W}tcW")
     try:
-        value = int(width.get(_W + "w")) if width is not None and \
-            width.get(_W + "type", "dxa") == "dxa" else 0
+        value = (
+            int(width.get(_W + "w")) if width is not None and width.get(_W + "type", "dxa") == "dxa" else 0
+        )
     except (TypeError, ValueError):
         value = 0
     return value if value > 500 else default
@@ -235,8 +238,11 @@ def _split_paragraph(paragraph, most: int) -> list:  # type: ignore[no-untyped-d
 
     runs = [child for child in paragraph if child.tag == _W + "r"]
     others = [child for child in paragraph if child.tag not in (_W + "r", _W + "pPr")]
-    if others or not runs or any(len(r.findall(_W + "t")) != 1 or
-                                 len([c for c in r if c.tag != _W + "rPr"]) != 1 for r in runs):
+    if (
+        others
+        or not runs
+        or any(len(r.findall(_W + "t")) != 1 or len([c for c in r if c.tag != _W + "rPr"]) != 1 for r in runs)
+    ):
         return [paragraph]
     texts = [r.find(_W + "t").text or "" for r in runs]
     if sum(len(t) for t in texts) <= most:
@@ -258,7 +264,7 @@ def _split_paragraph(paragraph, most: int) -> list:  # type: ignore[no-untyped-d
     ppr = paragraph.find(_W + "pPr")
     if ppr is not None:
         rest.append(deepcopy(ppr))
-    head, tail = texts[at][:cut - offset], texts[at][cut - offset:]
+    head, tail = texts[at][: cut - offset], texts[at][cut - offset :]
     if tail:
         second = deepcopy(runs[at])
         second.find(_W + "t").text = tail
@@ -266,7 +272,7 @@ def _split_paragraph(paragraph, most: int) -> list:  # type: ignore[no-untyped-d
         rest.append(second)
     else:
         runs[at].find(_W + "t").text = head.rstrip() or head
-    for run in runs[at + 1:]:
+    for run in runs[at + 1 :]:
         rest.append(run)  # moves it
     number = str(next(_CUT_IDS))
     start = etree.Element(_W + "bookmarkStart")

@@ -42,10 +42,13 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:  # type: igno
     p = paragraph._p
     # no w:dirty: Word would ask to update the fields on every opening
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} '
-                       f"</w:instrText></w:r>"))
+    p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        )
+    )
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>{placeholder}</w:t></w:r>'))
+    p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>{placeholder}</w:t></w:r>"))
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
@@ -126,13 +129,12 @@ DEFAULT_HOUSE = HouseStyle()
 def _set_font(rpr_owner, font: str) -> None:  # type: ignore[no-untyped-def]
     """The font by name only: a theme font (asciiTheme) would win over it in Word and
     LibreOffice, and the title would stay in the theme's Calibri."""
-    rpr = rpr_owner.get_or_add_rPr() if hasattr(rpr_owner, "get_or_add_rPr") else \
-        rpr_owner.find(qn("w:rPr"))
+    rpr = rpr_owner.get_or_add_rPr() if hasattr(rpr_owner, "get_or_add_rPr") else rpr_owner.find(qn("w:rPr"))
     if rpr is None:
         return
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = parse_xml(f'<w:rFonts {nsdecls("w")}/>')
+        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
         rpr.insert(0, fonts)
     for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{name}"), None)
@@ -148,8 +150,11 @@ def _theme_fonts(doc, font: str) -> None:  # type: ignore[no-untyped-def]
     for part in doc.part.package.iter_parts():
         if str(part.partname).startswith("/word/theme/"):
             xml = part.blob.decode("utf-8")
-            xml = re.sub(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"',
-                         lambda m: m.group(1) + font + '"', xml)
+            xml = re.sub(
+                r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"',
+                lambda m: m.group(1) + font + '"',
+                xml,
+            )
             part._blob = xml.encode("utf-8")
 
 
@@ -159,11 +164,17 @@ def _title_rule(style, accent: RGBColor) -> None:  # type: ignore[no-untyped-def
     ppr = style.element.get_or_add_pPr()
     for old in ppr.findall(qn("w:pBdr")):
         ppr.remove(old)
-    border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="8" '
-                       f'w:space="4" w:color="{accent}"/></w:pBdr>')
-    anchor = next((ppr.find(qn(f"w:{n}")) for n in ("shd", "tabs", "spacing", "ind",
-                                                     "contextualSpacing", "jc", "outlineLvl")
-                   if ppr.find(qn(f"w:{n}")) is not None), None)
+    border = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="8" w:space="4" w:color="{accent}"/></w:pBdr>'
+    )
+    anchor = next(
+        (
+            ppr.find(qn(f"w:{n}"))
+            for n in ("shd", "tabs", "spacing", "ind", "contextualSpacing", "jc", "outlineLvl")
+            if ppr.find(qn(f"w:{n}")) is not None
+        ),
+        None,
+    )
     if anchor is not None:
         anchor.addprevious(border)
     else:
@@ -176,10 +187,13 @@ def _table_header(style, fill: str) -> None:  # type: ignore[no-untyped-def]
     element = style.element
     for old in element.findall(qn("w:tblStylePr")):
         element.remove(old)
-    element.append(parse_xml(
-        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
-        f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
-        f"</w:tblStylePr>"))
+    element.append(
+        parse_xml(
+            f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
+            f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
+            f"</w:tblStylePr>"
+        )
+    )
 
 
 def _bar_style(styles, accent: RGBColor) -> None:  # type: ignore[no-untyped-def]
@@ -204,8 +218,14 @@ def _base(header: str, footer: str, house: HouseStyle = DEFAULT_HOUSE) -> DocxDo
         if rpr_default is not None:
             _set_font(rpr_default, house.font)
     _theme_fonts(doc, house.font)
-    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
-                       ("TOC Heading", 16), ("Title", 24), ("Subtitle", 12)):
+    for name, size in (
+        ("Heading 1", 16),
+        ("Heading 2", 13),
+        ("Heading 3", 11),
+        ("TOC Heading", 16),
+        ("Title", 24),
+        ("Subtitle", 12),
+    ):
         heading = styles[name]
         heading.font.color.rgb = house.accent  # the default Subtitle (#4F81BD): 4.0:1 only
         heading.font.size = Pt(size)
@@ -252,8 +272,9 @@ def _save(doc, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
-    doc = _base("Gemeente {{ gemeente }} · {{ editie }}",
-                "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ", house)
+    doc = _base(
+        "Gemeente {{ gemeente }} · {{ editie }}", "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ", house
+    )
     doc.add_paragraph("Bijlage {{ bijlage_nummer }}. {{ titel }}", style="Title")
     doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }}", style="Subtitle")
     _contents(doc, "1-1")
@@ -267,37 +288,53 @@ def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
     sections: tuple[tuple[str, list[tuple[str, str]]], ...] = (
         ("Naam pilot", [("Naam pilot", "naam")]),
         ("Korte omschrijving", []),
-        ("Programma/Portefeuillehouder", [("Programma", "programma"),
-                                          ("Portefeuille", "portefeuille")]),
+        ("Programma/Portefeuillehouder", [("Programma", "programma"), ("Portefeuille", "portefeuille")]),
         ("Doel/Beoogd resultaat", [("Doel, beoogd resultaat", "doel")]),
-        ("Data", [("Startdatum", "startdatum"), ("Einddatum", "einddatum"),
-                  ("Evaluatiemoment", "evaluatiemoment")]),
-        ("Uitkomst evaluatie", [
-            ("Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?", "succesvol"),
-            ("Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te "
-             "passen?", "beleid"),
-            ("Leidt aanpassing van het beleid tot een financieel gevolg?", "financieel"),
-            ("Hoe bestuurlijk gerapporteerd?", "gerapporteerd")]),
+        (
+            "Data",
+            [
+                ("Startdatum", "startdatum"),
+                ("Einddatum", "einddatum"),
+                ("Evaluatiemoment", "evaluatiemoment"),
+            ],
+        ),
+        (
+            "Uitkomst evaluatie",
+            [
+                ("Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?", "succesvol"),
+                (
+                    "Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te passen?",
+                    "beleid",
+                ),
+                ("Leidt aanpassing van het beleid tot een financieel gevolg?", "financieel"),
+                ("Hoe bestuurlijk gerapporteerd?", "gerapporteerd"),
+            ],
+        ),
     )
     for index, (title, rows) in enumerate(sections):
         doc.add_paragraph(title, style="Heading 2")
         if not rows:
             doc.add_paragraph("{{ omschrijving }}")
             continue
-        _sample_card_table(doc, rows, f"{title}: {{{{ naam }}}}", CARD_DESCRIPTION,
-                           keep_after=index == 0)
+        _sample_card_table(doc, rows, f"{title}: {{{{ naam }}}}", CARD_DESCRIPTION, keep_after=index == 0)
     doc.add_paragraph("{{ einde }}")
     doc.core_properties.title = "Bijlage Monitoring evaluatie pilots"
     _save(doc, path)
     return path
 
 
-CARD_DESCRIPTION = ("Gegevens van de pilot: de eerste kolom noemt het onderdeel, de tweede "
-                    "kolom geeft de tekst.")
+CARD_DESCRIPTION = (
+    "Gegevens van de pilot: de eerste kolom noemt het onderdeel, de tweede kolom geeft de tekst."
+)
 
 
-def _sample_card_table(doc, rows: list[tuple[str, str]], caption: str,  # type: ignore[no-untyped-def]
-                       description: str, keep_after: bool = False) -> None:
+def _sample_card_table(  # type: ignore[no-untyped-def]
+    doc,
+    rows: list[tuple[str, str]],
+    caption: str,
+    description: str,
+    keep_after: bool = False,
+) -> None:
     """A label | text table of a sample card, as wide as the text (1 : 2): the label
     column marked as header information, labels in the label style and kept with the
     next row (keep_after: the whole table with what follows, a card's start)."""
@@ -316,21 +353,25 @@ def _sample_card_table(doc, rows: list[tuple[str, str]], caption: str,  # type: 
         keep_xml = "<w:keepNext/>" if keep else ""
         value_ppr = "<w:pPr><w:keepNext/></w:pPr>" if keep_after else ""
         body.append(
-            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            f"<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             f'<w:tc><w:tcPr><w:tcW w:w="{widths[0]}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
             f'<w:pStyle w:val="{label_style}"/>{keep_xml}</w:pPr><w:r><w:t xml:space="preserve">'
-            f'{escape(label)}</w:t></w:r></w:p></w:tc>'
+            f"{escape(label)}</w:t></w:r></w:p></w:tc>"
             f'<w:tc><w:tcPr><w:tcW w:w="{widths[1]}" w:type="dxa"/></w:tcPr><w:p>{value_ppr}'
-            f'<w:r><w:t>{{{{ {key} }}}}</w:t></w:r></w:p></w:tc></w:tr>')
+            f"<w:r><w:t>{{{{ {key} }}}}</w:t></w:r></w:p></w:tc></w:tr>"
+        )
     table = parse_xml(
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         f'<w:tblLook w:val="0480" w:firstRow="0" w:lastRow="0" w:firstColumn="1" '
         f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-        f'<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription '
-        f'w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>'
-        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
-        + "".join(body) + "</w:tbl>")
+        f"<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription "
+        f"w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>"
+        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        + "</w:tblGrid>"
+        + "".join(body)
+        + "</w:tbl>"
+    )
     doc.element.body.append(table)
     body_sect = doc.element.body.find(qn("w:sectPr"))
     if body_sect is not None:  # the section properties stay last
@@ -339,27 +380,39 @@ def _sample_card_table(doc, rows: list[tuple[str, str]], caption: str,  # type: 
 
 
 def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
-    doc = _base("Gemeente {{ gemeente }} · {{ actieprogramma }} · {{ editie }}",
-                "{{ actieprogramma }} · pagina ", house)
+    doc = _base(
+        "Gemeente {{ gemeente }} · {{ actieprogramma }} · {{ editie }}",
+        "{{ actieprogramma }} · pagina ",
+        house,
+    )
     doc.add_paragraph("{{ actieprogramma }}: stand van de uitvoeringsplannen", style="Title")
-    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
-                      style="Subtitle")
+    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}", style="Subtitle")
     _contents(doc, "1-2")
     # the groups (per opgave, per doel) and overviews come from the declaration's
     # [indeling]; the template holds one table with a sample row, repeated per doel
     # the Status column holds a long word ("ouderbetrokkenheid") even in Verdana
-    _sample_rows(doc, [("Activiteit", 2800, ["{{ activiteit }}"]),
-                       ("Resultaat", 3900, ["{{ resultaat }}"]),
-                       ("Status", 2500, ["{{ status }}", "{{ toelichting_status }}"])],
-                 "Acties", "Acties bij dit doel: per activiteit het resultaat en de status; de "
-                 "status staat als tekst in de derde kolom.")
+    _sample_rows(
+        doc,
+        [
+            ("Activiteit", 2800, ["{{ activiteit }}"]),
+            ("Resultaat", 3900, ["{{ resultaat }}"]),
+            ("Status", 2500, ["{{ status }}", "{{ toelichting_status }}"]),
+        ],
+        "Acties",
+        "Acties bij dit doel: per activiteit het resultaat en de status; de "
+        "status staat als tekst in de derde kolom.",
+    )
     doc.core_properties.title = "Statusbijlagen actieprogramma"
     _save(doc, path)
     return path
 
 
-def _sample_rows(doc, columns: list[tuple[str, int, list[str]]], caption: str,  # type: ignore[no-untyped-def]
-                 description: str) -> None:
+def _sample_rows(  # type: ignore[no-untyped-def]
+    doc,
+    columns: list[tuple[str, int, list[str]]],
+    caption: str,
+    description: str,
+) -> None:
     """A sample table between {{ rijen }} and {{ einde }}: a header row that repeats on
     every page and one row of field tags (a cell may hold several, one per paragraph),
     as wide as the text; the build repeats the row per record."""
@@ -375,21 +428,25 @@ def _sample_rows(doc, columns: list[tuple[str, int, list[str]]], caption: str,  
     head = "".join(
         # fill and bold from the table style's header row (tblLook firstRow): restyled with it
         f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:keepNext/>'
-        f'</w:pPr><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>'
-        for (label, _, _), w in zip(columns, widths, strict=True))
+        f"</w:pPr><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>"
+        for (label, _, _), w in zip(columns, widths, strict=True)
+    )
     body = "".join(
         f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>'
-        + "".join(f"<w:p><w:r><w:t>{tag}</w:t></w:r></w:p>" for tag in tags) + "</w:tc>"
-        for (_, _, tags), w in zip(columns, widths, strict=True))
+        + "".join(f"<w:p><w:r><w:t>{tag}</w:t></w:r></w:p>" for tag in tags)
+        + "</w:tc>"
+        for (_, _, tags), w in zip(columns, widths, strict=True)
+    )
     table = parse_xml(
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-        f'<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription '
-        f'w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-        f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
-        f'<w:tr>{body}</w:tr></w:tbl>')
+        f"<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription "
+        f"w:val={quoteattr(description)}/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+        f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"
+        f"<w:tr>{body}</w:tr></w:tbl>"
+    )
     doc.add_paragraph("{{ rijen }}")
     end = doc.add_paragraph("{{ einde }}")
     end._p.addprevious(table)
@@ -416,18 +473,24 @@ def _card_table_properties(table, annex: AnnexType) -> None:  # type: ignore[no-
     if look is not None:
         tbl_pr.remove(look)
     noun = annex.singular or annex.plural
-    tbl_pr.append(parse_xml(
-        f'<w:tblLook {nsdecls("w")} w:val="0480" w:firstRow="0" w:lastRow="0" '
-        f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'))
-    tbl_pr.append(parse_xml(
-        f'<w:tblCaption {nsdecls("w")} w:val="{attr_xml(f"Gegevens per {noun}")}"/>'))
-    tbl_pr.append(parse_xml(
-        f'<w:tblDescription {nsdecls("w")} w:val="{attr_xml(f"Per {noun}")}: de eerste kolom '
-        f'noemt het onderdeel, de tweede kolom geeft de tekst."/>'))
+    tbl_pr.append(
+        parse_xml(
+            f'<w:tblLook {nsdecls("w")} w:val="0480" w:firstRow="0" w:lastRow="0" '
+            f'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        )
+    )
+    tbl_pr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="{attr_xml(f"Gegevens per {noun}")}"/>'))
+    tbl_pr.append(
+        parse_xml(
+            f'<w:tblDescription {nsdecls("w")} w:val="{attr_xml(f"Per {noun}")}: de eerste kolom '
+            f'noemt het onderdeel, de tweede kolom geeft de tekst."/>'
+        )
+    )
 
 
-def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE,
-                       with_key: bool = False) -> Path:
+def make_card_template(
+    path: Path, annex: AnnexType, house: HouseStyle = DEFAULT_HOUSE, with_key: bool = False
+) -> Path:
     """A starting template for an annex type of a coordinator's own: a title page, the
     contents, its rich-text settings as blocks and a sample card ({{ kaarten }} …
     {{ einde }}) with the name as heading and a label | text table of the other published
@@ -437,8 +500,7 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     title = _tags(annex.title)
     doc = _base("Gemeente {{ gemeente }} · {{ editie }}", f"{title} · pagina ", house)
     doc.add_paragraph(title, style="Title")
-    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}",
-                      style="Subtitle")
+    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}", style="Subtitle")
     # with groups ([indeling]) the group headings take the first levels, the card the next
     card_level = min(len(annex.arrangement.groups) + 1, 3)
     _contents(doc, f"1-{card_level}")
@@ -450,8 +512,11 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     doc.add_paragraph("{{ wijzigingen }}")  # empty unless built with --previous
     doc.add_paragraph("{{ kaarten }}")
     doc.add_paragraph(_tag(annex.sheet.name_column), style=f"Heading {card_level}")
-    fields = [c for c in annex.sheet.columns if c.published and c.key != annex.sheet.name_column
-              and (with_key or c.key != annex.sheet.key_column)]
+    fields = [
+        c
+        for c in annex.sheet.columns
+        if c.published and c.key != annex.sheet.name_column and (with_key or c.key != annex.sheet.key_column)
+    ]
     table = doc.add_table(rows=len(fields), cols=2)
     table.style = doc.styles[STYLE_NAMES["table"]]
     table.autofit = False
@@ -463,7 +528,7 @@ def make_card_template(path: Path, annex: AnnexType, house: HouseStyle = DEFAULT
     for row, col in zip(table.rows, fields, strict=True):
         label, value = row.cells
         label.width, value.width = widths
-        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         label.paragraphs[0].text = col.label
         label.paragraphs[0].style = doc.styles[STYLE_NAMES["label"]]
         value.paragraphs[0].text = _tag(col.key)

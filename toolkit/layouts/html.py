@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 CHANGES_HEADING = "Wijzigingen sinds de vorige editie"
 #: ids the page itself uses; a record whose key is one of these gets a suffix
-RESERVED_IDS = frozenset({"hoofdinhoud", "inhoudsopgave", "inhoudsopgave-kop", "filters",
-                          "filters-kop", "wijzigingen"})
+RESERVED_IDS = frozenset(
+    {"hoofdinhoud", "inhoudsopgave", "inhoudsopgave-kop", "filters", "filters-kop", "wijzigingen"}
+)
 
 
 #: The status chart: units of its viewBox (it scales with the page)
@@ -151,8 +152,9 @@ class OverviewBlock:
 
     @property
     def alternative(self) -> str:
-        parts = [f"{b.status}: {b.count} van {self.total} {self.plural}, {b.share} procent"
-                 for b in self.bars]
+        parts = [
+            f"{b.status}: {b.count} van {self.total} {self.plural}, {b.share} procent" for b in self.bars
+        ]
         return f"Staafdiagram, {self.label}. " + "; ".join(parts) + "."
 
 
@@ -210,8 +212,11 @@ class Ids:
 
 
 def _pieces(runs: Iterable[Run], colour: str = "") -> list[Piece]:
-    return [Piece(r.text, r.bold or bool(colour), r.italic, r.underline, r.vertical, colour)
-            for r in runs if r.text]
+    return [
+        Piece(r.text, r.bold or bool(colour), r.italic, r.underline, r.vertical, colour)
+        for r in runs
+        if r.text
+    ]
 
 
 def text_blocks(value: object, plain: bool, colour: str = "") -> list[object]:
@@ -220,8 +225,7 @@ def text_blocks(value: object, plain: bool, colour: str = "") -> list[object]:
     the page never carries HTML from a cell, only its escaped text."""
     if plain:
         text = str(value if value is not None else "").strip()
-        return [Para([Piece(text, bool(colour), colour=colour)],
-                     "status" if colour else "")] if text else []
+        return [Para([Piece(text, bool(colour), colour=colour)], "status" if colour else "")] if text else []
     out: list[object] = []
     for p in parse_rich(value).paragraphs:
         pieces = _pieces(p.runs, colour)
@@ -267,11 +271,20 @@ class CardPlan:
         omit = annex.arrangement.omit_empty
         if sample is not None:
             items = sample.lenient_plan if omit and sample.kind == "kaarten" else sample.plan
-            return cls(sample.kind, tuple(items), sample.heading_field, sample.heading_level,
-                       sample.header, sample.footer)
+            return cls(
+                sample.kind,
+                tuple(items),
+                sample.heading_field,
+                sample.heading_level,
+                sample.header,
+                sample.footer,
+            )
         name = annex.sheet.name_column
-        rows = tuple(((_Static(c.label),), (_Field(c.key),)) for c in annex.sheet.columns
-                     if c.published and c.key != name)
+        rows = tuple(
+            ((_Static(c.label),), (_Field(c.key),))
+            for c in annex.sheet.columns
+            if c.published and c.key != name
+        )
         return cls("kaarten", (_Field(name, 1), _Table(rows)), name, 1)
 
 
@@ -288,8 +301,7 @@ class RecordView:
     #: a Card or Row as HTML (the writer's template); a record is rendered once, however
     #: many pages (its annex, its status, its group) show it
     render: Callable[[object], str] = lambda block: ""
-    cache: dict[tuple[int, int], tuple[str, list[tuple[int, str, str]]]] = \
-        field(default_factory=dict)
+    cache: dict[tuple[int, int], tuple[str, list[tuple[int, str, str]]]] = field(default_factory=dict)
 
 
 def _empty(value: object) -> bool:
@@ -321,8 +333,9 @@ class Levels:
         return level
 
 
-def card_blocks(plan: CardPlan, record: Record, view: RecordView, levels: Levels,
-                contents: list[tuple[int, str, str]]) -> Card:
+def card_blocks(
+    plan: CardPlan, record: Record, view: RecordView, levels: Levels, contents: list[tuple[int, str, str]]
+) -> Card:
     """One record as a card: the sample's items with the record's values."""
     values = view.values(record)
     colours = view.colours(record)
@@ -344,16 +357,26 @@ def card_blocks(plan: CardPlan, record: Record, view: RecordView, levels: Levels
                 continue
         made = _item_blocks(item, plan, values, colours, view, levels, contents, anchor)
         out += made
-        if pending and isinstance(item, _Field) and \
-                (item.key == plan.heading_field or not plan.heading_field):
+        if (
+            pending
+            and isinstance(item, _Field)
+            and (item.key == plan.heading_field or not plan.heading_field)
+        ):
             out += pending
             pending = []
     return Card(anchor, pending + out)
 
 
-def _item_blocks(item: object, plan: CardPlan, values: Mapping[str, object],
-                 colours: Mapping[str, str], view: RecordView, levels: Levels,
-                 contents: list[tuple[int, str, str]], anchor: str) -> list[object]:
+def _item_blocks(
+    item: object,
+    plan: CardPlan,
+    values: Mapping[str, object],
+    colours: Mapping[str, str],
+    view: RecordView,
+    levels: Levels,
+    contents: list[tuple[int, str, str]],
+    anchor: str,
+) -> list[object]:
     if isinstance(item, _Static):
         if not item.text:
             return []
@@ -364,8 +387,7 @@ def _item_blocks(item: object, plan: CardPlan, values: Mapping[str, object],
         value = values.get(item.key)
         if item.key == plan.heading_field or item.level:
             text = " ".join(plain_line(str(value if value is not None else "")).split())
-            level = levels.take(plan.heading_level if item.key == plan.heading_field
-                                else item.level)
+            level = levels.take(plan.heading_level if item.key == plan.heading_field else item.level)
             if item.key == plan.heading_field:
                 contents.append((level, text, f"#{anchor}"))
             return [Heading(level, [Piece(text)])] if text else []
@@ -388,9 +410,16 @@ def _item_blocks(item: object, plan: CardPlan, values: Mapping[str, object],
     return []
 
 
-def _table_blocks(item: _Table, plan: CardPlan, values: Mapping[str, object],
-                  colours: Mapping[str, str], view: RecordView, levels: Levels,
-                  contents: list[tuple[int, str, str]], anchor: str) -> list[object]:
+def _table_blocks(
+    item: _Table,
+    plan: CardPlan,
+    values: Mapping[str, object],
+    colours: Mapping[str, str],
+    view: RecordView,
+    levels: Levels,
+    contents: list[tuple[int, str, str]],
+    anchor: str,
+) -> list[object]:
     """A table of the card: a label beside a field is a row header, an opening row of
     labels above rows with fields is a column header."""
     rows: list[list[Cell]] = []
@@ -402,8 +431,11 @@ def _table_blocks(item: _Table, plan: CardPlan, values: Mapping[str, object],
         static = [not any(_keys(i) for i in cell) for cell in row]
         cells = []
         for position, cell in enumerate(row):
-            blocks = [b for i in cell for b in _item_blocks(i, plan, values, colours, view,
-                                                              levels, contents, anchor)]
+            blocks = [
+                b
+                for i in cell
+                for b in _item_blocks(i, plan, values, colours, view, levels, contents, anchor)
+            ]
             header = ""
             if not keys and not body_started and len(item.rows) > 1:
                 header = "col"
@@ -417,8 +449,12 @@ def _table_blocks(item: _Table, plan: CardPlan, values: Mapping[str, object],
     return [CardTable(rows)]
 
 
-def row_cells(plan: CardPlan, record: Record, view: RecordView, levels: Levels,
-              ) -> list[Cell]:
+def row_cells(
+    plan: CardPlan,
+    record: Record,
+    view: RecordView,
+    levels: Levels,
+) -> list[Cell]:
     """One record as a row of the sample's table ('rijen'); its notes go after the first
     field that is a paragraph of its own, as in Word."""
     values = view.values(record)
@@ -441,6 +477,7 @@ def row_cells(plan: CardPlan, record: Record, view: RecordView, levels: Levels,
 
 # --- the arranged body ----------------------------------------------------------------
 
+
 def overview_block(arranged: Arranged, records: list[Record], label: str) -> OverviewBlock:
     overview = arranged.layout.overview
     assert overview is not None
@@ -451,10 +488,17 @@ def overview_block(arranged: Arranged, records: list[Record], label: str) -> Ove
     for index, (status, n) in enumerate(counts):
         share = round(100 * n / total) if total else 0
         colour = arranged.colour(column.vocabulary or "", status) or UNLISTED_COLOUR
-        bars.append(Bar(status, n, share, colour.lower(), index * CHART_ROW,
-                        max(2, round(CHART_BAR * n / total)) if total else 2))
-    return OverviewBlock(label, bars, total, arranged.plural, column.label,
-                         len(bars) * CHART_ROW + 4)
+        bars.append(
+            Bar(
+                status,
+                n,
+                share,
+                colour.lower(),
+                index * CHART_ROW,
+                max(2, round(CHART_BAR * n / total)) if total else 2,
+            )
+        )
+    return OverviewBlock(label, bars, total, arranged.plural, column.label, len(bars) * CHART_ROW + 4)
 
 
 def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
@@ -467,8 +511,10 @@ def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
         return None
     cells: dict[tuple[str, str], list[Record]] = {}
     for record in arranged.records:
-        key = (normalise(plain_line(record.text(spec.rows))),
-               normalise(plain_line(record.text(spec.columns))))
+        key = (
+            normalise(plain_line(record.text(spec.rows))),
+            normalise(plain_line(record.text(spec.columns))),
+        )
         cells.setdefault(key, []).append(record)
     cell_col = sheet.column(spec.cells) if spec.cells else None
     out = []
@@ -482,8 +528,11 @@ def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
             texts = [t for x in found if (t := plain_line(x.text(cell_col.key)).strip())]
             pieces = []
             for text in texts or ["–"]:
-                colour = arranged.colour(cell_col.vocabulary or "", text) \
-                    if cell_col.kind is Kind.CHOICE and text != "–" else ""
+                colour = (
+                    arranged.colour(cell_col.vocabulary or "", text)
+                    if cell_col.kind is Kind.CHOICE and text != "–"
+                    else ""
+                )
                 pieces.append(Piece(text, bool(colour), colour=(colour or "").lower()))
             line.append(pieces)
         out.append((r, line))
@@ -493,22 +542,30 @@ def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
 def heading_ids(arranged: Arranged, ids: Ids) -> list[str]:
     """An id per event (headings only; "" for the others), taken once for the whole
     annex so a filtered page links to the same places."""
-    return [ids.take(slug(e.text, "kop")) if e.kind == "heading" else ""
-            for e in arranged.events]
+    return [ids.take(slug(e.text, "kop")) if e.kind == "heading" else "" for e in arranged.events]
 
 
-def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: list[str],
-                keep: Callable[[Record], bool] | None = None,
-                ) -> tuple[list[object], list[tuple[int, str, str]]]:
+def body_blocks(
+    arranged: Arranged,
+    plan: CardPlan,
+    view: RecordView,
+    anchors: list[str],
+    keep: Callable[[Record], bool] | None = None,
+) -> tuple[list[object], list[tuple[int, str, str]]]:
     """The page's body in the declared arrangement, and its contents (level, text,
     href). keep: only these records (a filtered page): overviews and the cross-tab,
     which count all records, are left out, and headings over no kept record."""
     events = arranged.events
-    kept: list[list[Record]] = [[r for r in e.records if keep is None or keep(r)]
-                                if e.kind == "records" and e.records is not None else []
-                                for e in events]
-    decor = [e.kind == "heading" and i + 1 < len(events) and
-             events[i + 1].kind in ("overview", "crosstab") for i, e in enumerate(events)]
+    kept: list[list[Record]] = [
+        [r for r in e.records if keep is None or keep(r)]
+        if e.kind == "records" and e.records is not None
+        else []
+        for e in events
+    ]
+    decor = [
+        e.kind == "heading" and i + 1 < len(events) and events[i + 1].kind in ("overview", "crosstab")
+        for i, e in enumerate(events)
+    ]
 
     def has_records(at: int) -> bool:
         level = events[at].level
@@ -533,23 +590,40 @@ def body_blocks(arranged: Arranged, plan: CardPlan, view: RecordView, anchors: l
             contents.append((level, event.text, f"#{anchors[index]}"))
             label = event.text
         elif event.kind == "overview" and keep is None and event.records is not None:
-            out.append(overview_block(arranged, event.records, event.text) if event.records
-                       else Para([Piece(f"(Geen {arranged.plural}.)")]))
+            out.append(
+                overview_block(arranged, event.records, event.text)
+                if event.records
+                else Para([Piece(f"(Geen {arranged.plural}.)")])
+            )
         elif event.kind == "crosstab" and keep is None:
             block = crosstab_block(arranged)
-            out.append(block if block is not None else
-                       Para([Piece("(Geen gegevens voor dit overzicht.)")]))
+            out.append(block if block is not None else Para([Piece("(Geen gegevens voor dit overzicht.)")]))
         elif event.kind == "records" and kept[index]:
             name = event.text or label or arranged.plural.capitalize()
             taken = names.take(name)
-            out += list(_records(arranged, plan, view, kept[index], levels, contents,
-                                 name if taken == name else f"{name} ({taken.rsplit('-', 1)[1]})"))
+            out += list(
+                _records(
+                    arranged,
+                    plan,
+                    view,
+                    kept[index],
+                    levels,
+                    contents,
+                    name if taken == name else f"{name} ({taken.rsplit('-', 1)[1]})",
+                )
+            )
     return out, contents
 
 
-def _records(arranged: Arranged, plan: CardPlan, view: RecordView, records: list[Record],
-             levels: Levels, contents: list[tuple[int, str, str]], label: str,
-             ) -> Iterator[object]:
+def _records(
+    arranged: Arranged,
+    plan: CardPlan,
+    view: RecordView,
+    records: list[Record],
+    levels: Levels,
+    contents: list[tuple[int, str, str]],
+    label: str,
+) -> Iterator[object]:
     start = levels.last  # every card starts at the same depth
     if plan.kind == "rijen":
         labels = list(plan.header[-1]) if plan.header else []
@@ -561,8 +635,7 @@ def _records(arranged: Arranged, plan: CardPlan, view: RecordView, records: list
                 found = view.cache[(record.row, 0)] = (view.render(row), [])
                 levels.last = start
             rows.append(found[0])
-        yield RowsTable(label, [list(r) for r in plan.header], rows,
-                        [list(r) for r in plan.footer])
+        yield RowsTable(label, [list(r) for r in plan.header], rows, [list(r) for r in plan.footer])
         return
     for record in records:
         found = view.cache.get((record.row, start))
@@ -577,12 +650,12 @@ def _records(arranged: Arranged, plan: CardPlan, view: RecordView, records: list
 
 def record_ids(records: Sequence[Record], key: str, ids: Ids) -> dict[int, str]:
     """A stable id per record from its key column (#P-013), unique on the page."""
-    return {r.row: ids.take(record_anchor(plain_line(r.text(key))) or f"rij-{r.row}")
-            for r in records}
+    return {r.row: ids.take(record_anchor(plain_line(r.text(key))) or f"rij-{r.row}") for r in records}
 
 
 def contents_tree(flat: Sequence[tuple[int, str, str]]) -> list[Entry]:
     """The contents as nested lists, by heading level."""
+
     def build(at: int, level: int) -> tuple[list[Entry], int]:
         out: list[Entry] = []
         while at < len(flat) and flat[at][0] >= level:
@@ -596,17 +669,23 @@ def contents_tree(flat: Sequence[tuple[int, str, str]]) -> list[Entry]:
     return entries
 
 
-def changes_blocks(changes: DiffResult | None, sheet: str, view: RecordView, levels: Levels,
-                   ) -> tuple[list[object], list[tuple[int, str, str]]]:
+def changes_blocks(
+    changes: DiffResult | None,
+    sheet: str,
+    view: RecordView,
+    levels: Levels,
+) -> tuple[list[object], list[tuple[int, str, str]]]:
     """What changed since the previous edition (build --previous), each new or changed
     record linked to its place on the page."""
     if changes is None:
         return [], []
     level = levels.take(1)
     out: list[object] = [Heading(level, [Piece(CHANGES_HEADING)], "wijzigingen")]
-    for title, kind, with_fields in (("Nieuw", "nieuw", False),
-                                     ("Niet meer opgenomen", "vervallen", False),
-                                     ("Gewijzigd", "gewijzigd", True)):
+    for title, kind, with_fields in (
+        ("Nieuw", "nieuw", False),
+        ("Niet meer opgenomen", "vervallen", False),
+        ("Gewijzigd", "gewijzigd", True),
+    ):
         items = changes.of(kind, sheet)
         out.append(Heading(min(level + 1, 6), [Piece(f"{title} ({len(items)})")]))
         entries = []

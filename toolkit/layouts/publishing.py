@@ -49,10 +49,14 @@ class BlockContext(dict):  # type: ignore[type-arg]
     """The template's style ids by role (a dict, as the blocks always had), plus the
     text width and height of the section a block stands in and a way to add pictures."""
 
-    def __init__(self, styles: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH,
-                 text_height: int = DEFAULT_TEXT_HEIGHT,
-                 picture: Callable[[bytes], str] | None = None,
-                 bar_outline: str = BAR_OUTLINE) -> None:
+    def __init__(
+        self,
+        styles: dict[str, str],
+        text_width: int = DEFAULT_TEXT_WIDTH,
+        text_height: int = DEFAULT_TEXT_HEIGHT,
+        picture: Callable[[bytes], str] | None = None,
+        bar_outline: str = BAR_OUTLINE,
+    ) -> None:
         super().__init__(styles)
         self.text_width = text_width
         self.text_height = text_height
@@ -75,15 +79,19 @@ def text_area(section_pr) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
     def number(element, name: str, default: int) -> int:  # type: ignore[no-untyped-def]
         try:
-            return int(float(element.get(W + name))) if element is not None and \
-                element.get(W + name) is not None else default
+            return (
+                int(float(element.get(W + name)))
+                if element is not None and element.get(W + name) is not None
+                else default
+            )
         except ValueError:
             return default
 
     page_w = number(size, "w", 11906)
     page_h = number(size, "h", 16838)
-    width = page_w - number(margins, "left", 1417) - number(margins, "right", 1417) \
-        - number(margins, "gutter", 0)
+    width = (
+        page_w - number(margins, "left", 1417) - number(margins, "right", 1417) - number(margins, "gutter", 0)
+    )
     height = page_h - abs(number(margins, "top", 1417)) - abs(number(margins, "bottom", 1417))
     columns = section_pr.find(W + "cols")
     count = number(columns, "num", 1)
@@ -112,8 +120,12 @@ def paragraph_text(paragraph) -> str:  # type: ignore[no-untyped-def]
     return "".join(t.text or "" for t in paragraph.iter(W + "t"))
 
 
-def fill_contents(document: DocxDocument, blocks: dict[str, str],
-                  entries: Mapping[str, Iterable[Heading]], heading_ids: dict[int, str]) -> bool:
+def fill_contents(
+    document: DocxDocument,
+    blocks: dict[str, str],
+    entries: Mapping[str, Iterable[Heading]],
+    heading_ids: dict[int, str],
+) -> bool:
     """Write the TOC field's result: the headings in order, linked to their bookmarks.
 
     blocks maps a block name to the marker text in its paragraph; entries gives the
@@ -181,6 +193,7 @@ def _collapse_field(paragraph) -> tuple[object, object] | None:  # type: ignore[
     old entries over many paragraphs): afterwards the paragraph holds begin, instruction,
     separate and end as its own runs. (separate run, end run), or None for a field of
     another shape (then the template's result stays as it is)."""
+
     def paragraphs():  # type: ignore[no-untyped-def]
         node = paragraph
         while node is not None and node.tag == W + "p":
@@ -229,12 +242,16 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
     styles = {level: _toc_style(document, level) for level in {h.level for h in headings}}
     for heading in headings:
         style = styles[heading.level]
-        ppr = (f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else
-               f'<w:pPr><w:ind w:left="{(heading.level - 1) * 284}"/></w:pPr>')
+        ppr = (
+            f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+            if style
+            else f'<w:pPr><w:ind w:left="{(heading.level - 1) * 284}"/></w:pPr>'
+        )
         entries.append(
             f'<w:p {ns}>{ppr}<w:hyperlink w:anchor="{attr_xml(heading.bookmark[1])}" '
             f'w:history="1"><w:r><w:t xml:space="preserve">{text_xml(heading.text)}</w:t>'
-            f"</w:r></w:hyperlink></w:p>")
+            f"</w:r></w:hyperlink></w:p>"
+        )
     parsed = [etree.fromstring(e) for e in entries]
     # the first entry's content joins the field's paragraph, after "separate"
     first = parsed[0]
@@ -255,9 +272,12 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
     last.append(end_run)
 
 
-def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: ignore[no-untyped-def]
-            contents: dict[str, Callable[[], Iterable[Heading]]] | None = None,
-            ) -> dict[str, BlockContext]:
+def prepare(  # type: ignore[no-untyped-def]
+    document,
+    styles: dict[str, str],
+    markers: dict[str, str],
+    contents: dict[str, Callable[[], Iterable[Heading]]] | None = None,
+) -> dict[str, BlockContext]:
     """Per block its context (the text area of its section, pictures); the contents filled.
 
     markers maps a block name to the text that stands in its paragraph.
@@ -281,8 +301,9 @@ def prepare(document, styles: dict[str, str], markers: dict[str, str],  # type: 
         result[name] = block
     if contents:
         entries = {name: list(make()) for name, make in contents.items()}
-        fill_contents(document, markers, entries, {1: styles["heading1"], 2: styles["heading2"],
-                                                   3: styles["heading3"]})
+        fill_contents(
+            document, markers, entries, {1: styles["heading1"], 2: styles["heading2"], 3: styles["heading3"]}
+        )
     return result
 
 
@@ -299,13 +320,15 @@ def table_header_look(document, table_style: str) -> None:  # type: ignore[no-un
     from lxml import etree
 
     style = _style(document, table_style)
-    if style is None or any(p.get(W + "type") == "firstRow"
-                            for p in style.iter(W + "tblStylePr")):
+    if style is None or any(p.get(W + "type") == "firstRow" for p in style.iter(W + "tblStylePr")):
         return
-    style.append(etree.fromstring(
-        f'<w:tblStylePr xmlns:w="{W[1:-1]}" w:type="firstRow"><w:rPr><w:b/><w:bCs/>'
-        f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
-        f"</w:tcPr></w:tblStylePr>"))
+    style.append(
+        etree.fromstring(
+            f'<w:tblStylePr xmlns:w="{W[1:-1]}" w:type="firstRow"><w:rPr><w:b/><w:bCs/>'
+            f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
+            f"</w:tcPr></w:tblStylePr>"
+        )
+    )
 
 
 def _colour(style) -> str | None:  # type: ignore[no-untyped-def]
@@ -319,8 +342,7 @@ def bar_outline(document, heading: str) -> str:  # type: ignore[no-untyped-def]
     Heading 1 colour (the house accent), else the bundled blue."""
     for style in document.styles.element.iter(W + "style"):
         name = style.find(W + "name")
-        if style.get(W + "type") == "character" and name is not None and \
-                name.get(W + "val") == BAR_STYLE:
+        if style.get(W + "type") == "character" and name is not None and name.get(W + "val") == BAR_STYLE:
             found = _colour(style)
             if found:
                 return found
@@ -328,6 +350,7 @@ def bar_outline(document, heading: str) -> str:  # type: ignore[no-untyped-def]
 
 
 # -- pictures ---------------------------------------------------------------------------
+
 
 def png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
     """A small RGB PNG from a pixel function (no imaging library needed for a bar)."""
@@ -338,20 +361,27 @@ def png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int
             raw.extend(pixel(x, y))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + \
-            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
 
 
-def bar_png(share: float, fill: str, outline: str = BAR_OUTLINE, width: int = 200,
-            height: int = 16) -> bytes:
+def bar_png(share: float, fill: str, outline: str = BAR_OUTLINE, width: int = 200, height: int = 16) -> bytes:
     """A horizontal bar for a share (0..1): the status colour with an outline (the house
     accent), so the bar stands out against white (at least 3:1, WCAG 1.4.11) whatever
     its fill. Only the bar itself: nothing white that would paint over a table line;
@@ -372,8 +402,7 @@ def bar_length(share: float, width: int) -> int:
     return max(3, round(share * (width - 1)))
 
 
-def inline_picture(relationship: str, drawing_id: int, description: str, cx: int,
-                   cy: int) -> str:
+def inline_picture(relationship: str, drawing_id: int, description: str, cx: int, cy: int) -> str:
     """A picture run (DrawingML inline) with its text alternative (wp:docPr descr)."""
     a = "http://schemas.openxmlformats.org/drawingml/2006/main"
     pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -397,6 +426,7 @@ def inline_picture(relationship: str, drawing_id: int, description: str, cx: int
 
 def picture_adder(document) -> Callable[[bytes], str]:  # type: ignore[no-untyped-def]
     """Add a PNG to the document's package once (same bytes, same part); its relationship id."""
+
     def add(data: bytes) -> str:
         rid, _ = document.part.get_or_add_image(BytesIO(data))
         return str(rid)
@@ -405,6 +435,7 @@ def picture_adder(document) -> Callable[[bytes], str]:  # type: ignore[no-untype
 
 
 # -- document properties ----------------------------------------------------------------
+
 
 def visible_title(document) -> str:  # type: ignore[no-untyped-def]
     """The text of the first paragraph in the Title style: what a reader sees as title."""
@@ -428,6 +459,7 @@ def clean_settings(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 # -- page numbers in the contents -------------------------------------------------------
+
 
 def number_contents(document_xml: bytes, page_of: Callable[[str], int | None]) -> bytes | None:
     """The contents' entries with their page numbers, as Word writes them: a right tab
@@ -462,8 +494,11 @@ def number_contents(document_xml: bytes, page_of: Callable[[str], int | None]) -
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _add_page_number(link, page_of: Callable[[str], int | None],  # type: ignore[no-untyped-def]
-                     width: int) -> bool:
+def _add_page_number(  # type: ignore[no-untyped-def]
+    link,
+    page_of: Callable[[str], int | None],
+    width: int,
+) -> bool:
     from lxml import etree
 
     anchor = link.get(W + "anchor")
@@ -471,12 +506,14 @@ def _add_page_number(link, page_of: Callable[[str], int | None],  # type: ignore
     if page is None or link.find(f".//{W}instrText") is not None:
         return False
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    runs = (f'<w:r {ns}><w:tab/></w:r>', f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
-            f'<w:r {ns}><w:instrText xml:space="preserve"> PAGEREF {attr_xml(anchor)} \\h '
-            f'</w:instrText></w:r>',
-            f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
-            f'<w:r {ns}><w:t>{page}</w:t></w:r>',
-            f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>')
+    runs = (
+        f"<w:r {ns}><w:tab/></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {ns}><w:instrText xml:space="preserve"> PAGEREF {attr_xml(anchor)} \\h </w:instrText></w:r>',
+        f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {ns}><w:t>{page}</w:t></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>',
+    )
     for run in runs:
         link.append(etree.fromstring(run))
     paragraph = link.getparent()
@@ -486,8 +523,9 @@ def _add_page_number(link, page_of: Callable[[str], int | None],  # type: ignore
         paragraph.remove(ppr)
         paragraph.insert(0, ppr)
     if ppr.find(W + "tabs") is None:
-        tabs = etree.fromstring(f'<w:tabs {ns}><w:tab w:val="right" w:leader="dot" '
-                                f'w:pos="{width}"/></w:tabs>')
+        tabs = etree.fromstring(
+            f'<w:tabs {ns}><w:tab w:val="right" w:leader="dot" w:pos="{width}"/></w:tabs>'
+        )
         style = ppr.find(W + "pStyle")
         ppr.insert(1 if style is not None else 0, tabs)
     return True

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from toolkit.layouts.sample import Sample
 
 
-
 PILOT_TEMPLATE = bundled("templates", "bijlage.docx")
 ACTIONS_TEMPLATE = bundled("templates", "acties.docx")
 #: From this many rows (pilots + actions) a build makes the annexes in helper processes;
@@ -54,16 +53,30 @@ TAGS: tuple[Tag, ...] = (
     Tag("editie", "De editie, bijvoorbeeld 'Programmabegroting 2025' (Instellingen)."),
     Tag("peildatum", "De peildatum in het Nederlands, bijvoorbeeld '1 april 2024'."),
     Tag("aantal", "Aantal rijen in de bijlage."),
-    Tag("wijzigingen", "Overzicht van nieuwe, vervallen en gewijzigde rijen sinds de vorige "
-        "editie; alleen met 'toolkit build --previous', anders leeg.", block=True),
-    Tag("kaarten", "Staat niet zelf in het sjabloon: de voorbeeldkaart tussen {{ kaarten }} "
+    Tag(
+        "wijzigingen",
+        "Overzicht van nieuwe, vervallen en gewijzigde rijen sinds de vorige "
+        "editie; alleen met 'toolkit build --previous', anders leeg.",
+        block=True,
+    ),
+    Tag(
+        "kaarten",
+        "Staat niet zelf in het sjabloon: de voorbeeldkaart tussen {{ kaarten }} "
         "en {{ einde }} (of de voorbeeldrij tussen {{ rijen }} en {{ einde }}) wordt per rij "
         "van het tabblad herhaald, in de indeling uit de verklaring; zie 'Een eigen kaart'.",
-        block=True),
-    Tag("statusoverzicht", "Het statusoverzicht van alle rijen ([indeling.statusoverzicht] "
-        "in de verklaring); zonder deze tag staat het vóór de kaarten.", block=True),
-    Tag("kruistabel", "De kruistabel ([indeling.kruistabel] in de verklaring); zonder deze "
-        "tag staat hij vóór de kaarten.", block=True),
+        block=True,
+    ),
+    Tag(
+        "statusoverzicht",
+        "Het statusoverzicht van alle rijen ([indeling.statusoverzicht] "
+        "in de verklaring); zonder deze tag staat het vóór de kaarten.",
+        block=True,
+    ),
+    Tag(
+        "kruistabel",
+        "De kruistabel ([indeling.kruistabel] in de verklaring); zonder deze tag staat hij vóór de kaarten.",
+        block=True,
+    ),
 )
 #: block tags of the declared arrangement, placed by the template or before the records
 ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
@@ -74,13 +87,25 @@ def type_tags(annex: AnnexType) -> list[Tag]:
     """The tags an annex type's declaration adds: a tag per setting (a rich-text one as a
     block), its [bijlagetype.tags] and its bloktag."""
     rich = schema.Kind.RICH
-    tags = [Tag(s.key, f"{s.label} (Instellingen){' als alinea' + chr(39) + 's' if s.kind is rich else ''}.",
-                block=s.kind is rich) for s in annex.settings]
-    tags += [Tag(name, f"Tekst: {pattern} (voor sjablonen van vóór ronde 3).")
-             for name, pattern in annex.tags]
+    tags = [
+        Tag(
+            s.key,
+            f"{s.label} (Instellingen){' als alinea' + chr(39) + 's' if s.kind is rich else ''}.",
+            block=s.kind is rich,
+        )
+        for s in annex.settings
+    ]
+    tags += [
+        Tag(name, f"Tekst: {pattern} (voor sjablonen van vóór ronde 3).") for name, pattern in annex.tags
+    ]
     if annex.legacy_block:
-        tags.append(Tag(annex.legacy_block, "Oudere sjablonen: hier komt de voorbeeldkaart van "
-                        "het meegeleverde sjabloon.", block=True))
+        tags.append(
+            Tag(
+                annex.legacy_block,
+                "Oudere sjablonen: hier komt de voorbeeldkaart van het meegeleverde sjabloon.",
+                block=True,
+            )
+        )
     return tags
 
 
@@ -90,8 +115,15 @@ def template_tags(annex: AnnexType) -> set[str]:
     declared = {"statusoverzicht"} if arrangement.overview else set()
     declared |= {"kruistabel"} if arrangement.crosstab else set()
     declared |= {annex.legacy_block} if annex.legacy_block else set()
-    return {*COMMON_TAGS, "aantal", "kaarten", "wijzigingen", *declared,
-            *(s.key for s in annex.settings), *(name for name, _ in annex.tags)}
+    return {
+        *COMMON_TAGS,
+        "aantal",
+        "kaarten",
+        "wijzigingen",
+        *declared,
+        *(s.key for s in annex.settings),
+        *(name for name, _ in annex.tags),
+    }
 
 
 def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -168,17 +200,30 @@ def _marker(name: str, nonce: str = "") -> str:
 
 #: What a template may use besides plain tags: simple conditions and these filters.
 #: Output then grows only with the template and the register, never with an expression.
-SAFE_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "e", "escape",
-                          "default", "d"})
+SAFE_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "e", "escape", "default", "d"})
 SAFE_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne"})
 
 
 def _template_nodes_allowed():  # type: ignore[no-untyped-def]
     from jinja2 import nodes
 
-    return (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
-            nodes.If, nodes.CondExpr, nodes.Not, nodes.And, nodes.Or, nodes.Compare,
-            nodes.Operand, nodes.Concat, nodes.Filter, nodes.Test)
+    return (
+        nodes.Template,
+        nodes.Output,
+        nodes.TemplateData,
+        nodes.Name,
+        nodes.Const,
+        nodes.If,
+        nodes.CondExpr,
+        nodes.Not,
+        nodes.And,
+        nodes.Or,
+        nodes.Compare,
+        nodes.Operand,
+        nodes.Concat,
+        nodes.Filter,
+        nodes.Test,
+    )
 
 
 def _describe(node) -> str:  # type: ignore[no-untyped-def]
@@ -196,8 +241,17 @@ def _describe(node) -> str:  # type: ignore[no-untyped-def]
         return f"het filter |{node.name}"
     if isinstance(node, nodes.Test):
         return f"de test 'is {node.name}'"
-    if isinstance(node, nodes.Assign | nodes.AssignBlock | nodes.Macro | nodes.Block
-                  | nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+    if isinstance(
+        node,
+        nodes.Assign
+        | nodes.AssignBlock
+        | nodes.Macro
+        | nodes.Block
+        | nodes.Include
+        | nodes.Import
+        | nodes.FromImport
+        | nodes.Extends,
+    ):
         return "een Jinja-opdracht (zoals {% set %}, {% macro %} of {% include %})"
     return f"'{type(node).__name__}'"
 
@@ -207,8 +261,12 @@ def _check_block_names(tree, blocks: set[str]) -> None:  # type: ignore[no-untyp
     an expression around it would change the marker the body replaces."""
     from jinja2 import nodes
 
-    fine = {id(node) for output in tree.find_all(nodes.Output) for node in output.nodes
-            if isinstance(node, nodes.Name)}
+    fine = {
+        id(node)
+        for output in tree.find_all(nodes.Output)
+        for node in output.nodes
+        if isinstance(node, nodes.Name)
+    }
     for condition in tree.find_all((nodes.If, nodes.CondExpr)):
         fine.add(id(condition.test))
         fine.update(id(node) for node in condition.test.find_all(nodes.Name))
@@ -236,9 +294,11 @@ def _sandbox(blocks: set[str] = frozenset()):  # type: ignore[no-untyped-def, as
         def _parse(self, source, name, filename):  # type: ignore[no-untyped-def]
             tree = super()._parse(source, name, filename)
             for node in tree.find_all(nodes.Node):
-                if (not isinstance(node, allowed)
-                        or (isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS)
-                        or (isinstance(node, nodes.Test) and node.name not in SAFE_TESTS)):
+                if (
+                    not isinstance(node, allowed)
+                    or (isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS)
+                    or (isinstance(node, nodes.Test) and node.name not in SAFE_TESTS)
+                ):
                     raise TemplateError(
                         f"Het Word-sjabloon gebruikt {_describe(node)}. In een sjabloon "
                         f"staan alleen tags als {{{{ gemeente }}}}, eventueel met een "
@@ -253,12 +313,17 @@ def _sandbox(blocks: set[str] = frozenset()):  # type: ignore[no-untyped-def, as
 
 
 def render_template(
-    template: Path, allowed: set[str], context: dict[str, str],
-    blocks: dict[str, Callable[[dict], Iterable[str]]], properties: dict[str, str],
-    stamp: datetime, contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
-    sample: Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],
-                                               Callable[[], Iterable]]] | None = None,  # type: ignore[type-arg]
-    own_type: bool = False, legacy: tuple[str, Path] | None = None,
+    template: Path,
+    allowed: set[str],
+    context: dict[str, str],
+    blocks: dict[str, Callable[[dict], Iterable[str]]],
+    properties: dict[str, str],
+    stamp: datetime,
+    contents: dict[str, Callable[[], Iterable]] | None = None,  # type: ignore[type-arg]
+    sample: Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]], Callable[[], Iterable]]]
+    | None = None,  # type: ignore[type-arg]
+    own_type: bool = False,
+    legacy: tuple[str, Path] | None = None,
 ) -> bytes:
     """Fill one template; blocks get the template's style ids and give body XML in pieces.
 
@@ -286,13 +351,15 @@ def render_template(
             f"sjabloon een alinea {{{{ kaarten }}}}, daaronder de kaart met de velden als tags "
             f"(zoals {{{{ naam }}}}) en daaronder een alinea {{{{ einde }}}} (zie "
             f"docs/sjablonen.md, 'Een eigen kaart'), of maak een beginsjabloon met 'toolkit "
-            f"sjablonen MAP'.")
+            f"sjablonen MAP'."
+        )
     if found is not None:
         if sample is None:
             raise TemplateError(
                 f"Het Word-sjabloon '{template.name}' heeft een voorbeeldkaart "
                 f"({{{{ {found.kind} }}}} … {{{{ einde }}}}), maar dit bijlagetype maakt geen "
-                f"kaarten. Haal de voorbeeldkaart weg.")
+                f"kaarten. Haal de voorbeeldkaart weg."
+            )
         allowed = allowed | {"kaarten"}
     try:
         tpl = DocxTemplate(source)
@@ -314,7 +381,8 @@ def render_template(
                 f"Het Word-sjabloon '{template.name}' heeft de bloktag {{{{ {legacy[0]} }}}} "
                 f"van een ouder sjabloon, maar het sjabloon '{legacy[1].name}' dat daar de "
                 f"voorbeeldkaart voor geeft, heeft er geen. Neem de voorbeeldkaart over uit "
-                f"het meegeleverde sjabloon (toolkit sjablonen MAP).")
+                f"het meegeleverde sjabloon (toolkit sjablonen MAP)."
+            )
     if found is not None and sample is not None:
         make, list_contents = sample(found, used)
         blocks = {**blocks, sample_block: make}
@@ -326,7 +394,8 @@ def render_template(
             f"Het Word-sjabloon '{template.name}' heeft {{{{ {misplaced[0]} }}}} op een plek waar "
             f"het niet werkt (in de kop- of voettekst, of zonder begin of einde). Een "
             f"voorbeeldkaart staat in de hoofdtekst: een alinea {{{{ kaarten }}}} (of "
-            f"{{{{ rijen }}}} vóór een tabel), de kaart, en een alinea {{{{ einde }}}}.")
+            f"{{{{ rijen }}}} vóór een tabel), de kaart, en een alinea {{{{ einde }}}}."
+        )
     if unknown:
         names = ", ".join(f"'{{{{ {u} }}}}'" for u in unknown)
         raise TemplateError(
@@ -356,9 +425,14 @@ def render_template(
     document.save(buffer)
     data = buffer.getvalue()
     _check_block_places(template.name, data, markers)
-    return _deterministic_zip(data, {
-        "word/document.xml": lambda xml, out: _fill_blocks(
-            xml, {markers[name]: body for name, body in generated.items()}, out)})
+    return _deterministic_zip(
+        data,
+        {
+            "word/document.xml": lambda xml, out: _fill_blocks(
+                xml, {markers[name]: body for name, body in generated.items()}, out
+            )
+        },
+    )
 
 
 def _check_block_places(template: str, data: bytes, markers: dict[str, str]) -> None:
@@ -384,8 +458,11 @@ def _check_block_places(template: str, data: bytes, markers: dict[str, str]) -> 
                     )
                 if count:
                     start, end = _paragraph_around(xml, xml.find(marker.encode()))
-                    text = "".join(t.decode("utf-8", "replace") for t in
-                                   _TEXT.findall(xml[start:end])).replace(marker, "").strip()
+                    text = (
+                        "".join(t.decode("utf-8", "replace") for t in _TEXT.findall(xml[start:end]))
+                        .replace(marker, "")
+                        .strip()
+                    )
                     if text:
                         raise TemplateError(
                             f"Naast de bloktag {tag} staat andere tekst in dezelfde alinea "
@@ -465,14 +542,14 @@ def _publishing_properties(document, properties: dict[str, str], stamp: datetime
     rpr = rpr_default.find(qn("w:rPr"))
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="nl-NL" w:eastAsia="nl-NL" '
-                         f'w:bidi="ar-SA"/>'))
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="nl-NL" w:eastAsia="nl-NL" w:bidi="ar-SA"/>'))
     clean_settings(document.settings.element)  # the contents are filled: no update prompt
     app_properties(document)
 
 
 def _deterministic_zip(
-    data: bytes, writers: dict[str, Callable[[bytes, IO[bytes]], None]] | None = None,
+    data: bytes,
+    writers: dict[str, Callable[[bytes, IO[bytes]], None]] | None = None,
 ) -> bytes:
     """Same entries, fixed timestamps: the same input gives byte-identical files.
 
@@ -487,8 +564,11 @@ def _deterministic_zip(
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             # the level of a streamed entry travels on its ZipInfo (renamed in Python 3.13)
-            setattr(info, "compress_level" if hasattr(info, "compress_level")
-                    else "_compresslevel", COMPRESS_LEVEL)
+            setattr(
+                info,
+                "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
+                COMPRESS_LEVEL,
+            )
             content = source.read(item.filename)
             with target.open(info, "w") as stream:
                 if item.filename in writers:
@@ -528,15 +608,15 @@ def cut_sample_from(template: Path) -> tuple[Path | io.BytesIO, Sample | None]:
             return template, None
         from toolkit.layouts.sample import cut_sample
 
-        cut, found = cut_sample(xml, "<w:p><w:r><w:t>{{ kaarten }}</w:t></w:r></w:p>",
-                                template.name)
+        cut, found = cut_sample(xml, "<w:p><w:r><w:t>{{ kaarten }}</w:t></w:r></w:p>", template.name)
         if found is None:
             return template, None
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for item in archive.infolist():
-                target.writestr(item, cut if item.filename == "word/document.xml"
-                                else archive.read(item.filename))
+                target.writestr(
+                    item, cut if item.filename == "word/document.xml" else archive.read(item.filename)
+                )
     out.seek(0)
     return out, found
 
@@ -565,8 +645,10 @@ def record_values(annex: AnnexType) -> Callable[[Record], dict[str, object]]:
     fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
 
     def values(record: Record) -> dict[str, object]:
-        out = {c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
-               for c in columns}
+        out = {
+            c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
+            for c in columns
+        }
         for key, other in fallbacks:  # 'als_leeg': an empty heading takes the name
             if not str(out.get(key) or "").strip():
                 out[key] = out.get(other) if other in out else plain_line(record.text(other))
@@ -575,11 +657,20 @@ def record_values(annex: AnnexType) -> Callable[[Record], dict[str, object]]:
     return values
 
 
-def sample_blocks(annex: AnnexType, records: list[Record], template: str,
-                  register: Register | None = None, notes: RecordNotes = RecordNotes(),
-                  arranged: list[Arranged] | None = None,
-                  ) -> Callable[[Sample, set[str]], tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
-                                                         Callable[[], list[Heading]]]]:
+def sample_blocks(
+    annex: AnnexType,
+    records: list[Record],
+    template: str,
+    register: Register | None = None,
+    notes: RecordNotes = RecordNotes(),
+    arranged: list[Arranged] | None = None,
+) -> Callable[
+    [Sample, set[str]],
+    tuple[
+        Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
+        Callable[[], list[Heading]],
+    ],
+]:
     """How the sample card of a template becomes the {{ kaarten }} block: checked against
     the type's published columns, then filled once per record in the declared arrangement
     (layout_word.Arranged: groups, order, overviews). arranged receives the arrangement
@@ -592,24 +683,35 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
     layout = annex.arrangement
     values = record_values(annex)
 
-    def use(found: Sample, used: set[str]) -> tuple[Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
-                                                    Callable[[], list[Heading]]]:
-        internal = [f for f in found.fields
-                    if f in {c.key for c in annex.sheet.columns if not c.published}]
+    def use(
+        found: Sample, used: set[str]
+    ) -> tuple[
+        Callable[[dict], Iterable[str]],  # type: ignore[type-arg]
+        Callable[[], list[Heading]],
+    ]:
+        internal = [f for f in found.fields if f in {c.key for c in annex.sheet.columns if not c.published}]
         if internal:
             label = annex.sheet.column(internal[0]).label
             raise TemplateError(
                 f"Het Word-sjabloon '{template}' gebruikt in de voorbeeldkaart het veld "
                 f"{{{{ {internal[0]} }}}} ('{label}'), maar die kolom is intern en wordt nooit "
                 f"gepubliceerd. Haal het veld uit de kaart, of maak de kolom publiek "
-                f"(gepubliceerd = true in de verklaring).")
+                f"(gepubliceerd = true in de verklaring)."
+            )
         found.check({c.key: c.label for c in columns}, template)
         lists = register.lists if register is not None else {}
         roles = register.roles if register is not None else schema.DEFAULT_ROLES
         setting = _setting_or_default(register) if register is not None else (lambda _: "")
-        plan = Arranged(layout, annex.sheet, records, lists, setting,
-                        lambda vocabulary, value: roles.colour(value, vocabulary), annex.plural,
-                        frozenset(used) & frozenset(ARRANGEMENT_TAGS))
+        plan = Arranged(
+            layout,
+            annex.sheet,
+            records,
+            lists,
+            setting,
+            lambda vocabulary, value: roles.colour(value, vocabulary),
+            annex.plural,
+            frozenset(used) & frozenset(ARRANGEMENT_TAGS),
+        )
         if arranged is not None:
             arranged.append(plan)
 
@@ -619,23 +721,35 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
                 texts.append(layout.last_note)
             if layout.new_note and record.row in notes.new_rows:
                 texts.append(layout.new_note)
-            return "".join(wordxml.text_paragraph(t, styles["note"], keep_next=True)
-                           for t in texts)
+            return "".join(wordxml.text_paragraph(t, styles["note"], keep_next=True) for t in texts)
 
         # a list value with a declared colour (a status) is shown bold on that colour
-        coloured = {c.key: c.vocabulary or "" for c in columns if c.key in found.fields
-                    and any(r.colour for v in annex.vocabularies if v.key == c.vocabulary
-                            for r in v.roles)}
+        coloured = {
+            c.key: c.vocabulary or ""
+            for c in columns
+            if c.key in found.fields
+            and any(r.colour for v in annex.vocabularies if v.key == c.vocabulary for r in v.roles)
+        }
 
         def fills(record: Record) -> dict[str, str]:
-            return {key: roles.colour(text, vocabulary) for key, vocabulary in coloured.items()
-                    if (text := record.text(key).strip())}
+            return {
+                key: roles.colour(text, vocabulary)
+                for key, vocabulary in coloured.items()
+                if (text := record.text(key).strip())
+            }
 
-        new_page = layout.new_page if isinstance(layout.new_page, bool) else \
-            schema.normalise(setting(layout.new_page)) in schema.YES
+        new_page = (
+            layout.new_page
+            if isinstance(layout.new_page, bool)
+            else schema.normalise(setting(layout.new_page)) in schema.YES
+        )
 
-        def records_xml(styles: dict, group: list[Record], first: int,  # type: ignore[type-arg]
-                        heading: str) -> Iterator[str]:
+        def records_xml(
+            styles: dict,
+            group: list[Record],
+            first: int,  # type: ignore[type-arg]
+            heading: str,
+        ) -> Iterator[str]:
             sample = found.for_width(getattr(styles, "text_width", 0))
             height = getattr(styles, "text_height", 0)
 
@@ -650,24 +764,31 @@ def sample_blocks(annex: AnnexType, records: list[Record], template: str,
             yield sample.table_start(heading)
             for offset, record in enumerate(group):
                 index = first + offset
-                xml = sample.render(plan.values(record, values(record)), styles, _card_bookmark(index)
-                                    if sample.heading_field else None, note(record, styles),
-                                    layout.omit_empty, fills(record) if coloured else None,
-                                    new_page, plain_keys)
+                xml = sample.render(
+                    plan.values(record, values(record)),
+                    styles,
+                    _card_bookmark(index) if sample.heading_field else None,
+                    note(record, styles),
+                    layout.omit_empty,
+                    fills(record) if coloured else None,
+                    new_page,
+                    plain_keys,
+                )
                 yield keep(xml, height)
             yield sample.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
-            return plan.body(styles, lambda group, first, heading: records_xml(
-                styles, group, first, heading))
+            return plan.body(styles, lambda group, first, heading: records_xml(styles, group, first, heading))
 
         def contents() -> list[Heading]:
             field = found.heading_field
             if not field:
                 return plan.contents(lambda i, r: None)
-            return plan.contents(lambda i, record: Heading(
-                found.heading_level, plain_line(str(values(record).get(field) or "")),
-                _card_bookmark(i)))
+            return plan.contents(
+                lambda i, record: Heading(
+                    found.heading_level, plain_line(str(values(record).get(field) or "")), _card_bookmark(i)
+                )
+            )
 
         return body, contents
 
@@ -724,11 +845,14 @@ def tags_markdown() -> str:
     for tag in TAGS:
         kind = "blok" if tag.block else "tekst"
         lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")
-    lines += ["", "Daarbij krijgt elk bijlagetype een tag per instelling uit zijn verklaring "
-              "(een instelling van soort 'rijke tekst' als bloktag). De meegeleverde:", ""]
+    lines += [
+        "",
+        "Daarbij krijgt elk bijlagetype een tag per instelling uit zijn verklaring "
+        "(een instelling van soort 'rijke tekst' als bloktag). De meegeleverde:",
+        "",
+    ]
     for annex in BUILTIN.types:
-        lines += [f"**{annex.template}** ({annex.name}):", "", "| tag | soort | wat |",
-                  "|---|---|---|"]
+        lines += [f"**{annex.template}** ({annex.name}):", "", "| tag | soort | wat |", "|---|---|---|"]
         for tag in type_tags(annex):
             kind = "blok" if tag.block else "tekst"
             lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")
@@ -777,8 +901,7 @@ def tags_markdown() -> str:
         "|---|---|",
     ]
     uses = {
-        "heading1": "de koppen van de eerste groep (de statusbijlage per opgave) en de "
-                    "wijzigingen",
+        "heading1": "de koppen van de eerste groep (de statusbijlage per opgave) en de wijzigingen",
         "heading2": "de koppen van de tweede groep (elk doel) en 'Overzicht statussen'",
         "heading3": "de koppen van een derde groep",
         "bullet": "opsommingen (•, -, <ul>)",
@@ -789,17 +912,26 @@ def tags_markdown() -> str:
     }
     for role, name in schema.STYLE_NAMES.items():
         lines.append(f"| {name} | {uses[role]} |")
-    deeper = {"bullet2": "opsommingen op het tweede niveau (o, § of een geneste <ul>)",
-              "number2": "genummerde regels op het tweede niveau (a. onder 1.)"}
+    deeper = {
+        "bullet2": "opsommingen op het tweede niveau (o, § of een geneste <ul>)",
+        "number2": "genummerde regels op het tweede niveau (a. onder 1.)",
+    }
     for role, name in schema.OPTIONAL_STYLE_NAMES.items():
-        lines.append(f"| {name} | {deeper[role]}; ontbreekt de stijl, dan de stijl van het "
-                     f"eerste niveau, verder ingesprongen |")
-    lines += ["", "Verder komt het uiterlijk van de gemaakte delen uit: de stijl Title (ook de "
-              "lijn eronder), de kopregelopmaak van de tabelstijl Table Grid (vulling en vet van "
-              "de kopregel van elke lijsttabel) en de tekenstijl Statusbalk (de kleur is de rand "
-              "van de balken in het statusoverzicht; zonder die stijl de kleur van Heading 1).",
-              "", "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
-              "elke kleur heeft een contrast van minstens 4,5:1):", ""]
+        lines.append(
+            f"| {name} | {deeper[role]}; ontbreekt de stijl, dan de stijl van het "
+            f"eerste niveau, verder ingesprongen |"
+        )
+    lines += [
+        "",
+        "Verder komt het uiterlijk van de gemaakte delen uit: de stijl Title (ook de "
+        "lijn eronder), de kopregelopmaak van de tabelstijl Table Grid (vulling en vet van "
+        "de kopregel van elke lijsttabel) en de tekenstijl Statusbalk (de kleur is de rand "
+        "van de balken in het statusoverzicht; zonder die stijl de kleur van Heading 1).",
+        "",
+        "Statuskleuren (altijd naast de statustekst, nooit alleen; zwarte tekst op "
+        "elke kleur heeft een contrast van minstens 4,5:1):",
+        "",
+    ]
     for status, colour in schema.STATUS_COLOURS.items():
         lines.append(f"- {status}: #{colour}")
     lines += [
@@ -811,7 +943,8 @@ def tags_markdown() -> str:
         "",
         "- **Alleen tags.** Naast `{{ tag }}` mogen een eenvoudige voorwaarde "
         "(`{% if gemeente %}…{% endif %}`) en de filters "
-        + ", ".join(f"`|{name}`" for name in sorted(SAFE_FILTERS)) + ". Lussen "
+        + ", ".join(f"`|{name}`" for name in sorted(SAFE_FILTERS))
+        + ". Lussen "
         "(`{% for %}`), berekeningen (`*`, `+`, `**`), functies (`range(…)`), "
         "`{% set %}`, `{% include %}` en het opvragen van onderdelen (`tag.iets`) worden "
         "geweigerd, in de hoofdtekst, kop- en voetteksten, voetnoten en eigenschappen. Zo "
@@ -823,7 +956,7 @@ def tags_markdown() -> str:
         "een bloktag wel: `{% if wijzigingen %}…{% endif %}`.",
         "- **Niets van buiten het bestand.** Een gekoppelde afbeelding, een gekoppeld object, "
         "frame of subdocument of een gekoppelde Word-sjabloon (een relatie met "
-        "`TargetMode=\"External\"`), een ingevoegd stuk (altChunk) en velden die iets "
+        '`TargetMode="External"`), een ingevoegd stuk (altChunk) en velden die iets '
         "ophalen (`INCLUDEPICTURE`, `INCLUDETEXT`, `INCLUDE`, `IMPORT`, `LINK`, `DDE`, "
         "`DDEAUTO`, `DATABASE`, `RD`, of een veld waarvan de naam uit een ander veld komt) "
         "worden geweigerd: Word of LibreOffice (bij `--pdf`) zou ze van het netwerk halen en "
@@ -849,7 +982,7 @@ def tags_markdown() -> str:
         "Word vraagt bij het openen niets; met `--pdf` krijgen de PDF en het Word-bestand "
         "de paginanummers, anders zet Word ze erbij met F9. Welke kopniveaus erin komen, "
         "staat in het veld "
-        "(`TOC \\o \"1-2\"`: Heading 1 en 2).",
+        '(`TOC \\o "1-2"`: Heading 1 en 2).',
         "- **Paginagrenzen**: koppen blijven bij wat volgt; een actierij korter dan een derde "
         "pagina wordt niet gesplitst, een langere mag over twee pagina's lopen (geen halflege "
         "pagina's); de kopregel van een actietabel komt op elke pagina terug; elke "

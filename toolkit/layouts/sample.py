@@ -44,26 +44,100 @@ _PI = "toolkit-sample"
 _PI_SPLIT = re.compile(r"<\?toolkit-sample (slot|opt|/opt) ?(\d*)\?>")
 #: paragraph children that hold no content of their own (a paragraph with only these
 #: and the tag's run holds "only the tag")
-_NO_CONTENT = frozenset(W + name for name in (
-    "pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "permStart", "permEnd"))
+_NO_CONTENT = frozenset(
+    W + name for name in ("pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "permStart", "permEnd")
+)
 #: run children of a run that holds only text (Word marks where it last broke a page)
 _TEXT_ONLY = frozenset((_RPR, _T, W + "lastRenderedPageBreak"))
 #: the order of run properties in the schema (CT_RPr), for adding bold or italic
-_RPR_ORDER = tuple(W + name for name in (
-    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
-    "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden",
-    "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect",
-    "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
-    "specVanish", "oMath", "rPrChange"))
+_RPR_ORDER = tuple(
+    W + name
+    for name in (
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "caps",
+        "smallCaps",
+        "strike",
+        "dstrike",
+        "outline",
+        "shadow",
+        "emboss",
+        "imprint",
+        "noProof",
+        "snapToGrid",
+        "vanish",
+        "webHidden",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+        "rPrChange",
+    )
+)
 _HEADING_IDS = ("heading", "kop")
 #: the order of paragraph properties in the schema (CT_PPr), for adding a shading
-_PPR_ORDER = tuple(W + name for name in (
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
-    "rPr", "sectPr", "pPrChange"))
+_PPR_ORDER = tuple(
+    W + name
+    for name in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+)
 
 
 # --- the compiled sample ---------------------------------------------------------------
@@ -90,8 +164,11 @@ class _Slot:
             return self.ppr
         found = self._filled.get(f"{fill}:{page_break}")
         if found is None:
-            element = deepcopy(self.ppr_element) if self.ppr_element is not None else \
-                etree.Element(_PPR, nsmap={"w": W_NS})
+            element = (
+                deepcopy(self.ppr_element)
+                if self.ppr_element is not None
+                else etree.Element(_PPR, nsmap={"w": W_NS})
+            )
             if fill:
                 for old in element.findall(W + "shd"):
                     element.remove(old)
@@ -105,6 +182,7 @@ class _Slot:
             element[:] = sorted(element, key=lambda c: rank.get(c.tag, len(rank)))
             found = self._filled[f"{fill}:{page_break}"] = _fragment(element)
         return found
+
     #: ppr_rest split where a w:ind belongs (the schema's order), when it has none
     ppr_rest_split: tuple[str, str] | None = None
     _rprs: dict[tuple[bool, bool, bool, str | None, str | None], str] = field(default_factory=dict)
@@ -116,8 +194,14 @@ class _Slot:
         before, after = self.ppr_rest_split
         return before + indent + after
 
-    def rpr(self, bold: bool = False, italic: bool = False, underline: bool = False,
-            vertical: str | None = None, fill: str | None = None) -> str:
+    def rpr(
+        self,
+        bold: bool = False,
+        italic: bool = False,
+        underline: bool = False,
+        vertical: str | None = None,
+        fill: str | None = None,
+    ) -> str:
         """The tag's run properties with the value's own bold, italic, ... added; cached,
         as a build asks for the same few combinations thousands of times. fill: the
         declared colour of a list value (a status), with the text in bold."""
@@ -127,9 +211,15 @@ class _Slot:
             found = self._rprs[key] = _merged_rpr(self.rpr_element, *key)
         return found
 
-    def render(self, value: object, styles: Mapping[str, str],
-               bookmark: tuple[int, str] | None, fill: str | None = None,
-               page_break: bool = False, one_paragraph: bool = False) -> str:
+    def render(
+        self,
+        value: object,
+        styles: Mapping[str, str],
+        bookmark: tuple[int, str] | None,
+        fill: str | None = None,
+        page_break: bool = False,
+        one_paragraph: bool = False,
+    ) -> str:
         """one_paragraph: a plain-text field (not rich text) is one paragraph, its line
         breaks (Alt+Enter) as breaks in it, as a heading must be."""
         if not self.alone:
@@ -140,8 +230,9 @@ class _Slot:
             paragraphs = [(ppr, f"<w:r>{self.rpr(bold=bool(fill))}{_texts(value)}</w:r>")]
         elif plain is not None:
             rpr = self.rpr(bold=bool(fill))
-            paragraphs = [(ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>')
-                          for line in plain]
+            paragraphs = [
+                (ppr, f'<w:r>{rpr}<w:t xml:space="preserve">{text_xml(line)}</w:t></w:r>') for line in plain
+            ]
         else:
             paragraphs = []
             for p in parse_rich(value).paragraphs:
@@ -153,15 +244,20 @@ class _Slot:
                     item_ppr = f'<w:pPr><w:pStyle w:val="{attr_xml(style)}"/>{rest}</w:pPr>'
                 runs = "".join(
                     f"<w:r>{self.rpr(r.bold or bool(fill), r.italic, r.underline, r.vertical)}"
-                    f"{_texts(r.text)}</w:r>" for r in p.runs if r.text)
+                    f"{_texts(r.text)}</w:r>"
+                    for r in p.runs
+                    if r.text
+                )
                 paragraphs.append((item_ppr, runs))
         if not paragraphs:
             paragraphs = [(ppr, "")]
         if bookmark is not None:
             number, name = bookmark
             first_ppr, first = paragraphs[0]
-            paragraphs[0] = (first_ppr, f'<w:bookmarkStart w:id="{number}" '
-                                        f'w:name="{attr_xml(name)}"/>{first}')
+            paragraphs[0] = (
+                first_ppr,
+                f'<w:bookmarkStart w:id="{number}" w:name="{attr_xml(name)}"/>{first}',
+            )
             last_ppr, last = paragraphs[-1]
             paragraphs[-1] = (last_ppr, f'{last}<w:bookmarkEnd w:id="{number}"/>')
         return "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
@@ -177,12 +273,17 @@ class _Slot:
 
 def _texts(text: str) -> str:
     """A run's content: its lines as w:t, Alt+Enter breaks as w:br."""
-    return "<w:br/>".join(f'<w:t xml:space="preserve">{text_xml(line)}</w:t>'
-                          for line in text.split("\n"))
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{text_xml(line)}</w:t>' for line in text.split("\n"))
 
 
-def _merged_rpr(rpr: etree._Element | None, bold: bool, italic: bool, underline: bool,
-                vertical: str | None, fill: str | None = None) -> str:
+def _merged_rpr(
+    rpr: etree._Element | None,
+    bold: bool,
+    italic: bool,
+    underline: bool,
+    vertical: str | None,
+    fill: str | None = None,
+) -> str:
     if not (bold or italic or underline or vertical or fill):
         return _fragment(rpr) if rpr is not None else ""
     element = deepcopy(rpr) if rpr is not None else etree.Element(_RPR, nsmap={"w": W_NS})
@@ -238,6 +339,8 @@ def _scaled_widths(widths: tuple[int, ...], total: int) -> list[int]:
     from toolkit.layouts.wordxml import scaled
 
     return scaled(widths, total)
+
+
 _SCALED: dict[tuple[int, int], tuple[Sample, Sample]] = {}
 
 
@@ -288,8 +391,9 @@ class Sample:
         if cached is not None and cached[0] is self:
             return cached[1]
         statics = [self.start, self.end, *(p for p in self.parts if p.__class__ is str)]
-        grids = [[int(w) for w in _GRID_COL.findall(grid)]
-                 for text in statics for grid in _GRID.findall(text)]  # type: ignore[arg-type]
+        grids = [
+            [int(w) for w in _GRID_COL.findall(grid)] for text in statics for grid in _GRID.findall(text)
+        ]  # type: ignore[arg-type]
         widest = max((sum(g) for g in grids if g), default=0)
         if not widest or widest == width:
             _SCALED[(id(self), width)] = (self, self)
@@ -298,16 +402,21 @@ class Sample:
         def grid(match: re.Match[str]) -> str:
             columns = tuple(int(w) for w in _GRID_COL.findall(match.group(0)))
             new = _scaled_widths(columns, width * sum(columns) // widest) if columns else []
-            return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in new) + \
-                "</w:tblGrid>"
+            return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in new) + "</w:tblGrid>"
 
         def scale(xml: str) -> str:
             xml = _GRID.sub(grid, xml)
             return _WIDTH.sub(lambda m: f'{m.group(1)}{int(m.group(2)) * width // widest}"', xml)
 
-        scaled = replace(self, parts=tuple(scale(p) if p.__class__ is str else p  # type: ignore[arg-type]
-                                           for p in self.parts),
-                         start=scale(self.start), end=scale(self.end))
+        scaled = replace(
+            self,
+            parts=tuple(
+                scale(p) if p.__class__ is str else p  # type: ignore[arg-type]
+                for p in self.parts
+            ),
+            start=scale(self.start),
+            end=scale(self.end),
+        )
         _SCALED[(id(self), width)] = (self, scaled)
         return scaled
 
@@ -322,17 +431,28 @@ class Sample:
         if not unknown:
             return
         names = ", ".join(f"{{{{ {key} }}}}" for key in unknown)
-        which = f"het veld {names}, maar dat bestaat" if len(unknown) == 1 else \
-            f"de velden {names}, maar die bestaan"
+        which = (
+            f"het veld {names}, maar dat bestaat"
+            if len(unknown) == 1
+            else f"de velden {names}, maar die bestaan"
+        )
         choices = ", ".join(f"{{{{ {key} }}}} ({label})" for key, label in valid.items())
         raise TemplateError(
             f"Het Word-sjabloon '{template}' gebruikt in {self.where} {which} niet. "
-            f"Geldige velden: {choices}.")
+            f"Geldige velden: {choices}."
+        )
 
-    def render(self, values: Mapping[str, object], styles: Mapping[str, str],
-               bookmark: tuple[int, str] | None = None, note: str = "",
-               omit_empty: bool = False, fills: Mapping[str, str] | None = None,
-               page_break: bool = False, plain_text: Collection[str] = ()) -> str:
+    def render(
+        self,
+        values: Mapping[str, object],
+        styles: Mapping[str, str],
+        bookmark: tuple[int, str] | None = None,
+        note: str = "",
+        omit_empty: bool = False,
+        fills: Mapping[str, str] | None = None,
+        page_break: bool = False,
+        plain_text: Collection[str] = (),
+    ) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
         note (paragraphs) goes right after the heading field (or the first field that is
@@ -352,10 +472,16 @@ class Sample:
                 out.append(part)  # type: ignore[arg-type]
             elif part.__class__ is _Slot:
                 slot: _Slot = part  # type: ignore[assignment]
-                out.append(slot.render(values.get(slot.key), styles,
-                                       bookmark if slot.heading else None,
-                                       fills.get(slot.key) if fills else None,
-                                       page_break and slot.heading, slot.key in plain_text))
+                out.append(
+                    slot.render(
+                        values.get(slot.key),
+                        styles,
+                        bookmark if slot.heading else None,
+                        fills.get(slot.key) if fills else None,
+                        page_break and slot.heading,
+                        slot.key in plain_text,
+                    )
+                )
                 if pending and slot.alone and (slot.heading or not self.heading_field):
                     out.append(pending)
                     pending = ""
@@ -366,11 +492,17 @@ class Sample:
         if pending and self.kind == "kaarten":
             out.insert(0, pending)
         if page_break and not self.heading_field and self.kind == "kaarten":
-            out.insert(0, '<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>')
+            out.insert(0, "<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>")
         xml = "".join(out)
         if self.attribute_fields:  # a table's title with a field: "Data: {{ naam }}"
-            xml = _ATTRIBUTE.sub(lambda m: m.group(1) + _TAG.sub(
-                lambda t: attr_xml(_plain(values.get(t.group(1)))), m.group(2)) + '"', xml)
+            xml = _ATTRIBUTE.sub(
+                lambda m: (
+                    m.group(1)
+                    + _TAG.sub(lambda t: attr_xml(_plain(values.get(t.group(1)))), m.group(2))
+                    + '"'
+                ),
+                xml,
+            )
         return xml
 
     def table_start(self, caption: str = "") -> str:
@@ -428,8 +560,7 @@ def _error(template: str, message: str) -> TemplateError:
     return TemplateError(f"{name} {message}")
 
 
-def cut_sample(document_xml: bytes, replacement: str,
-               template: str = "") -> tuple[bytes, Sample | None]:
+def cut_sample(document_xml: bytes, replacement: str, template: str = "") -> tuple[bytes, Sample | None]:
     """Find the sample region; return document.xml with the whole region (from the
     `{{ kaarten }}` or `{{ rijen }}` paragraph to the `{{ einde }}` paragraph) replaced
     by `replacement`, and the compiled sample. No region: (document_xml, None).
@@ -450,36 +581,54 @@ def cut_sample(document_xml: bytes, replacement: str,
         return document_xml, None
     kind, start = markers[0]
     if kind == "einde":
-        raise _error(template, "bevat een paragraaf {{ einde }} zonder {{ kaarten }} of "
-                               "{{ rijen }} ervoor. Zet {{ kaarten }} (of {{ rijen }}) boven de "
-                               "voorbeeldkaart, of haal {{ einde }} weg.")
+        raise _error(
+            template,
+            "bevat een paragraaf {{ einde }} zonder {{ kaarten }} of "
+            "{{ rijen }} ervoor. Zet {{ kaarten }} (of {{ rijen }}) boven de "
+            "voorbeeldkaart, of haal {{ einde }} weg.",
+        )
     if len(markers) == 1 or markers[1][0] != "einde":
-        raise _error(template, f"bevat {{{{ {kind} }}}} zonder {{{{ einde }}}} erna. Zet een "
-                               f"paragraaf met alleen {{{{ einde }}}} onder de voorbeeld"
-                               f"{'kaart' if kind == 'kaarten' else 'tabel'}.")
+        raise _error(
+            template,
+            f"bevat {{{{ {kind} }}}} zonder {{{{ einde }}}} erna. Zet een "
+            f"paragraaf met alleen {{{{ einde }}}} onder de voorbeeld"
+            f"{'kaart' if kind == 'kaarten' else 'tabel'}.",
+        )
     if len(markers) > 2:
-        raise _error(template, "bevat meer dan één voorbeeld ({{ kaarten }} of {{ rijen }} "
-                               "... {{ einde }}). Er kan maar één voorbeeld in een sjabloon staan.")
+        raise _error(
+            template,
+            "bevat meer dan één voorbeeld ({{ kaarten }} of {{ rijen }} "
+            "... {{ einde }}). Er kan maar één voorbeeld in een sjabloon staan.",
+        )
     end = markers[1][1]
     if end.getparent() is not start.getparent():
-        raise _error(template, f"heeft {{{{ {kind} }}}} en {{{{ einde }}}} niet op hetzelfde "
-                               f"niveau (bijvoorbeeld één van beide in een tabel). Zet beide als "
-                               f"gewone paragraaf boven en onder het voorbeeld.")
+        raise _error(
+            template,
+            f"heeft {{{{ {kind} }}}} en {{{{ einde }}}} niet op hetzelfde "
+            f"niveau (bijvoorbeeld één van beide in een tabel). Zet beide als "
+            f"gewone paragraaf boven en onder het voorbeeld.",
+        )
     for marker in (start, end):
         ppr = marker.find(_PPR)
         if ppr is not None and ppr.find(_SECTPR) is not None:
-            raise _error(template, "heeft een sectie-einde in de paragraaf van "
-                                   f"{{{{ {_MARKER.match(_text(marker)).group(1)} }}}}. "  # type: ignore[union-attr]
-                                   "Zet een lege paragraaf tussen de tag en het sectie-einde.")
+            raise _error(
+                template,
+                "heeft een sectie-einde in de paragraaf van "
+                f"{{{{ {_MARKER.match(_text(marker)).group(1)} }}}}. "  # type: ignore[union-attr]
+                "Zet een lege paragraaf tussen de tag en het sectie-einde.",
+            )
     parent = start.getparent()
-    region = list(parent)[parent.index(start) + 1:parent.index(end)]
+    region = list(parent)[parent.index(start) + 1 : parent.index(end)]
     size = sum(1 for el in region for _ in el.iter(_P))
     if size > MAX_SAMPLE_PARAGRAPHS:
-        raise _error(template, f"heeft een voorbeeld{'kaart' if kind == 'kaarten' else 'tabel'} "
-                               f"van {size:,} alinea's; de grens is "
-                               f"{MAX_SAMPLE_PARAGRAPHS:,}. Het voorbeeld staat voor één "
-                               f"record: zet tekst die niet bij elk record terugkomt buiten "
-                               f"{{{{ {kind} }}}} … {{{{ einde }}}}.".replace(",", "."))
+        raise _error(
+            template,
+            f"heeft een voorbeeld{'kaart' if kind == 'kaarten' else 'tabel'} "
+            f"van {size:,} alinea's; de grens is "
+            f"{MAX_SAMPLE_PARAGRAPHS:,}. Het voorbeeld staat voor één "
+            f"record: zet tekst die niet bij elk record terugkomt buiten "
+            f"{{{{ {kind} }}}} … {{{{ einde }}}}.".replace(",", "."),
+        )
     _drop_bookmarks(root, [start, *region, end])
     region = [el for el in region if el.tag not in _BOOKMARKS]
     compiled = _compile(kind, region, root, template)
@@ -506,8 +655,9 @@ def _drop_bookmarks(root: etree._Element, region: list[etree._Element]) -> None:
                 b.getparent().remove(b)
 
 
-def _compile(kind: str, region: list[etree._Element], root: etree._Element,
-             template: str) -> Callable[[str], Sample]:
+def _compile(
+    kind: str, region: list[etree._Element], root: etree._Element, template: str
+) -> Callable[[str], Sample]:
     """Prepare the region in the tree (slots as processing instructions) and give the
     function that builds the Sample from the region's serialised XML."""
     slots: list[_Slot] = []
@@ -519,9 +669,12 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         tables = [el for el in region if el.tag == _TBL]
         others = [el for el in region if el.tag != _TBL and not (el.tag == _P and not _text(el).strip())]
         if len(tables) != 1 or others:
-            raise _error(template, "heeft tussen {{ rijen }} en {{ einde }} niet precies één "
-                                   "tabel. Zet daar alleen de tabel met de kopregel(s) en één "
-                                   "voorbeeldrij met velden.")
+            raise _error(
+                template,
+                "heeft tussen {{ rijen }} en {{ einde }} niet precies één "
+                "tabel. Zet daar alleen de tabel met de kopregel(s) en één "
+                "voorbeeldrij met velden.",
+            )
         tbl = tables[0]
         for el in region:
             if el is not tbl:
@@ -530,14 +683,16 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         rows = list(tbl.iterchildren(_TR))
         tagged = [row for row in rows if _TAG_LIKE.search(_text(row))]
         if len(tagged) != 1:
-            raise _error(template, f"heeft in de tabel tussen {{{{ rijen }}}} en {{{{ einde }}}} "
-                                   f"{len(tagged)} rijen met velden. Er moet precies één "
-                                   f"voorbeeldrij met velden zijn; de rijen erboven zijn de kop.")
+            raise _error(
+                template,
+                f"heeft in de tabel tussen {{{{ rijen }}}} en {{{{ einde }}}} "
+                f"{len(tagged)} rijen met velden. Er moet precies één "
+                f"voorbeeldrij met velden zijn; de rijen erboven zijn de kop.",
+            )
         sample_row = tagged[0]
         at = rows.index(sample_row)
         header = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC)) for row in rows[:at])
-        footer = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC))
-                       for row in rows[at + 1:])
+        footer = tuple(tuple(_cell_text(tc) for tc in row.iterchildren(_TC)) for row in rows[at + 1 :])
     items: dict[int, _Plain] = {}
     heading_field: list[str] = []
     paragraphs = [p for el in region for p in ([el] if el.tag == _P else el.iter(_P))]
@@ -553,10 +708,13 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
         text = texts[id(p)] = _text(p)
         for found in _TAG_LIKE.finditer(text):
             if not _TAG.fullmatch(found.group(0)):
-                raise _error(template, f"heeft in {where} de tag {found.group(0)!r}, die niet "
-                                       f"gelezen kan worden. Een veld schrijf je als "
-                                       f"{{{{ naam }}}}: kleine letters, cijfers en _, zonder "
-                                       f"berekeningen of voorwaarden.")
+                raise _error(
+                    template,
+                    f"heeft in {where} de tag {found.group(0)!r}, die niet "
+                    f"gelezen kan worden. Een veld schrijf je als "
+                    f"{{{{ naam }}}}: kleine letters, cijfers en _, zonder "
+                    f"berekeningen of voorwaarden.",
+                )
         keys = [m.group(1) for m in _TAG.finditer(text)]
         read_text = wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
         level = _heading_level(p)
@@ -579,8 +737,7 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
     optional: list[tuple[str, ...]] = []
     optional_ids: set[int] = set()
     if kind == "kaarten":  # before the slots take the tags' text away
-        heading_paragraphs = {id(p) for p, _, alone, heading in tagged_paragraphs
-                              if alone and heading}
+        heading_paragraphs = {id(p) for p, _, alone, heading in tagged_paragraphs if alone and heading}
         previous: etree._Element | None = None
         for el in region:
             units = [el] if el.tag == _P else [el, *el.iterchildren(_TR)] if el.tag == _TBL else []
@@ -588,17 +745,30 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
                 in_unit = tuple(dict.fromkeys(m.group(1) for m in _TAG.finditer(text_of(unit))))
                 if in_unit and id(unit) not in heading_paragraphs:
                     # a heading without fields right above (a section's title) goes with it
-                    first = previous if unit is el and previous is not None and \
-                        previous.tag == _P and not _TAG.search(text_of(previous)) and \
-                        _style_id(previous).casefold().startswith(_HEADING_IDS) else unit
+                    first = (
+                        previous
+                        if unit is el
+                        and previous is not None
+                        and previous.tag == _P
+                        and not _TAG.search(text_of(previous))
+                        and _style_id(previous).casefold().startswith(_HEADING_IDS)
+                        else unit
+                    )
                     first.addprevious(etree.ProcessingInstruction(_PI, f"opt {len(optional)}"))
                     unit.addnext(etree.ProcessingInstruction(_PI, "/opt"))
                     optional.append(in_unit)
                     if unit is el:
                         optional_ids.update({id(el), id(first)})
             previous = el
-    lenient = tuple(item if id(el) not in optional_ids else _Maybe(item)
-                    for el in region for item in _plan([el], items)) if kind == "kaarten" else plan
+    lenient = (
+        tuple(
+            item if id(el) not in optional_ids else _Maybe(item)
+            for el in region
+            for item in _plan([el], items)
+        )
+        if kind == "kaarten"
+        else plan
+    )
     heading_level = 1
     for p, key, alone, heading in tagged_paragraphs:  # now the tree may change
         if alone:
@@ -615,8 +785,11 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
             slots.append(_slot(run_key, False, p, run, False))
             run.getparent().replace(run, etree.ProcessingInstruction(_PI, f"slot {len(slots) - 1}"))
     if not fields:
-        raise _error(template, f"heeft in {where} geen velden zoals {{{{ naam }}}}. Zet de velden "
-                               f"waar de waarden uit het register moeten komen.")
+        raise _error(
+            template,
+            f"heeft in {where} geen velden zoals {{{{ naam }}}}. Zet de velden "
+            f"waar de waarden uit het register moeten komen.",
+        )
     if kind == "rijen":
         sample_row.addprevious(etree.ProcessingInstruction(_PI, "row"))
         sample_row.addnext(etree.ProcessingInstruction(_PI, "row"))
@@ -642,14 +815,30 @@ def _compile(kind: str, region: list[etree._Element], root: etree._Element,
             else:
                 opened.pop().end = len(parts)
                 parts.append(_OPTIONAL_END)
-        in_attributes = tuple(dict.fromkeys(
-            t.group(1) for text in (start, *(p for p in parts if isinstance(p, str)))
-            for m in _ATTRIBUTE.finditer(text) for t in _TAG.finditer(m.group(2))))
+        in_attributes = tuple(
+            dict.fromkeys(
+                t.group(1)
+                for text in (start, *(p for p in parts if isinstance(p, str)))
+                for m in _ATTRIBUTE.finditer(text)
+                for t in _TAG.finditer(m.group(2))
+            )
+        )
         for key in in_attributes:
             fields.setdefault(key)
-        return Sample(kind, tuple(fields), heading_field[0] if heading_field else None,
-                      tuple(parts), start, end, plan, header, footer, heading_level,
-                      lenient_plan=lenient, attribute_fields=in_attributes)
+        return Sample(
+            kind,
+            tuple(fields),
+            heading_field[0] if heading_field else None,
+            tuple(parts),
+            start,
+            end,
+            plan,
+            header,
+            footer,
+            heading_level,
+            lenient_plan=lenient,
+            attribute_fields=in_attributes,
+        )
 
     return build
 
@@ -670,8 +859,10 @@ def _style_id(p: etree._Element) -> str:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return "\n".join(wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
-                     for p in tc.iterchildren(_P)).strip()
+    return "\n".join(
+        wordread.paragraph(p, _NO_STYLES, wordread._Fields(), wordread.Seen()).text
+        for p in tc.iterchildren(_P)
+    ).strip()
 
 
 def _only_text(p: etree._Element) -> bool:
@@ -705,15 +896,15 @@ def _tag_runs(p: etree._Element) -> list[etree._Element]:
         position = 0
         for found in _TAG.finditer(text):
             if found.start() > position:
-                new_runs.append(_new_run(rpr, [_t(text[position:found.start()])]))
+                new_runs.append(_new_run(rpr, [_t(text[position : found.start()])]))
             tag_run = _new_run(rpr, [_t(found.group(0))])
             new_runs.append(tag_run)
             out.append(tag_run)
             position = found.end()
         if position < len(text):
             new_runs.append(_new_run(rpr, [_t(text[position:])]))
-        if children[at + 1:]:
-            new_runs.append(_new_run(rpr, children[at + 1:]))
+        if children[at + 1 :]:
+            new_runs.append(_new_run(rpr, children[at + 1 :]))
         parent = run.getparent()
         index = parent.index(run)
         parent.remove(run)
@@ -766,33 +957,38 @@ def _join_split_tags(p: etree._Element) -> None:
         if first == last:
             continue
         head = nodes[first]
-        head.text = (head.text or "")[:found.start() - offsets[first]] + found.group(0)
+        head.text = (head.text or "")[: found.start() - offsets[first]] + found.group(0)
         head.set(_XML_SPACE, "preserve")
-        for middle in nodes[first + 1:last]:
+        for middle in nodes[first + 1 : last]:
             middle.text = ""
         tail = nodes[last]
-        tail.text = (tail.text or "")[found.end() - offsets[last]:]
+        tail.text = (tail.text or "")[found.end() - offsets[last] :]
         tail.set(_XML_SPACE, "preserve")
 
 
 #: pPr children that come after w:ind
-_AFTER_IND = frozenset(_PPR_ORDER[_PPR_ORDER.index(W + "ind") + 1:])
+_AFTER_IND = frozenset(_PPR_ORDER[_PPR_ORDER.index(W + "ind") + 1 :])
 
 
-def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element,
-          heading: bool) -> _Slot:
+def _slot(key: str, alone: bool, p: etree._Element, run: etree._Element, heading: bool) -> _Slot:
     ppr = p.find(_PPR)
     children = [c for c in ppr if c.tag not in (_PSTYLE, _NUMPR)] if ppr is not None else []
     rest = "".join(_fragment(c) for c in children)
     split = None
     if not any(c.tag == W + "ind" for c in children):
         at = next((i for i, c in enumerate(children) if c.tag in _AFTER_IND), len(children))
-        split = ("".join(_fragment(c) for c in children[:at]),
-                 "".join(_fragment(c) for c in children[at:]))
+        split = ("".join(_fragment(c) for c in children[:at]), "".join(_fragment(c) for c in children[at:]))
     rpr = run.find(_RPR)
-    return _Slot(key, alone, _fragment(ppr) if ppr is not None else "", rest,
-                 deepcopy(rpr) if rpr is not None else None, heading,
-                 deepcopy(ppr) if ppr is not None else None, ppr_rest_split=split)
+    return _Slot(
+        key,
+        alone,
+        _fragment(ppr) if ppr is not None else "",
+        rest,
+        deepcopy(rpr) if rpr is not None else None,
+        heading,
+        deepcopy(ppr) if ppr is not None else None,
+        ppr_rest_split=split,
+    )
 
 
 # --- reading records back ---------------------------------------------------------------
@@ -890,8 +1086,7 @@ def _extends(first: object, unit: object | None) -> bool:
     kind (heading or not) as the value's first one, so a card's last field stops at the
     next card's name. The kind is taken from the document, not from the sample's style
     id, as the two may name a heading differently."""
-    return unit.__class__ is wordread.Paragraph and not unit.toc and \
-        unit.heading == first.heading  # type: ignore[attr-defined]
+    return unit.__class__ is wordread.Paragraph and not unit.toc and unit.heading == first.heading  # type: ignore[attr-defined]
 
 
 def _one(item: _Item, unit: object) -> dict[str, str] | None:
@@ -922,8 +1117,10 @@ def _one(item: _Item, unit: object) -> dict[str, str] | None:
     return None
 
 
-def _some_rows(sample_rows: Sequence[tuple], rows: Sequence[list[wordread.Cell]],
-               ) -> dict[str, str] | None:
+def _some_rows(
+    sample_rows: Sequence[tuple],
+    rows: Sequence[list[wordread.Cell]],
+) -> dict[str, str] | None:
     """A table whose rows are some of the sample's, in the sample's order (the others
     were left out as empty): each row matches the next sample row that fits it."""
     values: dict[str, str] = {}
@@ -967,7 +1164,7 @@ def _cell(items: Sequence[_Item], units: Sequence[wordread.Paragraph]) -> dict[s
         end = n - (len(items) - at - 1)
         if end <= at or not _one_run(units, at, end):
             return None
-        before, after = _fixed(items[:at], units, 0), _fixed(items[at + 1:], units, end)
+        before, after = _fixed(items[:at], units, 0), _fixed(items[at + 1 :], units, end)
         if before is None or after is None:
             return None
         return {**before, items[at].key: _lines(units[at:end]), **after}  # type: ignore[union-attr]
@@ -1098,7 +1295,8 @@ class _Blocks:
             raise TooLarge(
                 f"Het document herhaalt de vaste tekst van de voorbeeldkaart zo vaak dat het "
                 f"terugzoeken van de kaarten te lang zou duren (meer dan "
-                f"{MAX_CHECKS:,} vergelijkingen).".replace(",", "."))
+                f"{MAX_CHECKS:,} vergelijkingen).".replace(",", ".")
+            )
         if item.__class__ is _Static:
             return self.texts[j] == item.text  # type: ignore[union-attr]
         if item.__class__ is _Table:
@@ -1164,20 +1362,27 @@ class _Blocks:
             here |= (run & ~(run + found)) | found
         return here
 
-    def rows(self, items: Sequence[_Item], final: int, keep: bool,
-             ) -> tuple[int, dict[int, bytes], dict[int, bytes]]:
+    def rows(
+        self,
+        items: Sequence[_Item],
+        final: int,
+        keep: bool,
+    ) -> tuple[int, dict[int, bytes], dict[int, bytes]]:
         """From the last item back: where the card can start, and (keep) for each part
         that may be left out where it can be taken, for each field where what follows
         it can start."""
         if keep:
-            kept = sum(1 + (item.__class__ is _Maybe and item.item.__class__ is _Field)  # type: ignore[union-attr]
-                       for item in items if item.__class__ in (_Field, _Maybe))
+            kept = sum(
+                1 + (item.__class__ is _Maybe and item.item.__class__ is _Field)  # type: ignore[union-attr]
+                for item in items
+                if item.__class__ in (_Field, _Maybe)
+            )
             if kept * self.size > MAX_ROW_BYTES:
                 raise TooLarge(
                     f"De voorbeeldkaart heeft {kept:,} velden en weglaatbare delen en het "
                     f"document {self.n:,} alinea's en tabellen: samen te veel om terug te "
-                    f"lezen (de grens is {MAX_ROW_BYTES * 8:,} voor velden maal alinea's)."
-                    .replace(",", "."))
+                    f"lezen (de grens is {MAX_ROW_BYTES * 8:,} voor velden maal alinea's).".replace(",", ".")
+                )
         after = final
         pending: list[_Plain] = []  # fixed items, last first
         taken: dict[int, bytes] = {}
@@ -1207,8 +1412,9 @@ class _Blocks:
             after = self._fixed_row(pending[::-1], after)
         return after, taken, follows
 
-    def walk(self, items: Sequence[_Item], j: int, taken: Mapping[int, bytes],
-             follows: Mapping[int, bytes]) -> tuple[dict[str, str], int]:
+    def walk(
+        self, items: Sequence[_Item], j: int, taken: Mapping[int, bytes], follows: Mapping[int, bytes]
+    ) -> tuple[dict[str, str], int]:
         """The values of the card that starts at j (rows says it does): each part that
         may be left out taken where it can be, each field as few paragraphs as let the
         rest follow. Nothing is tried twice: the rows say beforehand what will fit."""
@@ -1236,8 +1442,13 @@ class _Blocks:
         return self.walk(items, j, taken, follows)[0]
 
 
-def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool = False,
-              notes: Collection[str] = (), omit_empty: bool = False) -> list[dict[str, str]]:
+def read_back(
+    blocks: Iterable[wordread.Block],
+    sample: Sample,
+    arranged: bool = False,
+    notes: Collection[str] = (),
+    omit_empty: bool = False,
+) -> list[dict[str, str]]:
     """The records of a built document, as register text per field (`toolkit import`).
 
     blocks: wordread.blocks(document). Cards are found by the sample's static text
@@ -1249,11 +1460,15 @@ def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool =
     missing.
     """
     skip = {n.strip() for n in notes if n.strip()}
-    units: list[object] = [b for b in blocks if not (b.__class__ is wordread.Paragraph and (
-        b.toc or (skip and b.text.strip() in skip)))]  # type: ignore[attr-defined]
+    units: list[object] = [
+        b
+        for b in blocks
+        if not (b.__class__ is wordread.Paragraph and (b.toc or (skip and b.text.strip() in skip)))
+    ]  # type: ignore[attr-defined]
     if sample.kind == "rijen":
         return _read_rows(units, sample, every_table=arranged)
     if omit_empty:
+
         def lenient(item: _Item) -> _Item:
             if item.__class__ is _Table:
                 return replace(item, optional_rows=True)  # type: ignore[type-var]
@@ -1269,8 +1484,11 @@ def read_back(blocks: Iterable[wordread.Block], sample: Sample, arranged: bool =
     return _read_cards(units, sample, between=arranged)
 
 
-def _read_rows(units: list[object], sample: Sample, every_table: bool = False,
-               ) -> list[dict[str, str]]:
+def _read_rows(
+    units: list[object],
+    sample: Sample,
+    every_table: bool = False,
+) -> list[dict[str, str]]:
     (row_items,) = sample.plan
     top, bottom = len(sample.header), len(sample.footer)
     found: list[dict[str, str]] = []
@@ -1279,9 +1497,9 @@ def _read_rows(units: list[object], sample: Sample, every_table: bool = False,
             continue
         rows = unit.rows  # type: ignore[attr-defined]
         texts = [tuple(cell.text.strip() for cell in row) for row in rows]
-        if tuple(texts[:top]) != sample.header or tuple(texts[len(rows) - bottom:]) != sample.footer:
+        if tuple(texts[:top]) != sample.header or tuple(texts[len(rows) - bottom :]) != sample.footer:
             continue
-        records = [_row(row_items, row) for row in rows[top:len(rows) - bottom]]
+        records = [_row(row_items, row) for row in rows[top : len(rows) - bottom]]
         if all(record is not None for record in records):
             found += [_complete(record, sample) for record in records]  # type: ignore[arg-type]
             if not every_table:
@@ -1289,8 +1507,11 @@ def _read_rows(units: list[object], sample: Sample, every_table: bool = False,
     return found
 
 
-def _read_cards(units: list[object], sample: Sample, between: bool = False,
-                ) -> list[dict[str, str]]:
+def _read_cards(
+    units: list[object],
+    sample: Sample,
+    between: bool = False,
+) -> list[dict[str, str]]:
     items = sample.plan
     if not items:
         return []
@@ -1317,8 +1538,7 @@ def _read_cards(units: list[object], sample: Sample, between: bool = False,
         return []
     found = record(position)
 
-    def latest(position: int, found: tuple[dict[str, str], int]) -> tuple[
-            int, tuple[dict[str, str], int]]:
+    def latest(position: int, found: tuple[dict[str, str], int]) -> tuple[int, tuple[dict[str, str], int]]:
         """A heading before a card (the annex's title, a group's heading) is not the
         card's name: of the starts that end the card at the same place, the last."""
         while position + 1 < n:
@@ -1343,4 +1563,3 @@ def _read_cards(units: list[object], sample: Sample, between: bool = False,
 
 def _complete(values: dict[str, str], sample: Sample) -> dict[str, str]:
     return {key: values.get(key, "") for key in sample.fields}
-

@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from toolkit.register.read import Record
 
 UNLISTED_COLOUR = "EDEDED"
-OVERVIEW_DESCRIPTION = ("Aantal {plural} per status, met het aandeel als getal en als balk; "
-                        "de laatste rij geeft het totaal.")
-CROSSTAB_DESCRIPTION = ("Kruistabel: elke rij is een {rows}, elke kolom een {columns}; een cel "
-                        "geeft {cells}.")
+OVERVIEW_DESCRIPTION = (
+    "Aantal {plural} per status, met het aandeel als getal en als balk; de laatste rij geeft het totaal."
+)
+CROSSTAB_DESCRIPTION = "Kruistabel: elke rij is een {rows}, elke kolom een {columns}; een cel geeft {cells}."
 CHANGES_HEADING = "Wijzigingen sinds de vorige editie"
 CHANGES_BOOKMARK = (800_000, "_TocWijzigingen")
 _BAR_EMU = (1_260_000, 115_200)  # 3.5 cm by 0.32 cm at 100%
@@ -47,8 +47,10 @@ def header_row(cells: list[tuple[str, int]]) -> str:
     """A header row: repeated on every page, and kept with the first row under it. Its
     fill and weight come from the table style's header row (tblLook firstRow), so a
     restyled template restyles it."""
-    return wordxml.row([wordxml.cell(wordxml.paragraph(wordxml.run(text), keep_next=True),
-                                     width) for text, width in cells], header=True)
+    return wordxml.row(
+        [wordxml.cell(wordxml.paragraph(wordxml.run(text), keep_next=True), width) for text, width in cells],
+        header=True,
+    )
 
 
 def _width(styles: Mapping[str, str]) -> int:
@@ -58,8 +60,11 @@ def _width(styles: Mapping[str, str]) -> int:
 # --- status overview ------------------------------------------------------------------
 
 
-def bar_pictures(tables: Iterable[tuple[list[tuple[str, int]], int]],
-                 colour: Callable[[str], str], styles: Mapping[str, str]) -> dict[str, str]:
+def bar_pictures(
+    tables: Iterable[tuple[list[tuple[str, int]], int]],
+    colour: Callable[[str], str],
+    styles: Mapping[str, str],
+) -> dict[str, str]:
     """The bars' pictures, added to the document before its body is streamed (one per
     share and colour)."""
     add = getattr(styles, "picture", None)
@@ -76,15 +81,19 @@ def bar_pictures(tables: Iterable[tuple[list[tuple[str, int]], int]],
     return pictures
 
 
-def overview_table(caption: str, counts: list[tuple[str, int]], colour: Callable[[str], str],
-                   styles: Mapping[str, str], pictures: Mapping[str, str],
-                   plural: str = "acties") -> str:
+def overview_table(
+    caption: str,
+    counts: list[tuple[str, int]],
+    colour: Callable[[str], str],
+    styles: Mapping[str, str],
+    pictures: Mapping[str, str],
+    plural: str = "acties",
+) -> str:
     """Aantal per status: status (bold text on its colour), number, share as text and bar
     (the bar's text alternative says status, count and share)."""
     total = sum(n for _, n in counts)
     widths = wordxml.scaled((4000, 1800, 3200), _width(styles))
-    rows = [header_row([("Status", widths[0]), (f"Aantal {plural}", widths[1]),
-                        ("Aandeel", widths[2])])]
+    rows = [header_row([("Status", widths[0]), (f"Aantal {plural}", widths[1]), ("Aandeel", widths[2])])]
     for status, n in counts:
         share = round(100 * n / total) if total else 0
         fill = colour(status)
@@ -94,30 +103,43 @@ def overview_table(caption: str, counts: list[tuple[str, int]], colour: Callable
             drawing = getattr(styles, "drawing_id", lambda: 0)()
             # as long as the share: no white beside the bar painting over table lines
             length = _BAR_EMU[0] * bar_length(share / 100, _BAR_PIXELS) // _BAR_PIXELS
-            bar = '<w:r><w:tab/></w:r>' + inline_picture(
-                picture, drawing, f"{status}: {n} van {total} {plural}, {share} procent",
-                length, _BAR_EMU[1])
-        rows.append(wordxml.row([
-            wordxml.cell(wordxml.paragraph(wordxml.run(status, bold=True), keep_next=True),
-                         widths[0], fill),
-            wordxml.cell(wordxml.text_paragraph(str(n), keep_next=True), widths[1]),
-            wordxml.cell(wordxml.paragraph(wordxml.run(f"{share}%") + bar, keep_next=True,
-                                           tab=_PERCENT_TAB), widths[2]),
-        ], cant_split=True))
-    rows.append(wordxml.row([
-        wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), widths[0]),
-        wordxml.cell(wordxml.paragraph(wordxml.run(str(total), bold=True)), widths[1]),
-        wordxml.cell(wordxml.paragraph(wordxml.run("100%", bold=True)), widths[2]),
-    ], cant_split=True))  # no blank cell: a screen reader would say "leeg"
-    return wordxml.table(rows, widths, styles["table"], caption,
-                         OVERVIEW_DESCRIPTION.format(plural=plural))
+            bar = "<w:r><w:tab/></w:r>" + inline_picture(
+                picture, drawing, f"{status}: {n} van {total} {plural}, {share} procent", length, _BAR_EMU[1]
+            )
+        rows.append(
+            wordxml.row(
+                [
+                    wordxml.cell(
+                        wordxml.paragraph(wordxml.run(status, bold=True), keep_next=True), widths[0], fill
+                    ),
+                    wordxml.cell(wordxml.text_paragraph(str(n), keep_next=True), widths[1]),
+                    wordxml.cell(
+                        wordxml.paragraph(wordxml.run(f"{share}%") + bar, keep_next=True, tab=_PERCENT_TAB),
+                        widths[2],
+                    ),
+                ],
+                cant_split=True,
+            )
+        )
+    rows.append(
+        wordxml.row(
+            [
+                wordxml.cell(wordxml.paragraph(wordxml.run("Totaal", bold=True)), widths[0]),
+                wordxml.cell(wordxml.paragraph(wordxml.run(str(total), bold=True)), widths[1]),
+                wordxml.cell(wordxml.paragraph(wordxml.run("100%", bold=True)), widths[2]),
+            ],
+            cant_split=True,
+        )
+    )  # no blank cell: a screen reader would say "leeg"
+    return wordxml.table(rows, widths, styles["table"], caption, OVERVIEW_DESCRIPTION.format(plural=plural))
 
 
 # --- cross-tab ------------------------------------------------------------------------
 
 
-def _values_in_order(records: list[Record], key: str, sheet: TableSheet,
-                     lists: Mapping[str, list[str]]) -> list[str]:
+def _values_in_order(
+    records: list[Record], key: str, sheet: TableSheet, lists: Mapping[str, list[str]]
+) -> list[str]:
     col = sheet.column(key)
     seen: dict[str, str] = {}
     for record in records:
@@ -130,9 +152,14 @@ def _values_in_order(records: list[Record], key: str, sheet: TableSheet,
     return list(seen.values())
 
 
-def crosstab_table(layout: Layout, records: list[Record], sheet: TableSheet,
-                   lists: Mapping[str, list[str]], colour: Callable[[str, str], str],
-                   styles: Mapping[str, str]) -> str:
+def crosstab_table(
+    layout: Layout,
+    records: list[Record],
+    sheet: TableSheet,
+    lists: Mapping[str, list[str]],
+    colour: Callable[[str, str], str],
+    styles: Mapping[str, str],
+) -> str:
     """Rows from one column, columns from another; a cell holds the third column's values
     (bold on their colour when it is a list with colours) or the number of records."""
     spec = layout.crosstab
@@ -154,8 +181,11 @@ def crosstab_table(layout: Layout, records: list[Record], sheet: TableSheet,
     cell_col = sheet.column(spec.cells) if spec.cells else None
 
     def small(xml: str) -> str:
-        return xml.replace("<w:r>", '<w:r><w:rPr><w:sz w:val="16"/></w:rPr>', 1) \
-            if many and "<w:rPr>" not in xml else xml
+        return (
+            xml.replace("<w:r>", '<w:r><w:rPr><w:sz w:val="16"/></w:rPr>', 1)
+            if many and "<w:rPr>" not in xml
+            else xml
+        )
 
     for r in rows:
         line = [wordxml.cell(small(wordxml.paragraph(wordxml.run(r, bold=True))), widths[0])]
@@ -169,19 +199,27 @@ def crosstab_table(layout: Layout, records: list[Record], sheet: TableSheet,
             values = [v for v in values if v] or ["–"]
             paragraphs = []
             for value in values:
-                fill = colour(cell_col.vocabulary or "", value) \
-                    if cell_col.kind is Kind.CHOICE and value != "–" else None
-                paragraphs.append(small(wordxml.paragraph(
-                    wordxml.run(value, bold=fill is not None), fill=fill or None)))
+                fill = (
+                    colour(cell_col.vocabulary or "", value)
+                    if cell_col.kind is Kind.CHOICE and value != "–"
+                    else None
+                )
+                paragraphs.append(
+                    small(wordxml.paragraph(wordxml.run(value, bold=fill is not None), fill=fill or None))
+                )
             line.append(wordxml.cell("".join(paragraphs), width))
         out.append(wordxml.row(line, cant_split=True))
-    what = (f"de {cell_col.label.lower()} van de records in die rij en kolom" if cell_col
-            else "het aantal records in die rij en kolom")
-    description = CROSSTAB_DESCRIPTION.format(rows=row_label.lower(),
-                                              columns=sheet.column(spec.columns).label.lower(),
-                                              cells=what)
-    return wordxml.table(out, widths, styles["table"], spec.heading, description,
-                         first_row=True, first_column=True)
+    what = (
+        f"de {cell_col.label.lower()} van de records in die rij en kolom"
+        if cell_col
+        else "het aantal records in die rij en kolom"
+    )
+    description = CROSSTAB_DESCRIPTION.format(
+        rows=row_label.lower(), columns=sheet.column(spec.columns).label.lower(), cells=what
+    )
+    return wordxml.table(
+        out, widths, styles["table"], spec.heading, description, first_row=True, first_column=True
+    )
 
 
 # --- the change overview --------------------------------------------------------------
@@ -191,16 +229,18 @@ def changes_xml(changes: DiffResult | None, sheet: str, styles: Mapping[str, str
     """What changed in one sheet's records since the previous edition (build --previous)."""
     if changes is None:
         return ""
-    parts = [wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True,
-                                    bookmark=CHANGES_BOOKMARK)]
+    parts = [
+        wordxml.text_paragraph(CHANGES_HEADING, styles["heading1"], keep_next=True, bookmark=CHANGES_BOOKMARK)
+    ]
     groups = (
         ("Nieuw", changes.of("nieuw", sheet), False),
         ("Niet meer opgenomen", changes.of("vervallen", sheet), False),
         ("Gewijzigd", changes.of("gewijzigd", sheet), True),
     )
     for title, items, with_fields in groups:
-        parts.append(wordxml.text_paragraph(f"{title} ({len(items)})", styles["label"],
-                                            keep_next=bool(items)))
+        parts.append(
+            wordxml.text_paragraph(f"{title} ({len(items)})", styles["label"], keep_next=bool(items))
+        )
         for change in items:
             text = change.name
             if with_fields:
@@ -232,10 +272,17 @@ class _Event:
 class Arranged:
     """An annex type's records in their declared arrangement, around its sample."""
 
-    def __init__(self, layout: Layout, sheet: TableSheet, records: list[Record],
-                 lists: Mapping[str, list[str]], setting: Callable[[str], str],
-                 colour: Callable[[str, str], str], plural: str,
-                 placed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        sheet: TableSheet,
+        records: list[Record],
+        lists: Mapping[str, list[str]],
+        setting: Callable[[str], str],
+        colour: Callable[[str, str], str],
+        plural: str,
+        placed: frozenset[str] = frozenset(),
+    ) -> None:
         """placed: the arrangement's block tags the template has ({{ statusoverzicht }},
         {{ kruistabel }}); what is declared but not placed comes before the records."""
         self.layout = layout
@@ -246,8 +293,7 @@ class Arranged:
         self.setting = setting
         records, self.continued = merge_continuations(records, layout.continuation)
         self.records = sorted_records(records, layout, sheet, self.lists)
-        self.groups = group_records(self.records, layout.groups, sheet, self.lists,
-                                    self._first_number)
+        self.groups = group_records(self.records, layout.groups, sheet, self.lists, self._first_number)
         self.placed = placed
         self.events = self._plan()
         self._pictures: dict[str, str] | None = None
@@ -277,8 +323,9 @@ class Arranged:
     def counts(self, records: list[Record]) -> list[tuple[str, int]]:
         overview = self.layout.overview
         assert overview is not None
-        return status_counts(records, overview.column,
-                             self.sheet.column(overview.column).vocabulary, self.lists)
+        return status_counts(
+            records, overview.column, self.sheet.column(overview.column).vocabulary, self.lists
+        )
 
     def _plan(self) -> list[_Event]:
         events: list[_Event] = []
@@ -301,20 +348,33 @@ class Arranged:
             nonlocal index
             for group in groups:
                 spec = self.layout.groups[group.level - 1]
-                events.append(_Event("heading", group.level, self._heading(group, spec.heading,
-                                                                           spec.prefix),
-                                     bookmark(), page_break=spec.new_page))
+                events.append(
+                    _Event(
+                        "heading",
+                        group.level,
+                        self._heading(group, spec.heading, spec.prefix),
+                        bookmark(),
+                        page_break=spec.new_page,
+                    )
+                )
                 if spec.overview and overview:
-                    events.append(_Event("heading", min(group.level + 1, 3), overview.heading,
-                                         bookmark()))
-                    events.append(_Event("overview", records=group.records,
-                                         text=f"{overview.heading} {events[-2].text}"))
+                    events.append(_Event("heading", min(group.level + 1, 3), overview.heading, bookmark()))
+                    events.append(
+                        _Event(
+                            "overview", records=group.records, text=f"{overview.heading} {events[-2].text}"
+                        )
+                    )
                 if group.children:
                     walk(group.children)
                 else:
-                    events.append(_Event("records", records=group.records, first_index=index,
-                                         text=events[-1].text if not spec.overview else
-                                         events[-3].text))
+                    events.append(
+                        _Event(
+                            "records",
+                            records=group.records,
+                            first_index=index,
+                            text=events[-1].text if not spec.overview else events[-3].text,
+                        )
+                    )
                     index += len(group.records)
 
         if self.groups:
@@ -369,21 +429,31 @@ class Arranged:
         self._pictures = bar_pictures(tables, self._status_colour, styles)
         return self._pictures
 
-    def overview_xml(self, styles: Mapping[str, str], pictures: Mapping[str, str],
-                     records: list[Record] | None = None, caption: str = "") -> str:
+    def overview_xml(
+        self,
+        styles: Mapping[str, str],
+        pictures: Mapping[str, str],
+        records: list[Record] | None = None,
+        caption: str = "",
+    ) -> str:
         overview = self.layout.overview
         if overview is None:
             return ""
-        return overview_table(caption or overview.heading, self.counts(
-            self.records if records is None else records), self._status_colour, styles,
-            pictures, self.plural)
+        return overview_table(
+            caption or overview.heading,
+            self.counts(self.records if records is None else records),
+            self._status_colour,
+            styles,
+            pictures,
+            self.plural,
+        )
 
     def crosstab_xml(self, styles: Mapping[str, str]) -> str:
-        return crosstab_table(self.layout, self.records, self.sheet, self.lists, self.colour,
-                              styles)
+        return crosstab_table(self.layout, self.records, self.sheet, self.lists, self.colour, styles)
 
-    def body(self, styles: Mapping[str, str],
-             records_xml: Callable[[list[Record], int, str], Iterator[str]]) -> Iterator[str]:
+    def body(
+        self, styles: Mapping[str, str], records_xml: Callable[[list[Record], int, str], Iterator[str]]
+    ) -> Iterator[str]:
         """The whole arranged body in pieces; records_xml(records, first index, group
         heading) gives the sample's XML for one group's records.
 
@@ -391,15 +461,18 @@ class Arranged:
         before the document is saved; the XML comes piece by piece."""
         return self._pieces(styles, records_xml, self.pictures(styles))
 
-    def _pieces(self, styles: Mapping[str, str],
-                records_xml: Callable[[list[Record], int, str], Iterator[str]],
-                pictures: Mapping[str, str]) -> Iterator[str]:
+    def _pieces(
+        self,
+        styles: Mapping[str, str],
+        records_xml: Callable[[list[Record], int, str], Iterator[str]],
+        pictures: Mapping[str, str],
+    ) -> Iterator[str]:
         for event in self.events:
             if event.kind == "heading":
                 style = styles[f"heading{min(event.level, 3)}"]
-                yield wordxml.text_paragraph(event.text, style, keep_next=True,
-                                             page_break=event.page_break,
-                                             bookmark=event.bookmark)
+                yield wordxml.text_paragraph(
+                    event.text, style, keep_next=True, page_break=event.page_break, bookmark=event.bookmark
+                )
             elif event.kind == "overview":
                 yield self.overview_xml(styles, pictures, event.records, event.text)
             elif event.kind == "crosstab":
@@ -418,8 +491,9 @@ def keep_row_together(row: str, height: int) -> str:
         return row
     from toolkit.layouts.wordxml import fits_on_a_page
 
-    cells = [(cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000)
-             for cell in row.split("<w:tc>")[1:]]
+    cells = [
+        (cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000) for cell in row.split("<w:tc>")[1:]
+    ]
     if not cells or not fits_on_a_page(cells, height):
         return row
     if "<w:trPr>" in row:
@@ -436,5 +510,6 @@ def keep_rows_together(card: str, height: int) -> str:
     cell: those go with their row)."""
     if not height or "<w:tr" not in card:
         return card
-    return _ROW.sub(lambda m: m.group(0) if "<w:tbl" in m.group(0)
-                    else keep_row_together(m.group(0), height), card)
+    return _ROW.sub(
+        lambda m: m.group(0) if "<w:tbl" in m.group(0) else keep_row_together(m.group(0), height), card
+    )

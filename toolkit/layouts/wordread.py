@@ -29,14 +29,18 @@ from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "sdt"
-_T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr",
-                                   W + "noBreakHyphen")
+_T, _TAB, _PTAB, _BR, _CR, _NBH = (W + "t", W + "tab", W + "ptab", W + "br", W + "cr", W + "noBreakHyphen")
 _CUSTOM_XML = W + "customXml"
 _FLDCHAR, _INSTR, _FLDCHAR_TYPE = W + "fldChar", W + "instrText", W + "fldCharType"
 _VAL, _TYPE = W + "val", W + "type"
 _PPR, _PSTYLE, _NUMPR, _OUTLINE = W + "pPr", W + "pStyle", W + "numPr", W + "outlineLvl"
-_TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE = (W + "trPr", W + "gridBefore", W + "tcPr",
-                                                   W + "gridSpan", W + "vMerge")
+_TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE = (
+    W + "trPr",
+    W + "gridBefore",
+    W + "tcPr",
+    W + "gridSpan",
+    W + "vMerge",
+)
 _SDT_CONTENT = W + "sdtContent"
 _RPR, _RSTYLE, _VANISH, _SPEC_VANISH = W + "rPr", W + "rStyle", W + "vanish", W + "specVanish"
 _TXBX, _ALT_CHUNK = W + "txbxContent", W + "altChunk"
@@ -47,8 +51,10 @@ _OBJECTS = frozenset((W + "drawing", W + "pict", W + "object", _MC + "AlternateC
 _OFF = frozenset(("0", "false", "off"))
 _BOOKMARK_START, _NAME = W + "bookmarkStart", W + "name"
 #: containers of runs inside a paragraph whose text is part of the paragraph
-_RUN_CONTAINERS = frozenset(W + name for name in (
-    "hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt"))
+_RUN_CONTAINERS = frozenset(
+    W + name
+    for name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "sdtContent", "sdt")
+)
 
 HEADING_PREFIXES = ("heading", "kop", "title", "titel")
 LIST_PREFIXES = ("list bullet", "lijstopsommingsteken")
@@ -121,11 +127,9 @@ class Seen:
     hides only in Word's web view; it prints, so its text is read.)
     """
 
-    __slots__ = ("styles", "found", "counts", "heading", "headings", "hidden", "default",
-                 "parts", "style")
+    __slots__ = ("styles", "found", "counts", "heading", "headings", "hidden", "default", "parts", "style")
 
-    def __init__(self, styles: _Styles | None = None,
-                 parts: dict[str, str] | None = None) -> None:
+    def __init__(self, styles: _Styles | None = None, parts: dict[str, str] | None = None) -> None:
         self.styles = styles
         self.found: list[LeftOut] = []
         self.counts: dict[str, int] = {}
@@ -168,8 +172,11 @@ class Seen:
                 parent = parent.getparent()
             if parent is not None and parent.tag == _TXBX:
                 continue  # a box in a box: its text is the outer box's
-            text = " / ".join(text for text in ("".join(t.text or "" for t in q.iter(_T)).strip()
-                                                 for q in box.iter(_P)) if text)
+            text = " / ".join(
+                text
+                for text in ("".join(t.text or "" for t in q.iter(_T)).strip() for q in box.iter(_P))
+                if text
+            )
             if text:  # a shape without text holds nothing to read
                 self.note("tekstvak", text)
 
@@ -179,7 +186,7 @@ class Seen:
 
 def _short(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @dataclass(slots=True)
@@ -214,8 +221,7 @@ class _Styles:
                     if level is not None:
                         outline = _int(level.get(_VAL), 9)
                 name = (name_el.get(_VAL) if name_el is not None else "") or ""
-                raw[style_id] = _Style(name, based.get(_VAL) if based is not None else None,
-                                       outline)
+                raw[style_id] = _Style(name, based.get(_VAL) if based is not None else None, outline)
                 if style.get(W + "default") in ("1", "true", "on") and self.default is None:
                     self.default = style_id
         self._raw = raw
@@ -252,9 +258,11 @@ class _Styles:
         else:
             name = style.name.casefold()
             outline = self._outline(key)
-            result = (name.startswith(HEADING_PREFIXES) or (outline is not None and outline < 9),
-                      name.startswith(LIST_PREFIXES),
-                      name.startswith(TOC_PREFIXES) or (key or "").casefold().startswith("inhopg"))
+            result = (
+                name.startswith(HEADING_PREFIXES) or (outline is not None and outline < 9),
+                name.startswith(LIST_PREFIXES),
+                name.startswith(TOC_PREFIXES) or (key or "").casefold().startswith("inhopg"),
+            )
         self._resolved[style_id] = result
         return result
 
@@ -344,8 +352,12 @@ class _Fields:
         return self.toc_depth is not None
 
 
-def _run(run, parts: list[str], fields: _Fields,  # type: ignore[no-untyped-def]
-         seen: Seen | None = None) -> None:
+def _run(  # type: ignore[no-untyped-def]
+    run,
+    parts: list[str],
+    fields: _Fields,
+    seen: Seen | None = None,
+) -> None:
     """A run's text, and its field characters, in one pass over its children.
 
     (A paragraph is marked as touched by a TOC field when it starts inside one or when
@@ -389,8 +401,12 @@ def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
     _run(run, parts, _Fields())
 
 
-def _collect(element, parts: list[str], fields: _Fields,  # type: ignore[no-untyped-def]
-             seen: Seen | None = None) -> None:
+def _collect(  # type: ignore[no-untyped-def]
+    element,
+    parts: list[str],
+    fields: _Fields,
+    seen: Seen | None = None,
+) -> None:
     """The runs in a run container (a hyperlink, an insertion, ...), containers in
     containers as a loop: a hostile file may nest them thousands deep."""
     stack = [iter(element)]
@@ -406,8 +422,12 @@ def _collect(element, parts: list[str], fields: _Fields,  # type: ignore[no-unty
             stack.pop()
 
 
-def paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
-              seen: Seen | None = None) -> Paragraph:
+def paragraph(  # type: ignore[no-untyped-def]
+    p,
+    styles: _Styles,
+    fields: _Fields,
+    seen: Seen | None = None,
+) -> Paragraph:
     """One pass over the paragraph's children; lxml's find() goes through its Python
     ElementPath code, so children are looked at in loops instead.
 
@@ -430,8 +450,12 @@ def paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-de
     return _paragraph_of(parts, ppr, styles, fields)
 
 
-def _seen_paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
-                    seen: Seen) -> Paragraph:
+def _seen_paragraph(  # type: ignore[no-untyped-def]
+    p,
+    styles: _Styles,
+    fields: _Fields,
+    seen: Seen,
+) -> Paragraph:
     """paragraph() with hidden text kept apart: the paragraph style's w:vanish is the
     runs' default, a run's own (or its character style's) decides."""
     fields.touched = fields.toc_depth is not None
@@ -463,8 +487,12 @@ def _seen_paragraph(p, styles: _Styles, fields: _Fields,  # type: ignore[no-unty
     return result
 
 
-def _paragraph_of(parts: list[str], ppr, styles: _Styles,  # type: ignore[no-untyped-def]
-                  fields: _Fields) -> Paragraph:
+def _paragraph_of(  # type: ignore[no-untyped-def]
+    parts: list[str],
+    ppr,
+    styles: _Styles,
+    fields: _Fields,
+) -> Paragraph:
     style_id = None
     numbered = False
     outline = None
@@ -506,8 +534,12 @@ def _first(element, tag: str):  # type: ignore[no-untyped-def]
     return None
 
 
-def table(tbl, styles: _Styles, fields: _Fields,  # type: ignore[no-untyped-def]
-          seen: Seen | None = None) -> Table:
+def table(  # type: ignore[no-untyped-def]
+    tbl,
+    styles: _Styles,
+    fields: _Fields,
+    seen: Seen | None = None,
+) -> Table:
     """Rows of distinct cells: a horizontally merged cell once, a vertically merged
     cell's continuation as the cell it continues (as python-docx does)."""
     reader = _TableReader(styles, fields, seen)
@@ -612,8 +644,9 @@ _CUT_MARK = "_Vervolg"
 def _cut_start(tc) -> bool:  # type: ignore[no-untyped-def]
     """Whether the cell's first paragraph is the rest of a paragraph cut by the build."""
     first = next((child for child in tc if child.tag == _P), None)
-    return first is not None and any((mark.get(_NAME) or "").startswith(_CUT_MARK)
-                                     for mark in first.iter(_BOOKMARK_START))
+    return first is not None and any(
+        (mark.get(_NAME) or "").startswith(_CUT_MARK) for mark in first.iter(_BOOKMARK_START)
+    )
 
 
 def _continues(row: list[Cell], before: list[Cell]) -> bool:
@@ -621,9 +654,10 @@ def _continues(row: list[Cell], before: list[Cell]) -> bool:
     if len(row) != 2 or len(before) != 2:
         return False
     label = row[0].text.strip()
-    return label.endswith(_CONTINUED) and \
-        label.removesuffix(_CONTINUED).strip() == \
-        before[0].text.strip().removesuffix(_CONTINUED).strip()
+    return (
+        label.endswith(_CONTINUED)
+        and label.removesuffix(_CONTINUED).strip() == before[0].text.strip().removesuffix(_CONTINUED).strip()
+    )
 
 
 def _join(cell: Cell, more: Cell, cut: bool) -> None:
@@ -750,15 +784,16 @@ class WordPackage:
                 self._main = main
                 self._rels = self._relationships(archive, main)
                 #: rId -> what kind of part a w:altChunk embeds (HTML, RTF, ...)
-                self._embedded = {rid: _chunk_kind(target) for rid, (kind, target)
-                                  in self._rels.items() if kind == _RT + "aFChunk"}
+                self._embedded = {
+                    rid: _chunk_kind(target)
+                    for rid, (kind, target) in self._rels.items()
+                    if kind == _RT + "aFChunk"
+                }
                 styles = _related(self._rels, _RT + "styles")
-                self._styles = _Styles(self._xml(archive, styles[1:]) if styles
-                                       else _default_styles())
+                self._styles = _Styles(self._xml(archive, styles[1:]) if styles else _default_styles())
                 if main[1:] not in self._names:
                     raise Unreadable(f"{main} missing")
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, etree.XMLSyntaxError) \
-                as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise Unreadable(str(exc)) from exc
         #: per section (as python-docx's document.sections), its default header's rId
         self._sections: list[str | None] | None = None
@@ -825,8 +860,9 @@ class WordPackage:
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self._main[1:]) as stream:
                 body = None
-                parser = etree.XMLPullParser(events=("start", "end"), tag=(_BODY, _TBL),
-                                             remove_blank_text=True, resolve_entities=False)
+                parser = etree.XMLPullParser(
+                    events=("start", "end"), tag=(_BODY, _TBL), remove_blank_text=True, resolve_entities=False
+                )
                 held = 0  # bytes fed since the tree last lost an element
                 streaming: tuple[object, _TableReader] | None = None  # a long table
                 while True:
@@ -839,15 +875,17 @@ class WordPackage:
                     for event, element in parser.read_events():
                         if event == "start":
                             parent = element.getparent()
-                            if body is None and element.tag == _BODY and parent is not None \
-                                    and parent.getparent() is None:
+                            if (
+                                body is None
+                                and element.tag == _BODY
+                                and parent is not None
+                                and parent.getparent() is None
+                            ):
                                 body = _body_of(parent)
                             continue
                         if body is not None and element.getparent() is body:
-                            reader = streaming[1] if streaming and streaming[0] is element \
-                                else None
-                            yield from self._flush(body, element, fields, sections, seen,
-                                                   reader)
+                            reader = streaming[1] if streaming and streaming[0] is element else None
+                            yield from self._flush(body, element, fields, sections, seen, reader)
                             streaming = None
                             held = 0
                     if not chunk:
@@ -856,8 +894,7 @@ class WordPackage:
                         continue
                     last = body[-1]
                     if last.getprevious() is not None:  # finished blocks before the last
-                        yield from self._flush(body, last, fields, sections, seen, None,
-                                               whole=False)
+                        yield from self._flush(body, last, fields, sections, seen, None, whole=False)
                         held = 0
                     if last.tag == _TBL:
                         rows = [tr for tr in last.iterchildren(_TR)]
@@ -874,8 +911,7 @@ class WordPackage:
                         raise TooLong("held")
                 if body is not None:
                     yield from self._flush(body, None, fields, sections, seen, None)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) \
-                as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, etree.XMLSyntaxError) as exc:
             if "depth" in str(exc).casefold():
                 raise TooLong("depth") from exc
             raise Unreadable(str(exc)) from exc
@@ -894,9 +930,16 @@ class WordPackage:
         if self._counted[0] + reader.count > self.limits[0]:
             raise TooLong("paragraphs")
 
-    def _flush(self, body, upto, fields: _Fields,  # type: ignore[no-untyped-def]
-               sections: list[str | None], seen: Seen, reader: _TableReader | None,
-               whole: bool = True) -> Iterator[Block]:
+    def _flush(  # type: ignore[no-untyped-def]
+        self,
+        body,
+        upto,
+        fields: _Fields,
+        sections: list[str | None],
+        seen: Seen,
+        reader: _TableReader | None,
+        whole: bool = True,
+    ) -> Iterator[Block]:
         """The blocks of the body's children up to and including upto (a table that has
         just ended, read on by reader if it was begun; None: all), which are then
         removed (upto itself only cleared: the parser is still at it). whole=False:
@@ -997,9 +1040,17 @@ class WordPackage:
         return [_docx_paragraph_text(p) for p in root.iterchildren(_P)]
 
 
-_CHUNK_KINDS = {".htm": "een HTML-deel", ".html": "een HTML-deel", ".xhtml": "een HTML-deel",
-                ".mht": "een HTML-deel", ".mhtml": "een HTML-deel", ".rtf": "een RTF-deel",
-                ".txt": "een tekstdeel", ".docx": "een Word-document", ".xml": "een XML-deel"}
+_CHUNK_KINDS = {
+    ".htm": "een HTML-deel",
+    ".html": "een HTML-deel",
+    ".xhtml": "een HTML-deel",
+    ".mht": "een HTML-deel",
+    ".mhtml": "een HTML-deel",
+    ".rtf": "een RTF-deel",
+    ".txt": "een tekstdeel",
+    ".docx": "een Word-document",
+    ".xml": "een XML-deel",
+}
 
 
 def _chunk_kind(target: str) -> str:
@@ -1048,8 +1099,7 @@ def _default_styles():  # type: ignore[no-untyped-def]
     folder = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
     if folder is None:
         return None
-    return etree.fromstring((folder / "templates" / "default-styles.xml").read_bytes(),
-                            _parser())
+    return etree.fromstring((folder / "templates" / "default-styles.xml").read_bytes(), _parser())
 
 
 # -- blocks as one string, to hand them from a helper process ------------------------------

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from toolkit.core.richtext import Paragraph, RichText, parse_rich, simple_paragraphs, without_controls
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NEEDS_ESCAPE = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]')
 
 
 def text_xml(text: str) -> str:
@@ -34,8 +34,9 @@ def attr_xml(text: str) -> str:
     return escape(without_controls(text), {'"': "&quot;", "\n": " "})
 
 
-def run(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
-        vertical: str | None = None) -> str:
+def run(
+    text: str, bold: bool = False, italic: bool = False, underline: bool = False, vertical: str | None = None
+) -> str:
     if not (bold or italic or underline or vertical) and "\n" not in text:
         return f'<w:r><w:t xml:space="preserve">{text_xml(text)}</w:t></w:r>'  # most runs
     props = []
@@ -49,13 +50,20 @@ def run(text: str, bold: bool = False, italic: bool = False, underline: bool = F
         props.append(f'<w:vertAlign w:val="{vertical}"/>')
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
     parts = text.split("\n")
-    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{text_xml(p)}</w:t>' for p in parts)
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{text_xml(p)}</w:t>' for p in parts)
     return f"<w:r>{rpr}{body}</w:r>"
 
 
-def paragraph(content: str, style: str | None = None, keep_next: bool = False,
-              page_break: bool = False, bookmark: tuple[int, str] | None = None,
-              fill: str | None = None, tab: int | None = None, indent: str | None = None) -> str:
+def paragraph(
+    content: str,
+    style: str | None = None,
+    keep_next: bool = False,
+    page_break: bool = False,
+    bookmark: tuple[int, str] | None = None,
+    fill: str | None = None,
+    tab: int | None = None,
+    indent: str | None = None,
+) -> str:
     """A paragraph; a bookmark (id, name) makes it a target of the table of contents;
     tab sets a left tab stop (twips) for a run of <w:tab/>; indent is a <w:ind/>."""
     props = []
@@ -74,8 +82,10 @@ def paragraph(content: str, style: str | None = None, keep_next: bool = False,
     ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
     if bookmark:
         number, name = bookmark
-        content = (f'<w:bookmarkStart w:id="{number}" w:name="{attr_xml(name)}"/>{content}'
-                   f'<w:bookmarkEnd w:id="{number}"/>')
+        content = (
+            f'<w:bookmarkStart w:id="{number}" w:name="{attr_xml(name)}"/>{content}'
+            f'<w:bookmarkEnd w:id="{number}"/>'
+        )
     return f"<w:p>{ppr}{content}</w:p>"
 
 
@@ -84,6 +94,7 @@ _PARAGRAPH_START = re.compile(r'<w:p>(<w:pPr>(<w:pStyle w:val="[^"]*"/>)?(<w:kee
 
 def keep_with_next(xml: str) -> str:
     """Every paragraph of xml kept with the next one (keeps a table row with the next row)."""
+
     def add(match: re.Match[str]) -> str:
         if match.group(3):  # already kept
             return match.group(0)
@@ -94,9 +105,15 @@ def keep_with_next(xml: str) -> str:
     return _PARAGRAPH_START.sub(add, xml)
 
 
-def text_paragraph(text: str, style: str | None = None, keep_next: bool = False,
-                   page_break: bool = False, bookmark: tuple[int, str] | None = None,
-                   fill: str | None = None, tab: int | None = None) -> str:
+def text_paragraph(
+    text: str,
+    style: str | None = None,
+    keep_next: bool = False,
+    page_break: bool = False,
+    bookmark: tuple[int, str] | None = None,
+    fill: str | None = None,
+    tab: int | None = None,
+) -> str:
     return paragraph(run(text) if text else "", style, keep_next, page_break, bookmark, fill, tab)
 
 
@@ -106,8 +123,7 @@ def _runs(p: Paragraph) -> str:
 
 #: a second-level item in a template without List Bullet 2 or List Continue 2: the first
 #: level's style, indented one step further (Word's own steps: 0.25 inch)
-SECOND_LEVEL_INDENT = {"bullet": '<w:ind w:left="720" w:hanging="360"/>',
-                       "number": '<w:ind w:left="720"/>'}
+SECOND_LEVEL_INDENT = {"bullet": '<w:ind w:left="720" w:hanging="360"/>', "number": '<w:ind w:left="720"/>'}
 
 
 def list_style(p: Paragraph, styles: Mapping[str, str]) -> tuple[str, str]:
@@ -136,8 +152,7 @@ def rich_paragraphs(doc: RichText, styles: dict[str, str], style: str | None = N
 
 def cell(content: str, width: int, fill: str | None = None) -> str:
     shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
-            f"{content}</w:tc>")
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>{content}</w:tc>'
 
 
 def row(cells: list[str], header: bool = False, cant_split: bool = False) -> str:
@@ -156,8 +171,7 @@ def row(cells: list[str], header: bool = False, cant_split: bool = False) -> str
 
 
 @lru_cache(maxsize=64)
-def _table_parts(widths: tuple[int, ...], style: str, first_row: bool,
-                 first_column: bool) -> tuple[str, str]:
+def _table_parts(widths: tuple[int, ...], style: str, first_row: bool, first_column: bool) -> tuple[str, str]:
     """The fixed XML around a table's caption; every card repeats the same few tables."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     look = ("0" if not first_row else "1", "0" if not first_column else "1")
@@ -171,8 +185,15 @@ def _table_parts(widths: tuple[int, ...], style: str, first_row: bool,
     )
 
 
-def table(rows: list[str], widths: list[int], style: str, caption: str = "",
-          description: str = "", first_row: bool = True, first_column: bool = False) -> str:
+def table(
+    rows: list[str],
+    widths: list[int],
+    style: str,
+    caption: str = "",
+    description: str = "",
+    first_row: bool = True,
+    first_column: bool = False,
+) -> str:
     """A table with its accessible name (caption) and description, in the schema's order.
 
     first_row / first_column say where the header information is (tblLook): the header

@@ -69,8 +69,11 @@ def read_cell_notes(path: Path, titles: list[str]) -> dict[str, dict[str, CellNo
             rels_name = _rels_of(part)
             if rels_name in names:
                 for rel in fromstring(archive.read(rels_name)):
-                    rels[rel.get("Id", "")] = (rel.get("Type", ""), rel.get("Target", ""),
-                                               (rel.get("TargetMode") or "").lower())
+                    rels[rel.get("Id", "")] = (
+                        rel.get("Type", ""),
+                        rel.get("Target", ""),
+                        (rel.get("TargetMode") or "").lower(),
+                    )
             notes: dict[str, CellNote] = {}
             for kind, target, mode in rels.values():
                 if kind.endswith(COMMENTS_TYPE) and mode != "external":
@@ -100,12 +103,17 @@ def _comments(data: bytes, notes: dict[str, CellNote]) -> None:
         note.comment, note.author = text, author
 
 
-def _hyperlinks(data: bytes, rels: dict[str, tuple[str, str, str]],
-                notes: dict[str, CellNote]) -> None:
+def _hyperlinks(data: bytes, rels: dict[str, tuple[str, str, str]], notes: dict[str, CellNote]) -> None:
     from lxml import etree
 
-    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
-                                      no_network=True, load_dtd=False, huge_tree=True):
+    for _, element in etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+    ):
         local = _local(element.tag)
         if local == "row":
             element.clear()
@@ -135,5 +143,8 @@ def _cells(ref: str) -> list[str]:
         return []
     if None in (min_col, min_row, max_col, max_row):
         return []
-    return [xl_rowcol_to_cell(r - 1, c - 1) for r in range(min_row, max_row + 1)  # type: ignore[operator]
-            for c in range(min_col, max_col + 1)]  # type: ignore[operator]
+    return [
+        xl_rowcol_to_cell(r - 1, c - 1)
+        for r in range(min_row, max_row + 1)  # type: ignore[operator]
+        for c in range(min_col, max_col + 1)
+    ]  # type: ignore[operator]

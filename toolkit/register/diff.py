@@ -102,8 +102,9 @@ class DiffResult:
         return tuple(sorted(seen.values(), key=lambda s: order.index(s.name)))
 
     def counts(self, sheet: str) -> dict[str, int]:
-        return {kind: len(self.of(kind, sheet))
-                for kind in ("nieuw", "vervallen", "gewijzigd", "ongewijzigd")}
+        return {
+            kind: len(self.of(kind, sheet)) for kind in ("nieuw", "vervallen", "gewijzigd", "ongewijzigd")
+        }
 
 
 def plain(record: Record, key: str) -> str:
@@ -127,8 +128,7 @@ def _close(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def match_records(old: list[Record], new: list[Record]) -> list[tuple[Record | None,
-                                                                     Record | None, str]]:
+def match_records(old: list[Record], new: list[Record]) -> list[tuple[Record | None, Record | None, str]]:
     """Pairs (old, new, how): by key column, then by normalised name, then by a close name."""
     pairs: list[tuple[Record | None, Record | None, str]] = []
     left = list(old)
@@ -149,9 +149,10 @@ def match_records(old: list[Record], new: list[Record]) -> list[tuple[Record | N
             pairs.append((record, other, "naam"))
             left.remove(record)
             right.remove(other)
-    candidates = sorted(((_close(_name_key(a), _name_key(b)), i, j)
-                         for i, a in enumerate(left) for j, b in enumerate(right)),
-                        reverse=True)
+    candidates = sorted(
+        ((_close(_name_key(a), _name_key(b)), i, j) for i, a in enumerate(left) for j, b in enumerate(right)),
+        reverse=True,
+    )
     used_left: set[int] = set()
     used_right: set[int] = set()
     for score, i, j in candidates:
@@ -207,30 +208,40 @@ def compare(old: Register, new: Register) -> DiffResult:
         except KeyError:
             annex = new.types.of_sheet(sheet.name)
         last = annex.role_column("last_time")
-        last_label = schema.standard_value(last.vocabulary or "", last_time=True,
-                                           vocabularies=annex.vocabularies) if last else ""
-        for before, after, how in match_records(old.tables.get(sheet.name, []),
-                                                new.tables.get(sheet.name, [])):
+        last_label = (
+            schema.standard_value(last.vocabulary or "", last_time=True, vocabularies=annex.vocabularies)
+            if last
+            else ""
+        )
+        for before, after, how in match_records(
+            old.tables.get(sheet.name, []), new.tables.get(sheet.name, [])
+        ):
             if before is None:
                 result.changes.append(Change("nieuw", sheet.name, None, after))
             elif after is None:
                 change = Change("vervallen", sheet.name, before, None)
-                if last is not None and not old.roles.last_time(before.text(last.key),
-                                                                last.vocabulary or ""):
-                    change.warning = ("Vervallen zonder dat de rij in de vorige editie op "
-                                      f"'{last_label}' stond.")
+                if last is not None and not old.roles.last_time(before.text(last.key), last.vocabulary or ""):
+                    change.warning = (
+                        f"Vervallen zonder dat de rij in de vorige editie op '{last_label}' stond."
+                    )
                 result.changes.append(change)
             else:
                 fields = compare_records(before, after)
-                change = Change("gewijzigd" if fields else "ongewijzigd", sheet.name, before,
-                                after, how, fields)
+                change = Change(
+                    "gewijzigd" if fields else "ongewijzigd", sheet.name, before, after, how, fields
+                )
                 changed = {f.key for f in fields}
                 slipped = [f.label for f in fields if f.key in sheet.identity]
-                if sheet.identity and sheet.name_column not in changed and \
-                        len(slipped) >= min(SLIP_THRESHOLD, len(sheet.identity)):
-                    change.warning = (f"De naam bleef gelijk, maar {said(slipped, quote=False)} "
-                                      f"veranderden tegelijk: is hier een andere rij over een "
-                                      f"oude heen geschreven?")
+                if (
+                    sheet.identity
+                    and sheet.name_column not in changed
+                    and len(slipped) >= min(SLIP_THRESHOLD, len(sheet.identity))
+                ):
+                    change.warning = (
+                        f"De naam bleef gelijk, maar {said(slipped, quote=False)} "
+                        f"veranderden tegelijk: is hier een andere rij over een "
+                        f"oude heen geschreven?"
+                    )
                 result.changes.append(change)
     order = {"gewijzigd": 0, "nieuw": 1, "vervallen": 2, "ongewijzigd": 3}
     sheets = [s.name for s in result.sheets]

@@ -163,8 +163,9 @@ class Register:
         """What each list value means (published, last time, finished, colour)."""
         cached = self.__dict__.get("_roles")
         if cached is None:
-            cached = self.__dict__["_roles"] = schema.list_roles(self.lists, self.meanings,
-                                                                 self.types.vocabularies)
+            cached = self.__dict__["_roles"] = schema.list_roles(
+                self.lists, self.meanings, self.types.vocabularies
+            )
         return cached
 
     def setting_text(self, key: str) -> str:
@@ -257,8 +258,9 @@ def sheet_title(titles: Iterable[str], wanted: str) -> str | None:
 Rows = Iterator[tuple[int, Sequence[object]]]
 
 
-def _read_table(rows: Rows, sheet: TableSheet, register_name: str,
-                found: dict[str, frozenset[int]] | None = None) -> list[Record]:
+def _read_table(
+    rows: Rows, sheet: TableSheet, register_name: str, found: dict[str, frozenset[int]] | None = None
+) -> list[Record]:
     """The rows of a table sheet; found gets the positions of its declared columns."""
     header_row = 0
     match = None
@@ -322,8 +324,9 @@ def _read_table(rows: Rows, sheet: TableSheet, register_name: str,
     return records
 
 
-def _read_lists(rows: Rows, types: AnnexTypes = BUILTIN
-                ) -> tuple[dict[str, list[str]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def _read_lists(
+    rows: Rows, types: AnnexTypes = BUILTIN
+) -> tuple[dict[str, list[str]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """The lists, what each value means (the 'betekenis' column beside a list) and the
     cell of each value; an empty or missing list falls back to the standard values."""
     by_label = {}
@@ -359,8 +362,10 @@ def _read_lists(rows: Rows, types: AnnexTypes = BUILTIN
                 lists[key].append(text)
                 cells[key].setdefault(text, f"{xl_col_to_name(index)}{number}")
                 rows_of[key].setdefault(text, number)
-    meanings = {key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
-                for key, rows in rows_of.items()}
+    meanings = {
+        key: {value: said.get(key, {}).get(row, "") for value, row in rows.items()}
+        for key, rows in rows_of.items()
+    }
     for voc in types.vocabularies:
         if voc.key in types.municipal:
             # a list of the municipality's own never takes the declared (example) values:
@@ -374,8 +379,7 @@ def _read_lists(rows: Rows, types: AnnexTypes = BUILTIN
     return lists, meanings, cells
 
 
-def _read_settings(rows: Rows, types: AnnexTypes = BUILTIN
-                   ) -> tuple[dict[str, object], dict[str, int]]:
+def _read_settings(rows: Rows, types: AnnexTypes = BUILTIN) -> tuple[dict[str, object], dict[str, int]]:
     by_label = {schema.normalise(s.label): s.key for s in types.settings}
     settings: dict[str, object] = {}
     numbers: dict[str, int] = {}
@@ -417,9 +421,13 @@ def _missing_sheet(path: Path, wanted: str, present: list[str]) -> RegisterStruc
     )
 
 
-def _match_sheets(path: Path, titles: list[str],
-                  top: Callable[[str], Iterable[Sequence[object]]],
-                  types: AnnexTypes = BUILTIN, missing: Path | None = None) -> dict[str, str]:
+def _match_sheets(
+    path: Path,
+    titles: list[str],
+    top: Callable[[str], Iterable[Sequence[object]]],
+    types: AnnexTypes = BUILTIN,
+    missing: Path | None = None,
+) -> dict[str, str]:
     """The workbook's title per sheet the toolkit reads.
 
     A Pilots or Acties sheet may be absent (a municipality with only one of the annexes),
@@ -456,17 +464,18 @@ def _match_sheets(path: Path, titles: list[str],
                 rows = [list(values) for values in top(title)]
             except Exception:  # noqa: BLE001 - a chart sheet or the like: no header row
                 continue
-            if any(required <= set(schema.match_headers(sheet, row).positions)
-                   for row in rows):
+            if any(required <= set(schema.match_headers(sheet, row).positions) for row in rows):
                 raise _missing_sheet(path, sheet.name, titles)
     if not any(name in found for name in table_names):
         names = " of ".join(f"'{n}'" for n in table_names)
         present = ", ".join(f"'{t}'" for t in titles)
         hint = ""
         if missing is not None:
-            hint = (f" De map met Word-sjablonen '{missing}' (met eventuele eigen bijlagetypen) "
-                    f"bestaat niet; staat de map op een andere plek, pas dan 'Map met "
-                    f"Word-sjablonen' aan of geef --sjablonen op.")
+            hint = (
+                f" De map met Word-sjablonen '{missing}' (met eventuele eigen bijlagetypen) "
+                f"bestaat niet; staat de map op een andere plek, pas dan 'Map met "
+                f"Word-sjablonen' aan of geef --sjablonen op."
+            )
         raise RegisterStructureError(
             f"'{path.name}' heeft geen tabblad {names} (wel aanwezig: {present}). Een register "
             f"heeft minstens een van die tabbladen; maak een nieuw register met 'toolkit "
@@ -484,15 +493,20 @@ def _fill(register: Register, rows: dict[str, Rows]) -> None:
             title = sheet_title(register.facts, sheet.name)
             if title is not None:
                 register.facts[sheet.name] = register.facts[title]
-    register.tables = {sheet.name: _read_table(rows[sheet.name], sheet, name, register.columns)
-                       for sheet in types.sheets if sheet.name in rows}
+    register.tables = {
+        sheet.name: _read_table(rows[sheet.name], sheet, name, register.columns)
+        for sheet in types.sheets
+        if sheet.name in rows
+    }
     small = {name: list(rows[name]) for name in (schema.LISTS_SHEET, schema.SETTINGS_SHEET)}
-    register.rows_of = {schema.SETTINGS_SHEET: [values for _, values in small[schema.SETTINGS_SHEET]],
-                        schema.LISTS_SHEET: [values for _, values in small[schema.LISTS_SHEET][:1]]}
+    register.rows_of = {
+        schema.SETTINGS_SHEET: [values for _, values in small[schema.SETTINGS_SHEET]],
+        schema.LISTS_SHEET: [values for _, values in small[schema.LISTS_SHEET][:1]],
+    }
     register.lists, register.meanings, register.list_cells = _read_lists(
-        iter(small[schema.LISTS_SHEET]), types)
-    register.settings, register.setting_rows = _read_settings(
-        iter(small[schema.SETTINGS_SHEET]), types)
+        iter(small[schema.LISTS_SHEET]), types
+    )
+    register.settings, register.setting_rows = _read_settings(iter(small[schema.SETTINGS_SHEET]), types)
     _blank_errors(register)
 
 
@@ -508,11 +522,10 @@ def _blank_errors(register: Register) -> None:
         key_of = {letter: key for key, letter in records[0].letters.items()}
         for ref in facts.errors:
             column = ref.rstrip("0123456789")
-            record = by_row.get(int(ref[len(column):] or 0))
+            record = by_row.get(int(ref[len(column) :] or 0))
             if record is not None and column in key_of:
                 record.values[key_of[column]] = None
-        register.tables[name] = [r for r in records
-                                 if any(v is not None for v in r.values.values())]
+        register.tables[name] = [r for r in records if any(v is not None for v in r.values.values())]
     facts = register.facts.get(schema.SETTINGS_SHEET)
     if facts is not None and facts.errors:
         for key, row in register.setting_rows.items():
@@ -520,9 +533,13 @@ def _blank_errors(register: Register) -> None:
                 register.settings[key] = None
 
 
-def _types_for(register: Register, titles: list[str],
-               rows_of: Callable[[str], Iterable[Sequence[object]]],
-               templates: Path | None, use_setting: bool = True) -> AnnexTypes:
+def _types_for(
+    register: Register,
+    titles: list[str],
+    rows_of: Callable[[str], Iterable[Sequence[object]]],
+    templates: Path | None,
+    use_setting: bool = True,
+) -> AnnexTypes:
     """The bundled annex types plus those declared in the register's folder of Word
     templates (--sjablonen, else the setting on its Instellingen sheet)."""
     from toolkit.declarations.sjablonen import template_folder
@@ -539,8 +556,7 @@ def _types_for(register: Register, titles: list[str],
     return BUILTIN.with_folder(folder)
 
 
-def _read_fast(register: Register, templates: Path | None = None,
-               use_setting: bool = True) -> bool:
+def _read_fast(register: Register, templates: Path | None = None, use_setting: bool = True) -> bool:
     """Read with calamine; False when it cannot, so the careful reader takes over."""
     try:
         from python_calamine import CalamineWorkbook
@@ -550,12 +566,16 @@ def _read_fast(register: Register, templates: Path | None = None,
         return False
     try:
         names = register.titles = list(workbook.sheet_names)
-        register.types = _types_for(register, names, lambda t: workbook.get_sheet_by_name(
-            t).to_python(), templates, use_setting)
-        titles = _match_sheets(register.path, names,
-                               lambda t: workbook.get_sheet_by_name(t).to_python(
-                                   nrows=HEADER_SEARCH_ROWS), register.types,
-                               register.missing_templates)
+        register.types = _types_for(
+            register, names, lambda t: workbook.get_sheet_by_name(t).to_python(), templates, use_setting
+        )
+        titles = _match_sheets(
+            register.path,
+            names,
+            lambda t: workbook.get_sheet_by_name(t).to_python(nrows=HEADER_SEARCH_ROWS),
+            register.types,
+            register.missing_templates,
+        )
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
@@ -563,8 +583,8 @@ def _read_fast(register: Register, templates: Path | None = None,
             rows[wanted] = iter(enumerate(data, start=1))
             ranges = getattr(sheet, "merged_cell_ranges", None) or []
             register.merged[wanted] = [
-                f"{xl_col_to_name(c0)}{r0 + 1}:{xl_col_to_name(c1)}{r1 + 1}"
-                for (r0, c0), (r1, c1) in ranges]
+                f"{xl_col_to_name(c0)}{r0 + 1}:{xl_col_to_name(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges
+            ]
         _fill(register, rows)
         with zipfile.ZipFile(register.path) as archive:
             register.date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
@@ -577,8 +597,7 @@ def _read_fast(register: Register, templates: Path | None = None,
     return True
 
 
-def _read_careful(register: Register, templates: Path | None = None,
-                  use_setting: bool = True) -> None:
+def _read_careful(register: Register, templates: Path | None = None, use_setting: bool = True) -> None:
     """openpyxl read-only (with defusedxml): slower, but copes with any odd file."""
     from openpyxl import load_workbook
 
@@ -601,13 +620,16 @@ def _read_careful(register: Register, templates: Path | None = None,
     try:
         register.date1904 = workbook.epoch.year == 1904
         names = register.titles = list(workbook.sheetnames)
-        register.types = _types_for(register, names,
-                                    lambda t: workbook[t].iter_rows(values_only=True), templates,
-                                    use_setting)
-        titles = _match_sheets(path, names,
-                               lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS,
-                                                               values_only=True), register.types,
-                               register.missing_templates)
+        register.types = _types_for(
+            register, names, lambda t: workbook[t].iter_rows(values_only=True), templates, use_setting
+        )
+        titles = _match_sheets(
+            path,
+            names,
+            lambda t: workbook[t].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True),
+            register.types,
+            register.missing_templates,
+        )
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             ws = workbook[title]
@@ -642,14 +664,17 @@ def _unescaped(rows: Rows) -> Rows:
     them, so '_x000B_' (a soft line break) would otherwise reach the annex as text."""
     for number, values in rows:
         if any(v.__class__ is str and "_x" in v for v in values):  # type: ignore[operator]
-            values = tuple(_EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v)
-                           if v.__class__ is str else v for v in values)  # type: ignore[arg-type]
+            values = tuple(
+                _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v) if v.__class__ is str else v
+                for v in values
+            )  # type: ignore[arg-type]
         yield number, values
 
 
 _MERGE_CELL = re.compile(
     rb"""<(?:[\w.-]+:)?mergeCell\s(?:[^>]*?\s)?ref\s*=\s*["']"""
-    rb"""\$?([A-Za-z]{1,3})\$?([0-9]+)(?::\$?([A-Za-z]{1,3})\$?([0-9]+))?["']""")
+    rb"""\$?([A-Za-z]{1,3})\$?([0-9]+)(?::\$?([A-Za-z]{1,3})\$?([0-9]+))?["']"""
+)
 
 
 def _merged_ranges(path: Path, member: str) -> list[str]:
@@ -670,8 +695,9 @@ def _merged_ranges(path: Path, member: str) -> list[str]:
     return ranges
 
 
-def read_register(path: str | Path, careful: bool = False,
-                  templates: str | Path | None = None, use_setting: bool = True) -> Register:
+def read_register(
+    path: str | Path, careful: bool = False, templates: str | Path | None = None, use_setting: bool = True
+) -> Register:
     """Open the register read-only and return its records; raises only ToolkitError.
 
     templates (--sjablonen) is a folder of Word templates that may also declare annex
@@ -693,8 +719,7 @@ def read_register(path: str | Path, careful: bool = False,
         data = path.read_bytes()
     except OSError as exc:
         raise RegisterUnreadable(
-            f"'{path.name}' kan niet worden gelezen: {exc.strerror}. Sluit het bestand "
-            f"en probeer opnieuw."
+            f"'{path.name}' kan niet worden gelezen: {exc.strerror}. Sluit het bestand en probeer opnieuw."
         ) from exc
     register = Register(path=path, sha256=hashlib.sha256(data).hexdigest())
     register.facts = scan_register(path)  # before reading: it refuses what reads wrongly
@@ -720,4 +745,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-

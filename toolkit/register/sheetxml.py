@@ -45,8 +45,17 @@ def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
         "formula": re.compile(rb"<" + p + rb"f[\s/>]"),
         "error": re.compile(rb"""\st\s*=\s*["']e["']"""),
         # a cell's content ends at its </c> and never runs into the next cell
-        "cell": re.compile(rb"<" + p + rb"c(?:\s([^<>]*?))?(?:/>|>((?:[^<]|<(?!" + p +
-                           rb"c[\s/>]|" + end_c + rb"))*)<" + end_c + rb")"),
+        "cell": re.compile(
+            rb"<"
+            + p
+            + rb"c(?:\s([^<>]*?))?(?:/>|>((?:[^<]|<(?!"
+            + p
+            + rb"c[\s/>]|"
+            + end_c
+            + rb"))*)<"
+            + end_c
+            + rb")"
+        ),
         "value": re.compile(rb"<" + p + rb"v\s*(?:/>|>(.*?)</" + p + rb"v\s*>)", re.DOTALL),
         "row": re.compile(rb"<" + p + rb"row\s([^<>]*)>"),
         "col": re.compile(rb"<" + p + rb"col\s([^<>]*)>"),
@@ -64,9 +73,12 @@ def _attrs(text: bytes | None) -> dict[str, str]:
     """Attributes as an XML parser reads them: either quote, character references decoded."""
     if not text:
         return {}
-    return {name.decode("ascii", "replace").split(":")[-1]:
-            html.unescape((double or single).decode("utf-8", "replace"))
-            for name, double, single in _ATTR.findall(text)}
+    return {
+        name.decode("ascii", "replace").split(":")[-1]: html.unescape(
+            (double or single).decode("utf-8", "replace")
+        )
+        for name, double, single in _ATTR.findall(text)
+    }
 
 
 _ZERO_SIZE = re.compile(rb"""(?:ht|width)\s*=\s*["']0*(?:\.0*)?["']""")
@@ -86,8 +98,7 @@ def _text(raw: bytes | None) -> str:
     """An element's text as an XML parser reads it (CDATA and references decoded)."""
     text = (raw or b"").decode("utf-8", "replace")
     if "<![CDATA[" in text:
-        text = re.sub(r"<!\[CDATA\[(.*?)\]\]>", lambda m: html.escape(m.group(1)), text,
-                      flags=re.DOTALL)
+        text = re.sub(r"<!\[CDATA\[(.*?)\]\]>", lambda m: html.escape(m.group(1)), text, flags=re.DOTALL)
     return html.unescape(text)
 
 
@@ -144,8 +155,14 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
         for match in patterns["col"].finditer(xml):
             attrs = _attrs(match.group(1))
             first, last = attrs.get("min", "").strip(), attrs.get("max", "").strip()
-            if (_hidden(attrs, "width") and first.isascii() and first.isdigit()
-                    and last.isascii() and last.isdigit() and len(first) <= 6):
+            if (
+                _hidden(attrs, "width")
+                and first.isascii()
+                and first.isdigit()
+                and last.isascii()
+                and last.isdigit()
+                and len(first) <= 6
+            ):
                 last = last if len(last) <= 6 else str(MAX_COLUMNS)
                 low, high = max(int(first), 1), min(int(last), MAX_COLUMNS)
                 if len(columns) < MAX_COLUMNS:
@@ -171,8 +188,11 @@ def _sheet_members(archive: zipfile.ZipFile, hidden: set[str] | None = None) -> 
         rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
         target = targets.get(rid, "")
         if target:
-            member = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             members[element.get("name", "")] = member
         if hidden is not None and element.get("state", "visible") in ("hidden", "veryHidden"):
             hidden.add(element.get("name", ""))
@@ -189,8 +209,7 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
     cannot be followed; a file this scan cannot open gives no facts, and the readers
     give the message.
     """
-    wanted = (*(sheet.name for sheet in schema.TABLE_SHEETS), schema.LISTS_SHEET,
-              schema.SETTINGS_SHEET)
+    wanted = (*(sheet.name for sheet in schema.TABLE_SHEETS), schema.LISTS_SHEET, schema.SETTINGS_SHEET)
     facts: dict[str, SheetFacts] = {}
     try:
         archive = zipfile.ZipFile(path)
@@ -212,8 +231,7 @@ def scan_register(path: Path) -> dict[str, SheetFacts]:
                 xml = archive.read(info)
             except Exception:  # noqa: BLE001
                 continue
-            sheet = next((w for w in wanted if schema.normalise(w) == schema.normalise(title)),
-                         None)
+            sheet = next((w for w in wanted if schema.normalise(w) == schema.normalise(title)), None)
             found = scan_sheet(xml, sheet or title, path.name)
             found.hidden_sheet = title in hidden
             facts.setdefault(sheet or title, found)  # another sheet may be a declared type's

@@ -18,8 +18,7 @@ class ReportPaths:
 
 def report_paths(register: Path, report_dir: Path) -> ReportPaths:
     stem = f"{register.stem}_validatie"
-    return ReportPaths(report_dir / f"{stem}.xlsx", report_dir / f"{stem}.html",
-                       report_dir / f"{stem}.json")
+    return ReportPaths(report_dir / f"{stem}.xlsx", report_dir / f"{stem}.html", report_dir / f"{stem}.json")
 
 
 def write_reports(result: ValidationResult, report_dir: Path, excel: bool = True) -> ReportPaths:

@@ -50,8 +50,7 @@ def _annotate(workbook, findings: list[Finding]) -> None:  # type: ignore[no-unt
             by_cell[(f.sheet, f.cell)].append(f)
     for (sheet, ref), found in by_cell.items():
         cell = workbook[sheet][ref]
-        worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in found) \
-            else Severity.WARNING
+        worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in found) else Severity.WARNING
         cell.fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
         text = "\n\n".join(f"{f.severity.upper()}: {f.message}\n{f.hint}" for f in found)
         comment = Comment(visible(text), "toolkit validate")
@@ -70,8 +69,9 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     ws["A1"].font = Font(bold=True, size=14)
     peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
     c = result.counts
-    set_text(ws["A2"], f"Peildatum {peil}: {summary(c)}. Klik op een cel in kolom Cel om "
-                       f"naar de plek te gaan.")
+    set_text(
+        ws["A2"], f"Peildatum {peil}: {summary(c)}. Klik op een cel in kolom Cel om naar de plek te gaan."
+    )
     row = 4
     for col, header in enumerate(SUMMARY_HEADERS, start=1):
         ws.cell(row, col, header).font = Font(bold=True)
@@ -92,8 +92,18 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, f in enumerate(result.findings, start=1):
         row += 1
-        values = (number, str(f.severity), f.code, f.sheet, f.cell, f.record, f.label,
-                  f.value, f.message, f.hint)
+        values = (
+            number,
+            str(f.severity),
+            f.code,
+            f.sheet,
+            f.cell,
+            f.record,
+            f.label,
+            f.value,
+            f.message,
+            f.hint,
+        )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col)
             if isinstance(value, int):
@@ -103,11 +113,11 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
             cell.alignment = wrap
         if f.cell:
             link = ws.cell(row, 5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted(f.sheet)}'!{f.cell}",
-                                       tooltip="Ga naar de cel")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"'{quoted(f.sheet)}'!{f.cell}", tooltip="Ga naar de cel"
+            )
             link.font = Font(color="0563C1", underline="single")
-        ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity],
-                                           end_color=FILL[f.severity])
+        ws.cell(row, 2).fill = PatternFill("solid", start_color=FILL[f.severity], end_color=FILL[f.severity])
     last = max(row, first + 1)
     if row == first:
         set_text(ws.cell(first + 1, 9), "Geen bevindingen.")
@@ -130,8 +140,7 @@ def unique_vml_ids(data: bytes) -> bytes:
     Block n holds shape ids n×1024 … n×1024+1023.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
-    drawings = sorted((int(m.group(1)), name) for name in source.namelist()
-                      if (m := _VML.fullmatch(name)))
+    drawings = sorted((int(m.group(1)), name) for name in source.namelist() if (m := _VML.fullmatch(name)))
     if len(drawings) < 2:
         return data
     blocks = {name: index for index, (_, name) in enumerate(drawings, start=1)}
@@ -174,8 +183,7 @@ def write_excel_report(result: ValidationResult, path: Path) -> Path:
         content = openpyxl_report_bytes(result, source)
     content = without_macros(content)
     _check_sheets_kept(result, content)
-    return atomic_write(path, lambda tmp: tmp.write_bytes(content),
-                        protect=(result.register.path,))
+    return atomic_write(path, lambda tmp: tmp.write_bytes(content), protect=(result.register.path,))
 
 
 def _on_workbook_titles(result: ValidationResult) -> ValidationResult:
@@ -192,35 +200,53 @@ def _on_workbook_titles(result: ValidationResult) -> ValidationResult:
             moved[f.sheet] = sheet_title(titles, f.sheet) or f.sheet
     if not any(title != name for name, title in moved.items()):
         return result
-    return replace(result, findings=[replace(f, sheet=moved.get(f.sheet, f.sheet))
-                                     for f in result.findings])
+    return replace(result, findings=[replace(f, sheet=moved.get(f.sheet, f.sheet)) for f in result.findings])
 
 
 #: Strict OOXML's namespaces and relationship types, and their transitional spelling (the
 #: one openpyxl and the fast path read); longer names first
 _STRICT = (
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/math",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
-    (b"http://purl.oclc.org/ooxml/spreadsheetml/main",
-     b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
-     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
-    (b"http://purl.oclc.org/ooxml/drawingml/chart",
-     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
-    (b"http://purl.oclc.org/ooxml/drawingml/main",
-     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/math",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/chart",
+        b"http://schemas.openxmlformats.org/drawingml/2006/chart",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
 )
 _CONFORMANCE = re.compile(rb'\sconformance\s*=\s*["\']strict["\']')
 
@@ -265,7 +291,8 @@ def _check_sheets_kept(result: ValidationResult, content: bytes) -> None:
             f"De Excel-kopie met bevindingen van '{shown(result.register.path.name)}' kan niet "
             f"worden gemaakt: de tabbladen {', '.join(lost)} zouden erin ontbreken. Open het "
             f"register in Excel en sla het op als Excel-werkmap (*.xlsx), niet als 'Strikt "
-            f"Open XML'; de andere rapporten zijn wel gemaakt.")
+            f"Open XML'; de andere rapporten zijn wel gemaakt."
+        )
 
 
 def without_macros(content: bytes) -> bytes:

@@ -56,8 +56,16 @@ _SPANS = re.compile(rb'\sspans="[^"]*"')
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _ROOT = re.compile(rb"<worksheet\b[^>]*>")
 # the elements a worksheet may have after legacyDrawing (ECMA-376 CT_Worksheet order)
-_AFTER_LEGACY = (b"<legacyDrawingHF", b"<drawingHF", b"<picture", b"<oleObjects",
-                 b"<controls", b"<webPublishItems", b"<tableParts", b"<extLst")
+_AFTER_LEGACY = (
+    b"<legacyDrawingHF",
+    b"<drawingHF",
+    b"<picture",
+    b"<oleObjects",
+    b"<controls",
+    b"<webPublishItems",
+    b"<tableParts",
+    b"<extLst",
+)
 
 
 class Unsupported(Exception):
@@ -122,8 +130,7 @@ def _add_rel(root, rel_type: str, target: str) -> str:  # type: ignore[no-untype
     number = 1
     while f"rId{number}" in used:
         number += 1
-    etree.SubElement(root, _q("Relationship", PKG_REL), Id=f"rId{number}", Type=rel_type,
-                     Target="/" + target)
+    etree.SubElement(root, _q("Relationship", PKG_REL), Id=f"rId{number}", Type=rel_type, Target="/" + target)
     return f"rId{number}"
 
 
@@ -137,8 +144,13 @@ class _Styles:
         self.fonts = self.root.find(_q("fonts"))
         self.fills = self.root.find(_q("fills"))
         self.xfs = self.root.find(_q("cellXfs"))
-        if self.fonts is None or self.fills is None or self.xfs is None or not len(self.xfs) \
-                or self.root.find(_q("borders")) is None:
+        if (
+            self.fonts is None
+            or self.fills is None
+            or self.xfs is None
+            or not len(self.xfs)
+            or self.root.find(_q("borders")) is None
+        ):
             raise Unsupported("styles.xml zonder fonts, fills of cellXfs")
         self._etree = etree
         self._filled: dict[tuple[int, int], int] = {}
@@ -155,8 +167,9 @@ class _Styles:
             self._fill_ids[rgb] = len(self.fills) - 1
         return self._fill_ids[rgb]
 
-    def font(self, bold: bool = False, size: int | None = None, color: str | None = None,
-             underline: bool = False) -> int:
+    def font(
+        self, bold: bool = False, size: int | None = None, color: str | None = None, underline: bool = False
+    ) -> int:
         element = self._etree.SubElement(self.fonts, _q("font"))
         if bold:
             self._etree.SubElement(element, _q("b"), val="1")
@@ -170,8 +183,9 @@ class _Styles:
         return len(self.fonts) - 1
 
     def xf(self, font: int = 0, fill: int = 0, wrap: bool = False) -> int:
-        element = self._etree.SubElement(self.xfs, _q("xf"), numFmtId="0", fontId=str(font),
-                                         fillId=str(fill), borderId="0", xfId="0")
+        element = self._etree.SubElement(
+            self.xfs, _q("xf"), numFmtId="0", fontId=str(font), fillId=str(fill), borderId="0", xfId="0"
+        )
         if font:
             element.set("applyFont", "1")
         if fill:
@@ -230,38 +244,49 @@ def _patch_sheet(data: bytes, styles: dict[str, int], legacy_rid: str) -> bytes:
             raise Unsupported("rij zonder nummer")
         number = int(r.group(2))
         while index < len(rows) and rows[index] < number:  # a row that is not there yet
-            out.append(data[position:match.start()])
+            out.append(data[position : match.start()])
             position = match.start()
             out.append(_new_row(rows[index], wanted[rows[index]]))
             index += 1
         if index < len(rows) and rows[index] == number:
             closing = match.group(2) == b"/"
             row_end = match.end() if closing else data.index(b"</row>", match.end()) + 6
-            out.append(data[position:match.start()])
-            out.append(_patch_row(data[match.start():row_end], match.end() - match.start(),
-                                  closing, number, wanted[number]))
+            out.append(data[position : match.start()])
+            out.append(
+                _patch_row(
+                    data[match.start() : row_end],
+                    match.end() - match.start(),
+                    closing,
+                    number,
+                    wanted[number],
+                )
+            )
             position = row_end
             index += 1
     out.append(data[position:end])
     for number in rows[index:]:
         out.append(_new_row(number, wanted[number]))
     out.append(b"</sheetData>")
-    tail = data[end + (0 if empty else len(b"</sheetData>")):]
-    cut = min((i for i in (tail.find(tag) for tag in _AFTER_LEGACY) if i >= 0),
-              default=tail.rindex(b"</worksheet>"))
+    tail = data[end + (0 if empty else len(b"</sheetData>")) :]
+    cut = min(
+        (i for i in (tail.find(tag) for tag in _AFTER_LEGACY) if i >= 0), default=tail.rindex(b"</worksheet>")
+    )
     drawing = f'<legacyDrawing xmlns:r="{REL}" r:id="{legacy_rid}"/>'.encode()
     out += [tail[:cut], drawing, tail[cut:]]
     return b"".join(out)
 
 
 def _new_row(number: int, cells: dict[int, int]) -> bytes:
-    return b'<row r="%d">%s</row>' % (number, b"".join(
-        b'<c r="%s%d" s="%d"/>' % (_column_letters(c).encode(), number, s)
-        for c, s in sorted(cells.items())))
+    return b'<row r="%d">%s</row>' % (
+        number,
+        b"".join(
+            b'<c r="%s%d" s="%d"/>' % (_column_letters(c).encode(), number, s)
+            for c, s in sorted(cells.items())
+        ),
+    )
 
 
-def _patch_row(row: bytes, head: int, closing: bool, number: int,
-               cells: dict[int, int]) -> bytes:
+def _patch_row(row: bytes, head: int, closing: bool, number: int, cells: dict[int, int]) -> bytes:
     """One row with the formats changed and the missing cells inserted in column order."""
     opening = row[:head]
     if closing:
@@ -280,21 +305,18 @@ def _patch_row(row: bytes, head: int, closing: bool, number: int,
         if r is None or not r.group(1) or int(r.group(2)) != number:
             raise Unsupported("cel zonder geldige verwijzing")
         column = _column_number(r.group(1).decode())
-        cell_end = match.end() if match.group(2) == b"/" else \
-            content.index(b"</c>", match.end()) + 4
+        cell_end = match.end() if match.group(2) == b"/" else content.index(b"</c>", match.end()) + 4
         while todo and todo[0][0] < column:
-            out.append(content[position:match.start()])
+            out.append(content[position : match.start()])
             position = match.start()
-            out.append(b'<c r="%s%d" s="%d"/>' % (_column_letters(todo[0][0]).encode(), number,
-                                                   todo[0][1]))
+            out.append(b'<c r="%s%d" s="%d"/>' % (_column_letters(todo[0][0]).encode(), number, todo[0][1]))
             todo.pop(0)
             inserted = True
         if todo and todo[0][0] == column:
             attrs = match.group(1)
             s_attr = b' s="%d"' % todo[0][1]
-            attrs = _S_ATTR.sub(s_attr, attrs, count=1) if _S_ATTR.search(attrs) \
-                else attrs + s_attr
-            out.append(content[position:match.start()])
+            attrs = _S_ATTR.sub(s_attr, attrs, count=1) if _S_ATTR.search(attrs) else attrs + s_attr
+            out.append(content[position : match.start()])
             out.append(b"<c" + attrs + match.group(2) + b">")
             position = match.end()
             todo.pop(0)
@@ -320,12 +342,10 @@ def _text_cell(ref: str, value: object, style: int = 0) -> str:
     text = "" if value is None else str(value)
     if not text:
         return f'<c r="{ref}"{s}/>'
-    return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t>'
-            f"</is></c>")
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
-                    ) -> tuple[bytes, str, list[str]]:
+def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str) -> tuple[bytes, str, list[str]]:
     """The sheet XML of Bevindingen, its table's ref and the header names (as excel.py)."""
     from toolkit.report.findings_sheet import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted
 
@@ -339,29 +359,50 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
     rows: list[str] = []
     peil = result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen"
     heading = visible(f"Bevindingen bij {shown(result.register.path.name)}")
-    intro = visible(f"Peildatum {peil}: {summary(result.counts)}. Klik op een cel in kolom "
-                    f"Cel om naar de plek te gaan.")
+    intro = visible(
+        f"Peildatum {peil}: {summary(result.counts)}. Klik op een cel in kolom Cel om naar de plek te gaan."
+    )
     rows.append(f'<row r="1">{_text_cell("A1", heading, title)}</row>')
     rows.append(f'<row r="2">{_text_cell("A2", intro)}</row>')
     row = 4
-    rows.append('<row r="4">' + "".join(_text_cell(f"{chr(64 + col)}4", header, bold) for col, header
-                                        in enumerate(SUMMARY_HEADERS, 1)) + "</row>")
+    rows.append(
+        '<row r="4">'
+        + "".join(
+            _text_cell(f"{chr(64 + col)}4", header, bold) for col, header in enumerate(SUMMARY_HEADERS, 1)
+        )
+        + "</row>"
+    )
     per_code = Counter((f.code, str(f.severity)) for f in result.findings)
     names = titles(result.findings)
     for (code, sev), number in sorted(per_code.items()):
         row += 1
-        rows.append(f'<row r="{row}">{_text_cell(f"A{row}", number)}{_text_cell(f"B{row}", sev)}'
-                    f'{_text_cell(f"C{row}", code)}'
-                    f'{_text_cell(f"D{row}", names[code])}</row>')
+        rows.append(
+            f'<row r="{row}">{_text_cell(f"A{row}", number)}{_text_cell(f"B{row}", sev)}'
+            f"{_text_cell(f'C{row}', code)}"
+            f"{_text_cell(f'D{row}', names[code])}</row>"
+        )
     row += 2
     first = row
-    rows.append(f'<row r="{row}">' + "".join(_text_cell(f"{chr(64 + col)}{row}", header, head)
-                                             for col, header in enumerate(HEADERS, 1)) + "</row>")
+    rows.append(
+        f'<row r="{row}">'
+        + "".join(_text_cell(f"{chr(64 + col)}{row}", header, head) for col, header in enumerate(HEADERS, 1))
+        + "</row>"
+    )
     links: list[str] = []
     for number, f in enumerate(result.findings, start=1):
         row += 1
-        values = (number, str(f.severity), f.code, f.sheet, f.cell, f.record, f.label,
-                  f.value, f.message, f.hint)
+        values = (
+            number,
+            str(f.severity),
+            f.code,
+            f.sheet,
+            f.cell,
+            f.record,
+            f.label,
+            f.value,
+            f.message,
+            f.hint,
+        )
         cells = []
         for col, value in enumerate(values, start=1):
             if not isinstance(value, int):
@@ -379,20 +420,23 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str
     last = max(row, first + 1)
     if row == first:
         rows.append(f'<row r="{first + 1}">{_text_cell(f"I{first + 1}", "Geen bevindingen.")}</row>')
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                   for i, w in enumerate(WIDTHS, start=1))
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(WIDTHS, start=1)
+    )
     top = f"A{first + 1}"
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:J{last}"/>'
-           f'<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
-           f'<pane ySplit="{first}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
-           f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView>'
-           f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-           f'<sheetData>{"".join(rows)}</sheetData>'
-           + (f'<hyperlinks>{"".join(links)}</hyperlinks>' if links else "")
-           + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
-           f'footer="0.5"/><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
-           "</worksheet>")
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:J{last}"/>'
+        f'<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+        f'<pane ySplit="{first}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView>'
+        f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+        f"<sheetData>{''.join(rows)}</sheetData>"
+        + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "")
+        + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
+        f'footer="0.5"/><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
+        "</worksheet>"
+    )
     return xml.encode("utf-8"), f"A{first}:J{last}", list(HEADERS)
 
 
@@ -406,8 +450,7 @@ def _comment_parts(found: dict[str, list[Finding]], block: int) -> tuple[bytes, 
     records = []
     for ref, items in found.items():
         record = CommentRecord(ref=ref, author="toolkit validate")
-        record.text.t = visible("\n\n".join(f"{f.severity.upper()}: {f.message}\n{f.hint}"
-                                            for f in items))
+        record.text.t = visible("\n\n".join(f"{f.severity.upper()}: {f.message}\n{f.hint}" for f in items))
         record.width, record.height = 320, 160
         records.append(record)
     sheet = CommentSheet.from_comments(records)
@@ -447,8 +490,9 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
         return parts[name]
 
     root_rels = _xml(read("_rels/.rels"))
-    workbook_part = next((_resolve("", el.get("Target")) for el in root_rels
-                          if el.get("Type") == OFFICE_DOC), None)
+    workbook_part = next(
+        (_resolve("", el.get("Target")) for el in root_rels if el.get("Type") == OFFICE_DOC), None
+    )
     if workbook_part is None or workbook_part not in names:
         raise Unsupported("geen werkmap gevonden")
     workbook = _xml(read(workbook_part))
@@ -456,8 +500,11 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
         raise Unsupported("werkmap in een andere naamruimte (strict?)")
     wb_rels_name = _rels_name(workbook_part)
     wb_rels = _xml(read(wb_rels_name))
-    targets = {el.get("Id"): _resolve(workbook_part, el.get("Target")) for el in wb_rels
-               if el.get("TargetMode") != "External"}
+    targets = {
+        el.get("Id"): _resolve(workbook_part, el.get("Target"))
+        for el in wb_rels
+        if el.get("TargetMode") != "External"
+    }
     sheets_el = workbook.find(_q("sheets"))
     sheet_parts: dict[str, str] = {}
     for el in sheets_el:
@@ -479,16 +526,20 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
         if f.cell and f.sheet in sheet_parts:
             by_sheet[f.sheet][f.cell].append(f)
 
-    styles_part = next((p for i, p in targets.items()
-                        if wb_rels.find(f"{{{PKG_REL}}}Relationship[@Id='{i}']").get("Type")
-                        == REL + "/styles"), None)
+    styles_part = next(
+        (
+            p
+            for i, p in targets.items()
+            if wb_rels.find(f"{{{PKG_REL}}}Relationship[@Id='{i}']").get("Type") == REL + "/styles"
+        ),
+        None,
+    )
     if styles_part is None or styles_part not in names:
         raise Unsupported("geen styles.xml")
     st = _Styles(read(styles_part))
     fills = {sev: st.fill(rgb) for sev, rgb in FILL.items()}
     content_types = _xml(read("[Content_Types].xml"))
-    defaults = {el.get("Extension", "").lower() for el in content_types
-                if el.tag == _q("Default", CT)}
+    defaults = {el.get("Extension", "").lower() for el in content_types if el.tag == _q("Default", CT)}
     new_names = set(names)
     new_parts: dict[str, bytes] = {}
 
@@ -499,8 +550,7 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
         cell_styles: dict[str, int] = {}
         current = _current_styles(data, set(found))
         for ref, items in found.items():
-            worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in items) \
-                else Severity.WARNING
+            worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in items) else Severity.WARNING
             cell_styles[ref] = st.with_fill(current.get(ref, 0), fills[worst])
         rels_name = _rels_name(part)
         if rels_name in names:
@@ -519,8 +569,9 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
             new_parts[rels_name] = parts[rels_name]
         new_parts[comments_part], new_parts[vml_part] = _comment_parts(found, block)
         block += _blocks_needed(len(found))
-        etree.SubElement(content_types, _q("Override", CT), PartName="/" + comments_part,
-                         ContentType=COMMENTS_CT)
+        etree.SubElement(
+            content_types, _q("Override", CT), PartName="/" + comments_part, ContentType=COMMENTS_CT
+        )
     if by_sheet and "vml" not in defaults:
         etree.SubElement(content_types, _q("Default", CT), Extension="vml", ContentType=VML_CT)
 
@@ -531,16 +582,21 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
     table_rid = _add_rel(sheet_rels, TABLE_TYPE, table_part)
     new_parts[sheet_part], ref, headers = _findings_sheet(result, st, table_rid)
     new_parts[_rels_name(sheet_part)] = _tostring(sheet_rels)
-    table_ids = [int(m.group(1)) for name in names if "/tables/" in name and name.endswith(".xml")
-                 for m in [re.search(rb'<table\b[^>]*?\sid="(\d+)"', read(name))] if m]
-    columns = "".join(f'<tableColumn id="{i}" name={quoteattr(h)}/>'
-                      for i, h in enumerate(headers, start=1))
+    table_ids = [
+        int(m.group(1))
+        for name in names
+        if "/tables/" in name and name.endswith(".xml")
+        for m in [re.search(rb'<table\b[^>]*?\sid="(\d+)"', read(name))]
+        if m
+    ]
+    columns = "".join(f'<tableColumn id="{i}" name={quoteattr(h)}/>' for i, h in enumerate(headers, start=1))
     new_parts[table_part] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<table xmlns="{MAIN}" '
         f'id="{max(table_ids, default=0) + 1}" name="{SHEET}" displayName="{SHEET}" ref="{ref}">'
         f'<autoFilter ref="{ref}"/><tableColumns count="{len(headers)}">{columns}</tableColumns>'
         '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" '
-        'showRowStripes="1" showColumnStripes="0"/></table>').encode()
+        'showRowStripes="1" showColumnStripes="0"/></table>'
+    ).encode()
     for part, kind in ((sheet_part, SHEET_CT), (table_part, TABLE_CT)):
         etree.SubElement(content_types, _q("Override", CT), PartName="/" + part, ContentType=kind)
     sheet_rid = _add_rel(wb_rels, WORKSHEET_TYPE, sheet_part)
@@ -553,7 +609,7 @@ def excel_report_bytes(result: ValidationResult, path: Path | IO[bytes] | None =
             if el.get("localSheetId") is not None:
                 el.set("localSheetId", str(int(el.get("localSheetId")) + 1))
     views = workbook.find(_q("bookViews"))
-    for view in (views if views is not None else ()):
+    for view in views if views is not None else ():
         view.set("activeTab", "0")
         if view.get("firstSheet") is not None:
             view.set("firstSheet", "0")

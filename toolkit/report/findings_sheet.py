@@ -13,8 +13,18 @@ from toolkit.declarations.findings import Severity
 
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 SHEET = "Bevindingen"
-HEADERS = ("Nr", "Ernst", "Code", "Tabblad", "Cel", "Pilot / actie", "Kolom", "Waarde",
-           "Melding", "Hoe op te lossen")
+HEADERS = (
+    "Nr",
+    "Ernst",
+    "Code",
+    "Tabblad",
+    "Cel",
+    "Pilot / actie",
+    "Kolom",
+    "Waarde",
+    "Melding",
+    "Hoe op te lossen",
+)
 #: The summary above the table shares its columns: Aantal over Nr, Code over Code, so
 #: column C holds the longest rule code (test_reports checks every code fits).
 WIDTHS = (8, 13, 24, 12, 8, 34, 30, 40, 60, 60)

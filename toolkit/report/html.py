@@ -28,14 +28,15 @@ def report_css() -> str:
 def environment():  # type: ignore[no-untyped-def]
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("toolkit.report", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=PackageLoader("toolkit.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.filters["aantal"] = plural
     return env
 
 
-def findings_context(result: ValidationResult, owners: list[OwnerGroup] | None = None
-                     ) -> dict[str, object]:
+def findings_context(result: ValidationResult, owners: list[OwnerGroup] | None = None) -> dict[str, object]:
     """What `_bevindingen.html` needs: for all owners, or only the ones given."""
     owners = owner_groups(result) if owners is None else owners
     findings: list[Finding] = [f for o in owners for f in o.findings]
@@ -43,7 +44,10 @@ def findings_context(result: ValidationResult, owners: list[OwnerGroup] | None =
     names = titles(findings)
     sheets = sorted({f.sheet for f in findings}, key=sheet_order)
     return {
-        "result": result, "owners": owners, "counts": counts(findings), "sheets": sheets,
+        "result": result,
+        "owners": owners,
+        "counts": counts(findings),
+        "sheets": sheets,
         "per_code": [(code, sev, n, names[code]) for (code, sev), n in per_code],
         "filter": True,
     }
@@ -52,10 +56,16 @@ def findings_context(result: ValidationResult, owners: list[OwnerGroup] | None =
 def render_html(result: ValidationResult, owner: OwnerGroup | None = None) -> str:
     """The whole report, or with `owner` only that owner's findings."""
     context = findings_context(result, None if owner is None else [owner])
-    return environment().get_template("validatie.html").render(
-        context, version=__version__, css=report_css(),
-        owner=owner.name if owner else None,
-        peildatum=result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen",
+    return (
+        environment()
+        .get_template("validatie.html")
+        .render(
+            context,
+            version=__version__,
+            css=report_css(),
+            owner=owner.name if owner else None,
+            peildatum=result.peildatum.strftime("%d-%m-%Y") if result.peildatum else "geen",
+        )
     )
 
 

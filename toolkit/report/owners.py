@@ -98,8 +98,7 @@ def owner_groups(result: ValidationResult) -> list[OwnerGroup]:
         name = owner_of(result, finding)
         by_key.setdefault(name.casefold(), (name, []))[1].append(finding)
     owners = []
-    for number, (name, findings) in enumerate(sorted(by_key.values(), key=lambda v: _order(v[0])),
-                                              start=1):
+    for number, (name, findings) in enumerate(sorted(by_key.values(), key=lambda v: _order(v[0])), start=1):
         owner = OwnerGroup(name, f"eigenaar-{number}")
         for (sheet, record), items in groupby(findings, key=lambda f: (f.sheet, f.record)):
             owner.groups.append(RecordGroup(sheet, record or sheet, list(items)))

@@ -27,8 +27,7 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
         return
     table = Table("Code", "Ernst", "Aantal", "Wat", show_edge=False)
     names = titles(result.findings)
-    for (code, sev), n in sorted(Counter((f.code, str(f.severity))
-                                         for f in result.findings).items()):
+    for (code, sev), n in sorted(Counter((f.code, str(f.severity)) for f in result.findings).items()):
         table.add_row(code, sev, str(n), names[code])
     console.print(table)
     ordered = sorted(result.findings, key=lambda f: f.severity is not Severity.ERROR)
@@ -36,7 +35,10 @@ def print_summary(result: ValidationResult, console=None) -> None:  # type: igno
         where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
         if f.record and f.record != f.sheet:  # the row by its key and name: 'P-004 Dealbreakers'
             where += f" ({f.record})"
-        console.print(f"  [{'red' if f.severity is Severity.ERROR else 'yellow'}]"
-                      f"{f.severity}[/] {escape(where)} {escape(f.message)}", highlight=False)
+        console.print(
+            f"  [{'red' if f.severity is Severity.ERROR else 'yellow'}]"
+            f"{f.severity}[/] {escape(where)} {escape(f.message)}",
+            highlight=False,
+        )
     if len(ordered) > MAX_LINES:
         console.print(f"  … en nog {len(ordered) - MAX_LINES} meer; zie de rapporten.")

@@ -34,12 +34,17 @@ def rules_markdown() -> str:
     for rule in RULES:
         hint = rule.hint.replace("{detail}", "…").replace("|", "\\|")
         lines.append(f"| `{rule.code}` | {rule.severity} | {rule.title} | {hint} |")
-    lines += ["", "## Regels van de meegeleverde bijlagetypen", "",
-              "Deze regels verklaren de meegeleverde bijlagetypen zelf, als `[[regel]]` in "
-              "hun verklaring (`toolkit/declarations/bijlagetypen/*.toml`), met de regelsoorten hieronder. "
-              "Een eigen bijlagetype kan ze net zo verklaren, op zijn eigen kolommen.", "",
-              "| code | bijlagetype | soort | ernst | wat | hoe op te lossen |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Regels van de meegeleverde bijlagetypen",
+        "",
+        "Deze regels verklaren de meegeleverde bijlagetypen zelf, als `[[regel]]` in "
+        "hun verklaring (`toolkit/declarations/bijlagetypen/*.toml`), met de regelsoorten hieronder. "
+        "Een eigen bijlagetype kan ze net zo verklaren, op zijn eigen kolommen.",
+        "",
+        "| code | bijlagetype | soort | ernst | wat | hoe op te lossen |",
+        "|---|---|---|---|---|---|",
+    ]
     for annex in BUILTIN.types:
         seen: set[str] = set()
         for declared in annex.rules:
@@ -47,8 +52,10 @@ def rules_markdown() -> str:
                 continue  # one code declared twice (uitkomst-verlopen): one line
             seen.add(declared.code)
             hint = re.sub(r"\{[a-z_]+\}", "…", declared.hint).replace("|", "\\|")
-            lines.append(f"| `{declared.code}` | {annex.sheet.name} | `{declared.kind}` | "
-                         f"{declared.severity} | {declared.title} | {hint} |")
+            lines.append(
+                f"| `{declared.code}` | {annex.sheet.name} | `{declared.kind}` | "
+                f"{declared.severity} | {declared.title} | {hint} |"
+            )
     return "\n".join(lines) + "\n\n" + kinds_markdown()
 
 

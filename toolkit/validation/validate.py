@@ -88,11 +88,16 @@ def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]]) ->
         return value, match
     if code == "datum-onleesbaar":
         return value, ", ".join(f"'{e}'" for e in dates.ACCEPTED_EXAMPLES[:9])
-    if code in ("html-onbekend", "teken-ongeldig", "teken-emoji", "opsomming-niveau",
-                "html-tabel", "markdown-kop"):
+    if code in (
+        "html-onbekend",
+        "teken-ongeldig",
+        "teken-emoji",
+        "opsomming-niveau",
+        "html-tabel",
+        "markdown-kop",
+    ):
         rich = record.sheet.column(key).kind is schema.Kind.RICH
-        return value, ", ".join(dict.fromkeys(i.detail for i in text_issues(value, rich)
-                                              if i.code == code))
+        return value, ", ".join(dict.fromkeys(i.detail for i in text_issues(value, rich) if i.code == code))
     if code == "html-in-tekstveld":
         return value, f"{tags_in(value)}; in de bijlage komt: '{plain_line(value)}'"
     if code == "teken-richting":
@@ -135,16 +140,26 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
             record = by_row[row]
             value, detail = _detail(code, record, key, lists)
             loc = record.location(key)
-            findings.append(make_finding(code, sheet.name, row, loc.column, loc.label, value,
-                                         detail, record_label(record)))
+            findings.append(
+                make_finding(
+                    code, sheet.name, row, loc.column, loc.label, value, detail, record_label(record)
+                )
+            )
     declared, quiet = _declared_findings(register, sheet, peildatum, frame, by_row)
-    return empty_lists + [f for f in findings if not (f.code == "verplicht-leeg"
-                                                      and (f.row, f.label) in quiet)] + declared
+    return (
+        empty_lists
+        + [f for f in findings if not (f.code == "verplicht-leeg" and (f.row, f.label) in quiet)]
+        + declared
+    )
 
 
-def _declared_findings(register: Register, sheet: TableSheet, peildatum: date | None,
-                       frame: pd.DataFrame, by_row: dict[int, Record]
-                       ) -> tuple[list[Finding], set[tuple[int | None, str]]]:
+def _declared_findings(
+    register: Register,
+    sheet: TableSheet,
+    peildatum: date | None,
+    frame: pd.DataFrame,
+    by_row: dict[int, Record],
+) -> tuple[list[Finding], set[tuple[int | None, str]]]:
     """The findings of the rules the sheet's annex type declares ([[regel]]): one per code
     and cell (the first declared rule says it), and a continuation row's empty columns
     said once, by its own rule, not also as verplicht-leeg."""
@@ -162,12 +177,23 @@ def _declared_findings(register: Register, sheet: TableSheet, peildatum: date | 
             seen.add((rule.code, row, rule.anchor))
             record = by_row[row]
             loc = record.location(rule.anchor)
-            findings.append(declared_finding(
-                rule, sheet.name, row, loc.column, loc.label, record.text(rule.value),
-                placeholders(rule, row, extra, ctx, visible), record_label(record)))
+            findings.append(
+                declared_finding(
+                    rule,
+                    sheet.name,
+                    row,
+                    loc.column,
+                    loc.label,
+                    record.text(rule.value),
+                    placeholders(rule, row, extra, ctx, visible),
+                    record_label(record),
+                )
+            )
             if rule.kind == "vervolgrij":
                 quiet.update((row, sheet.column(k).label) for k in rule.columns("leeg"))
     return findings, quiet
+
+
 def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> list[Finding]:
     """One finding per empty keuzelijst a sheet with rows uses, instead of an error on
     every row: a new municipality's register (toolkit init) starts with empty lists, and
@@ -177,8 +203,18 @@ def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> li
         if col.vocabulary and not register.lists.get(col.vocabulary):
             voc = register.types.vocabulary(col.vocabulary)
             where = f"{rows} {'rij' if rows == 1 else 'rijen'} op het tabblad {sheet.name}"
-            findings.append(make_finding("lijst-leeg", schema.LISTS_SHEET, None, "", voc.label,
-                                         col.label, where, f"{sheet.name}: {col.label}"))
+            findings.append(
+                make_finding(
+                    "lijst-leeg",
+                    schema.LISTS_SHEET,
+                    None,
+                    "",
+                    voc.label,
+                    col.label,
+                    where,
+                    f"{sheet.name}: {col.label}",
+                )
+            )
     return findings
 
 
@@ -189,27 +225,47 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
     for s in register.types.settings_for(register.sheets):
         row = register.setting_rows.get(s.key)
         if row and f"B{row}" in uncalculated:  # a formula, not an empty setting
-            findings.append(make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row,
-                                         "B", s.label, ""))
+            findings.append(
+                make_finding("formule-niet-berekend", schema.SETTINGS_SHEET, row, "B", s.label, "")
+            )
         elif row and facts is not None and f"B{row}" in facts.errors:
-            findings.append(make_finding("formule-fout", schema.SETTINGS_SHEET, row, "B",
-                                         s.label, facts.errors[f"B{row}"]))
+            findings.append(
+                make_finding(
+                    "formule-fout", schema.SETTINGS_SHEET, row, "B", s.label, facts.errors[f"B{row}"]
+                )
+            )
         elif s.required and not register.setting_text(s.key).strip():
-            findings.append(make_finding("instelling-leeg", schema.SETTINGS_SHEET, row,
-                                         "B" if row else "", s.label, ""))
+            findings.append(
+                make_finding("instelling-leeg", schema.SETTINGS_SHEET, row, "B" if row else "", s.label, "")
+            )
         text = register.setting_text(s.key)
         if direction_chars(text):  # the settings are printed in the annexes too
             row = register.setting_rows.get(s.key)
-            findings.append(make_finding("teken-richting", schema.SETTINGS_SHEET, row,
-                                         "B" if row else "", s.label, text,
-                                         direction_chars(text)))
+            findings.append(
+                make_finding(
+                    "teken-richting",
+                    schema.SETTINGS_SHEET,
+                    row,
+                    "B" if row else "",
+                    s.label,
+                    text,
+                    direction_chars(text),
+                )
+            )
     findings.extend(_publishing_settings_findings(register))
     findings.extend(_missing_sheet_findings(register))
     if peildatum is None:
         row = register.setting_rows.get("peildatum")
-        findings.append(make_finding("peildatum-ontbreekt", schema.SETTINGS_SHEET, row,
-                                     "B" if row else "", schema.setting("peildatum").label,
-                                     peil_text or "leeg"))
+        findings.append(
+            make_finding(
+                "peildatum-ontbreekt",
+                schema.SETTINGS_SHEET,
+                row,
+                "B" if row else "",
+                schema.setting("peildatum").label,
+                peil_text or "leeg",
+            )
+        )
     return findings
 
 
@@ -227,12 +283,18 @@ def _missing_sheet_findings(register: Register) -> list[Finding]:
     for annex in register.types.types:
         if annex.sheet.name in register.sheets:
             continue
-        rows = sorted((register.setting_rows[s.key], s.label) for s in annex.settings
-                      if s.key in register.setting_rows and s.key not in present)
+        rows = sorted(
+            (register.setting_rows[s.key], s.label)
+            for s in annex.settings
+            if s.key in register.setting_rows and s.key not in present
+        )
         if rows:
             row, label = rows[0]
-            findings.append(make_finding("tabblad-ontbreekt", schema.SETTINGS_SHEET, row, "A",
-                                         label, annex.sheet.name, annex.name))
+            findings.append(
+                make_finding(
+                    "tabblad-ontbreekt", schema.SETTINGS_SHEET, row, "A", label, annex.sheet.name, annex.name
+                )
+            )
     return findings
 
 
@@ -244,13 +306,21 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
 
     def add(code: str, key: str, value: object, detail: str = "") -> None:
         row = register.setting_rows.get(key)
-        findings.append(make_finding(code, schema.SETTINGS_SHEET, row, "B" if row else "",
-                                     register.types.setting(key).label, value, detail))
+        findings.append(
+            make_finding(
+                code,
+                schema.SETTINGS_SHEET,
+                row,
+                "B" if row else "",
+                register.types.setting(key).label,
+                value,
+                detail,
+            )
+        )
 
     for s in register.types.settings_for(register.sheets):
         text = register.setting_text(s.key).strip()
-        if s.kind is schema.Kind.TEXT and s.key not in _NUMBER_SETTINGS \
-                and len(text) > MAX_SETTING_LENGTH:
+        if s.kind is schema.Kind.TEXT and s.key not in _NUMBER_SETTINGS and len(text) > MAX_SETTING_LENGTH:
             add("instelling-te-lang", s.key, MAX_SETTING_LENGTH, f"{len(text):,}".replace(",", "."))
     numbers = {}
     for key in _NUMBER_SETTINGS:
@@ -265,21 +335,29 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
         last = first + opgaven - 1
         if first <= pilot_number <= last:
             span = str(first) if last == first else f"{first} tot en met {last}"
-            add("bijlagenummer-dubbel", "bijlage_acties_eerste_nummer",
-                register.setting_text("bijlage_pilots_nummer").strip(), span)
+            add(
+                "bijlagenummer-dubbel",
+                "bijlage_acties_eerste_nummer",
+                register.setting_text("bijlage_pilots_nummer").strip(),
+                span,
+            )
     gemeente = register.setting_text("gemeente").strip()
     if gemeente and municipality(gemeente) != gemeente:
         add("gemeente-voorvoegsel", "gemeente", gemeente, municipality(gemeente))
     present = [t for t in register.types.types if t.sheet.name in register.sheets]
-    if any(s.key == "inleiding" for t in present for s in t.settings) \
-            and not register.setting_text("inleiding").strip():
+    if (
+        any(s.key == "inleiding" for t in present for s in t.settings)
+        and not register.setting_text("inleiding").strip()
+    ):
         add("inleiding-leeg", "inleiding", "")  # only an annex that declares one
     if present and not any(register.published(t) for t in present):
         annex = present[0]
-        column = annex.role_column("published", "last_time") or annex.sheet.column(
-            annex.sheet.key_column)
-        findings.append(make_finding("register-leeg", annex.sheet.name, None, "",
-                                     column.label, "", record="het hele register"))
+        column = annex.role_column("published", "last_time") or annex.sheet.column(annex.sheet.key_column)
+        findings.append(
+            make_finding(
+                "register-leeg", annex.sheet.name, None, "", column.label, "", record="het hele register"
+            )
+        )
     return findings
 
 
@@ -296,15 +374,33 @@ def _list_role_findings(register: Register) -> list[Finding]:
         for value, cell in cells.items():
             if register.roles.role(voc.key, value) is None:
                 column = cell.rstrip("0123456789")
-                findings.append(make_finding("betekenis-onbekend", schema.LISTS_SHEET,
-                                             int(cell[len(column):]), column, voc.label,
-                                             value, choices, record))
+                findings.append(
+                    make_finding(
+                        "betekenis-onbekend",
+                        schema.LISTS_SHEET,
+                        int(cell[len(column) :]),
+                        column,
+                        voc.label,
+                        value,
+                        choices,
+                        record,
+                    )
+                )
         present = set(register.roles.by_value.get(voc.key, {}).values())
         column = next(iter(cells.values())).rstrip("0123456789")
         for role in voc.roles:
             if role.required and role not in present:
-                findings.append(make_finding("betekenis-ontbreekt", schema.LISTS_SHEET, 1,
-                                             column, voc.label, role.label, record=record))
+                findings.append(
+                    make_finding(
+                        "betekenis-ontbreekt",
+                        schema.LISTS_SHEET,
+                        1,
+                        column,
+                        voc.label,
+                        role.label,
+                        record=record,
+                    )
+                )
     return findings
 
 
@@ -318,12 +414,19 @@ def _merged_findings(register: Register) -> list[Finding]:
         for ref in register.merged.get(sheet.name, []):
             first = ref.split(":")[0]
             column = first.rstrip("0123456789")
-            row = int(first[len(column):])
+            row = int(first[len(column) :])
             record = by_row.get(row)
-            findings.append(make_finding("cellen-samengevoegd", sheet.name, row, column,
-                                         labels.get(column, column), ref,
-                                         record=record_label(record) if record else
-                                         f"rij {row}"))
+            findings.append(
+                make_finding(
+                    "cellen-samengevoegd",
+                    sheet.name,
+                    row,
+                    column,
+                    labels.get(column, column),
+                    ref,
+                    record=record_label(record) if record else f"rij {row}",
+                )
+            )
     return findings
 
 
@@ -348,42 +451,80 @@ def _sheet_xml_findings(register: Register) -> list[Finding]:
             continue
         by_row = {r.row: r for r in records}
         if facts.hidden_sheet:
-            findings.append(make_finding("tabblad-verborgen", sheet.name, None, "", sheet.name,
-                                         sheet.name, record=sheet.name))
+            findings.append(
+                make_finding(
+                    "tabblad-verborgen", sheet.name, None, "", sheet.name, sheet.name, record=sheet.name
+                )
+            )
         letters = records[0].letters
         key_of = {letter: key for key, letter in letters.items()}
         hidden = [row for row in facts.hidden_rows if row in by_row]
         if hidden:
             first = by_row[hidden[0]]
             loc = first.location(sheet.key_column)
-            findings.append(make_finding("rijen-verborgen", sheet.name, first.row, loc.column,
-                                         loc.label, _ranges(hidden), record=record_label(first)))
-        published = [letter for letter in facts.hidden_columns
-                     if letter in key_of and sheet.column(key_of[letter]).published]
+            findings.append(
+                make_finding(
+                    "rijen-verborgen",
+                    sheet.name,
+                    first.row,
+                    loc.column,
+                    loc.label,
+                    _ranges(hidden),
+                    record=record_label(first),
+                )
+            )
+        published = [
+            letter
+            for letter in facts.hidden_columns
+            if letter in key_of and sheet.column(key_of[letter]).published
+        ]
         if published:
-            names = ", ".join(f"{letter} ({sheet.column(key_of[letter]).label})"
-                              for letter in published)
-            findings.append(make_finding("kolommen-verborgen", sheet.name, None, published[0],
-                                         sheet.column(key_of[published[0]]).label, names,
-                                         record=sheet.name))
+            names = ", ".join(f"{letter} ({sheet.column(key_of[letter]).label})" for letter in published)
+            findings.append(
+                make_finding(
+                    "kolommen-verborgen",
+                    sheet.name,
+                    None,
+                    published[0],
+                    sheet.column(key_of[published[0]]).label,
+                    names,
+                    record=sheet.name,
+                )
+            )
         for ref in sorted(facts.uncalculated, key=lambda r: (len(r), r)):
             column = ref.rstrip("0123456789")
-            row = int(ref[len(column):] or 0)
+            row = int(ref[len(column) :] or 0)
             record = by_row.get(row)
             if record is None or column not in key_of:
                 continue
-            findings.append(make_finding("formule-niet-berekend", sheet.name, row, column,
-                                         sheet.column(key_of[column]).label, "",
-                                         record=record_label(record)))
+            findings.append(
+                make_finding(
+                    "formule-niet-berekend",
+                    sheet.name,
+                    row,
+                    column,
+                    sheet.column(key_of[column]).label,
+                    "",
+                    record=record_label(record),
+                )
+            )
         for ref, shown in sorted(facts.errors.items(), key=lambda item: (len(item[0]), item[0])):
             column = ref.rstrip("0123456789")
-            row = int(ref[len(column):] or 0)
+            row = int(ref[len(column) :] or 0)
             if column not in key_of or row <= 1:
                 continue  # a column the toolkit does not read, or the header row
             record = by_row.get(row)
-            findings.append(make_finding("formule-fout", sheet.name, row, column,
-                                         sheet.column(key_of[column]).label, shown,
-                                         record=record_label(record) if record else f"rij {row}"))
+            findings.append(
+                make_finding(
+                    "formule-fout",
+                    sheet.name,
+                    row,
+                    column,
+                    sheet.column(key_of[column]).label,
+                    shown,
+                    record=record_label(record) if record else f"rij {row}",
+                )
+            )
     return findings
 
 
@@ -396,10 +537,10 @@ def validate_register(register: Register, peildatum: date | None = None) -> Vali
         findings.extend(_sheet_findings(register, sheet, peil))
     xml_findings = _sheet_xml_findings(register)
     if xml_findings:  # an uncalculated formula is not an empty cell: say it once, rightly
-        formulas = {(f.sheet, f.cell) for f in xml_findings
-                    if f.code in ("formule-niet-berekend", "formule-fout")}
-        findings = [f for f in findings
-                    if not (f.code == "verplicht-leeg" and (f.sheet, f.cell) in formulas)]
+        formulas = {
+            (f.sheet, f.cell) for f in xml_findings if f.code in ("formule-niet-berekend", "formule-fout")
+        }
+        findings = [f for f in findings if not (f.code == "verplicht-leeg" and (f.sheet, f.cell) in formulas)]
         findings.extend(xml_findings)
     findings.sort(key=sort_key)
     return ValidationResult(register, peil, findings)
@@ -417,5 +558,4 @@ def sheet_order(sheet: str) -> tuple[int, str]:
 
 
 def sort_key(finding: Finding) -> tuple[object, ...]:
-    return (sheet_order(finding.sheet), finding.row or 0, len(finding.column), finding.column,
-            finding.code)
+    return (sheet_order(finding.sheet), finding.row or 0, len(finding.column), finding.column, finding.code)

@@ -50,11 +50,21 @@ DRAIN_FACTOR = 4
 MAX_DECLARATION = 256 * 1024
 SCRATCH_PREFIX = "toolkit-web-"
 RETRY_AFTER = "60"
-BUSY = ("Het is nu te druk op de server: er wachten al veel verzoeken. Probeer het over een "
-        "minuut opnieuw. Er is niets van uw bestand bewaard.")
+BUSY = (
+    "Het is nu te druk op de server: er wachten al veel verzoeken. Probeer het over een "
+    "minuut opnieuw. Er is niets van uw bestand bewaard."
+)
 #: per kind of work: how many files its form may carry, and its lane
-FILES = {"controleren": 1, "bijlagen": 2, "vergelijken": 2, "volgende-editie": 1,
-         "importeren": 10, "nieuw": 0, "sjablonen": 0, "beginsjabloon": 1}
+FILES = {
+    "controleren": 1,
+    "bijlagen": 2,
+    "vergelijken": 2,
+    "volgende-editie": 1,
+    "importeren": 10,
+    "nieuw": 0,
+    "sjablonen": 0,
+    "beginsjabloon": 1,
+}
 
 log = logging.getLogger("toolkit.web")
 
@@ -74,17 +84,21 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.checks = Lane("controleren", settings.workers, settings, recycle=settings.recycle)
-        self.builds = Lane("bouwen", settings.build_workers, settings,
-                           niceness=build_niceness(settings))
+        self.builds = Lane("bouwen", settings.build_workers, settings, niceness=build_niceness(settings))
         self.libreoffice: bool | None = None
         self._own_scratch = False
 
     # -- pages -------------------------------------------------------------------------
 
-    def page(self, template: str, request: Request, status: int = 200,
-             headers: dict[str, str] | None = None, **context: Any) -> Response:
-        return respond(render(template, request.url.path, self.settings, status, **context),
-                       headers)
+    def page(
+        self,
+        template: str,
+        request: Request,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        **context: Any,
+    ) -> Response:
+        return respond(render(template, request.url.path, self.settings, status, **context), headers)
 
     def form_page(self, request: Request) -> Response:
         kind = KIND_OF_PATH[request.url.path]
@@ -92,11 +106,15 @@ class App:
 
     async def health(self, request: Request) -> Response:
         """For a load balancer and monitoring: always answers, at once."""
-        return JSONResponse({
-            "status": "ok", "versie": __version__, "libreoffice": bool(self.libreoffice),
-            "sjablonen": self.settings.templates.name if self.settings.templates else None,
-            "werkers": {"controleren": self.checks.status(), "bouwen": self.builds.status()},
-        })
+        return JSONResponse(
+            {
+                "status": "ok",
+                "versie": __version__,
+                "libreoffice": bool(self.libreoffice),
+                "sjablonen": self.settings.templates.name if self.settings.templates else None,
+                "werkers": {"controleren": self.checks.status(), "bouwen": self.builds.status()},
+            }
+        )
 
     async def report_css(self, request: Request) -> Response:
         """The reports' own stylesheets, so the findings look as in the HTML report."""
@@ -136,17 +154,22 @@ class App:
         watcher = asyncio.ensure_future(watch())
         lane = self.builds if kind == "bijlagen" else self.checks
         try:
-            answer = await lane.run(jobs.execute, self.settings, kind, fields, uploads,
-                                    gone=gone)
+            answer = await lane.run(jobs.execute, self.settings, kind, fields, uploads, gone=gone)
         except Busy:
             return self.page(template, request, 503, {"Retry-After": RETRY_AFTER}, error=BUSY)
         except Gone:
             return Response(status_code=499)  # nobody reads it; the log says so
         except Crashed:
-            return self.page(template, request, 500, error=(
-                "De server kon dit verzoek niet afmaken (te weinig geheugen?). Er is niets van "
-                "uw bestand bewaard. Probeer het opnieuw; blijft het gebeuren, geef dan de tijd "
-                "door aan de beheerder."))
+            return self.page(
+                template,
+                request,
+                500,
+                error=(
+                    "De server kon dit verzoek niet afmaken (te weinig geheugen?). Er is niets van "
+                    "uw bestand bewaard. Probeer het opnieuw; blijft het gebeuren, geef dan de tijd "
+                    "door aan de beheerder."
+                ),
+            )
         finally:
             watcher.cancel()
         return respond(answer)
@@ -182,11 +205,11 @@ class App:
             if disk_full(exc):
                 log.error("Schijf vol in de tijdelijke map bij het lezen van een formulier")
                 raise Refused(FULL, 503, {"Retry-After": "120"}) from exc
-            raise Refused("Het formulier kon niet worden gelezen. Kies het bestand opnieuw en "
-                          "probeer het nog eens.") from exc
+            raise Refused(
+                "Het formulier kon niet worden gelezen. Kies het bestand opnieuw en probeer het nog eens."
+            ) from exc
 
-    async def _contents(self, form: FormData
-                        ) -> tuple[dict[str, str | list[str]], dict[str, list[Upload]]]:
+    async def _contents(self, form: FormData) -> tuple[dict[str, str | list[str]], dict[str, list[Upload]]]:
         """The form as plain data for a worker: text fields, and each file's bytes (the
         spooled copy is closed right after; nothing of it stays on disk)."""
         fields: dict[str, str | list[str]] = {}
@@ -196,9 +219,14 @@ class App:
                 if not value.filename:
                     continue
                 limit = MAX_DECLARATION if name == "verklaring" else self.settings.max_upload
-                safe = safe_upload_name(value.filename,
-                                        "verklaring.toml" if name == "verklaring" else
-                                        "bijlage.docx" if name == "bijlagen" else "register.xlsx")
+                safe = safe_upload_name(
+                    value.filename,
+                    "verklaring.toml"
+                    if name == "verklaring"
+                    else "bijlage.docx"
+                    if name == "bijlagen"
+                    else "register.xlsx",
+                )
                 if (value.size or 0) > limit:
                     raise self._too_large(f"Het bestand '{safe}'", limit)
                 try:
@@ -213,8 +241,7 @@ class App:
                 text = str(value)[:2000]
                 if name in fields:
                     previous = fields[name]
-                    fields[name] = [*previous, text] if isinstance(previous, list) \
-                        else [previous, text]
+                    fields[name] = [*previous, text] if isinstance(previous, list) else [previous, text]
                 else:
                     fields[name] = [text] if name == "bijlagetype" else text
         return fields, uploads
@@ -226,7 +253,9 @@ class App:
             f"{max(limit / (1024 * 1024), 0.25):.0f} MB aan (en registers tot "
             f"{self.settings.max_rows:,} rijen). Een register is meestal kleiner dan 1 MB; "
             f"staan er afbeeldingen of andere tabbladen in? Haal die eruit en probeer het "
-            f"opnieuw.".replace(",", "."), status=413)
+            f"opnieuw.".replace(",", "."),
+            status=413,
+        )
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -277,8 +306,12 @@ def libreoffice_works() -> bool:
 
 
 def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
-    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
-                    headers={**answer.headers, **(headers or {})})
+    return Response(
+        answer.body,
+        status_code=answer.status,
+        media_type=answer.media_type,
+        headers={**answer.headers, **(headers or {})},
+    )
 
 
 KIND_OF_PATH = {jobs.page_path(kind): kind for kind in jobs.TEMPLATE if kind != "beginsjabloon"}
@@ -293,9 +326,11 @@ class Guard:
     answers)."""
 
     HEADERS = [
-        (b"content-security-policy",
-         b"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-         b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        (
+            b"content-security-policy",
+            b"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
         (b"cache-control", b"no-store"),
@@ -322,7 +357,8 @@ class Guard:
                     return  # the browser went away: nothing to send
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    h for h in self.HEADERS if h[0] not in names]
+                    h for h in self.HEADERS if h[0] not in names
+                ]
             elif status == 499:
                 return
             await send(message)
@@ -335,15 +371,24 @@ class Guard:
                 await self.app(scope, receive, send_guarded)
         finally:
             self.open -= 1
-            log.info("%s %s %s %.0f ms", scope.get("method", ""), scope.get("path", ""), status,
-                     (time.perf_counter() - start) * 1000,
-                     extra={"method": scope.get("method", ""), "path": scope.get("path", ""),
-                            "status": status,
-                            "duration_ms": round((time.perf_counter() - start) * 1000)})
+            log.info(
+                "%s %s %s %.0f ms",
+                scope.get("method", ""),
+                scope.get("path", ""),
+                status,
+                (time.perf_counter() - start) * 1000,
+                extra={
+                    "method": scope.get("method", ""),
+                    "path": scope.get("path", ""),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - start) * 1000),
+                },
+            )
 
     async def _busy(self, scope: dict[str, Any], send: Any) -> None:
-        answer = render("fout.html", scope.get("path", "/"), self.state.settings, 503,
-                        title="Te druk", error=BUSY)
+        answer = render(
+            "fout.html", scope.get("path", "/"), self.state.settings, 503, title="Te druk", error=BUSY
+        )
         response = respond(answer, {"Retry-After": RETRY_AFTER, "Connection": "close"})
         await response(scope, _nothing, send)
 
@@ -360,18 +405,26 @@ def create_app(settings: Settings | None = None) -> Any:
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
-            return state.page("fout.html", request, status=405, title="Niet zo te gebruiken",
-                              error="Deze pagina werkt alleen via het formulier.")
-        return state.page("fout.html", request, status=exc.status_code,
-                          title="Pagina niet gevonden",
-                          error="Deze pagina bestaat niet. Kies hieronder wat u wilt doen.")
+            return state.page(
+                "fout.html",
+                request,
+                status=405,
+                title="Niet zo te gebruiken",
+                error="Deze pagina werkt alleen via het formulier.",
+            )
+        return state.page(
+            "fout.html",
+            request,
+            status=exc.status_code,
+            title="Pagina niet gevonden",
+            error="Deze pagina bestaat niet. Kies hieronder wat u wilt doen.",
+        )
 
     async def form_page(request: Request) -> Response:
         return state.form_page(request)
 
     static = Path(__file__).parent / "static"
-    routes = [Route(path, form_page, methods=["GET"]) for path in KIND_OF_PATH
-              if path != "/sjablonen/begin"]
+    routes = [Route(path, form_page, methods=["GET"]) for path in KIND_OF_PATH if path != "/sjablonen/begin"]
     routes += [Route(path, state.work, methods=["POST"]) for path in KIND_OF_PATH if path != "/"]
     app = Starlette(
         routes=[
@@ -392,4 +445,3 @@ def create_app(settings: Settings | None = None) -> Any:
 def state_of(app: Any) -> App:
     """The App behind create_app's answer (tests, the load test)."""
     return app.state.toolkit if not isinstance(app, Guard) else app.state
-

@@ -31,8 +31,16 @@ from toolkit.web.settings import Settings
 log = logging.getLogger("toolkit.web")
 
 #: the Dutch word for each kind of work, for the page and the log
-KINDS = ("controleren", "bijlagen", "vergelijken", "nieuw", "importeren", "volgende-editie",
-         "sjablonen", "beginsjabloon")
+KINDS = (
+    "controleren",
+    "bijlagen",
+    "vergelijken",
+    "nieuw",
+    "importeren",
+    "volgende-editie",
+    "sjablonen",
+    "beginsjabloon",
+)
 
 
 @dataclass(frozen=True)
@@ -44,18 +52,23 @@ class Upload:
 class Refused(Exception):
     """A request the application answers with a Dutch message on the form's page."""
 
-    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None
-                 ) -> None:
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.headers = headers or {}
 
 
 #: the forms' pages, by kind of work
-TEMPLATE = {"controleren": "controleren.html", "bijlagen": "bijlagen.html",
-            "vergelijken": "vergelijken.html", "nieuw": "nieuw.html",
-            "importeren": "importeren.html", "volgende-editie": "volgende.html",
-            "sjablonen": "sjablonen.html", "beginsjabloon": "sjablonen.html"}
+TEMPLATE = {
+    "controleren": "controleren.html",
+    "bijlagen": "bijlagen.html",
+    "vergelijken": "vergelijken.html",
+    "nieuw": "nieuw.html",
+    "importeren": "importeren.html",
+    "volgende-editie": "volgende.html",
+    "sjablonen": "sjablonen.html",
+    "beginsjabloon": "sjablonen.html",
+}
 PATH = {"controleren": "/", "beginsjabloon": "/sjablonen"}
 
 
@@ -92,13 +105,16 @@ def disk_full(exc: BaseException) -> bool:
     return False
 
 
-FULL = ("De server heeft geen ruimte meer in zijn tijdelijke map (de schijf is vol). Er is "
-        "niets van uw bestand bewaard. Probeer het over een paar minuten opnieuw; blijft het "
-        "gebeuren, meld het dan bij de beheerder van de webapplicatie.")
+FULL = (
+    "De server heeft geen ruimte meer in zijn tijdelijke map (de schijf is vol). Er is "
+    "niets van uw bestand bewaard. Probeer het over een paar minuten opnieuw; blijft het "
+    "gebeuren, meld het dan bij de beheerder van de webapplicatie."
+)
 
 
-def execute(settings: Settings, kind: str, fields: dict[str, str | list[str]],
-            uploads: dict[str, list[Upload]]) -> Answer:
+def execute(
+    settings: Settings, kind: str, fields: dict[str, str | list[str]], uploads: dict[str, list[Upload]]
+) -> Answer:
     """One request's work, in its own folder; every failure becomes the form's page with a
     Dutch message, never a traceback."""
     template, path = TEMPLATE[kind], page_path(kind)
@@ -120,9 +136,16 @@ def execute(settings: Settings, kind: str, fields: dict[str, str | list[str]],
         frames = traceback.extract_tb(exc.__traceback__)[-3:]
         where = "; ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames)
         log.error("Onverwachte fout %s op %s (%s)", type(exc).__name__, path, where)
-        return render(template, path, settings, 500, error=(
-            "Er ging iets onverwachts mis. Er is niets van uw bestand bewaard. Probeer het "
-            "opnieuw; blijft het gebeuren, geef dan de tijd door aan de beheerder."))
+        return render(
+            template,
+            path,
+            settings,
+            500,
+            error=(
+                "Er ging iets onverwachts mis. Er is niets van uw bestand bewaard. Probeer het "
+                "opnieuw; blijft het gebeuren, geef dan de tijd door aan de beheerder."
+            ),
+        )
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -143,14 +166,12 @@ class Job:
         value = self.fields.get(name, [])
         return [value] if isinstance(value, str) else list(value)
 
-    def save(self, field: str, what: str, required: bool = True, suffix: str = ".xlsx"
-             ) -> Path | None:
+    def save(self, field: str, what: str, required: bool = True, suffix: str = ".xlsx") -> Path | None:
         """The upload in this request's folder, under the name the officer gave it."""
         saved = self.save_all(field, what, required, suffix)
         return saved[0] if saved else None
 
-    def save_all(self, field: str, what: str, required: bool = True, suffix: str = ".xlsx"
-                 ) -> list[Path]:
+    def save_all(self, field: str, what: str, required: bool = True, suffix: str = ".xlsx") -> list[Path]:
         files = [u for u in self.uploads.get(field, []) if u.name]
         if not files:
             if required:
@@ -172,8 +193,10 @@ class Job:
             return None
         parsed = parse_peildatum(text)
         if parsed is None:
-            raise Refused(f"'{text[:40]}' is geen dag. Schrijf de peildatum bijvoorbeeld als "
-                          f"1-4-2024 of 1 april 2024, of laat het veld leeg.")
+            raise Refused(
+                f"'{text[:40]}' is geen dag. Schrijf de peildatum bijvoorbeeld als "
+                f"1-4-2024 of 1 april 2024, of laat het veld leeg."
+            )
         return parsed
 
     # -- the register ------------------------------------------------------------------
@@ -193,8 +216,9 @@ class Job:
                 f"neemt registers tot {self.settings.max_rows:,} rijen aan, zodat iedereen "
                 f"binnen een minuut antwoord heeft. Staan er lege of overbodige rijen onder de "
                 f"tabellen? Verwijder ze en sla het register op. Is het register echt zo groot, "
-                f"vraag dan de beheerder om de grens (TOOLKIT_MAX_ROWS) te verhogen."
-                .replace(",", "."), status=413)
+                f"vraag dan de beheerder om de grens (TOOLKIT_MAX_ROWS) te verhogen.".replace(",", "."),
+                status=413,
+            )
         try:
             return read_register(path, templates=self.settings.templates, use_setting=False)
         except RegisterStructureError as exc:
@@ -219,19 +243,22 @@ class Job:
         known = in_use(self.settings.templates)
         if any(sheet_title(titles, sheet) for _, _, sheet, _ in known.types):
             return ""
-        others = [t for t in titles if not sheet_title(
-            ("Instructies", "Lijsten", "Instellingen"), t)]
+        others = [t for t in titles if not sheet_title(("Instructies", "Lijsten", "Instellingen"), t)]
         names = ", ".join(f"'{t}'" for t in others) or "geen"
         sheets = ", ".join(f"'{sheet}'" for _, _, sheet, _ in known.types)
-        where = (f"de map met sjablonen van de organisatie ('{known.folder}')" if known.folder
-                 else "een map met sjablonen van de organisatie, waarmee de webapplicatie "
-                      "wordt gestart")
-        return (f"'{path.name}' heeft geen tabblad dat deze webapplicatie kent (wel: {names}; "
-                f"bekend zijn {sheets}). Is het een register van een eigen bijlagetype van uw "
-                f"organisatie? Dan moet de beheerder van de webapplicatie de verklaring van dat "
-                f"bijlagetype (een .toml-bestand) en het Word-sjabloon ervan in {where} zetten "
-                f"en de webapplicatie opnieuw starten. Geef de beheerder het tabblad en de naam "
-                f"van het bijlagetype door.")
+        where = (
+            f"de map met sjablonen van de organisatie ('{known.folder}')"
+            if known.folder
+            else "een map met sjablonen van de organisatie, waarmee de webapplicatie wordt gestart"
+        )
+        return (
+            f"'{path.name}' heeft geen tabblad dat deze webapplicatie kent (wel: {names}; "
+            f"bekend zijn {sheets}). Is het een register van een eigen bijlagetype van uw "
+            f"organisatie? Dan moet de beheerder van de webapplicatie de verklaring van dat "
+            f"bijlagetype (een .toml-bestand) en het Word-sjabloon ervan in {where} zetten "
+            f"en de webapplicatie opnieuw starten. Geef de beheerder het tabblad en de naam "
+            f"van het bijlagetype door."
+        )
 
     def notes(self, register) -> list[str]:  # type: ignore[no-untyped-def]
         """What the page says about templates: the register's own folder setting is not
@@ -240,34 +267,46 @@ class Job:
         from toolkit.register.read import sheet_title
 
         known = in_use(self.settings.templates)
-        used = (f"de Word-sjablonen van de organisatie (map '{known.folder}')" if known.folder
-                else "de meegeleverde Word-sjablonen")
+        used = (
+            f"de Word-sjablonen van de organisatie (map '{known.folder}')"
+            if known.folder
+            else "de meegeleverde Word-sjablonen"
+        )
         notes = []
         setting = register.setting_text("sjablonen").strip()
         if setting and Path(setting.replace("\\", "/")).name != known.folder:
-            notes.append(f"Dit register noemt bij 'Map met Word-sjablonen' de map '{setting}'. "
-                         f"Die map staat niet op deze server; de webapplicatie gebruikt "
-                         f"{used}.")
+            notes.append(
+                f"Dit register noemt bij 'Map met Word-sjablonen' de map '{setting}'. "
+                f"Die map staat niet op deze server; de webapplicatie gebruikt "
+                f"{used}."
+            )
         if setting:
             names = {sheet for _, _, sheet, _ in known.types}
-            unknown = [t for t in register.titles
-                       if not sheet_title((*names, "Instructies", "Lijsten", "Instellingen"), t)]
+            unknown = [
+                t
+                for t in register.titles
+                if not sheet_title((*names, "Instructies", "Lijsten", "Instellingen"), t)
+            ]
             if unknown:
                 listed = ", ".join(f"'{t}'" for t in unknown)
                 notes.append(
                     f"Deze server kent het tabblad {listed} niet; daarvan wordt niets "
                     f"gecontroleerd en geen bijlage gemaakt. Hoort het bij een eigen bijlagetype, "
                     f"vraag dan de beheerder de verklaring (.toml) en het Word-sjabloon in de map "
-                    f"met sjablonen van de organisatie te zetten.")
+                    f"met sjablonen van de organisatie te zetten."
+                )
         return notes
 
     def findings(self, result) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         """The findings for the page, their advice without command-line options."""
         from toolkit.report.html import findings_context
 
-        shown = replace(result, findings=[replace(f, message=for_browser(f.message),
-                                                   hint=for_browser(f.hint))
-                                          for f in result.findings])
+        shown = replace(
+            result,
+            findings=[
+                replace(f, message=for_browser(f.message), hint=for_browser(f.hint)) for f in result.findings
+            ],
+        )
         return findings_context(shown)
 
     def page(self, kind: str, status: int = 200, **context: Any) -> Answer:
@@ -275,17 +314,20 @@ class Job:
 
 
 def _files(paths: Sequence[tuple[Path | None, str]]) -> list[Download]:
-    return [download(p.name, p.read_bytes(), what) for p, what in paths
-            if p is not None and p.is_file()]
+    return [download(p.name, p.read_bytes(), what) for p, what in paths if p is not None and p.is_file()]
 
 
 def _report_downloads(paths, excel: bool = True) -> list[Download]:  # type: ignore[no-untyped-def]
-    return _files([
-        (paths.excel if excel else None, "Excel-kopie van het register met gekleurde cellen en "
-                                         "opmerkingen bij elke bevinding"),
-        (paths.html, "HTML-rapport met de bevindingen, om te bewaren of door te sturen"),
-        (paths.json, "JSON, voor scripts"),
-    ])
+    return _files(
+        [
+            (
+                paths.excel if excel else None,
+                "Excel-kopie van het register met gekleurde cellen en opmerkingen bij elke bevinding",
+            ),
+            (paths.html, "HTML-rapport met de bevindingen, om te bewaren of door te sturen"),
+            (paths.json, "JSON, voor scripts"),
+        ]
+    )
 
 
 def _date(day: date | None) -> str:
@@ -318,10 +360,15 @@ def check(job: Job) -> Answer:
     register = job.read(path)
     result = validate_register(register, peildatum)
     paths = write_reports(result, job.folder / "rapport")
-    return job.page("controleren", **job.findings(result), checked=path.name,
-                    open_in_excel=result.register.open_in_excel,
-                    peildatum=_date(result.peildatum), notes=job.notes(register),
-                    downloads=_report_downloads(paths))
+    return job.page(
+        "controleren",
+        **job.findings(result),
+        checked=path.name,
+        open_in_excel=result.register.open_in_excel,
+        peildatum=_date(result.peildatum),
+        notes=job.notes(register),
+        downloads=_report_downloads(paths),
+    )
 
 
 def build(job: Job) -> Answer:
@@ -340,30 +387,57 @@ def build(job: Job) -> Answer:
     _templates_there(job.settings, register)
     out = job.folder / "uitvoer"
     # the register arrives without its folder: the server's templates, never its setting
-    result = build_documents(register, out, peildatum, previous=before, parallel=False,
-                             templates=job.settings.templates, use_setting=False,
-                             html=want_html)
+    result = build_documents(
+        register,
+        out,
+        peildatum,
+        previous=before,
+        parallel=False,
+        templates=job.settings.templates,
+        use_setting=False,
+        html=want_html,
+    )
     reports = report_paths(path, out / "validatie")
-    context = {**job.findings(result.validation), "peildatum": _date(result.validation.peildatum),
-               "notes": job.notes(register)}
+    context = {
+        **job.findings(result.validation),
+        "peildatum": _date(result.validation.peildatum),
+        "notes": job.notes(register),
+    }
     if result.validation.errors:
-        return job.page("bijlagen", 422, refused=path.name, **context,
-                        downloads=_report_downloads(reports))
+        return job.page("bijlagen", 422, refused=path.name, **context, downloads=_report_downloads(reports))
     pdfs = convert_to_pdf(result.documents, out) if want_pdf else []
     name = f"bijlagen_{Path(path.name).stem}.zip"
     bundle = download(name, zip_folder(out), "alles hieronder in één zip-bestand")
-    made = _files([(p, "Word-bijlage") for p in result.documents]
-                  + [(p, "PDF (toegankelijk, PDF/UA)") for p in pdfs])
+    made = _files(
+        [(p, "Word-bijlage") for p in result.documents] + [(p, "PDF (toegankelijk, PDF/UA)") for p in pdfs]
+    )
     if result.web:
-        made.append(download(f"webeditie_{Path(path.name).stem}.zip",
-                             zip_folder(out / "web", "webeditie/"),
-                             "webeditie: de webpagina's van de bijlagen, om uit te pakken en op "
-                             "de website te zetten (open webeditie/index.html)"))
-    return job.page("bijlagen", built=path.name, **context, bundle=bundle, documents=made,
-                    counts_per_annex=_annex_counts(register),
-                    downloads=_report_downloads(reports, excel=False) + _files(
-                        [(result.manifest, "manifest.json: welke bestanden, met welk register, "
-                                           "peildatum en sjablonen ze zijn gemaakt")]))
+        made.append(
+            download(
+                f"webeditie_{Path(path.name).stem}.zip",
+                zip_folder(out / "web", "webeditie/"),
+                "webeditie: de webpagina's van de bijlagen, om uit te pakken en op "
+                "de website te zetten (open webeditie/index.html)",
+            )
+        )
+    return job.page(
+        "bijlagen",
+        built=path.name,
+        **context,
+        bundle=bundle,
+        documents=made,
+        counts_per_annex=_annex_counts(register),
+        downloads=_report_downloads(reports, excel=False)
+        + _files(
+            [
+                (
+                    result.manifest,
+                    "manifest.json: welke bestanden, met welk register, "
+                    "peildatum en sjablonen ze zijn gemaakt",
+                )
+            ]
+        ),
+    )
 
 
 def _templates_there(settings: Settings, register) -> None:  # type: ignore[no-untyped-def]
@@ -383,14 +457,15 @@ def _templates_there(settings: Settings, register) -> None:  # type: ignore[no-u
             f"De toolkit mengt de sjablonen van de organisatie niet met de meegeleverde, dus "
             f"deze bijlagen kunnen nu niet worden gemaakt. Vraag de beheerder van de "
             f"webapplicatie het sjabloon in die map te zetten (de pagina Sjablonen geeft een "
-            f"beginsjabloon).", status=503)
+            f"beginsjabloon).",
+            status=503,
+        )
 
 
 def _annex_counts(register) -> list[str]:  # type: ignore[no-untyped-def]
     from toolkit.build.documents import annexes_to_build
 
-    return [f"{len(register.published(a))} {a.plural} in de {a.name}"
-            for a in annexes_to_build(register)]
+    return [f"{len(register.published(a))} {a.plural} in de {a.name}" for a in annexes_to_build(register)]
 
 
 def compare(job: Job) -> Answer:
@@ -403,11 +478,19 @@ def compare(job: Job) -> Answer:
     result = compare_registers(job.read(old), job.read(new))
     paths = write_diff_reports(result, job.folder / "rapport")
     context: dict[str, Any] = diff_context(result)
-    return job.page("vergelijken", **context, compared=(old.name, new.name),
-                    warnings=result.warnings, downloads=_files([
-                        (paths.excel, "Excel, per tabblad een tabel"),
-                        (paths.html, "HTML-pagina om te bewaren of te mailen"),
-                        (paths.json, "JSON, voor scripts")]))
+    return job.page(
+        "vergelijken",
+        **context,
+        compared=(old.name, new.name),
+        warnings=result.warnings,
+        downloads=_files(
+            [
+                (paths.excel, "Excel, per tabblad een tabel"),
+                (paths.html, "HTML-pagina om te bewaren of te mailen"),
+                (paths.json, "JSON, voor scripts"),
+            ]
+        ),
+    )
 
 
 def new_register(job: Job) -> Answer:
@@ -415,8 +498,7 @@ def new_register(job: Job) -> Answer:
 
     gemeente = job.text("gemeente")
     if not gemeente:
-        raise Refused("Vul de naam van uw gemeente in, zoals die in de bijlagen komt (zonder "
-                      "'Gemeente').")
+        raise Refused("Vul de naam van uw gemeente in, zoals die in de bijlagen komt (zonder 'Gemeente').")
     if len(gemeente) > 80:
         raise Refused("Die naam is te lang voor een gemeente (hoogstens 80 tekens).")
     known = in_use(job.settings.templates)
@@ -428,14 +510,24 @@ def new_register(job: Job) -> Answer:
     target = job.folder / f"register_{slug(gemeente, 'gemeente')}.xlsx"
     # an own type's register names the organisation's folder by its name, as it lies
     # beside the register once the templates are downloaded (page Sjablonen)
-    created = create_register(target, gemeente, job.settings.templates if own else None,
-                              kinds, setting=known.folder if own else None)
-    steps = [re.sub(r"^\d+\. ", "", line.strip())
-             for line in init_next_steps(gemeente, created, commands=False,
-                                         templates=job.settings.templates)[1:]]
-    return job.page("nieuw", made=created.name, steps=steps,
-                    chosen=[t for t in known.types if t[0] in kinds],
-                    downloads=_files([(created, "het nieuwe, lege register")]))
+    created = create_register(
+        target,
+        gemeente,
+        job.settings.templates if own else None,
+        kinds,
+        setting=known.folder if own else None,
+    )
+    steps = [
+        re.sub(r"^\d+\. ", "", line.strip())
+        for line in init_next_steps(gemeente, created, commands=False, templates=job.settings.templates)[1:]
+    ]
+    return job.page(
+        "nieuw",
+        made=created.name,
+        steps=steps,
+        chosen=[t for t in known.types if t[0] in kinds],
+        downloads=_files([(created, "het nieuwe, lege register")]),
+    )
 
 
 def import_annexes(job: Job) -> Answer:
@@ -451,13 +543,21 @@ def import_annexes(job: Job) -> Answer:
     out.parent.mkdir()
     register, report = write_imported(imported, out, setting=in_use(job.settings.templates).folder)
     notes = [for_browser(n) for n in imported.report.notes]
-    cuts = [f"{cut.describe()} De hele tekst staat in het importverslag."
-            for cut in imported.report.cuts]
-    return job.page("importeren", imported=[p.name for p in paths], counts=imported.counts(),
-                    notes=notes, cuts=cuts, skipped=imported.report.skipped,
-                    downloads=_files([(register, "het nieuwe register"),
-                                      (report, "importverslag: elke gevonden pilot en actie "
-                                               "en alles wat is overgeslagen")]))
+    cuts = [f"{cut.describe()} De hele tekst staat in het importverslag." for cut in imported.report.cuts]
+    return job.page(
+        "importeren",
+        imported=[p.name for p in paths],
+        counts=imported.counts(),
+        notes=notes,
+        cuts=cuts,
+        skipped=imported.report.skipped,
+        downloads=_files(
+            [
+                (register, "het nieuwe register"),
+                (report, "importverslag: elke gevonden pilot en actie en alles wat is overgeslagen"),
+            ]
+        ),
+    )
 
 
 def next_edition(job: Job) -> Answer:
@@ -474,14 +574,23 @@ def next_edition(job: Job) -> Answer:
     job.read(old)  # the same checks and limits as every upload, and the same messages
     new = job.folder / "nieuw" / f"register_{slug(editie, 'nieuwe_editie')}.xlsx"
     new.parent.mkdir()
-    result = make_next(old, new, editie, peildatum, templates=job.settings.templates,
-                       use_setting=False)
-    return job.page("volgende-editie", made=new.name, old=old.name, editie=editie,
-                    kept=result.kept_text(), removed=result.removed, copied=result.copied,
-                    warnings=[for_browser(w) for w in result.warnings],
-                    downloads=_files([(result.path, "het register voor de volgende editie"),
-                                      (result.cut_file, "teksten die niet helemaal in een "
-                                                        "cel pasten, voluit")]))
+    result = make_next(old, new, editie, peildatum, templates=job.settings.templates, use_setting=False)
+    return job.page(
+        "volgende-editie",
+        made=new.name,
+        old=old.name,
+        editie=editie,
+        kept=result.kept_text(),
+        removed=result.removed,
+        copied=result.copied,
+        warnings=[for_browser(w) for w in result.warnings],
+        downloads=_files(
+            [
+                (result.path, "het register voor de volgende editie"),
+                (result.cut_file, "teksten die niet helemaal in een cel pasten, voluit"),
+            ]
+        ),
+    )
 
 
 def templates_zip(job: Job) -> Answer:
@@ -499,17 +608,26 @@ def templates_zip(job: Job) -> Answer:
     source = job.settings.templates
     if source is not None:
         for path in sorted(source.iterdir()):
-            if path.is_file() and not path.is_symlink() and path.suffix.lower() in (
-                    ".docx", ".toml") and not path.name.startswith("~$"):
+            if (
+                path.is_file()
+                and not path.is_symlink()
+                and path.suffix.lower() in (".docx", ".toml")
+                and not path.name.startswith("~$")
+            ):
                 shutil.copyfile(path, folder / path.name)
-    copy_templates({"bijlage": PILOT_TEMPLATE,
-                    "acties": ACTIONS_TEMPLATE}, folder)
+    copy_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE}, folder)
     starter_templates(folder)
     assert set(TEMPLATE_FILES) == {"bijlage", "acties"}
     name = f"{folder.name}.zip"
-    return Answer(200, zip_folder(folder, f"{folder.name}/"), "application/zip", {
-        "Content-Disposition": f"attachment; filename=\"{slug(folder.name, 'sjablonen')}.zip\"; "
-                               f"filename*=UTF-8''{_quote(name)}"})
+    return Answer(
+        200,
+        zip_folder(folder, f"{folder.name}/"),
+        "application/zip",
+        {
+            "Content-Disposition": f'attachment; filename="{slug(folder.name, "sjablonen")}.zip"; '
+            f"filename*=UTF-8''{_quote(name)}"
+        },
+    )
 
 
 def starter(job: Job) -> Answer:
@@ -522,21 +640,29 @@ def starter(job: Job) -> Answer:
     declared = job.save("verklaring", "", required=False, suffix=".toml")
     if declared is not None:
         if declared.suffix.lower() != ".toml":
-            raise Refused(f"'{declared.name}' is geen verklaring van een bijlagetype: kies een "
-                          f".toml-bestand.")
+            raise Refused(
+                f"'{declared.name}' is geen verklaring van een bijlagetype: kies een .toml-bestand."
+            )
         types = [t for t in BUILTIN.with_folder(declared.parent).types if not t.bundled]
     else:
-        types = [t for t in BUILTIN.with_folder(job.settings.templates).types
-                 if not t.bundled and t.key == key]
+        types = [
+            t for t in BUILTIN.with_folder(job.settings.templates).types if not t.bundled and t.key == key
+        ]
     if not types:
         raise Refused("Kies een eigen bijlagetype, of een verklaring (.toml) om te proberen.")
     annex = types[0]
     target = job.folder / "begin" / Path(annex.template).name
     target.parent.mkdir()
     make_card_template(target, annex)
-    return Answer(200, target.read_bytes(), MIME_DOCX, {
-        "Content-Disposition": f"attachment; filename=\"{slug(target.stem, 'sjabloon')}.docx\"; "
-                               f"filename*=UTF-8''{_quote(target.name)}"})
+    return Answer(
+        200,
+        target.read_bytes(),
+        MIME_DOCX,
+        {
+            "Content-Disposition": f'attachment; filename="{slug(target.stem, "sjabloon")}.docx"; '
+            f"filename*=UTF-8''{_quote(target.name)}"
+        },
+    )
 
 
 MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -549,7 +675,12 @@ def _quote(name: str) -> str:
 
 
 WORK: dict[str, Callable[[Job], Answer]] = {
-    "controleren": check, "bijlagen": build, "vergelijken": compare, "nieuw": new_register,
-    "importeren": import_annexes, "volgende-editie": next_edition,
-    "sjablonen": templates_zip, "beginsjabloon": starter,
+    "controleren": check,
+    "bijlagen": build,
+    "vergelijken": compare,
+    "nieuw": new_register,
+    "importeren": import_annexes,
+    "volgende-editie": next_edition,
+    "sjablonen": templates_zip,
+    "beginsjabloon": starter,
 }

@@ -91,8 +91,9 @@ def _ready() -> int:
 
 
 class Lane:
-    def __init__(self, name: str, slots: int, settings: Settings, niceness: int = 0,
-                 recycle: int = 0) -> None:
+    def __init__(
+        self, name: str, slots: int, settings: Settings, niceness: int = 0, recycle: int = 0
+    ) -> None:
         self.name = name
         self.slots = max(1, slots)
         self.depth = max(0, settings.queue) * self.slots
@@ -111,9 +112,12 @@ class Lane:
             return ThreadPoolExecutor(self.slots, thread_name_prefix=f"toolkit-{self.name}")
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(
-            self.slots, mp_context=context, initializer=_worker_start,
+            self.slots,
+            mp_context=context,
+            initializer=_worker_start,
             initargs=(self.settings, self.niceness, os.getpid()),
-            max_tasks_per_child=self.recycle or None)
+            max_tasks_per_child=self.recycle or None,
+        )
 
     async def start(self) -> None:
         """Start every worker now and wait until each has warmed up, so the first
@@ -122,8 +126,7 @@ class Lane:
         self._executor = self._make_executor()
         if self.settings.processes:
             loop = asyncio.get_running_loop()
-            await asyncio.gather(*(loop.run_in_executor(self._executor, _ready)
-                                   for _ in range(self.slots)))
+            await asyncio.gather(*(loop.run_in_executor(self._executor, _ready) for _ in range(self.slots)))
 
     def stop(self) -> None:
         if self._executor is not None:
@@ -131,15 +134,19 @@ class Lane:
             self._executor = None
 
     def status(self) -> dict[str, int]:
-        return {"workers": self.slots, "running": self.counts.running,
-                "waiting": self.counts.waiting, "queue": self.depth,
-                "done": self.counts.done, "refused": self.counts.refused,
-                "dropped": self.counts.dropped}
+        return {
+            "workers": self.slots,
+            "running": self.counts.running,
+            "waiting": self.counts.waiting,
+            "queue": self.depth,
+            "done": self.counts.done,
+            "refused": self.counts.refused,
+            "dropped": self.counts.dropped,
+        }
 
     # -- work --------------------------------------------------------------------------
 
-    async def run(self, fn: Callable[..., Any], *args: Any,
-                  gone: asyncio.Event | None = None) -> Any:
+    async def run(self, fn: Callable[..., Any], *args: Any, gone: asyncio.Event | None = None) -> Any:
         """fn(*args) on a worker of this lane, after waiting in the queue."""
         assert self._free is not None
         gone = gone or asyncio.Event()
@@ -194,8 +201,7 @@ class Lane:
         acquire = asyncio.ensure_future(self._free.acquire())
         watcher = asyncio.ensure_future(gone.wait())
         try:
-            await asyncio.wait({acquire, watcher}, timeout=self.max_wait,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({acquire, watcher}, timeout=self.max_wait, return_when=asyncio.FIRST_COMPLETED)
         finally:
             watcher.cancel()
             if not acquire.done():
@@ -209,8 +215,7 @@ class Lane:
                 self.counts.dropped += 1
                 raise Gone()
             self.counts.refused += 1
-            log.warning("Geen werker vrij binnen %.0f s (%s)", time.monotonic() - started,
-                        self.name)
+            log.warning("Geen werker vrij binnen %.0f s (%s)", time.monotonic() - started, self.name)
             raise Busy()
         if gone.is_set():  # a worker came free, but nobody waits for the answer any more
             self._free.release()

@@ -18,30 +18,24 @@ DUTCH_LOG = {
     "Started server process [%d]": "Serverproces %d gestart.",
     "Waiting for application startup.": "De webapplicatie wordt voorbereid.",
     "Application startup complete.": "De webapplicatie is klaar.",
-    "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)":
-        "Bereikbaar op %s://%s:%d (stoppen met Ctrl+C).",
-    "Uvicorn running on %s://[%s]:%d (Press CTRL+C to quit)":
-        "Bereikbaar op %s://[%s]:%d (stoppen met Ctrl+C).",
+    "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)": "Bereikbaar op %s://%s:%d (stoppen met Ctrl+C).",
+    "Uvicorn running on %s://[%s]:%d (Press CTRL+C to quit)": "Bereikbaar op %s://[%s]:%d (stoppen met Ctrl+C).",
     "Shutting down": "De server stopt.",
-    "Waiting for connections to close. (CTRL+C to force quit)":
-        "Wachten tot open verbindingen klaar zijn (Ctrl+C om direct te stoppen).",
-    "Waiting for background tasks to complete. (CTRL+C to force quit)":
-        "Wachten tot lopende taken klaar zijn (Ctrl+C om direct te stoppen).",
+    "Waiting for connections to close. (CTRL+C to force quit)": "Wachten tot open verbindingen klaar zijn (Ctrl+C om direct te stoppen).",
+    "Waiting for background tasks to complete. (CTRL+C to force quit)": "Wachten tot lopende taken klaar zijn (Ctrl+C om direct te stoppen).",
     "Waiting for application shutdown.": "De webapplicatie wordt afgesloten.",
     "Application shutdown complete.": "De webapplicatie is afgesloten.",
     "Finished server process [%d]": "Serverproces %d gestopt.",
     "Application startup failed. Exiting.": "De webapplicatie kon niet starten; de server stopt.",
     "Application shutdown failed. Exiting.": "De webapplicatie kon niet netjes afsluiten.",
-    "Cancel %s running task(s), timeout graceful shutdown exceeded":
-        "%s lopende taak/taken afgebroken: netjes stoppen duurde te lang.",
+    "Cancel %s running task(s), timeout graceful shutdown exceeded": "%s lopende taak/taken afgebroken: netjes stoppen duurde te lang.",
     "Invalid HTTP request received.": "Ongeldig HTTP-verzoek ontvangen (genegeerd).",
     "Unsupported upgrade request.": "Verzoek om een ander protocol genegeerd.",
     "Exceeded concurrency limit.": "Te veel gelijktijdige verzoeken; dit verzoek is geweigerd.",
     "Exception in ASGI application\n": "Onverwachte fout in de webapplicatie.",
 }
 
-LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WAARSCHUWING", "ERROR": "FOUT",
-          "CRITICAL": "KRITIEK"}
+LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WAARSCHUWING", "ERROR": "FOUT", "CRITICAL": "KRITIEK"}
 
 
 class DutchLog(logging.Filter):
@@ -73,7 +67,10 @@ class DutchLog(logging.Filter):
 
 #: fields of a log record that are not the application's own extras
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "color_message"}  # uvicorn's copy with terminal colours
+    "message",
+    "asctime",
+    "color_message",
+}  # uvicorn's copy with terminal colours
 
 
 class JsonLines(logging.Formatter):
@@ -98,15 +95,22 @@ class JsonLines(logging.Formatter):
 def log_config(fmt: str = "json") -> dict[str, Any]:
     """uvicorn's own access log prints the request line, query string included; it is off,
     and the application's Guard logs method, path, status and duration instead."""
-    formatter = ({"()": JsonLines} if fmt == "json" else
-                 {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"})
+    formatter = (
+        {"()": JsonLines} if fmt == "json" else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"standard": formatter},
         "filters": {"dutch": {"()": DutchLog, "levels": fmt != "json"}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "standard",
-                                "filters": ["dutch"], "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "standard",
+                "filters": ["dutch"],
+                "stream": "ext://sys.stderr",
+            }
+        },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO"},

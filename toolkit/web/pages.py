@@ -20,15 +20,27 @@ from toolkit import __version__
 from toolkit.declarations.findings import plural
 
 #: (address, name in the menu), in the order of an edition
-PAGES = (("/", "Register controleren"), ("/bijlagen", "Bijlagen maken"),
-         ("/vergelijken", "Edities vergelijken"), ("/volgende-editie", "Volgende editie"),
-         ("/nieuw", "Nieuw register"), ("/importeren", "Bijlagen inlezen"),
-         ("/sjablonen", "Sjablonen"))
+PAGES = (
+    ("/", "Register controleren"),
+    ("/bijlagen", "Bijlagen maken"),
+    ("/vergelijken", "Edities vergelijken"),
+    ("/volgende-editie", "Volgende editie"),
+    ("/nieuw", "Nieuw register"),
+    ("/importeren", "Bijlagen inlezen"),
+    ("/sjablonen", "Sjablonen"),
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIME = {".xlsx": XLSX, ".docx": DOCX, ".html": "text/html", ".json": "application/json",
-        ".txt": "text/plain", ".pdf": "application/pdf", ".zip": "application/zip",
-        ".toml": "text/plain"}
+MIME = {
+    ".xlsx": XLSX,
+    ".docx": DOCX,
+    ".html": "text/html",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".toml": "text/plain",
+}
 
 
 @dataclass(frozen=True)
@@ -51,16 +63,17 @@ class Download:
 def download(name: str, content: bytes, what: str) -> Download:
     """A file that travels inside the page (a data: link): nothing stays on the server."""
     mime = MIME.get(Path(name).suffix.lower(), "application/octet-stream")
-    return Download(name, f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}",
-                    what)
+    return Download(name, f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}", what)
 
 
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("toolkit.web", "templates"),
-                             PackageLoader("toolkit.report", "templates")]),
-        autoescape=select_autoescape(default=True, default_for_string=True))
+        loader=ChoiceLoader(
+            [PackageLoader("toolkit.web", "templates"), PackageLoader("toolkit.report", "templates")]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.filters["aantal"] = plural
     env.filters["mb"] = lambda n: f"{n / (1024 * 1024):.0f} MB"
     env.filters["getal"] = lambda n: f"{n:,}".replace(",", ".")
@@ -85,8 +98,10 @@ def in_use(templates: Path | None) -> InUse:
     from toolkit.declarations.annextypes import BUILTIN
 
     types = BUILTIN.with_folder(templates)
-    return InUse(templates.name if templates is not None else None,
-                 tuple((t.key, t.name, t.sheet.name, not t.bundled) for t in types.types))
+    return InUse(
+        templates.name if templates is not None else None,
+        tuple((t.key, t.name, t.sheet.name, not t.bundled) for t in types.types),
+    )
 
 
 @cache
@@ -96,12 +111,21 @@ def pdf_available() -> bool:
     return soffice_path() is not None
 
 
-def render(template: str, path: str, settings: Any, status: int = 200, **context: Any
-           ) -> Answer:
-    html = environment().get_template(template).render(
-        path=path, pages=PAGES, version=__version__, max_upload=settings.max_upload,
-        max_rows=settings.max_rows, pdf_available=pdf_available(),
-        in_use=in_use(settings.templates), **context)
+def render(template: str, path: str, settings: Any, status: int = 200, **context: Any) -> Answer:
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            path=path,
+            pages=PAGES,
+            version=__version__,
+            max_upload=settings.max_upload,
+            max_rows=settings.max_rows,
+            pdf_available=pdf_available(),
+            in_use=in_use(settings.templates),
+            **context,
+        )
+    )
     return Answer(status, html.encode("utf-8"))
 
 
@@ -110,7 +134,8 @@ def render(template: str, path: str, settings: Any, status: int = 200, **context
 #: a command, an option or a program's command line: advice for a terminal
 _COMMAND = re.compile(
     r"['`‘]toolkit [^'`’]*['`’]|\btoolkit (?:init|validate|build|import|diff|new-edition|"
-    r"sjablonen|serve)\b|(?<![\w-])--[a-z][a-z-]+")
+    r"sjablonen|serve)\b|(?<![\w-])--[a-z][a-z-]+"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z'‘(])")
 #: where a sentence can lose its last part and still say something
 _CLAUSE = re.compile(r",? of |; |, en |, ")
@@ -122,8 +147,7 @@ def for_browser(text: str) -> str:
     question that leads up to it), the rest of the message stays as it is."""
     if not _COMMAND.search(text):
         return text
-    text = re.sub(r"\s*\([^()]*\)", lambda m: "" if _COMMAND.search(m.group()) else m.group(),
-                  text)
+    text = re.sub(r"\s*\([^()]*\)", lambda m: "" if _COMMAND.search(m.group()) else m.group(), text)
     kept: list[str] = []
     for sentence in _SENTENCE.split(text):
         found = _COMMAND.search(sentence)
@@ -132,7 +156,7 @@ def for_browser(text: str) -> str:
             continue
         cuts = [m.start() for m in _CLAUSE.finditer(sentence, 0, found.start())]
         if cuts and cuts[-1] > 20:
-            kept.append(sentence[:cuts[-1]].rstrip(" ,;:") + ".")
+            kept.append(sentence[: cuts[-1]].rstrip(" ,;:") + ".")
         elif kept and kept[-1].endswith("?"):
             kept.pop()
     return " ".join(kept).strip()

@@ -27,8 +27,9 @@ def check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise PortInUse(f"Het adres '{host}' is onbekend. Gebruik bijvoorbeeld 127.0.0.1 of "
-                        f"0.0.0.0.") from exc
+        raise PortInUse(
+            f"Het adres '{host}' is onbekend. Gebruik bijvoorbeeld 127.0.0.1 of 0.0.0.0."
+        ) from exc
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -37,7 +38,8 @@ def check_port(host: str, port: int) -> None:
         except OSError as exc:
             raise PortInUse(
                 f"Poort {port} op {host} is niet beschikbaar (al in gebruik, of geen rechten). "
-                f"Kies een andere poort, bijvoorbeeld --port 8080.") from exc
+                f"Kies een andere poort, bijvoorbeeld --port 8080."
+            ) from exc
 
 
 def config(host: str, port: int, app=None, log_format: str = "json"):  # type: ignore[no-untyped-def]
@@ -47,14 +49,28 @@ def config(host: str, port: int, app=None, log_format: str = "json"):  # type: i
 
     from toolkit.web.app import create_app
 
-    return uvicorn.Config(app or create_app(), host=host, port=port,
-                          log_config=log_config(log_format), access_log=False,
-                          server_header=False, proxy_headers=True, timeout_keep_alive=5,
-                          limit_concurrency=None, backlog=4096, timeout_graceful_shutdown=30)
+    return uvicorn.Config(
+        app or create_app(),
+        host=host,
+        port=port,
+        log_config=log_config(log_format),
+        access_log=False,
+        server_header=False,
+        proxy_headers=True,
+        timeout_keep_alive=5,
+        limit_concurrency=None,
+        backlog=4096,
+        timeout_graceful_shutdown=30,
+    )
 
 
-def run(host: str, port: int, echo: Callable[[str], object] = print,
-        templates: Path | None = None, settings: Settings | None = None) -> None:
+def run(
+    host: str,
+    port: int,
+    echo: Callable[[str], object] = print,
+    templates: Path | None = None,
+    settings: Settings | None = None,
+) -> None:
     """templates (serve --sjablonen): the server's folder of Word templates and own annex
     types, checked before the server starts. settings: the rest of the options."""
     import uvicorn
@@ -67,19 +83,24 @@ def run(host: str, port: int, echo: Callable[[str], object] = print,
         from toolkit.declarations.annextypes import BUILTIN
 
         if not templates.is_dir():
-            raise TemplateError(f"De map met Word-sjablonen '{templates}' bestaat niet. Maak "
-                                f"hem met 'toolkit sjablonen {templates}'.")
+            raise TemplateError(
+                f"De map met Word-sjablonen '{templates}' bestaat niet. Maak "
+                f"hem met 'toolkit sjablonen {templates}'."
+            )
         own = [t.name for t in BUILTIN.with_folder(templates).types if not t.bundled]
-        echo(f"Sjablonen uit {templates}" + (f"; eigen bijlagetypen: {', '.join(own)}."
-                                               if own else "."))
+        echo(f"Sjablonen uit {templates}" + (f"; eigen bijlagetypen: {', '.join(own)}." if own else "."))
         settings = Settings(**{**vars(settings), "templates": templates.resolve()})
     check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
-    echo(f"Toolkit-webapplicatie starten op http://{shown}:{port}/ met {settings.workers} "
-         f"werker(s) voor controleren en {settings.build_workers} voor bijlagen maken "
-         f"(bibliotheken laden en het voorbeeldregister een keer controleren; stoppen met "
-         f"Ctrl+C).")
+    echo(
+        f"Toolkit-webapplicatie starten op http://{shown}:{port}/ met {settings.workers} "
+        f"werker(s) voor controleren en {settings.build_workers} voor bijlagen maken "
+        f"(bibliotheken laden en het voorbeeldregister een keer controleren; stoppen met "
+        f"Ctrl+C)."
+    )
     if host not in ("127.0.0.1", "localhost", "::1"):
-        echo("Let op: de applicatie is nu bereikbaar voor anderen op het netwerk en heeft geen "
-             "inlog. Zet hem achter de inlog van de gemeente (zie de README).")
+        echo(
+            "Let op: de applicatie is nu bereikbaar voor anderen op het netwerk en heeft geen "
+            "inlog. Zet hem achter de inlog van de gemeente (zie de README)."
+        )
     uvicorn.Server(config(host, port, create_app(settings), settings.log_format)).run()

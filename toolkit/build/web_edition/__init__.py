@@ -74,9 +74,10 @@ class FilterGroup:
     values: tuple[tuple[str, int, str, Callable[[Record], bool]], ...]  # text, count, file, keep
 
     def links(self, all_href: str, total: int, plural: str, current: str = "") -> list[Link]:
-        return [Link(f"Alle {plural} ({total})", all_href, current == ""),
-                *(Link(f"{text} ({count})", name, name == current)
-                  for text, count, name, _ in self.values)]
+        return [
+            Link(f"Alle {plural} ({total})", all_href, current == ""),
+            *(Link(f"{text} ({count})", name, name == current) for text, count, name, _ in self.values),
+        ]
 
 
 @dataclass
@@ -108,11 +109,14 @@ def environment() -> Environment:
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup, escape
 
-    env = Environment(loader=PackageLoader("toolkit.build.web_edition", "templates"),
-                      autoescape=select_autoescape(["html"], default=False),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["regels"] = lambda text: Markup("<br>").join(
-        escape(line) for line in str(text).split("\n"))
+    env = Environment(
+        loader=PackageLoader("toolkit.build.web_edition", "templates"),
+        autoescape=select_autoescape(["html"], default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["regels"] = lambda text: Markup("<br>").join(escape(line) for line in str(text).split("\n"))
     env.filters["stukken"] = pieces_html
     return env
 
@@ -142,29 +146,44 @@ def pieces_html(pieces: Iterable[Piece]) -> Markup:
     return Markup("").join(out)
 
 
-def write_web_edition(register: Register, annexes: Iterable[AnnexType],
-                      templates: Mapping[str, Path], folder: Path, context: Mapping[str, str],
-                      changes: DiffResult | None = None,
-                      progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+def write_web_edition(
+    register: Register,
+    annexes: Iterable[AnnexType],
+    templates: Mapping[str, Path],
+    folder: Path,
+    context: Mapping[str, str],
+    changes: DiffResult | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Path]:
     """Write the web edition into folder (OUT/web); the files a previous build wrote
     there and this one does not are removed, any other file is left alone."""
-    sites = [_annex_site(register, annex, templates[annex.kind], changes)
-             for annex in annexes]
+    sites = [_annex_site(register, annex, templates[annex.kind], changes) for annex in annexes]
     logo = find_logo(list(dict.fromkeys(templates[a.annex.kind].parent for a in sites)))
     logo_name = logo.name if logo is not None else ""
     files: dict[str, bytes] = {}
     env = environment()
-    site = {"gemeente": context.get("gemeente", ""), "editie": context.get("editie", ""),
-            "peildatum": context.get("peildatum", ""), "logo": logo_name,
-            "version": __version__}
+    site = {
+        "gemeente": context.get("gemeente", ""),
+        "editie": context.get("editie", ""),
+        "peildatum": context.get("peildatum", ""),
+        "logo": logo_name,
+        "version": __version__,
+    }
     for annex_site in sites:
         files.update(_annex_pages(env, annex_site, site, changes))
-    files["index.html"] = env.get_template("index.html").render(
-        site=site, page=_index_page(sites, site)).encode("utf-8")
-    files[STYLESHEET] = env.get_template("stijl.css").render(
-        root=sites[0].tokens if sites else Tokens(), annexes=[
-            (s.css_class, s.tokens) for s in sites], colours=_colours(sites),
-        text_on=text_on).encode("utf-8")
+    files["index.html"] = (
+        env.get_template("index.html").render(site=site, page=_index_page(sites, site)).encode("utf-8")
+    )
+    files[STYLESHEET] = (
+        env.get_template("stijl.css")
+        .render(
+            root=sites[0].tokens if sites else Tokens(),
+            annexes=[(s.css_class, s.tokens) for s in sites],
+            colours=_colours(sites),
+            text_on=text_on,
+        )
+        .encode("utf-8")
+    )
     if logo is not None:
         files[logo_name] = logo.read_bytes()
     previous = _recorded(folder.parent)
@@ -180,8 +199,10 @@ def write_web_edition(register: Register, annexes: Iterable[AnnexType],
             if hashlib.sha256(stale.read_bytes()).hexdigest() == digest:
                 stale.unlink()
         except OSError as exc:
-            progress(f"Let op: het oude bestand '{shown(stale)}' van de webeditie kon niet "
-                     f"worden verwijderd ({reason(exc)}).")
+            progress(
+                f"Let op: het oude bestand '{shown(stale)}' van de webeditie kon niet "
+                f"worden verwijderd ({reason(exc)})."
+            )
     progress(f"Webeditie: {shown(folder / 'index.html')} ({len(files)} bestanden)")
     return written
 
@@ -213,51 +234,85 @@ def _sample(annex: AnnexType, template: Path):  # type: ignore[no-untyped-def]
     return found
 
 
-def _annex_site(register: Register, annex: AnnexType, template: Path,
-                changes: DiffResult | None) -> AnnexSite:
+def _annex_site(
+    register: Register, annex: AnnexType, template: Path, changes: DiffResult | None
+) -> AnnexSite:
     from toolkit.layouts.render import _setting_or_default, record_values
 
     setting = _setting_or_default(register)
     roles = register.roles
     records = register.published(annex)
-    arranged = Arranged(annex.arrangement, annex.sheet, records, register.lists, setting,
-                        lambda vocabulary, value: roles.colour(value, vocabulary),
-                        annex.plural)
+    arranged = Arranged(
+        annex.arrangement,
+        annex.sheet,
+        records,
+        register.lists,
+        setting,
+        lambda vocabulary, value: roles.colour(value, vocabulary),
+        annex.plural,
+    )
     columns = [c for c in annex.sheet.columns if c.published]
     values = record_values(annex)
-    coloured = {c.key: c.vocabulary or "" for c in columns if any(
-        r.colour for v in annex.vocabularies if v.key == c.vocabulary for r in v.roles)}
+    coloured = {
+        c.key: c.vocabulary or ""
+        for c in columns
+        if any(r.colour for v in annex.vocabularies if v.key == c.vocabulary for r in v.roles)
+    }
     layout = annex.arrangement
     last = annex.role_column("last_time")
-    new_rows = frozenset(c.new.row for c in (changes.of("nieuw", annex.sheet.name)
-                                             if changes else []) if c.new)
+    new_rows = frozenset(
+        c.new.row for c in (changes.of("nieuw", annex.sheet.name) if changes else []) if c.new
+    )
 
     def notes(record: Record) -> list[str]:
         out = []
-        if layout.last_note and last is not None and \
-                roles.last_time(record.text(last.key), last.vocabulary or ""):
+        if (
+            layout.last_note
+            and last is not None
+            and roles.last_time(record.text(last.key), last.vocabulary or "")
+        ):
             out.append(layout.last_note)
         if layout.new_note and record.row in new_rows:
             out.append(layout.new_note)
         return out
 
     def colours(record: Record) -> dict[str, str]:
-        return {key: roles.colour(text, vocabulary).lower() for key, vocabulary in
-                coloured.items() if (text := record.text(key).strip())}
+        return {
+            key: roles.colour(text, vocabulary).lower()
+            for key, vocabulary in coloured.items()
+            if (text := record.text(key).strip())
+        }
 
     ids = Ids()
     blocks = environment().get_template("_blokken.html").module
-    view = RecordView(lambda r: arranged.values(r, values(r)),
-                      frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH),
-                      colours, notes, record_ids(arranged.records, annex.sheet.key_column, ids),
-                      layout.omit_empty, blocks.block)  # type: ignore[attr-defined]
+    view = RecordView(
+        lambda r: arranged.values(r, values(r)),
+        frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH),
+        colours,
+        notes,
+        record_ids(arranged.records, annex.sheet.key_column, ids),
+        layout.omit_empty,
+        blocks.block,  # type: ignore[attr-defined]
+    )
     anchors = heading_ids(arranged, ids)
-    intro = [b for s in annex.settings if s.kind is schema.Kind.RICH
-             for b in text_blocks(register.settings.get(s.key), plain=False)]
+    intro = [
+        b
+        for s in annex.settings
+        if s.kind is schema.Kind.RICH
+        for b in text_blocks(register.settings.get(s.key), plain=False)
+    ]
     name = f"{slug(annex.key, 'bijlage')}.html"
-    site = AnnexSite(annex, name, annex.fill(annex.title, setting), arranged,
-                     CardPlan.of(_sample(annex, template), annex), view, anchors, intro,
-                     read_tokens(template))
+    site = AnnexSite(
+        annex,
+        name,
+        annex.fill(annex.title, setting),
+        arranged,
+        CardPlan.of(_sample(annex, template), annex),
+        view,
+        anchors,
+        intro,
+        read_tokens(template),
+    )
     site.filters = _filters(site)
     return site
 
@@ -278,23 +333,43 @@ def _filters(site: AnnexSite) -> list[FilterGroup]:
 
     out = []
     overview = arranged.layout.overview
-    status = arranged.sheet.column(overview.column) if overview is not None else \
-        site.annex.role_column("colour")
+    status = (
+        arranged.sheet.column(overview.column) if overview is not None else site.annex.role_column("colour")
+    )
     if status is not None:
         key = status.key
-        counts = arranged.counts(arranged.records) if overview is not None else \
-            status_counts(arranged.records, key, status.vocabulary, arranged.lists)
-        out.append(FilterGroup(key, status.label, tuple(
-            (value, n, file_name(key, value), partial(_has_status, key, value))
-            for value, n in counts)))
+        counts = (
+            arranged.counts(arranged.records)
+            if overview is not None
+            else status_counts(arranged.records, key, status.vocabulary, arranged.lists)
+        )
+        out.append(
+            FilterGroup(
+                key,
+                status.label,
+                tuple(
+                    (value, n, file_name(key, value), partial(_has_status, key, value)) for value, n in counts
+                ),
+            )
+        )
     if arranged.layout.groups:
         group_column = arranged.sheet.column(arranged.layout.groups[0].column)
         if status is None or group_column.key != status.key:
-            out.append(FilterGroup(group_column.key, group_column.label, tuple(
-                (group.value or "(leeg)", len(group.records),
-                 file_name(group_column.key, group.value),
-                 partial(_in_group, group_column.key, normalise(group.value)))
-                for group in arranged.groups)))
+            out.append(
+                FilterGroup(
+                    group_column.key,
+                    group_column.label,
+                    tuple(
+                        (
+                            group.value or "(leeg)",
+                            len(group.records),
+                            file_name(group_column.key, group.value),
+                            partial(_in_group, group_column.key, normalise(group.value)),
+                        )
+                        for group in arranged.groups
+                    ),
+                )
+            )
     return out
 
 
@@ -309,9 +384,12 @@ def _in_group(key: str, folded: str, record: Record) -> bool:
 
 
 def _meta(site: AnnexSite, info: Mapping[str, str]) -> str:
-    parts = [f"Gemeente {info['gemeente']}" if info["gemeente"] else "", info["editie"],
-             f"peildatum {info['peildatum']}" if info["peildatum"] else "",
-             f"{site.count} {site.annex.plural}"]
+    parts = [
+        f"Gemeente {info['gemeente']}" if info["gemeente"] else "",
+        info["editie"],
+        f"peildatum {info['peildatum']}" if info["peildatum"] else "",
+        f"{site.count} {site.annex.plural}",
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -319,35 +397,47 @@ def _head_title(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _annex_pages(env: Environment, site: AnnexSite, info: Mapping[str, str],
-                 changes: DiffResult | None) -> dict[str, bytes]:
+def _annex_pages(
+    env: Environment, site: AnnexSite, info: Mapping[str, str], changes: DiffResult | None
+) -> dict[str, bytes]:
     template = env.get_template("bijlage.html")
     pages: dict[str, bytes] = {}
     municipality = f"Gemeente {info['gemeente']}" if info["gemeente"] else ""
     plural = site.annex.plural
 
-    def page(keep: Callable[[Record], bool] | None, current: str, notice: str,
-             head: str) -> bytes:
+    def page(keep: Callable[[Record], bool] | None, current: str, notice: str, head: str) -> bytes:
         levels = Levels()
-        change, change_contents = changes_blocks(changes, site.annex.sheet.name, site.view,
-                                                 levels) if keep is None else ([], [])
+        change, change_contents = (
+            changes_blocks(changes, site.annex.sheet.name, site.view, levels) if keep is None else ([], [])
+        )
         blocks, contents = body_blocks(site.arranged, site.plan, site.view, site.anchors, keep)
-        filters = [(group.label, group.links(site.name, site.count, plural, current))
-                   for group in site.filters]
-        return template.render(site=info, page={
-            "head_title": _head_title(head, info["editie"], municipality),
-            "h1": site.title, "meta": _meta(site, info), "body_class": site.css_class,
-            "notice": notice, "all_href": site.name if notice else "",
-            "intro": site.intro if keep is None else [],
-            "contents": contents_tree(change_contents + contents), "filters": filters,
-            "blocks": change + blocks, "plural": plural, "crumb": head,
-        }).encode("utf-8")
+        filters = [
+            (group.label, group.links(site.name, site.count, plural, current)) for group in site.filters
+        ]
+        return template.render(
+            site=info,
+            page={
+                "head_title": _head_title(head, info["editie"], municipality),
+                "h1": site.title,
+                "meta": _meta(site, info),
+                "body_class": site.css_class,
+                "notice": notice,
+                "all_href": site.name if notice else "",
+                "intro": site.intro if keep is None else [],
+                "contents": contents_tree(change_contents + contents),
+                "filters": filters,
+                "blocks": change + blocks,
+                "plural": plural,
+                "crumb": head,
+            },
+        ).encode("utf-8")
 
     pages[site.name] = page(None, "", "", site.title)
     for group in site.filters:
         for text, count, name, keep in group.values:
-            notice = (f"U ziet alleen de {plural} met {group.label.lower()} ‘{text}’: "
-                      f"{count} van de {site.count}.")
+            notice = (
+                f"U ziet alleen de {plural} met {group.label.lower()} ‘{text}’: {count} van de {site.count}."
+            )
             pages[name] = page(keep, name, notice, f"{site.title}: {text}")
     return pages
 
@@ -355,18 +445,31 @@ def _annex_pages(env: Environment, site: AnnexSite, info: Mapping[str, str],
 def _index_page(sites: list[AnnexSite], info: Mapping[str, str]) -> dict[str, object]:
     municipality = f"Gemeente {info['gemeente']}" if info["gemeente"] else ""
     heading = f"Bijlagen bij de {info['editie']}" if info["editie"] else "Bijlagen"
-    meta = " · ".join(p for p in (municipality, f"peildatum {info['peildatum']}"
-                                  if info["peildatum"] else "") if p)
+    meta = " · ".join(
+        p for p in (municipality, f"peildatum {info['peildatum']}" if info["peildatum"] else "") if p
+    )
     annexes = []
     for site in sites:
-        annexes.append({
-            "id": f"bijlage-{Path(site.name).stem}", "title": site.title, "href": site.name,
-            "count": f"{site.count} {site.annex.plural}",
-            "filters": [(f"Per {g.label.lower()}", g.links(site.name, site.count,
-                                                           site.annex.plural)[1:])
-                        for g in site.filters]})
-    return {"head_title": _head_title(heading, municipality), "h1": heading, "meta": meta,
-            "annexes": annexes, "body_class": "", "crumb": ""}
+        annexes.append(
+            {
+                "id": f"bijlage-{Path(site.name).stem}",
+                "title": site.title,
+                "href": site.name,
+                "count": f"{site.count} {site.annex.plural}",
+                "filters": [
+                    (f"Per {g.label.lower()}", g.links(site.name, site.count, site.annex.plural)[1:])
+                    for g in site.filters
+                ],
+            }
+        )
+    return {
+        "head_title": _head_title(heading, municipality),
+        "h1": heading,
+        "meta": meta,
+        "annexes": annexes,
+        "body_class": "",
+        "crumb": "",
+    }
 
 
 def _colours(sites: list[AnnexSite]) -> list[str]:

@@ -79,7 +79,7 @@ def font_stack(name: str) -> str:
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -94,15 +94,14 @@ def mix(a: str, b: str, amount: float) -> str:
     """a moved amount of the way towards b."""
     out = []
     for i in (0, 2, 4):
-        x, y = int(a[i:i + 2], 16), int(b[i:i + 2], 16)
+        x, y = int(a[i : i + 2], 16), int(b[i : i + 2], 16)
         out.append(round(x + (y - x) * amount))
     return "".join(f"{v:02x}" for v in out)
 
 
 def text_on(background: str) -> str:
     """Black or white text, whichever reads better on a fill (a status colour)."""
-    return "1a1a1a" if contrast("1a1a1a", background) >= contrast("ffffff", background) \
-        else "ffffff"
+    return "1a1a1a" if contrast("1a1a1a", background) >= contrast("ffffff", background) else "ffffff"
 
 
 def read_tokens(template: Path) -> Tokens:
@@ -112,8 +111,11 @@ def read_tokens(template: Path) -> Tokens:
         with zipfile.ZipFile(template) as archive:
             styles = etree.fromstring(archive.read("word/styles.xml"), _PARSER)
             names = archive.namelist()
-            theme = etree.fromstring(archive.read("word/theme/theme1.xml"), _PARSER) \
-                if "word/theme/theme1.xml" in names else None
+            theme = (
+                etree.fromstring(archive.read("word/theme/theme1.xml"), _PARSER)
+                if "word/theme/theme1.xml" in names
+                else None
+            )
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return Tokens()
     by_name = {}
@@ -165,8 +167,7 @@ def find_logo(folders: list[Path]) -> Path | None:
         for name in LOGO_NAMES:
             path = folder / name
             try:
-                if path.is_file() and not path.is_symlink() and \
-                        path.stat().st_size <= MAX_LOGO_BYTES:
+                if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_LOGO_BYTES:
                     return path
             except OSError:
                 continue
