@@ -28,7 +28,9 @@ USER toolkit
 # The server needs no test tools (the dependency groups); install once, at build time,
 # with the bytecode compiled now: at run time nothing under /app is written.
 ENV UV_NO_DEFAULT_GROUPS=1 UV_COMPILE_BYTECODE=1 PYTHONUNBUFFERED=1
-RUN uv sync --frozen
+# No uv.lock is committed (pyproject.toml pins minimum versions), so uv resolves here;
+# --frozen would refuse a checkout without a lock file.
+RUN uv sync
 
 # At run time only /tmp is written (the server's own temporary folder, LibreOffice's
 # profile); caches that a library might want go there too.

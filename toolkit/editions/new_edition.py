@@ -345,7 +345,14 @@ def next_edition(
             )
     facts = register.facts.get(schema.SETTINGS_SHEET)
     for key, row in register.setting_rows.items():
-        if facts is not None and f"B{row}" in facts.uncalculated:
+        if facts is not None and f"B{row}" in facts.errors:
+            label = register.types.setting(key).label
+            result.warnings.append(
+                f"{schema.SETTINGS_SHEET}!B{row} ({label}): de cel gaf een Excel-fout "
+                f"({facts.errors[f'B{row}']}); in het nieuwe register is de instelling leeg. "
+                f"Vul de instelling in het nieuwe register in."
+            )
+        elif facts is not None and f"B{row}" in facts.uncalculated:
             label = register.types.setting(key).label
             result.warnings.append(
                 f"{schema.SETTINGS_SHEET}!B{row} ({label}): een formule zonder berekende waarde; "
@@ -468,15 +475,26 @@ def _carry_notes(  # type: ignore[no-untyped-def]
 
 
 def _warn_uncalculated(record, register: Register, result: EditionResult) -> None:  # type: ignore[no-untyped-def]
+    """A formula without a value, or with an Excel error (#DEEL/0!, #N/B), comes along as
+    an empty cell: the officer is told which, so no content disappears unnamed."""
     facts = register.facts.get(record.sheet.name)
-    if facts is None or not facts.uncalculated:
+    if facts is None or not (facts.uncalculated or facts.errors):
         return
     for key, letter in record.letters.items():
-        if f"{letter}{record.row}" in facts.uncalculated:
-            label = record.sheet.column(key).label
+        ref = f"{letter}{record.row}"
+        where = (
+            f"{record.sheet.name}!{ref} ({record.text(record.sheet.key_column)}, "
+            f"{record.sheet.column(key).label})"
+        )
+        if ref in facts.errors:
             result.warnings.append(
-                f"{record.sheet.name}!{letter}{record.row} ({record.text(record.sheet.key_column)}, "
-                f"{label}): een formule zonder berekende waarde; in het nieuwe register is de cel "
+                f"{where}: de cel gaf een Excel-fout ({facts.errors[ref]}); in het nieuwe "
+                f"register is de cel leeg. Herstel de formule in het oude register en maak de "
+                f"nieuwe editie opnieuw, of vul de cel in het nieuwe register in."
+            )
+        elif ref in facts.uncalculated:
+            result.warnings.append(
+                f"{where}: een formule zonder berekende waarde; in het nieuwe register is de cel "
                 f"leeg. Open het oude register in Excel, sla het op en maak de nieuwe editie "
                 f"opnieuw, of vul de cel in."
             )
