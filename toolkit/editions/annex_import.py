@@ -415,8 +415,8 @@ class _PilotReader:
             return
         key = _FIELD_KEYS.get(self.section or "")
         if key and not paragraph.heading:
-            if paragraph.listed and not text.startswith("•"):
-                text = "• " + text
+            if paragraph.listed and not text.startswith(("•", "◦")):
+                text = ("◦ " if paragraph.level else "• ") + text
             self.lines.setdefault(key, []).append(text)
 
     def _changes_skipped(self) -> None:

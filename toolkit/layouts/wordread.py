@@ -68,6 +68,8 @@ class Paragraph:
     heading: bool = False
     listed: bool = False
     toc: bool = False  # an entry of a filled table of contents
+    #: the list level, 0 for the first (List Bullet, ilvl 0), 1 for List Bullet 2 …
+    level: int = 0
 
 
 @dataclass(slots=True)
@@ -87,8 +89,8 @@ class Cell:
             text = paragraph.text.strip()
             if not text:
                 continue
-            if paragraph.listed and not text.startswith("•"):
-                text = "• " + text
+            if paragraph.listed and not text.startswith(("•", "◦")):
+                text = ("◦ " if paragraph.level else "• ") + text
             out.append(text)
         return "\n".join(out)
 
@@ -245,6 +247,15 @@ class _Styles:
                 key = self._based_on.get(key)
             self._hidden[style_id] = found
         return found
+
+    def list_level(self, style_id: str | None) -> int:
+        """The level a list style stands for: List Bullet 2 (Lijstopsommingsteken 2) is
+        the second, so an imported annex keeps its sub-items as sub-items."""
+        style = self._raw.get(style_id or "")
+        if style is None:
+            return 0
+        last = style.name.rsplit(" ", 1)[-1]
+        return int(last) - 1 if last.isdigit() and 1 <= int(last) <= 9 else 0
 
     def flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
         """(heading, list, toc) for a paragraph with this pStyle (None: the default style)."""
@@ -496,6 +507,7 @@ def _paragraph_of(  # type: ignore[no-untyped-def]
     style_id = None
     numbered = False
     outline = None
+    level: int | None = None
     if ppr is not None:
         pstyle = None
         for child in ppr:
@@ -505,6 +517,9 @@ def _paragraph_of(  # type: ignore[no-untyped-def]
                     pstyle = child
             elif tag == _NUMPR:
                 numbered = True
+                ilvl = child.find(W + "ilvl")
+                if ilvl is not None:
+                    level = min(max(_int(ilvl.get(_VAL), 0), 0), 8)
             elif tag == _OUTLINE and outline is None:
                 outline = child
         if pstyle is not None:
@@ -512,7 +527,9 @@ def _paragraph_of(  # type: ignore[no-untyped-def]
     heading, listed, toc = styles.flags(style_id)
     if outline is not None and not heading:
         heading = _int(outline.get(_VAL), 9) < 9
-    return Paragraph("".join(parts), heading, listed or numbered, toc or fields.touched)
+    if listed and level is None:
+        level = styles.list_level(style_id)
+    return Paragraph("".join(parts), heading, listed or numbered, toc or fields.touched, level or 0)
 
 
 def _property_child(element, tag: str):  # type: ignore[no-untyped-def]
