@@ -347,6 +347,28 @@ def test_a_text_box_is_named_in_the_report_once(tmp_path, pilot_annex, box):
     assert "KADER-BUDGET 40.000 euro" in lines[0] and "Stedenbouwkundige buurtvisie" in lines[0]
 
 
+MARKS = [
+    ("symbool", b'<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>', "Wingdings F0FC"),
+    ("voetnoot", b'<w:r><w:footnoteReference w:id="7"/></w:r>', "voetnoot"),
+    ("opmerking", b'<w:r><w:commentReference w:id="3"/></w:r>', "Word-opmerking"),
+]
+
+
+@pytest.mark.parametrize("xml, named", [(x, n) for _, x, n in MARKS], ids=[k for k, _, _ in MARKS])
+def test_a_symbol_footnote_or_comment_is_named_in_the_report(tmp_path, pilot_annex, xml, named):
+    """Not text of the paragraph, so not read; but never dropped without a line."""
+    annex = rewrite(pilot_annex, tmp_path / "bijlage.docx", {"word/document.xml": _in_card(xml)})
+    _, report = _import(tmp_path, annex.name)
+    assert _description(tmp_path).startswith("Op 12 juli 2021 is")
+    lines = [
+        line
+        for line in report.splitlines()
+        if "niet ingelezen" in line and named.casefold() in line.casefold()
+    ]
+    assert len(lines) == 1, report
+    assert "Stedenbouwkundige buurtvisie" in lines[0]
+
+
 def _with_chunk(source: Path, target: Path, where: bytes | None) -> Path:
     """An altChunk (an HTML part) at the start of the body, or before a sentence."""
     chunk = b'<w:altChunk r:id="rIdHtml1"/>'

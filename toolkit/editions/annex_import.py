@@ -276,7 +276,8 @@ def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
 
 def left_out(document: wordread.WordPackage) -> list[str]:
     """The import report's lines for what the document holds but the import did not
-    read as text: hidden text, text boxes, embedded HTML or RTF parts (altChunk)."""
+    read as text: hidden text, text boxes, embedded HTML or RTF parts (altChunk), symbols
+    from symbol fonts, footnotes, endnotes and comments."""
     lines = []
     for item in document.left_out:
         where = f"onder de kop '{item.heading}'" if item.heading else "vóór de eerste kop"
@@ -291,6 +292,20 @@ def left_out(document: wordread.WordPackage) -> list[str]:
                 f"Tekstvak {where}: '{item.text}' is niet ingelezen. Hoort die "
                 f"tekst in het register, zet hem dan in een gewone alinea of tabelcel."
             )
+        elif item.kind == "symbool":
+            inside = f" in de alinea '{item.paragraph}'" if item.paragraph else ""
+            lines.append(
+                f"Een symbool uit een symboollettertype ({item.text}) {where}{inside} is niet "
+                f"ingelezen: het is geen gewoon teken. Hoort het in het register, typ het dan "
+                f"als gewoon teken (bijvoorbeeld • of ✓)."
+            )
+        elif item.kind in ("voetnoot", "eindnoot", "opmerking"):
+            inside = f" bij de alinea '{item.paragraph}'" if item.paragraph else ""
+            what = {"voetnoot": "Een voetnoot", "eindnoot": "Een eindnoot", "opmerking": "Een Word-opmerking"}
+            lines.append(
+                f"{what[item.kind]} {where}{inside} is niet ingelezen: het register heeft er "
+                f"geen kolom voor. Hoort de tekst in het register, zet hem dan in de alinea zelf."
+            )
         else:
             lines.append(
                 f"{item.text[0].upper()}{item.text[1:]} dat als geheel in het document "
@@ -298,7 +313,15 @@ def left_out(document: wordread.WordPackage) -> list[str]:
                 f"in Word en sla haar op als Word-document: dan wordt het gewone "
                 f"tekst, die wel wordt ingelezen."
             )
-    names = {"verborgen": "verborgen tekst", "tekstvak": "tekstvak", "altchunk": "ingevoegd deel (altChunk)"}
+    names = {
+        "verborgen": "verborgen tekst",
+        "tekstvak": "tekstvak",
+        "altchunk": "ingevoegd deel (altChunk)",
+        "symbool": "symbool",
+        "voetnoot": "voetnoot",
+        "eindnoot": "eindnoot",
+        "opmerking": "Word-opmerking",
+    }
     for kind, count in document.left_out_counts.items():
         if count > wordread.MAX_NOTED:
             lines.append(

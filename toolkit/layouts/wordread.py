@@ -47,6 +47,14 @@ _TXBX, _ALT_CHUNK = W + "txbxContent", W + "altChunk"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: run children that may hold a text box (a shape, VML, an object, either of Word's two)
 _OBJECTS = frozenset((W + "drawing", W + "pict", W + "object", _MC + "AlternateContent"))
+#: what a run may hold that is no text of the paragraph: a symbol from a symbol font,
+#: a reference to a footnote, endnote or comment (their text lives in other parts)
+_SYM = W + "sym"
+_MARKS = {
+    W + "footnoteReference": "voetnoot",
+    W + "endnoteReference": "eindnoot",
+    W + "commentReference": "opmerking",
+}
 #: a toggle property switched off
 _OFF = frozenset(("0", "false", "off"))
 _BOOKMARK_START, _NAME = W + "bookmarkStart", W + "name"
@@ -109,7 +117,9 @@ Block = Paragraph | Table
 class LeftOut:
     """Something in the document that is not read as its text, for the import report."""
 
-    kind: str  # "verborgen" (hidden text), "tekstvak" (a text box), "altchunk"
+    #: "verborgen" (hidden text), "tekstvak" (a text box), "altchunk", "symbool",
+    #: "voetnoot", "eindnoot", "opmerking"
+    kind: str
     text: str  # (the start of) what was left out; for an altChunk the kind of part
     heading: str  # the last heading above it ("" before the first)
     paragraph: str = ""  # the start of the visible text of its paragraph
@@ -129,7 +139,18 @@ class Seen:
     hides only in Word's web view; it prints, so its text is read.)
     """
 
-    __slots__ = ("styles", "found", "counts", "heading", "headings", "hidden", "default", "parts", "style")
+    __slots__ = (
+        "styles",
+        "found",
+        "counts",
+        "heading",
+        "headings",
+        "hidden",
+        "default",
+        "parts",
+        "style",
+        "marks",
+    )
 
     def __init__(self, styles: _Styles | None = None, parts: dict[str, str] | None = None) -> None:
         self.styles = styles
@@ -141,6 +162,8 @@ class Seen:
         self.hidden: list[str] = []  # the hidden text of the current paragraph
         self.default = False  # the current paragraph's style hides its runs
         self.parts = parts or {}  # rId -> the kind of an embedded part
+        #: symbols, footnote, endnote and comment references of the current paragraph
+        self.marks: list[tuple[str, str]] = []
 
     def note(self, kind: str, text: str, paragraph: str = "") -> None:
         count = self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -405,6 +428,11 @@ def _run(  # type: ignore[no-untyped-def]
                     parts = seen.hidden if hidden else visible
             elif tag in _OBJECTS:
                 seen.objects(child)
+            elif tag == _SYM:
+                font, char = child.get(W + "font") or "", child.get(W + "char") or ""
+                seen.marks.append(("symbool", f"{font} {char}".strip()))
+            elif tag in _MARKS:
+                seen.marks.append((_MARKS[tag], child.get(W + "id") or ""))
 
 
 def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -494,7 +522,10 @@ def _seen_paragraph(  # type: ignore[no-untyped-def]
     hidden = "".join(seen.hidden)
     if hidden.strip():
         seen.note("verborgen", hidden, result.text)
+    for kind, text in seen.marks:
+        seen.note(kind, text, result.text)
     seen.hidden = []
+    seen.marks = []
     return result
 
 
