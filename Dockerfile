@@ -1,12 +1,12 @@
 # The toolkit's web application for a department's intranet server.
-# It runs the README's own commands (section "Webapplicatie"): pip install uv, then
+# It runs the README's own commands (docs/webapplicatie.md): pip install uv, then
 # uv sync, then toolkit serve --host 0.0.0.0. Put it behind the municipality's own sign-in:
 # the application has no accounts.
 #
 # Run it as a non-root user with a read-only file system; only /tmp is writable:
 #   docker run -d --read-only --tmpfs /tmp:rw,noexec,nosuid,size=512m \
 #     -p 127.0.0.1:8000:8000 toolkit-web
-# Configuration by environment variables (README, "Instellingen van de server"), e.g.
+# Configuration by environment variables (docs/webapplicatie.md, "Instellingen van de server"), e.g.
 #   -e TOOLKIT_WORKERS=4 -e TOOLKIT_SJABLONEN=/sjablonen -v /srv/huisstijl:/sjablonen:ro
 FROM python:3.12-slim
 

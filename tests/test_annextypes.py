@@ -115,7 +115,10 @@ def test_the_reference_page_is_generated_from_the_registry():
             assert f"| `{key.name}` |" in page and f"`{key.name} = " in page
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Een bijlagetype toevoegen") :]
-    assert "docs/verklaringen.md" in section[: section.index("\n### ", 5)]
+    assert "(docs/verklaringen.md)" in section[: section.index("\n## ", 5)]
+    walkthrough = (ROOT / "docs" / "bijlagetypen.md").read_text(encoding="utf-8")
+    section = walkthrough[walkthrough.index("\n## Een bijlagetype toevoegen") :]
+    assert "](verklaringen.md)" in section[1:].partition("\n## ")[0]
 
 
 def test_a_new_table_is_one_entry(monkeypatch):

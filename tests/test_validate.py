@@ -320,7 +320,7 @@ def test_cli_validate_writes_reports_and_exit_codes(tmp_path):
     data = json.loads((out / "register_met_gaten_validatie.json").read_text(encoding="utf-8"))
     assert data["aantallen"] == {"fout": 8, "waarschuwing": 8}
     assert data["bevindingen"][1]["cel"] == "L5"
-    # the keys are the documented ones (README, De rapporten), all Dutch
+    # the keys are the documented ones (docs/beoordelen.md, De rapporten), all Dutch
     assert set(data["bevindingen"][0]) == {
         "code",
         "ernst",
