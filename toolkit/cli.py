@@ -26,7 +26,7 @@ OPEN_NOTE = (
 )
 
 
-#: Exit codes besides 0, 1 (validation errors) and 2 (cannot read or write); README "Exitcodes".
+#: Exit codes besides 0, 1 (validation errors) and 2 (cannot read or write); docs/commandos.md "Exitcodes".
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a process stopped by SIGINT
 EXIT_BROKEN_PIPE = 141  # the reader of the output went away (`| head`), as for SIGPIPE
 
@@ -559,7 +559,7 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     """Zet de standaard Word-sjablonen in MAP, om ze in Word aan te passen.
 
     Kopieert bijlage.docx (de pilotbijlage) en acties.docx (de statusbijlagen). Staat er
-    in MAP een eigen bijlagetype (*.toml, zie README), dan komt er ook een beginsjabloon
+    in MAP een eigen bijlagetype (*.toml, zie docs/bijlagetypen.md), dan komt er ook een beginsjabloon
     met een voorbeeldkaart voor. Een sjabloon dat al in MAP staat, blijft ongewijzigd,
     tenzij --overschrijven.
 
@@ -726,7 +726,7 @@ def serve(
 
     Luistert standaard alleen op deze computer (127.0.0.1). Er wordt niets van een
     register bewaard; zet de applicatie op een server achter de eigen inlog van de
-    gemeente (zie de README). Elke optie kan ook als omgevingsvariabele (TOOLKIT_...).
+    gemeente (zie docs/webapplicatie.md). Elke optie kan ook als omgevingsvariabele (TOOLKIT_...).
     Stoppen met Ctrl+C.
 
     \b

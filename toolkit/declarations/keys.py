@@ -952,7 +952,7 @@ def keys_markdown() -> str:
         "",
         "Een bijlagetype is een verklaring: een TOML-bestand in `toolkit/declarations/bijlagetypen/` "
         "(meegeleverd) of in de map met Word-sjablonen van een register (eigen types, zie "
-        "README, *Een bijlagetype toevoegen*). Deze pagina noemt elke sleutel die een "
+        "[Een bijlagetype toevoegen](bijlagetypen.md#een-bijlagetype-toevoegen)). Deze pagina noemt elke sleutel die een "
         "verklaring kan hebben. Ze wordt gemaakt uit `toolkit/declarations/keys.py` "
         "(`uv run python -m toolkit.declarations.keys`); de toolkit leest verklaringen met "
         "dezelfde lijst.",

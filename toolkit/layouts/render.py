@@ -870,7 +870,7 @@ def tags_markdown() -> str:
         "zet de tabel tussen `{{ rijen }}` en `{{ einde }}`; de kopregel(s) blijven staan en "
         "de rij met tags wordt per record herhaald (per groep een eigen tabel). Groepen, "
         "volgorde, overzichten en het weglaten van lege velden staan in de verklaring "
-        "(`[indeling]`, README 'De indeling').",
+        "(`[indeling]`, [De indeling](bijlagetypen.md#de-indeling-groeperen-sorteren-overzichten)).",
         "",
         "- Een tag alleen in een alinea wordt de hele tekst van het veld, met alinea's en "
         "opsommingen; een tag tussen andere tekst (`Status: {{ status }}`) blijft op die regel.",

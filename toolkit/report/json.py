@@ -1,6 +1,6 @@
 """The findings for scripts: fixed Dutch keys, stable codes, locations and Dutch texts.
 
-The keys are part of the format (README, "De rapporten"): a script that reads the report
+The keys are part of the format (docs/beoordelen.md, "De rapporten"): a script that reads the report
 must not break when wording changes, so they only change with a note in the CHANGELOG.
 """
 

@@ -101,6 +101,6 @@ def run(
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo(
             "Let op: de applicatie is nu bereikbaar voor anderen op het netwerk en heeft geen "
-            "inlog. Zet hem achter de inlog van de gemeente (zie de README)."
+            "inlog. Zet hem achter de inlog van de gemeente (zie docs/webapplicatie.md)."
         )
     uvicorn.Server(config(host, port, create_app(settings), settings.log_format)).run()
