@@ -54,7 +54,7 @@ def make_register(path: Path, n: int, changed: float = 0.0) -> None:
     example = read_register(ROOT / "examples" / "voorbeeld_register.xlsx")
     pilots, actions = [], []
     for i in range(n):
-        base = dict(example.pilots[i % len(example.pilots)].values)
+        base = dict(example.records("Pilots")[i % len(example.records("Pilots"))].values)
         base["id"] = f"P-{i + 1:05d}"
         base["naam"] = f"{base['naam']} {i + 1}"
         for key in ("startdatum", "einddatum", "evaluatiemoment", "bijgewerkt_op"):
@@ -63,14 +63,14 @@ def make_register(path: Path, n: int, changed: float = 0.0) -> None:
             base["naam"] = f"{base['naam']} (gewijzigd)"
         pilots.append(base)
     for i in range(5 * n):
-        base = dict(example.actions[i % len(example.actions)].values)
+        base = dict(example.records("Acties")[i % len(example.records("Acties"))].values)
         base["id"] = f"A-{i + 1:06d}"
         base["bijgewerkt_op"] = shifted(base.get("bijgewerkt_op"), i % 400)
         if changed and i % round(1 / changed) == 0:
             base["activiteit"] = f"{base.get('activiteit') or ''} (gewijzigd)"
         actions.append(base)
     settings = dict(example.settings)
-    write_register(path, pilots, actions, settings, example.lists)
+    write_register(path, {"Pilots": pilots, "Acties": actions}, settings, example.lists)
 
 
 def _family(pid: int) -> list[int]:

@@ -314,8 +314,7 @@ def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict
     make_pilot_template(zoetermeer / "sjablonen" / "bijlage.docx", ZOETERMEER_HOUSE)
     write_register(
         zoetermeer / "pilots_zoetermeer.xlsx",
-        pilots,
-        (),
+        {"Pilots": pilots, "Acties": ()},
         {k: v for k, v in SETTINGS.items() if "acties" not in k and k != "actieprogramma"}
         | {"sjablonen": "sjablonen"},
         _municipal_lists("programma", "portefeuille"),
@@ -326,8 +325,7 @@ def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict
     make_actions_template(lv / "sjablonen" / "acties.docx", LV_HOUSE)
     write_register(
         lv / "acties_sterk_voor_noord.xlsx",
-        (),
-        actions,
+        {"Pilots": (), "Acties": actions},
         LV_SETTINGS,
         _municipal_lists("opgave"),
         sheets=(schema.ACTIONS.name,),
@@ -412,13 +410,21 @@ def write_commitments_example() -> None:
 def main() -> None:
     write_template(ROOT / "templates" / "pilot_register.xlsx")
     pilots, actions = build_rows(keep_gaps=False)
-    write_register(ROOT / "examples" / "voorbeeld_register.xlsx", pilots, actions, SETTINGS, _all_lists())
+    write_register(
+        ROOT / "examples" / "voorbeeld_register.xlsx",
+        {"Pilots": pilots, "Acties": actions},
+        SETTINGS,
+        _all_lists(),
+    )
     write_municipal_examples(pilots, actions)
     write_projects_example()
     write_commitments_example()
     pilots, actions = build_rows(keep_gaps=True)
     write_register(
-        ROOT / "tests" / "data" / "register_met_gaten.xlsx", pilots, actions, SETTINGS, _all_lists()
+        ROOT / "tests" / "data" / "register_met_gaten.xlsx",
+        {"Pilots": pilots, "Acties": actions},
+        SETTINGS,
+        _all_lists(),
     )
     print(f"{len(pilots)} pilots en {len(actions)} acties geschreven.")
 

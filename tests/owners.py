@@ -17,9 +17,9 @@ TREKKER = "Team Jeugd"
 def register_with_owners(path: Path) -> Path:
     """Pilots owned in turn by OWNERS; every other action by TREKKER, the rest by nobody."""
     reg = read_register(GAPS)
-    pilots = [dict(r.values, eigenaar=OWNERS[i % 3]) for i, r in enumerate(reg.pilots)]
-    actions = [dict(r.values, trekker=TREKKER if i % 2 else "") for i, r in enumerate(reg.actions)]
-    return write_register(path, pilots, actions, settings=reg.settings, lists=reg.lists)
+    pilots = [dict(r.values, eigenaar=OWNERS[i % 3]) for i, r in enumerate(reg.records("Pilots"))]
+    actions = [dict(r.values, trekker=TREKKER if i % 2 else "") for i, r in enumerate(reg.records("Acties"))]
+    return write_register(path, {"Pilots": pilots, "Acties": actions}, settings=reg.settings, lists=reg.lists)
 
 
 def zip_bomb(path: Path, megabytes: int = 60) -> Path:

@@ -60,7 +60,7 @@ def test_pilot_annex_has_every_published_card_in_register_order(built):
     out, _ = built
     doc = Document(out / PILOT_DOC)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    names = [p["naam"] for p in read_register(EXAMPLE).pilots if p["opnemen"] != "Nee"]
+    names = [p["naam"] for p in read_register(EXAMPLE).records("Pilots") if p["opnemen"] != "Nee"]
     assert headings == ["Inleiding", *names]
     assert doc.paragraphs[0].text == "Bijlage 5. Monitoring evaluatie pilots"
     notes = [p for p in doc.paragraphs if p.style.name == "Kaartnotitie"]
@@ -73,7 +73,7 @@ def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
     out, _ = built
     reg = read_register(EXAMPLE)
     pilot_chars = _doc_chars(out / PILOT_DOC)
-    for pilot in reg.pilots:
+    for pilot in reg.records("Pilots"):
         for col in schema.PILOTS.columns:
             value = pilot.text(col.key)
             if not col.published or col.key in ("id", "opnemen") or not value:
@@ -86,7 +86,7 @@ def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
             assert expected in pilot_chars, (pilot["naam"], col.key)
     assert "Coördinatorpilots" not in pilot_chars
     action_chars = _doc_chars(out / ACTIONS_DOC)
-    for action in reg.actions:
+    for action in reg.records("Acties"):
         for key in ("activiteit", "resultaat", "status", "toelichting_status", "doel"):
             value = action.text(key)
             if value:
@@ -175,24 +175,26 @@ def test_text_comes_out_verbatim(tmp_path):
     reg = tmp_path / "r.xlsx"
     write_register(
         reg,
-        [
-            {
-                "id": "P-1",
-                "naam": nasty,
-                "omschrijving": "Tekst",
-                "programma": "5. Veiligheid",
-                "portefeuille": "Wonen",
-                "doel": "Doel",
-                "startdatum": "2023",
-                "einddatum": "2025",
-                "evaluatiemoment": "2024",
-                "succesvol": "Ja",
-                "beleid": "Nee",
-                "financieel": "Nee",
-                "gerapporteerd": "Memo",
-                "opnemen": "Ja",
-            }
-        ],
+        {
+            "Pilots": [
+                {
+                    "id": "P-1",
+                    "naam": nasty,
+                    "omschrijving": "Tekst",
+                    "programma": "5. Veiligheid",
+                    "portefeuille": "Wonen",
+                    "doel": "Doel",
+                    "startdatum": "2023",
+                    "einddatum": "2025",
+                    "evaluatiemoment": "2024",
+                    "succesvol": "Ja",
+                    "beleid": "Nee",
+                    "financieel": "Nee",
+                    "gerapporteerd": "Memo",
+                    "opnemen": "Ja",
+                }
+            ]
+        },
         settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
     )
     result = build_documents(read_register(reg), tmp_path / "uit")
@@ -261,9 +263,9 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
         pages[pdf.stem] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     pilots = texts[PILOT_DOC.removesuffix(".docx")]
     actions = texts[ACTIONS_DOC.removesuffix(".docx")]
-    for pilot in reg.pilots:
+    for pilot in reg.records("Pilots"):
         assert re.sub(r"\s+", "", pilot["naam"]) in pilots
-    for action in reg.actions:
+    for action in reg.records("Acties"):
         # the first words only: a row may break across pages, and then the page footer
         # and the repeated header row stand between its lines in the PDF text
         words = "".join(parse_rich(action["activiteit"]).plain.replace("•", "").split()[:3])
@@ -279,7 +281,7 @@ def test_pdf_through_libreoffice_holds_every_pilot_and_action(tmp_path):
         text=True,
         check=True,
     ).stdout
-    published = [p["naam"] for p in reg.pilots if p["opnemen"] != "Nee"]
+    published = [p["naam"] for p in reg.records("Pilots") if p["opnemen"] != "Nee"]
     listed = re.findall(r"^\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", first_page, re.MULTILINE)
     assert [name for name, _ in listed][1:] == [" ".join(n.split()) for n in published]
     numbers = [int(page) for _, page in listed]

@@ -37,8 +37,7 @@ def make(
     path = tmp_path / name
     write_register(
         path,
-        [{**GOOD, **p} for p in pilots],
-        actions or [GOOD_ACTION],
+        {"Pilots": [{**GOOD, **p} for p in pilots], "Acties": actions or [GOOD_ACTION]},
         {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."},
     )
     return path
@@ -75,7 +74,7 @@ def docx_text(path: Path) -> str:
 def test_a_soft_line_break_from_word_reads_as_a_new_line(tmp_path, careful):
     path = make(tmp_path, [{"omschrijving": "regeleinde MARK uit", "naam": "Naam MARK twee"}])
     replace_text(path, " MARK ", "_x000B_")
-    pilot = read_register(path, careful=careful).pilots[0]
+    pilot = read_register(path, careful=careful).records("Pilots")[0]
     assert pilot["omschrijving"] == "regeleinde\nuit"
     assert pilot["naam"] == "Naam\ntwee"
     assert flat(validate_file(path)) == []
@@ -194,7 +193,7 @@ def test_numbers_with_signs_and_decimals_are_still_numbers(tmp_path):
     """The closer look only refuses shared-string cells; '-1.5' as a number is fine."""
     path = make(tmp_path, [{}])
     _set_cell_xml(path, "L2", '<c r="L2"><v>-1.5</v></c>')
-    assert read_register(path).pilots[0]["financieel"] == -1.5
+    assert read_register(path).records("Pilots")[0]["financieel"] == -1.5
 
 
 def test_hidden_rows_and_columns_are_named_in_the_report(tmp_path):
@@ -284,8 +283,7 @@ def test_direction_characters_in_a_setting_are_an_error(tmp_path):
     path = tmp_path / "r.xlsx"
     write_register(
         path,
-        [GOOD],
-        [GOOD_ACTION],
+        {"Pilots": [GOOD], "Acties": [GOOD_ACTION]},
         {
             **MUNICIPALITY,
             "peildatum": date(2024, 4, 1),
@@ -341,7 +339,7 @@ def test_numbers_in_text_columns_read_as_excel_shows_them(tmp_path, careful):
         tmp_path,
         [{"doel": 1.5e300, "naam": 2024, "omschrijving": 12.0, "succesvol": 12.5, "beleid": 0.1 + 0.2}],
     )
-    pilot = read_register(path, careful=careful).pilots[0]
+    pilot = read_register(path, careful=careful).records("Pilots")[0]
     assert [pilot.text(k) for k in ("doel", "naam", "omschrijving", "succesvol", "beleid")] == [
         "1,5E+300",
         "2024",
@@ -372,7 +370,7 @@ def test_an_absurd_number_is_flagged_and_never_printed_as_301_digits(tmp_path):
     nieuw = tmp_path / "nieuw.xlsx"
     run = CliRunner().invoke(cli, ["new-edition", str(path), str(nieuw), "--editie", "Najaar"])
     assert run.exit_code == 0, run.output
-    assert read_register(nieuw).pilots[0].text("doel") == "1,5E+300"
+    assert read_register(nieuw).records("Pilots")[0].text("doel") == "1,5E+300"
 
 
 # --- properties: whatever is in a cell, nothing crashes ---------------------------------

@@ -89,7 +89,9 @@ BASE = {
 
 
 def _register(path, pilots):
-    write_register(path, [{**BASE, **p} for p in pilots], settings={**MUNICIPALITY, "peildatum": "1-4-2024"})
+    write_register(
+        path, {"Pilots": [{**BASE, **p} for p in pilots]}, settings={**MUNICIPALITY, "peildatum": "1-4-2024"}
+    )
     return read_register(path)
 
 
@@ -188,7 +190,7 @@ def test_build_previous_then_import_ignores_the_overview(tmp_path):
     from toolkit.editions.annex_import import import_annexes
 
     imported = import_annexes(result.documents)
-    assert [p["naam"] for p in imported.pilots] == ["Woonoverlast", "RIO"]
+    assert [p["naam"] for p in imported.records("Pilots")] == ["Woonoverlast", "RIO"]
     assert "Nieuw" not in str(imported.settings.get("inleiding", ""))
 
 
@@ -210,15 +212,15 @@ def test_new_edition(tmp_path):
     assert result.exit_code == 0, result.output
     assert EXAMPLE.read_bytes() == before
     old, new = read_register(EXAMPLE), read_register(target)
-    kept = [p["naam"] for p in old.pilots if p["opnemen"] != "Laatste keer"]
-    assert [p["naam"] for p in new.pilots] == kept
-    assert len(new.pilots) == 10
-    assert all(a["status"] not in ("Afgerond", "Gestopt") for a in new.actions)
-    assert len(new.actions) == sum(1 for a in old.actions if a["status"] != "Afgerond")
+    kept = [p["naam"] for p in old.records("Pilots") if p["opnemen"] != "Laatste keer"]
+    assert [p["naam"] for p in new.records("Pilots")] == kept
+    assert len(new.records("Pilots")) == 10
+    assert all(a["status"] not in ("Afgerond", "Gestopt") for a in new.records("Acties"))
+    assert len(new.records("Acties")) == sum(1 for a in old.records("Acties") if a["status"] != "Afgerond")
     assert new.settings["editie"] == "Programmabegroting 2025"
     assert new.settings["peildatum"].date() == date(2024, 10, 1)
     assert "verwijderd: pilot P-001 Stedenbouwkundige buurtvisie" in result.output
-    assert result.output.count("verwijderd: actie") == len(old.actions) - len(new.actions)
+    assert result.output.count("verwijderd: actie") == len(old.records("Acties")) - len(new.records("Acties"))
     again = CliRunner().invoke(cli, ["new-edition", str(EXAMPLE), str(target), "--editie", "x"])
     assert again.exit_code == 2 and "overschrijft nooit" in again.output
 
@@ -240,7 +242,7 @@ def test_build_previous_then_import_lists_the_toolkits_own_notes(tmp_path):
     from toolkit.editions.annex_import import import_annexes
 
     imported = import_annexes(result.documents)
-    assert [(p["naam"], p["opnemen"]) for p in imported.pilots] == [
+    assert [(p["naam"], p["opnemen"]) for p in imported.records("Pilots")] == [
         ("Woonoverlast", "Ja"),
         ("RIO", "Laatste keer"),
     ]
@@ -284,7 +286,7 @@ def test_new_edition_keeps_added_columns_and_long_texts_whole(tmp_path):
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
     assert all(r[-1] == f"contact {ident}" for ident, r in rows.items())
     assert rows["P-002"][2] == long_cell  # Flexwonen, whole
-    assert len(read_register(target).pilots) == 10
+    assert len(read_register(target).records("Pilots")) == 10
 
 
 def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
@@ -294,7 +296,7 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
     old = tmp_path / "oud.xlsx"
     write_register(
         tmp_path / "basis.xlsx",
-        [{**BASE, "id": "P-1", "naam": "Lang", "omschrijving": marker}],
+        {"Pilots": [{**BASE, "id": "P-1", "naam": "Lang", "omschrijving": marker}]},
         settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
     )
     long_text = "x" * 40_300  # no real Excel writes this; a crafted or foreign file can
@@ -302,7 +304,7 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
         for info in src.infolist():
             data = src.read(info)
             dst.writestr(info, data.replace(marker.encode(), long_text.encode()))
-    assert len(read_register(old).pilots[0]["omschrijving"]) == 40_300
+    assert len(read_register(old).records("Pilots")[0]["omschrijving"]) == 40_300
     target = tmp_path / "nieuw.xlsx"
     result = CliRunner().invoke(cli, ["new-edition", str(old), str(target), "--editie", "X"])
     assert result.exit_code == 0, result.output
@@ -310,7 +312,7 @@ def test_new_edition_names_a_text_too_long_for_a_cell(tmp_path):
         "waarschuwing: Pilots!C2 (P-1 Lang, Korte omschrijving): de tekst heeft 40.300 "
         "tekens" in result.output
     )
-    assert len(read_register(target).pilots[0]["omschrijving"]) == 32_767
+    assert len(read_register(target).records("Pilots")[0]["omschrijving"]) == 32_767
     assert long_text in (tmp_path / "nieuw_afgekapt.txt").read_text(encoding="utf-8")
 
 
@@ -318,7 +320,7 @@ def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path)
     old = tmp_path / "oud.xlsx"
     write_register(
         old,
-        [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)],
+        {"Pilots": [{**BASE, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(1, 4)]},
         settings={**MUNICIPALITY, "peildatum": "1-4-2024"},
     )
     wb = openpyxl.load_workbook(old)
@@ -340,4 +342,4 @@ def test_new_edition_keeps_a_column_inserted_between_the_declared_ones(tmp_path)
         ("Pilot 2", None),
         ("Pilot 3", "Zuid"),
     ]
-    assert [p["omschrijving"] for p in read_register(target).pilots] == ["Tekst"] * 3
+    assert [p["omschrijving"] for p in read_register(target).records("Pilots")] == ["Tekst"] * 3

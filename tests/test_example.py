@@ -17,7 +17,7 @@ def _norm(text):
 def test_every_reference_pilot_is_in_the_example(reference_cards):
     reg = read_register(EXAMPLE)
     assert len(reference_cards) == 12
-    by_name = {p["naam"]: p for p in reg.pilots}
+    by_name = {p["naam"]: p for p in reg.records("Pilots")}
     for card in reference_cards:
         pilot = by_name[card.values["naam"]]
         for key, value in card.values.items():
@@ -29,9 +29,9 @@ def test_every_reference_pilot_is_in_the_example(reference_cards):
 
 def test_every_reference_action_and_status_is_in_the_example(reference_actions, make_example):
     reg = read_register(EXAMPLE)
-    activities = [_norm(a["activiteit"]) for a in reg.actions]
+    activities = [_norm(a["activiteit"]) for a in reg.records("Acties")]
     everything = " ".join(
-        _norm(a[k]) for a in reg.actions for k in ("resultaat", "status", "toelichting_status")
+        _norm(a[k]) for a in reg.records("Acties") for k in ("resultaat", "status", "toelichting_status")
     )
     squashed = re.sub(r"\s+", "", everything)
     for row in reference_actions:
@@ -43,19 +43,19 @@ def test_every_reference_action_and_status_is_in_the_example(reference_actions, 
             for part in parts:
                 assert re.sub(r"\s+", "", _norm(part)) in squashed, row.status
     assert (
-        {a["opgave"] for a in reg.actions}
+        {a["opgave"] for a in reg.records("Acties")}
         == set(reg.lists["opgave"])
         == set(make_example.EXAMPLE_LISTS["opgave"])
     )
     statuses = set(schema.vocabulary("status").values)
-    assert all(a["status"] in statuses for a in reg.actions)
+    assert all(a["status"] in statuses for a in reg.records("Acties"))
 
 
 def test_the_split_rows_are_merged_in_the_example_but_kept_in_the_fixture(reference_actions):
     continued = [r for r in reference_actions if r.continued]
     assert len(continued) == 6
-    assert all(a["activiteit"] for a in read_register(EXAMPLE).actions)
-    assert sum(1 for a in read_register(GAPS).actions if not a["activiteit"]) == 6
+    assert all(a["activiteit"] for a in read_register(EXAMPLE).records("Acties"))
+    assert sum(1 for a in read_register(GAPS).records("Acties") if not a["activiteit"]) == 6
 
 
 def _records(reg):
@@ -63,8 +63,8 @@ def _records(reg):
         return v.isoformat() if hasattr(v, "isoformat") else v
 
     return (
-        [{k: plain(v) for k, v in p.values.items()} for p in reg.pilots],
-        [{k: plain(v) for k, v in a.values.items()} for a in reg.actions],
+        [{k: plain(v) for k, v in p.values.items()} for p in reg.records("Pilots")],
+        [{k: plain(v) for k, v in a.values.items()} for a in reg.records("Acties")],
         reg.lists,
         {k: plain(v) for k, v in reg.settings.items()},
     )

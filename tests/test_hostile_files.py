@@ -83,7 +83,7 @@ def test_too_many_rows_are_refused_naming_the_limit(tmp_path):
 def test_rows_just_under_the_limit_are_read(tmp_path):
     rows = b"".join(b'<row r="%d"/>' % n for n in range(14, sheetscan.MAX_ROWS + 1))
     path = rewrite(EXAMPLE, tmp_path / "net.xlsx", {PILOTS: add_to_sheet(rows)})
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 def test_too_many_columns_are_refused_naming_the_limit(tmp_path):
@@ -149,7 +149,7 @@ def test_a_far_cell_is_found_however_it_is_spelled(tmp_path, spelling):
     path = rewrite(EXAMPLE, tmp_path / "ver.xlsx", {PILOTS: add_to_sheet(xml)})
     assert not _fast_reader_is_safe(path)
     if expected is None:  # within the limits, too large for the fast reader: careful one
-        assert len(read_register(path).pilots) == 13
+        assert len(read_register(path).records("Pilots")) == 13
     else:
         _refused(path, expected)
 
@@ -161,7 +161,7 @@ def test_a_lying_dimension_goes_to_the_careful_reader(tmp_path):
         {PILOTS: lambda d: d.replace(b'<dimension ref="A1:R13"/>', b'<dimension ref="A1:XFD1048576"/>')},
     )
     assert not _fast_reader_is_safe(path)
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 @pytest.mark.parametrize(
@@ -176,8 +176,8 @@ def test_odd_but_near_cells_go_to_the_careful_reader(tmp_path, xml):
     path = rewrite(EXAMPLE, tmp_path / "vreemd.xlsx", {PILOTS: add_to_sheet(xml)})
     assert not _fast_reader_is_safe(path)
     register = read_register(path)
-    assert register.pilots[-1].row == 14
-    assert register.pilots[-1]["id"] in ("zonder r", "andere quotes")
+    assert register.records("Pilots")[-1].row == 14
+    assert register.records("Pilots")[-1]["id"] in ("zonder r", "andere quotes")
 
 
 def test_the_example_and_a_plain_register_take_the_fast_reader():
@@ -388,7 +388,7 @@ def test_a_tag_longer_than_a_chunk_goes_to_the_exact_pass(tmp_path):
     row = f'<row r="14"><c r="A14" t="inlineStr" x="{value}"><is><t>lang</t></is></c></row>'
     path = rewrite(EXAMPLE, tmp_path / "lang.xlsx", {PILOTS: add_to_sheet(row.encode())})
     assert not _fast_reader_is_safe(path)
-    assert read_register(path).pilots[-1]["id"] == "lang"
+    assert read_register(path).records("Pilots")[-1]["id"] == "lang"
 
 
 def test_a_merged_range_spelled_oddly_is_still_a_finding(tmp_path):
@@ -408,7 +408,7 @@ def test_a_reversed_dimension_goes_to_the_careful_reader(tmp_path):
         {PILOTS: lambda d: d.replace(b'<dimension ref="A1:R13"/>', b'<dimension ref="R13:A1"/>')},
     )
     assert not _fast_reader_is_safe(path)
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 def test_binary_parts_such_as_printer_settings_do_not_matter(tmp_path):
@@ -422,7 +422,7 @@ def test_binary_parts_such_as_printer_settings_do_not_matter(tmp_path):
         },
     )
     assert _fast_reader_is_safe(path)
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
@@ -460,7 +460,7 @@ def test_an_ordinary_hyperlink_is_fine(tmp_path):
         },
     )
     assert _fast_reader_is_safe(path)
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 def test_damaged_compressed_data_is_a_dutch_message(tmp_path):

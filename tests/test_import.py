@@ -36,11 +36,11 @@ def round_trip(tmp_path_factory):
 def test_build_then_import_gives_back_the_published_content(round_trip):
     back, _ = round_trip
     original = read_register(EXAMPLE)
-    assert [published(p, PILOT_FIELDS) for p in back.pilots] == [
-        published(p, PILOT_FIELDS) for p in original.pilots if p["opnemen"] != "Nee"
+    assert [published(p, PILOT_FIELDS) for p in back.records("Pilots")] == [
+        published(p, PILOT_FIELDS) for p in original.records("Pilots") if p["opnemen"] != "Nee"
     ]
-    assert [published(a, ACTION_FIELDS) for a in back.actions] == [
-        published(a, ACTION_FIELDS) for a in original.actions
+    assert [published(a, ACTION_FIELDS) for a in back.records("Acties")] == [
+        published(a, ACTION_FIELDS) for a in original.records("Acties")
     ]
     assert back.settings["gemeente"] == "Zoetermeer"
     assert back.settings["editie"] == "Perspectiefnota 2025"
@@ -58,7 +58,7 @@ def test_imported_register_validates_and_report_lists_everything(round_trip):
 
 def test_hand_made_annexes():
     imported = import_annexes([DATA / "handgemaakte_pilotbijlage.docx", DATA / "handgemaakte_acties.docx"])
-    first, second = imported.pilots
+    first, second = imported.records("Pilots")
     assert first["naam"] == "Schoolontbijt"
     assert first["portefeuille"] == "Armoedebeleid"  # label spelt "Portefeulle"
     assert first["succesvol"] == "Ja, een succes op beide scholen."  # question over two lines
@@ -72,7 +72,7 @@ def test_hand_made_annexes():
     assert imported.settings["inleiding"] == "Deze bijlage geeft een overzicht van alle pilots."
     notes = " ".join(imported.report.notes)
     assert "Kop 'Pilot schoolontbijt' en Naam pilot 'Schoolontbijt' verschillen" in notes
-    actions = imported.actions
+    actions = imported.records("Acties")
     assert [a["activiteit"] for a in actions] == [
         "Ouderkamer open.",
         "Brugfunctionaris gestart.",
@@ -123,7 +123,7 @@ def test_a_sentence_that_starts_like_a_section_stays_text(tmp_path):
     doc.add_paragraph("Uitkomst evaluatie volgt later.")
     path = tmp_path / "b.docx"
     doc.save(path)
-    assert import_annexes([path]).pilots[0]["omschrijving"] == "Uitkomst evaluatie volgt later."
+    assert import_annexes([path]).records("Pilots")[0]["omschrijving"] == "Uitkomst evaluatie volgt later."
 
 
 def test_a_zip_bomb_docx_is_refused_before_opening(tmp_path):
@@ -149,8 +149,8 @@ def test_full_cycle_keeps_the_introduction_and_the_last_time_pilots(tmp_path):
     assert result.exit_code == 0, result.output
     original, back = read_register(EXAMPLE), read_register(tmp_path / "r.xlsx")
     assert back.settings["inleiding"] == original.settings["inleiding"]
-    last = [p["naam"] for p in original.pilots if p["opnemen"] == "Laatste keer"]
-    assert [p["naam"] for p in back.pilots if p["opnemen"] == "Laatste keer"] == last
+    last = [p["naam"] for p in original.records("Pilots") if p["opnemen"] == "Laatste keer"]
+    assert [p["naam"] for p in back.records("Pilots") if p["opnemen"] == "Laatste keer"] == last
     report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
     assert f"Opmerkingen ({len(last)}):" in report
     for name in last:
@@ -208,7 +208,7 @@ def test_labels_in_another_order_and_a_filled_table_of_contents(tmp_path):
         )
 
     imported = import_annexes([_doc(tmp_path, build)])
-    (pilot,) = imported.pilots
+    (pilot,) = imported.records("Pilots")
     assert (pilot["startdatum"], pilot["einddatum"], pilot["portefeuille"]) == ("2023", "2025", "Wonen")
     assert imported.settings["inleiding"] == "Alleen de echte inleiding."
 
@@ -231,8 +231,8 @@ def test_a_heading_is_recognised_by_its_outline_level(tmp_path):
         _card(doc, "Tweede", [], heading_style="Pilotkop")
 
     imported = import_annexes([_doc(tmp_path, build)])
-    assert [p["naam"] for p in imported.pilots] == ["Eerste", "Tweede"]
-    assert imported.pilots[0]["omschrijving"] == "Over de eerste."  # not "…\nTweede"
+    assert [p["naam"] for p in imported.records("Pilots")] == ["Eerste", "Tweede"]
+    assert imported.records("Pilots")[0]["omschrijving"] == "Over de eerste."  # not "…\nTweede"
 
 
 def test_extra_columns_in_an_action_table_are_named(tmp_path):
@@ -247,7 +247,9 @@ def test_extra_columns_in_an_action_table_are_named(tmp_path):
                 cell.text = value
 
     imported = import_annexes([_doc(tmp_path, build)])
-    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [("Ouderkamer", "Afgerond")]
+    assert [(a["activiteit"], a["status"]) for a in imported.records("Acties")] == [
+        ("Ouderkamer", "Afgerond")
+    ]
     assert any("'Budget'" in s and "1 gevulde" in s for s in imported.report.skipped)
 
 
@@ -262,7 +264,7 @@ def test_a_vertically_merged_cell_counts_for_every_row_it_spans(tmp_path):
         table.cell(1, 2).merge(table.cell(2, 2)).text = "Doorlopend"
 
     imported = import_annexes([_doc(tmp_path, build)])
-    assert [(a["activiteit"], a["status"]) for a in imported.actions] == [
+    assert [(a["activiteit"], a["status"]) for a in imported.records("Acties")] == [
         ("Een", "Doorlopend"),
         ("Twee", "Doorlopend"),
     ]
@@ -308,7 +310,7 @@ def test_a_text_longer_than_a_cell_is_cut_with_a_warning_and_kept_in_the_report(
     assert result.exit_code == 0, result.output
     assert "waarschuwing: Pilots!C2 (P-001 Proef, Korte omschrijving)" in result.output
     assert f"de tekst heeft {len(long_text):,} tekens".replace(",", ".") in result.output
-    (pilot,) = read_register(tmp_path / "r.xlsx").pilots
+    (pilot,) = read_register(tmp_path / "r.xlsx").records("Pilots")
     assert pilot["omschrijving"] == long_text[:32767]
     report = (tmp_path / "r_importverslag.txt").read_text(encoding="utf-8")
     assert "Afgekapt (1):" in report and long_text in report
@@ -383,7 +385,7 @@ def test_text_inside_content_controls_and_tracked_insertions_is_read(tmp_path):
             ),
         )
 
-    (pilot,) = import_annexes([_doc(tmp_path, build)]).pilots
+    (pilot,) = import_annexes([_doc(tmp_path, build)]).records("Pilots")
     assert pilot["omschrijving"] == "In een besturingselement.\nMet ingevoegde tekst."
 
 
@@ -414,7 +416,7 @@ def test_a_filled_contents_field_is_skipped_whatever_its_style(tmp_path):
         _card(doc, "Proef", [("Programma", "5. Veiligheid")])
 
     imported = import_annexes([_doc(tmp_path, build)])
-    assert [p["naam"] for p in imported.pilots] == ["Proef"]
+    assert [p["naam"] for p in imported.records("Pilots")] == ["Proef"]
     assert imported.settings["inleiding"] == "De echte inleiding."
     assert "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw." in imported.report.skipped
 
@@ -510,7 +512,7 @@ def test_import_lists_only_the_municipality_s_own_values(tmp_path):
     }
     source = write_register(
         tmp_path / "delft.xlsx",
-        [pilot],
+        {"Pilots": [pilot]},
         settings={
             "gemeente": "Delft",
             "editie": "Voorjaarsnota 2026",

@@ -190,8 +190,10 @@ def test_two_builds_at_once_leave_one_registers_complete_set(tmp_path, make_exam
 
     write_register(
         other,
-        [p.values for p in register.pilots],
-        [a.values for a in register.actions],
+        {
+            "Pilots": [p.values for p in register.records("Pilots")],
+            "Acties": [a.values for a in register.records("Acties")],
+        },
         settings,
         register.lists,
     )

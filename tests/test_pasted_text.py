@@ -327,7 +327,7 @@ def test_an_excel_error_is_named_not_called_empty(tmp_path, careful, error):
     _error_cell(path, "Pilots", "C2", error)  # Korte omschrijving: required
     _error_cell(path, "Acties", "E3", error)  # Resultaat: optional
     register = read_register(path, careful=careful)
-    assert register.pilots[0]["omschrijving"] is None  # not the error's text
+    assert register.records("Pilots")[0]["omschrijving"] is None  # not the error's text
     result = validate_register(register)
     assert flat(result) == [("formule-fout", "Pilots", "C2"), ("formule-fout", "Acties", "E3")]
     finding = result.findings[0]
@@ -398,7 +398,11 @@ def _owners_register(tmp_path: Path, trekkers: list[str]) -> Path:
         for i, t in enumerate(trekkers, start=1)
     ]  # each action one finding
     path = tmp_path / "eigenaren.xlsx"
-    write_register(path, [GOOD], actions, {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "x"})
+    write_register(
+        path,
+        {"Pilots": [GOOD], "Acties": actions},
+        {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "x"},
+    )
     return path
 
 

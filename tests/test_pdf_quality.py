@@ -216,7 +216,7 @@ def test_no_word_breaks_in_the_middle_in_the_status_column(made):
         )
         words = {
             w
-            for action in register.actions
+            for action in register.records("Acties")
             for key in ("status", "toelichting_status")
             for w in re.findall(r"\w{9,}", parse_rich(action.values.get(key) or "").plain)
         }

@@ -178,8 +178,7 @@ def _actions_register(tmp_path, resultaat: str, settings: dict | None = None):
     ]
     write_register(
         path,
-        [pilot, {**pilot, "id": "P-2", "naam": "Tweede"}],
-        actions,
+        {"Pilots": [pilot, {**pilot, "id": "P-2", "naam": "Tweede"}], "Acties": actions},
         settings={**MUNICIPALITY, "peildatum": "1-4-2024", **(settings or {})},
     )
     return read_register(path)
@@ -447,8 +446,8 @@ def test_no_page_ends_with_a_heading_or_a_lone_card_start(with_pdf):
 
     pypdf = pytest.importorskip("pypdf")
     register = read_register(EXAMPLE)
-    names = {" ".join(p["naam"].split()) for p in register.pilots}
-    doelen = {" ".join(a["doel"].split()) for a in register.actions}
+    names = {" ".join(p["naam"].split()) for p in register.records("Pilots")}
+    doelen = {" ".join(a["doel"].split()) for a in register.records("Acties")}
     headings = (
         names
         | doelen

@@ -19,8 +19,8 @@ from toolkit.register.write import write_register
 
 def test_example_reads_with_locations():
     reg = read_register(EXAMPLE)
-    assert len(reg.pilots) == 12
-    first = reg.pilots[0]
+    assert len(reg.records("Pilots")) == 12
+    first = reg.records("Pilots")[0]
     assert first.row == 2
     assert first["naam"] == "Stedenbouwkundige buurtvisie"
     loc = first.location("startdatum")
@@ -53,9 +53,9 @@ def test_headers_tolerant_of_case_spaces_nbsp_and_order(tmp_path):
         ws.move_range("A1:A20", cols=20)  # ID now lives far to the right
 
     reg = read_register(_rewrite(tmp_path, mutate))
-    assert reg.pilots[0]["naam"] == "Stedenbouwkundige buurtvisie"
-    assert reg.pilots[0]["id"] == "P-001"
-    assert reg.pilots[0].location("id").column == "U"
+    assert reg.records("Pilots")[0]["naam"] == "Stedenbouwkundige buurtvisie"
+    assert reg.records("Pilots")[0]["id"] == "P-001"
+    assert reg.records("Pilots")[0].location("id").column == "U"
 
 
 def test_trailing_formatted_rows_and_blank_rows(tmp_path):
@@ -67,19 +67,19 @@ def test_trailing_formatted_rows_and_blank_rows(tmp_path):
             ws.cell(r, 3).value = " "
 
     reg = read_register(_rewrite(tmp_path, mutate))
-    assert len(reg.pilots) == 12
-    assert [p.row for p in reg.pilots][:5] == [2, 3, 4, 7, 8]
+    assert len(reg.records("Pilots")) == 12
+    assert [p.row for p in reg.records("Pilots")][:5] == [2, 3, 4, 7, 8]
 
 
 def test_real_dates_and_1904_date_system(tmp_path):
     path = tmp_path / "1904.xlsx"
-    write_register(path, pilots=[{"id": "P-1", "naam": "x", "startdatum": date(2022, 9, 1)}])
+    write_register(path, tables={"Pilots": [{"id": "P-1", "naam": "x", "startdatum": date(2022, 9, 1)}]})
     wb = openpyxl.load_workbook(path)
     wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
     wb.save(path)
     reg = read_register(path)
     assert reg.date1904
-    assert reg.pilots[0]["startdatum"] == datetime(2022, 9, 1)
+    assert reg.records("Pilots")[0]["startdatum"] == datetime(2022, 9, 1)
 
 
 def test_missing_sheet(tmp_path):
@@ -122,9 +122,9 @@ def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
     for careful in (False, True):
         only_pilots = read_register(_rewrite(tmp_path, drop("Acties")), careful=careful)
         assert only_pilots.sheets == {"Pilots"}
-        assert len(only_pilots.pilots) == 12 and only_pilots.actions == []
+        assert len(only_pilots.records("Pilots")) == 12 and only_pilots.records("Acties") == []
         only_actions = read_register(_rewrite(tmp_path, drop("Pilots")), careful=careful)
-        assert only_actions.sheets == {"Acties"} and only_actions.pilots == []
+        assert only_actions.sheets == {"Acties"} and only_actions.records("Pilots") == []
         with pytest.raises(RegisterStructureError, match="geen tabblad 'Pilots' of 'Acties'"):
             read_register(_rewrite(tmp_path, drop("Pilots", "Acties")), careful=careful)
 
@@ -143,7 +143,7 @@ def test_renamed_sheet_case_only_is_fine(tmp_path):
         wb["tijdelijk"].title = "PILOTS"
 
     path = _rewrite(tmp_path, mutate)
-    assert len(read_register(path).pilots) == 12
+    assert len(read_register(path).records("Pilots")) == 12
 
 
 def test_missing_column(tmp_path):
@@ -230,7 +230,7 @@ def test_hostile_xml_is_never_expanded(tmp_path):
         reg = read_register(path)
     except RegisterUnreadable:
         return
-    assert len(reg.pilots) == 12
+    assert len(reg.records("Pilots")) == 12
 
 
 def test_formula_cells_read_their_cached_value(tmp_path):
@@ -245,25 +245,25 @@ def test_formula_cells_read_their_cached_value(tmp_path):
     wb.get_worksheet_by_name("Pilots").write_formula(1, 1, '="Pilot "&"A"', None, "Pilot A")
     wb.close()
     reg = read_register(path)
-    assert reg.pilots[0]["naam"] == "Pilot A"
+    assert reg.records("Pilots")[0]["naam"] == "Pilot A"
 
 
 def test_gaps_fixture_keeps_the_reference_gaps():
     reg = read_register(GAPS)
-    stille = next(p for p in reg.pilots if p["naam"] == "Stille studieruimtes")
+    stille = next(p for p in reg.records("Pilots") if p["naam"] == "Stille studieruimtes")
     assert stille["omschrijving"] is None
     assert stille["beleid"] is None
-    assert any(a["activiteit"] is None for a in reg.actions)
+    assert any(a["activiteit"] is None for a in reg.records("Acties"))
 
 
 @pytest.mark.parametrize("careful", [False, True])
 def test_both_readers_give_the_same_records(careful):
     fast = read_register(EXAMPLE)
     other = read_register(EXAMPLE, careful=careful)
-    assert [p.values for p in other.pilots] == [p.values for p in fast.pilots]
-    assert [a.values for a in other.actions] == [a.values for a in fast.actions]
+    assert [p.values for p in other.records("Pilots")] == [p.values for p in fast.records("Pilots")]
+    assert [a.values for a in other.records("Acties")] == [a.values for a in fast.records("Acties")]
     assert other.settings == fast.settings and other.lists == fast.lists
-    assert [p.row for p in other.pilots] == [p.row for p in fast.pilots]
+    assert [p.row for p in other.records("Pilots")] == [p.row for p in fast.records("Pilots")]
 
 
 def test_a_far_away_cell_never_reaches_the_fast_reader(tmp_path):
@@ -295,4 +295,4 @@ def test_an_own_sheet_is_not_taken_for_a_renamed_one(tmp_path):
     path = _rewrite(tmp_path, mutate)
     for careful in (False, True):
         register = read_register(path, careful=careful)
-        assert register.sheets == {"Pilots"} and len(register.pilots) == 12
+        assert register.sheets == {"Pilots"} and len(register.records("Pilots")) == 12

@@ -49,7 +49,7 @@ def test_excel_report_never_turns_user_text_into_formulas(tmp_path):
     reg = tmp_path / "r.xlsx"
     write_register(
         reg,
-        [{"id": "P-1", "naam": '=HYPERLINK("http://x")', "programma": "+31"}],
+        {"Pilots": [{"id": "P-1", "naam": '=HYPERLINK("http://x")', "programma": "+31"}]},
         settings={"peildatum": "1-4-2024"},
     )
     paths = write_reports(validate_file(reg), tmp_path / "rapport")
@@ -86,7 +86,7 @@ def test_html_report_is_self_contained_grouped_and_escaped(gaps_reports, tmp_pat
     assert "P-010 Stille studieruimtes" in text
     assert "8 fouten" in text and "8 waarschuwingen" in text
     reg = tmp_path / "kwaad.xlsx"
-    write_register(reg, [{"id": "<script>alert(1)</script>", "naam": "a & b"}])
+    write_register(reg, {"Pilots": [{"id": "<script>alert(1)</script>", "naam": "a & b"}]})
     html = render_html(validate_file(reg))
     assert "<script>alert" not in html and "&lt;script&gt;" in html
 

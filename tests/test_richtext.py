@@ -298,7 +298,7 @@ def test_the_cms_fragments_of_the_example_take_the_fast_paths():
     from toolkit.register.read import read_register
 
     example = read_register(EXAMPLE)
-    for record in example.pilots + example.actions:
+    for record in example.records("Pilots") + example.records("Acties"):
         for col in record.sheet.columns:
             value = record.values.get(col.key)
             if col.kind is schema.Kind.RICH and value and simple_paragraphs(value) is None:

@@ -114,7 +114,7 @@ def test_an_unknown_meaning_is_kept_and_still_named(tmp_path):
 def test_renamed_last_time_still_publishes_with_the_note(tmp_path):
     renamed = _rename(EXAMPLE, tmp_path / "hernoemd.xlsx", "opnemen", "Laatste keer", "Laatste editie")
     register = read_register(renamed)
-    last = [p for p in register.pilots if p["opnemen"] == "Laatste editie"]
+    last = [p for p in register.records("Pilots") if p["opnemen"] == "Laatste editie"]
     assert len(last) == 2
     assert all(p in published_pilots(register) for p in last)
     assert _codes(renamed) == []
@@ -153,8 +153,8 @@ def test_an_unknown_meaning_is_a_finding(tmp_path):
 def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tmp_path):
     renamed = _rename(EXAMPLE, tmp_path / "klaar.xlsx", "status", "Afgerond", "Klaar")
     register = read_register(renamed)
-    done = [a for a in register.actions if a["status"] == "Klaar"]
-    assert done and not any(a["status"] == "Afgerond" for a in register.actions)
+    done = [a for a in register.records("Acties") if a["status"] == "Klaar"]
+    assert done and not any(a["status"] == "Afgerond" for a in register.records("Acties"))
     assert _codes(renamed) == []
     assert register.roles.finished("Klaar")
     assert register.roles.colour("Klaar") == schema.STATUS_COLOURS["Afgerond"]
@@ -177,10 +177,10 @@ def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tm
     out = CliRunner().invoke(cli, ["new-edition", str(renamed), str(target), "--editie", "x"])
     assert out.exit_code == 0, out.output
     new = read_register(target)
-    assert len(new.actions) == len(register.actions) - len(done) - sum(
-        1 for a in register.actions if a["status"] == "Gestopt"
+    assert len(new.records("Acties")) == len(register.records("Acties")) - len(done) - sum(
+        1 for a in register.records("Acties") if a["status"] == "Gestopt"
     )
-    assert not any(a["status"] == "Klaar" for a in new.actions)
+    assert not any(a["status"] == "Klaar" for a in new.records("Acties"))
     # the next register keeps the coordinator's wording and its meaning
     assert "Klaar" in new.lists["status"] and new.meanings["status"]["Klaar"] == "Afgerond"
     assert _codes(target) == []
@@ -220,10 +220,12 @@ GOOD = {
 def headed(tmp_path):
     path = write_register(
         tmp_path / "kop.xlsx",
-        [
-            {**GOOD, "kop": "Pilot schoolontbijt"},
-            {**GOOD, "id": "P-2", "naam": "Buurtkamer"},
-        ],
+        {
+            "Pilots": [
+                {**GOOD, "kop": "Pilot schoolontbijt"},
+                {**GOOD, "id": "P-2", "naam": "Buurtkamer"},
+            ]
+        },
         settings={**MUNICIPALITY, "inleiding": "Over deze bijlage.", "peildatum": "1-4-2024"},
     )
     result = build_documents(read_register(path), tmp_path / "uit")
@@ -253,7 +255,7 @@ def test_import_fills_kop_only_when_it_differs(headed, tmp_path):
     out = tmp_path / "terug.xlsx"
     run = CliRunner().invoke(cli, ["import", str(pilot_doc), "--out", str(out)])
     assert run.exit_code == 0, run.output
-    pilots = read_register(out).pilots
+    pilots = read_register(out).records("Pilots")
     assert [(p.text("naam"), p.text("kop")) for p in pilots] == [
         ("Schoolontbijt", "Pilot schoolontbijt"),
         ("Buurtkamer", ""),
@@ -274,14 +276,14 @@ def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
 
 
 def test_a_register_without_the_heading_column_still_reads(tmp_path):
-    path = write_register(tmp_path / "oud.xlsx", [GOOD], settings=MUNICIPALITY)
+    path = write_register(tmp_path / "oud.xlsx", {"Pilots": [GOOD]}, settings=MUNICIPALITY)
     wb = openpyxl.load_workbook(path)
     ws = wb[schema.PILOTS.name]
     col = next(c.column for c in ws[1] if c.value == schema.PILOTS.column("kop").label)
     ws.delete_cols(col)
     wb.save(path)
     register = read_register(path)
-    assert register.pilots[0].text("kop") == ""
+    assert register.records("Pilots")[0].text("kop") == ""
     assert not [f for f in validate_file(path).findings if f.severity == "fout"]
 
 

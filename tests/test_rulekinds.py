@@ -529,7 +529,10 @@ def test_the_bundled_declarations_say_exactly_what_the_fixed_rules_said(tmp_path
     ]
     path = tmp_path / "r.xlsx"
     write_register(
-        path, pilots, actions, {**MUNICIPALITY, "peildatum": PEIL, "inleiding": "x"}, with_example_lists(None)
+        path,
+        {"Pilots": pilots, "Acties": actions},
+        {**MUNICIPALITY, "peildatum": PEIL, "inleiding": "x"},
+        with_example_lists(None),
     )
     findings = [f for f in validate_file(path).findings if f.code != "verplicht-leeg"]
     assert [(f.code, f.cell, f.value, f.message) for f in findings] == BEFORE

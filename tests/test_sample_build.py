@@ -46,7 +46,7 @@ def test_a_sample_card_in_the_pilot_template_replaces_the_built_in_card(tmp_path
     pilot_doc = next(p for p in out.glob("*.docx") if p.name.startswith("Bijlage 5"))
     doc = Document(str(pilot_doc))
     register = read_register(EXAMPLE)
-    published = [p for p in register.pilots if register.roles.published(p.text("opnemen"))]
+    published = [p for p in register.records("Pilots") if register.roles.published(p.text("opnemen"))]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[-len(published) :] == [p.text("naam") for p in published]
     lines = [p.text for p in doc.paragraphs]

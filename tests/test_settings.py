@@ -47,7 +47,9 @@ BASE = {"peildatum": "1-4-2024", "inleiding": "Over deze bijlage."}
 
 def _register(tmp_path, pilots=(PILOT,), actions=(ACTION,), **changes):
     path = tmp_path / "r.xlsx"
-    write_register(path, list(pilots), list(actions), {**MUNICIPALITY, **BASE, **changes})
+    write_register(
+        path, {"Pilots": list(pilots), "Acties": list(actions)}, {**MUNICIPALITY, **BASE, **changes}
+    )
     return read_register(path)
 
 

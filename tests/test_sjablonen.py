@@ -45,7 +45,7 @@ def _texts(docx):
 def _register(tmp_path, **settings):
     path = tmp_path / "register" / "r.xlsx"
     path.parent.mkdir(exist_ok=True)
-    write_register(path, [GOOD], [GOOD_ACTION], {**SETTINGS, **settings})
+    write_register(path, {"Pilots": [GOOD], "Acties": [GOOD_ACTION]}, {**SETTINGS, **settings})
     return path
 
 
@@ -139,7 +139,7 @@ def test_a_register_without_actions_needs_no_actions_template(tmp_path):
     _copy_templates(folder)
     (folder / "acties.docx").unlink()
     path = tmp_path / "r.xlsx"
-    write_register(path, [GOOD], [], SETTINGS)
+    write_register(path, {"Pilots": [GOOD], "Acties": []}, SETTINGS)
     result = _run("build", str(path), "--out", str(tmp_path / "uit"), "--sjablonen", str(folder))
     assert result.exit_code == 0, result.output
 
@@ -221,7 +221,9 @@ def test_rows_against_an_empty_list_give_one_finding_not_one_per_row(tmp_path):
     assert register.lists["programma"] == [], "no other municipality's values slip in"
     path = tmp_path / "gevuld.xlsx"
     pilots = [{**GOOD, "id": f"P-{i}", "naam": f"Pilot {i}"} for i in range(5)]
-    write_register(path, pilots, [], SETTINGS, lists={"programma": (), "portefeuille": ()})
+    write_register(
+        path, {"Pilots": pilots, "Acties": []}, SETTINGS, lists={"programma": (), "portefeuille": ()}
+    )
     findings = validate_file(path).findings
     empty = [f for f in findings if f.code == "lijst-leeg"]
     assert sorted(f.label for f in empty) == ["Portefeuilles", "Programma's"]

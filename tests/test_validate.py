@@ -205,8 +205,7 @@ def _register(tmp_path, code, pilots, actions):
     lists, meanings = LIST_CASES.get(code, (None, None))
     write_register(
         path,
-        [{**GOOD, **changes} for changes in pilots],
-        actions,
+        {"Pilots": [{**GOOD, **changes} for changes in pilots], "Acties": actions},
         settings,
         with_example_lists(lists),
         meanings=meanings,

@@ -459,8 +459,7 @@ def test_build_uses_the_bundled_templates_whatever_the_setting_says(client, temp
 
     path = write_register(
         tmp_path / "eigen.xlsx",
-        [GOOD],
-        [GOOD_ACTION],
+        {"Pilots": [GOOD], "Acties": [GOOD_ACTION]},
         {**MUNICIPALITY, "peildatum": "1-4-2024", "inleiding": "Tekst.", "sjablonen": "huisstijl"},
     )
     response = upload(client, path, url="/bijlagen")

@@ -246,9 +246,9 @@ def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
     ahead = import_annexes(list(built))
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     here = import_annexes(list(built))
-    assert (ahead.pilots, ahead.actions, ahead.settings, ahead.report) == (
-        here.pilots,
-        here.actions,
+    assert (ahead.records("Pilots"), ahead.records("Acties"), ahead.settings, ahead.report) == (
+        here.records("Pilots"),
+        here.records("Acties"),
         here.settings,
         here.report,
     )

@@ -94,7 +94,7 @@ def test_help_texts_fit_excel_limits():
 
 def test_user_text_is_never_a_formula(tmp_path):
     path = write_register(
-        tmp_path / "r.xlsx", pilots=[{"id": "P-1", "naam": "=1+1", "omschrijving": "@SOM(A1)"}]
+        tmp_path / "r.xlsx", tables={"Pilots": [{"id": "P-1", "naam": "=1+1", "omschrijving": "@SOM(A1)"}]}
     )
     ws = openpyxl.load_workbook(path)["Pilots"]
     assert ws["B2"].value == "=1+1" and ws["B2"].data_type == "s"

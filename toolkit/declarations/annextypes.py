@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from toolkit.core.errors import TemplateError
+from toolkit.declarations.handmade import HandMade, read_handmade
 from toolkit.declarations.keys import TABLES, check_keys, shown, utf16_length
 from toolkit.declarations.layout import Layout, read_layout
 from toolkit.declarations.model import (
@@ -93,6 +94,8 @@ class AnnexType:
     #: more tags for its template, as patterns of settings ([bijlagetype.tags]:
     #: titel = "{bijlage_pilots_titel}"); {aantal} is the number of records
     tags: tuple[tuple[str, str], ...] = ()
+    #: how a hand-made annex of this type is recognised and read ([inlezen]), if it says
+    handmade: HandMade | None = None
 
     @property
     def kind(self) -> str:
@@ -417,6 +420,7 @@ class _Reader:
             self.text("instelling", entry, "standaard", where),
             self.flag("instelling", entry, "verplicht", where),
             kind,
+            self.flag("instelling", entry, "leeg_waarschuwen", where),
         )
 
     def unique(self, table: str, items: list[tuple[str, str]], what: str) -> None:
@@ -668,6 +672,7 @@ class _Reader:
             arrangement=arrangement,
             legacy_block=legacy,
             tags=tuple(tags.items()),
+            handmade=read_handmade(self.data.get("inlezen"), sheet, key, title, self.fail),
         )
 
 

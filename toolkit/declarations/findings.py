@@ -191,8 +191,8 @@ RULES: tuple[Rule, ...] = (
         "De rijen {value} zijn in Excel verborgen (een filter of verborgen rijen), maar "
         "tellen gewoon mee: wat erin staat, komt in de bijlage.",
         "Wis het filter (Gegevens > Wissen) of maak de rijen zichtbaar en kijk ze na. Hoort "
-        "een pilot niet in de bijlage, zet dan 'Opnemen in bijlage' op 'Nee'; een actie "
-        "die er niet in hoort, haalt u uit het register.",
+        "een rij niet in de bijlage, zet dan de kolom die opnemen bepaalt op een waarde "
+        "die niet opnemen betekent, of haal de rij uit het register.",
     ),
     Rule(
         "tabblad-verborgen",
@@ -244,8 +244,8 @@ RULES: tuple[Rule, ...] = (
         "Lijstwaarde zonder bekende betekenis",
         "'{value}' in de lijst '{label}' heeft geen betekenis die de toolkit kent.",
         "Kies in de kolom '{label}: betekenis' ernaast welke standaardwaarde '{value}' "
-        "vervangt ({detail}). Zonder betekenis weet de toolkit niet of een pilot in de "
-        "bijlage komt of een actie is afgerond, en welke kleur een status krijgt.",
+        "vervangt ({detail}). Zonder betekenis weet de toolkit niet of een rij in de "
+        "bijlage komt of is afgerond, en welke kleur een status krijgt.",
     ),
     Rule(
         "betekenis-ontbreekt",
@@ -282,10 +282,10 @@ RULES: tuple[Rule, ...] = (
         "bijlagenummer-dubbel",
         Severity.WARNING,
         "Twee bijlagen met hetzelfde nummer",
-        "De pilotbijlage heeft nummer {value}, maar de statusbijlagen zijn genummerd "
-        "{detail}: twee bijlagen krijgen hetzelfde nummer.",
-        "Pas 'Nummer bijlage pilots' of 'Eerste nummer statusbijlagen' aan, zodat elke "
-        "bijlage een eigen nummer heeft.",
+        "Bijlage {value} valt in de nummers {detail} die '{label}' geeft: twee bijlagen "
+        "krijgen hetzelfde nummer.",
+        "Pas een van de bijlagenummers op het tabblad Instellingen aan, zodat elke bijlage "
+        "een eigen nummer heeft.",
     ),
     Rule(
         "gemeente-voorvoegsel",
@@ -299,7 +299,7 @@ RULES: tuple[Rule, ...] = (
         "inleiding-leeg",
         Severity.WARNING,
         "Geen inleiding",
-        "De instelling '{label}' is leeg; de pilotbijlage krijgt geen inleidende tekst.",
+        "De instelling '{label}' is leeg; de {detail} krijgt geen inleidende tekst.",
         "Schrijf op het tabblad Instellingen een inleiding (alinea's scheiden met "
         "Alt+Enter), of laat hem bewust leeg.",
     ),
@@ -307,11 +307,11 @@ RULES: tuple[Rule, ...] = (
         "register-leeg",
         Severity.WARNING,
         "Niets om te publiceren",
-        "Het register heeft geen rijen die in een bijlage komen: geen pilots met "
-        "'Opnemen in bijlage' op 'Ja' of 'Laatste keer', geen acties of andere rijen; de "
+        "Het register heeft geen rijen die in een bijlage komen: geen rijen met "
+        "'{label}' op een waarde die opnemen betekent, en geen andere rijen; de "
         "bijlage blijft leeg.",
-        "Is dit het goede register? Vul de tabbladen (Pilots, Acties of uw eigen), of zet "
-        "'Opnemen in bijlage' op 'Ja' bij de pilots die in de bijlage horen.",
+        "Is dit het goede register? Vul de tabbladen, of zet '{label}' bij de rijen die "
+        "in de bijlage horen op een waarde die opnemen betekent (tabblad Lijsten).",
     ),
     Rule(
         "peildatum-ontbreekt",

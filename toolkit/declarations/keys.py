@@ -566,6 +566,14 @@ declare(
                 choices=("tekst", "rijke tekst", "datum"),
                 also=("rijk", "datum of omschrijving"),
             ),
+            Key(
+                "leeg_waarschuwen",
+                FLAG,
+                "true: een lege waarde geeft de waarschuwing `inleiding-leeg` (bij een "
+                "instelling die niet verplicht is, maar die de bijlage wel hoort te hebben).",
+                True,
+                False,
+            ),
         ),
         limit=100,
     )
@@ -720,6 +728,122 @@ declare(
                 ["activiteit", "status"],
             ),
         ),
+    )
+)
+
+
+declare(
+    Table(
+        "inlezen",
+        False,
+        "Hoe `toolkit import` een handgemaakte bijlage van dit type herkent en leest (een "
+        "bijlage die niet met de toolkit is gemaakt, zoals de raadsbijlage van een vorige "
+        "editie). Zonder deze tabel leest import alleen bijlagen die de voorbeeldkaart van "
+        "het Word-sjabloon herhalen.",
+        (
+            Key(
+                "vorm",
+                TEXT,
+                "`kaarten`: per rij een kop en onderdelen met een kop en een tabel label | "
+                "tekst ([[inlezen.onderdeel]]); `tabellen`: per groep van [[indeling.groep]] "
+                "een tabel met een koprij (de kolommen in `kolommen`).",
+                "tabellen",
+                choices=("kaarten", "tabellen"),
+            ),
+            Key(
+                "nummering",
+                TEXT,
+                "De waarde in de sleutelkolom van een ingelezen rij; `{nummer}` is het "
+                "volgnummer (met voorloopnullen tot drie cijfers).",
+                "W-{nummer}",
+                DERIVED,
+                "de eerste drie letters van de sleutel van het bijlagetype, in hoofdletters",
+            ),
+            Key(
+                "titel",
+                TEXT,
+                "De titel van de bijlage; `{instelling}` wordt uit de titel gelezen, `…` "
+                "staat voor willekeurige tekst.",
+                "{wijkprogramma}: …",
+                DERIVED,
+                "`titel` van [bijlagetype]",
+            ),
+            Key(
+                "kopregel",
+                TEXT,
+                "De koptekst van de pagina's, waaruit `{instelling}` wordt gelezen.",
+                "Gemeente {gemeente} · {wijkprogramma} · {editie}",
+                "Gemeente {gemeente} · {editie}",
+            ),
+            Key(
+                "kolommen",
+                TEXTS,
+                "Bij `tabellen`: de kolommen van de tabel, herkend aan hun kop of alias; een "
+                "tabel met al deze koppen is een tabel met rijen.",
+                ["plan", "stand", "fase"],
+                [],
+            ),
+            Key(
+                "toelichting",
+                TEXT,
+                "Bij `tabellen`: de kolom die de tekst krijgt die in de cel van een "
+                "keuzekolom na de waarde staat.",
+                "toelichting_fase",
+                None,
+            ),
+            Key(
+                "laatste_keer",
+                TEXTS,
+                "Bij `kaarten`: woorden die, in deze volgorde, in een zin bij een kaart "
+                "staan die zegt dat de rij voor het laatst in de bijlage komt; de kolom die "
+                "opnemen bepaalt krijgt dan de waarde met de betekenis laatste keer.",
+                ["plan", "voor het laatst", "opgenomen"],
+                [],
+            ),
+        ),
+    )
+)
+
+declare(
+    Table(
+        "inlezen.onderdeel",
+        True,
+        "Bij `kaarten`: een onderdeel van de kaart, in de volgorde van de bijlage. Het "
+        "onderdeel met de naamkolom begint een kaart. `toolkit sjablonen` en het "
+        "meegeleverde sjabloon maken de voorbeeldkaart met deze onderdelen.",
+        (
+            Key("kop", TEXT, "De kop boven het onderdeel.", "Planning", blank=False),
+            Key(
+                "velden",
+                TEXTS,
+                "De kolommen van de tabel label | tekst onder de kop, in deze volgorde.",
+                ["begindatum", "opleverdatum"],
+                [],
+            ),
+            Key(
+                "labels",
+                TEXTS,
+                "De labels van die kolommen in de tabel, als ze anders zijn dan hun kop.",
+                ["Begin", "Oplevering"],
+                [],
+            ),
+            Key(
+                "tekst",
+                TEXT,
+                "De kolom die de alinea's onder de kop krijgt (of een tabelrij zonder label).",
+                "omschrijving",
+                None,
+            ),
+            Key(
+                "laatste_keer",
+                TEXTS,
+                "Woorden die, in deze volgorde, in een van de velden van dit onderdeel een "
+                "rij voor het laatst in de bijlage zetten.",
+                ["niet meer", "gerapporteerd"],
+                [],
+            ),
+        ),
+        limit=50,
     )
 )
 

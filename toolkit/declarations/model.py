@@ -89,6 +89,8 @@ class Setting:
     default: str = ""
     required: bool = True
     kind: Kind = Kind.TEXT
+    #: left empty, it gives a warning (inleiding-leeg): optional, but the annex should have it
+    warn_empty: bool = False
 
 
 @dataclass(frozen=True)

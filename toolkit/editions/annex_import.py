@@ -1,14 +1,14 @@
 """Read last edition's Word annexes back into a register (`toolkit import`).
 
 Coordinators start from the Word file that went to the council, made by `toolkit build`
-or by hand. The layout is the reference's: a heading per pilot, section headings, and
-two-column tables (label | text); for actions, per opgave and per Doel a table
-Activiteit | Resultaat | Status. People vary it (merged cells, empty rows, misspelt
-labels, a question over two lines), so labels are matched tolerantly and everything
-that is skipped is reported. What the toolkit itself printed (the last-time and new
-notes, the overview of changes, the contents) is recognised as such and named in the
-report, never taken for an officer's text. The document is read in one linear pass
-(`wordread`).
+or by hand. An annex made by the toolkit repeats the sample card of its template and is
+read back by it. A hand-made one is read in the shape its type declares ([inlezen],
+toolkit.declarations.handmade): cards with sections of label | text tables, or per group
+a table with a header row. People vary it (merged cells, empty rows, misspelt labels, a
+question over two lines), so labels are matched tolerantly and everything that is
+skipped is reported. What the toolkit itself printed (the last-time and new notes, the
+overview of changes, the contents) is recognised as such and named in the report, never
+taken for an officer's text. The document is read in one linear pass (`wordread`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 from toolkit.core.errors import RegisterUnreadable
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType, AnnexTypes
+from toolkit.declarations.handmade import HandMade, Section, pattern_regex, words_in_order
 from toolkit.declarations.layout import NEW_NOTE
+from toolkit.declarations.model import Kind
 from toolkit.declarations.status import split_status
 from toolkit.layouts import wordread
 from toolkit.layouts.word import CHANGES_HEADING
@@ -36,19 +38,12 @@ if TYPE_CHECKING:
     from toolkit.layouts.sample import Sample
 
 NEW_MARK = NEW_NOTE.rstrip(".")
-#: the standard wordings an imported card gets for 'Opnemen in bijlage', by role
-PUBLISHED = schema.standard_value("opnemen", published=True, last_time=False)
-LAST_TIME = schema.standard_value("opnemen", last_time=True)
-LAST_TIME_FOUND = (
-    "de vermelding 'Deze pilot wordt voor het laatst … opgenomen' is herkend; "
-    "'Opnemen in bijlage' staat op 'Laatste keer'."
-)
 NEW_FOUND = (
     "de vermelding 'Nieuw in deze editie.' is weggelaten (de toolkit zet haar bij "
     "een build met --previous opnieuw)."
 )
 TOC_SKIPPED = "De inhoudsopgave: de toolkit maakt haar bij elke build opnieuw."
-#: far beyond any council annex (the 10,000-pilot benchmark has about 200,000 of each),
+#: far beyond any council annex (the 10,000-row benchmark has about 200,000 of each),
 #: but a bound, as for registers
 MAX_PARAGRAPHS = 1_000_000
 MAX_TABLE_ROWS = 500_000
@@ -60,31 +55,15 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", schema.normalise(text)).split())
 
 
-SECTIONS = {_key(title): title for title, _ in schema.CARD_SECTIONS}
-PILOT_LABELS: dict[str, str] = {}
-for _title, _fields in schema.CARD_SECTIONS:
-    for _label, _field_key in _fields:
-        PILOT_LABELS[_key(_label)] = _field_key
-for _col in schema.PILOTS.columns:
-    if _col.published:
-        for _name in (_col.label, *_col.aliases):
-            PILOT_LABELS.setdefault(_key(_name), _col.key)
-ACTION_HEADERS = {
-    "activiteit": "activiteit",
-    "activiteiten": "activiteit",
-    "resultaat": "resultaat",
-    "resultaten": "resultaat",
-    "status": "status",
-}
-
-
-def _match(text: str, known: dict[str, str], cutoff: float = 0.8, prefix: bool = True) -> str | None:
+def _match(
+    text: str, known: dict[str, str], longest: int, cutoff: float = 0.8, prefix: bool = True
+) -> str | None:
     key = _key(text)
     if not key:
         return None
     if key in known:
         return known[key]
-    if len(key) <= _LONGEST_LABEL:  # longer text cannot reach the cutoff: skip the costly part
+    if len(key) <= longest:  # longer text cannot reach the cutoff: skip the costly part
         close = _close_match(key, tuple(known), cutoff)
         if close:
             return known[close]
@@ -102,31 +81,122 @@ def _close_match(key: str, candidates: tuple[str, ...], cutoff: float) -> str | 
     return close[0] if close else None
 
 
-#: a text this long is no label (ratio 0.8 needs lengths within a factor 1.5)
-_LONGEST_LABEL = int(1.5 * max(len(k) for k in (*PILOT_LABELS, *SECTIONS))) + 1
+def _spec(annex: AnnexType) -> HandMade:
+    if annex.handmade is None:
+        raise ValueError(f"{annex.key} declares no [inlezen]")
+    return annex.handmade
+
+
+class _Inclusion:
+    """The column that decides whether a row goes into the annex, with the standard
+    wordings of 'published' and 'last time' that a row read back gets."""
+
+    def __init__(self, annex: AnnexType) -> None:
+        column = annex.role_column("published", "last_time")
+        self.column = column.key if column is not None else None
+        self.label = column.label if column is not None else ""
+        self.published = self.last_time = ""
+        if column is not None and column.vocabulary:
+            vocabularies = annex.vocabularies
+            self.published = schema.standard_value(
+                column.vocabulary, vocabularies, published=True, last_time=False
+            )
+            self.last_time = schema.standard_value(column.vocabulary, vocabularies, last_time=True)
+
+
+class CardShape:
+    """A card type's declared sections and labels, prepared for tolerant matching."""
+
+    def __init__(self, annex: AnnexType) -> None:
+        spec = _spec(annex)
+        sheet = annex.sheet
+        self.annex = annex
+        self.spec = spec
+        self.sections: dict[str, str] = {_key(s.heading): s.heading for s in spec.sections}
+        self.by_heading: dict[str, Section] = {s.heading: s for s in spec.sections}
+        self.labels: dict[str, str] = {}
+        for section in spec.sections:
+            for label, column in section.fields:
+                self.labels[_key(label)] = column
+        for col in sheet.columns:
+            if col.published:
+                for name in (col.label, *col.aliases):
+                    self.labels.setdefault(_key(name), col.key)
+        #: a text this long is no label (ratio 0.8 needs lengths within a factor 1.5)
+        self.longest = int(1.5 * max(len(k) for k in (*self.labels, *self.sections))) + 1
+        self.first = next(s.heading for s in spec.sections if sheet.name_column in (k for _, k in s.fields))
+        self.name_column = sheet.name_column
+        self.name_label = sheet.column(sheet.name_column).label
+        self.heading_column = next((c for c in sheet.columns if c.fallback == sheet.name_column), None)
+        self.text_columns = tuple(dict.fromkeys(s.text for s in spec.sections if s.text))
+        self.inclusion = _Inclusion(annex)
+        self.last_note = words_in_order(spec.last_time)
+        self.answers = [
+            ([k for _, k in s.fields], pattern)
+            for s in spec.sections
+            if (pattern := words_in_order(s.last_time)) is not None
+        ]
+        #: rich-text settings, by their name: the text under such a heading is theirs
+        self.intro = {_key(s.label): s.key for s in annex.settings if s.kind is Kind.RICH}
+        self.title = pattern_regex(spec.title)
+        self.title_settings = [m for m in re.findall(r"\{([a-z][a-z0-9_]*)\}", spec.title)]
+        noun = annex.singular or "rij"
+        shown = " … ".join(spec.last_time)
+        said = self.last_note.search(annex.arrangement.last_note.casefold()) if self.last_note else None
+        if said is not None:  # the note as the build prints it, up to its last declared word
+            shown = annex.arrangement.last_note[: said.end()]
+        self.last_time_found = (
+            f"de vermelding '{shown}' is herkend; '{self.label_of_inclusion}' staat op "
+            f"'{self.inclusion.last_time}'."
+            if spec.last_time
+            else ""
+        )
+        self.noun = noun
+
+    @property
+    def label_of_inclusion(self) -> str:
+        return self.inclusion.label
+
+    def recognises(self, blocks: list[Block]) -> bool:
+        """Whether the document has a card of this type: a table whose top rows have the
+        name column's label, or the heading of the section that starts a card."""
+        first = _key(self.first)
+        for block in blocks:
+            if isinstance(block, Table):
+                for cells in block.rows[:3]:  # a card's name is at the top of its table
+                    if (
+                        cells
+                        and len(cells[0].text) < 200
+                        and _match(cells[0].text, self.labels, self.longest) == self.name_column
+                    ):
+                        return True
+            elif _key(block.text) == first:
+                return True
+        return False
+
+    def is_last_time_note(self, text: str) -> bool:
+        """The remark a card gets when it is reported for the last time (ours or hand-made)."""
+        return self.last_note is not None and len(text) < 300 and bool(self.last_note.search(text.casefold()))
 
 
 @dataclass
 class ImportReport:
     source: list[str] = field(default_factory=list)
-    pilots: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     #: texts longer than an Excel cell: cut in the register, whole in this report
     cuts: list[CutValue] = field(default_factory=list)
-    #: rows of annex types of the coordinator's own, per type (its plural)
+    #: the rows read, per annex type (its plural)
     found: dict[str, list[str]] = field(default_factory=dict)
+    #: the annex types always listed, also with no rows (those a hand-made annex may be of)
+    listed: tuple[str, ...] = ()
 
     def text(self) -> str:
         lines = ["Importverslag", "=============", ""]
         lines += [f"Bron: {s}" for s in self.source]
-        lines += ["", f"Pilots gevonden ({len(self.pilots)}):"]
-        lines += [f"  - {p}" for p in self.pilots]
-        lines += ["", f"Acties gevonden ({len(self.actions)}):"]
-        lines += [f"  - {a}" for a in self.actions]
-        for what, rows in self.found.items():
-            lines += ["", f"{what.capitalize()} gevonden ({len(rows)}):"]
+        for what in dict.fromkeys((*self.listed, *self.found)):
+            rows = self.found.get(what, [])
+            lines += ["", f"{what[:1].upper()}{what[1:]} gevonden ({len(rows)}):"]
             lines += [f"  - {row}" for row in rows]
         lines += ["", f"Opmerkingen ({len(self.notes)}):"]
         lines += [f"  - {n}" for n in self.notes]
@@ -146,24 +216,32 @@ class ImportReport:
 
 @dataclass
 class Imported:
-    pilots: list[dict[str, object]] = field(default_factory=list)
-    actions: list[dict[str, object]] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     report: ImportReport = field(default_factory=ImportReport)
-    #: rows of annex types of the coordinator's own, by sheet name
+    #: the rows read, by sheet name
     tables: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     types: AnnexTypes = BUILTIN
     #: the folder of templates and declarations the own types came from (--sjablonen)
     templates: Path | None = None
 
+    def __post_init__(self) -> None:
+        self.report.listed = tuple(t.plural for t in self.types.types if t.handmade is not None)
+
+    def records(self, sheet: str) -> list[dict[str, object]]:
+        """The rows read for one sheet (by its name), in document order."""
+        return self.tables.setdefault(sheet, [])
+
     def counts(self) -> str:
         """ "12 pilots en 3 projecten": what was read, per annex type."""
-        found = [(len(self.pilots), "pilots"), (len(self.actions), "acties")]
-        found += [
-            (len(self.tables.get(t.sheet.name, [])), t.plural) for t in self.types.types if not t.bundled
+        found = [(len(self.tables.get(t.sheet.name, [])), t.plural) for t in self.types.types]
+        shown = [f"{n} {what}" for n, what in found if n] or [
+            f"0 {t.plural}" for t in self.types.types if t.handmade is not None
         ]
-        shown = [f"{n} {what}" for n, what in found if n] or ["0 pilots", "0 acties"]
         return " en ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+
+    def add(self, annex: AnnexType, record: dict[str, object], line: str) -> None:
+        self.records(annex.sheet.name).append(record)
+        self.report.found.setdefault(annex.plural, []).append(line)
 
 
 def _open(path: Path) -> wordread.WordPackage:
@@ -331,32 +409,16 @@ def left_out(document: wordread.WordPackage) -> list[str]:
     return lines
 
 
-def is_pilot_annex(blocks: list[Block]) -> bool:
-    for block in blocks:
-        if isinstance(block, Table):
-            for cells in block.rows[:3]:  # a card's name is at the top of its table
-                if cells and len(cells[0].text) < 200 and _match(cells[0].text, PILOT_LABELS) == "naam":
-                    return True
-        elif _key(block.text) == "naam pilot":
-            return True
-    return False
+class _CardReader:
+    """Reads a hand-made annex of cards: a heading per row, then the declared sections,
+    each a heading with a label | text table or paragraphs."""
 
-
-_LAST_TIME_NOTE = re.compile(r"\bpilot\b.*\bvoor het laatst\b.*\bopgenomen\b")
-_FIELD_KEYS = {"Korte omschrijving": "omschrijving", "Doel/Beoogd resultaat": "doel"}
-
-
-def is_last_time_note(text: str) -> bool:
-    """The remark a card gets when it is reported for the last time (ours or hand-made)."""
-    return len(text) < 300 and bool(_LAST_TIME_NOTE.search(text.casefold()))
-
-
-class _PilotReader:
-    def __init__(self, imported: Imported) -> None:
+    def __init__(self, imported: Imported, shape: CardShape) -> None:
         self.out = imported
+        self.shape = shape
         self.report = imported.report
         self.card: dict[str, object] | None = None
-        self.lines: dict[str, list[str]] = {}  # omschrijving/doel of the card, line by line
+        self.lines: dict[str, list[str]] = {}  # the card's text columns, line by line
         self.marks: list[str] = []  # notes of the toolkit's own found on this card
         self.heading = ""
         self.section: str | None = None
@@ -364,7 +426,7 @@ class _PilotReader:
         self.loose_heading = False
         self.pending_last = False  # a last-time note seen before the next card's name
         self.pending_new = False
-        self.in_intro = False
+        self.intro: str | None = None  # the setting whose heading was the last one seen
         self.expect_gemeente = False
         self.skipping_changes = False
         self.changes_lines = 0
@@ -379,15 +441,20 @@ class _PilotReader:
         self.loose.append((text, heading))
         self.loose_heading = self.loose_heading or heading
 
+    def _text_column(self) -> str | None:
+        section = self.shape.by_heading.get(self.section or "")
+        return section.text if section is not None else None
+
     def paragraph(self, paragraph: Paragraph) -> None:
+        shape = self.shape
         text = paragraph.text.strip()
         if not text:
             return
         if paragraph.toc:
             self.toc_lines += 1  # a filled table of contents: made again by the build
             return
-        section = _match(text, SECTIONS, 0.88, prefix=False) if len(text) < 40 else None
-        if section == "Naam pilot":
+        section = _match(text, shape.sections, shape.longest, 0.88, prefix=False) if len(text) < 40 else None
+        if section == shape.first:
             if self.skipping_changes:  # the overview's lines are not the first card's
                 headings = [item for item in self.loose if item[1]]
                 pending = self.pending_last, self.pending_new
@@ -409,21 +476,21 @@ class _PilotReader:
             return
         if self.skipping_changes:
             self.changes_lines += 1
-        if _key(text) == "inleiding":
-            self.in_intro = True
+        if self.card is None and _key(text) in shape.intro:
+            self.intro = shape.intro[_key(text)]
             self._clear_loose()
             return
-        if self.card is None and not self.in_intro and _key(text) == "gemeente":
+        if self.card is None and self.intro is None and _key(text) == "gemeente":
             self.expect_gemeente = True
             return
         if self.expect_gemeente:
             self.expect_gemeente = False
             self.out.settings.setdefault("gemeente", text)
             return
-        if is_last_time_note(text):
+        if shape.is_last_time_note(text):
             if self.card is not None and not self.loose_heading:
-                self.card["opnemen"] = LAST_TIME  # a remark below the card it is about
-                self.marks.append(LAST_TIME_FOUND)
+                self._last_time(self.card)  # a remark below the card it is about
+                self.marks.append(shape.last_time_found)
             else:
                 self.pending_last = True  # above the card: between its heading and its name
             return
@@ -436,11 +503,16 @@ class _PilotReader:
         self._add_loose(text, paragraph.heading)
         if self.card is None:
             return
-        key = _FIELD_KEYS.get(self.section or "")
+        key = self._text_column()
         if key and not paragraph.heading:
             if paragraph.listed and not text.startswith(("•", "◦")):
                 text = ("◦ " if paragraph.level else "• ") + text
             self.lines.setdefault(key, []).append(text)
+
+    def _last_time(self, card: dict[str, object]) -> None:
+        inclusion = self.shape.inclusion
+        if inclusion.column is not None:
+            card[inclusion.column] = inclusion.last_time
 
     def _changes_skipped(self) -> None:
         if self.skipping_changes:
@@ -450,12 +522,14 @@ class _PilotReader:
             )
         self.skipping_changes = False
 
+    def _keep_intro(self, texts: list[str]) -> None:
+        if self.intro is not None and texts:
+            self.out.settings.setdefault(self.intro, "\n".join(texts))
+
     def intro_done(self) -> None:
         """The overview of changes follows the introduction; it is not imported."""
-        intro = [t for t, h in self.loose if not h] if self.in_intro else []
-        if intro:
-            self.out.settings.setdefault("inleiding", "\n".join(intro))
-        self.in_intro = False
+        self._keep_intro([t for t, h in self.loose if not h])
+        self.intro = None
         self.skipping_changes = True
         self.changes_lines = 0
         self._clear_loose()
@@ -466,25 +540,28 @@ class _PilotReader:
         heading = headings[-1] if headings else (plain[-1] if plain else "")
         last_time, new = self.pending_last, self.pending_new
         if self.card is None:
-            intro = [t for t, h in self.loose if t != heading and not h] if self.in_intro else []
-            if intro:
-                self.out.settings.setdefault("inleiding", "\n".join(intro))
+            self._keep_intro([t for t, h in self.loose if t != heading and not h])
+            self.intro = None
         else:
-            for key in ("omschrijving", "doel"):  # the heading is not part of the last field
+            for key in self.shape.text_columns:  # the heading is not part of the last field
                 value = "\n".join(self.lines.get(key, ()))
                 if value.endswith(heading) and heading:
                     value = value[: -len(heading)].rstrip("\n")
                 self.lines[key] = [value] if value else []
             self._finish()
-        self.card = {"opnemen": LAST_TIME if last_time else PUBLISHED}
+        inclusion = self.shape.inclusion
+        self.card = {}
+        if inclusion.column is not None:
+            self.card[inclusion.column] = inclusion.last_time if last_time else inclusion.published
         self.lines = {}
-        self.marks = ([LAST_TIME_FOUND] if last_time else []) + ([NEW_FOUND] if new else [])
+        self.marks = ([self.shape.last_time_found] if last_time else []) + ([NEW_FOUND] if new else [])
         self.heading = heading
         self._clear_loose()
 
     def table(self, table: Table) -> None:
+        shape = self.shape
         if self.card is None:
-            self.report.skipped.append("Tabel vóór de eerste pilotkaart")
+            self.report.skipped.append(f"Tabel vóór de eerste kaart ({shape.noun})")
             return
         if table.nested:
             self.report.skipped.append(
@@ -495,7 +572,7 @@ class _PilotReader:
             if not any(texts):
                 continue  # an empty row people leave in
             if len(cells) == 1:
-                key = _FIELD_KEYS.get(self.section or "")
+                key = self._text_column()
                 if key:
                     self.lines[key] = [texts[0]]
                 else:
@@ -504,7 +581,7 @@ class _PilotReader:
                     )
                 continue
             label = cells[0].text.strip()
-            key = _match(cells[0].text, PILOT_LABELS)
+            key = _match(cells[0].text, shape.labels, shape.longest)
             values = [t for t in texts[1:] if t]
             value = values[-1] if values else ""
             if key is None:
@@ -515,7 +592,7 @@ class _PilotReader:
                     f"{self.heading}: bij '{label[:60]}' staat nog een kolom; alleen de laatste "
                     f"is overgenomen. Overgeslagen: {other[:60]}"
                 )
-            if key in ("omschrijving", "doel"):
+            if key in shape.text_columns:
                 self.lines[key] = [value]
             else:
                 self.card[key] = value
@@ -525,30 +602,42 @@ class _PilotReader:
         card = self.card
         if card is None:
             return
+        shape = self.shape
+        annex = shape.annex
+        sheet = annex.sheet
         for key, lines in self.lines.items():
             card[key] = "\n".join(lines) or None
-        name = str(card.get("naam") or self.heading)
-        card.setdefault("naam", name)
-        number = len(self.out.pilots) + 1
-        card["id"] = f"P-{number:03d}"
+        name = str(card.get(shape.name_column) or self.heading)
+        card.setdefault(shape.name_column, name)
+        card[sheet.key_column] = shape.spec.key_value(len(self.out.records(sheet.name)) + 1)
         for mark in dict.fromkeys(self.marks):
             self.report.notes.append(f"{name}: {mark}")
-        answers = " ".join(str(card.get(k) or "") for k in schema.EVALUATION_QUESTIONS).casefold()
-        if card.get("opnemen") == PUBLISHED and re.search(r"niet meer\b.*\bgerapporteerd", answers):
-            card["opnemen"] = LAST_TIME
+        inclusion = shape.inclusion
+        for keys, pattern in shape.answers:
+            answers = " ".join(str(card.get(k) or "") for k in keys).casefold()
+            if (
+                inclusion.column is not None
+                and card.get(inclusion.column) == inclusion.published
+                and pattern.search(answers)
+            ):
+                self._last_time(card)
+                self.report.notes.append(
+                    f"{name}: de uitkomst zegt dat er niet meer wordt gerapporteerd; "
+                    f"'{inclusion.label}' staat op '{inclusion.last_time}'."
+                )
+        if (
+            self.heading
+            and shape.heading_column is not None
+            and schema.normalise(self.heading) != schema.normalise(name)
+        ):
+            card[shape.heading_column.key] = self.heading  # the card keeps its heading in the next build
             self.report.notes.append(
-                f"{name}: de uitkomst zegt dat er niet meer wordt gerapporteerd; 'Opnemen in "
-                f"bijlage' staat op 'Laatste keer'."
+                f"Kop '{self.heading}' en {shape.name_label} '{name}' verschillen; de kop staat in "
+                f"'{shape.heading_column.label}'."
             )
-        if self.heading and schema.normalise(self.heading) != schema.normalise(name):
-            card["kop"] = self.heading  # the card keeps its heading in the next build
-            self.report.notes.append(
-                f"Kop '{self.heading}' en Naam pilot '{name}' verschillen; de kop staat in "
-                f"'{schema.PILOTS.column('kop').label}'."
-            )
-        self.out.pilots.append(card)
-        extra = " (laatste keer)" if card.get("opnemen") == LAST_TIME else ""
-        self.report.pilots.append(f"{card['id']} {name}{extra}")
+        last = inclusion.column is not None and card.get(inclusion.column) == inclusion.last_time
+        extra = " (laatste keer)" if last else ""
+        self.out.add(annex, card, f"{card[sheet.key_column]} {name}{extra}")
 
     def close(self) -> None:
         self._changes_skipped()
@@ -558,42 +647,46 @@ class _PilotReader:
             self.report.skipped.append(TOC_SKIPPED)
 
 
-def read_pilot_annex(document: wordread.WordPackage, blocks: list[Block], imported: Imported) -> None:
-    reader = _PilotReader(imported)
+def read_card_annex(
+    document: wordread.WordPackage, blocks: list[Block], imported: Imported, shape: CardShape
+) -> None:
+    """A hand-made annex of cards (the type's [inlezen] with vorm = "kaarten")."""
+    reader = _CardReader(imported, shape)
     for block in blocks:
         if isinstance(block, Table):
             reader.table(block)
         else:
             text = block.text.strip()
-            title = re.match(r"^Bijlage\s+(\d+)\.?\s+(.+)$", text)
+            title = shape.title.match(text) if shape.title_settings else None
             if (
                 title
                 and reader.card is None
-                and "bijlage_pilots_nummer" not in imported.settings
+                and shape.title_settings[0] not in imported.settings
                 and not block.toc
             ):
-                imported.settings["bijlage_pilots_nummer"] = title.group(1)
-                imported.settings["bijlage_pilots_titel"] = title.group(2).strip()
+                for name, value in title.groupdict().items():
+                    imported.settings[name] = value.strip()
                 continue
             reader.paragraph(block)
     reader.close()
-    _settings_from_header(document, imported)
+    _settings_from_header(document, imported, shape.spec)
 
 
-def _settings_from_header(document: wordread.WordPackage, imported: Imported) -> None:
-    for text in document.header_paragraphs():  # every section's, as python-docx reads them
-        parts = [p.strip() for p in text.split("·")]
-        if parts and parts[0].startswith("Gemeente "):
-            imported.settings.setdefault("gemeente", parts[0].removeprefix("Gemeente "))
-            if len(parts) >= 2:
-                imported.settings.setdefault("editie", parts[-1])
-            if len(parts) == 3:
-                imported.settings.setdefault("actieprogramma", parts[1])
+def _settings_from_header(document: wordread.WordPackage, imported: Imported, spec: HandMade | None) -> None:
+    """The settings the page header shows (every section's, as python-docx reads them)."""
+    from toolkit.declarations.handmade import DEFAULT_HEADER
+
+    pattern = pattern_regex(spec.header if spec is not None else DEFAULT_HEADER)
+    for text in document.header_paragraphs():
+        found = pattern.match(text.strip())
+        if found:
+            for name, value in found.groupdict().items():
+                imported.settings.setdefault(name, value.strip())
 
 
 def _settings_from_subtitle(text: str, imported: Imported) -> None:
     """'Gemeente Delft · Programmabegroting 2025 · peildatum 1 april 2024' under the title
-    of an action annex: gemeente and editie, for an annex whose page header is gone."""
+    of an annex: gemeente and editie, for an annex whose page header is gone."""
     parts = [p.strip() for p in text.split("·")]
     if len(parts) < 2 or not parts[0].startswith("Gemeente "):
         return
@@ -603,43 +696,108 @@ def _settings_from_subtitle(text: str, imported: Imported) -> None:
         imported.settings.setdefault("editie", editions[0])
 
 
-_ANNEX_HEADING = re.compile(r"^Bijlage\s+(\d+)\.?\s+(.+)$", re.IGNORECASE)
+class TableShape:
+    """A table type's declared columns, group headings and settings in the title."""
+
+    def __init__(self, annex: AnnexType) -> None:
+        spec = _spec(annex)
+        sheet = annex.sheet
+        layout = annex.arrangement
+        self.annex = annex
+        self.spec = spec
+        self.columns = spec.columns
+        self.labels = " | ".join(sheet.column(k).label for k in spec.columns)
+        self.headers: dict[str, str] = {}
+        for key in spec.columns:
+            col = sheet.column(key)
+            for name in (col.label, *col.aliases):
+                self.headers.setdefault(_key(name), key)
+        numbers = {s.key for s in annex.settings if s.default.strip().isdigit()}
+        defaults = {s.key: s.default for s in annex.settings if s.default.strip()}
+        #: per group level: how its heading is recognised (a pattern, or a prefix word)
+        self.groups: list[tuple[str, re.Pattern[str] | None, str, str | None]] = []
+        for level in layout.groups:
+            pattern = None
+            if level.heading.strip() != "{waarde}":
+                pattern = pattern_regex(level.heading, defaults, numbers | {"nummer"})
+            number_setting = level.number_from if isinstance(level.number_from, str) else None
+            self.groups.append((level.column, pattern, level.prefix, number_setting))
+        self.overview = sheet.column(layout.overview.column).label if layout.overview else None
+        self.continuation = layout.continuation
+        self.title = pattern_regex(spec.title, None, numbers)
+        vocabularies = {v.key: v for v in annex.vocabularies}
+        #: the columns with a list: a cell holds a value, then perhaps its explanation
+        self.lists = {
+            key: list(vocabularies[col.vocabulary].values)
+            for key in spec.columns
+            if (col := sheet.column(key)).vocabulary in vocabularies
+        }
+
+    def group(self, text: str) -> tuple[int, str, dict[str, str]] | None:
+        """The group level a heading opens, its value and the settings it shows."""
+        for level, (_, pattern, prefix, number_setting) in enumerate(self.groups):
+            if pattern is not None:
+                found = pattern.match(text)
+                if found:
+                    values = found.groupdict()
+                    value = values.pop("waarde", "").strip()
+                    number = values.pop("nummer", None)
+                    if number is not None and number_setting:
+                        values[number_setting] = number
+                    return level, value, values
+            elif prefix and text.casefold().startswith(f"{prefix.casefold()}:"):
+                return level, text[len(prefix) + 1 :].strip(), {}
+        return None
 
 
-def read_action_annex(blocks: list[Block], imported: Imported) -> None:
-    title_word = "uitvoeringsplan"
-    opgave = ""
-    doel = ""
-    statuses = list(schema.vocabulary("status").values)
+def read_table_annex(
+    document: wordread.WordPackage, blocks: list[Block], imported: Imported, shape: TableShape
+) -> None:
+    """A hand-made annex of tables (the type's [inlezen] with vorm = "tabellen"): per
+    group a heading, per lowest group a table with the declared columns as its header."""
+    annex = shape.annex
+    sheet = annex.sheet
+    spec = shape.spec
     report = imported.report
-    continued: dict[int, list[str]] = {}  # action index -> Resultaat parts (page breaks)
+    rows_read = imported.records(sheet.name)
+    values: list[str] = ["" for _ in shape.groups]  # the current value of each group level
+    continued: dict[int, list[str]] = {}  # row index -> continued column's parts (page breaks)
     toc_lines = 0
+    top = shape.groups[0][0] if shape.groups else None
+
+    def where() -> str:
+        return values[0] if values else ""
+
     for block in blocks:
         if not isinstance(block, Table):
             if block.toc:
                 toc_lines += bool(block.text.strip())
                 continue
             text = block.text.strip()
-            annex = _ANNEX_HEADING.match(text)
-            if annex:
-                opgave = re.sub(rf"^{title_word}\s+", "", annex.group(2).strip(), flags=re.IGNORECASE)
-                imported.settings.setdefault("bijlage_acties_eerste_nummer", annex.group(1))
-                doel = ""
-            elif text.casefold().startswith("doel:"):
-                doel = text[5:].strip()
-            elif "peildatum" in text.casefold() and not opgave:
+            opened = shape.group(text)
+            if opened is not None:
+                level, value, settings = opened
+                values[level] = value
+                for lower in range(level + 1, len(values)):
+                    values[lower] = ""
+                for name, setting in settings.items():
+                    imported.settings.setdefault(name, setting.strip())
+            elif "peildatum" in text.casefold() and not where():
                 from toolkit.core.dates import parse_peildatum
 
                 day = parse_peildatum(text.casefold().split("peildatum", 1)[1])
                 if day:
                     imported.settings.setdefault("peildatum", day)
                 _settings_from_subtitle(text, imported)
-            elif ":" in text and block.heading and "actieprogramma" not in imported.settings and not opgave:
-                imported.settings["actieprogramma"] = text.split(":")[0].strip()
+            elif block.heading and not where():
+                title = shape.title.match(text)
+                if title:
+                    for name, value in title.groupdict().items():
+                        imported.settings.setdefault(name, value.strip())
             continue
         if block.nested:
             report.skipped.append(
-                f"{block.nested} tabel(len) binnen een tabelcel bij '{opgave}' niet ingelezen"
+                f"{block.nested} tabel(len) binnen een tabelcel bij '{where()}' niet ingelezen"
             )
         columns: dict[str, int] | None = None
         extra: dict[int, str] = {}
@@ -649,64 +807,91 @@ def read_action_annex(blocks: list[Block], imported: Imported) -> None:
             if not any(texts):
                 continue
             if columns is None:
-                found = {ACTION_HEADERS.get(_key(t)): i for i, t in enumerate(texts)}
+                found = {shape.headers.get(_key(t)): i for i, t in enumerate(texts)}
                 found.pop(None, None)
-                if {"activiteit", "resultaat", "status"} <= set(found):
+                if set(shape.columns) <= set(found):
                     columns = found  # type: ignore[assignment]
                     used = set(found.values())
                     extra = {i: t for i, t in enumerate(texts) if i not in used}
                     continue
-                if len([t for t in texts if t]) == 1:  # a "Doel: …" row above the header
-                    doel = re.sub(r"^doel:\s*", "", texts[0].strip(), flags=re.IGNORECASE)
+                if len([t for t in texts if t]) == 1 and len(shape.groups) > 1:
+                    # a "Doel: …" row above the header: the lowest group's value
+                    prefix = shape.groups[-1][2]
+                    text = texts[0].strip()
+                    if prefix:
+                        text = re.sub(rf"^{re.escape(prefix)}:\s*", "", text, flags=re.IGNORECASE)
+                    values[-1] = text
                     continue
-                if _key(texts[0]) == "status":
-                    report.skipped.append(f"Statusoverzicht van '{opgave}' (wordt opnieuw berekend)")
+                if shape.overview is not None and _key(texts[0]) == _key(shape.overview):
+                    report.skipped.append(f"Statusoverzicht van '{where()}' (wordt opnieuw berekend)")
                     break
                 report.skipped.append(
-                    f"Tabel zonder kop Activiteit/Resultaat/Status bij '{opgave}': {texts[0][:50]}"
+                    f"Tabel zonder kop {shape.labels.replace(' | ', '/')} bij '{where()}': {texts[0][:50]}"
                 )
                 break
             extra_values += sum(1 for i in extra if i < len(texts) and texts[i])
-            activiteit = texts[columns["activiteit"]] if columns["activiteit"] < len(texts) else ""
-            resultaat = texts[columns["resultaat"]] if columns["resultaat"] < len(texts) else ""
-            status_text = texts[columns["status"]] if columns["status"] < len(texts) else ""
-            row: dict[str, object] = {"activiteit": activiteit, "resultaat": resultaat, "status": status_text}
-            if imported.actions and schema.continues_previous(row):
-                index = len(imported.actions) - 1
-                previous = imported.actions[index]
-                parts = continued.setdefault(index, [p for p in (str(previous.get("resultaat") or ""),) if p])
-                parts.append(resultaat)
+            row: dict[str, object] = {
+                key: texts[columns[key]] if columns[key] < len(texts) else "" for key in shape.columns
+            }
+            continuation = shape.continuation
+            if rows_read and continuation is not None and continuation.continues(row):
+                index = len(rows_read) - 1
+                previous = rows_read[index]
+                column = continuation.column
+                parts = continued.setdefault(index, [p for p in (str(previous.get(column) or ""),) if p])
+                parts.append(str(row[column]))
                 report.notes.append(
-                    f"{previous['id']}: rij zonder activiteit samengevoegd met de vorige (paginagrens)."
+                    f"{previous[sheet.key_column]}: rij zonder "
+                    f"{sheet.column(continuation.empty[0]).label.casefold()} samengevoegd met de "
+                    f"vorige (paginagrens)."
                 )
                 continue
-            status, note = split_status(status_text, statuses)
-            if status_text and not status:
-                report.notes.append(f"Status '{status_text[:40]}' niet herkend; staat in Toelichting status.")
-            action: dict[str, object] = {
-                "id": f"A-{len(imported.actions) + 1:03d}",
-                "opgave": opgave,
-                "doel": doel,
-                "activiteit": activiteit,
-                "resultaat": resultaat,
-                "status": status,
-                "toelichting_status": note,
-            }
-            imported.actions.append(action)
-            report.actions.append(
-                f"{action['id']} {opgave} · {activiteit.splitlines()[0][:60] if activiteit else ''}"
+            record: dict[str, object] = {sheet.key_column: spec.key_value(len(rows_read) + 1)}
+            for (group_column, *_), value in zip(shape.groups, values, strict=True):
+                record[group_column] = value
+            for key in shape.columns:
+                record[key] = row[key]
+                if key in shape.lists:
+                    cell = str(row[key])
+                    value, note = split_status(cell, shape.lists[key])
+                    record[key] = value
+                    if spec.note_column is not None:
+                        record[spec.note_column] = note
+                    if cell and not value:
+                        label = sheet.column(key).label
+                        into = sheet.column(spec.note_column).label if spec.note_column else ""
+                        report.notes.append(
+                            f"{label} '{cell[:40]}' niet herkend"
+                            + (f"; staat in {into}." if into else "; niet overgenomen.")
+                        )
+            first = next((k for k in shape.columns if k not in shape.lists), shape.columns[0])
+            text = str(record.get(first) or "")
+            imported.add(
+                annex,
+                record,
+                f"{record[sheet.key_column]} {record.get(top) if top else ''} · "
+                f"{text.splitlines()[0][:60] if text else ''}",
             )
         if columns is not None and (extra_values or any(extra.values())):
             names = ", ".join(f"'{t[:40]}'" if t else "(zonder kop)" for t in extra.values())
+            lowest = values[-1] if len(values) > 1 else ""
+            prefix = shape.groups[-1][2].casefold() if len(values) > 1 else ""
             report.skipped.append(
-                f"Tabel bij '{opgave}'{f' (doel {doel[:40]})' if doel else ''}: extra kolom(men) "
+                f"Tabel bij '{where()}'{f' ({prefix} {lowest[:40]})' if lowest else ''}: extra kolom(men) "
                 f"{names} niet ingelezen ({extra_values} gevulde cellen); het register heeft "
-                f"alleen Activiteit, Resultaat en Status."
+                f"alleen {_joined([sheet.column(k).label for k in shape.columns])}."
             )
     for index, parts in continued.items():
-        imported.actions[index]["resultaat"] = "\n".join(p for p in parts if p)
+        rows_read[index][shape.continuation.column if shape.continuation else ""] = "\n".join(
+            p for p in parts if p
+        )
     if toc_lines:
         report.skipped.append(TOC_SKIPPED)
+    _settings_from_header(document, imported, spec)
+
+
+def _joined(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} en {labels[-1]}"
 
 
 def _own_samples(types: AnnexTypes) -> list[tuple[AnnexType, Sample]]:
@@ -782,11 +967,13 @@ def read_own_annex(
 
 
 def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported:
-    """Read pilot and action annexes (any order) into rows for a new register.
+    """Read annexes (any order, any declared type) into rows for a new register.
 
-    templates (--sjablonen) is a folder with declarations of annex types of the
-    coordinator's own (*.toml) and their templates: an annex of such a type is read back
-    by the sample card in its template.
+    A hand-made annex is read in the shape its type declares ([inlezen]): first the card
+    types a document shows a card of, then the types of the coordinator's own whose
+    sample card it repeats, then the table types. templates (--sjablonen) is a folder with
+    declarations of annex types of the coordinator's own (*.toml) and their templates: an
+    annex of such a type is read back by the sample card in its template.
 
     A file in which nothing of an annex is found is refused (exit 2, nothing written):
     a register made from it would be empty or partial without anyone noticing.
@@ -801,16 +988,22 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
         )
     imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
     samples = _own_samples(imported.types)
+    declared = [t for t in imported.types.types if t.handmade is not None]
+    cards = [CardShape(t) for t in declared if _spec(t).cards]
+    tables = [TableShape(t) for t in declared if not _spec(t).cards]
     for path, document, blocks in _read_ahead(paths):
         imported.report.source.append(path.name)
         before = imported.counts()
-        if is_pilot_annex(blocks):
-            read_pilot_annex(document, blocks, imported)
+        card = next((shape for shape in cards if shape.recognises(blocks)), None)
+        if card is not None:
+            read_card_annex(document, blocks, imported, card)
         elif samples and read_own_annex(blocks, samples, imported, path.name):
-            _settings_from_header(document, imported)
+            _settings_from_header(document, imported, None)
         else:
-            read_action_annex(blocks, imported)
-            _settings_from_header(document, imported)
+            for shape in tables:
+                read_table_annex(document, blocks, imported, shape)
+                if imported.counts() != before:
+                    break
         if imported.counts() == before:
             raise RegisterUnreadable(
                 _nothing_found(path.name, blocks, imported.types, document.left_out_counts.get("altchunk", 0))
@@ -825,7 +1018,7 @@ def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, 
         return (
             f"In '{name}' staat tekst die als geheel is ingevoegd (altChunk: {chunks} "
             f"HTML-, RTF- of Word-delen); die wordt niet ingelezen, en in de rest staan geen "
-            f"kaarten of actietabellen. Open de bijlage in Word, sla haar op als "
+            f"kaarten of tabellen van een bijlage. Open de bijlage in Word, sla haar op als "
             f"Word-document (dan wordt het ingevoegde gewone tekst) en lees haar opnieuw "
             f"in. Er is geen register gemaakt."
         )
@@ -834,8 +1027,17 @@ def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, 
             f"'{name}' is leeg: er staat geen tekst in. Kies de Word-bijlage van de vorige "
             f"editie; er is geen register gemaakt."
         )
+    kinds = []
+    for annex in types.types:
+        spec = annex.handmade
+        if spec is not None and spec.cards:
+            kinds.append(f"{annex.singular}kaarten (een tabel met '{CardShape(annex).name_label}')")
+        elif spec is not None:
+            labels = _joined([annex.sheet.column(k).label for k in spec.columns])
+            kinds.append(f"{annex.singular}tabellen (met de kolommen {labels})")
+        elif not annex.bundled:
+            kinds.append(f"kaarten van de {annex.name} (de voorbeeldkaart in '{annex.template}')")
     own = [t for t in types.types if not t.bundled]
-    also = "".join(f", geen kaarten van de {t.name} (de voorbeeldkaart in '{t.template}')" for t in own)
     hint = (
         ""
         if own
@@ -844,21 +1046,20 @@ def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, 
             "--sjablonen de map met de verklaring en het sjabloon op."
         )
     )
+    found = _joined(kinds) if kinds else "kaarten of tabellen van een bijlage"
     return (
-        f"In '{name}' staan geen pilotkaarten (een tabel met 'Naam pilot'){also} en geen "
-        f"actietabellen (met de kolommen Activiteit, Resultaat en Status). Is dit de "
-        f"raadsbijlage van de vorige editie?{hint} Er is geen register gemaakt."
+        f"In '{name}' staan geen {found.replace(' en ', ' en geen ', 1) if len(kinds) == 2 else found}. "
+        f"Is dit de raadsbijlage van de vorige editie?{hint} Er is geen register gemaakt."
     )
 
 
 def _lists(imported: Imported) -> dict[str, list[str]]:
-    """The toolkit's own lists (statuses, opnemen) plus every value the annexes use, so the
-    new register validates. The municipality's lists (programma, portefeuille, opgave) hold
-    only what this municipality's annex says: never the example municipality's values."""
+    """The toolkit's own lists (those with meanings) plus every value the annexes use, so
+    the new register validates. The municipality's lists hold only what this
+    municipality's annex says: never the example municipality's values."""
     types = imported.types
     lists = {voc.key: [] if voc.key in types.municipal else list(voc.values) for voc in types.vocabularies}
-    tables = [(imported.pilots, schema.PILOTS), (imported.actions, schema.ACTIONS)]
-    tables += [(imported.tables.get(t.sheet.name, []), t.sheet) for t in types.types if not t.bundled]
+    tables = [(imported.tables.get(t.sheet.name, []), t.sheet) for t in types.types]
     for rows, sheet in tables:
         for col in sheet.columns:
             key = col.vocabulary
@@ -893,17 +1094,14 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None) ->
     report_path = out.with_name(f"{out.stem}_importverslag.txt")
     refuse_existing(report_path, "importverslag")
     types = imported.types
-    # only the sheets the annexes filled: an empty Pilots sheet would give an annex of
-    # 0 pilots at the next build
-    sheets = [
-        sheet.name
-        for sheet, rows in ((schema.PILOTS, imported.pilots), (schema.ACTIONS, imported.actions))
-        if rows
-    ]
-    sheets += [name for name, rows in imported.tables.items() if rows]
+    # only the sheets the annexes filled: an empty sheet would give an annex of no rows
+    # at the next build
+    sheets = [t.sheet.name for t in types.types if imported.tables.get(t.sheet.name)]
     settings: dict[str, object] = {s.key: s.default for s in types.settings_for(sheets)}
     settings.update(imported.settings)
-    if imported.templates is not None and imported.tables:
+    if imported.templates is not None and any(
+        rows for name, rows in imported.tables.items() if not types.of_sheet(name).bundled
+    ):
         # the new register finds its own annex types where they were read from
         settings["sjablonen"] = (
             _relative(Path(imported.templates), out.parent) if setting is None else setting
@@ -914,10 +1112,8 @@ def write_imported(imported: Imported, out: Path, setting: str | None = None) ->
         out,
         lambda tmp: write_register(
             tmp,
-            imported.pilots,
-            imported.actions,
-            settings,
-            lists,
+            settings=settings,
+            lists=lists,
             cuts=cuts,
             sheets=sheets,
             tables=imported.tables,

@@ -26,7 +26,7 @@ _OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_
 @dataclass
 class EditionResult:
     path: Path
-    #: rows taken along, per annex type (its plural: "pilots", "acties")
+    #: rows taken along, per annex type (its plural)
     kept: dict[str, int] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     #: columns a coordinator added, copied along (one line per sheet)
@@ -35,14 +35,6 @@ class EditionResult:
     warnings: list[str] = field(default_factory=list)
     #: the whole texts of cut cells, written beside the new register
     cut_file: Path | None = None
-
-    @property
-    def kept_pilots(self) -> int:
-        return self.kept.get("pilots", 0)
-
-    @property
-    def kept_actions(self) -> int:
-        return self.kept.get("acties", 0)
 
     def kept_text(self) -> str:
         return " en ".join(f"{n} {what}" for what, n in self.kept.items()) or "niets"
@@ -373,15 +365,13 @@ def next_edition(
         new,
         lambda tmp: write_register(
             tmp,
-            (),
-            (),
+            tables,
             settings,
             register.lists,
             columns,
             cuts,
             register.meanings,
             sheets=register.sheets,
-            tables=tables,
             types=register.types,
             notes={name: {at: note.note for at, note in found.items()} for name, found in carried.items()},
             problems=problems,

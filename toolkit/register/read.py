@@ -79,6 +79,10 @@ class Record:
         return self.values.get(key)
 
 
+def _unknown(name: str) -> TableSheet:
+    raise KeyError(f"Het register kent geen tabblad '{name}'.")
+
+
 @dataclass
 class Register:
     path: Path
@@ -116,22 +120,6 @@ class Register:
     sheets: frozenset[str] = frozenset(TABLE_SHEET_NAMES)
 
     @property
-    def pilots(self) -> list[Record]:
-        return self.tables.setdefault(schema.PILOTS.name, [])
-
-    @pilots.setter
-    def pilots(self, records: list[Record]) -> None:
-        self.tables[schema.PILOTS.name] = records
-
-    @property
-    def actions(self) -> list[Record]:
-        return self.tables.setdefault(schema.ACTIONS.name, [])
-
-    @actions.setter
-    def actions(self, records: list[Record]) -> None:
-        self.tables[schema.ACTIONS.name] = records
-
-    @property
     def table_sheets(self) -> tuple[TableSheet, ...]:
         """The declared table sheets this register has, in the declarations' order."""
         return tuple(s for s in self.types.sheets if s.name in self.sheets)
@@ -141,8 +129,11 @@ class Register:
         """Excel (and LibreOffice) leave a lock file beside a workbook that is open."""
         return office_lock(self.path) is not None
 
-    def records(self, sheet: TableSheet) -> list[Record]:
-        """The rows of one table sheet; another sheet's rows are never handed out instead."""
+    def records(self, sheet: TableSheet | str) -> list[Record]:
+        """The rows of one table sheet (or the sheet of that name); another sheet's rows
+        are never handed out instead."""
+        if isinstance(sheet, str):
+            sheet = next((s for s in self.types.sheets if s.name == sheet), None) or _unknown(sheet)
         if sheet not in self.types.sheets:
             raise KeyError(f"Het register kent geen tabblad '{sheet.name}'.")
         return self.tables.setdefault(sheet.name, [])

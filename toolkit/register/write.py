@@ -437,25 +437,22 @@ def _write_value(  # type: ignore[no-untyped-def]
 
 def write_register(
     path: str | Path,
-    pilots: Sequence[Mapping[str, object]] = (),
-    actions: Sequence[Mapping[str, object]] = (),
+    tables: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     settings: Mapping[str, object] | None = None,
     lists: Mapping[str, Sequence[str]] | None = None,
     extra_columns: Mapping[str, Sequence[str]] | None = None,
     cuts: list[CutValue] | None = None,
     meanings: Mapping[str, Mapping[str, str]] | None = None,
     sheets: Collection[str] | None = None,
-    tables: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     types: AnnexTypes = BUILTIN,
     notes: Mapping[str, Mapping[tuple[int, str], Any]] | None = None,
     problems: list[str] | None = None,
 ) -> Path:
     """Write a complete register; with no rows this is the empty template.
 
-    sheets: the table sheets to write (by name), for a municipality that makes only one
-    of the annexes; default every declared type's sheet. tables: the rows per sheet name
-    (pilots and actions are the rows of the bundled Pilots and Acties sheets); types: the
-    annex types, with a register's own declarations.
+    tables: the rows per sheet name. sheets: the table sheets to write (by name), for a
+    municipality that makes only one of the annexes; default every declared type's sheet.
+    types: the annex types, with a register's own declarations.
 
     meanings: per list, value -> the standard wording it stands for, written in the
     'betekenis' column beside that list (a standard value needs none).
@@ -528,7 +525,7 @@ def write_register(
         if height is not None:
             ws.set_row(r, height)
 
-    rows_of = {schema.PILOTS.name: pilots, schema.ACTIONS.name: actions, **(tables or {})}
+    rows_of = tables or {}
     for sheet in (t.sheet for t in present):
         rows = rows_of.get(sheet.name, ())
         ws = wb.add_worksheet(sheet.name)

@@ -7,6 +7,7 @@ cross-field failure, which pandera repeats for every column, into one finding pe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -272,7 +273,25 @@ def _settings_findings(register: Register, peildatum: date | None, peil_text: st
 #: The longest single-line setting (gemeente, editie, titles): it goes into the annex's
 #: title, its document properties (at most 255 characters) and its file name.
 MAX_SETTING_LENGTH = 100
-_NUMBER_SETTINGS = ("bijlage_pilots_nummer", "bijlage_acties_eerste_nummer")
+
+
+def annex_numbers(types: tuple[AnnexType, ...]) -> list[tuple[AnnexType, str, bool]]:
+    """Per annex type, the setting that holds its annex number, as the declaration uses
+    it: the first {nummer} of its numbered groups (a run of annexes, one per group: True),
+    else a setting with a number as default in its title or document name (one annex,
+    which may carry a letter: 5a)."""
+    found = []
+    for annex in types:
+        run = next((g.number_from for g in annex.arrangement.groups if isinstance(g.number_from, str)), None)
+        if run is not None:
+            found.append((annex, run, True))
+            continue
+        defaults = {s.key: s.default.strip() for s in annex.settings}
+        named = re.findall(r"\{([a-z][a-z0-9_]*)\}", f"{annex.title} {annex.document}")
+        single = next((k for k in named if defaults.get(k, "").isdigit()), None)
+        if single is not None:
+            found.append((annex, single, False))
+    return found
 
 
 def _missing_sheet_findings(register: Register) -> list[Finding]:
@@ -318,38 +337,40 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
             )
         )
 
+    present = [t for t in register.types.types if t.sheet.name in register.sheets]
+    numbered = annex_numbers(tuple(present))
+    number_keys = {key for _, key, _ in numbered}
     for s in register.types.settings_for(register.sheets):
         text = register.setting_text(s.key).strip()
-        if s.kind is schema.Kind.TEXT and s.key not in _NUMBER_SETTINGS and len(text) > MAX_SETTING_LENGTH:
+        if s.kind is schema.Kind.TEXT and s.key not in number_keys and len(text) > MAX_SETTING_LENGTH:
             add("instelling-te-lang", s.key, MAX_SETTING_LENGTH, f"{len(text):,}".replace(",", "."))
     numbers = {}
-    for key in _NUMBER_SETTINGS:
+    for _, key, run in dict((key, (a, key, run)) for a, key, run in numbered).values():
         text = register.setting_text(key).strip()
-        letter_ok = key == "bijlage_pilots_nummer"
-        numbers[key] = annex_number(text, letter_ok)
+        numbers[key] = annex_number(text, not run)
         if text and numbers[key] is None:
-            add("bijlagenummer-ongeldig", key, text, " (of 5a)" if letter_ok else "")
-    pilot_number, first = numbers["bijlage_pilots_nummer"], numbers["bijlage_acties_eerste_nummer"]
-    opgaven = len({a.text("opgave") for a in register.actions})
-    if pilot_number is not None and first is not None and opgaven:
-        last = first + opgaven - 1
-        if first <= pilot_number <= last:
-            span = str(first) if last == first else f"{first} tot en met {last}"
-            add(
-                "bijlagenummer-dubbel",
-                "bijlage_acties_eerste_nummer",
-                register.setting_text("bijlage_pilots_nummer").strip(),
-                span,
-            )
+            add("bijlagenummer-ongeldig", key, text, "" if run else " (of 5a)")
+    for single, key, run in numbered:
+        number = numbers[key]
+        if run or number is None:
+            continue
+        for other, first_key, other_run in numbered:
+            first = numbers[first_key]
+            group = other.arrangement.groups[0].column if other_run else ""
+            count = len({r.text(group) for r in register.records(other.sheet.name)}) if group else 0
+            if other is single or not other_run or first is None or not count:
+                continue
+            last = first + count - 1
+            if first <= number <= last:
+                span = str(first) if last == first else f"{first} tot en met {last}"
+                add("bijlagenummer-dubbel", first_key, register.setting_text(key).strip(), span)
     gemeente = register.setting_text("gemeente").strip()
     if gemeente and municipality(gemeente) != gemeente:
         add("gemeente-voorvoegsel", "gemeente", gemeente, municipality(gemeente))
-    present = [t for t in register.types.types if t.sheet.name in register.sheets]
-    if (
-        any(s.key == "inleiding" for t in present for s in t.settings)
-        and not register.setting_text("inleiding").strip()
-    ):
-        add("inleiding-leeg", "inleiding", "")  # only an annex that declares one
+    for annex in present:  # the settings an annex asks a warning for when left empty
+        for setting in annex.settings:
+            if setting.warn_empty and not register.setting_text(setting.key).strip():
+                add("inleiding-leeg", setting.key, "", annex.name)
     if present and not any(register.published(t) for t in present):
         annex = present[0]
         column = annex.role_column("published", "last_time") or annex.sheet.column(annex.sheet.key_column)
