@@ -37,6 +37,8 @@ from toolkit.register.read import Record, Register, read_register
 if TYPE_CHECKING:
     import pandas as pd
 
+    from toolkit.declarations.annextypes import AnnexType
+
 
 @dataclass
 class ValidationResult:
