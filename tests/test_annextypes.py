@@ -71,6 +71,22 @@ leeg = ["wat", "waarom"]
 
 [bijlagetype.tags]
 programma = "{programma_naam}"
+
+[inlezen]
+vorm = "kaarten"
+nummering = "PR-{nummer}"
+titel = "Projecten {programma_naam}"
+kopregel = "Gemeente {gemeente} · {editie}"
+kolommen = ["naam", "status"]
+toelichting = "voortgang"
+laatste_keer = ["voor het laatst"]
+
+[[inlezen.onderdeel]]
+kop = "Project"
+velden = ["naam", "status"]
+labels = ["Naam project"]
+tekst = "wat"
+laatste_keer = ["afgesloten"]
 """
 FULL = DECLARATION + LAYOUT
 SOURCE = Path("projecten.toml")

@@ -91,6 +91,9 @@ _KEY_FIELDS = (
     "datum",
     "status",
     "nieuwe_pagina",
+    "velden",
+    "tekst",
+    "toelichting",
 )
 
 
