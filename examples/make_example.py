@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.declarations import schema  # noqa: E402
+from toolkit.declarations.annextypes import BUILTIN  # noqa: E402
 from toolkit.declarations.status import split_status as status_parts  # noqa: E402
 from toolkit.layouts.docx_templates import (  # noqa: E402
     HouseStyle,
@@ -195,7 +196,7 @@ def build_rows(keep_gaps: bool) -> tuple[list[dict[str, object]], list[dict[str,
         row["eigenaar"] = "Coördinator pilots"
         row["bijgewerkt_op"] = date(2024, 3, 25)
         if not keep_gaps:
-            for col in schema.PILOTS.required:
+            for col in BUILTIN.get("pilots").sheet.required:
                 if not str(row.get(col.key) or "").strip():
                     row[col.key] = schema.UNKNOWN_ANSWER
         pilots.append(row)
@@ -318,7 +319,7 @@ def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict
         {k: v for k, v in SETTINGS.items() if "acties" not in k and k != "actieprogramma"}
         | {"sjablonen": "sjablonen"},
         _municipal_lists("programma", "portefeuille"),
-        sheets=(schema.PILOTS.name,),
+        sheets=(BUILTIN.get("pilots").sheet.name,),
     )
     lv = ROOT / "examples" / "leidschendam-voorburg"
     (lv / "sjablonen").mkdir(parents=True, exist_ok=True)
@@ -328,7 +329,7 @@ def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict
         {"Pilots": (), "Acties": actions},
         LV_SETTINGS,
         _municipal_lists("opgave"),
-        sheets=(schema.ACTIONS.name,),
+        sheets=(BUILTIN.get("acties").sheet.name,),
     )
 
 

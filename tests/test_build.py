@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 
+import bundled
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, GAPS, MUNICIPALITY, needs_libreoffice
@@ -19,9 +20,11 @@ from toolkit.core.errors import TemplateError
 from toolkit.core.richtext import parse_rich, visible_chars
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN
-from toolkit.layouts.render import PILOT_TEMPLATE, render_template, sample_blocks, template_tags
+from toolkit.layouts.render import BUNDLED_TEMPLATES, render_template, sample_blocks, template_tags
 from toolkit.register.read import read_register
 from toolkit.register.write import write_register
+
+PILOT_TEMPLATE = BUNDLED_TEMPLATES["bijlage.docx"]
 
 PILOT_DOC = "Bijlage 5 Monitoring evaluatie pilots - Perspectiefnota 2025.docx"
 ACTIONS_DOC = "Bijlagen Sterk voor Noord - Perspectiefnota 2025.docx"
@@ -66,7 +69,7 @@ def test_pilot_annex_has_every_published_card_in_register_order(built):
     notes = [p for p in doc.paragraphs if p.style.name == "Kaartnotitie"]
     assert len(notes) == 2  # the two pilots marked "Laatste keer"
     subheads = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
-    assert subheads[:6] == [s for s, _ in schema.CARD_SECTIONS]
+    assert subheads[:6] == [s for s, _ in bundled.CARD_SECTIONS]
 
 
 def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
@@ -74,7 +77,7 @@ def test_no_published_text_is_lost_and_nothing_internal_leaks(built):
     reg = read_register(EXAMPLE)
     pilot_chars = _doc_chars(out / PILOT_DOC)
     for pilot in reg.records("Pilots"):
-        for col in schema.PILOTS.columns:
+        for col in bundled.PILOTS.columns:
             value = pilot.text(col.key)
             if not col.published or col.key in ("id", "opnemen") or not value:
                 continue
@@ -124,7 +127,7 @@ def test_action_annex_sections_tables_and_overview(built):
     # the colour sits on the status paragraph: a split row never shows an empty coloured cell
     assert status_cell._tc.tcPr.find(qn("w:shd")) is None
     fill = status_cell.paragraphs[0]._p.pPr.find(qn("w:shd")).get(qn("w:fill"))
-    assert fill == schema.STATUS_COLOURS["Afgerond"]
+    assert fill == bundled.STATUS_COLOURS["Afgerond"]
 
 
 def test_publishing_properties(built):

@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 
+import bundled
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,6 @@ from docx import Document
 
 from toolkit.build.documents import build_documents
 from toolkit.cli import cli
-from toolkit.declarations import schema
 from toolkit.declarations.layout import NEW_NOTE
 from toolkit.layouts.word import CHANGES_HEADING
 from toolkit.register.diff import compare, word_diff
@@ -171,7 +171,7 @@ def test_build_with_previous_marks_new_pilots_and_lists_changes(tmp_path):
     assert CHANGES_HEADING in texts
     assert "Nieuw (1)" in texts and "Niet meer opgenomen (1)" in texts
     assert "Gewijzigd (1)" in texts
-    assert "Woonoverlast: " + schema.PILOTS.column("succesvol").label in texts
+    assert "Woonoverlast: " + bundled.PILOTS.column("succesvol").label in texts
     rio = len(texts) - 1 - texts[::-1].index("RIO")  # the card's heading, not the overview's
     assert texts[rio + 1] == NEW_NOTE
     assert texts.count(NEW_NOTE) == 1
@@ -282,7 +282,7 @@ def test_new_edition_keeps_added_columns_and_long_texts_whole(tmp_path):
     assert "Instellingen: regel 'Eigen instelling' gaat niet mee" in result.output
     ws = openpyxl.load_workbook(target)["Pilots"]
     header = [c.value for c in ws[1]]
-    assert header[-1] == "Contactpersoon" and header[:-1] == [c.label for c in schema.PILOTS.columns]
+    assert header[-1] == "Contactpersoon" and header[:-1] == [c.label for c in bundled.PILOTS.columns]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
     assert all(r[-1] == f"contact {ident}" for ident, r in rows.items())
     assert rows["P-002"][2] == long_cell  # Flexwonen, whole

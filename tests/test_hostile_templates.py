@@ -18,8 +18,10 @@ from toolkit.cli import cli
 from toolkit.core.errors import TemplateError
 from toolkit.declarations.annextypes import BUILTIN
 from toolkit.layouts import render
-from toolkit.layouts.render import PILOT_TEMPLATE, render_template, sample_blocks, template_tags
+from toolkit.layouts.render import BUNDLED_TEMPLATES, render_template, sample_blocks, template_tags
 from toolkit.register.read import read_register
+
+PILOT_TEMPLATE = BUNDLED_TEMPLATES["bijlage.docx"]
 
 STAMP = datetime(2024, 4, 1)
 PROPS = {"title": "t", "subject": "s", "author": "a"}
@@ -66,7 +68,7 @@ def _build_refuses(tmp_path, monkeypatch, template, match):
     folder = tmp_path / "sjablonen"
     folder.mkdir(exist_ok=True)
     shutil.copy(template, folder / "bijlage.docx")
-    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.BUNDLED_TEMPLATES["acties.docx"], folder / "acties.docx")
     out = tmp_path / "uit"
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code == 2, result.output
@@ -286,7 +288,7 @@ def test_build_pdf_with_a_fetching_template_makes_no_request(tmp_path, listener)
     folder = tmp_path / "huisstijl"
     folder.mkdir()
     _fetching_case(folder, listener, "afbeelding met relatie van het soort hyperlink")
-    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.BUNDLED_TEMPLATES["acties.docx"], folder / "acties.docx")
     register = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE, register)
     before = register.read_bytes()
@@ -388,7 +390,7 @@ def test_a_template_saved_by_libreoffice_finds_its_styles(tmp_path, spelling):
     folder = tmp_path / "huisstijl"
     folder.mkdir()
     rewrite(PILOT_TEMPLATE, folder / "bijlage.docx", {"word/styles.xml": styles})
-    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.BUNDLED_TEMPLATES["acties.docx"], folder / "acties.docx")
     out = tmp_path / "uit"
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--sjablonen", str(folder)])
     assert result.exit_code == 0, result.output

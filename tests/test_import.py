@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bundled
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, EXAMPLE, ROOT
@@ -9,12 +10,11 @@ from conftest import DATA, EXAMPLE, ROOT
 from toolkit.build.documents import build_documents
 from toolkit.cli import cli
 from toolkit.core.richtext import parse_rich
-from toolkit.declarations import schema
 from toolkit.editions.annex_import import import_annexes
 from toolkit.register.read import read_register
 from toolkit.validation.validate import validate_register
 
-PILOT_FIELDS = [c.key for c in schema.PILOTS.columns if c.published and c.key != "id"]
+PILOT_FIELDS = [c.key for c in bundled.PILOTS.columns if c.published and c.key != "id"]
 ACTION_FIELDS = ["opgave", "doel", "activiteit", "resultaat", "status", "toelichting_status"]
 
 

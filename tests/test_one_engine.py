@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from toolkit.cli import cli
 from toolkit.declarations.annextypes import BUILTIN, BUNDLED_FOLDER
-from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
+from toolkit.layouts.render import BUNDLED_TEMPLATES
 from toolkit.register.read import read_register
 from toolkit.register.write import write_register
 
@@ -163,7 +163,7 @@ def _renamed_copy(folder: Path) -> dict[str, str]:
     for stem, data in declarations.items():
         data = _renamed(data, keys)
         head, tab = data["bijlagetype"], data["tabblad"]
-        template = {"pilots": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE}[stem]
+        template = BUNDLED_TEMPLATES[head["sjabloon"]]
         head["sjabloon"] = f"eigen_{template.name}"
         head.pop("volgorde", None)
         head.pop("regels", None)  # rules are findings; the documents are what is compared

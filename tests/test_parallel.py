@@ -29,11 +29,11 @@ def test_parallel_and_ordered_builds_give_the_same_bytes(tmp_path):
 
 @pytest.mark.parametrize("parallel", [True, False])
 def test_a_template_error_in_the_action_annex_reaches_the_user(tmp_path, monkeypatch, parallel):
-    doc = Document(render.ACTIONS_TEMPLATE)
+    doc = Document(render.BUNDLED_TEMPLATES["acties.docx"])
     doc.add_paragraph("{{ wethouder }}")
     template = tmp_path / "acties.docx"
     doc.save(template)
-    monkeypatch.setattr(render, "ACTIONS_TEMPLATE", template)
+    monkeypatch.setitem(render.BUNDLED_TEMPLATES, "acties.docx", template)
     with pytest.raises(TemplateError, match="wethouder"):
         build_documents(read_register(EXAMPLE), tmp_path / "uit", parallel=parallel)
     assert not list((tmp_path / "uit").glob("Bijlagen*.docx"))

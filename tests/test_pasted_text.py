@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import bundled
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -425,14 +426,14 @@ def test_the_first_name_before_a_separator_is_the_trekker(tmp_path):
 
 def test_the_owner_column_says_how_it_is_read_in_excel():
     wb = openpyxl.load_workbook(TEMPLATE)
-    ws = wb[schema.ACTIONS.name]
-    column = openpyxl.utils.get_column_letter([c.key for c in schema.ACTIONS.columns].index("trekker") + 1)
+    ws = wb[bundled.ACTIONS.name]
+    column = openpyxl.utils.get_column_letter([c.key for c in bundled.ACTIONS.columns].index("trekker") + 1)
     prompt = next(
         dv.prompt for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{column}2")
     )
     assert "vóór de eerste ';' of ','" in prompt and len(prompt) <= 255
     # the pilots' Eigenaar is read whole: no separator declared, nothing said
-    assert "vóór de eerste" not in schema.PILOTS.column("eigenaar").help
+    assert "vóór de eerste" not in bundled.PILOTS.column("eigenaar").help
 
 
 def test_an_own_type_declares_its_separator(tmp_path):

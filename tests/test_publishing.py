@@ -10,6 +10,7 @@ import re
 import shutil
 import zipfile
 
+import bundled
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, MUNICIPALITY, needs_libreoffice
@@ -85,14 +86,14 @@ def test_a4_with_council_margins_and_tables_as_wide_as_the_text(built, name):
 
 def test_tables_follow_the_coordinators_margins_and_orientation(tmp_path, monkeypatch):
     """Landscape with narrow margins in the template: every table takes the new width."""
-    for attribute, name in (("PILOT_TEMPLATE", "bijlage.docx"), ("ACTIONS_TEMPLATE", "acties.docx")):
-        doc = Document(getattr(render, attribute))
+    for name in ("bijlage.docx", "acties.docx"):
+        doc = Document(render.BUNDLED_TEMPLATES[name])
         section = doc.sections[0]
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
         section.left_margin = section.right_margin = Cm(1.5)
         template = tmp_path / name
         doc.save(template)
-        monkeypatch.setattr(render, attribute, template)
+        monkeypatch.setitem(render.BUNDLED_TEMPLATES, name, template)
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit")
     for path in result.documents:
         doc = Document(path)
@@ -296,7 +297,7 @@ def test_all_coloured_text_and_fills_have_a_contrast_of_at_least_4_5(built, name
 
 
 def test_status_colours_and_header_fill_have_contrast_with_black_text():
-    for colour in [*schema.STATUS_COLOURS.values(), schema.UNLISTED_STATUS_COLOUR, HEADER_FILL]:
+    for colour in [*bundled.STATUS_COLOURS.values(), schema.UNLISTED_STATUS_COLOUR, HEADER_FILL]:
         assert contrast(colour, "000000") >= 4.5, colour
 
 
@@ -452,7 +453,7 @@ def test_no_page_ends_with_a_heading_or_a_lone_card_start(with_pdf):
         names
         | doelen
         | {f"Doel: {d}" for d in doelen}
-        | {s for s, _ in schema.CARD_SECTIONS}
+        | {s for s, _ in bundled.CARD_SECTIONS}
         | {"Overzicht statussen", "Inhoud"}
     )
     for pdf in with_pdf.glob("*.pdf"):
@@ -476,7 +477,7 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
     page-number fields inside): the build replaces them all."""
     from copy import deepcopy
 
-    doc = Document(render.PILOT_TEMPLATE)
+    doc = Document(render.BUNDLED_TEMPLATES["bijlage.docx"])
     body = doc.element.body
     toc = next(
         p for p in body.iter(qn("w:p")) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))
@@ -507,7 +508,7 @@ def test_contents_replace_what_a_template_saved_by_word_still_holds(tmp_path, mo
     last.append(end)
     template = tmp_path / "bijlage.docx"
     doc.save(template)
-    monkeypatch.setattr(render, "PILOT_TEMPLATE", template)
+    monkeypatch.setitem(render.BUNDLED_TEMPLATES, "bijlage.docx", template)
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit")
     built_doc = Document(result.documents[0])
     text = "\n".join(p.text for p in built_doc.paragraphs)

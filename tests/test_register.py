@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
+import bundled
 import openpyxl
 import pytest
 import xlsxwriter
@@ -132,7 +133,7 @@ def test_a_register_may_lack_one_annex_sheet_but_not_both(tmp_path):
 def test_records_of_an_unknown_sheet_is_an_error_not_another_sheet_s_rows():
     from toolkit.declarations.schema import TableSheet
 
-    other = TableSheet("Projecten", "Projecten", "", schema.PILOTS.columns)
+    other = TableSheet("Projecten", "Projecten", "", bundled.PILOTS.columns)
     with pytest.raises(KeyError, match="Projecten"):
         read_register(EXAMPLE).records(other)
 
@@ -239,7 +240,7 @@ def test_formula_cells_read_their_cached_value(tmp_path):
     for name in schema.SHEET_ORDER:
         ws = wb.add_worksheet(name)
         if name in ("Pilots", "Acties"):
-            sheet = schema.PILOTS if name == "Pilots" else schema.ACTIONS
+            sheet = bundled.PILOTS if name == "Pilots" else bundled.ACTIONS
             for i, col in enumerate(sheet.columns):
                 ws.write_string(0, i, col.label)
     wb.get_worksheet_by_name("Pilots").write_formula(1, 1, '="Pilot "&"A"', None, "Pilot A")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 
+import bundled
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -57,7 +58,7 @@ def _rename(src, dst, vocabulary: str, old: str, new: str, with_meaning: bool = 
         if ws.cell(row, col).value == old:
             ws.cell(row, col).value = new
             ws.cell(row, meaning_col).value = old if with_meaning else None
-    for sheet in (schema.PILOTS, schema.ACTIONS):
+    for sheet in (bundled.PILOTS, bundled.ACTIONS):
         for column in sheet.columns:
             if column.vocabulary != vocabulary:
                 continue
@@ -156,8 +157,8 @@ def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tm
     done = [a for a in register.records("Acties") if a["status"] == "Klaar"]
     assert done and not any(a["status"] == "Afgerond" for a in register.records("Acties"))
     assert _codes(renamed) == []
-    assert register.roles.finished("Klaar")
-    assert register.roles.colour("Klaar") == schema.STATUS_COLOURS["Afgerond"]
+    assert register.roles.finished("Klaar", "status")
+    assert register.roles.colour("Klaar", "status") == bundled.STATUS_COLOURS["Afgerond"]
 
     result = build_documents(register, tmp_path / "uit")
     doc = Document(next(p for p in result.documents if "Sterk" in p.name))
@@ -168,10 +169,10 @@ def test_renamed_finished_status_keeps_its_colour_and_leaves_the_next_edition(tm
             shd = paragraph._p.pPr.find(qn("w:shd")) if paragraph._p.pPr is not None else None
             if shd is not None:
                 fills.setdefault(paragraph.text, shd.get(qn("w:fill")))
-    assert fills["Klaar"] == schema.STATUS_COLOURS["Afgerond"]
+    assert fills["Klaar"] == bundled.STATUS_COLOURS["Afgerond"]
     overview_fill = doc.tables[0].rows[1].cells[0]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
     assert doc.tables[0].rows[1].cells[0].text == "Klaar"
-    assert overview_fill == schema.STATUS_COLOURS["Afgerond"]
+    assert overview_fill == bundled.STATUS_COLOURS["Afgerond"]
 
     target = tmp_path / "volgende.xlsx"
     out = CliRunner().invoke(cli, ["new-edition", str(renamed), str(target), "--editie", "x"])
@@ -192,7 +193,7 @@ def test_renamed_last_time_is_known_to_diff(tmp_path):
     out = CliRunner().invoke(cli, ["new-edition", str(renamed), str(target), "--editie", "x"])
     assert out.exit_code == 0, out.output
     diff = compare(read_register(renamed), read_register(target))
-    dropped = diff.of("vervallen", schema.PILOTS.name)
+    dropped = diff.of("vervallen", bundled.PILOTS.name)
     assert len(dropped) == 2 and not any(c.warning for c in dropped)
 
 
@@ -267,8 +268,8 @@ def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
     changed = tmp_path / "anders.xlsx"
     shutil.copy(path, changed)
     wb = openpyxl.load_workbook(changed)
-    ws = wb[schema.PILOTS.name]
-    col = next(c.column for c in ws[1] if c.value == schema.PILOTS.column("kop").label)
+    ws = wb[bundled.PILOTS.name]
+    col = next(c.column for c in ws[1] if c.value == bundled.PILOTS.column("kop").label)
     ws.cell(3, col).value = "Pilot buurtkamer"
     wb.save(changed)
     diff = compare(read_register(path), read_register(changed))
@@ -278,8 +279,8 @@ def test_diff_reports_a_changed_heading_as_a_normal_column(headed, tmp_path):
 def test_a_register_without_the_heading_column_still_reads(tmp_path):
     path = write_register(tmp_path / "oud.xlsx", {"Pilots": [GOOD]}, settings=MUNICIPALITY)
     wb = openpyxl.load_workbook(path)
-    ws = wb[schema.PILOTS.name]
-    col = next(c.column for c in ws[1] if c.value == schema.PILOTS.column("kop").label)
+    ws = wb[bundled.PILOTS.name]
+    col = next(c.column for c in ws[1] if c.value == bundled.PILOTS.column("kop").label)
     ws.delete_cols(col)
     wb.save(path)
     register = read_register(path)

@@ -20,7 +20,7 @@ def _with_sample(tmp_path, fill) -> object:
     sample card of the coordinator's own."""
     folder = tmp_path / "sjablonen"
     folder.mkdir()
-    shutil.copy(render.ACTIONS_TEMPLATE, folder / "acties.docx")
+    shutil.copy(render.BUNDLED_TEMPLATES["acties.docx"], folder / "acties.docx")
     doc = Document(str(Path(__file__).parent / "data" / "legacy_templates" / "bijlage.docx"))
     marker = next(p for p in doc.paragraphs if p.text.strip() == "{{ pilotkaarten }}")
     marker.text = "{{ kaarten }}"
@@ -46,7 +46,9 @@ def test_a_sample_card_in_the_pilot_template_replaces_the_built_in_card(tmp_path
     pilot_doc = next(p for p in out.glob("*.docx") if p.name.startswith("Bijlage 5"))
     doc = Document(str(pilot_doc))
     register = read_register(EXAMPLE)
-    published = [p for p in register.records("Pilots") if register.roles.published(p.text("opnemen"))]
+    published = [
+        p for p in register.records("Pilots") if register.roles.published(p.text("opnemen"), "opnemen")
+    ]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[-len(published) :] == [p.text("naam") for p in published]
     lines = [p.text for p in doc.paragraphs]

@@ -55,7 +55,7 @@ def test_sjablonen_copies_the_defaults_and_says_what_next(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["acties.docx", "bijlage.docx"]
     from toolkit.layouts import render
 
-    assert (folder / "bijlage.docx").read_bytes() == render.PILOT_TEMPLATE.read_bytes()
+    assert (folder / "bijlage.docx").read_bytes() == render.BUNDLED_TEMPLATES["bijlage.docx"].read_bytes()
     assert "Map met Word-sjablonen" in result.output and "--sjablonen" in result.output
 
 

@@ -379,14 +379,17 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
 def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
     from toolkit.declarations.annextypes import BUILTIN
-    from toolkit.declarations.schema import ACTIONS, continues_previous
     from toolkit.layouts.arrange import merge_continuations
     from toolkit.register.read import Record
     from toolkit.validators import sheet_frame
-    from toolkit.validators.schemas import continuation_rows
+    from toolkit.validators.rules import continuation_rows
 
-    records = [Record(ACTIONS, i + 2, dict(row), {}) for i, row in enumerate(rows)]
-    flagged = list(continuation_rows(sheet_frame(records, ACTIONS)))
-    assert flagged == [i > 0 and continues_previous(row) for i, row in enumerate(rows)]
-    printed, _ = merge_continuations(records, BUILTIN.get("acties").arrangement.continuation)
+    annex = BUILTIN.get("acties")
+    actions, continuation = annex.sheet, annex.arrangement.continuation
+    (rule,) = [r for r in annex.rules if r.kind == "vervolgrij"]  # derived from [indeling.vervolgrij]
+    assert (rule.column("vervolg"), rule.columns("leeg")) == (continuation.column, continuation.empty)
+    records = [Record(actions, i + 2, dict(row), {}) for i, row in enumerate(rows)]
+    flagged = list(continuation_rows(sheet_frame(records, actions), continuation.column, continuation.empty))
+    assert flagged == [i > 0 and continuation.continues(row) for i, row in enumerate(rows)]
+    printed, _ = merge_continuations(records, continuation)
     assert len(printed) == len(rows) - sum(flagged)

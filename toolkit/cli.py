@@ -571,10 +571,10 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     from toolkit.core.output import shown
     from toolkit.declarations.sjablonen import copy_templates, next_steps
     from toolkit.layouts.docx_templates import starter_templates
-    from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
+    from toolkit.layouts.render import bundled_templates
 
     try:
-        done = copy_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE}, map_, overschrijven)
+        done = copy_templates(bundled_templates(), map_, overschrijven)
         own = starter_templates(done.folder, overschrijven)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, ctx.obj["debug"])

@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.declarations.schema import CONTINUATION_BLANK, Kind, TableSheet, normalise
-from toolkit.validators import rules
+from toolkit.declarations.schema import Kind, TableSheet, normalise
 from toolkit.validators.frames import (
     CHARS,
     DATE_KIND,
@@ -88,9 +87,3 @@ def table_schema(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> pa.Da
     """The rules per column of one declared sheet. The rules over several columns that its
     annex type declares ([[regel]]) are checked by validators.rules, without pandera."""
     return pa.DataFrameSchema(_column_checks(sheet, lists), strict=False, name=sheet.name)
-
-
-def continuation_rows(df: pd.DataFrame) -> pd.Series:
-    """The Acties rule of toolkit.declarations.schema.continues_previous (which the printing and import
-    use) for a whole sheet: what acties.toml declares as its vervolgrij rule."""
-    return rules.continuation_rows(df, "resultaat", CONTINUATION_BLANK)

@@ -469,13 +469,19 @@ class _Reader:
             raise self.fail("[tabblad]", "Excel houdt de naam 'History' voor zichzelf; kies een andere naam.")
         return name
 
-    def rules(self, sheet: TableSheet, vocabularies: dict[str, Vocabulary]) -> tuple[DeclaredRule, ...]:
+    def rules(
+        self, sheet: TableSheet, vocabularies: dict[str, Vocabulary], layout: Layout
+    ) -> tuple[DeclaredRule, ...]:
         from toolkit.declarations.findings import RULES_BY_CODE
 
+        continuation = layout.continuation
+        derived = (
+            {"vervolg": continuation.column, "leeg": continuation.empty} if continuation is not None else {}
+        )
         rules: list[DeclaredRule] = []
         for index, entry in enumerate(self.entries("regel"), start=1):
             try:
-                rule = read_rule(entry, index, sheet, vocabularies, frozenset(RULES_BY_CODE))
+                rule = read_rule(entry, index, sheet, vocabularies, frozenset(RULES_BY_CODE), derived)
             except RuleError as exc:
                 raise self.fail(exc.where, exc.what) from None
             other = next((r for r in rules if r.code == rule.code), None)
@@ -667,7 +673,7 @@ class _Reader:
             source=self.path,
             order=self.value("bijlagetype", head, "volgorde", "[bijlagetype]"),
             bundled=bundled,
-            rules=self.rules(sheet, {v.key: v for v in vocabularies}),
+            rules=self.rules(sheet, {v.key: v for v in vocabularies}, arrangement),
             municipal=frozenset(v.key for v, municipal in pairs if municipal),
             arrangement=arrangement,
             legacy_block=legacy,

@@ -300,8 +300,8 @@ declare(
                 "bloktag",
                 TEXT,
                 "De bloktag die oudere sjablonen hebben waar de rijen komen "
-                "(`{{ opgaven }}`): daar komt de voorbeeldkaart van het meegeleverde sjabloon.",
-                "opgaven",
+                "(`{{ plannen }}`): daar komt de voorbeeldkaart van het meegeleverde sjabloon.",
+                "plannen",
                 None,
             ),
         ),
@@ -321,7 +321,7 @@ declare(
             "titel",
             TEXT,
             "Een tag met deze naam (`{{ titel }}`) en dit patroon.",
-            "{bijlage_pilots_titel}",
+            "{wijkplannen_titel}",
             None,
         ),
     )
@@ -384,7 +384,7 @@ declare(
                 "`toolkit diff` de naam gelijk terwijl de meeste hiervan (minstens 4, of alle als het er "
                 "minder zijn) tegelijk veranderen, dan waarschuwt diff: is er een andere rij over een "
                 "oude heen geschreven?",
-                '["omschrijving", "doel", "startdatum"]',
+                '["omschrijving", "wijk", "begindatum"]',
                 (),
             ),
             Key(
@@ -507,8 +507,8 @@ declare(
         "voor de toolkit. Een register mag de waarde anders noemen; de betekenis "
         "blijft.",
         (
-            _sleutel("de betekenis", "afgerond"),
-            Key("waarde", TEXT, "De standaardwaarde in de lijst.", "Afgerond", blank=False),
+            _sleutel("de betekenis", "opgeleverd"),
+            Key("waarde", TEXT, "De standaardwaarde in de lijst.", "Opgeleverd", blank=False),
             Key(
                 "uitleg",
                 TEXT,
@@ -591,7 +591,7 @@ declare(
                 TEXT_OR_TEXTS,
                 "Kolomsleutels: de volgorde van de rijen binnen een groep; "
                 "een datumkolom op de vroegste datum, een keuzekolom in de volgorde van de lijst.",
-                ["startdatum", "naam"],
+                ["begindatum", "naam"],
                 [],
             ),
             Key(
@@ -614,7 +614,7 @@ declare(
                 TEXT,
                 "Tekst boven een rij waarvan de waarde in de kolom die "
                 "opnemen bepaalt 'laatste keer' betekent; \"\" voor geen.",
-                "Deze pilot staat voor het laatst in de bijlage.",
+                "Dit plan staat voor het laatst in de bijlage.",
                 "",
             ),
             Key(
@@ -622,7 +622,7 @@ declare(
                 FLAG_OR_TEXT,
                 "true: elke kaart begint op een nieuwe pagina; of de "
                 "sleutel van een [[instelling]] waarin de coördinator Ja of Nee zet.",
-                "pilot_nieuwe_pagina",
+                "plan_nieuwe_pagina",
                 False,
             ),
         ),
@@ -635,7 +635,7 @@ declare(
         True,
         "Een niveau van groeperen, het bovenste eerst (hoogstens drie: Kop 1 tot 3).",
         (
-            Key("kolom", TEXT, "De kolom waarop gegroepeerd wordt.", "opgave"),
+            Key("kolom", TEXT, "De kolom waarop gegroepeerd wordt.", "wijk"),
             Key(
                 "kop",
                 TEXT,
@@ -648,7 +648,7 @@ declare(
                 "nummer_vanaf",
                 WHOLE_OR_TEXT,
                 "Het eerste {nummer}: een getal of de sleutel van een instelling.",
-                "bijlage_acties_eerste_nummer",
+                "wijkplannen_eerste_nummer",
                 1,
             ),
             Key(
@@ -720,12 +720,12 @@ declare(
         "voortzet (een paginagrens in de Word-bijlage van een vorige editie splitste de "
         "cel), wordt in de bijlage een deel van die rij.",
         (
-            Key("kolom", TEXT, "De kolom waarvan de tekst doorloopt.", "resultaat"),
+            Key("kolom", TEXT, "De kolom waarvan de tekst doorloopt.", "voortgang"),
             Key(
                 "leeg",
                 TEXTS,
                 "De kolommen die in een vervolgrij leeg zijn, de meest gevulde eerst.",
-                ["activiteit", "status"],
+                ["actiepunt", "fase"],
             ),
         ),
     )
@@ -860,13 +860,14 @@ def _rule_key(param: Param) -> Key:
         ParamType.CHOICE: TEXT,
         ParamType.TEXT: TEXT,
     }[param.type]
-    default = REQUIRED if param.required else param.default
+    default = DERIVED if param.derived else REQUIRED if param.required else param.default
     return Key(
         param.name,
         value_type,
         param.help,
         param.example,
         default,
+        derived=param.derived,
         choices=param.options,
         limit=36_500 if param.type is ParamType.NUMBER else None,
         minimum=0 if param.type is ParamType.NUMBER else None,

@@ -7,8 +7,8 @@ declares it, on its own columns, as a [[regel]] table:
     [[regel]]
     soort = "datumvolgorde"
     code = "start-na-eind"
-    eerste = "startdatum"
-    tweede = "einddatum"
+    eerste = "begindatum"
+    tweede = "opleverdatum"
 
 This module is the one place that says which kinds exist, which parameters each takes
 (name, sort, Dutch help), which placeholders a message may use, and what a rule says when
@@ -68,6 +68,8 @@ class Param:
     about_kinds: tuple[Kind, ...] = ()
     #: a value as a declaration would write it (docs/verklaringen.md)
     example: object = None
+    #: where a left-out value comes from instead (a required parameter then is optional)
+    derived: str = ""
 
     @property
     def is_column(self) -> bool:
@@ -347,7 +349,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "De datumkolom die het eerst komt.",
                     required=True,
                     kinds=DATE,
-                    example="startdatum",
+                    example="begindatum",
                 ),
                 Param(
                     "tweede",
@@ -355,11 +357,11 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "De datumkolom die niet eerder mag liggen.",
                     required=True,
                     kinds=DATE,
-                    example="einddatum",
+                    example="opleverdatum",
                 ),
             ),
-            '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "startdatum"\n'
-            'tweede = "einddatum"\nernst = "fout"\n',
+            '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "begindatum"\n'
+            'tweede = "opleverdatum"\nernst = "fout"\n',
             _date_order_texts,
             default_anchor="eerste",
         ),
@@ -451,7 +453,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     ParamType.COLUMN,
                     "De kolom die dan niet leeg mag zijn.",
                     required=True,
-                    example="toelichting_status",
+                    example="reden",
                 ),
                 Param(
                     "als", ParamType.COLUMN, "De kolom die de regel aanzet.", required=True, example="status"
@@ -463,7 +465,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
                     about="als",
                     about_kinds=(Kind.CHOICE,),
-                    example="gestopt",
+                    example="ingetrokken",
                 ),
                 Param(
                     "zonder_betekenis",
@@ -472,11 +474,11 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "geen van deze betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
                     about="als",
                     about_kinds=(Kind.CHOICE,),
-                    example=["afgerond", "gestopt"],
+                    example=["afgerond", "ingetrokken"],
                 ),
             ),
             '[[regel]]\nsoort = "verplicht-als"\ncode = "reden-ontbreekt"\n'
-            'kolom = "toelichting_status"\nals = "status"\nmet_betekenis = "gestopt"\n',
+            'kolom = "reden"\nals = "status"\nmet_betekenis = "ingetrokken"\n',
             _required_if_texts,
             default_anchor="kolom",
             one_of=("met_betekenis", "zonder_betekenis"),
@@ -493,7 +495,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     ParamType.COLUMNS,
                     "De kolom, of een lijst van kolommen die samen uniek zijn.",
                     required=True,
-                    example=["opgave", "activiteit"],
+                    example=["wijk", "plan"],
                 ),
             ),
             '[[regel]]\nsoort = "uniek"\ncode = "naam-dubbel"\nkolommen = ["naam"]\nernst = "fout"\n',
@@ -514,18 +516,21 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "De kolom waarvan de tekst doorloopt.",
                     required=True,
                     kinds=TEXTLIKE,
-                    example="resultaat",
+                    example="voortgang",
+                    derived="`kolom` van [indeling.vervolgrij]",
                 ),
                 Param(
                     "leeg",
                     ParamType.COLUMNS,
                     "De kolommen die in zo'n rij leeg zijn.",
                     required=True,
-                    example=["activiteit", "status"],
+                    example=["actiepunt", "fase"],
+                    derived="`leeg` van [indeling.vervolgrij]",
                 ),
             ),
-            '[[regel]]\nsoort = "vervolgrij"\ncode = "vervolgrij"\nvervolg = "resultaat"\n'
-            'leeg = ["activiteit", "status", "toelichting_status"]\n',
+            '[[regel]]\nsoort = "vervolgrij"\ncode = "vervolgrij"\n'
+            "# weggelaten: de kolommen van [indeling.vervolgrij]\n"
+            'vervolg = "voortgang"\nleeg = ["actiepunt", "fase"]\n',
             _continuation_texts,
             default_anchor="leeg",
             default_value="vervolg",
@@ -569,10 +574,14 @@ def read_rule(
     sheet: TableSheet,  # type: ignore[type-arg]
     vocabularies: Mapping[str, Vocabulary],
     fixed_codes: frozenset[str],
+    derived: Mapping[str, object] | None = None,
 ) -> DeclaredRule:
     """One [[regel]] table, checked against the sheet's columns and lists.
 
-    RuleError names the rule (by code, else by number), the key and the nearest valid name.
+    derived: the values of left-out parameters that the declaration says elsewhere (a
+    vervolgrij's columns are those of [indeling.vervolgrij]: declared once, for the
+    printing, the import and this rule). RuleError names the rule (by code, else by
+    number), the key and the nearest valid name.
     """
     code = entry.get("code")
     where = f"[[regel]] '{code}'" if isinstance(code, str) and code else f"[[regel]] nummer {index}"
@@ -610,8 +619,15 @@ def read_rule(
         if param.name in ("soort", "code"):
             continue
         if param.name not in entry:
+            if param.derived and derived and param.name in derived:
+                given = derived[param.name]
+                values[param.name] = _value(
+                    param, list(given) if isinstance(given, tuple) else given, columns, fail
+                )
+                continue
             if param.required:
-                raise fail(f"'{param.name}' ontbreekt: {param.help}")
+                also = f" (of verklaar {param.derived.split(' van ')[-1]})" if param.derived else ""
+                raise fail(f"'{param.name}' ontbreekt{also}: {param.help}")
             continue
         values[param.name] = _value(param, entry[param.name], columns, fail)
     present = [name for name in kind.one_of if name in values]
@@ -720,7 +736,7 @@ def _value(
                 + (
                     f'een tekst of een lijst met teksten zijn, zoals {name} = ["a", "b"].'
                     if many
-                    else f'de sleutel van één kolom zijn, tussen aanhalingstekens: {name} = "startdatum".'
+                    else f'de sleutel van één kolom zijn, tussen aanhalingstekens: {name} = "begindatum".'
                 )
             )
         items = [str(i) for i in given]
@@ -805,7 +821,7 @@ def example_rule(kind: RuleKind) -> DeclaredRule:
     sheet = TableSheet("Voorbeeld", "Voorbeeld", "", tuple(columns.values()))
     roles = (
         Role("open", "Open", ""),
-        Role("gestopt", "Gestopt", "", finished=True),
+        Role("ingetrokken", "Ingetrokken", "", finished=True),
         Role("afgerond", "Afgerond", "", finished=True),
     )
     vocabulary = Vocabulary("status", "Statussen", "", tuple(r.label for r in roles), roles)
@@ -858,9 +874,9 @@ def kinds_markdown() -> str:
         "geldige naam noemt.",
         "",
         "**Eén bevinding per cel.** Vinden twee regels met dezelfde code dezelfde cel, dan "
-        "telt alleen de eerst verklaarde. Zo verklaart de pilotbijlage `uitkomst-verlopen` "
-        "twee keer (voorbij de einddatum, voorbij het evaluatiemoment), elk met een eigen "
-        "melding, en krijgt een pilot toch één bevinding.",
+        "telt alleen de eerst verklaarde. Zo verklaart de meegeleverde pilotbijlage "
+        "`uitkomst-verlopen` twee keer (voorbij de einddatum, voorbij het evaluatiemoment), "
+        "elk met een eigen melding, en krijgt een rij toch één bevinding.",
         "",
     ]
     for kind in RULE_KINDS.values():

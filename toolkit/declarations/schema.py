@@ -30,17 +30,12 @@ from toolkit.declarations.model import (  # noqa: F401 - the names every module 
 
 UNKNOWN_ANSWER = "Nog niet bekend"
 
-
-EVALUATION_QUESTIONS = ("succesvol", "beleid", "financieel", "gerapporteerd")
-
 #: how a yes/no setting says yes (after normalise)
 YES = frozenset({"ja", "j", "yes", "waar", "true", "1"})
 
 
 #: The bundled annex types' sheets, lists and settings: the defaults for code without a
 #: register (a register's own types are register.types).
-PILOTS = BUILTIN.get("pilots").sheet
-ACTIONS = BUILTIN.get("acties").sheet
 TABLE_SHEETS = BUILTIN.sheets
 VOCABULARIES = BUILTIN.vocabularies
 SETTINGS = BUILTIN.settings
@@ -84,22 +79,6 @@ def match_headers(sheet: TableSheet, headers: list[object]) -> HeaderMatch:
     return result
 
 
-#: An Acties row with all of these empty but a Resultaat only continues the previous
-#: row's Resultaat: a page break in the Word annex split the cell. One rule for the
-#: warning (validators), the printing (layout, via acties.toml) and reading annexes back (annex_import).
-CONTINUATION_BLANK = ("activiteit", "status", "toelichting_status")
-
-
-def continues_previous(values: dict[str, object]) -> bool:
-    """Whether an Acties row (values by column key) only continues the previous one."""
-    for key in CONTINUATION_BLANK:  # most rows have an activiteit: one look decides
-        if str(values.get(key) or "").strip():
-            return False
-    return bool(str(values.get("resultaat") or "").strip())
-
-
-#: fill colour per standard status (shown beside the status text, never instead of it)
-STATUS_COLOURS = {r.label: r.colour for r in vocabulary("status").roles}
 UNLISTED_STATUS_COLOUR = "FFFFFF"
 
 
@@ -117,21 +96,22 @@ class ListRoles:
     def role(self, vocabulary_key: str, value: str) -> Role | None:
         return self.by_value.get(vocabulary_key, {}).get(normalise(value))
 
-    def published(self, value: str, vocabulary: str = "opnemen") -> bool:
-        """Whether a record with this value (e.g. 'Opnemen in bijlage') goes into the annex."""
+    def published(self, value: str, vocabulary: str) -> bool:
+        """Whether a record with this value (in a list whose meanings decide inclusion)
+        goes into the annex."""
         role = self.role(vocabulary, value)
         return role is not None and role.published
 
-    def last_time(self, value: str, vocabulary: str = "opnemen") -> bool:
+    def last_time(self, value: str, vocabulary: str) -> bool:
         role = self.role(vocabulary, value)
         return role is not None and role.last_time
 
-    def finished(self, status: str, vocabulary: str = "status") -> bool:
+    def finished(self, status: str, vocabulary: str) -> bool:
         """Whether a record with this status is done (it leaves the next edition)."""
         role = self.role(vocabulary, status)
         return role is not None and role.finished
 
-    def colour(self, status: str, vocabulary: str = "status") -> str:
+    def colour(self, status: str, vocabulary: str) -> str:
         role = self.role(vocabulary, status)
         return role.colour if role is not None and role.colour else UNLISTED_STATUS_COLOUR
 
@@ -224,16 +204,3 @@ OPTIONAL_STYLE_NAMES = {
     "bullet2": "List Bullet 2",
     "number2": "List Continue 2",
 }
-
-#: the pilot card as printed in the annex: (section heading, [(label, column key)])
-CARD_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Naam pilot", (("Naam pilot", "naam"),)),
-    ("Korte omschrijving", ()),
-    ("Programma/Portefeuillehouder", (("Programma", "programma"), ("Portefeuille", "portefeuille"))),
-    ("Doel/Beoogd resultaat", (("Doel, beoogd resultaat", "doel"),)),
-    (
-        "Data",
-        (("Startdatum", "startdatum"), ("Einddatum", "einddatum"), ("Evaluatiemoment", "evaluatiemoment")),
-    ),
-    ("Uitkomst evaluatie", tuple((PILOTS.column(k).label, k) for k in EVALUATION_QUESTIONS)),
-)

@@ -18,8 +18,6 @@ from pathlib import Path
 from toolkit.core.errors import OutputError, TemplateError
 from toolkit.core.output import shown
 
-#: The template files by kind (build.TEMPLATE_TAGS), as a chosen folder must name them.
-TEMPLATE_FILES = {"bijlage": "bijlage.docx", "acties": "acties.docx"}
 SETTING = "sjablonen"
 
 
@@ -96,14 +94,15 @@ def choose_templates(
     register_path: Path | None,
     setting: str = "",
     override: Path | None = None,
-    needed: tuple[str, ...] = tuple(TEMPLATE_FILES),
+    needed: tuple[str, ...] | None = None,
     files: dict[str, str] | None = None,
 ) -> TemplateChoice:
     """The templates for one build: --sjablonen, else the register's setting, else bundled.
 
     The setting is relative to the register's folder (an absolute path is allowed); the
     option to the current folder, like every path on the command line. Every kind in
-    `needed` must be in a chosen folder, else TemplateError names the folder and file.
+    `needed` (default: every kind of defaults) must be in a chosen folder, under its name
+    in files (default: the bundled template's), else TemplateError names folder and file.
     """
     folder = template_folder(register_path, setting, override)
     if folder is None:
@@ -125,9 +124,9 @@ def choose_templates(
             f"De map met Word-sjablonen '{shown(folder)}' ({where}) {what}. Maak de map met "
             f"'toolkit sjablonen {shown(folder)}', of pas de map aan. {default}"
         )
-    files = {**TEMPLATE_FILES, **(files or {})}
+    files = {**{kind: path.name for kind, path in defaults.items()}, **(files or {})}
     paths = {kind: folder / files[kind] for kind in defaults}
-    missing = [files[kind] for kind in needed if not paths[kind].is_file()]
+    missing = [files[kind] for kind in (defaults if needed is None else needed) if not paths[kind].is_file()]
     if missing:
         names = " en ".join(f"'{name}'" for name in missing)
         raise TemplateError(
@@ -167,8 +166,8 @@ def copy_templates(defaults: dict[str, Path], folder: Path, overwrite: bool = Fa
             f"Kies een map waarin u mag schrijven."
         ) from exc
     copied, kept = [], []
-    for kind, source in defaults.items():
-        target = folder / TEMPLATE_FILES[kind]
+    for source in defaults.values():
+        target = folder / source.name
         if target.exists() and not overwrite:
             kept.append(target)
             continue

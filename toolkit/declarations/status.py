@@ -10,15 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from toolkit.declarations import schema
 
-
-def split_status(original: str, statuses: Sequence[str] | None = None) -> tuple[str, str]:
+def split_status(original: str, statuses: Sequence[str]) -> tuple[str, str]:
     """(status from the list, toelichting); ("", text) when no listed status leads it."""
     text = original.strip()
     if not text:
         return "", ""
-    statuses = statuses or schema.vocabulary("status").values
     plain = re.sub(r"</?p>", "\n", text).strip()
     first, _, rest = plain.partition("\n")
     for status in statuses:

@@ -20,7 +20,7 @@ from toolkit.core.errors import TemplateError
 from toolkit.core.output import COMPRESS_LEVEL, FIXED_ZIP_TIME
 from toolkit.core.settingtext import municipality
 from toolkit.declarations import schema
-from toolkit.declarations.annextypes import AnnexType
+from toolkit.declarations.annextypes import BUILTIN, AnnexType
 from toolkit.layouts import wordxml
 from toolkit.layouts.continued import WHOLE_ROW_PART, continued_rows
 from toolkit.layouts.publishing import Heading
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from toolkit.layouts.sample import Sample
 
 
-PILOT_TEMPLATE = bundled("templates", "bijlage.docx")
-ACTIONS_TEMPLATE = bundled("templates", "acties.docx")
+#: the bundled types' Word templates, by file name (as their declarations name them)
+BUNDLED_TEMPLATES = {t.template: bundled("templates", t.template) for t in BUILTIN.types if t.bundled}
 #: From this many rows (pilots + actions) a build makes the annexes in helper processes;
 #: below it, starting them costs more than it saves (benchmarks/bench.py, 100 pilots).
 PARALLEL_FROM_ROWS = 2000
@@ -147,7 +147,7 @@ def _styles(document, lenient: bool = False) -> dict[str, str]:  # type: ignore[
                 continue
             raise TemplateError(
                 f"Het Word-sjabloon mist de stijl '{name}'. Voeg die stijl weer toe in Word "
-                f"(Start > Stijlen) of gebruik het standaardsjabloon uit {PILOT_TEMPLATE.parent}."
+                f"(Start > Stijlen) of gebruik het standaardsjabloon uit {bundled('templates')}."
             ) from exc
     for role, name in schema.OPTIONAL_STYLE_NAMES.items():  # absent: wordxml.list_style
         try:
@@ -595,8 +595,12 @@ def bundled_template(annex: AnnexType) -> Path:
     """The template a type uses without a chosen folder: bundled, or beside its declaration."""
     if not annex.bundled:
         return annex.source.parent / annex.template
-    known = {"bijlage.docx": PILOT_TEMPLATE, "acties.docx": ACTIONS_TEMPLATE}
-    return known.get(annex.template) or bundled("templates", annex.template)
+    return BUNDLED_TEMPLATES.get(annex.template) or bundled("templates", annex.template)
+
+
+def bundled_templates() -> dict[str, Path]:
+    """The bundled types' templates by kind, as `toolkit sjablonen` copies them out."""
+    return {t.kind: bundled_template(t) for t in BUILTIN.types if t.bundled}
 
 
 def cut_sample_from(template: Path) -> tuple[Path | io.BytesIO, Sample | None]:
@@ -932,8 +936,8 @@ def tags_markdown() -> str:
         "elke kleur heeft een contrast van minstens 4,5:1):",
         "",
     ]
-    for status, colour in schema.STATUS_COLOURS.items():
-        lines.append(f"- {status}: #{colour}")
+    for role in (r for voc in BUILTIN.vocabularies for r in voc.roles if r.colour):
+        lines.append(f"- {role.label}: #{role.colour}")
     lines += [
         "",
         "## Wat in een sjabloon mag",

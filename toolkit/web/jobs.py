@@ -598,9 +598,9 @@ def templates_zip(job: Job) -> Answer:
     uses, completed with the bundled templates and a starting template for an own type
     without one, so a coordinator can edit them in Word and hand them to the
     administrator."""
-    from toolkit.declarations.sjablonen import TEMPLATE_FILES, copy_templates
+    from toolkit.declarations.sjablonen import copy_templates
     from toolkit.layouts.docx_templates import starter_templates
-    from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE
+    from toolkit.layouts.render import bundled_templates
 
     known = in_use(job.settings.templates)
     folder = job.folder / (known.folder or "sjablonen")
@@ -615,9 +615,8 @@ def templates_zip(job: Job) -> Answer:
                 and not path.name.startswith("~$")
             ):
                 shutil.copyfile(path, folder / path.name)
-    copy_templates({"bijlage": PILOT_TEMPLATE, "acties": ACTIONS_TEMPLATE}, folder)
+    copy_templates(bundled_templates(), folder)
     starter_templates(folder)
-    assert set(TEMPLATE_FILES) == {"bijlage", "acties"}
     name = f"{folder.name}.zip"
     return Answer(
         200,
