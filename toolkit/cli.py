@@ -146,8 +146,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "bijlagetypen",
     multiple=True,
     metavar="SLEUTEL",
-    help="Alleen het tabblad van dit bijlagetype (pilots, acties of een eigen "
-    "sleutel); mag vaker. Standaard: alle.",
+    help="Alleen het tabblad van dit bijlagetype (de sleutel van een meegeleverd of "
+    "eigen bijlagetype); mag vaker. Standaard: alle.",
 )
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
@@ -305,7 +305,7 @@ def validate(  # type: ignore[no-untyped-def]
     "previous",
     type=click.Path(dir_okay=True, path_type=Path),
     default=None,
-    help="Register van de vorige editie: markeer nieuwe pilots en voeg een overzicht van de wijzigingen toe.",
+    help="Register van de vorige editie: markeer nieuwe rijen en voeg een overzicht van de wijzigingen toe.",
 )
 @click.option(
     "--sjablonen",
@@ -313,7 +313,7 @@ def validate(  # type: ignore[no-untyped-def]
     type=click.Path(path_type=Path),
     default=None,
     metavar="MAP",
-    help="Map met eigen Word-sjablonen (bijlage.docx, acties.docx) en eigen "
+    help="Map met eigen Word-sjablonen (met de namen van de meegeleverde) en eigen "
     "bijlagetypen (*.toml); gaat vóór de instelling 'Map met Word-sjablonen'. "
     "Standaard: de meegeleverde.",
 )

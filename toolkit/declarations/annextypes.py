@@ -57,9 +57,9 @@ KINDS = {
     "keuze": Kind.CHOICE,
     **{k.value: k for k in Kind},
 }
-#: built-in layouts in Python; any other type is laid out by the sample card in its
-#: template ({{ kaarten }} … {{ einde }}), which also overrides a built-in layout
-LAYOUTS = ("pilotkaarten", "opgaven", "kaarten")
+#: the layouts there are: every type, bundled or own, is laid out by the sample card in its
+#: template ({{ kaarten }} … {{ einde }}) in the arrangement of its [indeling]
+LAYOUTS = ("kaarten",)
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
@@ -591,7 +591,7 @@ class _Reader:
                 f"(zoals 'AB12').",
             )
         layout = self.text("bijlagetype", head, "indeling", "[bijlagetype]")
-        if layout not in LAYOUTS or (not bundled and layout != "kaarten"):
+        if layout not in LAYOUTS:
             raise self.fail(
                 "[bijlagetype]",
                 f"de indeling '{shown(layout)}' bestaat niet; kies "
@@ -620,7 +620,7 @@ class _Reader:
                     )
         legacy = self.value("bijlagetype", head, "bloktag", "[bijlagetype]")
         if legacy is not None and not _KEY.match(legacy):
-            raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals \"opgaven\".")
+            raise self.fail("[bijlagetype]", "'bloktag' is de naam van een bloktag, zoals \"plannen\".")
         tags = cast(dict[str, str], head.get("tags", {}))  # check_keys: texts by name
         for name, pattern in tags.items():
             if not _KEY.match(name):

@@ -831,7 +831,7 @@ declare(
                 "tekst",
                 TEXT,
                 "De kolom die de alinea's onder de kop krijgt (of een tabelrij zonder label).",
-                "omschrijving",
+                "toelichting",
                 None,
             ),
             Key(
@@ -839,7 +839,7 @@ declare(
                 TEXTS,
                 "Woorden die, in deze volgorde, in een van de velden van dit onderdeel een "
                 "rij voor het laatst in de bijlage zetten.",
-                ["niet meer", "gerapporteerd"],
+                ["wordt", "niet voortgezet"],
                 [],
             ),
         ),

@@ -164,7 +164,7 @@ LAST_SETTINGS: tuple[Setting, ...] = (
         "sjablonen",
         "Map met Word-sjablonen",
         "Leeg: de meegeleverde sjablonen. Anders "
-        "een map met de Word-sjablonen (bijlage.docx, acties.docx) en eventueel eigen "
+        "een map met de Word-sjablonen (met de namen van de meegeleverde) en eventueel eigen "
         "bijlagetypen (*.toml), ten opzichte van de map van dit register (of een volledig "
         "pad). Maak die map met 'toolkit sjablonen MAP'.",
         "",

@@ -799,35 +799,51 @@ def sample_blocks(
     return use
 
 
+_COUNTED = {1: "ene", 2: "twee", 3: "drie", 4: "vier"}
+
+
 def tags_markdown() -> str:
     """docs/sjablonen.md, generated from TAGS so the docs name every tag there is."""
     from toolkit.core.filecheck import WORD_LIMITS
 
+    bundled_types = [t for t in BUILTIN.types if t.bundled]
+    described = " en ".join(
+        f"`templates/{t.template}` (de {t.name}, verklaard in "
+        f"`toolkit/declarations/bijlagetypen/{t.source.name}`)"
+        for t in bundled_types
+    )
+    files = " en ".join(f"`{t.template}`" for t in bundled_types)
+    blocks = " of ".join(f"`{{{{ {t.legacy_block} }}}}`" for t in bundled_types if t.legacy_block)
+    new_page = [t for t in bundled_types if isinstance(t.arrangement.new_page, str)]
+    new_page_text = "".join(
+        f" Elke kaart van de {t.name} op een nieuwe pagina: zet op het tabblad Instellingen "
+        f"'{next(s.label for s in t.settings if s.key == t.arrangement.new_page)}' op Ja."
+        for t in new_page
+    )
     lines = [
         "# Word-sjablonen",
         "",
-        "Elk bijlagetype is een verklaring (`*.toml`) en een Word-sjabloon, ook de twee die "
-        "de toolkit meebrengt: `templates/bijlage.docx` (de pilotbijlage, verklaard in "
-        "`toolkit/declarations/bijlagetypen/pilots.toml`) en `templates/acties.docx` (de statusbijlagen, "
-        "`acties.toml`). Open een sjabloon in Word en pas lettertype, kleuren, logo, kop- en "
+        "Elk bijlagetype is een verklaring (`*.toml`) en een Word-sjabloon, ook de "
+        f"{_COUNTED.get(len(bundled_types), str(len(bundled_types)))} die de toolkit meebrengt: "
+        f"{described}. Open een sjabloon in Word en pas lettertype, kleuren, logo, kop- en "
         "voettekst en de voorbeeldkaart aan; de toolkit gebruikt wat u daar instelt. Deze "
         "pagina wordt gemaakt uit `toolkit/layouts/render.py` (`uv run python -m toolkit.layouts.render`).",
         "",
         "## Eigen sjablonen",
         "",
-        "`toolkit sjablonen MAP` zet `bijlage.docx` en `acties.docx` in MAP om ze aan te "
+        f"`toolkit sjablonen MAP` zet {files} in MAP om ze aan te "
         "passen (een bestaand sjabloon blijft staan, tenzij `--overschrijven`). Daarna "
         "gebruikt de bouw ze via de instelling *Map met Word-sjablonen* op het tabblad "
         "Instellingen (ten opzichte van de map van het register, of een volledig pad) of "
         "via `toolkit build --sjablonen MAP`, dat vóór de instelling gaat. Zonder beide "
         "gelden de meegeleverde sjablonen. Een gekozen map moet elk sjabloon bevatten dat "
-        "de bouw gebruikt (`acties.docx` alleen als het register acties heeft); anders "
+        "de bouw gebruikt (dat van een bijlagetype alleen als het register zijn tabblad heeft); anders "
         "stopt de bouw met een melding die het ontbrekende bestand noemt. Eigen sjablonen "
         "krijgen dezelfde controles als hieronder; `manifest.json` noemt per sjabloon het "
         "pad en de sha256.",
         "",
         "Een sjabloon van vóór ronde 3 heeft geen voorbeeldkaart maar de bloktag "
-        "`{{ pilotkaarten }}` of `{{ opgaven }}` (de `bloktag` in de verklaring): daar zet de "
+        f"{blocks} (de `bloktag` in de verklaring): daar zet de "
         "toolkit de voorbeeldkaart van het meegeleverde sjabloon. Zo blijven oude sjablonen "
         "werken; wie de kaart wil aanpassen, neemt de voorbeeldkaart over uit het nieuwe "
         "meegeleverde sjabloon.",
@@ -844,7 +860,6 @@ def tags_markdown() -> str:
         "| tag | soort | wat |",
         "|---|---|---|",
     ]
-    from toolkit.declarations.annextypes import BUILTIN
 
     for tag in TAGS:
         kind = "blok" if tag.block else "tekst"
@@ -990,9 +1005,7 @@ def tags_markdown() -> str:
         "- **Paginagrenzen**: koppen blijven bij wat volgt; een actierij korter dan een derde "
         "pagina wordt niet gesplitst, een langere mag over twee pagina's lopen (geen halflege "
         "pagina's); de kopregel van een actietabel komt op elke pagina terug; elke "
-        "statusbijlage begint op een nieuwe pagina. Elke pilotkaart op een "
-        "nieuwe pagina: zet op het tabblad Instellingen 'Elke pilot op een nieuwe pagina' "
-        "op Ja.",
+        f"statusbijlage begint op een nieuwe pagina.{new_page_text}",
         "- **Toegankelijk**: elke tabel heeft een titel en een beschrijving (Tabeleigenschappen "
         "> Alternatieve tekst), de kopregel of de labelkolom is als kop gemarkeerd, het "
         "statusoverzicht heeft per status een balk met een tekstalternatief (status, aantal, "

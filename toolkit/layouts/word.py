@@ -87,7 +87,7 @@ def overview_table(
     colour: Callable[[str], str],
     styles: Mapping[str, str],
     pictures: Mapping[str, str],
-    plural: str = "acties",
+    plural: str = "rijen",
 ) -> str:
     """Aantal per status: status (bold text on its colour), number, share as text and bar
     (the bar's text alternative says status, count and share)."""

@@ -19,7 +19,7 @@ HEADERS = (
     "Code",
     "Tabblad",
     "Cel",
-    "Pilot / actie",
+    "Rij",
     "Kolom",
     "Waarde",
     "Melding",

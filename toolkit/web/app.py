@@ -223,7 +223,7 @@ class App:
                     value.filename,
                     "verklaring.toml"
                     if name == "verklaring"
-                    else "bijlage.docx"
+                    else "ingelezen-bijlage.docx"
                     if name == "bijlagen"
                     else "register.xlsx",
                 )

@@ -554,7 +554,7 @@ def import_annexes(job: Job) -> Answer:
         downloads=_files(
             [
                 (register, "het nieuwe register"),
-                (report, "importverslag: elke gevonden pilot en actie en alles wat is overgeslagen"),
+                (report, "importverslag: elke gevonden rij en alles wat is overgeslagen"),
             ]
         ),
     )
