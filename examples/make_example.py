@@ -33,8 +33,7 @@ from toolkit.declarations.annextypes import BUILTIN  # noqa: E402
 from toolkit.declarations.status import split_status as status_parts  # noqa: E402
 from toolkit.layouts.docx_templates import (  # noqa: E402
     HouseStyle,
-    make_actions_template,
-    make_pilot_template,
+    make_bundled_template,
 )
 from toolkit.register.write import write_register, write_template  # noqa: E402
 
@@ -312,7 +311,7 @@ def _all_lists() -> dict[str, list[str]]:
 def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict[str, object]]) -> None:
     zoetermeer = ROOT / "examples" / "zoetermeer"
     (zoetermeer / "sjablonen").mkdir(parents=True, exist_ok=True)
-    make_pilot_template(zoetermeer / "sjablonen" / "bijlage.docx", ZOETERMEER_HOUSE)
+    make_bundled_template(zoetermeer / "sjablonen" / "bijlage.docx", BUILTIN.get("pilots"), ZOETERMEER_HOUSE)
     write_register(
         zoetermeer / "pilots_zoetermeer.xlsx",
         {"Pilots": pilots, "Acties": ()},
@@ -323,7 +322,7 @@ def write_municipal_examples(pilots: list[dict[str, object]], actions: list[dict
     )
     lv = ROOT / "examples" / "leidschendam-voorburg"
     (lv / "sjablonen").mkdir(parents=True, exist_ok=True)
-    make_actions_template(lv / "sjablonen" / "acties.docx", LV_HOUSE)
+    make_bundled_template(lv / "sjablonen" / "acties.docx", BUILTIN.get("acties"), LV_HOUSE)
     write_register(
         lv / "acties_sterk_voor_noord.xlsx",
         {"Pilots": (), "Acties": actions},

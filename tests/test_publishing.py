@@ -527,13 +527,14 @@ def test_a_restyled_template_changes_every_generated_part(tmp_path):
 
     Image = pytest.importorskip("PIL.Image")
     from toolkit.build.fonts import fonts_used
-    from toolkit.layouts.docx_templates import HouseStyle, make_actions_template, make_pilot_template
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.layouts.docx_templates import HouseStyle, make_bundled_template
 
     house = HouseStyle(font="Georgia", accent=RGBColor(0x5B, 0x21, 0x6E), header_fill="E8DDF0")
     folder = tmp_path / "sjablonen"
     folder.mkdir()
-    make_pilot_template(folder / "bijlage.docx", house)
-    make_actions_template(folder / "acties.docx", house)
+    make_bundled_template(folder / "bijlage.docx", BUILTIN.get("pilots"), house)
+    make_bundled_template(folder / "acties.docx", BUILTIN.get("acties"), house)
     result = build_documents(read_register(EXAMPLE), tmp_path / "uit", templates=folder)
     bundled = [HEADER_FILL, BAR_OUTLINE, "4F81BD", "D9E2F3"]
     for document in result.documents:

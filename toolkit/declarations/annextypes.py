@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from toolkit.core.errors import TemplateError
-from toolkit.declarations.handmade import HandMade, read_handmade
+from toolkit.declarations.handmade import HandMade, Starter, read_handmade, read_starter
 from toolkit.declarations.keys import TABLES, check_keys, shown, utf16_length
 from toolkit.declarations.layout import Layout, read_layout
 from toolkit.declarations.model import (
@@ -96,6 +96,8 @@ class AnnexType:
     tags: tuple[tuple[str, str], ...] = ()
     #: how a hand-made annex of this type is recognised and read ([inlezen]), if it says
     handmade: HandMade | None = None
+    #: the texts of its first Word template ([sjabloon], or their defaults)
+    starter: Starter | None = None
 
     @property
     def kind(self) -> str:
@@ -679,6 +681,9 @@ class _Reader:
             legacy_block=legacy,
             tags=tuple(tags.items()),
             handmade=read_handmade(self.data.get("inlezen"), sheet, key, title, self.fail),
+            starter=read_starter(
+                self.data.get("sjabloon"), title, _PLACEHOLDER.sub(lambda m: m.group(1), title), self.fail
+            ),
         )
 
 

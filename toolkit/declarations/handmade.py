@@ -37,6 +37,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Starter:
+    """The texts of a type's first Word template ([sjabloon]): {setting} placeholders."""
+
+    title: str
+    subtitle: str
+    footer: str
+    document_title: str
+    widths: tuple[int, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class HandMade:
     """The declared shape of a hand-made annex (see the module docstring)."""
 
@@ -183,4 +195,24 @@ def read_handmade(
         table_columns,
         column(note, where) if note is not None else None,
         tuple(value("inlezen", entry, "laatste_keer", where)),
+    )
+
+
+def read_starter(
+    data: object, title: str, document_title: str, fail: Callable[[str, str], Exception]
+) -> Starter:
+    """The [sjabloon] table (or its defaults); check_keys has made sure of its keys."""
+    entry: Mapping[str, object] = data if isinstance(data, dict) else {}
+
+    def value(name: str, fallback: object = None) -> Any:
+        return TABLES["sjabloon"].key(name).read(entry, lambda what: fail("[sjabloon]", what), fallback)
+
+    shown_title = str(value("titel", title))
+    return Starter(
+        shown_title,
+        str(value("ondertitel")),
+        str(value("voetregel", f"{shown_title} · pagina ")),
+        str(value("documenttitel", document_title)),
+        tuple(value("breedtes")),
+        str(value("tabelbeschrijving")),
     )

@@ -53,6 +53,14 @@ TEXTS = ValueType(
     lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
 )
 
+WHOLES = ValueType(
+    "lijst met gehele getallen",
+    "moet een lijst met gehele getallen zijn, zoals [3, 4, 2]",
+    lambda v: (
+        isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in v)
+    ),
+)
+
 TEXT_OR_TEXTS = ValueType(
     "tekst of lijst met teksten",
     'moet een tekst of een lijst met teksten zijn, zoals ["a", "b"]',
@@ -844,6 +852,65 @@ declare(
             ),
         ),
         limit=50,
+    )
+)
+
+
+declare(
+    Table(
+        "sjabloon",
+        False,
+        "Hoe `toolkit sjablonen` (en `docx_templates` voor de meegeleverde sjablonen) het "
+        "eerste Word-sjabloon van dit type maakt: de teksten van titelblad, kop- en "
+        "voettekst. `{instelling}` wordt een tag. De kaart zelf volgt [[inlezen.onderdeel]] "
+        'of, bij `vorm = "tabellen"`, de `kolommen` van [inlezen].',
+        (
+            Key(
+                "titel",
+                TEXT,
+                "De titel op het titelblad.",
+                "{wijkprogramma}: stand van zaken",
+                DERIVED,
+                "`titel` van [bijlagetype]",
+            ),
+            Key(
+                "ondertitel",
+                TEXT,
+                "De regel onder de titel.",
+                "Gemeente {gemeente} · {editie}",
+                "Gemeente {gemeente} · {editie} · peildatum {peildatum}",
+            ),
+            Key(
+                "voetregel",
+                TEXT,
+                "De voettekst, vóór het paginanummer.",
+                "{wijkprogramma} · pagina ",
+                DERIVED,
+                'de titel met " · pagina "',
+            ),
+            Key(
+                "documenttitel",
+                TEXT,
+                "De titel in de documenteigenschappen van het sjabloon.",
+                "Wijkplannen",
+                DERIVED,
+                "`titel` van [bijlagetype] met de sleutels van de instellingen",
+            ),
+            Key(
+                "breedtes",
+                WHOLES,
+                'Bij `vorm = "tabellen"`: de verhouding van de kolombreedtes.',
+                [3, 4, 2],
+                [],
+            ),
+            Key(
+                "tabelbeschrijving",
+                TEXT,
+                "De beschrijving van de tabel voor een schermlezer (Alternatieve tekst).",
+                "Plannen in deze wijk, per plan de fase.",
+                "",
+            ),
+        ),
     )
 )
 

@@ -1,4 +1,4 @@
-"""Generate the default Word templates (templates/bijlage.docx, templates/acties.docx).
+"""Generate the default Word templates (templates/*.docx) from the bundled declarations.
 
 The committed templates are the coordinator's to restyle in Word; this module only
 makes the first version, so that the tags, styles, header/footer and table of contents
@@ -271,61 +271,73 @@ def _save(doc, path: Path) -> None:  # type: ignore[no-untyped-def]
     Path(path).write_bytes(out.getvalue())
 
 
-def make_pilot_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
+def _template_tags(annex: AnnexType, pattern: str) -> str:
+    """A declaration's "{setting}" pattern as template tags; a setting that has a tag of
+    its own in [bijlagetype.tags] (the name older templates use) by that tag."""
+    import re
+
+    own = {p[1:-1]: name for name, p in annex.tags if re.fullmatch(r"\{[a-z][a-z0-9_]*\}", p)}
+    return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: _tag(own.get(m.group(1), m.group(1))), pattern)
+
+
+def make_bundled_template(path: Path, annex: AnnexType, house: HouseStyle | None = None) -> Path:
+    """A type's first template from its declaration: title page and page header from
+    [sjabloon] and [inlezen], then the sample as a hand-made annex of the type has it: a
+    card with the sections of [[inlezen.onderdeel]] (a heading and a label | text table
+    each), or one table with the columns of [inlezen] whose row repeats per record.
+    Empty rows and sections fall away when [indeling] says leeg_weglaten."""
+    from toolkit.declarations.handmade import DEFAULT_HEADER
+    from toolkit.declarations.schema import Kind
+
+    spec, starter = annex.handmade, annex.starter
+    if spec is None or starter is None:
+        raise ValueError(f"{annex.key} declares no [inlezen]: use make_card_template")
+    sheet = annex.sheet
     doc = _base(
-        "Gemeente {{ gemeente }} · {{ editie }}", "Bijlage {{ bijlage_nummer }}. {{ titel }} · pagina ", house
+        _template_tags(annex, spec.header or DEFAULT_HEADER),
+        _template_tags(annex, starter.footer),
+        house or DEFAULT_HOUSE,
     )
-    doc.add_paragraph("Bijlage {{ bijlage_nummer }}. {{ titel }}", style="Title")
-    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }}", style="Subtitle")
-    _contents(doc, "1-1")
-    doc.add_paragraph("Inleiding", style="Heading 1")
-    doc.add_paragraph("{{ inleiding }}")
-    doc.add_paragraph("{{ wijzigingen }}")
-    # the pilot card: the heading, then per section a heading and a label | text table;
-    # empty rows and sections are left out ([indeling] leeg_weglaten in pilots.toml)
-    doc.add_paragraph("{{ kaarten }}")
-    doc.add_paragraph("{{ kop }}", style="Heading 1")
-    sections: tuple[tuple[str, list[tuple[str, str]]], ...] = (
-        ("Naam pilot", [("Naam pilot", "naam")]),
-        ("Korte omschrijving", []),
-        ("Programma/Portefeuillehouder", [("Programma", "programma"), ("Portefeuille", "portefeuille")]),
-        ("Doel/Beoogd resultaat", [("Doel, beoogd resultaat", "doel")]),
-        (
-            "Data",
-            [
-                ("Startdatum", "startdatum"),
-                ("Einddatum", "einddatum"),
-                ("Evaluatiemoment", "evaluatiemoment"),
-            ],
-        ),
-        (
-            "Uitkomst evaluatie",
-            [
-                ("Pilot succesvol? Zijn de vooraf gestelde doelen/resultaten gehaald?", "succesvol"),
-                (
-                    "Geven de resultaten van de pilot aanleiding om het bestaande beleid aan te passen?",
-                    "beleid",
-                ),
-                ("Leidt aanpassing van het beleid tot een financieel gevolg?", "financieel"),
-                ("Hoe bestuurlijk gerapporteerd?", "gerapporteerd"),
-            ],
-        ),
-    )
-    for index, (title, rows) in enumerate(sections):
-        doc.add_paragraph(title, style="Heading 2")
-        if not rows:
-            doc.add_paragraph("{{ omschrijving }}")
-            continue
-        _sample_card_table(doc, rows, f"{title}: {{{{ naam }}}}", CARD_DESCRIPTION, keep_after=index == 0)
-    doc.add_paragraph("{{ einde }}")
-    doc.core_properties.title = "Bijlage Monitoring evaluatie pilots"
+    doc.add_paragraph(_template_tags(annex, starter.title), style="Title")
+    doc.add_paragraph(_template_tags(annex, starter.subtitle), style="Subtitle")
+    levels = len(annex.arrangement.groups)
+    if spec.cards:
+        _contents(doc, f"1-{levels + 1}")
+        for setting in (s for s in annex.settings if s.kind is Kind.RICH):
+            doc.add_paragraph(setting.label, style="Heading 1")
+            doc.add_paragraph(_tag(setting.key))
+        doc.add_paragraph("{{ wijzigingen }}")
+        doc.add_paragraph("{{ kaarten }}")
+        heading = next((c.key for c in sheet.columns if c.fallback == sheet.name_column), sheet.name_column)
+        doc.add_paragraph(_tag(heading), style=f"Heading {levels + 1}")
+        description = (
+            f"Gegevens van de {annex.singular}: de eerste kolom noemt het onderdeel, de "
+            f"tweede kolom geeft de tekst."
+        )
+        for index, section in enumerate(spec.sections):
+            doc.add_paragraph(section.heading, style=f"Heading {levels + 2}")
+            if not section.fields:
+                doc.add_paragraph(_tag(section.text or sheet.name_column))
+                continue
+            caption = f"{section.heading}: {_tag(sheet.name_column)}"
+            _sample_card_table(doc, list(section.fields), caption, description, keep_after=index == 0)
+        doc.add_paragraph("{{ einde }}")
+    else:
+        _contents(doc, f"1-{levels}")
+        listed = {c.key for c in sheet.columns if c.vocabulary}
+        widths = starter.widths or tuple(sheet.column(k).width for k in spec.columns)
+        columns = [
+            (
+                sheet.column(key).label,
+                width,
+                [_tag(key)] + ([_tag(spec.note_column)] if key in listed and spec.note_column else []),
+            )
+            for key, width in zip(spec.columns, widths, strict=False)
+        ]
+        _sample_rows(doc, columns, sheet.name, starter.description)
+    doc.core_properties.title = starter.document_title
     _save(doc, path)
     return path
-
-
-CARD_DESCRIPTION = (
-    "Gegevens van de pilot: de eerste kolom noemt het onderdeel, de tweede kolom geeft de tekst."
-)
 
 
 def _sample_card_table(  # type: ignore[no-untyped-def]
@@ -377,34 +389,6 @@ def _sample_card_table(  # type: ignore[no-untyped-def]
     if body_sect is not None:  # the section properties stay last
         doc.element.body.remove(body_sect)
         doc.element.body.append(body_sect)
-
-
-def make_actions_template(path: Path, house: HouseStyle = DEFAULT_HOUSE) -> Path:
-    doc = _base(
-        "Gemeente {{ gemeente }} · {{ actieprogramma }} · {{ editie }}",
-        "{{ actieprogramma }} · pagina ",
-        house,
-    )
-    doc.add_paragraph("{{ actieprogramma }}: stand van de uitvoeringsplannen", style="Title")
-    doc.add_paragraph("Gemeente {{ gemeente }} · {{ editie }} · peildatum {{ peildatum }}", style="Subtitle")
-    _contents(doc, "1-2")
-    # the groups (per opgave, per doel) and overviews come from the declaration's
-    # [indeling]; the template holds one table with a sample row, repeated per doel
-    # the Status column holds a long word ("ouderbetrokkenheid") even in Verdana
-    _sample_rows(
-        doc,
-        [
-            ("Activiteit", 2800, ["{{ activiteit }}"]),
-            ("Resultaat", 3900, ["{{ resultaat }}"]),
-            ("Status", 2500, ["{{ status }}", "{{ toelichting_status }}"]),
-        ],
-        "Acties",
-        "Acties bij dit doel: per activiteit het resultaat en de status; de "
-        "status staat als tekst in de derde kolom.",
-    )
-    doc.core_properties.title = "Statusbijlagen actieprogramma"
-    _save(doc, path)
-    return path
 
 
 def _sample_rows(  # type: ignore[no-untyped-def]
@@ -559,6 +543,8 @@ def starter_templates(folder: Path, overwrite: bool = False) -> CopyResult:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    make_pilot_template(ROOT / "templates" / "bijlage.docx")
-    make_actions_template(ROOT / "templates" / "acties.docx")
+    from toolkit.declarations.annextypes import BUILTIN
+
+    for bundled_type in BUILTIN.types:
+        make_bundled_template(ROOT / "templates" / bundled_type.template, bundled_type)
     print("Sjablonen geschreven in templates/.")
