@@ -670,8 +670,8 @@ declare(
             Key(
                 "voorvoegsel",
                 TEXT,
-                'Een woord vóór een waarde die er niet mee begint ("Doel: …").',
-                "Doel",
+                'Een woord vóór een waarde die er niet mee begint ("Wijk: …").',
+                "Wijk",
                 "",
             ),
         ),

@@ -223,7 +223,7 @@ class App:
                     value.filename,
                     "verklaring.toml"
                     if name == "verklaring"
-                    else "ingelezen-bijlage.docx"
+                    else "bijlagen.docx"
                     if name == "bijlagen"
                     else "register.xlsx",
                 )
