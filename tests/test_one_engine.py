@@ -227,3 +227,30 @@ def test_a_renamed_copy_of_the_bundled_types_builds_the_same_documents(tmp_path)
     assert sorted(mine) == sorted(bundled) == ["acties", "pilots"]
     for kind in mine:
         assert signature(mine[kind]) == signature(bundled[kind]), kind
+
+
+def test_the_renamed_copy_reads_the_hand_made_reference_annexes_alike(tmp_path, monkeypatch) -> None:
+    """How a hand-made annex is read is declared ([inlezen]), not coded: with the bundled
+    types' declarations of it taken away, the renamed copy reads the hand-made pilot and
+    action annexes (the reference format) into the same rows and settings."""
+    import dataclasses
+
+    from toolkit.declarations.annextypes import AnnexTypes
+    from toolkit.editions import annex_import
+
+    data = ROOT / "tests" / "data"
+    annexes = [data / "handgemaakte_pilotbijlage.docx", data / "handgemaakte_acties.docx"]
+    bundled = annex_import.import_annexes(annexes)
+    folder = tmp_path / "sjablonen"
+    keys = _renamed_copy(folder)
+    silent = AnnexTypes(tuple(dataclasses.replace(t, handmade=None) for t in BUILTIN.types))
+    monkeypatch.setattr(annex_import, "BUILTIN", silent)
+    mine = annex_import.import_annexes(annexes, folder)
+    for annex in BUILTIN.types:
+        copy = mine.types.get(keys[annex.key])
+        expected = [{keys.get(k, k): v for k, v in row.items()} for row in bundled.tables[annex.sheet.name]]
+        assert expected and mine.tables[copy.sheet.name] == expected, annex.key
+    # the copy's setting is called 'Inleiding (eigen)': the heading 'Inleiding' is not its name
+    expected_settings = {keys.get(k, k): v for k, v in bundled.settings.items() if k != "inleiding"}
+    assert mine.settings == expected_settings and "inleiding" in bundled.settings
+    assert mine.report.notes == bundled.report.notes

@@ -951,8 +951,8 @@ def tags_markdown() -> str:
         "elke kleur heeft een contrast van minstens 4,5:1):",
         "",
     ]
-    for role in (r for voc in BUILTIN.vocabularies for r in voc.roles if r.colour):
-        lines.append(f"- {role.label}: #{role.colour}")
+    for coloured in (r for voc in BUILTIN.vocabularies for r in voc.roles if r.colour):
+        lines.append(f"- {coloured.label}: #{coloured.colour}")
     lines += [
         "",
         "## Wat in een sjabloon mag",
