@@ -168,7 +168,7 @@ def split_status(original: str) -> tuple[str, str]:
     """(controlled status, toelichting) such that the original text is kept."""
     if original in STATUS_MAP:
         return STATUS_MAP[original], original
-    status, note = status_parts(original)
+    status, note = status_parts(original, BUILTIN.vocabulary("status").values)
     return (status, note) if status or not original else ("In uitvoering", original)
 
 
