@@ -38,6 +38,7 @@ from toolkit.declarations.keys import (
     TEXTS,
     WHOLE,
     WHOLE_OR_TEXT,
+    WHOLES,
     Key,
     Table,
     keys_markdown,
@@ -87,6 +88,14 @@ velden = ["naam", "status"]
 labels = ["Naam project"]
 tekst = "wat"
 laatste_keer = ["afgesloten"]
+
+[sjabloon]
+titel = "Projecten {programma_naam}: stand van zaken"
+ondertitel = "Gemeente {gemeente} · {editie}"
+voetregel = "Projecten · pagina "
+documenttitel = "Projectenrapportage"
+breedtes = [3, 1]
+tabelbeschrijving = "Per project de naam en de status."
 """
 FULL = DECLARATION + LAYOUT
 SOURCE = Path("projecten.toml")
@@ -289,6 +298,7 @@ WRONG = {
     TEXT_OR_TEXTS: 12,
     WHOLE_OR_TEXT: True,
     FLAG_OR_TEXT: 3,
+    WHOLES: ["breed"],
 }
 
 
