@@ -39,6 +39,7 @@ GENERIC = {
     "bijlage",  # the Dutch word for annex (file name fallbacks); bijlage.docx stays checked
     "inleiding",  # the heading above a starter template's introductory texts
     "eigenaar",  # the Dutch word for owner (the report per owner)
+    "opmerking",  # a Word comment, which the import report names (wordread)
 }
 #: English names the code used for the bundled types before they were declarations:
 #: looked for in identifiers only (an English message may well speak of an action)
