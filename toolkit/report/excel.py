@@ -29,6 +29,7 @@ from toolkit.report.findings_sheet import (
     VML_SHAPE_ID,
     WIDTHS,
     quoted,
+    row_values,
 )
 from toolkit.validation.validate import ValidationResult
 
@@ -92,18 +93,7 @@ def _findings_sheet(workbook, result: ValidationResult) -> None:  # type: ignore
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, f in enumerate(result.findings, start=1):
         row += 1
-        values = (
-            number,
-            str(f.severity),
-            f.code,
-            f.sheet,
-            f.cell,
-            f.record,
-            f.label,
-            f.value,
-            f.message,
-            f.hint,
-        )
+        values = row_values(number, f)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col)
             if isinstance(value, int):

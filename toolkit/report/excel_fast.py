@@ -347,7 +347,7 @@ def _text_cell(ref: str, value: object, style: int = 0) -> str:
 
 def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str) -> tuple[bytes, str, list[str]]:
     """The sheet XML of Bevindingen, its table's ref and the header names (as excel.py)."""
-    from toolkit.report.findings_sheet import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted
+    from toolkit.report.findings_sheet import FILL, HEADERS, SUMMARY_HEADERS, WIDTHS, quoted, row_values
 
     title = st.xf(font=st.font(bold=True, size=14))
     bold = st.xf(font=st.font(bold=True))
@@ -391,18 +391,7 @@ def _findings_sheet(result: ValidationResult, st: _Styles, table_rid: str) -> tu
     links: list[str] = []
     for number, f in enumerate(result.findings, start=1):
         row += 1
-        values = (
-            number,
-            str(f.severity),
-            f.code,
-            f.sheet,
-            f.cell,
-            f.record,
-            f.label,
-            f.value,
-            f.message,
-            f.hint,
-        )
+        values = row_values(number, f)
         cells = []
         for col, value in enumerate(values, start=1):
             if not isinstance(value, int):

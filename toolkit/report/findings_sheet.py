@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.declarations.findings import Severity
+from toolkit.declarations.findings import Finding, Severity
 
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 SHEET = "Bevindingen"
@@ -38,3 +38,9 @@ def quoted(title: str) -> str:
 
 VML_IDMAP = re.compile(rb'(<\w+:idmap\b[^>]*?\bdata=")[^"]*(")')
 VML_SHAPE_ID = re.compile(rb"_x0000_s\d+")
+
+
+def row_values(number: int, finding: Finding) -> tuple[object, ...]:
+    """A finding's row under HEADERS, the same from either writer."""
+    f = finding
+    return (number, str(f.severity), f.code, f.sheet, f.cell, f.record, f.label, f.value, f.message, f.hint)
