@@ -77,16 +77,23 @@ def test_without_libreoffice_the_build_succeeds_and_says_once_what_word_does(
 
 def test_a_large_annex_is_left_to_word_and_named(tmp_path, with_page_numbers, monkeypatch):
     monkeypatch.setattr(pagenumbers, "LIMIT", 1000)
-    monkeypatch.setattr(pagenumbers.PagePass, "start", lambda *_: pytest.fail("LibreOffice started"))
+    given: list[list[str]] = []
+    give = pagenumbers.PagePass.give
+    monkeypatch.setattr(
+        pagenumbers.PagePass,
+        "give",
+        lambda self, names, contents: (given.append(names), give(self, names, contents)),
+    )
     output = " ".join(_build("--out", str(tmp_path)).split())
     assert "te groot" in output and "Bijlage 5 Monitoring evaluatie pilots" in output
     assert "met --pdf" in output
     assert all(not _numbers(d) for d in tmp_path.glob("*.docx"))
+    assert given in ([], [[]])  # LibreOffice (if it started) was given nothing to lay out
 
 
 def test_the_step_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv(pagenumbers.SWITCH, "0")
-    monkeypatch.setattr(pagenumbers.PagePass, "start", lambda *_: pytest.fail("LibreOffice started"))
+    monkeypatch.setattr(pagenumbers.PagePass, "__init__", lambda *_: pytest.fail("LibreOffice started"))
     output = _build("--out", str(tmp_path))
     assert "F9" not in output
 
@@ -97,3 +104,33 @@ def test_when_libreoffice_fails_the_build_succeeds_and_says_so(tmp_path, with_pa
     output = " ".join(_build("--out", str(tmp_path)).split())
     assert "kon de paginanummers" in output and "druk op F9" in output
     assert all(not _numbers(d) for d in tmp_path.glob("*.docx"))
+
+
+def _ours() -> tuple[set[Path], list[str]]:
+    """The step's folders, and the processes that run in one of them."""
+    import tempfile
+
+    folders = set(Path(tempfile.gettempdir()).glob(f"{pagenumbers.PREFIX}*"))
+    running = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if pagenumbers.PREFIX in text:
+            running.append(text)
+    return folders, running
+
+
+@needs_libreoffice
+def test_a_build_that_stops_at_errors_leaves_no_libreoffice_behind(tmp_path, with_page_numbers):
+    from conftest import GAPS
+
+    before, _ = _ours()
+    result = CliRunner().invoke(cli, ["build", str(GAPS), "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    after, running = _ours()
+    assert after <= before and running == []
+    _build("--out", str(tmp_path / "goed"))  # and after a build that succeeds
+    after, running = _ours()
+    assert after <= before and running == []

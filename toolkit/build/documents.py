@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.build.pagenumbers import PagePass, start_page_pass
+from toolkit.build.pagenumbers import PagePass, begin_page_pass, give_annexes
 from toolkit.core.errors import OutputError, TemplateError
 from toolkit.core.output import (
     atomic_write,
@@ -252,7 +252,11 @@ def build_documents(
         # The annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
         documents = [Background(partial(make, annex), enabled=parallel) for annex in present]
-        pages: PagePass | None = None
+        # LibreOffice starts now for the page numbers and waits for the annexes (not
+        # beside the helper processes of a large register: its annexes are mostly too
+        # large for the step, and the cores are busy)
+        early = page_numbers and not pdf and not parallel
+        pages: PagePass | None = begin_page_pass(progress) if early else None
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
@@ -270,7 +274,7 @@ def build_documents(
                 recorded.setdefault(name, set()).update(digests)
             contents = [document.result() for document in documents]
             if page_numbers and not pdf:
-                pages = start_page_pass(names, contents, progress)
+                pages = give_annexes(pages, names, contents, progress)
             note_pending(
                 out_dir,
                 {
@@ -312,6 +316,8 @@ def build_documents(
                 )
             if pages is not None:
                 pages.finish(result.documents, partial(note_pending, out_dir))
+                pages.cancel()  # done: its folder goes
+                pages = None
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(
                 register, validation, result.documents, out_dir, choice.manifest(used), earlier, result.web

@@ -8,8 +8,9 @@ annex, keeps tables with what follows as Word does, updates the contents twice a
 writes the page of every bookmark to a file; the numbers go into the .docx as the PDF
 path puts them (pdf.number_pages), so `build` and `build --pdf` write the same .docx.
 
-It runs in a thread beside the rest of the build (the web edition), one LibreOffice for
-all annexes. A large annex is left to Word: laying out hundreds of pages takes
+LibreOffice starts when the build starts (its macro waits for the annexes while the build
+validates and makes them) and lays them out beside the rest of the build (the web
+edition): one LibreOffice for all annexes. A large annex is left to Word: laying out hundreds of pages takes
 LibreOffice about three seconds per megabyte of document XML (1,000 pilot cards: half a
 minute), far more than the build itself. Without LibreOffice, or when it fails, the build
 succeeds and says once how Word fills the numbers. TOOLKIT_PAGINANUMMERS=0 skips the step.
@@ -25,7 +26,6 @@ import subprocess
 import threading
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from io import BytesIO
 from pathlib import Path
@@ -37,6 +37,9 @@ from toolkit.core.scratch import claim, clean_stale, release
 #: some six seconds of LibreOffice on one core
 LIMIT = 2_000_000
 TIMEOUT = 300
+#: how long the macro waits for the annexes (seconds): the build validates and makes
+#: them meanwhile; a build killed before it gives them leaves LibreOffice no longer
+WAIT = 120
 PREFIX = "toolkit-paginas-"
 #: the environment variable that turns the step off ("0", "nee", "uit")
 SWITCH = "TOOLKIT_PAGINANUMMERS"
@@ -59,55 +62,69 @@ def contents_size(content: bytes) -> int | None:
     return len(xml) if _CONTENTS_FIELD.search(xml) else None
 
 
-@dataclass
 class PagePass:
-    """The LibreOffice step of one build: started with the annexes' bytes, finished on
-    the files written from them."""
+    """The LibreOffice step of one build. Started before the annexes exist (LibreOffice
+    takes a second or two to start: that happens while the build validates), its macro
+    waits for them; given the annexes' bytes (give), it lays them out; finished on the
+    files written from them (finish)."""
 
-    names: list[str]
-    contents: list[bytes]
-    progress: Callable[[str], None]
-    pages: list[dict[str, int] | None] = field(default_factory=list)
-    _thread: threading.Thread | None = None
-    _process: subprocess.Popen[bytes] | None = None
-    _cancelled: bool = False
-
-    def start(self, office: str) -> None:
-        self._thread = threading.Thread(target=self._run, args=(office,), daemon=True)
+    def __init__(self, office: str, progress: Callable[[str], None]) -> None:
+        self.office = office
+        self.progress = progress
+        self.names: list[str] = []
+        self.contents: list[bytes] = []
+        self.pages: list[dict[str, int] | None] = []
+        clean_stale(PREFIX)
+        self.scratch = claim(PREFIX)
+        self.work = self.scratch / "werk"
+        self.work.mkdir()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._cancelled = False
+        self._given = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _run(self, office: str) -> None:
+    def _run(self) -> None:
         from toolkit.build.pdf import _install_macro
 
-        clean_stale(PREFIX)
-        scratch = claim(PREFIX)
+        profile = self.scratch / "profiel"
         try:
-            profile, work = scratch / "profiel", scratch / "werk"
             profile.mkdir()
-            work.mkdir()
-            for number, content in enumerate(self.contents, start=1):
-                (work / f"bijlage-{number}.docx").write_bytes(content)
-            base = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+            base = [self.office, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
             if self._cancelled or not _install_macro(base, profile):
                 return
-            call = f'macro:///Standard.Module1.Pages("{work.as_uri()}",{len(self.contents)})'
+            call = f'macro:///Standard.Module1.PagesWhenReady("{self.work.as_uri()}",{WAIT})'
             self._process = subprocess.Popen(
                 [*base, call],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=os.name == "posix",
             )
+            if self._cancelled:
+                self._kill()
+                return
             try:
-                self._process.wait(timeout=TIMEOUT)
+                self._process.wait(timeout=WAIT + TIMEOUT)
             except subprocess.TimeoutExpired:
                 self._kill()
                 return
             for number in range(1, len(self.contents) + 1):
-                self.pages.append(_read_pages(work / f"bijlage-{number}.pages"))
+                self.pages.append(_read_pages(self.work / f"bijlage-{number}.pages"))
         except OSError:
             return
-        finally:
-            release(scratch)
+
+    def give(self, names: list[str], contents: list[bytes]) -> None:
+        """The annexes to lay out (none: the waiting macro stops)."""
+        self.names, self.contents = names, contents
+        try:
+            for number, content in enumerate(contents, start=1):
+                (self.work / f"bijlage-{number}.docx").write_bytes(content)
+            ready = self.work / "klaar.tmp"
+            ready.write_text(f"{len(contents)}\n", encoding="ascii")
+            os.replace(ready, self.work / "klaar")  # the macro sees it whole
+        except OSError:
+            self.cancel()
+        self._given = True
 
     def _kill(self) -> None:
         process = self._process
@@ -123,9 +140,11 @@ class PagePass:
             pass
 
     def cancel(self) -> None:
-        """Stop LibreOffice when the build ends early (an error, Ctrl+C)."""
+        """Stop LibreOffice and remove its folder (the build ended early, or is done)."""
         self._cancelled = True
         self._kill()
+        self._thread.join(timeout=30)
+        release(self.scratch)
 
     def finish(self, documents: list[Path], note: Callable[[dict[str, str]], None]) -> None:
         """Write the numbers into the written annexes (documents, named as in names).
@@ -135,8 +154,7 @@ class PagePass:
         from toolkit.build.pdf import numbered_docx
         from toolkit.core.output import atomic_write
 
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
         by_name = {path.name: path for path in documents}
         failed = []
         for index, name in enumerate(self.names):
@@ -179,13 +197,28 @@ def _read_pages(path: Path) -> dict[str, int] | None:
     return pages
 
 
-def start_page_pass(
-    names: list[str], contents: list[bytes], progress: Callable[[str], None]
-) -> PagePass | None:
-    """Start LibreOffice on the annexes with a contents list, unless there is none, it is
-    switched off, or LibreOffice is missing (then one line says what Word does)."""
+def begin_page_pass(progress: Callable[[str], None]) -> PagePass | None:
+    """Start LibreOffice for the page numbers, before the annexes are made; None when
+    the step is switched off or LibreOffice is missing (give_annexes says so)."""
     from toolkit.build.pdf import soffice_path
 
+    if switched_off():
+        return None
+    office = soffice_path()
+    if office is None:
+        return None
+    try:
+        return PagePass(office, progress)
+    except OSError:
+        return None
+
+
+def give_annexes(
+    work: PagePass | None, names: list[str], contents: list[bytes], progress: Callable[[str], None]
+) -> PagePass | None:
+    """Give the step the annexes with a contents list that are small enough (the others
+    are named), starting it now if it was not started early; without LibreOffice, say
+    once what Word does. The step, if it has anything to do."""
     if switched_off():
         return None
     sizes = [contents_size(content) for content in contents]
@@ -198,15 +231,17 @@ def start_page_pass(
             f"bijlage is te groot om snel in pagina's op te maken. {F9_HINT}; met --pdf "
             f"zet de toolkit ze er wel in."
         )
-    if not chosen:
-        return None
-    office = soffice_path()
-    if office is None:
+    if work is None and chosen:
+        work = begin_page_pass(progress)  # not started early (a large register)
+    if work is None and chosen:
         progress(
             f"De inhoudsopgave van de Word-bijlagen heeft nog geen paginanummers: daarvoor "
             f"is LibreOffice nodig, en dat is niet gevonden. {F9_HINT}."
         )
+    if work is None:
         return None
-    work = PagePass([names[i] for i in chosen], [contents[i] for i in chosen], progress)
-    work.start(office)
+    work.give([names[i] for i in chosen], [contents[i] for i in chosen])
+    if not chosen:
+        work.cancel()
+        return None
     return work

@@ -91,6 +91,24 @@ Sub Pages(folder As String, count As Integer)
     Next number
 End Sub
 
+Sub PagesWhenReady(folder As String, patience As Integer)
+    REM Started before the annexes exist: wait (at most patience seconds) until the file
+    REM klaar in folder says how many there are, then lay them out.
+    Dim ready As String, count As String
+    ready = ConvertFromURL(folder &amp; &quot;/klaar&quot;)
+    waited = 0
+    Do While Not FileExists(ready)
+        Wait 50
+        waited = waited + 50
+        If waited &gt; patience * 1000 Then Exit Sub
+    Loop
+    n = FreeFile()
+    Open ready For Input As #n
+    Line Input #n, count
+    Close #n
+    If Val(count) &gt; 0 Then Pages(folder, Val(count))
+End Sub
+
 Sub PagesOf(source As String, target As String)
     Dim doc As Object
     On Error GoTo Failed
