@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.layouts.wordxml import attr_xml, text_xml
 
@@ -65,8 +65,8 @@ class BlockContext(dict):  # type: ignore[type-arg]
         self._shared = {"ids": 0}
         #: the w:sectPr governing the block, and the template's headings right above
         #: its paragraph (a part turned to landscape takes them along): set by prepare
-        self.section = None
-        self.lead = None
+        self.section: Any = None
+        self.lead: Any = None
         self.trailing = False  # nothing follows the block in its section
 
     def landscape(self, first: bool = True, last: bool = False) -> tuple[str, str, int] | None:
