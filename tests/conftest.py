@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+#: Every build puts the page numbers in the contents with LibreOffice where it is
+#: installed (toolkit/build/pagenumbers.py), some seconds a build: the tests build without
+#: it (also in the subprocesses they start), except tests/test_page_numbers.py.
+os.environ["TOOLKIT_PAGINANUMMERS"] = "0"
 EXAMPLE = ROOT / "examples" / "voorbeeld_register.xlsx"
 GAPS = DATA / "register_met_gaten.xlsx"
 TEMPLATE = ROOT / "templates" / "pilot_register.xlsx"

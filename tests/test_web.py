@@ -314,6 +314,22 @@ def test_build_with_pdf_when_libreoffice_is_there(client, temp_root):
     assert leftovers(temp_root) == [], "no copy of an annex, no LibreOffice profile"
 
 
+@needs_libreoffice
+def test_the_annexes_from_the_web_app_have_page_numbers_in_their_contents(client, temp_root, monkeypatch):
+    """As from the command line: LibreOffice puts the page numbers in the contents."""
+    import re
+
+    monkeypatch.delenv("TOOLKIT_PAGINANUMMERS", raising=False)
+    response = upload(client, EXAMPLE, url="/bijlagen")
+    files = downloads(Page(response.text))
+    documents = [data for name, data in files.items() if name.endswith(".docx")]
+    assert len(documents) == 2
+    for data in documents:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        assert re.search(r"PAGEREF _Toc\S+ [^<]*</w:instrText>.*?<w:t>\d+</w:t>", xml)
+    assert leftovers(temp_root) == []
+
+
 def test_pdf_option_is_explained_without_libreoffice(monkeypatch):
     from toolkit.web import pages
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from web_edition_builds import EXAMPLES, build_web, editions, page, pages
+from web_edition_builds import EXAMPLES, REGISTERS, build_web, editions, page, pages
 
 from toolkit.cli import cli
 from toolkit.core.richtext import plain_line
@@ -42,6 +42,7 @@ def test_index_links_every_annex_and_each_page_is_dutch_with_one_title(web_editi
         "voorbeeld": ["pilots.html", "acties.html"],
         "moties": ["toezeggingen.html"],
         "projecten": ["projecten.html"],
+        "twee-niveaus": ["toezeggingen.html"],
     }
     for name, folder in web_editions.items():
         assert [p.name for p in _annex_pages(folder)] == expected[name]
@@ -60,7 +61,7 @@ def test_every_record_has_a_stable_anchor_from_its_key(web_editions):
     """A council member links to one pilot: pilots.html#P-001; the contents list leads to
     every card and group on the page."""
     for name, folder in web_editions.items():
-        register = read_register(EXAMPLES[name])
+        register = read_register(REGISTERS[name])
         for annex in register.types.types:
             if annex.sheet.name not in register.sheets:
                 continue
@@ -147,10 +148,17 @@ def test_filters_work_without_javascript_by_following_links(web_editions):
                             ]
                             assert value in statuses, (target.name, statuses)
                     else:
-                        group_headings = filtered.xpath("//div[@class='indeling__inhoud']/h2")
-                        assert value in group_headings[-1].text_content(), target.name
+                        # a group of any level: its heading is on the page (h2 for the
+                        # first level, h3 for the second …)
+                        group_headings = filtered.xpath(
+                            "//div[@class='indeling__inhoud']/*[self::h2 or self::h3 or self::h4]"
+                        )
+                        assert any(value in h.text_content() for h in group_headings), target.name
                     assert not filtered.xpath("//svg"), "overviews count every record"
     assert checked >= 20
+    acties = page(web_editions["voorbeeld"] / "acties.html")
+    levels = [h.text_content() for h in acties.xpath("//nav[@id='filters']/div/h3")]
+    assert levels == ["Status", "Opgave (uitvoeringsplan)", "Doel"]  # every level of the grouping
     index = page(web_editions["moties"] / "index.html")
     assert "toezeggingen-status-vertraagd.html" in index.xpath("//ul//a/@href")
 
@@ -329,3 +337,66 @@ def test_cards_read_as_in_the_word_annex(web_editions):
     moties = page(web_editions["moties"] / "toezeggingen.html")
     with_afgedaan = moties.xpath("//article[.//th='Afgedaan met']")
     assert 0 < len(with_afgedaan) < len(moties.xpath("//article"))
+
+
+def test_overview_and_cross_tab_stand_where_the_template_puts_them(web_editions):
+    """The own type's template places {{ statusoverzicht }} after its introduction and
+    {{ kruistabel }} after the cards, each under a heading of its own: the Word annex
+    and the web page have them in that order, and a filtered page has neither."""
+    import docx
+
+    folder = web_editions["twee-niveaus"]
+    doc = page(folder / "toezeggingen.html")
+    content = doc.xpath("//div[@class='indeling__inhoud']")[0]
+    order = [
+        (e.tag, e.get("class") or "", e.text_content().strip()[:40])
+        for e in content.iter("h2", "h3", "table", "article")
+    ]
+    kinds = [
+        "inleiding"
+        if t == "Inleiding"
+        else "stand"
+        if t == "Stand van zaken"
+        else "kruis-kop"
+        if t == "Per thema en vergadering"
+        else "totaal"
+        if "overzichtstabel" in c and t.startswith("Overzicht statussen:")
+        else "kruistabel"
+        if "kruistabel" in c
+        else "kaart"
+        if tag == "article"
+        else ""
+        for tag, c, t in order
+    ]
+    kinds = [k for k in kinds if k]
+    first_card, last_card = kinds.index("kaart"), len(kinds) - 1 - kinds[::-1].index("kaart")
+    assert kinds[:3] == ["inleiding", "stand", "totaal"] and first_card > 2
+    assert kinds[last_card + 1 :] == ["kruis-kop", "kruistabel"]
+    contents = [a.text_content() for a in doc.xpath("//nav[@id='inhoudsopgave']//a")]
+    assert contents[:2] == ["Inleiding", "Stand van zaken"] and contents[-1] == "Per thema en vergadering"
+    # the Word annex has the same order
+    (document,) = folder.parent.glob("*.docx")
+    headings = [p.text for p in docx.Document(document).paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == ["Inleiding", "Stand van zaken", "Portefeuillehouder Burgemeester A. de Wit"]
+    assert headings[-1] == "Per thema en vergadering"
+    filtered = page(folder / "toezeggingen-thema-groen.html")
+    assert not filtered.xpath("//table[contains(@class, 'kruistabel')] | //svg")
+    assert "Stand van zaken" not in [h.text_content() for h in filtered.xpath("//h2")]
+
+
+def test_filters_cover_every_level_of_the_grouping(web_editions):
+    doc = page(web_editions["twee-niveaus"] / "toezeggingen.html")
+    groups = {
+        g.xpath("./h3")[0].text_content(): [a.text_content() for a in g.xpath(".//a")]
+        for g in doc.xpath("//nav[@id='filters']/div")
+    }
+    assert list(groups) == ["Status", "Portefeuillehouder", "Thema"]
+    # Groen stands under two portefeuillehouders: one filter with all its records
+    groen = next(link for link in groups["Thema"] if link.startswith("Groen"))
+    filtered = page(web_editions["twee-niveaus"] / "toezeggingen-thema-groen.html")
+    shown = filtered.xpath("//article")
+    assert groen == f"Groen ({len(shown)})" and len(shown) >= 2
+    assert {h.text_content() for h in filtered.xpath("//div[@class='indeling__inhoud']/h3")} == {
+        "Thema Groen"
+    }
+    assert len(filtered.xpath("//div[@class='indeling__inhoud']/h2")) == 2  # its portefeuillehouders

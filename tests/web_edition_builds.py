@@ -19,6 +19,69 @@ EXAMPLES = {
 }
 
 
+#: a type the toolkit has never seen: the moties declaration grouped on two levels
+#: (portefeuillehouder, then thema), with a cross-tab of eleven columns, and a template
+#: that places the status overview after its introduction and the cross-tab at the end
+TWO_LEVELS = """
+[[indeling.groep]]
+kolom = "portefeuillehouder"
+kop = "Portefeuillehouder {waarde}"
+statusoverzicht = true
+
+[[indeling.groep]]
+kolom = "thema"
+kop = "Thema {waarde}"
+
+[indeling.statusoverzicht]
+kolom = "status"
+kop = "Overzicht statussen"
+
+[indeling.kruistabel]
+rijen = "thema"
+kolommen = "vergadering"
+cellen = "status"
+kop = "Moties en toezeggingen per thema en vergadering"
+"""
+
+
+def _paragraph(text: str, style: str = "") -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def two_level_type(folder: Path, placed: bool = True) -> Path:
+    """The moties example in folder, declared as TWO_LEVELS; placed: its template puts
+    {{ statusoverzicht }} under a heading 'Stand van zaken' after the introduction and
+    {{ kruistabel }} under 'Per thema en vergadering' after the cards. The register."""
+    import re
+    import shutil
+    import zipfile
+
+    shutil.copytree(EXAMPLES["moties"].parent, folder)
+    declaration = folder / "sjablonen" / "toezeggingen.toml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(text[: text.index("[[indeling.groep]]")] + TWO_LEVELS, encoding="utf-8")
+    if placed:
+        template = folder / "sjablonen" / "toezeggingen.docx"
+        with zipfile.ZipFile(template) as archive:
+            parts = {info: archive.read(info.filename) for info in archive.infolist()}
+        info = next(i for i in parts if i.filename == "word/document.xml")
+        xml = parts[info].decode("utf-8")
+        changes = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ wijzigingen \}\}.*?</w:p>", xml, re.S)
+        assert changes is not None
+        overview = _paragraph("Stand van zaken", "Heading1") + _paragraph("{{ statusoverzicht }}")
+        xml = xml[: changes.start()] + overview + xml[changes.start() :]
+        end = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ einde \}\}.*?</w:p>", xml, re.S)
+        assert end is not None
+        crosstab = _paragraph("Per thema en vergadering", "Heading1") + _paragraph("{{ kruistabel }}")
+        xml = xml[: end.end()] + crosstab + xml[end.end() :]
+        parts[info] = xml.encode("utf-8")
+        with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item, data in parts.items():
+                archive.writestr(item, data)
+    return folder / EXAMPLES["moties"].name
+
+
 def build_web(register: Path, out: Path, *extra: str) -> Path:
     result = CliRunner().invoke(cli, ["build", str(register), "--out", str(out), "--html", *extra])
     assert result.exit_code == 0, result.output
@@ -26,13 +89,18 @@ def build_web(register: Path, out: Path, *extra: str) -> Path:
 
 
 _BUILT: dict[str, Path] = {}
+#: name -> the register each edition in _BUILT was built from
+REGISTERS: dict[str, Path] = dict(EXAMPLES)
 
 
 def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """name -> OUT/web of that example; built once for every test module that asks."""
+    """name -> OUT/web of that example (and of two_level_type as 'twee-niveaus'); built
+    once for every test module that asks."""
     if not _BUILT:
         base = tmp_path_factory.mktemp("webeditie")
         _BUILT.update({name: build_web(register, base / name) for name, register in EXAMPLES.items()})
+        REGISTERS["twee-niveaus"] = two_level_type(base / "twee-niveaus-type")
+        _BUILT["twee-niveaus"] = build_web(REGISTERS["twee-niveaus"], base / "twee-niveaus")
     return dict(_BUILT)
 
 

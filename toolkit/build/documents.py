@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from toolkit import __version__
+from toolkit.build.pagenumbers import PagePass, begin_page_pass, give_annexes
 from toolkit.core.errors import OutputError, TemplateError
 from toolkit.core.output import (
     atomic_write,
@@ -137,6 +138,7 @@ def build_documents(
     use_setting: bool = True,
     pdf: bool = False,
     html: bool = False,
+    page_numbers: bool = True,
 ) -> BuildResult:
     """Validate, and without errors write every annex and a manifest into out_dir.
 
@@ -157,6 +159,8 @@ def build_documents(
     folder stay and the manifest names them (_earlier_documents).
     html: also the web edition in out_dir/web (web_edition), from the same declarations
     and arrangement.
+    page_numbers: without pdf, LibreOffice puts the page numbers in the contents lists
+    (pagenumbers), beside the web edition; with pdf the conversion does.
     """
     from toolkit.core.parallel import Background, frozen_heap
     from toolkit.declarations.sjablonen import choose_templates
@@ -248,6 +252,11 @@ def build_documents(
         # The annexes are made on their own cores while this process validates; they are
         # written only once validation has passed.
         documents = [Background(partial(make, annex), enabled=parallel) for annex in present]
+        # LibreOffice starts now for the page numbers and waits for the annexes (not
+        # beside the helper processes of a large register: its annexes are mostly too
+        # large for the step, and the cores are busy)
+        early = page_numbers and not pdf and not parallel
+        pages: PagePass | None = begin_page_pass(progress) if early else None
         try:
             progress("Controleren en de bijlagen maken …")
             validation = validate_register(register, peildatum)
@@ -264,6 +273,8 @@ def build_documents(
             for name, digests in pending_from_killed_build(out_dir).items():
                 recorded.setdefault(name, set()).update(digests)
             contents = [document.result() for document in documents]
+            if page_numbers and not pdf:
+                pages = give_annexes(pages, names, contents, progress)
             note_pending(
                 out_dir,
                 {
@@ -303,6 +314,10 @@ def build_documents(
                 result.web = write_web_edition(
                     register, present, choice.paths, _subfolder(out_dir, "web"), context, changes, progress
                 )
+            if pages is not None:
+                pages.finish(result.documents, partial(note_pending, out_dir))
+                pages.cancel()  # done: its folder goes
+                pages = None
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(
                 register, validation, result.documents, out_dir, choice.manifest(used), earlier, result.web
@@ -328,6 +343,8 @@ def build_documents(
         finally:
             for document in documents:
                 document.cancel()  # a no-op once its result was taken
+            if pages is not None:
+                pages.cancel()  # a no-op once it has finished
     return result
 
 

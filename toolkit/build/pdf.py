@@ -52,13 +52,7 @@ Sub ToPdf(source As String, target As String)
     load(0).Value = True
     doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
     KeepTables(doc)
-    indexes = doc.getDocumentIndexes()
-    For pass = 1 To 2
-        For i = 0 To indexes.getCount() - 1
-            indexes.getByIndex(i).update()
-        Next i
-        doc.refresh()
-    Next pass
+    UpdateIndexes(doc)
     Dim options(3) As New com.sun.star.beans.PropertyValue
     options(0).Name = &quot;UseTaggedPDF&quot;
     options(0).Value = True
@@ -74,6 +68,67 @@ Sub ToPdf(source As String, target As String)
     store(1).Name = &quot;FilterData&quot;
     store(1).Value = options()
     doc.storeToURL(ConvertToURL(target), store())
+Failed:
+    On Error Resume Next
+    If Not IsNull(doc) Then doc.close(True)
+End Sub
+
+Sub UpdateIndexes(doc As Object)
+    indexes = doc.getDocumentIndexes()
+    For pass = 1 To 2
+        For i = 0 To indexes.getCount() - 1
+            indexes.getByIndex(i).update()
+        Next i
+        doc.refresh()
+    Next pass
+End Sub
+
+Sub Pages(folder As String, count As Integer)
+    REM The page of every bookmark of bijlage-N.docx in folder (a URL), laid out as for
+    REM the PDF, into bijlage-N.pages: a line per bookmark, then a closing line.
+    For number = 1 To count
+        PagesOf(folder &amp; &quot;/bijlage-&quot; &amp; number &amp; &quot;.docx&quot;, folder &amp; &quot;/bijlage-&quot; &amp; number &amp; &quot;.pages&quot;)
+    Next number
+End Sub
+
+Sub PagesWhenReady(folder As String, patience As Integer)
+    REM Started before the annexes exist: wait (at most patience seconds) until the file
+    REM klaar in folder says how many there are, then lay them out.
+    Dim ready As String, count As String
+    ready = ConvertFromURL(folder &amp; &quot;/klaar&quot;)
+    waited = 0
+    Do While Not FileExists(ready)
+        Wait 50
+        waited = waited + 50
+        If waited &gt; patience * 1000 Then Exit Sub
+    Loop
+    n = FreeFile()
+    Open ready For Input As #n
+    Line Input #n, count
+    Close #n
+    If Val(count) &gt; 0 Then Pages(folder, Val(count))
+End Sub
+
+Sub PagesOf(source As String, target As String)
+    Dim doc As Object
+    On Error GoTo Failed
+    Dim load(0) As New com.sun.star.beans.PropertyValue
+    load(0).Name = &quot;Hidden&quot;
+    load(0).Value = True
+    doc = StarDesktop.loadComponentFromURL(source, &quot;_blank&quot;, 0, load())
+    KeepTables(doc)
+    UpdateIndexes(doc)
+    cursor = doc.getCurrentController().getViewCursor()
+    marks = doc.getBookmarks()
+    names = marks.getElementNames()
+    n = FreeFile()
+    Open ConvertFromURL(target) For Output As #n
+    For i = 0 To UBound(names)
+        cursor.gotoRange(marks.getByName(names(i)).getAnchor(), False)
+        Print #n, names(i) &amp; Chr(9) &amp; cursor.getPage()
+    Next i
+    Print #n, &quot;.&quot;
+    Close #n
 Failed:
     On Error Resume Next
     If Not IsNull(doc) Then doc.close(True)
@@ -198,31 +253,39 @@ def _finish(pdf: Path, document: Path) -> None:
 def number_pages(document: Path, page_of: Callable[[str], int | None]) -> bool:
     """Write the page numbers into the contents of the .docx at document, and record its
     new hash in the manifest beside it (so the next build sees it as the toolkit's own)."""
-    from toolkit.layouts.publishing import number_contents
-
     try:
-        with zipfile.ZipFile(document) as source:
-            xml = number_contents(source.read("word/document.xml"), page_of)
-            if xml is None:
-                return False
-            entries = [
-                (info, xml if info.filename == "word/document.xml" else source.read(info.filename))
-                for info in source.infolist()
-            ]
+        data = document.read_bytes()
+        numbered = numbered_docx(data, page_of)
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise OutputError(f"De paginanummers konden niet in '{document.name}' worden gezet ({exc}).") from exc
-    before = hashlib.sha256(document.read_bytes()).hexdigest()
+    if numbered is None:
+        return False
+    atomic_write(document, partial(Path.write_bytes, data=numbered))
+    _record(document, hashlib.sha256(data).hexdigest())
+    return True
+
+
+def numbered_docx(data: bytes, page_of: Callable[[str], int | None]) -> bytes | None:
+    """The .docx in data with page numbers in its contents (publishing.number_contents),
+    every other part as it was; None when there is nothing to number."""
+    from io import BytesIO
 
     from toolkit.core.output import COMPRESS_LEVEL
+    from toolkit.layouts.publishing import number_contents
 
-    def write(tmp: Path) -> None:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-            for info, data in entries:
-                target.writestr(info, data, compress_type=info.compress_type, compresslevel=COMPRESS_LEVEL)
-
-    atomic_write(document, write)
-    _record(document, before)
-    return True
+    with zipfile.ZipFile(BytesIO(data)) as source:
+        xml = number_contents(source.read("word/document.xml"), page_of)
+        if xml is None:
+            return None
+        entries = [
+            (info, xml if info.filename == "word/document.xml" else source.read(info.filename))
+            for info in source.infolist()
+        ]
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, part in entries:
+            target.writestr(info, part, compress_type=info.compress_type, compresslevel=COMPRESS_LEVEL)
+    return out.getvalue()
 
 
 def _record(document: Path, before: str) -> None:

@@ -539,6 +539,60 @@ def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
     return CrossTabBlock(spec.heading, sheet.column(spec.rows).label, columns, out)
 
 
+@dataclass(frozen=True)
+class OutlineItem:
+    """A part of the template's body the web page repeats in the same order: one of its
+    own headings (kind "heading") or a block tag standing alone in a paragraph
+    ({{ kaarten }}, {{ statusoverzicht }}, a rich-text setting; kind "block")."""
+
+    kind: str
+    name: str  # the heading's text, or the block's tag
+    level: int = 0
+
+
+_BLOCK_TAG = re.compile(r"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_ANY_TAG = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_HEADING_NAMES = {"heading 1": 1, "heading 2": 2, "heading 3": 3}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def template_outline(
+    document_xml: bytes, styles_xml: bytes | None, blocks: Iterable[str], values: Mapping[str, str]
+) -> list[OutlineItem]:
+    """The template's own headings (Heading 1 to 3, after its contents list) and the
+    block tags of blocks, in the order of its body: where the coordinator put the
+    status overview or the cross-tab in Word, the web page puts it too. values fill
+    the tags in a heading ("Projecten {{ programma_naam }}")."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    names: dict[str, str] = {}
+    if styles_xml:
+        for style in etree.fromstring(styles_xml, parser).iter(_W + "style"):
+            name = style.find(_W + "name")
+            if name is not None:
+                names[style.get(_W + "styleId") or ""] = (name.get(_W + "val") or "").lower()
+    wanted = set(blocks)
+    body = etree.fromstring(document_xml, parser).find(_W + "body")
+    out: list[OutlineItem] = []
+    if body is None:
+        return out
+    for paragraph in body.iterchildren(_W + "p"):
+        text = "".join(t.text or "" for t in paragraph.iter(_W + "t")).strip()
+        if not text or any(i.text and "TOC" in i.text for i in paragraph.iter(_W + "instrText")):
+            continue
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        level = _HEADING_NAMES.get(names.get(style.get(_W + "val") or "", "")) if style is not None else None
+        tag = _BLOCK_TAG.match(text)
+        if tag and tag.group(1) in wanted:
+            out.append(OutlineItem("block", tag.group(1)))
+        elif level is not None:
+            filled = " ".join(_ANY_TAG.sub(lambda m: values.get(m.group(1), ""), text).split())
+            if filled:
+                out.append(OutlineItem("heading", filled, level))
+    return out
+
+
 def heading_ids(arranged: Arranged, ids: Ids) -> list[str]:
     """An id per event (headings only; "" for the others), taken once for the whole
     annex so a filtered page links to the same places."""

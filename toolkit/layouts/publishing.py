@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.layouts.wordxml import attr_xml, text_xml
 
@@ -63,6 +63,23 @@ class BlockContext(dict):  # type: ignore[type-arg]
         self.picture = picture
         self.bar_outline = bar_outline
         self._shared = {"ids": 0}
+        #: the w:sectPr governing the block, and the template's headings right above
+        #: its paragraph (a part turned to landscape takes them along): set by prepare
+        self.section: Any = None
+        self.lead: Any = None
+        self.trailing = False  # nothing follows the block in its section
+
+    def landscape(self, first: bool = True, last: bool = False) -> tuple[str, str, int] | None:
+        """A part of the block on pages of its own in landscape: (the XML that opens
+        that section, the XML that closes it, its text width), or None when the
+        block's page is already landscape. The landscape section keeps the template's
+        header and footer (its w:sectPr is a turned copy of the block's); the
+        template's headings right above the block go along when the part is the
+        first thing the block writes (first), so none stays behind alone. last: the
+        part ends the block; when nothing follows the block in its section either,
+        the section itself turns instead of a closing break. Once per document the block's own section loses a title page and a
+        page-number restart: both belong to the part before, which keeps them."""
+        return landscape_section(self, first, last)
 
     def drawing_id(self) -> int:
         """A document-wide unique id for a picture (wp:docPr)."""
@@ -100,6 +117,79 @@ def text_area(section_pr) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     if width < 1000 or height < 1000:  # nonsense page settings: the default page
         return DEFAULT_TEXT_WIDTH, DEFAULT_TEXT_HEIGHT
     return width, height
+
+
+def _section_copy(section, landscape: bool) -> str:  # type: ignore[no-untyped-def]
+    """A section break paragraph ending a section like section (turned: landscape)."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    copy = deepcopy(section)
+    if landscape:
+        for name in ("titlePg", "pgNumType", "type"):
+            for old in copy.findall(W + name):
+                copy.remove(old)
+        size = copy.find(W + "pgSz")
+        missing = size is None
+        if size is None:
+            size = etree.Element(W + "pgSz")
+        width, height = size.get(W + "w", "11906"), size.get(W + "h", "16838")
+        size.set(W + "w", height)
+        size.set(W + "h", width)
+        size.set(W + "orient", "landscape")
+        kind = etree.Element(W + "type")
+        kind.set(W + "val", "nextPage")
+        # the schema's order: header and footer references, footnote and endnote
+        # settings, then type before pgSz
+        refs = [
+            c
+            for c in copy
+            if etree.QName(c).localname in {"headerReference", "footerReference", "footnotePr", "endnotePr"}
+        ]
+        at = copy.index(refs[-1]) + 1 if refs else 0
+        copy.insert(at, kind)
+        if missing:
+            kind.addnext(size)
+    xml = etree.tostring(copy, encoding="unicode")
+    return f'<w:p xmlns:w="{W[1:-1]}"><w:pPr>{xml}</w:pPr></w:p>'
+
+
+def landscape_section(
+    context: BlockContext, first: bool = True, last: bool = False
+) -> tuple[str, str, int] | None:
+    from lxml import etree
+
+    section = context.section
+    if section is None:
+        return None
+    size = section.find(W + "pgSz")
+    try:
+        width = int(size.get(W + "w", "11906")) if size is not None else 11906
+        height = int(size.get(W + "h", "16838")) if size is not None else 16838
+    except ValueError:
+        return None
+    if width >= height:
+        return None
+    before = _section_copy(section, landscape=False)
+    after = _section_copy(section, landscape=True)
+    turned = etree.fromstring(after).find(f"{W}pPr/{W}sectPr")
+    text_width = text_area(turned)[0]
+    if last and context.trailing:
+        # nothing follows in the section: it turns itself (a closing break would
+        # leave an empty portrait page at the end)
+        section[:] = list(turned)
+        after = ""
+    elif not context._shared.get("turned"):
+        context._shared["turned"] = 1
+        for name in ("titlePg", "pgNumType"):
+            for old in section.findall(W + name):
+                section.remove(old)
+    if first and context.lead is not None:
+        context.lead.addprevious(etree.fromstring(before))
+        context.lead = None
+        before = ""
+    return before, after, text_width
 
 
 def section_of(paragraph) -> object:  # type: ignore[no-untyped-def]
@@ -284,20 +374,30 @@ def prepare(  # type: ignore[no-untyped-def]
     """
     body = document.element.body
     areas = {}
+    sections = {}
+    leads = {}
+    trailing = {}
+    heading_ids = {styles[f"heading{level}"] for level in (1, 2, 3)}
     for paragraph in body.iter(W + "p"):
         text = paragraph_text(paragraph)
         for name, marker in markers.items():
             if marker in text:
-                areas[name] = text_area(section_of(paragraph))
+                sections[name] = section_of(paragraph)
+                areas[name] = text_area(sections[name])
+                leads[name] = _lead_heading(paragraph, heading_ids)
+                trailing[name] = _nothing_after(paragraph)
     add = picture_adder(document)
     table_header_look(document, styles["table"])
     outline = bar_outline(document, styles["heading1"])
-    shared = {"ids": 0}
+    shared: dict[str, int] = {"ids": 0}
     result = {}
     for name in markers:
         width, height = areas.get(name, (DEFAULT_TEXT_WIDTH, DEFAULT_TEXT_HEIGHT))
         block = BlockContext(styles, width, height, add, outline)
         block._shared = shared  # picture ids unique across the blocks of one document
+        block.section = sections.get(name)
+        block.lead = leads.get(name)
+        block.trailing = trailing.get(name, False)
         result[name] = block
     if contents:
         entries = {name: list(make()) for name, make in contents.items()}
@@ -305,6 +405,37 @@ def prepare(  # type: ignore[no-untyped-def]
             document, markers, entries, {1: styles["heading1"], 2: styles["heading2"], 3: styles["heading3"]}
         )
     return result
+
+
+def _nothing_after(paragraph) -> bool:  # type: ignore[no-untyped-def]
+    """Whether no text, table or picture follows paragraph before its section ends."""
+    node = paragraph.getnext()
+    while node is not None:
+        if node.tag == W + "sectPr":
+            return True
+        if node.tag != W + "p" or paragraph_text(node).strip() or node.find(f".//{W}drawing") is not None:
+            return False
+        if node.find(f"{W}pPr/{W}sectPr") is not None:
+            return True
+        node = node.getnext()
+    return True
+
+
+def _lead_heading(paragraph, heading_ids: set[str]):  # type: ignore[no-untyped-def]
+    """The first of the heading paragraphs directly above paragraph (None without)."""
+    lead = None
+    node = paragraph.getprevious()
+    while node is not None and node.tag == W + "p":
+        style = node.find(f"{W}pPr/{W}pStyle")
+        if (
+            style is None
+            or style.get(W + "val") not in heading_ids
+            or node.find(f"{W}pPr/{W}sectPr") is not None
+        ):
+            break
+        lead = node
+        node = node.getprevious()
+    return lead
 
 
 def _style(document, style_id: str):  # type: ignore[no-untyped-def]

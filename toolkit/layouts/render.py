@@ -995,11 +995,15 @@ def tags_markdown() -> str:
         "",
         "- **Papier en marges** komen uit het sjabloon (standaard A4 staand, marges 2,5 cm). "
         "Zet u in Word een andere marge of liggend papier (Indeling > Marges / Afdrukstand), "
-        "dan worden alle tabellen zo breed als de tekst van die sectie.",
+        "dan worden alle tabellen zo breed als de tekst van die sectie. Een kruistabel "
+        "waarvan de kolommen staand smaller dan 1,5 cm zouden worden, krijgt een liggende "
+        "pagina in een eigen sectie (met de kop- en voettekst van het sjabloon); de kop "
+        "erboven gaat mee.",
         "- **Inhoudsopgave**: het sjabloon heeft de kop 'Inhoud' (stijl TOC Heading) en een "
         "inhoudsopgave-veld; de toolkit schrijft de koppen er bij het bouwen in, met links. "
-        "Word vraagt bij het openen niets; met `--pdf` krijgen de PDF en het Word-bestand "
-        "de paginanummers, anders zet Word ze erbij met F9. Welke kopniveaus erin komen, "
+        "Word vraagt bij het openen niets. Waar LibreOffice geïnstalleerd is, zet elke "
+        "bouw de paginanummers erin (met `--pdf` ook in de PDF); zonder LibreOffice zet "
+        "Word ze erbij met F9. Welke kopniveaus erin komen, "
         "staat in het veld "
         '(`TOC \\o "1-2"`: Heading 1 en 2).',
         "- **Paginagrenzen**: koppen blijven bij wat volgt; een actierij korter dan een derde "

@@ -152,6 +152,22 @@ def _values_in_order(
     return list(seen.values())
 
 
+#: a cross-tab whose columns would be narrower than this in portrait (1.5 cm, in twips:
+#: a date or a two-word status no longer fits on a line) gets a landscape page
+LANDSCAPE_BELOW = 850
+
+
+def _crosstab_widths(columns: int, width: int) -> list[int]:
+    """The label column and the value columns, filling the text width."""
+    first = 3 if columns <= 5 else 2
+    return wordxml.scaled((first, *([2] * columns)), width)
+
+
+def crosstab_turns(columns: int, width: int) -> bool:
+    """Whether a cross-tab of this many value columns is too narrow at this text width."""
+    return columns > 0 and _crosstab_widths(columns, width)[1] < LANDSCAPE_BELOW
+
+
 def crosstab_table(
     layout: Layout,
     records: list[Record],
@@ -159,9 +175,11 @@ def crosstab_table(
     lists: Mapping[str, list[str]],
     colour: Callable[[str, str], str],
     styles: Mapping[str, str],
+    width: int | None = None,
 ) -> str:
     """Rows from one column, columns from another; a cell holds the third column's values
-    (bold on their colour when it is a list with colours) or the number of records."""
+    (bold on their colour when it is a list with colours) or the number of records.
+    width: the text width of a landscape page it was given (else the block's)."""
     spec = layout.crosstab
     assert spec is not None
     rows = _values_in_order(records, spec.rows, sheet, lists)
@@ -174,8 +192,7 @@ def crosstab_table(
         c = normalise(plain_line(record.text(spec.columns)))
         cells.setdefault((r, c), []).append(record)
     many = len(columns) > 5  # fits the page width: narrower columns, smaller type
-    first = 3 if not many else 2
-    widths = wordxml.scaled((first, *([2] * len(columns))), _width(styles))
+    widths = _crosstab_widths(len(columns), width or _width(styles))
     row_label = sheet.column(spec.rows).label
     out = [header_row([(row_label, widths[0]), *zip(columns, widths[1:], strict=True)])]
     cell_col = sheet.column(spec.cells) if spec.cells else None
@@ -448,8 +465,29 @@ class Arranged:
             self.plural,
         )
 
-    def crosstab_xml(self, styles: Mapping[str, str]) -> str:
-        return crosstab_table(self.layout, self.records, self.sheet, self.lists, self.colour, styles)
+    def crosstab_xml(self, styles: Mapping[str, str], first: bool = True) -> str:
+        """The cross-tab; in a landscape section of its own when its columns would be
+        too narrow on the block's portrait page (first: it opens the block, so the
+        template's heading above the block goes along)."""
+        turned = self._turned(styles, first, last=True)
+        if turned is None:
+            return crosstab_table(self.layout, self.records, self.sheet, self.lists, self.colour, styles)
+        before, after, width = turned
+        table = crosstab_table(self.layout, self.records, self.sheet, self.lists, self.colour, styles, width)
+        return before + table + after
+
+    def _turned(
+        self, styles: Mapping[str, str], first: bool, last: bool = False
+    ) -> tuple[str, str, int] | None:
+        spec = self.layout.crosstab
+        if spec is None:
+            return None
+        columns = len(_values_in_order(self.records, spec.columns, self.sheet, self.lists))
+        landscape = getattr(styles, "landscape", None)
+        if landscape is None or not crosstab_turns(columns, _width(styles)):
+            return None
+        turned: tuple[str, str, int] | None = landscape(first, last)
+        return turned
 
     def body(
         self, styles: Mapping[str, str], records_xml: Callable[[list[Record], int, str], Iterator[str]]
@@ -467,16 +505,32 @@ class Arranged:
         records_xml: Callable[[list[Record], int, str], Iterator[str]],
         pictures: Mapping[str, str],
     ) -> Iterator[str]:
-        for event in self.events:
+        events = self.events
+        turned: tuple[str, str, int] | None = None  # the cross-tab's landscape section
+        for index, event in enumerate(events):
             if event.kind == "heading":
+                if index + 1 < len(events) and events[index + 1].kind == "crosstab":
+                    turned = self._turned(styles, index == 0)  # its heading goes along
+                    if turned is not None:
+                        yield turned[0]
                 style = styles[f"heading{min(event.level, 3)}"]
                 yield wordxml.text_paragraph(
-                    event.text, style, keep_next=True, page_break=event.page_break, bookmark=event.bookmark
+                    event.text,
+                    style,
+                    keep_next=True,
+                    page_break=event.page_break and turned is None,
+                    bookmark=event.bookmark,
                 )
             elif event.kind == "overview":
                 yield self.overview_xml(styles, pictures, event.records, event.text)
+            elif event.kind == "crosstab" and turned is not None:
+                yield crosstab_table(
+                    self.layout, self.records, self.sheet, self.lists, self.colour, styles, turned[2]
+                )
+                yield turned[1]
+                turned = None
             elif event.kind == "crosstab":
-                yield self.crosstab_xml(styles)
+                yield self.crosstab_xml(styles, index == 0)
             elif event.records is not None:
                 yield from records_xml(event.records, event.first_index, event.text)
 

@@ -396,6 +396,8 @@ def build(job: Job) -> Answer:
         templates=job.settings.templates,
         use_setting=False,
         html=want_html,
+        # the PDF conversion puts the page numbers in the contents itself
+        page_numbers=not want_pdf,
     )
     reports = report_paths(path, out / "validatie")
     context = {

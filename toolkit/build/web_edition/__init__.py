@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -30,16 +30,22 @@ from toolkit.declarations.model import normalise
 from toolkit.layouts.arrange import status_counts
 from toolkit.layouts.html import (
     CardPlan,
+    Heading,
     Ids,
     Levels,
+    OutlineItem,
+    Para,
     Piece,
     RecordView,
     body_blocks,
     changes_blocks,
     contents_tree,
+    crosstab_block,
     heading_ids,
+    overview_block,
     record_ids,
     slug,
+    template_outline,
     text_blocks,
 )
 from toolkit.layouts.word import UNLISTED_COLOUR, Arranged
@@ -49,6 +55,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from toolkit.declarations.annextypes import AnnexType
+    from toolkit.layouts.arrange import Group
     from toolkit.register.diff import DiffResult
     from toolkit.register.read import Record, Register
 
@@ -67,7 +74,7 @@ class Link:
 
 @dataclass(frozen=True)
 class FilterGroup:
-    """One filter: a page per value of a column (the status, the first group level)."""
+    """One filter: a page per value of a column (the status, a level of the grouping)."""
 
     key: str
     label: str  # "Status"
@@ -94,6 +101,11 @@ class AnnexSite:
     intro: list[object]
     tokens: Tokens
     filters: list[FilterGroup] = field(default_factory=list)
+    #: the template's headings and block tags in its order, with an id per heading
+    #: (empty when the template has no place for the records: the page's own order)
+    outline: list[tuple[OutlineItem, str]] = field(default_factory=list)
+    #: a rich-text setting's blocks by its tag
+    texts: dict[str, list[object]] = field(default_factory=dict)
 
     @property
     def css_class(self) -> str:
@@ -157,7 +169,7 @@ def write_web_edition(
 ) -> list[Path]:
     """Write the web edition into folder (OUT/web); the files a previous build wrote
     there and this one does not are removed, any other file is left alone."""
-    sites = [_annex_site(register, annex, templates[annex.kind], changes) for annex in annexes]
+    sites = [_annex_site(register, annex, templates[annex.kind], changes, context) for annex in annexes]
     logo = find_logo(list(dict.fromkeys(templates[a.annex.kind].parent for a in sites)))
     logo_name = logo.name if logo is not None else ""
     files: dict[str, bytes] = {}
@@ -224,24 +236,48 @@ def _recorded(out_dir: Path) -> dict[str, str]:
 # --- one annex ------------------------------------------------------------------------
 
 
-def _sample(annex: AnnexType, template: Path):  # type: ignore[no-untyped-def]
-    """The template's sample card; for an older template, its bundled one."""
-    from toolkit.layouts.render import bundled_template, cut_sample_from
+def _sample(annex: AnnexType, template: Path, values: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    """The template's sample card (for an older template, its bundled one) and the
+    template's outline: where its headings and blocks stand around the records."""
+    import zipfile
 
-    found = cut_sample_from(template)[1]
+    from toolkit.layouts.render import ARRANGEMENT_TAGS, bundled_template, cut_sample_from
+
+    cut, found = cut_sample_from(template)
+    blocks = {"kaarten", "rijen", "wijzigingen", *ARRANGEMENT_TAGS}
+    blocks |= {s.key for s in annex.settings if s.kind is schema.Kind.RICH}
+    if annex.legacy_block:
+        blocks.add(annex.legacy_block)
+    with zipfile.ZipFile(cut) as archive:
+        names = set(archive.namelist())
+        outline = template_outline(
+            archive.read("word/document.xml"),
+            archive.read("word/styles.xml") if "word/styles.xml" in names else None,
+            blocks,
+            values,
+        )
     if found is None and annex.legacy_block:
         found = cut_sample_from(bundled_template(annex))[1]
-    return found
+    samples = {"kaarten", "rijen", annex.legacy_block}
+    if not any(item.kind == "block" and item.name in samples for item in outline):
+        outline = []  # the records have no place: the page's own order
+    return found, outline
 
 
 def _annex_site(
-    register: Register, annex: AnnexType, template: Path, changes: DiffResult | None
+    register: Register,
+    annex: AnnexType,
+    template: Path,
+    changes: DiffResult | None,
+    context: Mapping[str, str],
 ) -> AnnexSite:
-    from toolkit.layouts.render import _setting_or_default, record_values
+    from toolkit.layouts.render import ARRANGEMENT_TAGS, _setting_or_default, record_values
 
     setting = _setting_or_default(register)
     roles = register.roles
     records = register.published(annex)
+    sample, outline = _sample(annex, template, _tag_values(register, annex, context, len(records)))
+    placed = frozenset(i.name for i in outline if i.kind == "block") & frozenset(ARRANGEMENT_TAGS)
     arranged = Arranged(
         annex.arrangement,
         annex.sheet,
@@ -250,6 +286,7 @@ def _annex_site(
         setting,
         lambda vocabulary, value: roles.colour(value, vocabulary),
         annex.plural,
+        placed,
     )
     columns = [c for c in annex.sheet.columns if c.published]
     values = record_values(annex)
@@ -295,30 +332,52 @@ def _annex_site(
         blocks.block,  # type: ignore[attr-defined]
     )
     anchors = heading_ids(arranged, ids)
-    intro = [
-        b
+    texts = {
+        s.key: text_blocks(register.settings.get(s.key), plain=False)
         for s in annex.settings
         if s.kind is schema.Kind.RICH
-        for b in text_blocks(register.settings.get(s.key), plain=False)
-    ]
+    }
+    intro = [b for blocks in texts.values() for b in blocks]
     name = f"{slug(annex.key, 'bijlage')}.html"
     site = AnnexSite(
         annex,
         name,
         annex.fill(annex.title, setting),
         arranged,
-        CardPlan.of(_sample(annex, template), annex),
+        CardPlan.of(sample, annex),
         view,
         anchors,
         intro,
         read_tokens(template),
+        outline=[(i, ids.take(slug(i.name, "kop")) if i.kind == "heading" else "") for i in outline],
+        texts=texts,
     )
     site.filters = _filters(site)
     return site
 
 
+def _tag_values(
+    register: Register, annex: AnnexType, context: Mapping[str, str], count: int
+) -> dict[str, str]:
+    """The plain tags of the annex's template as the Word build fills them (a heading of
+    the template may hold one)."""
+    from toolkit.layouts.render import _setting_or_default
+
+    setting = _setting_or_default(register)
+    values = dict(context)
+    values.update(
+        {s.key: register.setting_text(s.key) for s in annex.settings if s.kind is not schema.Kind.RICH}
+    )
+    values["aantal"] = str(count)
+    for name, pattern in annex.tags:
+        values[name] = annex.fill(pattern, lambda key: values["aantal"] if key == "aantal" else setting(key))
+    return values
+
+
 def _filters(site: AnnexSite) -> list[FilterGroup]:
-    """A filter per status (the overview's column) and per group of the first level."""
+    """A filter per status (the overview's column) and one per level of the grouping
+    (per opgave, per doel): a value that stands under several groups of the level
+    above is one filter (all records with that value)."""
     arranged, stem = site.arranged, Path(site.name).stem
     taken: set[str] = {site.name, "index.html"}
 
@@ -352,25 +411,42 @@ def _filters(site: AnnexSite) -> list[FilterGroup]:
                 ),
             )
         )
-    if arranged.layout.groups:
-        group_column = arranged.sheet.column(arranged.layout.groups[0].column)
-        if status is None or group_column.key != status.key:
-            out.append(
-                FilterGroup(
-                    group_column.key,
-                    group_column.label,
-                    tuple(
-                        (
-                            group.value or "(leeg)",
-                            len(group.records),
-                            file_name(group_column.key, group.value),
-                            partial(_in_group, group_column.key, normalise(group.value)),
-                        )
-                        for group in arranged.groups
-                    ),
-                )
+    used = {status.key} if status is not None else set()
+    for depth, spec in enumerate(arranged.layout.groups, start=1):
+        column = arranged.sheet.column(spec.column)
+        if column.key in used:
+            continue
+        used.add(column.key)
+        values: dict[str, tuple[str, int]] = {}  # the folded value: as shown, how many
+        for group in _at_depth(arranged.groups, depth):
+            folded = normalise(group.value)
+            text, n = values.get(folded, (group.value, 0))
+            values[folded] = (text, n + len(group.records))
+        out.append(
+            FilterGroup(
+                column.key,
+                column.label,
+                tuple(
+                    (
+                        text or "(leeg)",
+                        n,
+                        file_name(column.key, text),
+                        partial(_in_group, column.key, folded),
+                    )
+                    for folded, (text, n) in values.items()
+                ),
             )
+        )
     return out
+
+
+def _at_depth(groups: Iterable[Group], depth: int) -> Iterator[Group]:
+    """The groups of one level of the grouping (1: the first), in the annex's order."""
+    for group in groups:
+        if depth == 1:
+            yield group
+        else:
+            yield from _at_depth(group.children, depth - 1)
 
 
 def _has_status(key: str, status: str, record: Record) -> bool:
@@ -406,11 +482,19 @@ def _annex_pages(
     plural = site.annex.plural
 
     def page(keep: Callable[[Record], bool] | None, current: str, notice: str, head: str) -> bytes:
-        levels = Levels()
-        change, change_contents = (
-            changes_blocks(changes, site.annex.sheet.name, site.view, levels) if keep is None else ([], [])
-        )
-        blocks, contents = body_blocks(site.arranged, site.plan, site.view, site.anchors, keep)
+        if site.outline:
+            blocks, contents = _in_template_order(site, changes, keep)
+            intro: list[object] = []
+        else:
+            levels = Levels()
+            change, change_contents = (
+                changes_blocks(changes, site.annex.sheet.name, site.view, levels)
+                if keep is None
+                else ([], [])
+            )
+            body, body_contents = body_blocks(site.arranged, site.plan, site.view, site.anchors, keep)
+            blocks, contents = change + body, change_contents + body_contents
+            intro = site.intro if keep is None else []
         filters = [
             (group.label, group.links(site.name, site.count, plural, current)) for group in site.filters
         ]
@@ -423,10 +507,10 @@ def _annex_pages(
                 "body_class": site.css_class,
                 "notice": notice,
                 "all_href": site.name if notice else "",
-                "intro": site.intro if keep is None else [],
-                "contents": contents_tree(change_contents + contents),
+                "intro": intro,
+                "contents": contents_tree(contents),
                 "filters": filters,
-                "blocks": change + blocks,
+                "blocks": blocks,
                 "plural": plural,
                 "crumb": head,
             },
@@ -440,6 +524,54 @@ def _annex_pages(
             )
             pages[name] = page(keep, name, notice, f"{site.title}: {text}")
     return pages
+
+
+def _in_template_order(
+    site: AnnexSite, changes: DiffResult | None, keep: Callable[[Record], bool] | None
+) -> tuple[list[object], list[tuple[int, str, str]]]:
+    """The page's body as the Word annex has it: the template's own headings, its
+    texts, the change overview, the status overview and the cross-tab where the template
+    puts their tags, the records where its sample card stands. A filtered page shows only
+    the records, under the template's headings that lead to them (overviews count every
+    record, the texts are on the annex's page)."""
+    samples = {"kaarten", "rijen", site.annex.legacy_block}
+    items = site.outline
+    leads = [False] * len(items)  # a heading with only headings between it and the records
+    following = False
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index][0]
+        if item.kind == "block":
+            following = item.name in samples
+        leads[index] = following and item.kind == "heading"
+    levels = Levels()
+    out: list[object] = []
+    contents: list[tuple[int, str, str]] = []
+    overview = site.arranged.layout.overview
+    for index, (item, anchor) in enumerate(items):
+        if item.kind == "heading":
+            if keep is None or leads[index]:
+                level = levels.take(item.level)
+                out.append(Heading(level, [Piece(item.name)], anchor))
+                contents.append((level, item.name, f"#{anchor}"))
+        elif item.name in samples:
+            body, body_contents = body_blocks(site.arranged, site.plan, site.view, site.anchors, keep)
+            out += body
+            contents += body_contents
+            levels = Levels()
+        elif keep is not None:
+            continue
+        elif item.name == "wijzigingen":
+            change, change_contents = changes_blocks(changes, site.annex.sheet.name, site.view, levels)
+            out += change
+            contents += change_contents
+        elif item.name == "statusoverzicht" and overview is not None:
+            out.append(overview_block(site.arranged, site.arranged.records, overview.heading))
+        elif item.name == "kruistabel" and site.arranged.layout.crosstab is not None:
+            block = crosstab_block(site.arranged)
+            out.append(block if block is not None else Para([Piece("(Geen gegevens voor dit overzicht.)")]))
+        else:
+            out += site.texts.get(item.name, [])
+    return out, contents
 
 
 def _index_page(sites: list[AnnexSite], info: Mapping[str, str]) -> dict[str, object]:
