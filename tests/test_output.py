@@ -406,6 +406,28 @@ def test_an_earlier_pdf_changed_since_stays_and_is_named(tmp_path, fake_pdf):
     assert not (out / ACTIONS_DOC.replace(".docx", ".pdf")).exists()  # unchanged: gone
 
 
+def test_rebuilding_without_html_removes_last_builds_web_edition(tmp_path):
+    """The web pages of the previous build do not stay beside new annexes without a
+    word: unchanged ones go (with the folder), a page edited since stays and is named."""
+    out = tmp_path / "uitvoer"
+    assert _build(out, "--html").exit_code == 0
+    pages = sorted(p.name for p in (out / "web").iterdir())
+    assert "index.html" in pages and set(pages) == set(_manifest(out)["webeditie"])
+
+    again = _build(out)
+    assert again.exit_code == 0, again.output
+    assert not (out / "web").exists()
+    assert f"Verwijderd: de webeditie van de vorige bouw ({len(pages)} bestanden" in again.output
+    assert "webeditie" not in _manifest(out)
+
+    assert _build(out, "--html").exit_code == 0
+    (out / "web" / "index.html").write_text("met de hand aangepast", encoding="utf-8")
+    third = _build(out)
+    assert third.exit_code == 0, third.output
+    assert [p.name for p in (out / "web").iterdir()] == ["index.html"]
+    assert "staat nog 1 bestand van de webeditie" in third.output and "'index.html'" in third.output
+
+
 def test_a_pdf_no_manifest_recorded_beside_a_new_annex_is_named_not_removed(tmp_path):
     """A PDF from a build of an older toolkit (its manifest named only the .docx)."""
     out = tmp_path / "uitvoer"

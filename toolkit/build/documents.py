@@ -314,6 +314,12 @@ def build_documents(
                 result.web = write_web_edition(
                     register, present, choice.paths, _subfolder(out_dir, "web"), context, changes, progress
                 )
+            else:
+                from toolkit.build.web_edition import clear_web_edition
+
+                gone, stays = clear_web_edition(out_dir / "web", progress)
+                result.removed += gone
+                result.left += stays
             if pages is not None:
                 pages.finish(result.documents, partial(note_pending, out_dir))
                 pages.cancel()  # done: its folder goes

@@ -224,6 +224,48 @@ def manifest_entry(paths: Iterable[Path]) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
+def clear_web_edition(folder: Path, progress: Callable[[str], None]) -> tuple[list[Path], list[Path]]:
+    """The web edition of an earlier build, when this build makes none: the files the
+    manifest recorded and that are unchanged go (the folder too, when it is then empty),
+    so no stale pages stay beside the new annexes without a word; a file changed since
+    stays and is named. (removed, left)"""
+    removed: list[Path] = []
+    left: list[Path] = []
+    for name, digest in sorted(_recorded(folder.parent).items()):
+        path = folder / name
+        if os.sep in name or "/" in name or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+                path.unlink()
+                removed.append(path)
+                continue
+        except OSError:
+            pass
+        left.append(path)
+    if removed:
+        progress(
+            f"Verwijderd: de webeditie van de vorige bouw ({len(removed)} bestanden in "
+            f"{shown(folder)}); ze hoort niet bij de nieuwe bijlagen. Maak haar opnieuw met --html."
+        )
+    if left:
+        names = ", ".join(f"'{shown(p.name)}'" for p in left[:5]) + (" …" if len(left) > 5 else "")
+        one = len(left) == 1
+        progress(
+            f"Let op: in {shown(folder)} {'staat' if one else 'staan'} nog "
+            f"{len(left)} {'bestand' if one else 'bestanden'} van de webeditie van een eerdere "
+            f"bouw ({names}), na die bouw gewijzigd: {'het blijft' if one else 'ze blijven'} "
+            f"staan, maar {'hoort' if one else 'horen'} niet bij de nieuwe bijlagen. "
+            f"Verwijder {'het' if one else 'ze'}, of bouw met --html."
+        )
+    try:
+        if removed and not any(folder.iterdir()):
+            folder.rmdir()
+    except OSError:
+        pass
+    return removed, left
+
+
 def _recorded(out_dir: Path) -> dict[str, str]:
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
