@@ -215,6 +215,8 @@ def fill_contents(
     blocks: dict[str, str],
     entries: Mapping[str, Iterable[Heading]],
     heading_ids: dict[int, str],
+    streamed: dict[str, Iterable[str]] | None = None,
+    marker: str = "",
 ) -> bool:
     """Write the TOC field's result: the headings in order, linked to their bookmarks.
 
@@ -222,6 +224,10 @@ def fill_contents(
     headings each block will write; heading_ids maps a level to the template's style id.
     The template's own headings (e.g. "Inleiding") get a bookmark here. Word shows the
     entries at once (no update prompt); LibreOffice's PDF export adds page numbers.
+    With streamed and marker, the entries between the first and the last go into the
+    document as a paragraph holding marker, and streamed[marker] gives their XML to put
+    in its place when document.xml is written (a paragraph per card in the parsed
+    document costs kilobytes each: 100 MB for 30,000 cards).
     """
     from lxml import etree
 
@@ -260,7 +266,7 @@ def fill_contents(
         end = etree.SubElement(paragraph, W + "bookmarkEnd")
         end.set(W + "id", str(bookmark[0]))
         found.append(Heading(level, text, bookmark))
-    _write_toc(document, toc_paragraph, found)
+    _write_toc(document, toc_paragraph, found, streamed, marker)
     return True
 
 
@@ -319,7 +325,50 @@ def _collapse_field(paragraph) -> tuple[object, object] | None:  # type: ignore[
     return None
 
 
-def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: ignore[no-untyped-def]
+_NS_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+#: a style id or bookmark name that lxml writes back exactly as it is given
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+def _toc_entry(heading: Heading, style: str | None) -> str:
+    """One entry of the table of contents as XML, without namespace declarations."""
+    ppr = (
+        f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+        if style
+        else f'<w:pPr><w:ind w:left="{(heading.level - 1) * 284}"/></w:pPr>'
+    )
+    return (
+        f'<w:p>{ppr}<w:hyperlink w:anchor="{attr_xml(heading.bookmark[1])}" '
+        f'w:history="1"><w:r><w:t xml:space="preserve">{text_xml(heading.text)}</w:t>'
+        f"</w:r></w:hyperlink></w:p>"
+    )
+
+
+def _toc_entry_as_written(heading: Heading, style: str | None) -> str:
+    """The entry as lxml writes it in document.xml when it is parsed into the tree: the
+    same text, except where parsing changes it (a carriage return becomes a line feed,
+    an empty w:t closes itself, a name with odd characters)."""
+    xml = _toc_entry(heading, style)
+    if (
+        '"preserve"></w:t>' not in xml
+        and "\r" not in heading.text
+        and _PLAIN_NAME.fullmatch(style or "")
+        and _PLAIN_NAME.fullmatch(heading.bookmark[1])
+    ):
+        return xml
+    from lxml import etree
+
+    written = etree.tostring(etree.fromstring(xml.replace("<w:p>", f"<w:p {_NS_W}>", 1)), encoding=str)
+    return written.replace(f" {_NS_W}", "", 1)
+
+
+def _write_toc(
+    document,
+    paragraph,
+    headings: list[Heading],  # type: ignore[no-untyped-def]
+    streamed: dict[str, Iterable[str]] | None = None,
+    marker: str = "",
+) -> None:
     """Write one paragraph per heading as the field's result (the field spans them)."""
     from lxml import etree
 
@@ -327,22 +376,15 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
     if collapsed is None or not headings:
         return
     separate, end_run = collapsed
-    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    entries = []
     styles = {level: _toc_style(document, level) for level in {h.level for h in headings}}
-    for heading in headings:
-        style = styles[heading.level]
-        ppr = (
-            f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-            if style
-            else f'<w:pPr><w:ind w:left="{(heading.level - 1) * 284}"/></w:pPr>'
-        )
-        entries.append(
-            f'<w:p {ns}>{ppr}<w:hyperlink w:anchor="{attr_xml(heading.bookmark[1])}" '
-            f'w:history="1"><w:r><w:t xml:space="preserve">{text_xml(heading.text)}</w:t>'
-            f"</w:r></w:hyperlink></w:p>"
-        )
-    parsed = [etree.fromstring(e) for e in entries]
+    middle: list[Heading] = []
+    if streamed is not None and marker and len(headings) > 2:
+        middle = headings[1:-1]
+        headings = [headings[0], headings[-1]]
+    parsed = [
+        etree.fromstring(_toc_entry(h, styles[h.level]).replace("<w:p>", f"<w:p {_NS_W}>", 1))
+        for h in headings
+    ]
     # the first entry's content joins the field's paragraph, after "separate"
     first = parsed[0]
     first_ppr = first.find(W + "pPr")
@@ -356,6 +398,11 @@ def _write_toc(document, paragraph, headings: list[Heading]) -> None:  # type: i
         at += 1
     paragraph.remove(end_run)
     last = paragraph
+    if middle and streamed is not None:
+        place = etree.fromstring(f"<w:p {_NS_W}><w:r><w:t>{text_xml(marker)}</w:t></w:r></w:p>")
+        last.addnext(place)
+        last = place
+        streamed[marker] = (_toc_entry_as_written(h, styles[h.level]) for h in middle)
     for entry in parsed[1:]:
         last.addnext(entry)
         last = entry
@@ -367,10 +414,13 @@ def prepare(  # type: ignore[no-untyped-def]
     styles: dict[str, str],
     markers: dict[str, str],
     contents: dict[str, Callable[[], Iterable[Heading]]] | None = None,
+    streamed: dict[str, Iterable[str]] | None = None,
+    toc_marker: str = "",
 ) -> dict[str, BlockContext]:
     """Per block its context (the text area of its section, pictures); the contents filled.
 
-    markers maps a block name to the text that stands in its paragraph.
+    markers maps a block name to the text that stands in its paragraph; streamed and
+    toc_marker: see fill_contents (its marker).
     """
     body = document.element.body
     areas = {}
@@ -402,7 +452,12 @@ def prepare(  # type: ignore[no-untyped-def]
     if contents:
         entries = {name: list(make()) for name, make in contents.items()}
         fill_contents(
-            document, markers, entries, {1: styles["heading1"], 2: styles["heading2"], 3: styles["heading3"]}
+            document,
+            markers,
+            entries,
+            {1: styles["heading1"], 2: styles["heading2"], 3: styles["heading3"]},
+            streamed,
+            toc_marker,
         )
     return result
 

@@ -24,7 +24,8 @@ from toolkit.declarations.annextypes import BUILTIN, AnnexType
 from toolkit.layouts import wordxml
 from toolkit.layouts.continued import WHOLE_ROW_PART, continued_rows
 from toolkit.layouts.publishing import Heading
-from toolkit.layouts.word import Arranged, keep_row_together, keep_rows_together
+from toolkit.layouts.word import Arranged
+from toolkit.layouts.wordxml import keep_rows_together
 from toolkit.register.read import Record, Register
 
 if TYPE_CHECKING:
@@ -418,8 +419,9 @@ def render_template(
         ) from exc
     document = tpl.docx
     styles = _styles(document, lenient=own_type)
-    places = prepare(document, styles, markers, contents)
-    generated = {name: make(places[name]) for name, make in blocks.items()}
+    toc: dict[str, Iterable[str]] = {}  # the entries of the contents, written as they come
+    places = prepare(document, styles, markers, contents, toc, _marker("inhoud", nonce))
+    generated = {markers[name]: make(places[name]) for name, make in blocks.items()}
     _publishing_properties(document, properties, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -427,11 +429,7 @@ def render_template(
     _check_block_places(template.name, data, markers)
     return _deterministic_zip(
         data,
-        {
-            "word/document.xml": lambda xml, out: _fill_blocks(
-                xml, {markers[name]: body for name, body in generated.items()}, out
-            )
-        },
+        {"word/document.xml": lambda xml, out: _fill_blocks(xml, {**generated, **toc}, out)},
     )
 
 
@@ -638,24 +636,32 @@ class RecordNotes:
     last_time: Callable[[Record], bool] = lambda _: False
 
 
-def record_values(annex: AnnexType) -> Callable[[Record], dict[str, object]]:
+def record_values(
+    annex: AnnexType, keys: Iterable[str] | None = None
+) -> Callable[[Record], dict[str, object]]:
     """A record's published values as every edition prints them (Word and web): a text
     column as typed, tags left out (only rich-text columns may carry HTML or bullets),
-    and an empty column with 'als_leeg' taking the other column's value."""
+    and an empty column with 'als_leeg' taking the other column's value. keys: only
+    these fields (and those they fall back on) are worked out per record, as a sample
+    card uses a few of the columns."""
     from toolkit.core.richtext import plain_line
 
     columns = [c for c in annex.sheet.columns if c.published]
-    rich = {c.key for c in columns if c.kind is schema.Kind.RICH}
     fallbacks = [(c.key, c.fallback) for c in columns if c.fallback]
+    if keys is not None:
+        wanted = set(keys)
+        while more := {other for key, other in fallbacks if key in wanted} - wanted:
+            wanted |= more
+        columns = [c for c in columns if c.key in wanted]
+        fallbacks = [(key, other) for key, other in fallbacks if key in wanted]
+    chosen = [(c.key, c.kind is schema.Kind.RICH) for c in columns]
 
     def values(record: Record) -> dict[str, object]:
-        out = {
-            c.key: (record.values.get(c.key) if c.key in rich else plain_line(record.text(c.key)))
-            for c in columns
-        }
+        get, text = record.values.get, record.text
+        out = {key: get(key) if rich else plain_line(text(key)) for key, rich in chosen}
         for key, other in fallbacks:  # 'als_leeg': an empty heading takes the name
             if not str(out.get(key) or "").strip():
-                out[key] = out.get(other) if other in out else plain_line(record.text(other))
+                out[key] = out.get(other) if other in out else plain_line(text(other))
         return out
 
     return values
@@ -685,7 +691,6 @@ def sample_blocks(
     columns = [c for c in annex.sheet.columns if c.published]
     plain_keys = frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH)
     layout = annex.arrangement
-    values = record_values(annex)
 
     def use(
         found: Sample, used: set[str]
@@ -718,14 +723,22 @@ def sample_blocks(
         )
         if arranged is not None:
             arranged.append(plan)
+        values = record_values(annex, found.fields)
+
+        noted: dict[tuple[str, bool, bool], str] = {}
 
         def note(record: Record, styles: dict) -> str:  # type: ignore[type-arg]
-            texts = []
-            if layout.last_note and notes.last_time(record):
-                texts.append(layout.last_note)
-            if layout.new_note and record.row in notes.new_rows:
-                texts.append(layout.new_note)
-            return "".join(wordxml.text_paragraph(t, styles["note"], keep_next=True) for t in texts)
+            last = bool(layout.last_note) and notes.last_time(record)
+            new = bool(layout.new_note) and record.row in notes.new_rows
+            if not (last or new):
+                return ""
+            found = noted.get((styles["note"], last, new))
+            if found is None:
+                texts = [t for t, shown in ((layout.last_note, last), (layout.new_note, new)) if shown]
+                found = noted[(styles["note"], last, new)] = "".join(
+                    wordxml.text_paragraph(t, styles["note"], keep_next=True) for t in texts
+                )
+            return found
 
         # a list value with a declared colour (a status) is shown bold on that colour
         coloured = {
@@ -735,9 +748,19 @@ def sample_blocks(
             and any(r.colour for v in annex.vocabularies if v.key == c.vocabulary for r in v.roles)
         }
 
+        colours: dict[tuple[str, str], str] = {}  # a register has a few statuses
+
+        def colour(text: str, vocabulary: str) -> str:
+            found = colours.get((text, vocabulary))
+            if found is None:
+                found = roles.colour(text, vocabulary)
+                if len(colours) < 1024:
+                    colours[(text, vocabulary)] = found
+            return found
+
         def fills(record: Record) -> dict[str, str]:
             return {
-                key: roles.colour(text, vocabulary)
+                key: colour(text, vocabulary)
                 for key, vocabulary in coloured.items()
                 if (text := record.text(key).strip())
             }
@@ -756,29 +779,25 @@ def sample_blocks(
         ) -> Iterator[str]:
             sample = found.for_width(getattr(styles, "text_width", 0))
             height = getattr(styles, "text_height", 0)
-
-            def keep(xml: str, height: int) -> str:
-                # a row longer than a third of a page may split (its header row repeats):
-                # kept whole, it would leave the page before it half empty; a long card
-                # row is cut in pieces that stay whole, the next labelled '(vervolg)'
-                if sample.kind == "rijen":
-                    return keep_row_together(xml, height // WHOLE_ROW_PART)
-                return keep_rows_together(continued_rows(xml, styles), height)
-
+            render, heading_field = sample.render, sample.heading_field
+            # a row longer than a third of a page may split (its header row repeats): kept
+            # whole, it would leave the page before it half empty; a long card row is cut
+            # in pieces that stay whole, the next labelled '(vervolg)'
+            rows = sample.kind == "rijen"
             yield sample.table_start(heading)
-            for offset, record in enumerate(group):
-                index = first + offset
-                xml = sample.render(
+            for index, record in enumerate(group, first):
+                xml = render(
                     plan.values(record, values(record)),
                     styles,
-                    _card_bookmark(index) if sample.heading_field else None,
+                    _card_bookmark(index) if heading_field else None,
                     note(record, styles),
                     layout.omit_empty,
                     fills(record) if coloured else None,
                     new_page,
                     plain_keys,
+                    height // WHOLE_ROW_PART if rows else 0,
                 )
-                yield keep(xml, height)
+                yield xml if rows else keep_rows_together(continued_rows(xml, styles), height)
             yield sample.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]
@@ -788,9 +807,10 @@ def sample_blocks(
             field = found.heading_field
             if not field:
                 return plan.contents(lambda i, r: None)
+            heading = record_values(annex, (field,))
             return plan.contents(
                 lambda i, record: Heading(
-                    found.heading_level, plain_line(str(values(record).get(field) or "")), _card_bookmark(i)
+                    found.heading_level, plain_line(str(heading(record).get(field) or "")), _card_bookmark(i)
                 )
             )
 

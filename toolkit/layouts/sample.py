@@ -21,13 +21,25 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from lxml import etree
 
 from toolkit.core.errors import RegisterUnreadable, TemplateError
 from toolkit.core.richtext import parse_rich, simple_paragraphs
 from toolkit.layouts import wordread
-from toolkit.layouts.wordxml import attr_xml, list_style, text_xml
+from toolkit.layouts.wordxml import (
+    ROW,
+    attr_xml,
+    fits_by_size,
+    fits_by_text,
+    keep_row_together,
+    keep_rows_together,
+    list_style,
+    text_only,
+    text_xml,
+    with_cant_split,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
@@ -211,6 +223,12 @@ class _Slot:
             found = self._rprs[key] = _merged_rpr(self.rpr_element, *key)
         return found
 
+    #: short plain values (a status, a date, a choice) as rendered, by (value, fill,
+    #: page_break, one_paragraph); a build renders the same few thousands of times
+    _plain: dict[tuple[str | None, str | None, bool, bool], str] = field(default_factory=dict)
+    #: the start of a plain paragraph up to its text, by (fill, page_break)
+    _heads: dict[tuple[str | None, bool], tuple[str, str]] = field(default_factory=dict)
+
     def render(
         self,
         value: object,
@@ -224,7 +242,35 @@ class _Slot:
         breaks (Alt+Enter) as breaks in it, as a heading must be."""
         if not self.alone:
             return self._inline(value, fill)
+        short = bookmark is None and (value is None or (value.__class__ is str and len(value) <= _SHORT))  # type: ignore[arg-type]
+        if short:
+            key = (value, fill, page_break, one_paragraph)
+            found = self._plain.get(key)  # type: ignore[arg-type]
+            if found is not None:
+                return found
         plain = simple_paragraphs(value)
+        if (
+            plain is not None
+            and bookmark is None
+            and not (one_paragraph and isinstance(value, str) and "\n" in value)
+        ):
+            # most values: plain paragraphs, without a bookmark
+            head = self._heads.get((fill, page_break))
+            if head is None:
+                ppr = self.filled(fill, page_break)
+                head = self._heads[(fill, page_break)] = (
+                    f'<w:p>{ppr}<w:r>{self.rpr(bold=bool(fill))}<w:t xml:space="preserve">',
+                    f"<w:p>{ppr}</w:p>",
+                )
+            if not plain:
+                xml = head[1]
+            elif len(plain) == 1:
+                xml = f"{head[0]}{text_xml(plain[0])}</w:t></w:r></w:p>"
+            else:
+                xml = "".join([f"{head[0]}{text_xml(line)}</w:t></w:r></w:p>" for line in plain])
+            if short and len(self._plain) < _SHORT_KEPT:
+                self._plain[key] = xml  # type: ignore[index]
+            return xml
         ppr = self.filled(fill, page_break)
         if one_paragraph and isinstance(value, str) and "\n" in value:
             paragraphs = [(ppr, f"<w:r>{self.rpr(bold=bool(fill))}{_texts(value)}</w:r>")]
@@ -263,12 +309,23 @@ class _Slot:
         return "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
 
     def _inline(self, value: object, fill: str | None = None) -> str:
+        short = value is None or (value.__class__ is str and len(value) <= _SHORT)  # type: ignore[arg-type]
+        if short:
+            found = self._plain.get((value, fill, False, False))  # type: ignore[arg-type]
+            if found is not None:
+                return found
         plain = simple_paragraphs(value)
         lines = plain if plain is not None else parse_rich(value).plain.split("\n")
         text = "\n".join(lines)
-        if not text:
-            return ""
-        return f"<w:r>{self.rpr(fill=fill)}{_texts(text)}</w:r>"
+        xml = f"<w:r>{self.rpr(fill=fill)}{_texts(text)}</w:r>" if text else ""
+        if short and len(self._plain) < _SHORT_KEPT:
+            self._plain[(value, fill, False, False)] = xml  # type: ignore[index]
+        return xml
+
+
+#: values up to this long are kept as rendered per slot, at most _SHORT_KEPT of them
+_SHORT = 64
+_SHORT_KEPT = 4096
 
 
 def _texts(text: str) -> str:
@@ -362,6 +419,184 @@ def _empty(value: object) -> bool:
     return not (value if isinstance(value, str) else str(value)).strip()
 
 
+# --- the sample as a program, for rendering it per record ---------------------------------
+
+#: stands for a part whose text depends on the record, in the skeleton of the sample
+#: that _compile_program reads the rows from (never in XML text)
+_DYNAMIC = "\x00"
+_TC_WIDTH_OF = re.compile(r'<w:tcW w:w="(\d+)"')
+_STATIC, _FIELD, _OPTIONAL, _CAPTION, _ROW, _ROW_END = range(6)
+
+
+@dataclass(frozen=True)
+class _Caption:
+    """A table's title or description with fields ("Data: {{ naam }}"), filled per
+    record: pairs of literal text and a field's key, then the last literal text."""
+
+    pairs: tuple[tuple[str, str], ...]
+    last: str
+
+    def fill(self, values: Mapping[str, object]) -> str:
+        return "".join([f"{text}{attr_xml(_plain(values.get(key)))}" for text, key in self.pairs]) + self.last
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A table row that is kept on one page when it is shorter than one, decided as
+    wordxml.keep_row_together decides it from the row's XML, but from the lengths of the
+    row's static XML per cell (worked out once) and of the values' XML: the row is
+    never joined or split. The rendered parts of the row's cells add up to the cells'
+    XML, as no tag or text spans a part's edge."""
+
+    kept_start: str  # the row's first static part, with <w:cantSplit/>
+    widths: tuple[int, ...]  # per cell
+    lengths: tuple[int, ...]  # the static XML of each cell, in characters
+    breaks: tuple[int, ...]  # its paragraphs and line breaks
+    chars: tuple[int, ...]  # its text outside tags, in characters
+
+    def fits(self, values: list[tuple[int, str]], height: int) -> bool:
+        """values: (cell, rendered XML) of the row's fields."""
+        lengths, breaks = list(self.lengths), list(self.breaks)
+        for cell, xml in values:
+            if cell >= 0:
+                lengths[cell] += len(xml)
+                breaks[cell] += xml.count("<w:p>") + xml.count("<w:br/>")
+        if fits_by_size(zip(lengths, breaks, self.widths, strict=True), height):
+            return True  # most rows: even the upper bound fits
+        chars = list(self.chars)
+        for cell, xml in values:
+            if cell >= 0:
+                chars[cell] += len(text_only(xml))
+        return fits_by_text(zip(chars, breaks, self.widths, strict=True), height)
+
+
+@dataclass(frozen=True)
+class _Program:
+    """The sample's parts as steps for Sample.render: (code, argument, number) with
+    code _STATIC (text), _FIELD (a _Slot; number: its cell in a _Row or -1), _OPTIONAL
+    (the keys; number: the step after its end), _CAPTION (a _Caption), _ROW and _ROW_END
+    (a _Row around the steps of its row)."""
+
+    steps: tuple[tuple[int, object, int], ...]
+    #: False: the rows are kept together on the joined XML (wordxml.keep_rows_together),
+    #: for a sample whose rows _compile_program cannot read from its parts
+    rows_inline: bool
+
+
+def _captions(text: str) -> list[str | _Caption]:
+    """A static part with the fields in its tables' titles as _Caption parts."""
+    out: list[str | _Caption] = []
+    position = 0
+    for found in _ATTRIBUTE.finditer(text):
+        pieces = _TAG.split(found.group(2))
+        if len(pieces) == 1:
+            continue
+        out.append(text[position : found.start(2)])
+        out.append(_Caption(tuple(zip(pieces[:-1:2], pieces[1::2], strict=True)), pieces[-1]))
+        position = found.end(2)
+    out.append(text[position:])
+    return [piece for piece in out if piece != ""]
+
+
+def _compile_program(sample: Sample) -> _Program:
+    """The steps that render one record as the parts say, worked out once per sample:
+    captions with fields become parts of their own, the optional parts' ends become
+    jumps, and every table row whose keeping together depends on the values gets a _Row.
+    The rows are found in the skeleton (the static XML with a _DYNAMIC character for
+    each field) as wordxml.keep_rows_together finds them in the XML: a field's XML never
+    holds a row's, a cell's or a table's tags, nor "<w:cantSplit/>" or "<w:trPr>"."""
+    items: list[object] = []
+    for part in sample.parts:
+        if part.__class__ is str and sample.attribute_fields:
+            items += _captions(part)  # type: ignore[arg-type]
+        else:
+            items.append(part)
+    offsets, texts, at = [], [], 0
+    for item in items:
+        offsets.append(at)
+        text = item if item.__class__ is str else _DYNAMIC if item.__class__ in (_Slot, _Caption) else ""
+        texts.append(text)
+        at += len(text)  # type: ignore[arg-type]
+    skeleton = "".join(texts)  # type: ignore[arg-type]
+    regions = [(0, len(skeleton))] if sample.kind == "rijen" else [m.span() for m in ROW.finditer(skeleton)]
+    rows: dict[int, tuple[int, _Row]] = {}  # start -> (end, row)
+    inline = True
+    for start, end in regions:
+        row = skeleton[start:end]
+        if (sample.kind == "kaarten" and "<w:tbl" in row) or "<w:cantSplit/>" in row or "<w:tc>" not in row:
+            continue  # left as it is, as keep_rows_together and keep_row_together do
+        first = row.split(_DYNAMIC, 1)[0]
+        cells = row.split("<w:tc>")[1:]
+        if (
+            ("<w:trPr>" in row and "<w:trPr>" not in first)
+            or ">" not in first
+            or any(text_only(cell).count(_DYNAMIC) != cell.count(_DYNAMIC) for cell in cells)
+        ):
+            inline = False  # not the usual shape: rows kept together on the joined XML
+            continue
+        rows[start] = (
+            end,
+            _Row(
+                with_cant_split(first),
+                tuple(int(m.group(1)) if (m := _TC_WIDTH_OF.search(cell)) else 2000 for cell in cells),
+                tuple(len(cell) - cell.count(_DYNAMIC) for cell in cells),
+                tuple(cell.count("<w:p>") + cell.count("<w:br/>") for cell in cells),
+                tuple(len(text_only(cell)) - cell.count(_DYNAMIC) for cell in cells),
+            ),
+        )
+    steps = _steps(items, offsets, skeleton, rows if inline else {})
+    if steps is None:  # an optional part inside a row: not a sample _compile makes
+        return _Program(_steps(items, offsets, skeleton, {}) or (), False)
+    return _Program(steps, inline)
+
+
+def _steps(
+    items: list[object], offsets: list[int], skeleton: str, rows: dict[int, tuple[int, _Row]]
+) -> tuple[tuple[int, object, int], ...] | None:
+    """The program's steps, with each row's static text cut where the row starts and
+    ends; None when a row holds an optional part or does not start in static text
+    (then the rows are kept together on the joined XML)."""
+    ends = {end for end, _ in rows.values()}
+    steps: list[tuple[int, object, int]] = []
+    opened: list[int] = []  # the steps of the optional parts not yet ended
+    row_start: int | None = None  # the skeleton offset of the row being written
+    for item, at in zip(items, offsets, strict=True):
+        if item.__class__ is str:
+            text: str = item  # type: ignore[assignment]
+            cuts = sorted({x - at for x in (*rows, *ends) if at <= x <= at + len(text)})
+            done = 0
+            for cut in [*cuts, len(text)]:
+                if cut > done:
+                    steps.append((_STATIC, text[done:cut], -1))
+                    done = cut
+                if row_start is not None and at + cut == rows[row_start][0] and cut:
+                    steps.append((_ROW_END, None, -1))
+                    row_start = None
+                if at + cut in rows and cut < len(text) and row_start is None:
+                    row_start = at + cut
+                    steps.append((_ROW, rows[row_start][1], -1))
+        elif item.__class__ is _Slot or item.__class__ is _Caption:
+            cell = skeleton[row_start:at].count("<w:tc>") - 1 if row_start is not None else -1
+            steps.append((_FIELD if item.__class__ is _Slot else _CAPTION, item, cell))
+        elif row_start is not None:
+            return None
+        elif item.__class__ is _Optional:
+            opened.append(len(steps))
+            steps.append((_OPTIONAL, item.keys, 0))  # type: ignore[attr-defined]
+        else:  # its end: where the optional part jumps to when it is left out
+            at_step = opened.pop()
+            steps[at_step] = (_OPTIONAL, steps[at_step][1], len(steps))
+    if sum(1 for code, _, _ in steps if code == _ROW) != len(rows):
+        return None  # a row that does not start in static text: not from _compile either
+    for index, (code, row, _) in enumerate(steps):  # the row's first part is what it keeps
+        if code != _ROW:
+            continue
+        following, opening, _ = steps[index + 1]
+        if following != _STATIC or with_cant_split(str(opening)) != row.kept_start:  # type: ignore[attr-defined]
+            return None
+    return tuple(steps)
+
+
 @dataclass(frozen=True, eq=False)
 class Sample:
     """A compiled sample: static XML and slots, and what read_back looks for."""
@@ -442,6 +677,10 @@ class Sample:
             f"Geldige velden: {choices}."
         )
 
+    @cached_property
+    def _program(self) -> _Program:
+        return _compile_program(self)
+
     def render(
         self,
         values: Mapping[str, object],
@@ -452,6 +691,7 @@ class Sample:
         fills: Mapping[str, str] | None = None,
         page_break: bool = False,
         plain_text: Collection[str] = (),
+        height: int = 0,
     ) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
@@ -460,49 +700,61 @@ class Sample:
         out the paragraphs, rows and tables whose fields are all empty; fills gives a
         field the colour its value declares (a status: bold text on that colour);
         page_break starts the card on a new page (at its heading field); plain_text: the
-        fields that are plain text, one paragraph each (line breaks kept as breaks)."""
-        out = []
-        parts = self.parts
-        index = 0
+        fields that are plain text, one paragraph each (line breaks kept as breaks);
+        height (of the page's text): a table row shorter than that is kept on one page
+        (wordxml.keep_row_together)."""
+        program = self._program
+        steps = program.steps
+        out: list[str] = []
         pending = note
-        while index < len(parts):
-            part = parts[index]
+        lone = not self.heading_field
+        row: _Row | None = None
+        in_row: list[tuple[int, str]] = []
+        mark = 0
+        index, count = 0, len(steps)
+        while index < count:
+            code, argument, number = steps[index]
             index += 1
-            if part.__class__ is str:
-                out.append(part)  # type: ignore[arg-type]
-            elif part.__class__ is _Slot:
-                slot: _Slot = part  # type: ignore[assignment]
-                out.append(
-                    slot.render(
-                        values.get(slot.key),
-                        styles,
-                        bookmark if slot.heading else None,
-                        fills.get(slot.key) if fills else None,
-                        page_break and slot.heading,
-                        slot.key in plain_text,
-                    )
+            if code == _STATIC:
+                out.append(argument)  # type: ignore[arg-type]
+            elif code == _FIELD:
+                slot: _Slot = argument  # type: ignore[assignment]
+                xml = slot.render(
+                    values.get(slot.key),
+                    styles,
+                    bookmark if slot.heading else None,
+                    fills.get(slot.key) if fills else None,
+                    page_break and slot.heading,
+                    slot.key in plain_text,
                 )
-                if pending and slot.alone and (slot.heading or not self.heading_field):
-                    out.append(pending)
+                if pending and slot.alone and (slot.heading or lone):
+                    xml += pending
                     pending = ""
-            elif part.__class__ is _Optional:
-                optional: _Optional = part  # type: ignore[assignment]
-                if omit_empty and all(_empty(values.get(k)) for k in optional.keys):
-                    index = optional.end + 1
+                out.append(xml)
+                if row is not None:
+                    in_row.append((number, xml))
+            elif code == _OPTIONAL:
+                if omit_empty and all(_empty(values.get(k)) for k in argument):  # type: ignore[attr-defined]
+                    index = number
+            elif code == _CAPTION:
+                xml = argument.fill(values)  # type: ignore[attr-defined]
+                out.append(xml)
+                if row is not None:
+                    in_row.append((number, xml))
+            elif code == _ROW:
+                if height:
+                    row, mark, in_row = argument, len(out), []  # type: ignore[assignment]
+            elif row is not None:  # _ROW_END
+                if row.fits(in_row, height):
+                    out[mark] = row.kept_start
+                row = None
         if pending and self.kind == "kaarten":
             out.insert(0, pending)
         if page_break and not self.heading_field and self.kind == "kaarten":
             out.insert(0, "<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>")
         xml = "".join(out)
-        if self.attribute_fields:  # a table's title with a field: "Data: {{ naam }}"
-            xml = _ATTRIBUTE.sub(
-                lambda m: (
-                    m.group(1)
-                    + _TAG.sub(lambda t: attr_xml(_plain(values.get(t.group(1)))), m.group(2))
-                    + '"'
-                ),
-                xml,
-            )
+        if height and not program.rows_inline:
+            return keep_row_together(xml, height) if self.kind == "rijen" else keep_rows_together(xml, height)
         return xml
 
     def table_start(self, caption: str = "") -> str:

@@ -533,37 +533,3 @@ class Arranged:
                 yield self.crosstab_xml(styles, index == 0)
             elif event.records is not None:
                 yield from records_xml(event.records, event.first_index, event.text)
-
-
-_TC_WIDTH = re.compile(r'<w:tcW w:w="(\d+)"')
-
-
-def keep_row_together(row: str, height: int) -> str:
-    """A table row shorter than a page never splits (Word and LibreOffice would leave a
-    label or a coloured status alone at the foot of a page); a longer one may."""
-    if not height or "<w:cantSplit/>" in row:
-        return row
-    from toolkit.layouts.wordxml import fits_on_a_page
-
-    cells = [
-        (cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000) for cell in row.split("<w:tc>")[1:]
-    ]
-    if not cells or not fits_on_a_page(cells, height):
-        return row
-    if "<w:trPr>" in row:
-        return row.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1)
-    head, _, rest = row.partition(">")
-    return f"{head}><w:trPr><w:cantSplit/></w:trPr>{rest}"
-
-
-_ROW = re.compile(r"<w:tr(?:\s[^>]*)?>.*?</w:tr>", re.DOTALL)
-
-
-def keep_rows_together(card: str, height: int) -> str:
-    """keep_row_together for every row of a card's tables (not rows of a table inside a
-    cell: those go with their row)."""
-    if not height or "<w:tr" not in card:
-        return card
-    return _ROW.sub(
-        lambda m: m.group(0) if "<w:tbl" in m.group(0) else keep_row_together(m.group(0), height), card
-    )

