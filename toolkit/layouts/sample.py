@@ -228,6 +228,10 @@ class _Slot:
     _plain: dict[tuple[str | None, str | None, bool, bool], str] = field(default_factory=dict)
     #: the start of a plain paragraph up to its text, by (fill, page_break)
     _heads: dict[tuple[str | None, bool], tuple[str, str]] = field(default_factory=dict)
+    #: short values that need parse_rich (a typed "2. Samen leven", a bullet) as
+    #: rendered, keyed as _plain; their list styles come from _rich_styles
+    _rich: dict[tuple[str | None, str | None, bool, bool], str] = field(default_factory=dict)
+    _rich_styles: Mapping[str, str] | None = None
 
     def render(
         self,
@@ -248,6 +252,10 @@ class _Slot:
             found = self._plain.get(key)  # type: ignore[arg-type]
             if found is not None:
                 return found
+            if self._rich and styles is self._rich_styles:
+                found = self._rich.get(key)  # type: ignore[arg-type]
+                if found is not None:
+                    return found
         plain = simple_paragraphs(value)
         if (
             plain is not None
@@ -306,7 +314,13 @@ class _Slot:
             )
             last_ppr, last = paragraphs[-1]
             paragraphs[-1] = (last_ppr, f'{last}<w:bookmarkEnd w:id="{number}"/>')
-        return "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
+        xml = "".join([f"<w:p>{ppr}{content}</w:p>" for ppr, content in paragraphs])
+        if short and len(self._rich) < _SHORT_KEPT:
+            if styles is not self._rich_styles:  # another document's list styles
+                self._rich.clear()
+                self._rich_styles = styles
+            self._rich[key] = xml  # type: ignore[index]
+        return xml
 
     def _inline(self, value: object, fill: str | None = None) -> str:
         short = value is None or (value.__class__ is str and len(value) <= _SHORT)  # type: ignore[arg-type]
