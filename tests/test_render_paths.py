@@ -12,6 +12,7 @@ streamed as text is what lxml wrote when every entry was parsed into the documen
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -211,3 +212,46 @@ def test_streamed_contents_are_what_lxml_wrote(text, name, style, level) -> None
     written = etree.tostring(document, encoding=str)
     inside = written[written.index("<w:body>") + len("<w:body>") : written.index("</w:body>")]
     assert _toc_entry_as_written(heading, style) == inside
+
+
+_CARDS = sorted(name for name in SAMPLES if sample_named(name).kind == "kaarten")
+_LONG = st.builds(
+    lambda piece, repeat: piece * repeat,
+    st.sampled_from(
+        ["Een lange zin die doorloopt. ", "<p>Alinea.</p> ", "regel\n", "<ul><li>punt</li></ul>"]
+    ),
+    st.integers(1, 400),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(_CARDS),
+    data=st.data(),
+    area=st.sampled_from([(9000, 2000), (9000, 5000), (9638, 14004), (5000, 14004), (13000, 9000)]),
+    omit_empty=st.booleans(),
+    page_break=st.booleans(),
+)
+def test_long_card_rows_are_cut_as_before(name, data, area, omit_empty, page_break) -> None:  # type: ignore[no-untyped-def]
+    """A card's long label | text rows cut in pieces ('(vervolg)') and its other rows kept
+    together while the card is rendered are what continued_rows and keep_rows_together
+    made of the whole card before (the cut marks' ids counted from the same start)."""
+    from toolkit.layouts import continued
+    from toolkit.layouts.publishing import BlockContext
+    from toolkit.layouts.wordxml import keep_rows_together
+
+    sample = sample_named(name)
+    styles = BlockContext(STYLES, *area)
+    values = {key: data.draw(st.one_of(_VALUES, _LONG), label=key) for key in sorted(sample.fields)}
+    arguments = (values, styles, None, "", omit_empty, None, page_break, frozenset())
+    continued._CUT_IDS = itertools.count(5_000_000)
+    before = keep_rows_together(continued.continued_rows(sample.render(*arguments), styles), area[1])
+    continued._CUT_IDS = itertools.count(5_000_000)
+    assert sample.render(*arguments, area[1], True) == before
+
+
+def test_the_bundled_card_cuts_its_rows_while_rendering() -> None:
+    """The pilot card's rows are all read from its parts: no card is joined and scanned
+    again for long rows."""
+    assert sample_named("pilots")._program.cards_inline
+    assert not sample_named("geneste-kaart")._program.cards_inline

@@ -22,10 +22,9 @@ from toolkit.core.settingtext import municipality
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType
 from toolkit.layouts import wordxml
-from toolkit.layouts.continued import WHOLE_ROW_PART, continued_rows
+from toolkit.layouts.continued import WHOLE_ROW_PART
 from toolkit.layouts.publishing import Heading
 from toolkit.layouts.word import Arranged
-from toolkit.layouts.wordxml import keep_rows_together
 from toolkit.register.read import Record, Register
 
 if TYPE_CHECKING:
@@ -795,9 +794,10 @@ def sample_blocks(
                     fills(record) if coloured else None,
                     new_page,
                     plain_keys,
-                    height // WHOLE_ROW_PART if rows else 0,
+                    height // WHOLE_ROW_PART if rows else height,
+                    not rows,
                 )
-                yield xml if rows else keep_rows_together(continued_rows(xml, styles), height)
+                yield xml
             yield sample.table_end()
 
         def body(styles: dict) -> Iterable[str]:  # type: ignore[type-arg]

@@ -28,8 +28,11 @@ from lxml import etree
 from toolkit.core.errors import RegisterUnreadable, TemplateError
 from toolkit.core.richtext import parse_rich, simple_paragraphs
 from toolkit.layouts import wordread
+from toolkit.layouts.continued import WHOLE_ROW_PART, _area, _cut_rows, continued_rows
 from toolkit.layouts.wordxml import (
+    _LINE_TWIPS,
     ROW,
+    _per_line,
     attr_xml,
     fits_by_size,
     fits_by_text,
@@ -439,6 +442,7 @@ def _empty(value: object) -> bool:
 #: that _compile_program reads the rows from (never in XML text)
 _DYNAMIC = "\x00"
 _TC_WIDTH_OF = re.compile(r'<w:tcW w:w="(\d+)"')
+_TC_WIDTH_TYPED = re.compile(r'<w:tcW w:w="(\d+)"(?: w:type="(\w+)")?')  # as continued's
 _STATIC, _FIELD, _OPTIONAL, _CAPTION, _ROW, _ROW_END = range(6)
 
 
@@ -467,6 +471,28 @@ class _Row:
     lengths: tuple[int, ...]  # the static XML of each cell, in characters
     breaks: tuple[int, ...]  # its paragraphs and line breaks
     chars: tuple[int, ...]  # its text outside tags, in characters
+    #: a card's label | text row: its text cell's (width, or 0 when it has none in twips;
+    #: the static XML's length; its paragraphs and line breaks plus one; its text's
+    #: length), for continued.continued_rows's question whether the row may be long
+    text_cell: tuple[int, int, int, int] | None = None
+    #: False for a card's row that the sample keeps whole itself (<w:cantSplit/>): only
+    #: its length is asked (may_be_long)
+    splits: bool = True
+
+    def may_be_long(self, values: list[tuple[int, str]], default_width: int, limit: int) -> bool:
+        """continued._may_be_long of the rendered row, from the lengths of its parts."""
+        if self.text_cell is None:
+            return False
+        width, length, breaks, chars = self.text_cell
+        texts = [xml for cell, xml in values if cell == 1]
+        for xml in texts:
+            length += len(xml)
+            breaks += xml.count("<w:p>") + xml.count("<w:p ") + xml.count("<w:br/>")
+        per_line = _per_line(width if width > 500 else default_width)
+        if (length // per_line + breaks) * _LINE_TWIPS <= limit:
+            return False
+        chars += sum(len(text_only(xml)) for xml in texts)
+        return (chars // per_line + breaks) * _LINE_TWIPS > limit
 
     def fits(self, values: list[tuple[int, str]], height: int) -> bool:
         """values: (cell, rendered XML) of the row's fields."""
@@ -495,6 +521,9 @@ class _Program:
     #: False: the rows are kept together on the joined XML (wordxml.keep_rows_together),
     #: for a sample whose rows _compile_program cannot read from its parts
     rows_inline: bool
+    #: a card whose every table row has a _Row: its long rows are found and cut
+    #: (continued.continued_rows) and the others kept together while it is rendered
+    cards_inline: bool = False
 
 
 def _captions(text: str) -> list[str | _Caption]:
@@ -535,9 +564,16 @@ def _compile_program(sample: Sample) -> _Program:
     regions = [(0, len(skeleton))] if sample.kind == "rijen" else [m.span() for m in ROW.finditer(skeleton)]
     rows: dict[int, tuple[int, _Row]] = {}  # start -> (end, row)
     inline = True
+    every_row = True  # a card: every row has a _Row (none left alone, no nested table)
     for start, end in regions:
         row = skeleton[start:end]
-        if (sample.kind == "kaarten" and "<w:tbl" in row) or "<w:cantSplit/>" in row or "<w:tc>" not in row:
+        whole = "<w:cantSplit/>" in row  # kept whole already: keep_row_together leaves it
+        if (
+            (sample.kind == "kaarten" and "<w:tbl" in row)
+            or (whole and sample.kind != "kaarten")
+            or "<w:tc>" not in row
+        ):
+            every_row = False
             continue  # left as it is, as keep_rows_together and keep_row_together do
         first = row.split(_DYNAMIC, 1)[0]
         cells = row.split("<w:tc>")[1:]
@@ -556,12 +592,33 @@ def _compile_program(sample: Sample) -> _Program:
                 tuple(len(cell) - cell.count(_DYNAMIC) for cell in cells),
                 tuple(cell.count("<w:p>") + cell.count("<w:br/>") for cell in cells),
                 tuple(len(text_only(cell)) - cell.count(_DYNAMIC) for cell in cells),
+                _text_cell(cells) if sample.kind == "kaarten" else None,
+                not whole,
             ),
         )
+        if "<w:tc " in row:  # continued_rows counts such a cell, keep_row_together not
+            every_row = False
     steps = _steps(items, offsets, skeleton, rows if inline else {})
     if steps is None:  # an optional part inside a row: not a sample _compile makes
         return _Program(_steps(items, offsets, skeleton, {}) or (), False)
-    return _Program(steps, inline)
+    return _Program(steps, inline, sample.kind == "kaarten" and inline and every_row)
+
+
+def _text_cell(cells: list[str]) -> tuple[int, int, int, int] | None:
+    """_Row.text_cell of a row's cells (the skeleton's, between "<w:tc>" tags), as
+    continued._may_be_long reads a label | text row."""
+    if len(cells) != 2:
+        return None
+    text = cells[1]
+    found = _TC_WIDTH_TYPED.search(text)
+    width = int(found.group(1)) if found and (found.group(2) or "dxa") == "dxa" else 0
+    dynamic = text.count(_DYNAMIC)
+    return (
+        width,
+        len(text) - dynamic,
+        text.count("<w:p>") + text.count("<w:p ") + text.count("<w:br/>") + 1,
+        len(text_only(text)) - dynamic,
+    )
 
 
 def _steps(
@@ -706,6 +763,7 @@ class Sample:
         page_break: bool = False,
         plain_text: Collection[str] = (),
         height: int = 0,
+        cut_long: bool = False,
     ) -> str:
         """WordprocessingML of one record: the card's body elements, or one <w:tr>.
 
@@ -716,9 +774,18 @@ class Sample:
         page_break starts the card on a new page (at its heading field); plain_text: the
         fields that are plain text, one paragraph each (line breaks kept as breaks);
         height (of the page's text): a table row shorter than that is kept on one page
-        (wordxml.keep_row_together)."""
+        (wordxml.keep_row_together); cut_long (a card): first its label | text rows
+        longer than a part of the page are cut in pieces (continued.continued_rows)."""
         program = self._program
         steps = program.steps
+        cut: tuple[int, int] | None = None  # (text width, longest row) when rows are cut here
+        keep = height  # the page height the rows are kept together for
+        if cut_long:
+            text_width, text_height = _area(styles)
+            if program.cards_inline and height and height == text_height:
+                cut = (text_width, text_height // WHOLE_ROW_PART)
+            else:  # on the joined XML, after rendering
+                height = 0
         out: list[str] = []
         pending = note
         lone = not self.heading_field
@@ -759,7 +826,9 @@ class Sample:
                 if height:
                     row, mark, in_row = argument, len(out), []  # type: ignore[assignment]
             elif row is not None:  # _ROW_END
-                if row.fits(in_row, height):
+                if cut is not None and row.may_be_long(in_row, cut[0] * 2 // 3, cut[1]):
+                    out[mark:] = [keep_rows_together(_cut_rows("".join(out[mark:]), *cut), height)]
+                elif row.splits and row.fits(in_row, height):
                     out[mark] = row.kept_start
                 row = None
         if pending and self.kind == "kaarten":
@@ -767,6 +836,8 @@ class Sample:
         if page_break and not self.heading_field and self.kind == "kaarten":
             out.insert(0, "<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>")
         xml = "".join(out)
+        if cut_long and cut is None:
+            return keep_rows_together(continued_rows(xml, styles), keep)
         if height and not program.rows_inline:
             return keep_row_together(xml, height) if self.kind == "rijen" else keep_rows_together(xml, height)
         return xml
