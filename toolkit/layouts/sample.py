@@ -34,7 +34,6 @@ from toolkit.layouts.wordxml import (
     ROW,
     _per_line,
     attr_xml,
-    fits_by_size,
     fits_by_text,
     keep_row_together,
     keep_rows_together,
@@ -479,6 +478,10 @@ class _Row:
     #: its length is asked (may_be_long)
     splits: bool = True
 
+    @cached_property
+    def _per_lines(self) -> tuple[int, ...]:
+        return tuple(_per_line(width) for width in self.widths)
+
     def may_be_long(self, values: list[tuple[int, str]], default_width: int, limit: int) -> bool:
         """continued._may_be_long of the rendered row, from the lengths of its parts."""
         if self.text_cell is None:
@@ -501,7 +504,10 @@ class _Row:
             if cell >= 0:
                 lengths[cell] += len(xml)
                 breaks[cell] += xml.count("<w:p>") + xml.count("<w:br/>")
-        if fits_by_size(zip(lengths, breaks, self.widths, strict=True), height):
+        if all(  # wordxml.fits_by_size, with the characters per line worked out once
+            (length // per_line + lines + 1) * _LINE_TWIPS < height
+            for length, lines, per_line in zip(lengths, breaks, self._per_lines, strict=True)
+        ):
             return True  # most rows: even the upper bound fits
         chars = list(self.chars)
         for cell, xml in values:
