@@ -249,15 +249,18 @@ def _structure_issues(text: str, rich: bool, html_like: bool) -> list[TextIssue]
         else rich and "\n" in text and len({_MARKER_RANK.get(m, 1) for m in _bullet_markers(text)}) > 2
     )
     doc = None
-    if (html_like and "<table" in lower) or deep or (rich and NO_GLYPH.search(text)):
+    glyphless = rich and NO_GLYPH.search(text) is not None
+    if (html_like and "<table" in lower) or deep or glyphless:
         doc = _read(text) if rich else _parse_html(text)
     issues = list(doc.notes) if doc is not None else []
     if doc is not None and any(p.level > MAX_LEVEL for p in doc.paragraphs):
         issues.append(TextIssue("opsomming-niveau", str(max(p.level for p in doc.paragraphs) + 1)))
-    if not html_like and _MARKDOWN_HEADING.search(text):
+    if not html_like and "#" in text and _MARKDOWN_HEADING.search(text):
         heading = _MARKDOWN_HEADING.search(text)
         line = text[heading.start() :].split("\n", 1)[0].strip()  # type: ignore[union-attr]
         issues.append(TextIssue("markdown-kop", line if len(line) <= 60 else line[:59] + "…"))
+    if doc is None and rich and not glyphless:
+        return issues  # the text was searched for such characters above
     shown = "\n".join(p.text for p in doc.paragraphs) if doc is not None and rich else text
     if NO_GLYPH.search(shown):
         issues.append(TextIssue("teken-emoji", missing_glyphs(shown)))

@@ -248,8 +248,9 @@ def sheet_title(titles: Iterable[str], wanted: str) -> str | None:
 
 
 Rows = Iterator[tuple[int, Sequence[object]]]
-#: texts up to this long are held once per sheet however often they occur
+#: texts up to this long in a list or date column are held once per sheet
 SHARED_LENGTH = 64
+_REPEATING = frozenset((schema.Kind.CHOICE, schema.Kind.DATE))
 
 
 def _read_table(
@@ -288,12 +289,10 @@ def _read_table(
     if found is not None:
         found[sheet.name] = frozenset(match.positions.values())
 
-    # a short value (a status, a date as typed, a goal, a short remark) is held once,
-    # however many rows have it: a register of 30,000 pilots holds 50 MB less, and the
-    # build's helper processes have fewer pages to copy (an ID is unique: not looked up)
-    positions = [
-        (key, index, sheet.column(key).kind is not schema.Kind.ID) for key, index in match.positions.items()
-    ]
+    # a short value of a list or date column (a status, a programme, a date as typed) is
+    # held once, however many rows have it: fewer objects for the build's helper
+    # processes to copy; free text rarely repeats and is not looked up
+    positions = [(key, index, sheet.column(key).kind in _REPEATING) for key, index in match.positions.items()]
     shared: dict[str, str] = {}
 
     def consume(number: int, values: Sequence[object]) -> None:
@@ -305,12 +304,16 @@ def _read_table(
         for key, index, repeats in positions:
             raw = values[index] if index < width else None
             value: object
-            if isinstance(raw, str):  # most cells: skip the type checks of _cell_value
-                value = raw if raw.strip() else None
-                if value is not None and "\x0b" in raw:  # a soft line break: see _text
-                    value = _text(raw)
-                if repeats and value is not None and len(value) <= SHARED_LENGTH:  # type: ignore[arg-type]
-                    value = shared.setdefault(value, value)  # type: ignore[arg-type]
+            if raw.__class__ is str:  # most cells: skip the type checks of _cell_value
+                text: str = raw  # type: ignore[assignment]
+                if not text.strip():
+                    value = None
+                elif "\x0b" in text:  # a soft line break: see _text
+                    value = _text(text)
+                elif repeats and len(text) <= SHARED_LENGTH:
+                    value = shared.setdefault(text, text)
+                else:
+                    value = text
             else:
                 value = _cell_value(raw)
             row_values[key] = value
