@@ -18,6 +18,7 @@ content control would need fresh ids per record.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -414,7 +415,9 @@ def _scaled_widths(widths: tuple[int, ...], total: int) -> list[int]:
     return scaled(widths, total)
 
 
-_SCALED: dict[tuple[int, int], tuple[Sample, Sample]] = {}
+#: per sample, its copies by width; a sample (and its per-slot caches) goes with the
+#: template it was cut from, also in the web app, which builds again and again
+_SCALED: weakref.WeakKeyDictionary[Sample, dict[int, Sample | None]] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -699,16 +702,16 @@ class Sample:
         every generated table is; cached per width."""
         if not width:
             return self
-        cached = _SCALED.get((id(self), width))
-        if cached is not None and cached[0] is self:
-            return cached[1]
+        widths = _SCALED.setdefault(self, {})
+        if width in widths:
+            return widths[width] or self  # None: as wide already (no reference to itself)
         statics = [self.start, self.end, *(p for p in self.parts if p.__class__ is str)]
         grids = [
             [int(w) for w in _GRID_COL.findall(grid)] for text in statics for grid in _GRID.findall(text)
         ]  # type: ignore[arg-type]
         widest = max((sum(g) for g in grids if g), default=0)
         if not widest or widest == width:
-            _SCALED[(id(self), width)] = (self, self)
+            widths[width] = None
             return self
 
         def grid(match: re.Match[str]) -> str:
@@ -729,7 +732,7 @@ class Sample:
             start=scale(self.start),
             end=scale(self.end),
         )
-        _SCALED[(id(self), width)] = (self, scaled)
+        widths[width] = scaled
         return scaled
 
     @property
