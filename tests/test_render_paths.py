@@ -24,11 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from toolkit.core.bundled import bundled
 from toolkit.layouts.publishing import _NS_W, Heading, _toc_entry, _toc_entry_as_written
-from toolkit.layouts.render import ACTIONS_TEMPLATE, PILOT_TEMPLATE, cut_sample_from
+from toolkit.layouts.render import cut_sample_from
 from toolkit.layouts.sample import Sample, cut_sample
 
 ROOT = Path(__file__).resolve().parent.parent
+PILOT_TEMPLATE = bundled("templates", "bijlage.docx")
+ACTIONS_TEMPLATE = bundled("templates", "acties.docx")
 STYLES = {"bullet": "ListBullet", "number": "ListNumber", "note": "Notitie"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -362,10 +362,10 @@ def _toc_entry_as_written(heading: Heading, style: str | None) -> str:
     return written.replace(f" {_NS_W}", "", 1)
 
 
-def _write_toc(
+def _write_toc(  # type: ignore[no-untyped-def]
     document,
     paragraph,
-    headings: list[Heading],  # type: ignore[no-untyped-def]
+    headings: list[Heading],
     streamed: dict[str, Iterable[str]] | None = None,
     marker: str = "",
 ) -> None:
