@@ -631,7 +631,7 @@ class _TableReader:
                         break
             row: list[Cell] = []
             current: dict[int, Cell] = {}
-            cut = False
+            last_tc = None
             for tc in tr:
                 if tc.tag != _TC:
                     continue
@@ -671,12 +671,14 @@ class _TableReader:
                     count += len(paragraphs)
                 if not row or row[-1] is not cell:
                     row.append(cell)
-                    cut = _cut_start(tc)
+                    last_tc = tc
                 current[offset] = cell
                 offset += span
             above = current
             if rows and _continues(row, rows[-1]):
-                _join(rows[-1][1], row[1], cut)
+                # whether the continuing text starts mid-paragraph: looked for only here,
+                # not in every cell of a long table
+                _join(rows[-1][1], row[1], last_tc is not None and _cut_start(last_tc))
                 continue
             rows.append(row)
         self.above = above
