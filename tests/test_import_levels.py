@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+from bundled import PILOTS
 from click.testing import CliRunner
 from conftest import EXAMPLE
 from docx import Document
@@ -17,7 +18,7 @@ from docx import Document
 from toolkit.build.documents import build_documents
 from toolkit.cli import cli
 from toolkit.core.richtext import parse_rich
-from toolkit.declarations import schema
+from toolkit.declarations.model import Kind
 from toolkit.layouts.wordread import WordPackage
 from toolkit.register.read import read_register
 
@@ -25,8 +26,8 @@ TEXT = "Eerst:\n• een punt\n◦ een subpunt\n◦ nog een subpunt\n• weer een
 
 
 def _rich_column() -> tuple[str, int]:
-    sheet = schema.PILOTS
-    column = next(c for c in sheet.columns if c.published and c.kind == schema.Kind.RICH)
+    sheet = PILOTS
+    column = next(c for c in sheet.columns if c.published and c.kind == Kind.RICH)
     return column.key, [c.key for c in sheet.columns].index(column.key) + 1
 
 
@@ -35,7 +36,7 @@ def test_a_second_level_survives_build_and_import(tmp_path: Path) -> None:
     register = tmp_path / "register.xlsx"
     shutil.copyfile(EXAMPLE, register)
     book = openpyxl.load_workbook(register)
-    sheet = book[schema.PILOTS.name]
+    sheet = book[PILOTS.name]
     header = next(r for r in range(1, 10) if sheet.cell(r, 1).value)
     row = header + 1
     while sheet.cell(row, 1).value and str(sheet.cell(row, index).value or "") == "":
@@ -61,7 +62,7 @@ def test_a_second_level_survives_build_and_import(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     back = read_register(tmp_path / "terug.xlsx")
-    record = next(p for p in back.pilots if p.text("id") == pilot)
+    record = next(p for p in back.records(PILOTS.name) if p.text("id") == pilot)
     levels = [(p.text, p.list_kind, p.level) for p in parse_rich(record.text(key)).paragraphs]
     assert levels == [(p.text, p.list_kind, p.level) for p in parse_rich(TEXT).paragraphs]
     assert [lvl for _, _, lvl in levels] == [0, 0, 1, 1, 0]

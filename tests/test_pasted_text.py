@@ -82,7 +82,10 @@ def test_word_numbered_lines_keep_their_numbers_and_levels():
 
 _ITEM_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co", "Zl", "Zp")), min_size=1, max_size=20
-).filter(lambda s: s.strip() and not re.match(r"\s*[•·▪◦●○■\-–*o§#]", s) and "*" not in s)
+).filter(
+    # '<' could open an HTML tag ('<P>'): that text is read as HTML, tested elsewhere
+    lambda s: s.strip() and not re.match(r"\s*[•·▪◦●○■\-–*o§#]", s) and "*" not in s and "<" not in s
+)
 
 
 @given(st.lists(st.tuples(st.sampled_from(["\uf0b7", "·", "o"]), _ITEM_TEXT), min_size=1, max_size=8))
