@@ -456,7 +456,7 @@ BEFORE = [
         "oude-pilot",
         "N6",
         "2022",
-        "De pilot is afgelopen op 2022, meer dan een jaar vóór de peildatum, en staat nog in de bijlage.",
+        "De pilot is afgelopen (2022), meer dan een jaar vóór de peildatum, en staat nog in de bijlage.",
     ),
     (
         "vervolgrij",

@@ -307,9 +307,9 @@ RULES: tuple[Rule, ...] = (
         "register-leeg",
         Severity.WARNING,
         "Niets om te publiceren",
-        "Het register heeft geen rijen die in een bijlage komen: geen rijen met "
-        "'{label}' op een waarde die opnemen betekent, en geen andere rijen; de "
-        "bijlage blijft leeg.",
+        "Geen enkele rij komt in een bijlage: de tabbladen hebben nog geen rijen, of bij "
+        "geen rij staat '{label}' op een waarde die opnemen betekent; de bijlagen "
+        "blijven leeg.",
         "Is dit het goede register? Vul de tabbladen, of zet '{label}' bij de rijen die "
         "in de bijlage horen op een waarde die opnemen betekent (tabblad Lijsten).",
     ),
@@ -317,8 +317,8 @@ RULES: tuple[Rule, ...] = (
         "peildatum-ontbreekt",
         Severity.WARNING,
         "Geen peildatum",
-        "Er is geen bruikbare peildatum ('{value}'); de controles ten opzichte van de "
-        "peildatum zijn overgeslagen.",
+        "De peildatum ontbreekt of is geen datum (nu: {value}); de controles ten "
+        "opzichte van de peildatum zijn overgeslagen.",
         "Vul op het tabblad Instellingen een peildatum in (bijvoorbeeld 1-4-2024), of geef --peildatum mee.",
     ),
 )
