@@ -95,9 +95,7 @@ class JsonLines(logging.Formatter):
 def log_config(fmt: str = "json") -> dict[str, Any]:
     """uvicorn's own access log prints the request line, query string included; it is off,
     and the application's Guard logs method, path, status and duration instead."""
-    formatter = (
-        {"()": JsonLines} if fmt == "json" else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    )
+    formatter = {"()": JsonLines} if fmt == "json" else {"format": "%(asctime)s %(levelname)s %(message)s"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
