@@ -100,8 +100,12 @@ def _no_markers(text: str) -> str:
     st.lists(
         # private-use characters (Co) are Word's Symbol bullets: a leading one is the
         # list marker Word pastes, taken away on purpose (test_pasted_text)
+        # nor a typed marker and a space ("- 0"): inside a list item that is the marker
+        # pasted with it, also taken away on purpose
         st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co")), min_size=1).filter(
-            lambda s: s.strip() and "<" not in s and "&" not in s
+            lambda s: (
+                s.strip() and "<" not in s and "&" not in s and not re.match(r"[•·▪◦●○■\-–*]\s", s.strip())
+            )
         ),
         min_size=1,
         max_size=5,
