@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -203,18 +203,12 @@ def write_web_edition(
     for name in ["index.html", *sorted(n for n in files if n != "index.html")]:
         data = files[name]
         written.append(atomic_write(folder / name, partial(Path.write_bytes, data=data)))
-    for name, digest in sorted(previous.items()):
-        stale = folder / name
-        if name in files or os.sep in name or "/" in name or not stale.is_file():
-            continue
-        try:
-            if hashlib.sha256(stale.read_bytes()).hexdigest() == digest:
-                stale.unlink()
-        except OSError as exc:
-            progress(
-                f"Let op: het oude bestand '{shown(stale)}' van de webeditie kon niet "
-                f"worden verwijderd ({reason(exc)})."
-            )
+    _, _, failed = _remove_recorded(folder, previous, keep=set(files))
+    for stale, exc in failed:
+        progress(
+            f"Let op: het oude bestand '{shown(stale)}' van de webeditie kon niet "
+            f"worden verwijderd ({reason(exc)})."
+        )
     progress(f"Webeditie: {shown(folder / 'index.html')} ({len(files)} bestanden)")
     return written
 
@@ -229,20 +223,8 @@ def clear_web_edition(folder: Path, progress: Callable[[str], None]) -> tuple[li
     manifest recorded and that are unchanged go (the folder too, when it is then empty),
     so no stale pages stay beside the new annexes without a word; a file changed since
     stays and is named. (removed, left)"""
-    removed: list[Path] = []
-    left: list[Path] = []
-    for name, digest in sorted(_recorded(folder.parent).items()):
-        path = folder / name
-        if os.sep in name or "/" in name or path.is_symlink() or not path.is_file():
-            continue
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
-                path.unlink()
-                removed.append(path)
-                continue
-        except OSError:
-            pass
-        left.append(path)
+    removed, changed, failed = _remove_recorded(folder, _recorded(folder.parent))
+    left = sorted([*changed, *(path for path, _ in failed)])
     if removed:
         progress(
             f"Verwijderd: de webeditie van de vorige bouw ({len(removed)} bestanden in "
@@ -264,6 +246,33 @@ def clear_web_edition(folder: Path, progress: Callable[[str], None]) -> tuple[li
     except OSError:
         pass
     return removed, left
+
+
+def _remove_recorded(
+    folder: Path,
+    recorded: Mapping[str, str],
+    keep: Collection[str] = (),
+) -> tuple[list[Path], list[Path], list[tuple[Path, OSError]]]:
+    """The files of an earlier web edition (names and hashes from its manifest) that are
+    still as that build wrote them, removed; a name in keep (written again), a path or a
+    symbolic link is left alone. (removed, changed since, could not be removed)"""
+    removed: list[Path] = []
+    changed: list[Path] = []
+    failed: list[tuple[Path, OSError]] = []
+    for name, digest in sorted(recorded.items()):
+        path = folder / name
+        if name in keep or os.sep in name or "/" in name or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                changed.append(path)
+                continue
+            path.unlink()
+        except OSError as exc:
+            failed.append((path, exc))
+            continue
+        removed.append(path)
+    return removed, changed, failed
 
 
 def _recorded(out_dir: Path) -> dict[str, str]:
