@@ -505,9 +505,7 @@ class _CardReader:
             return
         key = self._text_column()
         if key and not paragraph.heading:
-            if paragraph.listed and not text.startswith(("•", "◦")):
-                text = ("◦ " if paragraph.level else "• ") + text
-            self.lines.setdefault(key, []).append(text)
+            self.lines.setdefault(key, []).append(paragraph.register_text(text))
 
     def _last_time(self, card: dict[str, object]) -> None:
         inclusion = self.shape.inclusion

@@ -79,6 +79,13 @@ class Paragraph:
     #: the list level, 0 for the first (List Bullet, ilvl 0), 1 for List Bullet 2 …
     level: int = 0
 
+    def register_text(self, text: str) -> str:
+        """text (this paragraph's, stripped) as a register cell writes it: a list item
+        with its marker, "• " on the first level and "◦ " below, as richtext reads them."""
+        if self.listed and not text.startswith(("•", "◦")):
+            return ("◦ " if self.level else "• ") + text
+        return text
+
 
 @dataclass(slots=True)
 class Cell:
@@ -95,11 +102,8 @@ class Cell:
         out = []
         for paragraph in self.paragraphs:
             text = paragraph.text.strip()
-            if not text:
-                continue
-            if paragraph.listed and not text.startswith(("•", "◦")):
-                text = ("◦ " if paragraph.level else "• ") + text
-            out.append(text)
+            if text:
+                out.append(paragraph.register_text(text))
         return "\n".join(out)
 
 
