@@ -18,6 +18,7 @@ from toolkit.declarations.annextypes import BUILTIN, AnnexTypes
 from toolkit.declarations.sjablonen import SETTING, folder_setting, template_folder
 from toolkit.register.cellnotes import CellNote  # noqa: F401 - the type of _OldNote.note
 from toolkit.register.read import HEADER_SEARCH_ROWS, Register, read_register, sheet_title
+from toolkit.register.sheetxml import SheetFacts
 from toolkit.register.write import CutValue, extra_key
 
 _OTHER_SHEETS = (schema.INSTRUCTIONS_SHEET, schema.LISTS_SHEET, schema.SETTINGS_SHEET)
@@ -337,20 +338,13 @@ def next_edition(
             )
     facts = register.facts.get(schema.SETTINGS_SHEET)
     for key, row in register.setting_rows.items():
-        if facts is not None and f"B{row}" in facts.errors:
-            label = register.types.setting(key).label
-            result.warnings.append(
-                f"{schema.SETTINGS_SHEET}!B{row} ({label}): de cel gaf een Excel-fout "
-                f"({facts.errors[f'B{row}']}); in het nieuwe register is de instelling leeg. "
-                f"Vul de instelling in het nieuwe register in."
+        if facts is not None:
+            where = f"{schema.SETTINGS_SHEET}!B{row} ({register.types.setting(key).label})"
+            warning = _formula_warning(
+                facts, f"B{row}", where, "de instelling", "Vul de instelling in het nieuwe register in."
             )
-        elif facts is not None and f"B{row}" in facts.uncalculated:
-            label = register.types.setting(key).label
-            result.warnings.append(
-                f"{schema.SETTINGS_SHEET}!B{row} ({label}): een formule zonder berekende waarde; "
-                f"in het nieuwe register is de instelling leeg. Open het oude register in Excel, "
-                f"sla het op en maak de nieuwe editie opnieuw, of vul de instelling in."
-            )
+            if warning:
+                result.warnings.append(warning)
     settings = dict(register.settings)
     settings["editie"] = editie
     templates_setting = _templates_setting(register, new, templates)
@@ -476,18 +470,34 @@ def _warn_uncalculated(record, register: Register, result: EditionResult) -> Non
             f"{record.sheet.name}!{ref} ({record.text(record.sheet.key_column)}, "
             f"{record.sheet.column(key).label})"
         )
-        if ref in facts.errors:
-            result.warnings.append(
-                f"{where}: de cel gaf een Excel-fout ({facts.errors[ref]}); in het nieuwe "
-                f"register is de cel leeg. Herstel de formule in het oude register en maak de "
-                f"nieuwe editie opnieuw, of vul de cel in het nieuwe register in."
-            )
-        elif ref in facts.uncalculated:
-            result.warnings.append(
-                f"{where}: een formule zonder berekende waarde; in het nieuwe register is de cel "
-                f"leeg. Open het oude register in Excel, sla het op en maak de nieuwe editie "
-                f"opnieuw, of vul de cel in."
-            )
+        warning = _formula_warning(
+            facts,
+            ref,
+            where,
+            "de cel",
+            "Herstel de formule in het oude register en maak de nieuwe editie opnieuw, of vul "
+            "de cel in het nieuwe register in.",
+        )
+        if warning:
+            result.warnings.append(warning)
+
+
+def _formula_warning(facts: SheetFacts, ref: str, where: str, what: str, error_hint: str) -> str:
+    """The line for a cell that comes along empty because its formula gave an Excel
+    error or has no calculated value ("" for any other cell); what: "de cel" or "de
+    instelling"."""
+    if ref in facts.errors:
+        return (
+            f"{where}: de cel gaf een Excel-fout ({facts.errors[ref]}); in het nieuwe register "
+            f"is {what} leeg. {error_hint}"
+        )
+    if ref in facts.uncalculated:
+        return (
+            f"{where}: een formule zonder berekende waarde; in het nieuwe register is {what} "
+            f"leeg. Open het oude register in Excel, sla het op en maak de nieuwe editie "
+            f"opnieuw, of vul {what} in."
+        )
+    return ""
 
 
 def cut_report(cuts: list[CutValue]) -> str:
