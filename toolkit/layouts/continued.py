@@ -83,7 +83,7 @@ def continued_rows(xml: str, styles: Mapping[str, str]) -> str:
     limit = height // WHOLE_ROW_PART
     if "<w:tbl" not in xml:
         return xml
-    rows = list(_ROW.finditer(xml))
+    rows = list(wordxml.ROW.finditer(xml))
     if any("<w:tbl" in match.group(0) for match in rows):
         return _cut_rows(xml, text_width, limit)  # a table inside a cell: the whole card
     out, at = [], 0
@@ -149,7 +149,6 @@ def _cut_rows(xml: str, text_width: int, limit: int) -> str:
     return out
 
 
-_ROW = re.compile(r"<w:tr(?:\s[^>]*)?>.*?</w:tr>", re.DOTALL)
 _TC_START = re.compile(r"<w:tc[ >]")
 _TC_WIDTH = re.compile(r'<w:tcW w:w="(\d+)"(?: w:type="(\w+)")?')
 
