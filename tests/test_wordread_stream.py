@@ -264,3 +264,25 @@ def test_a_broken_file_is_named_whether_read_here_or_ahead(tmp_path, broken):
     )
     with pytest.raises(RegisterUnreadable, match="'kapot.docx' kan niet als Word-document"):
         import_annexes(paths)
+
+
+@pytest.mark.parametrize("straddle", [0, 3, 6])
+def test_hidden_text_after_the_first_megabyte_is_left_out(tmp_path, straddle):
+    """The reader looks at runs' properties only once 'vanish' has arrived (styles or the
+    XML so far): also when it is first seen in the second megabyte, cut by the chunk."""
+    hidden = "<w:p><w:r><w:t>VULLING</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>GEHEIM</w:t></w:r></w:p>"
+    filler = "".join(f"<w:p><w:r><w:t>Alinea {i} met wat tekst</w:t></w:r></w:p>" for i in range(15000))
+    first = _docx(tmp_path, filler + hidden, "eerst.docx")
+    with zipfile.ZipFile(first) as archive:
+        xml = archive.read("word/document.xml")
+    at = xml.index(b"vanish")
+    wanted = wordread._CHUNK - 6 + straddle  # 'vanish' starts this many bytes before the cut
+    assert at < wanted
+    xml = xml.replace(b"<w:t>VULLING</w:t>", b"<w:t>VULLING" + b"x" * (wanted - at) + b"</w:t>")
+    assert xml.index(b"vanish") == wanted
+    path = _rewritten(first, tmp_path / "d.docx", "word/document.xml", lambda _: xml)
+    package = wordread.WordPackage(path)
+    texts = [b.text for b in package.blocks() if isinstance(b, wordread.Paragraph)]
+    assert any(t.startswith("VULLING") for t in texts)
+    assert not any("GEHEIM" in t for t in texts)
+    assert [(x.kind, x.text) for x in package.left_out] == [("verborgen", "GEHEIM")]
