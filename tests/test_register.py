@@ -297,3 +297,26 @@ def test_an_own_sheet_is_not_taken_for_a_renamed_one(tmp_path):
     for careful in (False, True):
         register = read_register(path, careful=careful)
         assert register.sheets == {"Pilots"} and len(register.records("Pilots")) == 12
+
+
+def test_a_row_or_column_made_as_small_as_nothing_counts_as_hidden_and_a_page_setup_does_not():
+    from toolkit.register.sheetxml import scan_sheet
+
+    def sheet(rows: str, tail: str = "") -> bytes:
+        return (
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cols>'
+            b'<col min="3" max="3" width="0" customWidth="1"/></cols><sheetData>'
+            + rows.encode()
+            + b"</sheetData>"
+            + tail.encode()
+            + b"</worksheet>"
+        )
+
+    facts = scan_sheet(sheet('<row r="2"/><row r="3" ht="0.0" customHeight="1"/>'), "Pilots", "r.xlsx")
+    assert (facts.hidden_rows, facts.hidden_columns) == ([3], ["C"])
+    # every register's page setup says fitToHeight="0": no row or column is hidden by it
+    plain = sheet('<row r="2" ht="15"/>', '<pageSetup fitToHeight="0" fitToWidth="1"/>').replace(
+        b'width="0"', b'width="9"'
+    )
+    facts = scan_sheet(plain, "Pilots", "r.xlsx")
+    assert (facts.hidden_rows, facts.hidden_columns) == ([], [])

@@ -81,7 +81,8 @@ def _attrs(text: bytes | None) -> dict[str, str]:
     }
 
 
-_ZERO_SIZE = re.compile(rb"""(?:ht|width)\s*=\s*["']0*(?:\.0*)?["']""")
+#: a row 0 high or a column 0 wide; not fitToHeight="0" of every template's page setup
+_ZERO_SIZE = re.compile(rb"""(?<![\w.-])(?:ht|width)\s*=\s*["']0*(?:\.0*)?["']""")
 
 
 def _hidden(attrs: dict[str, str], size: str) -> bool:
