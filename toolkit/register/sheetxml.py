@@ -43,7 +43,7 @@ def _patterns(prefix: bytes) -> dict[str, re.Pattern[bytes]]:
     return {
         "odd_value": re.compile(rb"<" + p + rb"v\s*(?:/>|>(?![0-9]+</))"),
         "formula": re.compile(rb"<" + p + rb"f[\s/>]"),
-        "error": re.compile(rb"""\st\s*=\s*["']e["']"""),
+        "error": re.compile(rb"""t\s*=\s*["']e["']"""),  # an attribute t: see _attribute_found
         # a cell's content ends at its </c> and never runs into the next cell
         "cell": re.compile(
             rb"<"
@@ -81,8 +81,27 @@ def _attrs(text: bytes | None) -> dict[str, str]:
     }
 
 
-#: a row 0 high or a column 0 wide; not fitToHeight="0" of every template's page setup
-_ZERO_SIZE = re.compile(rb"""(?<![\w.-])(?:ht|width)\s*=\s*["']0*(?:\.0*)?["']""")
+#: a row 0 high or a column 0 wide (not fitToHeight="0" of every register's page setup:
+#: see _attribute_found)
+_ZERO_SIZE = (
+    re.compile(rb"""ht\s*=\s*["']0*(?:\.0*)?["']"""),
+    re.compile(rb"""width\s*=\s*["']0*(?:\.0*)?["']"""),
+)
+_NAME_CHAR = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_SPACE = frozenset(b" \t\r\n")
+
+
+def _attribute_found(pattern: re.Pattern[bytes], xml: bytes, after_space: bool = False) -> bool:
+    """Whether the pattern matches where an attribute begins (not at the end of a longer
+    name, like fitToHeight; after_space: only right after white space, so not after a
+    prefix either). Each pattern begins with its name's letters: re then skips to them,
+    ten times faster over a sheet of 20 MB than a look-behind or an \\s first."""
+    for match in pattern.finditer(xml):
+        at = match.start()
+        before = xml[at - 1] if at else 32
+        if before in _SPACE if after_space else before not in _NAME_CHAR:
+            return True
+    return False
 
 
 def _hidden(attrs: dict[str, str], size: str) -> bool:
@@ -136,7 +155,7 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
                 ref = _attrs(match.group(1)).get("r", "").strip()
                 if ref:  # a cell without a reference cannot be pointed at; it reads as empty
                     facts.uncalculated.add(ref.upper())
-    if patterns["error"].search(xml):
+    if _attribute_found(patterns["error"], xml, after_space=True):
         for match in patterns["cell"].finditer(xml):
             attrs = _attrs(match.group(1))
             if attrs.get("t", "").strip() != "e":
@@ -146,7 +165,7 @@ def scan_sheet(xml: bytes, sheet: str, register_name: str) -> SheetFacts:
             if ref and len(ref) <= 10:
                 shown = _text(value.group(1) if value else b"").strip()[:20]
                 facts.errors[ref] = shown or "#FOUT"
-    if b"hidden" in xml or _ZERO_SIZE.search(xml):
+    if b"hidden" in xml or any(_attribute_found(p, xml) for p in _ZERO_SIZE):
         for match in patterns["row"].finditer(xml):
             attrs = _attrs(match.group(1))
             row = attrs.get("r", "").strip()
