@@ -381,15 +381,20 @@ def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     from toolkit.declarations.annextypes import BUILTIN
     from toolkit.layouts.arrange import merge_continuations
     from toolkit.register.read import Record
+    from toolkit.declarations.schema import ListRoles
     from toolkit.validators import sheet_frame
-    from toolkit.validators.rules import continuation_rows
+    from toolkit.validators.rules import Sheet, broken_rows
 
     annex = BUILTIN.get("acties")
     actions, continuation = annex.sheet, annex.arrangement.continuation
     (rule,) = [r for r in annex.rules if r.kind == "vervolgrij"]  # derived from [indeling.vervolgrij]
     assert (rule.column("vervolg"), rule.columns("leeg")) == (continuation.column, continuation.empty)
     records = [Record(actions, i + 2, dict(row), {}) for i, row in enumerate(rows)]
-    flagged = list(continuation_rows(sheet_frame(records, actions), continuation.column, continuation.empty))
+    by_row = {r.row: r for r in records}
+    ctx = Sheet(actions, ListRoles(), None, lambda row, key: by_row[row].text(key))
+    found = broken_rows(sheet_frame(records, actions), rule, ctx)
+    flagged = [r.row in found for r in records]
+    assert all(found[r] == {"vorige_rij": str(r - 1)} for r in found)
     assert flagged == [i > 0 and continuation.continues(row) for i, row in enumerate(rows)]
     printed, _ = merge_continuations(records, continuation)
     assert len(printed) == len(rows) - sum(flagged)

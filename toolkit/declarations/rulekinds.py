@@ -11,22 +11,29 @@ declares it, on its own columns, as a [[regel]] table:
     tweede = "opleverdatum"
 
 This module is the one place that says which kinds exist, which parameters each takes
-(name, sort, Dutch help), which placeholders a message may use, and what a rule says when
-its declaration gives no message. The declaration reader (annextypes), the strict key
-check and docs/regels.md all read these specs; how a kind is checked on a register is
-validators/rules.py (one vectorised function per kind), kept apart because it needs pandas
-and this runs when the declarations load.
+(name, sort, Dutch help), which placeholders a message may use, what a rule says when
+its declaration gives no message, and how it is checked: a new kind is its RuleKind entry
+with its functions, plus a test. The declaration reader (annextypes), the strict key
+check and docs/regels.md all read these specs. A kind's check asks a `SheetRows` for
+whole columns at once (which rows are filled, their earliest days, ...) and combines
+them with & | ~ and < >; validators/rules.py answers over the sheet's DataFrame, so a
+check stays vectorised while this module loads without pandas (the declarations load
+first, and a later layer is never imported here).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import operator
 import re
 import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol
 
+from toolkit.core.dates import is_unknown_phrase
 from toolkit.declarations.model import Column, Kind, Role, TableSheet, Vocabulary
 
 #: how a declaration names a list meaning by its flag (Role's attribute)
@@ -81,8 +88,7 @@ COMMON_PARAMS: tuple[Param, ...] = (
     Param(
         "soort",
         ParamType.CHOICE,
-        "De regelsoort: `datumvolgorde`, `verlopen`, "
-        "`verplicht-als`, `uniek` of `vervolgrij` (docs/regels.md).",
+        "",  # every kind's name: filled in below RULE_KINDS
         required=True,
         example="verlopen",
     ),
@@ -178,6 +184,107 @@ class DeclaredRule:
 Texts = Callable[["Declared"], tuple[str, str, str]]
 
 
+# ---- what a check may ask of a sheet ------------------------------------------------------
+
+
+class Mask(Protocol):
+    """Per row of the sheet, yes or no (a boolean pandas Series at run time)."""
+
+    def __and__(self, other: Mask, /) -> Mask: ...
+    def __or__(self, other: Mask, /) -> Mask: ...
+    def __invert__(self) -> Mask: ...
+
+
+class Moment(Protocol):
+    """One day every row can be compared with (the peildatum, moved by some days)."""
+
+
+class Days(Protocol):
+    """Per row, a day of a date column or none; a comparison with none is no."""
+
+    def __lt__(self, other: Days | Moment, /) -> Mask: ...
+    def __gt__(self, other: Days | Moment, /) -> Mask: ...
+
+
+class Values(Protocol):
+    """Per row, a text to compare with the other rows (see SheetRows.normalised)."""
+
+
+class SheetRows(Protocol):
+    """The rows of one sheet as a check sees them, whole columns at a time.
+
+    Everything a kind's check needs and no more: the check combines what this returns
+    (& | ~ on masks, < > on days) and only then looks at the rows it found one by one, for
+    the placeholders of their message. Rows are the Excel row numbers the officer sees.
+    """
+
+    def filled(self, key: str) -> Mask:
+        """Whether the column has a value (blank, spaces only: no)."""
+        ...
+
+    def holds(self, key: str, test: Callable[[str], bool]) -> Mask:
+        """test(the cell's text) per row: for what no mask here says; it runs once per row."""
+        ...
+
+    def has_meaning(self, rule: DeclaredRule, param: str) -> Mask:
+        """Whether the list column that a meaning parameter (met_betekenis ...) is about
+        has one of the meanings it names."""
+        ...
+
+    def earliest(self, key: str) -> Days:
+        """The first day a date column's cell can mean ('Q1-2024': 1 January 2024)."""
+        ...
+
+    def latest(self, key: str) -> Days:
+        """The last day a date column's cell can mean ('Q1-2024': 31 March 2024)."""
+        ...
+
+    def peildatum(self, days: int = 0) -> Moment:
+        """The peildatum moved by days (negative: earlier); only asked by a kind that
+        needs_peildatum, which does not run without one."""
+        ...
+
+    def normalised(self, keys: tuple[str, ...]) -> Values:
+        """The columns' texts together, as an officer reads them alike: case, spaces and
+        invisible characters folded away."""
+        ...
+
+    def same(self, values: Values, among: Mask) -> dict[int, list[int]]:
+        """The rows among `among` whose value another of them has too, in sheet order,
+        each with those other rows."""
+        ...
+
+    def rows(self, mask: Mask) -> list[int]:
+        """The rows where the mask says yes, in sheet order."""
+        ...
+
+    def previous_row(self, row: int) -> int | None:
+        """The row before this one on the sheet; None for the first."""
+        ...
+
+    def text(self, row: int, key: str) -> str:
+        """A cell's text as the officer typed it."""
+        ...
+
+    def label(self, key: str) -> str:
+        """A column's head."""
+        ...
+
+
+#: per row a check finds (its Excel row number): the placeholders only the check can tell
+Broken = dict[int, dict[str, str]]
+#: a kind's check: the rows a rule of that kind finds on a sheet
+Check = Callable[["DeclaredRule", SheetRows], Broken]
+
+
+def _all(masks: Iterable[Mask]) -> Mask:
+    return functools.reduce(operator.and_, masks)
+
+
+def _any(masks: Iterable[Mask]) -> Mask:
+    return functools.reduce(operator.or_, masks)
+
+
 @dataclass(frozen=True)
 class Declared:
     """What a kind's derived texts need: the parameters as given and the sheet's heads."""
@@ -204,6 +311,7 @@ class RuleKind:
     params: tuple[Param, ...]
     example: str  # a [[regel]] table in TOML, for docs/regels.md (and a test loads it)
     texts: Texts
+    check: Check
     default_anchor: str  # the parameter naming the anchor column
     default_value: str = ""  # the parameter naming the value column ("" : the anchor)
     placeholders: tuple[tuple[str, str], ...] = ()  # beyond the common and column ones
@@ -246,6 +354,11 @@ def _date_order_texts(d: Declared) -> tuple[str, str, str]:
     )
 
 
+def _date_order(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    found = rows.earliest(rule.column("eerste")) > rows.latest(rule.column("tweede"))
+    return dict.fromkeys(rows.rows(found), {})
+
+
 def _overdue_texts(d: Declared) -> tuple[str, str, str]:
     days = int(d.params.get("dagen", 0))  # type: ignore[call-overload]
     before = d.params.get("richting", "voor") == "voor"
@@ -278,6 +391,31 @@ def _overdue_texts(d: Declared) -> tuple[str, str, str]:
     return title, f"'{{datum_kop}}' ({{datum}}) {said}, {tail}", hint
 
 
+def _overdue(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    days = int(rule.get("dagen", 0))  # type: ignore[call-overload]
+    if rule.get("richting", "voor") == "voor":
+        passed = {key: rows.latest(key) < rows.peildatum(-days) for key in rule.columns("datum")}
+    else:
+        passed = {key: rows.earliest(key) > rows.peildatum(days) for key in rule.columns("datum")}
+    column = rule.column("kolom")
+    if rule.get("met_betekenis") is not None:
+        says = rows.has_meaning(rule, "met_betekenis")
+    elif rule.get("zonder_betekenis") is not None:
+        says = ~rows.has_meaning(rule, "zonder_betekenis")
+    else:
+        says = rows.holds(column, is_unknown_phrase)
+    found = rows.rows(_any(passed.values()) & says)
+    if not found:
+        return {}
+    # {datum}: the first date column that is past
+    past = {key: set(rows.rows(mask)) for key, mask in passed.items()} if len(passed) > 1 else {}
+    broken: Broken = {}
+    for row in found:
+        key = next((k for k, r in past.items() if row in r), next(iter(passed)))
+        broken[row] = {"datum": rows.text(row, key), "datum_kop": rows.label(key)}
+    return broken
+
+
 def _required_if_texts(d: Declared) -> tuple[str, str, str]:
     column, other = d.label("kolom"), d.label("als")
     for name, word in (("met_betekenis", ""), ("zonder_betekenis", "niet ")):
@@ -292,6 +430,17 @@ def _required_if_texts(d: Declared) -> tuple[str, str, str]:
         "'{kolom_kop}' is leeg, terwijl '{als_kop}' is ingevuld ('{als}').",
         "Vul '{kolom_kop}' in, of maak '{als_kop}' leeg als het daar niet hoort.",
     )
+
+
+def _required_if(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    column, other = rule.column("kolom"), rule.column("als")
+    if rule.get("met_betekenis") is not None:
+        on = rows.has_meaning(rule, "met_betekenis")
+    elif rule.get("zonder_betekenis") is not None:
+        on = rows.filled(other) & ~rows.has_meaning(rule, "zonder_betekenis")
+    else:
+        on = rows.filled(other)
+    return dict.fromkeys(rows.rows(on & ~rows.filled(column)), {})
 
 
 def _unique_texts(d: Declared) -> tuple[str, str, str]:
@@ -312,6 +461,12 @@ def _unique_texts(d: Declared) -> tuple[str, str, str]:
     )
 
 
+def _unique(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    keys = rule.columns("kolommen")
+    same = rows.same(rows.normalised(keys), among=_all(rows.filled(k) for k in keys))
+    return {row: {"rijen": ", ".join(str(r) for r in others)} for row, others in same.items()}
+
+
 def _continuation_texts(d: Declared) -> tuple[str, str, str]:
     return (
         "Rij lijkt een vervolg van de vorige",
@@ -321,9 +476,28 @@ def _continuation_texts(d: Declared) -> tuple[str, str, str]:
     )
 
 
+def _continuation(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    """Rows that only continue the previous row's text: `vervolg` is filled and every
+    column in `leeg` is empty. The first row continues nothing."""
+    found = rows.filled(rule.column("vervolg"))
+    for key in rule.columns("leeg"):
+        found &= ~rows.filled(key)
+    broken: Broken = {}
+    for row in rows.rows(found):
+        previous = rows.previous_row(row)
+        if previous is not None:
+            broken[row] = {"vorige_rij": str(previous)}
+    return broken
+
+
 def _joined(items: list[str]) -> str:
     """'A', 'A en B', 'A, B en C'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
+    return _listed(items, " en ")
+
+
+def _listed(items: list[str], joiner: str) -> str:
+    """'a', 'a of b', 'a, b of c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])}{joiner}{items[-1]}"
 
 
 _MEANING_HELP = (
@@ -363,6 +537,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             '[[regel]]\nsoort = "datumvolgorde"\ncode = "start-na-eind"\neerste = "begindatum"\n'
             'tweede = "opleverdatum"\nernst = "fout"\n',
             _date_order_texts,
+            check=_date_order,
             default_anchor="eerste",
         ),
         RuleKind(
@@ -436,6 +611,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             '[[regel]]\nsoort = "verlopen"\ncode = "toezegging-verlopen"\n'
             'datum = "datum_toegezegd"\nkolom = "status"\nzonder_betekenis = "afgerond"\n',
             _overdue_texts,
+            check=_overdue,
             default_anchor="kolom",
             needs_peildatum=True,
             one_of=("met_betekenis", "zonder_betekenis", "nog_onbekend"),
@@ -480,6 +656,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             '[[regel]]\nsoort = "verplicht-als"\ncode = "reden-ontbreekt"\n'
             'kolom = "reden"\nals = "status"\nmet_betekenis = "ingetrokken"\n',
             _required_if_texts,
+            check=_required_if,
             default_anchor="kolom",
             one_of=("met_betekenis", "zonder_betekenis"),
         ),
@@ -500,6 +677,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             ),
             '[[regel]]\nsoort = "uniek"\ncode = "naam-dubbel"\nkolommen = ["naam"]\nernst = "fout"\n',
             _unique_texts,
+            check=_unique,
             default_anchor="kolommen",
             placeholders=(("rijen", "de andere rijen met dezelfde waarde"),),
         ),
@@ -532,12 +710,21 @@ RULE_KINDS: dict[str, RuleKind] = {
             "# weggelaten: de kolommen van [indeling.vervolgrij]\n"
             'vervolg = "voortgang"\nleeg = ["actiepunt", "fase"]\n',
             _continuation_texts,
+            check=_continuation,
             default_anchor="leeg",
             default_value="vervolg",
             placeholders=(("vorige_rij", "het rijnummer van de vorige rij"),),
         ),
     )
 }
+# the soort names every kind, so a new kind is its entry above and nothing else
+COMMON_PARAMS = (
+    replace(
+        COMMON_PARAMS[0],
+        help=f"De regelsoort: {_listed([f'`{k}`' for k in RULE_KINDS], ' of ')} (docs/regels.md).",
+    ),
+    *COMMON_PARAMS[1:],
+)
 #: every key a [[regel]] may have, whatever its kind (for the strict key check)
 RULE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(key for kind in RULE_KINDS.values() for key in kind.keys))
 
@@ -718,8 +905,7 @@ def _first(values: Mapping[str, object], name: str) -> str:
 
 
 def _or(names: list[str] | tuple[str, ...], joiner: str = " of ") -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])}{joiner}{quoted[-1]}"
+    return _listed([f"'{n}'" for n in names], joiner)
 
 
 def _value(
