@@ -15,7 +15,20 @@ from conftest import ROOT
 from toolkit.cli import cli
 from toolkit.core.errors import TemplateError
 from toolkit.declarations.annextypes import BUILTIN
-from toolkit.declarations.rulekinds import COMMON_PARAMS, RULE_KEYS, RULE_KINDS, example_rule
+from toolkit.declarations.model import Kind
+from toolkit.declarations.rulekinds import (
+    COMMON_PARAMS,
+    RULE_KEYS,
+    RULE_KINDS,
+    Broken,
+    Declared,
+    DeclaredRule,
+    Param,
+    ParamType,
+    RuleKind,
+    SheetRows,
+    example_rule,
+)
 from toolkit.register.write import write_register
 from toolkit.validation.rulesdoc import rules_markdown
 from toolkit.validation.validate import validate_file
@@ -412,10 +425,103 @@ def test_every_kind_is_documented_with_its_parameters_and_a_valid_example():
             assert f"| `{rule.code}` | {annex.sheet.name} | `{rule.kind}` |" in docs
 
 
-def test_every_kind_has_its_check():
-    from toolkit.validators.rules import CHECKS
+def _only_if_texts(d: Declared) -> tuple[str, str, str]:
+    return (
+        f"{d.label('kolom')} ingevuld, {d.label('bij')} niet {d.names('met_betekenis')}",
+        "'{kolom_kop}' is al ingevuld ({tekens} tekens), maar '{bij_kop}' is '{bij}'.",
+        "Laat '{kolom_kop}' leeg tot '{bij_kop}' zover is.",
+    )
 
-    assert set(CHECKS) == set(RULE_KINDS)
+
+def _only_if(rule: DeclaredRule, rows: SheetRows) -> Broken:
+    column = rule.column("kolom")
+    found = rows.filled(column) & ~rows.has_meaning(rule, "met_betekenis")
+    return {row: {"tekens": str(len(rows.text(row, column)))} for row in rows.rows(found)}
+
+
+#: a kind the toolkit does not have: a column only filled in once another has a meaning
+ONLY_IF = RuleKind(
+    "alleen-als",
+    "Een kolom is pas ingevuld als een andere een betekenis heeft.",
+    "Een bevinding als `kolom` is ingevuld terwijl `bij` geen van de betekenissen heeft.",
+    (
+        Param("kolom", ParamType.COLUMN, "De kolom die tot dan leeg blijft.", required=True),
+        Param("bij", ParamType.COLUMN, "De lijstkolom.", required=True, kinds=(Kind.CHOICE,)),
+        Param(
+            "met_betekenis",
+            ParamType.MEANINGS,
+            "De betekenissen van `bij`.",
+            required=True,
+            about="bij",
+            about_kinds=(Kind.CHOICE,),
+        ),
+    ),
+    '[[regel]]\nsoort = "alleen-als"\ncode = "toelichting-te-vroeg"\nkolom = "toelichting"\n'
+    'bij = "status"\nmet_betekenis = "afgerond"\n',
+    _only_if_texts,
+    check=_only_if,
+    default_anchor="kolom",
+    placeholders=(("tekens", "het aantal tekens in `kolom`"),),
+)
+
+
+def test_a_new_kind_is_its_entry_with_its_check(tmp_path, monkeypatch):
+    """One place: a RuleKind with its check, and an own type declares it, validate finds
+    it with its declared code and texts, and docs/regels.md describes it."""
+    monkeypatch.setitem(RULE_KINDS, ONLY_IF.name, ONLY_IF)
+    path = _register(
+        tmp_path,
+        [
+            {"toelichting": "Al besproken"},  # row 2: open, yet explained
+            {"toelichting": "Gedaan", "status": "Afgedaan"},  # finished: fine
+            {"toelichting": ""},  # empty: fine
+            {"toelichting": "Vervalt", "status": "Ingetrokken"},  # finished too
+            {"toelichting": "Nog even", "status": ""},  # row 6: no status is not finished
+        ],
+        extra=ONLY_IF.example + 'ernst = "fout"\n',
+    )
+    found = [f for f in validate_file(path).findings if f.code == "toelichting-te-vroeg"]
+    assert [f.cell for f in found] == ["G2", "G6"]
+    assert str(found[0].severity) == "fout" and found[0].value == "Al besproken"
+    assert found[0].title == "Toelichting ingevuld, Status niet 'afgerond'"
+    assert found[0].message == "'Toelichting' is al ingevuld (12 tekens), maar 'Status' is 'Open'."
+    assert found[1].message == "'Toelichting' is al ingevuld (8 tekens), maar 'Status' is 'leeg'."
+    assert found[0].hint == "Laat 'Toelichting' leeg tot 'Status' zover is."
+    # the CLI says it too, and exits 1 for an error
+    result = CliRunner().invoke(cli, ["validate", str(path), "--report-dir", str(tmp_path / "rapport")])
+    assert result.exit_code == 1 and "toelichting-te-vroeg" in result.output
+    docs = rules_markdown()
+    assert "### `alleen-als`" in docs and ONLY_IF.example.strip() in docs
+    assert "| `bij` |" in docs and "`{tekens}` (het aantal tekens in `kolom`)" in docs
+
+
+def test_every_kind_checks_an_empty_sheet_and_blank_rows_without_finding_anything():
+    """Each kind's check runs on a sheet without rows and on blank rows (a RuleKind has
+    its check: there is no list of checks elsewhere to forget)."""
+    import pandas as pd
+
+    from toolkit.declarations.model import Column, TableSheet
+    from toolkit.declarations.schema import ListRoles
+    from toolkit.validators.rules import Sheet, broken_rows
+
+    for kind in RULE_KINDS.values():
+        rule = example_rule(kind)
+        keys = sorted({k for p in kind.params if p.is_column for k in rule.columns(p.name)})
+        columns = tuple(Column(k, k, Kind.TEXT, "", vocabulary="status") for k in keys)
+        ctx = Sheet(TableSheet("Voorbeeld", "Voorbeeld", "", columns), ListRoles(), PEIL, lambda r, k: "")
+        for rows in (0, 2):
+            frame = pd.DataFrame(
+                {
+                    **{k: [""] * rows for k in keys},
+                    **{
+                        k + end: pd.to_datetime([None] * rows)
+                        for k in keys
+                        for end in ("__vroegst", "__laatst")
+                    },
+                },
+                index=pd.Index(range(2, 2 + rows), name="rij"),
+            )
+            assert broken_rows(frame, rule, ctx) == {}, (kind.name, rows)
 
 
 #: what the six rules that were fixed in code said before they became declarations of the
