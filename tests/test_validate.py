@@ -379,9 +379,9 @@ def test_register_open_in_excel_is_read_and_mentioned(tmp_path):
 def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     """One rule for 'this row only continues the previous Resultaat', wherever it is used."""
     from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.declarations.schema import ListRoles
     from toolkit.layouts.arrange import merge_continuations
     from toolkit.register.read import Record
-    from toolkit.declarations.schema import ListRoles
     from toolkit.validators import sheet_frame
     from toolkit.validators.rules import Sheet, broken_rows
 
