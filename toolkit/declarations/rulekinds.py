@@ -319,6 +319,10 @@ class RuleKind:
     #: exactly one of these (one_required) or at most one
     one_of: tuple[str, ...] = ()
     one_required: bool = False
+    #: a column parameter whose cells a finding of this kind explains: an empty required
+    #: cell there gets no finding of its own in a row this kind found (a continued row
+    #: leaves them empty on purpose)
+    explains_empty: str = ""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in (*COMMON_PARAMS, *self.params) if p.name == name), None)
@@ -713,6 +717,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             check=_continuation,
             default_anchor="leeg",
             default_value="vervolg",
+            explains_empty="leeg",
             placeholders=(("vorige_rij", "het rijnummer van de vorige rij"),),
         ),
     )

@@ -192,8 +192,8 @@ def _declared_findings(
                     record_label(record),
                 )
             )
-            if rule.kind == "vervolgrij":
-                quiet.update((row, sheet.column(k).label) for k in rule.columns("leeg"))
+            if rule.spec.explains_empty:
+                quiet.update((row, sheet.column(k).label) for k in rule.columns(rule.spec.explains_empty))
     return findings, quiet
 
 
