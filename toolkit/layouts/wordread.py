@@ -147,7 +147,6 @@ class Seen:
         "styles",
         "found",
         "counts",
-        "heading",
         "headings",
         "hidden",
         "default",
@@ -161,8 +160,7 @@ class Seen:
         self.styles = styles
         self.found: list[LeftOut] = []
         self.counts: dict[str, int] = {}
-        self.heading = ""  # the headings above, "Pilot › Korte omschrijving"
-        self.headings: list[str] = []  # by level
+        self.headings: list[str] = []  # the text of the headings above, by level
         self.style: str | None = None  # the current paragraph's style id
         self.hidden: list[str] = []  # the hidden text of the current paragraph
         self.default = False  # the current paragraph's style hides its runs
@@ -173,6 +171,12 @@ class Seen:
         #: then no run's properties need a look (the usual annex, 320,000 runs at 10,000
         #: pilots); WordPackage.blocks sets it as the bytes arrive
         self.may_hide = True
+
+    @property
+    def heading(self) -> str:
+        """The headings above, "Pilot › Korte omschrijving": made only for a note (an
+        annex has tens of thousands of headings and, usually, nothing to note)."""
+        return " › ".join(_short(h, 60) for h in self.headings if h)
 
     def note(self, kind: str, text: str, paragraph: str = "") -> None:
         count = self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -418,18 +422,20 @@ def _run(  # type: ignore[no-untyped-def]
 
     (A paragraph is marked as touched by a TOC field when it starts inside one or when
     an instruction opens one; a field's end can only close what was already touching.)
-    seen: hidden text goes to seen.hidden instead of parts, text boxes are noted.
+    seen: symbols, references and text boxes are noted; once the document may hide text
+    (seen.may_hide), _hiding_run reads the run instead.
     """
-    if seen is not None:
-        visible = parts
-        if seen.default:
-            parts = seen.hidden
+    if seen is not None and seen.may_hide:
+        _hiding_run(run, parts, fields, seen)
+        return
     for child in run:
         tag = child.tag
         if tag == _T:
             text = child.text
             if text:
                 parts.append(text)
+        elif tag == _RPR:
+            continue
         elif tag == _TAB or tag == _PTAB:
             parts.append("\t")
         elif tag == _BR:
@@ -444,18 +450,55 @@ def _run(  # type: ignore[no-untyped-def]
         elif tag == _INSTR:
             fields.instruction(child)
         elif seen is not None:
-            if tag == _RPR:
-                if seen.may_hide:
-                    hidden = seen.hides(child)
-                    if hidden is not None:
-                        parts = seen.hidden if hidden else visible
-            elif tag in _OBJECTS:
-                seen.objects(child)
-            elif tag == _SYM:
-                font, char = child.get(W + "font") or "", child.get(W + "char") or ""
-                seen.marks.append(("symbool", f"{font} {char}".strip()))
-            elif tag in _MARKS:
-                seen.marks.append((_MARKS[tag], child.get(W + "id") or ""))
+            _noted(child, tag, seen)
+
+
+def _noted(child, tag: str, seen: Seen) -> None:  # type: ignore[no-untyped-def]
+    """A run's child that is no text: a text box, a symbol, a note or comment reference."""
+    if tag in _OBJECTS:
+        seen.objects(child)
+    elif tag == _SYM:
+        font, char = child.get(W + "font") or "", child.get(W + "char") or ""
+        seen.marks.append(("symbool", f"{font} {char}".strip()))
+    elif tag in _MARKS:
+        seen.marks.append((_MARKS[tag], child.get(W + "id") or ""))
+
+
+def _hiding_run(  # type: ignore[no-untyped-def]
+    run,
+    parts: list[str],
+    fields: _Fields,
+    seen: Seen,
+) -> None:
+    """_run where text may be hidden: hidden text goes to seen.hidden instead of parts."""
+    visible = parts
+    if seen.default:
+        parts = seen.hidden
+    for child in run:
+        tag = child.tag
+        if tag == _T:
+            text = child.text
+            if text:
+                parts.append(text)
+        elif tag == _RPR:
+            hidden = seen.hides(child)
+            if hidden is not None:
+                parts = seen.hidden if hidden else visible
+        elif tag == _TAB or tag == _PTAB:
+            parts.append("\t")
+        elif tag == _BR:
+            if child.get(_TYPE) in (None, "textWrapping"):
+                parts.append("\n")
+        elif tag == _CR:
+            parts.append("\n")
+        elif tag == _NBH:
+            parts.append("-")
+        elif tag == _FLDCHAR:
+            fields.char(child)
+        elif tag == _INSTR:
+            fields.instruction(child)
+        else:
+            _noted(child, tag, seen)
 
 
 def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -518,13 +561,13 @@ def _seen_paragraph(  # type: ignore[no-untyped-def]
     fields: _Fields,
     seen: Seen,
 ) -> Paragraph:
-    """paragraph() with hidden text kept apart: the paragraph style's w:vanish is the
-    runs' default, a run's own (or its character style's) decides. While nothing can be
-    hidden (seen.may_hide), one pass over the children, as paragraph() makes."""
+    """paragraph() with what is left out noted. Once text may be hidden (seen.may_hide),
+    the paragraph style's w:vanish is the runs' default and a run's own (or its
+    character style's) decides; until then one pass over the children, as paragraph()."""
     fields.touched = fields.toc_depth is not None
-    seen.hidden = []
     parts: list[str] = []
     if seen.may_hide:
+        seen.hidden = []
         properties = _properties(_property_child(p, _PPR))
         seen.default = styles.hidden(properties[0])
         for child in p:
@@ -1102,9 +1145,8 @@ class WordPackage:
         if found.heading and not found.toc and found.text.strip():
             level = self._styles.level(seen.style)
             headings = seen.headings[:level]
-            headings += [""] * (level - len(headings)) + [_short(found.text, 60)]
+            headings += [""] * (level - len(headings)) + [found.text]
             seen.headings = headings
-            seen.heading = " › ".join(h for h in headings if h)
         return found
 
     def header_paragraphs(self) -> list[str]:
