@@ -596,3 +596,51 @@ def test_the_programme_name_comes_from_the_annex_not_the_placeholder(tmp_path):
     back = read_register(out)
     assert back.settings["actieprogramma"] == "Samen voor Zuid"
     assert back.settings["gemeente"] == "Zoetermeer"
+
+
+@pytest.mark.parametrize(
+    ("names", "merged"),
+    [
+        (("hand:pilots", "hand:acties"), 1),
+        (("hand:acties", "hand:pilots"), 1),
+        (("built:0", "built:1"), 1),
+        (("built:1", "built:0", "hand:acties"), 1),  # the actions twice: the third converted here
+        (("hand:pilots", "built:0"), 0),  # the pilots twice: numbering goes on
+    ],
+)
+def test_a_file_read_on_its_own_merges_as_if_read_after_the_others(round_trip, monkeypatch, names, merged):
+    """The second file and later are read and converted in a helper while the one before
+    is handled here; merging what it made must give exactly the sequential result."""
+    from toolkit.editions import annex_import
+
+    _, folder = round_trip
+    built = sorted((folder / "uit").glob("*.docx"))
+    hand = {"pilots": DATA / "handgemaakte_pilotbijlage.docx", "acties": DATA / "handgemaakte_acties.docx"}
+    paths = [built[int(n[6:])] if n.startswith("built:") else hand[n[5:]] for n in names]
+    merges = []
+    real_merge = annex_import._merge
+    monkeypatch.setattr(annex_import, "_merge", lambda part, into: merges.append(1) or real_merge(part, into))
+    helped = annex_import.import_annexes(paths)
+    assert len(merges) == merged
+    monkeypatch.setattr(annex_import, "_merges_exactly", lambda part, into: False)
+    sequential = annex_import.import_annexes(paths)
+    assert helped.tables == sequential.tables
+    assert list(helped.settings.items()) == list(sequential.settings.items())
+    assert helped.report.text() == sequential.report.text()
+
+
+def test_a_file_that_looked_at_a_setting_set_before_it_is_converted_again():
+    from toolkit.editions.annex_import import Imported, _merges_exactly
+
+    into, part = Imported(), Imported()
+    into.settings["editie"] = "Voorjaarsnota 2025"
+    part.tables["Acties"] = [{"id": "A-1"}]
+    assert _merges_exactly(part, into)
+    part.consulted.add("editie")  # its title would not have been read after the first file
+    assert not _merges_exactly(part, into)
+    part.consulted.clear()
+    part.assigned.add("editie")  # it set editie outright: the first file's would be gone
+    assert not _merges_exactly(part, into)
+    part.assigned.clear()
+    into.tables["Acties"] = [{"id": "A-1"}]  # the same sheet: numbering goes on
+    assert not _merges_exactly(part, into)

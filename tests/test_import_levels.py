@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from bundled import PILOTS
 from click.testing import CliRunner
 from conftest import EXAMPLE
@@ -31,7 +32,9 @@ def _rich_column() -> tuple[str, int]:
     return column.key, [c.key for c in sheet.columns].index(column.key) + 1
 
 
-def test_a_second_level_survives_build_and_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pilots_first", [True, False], ids=["eerst", "als-tweede"])
+def test_a_second_level_survives_build_and_import(tmp_path: Path, pilots_first: bool) -> None:
+    """Also when the pilot annex is the second file (read in a helper process)."""
     key, index = _rich_column()
     register = tmp_path / "register.xlsx"
     shutil.copyfile(EXAMPLE, register)
@@ -57,9 +60,9 @@ def test_a_second_level_survives_build_and_import(tmp_path: Path) -> None:
     }
     assert "List Bullet 2" in styles
 
-    result = CliRunner().invoke(
-        cli, ["import", *map(str, built.documents), "--out", str(tmp_path / "terug.xlsx")]
-    )
+    order = sorted(built.documents, key=lambda p: (p != pilots_doc) == pilots_first)
+    assert (order[0] == pilots_doc) == pilots_first
+    result = CliRunner().invoke(cli, ["import", *map(str, order), "--out", str(tmp_path / "terug.xlsx")])
     assert result.exit_code == 0, result.output
     back = read_register(tmp_path / "terug.xlsx")
     record = next(p for p in back.records(PILOTS.name) if p.text("id") == pilot)

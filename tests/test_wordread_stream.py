@@ -229,15 +229,6 @@ def test_a_document_without_styles_uses_python_docx_s_default_styles(tmp_path):
     assert blocks[-1] == ("Laatste", False, False, False)  # no styles: no list style either
 
 
-def test_blocks_cross_the_helper_s_pipe_unchanged(tmp_path, annexes_1000):
-    for path in [*annexes_1000, _docx(tmp_path, UNUSUAL_BODY)]:
-        blocks = list(wordread.WordPackage(path).blocks())
-        again = wordread.decode(wordread.encode(blocks))
-        assert again == blocks, path.name
-    merged = next(b for b in again if isinstance(b, wordread.Table) and len(b.rows) == 3)
-    assert merged.rows[1][0] is merged.rows[2][0]  # a vertical merge stays one cell
-
-
 def test_reading_ahead_in_a_helper_changes_nothing(tmp_path, monkeypatch):
     from toolkit.core import parallel
     from toolkit.editions.annex_import import import_annexes

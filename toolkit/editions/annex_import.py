@@ -17,7 +17,7 @@ import difflib
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -223,6 +223,10 @@ class Imported:
     types: AnnexTypes = BUILTIN
     #: the folder of templates and declarations the own types came from (--sjablonen)
     templates: Path | None = None
+    #: settings whose presence a reading looked at, and those it set outright (not only
+    #: when still unset): what decides whether a file read on its own merges exactly
+    consulted: set[str] = field(default_factory=set)
+    assigned: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.report.listed = tuple(t.plural for t in self.types.types if t.handmade is not None)
@@ -313,33 +317,51 @@ def _read(path: Path) -> tuple[wordread.WordPackage, list[Block]]:
     return document, _blocks(document, path.name)
 
 
-def _read_encoded(path: Path) -> tuple[wordread.WordPackage, str]:
-    """In the helper: the blocks as one string (pickling them costs more than reading)."""
-    document, blocks = _read(path)
-    return document, wordread.encode(blocks)
-
-
-def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, wordread.WordPackage, list[Block]]]:
-    """Each file checked, opened and read, in order; while one is handled here, the next
-    is read in a forked helper (the second core: the action annex is read while the
-    pilot annex is). Its refusals come when that file's turn comes, as before."""
+def _read_ahead(
+    paths: list[Path], alone: Callable[[Path], Imported]
+) -> Iterator[tuple[Path, Imported | None]]:
+    """Each file in order, with (from the second on) what alone(file) made of it: while
+    one is handled here, the next is read and converted on its own in a forked helper
+    (the second core: the action annex while the pilot annex is read). Its refusals
+    come when that file's turn comes, as before."""
     from toolkit.core.parallel import Background
 
-    ahead: Background[tuple[wordread.WordPackage, str]] | None = None
+    ahead: Background[Imported] | None = None
     try:
         for index, path in enumerate(paths):
-            if ahead is not None:
-                document, encoded = ahead.result()
-                current = document, wordread.decode(encoded)
+            current = ahead.result() if ahead is not None else None
             ahead = None
             if index + 1 < len(paths):
-                ahead = Background(functools.partial(_read_encoded, paths[index + 1]))
-            if index == 0:
-                current = _read(path)
-            yield path, *current
+                ahead = Background(functools.partial(alone, paths[index + 1]))
+            yield path, current
     finally:
         if ahead is not None:
             ahead.cancel()
+
+
+def _merges_exactly(part: Imported, into: Imported) -> bool:
+    """Whether merging a file converted on its own gives what converting it after the
+    files before would: it fills other sheets, and no setting it looked at or set outright
+    was set before it (the others it set only where unset, as merge does)."""
+    return (
+        not any(into.tables.get(name) for name in part.tables)
+        and not (part.consulted | part.assigned) & into.settings.keys()
+    )
+
+
+def _merge(part: Imported, into: Imported) -> None:
+    for name, rows in part.tables.items():
+        into.records(name).extend(rows)
+    for name, value in part.settings.items():
+        into.settings.setdefault(name, value)
+    into.consulted |= part.consulted
+    into.assigned |= part.assigned
+    report, more = into.report, part.report
+    report.source += more.source
+    report.skipped += more.skipped
+    report.notes += more.notes
+    for what, lines in more.found.items():
+        report.found.setdefault(what, []).extend(lines)
 
 
 def _streamed(document: wordread.WordPackage, name: str) -> Iterator[Block]:
@@ -656,6 +678,8 @@ def read_card_annex(
         else:
             text = block.text.strip()
             title = shape.title.match(text) if shape.title_settings else None
+            if title and reader.card is None and not block.toc:
+                imported.consulted.add(shape.title_settings[0])
             if (
                 title
                 and reader.card is None
@@ -664,6 +688,7 @@ def read_card_annex(
             ):
                 for name, value in title.groupdict().items():
                     imported.settings[name] = value.strip()
+                    imported.assigned.add(name)
                 continue
             reader.paragraph(block)
     reader.close()
@@ -984,31 +1009,63 @@ def import_annexes(paths: list[Path], templates: Path | None = None) -> Imported
             f"niet. Geef de map op met de verklaring (*.toml) en het sjabloon "
             f"van het eigen bijlagetype."
         )
-    imported = Imported(types=BUILTIN.with_folder(templates), templates=templates)
-    samples = _own_samples(imported.types)
-    declared = [t for t in imported.types.types if t.handmade is not None]
-    cards = [CardShape(t) for t in declared if _spec(t).cards]
-    tables = [TableShape(t) for t in declared if not _spec(t).cards]
-    for path, document, blocks in _read_ahead(paths):
-        imported.report.source.append(path.name)
-        before = imported.counts()
-        card = next((shape for shape in cards if shape.recognises(blocks)), None)
-        if card is not None:
-            read_card_annex(document, blocks, imported, card)
-        elif samples and read_own_annex(blocks, samples, imported, path.name):
-            _settings_from_header(document, imported, None)
+    types = BUILTIN.with_folder(templates)
+    imported = Imported(types=types, templates=templates)
+    samples = _own_samples(types)
+    declared = [t for t in types.types if t.handmade is not None]
+    shapes = (
+        samples,
+        [CardShape(t) for t in declared if _spec(t).cards],
+        [TableShape(t) for t in declared if not _spec(t).cards],
+    )
+    many = len(paths) > 1
+
+    def alone(path: Path) -> Imported:
+        part = Imported(types=types, templates=templates)
+        _convert(path, *_read(path), part, shapes, many)
+        return part
+
+    for path, part in _read_ahead(paths, alone):
+        if part is not None and _merges_exactly(part, imported):
+            _merge(part, imported)
         else:
-            for shape in tables:
-                read_table_annex(document, blocks, imported, shape)
-                if imported.counts() != before:
-                    break
-        if imported.counts() == before:
-            raise RegisterUnreadable(
-                _nothing_found(path.name, blocks, imported.types, document.left_out_counts.get("altchunk", 0))
-            )
-        prefix = f"{path.name}: " if len(paths) > 1 else ""
-        imported.report.skipped += [prefix + line for line in left_out(document)]
+            _convert(path, *_read(path), imported, shapes, many)
     return imported
+
+
+_Shapes = tuple[list[tuple[AnnexType, "Sample"]], list["CardShape"], list["TableShape"]]
+
+
+def _convert(
+    path: Path,
+    document: wordread.WordPackage,
+    blocks: list[Block],
+    imported: Imported,
+    shapes: _Shapes,
+    many: bool,
+) -> None:
+    """One file's rows, settings and report lines into imported: first the card types a
+    document shows a card of, then the own types whose sample card it repeats, then the
+    table types. A file with nothing of an annex in it is refused."""
+    samples, cards, tables = shapes
+    imported.report.source.append(path.name)
+    before = imported.counts()
+    card = next((shape for shape in cards if shape.recognises(blocks)), None)
+    if card is not None:
+        read_card_annex(document, blocks, imported, card)
+    elif samples and read_own_annex(blocks, samples, imported, path.name):
+        _settings_from_header(document, imported, None)
+    else:
+        for shape in tables:
+            read_table_annex(document, blocks, imported, shape)
+            if imported.counts() != before:
+                break
+    if imported.counts() == before:
+        raise RegisterUnreadable(
+            _nothing_found(path.name, blocks, imported.types, document.left_out_counts.get("altchunk", 0))
+        )
+    prefix = f"{path.name}: " if many else ""
+    imported.report.skipped += [prefix + line for line in left_out(document)]
 
 
 def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, chunks: int = 0) -> str:
