@@ -134,3 +134,29 @@ def test_a_build_that_stops_at_errors_leaves_no_libreoffice_behind(tmp_path, wit
     _build("--out", str(tmp_path / "goed"))  # and after a build that succeeds
     after, running = _ours()
     assert after <= before and running == []
+
+
+@pytest.mark.parametrize("at", [20, (1 << 20) - 20, (1 << 20) + 4, 3 << 20])  # where the field begins
+def test_the_size_of_an_annex_with_a_contents_list_is_found_without_reading_it_whole(at):
+    from io import BytesIO
+
+    from toolkit.build.pagenumbers import contents_size
+
+    field = b'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" </w:instrText></w:r>'
+    xml = (
+        b"<w:document><w:body>"
+        + b"<w:p/>" * ((at - 20) // 6)
+        + field
+        + b"<w:p/>" * 1000
+        + b"</w:body></w:document>"
+    )
+
+    def docx(document: bytes) -> bytes:
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("word/document.xml", document)
+        return buffer.getvalue()
+
+    assert xml.index(field) == at - (at - 20) % 6
+    assert contents_size(docx(xml)) == len(xml)
+    assert contents_size(docx(xml.replace(b"TOC", b"REF"))) is None
