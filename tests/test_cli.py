@@ -70,3 +70,21 @@ def test_click_speaks_dutch_too():
     assert "Commando's:" in result.output and "Opties:" in result.output
     for word in ("Usage", "Options", "Commands", "Show this message", "[default"):
         assert word not in result.output
+
+
+def test_import_names_the_first_notes_and_counts_the_rest(tmp_path, monkeypatch):
+    """An annex of 10,000 pilots gave 1,600 'let op' lines; the report has them all."""
+    from toolkit.editions import annex_import
+
+    imported = annex_import.Imported()
+    imported.tables["Pilots"] = [{"id": "P-1"}]
+    imported.report.notes = [f"Pilot {i}: de vermelding 'laatste keer' is herkend." for i in range(40)]
+    report = tmp_path / "r_importverslag.txt"
+    monkeypatch.setattr(annex_import, "import_annexes", lambda paths, templates=None: imported)
+    monkeypatch.setattr(annex_import, "write_imported", lambda imp, out: (out, report))
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "b.docx"), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert sum(line.startswith("  let op: ") for line in lines) == 25
+    assert "  … en nog 15 meer; zie het importverslag." in lines
+    assert lines[-1] == f"Importverslag: {report}"

@@ -429,6 +429,7 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path, sjablonen
       toolkit import "Projectenrapportage.docx" --sjablonen sjablonen --out projecten.xlsx
     """
     from toolkit.editions.annex_import import import_annexes, write_imported
+    from toolkit.report.terminal import MAX_LINES
 
     try:
         imported = import_annexes(list(bijlagen), sjablonen)
@@ -437,12 +438,15 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path, sjablonen
         _fail(exc, ctx.obj["debug"])
         return
     click.echo(f"{imported.counts()} ingelezen.")
-    for note in imported.report.notes:
+    notes, cuts = imported.report.notes, imported.report.cuts
+    for note in notes[:MAX_LINES]:
         click.echo(f"  let op: {note}")
-    for cut in imported.report.cuts:
+    for cut in cuts[: max(0, MAX_LINES - len(notes))]:
         click.secho(
             f"  waarschuwing: {cut.describe()} De hele tekst staat in het importverslag.", fg="yellow"
         )
+    if len(notes) + len(cuts) > MAX_LINES:
+        click.echo(f"  … en nog {len(notes) + len(cuts) - MAX_LINES} meer; zie het importverslag.")
     click.echo(f"Register: {register}")
     click.echo(f"Importverslag: {report}")
 
