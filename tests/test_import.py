@@ -644,3 +644,11 @@ def test_a_file_that_looked_at_a_setting_set_before_it_is_converted_again():
     part.assigned.clear()
     into.tables["Acties"] = [{"id": "A-1"}]  # the same sheet: numbering goes on
     assert not _merges_exactly(part, into)
+
+
+def test_with_several_files_each_skipped_line_names_its_file(round_trip):
+    _, folder = round_trip
+    report = (folder / "terug_importverslag.txt").read_text(encoding="utf-8")
+    contents = [line for line in report.splitlines() if "De inhoudsopgave: de toolkit maakt" in line]
+    names = sorted(p.name for p in (folder / "uit").glob("*.docx"))
+    assert sorted(line.split(".docx: ")[0].removeprefix("  - ") + ".docx" for line in contents) == names

@@ -1049,6 +1049,8 @@ def _convert(
     table types. A file with nothing of an annex in it is refused."""
     samples, cards, tables = shapes
     imported.report.source.append(path.name)
+    skipped = imported.report.skipped
+    first = len(skipped)
     before = imported.counts()
     card = next((shape for shape in cards if shape.recognises(blocks)), None)
     if card is not None:
@@ -1064,8 +1066,9 @@ def _convert(
         raise RegisterUnreadable(
             _nothing_found(path.name, blocks, imported.types, document.left_out_counts.get("altchunk", 0))
         )
-    prefix = f"{path.name}: " if many else ""
-    imported.report.skipped += [prefix + line for line in left_out(document)]
+    skipped += left_out(document)
+    if many:  # which file each line is about ("De inhoudsopgave" is in every annex)
+        skipped[first:] = [f"{path.name}: {line}" for line in skipped[first:]]
 
 
 def _nothing_found(name: str, blocks: list[Block], types: AnnexTypes = BUILTIN, chunks: int = 0) -> str:
