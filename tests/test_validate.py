@@ -398,3 +398,27 @@ def test_the_warning_and_the_printing_agree_on_continued_rows(rows):
     assert flagged == [i > 0 and continuation.continues(row) for i, row in enumerate(rows)]
     printed, _ = merge_continuations(records, continuation)
     assert len(printed) == len(rows) - sum(flagged)
+
+
+def test_a_value_close_to_one_in_the_list_gets_a_suggestion(tmp_path):
+    """'Ruimtelijke ordenning' (a typo) and 'Armoede beleid': the list value is named;
+    a value like nothing in the list gets no guess."""
+    path = tmp_path / "r.xlsx"
+    pilots = [
+        {**GOOD, "id": "P-1", "portefeuille": "Ruimtelijke ordenning"},
+        {**GOOD, "id": "P-2", "portefeuille": "Armoedebeleidd"},
+        {**GOOD, "id": "P-3", "portefeuille": "Sport"},
+    ]
+    write_register(
+        path,
+        {"Pilots": pilots, "Acties": [GOOD_ACTION]},
+        {**MUNICIPALITY, "peildatum": date(2024, 4, 1), "inleiding": "Over deze bijlage."},
+        with_example_lists(None),
+    )
+    messages = [f.message for f in validate_file(path).findings if f.code == "niet-in-lijst"]
+    assert messages == [
+        "'Ruimtelijke ordenning' staat niet in de keuzelijst voor 'Portefeuille'. "
+        "Bedoelt u 'Ruimtelijke ordening'?",
+        "'Armoedebeleidd' staat niet in de keuzelijst voor 'Portefeuille'. Bedoelt u 'Armoedebeleid'?",
+        "'Sport' staat niet in de keuzelijst voor 'Portefeuille'.",
+    ]

@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         "niet-in-lijst",
         Severity.ERROR,
         "Waarde staat niet in de keuzelijst",
-        "'{value}' staat niet in de keuzelijst voor '{label}'.",
+        "'{value}' staat niet in de keuzelijst voor '{label}'.{detail}",
         "Kies een waarde uit de keuzelijst (tabblad Lijsten), of vraag de coördinator de "
         "lijst aan te vullen.",
     ),

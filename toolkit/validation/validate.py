@@ -7,6 +7,7 @@ cross-field failure, which pandera repeats for every column, into one finding pe
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,9 +82,31 @@ def resolve_peildatum(register: Register, override: date | None) -> tuple[date |
     return dates.parse_peildatum(text), text
 
 
-def _detail(code: str, record: Record, key: str, lists: dict[str, list[str]]) -> tuple[str, str]:
-    """(value, detail) for a rule's message, looked up from the record."""
+#: list values suggested for at most this many different wrong values per sheet: a
+#: column of pasted free text would otherwise compare every text with every list value
+MAX_SUGGESTED = 500
+
+
+def _closest(value: str, vocabulary: str, choices: list[str], asked: dict[str, str]) -> str:
+    """ " Bedoelt u 'Financiën'?" for a value close to one list value ('Financien'), else ""."""
+    key = f"{vocabulary}\x00{value}"
+    if key in asked or len(asked) >= MAX_SUGGESTED:
+        return asked.get(key, "")
+    by_folded = {schema.normalise(c): c for c in choices}
+    near = difflib.get_close_matches(schema.normalise(value), list(by_folded), n=1, cutoff=0.8)
+    asked[key] = f" Bedoelt u '{by_folded[near[0]]}'?" if near else ""
+    return asked[key]
+
+
+def _detail(
+    code: str, record: Record, key: str, lists: dict[str, list[str]], asked: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """(value, detail) for a rule's message, looked up from the record; asked holds the
+    suggestions made so far for values not in a list."""
     value = record.text(key)
+    if code == "niet-in-lijst":
+        vocab = record.sheet.column(key).vocabulary
+        return value, _closest(value, vocab or "", lists.get(vocab or "", []), {} if asked is None else asked)
     if code == "schrijfwijze-lijst":
         vocab = record.sheet.column(key).vocabulary
         folded = schema.normalise(value)
@@ -129,6 +152,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
         table_schema(sheet, lists).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         seen: set[tuple[str, int, str]] = set()
+        asked: dict[str, str] = {}
         for case in exc.failure_cases.itertuples(index=False):
             code = str(case.check)
             if code not in RULES_BY_CODE:
@@ -141,7 +165,7 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
                 continue
             seen.add((code, row, key))
             record = by_row[row]
-            value, detail = _detail(code, record, key, lists)
+            value, detail = _detail(code, record, key, lists, asked)
             loc = record.location(key)
             findings.append(
                 make_finding(
