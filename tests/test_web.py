@@ -528,3 +528,19 @@ def test_serve_with_a_template_folder_builds_the_organisations_own_annex_type(tm
     assert any(n.startswith("Projectenrapportage Sociale innovatie") for n in downloads(page))
     assert "Sjablonen: die van de organisatie (map 'sjablonen')" in page.text
     assert "projectenrapportage (tabblad Projecten, eigen)" in page.text
+
+
+def test_the_log_is_plain_text_in_a_terminal_and_json_elsewhere():
+    from toolkit.web.logs import default_format
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    class Pipe:
+        def isatty(self) -> bool:
+            return False
+
+    assert default_format(Terminal()) == "tekst"
+    assert default_format(Pipe()) == "json"
+    assert default_format(object()) == "json"

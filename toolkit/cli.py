@@ -702,11 +702,11 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
     "--log-format",
     "log_format",
     type=click.Choice(["json", "tekst"]),
-    default="json",
-    show_default=True,
+    default=None,
     envvar="TOOLKIT_LOG_FORMAT",
     show_envvar=True,
-    help="Logboek als JSON (een object per regel) of als tekst.",
+    help="Logboek als JSON (een object per regel) of als tekst. Standaard: tekst in een "
+    "terminal, anders JSON.",
 )
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
@@ -722,7 +722,7 @@ def serve(
     max_upload: int,
     max_rows: int,
     max_connections: int,
-    log_format: str,
+    log_format: str | None,
 ) -> None:
     """Start de webapplicatie voor de hele editie: register controleren, bijlagen maken,
     edities vergelijken, de volgende editie, een nieuw register, bijlagen inlezen en
@@ -739,10 +739,12 @@ def serve(
       toolkit serve --host 0.0.0.0 --port 8080
       toolkit serve --sjablonen huisstijl --workers 4
     """
+    from toolkit.web.logs import default_format
     from toolkit.web.server import run
     from toolkit.web.settings import MB, Settings, cores
 
     workers = workers or cores()
+    log_format = log_format or default_format(sys.stderr)
     settings = Settings(
         processes=True,
         workers=workers,

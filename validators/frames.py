@@ -16,7 +16,7 @@ from toolkit.core.richtext import (
     id_oddities,
     tags_in,
 )
-from toolkit.declarations.schema import Kind, TableSheet
+from toolkit.declarations.schema import TableSheet
 from toolkit.register.read import EXACT_LIMIT, NOT_A_NUMBER, Record
 
 #: suffixes of the derived columns; the part before "__" names the register column
@@ -60,11 +60,12 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[key + LONG] = ["te lang" if len(t) > EXCEL_MAX_CHARS else "" for t in texts]
         # the rarer rules get their column only where a search of the whole column finds
         # something (the schema declares them optional): a clean register pays one search
-        rich = col.kind is Kind.RICH  # long texts: text_issues below looks at them
+        traits = col.kind.traits
+        rich = traits.rich  # long texts: text_issues below looks at them
         whole = "" if rich else "\n".join(texts)
-        if not rich and col.kind is not Kind.TEXT and direction_chars(whole):
+        if not traits.free_text and direction_chars(whole):  # free text: text_issues
             data[key + DIRECTION] = _per_cell(texts, direction_chars)  # rich: text_issues
-        if col.kind is Kind.ID and (
+        if traits.identifies and (
             not whole.isascii()
             or "\t" in whole
             or "  " in whole
@@ -72,7 +73,7 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             or any(t != t.strip() for t in texts)
         ):
             data[key + INVISIBLE] = _per_cell(texts, id_oddities)
-        if col.kind is Kind.DATE:
+        if traits.dated:
             parsed = [parse_date(v) for v in values]
             spans = [
                 (p.periods[0].earliest, p.periods[-1].latest)
@@ -84,17 +85,15 @@ def sheet_frame(records: list[Record], sheet: TableSheet) -> pd.DataFrame:
             data[col.key + LATEST] = pd.to_datetime([latest for _, latest in spans])
             data[col.key + DATE_KIND] = [str(p.kind) for p in parsed]
         # a number where text belongs; whole numbers Excel holds exactly are int, not float
-        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID) and (
-            float in set(map(type, values)) or NOT_A_NUMBER in texts
-        ):
+        if traits.holds_text and (float in set(map(type, values)) or NOT_A_NUMBER in texts):
             data[key + HUGE] = [
                 t if (v.__class__ is float and not abs(v) < EXACT_LIMIT) or t == NOT_A_NUMBER else ""
                 for v, t in zip(values, texts, strict=True)
             ]
-        plain = col.published and col.kind is Kind.TEXT
+        plain = col.published and traits.plain
         if plain and "<" in whole:  # published without markup: any tag is worth a word
             data[key + PLAIN_HTML] = _per_cell(texts, tags_in)
-        if col.kind in (Kind.RICH, Kind.TEXT):
+        if traits.free_text:
             html, chars = [""] * len(texts), [""] * len(texts)
             direction: list[str] | None = None
             shown: dict[str, list[str]] = {}

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.declarations.schema import Kind, TableSheet, normalise
+from toolkit.declarations.schema import TableSheet, normalise
 from toolkit.validators.frames import (
     CHARS,
     DATE_KIND,
@@ -64,18 +64,18 @@ def _column_checks(sheet: TableSheet, lists: Mapping[str, Sequence[str]]) -> dic
             )
         columns[col.key] = pa.Column(str, checks=checks, nullable=False)
         columns[col.key + LONG] = _optional("te-lang")
-        if col.kind is Kind.DATE:
+        if col.kind.traits.dated:
             columns[col.key + DATE_KIND] = pa.Column(
                 str, checks=pa.Check(lambda s: s != "onleesbaar", name="datum-onleesbaar")
             )
         columns[col.key + DIRECTION] = _optional("teken-richting")
-        if col.kind is Kind.ID:
+        if col.kind.traits.identifies:
             columns[col.key + INVISIBLE] = _optional("id-onzichtbaar")
-        if col.kind in (Kind.TEXT, Kind.RICH, Kind.ID):
+        if col.kind.traits.holds_text:
             columns[col.key + HUGE] = _optional("getal-onleesbaar")
-        if col.published and col.kind is Kind.TEXT:
+        if col.published and col.kind.traits.plain:
             columns[col.key + PLAIN_HTML] = _optional("html-in-tekstveld")
-        if col.kind in (Kind.RICH, Kind.TEXT):
+        if col.kind.traits.free_text:
             columns[col.key + HTML] = _optional("html-onbekend")
             columns[col.key + CHARS] = _optional("teken-ongeldig")
             for code, suffix in PUBLISHED_TEXT_CODES.items():

@@ -32,7 +32,6 @@ from toolkit.core.output import (
     refuse_open_documents,
     shown,
 )
-from toolkit.declarations import schema
 from toolkit.declarations.annextypes import AnnexType
 from toolkit.declarations.findings import summary
 from toolkit.layouts.render import (
@@ -211,16 +210,14 @@ def build_documents(
         blocks: dict[str, Callable[[dict], Iterable[str]]] = {}  # type: ignore[type-arg]
         contents: dict[str, Callable[[], Iterable]] = {}  # type: ignore[type-arg]
         values = dict(context)
-        values.update(
-            {s.key: register.setting_text(s.key) for s in annex.settings if s.kind is not schema.Kind.RICH}
-        )
+        values.update({s.key: register.setting_text(s.key) for s in annex.settings if not s.kind.traits.rich})
         values["aantal"] = str(len(records))
         for name, pattern in annex.tags:
             values[name] = annex.fill(
                 pattern, lambda key: values["aantal"] if key == "aantal" else setting(key)
             )
         for s in annex.settings:
-            if s.kind is schema.Kind.RICH:
+            if s.kind.traits.rich:
                 blocks[s.key] = partial(rich_xml, register.settings.get(s.key))
         sheet = annex.sheet.name
         blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)

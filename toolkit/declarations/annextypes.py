@@ -48,15 +48,7 @@ from toolkit.declarations.model import (
 from toolkit.declarations.rulekinds import DeclaredRule, RuleError, read_rule
 
 #: how a declaration names a column's kind (the long forms are Kind's own values)
-KINDS = {
-    "id": Kind.ID,
-    "tekst": Kind.TEXT,
-    "rijke tekst": Kind.RICH,
-    "rijk": Kind.RICH,
-    "datum": Kind.DATE,
-    "keuze": Kind.CHOICE,
-    **{k.value: k for k in Kind},
-}
+KINDS = {**{word: k for k in Kind for word in k.traits.words}, **{k.value: k for k in Kind}}
 #: the layouts there are: every type, bundled or own, is laid out by the sample card in its
 #: template ({{ kaarten }} … {{ einde }}) in the arrangement of its [indeling]
 LAYOUTS = ("kaarten",)
@@ -337,7 +329,7 @@ class _Reader:
                 "geef de kolom een kop die officieren kunnen lezen.",
             )
         vocabulary = self.value("kolom", entry, "lijst", where)
-        if (kind is Kind.CHOICE) != (vocabulary is not None):
+        if kind.traits.listed != (vocabulary is not None):
             raise self.fail(
                 where, "een kolom van soort 'keuze' noemt zijn lijst ('lijst = ...'); een andere soort niet."
             )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.declarations.keys import TABLES, children
-from toolkit.declarations.model import Kind, TableSheet
+from toolkit.declarations.model import Kind, TableSheet, kinds_where
 
 if TYPE_CHECKING:
     pass
@@ -215,7 +215,7 @@ def read_layout(
             raise fail(where, "schrijf het statusoverzicht als [indeling.statusoverzicht].")
         known("indeling.statusoverzicht", entry, where)
         overview = Overview(
-            column(entry, "kolom", where, (Kind.CHOICE,)) or "",
+            column(entry, "kolom", where, kinds_where("listed")) or "",
             text(entry, "kop", where, OVERVIEW_HEADING),
             flag(entry, "totaal", where, True),
         )

@@ -13,13 +13,62 @@ from functools import cached_property, lru_cache
 
 
 class Kind(StrEnum):
-    """How a cell's content is interpreted."""
+    """How a cell's content is interpreted. Code asks a kind for its traits (below), never
+    which kind it is, so a new kind is its member here and its traits in KIND_TRAITS."""
 
     ID = "id"
     TEXT = "tekst"
     RICH = "rijke tekst"
     DATE = "datum of omschrijving"
     CHOICE = "keuze uit lijst"
+
+    @property
+    def traits(self) -> KindTraits:
+        return KIND_TRAITS[self]
+
+
+@dataclass(frozen=True)
+class KindTraits:
+    """What a column kind does, at every step that reads, checks, writes or prints it."""
+
+    #: how a declaration may name the kind (`soort = "rijk"`), besides the Kind's value
+    words: tuple[str, ...]
+    #: read and printed as rich text: lists, bold, the CMS's HTML (else as one plain line)
+    rich: bool = False
+    #: typed text: formatted as text in Excel ('@': "-" starts no formula), checked for
+    #: HTML tags, control and direction characters, and what the annex cannot show
+    free_text: bool = False
+    #: published without markup: a tag in it is named (html-in-tekstveld)
+    plain: bool = False
+    #: holds text, so a number Excel made of it is worth a word (getal-onleesbaar)
+    holds_text: bool = False
+    #: names a row: look-alike characters and spaces are named (id-onzichtbaar)
+    identifies: bool = False
+    #: a date or a Dutch date phrase: read as its earliest and latest day, checked for
+    #: readability, sorted by date, a date cell in Excel, usable by the date rules
+    dated: bool = False
+    #: a value from a keuzelijst: checked against it, sorted in its order, coloured by its
+    #: meaning, usable as a group or cross-tab column and by the meaning rules
+    listed: bool = False
+
+    @property
+    def repeats(self) -> bool:
+        """Short values that recur (a status, a date as typed): held once in memory."""
+        return self.dated or self.listed
+
+
+KIND_TRAITS: dict[Kind, KindTraits] = {
+    Kind.ID: KindTraits(("id",), holds_text=True, identifies=True),
+    Kind.TEXT: KindTraits(("tekst",), free_text=True, plain=True, holds_text=True),
+    Kind.RICH: KindTraits(("rijke tekst", "rijk"), rich=True, free_text=True, holds_text=True),
+    Kind.DATE: KindTraits(("datum",), dated=True),
+    Kind.CHOICE: KindTraits(("keuze",), listed=True),
+}
+
+
+def kinds_where(trait: str) -> tuple[Kind, ...]:
+    """The kinds with a trait ("dated"): what a declaration may use where that is needed."""
+    return tuple(kind for kind in Kind if getattr(kind.traits, trait))
 
 
 @dataclass(frozen=True)

@@ -34,15 +34,18 @@ from enum import StrEnum
 from typing import Protocol
 
 from toolkit.core.dates import is_unknown_phrase
-from toolkit.declarations.model import Column, Kind, Role, TableSheet, Vocabulary
+from toolkit.declarations.model import Column, Kind, Role, TableSheet, Vocabulary, kinds_where
 
 #: how a declaration names a list meaning by its flag (Role's attribute)
 FLAGS = {"gepubliceerd": "published", "laatste_keer": "last_time", "afgerond": "finished"}
 SEVERITIES = ("fout", "waarschuwing")
 #: the longest text a placeholder puts into a message (the rest becomes …)
 SHOWN_CHARS = 120
-DATE = (Kind.DATE,)
-TEXTLIKE = (Kind.TEXT, Kind.RICH, Kind.ID)
+#: the column kinds a parameter may name, by what they do (model.KIND_TRAITS)
+DATE = kinds_where("dated")
+LISTED = kinds_where("listed")
+TEXTLIKE = kinds_where("holds_text")
+PLAIN = kinds_where("plain")
 
 
 class ParamType(StrEnum):
@@ -567,7 +570,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     ParamType.COLUMN,
                     "De kolom die iets moet zeggen zodra de datum voorbij is.",
                     required=True,
-                    kinds=(Kind.CHOICE, *TEXTLIKE),
+                    kinds=(*LISTED, *TEXTLIKE),
                     example="status",
                 ),
                 Param(
@@ -575,7 +578,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     ParamType.MEANINGS,
                     "Bevinding als `kolom` een van deze betekenissen heeft: " + _MEANING_HELP,
                     about="kolom",
-                    about_kinds=(Kind.CHOICE,),
+                    about_kinds=LISTED,
                     example="gepubliceerd",
                 ),
                 Param(
@@ -584,7 +587,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "Bevinding als `kolom` geen van "
                     "deze betekenissen heeft (ook als hij leeg is): " + _MEANING_HELP,
                     about="kolom",
-                    about_kinds=(Kind.CHOICE,),
+                    about_kinds=LISTED,
                     example="afgerond",
                 ),
                 Param(
@@ -644,7 +647,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "Alleen als `als` een van deze "
                     "betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
                     about="als",
-                    about_kinds=(Kind.CHOICE,),
+                    about_kinds=LISTED,
                     example="ingetrokken",
                 ),
                 Param(
@@ -653,7 +656,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                     "Alleen als `als` is ingevuld en "
                     "geen van deze betekenissen heeft: " + _MEANING_HELP.replace("`kolom`", "`als`"),
                     about="als",
-                    about_kinds=(Kind.CHOICE,),
+                    about_kinds=LISTED,
                     example=["afgerond", "ingetrokken"],
                 ),
             ),
@@ -991,13 +994,13 @@ def example_rule(kind: RuleKind) -> DeclaredRule:
             tuple(entry[param.name]) if isinstance(entry[param.name], list) else entry[param.name]
         ):
             column_kind = (
-                Kind.DATE
+                DATE[0]
                 if param.kinds == DATE
-                else Kind.CHOICE
+                else LISTED[0]
                 if key in about
-                else Kind.RICH
+                else next(k for k in TEXTLIKE if k.traits.rich)
                 if param.kinds == TEXTLIKE
-                else Kind.TEXT
+                else PLAIN[0]
             )
             columns.setdefault(
                 key,
@@ -1006,7 +1009,7 @@ def example_rule(kind: RuleKind) -> DeclaredRule:
                     key.replace("_", " ").capitalize(),
                     column_kind,
                     "",
-                    vocabulary="status" if column_kind is Kind.CHOICE else None,
+                    vocabulary="status" if column_kind.traits.listed else None,
                 ),
             )
     sheet = TableSheet("Voorbeeld", "Voorbeeld", "", tuple(columns.values()))
@@ -1109,4 +1112,4 @@ def _example_columns(rule: DeclaredRule) -> list[Column]:
     for param in rule.spec.params:
         if param.is_column:
             keys += [k for k in rule.columns(param.name) if k not in keys]
-    return [Column(k, k.replace("_", " ").capitalize(), Kind.TEXT, "") for k in keys]
+    return [Column(k, k.replace("_", " ").capitalize(), PLAIN[0], "") for k in keys]

@@ -27,7 +27,6 @@ from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType, AnnexTypes
 from toolkit.declarations.handmade import HandMade, Section, pattern_regex, words_in_order
 from toolkit.declarations.layout import NEW_NOTE
-from toolkit.declarations.model import Kind
 from toolkit.declarations.status import split_status
 from toolkit.layouts import wordread
 from toolkit.layouts.word import CHANGES_HEADING
@@ -137,7 +136,7 @@ class CardShape:
             if (pattern := words_in_order(s.last_time)) is not None
         ]
         #: rich-text settings, by their name: the text under such a heading is theirs
-        self.intro = {_key(s.label): s.key for s in annex.settings if s.kind is Kind.RICH}
+        self.intro = {_key(s.label): s.key for s in annex.settings if s.kind.traits.rich}
         self.title = pattern_regex(spec.title)
         self.title_settings = [m for m in re.findall(r"\{([a-z][a-z0-9_]*)\}", spec.title)]
         noun = annex.singular or "rij"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from toolkit.declarations.layout import Continuation, GroupLevel, Layout
-from toolkit.declarations.model import Column, Kind, TableSheet, normalise
+from toolkit.declarations.model import Column, TableSheet, normalise
 
 if TYPE_CHECKING:
     from toolkit.register.read import Record
@@ -41,7 +41,7 @@ def merge_continuations(
 def sort_key(column: Column, lists: dict[str, list[str]]) -> Callable[[Record], tuple]:  # type: ignore[type-arg]
     """How one column orders records: dates by their earliest date, list values in list
     order, text alphabetically; empty and unreadable values last."""
-    if column.kind is Kind.DATE:
+    if column.kind.traits.dated:
         from toolkit.core.dates import parse_date
 
         def by_date(record: Record) -> tuple:  # type: ignore[type-arg]
@@ -49,7 +49,7 @@ def sort_key(column: Column, lists: dict[str, list[str]]) -> Callable[[Record], 
             return (0, earliest.toordinal()) if earliest else (1, 0)
 
         return by_date
-    if column.kind is Kind.CHOICE:
+    if column.kind.traits.listed:
         order = {normalise(v): i for i, v in enumerate(lists.get(column.vocabulary or "", []))}
 
         def by_list(record: Record) -> tuple:  # type: ignore[type-arg]
@@ -109,7 +109,7 @@ def group_records(
         by_value.setdefault(folded, []).append(record)
         shown.setdefault(folded, text)
     order = list(by_value)
-    if col.kind is Kind.CHOICE:
+    if col.kind.traits.listed:
         position = {normalise(v): i for i, v in enumerate(lists.get(col.vocabulary or "", []))}
         order.sort(key=lambda v: (0, position[v]) if v in position else (1, order.index(v)))
     start = first_number(spec)

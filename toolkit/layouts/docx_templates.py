@@ -287,7 +287,6 @@ def make_bundled_template(path: Path, annex: AnnexType, house: HouseStyle | None
     each), or one table with the columns of [inlezen] whose row repeats per record.
     Empty rows and sections fall away when [indeling] says leeg_weglaten."""
     from toolkit.declarations.handmade import DEFAULT_HEADER
-    from toolkit.declarations.schema import Kind
 
     spec, starter = annex.handmade, annex.starter
     if spec is None or starter is None:
@@ -303,7 +302,7 @@ def make_bundled_template(path: Path, annex: AnnexType, house: HouseStyle | None
     levels = len(annex.arrangement.groups)
     if spec.cards:
         _contents(doc, f"1-{levels + 1}")
-        for setting in (s for s in annex.settings if s.kind is Kind.RICH):
+        for setting in (s for s in annex.settings if s.kind.traits.rich):
             doc.add_paragraph(setting.label, style="Heading 1")
             doc.add_paragraph(_tag(setting.key))
         doc.add_paragraph("{{ wijzigingen }}")
@@ -479,7 +478,6 @@ def make_card_template(
     contents, its rich-text settings as blocks and a sample card ({{ kaarten }} …
     {{ einde }}) with the name as heading and a label | text table of the other published
     columns, in declaration order. The coordinator rearranges the card in Word."""
-    from toolkit.declarations.schema import Kind
 
     title = _tags(annex.title)
     doc = _base("Gemeente {{ gemeente }} · {{ editie }}", f"{title} · pagina ", house)
@@ -488,7 +486,7 @@ def make_card_template(
     # with groups ([indeling]) the group headings take the first levels, the card the next
     card_level = min(len(annex.arrangement.groups) + 1, 3)
     _contents(doc, f"1-{card_level}")
-    rich = [setting for setting in annex.settings if setting.kind is Kind.RICH]
+    rich = [setting for setting in annex.settings if setting.kind.traits.rich]
     if rich:  # a heading of its own: the introduction is not read as part of the contents
         doc.add_paragraph("Inleiding", style="Heading 1")
     for setting in rich:

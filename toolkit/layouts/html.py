@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from toolkit.core.richtext import Run, parse_rich, plain_line
-from toolkit.declarations.model import Kind, normalise
+from toolkit.declarations.model import normalise
 from toolkit.layouts.sample import _TAG, Sample, _Field, _Inline, _Maybe, _Static, _Table
 from toolkit.layouts.word import UNLISTED_COLOUR, Arranged, _values_in_order
 
@@ -530,7 +530,7 @@ def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
             for text in texts or ["–"]:
                 colour = (
                     arranged.colour(cell_col.vocabulary or "", text)
-                    if cell_col.kind is Kind.CHOICE and text != "–"
+                    if cell_col.kind.traits.listed and text != "–"
                     else ""
                 )
                 pieces.append(Piece(text, bool(colour), colour=(colour or "").lower()))

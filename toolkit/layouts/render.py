@@ -86,12 +86,11 @@ COMMON_TAGS = ("gemeente", "editie", "peildatum")
 def type_tags(annex: AnnexType) -> list[Tag]:
     """The tags an annex type's declaration adds: a tag per setting (a rich-text one as a
     block), its [bijlagetype.tags] and its bloktag."""
-    rich = schema.Kind.RICH
     tags = [
         Tag(
             s.key,
-            f"{s.label} (Instellingen){' als alinea' + chr(39) + 's' if s.kind is rich else ''}.",
-            block=s.kind is rich,
+            f"{s.label} (Instellingen){' als alinea' + chr(39) + 's' if s.kind.traits.rich else ''}.",
+            block=s.kind.traits.rich,
         )
         for s in annex.settings
     ]
@@ -653,7 +652,7 @@ def record_values(
             wanted |= more
         columns = [c for c in columns if c.key in wanted]
         fallbacks = [(key, other) for key, other in fallbacks if key in wanted]
-    chosen = [(c.key, c.kind is schema.Kind.RICH) for c in columns]
+    chosen = [(c.key, c.kind.traits.rich) for c in columns]
 
     def values(record: Record) -> dict[str, object]:
         get, text = record.values.get, record.text
@@ -688,7 +687,7 @@ def sample_blocks(
     from toolkit.layouts.word import Arranged
 
     columns = [c for c in annex.sheet.columns if c.published]
-    plain_keys = frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH)
+    plain_keys = frozenset(c.key for c in columns if not c.kind.traits.rich)
     layout = annex.arrangement
 
     def use(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.core.richtext import plain_line
 from toolkit.declarations.layout import Layout
-from toolkit.declarations.model import Kind, TableSheet, normalise
+from toolkit.declarations.model import TableSheet, normalise
 from toolkit.layouts import wordxml
 from toolkit.layouts.arrange import Group, group_records, merge_continuations, sorted_records, status_counts
 from toolkit.layouts.publishing import (
@@ -146,7 +146,7 @@ def _values_in_order(
         text = plain_line(record.text(key)).strip()
         if text:
             seen.setdefault(normalise(text), text)
-    if col.kind is Kind.CHOICE:
+    if col.kind.traits.listed:
         listed = [v for v in lists.get(col.vocabulary or "", []) if normalise(v) in seen]
         return listed + [t for f, t in seen.items() if f not in {normalise(v) for v in listed}]
     return list(seen.values())
@@ -218,7 +218,7 @@ def crosstab_table(
             for value in values:
                 fill = (
                     colour(cell_col.vocabulary or "", value)
-                    if cell_col.kind is Kind.CHOICE and value != "–"
+                    if cell_col.kind.traits.listed and value != "–"
                     else None
                 )
                 paragraphs.append(

@@ -250,7 +250,6 @@ def sheet_title(titles: Iterable[str], wanted: str) -> str | None:
 Rows = Iterator[tuple[int, Sequence[object]]]
 #: texts up to this long in a list or date column are held once per sheet
 SHARED_LENGTH = 64
-_REPEATING = frozenset((schema.Kind.CHOICE, schema.Kind.DATE))
 
 
 def _read_table(
@@ -292,7 +291,9 @@ def _read_table(
     # a short value of a list or date column (a status, a programme, a date as typed) is
     # held once, however many rows have it: fewer objects for the build's helper
     # processes to copy; free text rarely repeats and is not looked up
-    positions = [(key, index, sheet.column(key).kind in _REPEATING) for key, index in match.positions.items()]
+    positions = [
+        (key, index, sheet.column(key).kind.traits.repeats) for key, index in match.positions.items()
+    ]
     shared: dict[str, str] = {}
 
     def consume(number: int, values: Sequence[object]) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.core import dates
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType, AnnexTypes
-from toolkit.declarations.schema import Kind, TableSheet
+from toolkit.declarations.schema import TableSheet
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -66,11 +66,6 @@ def print_setup(ws, title_rows: int = 0) -> None:  # type: ignore[no-untyped-def
     ws.fit_to_pages(1, 0)
     if title_rows:
         ws.repeat_rows(0, title_rows - 1)
-
-
-#: columns formatted as text ('@'): Excel keeps what is typed, so a line that starts with
-#: "-", "=" or "+" (a list item) stays text instead of becoming a formula (#NAME?)
-TEXT_KINDS = (Kind.TEXT, Kind.RICH)
 
 
 def extra_key(index: int) -> str:
@@ -281,7 +276,13 @@ def _write_table(
     print_setup(ws, title_rows=1)
     for index, col in enumerate(sheet.columns):
         cell_format = (
-            fmt["date"] if col.kind is Kind.DATE else fmt["text"] if col.kind in TEXT_KINDS else fmt["wrap"]
+            # free text as text ('@'): a line that starts with "-", "=" or "+" (a list item)
+            # stays text instead of becoming a formula (#NAME?)
+            fmt["date"]
+            if col.kind.traits.dated
+            else fmt["text"]
+            if col.kind.traits.free_text
+            else fmt["wrap"]
         )
         ws.set_column(index, index, col.width, cell_format)
         validation: dict[str, object] = {
@@ -321,7 +322,7 @@ def _write_table(
     keys = [c.key for c in sheet.columns] + [extra_key(i) for i in range(len(extra_headers))]
     name_key = sheet.columns[1].key if len(sheet.columns) > 1 else sheet.columns[0].key
     write_string = ws.write_string
-    formats = [fmt["text"] if c.kind in TEXT_KINDS else fmt["wrap"] for c in sheet.columns] + [
+    formats = [fmt["text"] if c.kind.traits.free_text else fmt["wrap"] for c in sheet.columns] + [
         fmt["wrap"]
     ] * len(extra_headers)
     for r, row in enumerate(rows, start=1):
@@ -586,9 +587,9 @@ def write_register(
     for r, s in enumerate(types.settings_for(sheets), start=1):
         ws.write_string(r, 0, s.label, fmt["bold"])
         setting = setting_values.get(s.key, s.default)
-        if setting in (None, "") and s.kind in TEXT_KINDS:  # typed in later: text too
+        if setting in (None, "") and s.kind.traits.free_text:  # typed in later: text too
             ws.write_blank(r, 1, None, fmt["text"])
-        if _write_value(ws, r, 1, setting, fmt, s.kind in TEXT_KINDS) and cuts is not None:
+        if _write_value(ws, r, 1, setting, fmt, s.kind.traits.free_text) and cuts is not None:
             cuts.append(CutValue(schema.SETTINGS_SHEET, f"B{r + 1}", s.label, s.label, str(setting)))
         ws.write_string(r, 2, s.help, fmt["wrap"])
         # the label and help are fixed texts; a long text setting (Inleiding) keeps
@@ -596,7 +597,7 @@ def write_register(
         height = row_height(
             [(s.label, widths[0] * 0.9), (s.help, widths[2]), (str(setting or ""), widths[1])]
         )
-        if height is not None and s.kind is not Kind.RICH:
+        if height is not None and not s.kind.traits.rich:
             ws.set_row(r, height)
         ws.data_validation(
             r, 1, r, 1, {"validate": "any", "input_title": _prompt_title(s.label), "input_message": s.help}

@@ -122,7 +122,7 @@ def _detail(
         "html-tabel",
         "markdown-kop",
     ):
-        rich = record.sheet.column(key).kind is schema.Kind.RICH
+        rich = record.sheet.column(key).kind.traits.rich
         return value, ", ".join(dict.fromkeys(i.detail for i in text_issues(value, rich) if i.code == code))
     if code == "html-in-tekstveld":
         return value, f"{tags_in(value)}; in de bijlage komt: '{plain_line(value)}'"
@@ -368,7 +368,7 @@ def _publishing_settings_findings(register: Register) -> list[Finding]:
     number_keys = {key for _, key, _ in numbered}
     for s in register.types.settings_for(register.sheets):
         text = register.setting_text(s.key).strip()
-        if s.kind is schema.Kind.TEXT and s.key not in number_keys and len(text) > MAX_SETTING_LENGTH:
+        if s.kind.traits.plain and s.key not in number_keys and len(text) > MAX_SETTING_LENGTH:
             add("instelling-te-lang", s.key, MAX_SETTING_LENGTH, f"{len(text):,}".replace(",", "."))
     numbers = {}
     for _, key, run in dict((key, (a, key, run)) for a, key, run in numbered).values():

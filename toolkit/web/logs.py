@@ -122,6 +122,13 @@ def log_config(fmt: str = "json") -> dict[str, Any]:
 LOG_CONFIG = log_config("tekst")
 
 
+def default_format(stream: Any) -> str:
+    """Plain lines for someone watching a terminal, JSON for a log collector (a service,
+    a container): what --log-format gives when it is not given."""
+    isatty = getattr(stream, "isatty", None)
+    return "tekst" if isatty is not None and isatty() else "json"
+
+
 def configure_logging(fmt: str = "json") -> None:
     import logging.config
 

@@ -25,7 +25,6 @@ from toolkit import __version__
 from toolkit.build.web_edition.tokens import Tokens, find_logo, read_tokens, text_on
 from toolkit.core.output import atomic_write, reason, shown
 from toolkit.core.richtext import plain_line
-from toolkit.declarations import schema
 from toolkit.declarations.model import normalise
 from toolkit.layouts.arrange import status_counts
 from toolkit.layouts.html import (
@@ -296,7 +295,7 @@ def _sample(annex: AnnexType, template: Path, values: Mapping[str, str]):  # typ
 
     cut, found = cut_sample_from(template)
     blocks = {"kaarten", "rijen", "wijzigingen", *ARRANGEMENT_TAGS}
-    blocks |= {s.key for s in annex.settings if s.kind is schema.Kind.RICH}
+    blocks |= {s.key for s in annex.settings if s.kind.traits.rich}
     if annex.legacy_block:
         blocks.add(annex.legacy_block)
     with zipfile.ZipFile(cut) as archive:
@@ -375,7 +374,7 @@ def _annex_site(
     blocks = environment().get_template("_blokken.html").module
     view = RecordView(
         lambda r: arranged.values(r, values(r)),
-        frozenset(c.key for c in columns if c.kind is not schema.Kind.RICH),
+        frozenset(c.key for c in columns if not c.kind.traits.rich),
         colours,
         notes,
         record_ids(arranged.records, annex.sheet.key_column, ids),
@@ -386,7 +385,7 @@ def _annex_site(
     texts = {
         s.key: text_blocks(register.settings.get(s.key), plain=False)
         for s in annex.settings
-        if s.kind is schema.Kind.RICH
+        if s.kind.traits.rich
     }
     intro = [b for blocks in texts.values() for b in blocks]
     name = f"{slug(annex.key, 'bijlage')}.html"
@@ -416,9 +415,7 @@ def _tag_values(
 
     setting = _setting_or_default(register)
     values = dict(context)
-    values.update(
-        {s.key: register.setting_text(s.key) for s in annex.settings if s.kind is not schema.Kind.RICH}
-    )
+    values.update({s.key: register.setting_text(s.key) for s in annex.settings if not s.kind.traits.rich})
     values["aantal"] = str(count)
     for name, pattern in annex.tags:
         values[name] = annex.fill(pattern, lambda key: values["aantal"] if key == "aantal" else setting(key))
