@@ -173,10 +173,15 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
                 )
             )
     declared, quiet = _declared_findings(register, sheet, peildatum, frame, by_row)
+    # one finding per empty required cell: verplicht-leeg says it, unless a declared rule
+    # explains why the cell is empty (a continued row); a declared rule's finding on that
+    # same empty cell ("… is nog ''") then adds nothing
+    required = [f for f in findings if f.code == "verplicht-leeg" and (f.row, f.label) not in quiet]
+    empty = {(f.row, f.label) for f in required}
     return (
         empty_lists
         + [f for f in findings if not (f.code == "verplicht-leeg" and (f.row, f.label) in quiet)]
-        + declared
+        + [f for f in declared if (f.row, f.label) not in empty]
     )
 
 
