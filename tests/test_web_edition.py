@@ -400,3 +400,14 @@ def test_filters_cover_every_level_of_the_grouping(web_editions):
         "Thema Groen"
     }
     assert len(filtered.xpath("//div[@class='indeling__inhoud']/h2")) == 2  # its portefeuillehouders
+
+
+def test_each_annex_page_has_the_title_of_its_word_annex(web_editions):
+    """The web edition's title is the Title paragraph of the template, as Word shows it
+    (the action annex's web title was its declaration's "… : statusbijlagen")."""
+    from docx import Document
+
+    for name, folder in web_editions.items():
+        shown = {page(p).xpath("//h1")[0].text_content().strip() for p in _annex_pages(folder)}
+        word = {Document(str(d)).core_properties.title for d in folder.parent.glob("*.docx")}
+        assert shown == word, name

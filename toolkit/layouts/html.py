@@ -556,13 +556,8 @@ _HEADING_NAMES = {"heading 1": 1, "heading 2": 2, "heading 3": 3}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def template_outline(
-    document_xml: bytes, styles_xml: bytes | None, blocks: Iterable[str], values: Mapping[str, str]
-) -> list[OutlineItem]:
-    """The template's own headings (Heading 1 to 3, after its contents list) and the
-    block tags of blocks, in the order of its body: where the coordinator put the
-    status overview or the cross-tab in Word, the web page puts it too. values fill
-    the tags in a heading ("Projecten {{ programma_naam }}")."""
+def _body_paragraphs(document_xml: bytes, styles_xml: bytes | None) -> Iterator[tuple[str, str, object]]:
+    """(style name in lower case, text, element) of each paragraph of the template's body."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -572,25 +567,51 @@ def template_outline(
             name = style.find(_W + "name")
             if name is not None:
                 names[style.get(_W + "styleId") or ""] = (name.get(_W + "val") or "").lower()
-    wanted = set(blocks)
     body = etree.fromstring(document_xml, parser).find(_W + "body")
-    out: list[OutlineItem] = []
     if body is None:
-        return out
+        return
     for paragraph in body.iterchildren(_W + "p"):
         text = "".join(t.text or "" for t in paragraph.iter(_W + "t")).strip()
-        if not text or any(i.text and "TOC" in i.text for i in paragraph.iter(_W + "instrText")):
-            continue
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        level = _HEADING_NAMES.get(names.get(style.get(_W + "val") or "", "")) if style is not None else None
+        yield (names.get(style.get(_W + "val") or "", "") if style is not None else ""), text, paragraph
+
+
+def _filled(text: str, values: Mapping[str, str]) -> str:
+    return " ".join(_ANY_TAG.sub(lambda m: values.get(m.group(1), ""), text).split())
+
+
+def template_outline(
+    document_xml: bytes, styles_xml: bytes | None, blocks: Iterable[str], values: Mapping[str, str]
+) -> list[OutlineItem]:
+    """The template's own headings (Heading 1 to 3, after its contents list) and the
+    block tags of blocks, in the order of its body: where the coordinator put the
+    status overview or the cross-tab in Word, the web page puts it too. values fill
+    the tags in a heading ("Projecten {{ programma_naam }}")."""
+    wanted = set(blocks)
+    out: list[OutlineItem] = []
+    for style, text, paragraph in _body_paragraphs(document_xml, styles_xml):
+        if not text or any(i.text and "TOC" in i.text for i in paragraph.iter(_W + "instrText")):  # type: ignore[attr-defined]
+            continue
+        level = _HEADING_NAMES.get(style)
         tag = _BLOCK_TAG.match(text)
         if tag and tag.group(1) in wanted:
             out.append(OutlineItem("block", tag.group(1)))
         elif level is not None:
-            filled = " ".join(_ANY_TAG.sub(lambda m: values.get(m.group(1), ""), text).split())
+            filled = _filled(text, values)
             if filled:
                 out.append(OutlineItem("heading", filled, level))
     return out
+
+
+def template_title(document_xml: bytes, styles_xml: bytes | None, values: Mapping[str, str]) -> str:
+    """The template's first paragraph in the Title style, its tags filled: the title the
+    Word annex shows (and its PDF's title), so the web edition's is the same; "" without."""
+    for style, text, _ in _body_paragraphs(document_xml, styles_xml):
+        if style in ("title", "titel") and text:
+            filled = _filled(text, values)
+            if filled:
+                return filled
+    return ""
 
 
 def heading_ids(arranged: Arranged, ids: Ids) -> list[str]:

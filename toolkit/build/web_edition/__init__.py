@@ -45,6 +45,7 @@ from toolkit.layouts.html import (
     record_ids,
     slug,
     template_outline,
+    template_title,
     text_blocks,
 )
 from toolkit.layouts.word import UNLISTED_COLOUR, Arranged
@@ -287,8 +288,9 @@ def _recorded(out_dir: Path) -> dict[str, str]:
 
 
 def _sample(annex: AnnexType, template: Path, values: Mapping[str, str]):  # type: ignore[no-untyped-def]
-    """The template's sample card (for an older template, its bundled one) and the
-    template's outline: where its headings and blocks stand around the records."""
+    """The template's sample card (for an older template, its bundled one), the
+    template's outline (where its headings and blocks stand around the records) and its
+    title as the Word annex shows it ("" without a Title paragraph)."""
     import zipfile
 
     from toolkit.layouts.render import ARRANGEMENT_TAGS, bundled_template, cut_sample_from
@@ -300,18 +302,16 @@ def _sample(annex: AnnexType, template: Path, values: Mapping[str, str]):  # typ
         blocks.add(annex.legacy_block)
     with zipfile.ZipFile(cut) as archive:
         names = set(archive.namelist())
-        outline = template_outline(
-            archive.read("word/document.xml"),
-            archive.read("word/styles.xml") if "word/styles.xml" in names else None,
-            blocks,
-            values,
-        )
+        document_xml = archive.read("word/document.xml")
+        styles_xml = archive.read("word/styles.xml") if "word/styles.xml" in names else None
+        outline = template_outline(document_xml, styles_xml, blocks, values)
+        title = template_title(document_xml, styles_xml, values)
     if found is None and annex.legacy_block:
         found = cut_sample_from(bundled_template(annex))[1]
     samples = {"kaarten", "rijen", annex.legacy_block}
     if not any(item.kind == "block" and item.name in samples for item in outline):
         outline = []  # the records have no place: the page's own order
-    return found, outline
+    return found, outline, title
 
 
 def _annex_site(
@@ -326,7 +326,7 @@ def _annex_site(
     setting = _setting_or_default(register)
     roles = register.roles
     records = register.published(annex)
-    sample, outline = _sample(annex, template, _tag_values(register, annex, context, len(records)))
+    sample, outline, title = _sample(annex, template, _tag_values(register, annex, context, len(records)))
     placed = frozenset(i.name for i in outline if i.kind == "block") & frozenset(ARRANGEMENT_TAGS)
     arranged = Arranged(
         annex.arrangement,
@@ -392,7 +392,7 @@ def _annex_site(
     site = AnnexSite(
         annex,
         name,
-        annex.fill(annex.title, setting),
+        title or annex.fill(annex.title, setting),
         arranged,
         CardPlan.of(sample, annex),
         view,
