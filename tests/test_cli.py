@@ -88,3 +88,21 @@ def test_import_names_the_first_notes_and_counts_the_rest(tmp_path, monkeypatch)
     assert sum(line.startswith("  let op: ") for line in lines) == 25
     assert "  … en nog 15 meer; zie het importverslag." in lines
     assert lines[-1] == f"Importverslag: {report}"
+
+
+def test_import_shows_a_cut_text_before_the_notes(tmp_path, monkeypatch):
+    """A text cut to fit an Excel cell is lost from the register: its warning is never
+    among the lines left out."""
+    from toolkit.editions import annex_import
+    from toolkit.register.write import CutValue
+
+    imported = annex_import.Imported()
+    imported.tables["Pilots"] = [{"id": "P-1"}]
+    imported.report.notes = [f"Pilot {i}: iets om te weten." for i in range(40)]
+    imported.report.cuts = [CutValue("Pilots", "C2", "Korte omschrijving", "Pilot 1", "x" * 40_000)]
+    monkeypatch.setattr(annex_import, "import_annexes", lambda paths, templates=None: imported)
+    monkeypatch.setattr(annex_import, "write_imported", lambda imp, out: (out, tmp_path / "v.txt"))
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "b.docx"), "--out", str(tmp_path / "r.xlsx")])
+    lines = result.output.splitlines()
+    assert lines[1].startswith("  waarschuwing: ") and "C2" in lines[1]
+    assert sum(line.startswith("  let op: ") for line in lines) == 24

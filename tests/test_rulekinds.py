@@ -187,9 +187,14 @@ def test_an_own_type_finds_a_promise_past_its_date_at_the_status_cell(tmp_path):
     )
     result = validate_file(path)
     found = [f for f in result.findings if f.code == "toezegging-verlopen"]
-    assert [f.cell for f in found] == ["F2", "F5"]
-    # the empty required status of row 8 gets one finding: that it is empty
-    assert [f.code for f in result.findings if f.cell == "F8"] == ["verplicht-leeg"]
+    assert [f.cell for f in found] == ["F2", "F5", "F8"]
+    # an empty status is not a finished one: past its date, that says more than that the
+    # required status is empty (unlike "nog onbekend", where empty is all it says)
+    assert sorted(f.code for f in result.findings if f.cell == "F8") == [
+        "toezegging-verlopen",
+        "verplicht-leeg",
+    ]
+    assert found[2].message.endswith("maar 'Status' is 'leeg'.")
     first = found[0]
     assert first.sheet == "Toezeggingen" and first.label == "Status"
     assert str(first.severity) == "waarschuwing" and first.value == "Open"
@@ -665,3 +670,36 @@ def test_the_moties_example_declares_its_own_rules(tmp_path):
     wb.save(register)
     codes = {(f.code, f.row) for f in validate_file(register).findings}
     assert ("afgedaan-zonder-stuk", row) in codes
+
+
+def test_an_empty_required_cell_is_said_once_unless_the_rule_says_more(tmp_path):
+    """'nog onbekend' on an empty required cell only restates that it is empty: one
+    finding there (verplicht-leeg). A date-order rule anchored on that same cell says
+    something else and stays."""
+    extra = """
+[[regel]]
+soort = "verlopen"
+code = "tekst-onbekend"
+datum = "datum_toegezegd"
+kolom = "toezegging"
+nog_onbekend = true
+
+[[regel]]
+soort = "datumvolgorde"
+code = "toegezegd-voor-vergadering"
+eerste = "vergadering"
+tweede = "datum_toegezegd"
+anker = "toezegging"
+"""
+    path = _register(
+        tmp_path, [{"vergadering": "1-3-2024", "datum_toegezegd": "1-2-2024", "toezegging": ""}], extra
+    )
+    codes = sorted(f.code for f in validate_file(path).findings if f.cell == "B2")
+    assert codes == ["toegezegd-voor-vergadering", "verplicht-leeg"]
+    # without the rule of empty cells, 'nog onbekend' would have said it too
+    filled = _register(
+        tmp_path,
+        [{"vergadering": "1-1-2024", "datum_toegezegd": "1-2-2024", "toezegging": "Nog niet bekend"}],
+        extra,
+    )
+    assert [f.code for f in validate_file(filled).findings if f.cell == "B2"] == ["tekst-onbekend"]

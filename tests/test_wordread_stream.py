@@ -277,3 +277,19 @@ def test_hidden_text_after_the_first_megabyte_is_left_out(tmp_path, straddle):
     assert any(t.startswith("VULLING") for t in texts)
     assert not any("GEHEIM" in t for t in texts)
     assert [(x.kind, x.text) for x in package.left_out] == [("verborgen", "GEHEIM")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_hidden_text_is_left_out_whatever_the_encoding_of_the_xml(tmp_path, encoding):
+    """The look for 'vanish' in the bytes only works in UTF-8; a UTF-16 document.xml
+    (allowed, and python-docx reads it) gets every run looked at."""
+    hidden = '<w:p><w:r><w:t xml:space="preserve">Zichtbaar </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>GEHEIM</w:t></w:r></w:p>'
+    first = _docx(tmp_path, hidden, "eerst.docx")
+    with zipfile.ZipFile(first) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    data = xml.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"').encode(encoding)
+    path = _rewritten(first, tmp_path / "d.docx", "word/document.xml", lambda _: data)
+    package = wordread.WordPackage(path)
+    texts = [b.text for b in package.blocks() if isinstance(b, wordread.Paragraph)]
+    assert "Zichtbaar " in texts and not any("GEHEIM" in t for t in texts)
+    assert [(x.kind, x.text) for x in package.left_out] == [("verborgen", "GEHEIM")]

@@ -439,12 +439,13 @@ def import_(ctx: click.Context, bijlagen: tuple[Path, ...], out: Path, sjablonen
         return
     click.echo(f"{imported.counts()} ingelezen.")
     notes, cuts = imported.report.notes, imported.report.cuts
-    for note in notes[:MAX_LINES]:
-        click.echo(f"  let op: {note}")
-    for cut in cuts[: max(0, MAX_LINES - len(notes))]:
+    # a text cut to fit a cell first: that is lost from the register, a note is not
+    for cut in cuts[:MAX_LINES]:
         click.secho(
             f"  waarschuwing: {cut.describe()} De hele tekst staat in het importverslag.", fg="yellow"
         )
+    for note in notes[: max(0, MAX_LINES - len(cuts))]:
+        click.echo(f"  let op: {note}")
     if len(notes) + len(cuts) > MAX_LINES:
         click.echo(f"  … en nog {len(notes) + len(cuts) - MAX_LINES} meer; zie het importverslag.")
     click.echo(f"Register: {register}")

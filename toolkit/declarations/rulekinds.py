@@ -326,6 +326,9 @@ class RuleKind:
     #: cell there gets no finding of its own in a row this kind found (a continued row
     #: leaves them empty on purpose)
     explains_empty: str = ""
+    #: the column (key) whose being empty is what a rule of this kind finds, or "": on an
+    #: empty required cell, verplicht-leeg says that already and this finding is left out
+    says_empty: Callable[[DeclaredRule], str] = lambda rule: ""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in (*COMMON_PARAMS, *self.params) if p.name == name), None)
@@ -620,6 +623,12 @@ RULE_KINDS: dict[str, RuleKind] = {
             _overdue_texts,
             check=_overdue,
             default_anchor="kolom",
+            # "nog onbekend": an empty cell counts as unknown, which verplicht-leeg says
+            says_empty=lambda rule: (
+                ""
+                if rule.get("met_betekenis") is not None or rule.get("zonder_betekenis") is not None
+                else rule.column("kolom")
+            ),
             needs_peildatum=True,
             one_of=("met_betekenis", "zonder_betekenis", "nog_onbekend"),
             one_required=True,
@@ -665,6 +674,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             _required_if_texts,
             check=_required_if,
             default_anchor="kolom",
+            says_empty=lambda rule: rule.column("kolom"),
             one_of=("met_betekenis", "zonder_betekenis"),
         ),
         RuleKind(

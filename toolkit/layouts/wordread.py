@@ -222,6 +222,19 @@ class Seen:
         self.note("altchunk", self.parts.get(element.get(_R_ID) or "", "een ingevoegd deel"))
 
 
+_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _searchable(head: bytes) -> bool:
+    """Whether a part's markup can be found in its bytes: UTF-8 (the default, with or
+    without its mark) or ASCII, which is what Word writes."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if not head.startswith(b"<"):
+        return False
+    declared = _ENCODING.match(head)
+    return declared is None or declared.group(1).strip().lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
 def _short(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -1008,7 +1021,13 @@ class WordPackage:
                     chunk = stream.read(_CHUNK)
                     if chunk:
                         if not seen.may_hide:
-                            seen.may_hide = b"anish" in tail + chunk[:8] or b"anish" in chunk
+                            # the bytes show the markup only in UTF-8 (or ASCII): else look
+                            # at every run (a UTF-16 document.xml is allowed)
+                            seen.may_hide = (
+                                (not tail and not _searchable(chunk))
+                                or b"anish" in tail + chunk[:8]
+                                or b"anish" in chunk
+                            )
                             tail = chunk[-8:]
                         parser.feed(chunk)
                         held += len(chunk)

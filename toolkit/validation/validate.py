@@ -172,16 +172,16 @@ def _sheet_findings(register: Register, sheet: TableSheet, peildatum: date | Non
                     code, sheet.name, row, loc.column, loc.label, value, detail, record_label(record)
                 )
             )
-    declared, quiet = _declared_findings(register, sheet, peildatum, frame, by_row)
-    # one finding per empty required cell: verplicht-leeg says it, unless a declared rule
-    # explains why the cell is empty (a continued row); a declared rule's finding on that
-    # same empty cell ("… is nog ''") then adds nothing
+    declared, quiet, restating = _declared_findings(register, sheet, peildatum, frame, by_row)
+    # an empty required cell is said once: verplicht-leeg, unless a declared rule explains
+    # why it is empty (a continued row); a declared finding that only says the same cell is
+    # empty ("uitkomst nog onbekend: is nog ''") then adds nothing
     required = [f for f in findings if f.code == "verplicht-leeg" and (f.row, f.label) not in quiet]
     empty = {(f.row, f.label) for f in required}
     return (
         empty_lists
         + [f for f in findings if not (f.code == "verplicht-leeg" and (f.row, f.label) in quiet)]
-        + [f for f in declared if (f.row, f.label) not in empty]
+        + [f for f in declared if not ((f.row, f.label) in empty and (f.row, f.label, f.code) in restating)]
     )
 
 
@@ -191,10 +191,11 @@ def _declared_findings(
     peildatum: date | None,
     frame: pd.DataFrame,
     by_row: dict[int, Record],
-) -> tuple[list[Finding], set[tuple[int | None, str]]]:
+) -> tuple[list[Finding], set[tuple[int | None, str]], set[tuple[int | None, str, str]]]:
     """The findings of the rules the sheet's annex type declares ([[regel]]): one per code
-    and cell (the first declared rule says it), and a continuation row's empty columns
-    said once, by its own rule, not also as verplicht-leeg."""
+    and cell (the first declared rule says it); the cells a continuation row leaves
+    empty on purpose (no verplicht-leeg there); and the (row, label, code) of findings
+    that only say their cell is empty (verplicht-leeg says that of a required one)."""
     from toolkit.validators.rules import Sheet, broken_rows, placeholders
 
     annex = register.types.of_sheet(sheet.name)
@@ -202,7 +203,9 @@ def _declared_findings(
     seen: set[tuple[str, int, str]] = set()
     findings: list[Finding] = []
     quiet: set[tuple[int | None, str]] = set()  # (row, label): no verplicht-leeg there
+    restating: set[tuple[int | None, str, str]] = set()
     for rule in annex.rules:
+        empty_column = rule.spec.says_empty(rule)
         for row, extra in broken_rows(frame, rule, ctx).items():
             if (rule.code, row, rule.anchor) in seen:
                 continue
@@ -223,7 +226,9 @@ def _declared_findings(
             )
             if rule.spec.explains_empty:
                 quiet.update((row, sheet.column(k).label) for k in rule.columns(rule.spec.explains_empty))
-    return findings, quiet
+            if empty_column == rule.anchor and not record.text(rule.anchor).strip():
+                restating.add((row, loc.label, rule.code))
+    return findings, quiet, restating
 
 
 def _empty_list_findings(register: Register, sheet: TableSheet, rows: int) -> list[Finding]:
