@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import ROOT
 
 from toolkit import __version__
 from toolkit.cli import cli
@@ -106,3 +107,14 @@ def test_import_shows_a_cut_text_before_the_notes(tmp_path, monkeypatch):
     lines = result.output.splitlines()
     assert lines[1].startswith("  waarschuwing: ") and "C2" in lines[1]
     assert sum(line.startswith("  let op: ") for line in lines) == 24
+
+
+def test_tags_prints_the_template_reference_also_where_docs_is_not_installed():
+    """The messages about a template point to 'toolkit tags': after `uv tool install`
+    there is no docs/ folder to read."""
+    from toolkit.layouts.render import tags_markdown
+
+    result = CliRunner().invoke(cli, ["tags"])
+    assert result.exit_code == 0
+    assert result.output == tags_markdown()
+    assert (ROOT / "docs" / "sjablonen.md").read_text(encoding="utf-8") == result.output

@@ -597,6 +597,32 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
         click.echo(line)
 
 
+@cli.command("tags", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="Toon deze hulp en stop.")
+def tags_() -> None:
+    """Toon welke tags een Word-sjabloon mag gebruiken, en hoe.
+
+    Dezelfde tekst als docs/sjablonen.md, gemaakt uit de code: ook waar de toolkit is
+    geïnstalleerd zonder de map docs.
+
+    \b
+    Voorbeeld:
+      toolkit tags
+      toolkit tags > tags.md
+    """
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from toolkit.layouts.render import tags_markdown
+
+    text = tags_markdown()
+    console = Console()
+    if console.is_terminal:
+        console.print(Markdown(text))
+    else:  # into a file or another program: the Markdown itself
+        click.echo(text, nl=not text.endswith("\n"))
+
+
 @cli.command(context_settings=CONTEXT)
 @click.option(
     "--host",

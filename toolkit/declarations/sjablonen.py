@@ -180,7 +180,7 @@ def next_steps(folder: Path) -> list[str]:
     """After copying: how the build finds the templates, both ways."""
     return [
         f"Pas de sjablonen in {shown(folder)} aan in Word (lettertype, kleuren, logo, kop- en "
-        f"voettekst); docs/sjablonen.md zegt welke tags erin mogen.",
+        f"voettekst); 'toolkit tags' zegt welke tags erin mogen.",
         "Laat de toolkit ze daarna gebruiken, op een van twee manieren:",
         f"  - vul op het tabblad Instellingen van het register bij 'Map met Word-sjablonen' "
         f"de map in (ten opzichte van de map van het register, of een volledig pad: "

@@ -301,8 +301,8 @@ def _sandbox(blocks: set[str] = frozenset()):  # type: ignore[no-untyped-def, as
                     raise TemplateError(
                         f"Het Word-sjabloon gebruikt {_describe(node)}. In een sjabloon "
                         f"staan alleen tags als {{{{ gemeente }}}}, eventueel met een "
-                        f"eenvoudige {{% if %}} of een filter als |upper (zie "
-                        f"docs/sjablonen.md); lussen, berekeningen en functies niet. Haal "
+                        f"eenvoudige {{% if %}} of een filter als |upper (zie 'toolkit "
+                        f"tags'); lussen, berekeningen en functies niet. Haal "
                         f"het weg in Word."
                     )
             _check_block_names(tree, {t.name for t in TAGS if t.block} | set(blocks))
@@ -348,8 +348,8 @@ def render_template(
         raise TemplateError(
             f"Het Word-sjabloon '{template.name}' heeft geen voorbeeldkaart. Zet in het "
             f"sjabloon een alinea {{{{ kaarten }}}}, daaronder de kaart met de velden als tags "
-            f"(zoals {{{{ naam }}}}) en daaronder een alinea {{{{ einde }}}} (zie "
-            f"docs/sjablonen.md, 'Een eigen kaart'), of maak een beginsjabloon met 'toolkit "
+            f"(zoals {{{{ naam }}}}) en daaronder een alinea {{{{ einde }}}} (zie 'toolkit "
+            f"tags', 'Een eigen kaart'), of maak een beginsjabloon met 'toolkit "
             f"sjablonen MAP'."
         )
     if found is not None:
@@ -399,7 +399,7 @@ def render_template(
         names = ", ".join(f"'{{{{ {u} }}}}'" for u in unknown)
         raise TemplateError(
             f"Het Word-sjabloon '{template.name}' gebruikt onbekende tags: {names}. "
-            f"Toegestaan zijn: {', '.join(sorted(allowed))} (zie docs/sjablonen.md)."
+            f"Toegestaan zijn: {', '.join(sorted(allowed))} (zie 'toolkit tags')."
         )
     nonce = secrets.token_hex(8)
     blocks = {name: make for name, make in blocks.items() if name in used}
@@ -412,8 +412,8 @@ def render_template(
     except Exception as exc:  # the sandbox's SecurityError, an undefined filter, ...
         raise TemplateError(
             f"Het Word-sjabloon '{template.name}' kan niet worden gevuld: een tag doet iets "
-            f"wat niet mag of niet kan ({type(exc).__name__}). Gebruik alleen de tags uit "
-            f"docs/sjablonen.md, zonder berekeningen of functies."
+            f"wat niet mag of niet kan ({type(exc).__name__}). Gebruik alleen de tags die "
+            f"'toolkit tags' noemt, zonder berekeningen of functies."
         ) from exc
     document = tpl.docx
     styles = _styles(document, lenient=own_type)
