@@ -436,11 +436,13 @@ def _run(  # type: ignore[no-untyped-def]
     (A paragraph is marked as touched by a TOC field when it starts inside one or when
     an instruction opens one; a field's end can only close what was already touching.)
     seen: symbols, references and text boxes are noted; once the document may hide text
-    (seen.may_hide), _hiding_run reads the run instead.
+    (seen.may_hide), hidden text goes to seen.hidden instead of parts.
     """
-    if seen is not None and seen.may_hide:
-        _hiding_run(run, parts, fields, seen)
-        return
+    hiding = seen is not None and seen.may_hide
+    if hiding:
+        visible = parts
+        if seen.default:  # type: ignore[union-attr]
+            parts = seen.hidden  # type: ignore[union-attr]
     for child in run:
         tag = child.tag
         if tag == _T:
@@ -448,7 +450,10 @@ def _run(  # type: ignore[no-untyped-def]
             if text:
                 parts.append(text)
         elif tag == _RPR:
-            continue
+            if hiding:  # else nothing in a run's properties matters here
+                hidden = seen.hides(child)  # type: ignore[union-attr]
+                if hidden is not None:
+                    parts = seen.hidden if hidden else visible  # type: ignore[union-attr]
         elif tag == _TAB or tag == _PTAB:
             parts.append("\t")
         elif tag == _BR:
@@ -475,43 +480,6 @@ def _noted(child, tag: str, seen: Seen) -> None:  # type: ignore[no-untyped-def]
         seen.marks.append(("symbool", f"{font} {char}".strip()))
     elif tag in _MARKS:
         seen.marks.append((_MARKS[tag], child.get(W + "id") or ""))
-
-
-def _hiding_run(  # type: ignore[no-untyped-def]
-    run,
-    parts: list[str],
-    fields: _Fields,
-    seen: Seen,
-) -> None:
-    """_run where text may be hidden: hidden text goes to seen.hidden instead of parts."""
-    visible = parts
-    if seen.default:
-        parts = seen.hidden
-    for child in run:
-        tag = child.tag
-        if tag == _T:
-            text = child.text
-            if text:
-                parts.append(text)
-        elif tag == _RPR:
-            hidden = seen.hides(child)
-            if hidden is not None:
-                parts = seen.hidden if hidden else visible
-        elif tag == _TAB or tag == _PTAB:
-            parts.append("\t")
-        elif tag == _BR:
-            if child.get(_TYPE) in (None, "textWrapping"):
-                parts.append("\n")
-        elif tag == _CR:
-            parts.append("\n")
-        elif tag == _NBH:
-            parts.append("-")
-        elif tag == _FLDCHAR:
-            fields.char(child)
-        elif tag == _INSTR:
-            fields.instruction(child)
-        else:
-            _noted(child, tag, seen)
 
 
 def _run_text(run, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
