@@ -203,7 +203,7 @@ def test_sorting_dates_by_earliest_and_lists_in_list_order() -> None:
     [
         ('[indeling]\ngroeperen = ["wijk"]\n', "'groeperen' is geen sleutel van [indeling]"),
         ('[indeling]\nsorteren = ["afdoen_voorr"]\n', "Bedoelt u 'afdoen_voor'?"),
-        ('[indeling.statusoverzicht]\nkolom = "titel"\n', "moet van soort 'keuze uit lijst' zijn"),
+        ('[indeling.statusoverzicht]\nkolom = "titel"\n', "moet een kolom van soort 'keuze uit lijst' zijn"),
         (
             '[[indeling.groep]]\nkolom = "wijk"\nstatusoverzicht = true\n',
             "vraagt om een [indeling.statusoverzicht]",

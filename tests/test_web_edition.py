@@ -360,7 +360,7 @@ def test_overview_and_cross_tab_stand_where_the_template_puts_them(web_editions)
         else "kruis-kop"
         if t == "Per thema en vergadering"
         else "totaal"
-        if "overzichtstabel" in c and t.startswith("Overzicht statussen:")
+        if "statusoverzicht" in c and t.startswith("Overzicht statussen.")
         else "kruistabel"
         if "kruistabel" in c
         else "kaart"

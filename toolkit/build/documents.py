@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -78,6 +78,12 @@ class BuildResult:
 #: A document's file name stays under this many bytes (most file systems allow 255, and
 #: a kept copy adds " (bewerkt 2026-11-22 1430)").
 MAX_NAME_BYTES = 180
+
+
+def _element_xml(arranged: list[Arranged], name: str, styles: Mapping[str, str]) -> str:
+    """An element of the arrangement where the template has its tag ({{ kruistabel }}):
+    arranged holds the annex's arrangement once its sample card is known."""
+    return arranged[0].element_xml(name, styles) if arranged else ""
 
 
 def _safe_name(text: str) -> str:
@@ -223,10 +229,8 @@ def build_documents(
         blocks["wijzigingen"] = lambda st: layout_changes_xml(changes, sheet, st)
         contents["wijzigingen"] = lambda: layout_changes_contents(changes)
         arranged: list[Arranged] = []
-        blocks["statusoverzicht"] = lambda st: (
-            arranged[0].overview_xml(st, arranged[0].pictures(st)) if arranged else ""
-        )
-        blocks["kruistabel"] = lambda st: arranged[0].crosstab_xml(st) if arranged else ""
+        for element in annex.arrangement.elements:  # where the template has its tag
+            blocks[element.name] = partial(_element_xml, arranged, element.name)
         last = annex.role_column("last_time")
 
         def last_time(record: Record) -> bool:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from toolkit.core.errors import TemplateError
 from toolkit.core.sheetscan import MAX_COLUMNS
@@ -204,17 +204,71 @@ class Table:
         return self.keys + (self.more_keys(entry) if self.more_keys else ())
 
 
+class _Tables(Mapping[str, Table]):
+    """The tables declared here, with those of the arrangement's elements
+    (declarations.elements: each element's keys are its [indeling.<naam>] table, and a
+    [[indeling.groep]] key when it can stand under every group's heading). Worked out
+    from the element registry when asked, so an element added to it is a table at once."""
+
+    def __init__(self) -> None:
+        self.declared: dict[str, Table] = {}
+        self._made: tuple[tuple[int, ...], dict[str, Table]] | None = None
+
+    def _all(self) -> dict[str, Table]:
+        from toolkit.declarations.elements import ELEMENTS
+
+        stamp = (len(self.declared), *(id(e) for e in ELEMENTS.values()))
+        if self._made is not None and self._made[0] == stamp:
+            return self._made[1]
+        out: dict[str, Table] = {}
+        for name, table in self.declared.items():
+            if name == ELEMENTS_AFTER:
+                group_keys = tuple(
+                    Key(e.name, FLAG, e.per_group, True, False) for e in ELEMENTS.values() if e.per_group
+                )
+                out[name] = replace(table, keys=table.keys + group_keys)
+                for element in ELEMENTS.values():
+                    out[f"indeling.{element.name}"] = Table(
+                        f"indeling.{element.name}",
+                        False,
+                        element.help,
+                        tuple(param_key(p) for p in element.params),
+                    )
+            else:
+                out[name] = table
+        self._made = (stamp, out)
+        return out
+
+    def __getitem__(self, name: str) -> Table:
+        return self._all()[name]
+
+    def copy(self) -> _Tables:
+        """A registry with the same tables, to add to without changing this one."""
+        other = _Tables()
+        other.declared = dict(self.declared)
+        return other
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+#: the elements' tables follow this one on the reference page (their parent's first child)
+ELEMENTS_AFTER = "indeling.groep"
+
 #: every table a declaration may hold, by name; in the order of the reference page
-TABLES: dict[str, Table] = {}
+TABLES = _Tables()
 
 
 def declare(table: Table) -> Table:
     """Add a table to the registry: the reader then accepts it and the docs list it."""
-    if table.name in TABLES:
+    if table.name in TABLES.declared:
         raise ValueError(f"table {table.name} declared twice")
-    if table.parent is not None and table.parent not in TABLES:
+    if table.parent is not None and table.parent not in TABLES.declared:
         raise ValueError(f"table {table.name} before its parent")
-    TABLES[table.name] = table
+    TABLES.declared[table.name] = table
     return table
 
 
@@ -660,14 +714,6 @@ declare(
                 1,
             ),
             Key(
-                "statusoverzicht",
-                FLAG,
-                "true: onder de kop van elke groep een statusoverzicht van die "
-                "groep (vraagt om [indeling.statusoverzicht]).",
-                True,
-                False,
-            ),
-            Key(
                 "voorvoegsel",
                 TEXT,
                 'Een woord vóór een waarde die er niet mee begint ("Wijk: …").',
@@ -676,47 +722,6 @@ declare(
             ),
         ),
         one_ok=True,
-    )
-)
-
-declare(
-    Table(
-        "indeling.statusoverzicht",
-        False,
-        "Aantallen en aandelen per status, met een "
-        "balk in de kleur van de betekenis en een tekstalternatief.",
-        (
-            Key("kolom", TEXT, "Een keuzekolom; de lijst geeft volgorde en kleuren.", "status"),
-            Key("kop", TEXT, "De kop boven elk overzicht.", "Stand van zaken", "Overzicht statussen"),
-            Key(
-                "totaal",
-                FLAG,
-                "true: één overzicht van alle rijen, op de plek van "
-                "{{ statusoverzicht }} in het sjabloon of vóór de rijen.",
-                False,
-                True,
-            ),
-        ),
-    )
-)
-
-declare(
-    Table(
-        "indeling.kruistabel",
-        False,
-        "Een tabel met rijen uit de ene kolom en kolommen uit de andere.",
-        (
-            Key("rijen", TEXT, "De kolom waarvan de waarden de rijen zijn.", "wijk"),
-            Key("kolommen", TEXT, "De kolom waarvan de waarden de kolommen zijn.", "thema"),
-            Key(
-                "cellen",
-                TEXT,
-                "De kolom waarvan de waarde in een cel komt; weglaten: het aantal rijen.",
-                "status",
-                None,
-            ),
-            Key("kop", TEXT, "De kop boven de tabel.", "Plannen per wijk", "Overzicht"),
-        ),
     )
 )
 
@@ -915,9 +920,10 @@ declare(
 )
 
 
-def _rule_key(param: Param) -> Key:
-    """A [[regel]] parameter (toolkit.declarations.rulekinds, where each kind describes its own) as a
-    key of the registry: the reader checks its type here, its meaning there."""
+def param_key(param: Param) -> Key:
+    """A parameter of a [[regel]] (rulekinds, where each kind describes its own) or of an
+    element of the arrangement (elements) as a key of the registry: the reader checks its
+    type here, its meaning there."""
     value_type = {
         ParamType.COLUMN: TEXT,
         ParamType.COLUMNS: TEXT_OR_TEXTS,
@@ -951,7 +957,7 @@ def _rule_kind_keys(entry: Mapping[str, object]) -> tuple[Key, ...]:
     for k in kinds:
         for p in k.params:
             params.setdefault(p.name, p)
-    return tuple(_rule_key(p) for p in params.values())
+    return tuple(param_key(p) for p in params.values())
 
 
 declare(
@@ -962,7 +968,7 @@ declare(
         "regelsoort met de kolommen die hij vergelijkt. Elke soort heeft daarnaast zijn "
         "eigen sleutels (`eerste`, `datum`, `kolom`, …); die staan met een voorbeeld in "
         "[regels.md](regels.md).",
-        tuple(_rule_key(p) for p in COMMON_PARAMS),
+        tuple(param_key(p) for p in COMMON_PARAMS),
         limit=200,
         more_keys=_rule_kind_keys,
         named_by="code",

@@ -6,7 +6,9 @@ per doel), in an order (a column, a date column by its earliest date, a list col
 list order), with a status overview per group and in total, a cross-tab, and notes for
 new records and records shown for the last time. It is data, read once from the
 declaration, so every annex type (bundled or a municipality's own) gets the same
-arrangement code (layout_word renders it).
+arrangement code (layouts.word and layouts.html render it). The blocks beside the
+records (a status overview, a cross-tab) are elements: each declares its own keys and
+block in declarations.elements, and is read here like any other.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit.declarations.elements import ELEMENTS, Declared
 from toolkit.declarations.keys import TABLES, children
-from toolkit.declarations.model import Kind, TableSheet, kinds_where
+from toolkit.declarations.model import Kind, TableSheet
+from toolkit.declarations.rulekinds import param_value
 
 if TYPE_CHECKING:
     pass
 
 #: the note above a record that is new since the previous edition (build --previous)
 NEW_NOTE = "Nieuw in deze editie."
-OVERVIEW_HEADING = "Overzicht statussen"
 
 
 @dataclass(frozen=True)
@@ -36,30 +39,10 @@ class GroupLevel:
     new_page: bool = False
     #: {nummer} of the first group: a number, or the key of a setting that holds it
     number_from: int | str = 1
-    #: a status overview of this group's records under its heading
-    overview: bool = False
     #: a word before a value that does not start with it ("Doel" -> "Doel: …")
     prefix: str = ""
-
-
-@dataclass(frozen=True)
-class Overview:
-    """Counts per value of a choice column (the status), with share, bar and colour."""
-
-    column: str
-    heading: str = OVERVIEW_HEADING
-    #: one overview of all records ({{ statusoverzicht }}, or before the records)
-    total: bool = True
-
-
-@dataclass(frozen=True)
-class CrossTab:
-    """Rows from one column, columns from another, cells from a third (or a count)."""
-
-    rows: str
-    columns: str
-    cells: str | None = None
-    heading: str = "Overzicht"
+    #: the elements (by name) shown for this group's records under its heading
+    elements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +64,8 @@ class Continuation:
 class Layout:
     groups: tuple[GroupLevel, ...] = ()
     sort: tuple[str, ...] = ()
-    overview: Overview | None = None
-    crosstab: CrossTab | None = None
+    #: the elements beside the records (a status overview, a cross-tab), in registry order
+    elements: tuple[Declared, ...] = ()
     #: a paragraph or table row of the sample whose fields are all empty is left out
     omit_empty: bool = False
     #: note above a record new since the previous edition ("" = none)
@@ -98,13 +81,18 @@ class Layout:
     def columns(self) -> tuple[str, ...]:
         """Every column the arrangement names (checked against the sheet)."""
         named = [g.column for g in self.groups] + list(self.sort)
-        if self.overview:
-            named.append(self.overview.column)
-        if self.crosstab:
-            named += [self.crosstab.rows, self.crosstab.columns]
-            if self.crosstab.cells:
-                named.append(self.crosstab.cells)
+        for element in self.elements:
+            named += element.columns
         return tuple(named)
+
+    def element(self, name: str) -> Declared | None:
+        return next((e for e in self.elements if e.name == name), None)
+
+    @property
+    def counted(self) -> Declared | None:
+        """The first element that counts the values of a list column (the status
+        overview): the web edition filters on that column."""
+        return next((e for e in self.elements if e.counted), None)
 
 
 #: every key of [indeling] and its sub-tables, with its Dutch meaning; declared once in
@@ -197,46 +185,45 @@ def read_layout(
         ):
             raise fail(where, "'nummer_vanaf' is een getal of de sleutel van een [[instelling]].")
         heading = text(entry, "kop", where, "{waarde}")
+        per_group = tuple(
+            e.name for e in ELEMENTS.values() if e.per_group and flag(entry, e.name, where, False)
+        )
+        for name in per_group:
+            if name not in data:
+                raise fail(where, f"'{name} = true' vraagt om een [indeling.{name}].")
         groups.append(
             GroupLevel(
                 column(entry, "kolom", where) or "",
                 heading,
                 flag(entry, "nieuwe_pagina", where, False),
                 number,
-                flag(entry, "statusoverzicht", where, False),
                 text(entry, "voorvoegsel", where, ""),
+                per_group,
             )
         )
-    overview = None
-    if "statusoverzicht" in data:
-        entry = data["statusoverzicht"]
-        where = "[indeling.statusoverzicht]"
+    elements = []
+    columns = {c.key: c for c in sheet.columns}
+    for element in ELEMENTS.values():
+        if element.name not in data:
+            continue
+        entry = data[element.name]
+        where = f"[indeling.{element.name}]"
         if not isinstance(entry, dict):
-            raise fail(where, "schrijf het statusoverzicht als [indeling.statusoverzicht].")
-        known("indeling.statusoverzicht", entry, where)
-        overview = Overview(
-            column(entry, "kolom", where, kinds_where("listed")) or "",
-            text(entry, "kop", where, OVERVIEW_HEADING),
-            flag(entry, "totaal", where, True),
-        )
-    if any(g.overview for g in groups) and overview is None:
-        raise fail(
-            "[[indeling.groep]]",
-            "'statusoverzicht = true' vraagt om een [indeling.statusoverzicht] met de kolom van de status.",
-        )
-    crosstab = None
-    if "kruistabel" in data:
-        entry = data["kruistabel"]
-        where = "[indeling.kruistabel]"
-        if not isinstance(entry, dict):
-            raise fail(where, "schrijf de kruistabel als [indeling.kruistabel].")
-        known("indeling.kruistabel", entry, where)
-        crosstab = CrossTab(
-            column(entry, "rijen", where) or "",
-            column(entry, "kolommen", where) or "",
-            column(entry, "cellen", where, required=False),
-            text(entry, "kop", where, "Overzicht"),
-        )
+            raise fail(where, f"schrijf dit onderdeel als {where}.")
+        known(f"indeling.{element.name}", entry, where)
+        values: dict[str, object] = {}
+
+        def failing(what: str, where: str = where) -> Exception:
+            return fail(where, what)
+
+        for param in element.params:
+            if param.name in entry:
+                values[param.name] = param_value(param, entry[param.name], columns, failing)
+            elif param.required:
+                raise fail(where, f"'{param.name}' ontbreekt: {param.help}")
+            else:
+                values[param.name] = param.default
+        elements.append(Declared(element, values))
     continuation = None
     if "vervolgrij" in data:
         entry = data["vervolgrij"]
@@ -258,8 +245,7 @@ def read_layout(
     return Layout(
         tuple(groups),
         tuple(sort),
-        overview,
-        crosstab,
+        tuple(elements),
         flag(data, "leeg_weglaten", "[indeling]", False),
         text(data, "nieuw", "[indeling]", NEW_NOTE),
         text(data, "voor_het_laatst", "[indeling]", ""),

@@ -826,7 +826,7 @@ def read_rule(
         if param.name not in entry:
             if param.derived and derived and param.name in derived:
                 given = derived[param.name]
-                values[param.name] = _value(
+                values[param.name] = param_value(
                     param, list(given) if isinstance(given, tuple) else given, columns, fail
                 )
                 continue
@@ -834,7 +834,7 @@ def read_rule(
                 also = f" (of verklaar {param.derived.split(' van ')[-1]})" if param.derived else ""
                 raise fail(f"'{param.name}' ontbreekt{also}: {param.help}")
             continue
-        values[param.name] = _value(param, entry[param.name], columns, fail)
+        values[param.name] = param_value(param, entry[param.name], columns, fail)
     present = [name for name in kind.one_of if name in values]
     if len(present) > 1:
         raise fail(f"gebruik hoogstens één van {_or(kind.one_of)}, niet {_or(present, ' en ')}.")
@@ -926,10 +926,11 @@ def _or(names: list[str] | tuple[str, ...], joiner: str = " of ") -> str:
     return _listed([f"'{n}'" for n in names], joiner)
 
 
-def _value(
-    param: Param, raw: object, columns: Mapping[str, Column], fail: Callable[[str], RuleError]
+def param_value(
+    param: Param, raw: object, columns: Mapping[str, Column], fail: Callable[[str], Exception]
 ) -> object:
-    """A parameter's value in the form the checks use (a column list as a tuple)."""
+    """A parameter's value in the form the checks use (a column list as a tuple); also
+    how an element of the arrangement (declarations.elements) reads its keys."""
     name = param.name
     if param.type in (ParamType.COLUMN, ParamType.COLUMNS, ParamType.MEANINGS):
         many = param.type is not ParamType.COLUMN

@@ -744,7 +744,8 @@ class TableShape:
                 pattern = pattern_regex(level.heading, defaults, numbers | {"nummer"})
             number_setting = level.number_from if isinstance(level.number_from, str) else None
             self.groups.append((level.column, pattern, level.prefix, number_setting))
-        self.overview = sheet.column(layout.overview.column).label if layout.overview else None
+        counted = layout.counted
+        self.overview = sheet.column(counted.counted or "").label if counted is not None else None
         self.continuation = layout.continuation
         self.title = pattern_regex(spec.title, None, numbers)
         vocabularies = {v.key: v for v in annex.vocabularies}
@@ -952,7 +953,7 @@ def read_own_annex(
             rows = read_back(
                 blocks,
                 sample,
-                arranged=bool(layout.groups or layout.overview or layout.crosstab),
+                arranged=bool(layout.groups or layout.elements),
                 notes=(layout.new_note, layout.last_note),
                 omit_empty=layout.omit_empty,
             )

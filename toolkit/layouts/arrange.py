@@ -6,15 +6,19 @@ Word and HTML layouts do with a register's records under it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from toolkit.declarations.elements import value_counts as status_counts
 from toolkit.declarations.layout import Continuation, GroupLevel, Layout
 from toolkit.declarations.model import Column, TableSheet, normalise
 
 if TYPE_CHECKING:
     from toolkit.register.read import Record
+
+
+__all__ = ["Group", "group_records", "merge_continuations", "sort_key", "sorted_records", "status_counts"]
 
 
 def merge_continuations(
@@ -119,20 +123,3 @@ def group_records(
         group.children = group_records(group.records, levels[1:], sheet, lists, first_number, level + 1)
         groups.append(group)
     return groups
-
-
-def status_counts(
-    records: Iterable[Record],
-    column: str,
-    vocabulary: str | None,
-    lists: Mapping[str, list[str]],
-    empty: str = "Geen status",
-) -> list[tuple[str, int]]:
-    """(value, count) in list order, then unlisted values as they come."""
-    from collections import Counter
-
-    counts = Counter(r.text(column).strip() or empty for r in records)
-    listed = lists.get(vocabulary, []) if vocabulary else []
-    order = [v for v in listed if v in counts]
-    order += [v for v in counts if v not in order]
-    return [(value, counts[value]) for value in order]

@@ -1,8 +1,8 @@
 """The declared arrangement and the sample card as blocks of a web page (the web edition).
 
-The second writer of the same layout: layout_word writes WordprocessingML, this module
-turns the same planned events (layout_word.Arranged: headings, overviews, cross-tab,
-groups of records) and the same sample (sample.Sample.plan: the card's labels, fixed
+The second writer of the same layout: layouts.word writes WordprocessingML, this module
+turns the same planned events (word.Arranged: headings, the elements' blocks, groups of
+records) and the same sample (sample.Sample.plan: the card's labels, fixed
 headings, fields and tables in the order the coordinator put them in Word) into plain
 blocks that web_edition's Jinja templates render as escaped HTML. Nothing is read from a
 built .docx. A filtered page (one status, one group) is the same plan with fewer records:
@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from toolkit.core import blocks
 from toolkit.core.richtext import Run, parse_rich, plain_line
-from toolkit.declarations.model import normalise
 from toolkit.layouts.sample import _TAG, Sample, _Field, _Inline, _Maybe, _Static, _Table
-from toolkit.layouts.word import UNLISTED_COLOUR, Arranged, _values_in_order
+from toolkit.layouts.word import Arranged
 
 if TYPE_CHECKING:
     from toolkit.declarations.annextypes import AnnexType
@@ -128,7 +128,7 @@ class RowsTable:
 
 
 @dataclass(frozen=True)
-class Bar:
+class ChartBar:
     status: str
     count: int
     share: int
@@ -138,33 +138,30 @@ class Bar:
 
 
 @dataclass
-class OverviewBlock:
-    """Counts per status: a bar chart (SVG, with its text alternative) and a table."""
-
-    label: str
-    bars: list[Bar]
-    total: int
-    plural: str
-    column: str  # the status column's label
-    height: int
-    width: int = CHART_WIDTH
-    kind: str = "overview"
-
-    @property
-    def alternative(self) -> str:
-        parts = [
-            f"{b.status}: {b.count} van {self.total} {self.plural}, {b.share} procent" for b in self.bars
-        ]
-        return f"Staafdiagram, {self.label}. " + "; ".join(parts) + "."
+class ElementCell:
+    lines: list[list[Piece]]
+    numeric: bool = False
 
 
 @dataclass
-class CrossTabBlock:
-    label: str
-    row_label: str
-    columns: list[str]
-    rows: list[tuple[str, list[list[Piece]]]]
-    kind: str = "crosstab"
+class ElementBlock:
+    """An element's block (a status overview, a cross-tab) on the page: a table, with its
+    bars (if any) as a chart (SVG, with its text alternative) above it."""
+
+    name: str
+    caption: str
+    description: str
+    header: list[str]
+    rows: list[list[ElementCell]]
+    total: list[ElementCell]
+    row_headers: bool
+    scrolls: bool
+    short: bool  # kept on one page when printed
+    bars: list[ChartBar]
+    alternative: str
+    height: int
+    width: int = CHART_WIDTH
+    kind: str = "element"
 
 
 @dataclass(frozen=True)
@@ -478,65 +475,47 @@ def row_cells(
 # --- the arranged body ----------------------------------------------------------------
 
 
-def overview_block(arranged: Arranged, records: list[Record], label: str) -> OverviewBlock:
-    overview = arranged.layout.overview
-    assert overview is not None
-    column = arranged.sheet.column(overview.column)
-    counts = arranged.counts(records)
-    total = sum(n for _, n in counts)
-    bars = []
-    for index, (status, n) in enumerate(counts):
-        share = round(100 * n / total) if total else 0
-        colour = arranged.colour(column.vocabulary or "", status) or UNLISTED_COLOUR
-        bars.append(
-            Bar(
-                status,
-                n,
-                share,
-                colour.lower(),
-                index * CHART_ROW,
-                max(2, round(CHART_BAR * n / total)) if total else 2,
+def element_block(table: blocks.Table) -> object:
+    """An element's block as the page shows it: the same table as in Word, its bars as a
+    chart; no rows: the block's own words for that."""
+    if not table.rows:
+        return Para([Piece(table.empty)])
+
+    def cells(line: Sequence[blocks.Cell]) -> list[ElementCell]:
+        return [
+            ElementCell(
+                [[Piece(t.text, t.bold, colour=(t.colour or c.colour).lower())] for t in c.lines], c.numeric
             )
-        )
-    return OverviewBlock(label, bars, total, arranged.plural, column.label, len(bars) * CHART_ROW + 4)
+            for c in line
+        ]
 
-
-def crosstab_block(arranged: Arranged) -> CrossTabBlock | None:
-    spec = arranged.layout.crosstab
-    assert spec is not None
-    sheet, lists = arranged.sheet, arranged.lists
-    rows = _values_in_order(arranged.records, spec.rows, sheet, lists)
-    columns = _values_in_order(arranged.records, spec.columns, sheet, lists)
-    if not rows or not columns:
-        return None
-    cells: dict[tuple[str, str], list[Record]] = {}
-    for record in arranged.records:
-        key = (
-            normalise(plain_line(record.text(spec.rows))),
-            normalise(plain_line(record.text(spec.columns))),
+    bars = table.bars
+    total = sum(b.count for b in bars)
+    chart = [
+        ChartBar(
+            b.label,
+            b.count,
+            b.share,
+            b.colour.lower(),
+            index * CHART_ROW,
+            max(2, round(CHART_BAR * b.count / total)) if total else 2,
         )
-        cells.setdefault(key, []).append(record)
-    cell_col = sheet.column(spec.cells) if spec.cells else None
-    out = []
-    for r in rows:
-        line = []
-        for c in columns:
-            found = cells.get((normalise(r), normalise(c)), [])
-            if cell_col is None:
-                line.append([Piece(str(len(found)))])
-                continue
-            texts = [t for x in found if (t := plain_line(x.text(cell_col.key)).strip())]
-            pieces = []
-            for text in texts or ["–"]:
-                colour = (
-                    arranged.colour(cell_col.vocabulary or "", text)
-                    if cell_col.kind.traits.listed and text != "–"
-                    else ""
-                )
-                pieces.append(Piece(text, bool(colour), colour=(colour or "").lower()))
-            line.append(pieces)
-        out.append((r, line))
-    return CrossTabBlock(spec.heading, sheet.column(spec.rows).label, columns, out)
+        for index, b in enumerate(bars)
+    ]
+    return ElementBlock(
+        table.name,
+        table.caption,
+        table.description,
+        list(table.header),
+        [cells(line) for line in table.rows],
+        cells(table.total),
+        table.row_headers,
+        table.may_turn,
+        table.keep_together,
+        chart,
+        table.chart_alternative if bars else "",
+        len(chart) * CHART_ROW + 4,
+    )
 
 
 @dataclass(frozen=True)
@@ -628,8 +607,8 @@ def body_blocks(
     keep: Callable[[Record], bool] | None = None,
 ) -> tuple[list[object], list[tuple[int, str, str]]]:
     """The page's body in the declared arrangement, and its contents (level, text,
-    href). keep: only these records (a filtered page): overviews and the cross-tab,
-    which count all records, are left out, and headings over no kept record."""
+    href). keep: only these records (a filtered page): the elements (overviews, a
+    cross-tab), which count all records, are left out, and headings over no kept record."""
     events = arranged.events
     kept: list[list[Record]] = [
         [r for r in e.records if keep is None or keep(r)]
@@ -638,7 +617,7 @@ def body_blocks(
         for e in events
     ]
     decor = [
-        e.kind == "heading" and i + 1 < len(events) and events[i + 1].kind in ("overview", "crosstab")
+        e.kind == "heading" and i + 1 < len(events) and events[i + 1].kind == "element"
         for i, e in enumerate(events)
     ]
 
@@ -664,15 +643,9 @@ def body_blocks(
             out.append(Heading(level, [Piece(event.text)], anchors[index]))
             contents.append((level, event.text, f"#{anchors[index]}"))
             label = event.text
-        elif event.kind == "overview" and keep is None and event.records is not None:
-            out.append(
-                overview_block(arranged, event.records, event.text)
-                if event.records
-                else Para([Piece(f"(Geen {arranged.plural}.)")])
-            )
-        elif event.kind == "crosstab" and keep is None:
-            block = crosstab_block(arranged)
-            out.append(block if block is not None else Para([Piece("(Geen gegevens voor dit overzicht.)")]))
+        elif event.kind == "element" and keep is None and event.element is not None:
+            records = None if event.records is arranged.records else event.records
+            out.append(element_block(arranged.block(event.element, records, event.text)))
         elif event.kind == "records" and kept[index]:
             name = event.text or label or arranged.plural.capitalize()
             taken = names.take(name)

@@ -21,6 +21,7 @@ from toolkit.core.output import COMPRESS_LEVEL, FIXED_ZIP_TIME
 from toolkit.core.settingtext import municipality
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType
+from toolkit.declarations.elements import ELEMENTS
 from toolkit.layouts import wordxml
 from toolkit.layouts.continued import WHOLE_ROW_PART
 from toolkit.layouts.publishing import Heading
@@ -66,20 +67,20 @@ TAGS: tuple[Tag, ...] = (
         "van het tabblad herhaald, in de indeling uit de verklaring; zie 'Een eigen kaart'.",
         block=True,
     ),
-    Tag(
-        "statusoverzicht",
-        "Het statusoverzicht van alle rijen ([indeling.statusoverzicht] "
-        "in de verklaring); zonder deze tag staat het vóór de kaarten.",
-        block=True,
-    ),
-    Tag(
-        "kruistabel",
-        "De kruistabel ([indeling.kruistabel] in de verklaring); zonder deze tag staat hij vóór de kaarten.",
-        block=True,
-    ),
 )
-#: block tags of the declared arrangement, placed by the template or before the records
-ARRANGEMENT_TAGS = ("statusoverzicht", "kruistabel")
+
+
+def arrangement_tags() -> tuple[str, ...]:
+    """The block tags of the arrangement's elements (declarations.elements), each placed
+    by the template or else before the records."""
+    return tuple(ELEMENTS)
+
+
+def all_tags() -> tuple[Tag, ...]:
+    """Every tag any template may use: TAGS and one per element of the arrangement."""
+    return TAGS + tuple(Tag(e.name, e.tag_help, block=True) for e in ELEMENTS.values())
+
+
 COMMON_TAGS = ("gemeente", "editie", "peildatum")
 
 
@@ -111,8 +112,7 @@ def type_tags(annex: AnnexType) -> list[Tag]:
 def template_tags(annex: AnnexType) -> set[str]:
     """The tags an annex type's template may use."""
     arrangement = annex.arrangement
-    declared = {"statusoverzicht"} if arrangement.overview else set()
-    declared |= {"kruistabel"} if arrangement.crosstab else set()
+    declared = {e.name for e in arrangement.elements}
     declared |= {annex.legacy_block} if annex.legacy_block else set()
     return {
         *COMMON_TAGS,
@@ -305,7 +305,7 @@ def _sandbox(blocks: set[str] = frozenset()):  # type: ignore[no-untyped-def, as
                         f"tags'); lussen, berekeningen en functies niet. Haal "
                         f"het weg in Word."
                     )
-            _check_block_names(tree, {t.name for t in TAGS if t.block} | set(blocks))
+            _check_block_names(tree, {t.name for t in all_tags() if t.block} | set(blocks))
             return tree
 
     return TemplateSandbox(autoescape=True)
@@ -717,7 +717,7 @@ def sample_blocks(
             setting,
             lambda vocabulary, value: roles.colour(value, vocabulary),
             annex.plural,
-            frozenset(used) & frozenset(ARRANGEMENT_TAGS),
+            frozenset(used) & frozenset(arrangement_tags()),
         )
         if arranged is not None:
             arranged.append(plan)
@@ -873,14 +873,15 @@ def tags_markdown() -> str:
         "alleen in een eigen alinea staan; de toolkit zet er de gegenereerde alinea's en "
         "tabellen. Een sjabloon met een onbekende tag wordt geweigerd met de naam van die tag.",
         "",
-        "Elk sjabloon mag deze tags gebruiken (`statusoverzicht` en `kruistabel` alleen als de "
-        "verklaring ze in `[indeling]` heeft):",
+        "Elk sjabloon mag deze tags gebruiken ("
+        + " en ".join(f"`{name}`" for name in arrangement_tags())
+        + " alleen als de verklaring ze in `[indeling]` heeft):",
         "",
         "| tag | soort | wat |",
         "|---|---|---|",
     ]
 
-    for tag in TAGS:
+    for tag in all_tags():
         kind = "blok" if tag.block else "tekst"
         lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")
     lines += [

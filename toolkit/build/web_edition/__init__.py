@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from toolkit import __version__
 from toolkit.build.web_edition.tokens import Tokens, find_logo, read_tokens, text_on
+from toolkit.core.blocks import UNLISTED_COLOUR
 from toolkit.core.output import atomic_write, reason, shown
 from toolkit.core.richtext import plain_line
 from toolkit.declarations.model import normalise
@@ -33,22 +34,20 @@ from toolkit.layouts.html import (
     Ids,
     Levels,
     OutlineItem,
-    Para,
     Piece,
     RecordView,
     body_blocks,
     changes_blocks,
     contents_tree,
-    crosstab_block,
+    element_block,
     heading_ids,
-    overview_block,
     record_ids,
     slug,
     template_outline,
     template_title,
     text_blocks,
 )
-from toolkit.layouts.word import UNLISTED_COLOUR, Arranged
+from toolkit.layouts.word import Arranged
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -293,10 +292,10 @@ def _sample(annex: AnnexType, template: Path, values: Mapping[str, str]):  # typ
     title as the Word annex shows it ("" without a Title paragraph)."""
     import zipfile
 
-    from toolkit.layouts.render import ARRANGEMENT_TAGS, bundled_template, cut_sample_from
+    from toolkit.layouts.render import arrangement_tags, bundled_template, cut_sample_from
 
     cut, found = cut_sample_from(template)
-    blocks = {"kaarten", "rijen", "wijzigingen", *ARRANGEMENT_TAGS}
+    blocks = {"kaarten", "rijen", "wijzigingen", *arrangement_tags()}
     blocks |= {s.key for s in annex.settings if s.kind.traits.rich}
     if annex.legacy_block:
         blocks.add(annex.legacy_block)
@@ -321,13 +320,13 @@ def _annex_site(
     changes: DiffResult | None,
     context: Mapping[str, str],
 ) -> AnnexSite:
-    from toolkit.layouts.render import ARRANGEMENT_TAGS, _setting_or_default, record_values
+    from toolkit.layouts.render import _setting_or_default, arrangement_tags, record_values
 
     setting = _setting_or_default(register)
     roles = register.roles
     records = register.published(annex)
     sample, outline, title = _sample(annex, template, _tag_values(register, annex, context, len(records)))
-    placed = frozenset(i.name for i in outline if i.kind == "block") & frozenset(ARRANGEMENT_TAGS)
+    placed = frozenset(i.name for i in outline if i.kind == "block") & frozenset(arrangement_tags())
     arranged = Arranged(
         annex.arrangement,
         annex.sheet,
@@ -439,17 +438,15 @@ def _filters(site: AnnexSite) -> list[FilterGroup]:
         return name
 
     out = []
-    overview = arranged.layout.overview
+    counted = arranged.layout.counted
     status = (
-        arranged.sheet.column(overview.column) if overview is not None else site.annex.role_column("colour")
+        arranged.sheet.column(counted.counted or "")
+        if counted is not None
+        else site.annex.role_column("colour")
     )
     if status is not None:
         key = status.key
-        counts = (
-            arranged.counts(arranged.records)
-            if overview is not None
-            else status_counts(arranged.records, key, status.vocabulary, arranged.lists)
-        )
+        counts = status_counts(arranged.records, key, status.vocabulary, arranged.lists)
         out.append(
             FilterGroup(
                 key,
@@ -578,8 +575,8 @@ def _in_template_order(
     site: AnnexSite, changes: DiffResult | None, keep: Callable[[Record], bool] | None
 ) -> tuple[list[object], list[tuple[int, str, str]]]:
     """The page's body as the Word annex has it: the template's own headings, its
-    texts, the change overview, the status overview and the cross-tab where the template
-    puts their tags, the records where its sample card stands. A filtered page shows only
+    texts, the change overview and the elements (a status overview, a cross-tab) where
+    the template puts their tags, the records where its sample card stands. A filtered page shows only
     the records, under the template's headings that lead to them (overviews count every
     record, the texts are on the annex's page)."""
     samples = {"kaarten", "rijen", site.annex.legacy_block}
@@ -594,7 +591,7 @@ def _in_template_order(
     levels = Levels()
     out: list[object] = []
     contents: list[tuple[int, str, str]] = []
-    overview = site.arranged.layout.overview
+    layout = site.arranged.layout
     for index, (item, anchor) in enumerate(items):
         if item.kind == "heading":
             if keep is None or leads[index]:
@@ -612,11 +609,8 @@ def _in_template_order(
             change, change_contents = changes_blocks(changes, site.annex.sheet.name, site.view, levels)
             out += change
             contents += change_contents
-        elif item.name == "statusoverzicht" and overview is not None:
-            out.append(overview_block(site.arranged, site.arranged.records, overview.heading))
-        elif item.name == "kruistabel" and site.arranged.layout.crosstab is not None:
-            block = crosstab_block(site.arranged)
-            out.append(block if block is not None else Para([Piece("(Geen gegevens voor dit overzicht.)")]))
+        elif (element := layout.element(item.name)) is not None:
+            out.append(element_block(site.arranged.block(element)))
         else:
             out += site.texts.get(item.name, [])
     return out, contents
