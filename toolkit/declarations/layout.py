@@ -95,16 +95,18 @@ class Layout:
         return next((e for e in self.elements if e.counted), None)
 
 
-#: every key of [indeling] and its sub-tables, with its Dutch meaning; declared once in
-#: declaration_keys (which also checks them and documents them in docs/verklaringen.md)
-LAYOUT_KEYS: dict[str, dict[str, str]] = {
-    table.name: {
-        **{key.name: key.help for key in table.keys},
-        **{sub.short: sub.heading for sub in children(table.name)},
+def layout_keys() -> dict[str, dict[str, str]]:
+    """Every key of [indeling] and its sub-tables, with its Dutch meaning; declared once in
+    declarations.keys (which also checks them and documents them in docs/verklaringen.md),
+    the elements' keys with their element."""
+    return {
+        table.name: {
+            **{key.name: key.help for key in table.keys},
+            **{sub.short: sub.heading for sub in children(table.name)},
+        }
+        for table in TABLES.values()
+        if table.name.split(".")[0] == "indeling"
     }
-    for table in TABLES.values()
-    if table.name.split(".")[0] == "indeling"
-}
 
 
 def read_layout(
@@ -116,14 +118,15 @@ def read_layout(
     if not isinstance(data, dict):
         raise fail("[indeling]", "schrijf [indeling] als onderdeel met vierkante haken.")
     setting_keys = set(settings)
+    keys = layout_keys()
 
     def known(table: str, entry: dict[str, Any], where: str) -> None:
         import difflib
 
         for key in entry:
-            if key not in LAYOUT_KEYS[table]:
-                near = difflib.get_close_matches(key, list(LAYOUT_KEYS[table]), n=1)
-                hint = f" Bedoelt u '{near[0]}'?" if near else f" Geldig: {', '.join(LAYOUT_KEYS[table])}."
+            if key not in keys[table]:
+                near = difflib.get_close_matches(key, list(keys[table]), n=1)
+                hint = f" Bedoelt u '{near[0]}'?" if near else f" Geldig: {', '.join(keys[table])}."
                 raise fail(where, f"de sleutel '{key}' bestaat niet.{hint}")
 
     def text(entry: dict[str, Any], key: str, where: str, default: str) -> str:
