@@ -83,8 +83,8 @@ def _copy(tmp_path: Path, declared: str = DECLARED, per_group: bool = True) -> P
     return work
 
 
-def _place_tag(work: Path) -> None:
-    """{{ telling }} in a paragraph of its own after the sample card."""
+def _place_tag(work: Path, name: str = "telling") -> None:
+    """{{ name }} in a paragraph of its own after the sample card."""
     template = work / "sjablonen" / "toezeggingen.docx"
     with zipfile.ZipFile(template) as archive:
         parts = {info: archive.read(info.filename) for info in archive.infolist()}
@@ -92,7 +92,7 @@ def _place_tag(work: Path) -> None:
     xml = parts[info].decode("utf-8")
     end = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ einde \}\}.*?</w:p>", xml, re.S)
     assert end is not None
-    tag = '<w:p><w:r><w:t xml:space="preserve">{{ telling }}</w:t></w:r></w:p>'
+    tag = f'<w:p><w:r><w:t xml:space="preserve">{{{{ {name} }}}}</w:t></w:r></w:p>'
     parts[info] = (xml[: end.end()] + tag + xml[end.end() :]).encode("utf-8")
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
         for item, data in parts.items():
@@ -214,3 +214,22 @@ def test_no_module_outside_the_elements_names_one() -> None:
             if isinstance(node, ast.Constant) and node.value in names:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
     assert not found, found
+
+
+def test_a_placed_overview_has_its_bars_also_when_not_declared_in_total(tmp_path) -> None:
+    """totaal = false leaves the overview of all records out before the cards; a template
+    that still places {{ statusoverzicht }} gets it there, with its bars (pictures)."""
+    work = tmp_path / "moties"
+    shutil.copytree(FOLDER, work)
+    declaration = work / "sjablonen" / "toezeggingen.toml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(
+        text.replace('kop = "Overzicht statussen"\n', 'kop = "Overzicht statussen"\ntotaal = false\n'),
+        encoding="utf-8",
+    )
+    _place_tag(work, "statusoverzicht")
+    doc = Document(str(_build(work)))
+    last = doc.tables[-1]
+    assert last._tbl.find(f"{W}tblPr/{W}tblCaption").get(f"{W}val") == "Overzicht statussen"
+    assert last.rows[-1].cells[1].text == "10"
+    assert len(last._tbl.findall(f".//{W}drawing")) == len(last.rows) - 2  # a bar per status

@@ -334,7 +334,7 @@ class Arranged:
         its own tag and the body share them)."""
         if self._pictures is not None:
             return self._pictures
-        blocks = [self.block(e) for e in self.layout.elements if e.total]  # also when placed by its tag
+        blocks = [self.block(e) for e in self.layout.elements if e.total or e.name in self.placed]
         blocks += [self._event_block(e) for e in self.events if e.kind == "element"]
         self._pictures = bar_pictures(blocks, styles)
         return self._pictures
