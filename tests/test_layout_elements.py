@@ -11,9 +11,7 @@ tag for it), and import reads the records of the built annex back around it.
 
 from __future__ import annotations
 
-import re
 import shutil
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from lxml import html as lxml_html
+from web_edition_builds import add_to_body
 
 from toolkit.cli import cli
 from toolkit.core.blocks import Table, cell
@@ -85,18 +84,8 @@ def _copy(tmp_path: Path, declared: str = DECLARED, per_group: bool = True) -> P
 
 def _place_tag(work: Path, name: str = "telling") -> None:
     """{{ name }} in a paragraph of its own after the sample card."""
-    template = work / "sjablonen" / "toezeggingen.docx"
-    with zipfile.ZipFile(template) as archive:
-        parts = {info: archive.read(info.filename) for info in archive.infolist()}
-    info = next(i for i in parts if i.filename == "word/document.xml")
-    xml = parts[info].decode("utf-8")
-    end = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ einde \}\}.*?</w:p>", xml, re.S)
-    assert end is not None
     tag = f'<w:p><w:r><w:t xml:space="preserve">{{{{ {name} }}}}</w:t></w:r></w:p>'
-    parts[info] = (xml[: end.end()] + tag + xml[end.end() :]).encode("utf-8")
-    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item, data in parts.items():
-            archive.writestr(item, data)
+    add_to_body(work / "sjablonen" / "toezeggingen.docx", after=("{{ einde }}", tag))
 
 
 def _build(work: Path, *extra: str) -> Path:

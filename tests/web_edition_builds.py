@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -53,9 +55,7 @@ def two_level_type(folder: Path, placed: bool = True) -> Path:
     """The moties example in folder, declared as TWO_LEVELS; placed: its template puts
     {{ statusoverzicht }} under a heading 'Stand van zaken' after the introduction and
     {{ kruistabel }} under 'Per thema en vergadering' after the cards. The register."""
-    import re
     import shutil
-    import zipfile
 
     shutil.copytree(EXAMPLES["moties"].parent, folder)
     declaration = folder / "sjablonen" / "toezeggingen.toml"
@@ -63,23 +63,33 @@ def two_level_type(folder: Path, placed: bool = True) -> Path:
     declaration.write_text(text[: text.index("[[indeling.groep]]")] + TWO_LEVELS, encoding="utf-8")
     if placed:
         template = folder / "sjablonen" / "toezeggingen.docx"
-        with zipfile.ZipFile(template) as archive:
-            parts = {info: archive.read(info.filename) for info in archive.infolist()}
-        info = next(i for i in parts if i.filename == "word/document.xml")
-        xml = parts[info].decode("utf-8")
-        changes = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ wijzigingen \}\}.*?</w:p>", xml, re.S)
-        assert changes is not None
         overview = _paragraph("Stand van zaken", "Heading1") + _paragraph("{{ statusoverzicht }}")
-        xml = xml[: changes.start()] + overview + xml[changes.start() :]
-        end = re.search(r"<w:p>(?:(?!<w:p>).)*?\{\{ einde \}\}.*?</w:p>", xml, re.S)
-        assert end is not None
         crosstab = _paragraph("Per thema en vergadering", "Heading1") + _paragraph("{{ kruistabel }}")
-        xml = xml[: end.end()] + crosstab + xml[end.end() :]
-        parts[info] = xml.encode("utf-8")
-        with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
-            for item, data in parts.items():
-                archive.writestr(item, data)
+        add_to_body(template, before=("{{ wijzigingen }}", overview), after=("{{ einde }}", crosstab))
     return folder / EXAMPLES["moties"].name
+
+
+def add_to_body(
+    template: Path, before: tuple[str, str] | None = None, after: tuple[str, str] | None = None
+) -> None:
+    """Paragraphs (XML) added to a template's body before or after the paragraph holding
+    a text (a tag), as a coordinator would in Word."""
+    with zipfile.ZipFile(template) as archive:
+        parts = {info: archive.read(info.filename) for info in archive.infolist()}
+    info = next(i for i in parts if i.filename == "word/document.xml")
+    xml = parts[info].decode("utf-8")
+    for where, given in (("before", before), ("after", after)):
+        if given is None:
+            continue
+        text, added = given
+        found = re.search(r"<w:p>(?:(?!<w:p>).)*?" + re.escape(text) + r".*?</w:p>", xml, re.S)
+        assert found is not None, text
+        at = found.start() if where == "before" else found.end()
+        xml = xml[:at] + added + xml[at:]
+    parts[info] = xml.encode("utf-8")
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts.items():
+            archive.writestr(item, data)
 
 
 def build_web(register: Path, out: Path, *extra: str) -> Path:
