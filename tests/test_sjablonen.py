@@ -93,7 +93,8 @@ def test_build_uses_the_folder_given_with_the_option(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     used = manifest["sjablonen"]["bijlage.docx"]
     assert used["bron"] == "--sjablonen"
-    assert used["pad"] == str((folder / "bijlage.docx").resolve())
+    assert used["pad"] == "../s/bijlage.docx"  # from the register's folder, as the setting says it
+    assert str(tmp_path) not in (out / "manifest.json").read_text(encoding="utf-8")
     import hashlib
 
     assert used["sha256"] == hashlib.sha256((folder / "bijlage.docx").read_bytes()).hexdigest()

@@ -343,7 +343,13 @@ def build_documents(
                 pages = None
             used = {annex.template: choice.paths[annex.kind] for annex in present}
             result.manifest = _write_manifest(
-                register, validation, result.documents, out_dir, choice.manifest(used), earlier, result.web
+                register,
+                validation,
+                result.documents,
+                out_dir,
+                choice.manifest(used, register.path),
+                earlier,
+                result.web,
             )
             if pdf:
                 from toolkit.build.fonts import font_warnings
@@ -359,7 +365,7 @@ def build_documents(
                     validation,
                     [*result.documents, *result.pdfs],
                     out_dir,
-                    choice.manifest(used),
+                    choice.manifest(used, register.path),
                     earlier,
                     result.web,
                 )

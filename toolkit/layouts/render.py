@@ -859,7 +859,7 @@ def tags_markdown() -> str:
         "de bouw gebruikt (dat van een bijlagetype alleen als het register zijn tabblad heeft); anders "
         "stopt de bouw met een melding die het ontbrekende bestand noemt. Eigen sjablonen "
         "krijgen dezelfde controles als hieronder; `manifest.json` noemt per sjabloon het "
-        "pad en de sha256.",
+        "pad (vanuit de map van het register, zoals de instelling het zegt) en de sha256.",
         "",
         "Een sjabloon van vóór ronde 3 heeft geen voorbeeldkaart maar de bloktag "
         f"{blocks} (de `bloktag` in de verklaring): daar zet de "
