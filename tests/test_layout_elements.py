@@ -222,3 +222,16 @@ def test_a_placed_overview_has_its_bars_also_when_not_declared_in_total(tmp_path
     assert last._tbl.find(f"{W}tblPr/{W}tblCaption").get(f"{W}val") == "Overzicht statussen"
     assert last.rows[-1].cells[1].text == "10"
     assert len(last._tbl.findall(f".//{W}drawing")) == len(last.rows) - 2  # a bar per status
+
+
+def test_an_annex_type_with_elements_crosses_a_pipe(telling, tmp_path) -> None:
+    """import converts the second file in a forked helper and sends the result back
+    pickled, annex types included: an element that cannot be pickled would make every
+    import convert that file twice (the helper's work thrown away)."""
+    import pickle
+
+    annex = load(_copy(tmp_path) / "sjablonen" / "toezeggingen.toml", bundled=False)
+    back = pickle.loads(pickle.dumps(annex))
+    assert back.arrangement == annex.arrangement
+    assert back.arrangement.element("telling").element is TELLING
+    assert back.arrangement.element("statusoverzicht").element is ELEMENTS["statusoverzicht"]

@@ -43,6 +43,10 @@ class Context:
     plural: str
 
 
+def _always(values: Mapping[str, object]) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Element:
     """One element: its keys, its tag and how it makes its block.
@@ -61,13 +65,23 @@ class Element:
     #: under every group's heading ("" : the element is only for all records)
     per_group: str = ""
     #: whether one element of all records is shown (at its tag, or before the records)
-    total: Callable[[Mapping[str, object]], bool] = lambda values: True
+    total: Callable[[Mapping[str, object]], bool] = _always
     #: the list column whose values the element counts ("" : none): the web edition
     #: filters on it, import recognises a hand-made annex's overview by its heading
     counts: str = ""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def __reduce__(self) -> tuple[Callable[[str], Element], tuple[str]]:
+        """By name: an annex type crosses a pipe to and from a helper process (import
+        reads the second file in one) with its elements looked up in the registry there,
+        whatever functions an element holds."""
+        return _registered, (self.name,)
+
+
+def _registered(name: str) -> Element:
+    return ELEMENTS[name]
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ def _block(values: Mapping[str, object], records: Sequence[Row], context: Contex
     )
 
 
+def _in_total(values: Mapping[str, object]) -> bool:
+    return bool(values.get("totaal", True))
+
+
 ELEMENT = Element(
     "statusoverzicht",
     "Aantallen en aandelen per status, met een balk in de kleur van de betekenis en een tekstalternatief.",
@@ -86,6 +90,6 @@ ELEMENT = Element(
     _block,
     per_group="true: onder de kop van elke groep een statusoverzicht van die groep "
     "(vraagt om [indeling.statusoverzicht]).",
-    total=lambda values: bool(values.get("totaal", True)),
+    total=_in_total,
     counts="kolom",
 )
