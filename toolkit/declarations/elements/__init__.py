@@ -91,6 +91,9 @@ class Declared:
     element: Element
     values: Mapping[str, object]
 
+    def __hash__(self) -> int:  # an annex type (and its layout) stays hashable
+        return hash((self.element.name, tuple(sorted(self.values.items(), key=lambda kv: kv[0]))))
+
     @property
     def name(self) -> str:
         return self.element.name
