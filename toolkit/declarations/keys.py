@@ -11,12 +11,12 @@ toolkit.declarations.keys`). A new table is one `declare(Table(...))`, a new key
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from toolkit.core.closest import closest
 from toolkit.core.errors import TemplateError
 from toolkit.core.sheetscan import MAX_COLUMNS
 from toolkit.declarations.rulekinds import COMMON_PARAMS, RULE_KINDS, Param, ParamType
@@ -995,11 +995,9 @@ def said(items: tuple[str, ...] | list[str], last: str = "en", quote: bool = Tru
 
 
 def _nearest(key: str, valid: list[str]) -> str:
-    near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6) or difflib.get_close_matches(
-        key.casefold(), valid, n=1, cutoff=0.6
-    )
+    near = closest(key, valid) or closest(key.casefold(), valid)
     if near:
-        return f"bedoelt u '{near[0]}'?"
+        return f"bedoelt u '{near}'?"
     return f"geldig zijn {said(valid, 'en')} (zie docs/verklaringen.md)."
 
 
@@ -1079,9 +1077,9 @@ def check_keys(data: Mapping[str, object], file: str) -> None:
             if isinstance(value, dict) or (
                 isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             ):
-                near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                near = closest(name, known)
                 hint = (
-                    f"bedoelt u {top[near[0]].heading}?"
+                    f"bedoelt u {top[near].heading}?"
                     if near
                     else f"geldig zijn {said([top[k].heading for k in known], quote=False)} (zie "
                     f"docs/verklaringen.md)."

@@ -13,13 +13,14 @@ block in declarations.elements, and is read here like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.closest import closest
 from toolkit.declarations.elements import ELEMENTS, Declared
 from toolkit.declarations.keys import TABLES, children
-from toolkit.declarations.model import Kind, TableSheet
+from toolkit.declarations.model import TableSheet
 from toolkit.declarations.rulekinds import param_value
 
 if TYPE_CHECKING:
@@ -121,12 +122,10 @@ def read_layout(
     keys = layout_keys()
 
     def known(table: str, entry: dict[str, Any], where: str) -> None:
-        import difflib
-
         for key in entry:
             if key not in keys[table]:
-                near = difflib.get_close_matches(key, list(keys[table]), n=1)
-                hint = f" Bedoelt u '{near[0]}'?" if near else f" Geldig: {', '.join(keys[table])}."
+                near = closest(key, keys[table])
+                hint = f" Bedoelt u '{near}'?" if near else f" Geldig: {', '.join(keys[table])}."
                 raise fail(where, f"de sleutel '{key}' bestaat niet.{hint}")
 
     def text(entry: dict[str, Any], key: str, where: str, default: str) -> str:
@@ -141,24 +140,14 @@ def read_layout(
             raise fail(where, f"'{key}' moet true of false zijn.")
         return value
 
-    def column(
-        entry: dict[str, Any], key: str, where: str, kinds: Sequence[Kind] = (), required: bool = True
-    ) -> str | None:
+    def column(entry: dict[str, Any], key: str, where: str) -> str:
         value = entry.get(key)
-        if value is None and not required:
-            return None
         if not isinstance(value, str):
             raise fail(where, f"'{key}' is de sleutel van een kolom, tussen aanhalingstekens.")
-        col = next((c for c in sheet.columns if c.key == value), None)
-        if col is None:
-            import difflib
-
-            near = difflib.get_close_matches(value, [c.key for c in sheet.columns], n=1)
-            hint = f" Bedoelt u '{near[0]}'?" if near else ""
+        if not any(c.key == value for c in sheet.columns):
+            near = closest(value, [c.key for c in sheet.columns])
+            hint = f" Bedoelt u '{near}'?" if near else ""
             raise fail(where, f"'{key}' noemt de kolom '{value}', maar die is niet verklaard.{hint}")
-        if kinds and col.kind not in kinds:
-            names = " of ".join(f"'{k.value}'" for k in kinds)
-            raise fail(where, f"de kolom '{value}' moet van soort {names} zijn.")
         return value
 
     known("indeling", data, "[indeling]")
@@ -196,7 +185,7 @@ def read_layout(
                 raise fail(where, f"'{name} = true' vraagt om een [indeling.{name}].")
         groups.append(
             GroupLevel(
-                column(entry, "kolom", where) or "",
+                column(entry, "kolom", where),
                 heading,
                 flag(entry, "nieuwe_pagina", where, False),
                 number,
@@ -239,7 +228,7 @@ def read_layout(
             raise fail(where, "'leeg' is een lijst met kolomsleutels, zoals [\"activiteit\"].")
         for key in empty:
             column({"leeg": key}, "leeg", where)
-        continuation = Continuation(column(entry, "kolom", where) or "", tuple(empty))
+        continuation = Continuation(column(entry, "kolom", where), tuple(empty))
     new_page = data.get("nieuwe_pagina", False)
     if not isinstance(new_page, bool) and new_page not in setting_keys:
         raise fail(

@@ -23,7 +23,6 @@ first, and a later layer is never imported here).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import operator
 import re
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
+from toolkit.core.closest import closest
 from toolkit.core.dates import is_unknown_phrase
 from toolkit.declarations.model import Column, Kind, Role, TableSheet, Vocabulary, kinds_where
 
@@ -762,9 +762,9 @@ class RuleError(ValueError):
 def nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str:
     """ "; bedoelt u 'x'?" for the closest valid name, else the valid names: the end of a
     message about a misspelt name."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
+    close = closest(word, candidates, cutoff=0.5)
     if close:
-        return f"; bedoelt u '{close[0]}'?"
+        return f"; bedoelt u '{close}'?"
     return f"; kies uit {', '.join(repr(c) for c in candidates)}." if candidates else "."
 
 

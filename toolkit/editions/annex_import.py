@@ -13,7 +13,6 @@ taken for an officer's text. The document is read in one linear pass (`wordread`
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.core.closest import closest
 from toolkit.core.errors import RegisterUnreadable
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType, AnnexTypes
@@ -76,8 +76,7 @@ def _match(
 
 @functools.lru_cache(maxsize=4096)
 def _close_match(key: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
-    close = difflib.get_close_matches(key, candidates, n=1, cutoff=cutoff)
-    return close[0] if close else None
+    return closest(key, candidates, cutoff)
 
 
 def _spec(annex: AnnexType) -> HandMade:

@@ -7,7 +7,6 @@ cross-field failure, which pandera repeats for every column, into one finding pe
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core import dates
+from toolkit.core.closest import closest
 from toolkit.core.richtext import (
     direction_chars,
     id_oddities,
@@ -92,9 +92,8 @@ def _closest(value: str, vocabulary: str, choices: list[str], asked: dict[str, s
     key = f"{vocabulary}\x00{value}"
     if key in asked or len(asked) >= MAX_SUGGESTED:
         return asked.get(key, "")
-    by_folded = {schema.normalise(c): c for c in choices}
-    near = difflib.get_close_matches(schema.normalise(value), list(by_folded), n=1, cutoff=0.8)
-    asked[key] = f" Bedoelt u '{by_folded[near[0]]}'?" if near else ""
+    near = closest(value, choices, cutoff=0.8, fold=schema.normalise)
+    asked[key] = f" Bedoelt u '{near}'?" if near else ""
     return asked[key]
 
 
