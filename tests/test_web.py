@@ -544,3 +544,24 @@ def test_the_log_is_plain_text_in_a_terminal_and_json_elsewhere():
     assert default_format(Terminal()) == "tekst"
     assert default_format(Pipe()) == "json"
     assert default_format(object()) == "json"
+
+
+def test_the_template_reference_is_a_page_of_its_own(client):
+    """A coordinator at the web application has no docs/ folder: Sjablonen links to the
+    template reference (the text `toolkit tags` shows, from the code) as a page, without
+    the command-line part and without links to documentation files that are not there."""
+    from lxml import html as lxml_html
+
+    templates = lxml_html.fromstring(client.get("/sjablonen").text)
+    assert templates.xpath("//a[@href='/sjablonen/tags']")
+    assert "docs/" not in templates.text_content()
+    answer = client.get("/sjablonen/tags")
+    assert answer.status_code == 200
+    page = lxml_html.fromstring(answer.text)
+    assert page.xpath("//h1")[0].text_content() == "Tags en stijlen van een sjabloon"
+    tags = [c.text_content() for c in page.xpath("//div[@class='naslag']//table[1]//td[1]")]
+    assert "{{ gemeente }}" in tags and "{{ statusoverzicht }}" in tags and "{{ kruistabel }}" in tags
+    headings = [h.text_content() for h in page.xpath("//div[@class='naslag']/h2")]
+    assert headings[0] == "Tags" and "Stijlen" in headings and "Eigen sjablonen" not in headings
+    assert ".md" not in page.text_content() and "<code>" not in page.text_content()
+    assert page.xpath("//nav//a[@aria-current='page']")[0].get("href") == "/sjablonen"

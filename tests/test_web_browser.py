@@ -362,6 +362,7 @@ def test_pages_pass_axe_wcag_21_aa(server, browser, owners_register, width):
             "/nieuw",
             "/importeren",
             "/sjablonen",
+            "/sjablonen/tags",
             "/bestaat-niet",
         ):
             tab.goto(server + url)

@@ -104,6 +104,13 @@ class App:
         kind = KIND_OF_PATH[request.url.path]
         return self.page(jobs.TEMPLATE[kind], request)
 
+    async def tags_page(self, request: Request) -> Response:
+        """Which tags and styles a template may use: on the server, since the
+        documentation folder is not where the coordinator is."""
+        from toolkit.web.pages import template_reference
+
+        return self.page("sjabloontags.html", request, reference=template_reference())
+
     async def health(self, request: Request) -> Response:
         """For a load balancer and monitoring: always answers, at once."""
         return JSONResponse(
@@ -429,6 +436,7 @@ def create_app(settings: Settings | None = None) -> Any:
     app = Starlette(
         routes=[
             *routes,
+            Route("/sjablonen/tags", state.tags_page, methods=["GET"]),
             Route("/status", state.health, methods=["GET"]),
             Route("/stijl/{name}.css", state.report_css, methods=["GET"]),
             Mount("/static", StaticFiles(directory=static), name="static"),

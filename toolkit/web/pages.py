@@ -111,6 +111,29 @@ def pdf_available() -> bool:
     return soffice_path() is not None
 
 
+#: the parts of the template reference (docs/sjablonen.md) a web user needs: how to
+#: choose a folder of templates is the server administrator's, on the command line
+_NOT_ON_THE_WEB = ("Eigen sjablonen",)
+_DOCS_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\.md(?:#[^)]*)?\)")
+
+
+@cache
+def template_reference() -> str:
+    """The template reference (the text `toolkit tags` shows, generated from the code) as
+    HTML for the page Sjablonen > Tags en stijlen: raw HTML in it is escaped, links to
+    other documentation files become their text (those files are not on the server)."""
+    from markdown_it import MarkdownIt
+
+    from toolkit.layouts.render import tags_markdown
+
+    parts = re.split(r"(?m)^(?=## )", tags_markdown())
+    kept = [
+        part for part in parts[1:] if part.splitlines()[0].removeprefix("## ").strip() not in _NOT_ON_THE_WEB
+    ]
+    text = _DOCS_LINK.sub(r"\1", "".join(kept))
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+
+
 def render(template: str, path: str, settings: Any, status: int = 200, **context: Any) -> Answer:
     html = (
         environment()
