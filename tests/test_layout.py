@@ -230,3 +230,35 @@ def test_a_status_in_a_card_is_bold_on_its_declared_colour(built) -> None:
     assert 'w:fill="FCE4D6"' in xml and "<w:b/>" in xml  # text and colour, never colour alone
     wijk = next(r.cells[1] for r in card.rows if r.cells[0].text == "Wijk")
     assert "w:shd" not in wijk._tc.xml  # a list without colours stays plain
+
+
+def test_long_rows_in_groups_have_their_own_bookmarks_and_build_the_same_twice(tmp_path) -> None:
+    """A card row longer than a part of the page is cut, each piece with a bookmark; in
+    an annex with groups those ids came from the same range as the groups' (5000001 …),
+    and from a counter that went on from the previous build in the process (a web worker
+    builds many): the same register then gave other bytes."""
+    import re
+    import zipfile
+    from collections import Counter
+
+    work = tmp_path / "moties"
+    shutil.copytree(FOLDER, work)
+    book = openpyxl.load_workbook(work / REGISTER.name)
+    sheet = book["Toezeggingen"]
+    head = [c.value for c in sheet[1]]
+    column = head.index("Stand van zaken") + 1
+    for row in range(2, 8):  # long rows in several groups: a cut mark each
+        sheet.cell(row=row, column=column).value = " ".join(["Een lange stand van zaken."] * 400)
+    book.save(work / "lang.xlsx")
+
+    def document(out: str) -> str:
+        result = CliRunner().invoke(cli, ["build", str(work / "lang.xlsx"), "--out", str(work / out)])
+        assert result.exit_code == 0, result.output
+        (path,) = (work / out).glob("*.docx")
+        return zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+
+    first = document("een")
+    ids = Counter(re.findall(r'<w:bookmarkStart w:id="(\d+)"', first))
+    assert first.count("_Vervolg") >= 3 and "_TocGroep" in first
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert document("twee") == first

@@ -157,7 +157,7 @@ def test_without_its_tag_the_new_element_stands_before_the_records_and_per_group
     assert ("Heading 1", "Toezeggingen per wijk") in headings[:first_group]
     assert headings[first_group + 2] == ("Heading 2", "Toezeggingen per wijk")  # after the overview
     page = lxml_html.parse(str(tmp_path / "moties" / "uit" / "web" / "toezeggingen.html")).getroot()
-    web = page.xpath("//table[contains(@class, 'telling')]")
+    web = page.xpath("//table[contains(@class, 'blok-tabel-telling')]")
     assert len(web) == 1 + 3  # in total, and per portefeuillehouder
     first = web[0]
     assert [th.text_content() for th in first.xpath("./thead//th")] == ["Wijk", "Aantal toezeggingen"]
@@ -235,3 +235,22 @@ def test_an_annex_type_with_elements_crosses_a_pipe(telling, tmp_path) -> None:
     assert back.arrangement == annex.arrangement and hash(back.arrangement) == hash(annex.arrangement)
     assert back.arrangement.element("telling").element is TELLING
     assert back.arrangement.element("statusoverzicht").element is ELEMENTS["statusoverzicht"]
+
+
+def test_the_overview_heads_its_column_with_the_columns_label(tmp_path) -> None:
+    """The overview counts any list column: its first column is headed by that column's
+    label ('Soort'), in Word as on the web (it said 'Status' in Word whatever it counted)."""
+    work = tmp_path / "moties"
+    shutil.copytree(FOLDER, work)
+    declaration = work / "sjablonen" / "toezeggingen.toml"
+    text = declaration.read_text(encoding="utf-8")
+    at = text.index("[indeling.statusoverzicht]")
+    declaration.write_text(
+        text[:at] + text[at:].replace('kolom = "status"', 'kolom = "soort"', 1), encoding="utf-8"
+    )
+    tables = _tables(_build(work, "--html"))
+    assert tables["Overzicht statussen"][0] == ["Soort", "Aantal toezeggingen", "Aandeel"]
+    assert [row[0] for row in tables["Overzicht statussen"][1:-1]] == ["Motie", "Toezegging"]
+    page = lxml_html.parse(str(work / "uit" / "web" / "toezeggingen.html")).getroot()
+    table = page.xpath("//table[contains(@class, 'blok-tabel-statusoverzicht')]")[0]
+    assert table.xpath("./thead//th")[0].text_content() == "Soort"

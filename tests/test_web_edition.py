@@ -360,9 +360,9 @@ def test_overview_and_cross_tab_stand_where_the_template_puts_them(web_editions)
         else "kruis-kop"
         if t == "Per thema en vergadering"
         else "totaal"
-        if "statusoverzicht" in c and t.startswith("Overzicht statussen.")
+        if "blok-tabel-statusoverzicht" in c and t.startswith("Overzicht statussen.")
         else "kruistabel"
-        if "kruistabel" in c
+        if "blok-tabel-kruistabel" in c
         else "kaart"
         if tag == "article"
         else ""
@@ -380,7 +380,7 @@ def test_overview_and_cross_tab_stand_where_the_template_puts_them(web_editions)
     assert headings[:3] == ["Inleiding", "Stand van zaken", "Portefeuillehouder Burgemeester A. de Wit"]
     assert headings[-1] == "Per thema en vergadering"
     filtered = page(folder / "toezeggingen-thema-groen.html")
-    assert not filtered.xpath("//table[contains(@class, 'kruistabel')] | //svg")
+    assert not filtered.xpath("//table[contains(@class, 'blok-tabel')] | //svg")
     assert "Stand van zaken" not in [h.text_content() for h in filtered.xpath("//h2")]
 
 

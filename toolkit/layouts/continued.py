@@ -27,7 +27,17 @@ CONTINUED = "(vervolg)"
 #: the bookmark at the start of the rest of a paragraph cut in two (wordread joins it
 #: back when a card is imported); hidden in Word (a name starting with _)
 CUT_MARK = "_Vervolg"
-_CUT_IDS = itertools.count(5_000_000)
+#: the first bookmark id of the cut marks (after the arrangement's, _TocGroep)
+CUT_IDS_FROM = 5_000_000
+_CUT_IDS = itertools.count(CUT_IDS_FROM)
+
+
+def number_cuts_from(first: int) -> None:
+    """Number the cut marks of the next document from first: every document the same
+    way however many were built before it in this process (a web worker builds many),
+    and apart from the bookmarks of its arrangement."""
+    global _CUT_IDS
+    _CUT_IDS = itertools.count(first)
 
 
 def _area(styles: Mapping[str, str]) -> tuple[int, int]:

@@ -22,8 +22,9 @@ from toolkit.core.settingtext import municipality
 from toolkit.declarations import schema
 from toolkit.declarations.annextypes import BUILTIN, AnnexType
 from toolkit.declarations.elements import ELEMENTS
+from toolkit.declarations.keys import said
 from toolkit.layouts import wordxml
-from toolkit.layouts.continued import WHOLE_ROW_PART
+from toolkit.layouts.continued import CUT_IDS_FROM, WHOLE_ROW_PART, number_cuts_from
 from toolkit.layouts.publishing import Heading
 from toolkit.layouts.word import Arranged
 from toolkit.register.read import Record, Register
@@ -681,8 +682,8 @@ def sample_blocks(
 ]:
     """How the sample card of a template becomes the {{ kaarten }} block: checked against
     the type's published columns, then filled once per record in the declared arrangement
-    (layout_word.Arranged: groups, order, overviews). arranged receives the arrangement
-    for the type's other blocks ({{ statusoverzicht }}, {{ kruistabel }})."""
+    (word.Arranged: groups, order, the elements' blocks). arranged receives the
+    arrangement for the elements the template places by their tags."""
     from toolkit.core.richtext import plain_line
     from toolkit.layouts.word import Arranged
 
@@ -721,6 +722,9 @@ def sample_blocks(
         )
         if arranged is not None:
             arranged.append(plan)
+        # the cut marks of long rows after the arrangement's bookmarks (5_000_001, ...)
+        groups = sum(1 for e in plan.events if e.bookmark is not None)
+        number_cuts_from(CUT_IDS_FROM + groups + (1 if groups else 0))
         values = record_values(annex, found.fields)
 
         noted: dict[tuple[str, bool, bool], str] = {}
@@ -874,7 +878,7 @@ def tags_markdown() -> str:
         "tabellen. Een sjabloon met een onbekende tag wordt geweigerd met de naam van die tag.",
         "",
         "Elk sjabloon mag deze tags gebruiken ("
-        + " en ".join(f"`{name}`" for name in arrangement_tags())
+        + said([f"`{name}`" for name in arrangement_tags()], quote=False)
         + " alleen als de verklaring ze in `[indeling]` heeft):",
         "",
         "| tag | soort | wat |",

@@ -1,9 +1,9 @@
 """The declared arrangement (layout.Layout) as WordprocessingML around the sample.
 
-Group headings, status overviews (counts, share as text and bar, the declared colour
-beside the text, never colour alone), a cross-tab and the change overview are written
-here once for every annex type; the record itself is the sample card or row of the
-type's Word template (sample.Sample), repeated per record.
+Group headings, the blocks of the arrangement's elements (declarations.elements: a
+status overview, a cross-tab, each a core.blocks.Table drawn by table_xml) and the
+change overview are written here once for every annex type; the record itself is the
+sample card or row of the type's Word template (sample.Sample), repeated per record.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ class Arranged:
         self.placed = placed
         self.events = self._plan()
         self._pictures: dict[str, str] | None = None
-        self._blocks: dict[tuple[str, int, str], Table] = {}
+        self._blocks: dict[tuple[str, int, str], tuple[list[Record], Table]] = {}
 
     def values(self, record: Record, values: dict[str, object]) -> dict[str, object]:
         """A record's values with what its continuation rows add to the continued column."""
@@ -245,9 +245,11 @@ class Arranged:
         once for the pictures, the body and the web page."""
         chosen = self.records if records is None else records
         key = (element.name, id(chosen), caption)
-        made = self._blocks.get(key)
-        if made is None:
-            made = self._blocks[key] = element.block(chosen, self.context, caption)
+        found = self._blocks.get(key)
+        if found is not None and found[0] is chosen:
+            return found[1]
+        made = element.block(chosen, self.context, caption)
+        self._blocks[key] = (chosen, made)  # the list kept alive: its id stays its own
         return made
 
     def _plan(self) -> list[_Event]:
