@@ -16,6 +16,9 @@ DATA = Path(__file__).resolve().parent / "data"
 #: installed (toolkit/build/pagenumbers.py), some seconds a build: the tests build without
 #: it (also in the subprocesses they start), except tests/test_page_numbers.py.
 os.environ["TOOLKIT_PAGINANUMMERS"] = "0"
+#: a helper's result that cannot be pickled fails the test (core/parallel.py), instead of
+#: being redone in the main process where only a benchmark would notice
+os.environ["TOOLKIT_STRICT_HELPERS"] = "1"
 #: CI (.ci/run) runs the property tests with hypothesis' fixed examples, so a submission
 #: is judged on the same examples every time; elsewhere they are random and keep finding
 #: new edge cases (the ones found so far are in the tests' filters and comments).

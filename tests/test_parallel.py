@@ -143,3 +143,18 @@ def test_helpers_only_pay_off_for_large_registers(tmp_path, monkeypatch, paralle
     monkeypatch.setattr(build, "PARALLEL_FROM_ROWS", rows_needed)
     build_documents(read_register(EXAMPLE), tmp_path, parallel=parallel)
     assert asked == [helpers, helpers]
+
+
+@needs_fork
+def test_a_result_that_cannot_cross_the_pipe_is_an_error_in_tests(monkeypatch):
+    """A user gets the work redone here; the tests (TOOLKIT_STRICT_HELPERS, set in
+    conftest) get an error, so a result that no longer pickles is seen at once."""
+    from toolkit.core.parallel import STRICT_HELPERS
+
+    def work():
+        return lambda: "niet te pickelen"
+
+    with pytest.raises(RuntimeError, match="could not be sent back"):
+        Background(work).result()
+    monkeypatch.delenv(STRICT_HELPERS)
+    assert Background(work).result()() == "niet te pickelen"

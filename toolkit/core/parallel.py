@@ -122,6 +122,11 @@ def can_fork() -> bool:
     )
 
 
+#: set (the tests set it): a helper's result that cannot be pickled is an error instead of
+#: silently redone in this process (it made every import convert its second file twice)
+STRICT_HELPERS = "TOOLKIT_STRICT_HELPERS"
+
+
 class Background(Generic[T]):
     """fn() running in a forked process; result() waits for it (or runs fn here)."""
 
@@ -158,6 +163,10 @@ class Background(Generic[T]):
             return value  # type: ignore[no-any-return]
         if kind == "error":
             raise value  # a ToolkitError with its Dutch message
+        if kind == "unsendable" and os.environ.get(STRICT_HELPERS):
+            # the work was done, but its result could not cross the pipe: doing it again
+            # here is right for a user, and hides a slowdown a test should see
+            raise RuntimeError(f"the helper's result could not be sent back: {value}")
         return self._fn()  # anything unexpected: do it here, with a real traceback
 
     def cancel(self) -> None:
@@ -187,7 +196,11 @@ def die_with_parent(parent: int) -> None:
 def _run(fn: Callable[[], object], sender, parent: int) -> None:  # type: ignore[no-untyped-def]
     die_with_parent(parent)
     try:
-        sender.send(("ok", fn()))
+        value = fn()
+        try:
+            sender.send(("ok", value))
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+            sender.send(("unsendable", f"{type(exc).__name__}: {exc}"))
     except ToolkitError as exc:
         sender.send(("error", exc))
     except BaseException:  # noqa: BLE001 - the parent redoes the work and shows the error
