@@ -507,12 +507,15 @@ def make_card_template(
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     _card_table_properties(table, annex)
-    for row, col in zip(table.rows, fields, strict=True):
+    for index, (row, col) in enumerate(zip(table.rows, fields, strict=True)):
         label, value = row.cells
         label.width, value.width = widths
         row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         label.paragraphs[0].text = col.label
         label.paragraphs[0].style = doc.styles[STYLE_NAMES["label"]]
+        # each row kept with the next, as in the bundled pilot card: a short card is not
+        # split over two pages with its last row alone (a long one still breaks)
+        label.paragraphs[0].paragraph_format.keep_with_next = index < len(fields) - 1
         value.paragraphs[0].text = _tag(col.key)
     doc.add_paragraph("{{ einde }}")
     doc.core_properties.title = annex.fill(annex.title, lambda key: key)

@@ -99,6 +99,13 @@ def list_name(vocabulary_key: str) -> str:
     return f"Lijst_{vocabulary_key}"
 
 
+def _with_help(label: str, help: str) -> str:
+    """ "Afgerond (het project is klaar)": a value with its explanation in brackets, or
+    only the value where its declaration explains nothing (uitleg is optional)."""
+    text = help.strip().rstrip(".")
+    return f"{label} ({text[0].lower()}{text[1:]})" if text else label
+
+
 def instructions(types: AnnexTypes = BUILTIN, sheets: Collection[str] | None = None) -> list[tuple[str, str]]:
     """The Instructies sheet as (kind, text) lines, all generated from the declarations
     of the annex types whose sheets the register has."""
@@ -171,13 +178,13 @@ def instructions(types: AnnexTypes = BUILTIN, sheets: Collection[str] | None = N
         )
     )
     for voc in _vocabularies(present):
-        lines.append(("column", f"{voc.label}: {voc.help}"))
+        lines.append(("column", f"{voc.label}: {voc.help}" if voc.help.strip() else voc.label))
         if voc.roles:
             lines.append(
                 (
                     "column",
                     f"{voc.role_label}: {ROLE_HELP} De standaardwaarden: "
-                    + "; ".join(f"{r.label} ({r.help[0].lower()}{r.help[1:-1]})" for r in voc.roles)
+                    + "; ".join(_with_help(r.label, r.help) for r in voc.roles)
                     + ".",
                 )
             )

@@ -323,7 +323,10 @@ def annex_numbers(types: tuple[AnnexType, ...]) -> list[tuple[AnnexType, str, bo
             continue
         defaults = {s.key: s.default.strip() for s in annex.settings}
         named = re.findall(r"\{([a-z][a-z0-9_]*)\}", f"{annex.title} {annex.document}")
-        single = next((k for k in named if defaults.get(k, "").isdigit()), None)
+        # a number an annex can have (1 to 999): a {jaar} of 2026 in the title is no number
+        single = next(
+            (k for k in named if defaults.get(k, "").isdigit() and 0 < int(defaults[k]) < 1000), None
+        )
         if single is not None:
             found.append((annex, single, False))
     return found
