@@ -129,3 +129,23 @@ def test_the_unseen_type_builds_imports_and_diffs(started) -> None:
     assert "3 initiatieven ingelezen" in output
     output = _run("diff", str(started / "register.xlsx"), str(back), "--report-dir", str(started / "r"))
     assert "0 nieuw, 0 vervallen, 0 gewijzigd, 3 ongewijzigd" in output
+
+
+def test_its_tags_are_listed_in_the_terminal_and_on_the_server(started) -> None:
+    """`toolkit tags --sjablonen MAP` and the web application's reference page (for a
+    server with that folder) name the own type's template and its setting tags."""
+    from lxml import html as lxml_html
+    from starlette.testclient import TestClient
+
+    from toolkit.web.app import create_app
+    from toolkit.web.settings import Settings
+
+    output = _run("tags", "--sjablonen", str(started / "sjablonen"))
+    assert "**wijkbudgetten.docx** (overzicht wijkbudgetten, eigen bijlagetype):" in output
+    assert "| `{{ jaar }}` | tekst | Jaar (Instellingen). |" in output
+    assert "wijkbudgetten" not in _run("tags")  # the docs: the bundled types only
+    with TestClient(create_app(Settings(warm=False, templates=started / "sjablonen"))) as client:
+        page = lxml_html.fromstring(client.get("/sjablonen/tags").text)
+    cells = [td.text_content() for td in page.xpath("//div[@class='naslag']//td[1]")]
+    assert "{{ jaar }}" in cells
+    assert "wijkbudgetten.docx" in page.text_content()

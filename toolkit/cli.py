@@ -598,24 +598,42 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
 
 @cli.command("tags", context_settings=CONTEXT)
+@click.option(
+    "--sjablonen",
+    "sjablonen",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="MAP",
+    help="Map met eigen bijlagetypen (*.toml): hun tags (een per instelling) komen erbij.",
+)
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
-def tags_() -> None:
+@click.pass_context
+def tags_(ctx: click.Context, sjablonen: Path | None) -> None:
     """Toon welke tags een Word-sjabloon mag gebruiken, en hoe.
 
     Dezelfde tekst als docs/sjablonen.md, gemaakt uit de code: ook waar de toolkit is
-    geïnstalleerd zonder de map docs.
+    geïnstalleerd zonder de map docs. Met --sjablonen ook de tags van de eigen
+    bijlagetypen in die map.
 
     \b
     Voorbeeld:
       toolkit tags
+      toolkit tags --sjablonen sjablonen
       toolkit tags > tags.md
     """
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from toolkit.declarations.annextypes import BUILTIN
+    from toolkit.declarations.sjablonen import require_folder
     from toolkit.layouts.render import tags_markdown
 
-    text = tags_markdown()
+    try:
+        types = BUILTIN.with_folder(require_folder(sjablonen)) if sjablonen is not None else BUILTIN
+        text = tags_markdown(types)
+    except Exception as exc:  # noqa: BLE001 - a bad folder or declaration: a Dutch message
+        _fail(exc, ctx.obj["debug"])
+        return
     console = Console()
     if console.is_terminal:
         console.print(Markdown(text))

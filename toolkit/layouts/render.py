@@ -20,7 +20,7 @@ from toolkit.core.errors import TemplateError
 from toolkit.core.output import COMPRESS_LEVEL, FIXED_ZIP_TIME
 from toolkit.core.settingtext import municipality
 from toolkit.declarations import schema
-from toolkit.declarations.annextypes import BUILTIN, AnnexType
+from toolkit.declarations.annextypes import BUILTIN, AnnexType, AnnexTypes
 from toolkit.declarations.elements import ELEMENTS
 from toolkit.declarations.keys import said
 from toolkit.layouts import wordxml
@@ -825,8 +825,10 @@ def sample_blocks(
 _COUNTED = {1: "ene", 2: "twee", 3: "drie", 4: "vier"}
 
 
-def tags_markdown() -> str:
-    """docs/sjablonen.md, generated from TAGS so the docs name every tag there is."""
+def tags_markdown(types: AnnexTypes = BUILTIN) -> str:
+    """docs/sjablonen.md, generated from TAGS so the docs name every tag there is; with
+    a folder's own types (types), their tags too (`toolkit tags --sjablonen`, the web
+    application's reference page)."""
     from toolkit.core.filecheck import WORD_LIMITS
 
     bundled_types = [t for t in BUILTIN.types if t.bundled]
@@ -891,11 +893,17 @@ def tags_markdown() -> str:
     lines += [
         "",
         "Daarbij krijgt elk bijlagetype een tag per instelling uit zijn verklaring "
-        "(een instelling van soort 'rijke tekst' als bloktag). De meegeleverde:",
+        "(een instelling van soort 'rijke tekst' als bloktag). "
+        + (
+            "De meegeleverde en de eigen bijlagetypen uit de map met sjablonen:"
+            if any(not t.bundled for t in types.types)
+            else "De meegeleverde:"
+        ),
         "",
     ]
-    for annex in BUILTIN.types:
-        lines += [f"**{annex.template}** ({annex.name}):", "", "| tag | soort | wat |", "|---|---|---|"]
+    for annex in types.types:
+        own = "" if annex.bundled else ", eigen bijlagetype"
+        lines += [f"**{annex.template}** ({annex.name}{own}):", "", "| tag | soort | wat |", "|---|---|---|"]
         for tag in type_tags(annex):
             kind = "blok" if tag.block else "tekst"
             lines.append(f"| `{{{{ {tag.name} }}}}` | {kind} | {tag.help} |")

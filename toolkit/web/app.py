@@ -109,7 +109,7 @@ class App:
         documentation folder is not where the coordinator is."""
         from toolkit.web.pages import template_reference
 
-        return self.page("sjabloontags.html", request, reference=template_reference())
+        return self.page("sjabloontags.html", request, reference=template_reference(self.settings.templates))
 
     async def health(self, request: Request) -> Response:
         """For a load balancer and monitoring: always answers, at once."""

@@ -118,15 +118,17 @@ _DOCS_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\.md(?:#[^)]*)?\)")
 
 
 @cache
-def template_reference() -> str:
+def template_reference(templates: Path | None = None) -> str:
     """The template reference (the text `toolkit tags` shows, generated from the code) as
-    HTML for the page Sjablonen > Tags en stijlen: raw HTML in it is escaped, links to
-    other documentation files become their text (those files are not on the server)."""
+    HTML for the page Sjablonen > Tags en stijlen, with the tags of the server's own
+    annex types (templates): raw HTML in it is escaped, links to other documentation
+    files become their text (those files are not on the server)."""
     from markdown_it import MarkdownIt
 
+    from toolkit.declarations.annextypes import BUILTIN
     from toolkit.layouts.render import tags_markdown
 
-    parts = re.split(r"(?m)^(?=## )", tags_markdown())
+    parts = re.split(r"(?m)^(?=## )", tags_markdown(BUILTIN.with_folder(templates)))
     kept = [
         part for part in parts[1:] if part.splitlines()[0].removeprefix("## ").strip() not in _NOT_ON_THE_WEB
     ]
