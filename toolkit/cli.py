@@ -7,7 +7,9 @@ that `toolkit --help` stays instant.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +20,20 @@ clitext.install()
 
 EXAMPLE_REGISTER = bundled("examples", "voorbeeld_register.xlsx")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def templates_option(help: str, **extra: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--sjablonen MAP: every command that reads annex types takes it; what the folder is
+    for differs per command (help), the server also reads it from its environment."""
+    return click.option(
+        "--sjablonen",
+        "sjablonen",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="MAP",
+        help=help,
+        **extra,
+    )
 
 
 OPEN_NOTE = (
@@ -132,13 +148,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     metavar="NAAM",
     help="Naam van uw gemeente, zoals die in de bijlagen komt (zonder 'Gemeente').",
 )
-@click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    help="Map met eigen bijlagetypen (*.toml) en Word-sjablonen: hun "
+@templates_option(
+    "Map met eigen bijlagetypen (*.toml) en Word-sjablonen: hun "
     "tabbladen komen erbij en het register wijst naar de map.",
 )
 @click.option(
@@ -205,13 +216,8 @@ PEILDATUM = click.option(
     help="Datum waartegen de datumregels worden getoetst (standaard: tabblad Instellingen).",
 )
 #: for the commands that only read registers (build, import and init have their own text)
-SJABLONEN = click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml); gaat vóór de instelling "
+SJABLONEN = templates_option(
+    "Map met de Word-sjablonen en eigen bijlagetypen (*.toml); gaat vóór de instelling "
     "'Map met Word-sjablonen' van het register.",
 )
 
@@ -307,13 +313,8 @@ def validate(  # type: ignore[no-untyped-def]
     default=None,
     help="Register van de vorige editie: markeer nieuwe rijen en voeg een overzicht van de wijzigingen toe.",
 )
-@click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    help="Map met eigen Word-sjablonen (met de namen van de meegeleverde) en eigen "
+@templates_option(
+    "Map met eigen Word-sjablonen (met de namen van de meegeleverde) en eigen "
     "bijlagetypen (*.toml); gaat vóór de instelling 'Map met Word-sjablonen'. "
     "Standaard: de meegeleverde.",
 )
@@ -405,13 +406,8 @@ def build(  # type: ignore[no-untyped-def]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Het nieuwe register (.xlsx); een bestaand bestand wordt nooit overschreven.",
 )
-@click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    help="Map met eigen bijlagetypen (*.toml) en hun Word-sjablonen: "
+@templates_option(
+    "Map met eigen bijlagetypen (*.toml) en hun Word-sjablonen: "
     "een bijlage van zo'n type wordt gelezen met de voorbeeldkaart uit het sjabloon.",
 )
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
@@ -598,13 +594,8 @@ def sjablonen_(ctx: click.Context, map_: Path, overschrijven: bool) -> None:
 
 
 @cli.command("tags", context_settings=CONTEXT)
-@click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    help="Map met eigen bijlagetypen (*.toml): hun tags (een per instelling) komen erbij.",
+@templates_option(
+    "Map met eigen bijlagetypen (*.toml): hun tags (een per instelling) komen erbij.",
 )
 @click.help_option("-h", "--help", help="Toon deze hulp en stop.")
 @click.pass_context
@@ -661,17 +652,12 @@ def tags_(ctx: click.Context, sjablonen: Path | None) -> None:
     metavar="POORT",
     help="Poort van de webapplicatie.",
 )
-@click.option(
-    "--sjablonen",
-    "sjablonen",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="MAP",
-    envvar="TOOLKIT_SJABLONEN",
-    show_envvar=True,
-    help="Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
+@templates_option(
+    "Map met de Word-sjablonen en eigen bijlagetypen (*.toml) "
     "van de organisatie, voor elk register dat wordt geüpload. Standaard: de "
     "meegeleverde.",
+    envvar="TOOLKIT_SJABLONEN",
+    show_envvar=True,
 )
 @click.option(
     "--workers",
