@@ -643,9 +643,8 @@ def body_blocks(
             out.append(Heading(level, [Piece(event.text)], anchors[index]))
             contents.append((level, event.text, f"#{anchors[index]}"))
             label = event.text
-        elif event.kind == "element" and keep is None and event.element is not None:
-            records = None if event.records is arranged.records else event.records
-            out.append(element_block(arranged.block(event.element, records, event.text)))
+        elif event.kind == "element" and keep is None:
+            out.append(element_block(arranged.event_block(event)))
         elif event.kind == "records" and kept[index]:
             name = event.text or label or arranged.plural.capitalize()
             taken = names.take(name)

@@ -211,7 +211,6 @@ class Arranged:
         self.layout = layout
         self.sheet = sheet
         self.lists = dict(lists)
-        self.colour = colour
         self.plural = plural
         self.setting = setting
         self.context = Context(sheet, self.lists, colour, plural)
@@ -326,10 +325,10 @@ class Arranged:
                         out.append(entry)
         return out
 
-    def _event_block(self, event: _Event) -> Table:
+    def event_block(self, event: _Event) -> Table:
+        """The block of an element's step of the body (the Word body and the web page)."""
         assert event.element is not None
-        records = None if event.records is self.records else event.records
-        return self.block(event.element, records, event.text)
+        return self.block(event.element, event.records, event.text)
 
     def pictures(self, styles: Mapping[str, str]) -> dict[str, str]:
         """The bars of every element, added to the document once (an element placed by
@@ -337,7 +336,7 @@ class Arranged:
         if self._pictures is not None:
             return self._pictures
         blocks = [self.block(e) for e in self.layout.elements if e.total or e.name in self.placed]
-        blocks += [self._event_block(e) for e in self.events if e.kind == "element"]
+        blocks += [self.event_block(e) for e in self.events if e.kind == "element"]
         self._pictures = bar_pictures(blocks, styles)
         return self._pictures
 
@@ -389,7 +388,7 @@ class Arranged:
                 following = events[index + 1] if index + 1 < len(events) else None
                 if following is not None and following.kind == "element":
                     # a block too wide for the page turns, and its heading goes along
-                    turned = self._turned(self._event_block(following), styles, index == 0)
+                    turned = self._turned(self.event_block(following), styles, index == 0)
                     if turned is not None:
                         yield turned[0]
                 style = styles[f"heading{min(event.level, 3)}"]
@@ -401,7 +400,7 @@ class Arranged:
                     bookmark=event.bookmark,
                 )
             elif event.kind == "element":
-                block = self._event_block(event)
+                block = self.event_block(event)
                 if turned is not None:
                     yield table_xml(block, styles, pictures, turned[2])
                     yield turned[1]

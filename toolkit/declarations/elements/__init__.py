@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from toolkit.core.blocks import Table
+from toolkit.core.richtext import plain_line
 from toolkit.declarations.model import TableSheet, normalise
 from toolkit.declarations.rulekinds import Param, ParamType
 
@@ -131,13 +132,6 @@ class Declared:
 # --- what elements share ----------------------------------------------------------------
 
 
-def plain(text: str) -> str:
-    """A cell's text on one line (rich text's markup and line breaks left out)."""
-    from toolkit.core.richtext import plain_line
-
-    return plain_line(text)
-
-
 def values_in_order(
     records: Iterable[Row], key: str, sheet: TableSheet, lists: Mapping[str, Sequence[str]]
 ) -> list[str]:
@@ -146,7 +140,7 @@ def values_in_order(
     col = sheet.column(key)
     seen: dict[str, str] = {}
     for record in records:
-        text = plain(record.text(key)).strip()
+        text = plain_line(record.text(key)).strip()
         if text:
             seen.setdefault(normalise(text), text)
     if col.kind.traits.listed:

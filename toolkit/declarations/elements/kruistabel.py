@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from toolkit.core.blocks import Cell, Table, Text, cell
-from toolkit.declarations.elements import Context, Element, Row, plain, values_in_order
+from toolkit.core.richtext import plain_line
+from toolkit.declarations.elements import Context, Element, Row, values_in_order
 from toolkit.declarations.model import normalise
 from toolkit.declarations.rulekinds import Param, ParamType
 
@@ -29,8 +30,20 @@ def _block(values: Mapping[str, object], records: Sequence[Row], context: Contex
         rows, columns = [], []
     found: dict[tuple[str, str], list[Row]] = {}
     for record in records:
-        key = (normalise(plain(record.text(row_col.key))), normalise(plain(record.text(col_col.key))))
+        key = (
+            normalise(plain_line(record.text(row_col.key))),
+            normalise(plain_line(record.text(col_col.key))),
+        )
         found.setdefault(key, []).append(record)
+    listed = cell_col is not None and cell_col.kind.traits.listed
+    vocabulary = (cell_col.vocabulary or "") if cell_col is not None else ""
+
+    def value(text: str) -> Text:
+        """A value in a cell: a list value bold on its declared colour; "–" for none."""
+        if not listed or text == "–":
+            return Text(text)
+        return Text(text, bold=True, colour=context.colour(vocabulary, text))
+
     out = []
     for r in rows:
         line = [cell(r, bold=True)]
@@ -39,22 +52,8 @@ def _block(values: Mapping[str, object], records: Sequence[Row], context: Contex
             if cell_col is None:
                 line.append(cell(str(len(here)), numeric=True))
                 continue
-            texts = [t for x in here if (t := plain(x.text(cell_col.key)).strip())] or ["–"]
-            listed = cell_col.kind.traits.listed
-            line.append(
-                Cell(
-                    tuple(
-                        Text(
-                            text,
-                            bold=listed and text != "–",
-                            colour=context.colour(cell_col.vocabulary or "", text)
-                            if listed and text != "–"
-                            else "",
-                        )
-                        for text in texts
-                    )
-                )
-            )
+            texts = [t for x in here if (t := plain_line(x.text(cell_col.key)).strip())] or ["–"]
+            line.append(Cell(tuple(value(text) for text in texts)))
         out.append(tuple(line))
     what = (
         f"de {cell_col.label.lower()} van de records in die rij en kolom"
