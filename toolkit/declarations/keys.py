@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from toolkit.core.closest import closest
 from toolkit.core.errors import TemplateError
 from toolkit.core.sheetscan import MAX_COLUMNS
+from toolkit.declarations.elements import ELEMENTS
 from toolkit.declarations.rulekinds import COMMON_PARAMS, RULE_KINDS, Param, ParamType
 
 #: what the toolkit reads of one sheet (sheetscan.MAX_COLUMNS): a table must fit in it
@@ -215,8 +216,6 @@ class _Tables(Mapping[str, Table]):
         self._made: tuple[tuple[int, ...], dict[str, Table]] | None = None
 
     def _all(self) -> dict[str, Table]:
-        from toolkit.declarations.elements import ELEMENTS
-
         stamp = (len(self.declared), *(id(e) for e in ELEMENTS.values()))
         if self._made is not None and self._made[0] == stamp:
             return self._made[1]

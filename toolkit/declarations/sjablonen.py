@@ -36,7 +36,7 @@ class TemplateChoice:
         how = "--sjablonen" if self.source == "--sjablonen" else "de instelling 'Map met Word-sjablonen'"
         return f"de Word-sjablonen in {shown(self.folder)} (via {how})"
 
-    def manifest(self, used: dict[str, Path], register_path: Path | None = None) -> dict[str, dict[str, str]]:
+    def manifest(self, used: dict[str, Path], register_path: Path) -> dict[str, dict[str, str]]:
         """Per used template (file name: path) its path, source and sha256, so an annex
         can be traced to the layout it was made with. A bundled one is named, not given
         by its path inside site-packages; an own one by its path from the register's
@@ -48,10 +48,8 @@ class TemplateChoice:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             if self.folder is None:
                 where = f"meegeleverd: {name}"
-            elif register_path is not None:
-                where = folder_setting(path, register_path).replace("\\", "/")
             else:
-                where = str(path.resolve())
+                where = folder_setting(path, register_path).replace("\\", "/")
             recorded[name] = {"pad": shown(where), "bron": self.source, "sha256": digest}
         return recorded
 
