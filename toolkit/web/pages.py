@@ -117,12 +117,12 @@ _NOT_ON_THE_WEB = ("Eigen sjablonen",)
 _DOCS_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\.md(?:#[^)]*)?\)")
 
 
-@cache
 def template_reference(templates: Path | None = None) -> str:
     """The template reference (the text `toolkit tags` shows, generated from the code) as
     HTML for the page Sjablonen > Tags en stijlen, with the tags of the server's own
     annex types (templates): raw HTML in it is escaped, links to other documentation
-    files become their text (those files are not on the server)."""
+    files become their text (those files are not on the server). Made for each request,
+    as the other pages read the folder: a declaration changed on the server shows at once."""
     from markdown_it import MarkdownIt
 
     from toolkit.declarations.annextypes import BUILTIN
